@@ -1,0 +1,26 @@
+// Unit specs sit beside the code (src/**/*.spec.ts); integration and end-to-end tests live in test/.
+const swcOptions = require('./scripts/swc-options.cjs');
+
+const esmOnly = [
+  '@nestjs',
+  'file-type',
+  'load-esm',
+  'uint8array-extras',
+  'token-types',
+  '@tokenizer',
+  '@borewit',
+  'strtok3',
+  '@standard-schema',
+];
+
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.int-spec.ts'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { ...swcOptions, sourceMaps: 'inline' }] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  testTimeout: 30000,
+};

@@ -1,0 +1,103 @@
+/**
+ * ClusterDriver: the one interface every cluster backend (embedded engine, Docker) implements.
+ *
+ * Lifecycle of one student cluster, as the platform drives it:
+ *
+ *  1. provision(request, onProgress)  – creates the cluster. Emits ordered progress events
+ *     (step name, done/total) that the platform forwards to the student. Resolves with the
+ *     driver-specific `attachState` the platform persists; it is everything needed to reach
+ *     the cluster again after an API or worker restart. On failure it rejects after removing
+ *     whatever it created, so a failed provision leaves nothing behind.
+ *  2. status(ref)  – a cheap poll: 'ready', 'starting', 'missing' (the backing resources are
+ *     gone, e.g. containers removed behind our back) or 'failed'. Never throws for a missing
+ *     cluster; reports it.
+ *  3. exec(ref, line, sink, signal)  – runs one terminal command line. Output chunks go to the
+ *     sink as they are produced (not at the end). Aborting the signal stops the command; the
+ *     promise then resolves with exit code 130. A driver never interprets the line itself
+ *     beyond handing it to the cluster's lab terminal.
+ *  4. readObjects(ref, query)  – API objects as Kubernetes JSON (what `kubectl get -o json`
+ *     prints), for grading. Same shape on every driver, so checks give the same verdict.
+ *  5. snapshot(ref)  – a compact serialisable state the platform stores so a cluster survives
+ *     a restart (embedded); drivers whose state lives elsewhere return null.
+ *  6. destroy(ref)  – removes everything; idempotent (destroying a missing cluster succeeds).
+ *  7. list()  – the clusters the backend actually holds, read back from the backend itself
+ *     (container labels for Docker), so reconcile can remove orphans and mark vanished ones.
+ *
+ * Re-attach after a restart: the platform calls exec/status with the persisted ref; a driver
+ * whose in-memory copy is gone restores it from `ref.snapshot` (embedded) or finds it by
+ * labels (Docker).
+ */
+export interface ClusterDriver {
+  readonly name: ClusterDriverName;
+  provision(request: ProvisionRequest, onProgress: (event: ProvisionProgress) => void): Promise<ClusterRef>;
+  status(ref: ClusterRef): Promise<ClusterStatus>;
+  exec(ref: ClusterRef, line: string, sink: OutputSink, signal: AbortSignal): Promise<ExecResult>;
+  readObjects(ref: ClusterRef, query: ObjectQuery): Promise<KubeObjectJson[]>;
+  snapshot(ref: ClusterRef): Promise<string | null>;
+  destroy(ref: ClusterRef): Promise<void>;
+  list(): Promise<ListedCluster[]>;
+  /** Whether the backend itself is usable (for /api/health). */
+  health(): Promise<DriverHealth>;
+}
+
+export type ClusterDriverName = 'embedded' | 'docker';
+
+export interface ProvisionRequest {
+  clusterId: string;
+  labSessionId: string;
+  ownerId: string;
+  nodeCount: number;
+  /** A saved snapshot to start from instead of a fresh cluster (embedded driver). */
+  snapshot?: string | null;
+}
+
+export interface ProvisionProgress {
+  step: string;
+  done: number;
+  total: number;
+}
+
+export interface ClusterRef {
+  clusterId: string;
+  /** Driver-specific JSON the platform persists and hands back unchanged. */
+  attachState: Record<string, unknown>;
+  /** Latest persisted snapshot, if any, used to re-create an embedded cluster after a restart. */
+  snapshot?: string | null;
+}
+
+export type ClusterStatus = 'ready' | 'starting' | 'missing' | 'failed';
+
+export interface OutputSink {
+  stdout(chunk: string): void;
+  stderr(chunk: string): void;
+}
+
+export interface ExecResult {
+  exitCode: number;
+}
+
+export interface ObjectQuery {
+  /** Kubernetes kind, e.g. "Pod", "Deployment", "Service", "Node". */
+  kind: string;
+  /** Omit for all namespaces (and for cluster-scoped kinds). */
+  namespace?: string;
+  name?: string;
+  labelSelector?: string;
+}
+
+export type KubeObjectJson = Record<string, unknown> & {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; [key: string]: unknown };
+};
+
+export interface ListedCluster {
+  clusterId: string;
+  labSessionId?: string;
+  ownerId?: string;
+}
+
+export interface DriverHealth {
+  ok: boolean;
+  detail: string;
+}
