@@ -1,0 +1,75 @@
+/** The resource registry: what `kubectl api-resources` would list for the kinds the engine serves. */
+export type ResourceName =
+  | 'pods'
+  | 'deployments'
+  | 'replicasets'
+  | 'services'
+  | 'endpoints'
+  | 'nodes'
+  | 'namespaces'
+  | 'events';
+
+export interface ResourceInfo {
+  resource: ResourceName;
+  singular: string;
+  kind: string;
+  group: string;
+  version: string;
+  /** `apps/v1` or `v1`. */
+  apiVersion: string;
+  namespaced: boolean;
+  shortNames: string[];
+}
+
+function info(
+  resource: ResourceName,
+  singular: string,
+  kind: string,
+  group: string,
+  namespaced: boolean,
+  shortNames: string[],
+): ResourceInfo {
+  return Object.freeze({
+    resource,
+    singular,
+    kind,
+    group,
+    version: 'v1',
+    apiVersion: group ? `${group}/v1` : 'v1',
+    namespaced,
+    shortNames: Object.freeze(shortNames) as string[],
+  });
+}
+
+export const RESOURCES: readonly ResourceInfo[] = Object.freeze([
+  info('pods', 'pod', 'Pod', '', true, ['po']),
+  info('deployments', 'deployment', 'Deployment', 'apps', true, ['deploy']),
+  info('replicasets', 'replicaset', 'ReplicaSet', 'apps', true, ['rs']),
+  info('services', 'service', 'Service', '', true, ['svc']),
+  info('endpoints', 'endpoints', 'Endpoints', '', true, ['ep']),
+  info('nodes', 'node', 'Node', '', false, ['no']),
+  info('namespaces', 'namespace', 'Namespace', '', false, ['ns']),
+  info('events', 'event', 'Event', '', true, ['ev']),
+]);
+
+const BY_ALIAS = new Map<string, ResourceInfo>();
+for (const r of RESOURCES) {
+  const names = [r.resource, r.singular, r.kind.toLowerCase(), ...r.shortNames];
+  for (const name of names) {
+    BY_ALIAS.set(name, r);
+    if (r.group) BY_ALIAS.set(`${name}.${r.group}`, r);
+    BY_ALIAS.set(`${name}.${r.version}.${r.group || ''}`.replace(/\.$/, ''), r);
+  }
+}
+
+/**
+ * Resolves what a user may type for a type ('po', 'Pod', 'pods', 'deploy', 'deployment.apps', 'rs.v1.apps')
+ * to the resource, case-insensitively as kubectl's RESTMapper does. Unknown → undefined.
+ */
+export function resourceFor(kindOrAlias: string): ResourceInfo | undefined {
+  return BY_ALIAS.get(kindOrAlias.toLowerCase());
+}
+
+export function resourceForKind(kind: string): ResourceInfo | undefined {
+  return RESOURCES.find((r) => r.kind === kind);
+}

@@ -1,0 +1,13 @@
+// Public API of the embedded Kubernetes engine (cluster side). The front end (kubectl, lab terminal) adds its
+// exports below the core's.
+export type { Clock } from './clock/clock';
+export { ManualClock, RealClock } from './clock/clock';
+export type { Cluster, ClusterOptions } from './cluster';
+export { createCluster, restoreCluster } from './cluster';
+export type { ApiServer, DeleteOptions, ListOptions, WatchEventType } from './server/api-server';
+export type { ResourceInfo, ResourceName } from './api/resources';
+export { RESOURCES, resourceFor } from './api/resources';
+export { StatusError, isStatusError } from './api/status-error';
+export type { Status, StatusCause, StatusReason } from './api/status-error';
+export type * from './api/types';
+export type { ClusterNetwork, ContainerRuntime, ExecResult, HttpResult } from './runtime/types';

@@ -1,0 +1,22 @@
+/** What `curl` talks to: node IP + NodePort, ClusterIP + port, pod IP + container port. */
+export type HttpResult = { ok: true; status: number; body: string } | { ok: false; error: 'refused' | 'timeout' | 'no-route' };
+
+export interface ClusterNetwork {
+  httpGet(host: string, port: number, path?: string): HttpResult;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** `kubectl logs` and `kubectl exec` inside the simulated containers. */
+export interface ContainerRuntime {
+  /** The container's log lines (the bootcamp app's start line and one line per HTTP request it served).
+   *  Throws StatusError BadRequest with kubectl's text when the container has not started. */
+  logs(namespace: string, pod: string, container?: string): string;
+  /** Runs argv inside the container. Throws StatusError (NotFound / BadRequest) when the pod or container is not
+   *  there or not running; otherwise returns the program's output (unknown program → exit 127). */
+  exec(namespace: string, pod: string, container: string | undefined, argv: string[]): ExecResult;
+}
