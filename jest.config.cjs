@@ -11,6 +11,7 @@ const esmOnly = [
   '@borewit',
   'strtok3',
   '@standard-schema',
+  '@prisma/schema-engine-wasm',
 ];
 
 module.exports = {
