@@ -1,0 +1,40 @@
+/**
+ * What check evaluation needs from the platform: a way to read objects (the ClusterDriver's readObjects) and
+ * the student's command history; and what it gives back: a verdict with reasons in every language.
+ */
+import type { KubeObjectJson, ObjectQuery } from '../../clusters/cluster-driver';
+import type { Localized } from '../format/types';
+
+export type { KubeObjectJson, ObjectQuery };
+
+export interface HistoryEntry {
+  command: string;
+  /** null when the command never finished (aborted, timed out). */
+  exitCode: number | null;
+  /** stdout and stderr as the student saw them, when recorded. */
+  output?: string;
+}
+
+export interface EvaluationContext {
+  readObjects(query: ObjectQuery): Promise<KubeObjectJson[]>;
+  history: HistoryEntry[];
+}
+
+export interface CheckVerdict {
+  passed: boolean;
+  /** Why, in words a student understands: what was expected and what was found. */
+  reason: Localized;
+  /** The author's name for the check, when the lab gives one. */
+  label?: Localized;
+  /** Names of the objects (or commands) that satisfied the check; hints can show them. */
+  matched: string[];
+  /** Verdicts of the inner checks of all/any/not. */
+  children?: CheckVerdict[];
+}
+
+export interface StepVerdict {
+  stepId: string;
+  passed: boolean;
+  points: number;
+  checks: CheckVerdict[];
+}

@@ -1,0 +1,103 @@
+/** The words of verdicts: how selections, counts and conditions read in every language. */
+import { Condition, CountRule, Localized } from '../format/types';
+import { ObjectQuery } from './context';
+
+export function localized(en: string, zh: string): Localized {
+  return { en, 'zh-CN': zh };
+}
+
+/** `Pods with labels app=x in namespace default`, `Deployment yanwei.app in namespace default`. */
+export function describeSelection(query: ObjectQuery): Localized {
+  const plural = query.kind.endsWith('s') ? query.kind : `${query.kind}s`;
+  let en = query.name ? `${query.kind} ${query.name}` : plural;
+  let zh = query.name ? `名为 ${query.name} 的 ${query.kind}` : query.kind;
+  if (query.labelSelector) {
+    en += ` with labels ${query.labelSelector}`;
+    zh = `标签为 ${query.labelSelector} 的${zh}`;
+  }
+  if (query.namespace) {
+    en += ` in namespace ${query.namespace}`;
+    zh = `命名空间 ${query.namespace} 中${zh}`;
+  }
+  return localized(en, zh);
+}
+
+export function describeCount(rule: CountRule): Localized {
+  if (rule === 'all') return localized('all of them', '全部');
+  if ('equals' in rule) return localized(`exactly ${rule.equals}`, `恰好 ${rule.equals} 个`);
+  return localized(`at least ${rule.atLeast}`, `至少 ${rule.atLeast} 个`);
+}
+
+export function describeConditions(conditions: Condition[]): Localized {
+  const parts = conditions.map(describeCondition);
+  return localized(parts.map((part) => part.en).join(' and '), parts.map((part) => part['zh-CN']).join('，且'));
+}
+
+export function describeCondition(condition: Condition): Localized {
+  switch (condition.type) {
+    case 'phase':
+      return localized(`phase ${condition.phase}`, `阶段为 ${condition.phase}`);
+    case 'ready':
+      return condition.ready ? localized('ready', '已就绪') : localized('not ready', '未就绪');
+    case 'waitingReason': {
+      const reasons = condition.reasons.join(' or ');
+      return localized(`a container waiting with reason ${reasons}`, `有容器处于等待状态，原因为 ${reasons}`);
+    }
+    case 'image': {
+      const container = condition.container ? ` in container ${condition.container}` : '';
+      const zhContainer = condition.container ? `容器 ${condition.container} 的` : '';
+      return localized(`image ${condition.image}${container}`, `${zhContainer}镜像为 ${condition.image}`);
+    }
+    case 'serviceType':
+      return localized(`type ${condition.serviceType}`, `类型为 ${condition.serviceType}`);
+    case 'port': {
+      const extras = [
+        condition.targetPort !== undefined ? `targetPort ${condition.targetPort}` : '',
+        condition.nodePort !== undefined ? `nodePort ${condition.nodePort}` : '',
+        condition.protocol ?? '',
+      ].filter(Boolean);
+      const suffix = extras.length > 0 ? ` (${extras.join(', ')})` : '';
+      return localized(`port ${condition.port}${suffix}`, `端口 ${condition.port}${suffix}`);
+    }
+    case 'rolloutComplete':
+      return condition.complete
+        ? localized('its rollout complete', '滚动更新已完成')
+        : localized('its rollout unfinished', '滚动更新尚未完成');
+    case 'selectsPods':
+      return condition.selects
+        ? localized('a selector that matches at least one pod', '选择器至少匹配一个 Pod')
+        : localized('a selector that matches no pod', '选择器匹配不到任何 Pod');
+    case 'field':
+      switch (condition.op) {
+        case 'equals':
+          return localized(
+            `${condition.path} equal to ${show(condition.expected)}`,
+            `${condition.path} 等于 ${show(condition.expected)}`,
+          );
+        case 'matches':
+          return localized(`${condition.path} matching /${condition.expected}/`, `${condition.path} 匹配 /${condition.expected}/`);
+        case 'atLeast':
+          return localized(`${condition.path} at least ${condition.expected}`, `${condition.path} 至少为 ${condition.expected}`);
+        case 'exists':
+          return condition.expected
+            ? localized(`${condition.path} set`, `${condition.path} 已设置`)
+            : localized(`${condition.path} unset`, `${condition.path} 未设置`);
+      }
+  }
+}
+
+/** A JSON value as it appears in a message: strings bare, everything else as JSON, long values cut. */
+export function show(value: unknown): string {
+  const rendered = typeof value === 'string' ? value : JSON.stringify(value);
+  return rendered.length > 80 ? `${rendered.slice(0, 77)}...` : rendered;
+}
+
+/** `a, b, c and 2 more` / `a、b、c 等 5 个`. */
+export function listNames(names: string[], limit = 5): Localized {
+  const shown = names.slice(0, limit);
+  const more = names.length - shown.length;
+  return localized(
+    shown.join(', ') + (more > 0 ? ` and ${more} more` : ''),
+    shown.join('、') + (more > 0 ? ` 等 ${names.length} 个` : ''),
+  );
+}

@@ -1,0 +1,87 @@
+/**
+ * Resolves {{vars}} during one evaluation: fixed values directly, captured values by reading the cluster
+ * (first selected object, first value of the field). Results are cached per evaluation so a step's checks
+ * see one consistent value and the cluster is read once per var.
+ */
+import { evaluateJsonPath, parseJsonPath } from '../jsonpath/jsonpath';
+import { escapeRegExp, fillPlaceholders, placeholdersIn } from '../format/template';
+import { Lab, Localized, ObjectSelector } from '../format/types';
+import { EvaluationContext, ObjectQuery } from './context';
+import { describeSelection } from './phrases';
+
+export type Resolved = { ok: true; value: string } | { ok: false; reason: Localized };
+
+export class VarResolver {
+  private readonly cache = new Map<string, Promise<Resolved>>();
+
+  constructor(
+    private readonly vars: Lab['vars'],
+    private readonly context: EvaluationContext,
+  ) {}
+
+  resolve(name: string): Promise<Resolved> {
+    let pending = this.cache.get(name);
+    if (!pending) {
+      pending = this.compute(name);
+      this.cache.set(name, pending);
+    }
+    return pending;
+  }
+
+  /** Fills every placeholder of `text`; `escape` adapts values (e.g. to a regex). */
+  async fill(text: string, escape?: (value: string) => string): Promise<Resolved> {
+    const values = new Map<string, string>();
+    for (const name of placeholdersIn(text)) {
+      const resolved = await this.resolve(name);
+      if (!resolved.ok) return resolved;
+      values.set(name, resolved.value);
+    }
+    return { ok: true, value: fillPlaceholders(text, (name) => values.get(name) ?? '', escape) };
+  }
+
+  fillRegex(source: string): Promise<Resolved> {
+    return this.fill(source, escapeRegExp);
+  }
+
+  /** The ObjectQuery of a selector with its placeholders filled. */
+  async query(select: ObjectSelector): Promise<{ ok: true; query: ObjectQuery } | { ok: false; reason: Localized }> {
+    const query: ObjectQuery = { kind: select.kind };
+    for (const key of ['namespace', 'name', 'labelSelector'] as const) {
+      const raw = select[key];
+      if (raw === undefined) continue;
+      const filled = await this.fill(raw);
+      if (!filled.ok) return filled;
+      query[key] = filled.value;
+    }
+    return { ok: true, query };
+  }
+
+  private async compute(name: string): Promise<Resolved> {
+    const definition = this.vars[name];
+    if (!definition) return failure(name, { en: 'it is not defined', 'zh-CN': '该变量未定义' });
+    if ('value' in definition) return { ok: true, value: definition.value };
+    const selected = await this.query(definition.select);
+    if (!selected.ok) return selected;
+    const objects = await this.context.readObjects(selected.query);
+    const where = describeSelection(selected.query);
+    if (objects.length === 0) {
+      return failure(name, { en: `there is no ${where.en}`, 'zh-CN': `没有找到${where['zh-CN']}` });
+    }
+    const [value] = evaluateJsonPath(parseJsonPath(definition.field), objects[0]);
+    if (value === undefined || value === null || typeof value === 'object') {
+      const object = objects[0].metadata.name;
+      return failure(name, {
+        en: `${definition.field} of ${object} has no value yet`,
+        'zh-CN': `${object} 的 ${definition.field} 还没有值`,
+      });
+    }
+    return { ok: true, value: String(value) };
+  }
+}
+
+function failure(name: string, why: Localized): Resolved {
+  return {
+    ok: false,
+    reason: { en: `Cannot determine {{${name}}}: ${why.en}.`, 'zh-CN': `无法确定 {{${name}}}：${why['zh-CN']}。` },
+  };
+}

@@ -1,0 +1,12 @@
+/** The lab library: lab files, strict loading, declarative checks and diagnostics. Framework-free. */
+export * from './format/types';
+export { parseSolutionLine, parseDuration } from './format/solution';
+export type { SolutionLine } from './format/solution';
+export { loadLabFile, loadLabs, LAB_FILE } from './loader/loader';
+export { LabLoadError, formatIssue } from './loader/reader';
+export type { LabIssue } from './loader/reader';
+export { evaluateStep, evaluateCheck } from './evaluation/evaluate';
+export type { CheckVerdict, EvaluationContext, HistoryEntry, StepVerdict } from './evaluation/context';
+export { readObjectsFromList } from './evaluation/objects-from-list';
+export { diagnose } from './diagnostics/diagnose';
+export type { DiagnosticHint } from './diagnostics/diagnose';
