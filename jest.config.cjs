@@ -12,6 +12,9 @@ const esmOnly = [
   'strtok3',
   '@standard-schema',
   '@prisma/schema-engine-wasm',
+  // Not ESM-only, but its CommonJS build loads Node built-ins with import(), which Jest refuses
+  // without --experimental-vm-modules; compiled by SWC those calls become require().
+  '@electric-sql/pglite',
 ];
 
 module.exports = {
@@ -19,7 +22,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.int-spec.ts'],
-  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { ...swcOptions, sourceMaps: 'inline' }] },
+  transform: {
+    '^.+\\.(t|j)sx?$': ['@swc/jest', { ...swcOptions, sourceMaps: 'inline' }],
+    '/@electric-sql/pglite/dist/.+\\.cjs$': ['@swc/jest', { ...swcOptions, sourceMaps: false }],
+  },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
