@@ -1,0 +1,310 @@
+/**
+ * DockerClusterDriver (CLUSTER_DRIVER=docker): one bridge network and one container per node for each
+ * cluster, on one of several Docker engines. Framework-free: the platform constructs it with settings.
+ *
+ * Docker is the source of truth: every resource is labelled (see cluster-names.ts), so a new driver
+ * instance re-attaches to clusters from their refs and reconcile() works from Docker alone.
+ * Platform duties: call reconcile(liveIds) at start-up and periodically, fillWarmPool() after start-up,
+ * route commands by hostFor(ref), and close() at shutdown.
+ */
+import type {
+  ClusterDriver,
+  ClusterRef,
+  ClusterStatus,
+  DriverHealth,
+  ExecResult,
+  KubeObjectJson,
+  ListedCluster,
+  ObjectQuery,
+  OutputSink,
+  ProvisionProgress,
+  ProvisionRequest,
+} from '../cluster-driver';
+import { DockerError } from '../../infra/docker/docker.repository';
+import { assertUsableClusterId, containerName, LABEL, nodeNames } from './cluster-names';
+import { type DockerHost, DockerHosts } from './docker-hosts';
+import type { DockerDriverSettings, NodeFlavourName } from './docker-settings';
+import { assignedClusterId, readInventory } from './inventory';
+import { K3sFlavour } from './k3s-flavour';
+import { KubelabFlavour } from './kubelab-flavour';
+import type { NodeFlavour } from './node-flavour';
+import { controlPlaneName, provisionCluster, removeCluster } from './provisioning';
+import { WarmPool } from './warm-pool';
+
+/** What the platform persists for a Docker cluster (ClusterRef.attachState). */
+export interface DockerAttachState {
+  [key: string]: unknown;
+  /** Docker host id (see DockerHostSettings.id): where every call for this cluster goes. */
+  host: string;
+  dockerHost: string;
+  /** The cluster's label key (its id, or the pool key it was claimed from). */
+  key: string;
+  flavour: NodeFlavourName;
+  nodeCount: number;
+}
+
+export interface ReconcileReport {
+  /** Clusters (ids, or keys of unassigned leftovers) whose containers and networks were removed. */
+  removed: string[];
+  /** Live ids with no control-plane container on any host: provision again on next use. */
+  missing: string[];
+  /** Engines that could not be read; nothing is reported missing while one is unreachable. */
+  unreachableHosts: string[];
+}
+
+const MAX_NODES = 9;
+
+export class DockerClusterDriver implements ClusterDriver {
+  readonly name = 'docker' as const;
+  private readonly hosts: DockerHosts;
+  private readonly flavour: NodeFlavour;
+  private readonly pool: WarmPool;
+  private readonly starting = new Set<string>();
+
+  constructor(private readonly settings: DockerDriverSettings) {
+    this.hosts = new DockerHosts(settings.hosts);
+    this.flavour =
+      settings.flavour === 'k3s' ? new K3sFlavour(settings.image) : new KubelabFlavour(settings.image);
+    this.pool = new WarmPool(this.hosts, this.flavour, settings);
+  }
+
+  hostIds(): string[] {
+    return this.hosts.all.map((h) => h.id);
+  }
+
+  /** The Docker host id a cluster lives on (for routing its commands to that host's queue). */
+  hostFor(ref: ClusterRef): string {
+    return this.attachStateOf(ref).host;
+  }
+
+  async provision(
+    request: ProvisionRequest,
+    onProgress: (event: ProvisionProgress) => void,
+  ): Promise<ClusterRef> {
+    assertUsableClusterId(request.clusterId);
+    if (!Number.isInteger(request.nodeCount) || request.nodeCount < 1 || request.nodeCount > MAX_NODES) {
+      throw new Error(`nodeCount must be a whole number from 1 to ${MAX_NODES}, got ${request.nodeCount}`);
+    }
+    if (this.starting.has(request.clusterId))
+      throw new Error(`cluster ${request.clusterId} is already being provisioned`);
+    this.starting.add(request.clusterId);
+    try {
+      return await this.provisionUnguarded(request, onProgress);
+    } finally {
+      this.starting.delete(request.clusterId);
+    }
+  }
+
+  private async provisionUnguarded(
+    request: ProvisionRequest,
+    onProgress: (event: ProvisionProgress) => void,
+  ) {
+    // A retry after an interruption continues on the host that already holds part of the cluster.
+    const existing = await this.findAssigned(request.clusterId);
+    if (!existing && this.pool.serves(request.nodeCount)) {
+      const claim = {
+        clusterId: request.clusterId,
+        labSessionId: request.labSessionId,
+        ownerId: request.ownerId,
+      };
+      const claimed = await this.pool.claim(claim);
+      if (claimed) {
+        void this.pool.fill();
+        onProgress({ step: 'ready', done: 1, total: 1 });
+        return this.refFor(request.clusterId, claimed.host, claimed.key, request.nodeCount);
+      }
+    }
+    const key = existing?.key ?? request.clusterId;
+    const host = existing?.host ?? (await this.hosts.place(key));
+    try {
+      const plan = {
+        key,
+        identity: request.clusterId,
+        nodeCount: request.nodeCount,
+        labSessionId: request.labSessionId,
+        ownerId: request.ownerId,
+        pool: false,
+      };
+      await provisionCluster(
+        { docker: host.docker, flavour: this.flavour, settings: this.settings },
+        plan,
+        onProgress,
+      );
+    } finally {
+      this.hosts.release(host, key);
+    }
+    if (this.pool.enabled) void this.pool.fill();
+    return this.refFor(request.clusterId, host, key, request.nodeCount);
+  }
+
+  async status(ref: ClusterRef): Promise<ClusterStatus> {
+    if (this.starting.has(ref.clusterId)) return 'starting';
+    const state = this.attachStateOf(ref);
+    const details = await this.hosts
+      .byId(state.host)
+      .docker.inspectContainer(controlPlaneName(ref.clusterId));
+    if (!details) return 'missing';
+    return details.running ? 'ready' : 'failed';
+  }
+
+  async exec(ref: ClusterRef, line: string, sink: OutputSink, signal: AbortSignal): Promise<ExecResult> {
+    const docker = this.hosts.byId(this.attachStateOf(ref).host).docker;
+    const exitCode = await this.explainMissing(ref, () =>
+      this.flavour.exec(docker, controlPlaneName(ref.clusterId), line, sink, signal),
+    );
+    return { exitCode };
+  }
+
+  async readObjects(ref: ClusterRef, query: ObjectQuery): Promise<KubeObjectJson[]> {
+    const docker = this.hosts.byId(this.attachStateOf(ref).host).docker;
+    return this.explainMissing(ref, () =>
+      this.flavour.readObjects(docker, controlPlaneName(ref.clusterId), query),
+    );
+  }
+
+  async snapshot(): Promise<string | null> {
+    return null; // the cluster's state lives in its containers
+  }
+
+  async destroy(ref: ClusterRef): Promise<void> {
+    const state = this.attachStateOf(ref);
+    await removeCluster(this.hosts.byId(state.host).docker, state.key);
+  }
+
+  async list(): Promise<ListedCluster[]> {
+    const listed: ListedCluster[] = [];
+    for (const host of this.hosts.all) {
+      for (const cluster of await readInventory(host)) {
+        const clusterId = assignedClusterId(cluster);
+        if (clusterId && cluster.controlPlane) {
+          listed.push({ clusterId, labSessionId: cluster.labSessionId, ownerId: cluster.ownerId });
+        }
+      }
+    }
+    return listed;
+  }
+
+  /**
+   * Removes containers and networks no live record accounts for (warm-pool clusters and anything younger
+   * than orphanGraceMs excepted) and reports live ids whose control plane is gone.
+   */
+  async reconcile(liveClusterIds: Iterable<string>): Promise<ReconcileReport> {
+    const live = new Set(liveClusterIds);
+    const report: ReconcileReport = { removed: [], missing: [], unreachableHosts: [] };
+    const present = new Set<string>();
+    for (const host of this.hosts.all) {
+      let clusters;
+      try {
+        clusters = await readInventory(host);
+      } catch (error) {
+        report.unreachableHosts.push(error instanceof Error ? error.message : String(error));
+        continue;
+      }
+      for (const cluster of clusters) {
+        const clusterId = assignedClusterId(cluster);
+        if (clusterId && live.has(clusterId)) {
+          if (cluster.controlPlane) present.add(clusterId);
+          continue;
+        }
+        const pooled = cluster.identity?.state === 'pooled' && cluster.controlPlane?.running;
+        const young = Date.now() - cluster.createdAtMs < this.settings.orphanGraceMs;
+        if (
+          pooled ||
+          young ||
+          this.hosts.isInFlight(cluster.key) ||
+          (clusterId && this.starting.has(clusterId))
+        )
+          continue;
+        await removeCluster(host.docker, cluster.key);
+        report.removed.push(clusterId ?? cluster.key);
+      }
+    }
+    if (report.unreachableHosts.length === 0) report.missing = [...live].filter((id) => !present.has(id));
+    return report;
+  }
+
+  async health(): Promise<DriverHealth> {
+    const lines: string[] = [];
+    let ok = true;
+    for (const host of this.hosts.all) {
+      try {
+        const info = await host.docker.info();
+        const hasImage = await host.docker.imageExists(this.flavour.image);
+        if (!hasImage) ok = false;
+        lines.push(
+          `${host.id} ${host.dockerHost}: Docker ${info.version}, image ${this.flavour.image} ${hasImage ? 'present' : 'MISSING'}`,
+        );
+      } catch (error) {
+        ok = false;
+        lines.push(
+          `${host.id} ${host.dockerHost}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    if (this.pool.lastError) lines.push(`warm pool refill failed: ${this.pool.lastError}`);
+    return { ok, detail: lines.join('; ') };
+  }
+
+  /** Tops the warm pool up (call after start-up and reconcile); resolves when the refill ends. */
+  fillWarmPool(): Promise<void> {
+    return this.pool.fill();
+  }
+
+  /** Stops warm-pool refills and waits for one in progress (call at shutdown). */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private refFor(clusterId: string, host: DockerHost, key: string, nodeCount: number): ClusterRef {
+    const attachState: DockerAttachState = {
+      host: host.id,
+      dockerHost: host.dockerHost,
+      key,
+      flavour: this.flavour.name,
+      nodeCount,
+    };
+    return { clusterId, attachState };
+  }
+
+  private attachStateOf(ref: ClusterRef): DockerAttachState {
+    const state = ref.attachState as Partial<DockerAttachState>;
+    if (typeof state?.host !== 'string' || typeof state.key !== 'string') {
+      throw new Error(`cluster ${ref.clusterId}: attachState is not a Docker driver's (needs host and key)`);
+    }
+    return state as DockerAttachState;
+  }
+
+  /** A cluster's host and key when some container of it exists on any host (a provision to resume). */
+  private async findAssigned(clusterId: string): Promise<{ host: DockerHost; key: string } | undefined> {
+    for (const host of this.hosts.all) {
+      for (const nodeName of nodeNames(1)) {
+        const details = await host.docker.inspectContainer(containerName(clusterId, nodeName));
+        if (details) return { host, key: details.labels[LABEL.clusterKey] ?? clusterId };
+      }
+      const networks = await host.docker.findNetworks({
+        [LABEL.managed]: 'true',
+        [LABEL.clusterKey]: clusterId,
+      });
+      if (networks.length > 0) return { host, key: clusterId };
+    }
+    return undefined;
+  }
+
+  private async explainMissing<T>(ref: ClusterRef, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof DockerError && error.statusCode === 404) {
+        throw new Error(
+          `cluster ${ref.clusterId} is missing (its control-plane container is gone): provision it again`,
+        );
+      }
+      if (error instanceof DockerError && error.statusCode === 409) {
+        throw new Error(
+          `cluster ${ref.clusterId} is not running (its control-plane container stopped): ${error.message}`,
+        );
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Reads the clusters an engine holds back from Docker alone (labels and names), grouping containers and
+ * networks by cluster key. Reconcile, list and the warm pool all start from this.
+ */
+import type { ContainerSummary, NetworkSummary } from '../../infra/docker/docker.repository';
+import { type ContainerIdentity, identityOf, LABEL } from './cluster-names';
+import type { DockerHost } from './docker-hosts';
+
+export interface DockerCluster {
+  key: string;
+  host: DockerHost;
+  /** From the container names; undefined when only a network is left. */
+  identity: ContainerIdentity | undefined;
+  controlPlane: ContainerSummary | undefined;
+  containers: ContainerSummary[];
+  networks: NetworkSummary[];
+  nodeCount: number;
+  labSessionId: string | undefined;
+  ownerId: string | undefined;
+  /** Creation time of the oldest resource, for reconcile's grace period. */
+  createdAtMs: number;
+}
+
+export async function readInventory(host: DockerHost): Promise<DockerCluster[]> {
+  const managed = { [LABEL.managed]: 'true' };
+  const [containers, networks] = await Promise.all([
+    host.docker.findContainers(managed),
+    host.docker.findNetworks(managed),
+  ]);
+  const byKey = new Map<string, DockerCluster>();
+  const entry = (key: string, labels: Record<string, string>): DockerCluster => {
+    let cluster = byKey.get(key);
+    if (!cluster) {
+      cluster = {
+        key,
+        host,
+        identity: undefined,
+        controlPlane: undefined,
+        containers: [],
+        networks: [],
+        nodeCount: Number(labels[LABEL.nodeCount] ?? 1),
+        labSessionId: labels[LABEL.labSession] || undefined,
+        ownerId: labels[LABEL.owner] || undefined,
+        createdAtMs: Number.POSITIVE_INFINITY,
+      };
+      byKey.set(key, cluster);
+    }
+    return cluster;
+  };
+  for (const container of containers) {
+    const cluster = entry(container.labels[LABEL.clusterKey] ?? '', container.labels);
+    cluster.containers.push(container);
+    cluster.createdAtMs = Math.min(cluster.createdAtMs, container.createdAtMs);
+    const identity = identityOf(container.name, container.labels[LABEL.nodeName] ?? '');
+    if (container.labels[LABEL.role] === 'control-plane') {
+      cluster.controlPlane = container;
+      cluster.identity = identity;
+    } else {
+      cluster.identity ??= identity;
+    }
+  }
+  for (const network of networks) {
+    const cluster = entry(network.labels[LABEL.clusterKey] ?? '', network.labels);
+    cluster.networks.push(network);
+    cluster.createdAtMs = Math.min(cluster.createdAtMs, network.createdAtMs);
+  }
+  return [...byKey.values()];
+}
+
+/** The platform's cluster id of an assigned cluster; undefined for warm-pool clusters and leftovers. */
+export function assignedClusterId(cluster: DockerCluster): string | undefined {
+  return cluster.identity?.state === 'assigned' ? cluster.identity.clusterId : undefined;
+}

@@ -1,0 +1,71 @@
+/**
+ * What differs between node images: how a node container is configured, how readiness is detected, and
+ * how terminal lines, object queries and claims reach the cluster inside. Everything else (networks,
+ * labels, limits, placement, pool) is the same for every flavour.
+ */
+import type { DockerRepository, NodeContainerSpec } from '../../infra/docker/docker.repository';
+import type { KubeObjectJson, ObjectQuery, OutputSink } from '../cluster-driver';
+import type { NodeRole } from './cluster-names';
+import type { NodeFlavourName } from './docker-settings';
+
+export interface NodePlan {
+  nodeName: string;
+  role: NodeRole;
+  nodeCount: number;
+  /** Stable secret-free seed for anything cluster-wide the flavour needs (k3s join token). */
+  clusterKey: string;
+}
+
+export type FlavourSpec = Pick<
+  NodeContainerSpec,
+  'cmd' | 'env' | 'user' | 'privileged' | 'readonlyRootfs' | 'tmpfs' | 'networkAliases'
+>;
+
+export interface ClaimRecord {
+  clusterId: string;
+  labSessionId: string;
+  ownerId: string;
+}
+
+export interface NodeFlavour {
+  readonly name: NodeFlavourName;
+  readonly image: string;
+  containerSpec(node: NodePlan): FlavourSpec;
+  /** Resolves when the cluster answers commands; rejects with a clear reason after timeoutMs. */
+  waitReady(
+    docker: DockerRepository,
+    controlPlane: string,
+    nodeCount: number,
+    timeoutMs: number,
+  ): Promise<void>;
+  /** Runs one terminal line; resolves with its exit code, 130 once `signal` aborted it. */
+  exec(
+    docker: DockerRepository,
+    controlPlane: string,
+    line: string,
+    sink: OutputSink,
+    signal: AbortSignal,
+  ): Promise<number>;
+  readObjects(docker: DockerRepository, controlPlane: string, query: ObjectQuery): Promise<KubeObjectJson[]>;
+  /** Tells the cluster who claimed it from the warm pool (where the flavour has somewhere to keep it). */
+  recordClaim(docker: DockerRepository, controlPlane: string, claim: ClaimRecord): Promise<void>;
+}
+
+/** Runs argv and collects its output; rejects with stderr when it exits non-zero. */
+export async function execCollect(
+  docker: DockerRepository,
+  container: string,
+  argv: string[],
+): Promise<string> {
+  let stdout = '';
+  let stderr = '';
+  const code = await docker.exec(container, argv, {
+    onStdout: (c) => (stdout += c),
+    onStderr: (c) => (stderr += c),
+  });
+  if (code !== 0)
+    throw new Error(
+      `${argv.slice(0, 2).join(' ')} in ${container} exited ${code}: ${(stderr || stdout).trim()}`,
+    );
+  return stdout;
+}

@@ -1,0 +1,147 @@
+/**
+ * The warm pool: N clusters provisioned ahead of demand, so a student's cluster is ready in the time of a
+ * rename. A pool cluster starts as `kubelab-warming-<hex>-*`, becomes `kubelab-pool-<hex>-*` when ready
+ * (control plane renamed last), and a claim renames it to `kubelab-<clusterId>-*`. Renaming the control
+ * plane by its pool name is the atomic claim: of two claimers, the second gets a 404 and tries the next.
+ */
+import { randomBytes } from 'node:crypto';
+import { DockerError } from '../../infra/docker/docker.repository';
+import { containerName, nodeNames, warmingIdentity } from './cluster-names';
+import type { DockerHost, DockerHosts } from './docker-hosts';
+import type { DockerDriverSettings } from './docker-settings';
+import { type DockerCluster, readInventory } from './inventory';
+import type { ClaimRecord, NodeFlavour } from './node-flavour';
+import { provisionCluster, removeCluster } from './provisioning';
+
+export interface ClaimedCluster {
+  host: DockerHost;
+  key: string;
+}
+
+export class WarmPool {
+  private filling: Promise<void> | undefined;
+  private closed = false;
+  /** The last refill failure, for health reporting; cleared by a successful refill. */
+  lastError: string | undefined;
+
+  constructor(
+    private readonly hosts: DockerHosts,
+    private readonly flavour: NodeFlavour,
+    private readonly settings: DockerDriverSettings,
+  ) {}
+
+  get enabled(): boolean {
+    return this.settings.warmPoolSize > 0;
+  }
+
+  serves(nodeCount: number): boolean {
+    return this.enabled && nodeCount === this.settings.warmPoolNodeCount;
+  }
+
+  /** Tops the pool up to its size; concurrent callers share one refill. Never rejects (see lastError). */
+  fill(): Promise<void> {
+    if (!this.enabled || this.closed) return Promise.resolve();
+    this.filling ??= this.refill().finally(() => (this.filling = undefined));
+    return this.filling;
+  }
+
+  /** Stops refilling and waits for the refill in progress. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.filling;
+  }
+
+  /** A ready pool cluster renamed to `claim.clusterId`, or undefined when none is free. */
+  async claim(claim: ClaimRecord): Promise<ClaimedCluster | undefined> {
+    for (const host of this.hosts.all) {
+      const free = (await readInventory(host).catch(() => [])).filter(
+        (c) =>
+          c.identity?.state === 'pooled' &&
+          c.controlPlane?.running &&
+          c.nodeCount === this.settings.warmPoolNodeCount,
+      );
+      for (const cluster of free) {
+        if (await this.take(cluster, claim)) return { host, key: cluster.key };
+      }
+    }
+    return undefined;
+  }
+
+  private async take(cluster: DockerCluster, claim: ClaimRecord): Promise<boolean> {
+    const docker = cluster.host.docker;
+    const names = nodeNames(cluster.nodeCount);
+    try {
+      await docker.renameContainer(
+        containerName(cluster.key, names[0]),
+        containerName(claim.clusterId, names[0]),
+      );
+    } catch (error) {
+      if (error instanceof DockerError && error.statusCode === 404) return false; // another claimer won it
+      throw error;
+    }
+    try {
+      for (const nodeName of names.slice(1)) {
+        await docker.renameContainer(
+          containerName(cluster.key, nodeName),
+          containerName(claim.clusterId, nodeName),
+        );
+      }
+      await this.flavour.recordClaim(docker, containerName(claim.clusterId, names[0]), claim);
+      return true;
+    } catch (error) {
+      await removeCluster(docker, cluster.key).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async refill(): Promise<void> {
+    try {
+      while (!this.closed && (await this.countPooled()) < this.settings.warmPoolSize) {
+        await this.addOne();
+      }
+      this.lastError = undefined;
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** Ready and warming pool clusters on every reachable host, plus the ones being created here. */
+  private async countPooled(): Promise<number> {
+    const keys = new Set<string>();
+    for (const host of this.hosts.all) {
+      for (const cluster of await readInventory(host).catch(() => [])) {
+        const state = cluster.identity?.state;
+        if ((state === 'pooled' && cluster.controlPlane?.running) || state === 'warming')
+          keys.add(cluster.key);
+      }
+    }
+    return keys.size;
+  }
+
+  private async addOne(): Promise<void> {
+    const key = `pool-${randomBytes(6).toString('hex')}`;
+    const host = await this.hosts.place(key);
+    try {
+      const identity = warmingIdentity(key);
+      const ctx = { docker: host.docker, flavour: this.flavour, settings: this.settings };
+      const plan = {
+        key,
+        identity,
+        nodeCount: this.settings.warmPoolNodeCount,
+        labSessionId: '',
+        ownerId: '',
+        pool: true,
+      };
+      await provisionCluster(ctx, plan, () => undefined);
+      // Workers first, control plane last: claimers only look at control planes named pool-*.
+      for (const nodeName of [...nodeNames(plan.nodeCount)].reverse()) {
+        await host.docker.renameContainer(containerName(identity, nodeName), containerName(key, nodeName));
+      }
+    } catch (error) {
+      await removeCluster(host.docker, key).catch(() => undefined);
+      throw error;
+    } finally {
+      this.hosts.release(host, key);
+    }
+  }
+}

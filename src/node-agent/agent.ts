@@ -1,0 +1,152 @@
+/**
+ * NodeAgent: serves one cluster's lab terminal on a unix socket inside the control-plane container.
+ *
+ * Command lines run one at a time, in arrival order, because the terminal is stateful (an interactive
+ * `kubectl exec -ti` shell changes what the next line means). A cancel aborts the named command whether
+ * it is running or still waiting; a client that hangs up aborts its own command too.
+ */
+import { promises as fs } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { Cluster, LabTerminal } from '../engine/index';
+import { queryObjects } from './object-query';
+import {
+  ABORTED_EXIT,
+  type AgentReply,
+  type AgentRequest,
+  type AgentStatus,
+  type ClaimInfo,
+  encode,
+  LineSplitter,
+} from './protocol';
+
+export interface NodeAgentOptions {
+  socketPath: string;
+  cluster: Cluster;
+  terminal: LabTerminal;
+  nodeCount: number;
+  /** Where the claim (lab session, owner) is written, so an operator can read it inside the container. */
+  claimFile: string;
+}
+
+export class NodeAgent {
+  private readonly server = net.createServer((socket) => this.accept(socket));
+  private readonly running = new Map<string, AbortController>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private claim: ClaimInfo | null = null;
+
+  constructor(private readonly options: NodeAgentOptions) {}
+
+  async listen(): Promise<void> {
+    await fs.mkdir(path.dirname(this.options.socketPath), { recursive: true });
+    await fs.rm(this.options.socketPath, { force: true });
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.socketPath, () => resolve());
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const controller of this.running.values()) controller.abort();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(socket: net.Socket): void {
+    const lines = new LineSplitter();
+    let handled = false;
+    socket.setEncoding('utf8');
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: string) => {
+      const [first] = lines.push(chunk);
+      if (handled || first === undefined) return;
+      handled = true;
+      const reply = (message: AgentReply) => {
+        if (!socket.destroyed) socket.write(encode(message));
+      };
+      this.handle(first, reply, socket)
+        .catch((error: unknown) =>
+          reply({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+        )
+        .finally(() => socket.end());
+    });
+  }
+
+  private async handle(raw: string, reply: (message: AgentReply) => void, socket: net.Socket): Promise<void> {
+    const request = parseRequest(raw);
+    switch (request.type) {
+      case 'run':
+        return this.run(request.id, request.line, reply, socket);
+      case 'cancel': {
+        const controller = this.running.get(request.id);
+        controller?.abort();
+        return reply({ type: 'cancelled', found: controller !== undefined });
+      }
+      case 'objects':
+        return reply({ type: 'objects', objects: queryObjects(this.options.cluster, request.query) });
+      case 'status':
+        return reply({ type: 'status', status: this.status() });
+      case 'claim':
+        await this.recordClaim(request.claim);
+        return reply({ type: 'claimed' });
+    }
+  }
+
+  private async run(id: string, line: string, reply: (message: AgentReply) => void, socket: net.Socket) {
+    if (this.running.has(id)) throw new Error(`a command with id "${id}" is already running`);
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    socket.on('close', () => controller.abort());
+    const turn = this.queue.then(async () => {
+      if (controller.signal.aborted) return ABORTED_EXIT;
+      return this.options.terminal.run(line, {
+        stdout: (data) => reply({ type: 'stdout', data }),
+        stderr: (data) => reply({ type: 'stderr', data }),
+        signal: controller.signal,
+      });
+    });
+    this.queue = turn.catch(() => undefined);
+    try {
+      reply({ type: 'exit', code: await turn });
+    } finally {
+      this.running.delete(id);
+    }
+  }
+
+  private status(): AgentStatus {
+    return {
+      ready: true,
+      nodeCount: this.options.nodeCount,
+      claim: this.claim,
+      runningCommands: [...this.running.keys()],
+    };
+  }
+
+  private async recordClaim(claim: ClaimInfo): Promise<void> {
+    for (const key of ['clusterId', 'labSessionId', 'ownerId'] as const) {
+      if (typeof claim?.[key] !== 'string' || claim[key] === '') throw new Error(`claim needs a "${key}"`);
+    }
+    if (this.claim && this.claim.clusterId !== claim.clusterId) {
+      throw new Error(`this cluster is already claimed as ${this.claim.clusterId}`);
+    }
+    this.claim = { clusterId: claim.clusterId, labSessionId: claim.labSessionId, ownerId: claim.ownerId };
+    await fs.writeFile(this.options.claimFile, JSON.stringify(this.claim) + '\n');
+  }
+}
+
+function parseRequest(raw: string): AgentRequest {
+  let request: AgentRequest;
+  try {
+    request = JSON.parse(raw) as AgentRequest;
+  } catch {
+    throw new Error('request is not JSON');
+  }
+  const known = ['run', 'cancel', 'objects', 'status', 'claim'];
+  if (!request || typeof request !== 'object' || !known.includes(request.type)) {
+    throw new Error(`unknown request; expected one of ${known.join(', ')}`);
+  }
+  if ((request.type === 'run' || request.type === 'cancel') && typeof request.id !== 'string') {
+    throw new Error(`${request.type} needs an "id"`);
+  }
+  if (request.type === 'run' && typeof request.line !== 'string') throw new Error('run needs a "line"');
+  return request;
+}

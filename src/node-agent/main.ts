@@ -1,0 +1,58 @@
+/**
+ * Entry point of the control-plane container: one simulated cluster on real time, its lab terminal,
+ * and the agent serving them on a unix socket. Prints AGENT_READY_MARKER when it accepts commands.
+ *
+ *   node agent/main.js [--nodes N] [--seed N] [--socket PATH]
+ */
+import path from 'node:path';
+import { createCluster, LabTerminal, RealClock } from '../engine/index';
+import { NodeAgent } from './agent';
+import { AGENT_READY_MARKER, DEFAULT_AGENT_SOCKET } from './protocol';
+
+interface AgentArgs {
+  nodeCount: number;
+  seed: number | undefined;
+  socketPath: string;
+}
+
+function parseArgs(argv: string[]): AgentArgs {
+  const args: AgentArgs = { nodeCount: 1, seed: undefined, socketPath: DEFAULT_AGENT_SOCKET };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--nodes') args.nodeCount = wholeNumber(flag, value, 1, 9);
+    else if (flag === '--seed') args.seed = wholeNumber(flag, value, 0, 2 ** 31);
+    else if (flag === '--socket') args.socketPath = value;
+    else throw new Error(`unknown option ${flag} (expected --nodes, --seed, --socket)`);
+  }
+  return args;
+}
+
+function wholeNumber(flag: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max)
+    throw new Error(`${flag}: expected ${min}..${max}, got ${raw}`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const cluster = createCluster({ nodeCount: args.nodeCount, seed: args.seed, clock: new RealClock() });
+  const agent = new NodeAgent({
+    socketPath: args.socketPath,
+    cluster,
+    terminal: new LabTerminal(cluster),
+    nodeCount: args.nodeCount,
+    claimFile: path.join(path.dirname(args.socketPath), 'claim.json'),
+  });
+  await agent.listen();
+  const stop = () => void agent.close().finally(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.stdout.write(`${AGENT_READY_MARKER} (nodes=${args.nodeCount})\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`kubelab-agent: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
