@@ -1,0 +1,54 @@
+import { ConfigError, parseConfig } from './app-config';
+
+describe('parseConfig', () => {
+  it('fills every setting with a default when the environment is empty', () => {
+    const config = parseConfig({});
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000' });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.clusters.driver).toBe('embedded');
+    expect(config.commands.maxLineBytes).toBe(4096);
+  });
+
+  it('reads values that are given', () => {
+    const config = parseConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://root@127.0.0.1:5432/kubelab',
+      CLUSTER_DRIVER: 'docker',
+      COOKIE_SECURE: 'true',
+    });
+    expect(config.http.port).toBe(8080);
+    expect(config.databaseUrl).toBe('postgresql://root@127.0.0.1:5432/kubelab');
+    expect(config.clusters.driver).toBe('docker');
+    expect(config.auth.cookieSecure).toBe(true);
+  });
+
+  it('names every bad setting in one error', () => {
+    let error: unknown;
+    try {
+      parseConfig({ PORT: 'eighty', REDIS_URL: 'http://x', CLUSTER_DRIVER: 'kvm', COOKIE_SECURE: 'maybe' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual([
+      'PORT: expected a whole number from 0 to 65535, got "eighty"',
+      'REDIS_URL: expected a redis: or rediss: URL, got "http:"',
+      'COOKIE_SECURE: expected true or false, got "maybe"',
+      'CLUSTER_DRIVER: expected one of embedded, docker, got "kvm"',
+    ]);
+  });
+
+  it('rejects a database URL that is not PostgreSQL', () => {
+    expect(() => parseConfig({ DATABASE_URL: 'mysql://x' })).toThrow(
+      /DATABASE_URL: expected a postgres: or postgresql: URL/,
+    );
+  });
+
+  it('rejects an idle warning that comes after the idle expiry', () => {
+    expect(() => parseConfig({ CLUSTER_IDLE_MINUTES: '5', CLUSTER_IDLE_WARNING_MINUTES: '10' })).toThrow(
+      /CLUSTER_IDLE_WARNING_MINUTES/,
+    );
+  });
+});

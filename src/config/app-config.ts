@@ -1,0 +1,176 @@
+/**
+ * The platform's configuration, parsed from the environment once at start-up.
+ * Every setting is validated here; a missing or bad one stops the process with a message naming it,
+ * so nothing later has to wonder whether a value is usable.
+ */
+export type ClusterDriverSetting = 'embedded' | 'docker';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  http: { host: string; port: number; publicUrl: string };
+  /** Absent → the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string;
+  /** Prefix of every Redis key and queue, so several platforms (or test runs) can share one Redis. */
+  redisPrefix: string;
+  logLevel: LogLevel;
+  auth: {
+    sessionTtlHours: number;
+    cookieSecure: boolean;
+    loginMaxFailuresPerAccount: number;
+    loginMaxAttemptsPerIp: number;
+    loginWindowSeconds: number;
+  };
+  clusters: {
+    driver: ClusterDriverSetting;
+    maxPerStudent: number;
+    maxTotal: number;
+    idleMinutes: number;
+    idleWarningMinutes: number;
+    hardLimitMinutes: number;
+  };
+  commands: {
+    workerConcurrency: number;
+    timeoutSeconds: number;
+    maxOutputBytes: number;
+    maxLineBytes: number;
+    ratePerMinute: number;
+  };
+  webDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    return raw;
+  }
+
+  optionalUrl(name: string, protocols: string[]): string | undefined {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return undefined;
+    return this.checkUrl(name, raw, protocols);
+  }
+
+  url(name: string, fallback: string, protocols: string[]): string {
+    return this.checkUrl(name, this.string(name, fallback), protocols) ?? fallback;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      this.problems.push(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+    this.problems.push(`${name}: expected true or false, got "${raw}"`);
+    return fallback;
+  }
+
+  pattern(name: string, fallback: string, rule: RegExp, describe: string): string {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (rule.test(raw)) return raw;
+    this.problems.push(`${name}: expected ${describe}, got "${raw}"`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name}: expected one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  }
+
+  private checkUrl(name: string, raw: string, protocols: string[]): string | undefined {
+    try {
+      const url = new URL(raw);
+      if (!protocols.includes(url.protocol)) {
+        this.problems.push(`${name}: expected a ${protocols.join(' or ')} URL, got "${url.protocol}"`);
+        return undefined;
+      }
+      return raw;
+    } catch {
+      this.problems.push(`${name}: not a valid URL`);
+      return undefined;
+    }
+  }
+}
+
+export function parseConfig(env: Env): AppConfig {
+  const read = new EnvReader(env);
+  const port = read.integer('PORT', 3000, 0, 65535);
+  const host = read.string('HOST', '127.0.0.1');
+  const config: AppConfig = {
+    nodeEnv: read.oneOf('NODE_ENV', 'development', ['development', 'production', 'test'] as const),
+    http: {
+      host,
+      port,
+      publicUrl: read.url('PUBLIC_URL', `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, [
+        'http:',
+        'https:',
+      ]),
+    },
+    databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: read.string('DATA_DIR', '.data'),
+    redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisPrefix: read.pattern(
+      'REDIS_PREFIX',
+      'kubelab',
+      /^[A-Za-z0-9_.-]{1,40}$/,
+      'letters, digits, _ . - (at most 40)',
+    ),
+    logLevel: read.oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
+    auth: {
+      sessionTtlHours: read.integer('SESSION_TTL_HOURS', 168, 1, 24 * 365),
+      cookieSecure: read.boolean('COOKIE_SECURE', false),
+      loginMaxFailuresPerAccount: read.integer('LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
+      loginMaxAttemptsPerIp: read.integer('LOGIN_MAX_ATTEMPTS_PER_IP', 30, 1, 100000),
+      loginWindowSeconds: read.integer('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+    },
+    clusters: {
+      driver: read.oneOf('CLUSTER_DRIVER', 'embedded', ['embedded', 'docker'] as const),
+      maxPerStudent: read.integer('CLUSTERS_PER_STUDENT', 2, 1, 100),
+      maxTotal: read.integer('CLUSTERS_MAX_TOTAL', 5000, 1, 1_000_000),
+      idleMinutes: read.integer('CLUSTER_IDLE_MINUTES', 60, 1, 7 * 24 * 60),
+      idleWarningMinutes: read.integer('CLUSTER_IDLE_WARNING_MINUTES', 5, 1, 24 * 60),
+      hardLimitMinutes: read.integer('CLUSTER_HARD_LIMIT_MINUTES', 8 * 60, 1, 30 * 24 * 60),
+    },
+    commands: {
+      workerConcurrency: read.integer('WORKER_CONCURRENCY', 50, 1, 1000),
+      timeoutSeconds: read.integer('COMMAND_TIMEOUT_SECONDS', 30, 1, 3600),
+      maxOutputBytes: read.integer('COMMAND_MAX_OUTPUT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+      maxLineBytes: read.integer('COMMAND_MAX_LINE_BYTES', 4096, 16, 65536),
+      ratePerMinute: read.integer('COMMANDS_PER_MINUTE', 120, 1, 100000),
+    },
+    webDir: read.string('WEB_DIR', 'web/dist'),
+  };
+  if (config.clusters.idleWarningMinutes >= config.clusters.idleMinutes) {
+    read.problems.push('CLUSTER_IDLE_WARNING_MINUTES: must be smaller than CLUSTER_IDLE_MINUTES');
+  }
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}

@@ -1,0 +1,63 @@
+/**
+ * Every background job the platform runs: one enum of names, one union of typed payloads, and the
+ * queue each job travels on. A worker refuses to start unless every job name has exactly one handler.
+ */
+export enum QueueName {
+  Commands = 'commands',
+  Clusters = 'clusters',
+  Grading = 'grading',
+}
+
+export enum JobName {
+  /** Drain a lab session's command mailbox, one command at a time, in sequence order. */
+  CommandRun = 'command.run',
+  ClusterProvision = 'cluster.provision',
+  ClusterStop = 'cluster.stop',
+  /** Grade a lab session against its lab's checks (coalesced: one pending job per session). */
+  GradingRun = 'grading.run',
+}
+
+export interface JobPayloads {
+  [JobName.CommandRun]: { labSessionId: string; runId: string };
+  [JobName.ClusterProvision]: { clusterId: string };
+  [JobName.ClusterStop]: { clusterId: string; reason: 'reset' | 'idle' | 'deadline' | 'finished' | 'admin' };
+  [JobName.GradingRun]: { labSessionId: string; trigger: 'command' | 'request' | 'cluster' };
+}
+
+export type JobItem = { [N in JobName]: { name: N; data: JobPayloads[N] } }[JobName];
+
+export type JobHandler<N extends JobName> = (data: JobPayloads[N]) => Promise<void>;
+export type JobHandlers = { [N in JobName]: JobHandler<N> };
+
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JobName.CommandRun]: QueueName.Commands,
+  [JobName.ClusterProvision]: QueueName.Clusters,
+  [JobName.ClusterStop]: QueueName.Clusters,
+  [JobName.GradingRun]: QueueName.Grading,
+};
+
+/** Services that handle jobs declare them here; the registry checks the union covers JobName once. */
+export interface JobHandlerProvider {
+  jobHandlers(): Partial<JobHandlers>;
+}
+
+export class JobRegistryError extends Error {}
+
+export function buildJobRegistry(providers: JobHandlerProvider[]): JobHandlers {
+  const registry: Partial<Record<JobName, unknown>> = {};
+  const owners: Partial<Record<JobName, string>> = {};
+  for (const provider of providers) {
+    for (const [name, handler] of Object.entries(provider.jobHandlers()) as [JobName, unknown][]) {
+      if (registry[name]) {
+        throw new JobRegistryError(
+          `job "${name}" has two handlers: ${owners[name]} and ${provider.constructor.name}`,
+        );
+      }
+      registry[name] = handler;
+      owners[name] = provider.constructor.name;
+    }
+  }
+  const missing = Object.values(JobName).filter((name) => !registry[name]);
+  if (missing.length > 0) throw new JobRegistryError(`no handler for job(s): ${missing.join(', ')}`);
+  return registry as JobHandlers;
+}

@@ -1,0 +1,64 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from '../config/app-config';
+import { JsonLogger } from '../infra/logging/json-logger';
+import { HttpExceptionFilter } from '../middleware/http-exception.filter';
+import { createValidationPipe } from '../middleware/validation.pipe';
+import { ApiModule } from '../modules/api.module';
+
+/** Builds the API application (not yet listening), so tests and the demo share the production set-up. */
+export async function createApiApp(config: AppConfig, logger = new JsonLogger(config.logLevel, 'api')) {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+    logger,
+    bodyParser: true,
+  });
+  app.useBodyParser('json', { limit: '64kb' });
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+  setUpDocs(app);
+  serveWebClient(app, config);
+  return app;
+}
+
+function setUpDocs(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Kubelab API')
+      .setDescription('Course portal, lab sessions, terminal and grading for the Kubelab teaching platform.')
+      .setVersion('0.1.0')
+      .addCookieAuth('kubelab_session')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/**
+ * The built web client is served from the same origin, so the session cookie needs no CORS.
+ * Unknown /api routes stay JSON 404s; every other path falls back to the single-page app.
+ */
+function serveWebClient(app: NestExpressApplication, config: AppConfig): void {
+  const root = path.resolve(config.webDir);
+  const index = path.join(root, 'index.html');
+  if (!existsSync(index)) return;
+  app.useStaticAssets(root, { index: false, maxAge: '1h' });
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (
+      request.method !== 'GET' ||
+      request.path.startsWith('/api') ||
+      request.path.startsWith('/socket.io')
+    ) {
+      return next();
+    }
+    response.sendFile(index);
+  });
+}

@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { AppConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
+import { AuthController } from '../controllers/auth.controller';
+import { CourseController } from '../controllers/course.controller';
+import { HealthController } from '../controllers/health.controller';
+import { UserController } from '../controllers/user.controller';
+import { AuthGuard } from '../middleware/auth.guard';
+import { AuthService } from '../services/auth.service';
+import { CourseService } from '../services/course.service';
+import { HealthService } from '../services/health.service';
+import { LoginThrottleService } from '../services/login-throttle.service';
+import { SeedService } from '../services/seed.service';
+import { CoreModule } from './core.module';
+
+/** The HTTP API and websocket gateway. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [ConfigModule.forRoot(config), CoreModule],
+      controllers: [AuthController, UserController, CourseController, HealthController],
+      providers: [
+        AuthService,
+        CourseService,
+        HealthService,
+        LoginThrottleService,
+        SeedService,
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Job, JobsOptions, Queue, Worker } from 'bullmq';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { JOB_QUEUE, JobHandlers, JobItem, JobName, QueueName } from '../jobs/job.types';
+
+/** Per-job options: command drains never run twice at once for one session; grading coalesces. */
+function optionsFor(item: JobItem): JobsOptions {
+  switch (item.name) {
+    case JobName.CommandRun:
+      return { deduplication: { id: `session:${item.data.labSessionId}`, keepLastIfActive: true } };
+    case JobName.GradingRun:
+      return { deduplication: { id: `grade:${item.data.labSessionId}`, keepLastIfActive: true } };
+    case JobName.ClusterProvision:
+      return { jobId: `provision:${item.data.clusterId}` };
+    case JobName.ClusterStop:
+      return { jobId: `stop:${item.data.clusterId}` };
+  }
+}
+
+function connectionOptions(redisUrl: string) {
+  const url = new URL(redisUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    username: url.username || undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+    tls: url.protocol === 'rediss:' ? {} : undefined,
+    // BullMQ's blocking connections must retry forever, so a Redis restart is ridden out.
+    maxRetriesPerRequest: null,
+    retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
+  };
+}
+
+/** The only place that touches BullMQ: queues for producers, workers for the worker process. */
+@Injectable()
+export class JobRepository implements OnModuleDestroy {
+  private readonly logger = new Logger('JobRepository');
+  private readonly queues = new Map<QueueName, Queue>();
+  private readonly workers: Worker[] = [];
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async queue(item: JobItem): Promise<void> {
+    await this.queueFor(JOB_QUEUE[item.name]).add(item.name, item.data, {
+      removeOnComplete: true,
+      removeOnFail: 1000,
+      ...optionsFor(item),
+    });
+  }
+
+  /** Starts one BullMQ worker per queue, dispatching each job to its handler by name. */
+  startWorkers(handlers: JobHandlers, concurrency: Record<QueueName, number>): void {
+    for (const queueName of Object.values(QueueName)) {
+      const worker = new Worker(
+        queueName,
+        async (job: Job) => {
+          const handler = handlers[job.name as JobName] as (data: unknown) => Promise<void>;
+          if (!handler) throw new Error(`no handler for job ${job.name}`);
+          await handler(job.data);
+        },
+        {
+          connection: connectionOptions(this.config.redisUrl),
+          prefix: this.config.redisPrefix,
+          concurrency: concurrency[queueName],
+          // A killed worker's job is picked up again quickly; handlers are written to be re-runnable.
+          stalledInterval: 5000,
+          maxStalledCount: 2,
+        },
+      );
+      worker.on('failed', (job, error) =>
+        this.logger.error({ msg: 'job failed', job: job?.name, id: job?.id, error: error.message }),
+      );
+      worker.on('error', (error) =>
+        this.logger.warn({ msg: 'worker connection problem', error: error.message }),
+      );
+      this.workers.push(worker);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+
+  private queueFor(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      // Producers fail fast while Redis is down, so a request gets a clear error instead of hanging.
+      const connection = { ...connectionOptions(this.config.redisUrl), maxRetriesPerRequest: 1 };
+      queue = new Queue(name, { connection, prefix: this.config.redisPrefix });
+      queue.on('error', (error) =>
+        this.logger.warn({ msg: 'queue connection problem', error: error.message }),
+      );
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+}

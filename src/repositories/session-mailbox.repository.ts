@@ -1,0 +1,95 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { RedisRepository } from './redis.repository';
+
+const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const RENEW_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
+/**
+ * Per-session command ordering in Redis. Each lab session has a mailbox (a sorted set of run ids
+ * scored by sequence number) and a lock held by the worker draining it; cancel requests travel on
+ * a pub/sub channel to whichever worker runs the command.
+ */
+@Injectable()
+export class SessionMailboxRepository implements OnModuleDestroy {
+  private subscriber: Redis | undefined;
+  private readonly cancelListeners = new Set<(runId: string) => void>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly redis: RedisRepository,
+  ) {}
+
+  async post(labSessionId: string, seq: number, runId: string): Promise<void> {
+    await this.redis.client.zadd(this.mailboxKey(labSessionId), seq, runId);
+  }
+
+  /** The next run to execute (lowest sequence number), removed from the mailbox. */
+  async takeNext(labSessionId: string): Promise<string | null> {
+    const popped = await this.redis.client.zpopmin(this.mailboxKey(labSessionId));
+    return popped.length > 0 ? popped[0] : null;
+  }
+
+  /** Removes a queued run; false when it was no longer waiting (already taken or never posted). */
+  async withdraw(labSessionId: string, runId: string): Promise<boolean> {
+    return (await this.redis.client.zrem(this.mailboxKey(labSessionId), runId)) === 1;
+  }
+
+  async waiting(labSessionId: string): Promise<string[]> {
+    return this.redis.client.zrange(this.mailboxKey(labSessionId), '0', '-1');
+  }
+
+  async tryLock(labSessionId: string, token: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.client.set(this.lockKey(labSessionId), token, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async renewLock(labSessionId: string, token: string, ttlMs: number): Promise<boolean> {
+    return (
+      (await this.redis.client.eval(RENEW_IF_OWNER, 1, this.lockKey(labSessionId), token, String(ttlMs))) ===
+      1
+    );
+  }
+
+  async unlock(labSessionId: string, token: string): Promise<void> {
+    await this.redis.client.eval(RELEASE_IF_OWNER, 1, this.lockKey(labSessionId), token);
+  }
+
+  async isLocked(labSessionId: string): Promise<boolean> {
+    return (await this.redis.client.exists(this.lockKey(labSessionId))) === 1;
+  }
+
+  async requestCancel(runId: string): Promise<void> {
+    await this.redis.client.publish(this.cancelChannel(), runId);
+  }
+
+  /** Calls `listener` with the run id of every cancel request, from any API instance. */
+  async onCancel(listener: (runId: string) => void): Promise<void> {
+    this.cancelListeners.add(listener);
+    if (this.subscriber) return;
+    this.subscriber = this.redis.client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.subscriber.on('error', () => undefined);
+    this.subscriber.on('message', (_channel: string, runId: string) => {
+      for (const notify of this.cancelListeners) notify(runId);
+    });
+    // ioredis re-subscribes by itself after a reconnect.
+    await this.subscriber.subscribe(this.cancelChannel());
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.subscriber?.disconnect();
+  }
+
+  private mailboxKey(labSessionId: string): string {
+    return `${this.config.redisPrefix}:mailbox:${labSessionId}`;
+  }
+
+  private lockKey(labSessionId: string): string {
+    return `${this.config.redisPrefix}:session-lock:${labSessionId}`;
+  }
+
+  private cancelChannel(): string {
+    return `${this.config.redisPrefix}:cancel`;
+  }
+}

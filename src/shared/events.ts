@@ -1,0 +1,150 @@
+/**
+ * The websocket protocol between the platform and the web client: one typed map per direction.
+ * Imported by the server (gateway, event emitter) and by the web client, so both sides agree.
+ * Rooms: `session:<labSessionId>` (the student and watching instructors), `course:<courseId>`
+ * (instructors watching the class).
+ */
+
+export type ClusterLifecycle = 'requested' | 'provisioning' | 'ready' | 'stopping' | 'gone' | 'failed';
+export type CommandState =
+  'queued' | 'running' | 'completed' | 'cancelled' | 'interrupted' | 'rejected' | 'timed_out';
+
+export interface CommandAccepted {
+  labSessionId: string;
+  runId: string;
+  seq: number;
+  command: string;
+  /** Echo of the client's own id for the line, so it can match the ack to what it typed. */
+  clientRef?: string;
+  queuedAt: string;
+}
+
+export interface CommandStarted {
+  labSessionId: string;
+  runId: string;
+  startedAt: string;
+}
+
+export interface CommandOutput {
+  labSessionId: string;
+  runId: string;
+  stream: 'stdout' | 'stderr';
+  data: string;
+}
+
+export interface CommandExit {
+  labSessionId: string;
+  runId: string;
+  exitCode: number;
+  status: CommandState;
+  durationMs: number;
+  truncated: boolean;
+  /** A note the terminal shows after the output, e.g. why the command stopped. */
+  note?: string;
+}
+
+export interface CommandRejected {
+  labSessionId: string;
+  clientRef?: string;
+  runId?: string;
+  code:
+    'invalid_line' | 'rate_limited' | 'not_found' | 'forbidden' | 'cluster_unavailable' | 'session_finished';
+  message: string;
+  retryAfterSeconds?: number;
+}
+
+export interface ClusterStatusEvent {
+  labSessionId: string;
+  clusterId: string;
+  status: ClusterLifecycle;
+  progress?: { step: string; done: number; total: number };
+  message?: string;
+  idleExpiresAt?: string | null;
+  hardDeadlineAt?: string | null;
+}
+
+export interface ClusterIdleWarning {
+  labSessionId: string;
+  clusterId: string;
+  expiresAt: string;
+}
+
+export interface StepStatus {
+  stepId: string;
+  state: 'pending' | 'passed' | 'failed';
+  points: number;
+  maxPoints: number;
+  firstPassedAt: string | null;
+  attempts: number;
+  /** Why the step is not passed yet, in the student's language where available. */
+  reasons?: { en: string; zh: string }[];
+  hints?: { en: string; zh: string }[];
+}
+
+export interface GradingUpdate {
+  labSessionId: string;
+  userId: string;
+  courseId: string;
+  labId: string;
+  steps: StepStatus[];
+  totalPoints: number;
+  maxPoints: number;
+  /** Steps that passed for the first time with this update. */
+  newlyPassed: string[];
+}
+
+export interface HistoryEntry {
+  runId: string;
+  seq: number;
+  command: string;
+  status: CommandState;
+  exitCode: number | null;
+  output: string;
+  truncated: boolean;
+  queuedAt: string;
+  finishedAt: string | null;
+}
+
+export interface SessionSnapshot {
+  labSessionId: string;
+  history: HistoryEntry[];
+  cluster: ClusterStatusEvent | null;
+  readOnly: boolean;
+}
+
+export interface ServerToClientEvents {
+  'command.accepted': (payload: CommandAccepted) => void;
+  'command.started': (payload: CommandStarted) => void;
+  'command.output': (payload: CommandOutput) => void;
+  'command.exit': (payload: CommandExit) => void;
+  'command.rejected': (payload: CommandRejected) => void;
+  'cluster.status': (payload: ClusterStatusEvent) => void;
+  'cluster.idle-warning': (payload: ClusterIdleWarning) => void;
+  'grading.updated': (payload: GradingUpdate) => void;
+}
+
+export type ServerEventName = keyof ServerToClientEvents;
+export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+
+/** Every client request is acknowledged: ok with a result, or an error the client can show. */
+export type Ack<T> = (result: { ok: true; data: T } | { ok: false; code: string; message: string }) => void;
+
+export interface ClientToServerEvents {
+  /** Join a lab session's room: the student's own session, or read-only for its course's instructors. */
+  'session.join': (payload: { labSessionId: string }, ack: Ack<SessionSnapshot>) => void;
+  'session.leave': (payload: { labSessionId: string }, ack: Ack<null>) => void;
+  /** Instructors: live grading updates of a whole course. */
+  'course.watch': (payload: { courseId: string }, ack: Ack<null>) => void;
+  'command.submit': (
+    payload: { labSessionId: string; command: string; clientRef?: string },
+    ack: Ack<CommandAccepted>,
+  ) => void;
+  /** Ctrl-C: cancels the given run, or the session's running and queued commands when runId is absent. */
+  'command.cancel': (
+    payload: { labSessionId: string; runId?: string },
+    ack: Ack<{ cancelled: number }>,
+  ) => void;
+}
+
+export const sessionRoom = (labSessionId: string) => `session:${labSessionId}`;
+export const courseRoom = (courseId: string) => `course:${courseId}`;
