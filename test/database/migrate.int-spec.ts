@@ -100,6 +100,20 @@ describe('migrate() on PostgreSQL', () => {
   });
 });
 
+describe('concurrent migrate() calls', () => {
+  const url = freshDatabaseUrl();
+  afterAll(() => dropDatabase(url));
+
+  it('create the database once and apply each migration once (API and workers may boot together)', async () => {
+    const results = await Promise.all([1, 2, 3].map(() => migrate({ url, pgliteDir: '' })));
+    expect(results.filter((result) => result.createdDatabase)).toHaveLength(1);
+    expect(results.flatMap((result) => result.applied).sort()).toEqual(
+      expectedMigrationRows().map((row) => row.migration_name),
+    );
+    expect(await queryPostgres<MigrationRow>(url, MIGRATION_ROWS_SQL)).toEqual(expectedMigrationRows());
+  });
+});
+
 describe('migrate() with a broken migration', () => {
   const url = freshDatabaseUrl();
   let migrationsDir: string;

@@ -44,8 +44,9 @@ export async function ensureDatabaseExists(url: string): Promise<boolean> {
     try {
       await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
     } catch (error) {
-      // Another process created it between the check and the CREATE.
-      if (isPgError(error, '42P04')) return false;
+      // Another process created it between the check and the CREATE: PostgreSQL reports either
+      // duplicate_database or, when both CREATEs overlap, a unique violation on pg_database.
+      if (isPgError(error, '42P04') || isPgError(error, '23505')) return false;
       throw error;
     }
     return true;
