@@ -2,7 +2,7 @@
 export * from './format/types';
 export { parseSolutionLine, parseDuration } from './format/solution';
 export type { SolutionLine } from './format/solution';
-export { loadLabFile, loadLabs, LAB_FILE } from './loader/loader';
+export { loadLabFile, loadLabs, parseCheck, LAB_FILE } from './loader/loader';
 export { LabLoadError, formatIssue } from './loader/reader';
 export type { LabIssue } from './loader/reader';
 export { evaluateStep, evaluateCheck } from './evaluation/evaluate';

@@ -27,11 +27,17 @@ export async function diagnose(
   const hints: DiagnosticHint[] = [];
   for (const diagnostic of lab.diagnostics) {
     const relevant =
-      options.stepId === undefined || diagnostic.steps.length === 0 || diagnostic.steps.includes(options.stepId);
+      options.stepId === undefined ||
+      diagnostic.steps.length === 0 ||
+      diagnostic.steps.includes(options.stepId);
     if (!relevant) continue;
     const verdict = await evaluateCheckWith(diagnostic.when, { context, vars });
     if (!verdict.passed) continue;
-    hints.push({ id: diagnostic.id, hint: await fillHint(diagnostic.hint, verdict.matched, vars), matched: verdict.matched });
+    hints.push({
+      id: diagnostic.id,
+      hint: await fillHint(diagnostic.hint, verdict.matched, vars),
+      matched: verdict.matched,
+    });
   }
   return hints;
 }
@@ -46,6 +52,7 @@ async function fillHint(hint: Localized, matched: string[], vars: VarResolver): 
     }
   }
   const filled = {} as Localized;
-  for (const language of LANGUAGES) filled[language] = fillPlaceholders(hint[language], (name) => values.get(name) ?? '');
+  for (const language of LANGUAGES)
+    filled[language] = fillPlaceholders(hint[language], (name) => values.get(name) ?? '');
   return filled;
 }

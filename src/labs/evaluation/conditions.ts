@@ -54,10 +54,18 @@ export async function evaluateCondition(
     }
     case 'waitingReason': {
       const states = containerStates(object);
-      const ok = states.some((state) => state.state === 'waiting' && condition.reasons.includes(state.reason ?? ''));
+      const ok = states.some(
+        (state) => state.state === 'waiting' && condition.reasons.includes(state.reason ?? ''),
+      );
       const shown = states.map((state) => (state.reason ? `${state.state} (${state.reason})` : state.state));
       const summary = shown.length > 0 ? shown.join(', ') : 'none yet';
-      return { ok, actual: localized(`container states: ${summary}`, `容器状态：${summary === 'none yet' ? '暂无' : summary}`) };
+      return {
+        ok,
+        actual: localized(
+          `container states: ${summary}`,
+          `容器状态：${summary === 'none yet' ? '暂无' : summary}`,
+        ),
+      };
     }
     case 'image':
       return evaluateImage(condition, object, env);
@@ -98,7 +106,10 @@ async function evaluateImage(
   return { ok, actual: localized(`image is ${images.join(', ')}`, `镜像为 ${images.join('、')}`) };
 }
 
-function evaluatePort(condition: Extract<Condition, { type: 'port' }>, object: KubeObjectJson): ConditionResult {
+function evaluatePort(
+  condition: Extract<Condition, { type: 'port' }>,
+  object: KubeObjectJson,
+): ConditionResult {
   const ports = records(record(object.spec).ports);
   const ok = ports.some(
     (port) =>
@@ -126,7 +137,11 @@ async function evaluateSelectsPods(
     return { ok: false, actual: localized('has no selector', '没有选择器') };
   }
   const labelSelector = selectorFromLabels(selector);
-  const pods = await context.readObjects({ kind: 'Pod', namespace: service.metadata.namespace, labelSelector });
+  const pods = await context.readObjects({
+    kind: 'Pod',
+    namespace: service.metadata.namespace,
+    labelSelector,
+  });
   return {
     ok: pods.length > 0 === selects,
     actual: localized(
@@ -151,7 +166,9 @@ async function evaluateField(condition: FieldCondition, object: KubeObjectJson, 
       return { ok: present.length > 0 === condition.expected, actual };
     case 'atLeast':
       return {
-        ok: present.length > 0 && present.every((value) => typeof value === 'number' && value >= condition.expected),
+        ok:
+          present.length > 0 &&
+          present.every((value) => typeof value === 'number' && value >= condition.expected),
         actual,
       };
     case 'matches': {
@@ -166,7 +183,10 @@ async function evaluateField(condition: FieldCondition, object: KubeObjectJson, 
       }
       const expected = await env.vars.fill(condition.expected);
       if (!expected.ok) return { ok: false, actual: expected.reason };
-      return { ok: present.length > 0 && present.every((value) => scalarText(value) === expected.value), actual };
+      return {
+        ok: present.length > 0 && present.every((value) => scalarText(value) === expected.value),
+        actual,
+      };
     }
   }
 }

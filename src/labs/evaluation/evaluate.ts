@@ -17,7 +17,11 @@ export async function evaluateStep(step: Step, context: EvaluationContext): Prom
 }
 
 /** One check on its own; `vars` are the lab's vars its {{placeholders}} refer to. */
-export function evaluateCheck(check: Check, context: EvaluationContext, vars: Lab['vars'] = {}): Promise<CheckVerdict> {
+export function evaluateCheck(
+  check: Check,
+  context: EvaluationContext,
+  vars: Lab['vars'] = {},
+): Promise<CheckVerdict> {
   return evaluateCheckWith(check, { context, vars: new VarResolver(vars, context) });
 }
 
@@ -53,14 +57,20 @@ async function evaluateUnlabelled(check: Check, env: ConditionEnv): Promise<Chec
 }
 
 function combine(type: 'all' | 'any', children: CheckVerdict[]): CheckVerdict {
-  const passed = type === 'all' ? children.every((child) => child.passed) : children.some((child) => child.passed);
+  const passed =
+    type === 'all' ? children.every((child) => child.passed) : children.some((child) => child.passed);
   const matched = [...new Set(children.filter((child) => child.passed).flatMap((child) => child.matched))];
   const relevant = children.filter((child) => child.passed === passed);
   const reasons = (relevant.length > 0 ? relevant : children).map((child) => child.reason);
   const en = reasons.map((reason) => reason.en).join(' ');
   const zh = reasons.map((reason) => reason['zh-CN']).join('');
   if (type === 'any' && !passed) {
-    return { passed, matched, children, reason: localized(`None of these holds: ${en}`, `以下条件都不成立：${zh}`) };
+    return {
+      passed,
+      matched,
+      children,
+      reason: localized(`None of these holds: ${en}`, `以下条件都不成立：${zh}`),
+    };
   }
   return { passed, matched, children, reason: localized(en, zh) };
 }
@@ -95,7 +105,8 @@ async function evaluateObjects(check: ObjectCheck, env: ConditionEnv): Promise<C
   }
   const count = describeCount(check.count);
   const foundEn = objects.length === 0 ? 'found none' : `found ${satisfying.length} of ${objects.length}`;
-  const foundZh = objects.length === 0 ? '一个也没有找到' : `${objects.length} 个中有 ${satisfying.length} 个符合`;
+  const foundZh =
+    objects.length === 0 ? '一个也没有找到' : `${objects.length} 个中有 ${satisfying.length} 个符合`;
   const details = misses.slice(0, 3);
   const detailEn = details.map((miss) => `${miss.name}: ${miss.actual.en}`).join('; ');
   const detailZh = details.map((miss) => `${miss.name}：${miss.actual['zh-CN']}`).join('；');

@@ -16,7 +16,10 @@ export async function evaluateRan(pattern: CommandPattern, history: HistoryEntry
   const hit = history.find((entry) => matches(compiled, entry));
   if (hit) {
     return passed(
-      localized(`Ran \`${hit.command}\` (exit code ${String(hit.exitCode)}).`, `已执行 \`${hit.command}\`（退出码 ${String(hit.exitCode)}）。`),
+      localized(
+        `Ran \`${hit.command}\` (exit code ${String(hit.exitCode)}).`,
+        `已执行 \`${hit.command}\`（退出码 ${String(hit.exitCode)}）。`,
+      ),
       [hit.command],
     );
   }
@@ -31,7 +34,11 @@ export async function evaluateRan(pattern: CommandPattern, history: HistoryEntry
   );
 }
 
-export async function evaluateRanInOrder(patterns: CommandPattern[], history: HistoryEntry[], vars: VarResolver) {
+export async function evaluateRanInOrder(
+  patterns: CommandPattern[],
+  history: HistoryEntry[],
+  vars: VarResolver,
+) {
   const compiled: CompiledPattern[] = [];
   for (const pattern of patterns) {
     const one = await compile(pattern, vars);
@@ -44,7 +51,10 @@ export async function evaluateRanInOrder(patterns: CommandPattern[], history: Hi
     const offset = history.slice(position).findIndex((entry) => matches(pattern, entry));
     if (offset < 0) {
       const wanted = describePattern(pattern.pattern);
-      const after = index === 0 ? localized('', '') : localized(` after \`${hits[index - 1]}\``, `在 \`${hits[index - 1]}\` 之后`);
+      const after =
+        index === 0
+          ? localized('', '')
+          : localized(` after \`${hits[index - 1]}\``, `在 \`${hits[index - 1]}\` 之后`);
       return failed(
         localized(
           `Expected ${patterns.length} commands in order; missing step ${index + 1}: a command ${wanted.en}${after.en}.`,
@@ -57,10 +67,16 @@ export async function evaluateRanInOrder(patterns: CommandPattern[], history: Hi
     position++;
   }
   const shown = hits.map((command) => `\`${command}\``);
-  return passed(localized(`Ran in order: ${shown.join(', then ')}.`, `已按顺序执行：${shown.join('，然后 ')}。`), hits);
+  return passed(
+    localized(`Ran in order: ${shown.join(', then ')}.`, `已按顺序执行：${shown.join('，然后 ')}。`),
+    hits,
+  );
 }
 
-async function compile(pattern: CommandPattern, vars: VarResolver): Promise<CompiledPattern | { reason: Localized }> {
+async function compile(
+  pattern: CommandPattern,
+  vars: VarResolver,
+): Promise<CompiledPattern | { reason: Localized }> {
   const command = await vars.fillRegex(pattern.command);
   if (!command.ok) return { reason: command.reason };
   if (pattern.output === undefined) return { pattern, command: new RegExp(command.value) };
@@ -97,7 +113,10 @@ function describeNearMiss(entry: HistoryEntry, pattern: CommandPattern): Localiz
   }
   const code = entry.exitCode === null ? 'did not finish' : `exited with code ${entry.exitCode}`;
   const codeZh = entry.exitCode === null ? '没有执行完' : `退出码为 ${entry.exitCode}`;
-  return localized(` The closest one, \`${entry.command}\`, ${code}.`, `最接近的一条 \`${entry.command}\` ${codeZh}。`);
+  return localized(
+    ` The closest one, \`${entry.command}\`, ${code}.`,
+    `最接近的一条 \`${entry.command}\` ${codeZh}。`,
+  );
 }
 
 function passed(reason: Localized, matched: string[]): CheckVerdict {

@@ -6,7 +6,9 @@
 import { matchesLabelSelector, parseLabelSelector } from '../selector/label-selector';
 import { KubeObjectJson, ObjectQuery } from './context';
 
-export function readObjectsFromList(objects: KubeObjectJson[]): (query: ObjectQuery) => Promise<KubeObjectJson[]> {
+export function readObjectsFromList(
+  objects: KubeObjectJson[],
+): (query: ObjectQuery) => Promise<KubeObjectJson[]> {
   return async (query) => {
     const requirements = query.labelSelector ? parseLabelSelector(query.labelSelector) : [];
     return objects

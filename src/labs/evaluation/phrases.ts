@@ -10,15 +10,20 @@ export function localized(en: string, zh: string): Localized {
 export function describeSelection(query: ObjectQuery): Localized {
   const plural = query.kind.endsWith('s') ? query.kind : `${query.kind}s`;
   let en = query.name ? `${query.kind} ${query.name}` : plural;
-  let zh = query.name ? `名为 ${query.name} 的 ${query.kind}` : query.kind;
-  if (query.labelSelector) {
-    en += ` with labels ${query.labelSelector}`;
-    zh = `标签为 ${query.labelSelector} 的${zh}`;
-  }
-  if (query.namespace) {
-    en += ` in namespace ${query.namespace}`;
-    zh = `命名空间 ${query.namespace} 中${zh}`;
-  }
+  if (query.labelSelector) en += ` with labels ${query.labelSelector}`;
+  if (query.namespace) en += ` in namespace ${query.namespace}`;
+
+  const where = query.namespace ? `命名空间 ${query.namespace} 中` : '';
+  const qualifiers = [
+    query.labelSelector ? `标签为 ${query.labelSelector}` : '',
+    query.name ? `名为 ${query.name}` : '',
+  ].filter(Boolean);
+  const zh =
+    qualifiers.length > 0
+      ? `${where}${qualifiers.join('、')} 的 ${query.kind}`
+      : where
+        ? `${where}的 ${query.kind}`
+        : query.kind;
   return localized(en, zh);
 }
 
@@ -30,7 +35,10 @@ export function describeCount(rule: CountRule): Localized {
 
 export function describeConditions(conditions: Condition[]): Localized {
   const parts = conditions.map(describeCondition);
-  return localized(parts.map((part) => part.en).join(' and '), parts.map((part) => part['zh-CN']).join('，且'));
+  return localized(
+    parts.map((part) => part.en).join(' and '),
+    parts.map((part) => part['zh-CN']).join('，且'),
+  );
 }
 
 export function describeCondition(condition: Condition): Localized {
@@ -75,9 +83,15 @@ export function describeCondition(condition: Condition): Localized {
             `${condition.path} 等于 ${show(condition.expected)}`,
           );
         case 'matches':
-          return localized(`${condition.path} matching /${condition.expected}/`, `${condition.path} 匹配 /${condition.expected}/`);
+          return localized(
+            `${condition.path} matching /${condition.expected}/`,
+            `${condition.path} 匹配 /${condition.expected}/`,
+          );
         case 'atLeast':
-          return localized(`${condition.path} at least ${condition.expected}`, `${condition.path} 至少为 ${condition.expected}`);
+          return localized(
+            `${condition.path} at least ${condition.expected}`,
+            `${condition.path} 至少为 ${condition.expected}`,
+          );
         case 'exists':
           return condition.expected
             ? localized(`${condition.path} set`, `${condition.path} 已设置`)

@@ -16,7 +16,10 @@ export interface RolloutProgress {
 const REVISION = 'deployment.kubernetes.io/revision';
 const TEMPLATE_HASH = 'pod-template-hash';
 
-export async function rolloutProgress(deployment: KubeObjectJson, context: EvaluationContext): Promise<RolloutProgress> {
+export async function rolloutProgress(
+  deployment: KubeObjectJson,
+  context: EvaluationContext,
+): Promise<RolloutProgress> {
   const name = deployment.metadata.name;
   const status = record(deployment.status);
   const generation = integer(deployment.metadata.generation) ?? 0;
@@ -26,7 +29,10 @@ export async function rolloutProgress(deployment: KubeObjectJson, context: Evalu
   }
   const progressing = records(status.conditions).find((condition) => condition.type === 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
-    return incomplete(`deployment "${name}" exceeded its progress deadline`, `Deployment "${name}" 已超过进度期限`);
+    return incomplete(
+      `deployment "${name}" exceeded its progress deadline`,
+      `Deployment "${name}" 已超过进度期限`,
+    );
   }
   const desired = integer(record(deployment.spec).replicas) ?? 1;
   const updated = integer(status.updatedReplicas) ?? 0;
@@ -39,7 +45,10 @@ export async function rolloutProgress(deployment: KubeObjectJson, context: Evalu
     );
   }
   if (replicas > updated) {
-    return incomplete(`${replicas - updated} old replicas are pending termination`, `还有 ${replicas - updated} 个旧副本等待终止`);
+    return incomplete(
+      `${replicas - updated} old replicas are pending termination`,
+      `还有 ${replicas - updated} 个旧副本等待终止`,
+    );
   }
   if (available < updated) {
     return incomplete(
@@ -48,10 +57,14 @@ export async function rolloutProgress(deployment: KubeObjectJson, context: Evalu
     );
   }
   const leftovers = await oldPods(deployment, context);
-  if (leftovers === undefined) return incomplete('no ReplicaSet belongs to it yet', '还没有属于它的 ReplicaSet');
+  if (leftovers === undefined)
+    return incomplete('no ReplicaSet belongs to it yet', '还没有属于它的 ReplicaSet');
   if (leftovers.length > 0) {
     const names = leftovers.join(', ');
-    return incomplete(`pods of an older ReplicaSet are still present: ${names}`, `旧 ReplicaSet 的 Pod 仍然存在：${names}`);
+    return incomplete(
+      `pods of an older ReplicaSet are still present: ${names}`,
+      `旧 ReplicaSet 的 Pod 仍然存在：${names}`,
+    );
   }
   return {
     complete: true,
@@ -67,16 +80,23 @@ function incomplete(en: string, zh: string): RolloutProgress {
 }
 
 /** Names of the deployment's pods whose template hash is not the current ReplicaSet's; undefined: no RS. */
-async function oldPods(deployment: KubeObjectJson, context: EvaluationContext): Promise<string[] | undefined> {
+async function oldPods(
+  deployment: KubeObjectJson,
+  context: EvaluationContext,
+): Promise<string[] | undefined> {
   const namespace = deployment.metadata.namespace;
   const uid = deployment.metadata.uid;
-  const replicaSets = (await context.readObjects({ kind: 'ReplicaSet', namespace })).filter((replicaSet) =>
-    records(replicaSet.metadata.ownerReferences).some(
-      (owner) => owner.kind === 'Deployment' && (uid === undefined || owner.uid === uid),
-    ) && records(replicaSet.metadata.ownerReferences).some((owner) => owner.name === deployment.metadata.name),
+  const replicaSets = (await context.readObjects({ kind: 'ReplicaSet', namespace })).filter(
+    (replicaSet) =>
+      records(replicaSet.metadata.ownerReferences).some(
+        (owner) => owner.kind === 'Deployment' && (uid === undefined || owner.uid === uid),
+      ) &&
+      records(replicaSet.metadata.ownerReferences).some((owner) => owner.name === deployment.metadata.name),
   );
   if (replicaSets.length === 0) return undefined;
-  const current = replicaSets.reduce((best, candidate) => (revision(candidate) > revision(best) ? candidate : best));
+  const current = replicaSets.reduce((best, candidate) =>
+    revision(candidate) > revision(best) ? candidate : best,
+  );
   const currentHash = labelsOf(current)[TEMPLATE_HASH];
   const labelSelector = workloadSelector(deployment);
   if (labelSelector === undefined) return [];

@@ -44,7 +44,9 @@ export class VarResolver {
   }
 
   /** The ObjectQuery of a selector with its placeholders filled. */
-  async query(select: ObjectSelector): Promise<{ ok: true; query: ObjectQuery } | { ok: false; reason: Localized }> {
+  async query(
+    select: ObjectSelector,
+  ): Promise<{ ok: true; query: ObjectQuery } | { ok: false; reason: Localized }> {
     const query: ObjectQuery = { kind: select.kind };
     for (const key of ['namespace', 'name', 'labelSelector'] as const) {
       const raw = select[key];
@@ -82,6 +84,9 @@ export class VarResolver {
 function failure(name: string, why: Localized): Resolved {
   return {
     ok: false,
-    reason: { en: `Cannot determine {{${name}}}: ${why.en}.`, 'zh-CN': `无法确定 {{${name}}}：${why['zh-CN']}。` },
+    reason: {
+      en: `Cannot determine {{${name}}}: ${why.en}.`,
+      'zh-CN': `无法确定 {{${name}}}：${why['zh-CN']}。`,
+    },
   };
 }

@@ -4,9 +4,7 @@
  */
 
 export type SolutionLine =
-  | { kind: 'command'; line: string }
-  | { kind: 'advance'; ms: number }
-  | { kind: 'comment'; text: string };
+  { kind: 'command'; line: string } | { kind: 'advance'; ms: number } | { kind: 'comment'; text: string };
 
 const ADVANCE = /^#\s*advance\s+(.*)$/;
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
@@ -24,7 +22,8 @@ export function parseSolutionLine(line: string): SolutionLine | { kind: 'error';
   const advance = ADVANCE.exec(trimmed);
   if (advance) {
     const ms = parseDuration(advance[1]);
-    if (ms === undefined) return { kind: 'error', message: `bad duration "${advance[1]}" (e.g. 500ms, 30s, 2m, 1m30s)` };
+    if (ms === undefined)
+      return { kind: 'error', message: `bad duration "${advance[1]}" (e.g. 500ms, 30s, 2m, 1m30s)` };
     return { kind: 'advance', ms };
   }
   if (trimmed.startsWith('#')) return { kind: 'comment', text: trimmed };

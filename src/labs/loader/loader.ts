@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
-import { Lab } from '../format/types';
+import { Check, Lab } from '../format/types';
+import { readCheck } from './read-check';
 import { Cursor, LabIssue, LabLoadError, PathPart, ReadSession } from './reader';
 import { readLab } from './read-lab';
 
@@ -43,7 +44,11 @@ function readLabFile(file: string, issues: LabIssue[]): Lab | undefined {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    issues.push({ file, path: '', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}` });
+    issues.push({
+      file,
+      path: '',
+      message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    });
     return undefined;
   }
   const lineCounter = new LineCounter();
@@ -70,4 +75,19 @@ function readLabFile(file: string, issues: LabIssue[]): Lab | undefined {
     new Cursor(document.toJS(), session).child('id').report(`must match the folder name "${folderName}"`);
   }
   return issues.length === before ? lab : undefined;
+}
+
+/** One check written in lab YAML, validated like inside a lab (for tools and specs). Throws LabLoadError. */
+export function parseCheck(yamlText: string, varNames: string[] = [], source = '<check>'): Check {
+  const issues: LabIssue[] = [];
+  const document = parseDocument(yamlText, { uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new LabLoadError([
+      { file: source, path: '', message: `invalid YAML: ${document.errors[0].message}` },
+    ]);
+  }
+  const session: ReadSession = { file: source, issues, lineOf: () => undefined };
+  const check = readCheck(new Cursor(document.toJS(), session), { varNames: new Set(varNames) });
+  if (!check || issues.length > 0) throw new LabLoadError(issues);
+  return check;
 }

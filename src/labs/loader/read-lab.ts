@@ -16,7 +16,9 @@ const VAR_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 export const MATCHED_PLACEHOLDER = 'matched';
 
 export function readLab(root: Cursor, labDir: string, file: string): Lab | undefined {
-  if (!root.mapping(['id', 'title', 'description', 'estimatedMinutes', 'vars', 'steps', 'diagnostics'], ['id'])) {
+  if (
+    !root.mapping(['id', 'title', 'description', 'estimatedMinutes', 'vars', 'steps', 'diagnostics'], ['id'])
+  ) {
     return undefined;
   }
   const id = readId(root.child('id'));
@@ -62,7 +64,13 @@ function readStep(
   const rawId = item.child('id').value;
   const cursor = item.scoped(typeof rawId === 'string' ? `step "${rawId}"` : `steps[${index}]`);
   const keys = ['id', 'title', 'instructions', 'points', 'hints', 'checks', 'solution'];
-  if (!cursor.mapping(keys, keys.filter((key) => key !== 'hints'))) return undefined;
+  if (
+    !cursor.mapping(
+      keys,
+      keys.filter((key) => key !== 'hints'),
+    )
+  )
+    return undefined;
   const id = readId(cursor.child('id'));
   const title = cursor.child('title').localized();
   const instructions = readProse(cursor.child('instructions'), labDir);
@@ -120,7 +128,8 @@ function readDiagnostic(
     .list(1, { optional: true })
     .map((stepCursor) => {
       const stepId = stepCursor.string();
-      if (stepId !== undefined && !stepIds.has(stepId)) return stepCursor.report(`no step with id "${stepId}"`);
+      if (stepId !== undefined && !stepIds.has(stepId))
+        return stepCursor.report(`no step with id "${stepId}"`);
       return stepId;
     });
   if (!id || !when || !hint || !allDefined(steps)) return undefined;

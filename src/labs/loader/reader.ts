@@ -52,7 +52,13 @@ export class Cursor {
 
   child(key: PathPart): Cursor {
     const value = isMapping(this.value) || Array.isArray(this.value) ? (this.value as never)[key] : undefined;
-    return new Cursor(value, this.session, [...this.absolutePath, key], [...this.relativePath, key], this.scope);
+    return new Cursor(
+      value,
+      this.session,
+      [...this.absolutePath, key],
+      [...this.relativePath, key],
+      this.scope,
+    );
   }
 
   /** Starts a new scope (a step, a diagnostic): paths in messages restart from here. */
@@ -92,7 +98,8 @@ export class Cursor {
 
   string(options: { optional?: boolean } = {}): string | undefined {
     if (this.value === undefined && options.optional) return undefined;
-    if (typeof this.value !== 'string' || this.value.trim() === '') return this.report('expected a non-empty string');
+    if (typeof this.value !== 'string' || this.value.trim() === '')
+      return this.report('expected a non-empty string');
     return this.value;
   }
 
@@ -105,13 +112,16 @@ export class Cursor {
   integer(minimum: number, options: { optional?: boolean } = {}): number | undefined {
     if (this.value === undefined && options.optional) return undefined;
     if (typeof this.value !== 'number' || !Number.isInteger(this.value) || this.value < minimum) {
-      return this.report(minimum === 0 ? 'expected a non-negative integer' : `expected an integer >= ${minimum}`);
+      return this.report(
+        minimum === 0 ? 'expected a non-negative integer' : `expected an integer >= ${minimum}`,
+      );
     }
     return this.value;
   }
 
   number(): number | undefined {
-    if (typeof this.value !== 'number' || !Number.isFinite(this.value)) return this.report('expected a number');
+    if (typeof this.value !== 'number' || !Number.isFinite(this.value))
+      return this.report('expected a number');
     return this.value;
   }
 
@@ -127,7 +137,8 @@ export class Cursor {
       this.report('expected a list');
       return [];
     }
-    if (this.value.length < minimum) this.report(`expected at least ${minimum} item${minimum === 1 ? '' : 's'}`);
+    if (this.value.length < minimum)
+      this.report(`expected at least ${minimum} item${minimum === 1 ? '' : 's'}`);
     return this.value.map((_item, index) => this.child(index));
   }
 

@@ -24,7 +24,10 @@ export function parseLabelSelector(selector: string): Requirement[] {
   return requirements;
 }
 
-export function matchesLabelSelector(requirements: Requirement[], labels: Record<string, string> = {}): boolean {
+export function matchesLabelSelector(
+  requirements: Requirement[],
+  labels: Record<string, string> = {},
+): boolean {
   return requirements.every((requirement) => {
     const has = Object.hasOwn(labels, requirement.key);
     const value = labels[requirement.key];

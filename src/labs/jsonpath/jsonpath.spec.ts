@@ -1,0 +1,66 @@
+import { evaluateJsonPath, JsonPathError, parseJsonPath } from './jsonpath';
+
+const node = {
+  metadata: { name: 'minikube', labels: { 'kubernetes.io/hostname': 'minikube', disktype: 'ssd' } },
+  status: {
+    addresses: [
+      { type: 'InternalIP', address: '192.168.49.2' },
+      { type: 'Hostname', address: 'minikube' },
+    ],
+    conditions: [
+      { type: 'MemoryPressure', status: 'False', since: 10 },
+      { type: 'Ready', status: 'True', since: 20 },
+    ],
+  },
+};
+
+const values = (path: string, root: unknown = node) => evaluateJsonPath(parseJsonPath(path), root);
+
+describe('JSONPath', () => {
+  it('follows dotted keys in all kubectl spellings', () => {
+    expect(values('.metadata.name')).toEqual(['minikube']);
+    expect(values('{.metadata.name}')).toEqual(['minikube']);
+    expect(values('$.metadata.name')).toEqual(['minikube']);
+  });
+
+  it('reads keys with dots and slashes through quoted brackets', () => {
+    expect(values("['metadata']['labels']['kubernetes.io/hostname']")).toEqual(['minikube']);
+    expect(values('.metadata.labels["disktype"]')).toEqual(['ssd']);
+  });
+
+  it('indexes arrays from either end and expands wildcards', () => {
+    expect(values('.status.addresses[0].address')).toEqual(['192.168.49.2']);
+    expect(values('.status.addresses[-1].type')).toEqual(['Hostname']);
+    expect(values('.status.addresses[*].type')).toEqual(['InternalIP', 'Hostname']);
+    expect(values('.metadata.labels.*')).toEqual(['minikube', 'ssd']);
+    expect(values('.status.addresses[5].type')).toEqual([]);
+  });
+
+  it('filters by equality, inequality, numeric comparison and existence', () => {
+    expect(values('.status.addresses[?(@.type=="InternalIP")].address')).toEqual(['192.168.49.2']);
+    expect(values(".status.conditions[?(@.type == 'Ready')].status")).toEqual(['True']);
+    expect(values('.status.conditions[?(@.type!="Ready")].type')).toEqual(['MemoryPressure']);
+    expect(values('.status.conditions[?(@.since>=20)].type')).toEqual(['Ready']);
+    expect(values('.status.addresses[?(@.address)].type')).toEqual(['InternalIP', 'Hostname']);
+  });
+
+  it('yields nothing for missing paths instead of failing', () => {
+    expect(values('.spec.replicas')).toEqual([]);
+    expect(values('.metadata.name.first')).toEqual([]);
+  });
+
+  it.each([
+    ['', 'empty JSONPath'],
+    ['metadata.name', 'must start with'],
+    ['.metadata..name', 'recursive descent'],
+    ['.status.addresses[abc]', 'expected an index'],
+    ['.status.addresses[0', 'expected "]" but found the end'],
+    ['.status.addresses[?(@.type=Ready)]', 'expected ")"'],
+    ['.status.addresses[?(@.type==Ready)]', 'expected a quoted string'],
+    ["['unterminated]", 'unterminated'],
+    ['.', 'expected a field name'],
+  ])('rejects %p with a message naming the problem', (path, message) => {
+    expect(() => parseJsonPath(path)).toThrow(JsonPathError);
+    expect(() => parseJsonPath(path)).toThrow(message);
+  });
+});
