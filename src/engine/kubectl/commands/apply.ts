@@ -1,0 +1,92 @@
+import { parseAllDocuments } from 'yaml';
+import { isStatusError } from '../../api/status-error';
+import type { KubeObject } from '../../api/types';
+import { CommandDef, namespaceFlag } from '../command';
+import { CommandError } from '../context';
+import { successLine } from '../output';
+import { sortKeys } from '../printers/json';
+import { HOME } from '../virtual-files';
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+export const applyCommand: CommandDef = {
+  path: ['apply'],
+  short: 'Apply a configuration to a resource by file name or stdin',
+  usage: 'kubectl apply (-f FILENAME | -k DIRECTORY) [options]',
+  flags: [
+    { name: 'filename', shorthand: 'f', type: 'stringArray', default: [], description: 'The files that contain the configurations to apply.' },
+    { name: 'kustomize', shorthand: 'k', type: 'string', default: '', description: 'Process a kustomization directory.' },
+  ],
+  run(ctx, args) {
+    const files = args.flags.filename as string[];
+    if (args.flags.kustomize) throw new CommandError('kubectl apply -k is not available in this lab terminal');
+    if (files.length === 0) throw new CommandError('must specify one of -f and -k');
+    if (args.positional.length > 0) throw new CommandError(`Unexpected args: [${args.positional.join(' ')}]`);
+    const manifests: { file: string; obj: KubeObject }[] = [];
+    for (const file of files) {
+      if (file === '-')
+        throw new CommandError(
+          `reading from stdin is not available in this lab terminal; apply one of the files in ${HOME}: ${ctx.files.names().join(', ')} (see them with 'ls' and 'cat')`,
+        );
+      if (/^https?:\/\//.test(file)) throw new CommandError(`unable to read URL "${file}": this lab terminal has no internet access`);
+      const text = ctx.files.read(file);
+      if (text === undefined) throw new CommandError(`the path "${file}" does not exist`);
+      for (const doc of parseAllDocuments(text)) {
+        if (doc.errors.length > 0) throw new CommandError(`error parsing ${file}: error converting YAML to JSON: yaml: ${doc.errors[0].message}`);
+        const obj = doc.toJSON() as KubeObject | null;
+        if (obj === null) continue;
+        if (!obj.apiVersion || !obj.kind) throw new CommandError(`error validating "${file}": apiVersion or kind not set`);
+        manifests.push({ file, obj });
+      }
+    }
+    if (manifests.length === 0) throw new CommandError('no objects passed to apply');
+    const api = ctx.cluster.api;
+    for (const { obj } of manifests) {
+      const info = api.resourceFor(obj.kind);
+      if (!info) throw new CommandError(`resource mapping not found for name: "${obj.metadata?.name}" namespace: "" from "": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`);
+      if (info.namespaced) obj.metadata.namespace ??= namespaceFlag(args);
+      const applied = JSON.stringify(sortKeys(obj));
+      let existing: KubeObject | undefined;
+      try {
+        existing = api.get(info.resource, obj.metadata.namespace, obj.metadata.name);
+      } catch (error) {
+        if (!isStatusError(error, 'NotFound')) throw error;
+      }
+      if (!existing) {
+        obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [LAST_APPLIED]: applied + '\n' };
+        api.create(obj);
+        ctx.stdout(successLine(info, obj.metadata.name, 'created'));
+        continue;
+      }
+      if (existing.metadata.annotations?.[LAST_APPLIED] === applied + '\n') {
+        ctx.stdout(successLine(info, obj.metadata.name, 'unchanged'));
+        continue;
+      }
+      const merged: KubeObject = { ...existing, spec: obj.spec ?? existing.spec };
+      merged.metadata = {
+        ...existing.metadata,
+        labels: obj.metadata.labels ?? existing.metadata.labels,
+        annotations: { ...(existing.metadata.annotations ?? {}), ...(obj.metadata.annotations ?? {}), [LAST_APPLIED]: applied + '\n' },
+      };
+      const before = JSON.stringify(sortKeys(existing));
+      api.update(mergeServerDefaults(existing, merged));
+      const after = JSON.stringify(sortKeys(api.get(info.resource, obj.metadata.namespace, obj.metadata.name)));
+      ctx.stdout(successLine(info, obj.metadata.name, before === after ? 'unchanged' : 'configured'));
+    }
+    return 0;
+  },
+};
+
+/** Keeps server-assigned fields (a Service's clusterIP and nodePorts) that a manifest does not mention. */
+function mergeServerDefaults(existing: KubeObject, merged: KubeObject): KubeObject {
+  if (existing.kind !== 'Service') return merged;
+  const oldSpec = existing.spec as { clusterIP?: string; clusterIPs?: string[]; ports?: { port: number; nodePort?: number }[] };
+  const newSpec = merged.spec as typeof oldSpec;
+  newSpec.clusterIP ??= oldSpec.clusterIP;
+  newSpec.clusterIPs ??= oldSpec.clusterIPs;
+  for (const port of newSpec.ports ?? []) {
+    const match = oldSpec.ports?.find((p) => p.port === port.port);
+    if (match?.nodePort && port.nodePort === undefined) port.nodePort = match.nodePort;
+  }
+  return merged;
+}

@@ -1,0 +1,145 @@
+import type { ResourceInfo } from '../../api/resources';
+import { StatusError } from '../../api/status-error';
+import type { Container, Deployment, Pod } from '../../api/types';
+import { CommandDef, flag, namespaceFlag } from '../command';
+import { CommandError, UsageError } from '../context';
+import { successLine } from '../output';
+
+/** §4.3: the container name kubectl derives from an image reference. */
+export function containerNameFromImage(image: string): string {
+  let name = image.slice(image.lastIndexOf('/') + 1);
+  name = name.split('@')[0].split(':')[0];
+  if (/[._]/.test(name)) name = `${name.replace(/[._]/g, '-')}-${pseudoRandomSuffix(image)}`;
+  return name;
+}
+
+/** Five characters from the alphabet of §4.2, derived from the text so the result is reproducible. */
+function pseudoRandomSuffix(text: string): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  let hash = 2166136261;
+  for (const c of text) hash = Math.imul(hash ^ c.charCodeAt(0), 16777619) >>> 0;
+  let out = '';
+  for (let i = 0; i < 5; i++) {
+    out += alphabet[hash % alphabet.length];
+    hash = Math.floor(hash / alphabet.length) + Math.imul(hash, 31) >>> 0;
+  }
+  return out;
+}
+
+function requireImage(images: string[]): void {
+  if (images.length === 0) throw new CommandError('required flag(s) "image" not set');
+}
+
+export const createDeploymentCommand: CommandDef = {
+  path: ['create', 'deployment'],
+  aliases: ['deploy'],
+  short: 'Create a deployment with the specified name',
+  usage: 'kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]',
+  flags: [
+    { name: 'image', type: 'stringArray', default: [], description: 'Image names to run.' },
+    flag.int('replicas', 'r', 1, 'Number of replicas to create. Default is 1.'),
+    flag.int('port', undefined, -1, 'The containerPort that this deployment exposes.'),
+    flag.output(),
+  ],
+  run(ctx, args) {
+    const images = args.flags.image as string[];
+    requireImage(images);
+    const dash = args.argsLenAtDash;
+    const names = dash >= 0 ? args.positional.slice(0, dash) : args.positional;
+    const command = dash >= 0 ? args.positional.slice(dash) : [];
+    if (names.length !== 1) throw new UsageError(`exactly one NAME is required, got ${names.length}`);
+    if (images.length > 1 && command.length > 0) throw new CommandError('cannot specify multiple --image options and command');
+    const name = names[0];
+    const port = args.flags.port as number;
+    const containers: Container[] = images.map((image) => {
+      const container: Container = { name: containerNameFromImage(image), image };
+      if (command.length > 0) container.command = command;
+      if (port >= 0) container.ports = [{ containerPort: port }];
+      container.resources = {};
+      return container;
+    });
+    const labels = { app: name };
+    const deployment: Deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: namespaceFlag(args), labels: { ...labels } },
+      spec: {
+        replicas: args.flags.replicas as number,
+        selector: { matchLabels: { ...labels } },
+        template: { metadata: { labels: { ...labels }, creationTimestamp: null }, spec: { containers } },
+      },
+    };
+    let created: Deployment;
+    try {
+      created = ctx.cluster.api.create(deployment);
+    } catch (error) {
+      if (error instanceof StatusError) throw new CommandError(`failed to create deployment: ${error.message}`);
+      throw error;
+    }
+    const output = args.flags.output as string;
+    const info = ctx.cluster.api.resourceFor('deployments') as ResourceInfo;
+    ctx.stdout(output === 'name' ? `deployment.apps/${created.metadata.name}\n` : successLine(info, created.metadata.name, 'created'));
+  },
+};
+
+export const runCommand: CommandDef = {
+  path: ['run'],
+  short: 'Run a particular image on the cluster',
+  usage: 'kubectl run NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]',
+  flags: [
+    flag.string('image', undefined, '', 'The image for the container to run.'),
+    flag.string('port', undefined, '', 'The port that this container exposes.'),
+    flag.string('labels', 'l', '', 'Comma separated labels to apply to the pod(s).'),
+    { name: 'env', type: 'stringArray', default: [], description: 'Environment variables to set in the container.' },
+    flag.string('restart', undefined, 'Always', 'The restart policy for this Pod.'),
+    flag.bool('command', undefined, false, 'If true and extra arguments are present, use them as the command field.'),
+    flag.string('image-pull-policy', undefined, '', 'The image pull policy for the container.'),
+    flag.output(),
+  ],
+  run(ctx, args) {
+    const image = args.flags.image as string;
+    const dash = args.argsLenAtDash;
+    const names = dash >= 0 ? args.positional.slice(0, dash) : args.positional.slice(0, 1);
+    const extra = dash >= 0 ? args.positional.slice(dash) : args.positional.slice(1);
+    if (!image) throw new CommandError('required flag(s) "image" not set');
+    if (names.length === 0) throw new UsageError('NAME is required for run');
+    const name = names[0];
+    const labels: Record<string, string> = {};
+    if (args.flags.labels) {
+      for (const pair of (args.flags.labels as string).split(',')) {
+        const [key, value, more] = pair.split('=');
+        if (value === undefined || more !== undefined) throw new CommandError(`invalid label spec: ${pair}`);
+        labels[key] = value;
+      }
+    } else labels.run = name;
+    const restart = args.flags.restart as string;
+    if (!['Always', 'OnFailure', 'Never'].includes(restart)) throw new CommandError(`invalid restart policy: ${restart}`);
+    const container: Container = { name, image, resources: {} };
+    if (extra.length > 0) {
+      if (args.flags.command) container.command = extra;
+      else container.args = extra;
+    }
+    if (args.flags.port) {
+      const port = Number(args.flags.port);
+      if (!Number.isInteger(port)) throw new CommandError(`strconv.Atoi: parsing "${args.flags.port}": invalid syntax`);
+      container.ports = [{ containerPort: port }];
+    }
+    const env = (args.flags.env as string[]).map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new CommandError(`invalid env: ${pair}`);
+      return { name: pair.slice(0, eq), value: pair.slice(eq + 1) };
+    });
+    if (env.length > 0) container.env = env;
+    const policy = args.flags['image-pull-policy'] as string;
+    if (policy) container.imagePullPolicy = policy as Container['imagePullPolicy'];
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: namespaceFlag(args), labels },
+      spec: { containers: [container], restartPolicy: restart as Pod['spec']['restartPolicy'], dnsPolicy: 'ClusterFirst' },
+    };
+    const created = ctx.cluster.api.create(pod);
+    const info = ctx.cluster.api.resourceFor('pods') as ResourceInfo;
+    ctx.stdout((args.flags.output as string) === 'name' ? `pod/${created.metadata.name}\n` : successLine(info, created.metadata.name, 'created'));
+  },
+};

@@ -1,0 +1,147 @@
+import type { ResourceInfo } from '../../api/resources';
+import { isStatusError, StatusError } from '../../api/status-error';
+import type { Deployment, Endpoints, KubeObject, Node, Pod, ReplicaSet, Service } from '../../api/types';
+import { CommandDef, flag, namespaceFlag } from '../command';
+import { CommandError, KubectlContext, RawError } from '../context';
+import { DescribeWriter, eventsFor, writeAnnotations, writeEvents, writeLabels } from '../describe/common';
+import { describePod } from '../describe/pod';
+import { describeNode, describeService } from '../describe/service-node';
+import { describeDeployment, describeReplicaSet } from '../describe/workloads';
+import { alignTabs, DESCRIBE_OPTIONS } from '../printers/tabwriter';
+import { parseResourceArgs } from '../resource-args';
+import { deepEqual } from './shared';
+import { ownedReplicaSets } from './rollout';
+
+export const describeCommand: CommandDef = {
+  path: ['describe'],
+  short: 'Show details of a specific resource or group of resources',
+  usage: 'kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]',
+  flags: [flag.selector(), flag.allNamespaces(), flag.bool('show-events', undefined, true, 'If true, display events related to the described object.')],
+  run(ctx, args) {
+    if (args.positional.length === 0)
+      throw new RawError(
+        'You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n',
+      );
+    const api = ctx.cluster.api;
+    const requests = parseResourceArgs(api, args.positional);
+    const namespace = namespaceFlag(args);
+    const allNamespaces = args.flags['all-namespaces'] as boolean;
+    const selector = args.flags.selector as string;
+    const showEvents = args.flags['show-events'] as boolean;
+    let first = true;
+    const print = (text: string) => {
+      ctx.stdout(first ? text : `\n\n${text}`);
+      first = false;
+    };
+    const errors: string[] = [];
+    for (const { info, names } of requests) {
+      const ns = info.namespaced ? namespace : undefined;
+      if (names.length === 0) {
+        const objects = api.list(info.resource, { namespace: info.namespaced && !allNamespaces ? namespace : undefined, labelSelector: selector || undefined });
+        if (objects.length === 0) {
+          ctx.stderr(info.namespaced && !allNamespaces ? `No resources found in ${namespace} namespace.\n` : 'No resources found\n');
+          continue;
+        }
+        for (const obj of objects) print(describeObject(ctx, info, obj, showEvents));
+        continue;
+      }
+      for (const name of names) {
+        try {
+          print(describeObject(ctx, info, api.get(info.resource, ns, name), showEvents));
+        } catch (error) {
+          if (!isStatusError(error, 'NotFound')) throw error;
+          const matching = api.list(info.resource, { namespace: ns }).filter((o) => o.metadata.name.startsWith(name));
+          if (matching.length === 0) {
+            errors.push(`Error from server (NotFound): ${(error as StatusError).status.message}`);
+            continue;
+          }
+          for (const obj of matching) ctx.stdout(describeObject(ctx, info, obj, showEvents) + '\n');
+        }
+      }
+    }
+    for (const error of errors) ctx.stderr(error + '\n');
+    return errors.length > 0 ? 1 : 0;
+  },
+};
+
+function render(w: DescribeWriter): string {
+  return w.chunks.map((chunk) => alignTabs(chunk, DESCRIBE_OPTIONS)).join('');
+}
+
+function describeObject(ctx: KubectlContext, info: ResourceInfo, obj: KubeObject, showEvents: boolean): string {
+  const { cluster } = ctx;
+  const now = cluster.clock.now();
+  const events = showEvents ? eventsFor(cluster, obj) : undefined;
+  switch (info.resource) {
+    case 'pods':
+      return render(describePod(obj as Pod, events, now));
+    case 'deployments': {
+      const deployment = obj as Deployment;
+      const sets = ownedReplicaSets(ctx, deployment);
+      const strip = (t: ReplicaSet['spec']['template']) => {
+        const copy = JSON.parse(JSON.stringify(t)) as ReplicaSet['spec']['template'];
+        if (copy.metadata.labels) delete copy.metadata.labels['pod-template-hash'];
+        return copy;
+      };
+      const newRs = sets
+        .filter((rs) => deepEqual(strip(rs.spec.template), strip(deployment.spec.template)))
+        .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''))[0];
+      const old = sets.filter((rs) => rs !== newRs && (rs.spec.replicas ?? 0) > 0);
+      return render(describeDeployment(deployment, old, newRs, events, now));
+    }
+    case 'replicasets': {
+      const rs = obj as ReplicaSet;
+      const pods = cluster.api
+        .list<Pod>('pods', { namespace: rs.metadata.namespace })
+        .filter((p) => p.metadata.ownerReferences?.some((o) => o.controller && o.uid === rs.metadata.uid));
+      return render(describeReplicaSet(rs, pods, events, now));
+    }
+    case 'services': {
+      let endpoints: Endpoints | undefined;
+      try {
+        endpoints = cluster.api.get<Endpoints>('endpoints', obj.metadata.namespace, obj.metadata.name);
+      } catch (error) {
+        if (!isStatusError(error, 'NotFound')) throw error;
+      }
+      return render(describeService(obj as Service, endpoints, events, now));
+    }
+    case 'nodes': {
+      const pods = cluster.api.list<Pod>('pods', { fieldSelector: `spec.nodeName=${obj.metadata.name}` });
+      const nodeEvents = showEvents
+        ? cluster.api.list<import('../../api/types').KubeEvent>('events', {}).filter((e) => e.involvedObject.kind === 'Node' && e.involvedObject.name === obj.metadata.name)
+        : undefined;
+      return render(describeNode(obj as Node, pods, nodeEvents, now));
+    }
+    case 'events':
+      throw new CommandError('describe events is not available in this lab terminal; use kubectl get events');
+    default:
+      return render(describeGeneric(obj, events, now));
+  }
+}
+
+/** Namespaces, endpoints: name, labels, annotations and events. */
+function describeGeneric(obj: KubeObject, events: ReturnType<typeof eventsFor> | undefined, now: number): DescribeWriter {
+  const w = new DescribeWriter();
+  w.write(0, `Name:\t${obj.metadata.name}\n`);
+  if (obj.metadata.namespace) w.write(0, `Namespace:\t${obj.metadata.namespace}\n`);
+  writeLabels(w, 'Labels', obj.metadata.labels);
+  writeAnnotations(w, 'Annotations', obj.metadata.annotations);
+  if (obj.kind === 'Namespace') {
+    w.write(0, `Status:\t${(obj.status as { phase?: string } | undefined)?.phase ?? 'Active'}\n`);
+    w.write(0, '\nNo resource quota.\n\nNo LimitRange resource.\n');
+    return w;
+  }
+  if (obj.kind === 'Endpoints') {
+    const subsets = (obj as Endpoints).subsets ?? [];
+    w.write(0, 'Subsets:\n');
+    for (const s of subsets) {
+      w.write(1, `Addresses:\t${(s.addresses ?? []).map((a) => a.ip).join(',') || '<none>'}\n`);
+      w.write(1, `NotReadyAddresses:\t${(s.notReadyAddresses ?? []).map((a) => a.ip).join(',') || '<none>'}\n`);
+      w.write(1, 'Ports:\n    Name\tPort\tProtocol\n    ----\t----\t--------\n');
+      for (const p of s.ports ?? []) w.write(2, `${p.name || '<unset>'}\t${p.port}\t${p.protocol}\n`);
+    }
+    w.write(0, '\n');
+  }
+  if (events) writeEvents(w, events, now);
+  return w;
+}

@@ -1,0 +1,168 @@
+import type { ResourceInfo } from '../../api/resources';
+import { isStatusError } from '../../api/status-error';
+import type { KubeObject } from '../../api/types';
+import type { ParsedArgs } from '../argv';
+import { CommandDef, flag, namespaceFlag } from '../command';
+import { CommandError, KubectlContext, RawError } from '../context';
+import { formatStatusError } from '../errors';
+import { OutputFormat, parseOutputFormat, printObjects } from '../output';
+import { tableHeaders, tableRow, TableOptions } from '../printers/columns';
+import { GET_TABLE_OPTIONS, TabWriter } from '../printers/tabwriter';
+import { kindWithGroup, parseResourceArgs, ResourceRequest } from '../resource-args';
+import { waitForClusterChange } from '../wait';
+
+const NO_TYPE_MESSAGE = `You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.
+
+error: Required resource not specified.
+Use "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).
+See 'kubectl get -h' for help and examples`;
+
+interface Fetched {
+  request: ResourceRequest;
+  objects: KubeObject[];
+}
+
+export const getCommand: CommandDef = {
+  path: ['get'],
+  short: 'Display one or many resources',
+  usage: 'kubectl get [(-o|--output=)json|yaml|name|wide|jsonpath=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags]',
+  flags: [
+    flag.output(),
+    flag.selector(),
+    flag.allNamespaces(),
+    flag.string('field-selector', undefined, '', 'Selector (field query) to filter on'),
+    flag.bool('show-labels', undefined, false, 'When printing, show all labels as the last column'),
+    flag.bool('no-headers', undefined, false, "When using the default or custom-column output format, don't print headers"),
+    flag.bool('watch', 'w', false, 'After listing/getting the requested object, watch for changes'),
+    flag.bool('watch-only', undefined, false, 'Watch for changes to the requested object(s), without listing/getting first'),
+  ],
+  async run(ctx, args) {
+    const api = ctx.cluster.api;
+    if (args.positional.length === 0) throw new RawError(NO_TYPE_MESSAGE);
+    const format = parseOutputFormat(args.flags.output as string);
+    const selector = args.flags.selector as string;
+    const fieldSelector = args.flags['field-selector'] as string;
+    const allNamespaces = args.flags['all-namespaces'] as boolean;
+    const namespace = namespaceFlag(args);
+    const requests = parseResourceArgs(api, args.positional);
+    const named = requests.some((r) => r.names.length > 0);
+    if (named && selector) throw new CommandError('name cannot be provided when a selector is specified');
+    const showKind =
+      args.positional[0].toLowerCase() === 'all' ||
+      (args.positional.length > 0 && !args.positional[0].includes('/') && args.positional[0].includes(',')) ||
+      new Set(requests.map((r) => r.info.resource)).size > 1;
+
+    const errors: string[] = [];
+    const fetched: Fetched[] = requests.map((request) => ({ request, objects: [] }));
+    for (const entry of fetched) {
+      const { info, names } = entry.request;
+      const ns = info.namespaced ? namespace : undefined;
+      if (names.length > 0) {
+        for (const name of names) {
+          try {
+            entry.objects.push(api.get(info.resource, ns, name));
+          } catch (error) {
+            if (!isStatusError(error)) throw error;
+            errors.push(formatStatusError(error));
+          }
+        }
+      } else {
+        entry.objects = api.list(info.resource, {
+          namespace: info.namespaced && !allNamespaces ? namespace : undefined,
+          labelSelector: selector || undefined,
+          fieldSelector: fieldSelector || undefined,
+        });
+      }
+    }
+
+    const watching = (args.flags.watch as boolean) || (args.flags['watch-only'] as boolean);
+    const tableOptions = (info: ResourceInfo): TableOptions => ({
+      wide: format.kind === 'table' && format.wide,
+      withNamespace: allNamespaces && info.namespaced,
+      showLabels: args.flags['show-labels'] as boolean,
+      namePrefix: showKind ? kindWithGroup(info) : undefined,
+    });
+    const writer = new TabWriter(GET_TABLE_OPTIONS);
+    let printedHeader = false;
+    if (!(args.flags['watch-only'] as boolean)) {
+      printedHeader = printInitial(ctx, fetched, format, named, args, tableOptions, writer);
+      const total = fetched.reduce((n, f) => n + f.objects.length, 0);
+      if (total === 0 && errors.length === 0 && !watching && (format.kind === 'table' || format.kind === 'name')) {
+        const anyNamespaced = requests.some((r) => r.info.namespaced);
+        ctx.stderr(anyNamespaced && !allNamespaces ? `No resources found in ${namespace} namespace.\n` : 'No resources found\n');
+      }
+    }
+    for (const error of errors) ctx.stderr(error + '\n');
+    if (!watching) return errors.length > 0 ? 1 : 0;
+    if (requests.length !== 1) throw new CommandError('you may only specify a single resource type');
+    await watch(ctx, fetched[0].request, { namespace, allNamespaces, selector, format, printedHeader }, tableOptions, writer, args);
+    return 0;
+  },
+};
+
+function printInitial(
+  ctx: KubectlContext,
+  fetched: Fetched[],
+  format: OutputFormat,
+  named: boolean,
+  args: ParsedArgs,
+  tableOptions: (info: ResourceInfo) => TableOptions,
+  writer: TabWriter,
+): boolean {
+  const now = ctx.cluster.clock.now();
+  if (format.kind !== 'table') {
+    const all = fetched.flatMap((f) => f.objects);
+    const infoOf = (o: KubeObject) => fetched.find((f) => f.objects.includes(o))?.request.info as ResourceInfo;
+    const single = named && fetched.length === 1 && fetched[0].request.names.length === 1;
+    if (all.length > 0 || format.kind !== 'name') ctx.stdout(printObjects(all, format, single, infoOf));
+    return false;
+  }
+  let printedGroups = 0;
+  for (const { request, objects } of fetched) {
+    if (objects.length === 0) continue;
+    const options = tableOptions(request.info);
+    if (printedGroups > 0 && !(args.flags['no-headers'] as boolean)) ctx.stdout('\n');
+    const grouped = new TabWriter(GET_TABLE_OPTIONS);
+    const target = fetched.length === 1 ? writer : grouped;
+    if (!(args.flags['no-headers'] as boolean)) target.write(tableHeaders(request.info.resource, options).join('\t') + '\n');
+    for (const obj of objects) target.write(tableRow(request.info.resource, obj, now, options).join('\t') + '\n');
+    ctx.stdout(target.flush());
+    printedGroups++;
+  }
+  return printedGroups > 0;
+}
+
+async function watch(
+  ctx: KubectlContext,
+  request: ResourceRequest,
+  opts: { namespace: string; allNamespaces: boolean; selector: string; format: OutputFormat; printedHeader: boolean },
+  tableOptions: (info: ResourceInfo) => TableOptions,
+  writer: TabWriter,
+  args: ParsedArgs,
+): Promise<void> {
+  const { info, names } = request;
+  let headerDone = opts.printedHeader || (args.flags['no-headers'] as boolean);
+  const options = tableOptions(info);
+  const stop = ctx.cluster.api.watch(
+    info.resource,
+    { namespace: info.namespaced && !opts.allNamespaces ? opts.namespace : undefined, labelSelector: opts.selector || undefined },
+    (_type, obj) => {
+      if (names.length > 0 && !names.includes(obj.metadata.name)) return;
+      if (opts.format.kind !== 'table') {
+        ctx.stdout(printObjects([obj], opts.format, true, () => info));
+        return;
+      }
+      if (!headerDone) {
+        writer.write(tableHeaders(info.resource, options).join('\t') + '\n');
+        headerDone = true;
+      }
+      writer.write(tableRow(info.resource, obj, ctx.cluster.clock.now(), options).join('\t') + '\n');
+      ctx.stdout(writer.flush());
+    },
+  );
+  try {
+    for (;;) await waitForClusterChange(ctx);
+  } finally {
+    stop();
+  }
+}

@@ -1,0 +1,51 @@
+import type { Cluster } from '../cluster';
+import type { VirtualFiles } from './virtual-files';
+
+/** What a kubectl command runs against and writes to. */
+export interface KubectlContext {
+  cluster: Cluster;
+  stdout(chunk: string): void;
+  stderr(chunk: string): void;
+  /** Aborts waiting commands (`get -w`, `rollout status`): they stop and the command exits 130. */
+  signal?: AbortSignal;
+  /** The files `apply -f <file>` can read (the lab terminal has no real file system). */
+  files: VirtualFiles;
+  /** Called by `kubectl exec -ti POD -- bash`: the terminal then routes lines to the pod's shell. */
+  enterPodShell?(session: PodShellSession): void;
+  /** Whether stdin is an interactive terminal (false inside `$(...)` or a pipeline's later stages). */
+  interactive: boolean;
+}
+
+export interface PodShellSession {
+  namespace: string;
+  pod: string;
+  container: string;
+  /** The hostname part of the prompt: bash's `\h` stops at the first dot (reference §2.15). */
+  promptHost: string;
+}
+
+/** An error kubectl prints as `error: <message>` (exit 1). */
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** A message printed to stderr exactly as given (no `error: ` prefix), e.g. kubectl's `Unable to use a TTY ...`. */
+export class RawError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** cmdutil.UsageErrorf: `error: <msg>` then `See '<command path> -h' for help and examples`. */
+export class UsageError extends Error {}
+
+/** The command was interrupted through the abort signal (exit 130, like Ctrl-C). */
+export class InterruptedError extends Error {}

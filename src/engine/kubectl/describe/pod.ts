@@ -1,0 +1,169 @@
+import type { Container, ContainerState, ContainerStatus, KubeEvent, Pod, PodTemplateSpec, Toleration, Volume } from '../../api/types';
+import { ageSince } from '../duration';
+import { rfc1123z } from '../printers/format';
+import { controllerOf, DescribeWriter, writeAnnotations, writeEvents, writeLabels } from './common';
+
+/** `kubectl describe pod` (§5.2). */
+export function describePod(pod: Pod, events: KubeEvent[] | undefined, now: number): DescribeWriter {
+  const w = new DescribeWriter();
+  const status = pod.status;
+  w.write(0, `Name:\t${pod.metadata.name}\n`);
+  w.write(0, `Namespace:\t${pod.metadata.namespace}\n`);
+  if (pod.spec.priority !== undefined) w.write(0, `Priority:\t${pod.spec.priority}\n`);
+  if (pod.spec.priorityClassName) w.write(0, `Priority Class Name:\t${pod.spec.priorityClassName}\n`);
+  if (pod.spec.serviceAccountName) w.write(0, `Service Account:\t${pod.spec.serviceAccountName}\n`);
+  w.write(0, `Node:\t${pod.spec.nodeName ? `${pod.spec.nodeName}/${status?.hostIP ?? ''}` : '<none>'}\n`);
+  if (status?.startTime) w.write(0, `Start Time:\t${rfc1123z(status.startTime)}\n`);
+  writeLabels(w, 'Labels', pod.metadata.labels);
+  writeAnnotations(w, 'Annotations', pod.metadata.annotations);
+  if (pod.metadata.deletionTimestamp && status?.phase !== 'Failed' && status?.phase !== 'Succeeded') {
+    w.write(0, `Status:\tTerminating (lasts ${ageSince(pod.metadata.deletionTimestamp, now)})\n`);
+    w.write(0, `Termination Grace Period:\t${pod.metadata.deletionGracePeriodSeconds ?? 30}s\n`);
+  } else {
+    w.write(0, `Status:\t${status?.phase ?? 'Pending'}\n`);
+  }
+  if (status?.reason) w.write(0, `Reason:\t${status.reason}\n`);
+  if (status?.message) w.write(0, `Message:\t${status.message.trim()}\n`);
+  w.write(0, `IP:\t${status?.podIP ?? ''}\n`);
+  const ips = status?.podIPs ?? [];
+  if (ips.length === 0) w.write(0, 'IPs:\t<none>\n');
+  else {
+    w.write(0, 'IPs:\n');
+    for (const ip of ips) w.write(1, `IP:\t${ip.ip}\n`);
+  }
+  const controller = controllerOf(pod);
+  if (controller) w.write(0, `Controlled By:\t${controller}\n`);
+  writeContainers(w, 'Containers', pod.spec.containers, status?.containerStatuses, '');
+  const conditions = status?.conditions ?? [];
+  if (conditions.length > 0) {
+    w.write(0, 'Conditions:\n  Type\tStatus\n');
+    for (const c of conditions) w.write(1, `${c.type} \t${c.status} \n`);
+  }
+  writeVolumes(w, pod.spec.volumes, '');
+  w.write(0, `QoS Class:\t${status?.qosClass ?? 'BestEffort'}\n`);
+  writeLabels(w, 'Node-Selectors', pod.spec.nodeSelector);
+  writeTolerations(w, 'Tolerations', pod.spec.tolerations);
+  if (events) writeEvents(w, events, now);
+  return w;
+}
+
+/** DescribePodTemplate, shared by deployments and replica sets. */
+export function writePodTemplate(w: DescribeWriter, template: PodTemplateSpec): void {
+  w.write(0, 'Pod Template:\n');
+  writeLabels(w, '  Labels', template.metadata.labels);
+  if (Object.keys(template.metadata.annotations ?? {}).length > 0) writeAnnotations(w, '  Annotations', template.metadata.annotations);
+  if (template.spec.serviceAccountName) w.write(1, `Service Account:\t${template.spec.serviceAccountName}\n`);
+  writeContainers(w, 'Containers', template.spec.containers, undefined, '  ');
+  writeVolumes(w, template.spec.volumes, '  ');
+  writeLabels(w, '  Node-Selectors', template.spec.nodeSelector);
+  writeTolerations(w, '  Tolerations', template.spec.tolerations);
+}
+
+function writeContainers(w: DescribeWriter, label: string, containers: Container[], statuses: ContainerStatus[] | undefined, space: string): void {
+  w.write(0, `${space}${label}:${containers.length === 0 ? ' <none>' : ''}\n`);
+  for (const container of containers) {
+    const status = statuses?.find((s) => s.name === container.name);
+    w.write(1, `${space ? ' ' : ''}${container.name}:\n`);
+    if (status) w.write(2, `Container ID:\t${status.containerID ?? ''}\n`);
+    w.write(2, `Image:\t${container.image}\n`);
+    if (status) w.write(2, `Image ID:\t${status.imageID}\n`);
+    const ports = (container.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ');
+    const hostPorts = (container.ports ?? []).map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', ');
+    w.write(2, ports.includes(',') ? `Ports:\t${ports}\n` : `Port:\t${ports || '<none>'}\n`);
+    w.write(2, hostPorts.includes(',') ? `Host Ports:\t${hostPorts}\n` : `Host Port:\t${hostPorts || '<none>'}\n`);
+    if (container.command?.length) {
+      w.write(2, 'Command:\n');
+      for (const part of container.command) w.write(3, `${part}\n`);
+    }
+    if (container.args?.length) {
+      w.write(2, 'Args:\n');
+      for (const part of container.args) w.write(3, `${part}\n`);
+    }
+    if (status) {
+      writeState(w, 'State', status.state);
+      if (status.lastState?.terminated) writeState(w, 'Last State', status.lastState);
+      w.write(2, `Ready:\t${status.ready ? 'True' : 'False'}\n`);
+      w.write(2, `Restart Count:\t${status.restartCount}\n`);
+    }
+    writeResources(w, container);
+    const env = container.env ?? [];
+    if (env.length === 0) w.write(2, 'Environment:\t<none>\n');
+    else {
+      w.write(2, 'Environment:\n');
+      for (const e of env) w.write(3, `${e.name}:\t${e.value ?? ''}\n`);
+    }
+    const mounts = [...(container.volumeMounts ?? [])].sort((a, b) => a.mountPath.localeCompare(b.mountPath));
+    w.write(2, `Mounts:${mounts.length === 0 ? '\t<none>' : ''}\n`);
+    for (const m of mounts) w.write(3, `${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'})\n`);
+  }
+}
+
+function writeResources(w: DescribeWriter, container: Container): void {
+  for (const [title, values] of [
+    ['Limits', container.resources?.limits],
+    ['Requests', container.resources?.requests],
+  ] as const) {
+    const keys = Object.keys(values ?? {}).sort();
+    if (keys.length === 0) continue;
+    w.write(2, `${title}:\n`);
+    for (const key of keys) w.write(3, `${key}:\t${(values as Record<string, string>)[key]}\n`);
+  }
+}
+
+function writeState(w: DescribeWriter, name: string, state: ContainerState): void {
+  if (state.running) {
+    w.write(2, `${name}:\tRunning\n`);
+    w.write(3, `Started:\t${rfc1123z(state.running.startedAt)}\n`);
+  } else if (state.waiting) {
+    w.write(2, `${name}:\tWaiting\n`);
+    if (state.waiting.reason) w.write(3, `Reason:\t${state.waiting.reason}\n`);
+  } else if (state.terminated) {
+    const t = state.terminated;
+    w.write(2, `${name}:\tTerminated\n`);
+    if (t.reason) w.write(3, `Reason:\t${t.reason}\n`);
+    w.write(3, `Exit Code:\t${t.exitCode}\n`);
+    w.write(3, `Started:\t${rfc1123z(t.startedAt)}\n`);
+    w.write(3, `Finished:\t${rfc1123z(t.finishedAt)}\n`);
+  } else {
+    w.write(2, `${name}:\tWaiting\n`);
+  }
+}
+
+function writeVolumes(w: DescribeWriter, volumes: Volume[] | undefined, space: string): void {
+  if (!volumes || volumes.length === 0) return w.write(0, `${space}Volumes:\t<none>\n`);
+  w.write(0, `${space}Volumes:\n`);
+  for (const volume of volumes) {
+    w.write(1, `${space ? ' ' : ''}${volume.name}:\n`);
+    if (volume.projected) {
+      w.write(2, 'Type:\tProjected (a volume that contains injected data from multiple sources)\n');
+      for (const source of volume.projected.sources as Record<string, { name?: string; optional?: boolean; expirationSeconds?: number }>[]) {
+        if (source.serviceAccountToken) w.write(2, `TokenExpirationSeconds:\t${source.serviceAccountToken.expirationSeconds ?? 3607}\n`);
+        else if (source.configMap)
+          w.write(2, `ConfigMapName:\t${source.configMap.name}\n    ConfigMapOptional:\t${source.configMap.optional ?? '<nil>'}\n`);
+        else if (source.downwardAPI) w.write(2, 'DownwardAPI:\ttrue\n');
+        else if (source.secret) w.write(2, `SecretName:\t${source.secret.name}\n    SecretOptionalName:\t${source.secret.optional ?? '<nil>'}\n`);
+      }
+    } else if (volume.hostPath) {
+      w.write(2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${volume.hostPath.path}\n    HostPathType:\t${volume.hostPath.type ?? ''}\n`);
+    } else if (volume.configMap) {
+      w.write(2, `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${volume.configMap.name}\n    Optional:\tfalse\n`);
+    } else {
+      w.write(2, 'Type:\tEmptyDir (a temporary directory that shares a pod\'s lifetime)\n    Medium:\t\n    SizeLimit:\t<unset>\n');
+    }
+  }
+}
+
+function writeTolerations(w: DescribeWriter, title: string, tolerations: Toleration[] | undefined): void {
+  w.write(0, `${title}:\t`);
+  const list = [...(tolerations ?? [])].sort((a, b) => (a.key ?? '').localeCompare(b.key ?? ''));
+  if (list.length === 0) return w.write(0, '<none>\n');
+  list.forEach((t, i) => {
+    let text = i > 0 ? '\t' : '';
+    text += t.key ?? '';
+    if (t.value) text += `=${t.value}`;
+    if (t.effect) text += `:${t.effect}`;
+    if (t.operator === 'Exists' && !t.value) text += t.key || t.effect ? ' op=Exists' : 'op=Exists';
+    if (t.tolerationSeconds !== undefined) text += ` for ${t.tolerationSeconds}s`;
+    w.write(0, text + '\n');
+  });
+}

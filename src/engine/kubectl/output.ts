@@ -1,0 +1,57 @@
+import type { ResourceInfo } from '../api/resources';
+import type { KubeObject } from '../api/types';
+import { CommandError } from './context';
+import { renderJsonPath } from './printers/jsonpath';
+import { asList, toGoJson } from './printers/json';
+import { toGoYaml } from './printers/yaml';
+import { kindWithGroup } from './resource-args';
+
+export type OutputFormat =
+  | { kind: 'table'; wide: boolean }
+  | { kind: 'name' }
+  | { kind: 'json' }
+  | { kind: 'yaml' }
+  | { kind: 'jsonpath'; template: string };
+
+const ALLOWED =
+  'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml';
+
+/** Parses `-o` for get-like commands; `humanAllowed` = table formats (`wide`, default) are allowed. */
+export function parseOutputFormat(value: string, humanAllowed = true): OutputFormat {
+  if (value === '' && humanAllowed) return { kind: 'table', wide: false };
+  if (value === 'wide' && humanAllowed) return { kind: 'table', wide: true };
+  if (value === 'name') return { kind: 'name' };
+  if (value === 'json') return { kind: 'json' };
+  if (value === 'yaml') return { kind: 'yaml' };
+  const jsonpath = /^jsonpath=(.*)$/s.exec(value);
+  if (jsonpath) {
+    if (jsonpath[1] === '') throw new CommandError('template format specified but no template given');
+    return { kind: 'jsonpath', template: jsonpath[1] };
+  }
+  if (/^(go-template|template|custom-columns|jsonpath-as-json|jsonpath-file|go-template-file|templatefile|custom-columns-file)(=|$)/.test(value))
+    throw new CommandError(
+      `output format "${value.split('=')[0]}" is not available in this lab terminal; use -o jsonpath=..., -o name, -o json or -o yaml`,
+    );
+  throw new CommandError(`unable to match a printer suitable for the output format "${value}", allowed formats are: ${ALLOWED}`);
+}
+
+/** Prints objects in a non-table format: one object alone when a single named object was asked for, else a List. */
+export function printObjects(objects: KubeObject[], format: OutputFormat, single: boolean, infoOf: (o: KubeObject) => ResourceInfo): string {
+  switch (format.kind) {
+    case 'name':
+      return objects.map((o) => `${kindWithGroup(infoOf(o))}/${o.metadata.name}\n`).join('');
+    case 'json':
+      return toGoJson(single && objects.length === 1 ? objects[0] : asList(objects));
+    case 'yaml':
+      return toGoYaml(single && objects.length === 1 ? objects[0] : asList(objects));
+    case 'jsonpath':
+      return renderJsonPath(format.template, JSON.parse(JSON.stringify(single && objects.length === 1 ? objects[0] : asList(objects))));
+    default:
+      throw new Error('table output is printed by the table printer');
+  }
+}
+
+/** The name printer's success line: `deployment.apps/x created`. */
+export function successLine(info: ResourceInfo, name: string, operation: string): string {
+  return `${kindWithGroup(info)}/${name} ${operation}\n`;
+}

@@ -1,0 +1,197 @@
+import type { ResourceName } from '../../api/resources';
+import type {
+  Deployment,
+  Endpoints,
+  KubeEvent,
+  KubeObject,
+  Namespace,
+  Node,
+  Pod,
+  ReplicaSet,
+  Service,
+} from '../../api/types';
+import { ageSince } from '../duration';
+import { formatLabelSelector, formatLabels } from './format';
+import { podRowState } from './pod-status';
+
+/** A server-side printer column; `wide` ones show only with `-o wide` (Priority != 0). */
+interface Column<T> {
+  header: string;
+  wide?: boolean;
+  cell(obj: T, now: number): string;
+}
+
+const name: Column<KubeObject> = { header: 'NAME', cell: (o) => o.metadata.name };
+const age: Column<KubeObject> = { header: 'AGE', cell: (o, now) => ageSince(o.metadata.creationTimestamp, now) };
+
+const podColumns: Column<Pod>[] = [
+  name,
+  { header: 'READY', cell: (p, now) => podRowState(p, now).ready },
+  { header: 'STATUS', cell: (p, now) => podRowState(p, now).status },
+  { header: 'RESTARTS', cell: (p, now) => podRowState(p, now).restarts },
+  age,
+  { header: 'IP', wide: true, cell: (p) => p.status?.podIPs?.[0]?.ip || p.status?.podIP || '<none>' },
+  { header: 'NODE', wide: true, cell: (p) => p.spec.nodeName || '<none>' },
+  { header: 'NOMINATED NODE', wide: true, cell: () => '<none>' },
+  { header: 'READINESS GATES', wide: true, cell: () => '<none>' },
+];
+
+const containers = (spec: { template: { spec: { containers: { name: string; image: string }[] } } }) =>
+  spec.template.spec.containers;
+
+const deploymentColumns: Column<Deployment>[] = [
+  name,
+  { header: 'READY', cell: (d) => `${d.status?.readyReplicas ?? 0}/${d.spec.replicas ?? 1}` },
+  { header: 'UP-TO-DATE', cell: (d) => String(d.status?.updatedReplicas ?? 0) },
+  { header: 'AVAILABLE', cell: (d) => String(d.status?.availableReplicas ?? 0) },
+  age,
+  { header: 'CONTAINERS', wide: true, cell: (d) => containers(d.spec).map((c) => c.name).join(',') },
+  { header: 'IMAGES', wide: true, cell: (d) => containers(d.spec).map((c) => c.image).join(',') },
+  { header: 'SELECTOR', wide: true, cell: (d) => formatLabelSelector(d.spec.selector) },
+];
+
+const replicaSetColumns: Column<ReplicaSet>[] = [
+  name,
+  { header: 'DESIRED', cell: (r) => String(r.spec.replicas ?? 1) },
+  { header: 'CURRENT', cell: (r) => String(r.status?.replicas ?? 0) },
+  { header: 'READY', cell: (r) => String(r.status?.readyReplicas ?? 0) },
+  age,
+  { header: 'CONTAINERS', wide: true, cell: (r) => containers(r.spec).map((c) => c.name).join(',') },
+  { header: 'IMAGES', wide: true, cell: (r) => containers(r.spec).map((c) => c.image).join(',') },
+  { header: 'SELECTOR', wide: true, cell: (r) => formatLabelSelector(r.spec.selector) },
+];
+
+export function servicePorts(svc: Service): string {
+  const ports = svc.spec.ports ?? [];
+  if (ports.length === 0) return '<none>';
+  return ports.map((p) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol}` : `${p.port}/${p.protocol}`)).join(',');
+}
+
+function serviceExternalIp(svc: Service): string {
+  const external = svc.spec.externalIPs ?? [];
+  if (svc.spec.type === 'LoadBalancer') {
+    const ingress = (svc.status?.loadBalancer.ingress ?? []).map((i) => i.ip || i.hostname || '');
+    const all = [...ingress, ...external].filter((x) => x !== '');
+    return all.length > 0 ? all.join(',') : '<pending>';
+  }
+  if (svc.spec.type === 'ExternalName') return (svc.spec as { externalName?: string }).externalName ?? '<none>';
+  return external.length > 0 ? external.join(',') : '<none>';
+}
+
+const serviceColumns: Column<Service>[] = [
+  name,
+  { header: 'TYPE', cell: (s) => s.spec.type ?? 'ClusterIP' },
+  { header: 'CLUSTER-IP', cell: (s) => s.spec.clusterIPs?.[0] || s.spec.clusterIP || '<none>' },
+  { header: 'EXTERNAL-IP', cell: serviceExternalIp },
+  { header: 'PORT(S)', cell: servicePorts },
+  age,
+  { header: 'SELECTOR', wide: true, cell: (s) => formatLabels(s.spec.selector) },
+];
+
+/** formatEndpoints: `ip:port` for the first 3, then ` + N more...`; no subsets → `<none>`. */
+export function formatEndpoints(endpoints: Endpoints | undefined, portName?: string): string {
+  const subsets = endpoints?.subsets ?? [];
+  if (subsets.length === 0) return '<none>';
+  const list: string[] = [];
+  let count = 0;
+  const add = (entry: string) => {
+    if (list.length < 3) list.push(entry);
+    count++;
+  };
+  for (const subset of subsets) {
+    const addresses = subset.addresses ?? [];
+    if (!subset.ports || subset.ports.length === 0) addresses.forEach((a) => add(a.ip));
+    else
+      for (const port of subset.ports)
+        if (portName === undefined || (port.name ?? '') === portName) addresses.forEach((a) => add(`${a.ip}:${port.port}`));
+  }
+  return count > 3 ? `${list.join(',')} + ${count - 3} more...` : list.join(',');
+}
+
+const endpointsColumns: Column<Endpoints>[] = [
+  name,
+  { header: 'ENDPOINTS', cell: (e) => formatEndpoints(e) },
+  age,
+];
+
+function nodeStatus(node: Node): string {
+  const ready = node.status.conditions.find((c) => c.type === 'Ready');
+  const status = !ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown';
+  return node.spec.unschedulable ? `${status},SchedulingDisabled` : status;
+}
+
+function nodeRoles(node: Node): string {
+  const roles = new Set<string>();
+  for (const [key, value] of Object.entries(node.metadata.labels ?? {})) {
+    if (key.startsWith('node-role.kubernetes.io/')) roles.add(key.slice('node-role.kubernetes.io/'.length));
+    else if (key === 'kubernetes.io/role' && value) roles.add(value);
+  }
+  return roles.size === 0 ? '<none>' : [...roles].sort().join(',');
+}
+
+const nodeAddress = (node: Node, type: string) =>
+  node.status.addresses.find((a) => a.type === type)?.address ?? '<none>';
+
+const nodeColumns: Column<Node>[] = [
+  name,
+  { header: 'STATUS', cell: nodeStatus },
+  { header: 'ROLES', cell: nodeRoles },
+  age,
+  { header: 'VERSION', cell: (n) => n.status.nodeInfo.kubeletVersion },
+  { header: 'INTERNAL-IP', wide: true, cell: (n) => nodeAddress(n, 'InternalIP') },
+  { header: 'EXTERNAL-IP', wide: true, cell: (n) => nodeAddress(n, 'ExternalIP') },
+  { header: 'OS-IMAGE', wide: true, cell: (n) => n.status.nodeInfo.osImage || '<unknown>' },
+  { header: 'KERNEL-VERSION', wide: true, cell: (n) => n.status.nodeInfo.kernelVersion || '<unknown>' },
+  { header: 'CONTAINER-RUNTIME', wide: true, cell: (n) => n.status.nodeInfo.containerRuntimeVersion || '<unknown>' },
+];
+
+const namespaceColumns: Column<Namespace>[] = [name, { header: 'STATUS', cell: (n) => n.status.phase }, age];
+
+const eventColumns: Column<KubeEvent>[] = [
+  { header: 'LAST SEEN', cell: (e, now) => ageSince(e.lastTimestamp || e.firstTimestamp, now) },
+  { header: 'TYPE', cell: (e) => e.type },
+  { header: 'REASON', cell: (e) => e.reason },
+  { header: 'OBJECT', cell: (e) => `${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}` },
+  { header: 'SUBOBJECT', wide: true, cell: (e) => e.involvedObject.fieldPath ?? '' },
+  { header: 'SOURCE', wide: true, cell: (e) => [e.source.component, e.source.host].filter(Boolean).join(', ') },
+  { header: 'MESSAGE', cell: (e) => e.message.trim() },
+  { header: 'FIRST SEEN', wide: true, cell: (e, now) => ageSince(e.firstTimestamp, now) },
+  { header: 'COUNT', wide: true, cell: (e) => String(e.count) },
+  { header: 'NAME', wide: true, cell: (e) => e.metadata.name },
+];
+
+const COLUMNS: Record<ResourceName, Column<never>[]> = {
+  pods: podColumns,
+  deployments: deploymentColumns,
+  replicasets: replicaSetColumns,
+  services: serviceColumns,
+  endpoints: endpointsColumns,
+  nodes: nodeColumns,
+  namespaces: namespaceColumns,
+  events: eventColumns,
+};
+
+export interface TableOptions {
+  wide: boolean;
+  /** NAMESPACE first column (`-A`). */
+  withNamespace: boolean;
+  showLabels: boolean;
+  /** `kind.group/` prefix on names (several types in one `get`). */
+  namePrefix?: string;
+}
+
+export function tableHeaders(resource: ResourceName, options: TableOptions): string[] {
+  const headers = COLUMNS[resource].filter((c) => options.wide || !c.wide).map((c) => c.header);
+  if (options.withNamespace) headers.unshift('NAMESPACE');
+  if (options.showLabels) headers.push('LABELS');
+  return headers;
+}
+
+export function tableRow(resource: ResourceName, obj: KubeObject, now: number, options: TableOptions): string[] {
+  const columns = COLUMNS[resource] as Column<KubeObject>[];
+  const cells = columns.filter((c) => options.wide || !c.wide).map((c) => c.cell(obj, now));
+  if (options.namePrefix && resource !== 'events') cells[0] = `${options.namePrefix}/${cells[0]}`;
+  if (options.withNamespace) cells.unshift(obj.metadata.namespace ?? '');
+  if (options.showLabels) cells.push(formatLabels(obj.metadata.labels));
+  return cells;
+}

@@ -1,0 +1,34 @@
+import type { Pod } from '../../api/types';
+import { ageSince } from '../duration';
+
+/** The STATUS, READY and RESTARTS cells of `get pods` (server printer printPod, reference §6). */
+export function podRowState(pod: Pod, nowMs: number): { ready: string; status: string; restarts: string } {
+  const status = pod.status;
+  const total = pod.spec.containers.length;
+  let reason: string = status?.reason || status?.phase || 'Pending';
+  let readyCount = 0;
+  let restarts = 0;
+  let lastRestart: string | undefined;
+  let hasRunning = false;
+  const statuses = status?.containerStatuses ?? [];
+  for (let i = statuses.length - 1; i >= 0; i--) {
+    const container = statuses[i];
+    restarts += container.restartCount;
+    const finished = container.lastState?.terminated?.finishedAt;
+    if (finished && (!lastRestart || finished > lastRestart)) lastRestart = finished;
+    const { waiting, terminated, running } = container.state;
+    if (waiting?.reason) reason = waiting.reason;
+    else if (terminated?.reason) reason = terminated.reason;
+    else if (terminated) reason = `ExitCode:${terminated.exitCode}`;
+    else if (container.ready && running) {
+      hasRunning = true;
+      readyCount++;
+    }
+  }
+  if (reason === 'Completed' && hasRunning) {
+    reason = status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
+  }
+  if (pod.metadata.deletionTimestamp) reason = status?.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
+  const restartsCell = restarts > 0 && lastRestart ? `${restarts} (${ageSince(lastRestart, nowMs)} ago)` : String(restarts);
+  return { ready: `${readyCount}/${total}`, status: reason, restarts: restartsCell };
+}
