@@ -277,7 +277,8 @@ function readRegex(cursor: Cursor, scope: CheckScope): string | undefined {
   try {
     new RegExp(fillPlaceholders(source, () => 'x', escapeRegExp));
   } catch (error) {
-    return cursor.report(`bad regex /${source}/: ${(error as Error).message}`);
+    const detail = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+    return cursor.report(`bad regex /${source}/: ${detail}`);
   }
   return source;
 }

@@ -16,11 +16,8 @@ const VAR_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 export const MATCHED_PLACEHOLDER = 'matched';
 
 export function readLab(root: Cursor, labDir: string, file: string): Lab | undefined {
-  if (
-    !root.mapping(['id', 'title', 'description', 'estimatedMinutes', 'vars', 'steps', 'diagnostics'], ['id'])
-  ) {
-    return undefined;
-  }
+  const required = ['id', 'title', 'description', 'estimatedMinutes', 'steps'];
+  if (!root.mapping([...required, 'vars', 'diagnostics'], required)) return undefined;
   const id = readId(root.child('id'));
   const title = root.child('title').localized();
   const description = readProse(root.child('description'), labDir);
@@ -32,14 +29,14 @@ export function readLab(root: Cursor, labDir: string, file: string): Lab | undef
     .child('steps')
     .list(1)
     .map((item, index) => readStep(item, index, scope, labDir, vars ?? {}));
-  reportDuplicates(root.child('steps'), steps, 'step');
+  reportDuplicates(root.child('steps'), 'step');
   const stepIds = new Set(steps.map((step) => step?.id).filter((stepId) => stepId !== undefined));
 
   const diagnostics = root
     .child('diagnostics')
     .list(0, { optional: true })
     .map((item, index) => readDiagnostic(item, index, scope, stepIds));
-  reportDuplicates(root.child('diagnostics'), diagnostics, 'diagnostic');
+  reportDuplicates(root.child('diagnostics'), 'diagnostic');
 
   if (!id || !title || !description || !estimatedMinutes || !vars) return undefined;
   if (!allDefined(steps) || !allDefined(diagnostics)) return undefined;
@@ -154,7 +151,7 @@ function readVars(cursor: Cursor): Record<string, VarDefinition> | undefined {
     if (definition) vars[name] = definition;
     else ok = false;
   }
-  if (ok) reportVarCycles(cursor, vars);
+  reportVarCycles(cursor, vars);
   return ok ? vars : undefined;
 }
 
@@ -206,11 +203,14 @@ function reportVarCycles(cursor: Cursor, vars: Record<string, VarDefinition>): v
   }
 }
 
-function reportDuplicates(cursor: Cursor, items: ({ id: string } | undefined)[], what: string): void {
-  const seen = new Set<string>();
-  items.forEach((item, index) => {
-    if (!item) return;
-    if (seen.has(item.id)) cursor.child(index).child('id').report(`duplicate ${what} id "${item.id}"`);
-    seen.add(item.id);
+/** Duplicate ids are found on the raw items, so an item with other problems still counts. */
+function reportDuplicates(list: Cursor, what: string): void {
+  if (!Array.isArray(list.value)) return;
+  const seen = new Set<unknown>();
+  list.value.forEach((_item, index) => {
+    const idCursor = list.child(index).child('id');
+    if (typeof idCursor.value !== 'string') return;
+    if (seen.has(idCursor.value)) idCursor.report(`duplicate ${what} id "${idCursor.value}"`);
+    seen.add(idCursor.value);
   });
 }

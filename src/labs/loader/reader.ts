@@ -70,14 +70,14 @@ export class Cursor {
     return isMapping(this.value) && this.value[key] !== undefined;
   }
 
+  /** Records a problem; a field gets one message (the first), e.g. "is required" but not also "expected...". */
   report(message: string): undefined {
-    this.session.issues.push({
-      file: this.session.file,
-      scope: this.scope,
-      path: renderPath(this.relativePath),
-      message,
-      line: this.lineOfNearest(),
-    });
+    const path = renderPath(this.relativePath);
+    const { file, issues } = this.session;
+    if (issues.some((issue) => issue.file === file && issue.scope === this.scope && issue.path === path)) {
+      return undefined;
+    }
+    issues.push({ file, scope: this.scope, path, message, line: this.lineOfNearest() });
     return undefined;
   }
 
