@@ -7,9 +7,11 @@
  *   kubelab-warming-<hex>-<node>   a warm-pool cluster still starting
  *   kubelab-pool-<hex>-<node>      a ready warm-pool cluster, free to claim
  *   kubelab-<clusterId>-<node>     a student's cluster (provisioned for it, or a claimed pool cluster)
- * A claim renames the pool cluster's containers to the student's cluster id; the lab session and owner
- * of a claimed cluster are recorded in its node agent (`kubelab-exec --status`), the labels of a
- * cluster provisioned on request carry them directly.
+ * A claim first creates the pool cluster's *claim marker*, a container that is never started, named
+ * `kubelab-claim-<pool key>`: the engine reserves names atomically, so of two claimers exactly one
+ * succeeds. The marker's labels record the claim (cluster id, lab session, owner); then the winner
+ * renames the cluster's containers to the student's cluster id and tells the node agent. A cluster
+ * provisioned on request carries its lab session and owner in its own labels.
  */
 export const LABEL = {
   managed: 'kubelab.managed',
@@ -21,9 +23,17 @@ export const LABEL = {
   nodeCount: 'kubelab.node-count',
   flavour: 'kubelab.node-image',
   pool: 'kubelab.pool',
+  /** On a claim marker: the cluster id the pool cluster was handed to. */
+  claimedAs: 'kubelab.claimed-as',
 } as const;
 
 export type NodeRole = 'control-plane' | 'worker';
+/** Containers of a cluster: its nodes, and for a claimed pool cluster its claim marker. */
+export type ContainerRole = NodeRole | 'claim';
+
+export function claimMarkerName(poolKey: string): string {
+  return `kubelab-claim-${poolKey}`;
+}
 
 const CLUSTER_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 

@@ -21,10 +21,10 @@ import type {
   ProvisionRequest,
 } from '../cluster-driver';
 import { DockerError } from '../../infra/docker/docker.repository';
-import { assertUsableClusterId, containerName, LABEL, nodeNames } from './cluster-names';
+import { assertUsableClusterId, LABEL } from './cluster-names';
 import { type DockerHost, DockerHosts } from './docker-hosts';
 import type { DockerDriverSettings, NodeFlavourName } from './docker-settings';
-import { assignedClusterId, readInventory } from './inventory';
+import { assignedClusterId, isFreePoolCluster, readInventory } from './inventory';
 import { K3sFlavour } from './k3s-flavour';
 import { KubelabFlavour } from './kubelab-flavour';
 import type { NodeFlavour } from './node-flavour';
@@ -177,7 +177,8 @@ export class DockerClusterDriver implements ClusterDriver {
       for (const cluster of await readInventory(host)) {
         const clusterId = assignedClusterId(cluster);
         if (clusterId && cluster.controlPlane) {
-          listed.push({ clusterId, labSessionId: cluster.labSessionId, ownerId: cluster.ownerId });
+          const labSessionId = cluster.claim?.labSessionId ?? cluster.labSessionId;
+          listed.push({ clusterId, labSessionId, ownerId: cluster.claim?.ownerId ?? cluster.ownerId });
         }
       }
     }
@@ -206,7 +207,7 @@ export class DockerClusterDriver implements ClusterDriver {
           if (cluster.controlPlane) present.add(clusterId);
           continue;
         }
-        const pooled = cluster.identity?.state === 'pooled' && cluster.controlPlane?.running;
+        const pooled = isFreePoolCluster(cluster);
         const young = Date.now() - cluster.createdAtMs < this.settings.orphanGraceMs;
         if (
           pooled ||
@@ -274,18 +275,21 @@ export class DockerClusterDriver implements ClusterDriver {
     return state as DockerAttachState;
   }
 
-  /** A cluster's host and key when some container of it exists on any host (a provision to resume). */
+  /** A cluster's host and key when part of it exists on a reachable host (a provision to resume). */
   private async findAssigned(clusterId: string): Promise<{ host: DockerHost; key: string } | undefined> {
     for (const host of this.hosts.all) {
-      for (const nodeName of nodeNames(1)) {
-        const details = await host.docker.inspectContainer(containerName(clusterId, nodeName));
+      try {
+        const details = await host.docker.inspectContainer(controlPlaneName(clusterId));
         if (details) return { host, key: details.labels[LABEL.clusterKey] ?? clusterId };
+        const networks = await host.docker.findNetworks({
+          [LABEL.managed]: 'true',
+          [LABEL.clusterKey]: clusterId,
+        });
+        if (networks.length > 0) return { host, key: clusterId };
+      } catch (error) {
+        if (error instanceof DockerError && error.unreachable) continue; // placement reports it if it matters
+        throw error;
       }
-      const networks = await host.docker.findNetworks({
-        [LABEL.managed]: 'true',
-        [LABEL.clusterKey]: clusterId,
-      });
-      if (networks.length > 0) return { host, key: clusterId };
     }
     return undefined;
   }

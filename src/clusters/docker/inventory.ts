@@ -5,6 +5,7 @@
 import type { ContainerSummary, NetworkSummary } from '../../infra/docker/docker.repository';
 import { type ContainerIdentity, identityOf, LABEL } from './cluster-names';
 import type { DockerHost } from './docker-hosts';
+import type { ClaimRecord } from './node-flavour';
 
 export interface DockerCluster {
   key: string;
@@ -17,6 +18,8 @@ export interface DockerCluster {
   nodeCount: number;
   labSessionId: string | undefined;
   ownerId: string | undefined;
+  /** For a warm-pool cluster: who claimed it, read from its claim marker. */
+  claim: ClaimRecord | undefined;
   /** Creation time of the oldest resource, for reconcile's grace period. */
   createdAtMs: number;
 }
@@ -41,6 +44,7 @@ export async function readInventory(host: DockerHost): Promise<DockerCluster[]> 
         nodeCount: Number(labels[LABEL.nodeCount] ?? 1),
         labSessionId: labels[LABEL.labSession] || undefined,
         ownerId: labels[LABEL.owner] || undefined,
+        claim: undefined,
         createdAtMs: Number.POSITIVE_INFINITY,
       };
       byKey.set(key, cluster);
@@ -51,6 +55,14 @@ export async function readInventory(host: DockerHost): Promise<DockerCluster[]> 
     const cluster = entry(container.labels[LABEL.clusterKey] ?? '', container.labels);
     cluster.containers.push(container);
     cluster.createdAtMs = Math.min(cluster.createdAtMs, container.createdAtMs);
+    if (container.labels[LABEL.role] === 'claim') {
+      cluster.claim = {
+        clusterId: container.labels[LABEL.claimedAs] ?? '',
+        labSessionId: container.labels[LABEL.labSession] ?? '',
+        ownerId: container.labels[LABEL.owner] ?? '',
+      };
+      continue;
+    }
     const identity = identityOf(container.name, container.labels[LABEL.nodeName] ?? '');
     if (container.labels[LABEL.role] === 'control-plane') {
       cluster.controlPlane = container;
@@ -67,7 +79,20 @@ export async function readInventory(host: DockerHost): Promise<DockerCluster[]> 
   return [...byKey.values()];
 }
 
-/** The platform's cluster id of an assigned cluster; undefined for warm-pool clusters and leftovers. */
+/**
+ * The platform's cluster id of an assigned cluster (from its container names, or from its key when only
+ * a network is left); undefined for warm-pool clusters, including one whose claim never finished.
+ */
 export function assignedClusterId(cluster: DockerCluster): string | undefined {
-  return cluster.identity?.state === 'assigned' ? cluster.identity.clusterId : undefined;
+  if (cluster.identity?.state === 'assigned') return cluster.identity.clusterId;
+  return cluster.identity === undefined && !cluster.key.startsWith('pool-') ? cluster.key : undefined;
+}
+
+/** A ready warm-pool cluster nobody has claimed. */
+export function isFreePoolCluster(cluster: DockerCluster): boolean {
+  return (
+    cluster.identity?.state === 'pooled' &&
+    cluster.controlPlane?.running === true &&
+    cluster.claim === undefined
+  );
 }

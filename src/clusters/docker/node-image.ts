@@ -10,7 +10,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs, readFileSync, realpathSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { transformSync } from '@swc/core';
@@ -157,7 +157,8 @@ async function installBusybox(root: string): Promise<void> {
 
 /** Compiles the sources to CommonJS under /opt/kubelab; returns the bare package names they require. */
 async function compileSources(root: string): Promise<Set<string>> {
-  const swcOptions = require(path.join(REPO_ROOT, 'scripts/swc-options.cjs')) as object;
+  // The project's one SWC configuration (scripts/swc-options.cjs), minus source maps.
+  const swcOptions = createRequire(__filename)(path.join(REPO_ROOT, 'scripts/swc-options.cjs')) as object;
   const packages = new Set<string>();
   const builtins = new Set(builtinModules);
   for (const file of await sourceFiles()) {

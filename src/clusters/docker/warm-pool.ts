@@ -1,15 +1,15 @@
 /**
  * The warm pool: N clusters provisioned ahead of demand, so a student's cluster is ready in the time of a
- * rename. A pool cluster starts as `kubelab-warming-<hex>-*`, becomes `kubelab-pool-<hex>-*` when ready
- * (control plane renamed last), and a claim renames it to `kubelab-<clusterId>-*`. Renaming the control
- * plane by its pool name is the atomic claim: of two claimers, the second gets a 404 and tries the next.
+ * few renames. A pool cluster starts as `kubelab-warming-<hex>-*`, becomes `kubelab-pool-<hex>-*` when
+ * ready (control plane renamed last), and a claim renames it to `kubelab-<clusterId>-*` after winning its
+ * claim marker (see cluster-names.ts): of two claimers, the loser gets a 409 and tries the next cluster.
  */
 import { randomBytes } from 'node:crypto';
 import { DockerError } from '../../infra/docker/docker.repository';
-import { containerName, nodeNames, warmingIdentity } from './cluster-names';
+import { claimMarkerName, containerName, LABEL, nodeNames, warmingIdentity } from './cluster-names';
 import type { DockerHost, DockerHosts } from './docker-hosts';
 import type { DockerDriverSettings } from './docker-settings';
-import { type DockerCluster, readInventory } from './inventory';
+import { type DockerCluster, isFreePoolCluster, readInventory } from './inventory';
 import type { ClaimRecord, NodeFlavour } from './node-flavour';
 import { provisionCluster, removeCluster } from './provisioning';
 
@@ -55,10 +55,7 @@ export class WarmPool {
   async claim(claim: ClaimRecord): Promise<ClaimedCluster | undefined> {
     for (const host of this.hosts.all) {
       const free = (await readInventory(host).catch(() => [])).filter(
-        (c) =>
-          c.identity?.state === 'pooled' &&
-          c.controlPlane?.running &&
-          c.nodeCount === this.settings.warmPoolNodeCount,
+        (c) => isFreePoolCluster(c) && c.nodeCount === this.settings.warmPoolNodeCount,
       );
       for (const cluster of free) {
         if (await this.take(cluster, claim)) return { host, key: cluster.key };
@@ -69,24 +66,28 @@ export class WarmPool {
 
   private async take(cluster: DockerCluster, claim: ClaimRecord): Promise<boolean> {
     const docker = cluster.host.docker;
-    const names = nodeNames(cluster.nodeCount);
     try {
-      await docker.renameContainer(
-        containerName(cluster.key, names[0]),
-        containerName(claim.clusterId, names[0]),
-      );
+      await docker.createMarker(claimMarkerName(cluster.key), this.flavour.image, {
+        [LABEL.managed]: 'true',
+        [LABEL.clusterKey]: cluster.key,
+        [LABEL.role]: 'claim',
+        [LABEL.claimedAs]: claim.clusterId,
+        [LABEL.labSession]: claim.labSessionId,
+        [LABEL.owner]: claim.ownerId,
+      });
     } catch (error) {
-      if (error instanceof DockerError && error.statusCode === 404) return false; // another claimer won it
+      if (error instanceof DockerError && error.statusCode === 409) return false; // another claimer won it
       throw error;
     }
     try {
-      for (const nodeName of names.slice(1)) {
+      // Workers first, control plane last: the control plane's name is what marks the cluster assigned.
+      for (const nodeName of [...nodeNames(cluster.nodeCount)].reverse()) {
         await docker.renameContainer(
           containerName(cluster.key, nodeName),
           containerName(claim.clusterId, nodeName),
         );
       }
-      await this.flavour.recordClaim(docker, containerName(claim.clusterId, names[0]), claim);
+      await this.flavour.recordClaim(docker, containerName(claim.clusterId, nodeNames(1)[0]), claim);
       return true;
     } catch (error) {
       await removeCluster(docker, cluster.key).catch(() => undefined);

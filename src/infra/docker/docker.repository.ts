@@ -59,6 +59,7 @@ export interface ContainerDetails extends ContainerSummary {
     pidsLimit: number;
     capDrop: string[];
     securityOpt: string[];
+    privileged: boolean;
   };
   user: string;
   mounts: number;
@@ -219,6 +220,22 @@ export class DockerRepository {
     return container.id;
   }
 
+  /**
+   * Creates a container that is never started, only to hold `labels` under a unique name: the engine
+   * reserves names atomically, so a second creation of the same name fails with a 409 DockerError.
+   */
+  async createMarker(name: string, image: string, labels: Record<string, string>): Promise<void> {
+    await this.call(`create marker ${name}`, () =>
+      this.docker.createContainer({
+        name,
+        Image: image,
+        Cmd: ['true'],
+        Labels: labels,
+        HostConfig: { NetworkMode: 'none' },
+      }),
+    );
+  }
+
   async startContainer(nameOrId: string): Promise<void> {
     await this.call(`start container ${nameOrId}`, () => this.docker.getContainer(nameOrId).start());
   }
@@ -283,6 +300,7 @@ export class DockerRepository {
         pidsLimit: info.HostConfig.PidsLimit ?? 0,
         capDrop: info.HostConfig.CapDrop ?? [],
         securityOpt: info.HostConfig.SecurityOpt ?? [],
+        privileged: info.HostConfig.Privileged ?? false,
       },
       user: info.Config.User,
       mounts: info.Mounts.length,

@@ -1,0 +1,75 @@
+/**
+ * Resource limits hold inside a cluster's containers, and one cluster exhausting its limits does not stop
+ * the driver from serving another. Hostile programs run through the Docker exec API as the node's user.
+ */
+import type { ClusterRef } from '../../src/clusters/cluster-driver';
+import { DockerClusterDriver } from '../../src/clusters/docker/docker-cluster-driver';
+import { DEFAULT_LIMITS } from '../../src/clusters/docker/docker-settings';
+import { controlPlaneName } from '../../src/clusters/docker/provisioning';
+import {
+  type DockerTestEngine,
+  driverSettings,
+  execIn,
+  neverAborted,
+  recordingSink,
+  SETUP_TIMEOUT_MS,
+  startEngine,
+} from './support/docker-env';
+
+const suffix = Date.now().toString(36);
+let engine: DockerTestEngine;
+let driver: DockerClusterDriver;
+let victim: ClusterRef;
+let bystander: ClusterRef;
+
+beforeAll(async () => {
+  engine = await startEngine('default');
+  driver = new DockerClusterDriver(driverSettings([engine], engine.image));
+  const request = { labSessionId: 'session', ownerId: 'student', nodeCount: 1 };
+  [victim, bystander] = await Promise.all([
+    driver.provision({ ...request, clusterId: `victim-${suffix}` }, () => undefined),
+    driver.provision({ ...request, clusterId: `bystander-${suffix}` }, () => undefined),
+  ]);
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+  await driver?.close();
+  await Promise.all([victim, bystander].filter(Boolean).map((ref) => driver.destroy(ref)));
+});
+
+async function kubectlWorks(ref: ClusterRef): Promise<void> {
+  const sink = recordingSink();
+  expect(await driver.exec(ref, 'kubectl get nodes', sink, neverAborted())).toEqual({ exitCode: 0 });
+  expect(sink.stdoutText()).toMatch(
+    /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\nminikube\s+Ready\s+control-plane/,
+  );
+}
+
+test('a memory hog is OOM-killed at the memory limit while the cluster survives', async () => {
+  const hog = 'const keep = []; for (;;) keep.push(Buffer.alloc(1 << 20, 1));';
+  const result = await execIn(engine.docker, controlPlaneName(victim.clusterId), ['node', '-e', hog]);
+  expect(result.code).toBe(137); // SIGKILL from the kernel's OOM killer
+  const stats = await engine.docker.stats(controlPlaneName(victim.clusterId));
+  expect(stats.memoryLimitBytes).toBe(DEFAULT_LIMITS.memoryBytes);
+  expect(stats.memoryBytes).toBeLessThanOrEqual(DEFAULT_LIMITS.memoryBytes);
+  await kubectlWorks(victim);
+  await kubectlWorks(bystander);
+}, 60_000);
+
+test('a fork bomb stops at the pid limit and the driver keeps serving other clusters', async () => {
+  const container = controlPlaneName(victim.clusterId);
+  await engine.docker.execDetached(container, ['sh', '-c', 'bomb() { bomb | bomb & }; bomb']);
+  let pids = 0;
+  for (let i = 0; i < 50 && pids < DEFAULT_LIMITS.pidsLimit - 10; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    pids = (await engine.docker.stats(container)).pids;
+  }
+  expect(pids).toBeGreaterThan(DEFAULT_LIMITS.pidsLimit - 10); // the bomb really ran into the limit…
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  expect((await engine.docker.stats(container)).pids).toBeLessThanOrEqual(DEFAULT_LIMITS.pidsLimit); // …and stays there
+  await kubectlWorks(bystander);
+  // The bombed cluster can still be torn down cleanly.
+  await driver.destroy(victim);
+  expect(await driver.status(victim)).toBe('missing');
+  await kubectlWorks(bystander);
+}, 60_000);
