@@ -13,6 +13,11 @@ async function main(): Promise<void> {
   const result = await migrate(settings);
   if (result.createdDatabase) console.log('Created the database.');
   for (const name of result.applied) console.log(`Applied ${name}`);
+  for (const name of result.edited) {
+    console.warn(
+      `Warning: ${name} was changed after it was applied (checksum differs); the database keeps the old version.`,
+    );
+  }
   const elapsedMs = Math.round(performance.now() - startedAt);
   console.log(
     result.applied.length

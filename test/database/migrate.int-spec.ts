@@ -1,5 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -83,6 +92,7 @@ describe('migrate() on PostgreSQL', () => {
       backend: 'postgresql',
       createdDatabase: true,
       applied: expected.map((row) => row.migration_name),
+      edited: [],
     });
     const tables = await queryPostgres<{ table_name: string }>(url, TABLES_SQL);
     expect(tables.map((row) => row.table_name)).toEqual(EXPECTED_TABLES);
@@ -95,6 +105,7 @@ describe('migrate() on PostgreSQL', () => {
       backend: 'postgresql',
       createdDatabase: false,
       applied: [],
+      edited: [],
     });
     expect(await queryPostgres<MigrationRow>(url, MIGRATION_ROWS_SQL)).toEqual(before);
   });
@@ -144,6 +155,29 @@ describe('migrate() with a broken migration', () => {
   });
 });
 
+describe('migrate() after an applied migration was edited', () => {
+  const url = freshDatabaseUrl();
+  let migrationsDir: string;
+  beforeAll(() => {
+    migrationsDir = mkdtempSync(path.join(tmpdir(), 'kubelab-migrations-'));
+    cpSync(DEFAULT_MIGRATIONS_DIR, migrationsDir, { recursive: true });
+  });
+  afterAll(async () => {
+    rmSync(migrationsDir, { recursive: true, force: true });
+    await dropDatabase(url);
+  });
+
+  it('keeps going, as migrate deploy does, but names the edited migration', async () => {
+    await migrate({ url, pgliteDir: '' }, { migrationsDir });
+    const [first] = expectedMigrationRows(migrationsDir);
+    appendFileSync(path.join(migrationsDir, first.migration_name, 'migration.sql'), '\n-- edited later\n');
+    expect(await migrate({ url, pgliteDir: '' }, { migrationsDir })).toMatchObject({
+      applied: [],
+      edited: [first.migration_name],
+    });
+  });
+});
+
 describe('migrate() on PGlite', () => {
   let dataDir: string;
   beforeAll(() => {
@@ -160,9 +194,10 @@ describe('migrate() on PGlite', () => {
       backend: 'pglite',
       createdDatabase: false,
       applied: expected.map((row) => row.migration_name),
+      edited: [],
     });
     const second = await migrate({ pgliteDir });
-    expect(second.applied).toEqual([]);
+    expect(second).toMatchObject({ applied: [], edited: [] });
 
     const pglite = await PGlite.create({ dataDir: pgliteDir });
     try {

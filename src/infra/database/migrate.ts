@@ -17,15 +17,24 @@ export interface MigrateResult {
   backend: DatabaseBackend;
   /** Names of the migrations this run applied, in order; empty when the database was up to date. */
   applied: string[];
+  /**
+   * Applied migrations whose migration.sql has changed since (checksum mismatch). Like
+   * `migrate deploy`, migrate() does not stop for them, but the database may differ from what
+   * the files now say.
+   */
+  edited: string[];
   /** True when the PostgreSQL database did not exist and was created first. */
   createdDatabase: boolean;
 }
 
+type MigrationOutcome = Pick<MigrateResult, 'applied' | 'edited'>;
+
 /**
  * Applies the pending migrations of prisma/migrations, like `prisma migrate deploy`, through
  * Prisma's WebAssembly schema engine: same `_prisma_migrations` bookkeeping (checksum = sha256 of
- * migration.sql), same refusal to continue past a failed or edited migration. PostgreSQL when
- * settings.url is set (the database is created if missing), else the PGlite directory.
+ * migration.sql), same advisory lock against concurrent runs, same refusal to continue past a
+ * failed migration. PostgreSQL when settings.url is set (the database is created if missing),
+ * else the PGlite directory.
  */
 export async function migrate(
   settings: DatabaseSettings,
@@ -35,38 +44,41 @@ export async function migrate(
     const createdDatabase = await ensureDatabaseExists(settings.url);
     const adapterFactory = new PgMigrationAdapterFactory(settings.url);
     try {
-      const applied = await applyMigrations(adapterFactory, options);
-      return { backend: backendOf(settings), applied, createdDatabase };
+      const outcome = await applyMigrations(adapterFactory, options);
+      return { backend: backendOf(settings), ...outcome, createdDatabase };
     } finally {
       await adapterFactory.close();
     }
   }
   const pglite = await openPglite(settings.pgliteDir);
   try {
-    const applied = await migratePglite(pglite, options);
-    return { backend: backendOf(settings), applied, createdDatabase: false };
+    const outcome = await migratePglite(pglite, options);
+    return { backend: backendOf(settings), ...outcome, createdDatabase: false };
   } finally {
     await pglite.close();
   }
 }
 
 /** Applies pending migrations to an already open PGlite database (which stays open). */
-export function migratePglite(pglite: PGlite, options: MigrateOptions = {}): Promise<string[]> {
+export function migratePglite(pglite: PGlite, options: MigrateOptions = {}): Promise<MigrationOutcome> {
   return applyMigrations(new PrismaPGlite(pglite), options);
 }
 
 async function applyMigrations(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   options: MigrateOptions,
-): Promise<string[]> {
+): Promise<MigrationOutcome> {
   const migrationsList = readMigrations(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
   const engine = await startSchemaEngine(adapterFactory);
   try {
-    const { appliedMigrationNames } = await engine.applyMigrations({
+    const filters = NO_EXTERNAL_ENTITIES;
+    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters });
+    const history = await engine.diagnoseMigrationHistory({
       migrationsList,
-      filters: NO_EXTERNAL_ENTITIES,
+      optInToShadowDatabase: false,
+      filters,
     });
-    return appliedMigrationNames;
+    return { applied: appliedMigrationNames, edited: history.editedMigrationNames };
   } finally {
     engine.free();
   }

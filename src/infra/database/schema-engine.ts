@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import type {
   ApplyMigrationsInput,
   ApplyMigrationsOutput,
+  DiagnoseMigrationHistoryInput,
+  DiagnoseMigrationHistoryOutput,
   DiffParams,
   DiffResult,
   SchemaFilter,
@@ -15,6 +17,7 @@ import {
 /** The subset of Prisma's WebAssembly schema engine that the migration tools use. */
 export interface SchemaEngine {
   applyMigrations(input: ApplyMigrationsInput): Promise<ApplyMigrationsOutput>;
+  diagnoseMigrationHistory(input: DiagnoseMigrationHistoryInput): Promise<DiagnoseMigrationHistoryOutput>;
   diff(params: DiffParams): Promise<DiffResult>;
   free(): void;
 }
