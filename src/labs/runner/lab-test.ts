@@ -1,0 +1,140 @@
+/**
+ * `lab test`: replays a lab's reference solutions in a fresh embedded cluster and proves its checks grade
+ * something. For each step in order: every check must FAIL before the step's solution runs (a check that
+ * already passes would award points for nothing) and every check must PASS after it.
+ */
+import { createCluster, LabTerminal, ManualClock } from '../../engine';
+import { evaluateStep } from '../evaluation/evaluate';
+import { CheckVerdict, EvaluationContext, HistoryEntry, StepVerdict } from '../evaluation/context';
+import { VarResolver } from '../evaluation/vars';
+import { parseSolutionLine } from '../format/solution';
+import { Lab, Step } from '../format/types';
+import { readObjectsFromCluster } from './cluster-objects';
+import { runLineToCompletion } from './run-line';
+
+/** Fixed so a lab test is reproducible: same seed, same clock, same names and ports every run. */
+export const LAB_TEST_SEED = 7;
+export const LAB_TEST_START_MS = Date.UTC(2026, 2, 2, 8, 0, 0);
+
+export interface LabTestOptions {
+  seed?: number;
+  /** Called as each step finishes, for progressive reports. */
+  onStep?: (result: StepTestResult) => void;
+}
+
+export interface CheckProblem {
+  checkIndex: number;
+  /** 'before': passed although the solution had not run; 'after': failed although it had. */
+  when: 'before' | 'after';
+  verdict: CheckVerdict;
+}
+
+export interface StepTestResult {
+  stepId: string;
+  ok: boolean;
+  problems: CheckProblem[];
+  /** A solution line that could not run (unresolvable {{var}}, command that never finished). */
+  solutionErrors: string[];
+  before: StepVerdict;
+  after: StepVerdict;
+  /** The solution's commands as run, with exit codes and output. */
+  commands: HistoryEntry[];
+  /** Earlier steps whose checks no longer all pass (informational: a passed step stays passed). */
+  noLongerPassing: string[];
+  simulatedMs: number;
+  wallMs: number;
+}
+
+export interface LabTestResult {
+  labId: string;
+  ok: boolean;
+  steps: StepTestResult[];
+  wallMs: number;
+}
+
+export async function testLab(lab: Lab, options: LabTestOptions = {}): Promise<LabTestResult> {
+  const started = performance.now();
+  const clock = new ManualClock(LAB_TEST_START_MS);
+  const cluster = createCluster({ seed: options.seed ?? LAB_TEST_SEED, clock });
+  const terminal = new LabTerminal(cluster);
+  const history: HistoryEntry[] = [];
+  const context: EvaluationContext = { readObjects: readObjectsFromCluster(cluster), history };
+
+  const steps: StepTestResult[] = [];
+  for (const [index, step] of lab.steps.entries()) {
+    const stepStarted = performance.now();
+    const clockStarted = clock.now();
+    const before = await evaluateStep(step, context);
+    const { commands, errors } = await runSolution(step, { terminal, cluster, clock, context });
+    history.push(...commands);
+    const after = await evaluateStep(step, context);
+
+    const problems: CheckProblem[] = [
+      ...problemsOf(before, 'before', (verdict) => verdict.passed),
+      ...problemsOf(after, 'after', (verdict) => !verdict.passed),
+    ];
+    const noLongerPassing: string[] = [];
+    for (const earlier of lab.steps.slice(0, index)) {
+      if (!(await evaluateStep(earlier, context)).passed) noLongerPassing.push(earlier.id);
+    }
+    const result: StepTestResult = {
+      stepId: step.id,
+      ok: problems.length === 0 && errors.length === 0,
+      problems,
+      solutionErrors: errors,
+      before,
+      after,
+      commands,
+      noLongerPassing,
+      simulatedMs: clock.now() - clockStarted,
+      wallMs: performance.now() - stepStarted,
+    };
+    steps.push(result);
+    options.onStep?.(result);
+  }
+  return { labId: lab.id, ok: steps.every((step) => step.ok), steps, wallMs: performance.now() - started };
+}
+
+function problemsOf(
+  verdict: StepVerdict,
+  when: CheckProblem['when'],
+  isProblem: (check: CheckVerdict) => boolean,
+) {
+  return verdict.checks.flatMap((check, checkIndex) =>
+    isProblem(check) ? [{ checkIndex, when, verdict: check }] : [],
+  );
+}
+
+interface Machine {
+  terminal: LabTerminal;
+  cluster: ReturnType<typeof createCluster>;
+  clock: ManualClock;
+  context: EvaluationContext;
+}
+
+async function runSolution(
+  step: Step,
+  machine: Machine,
+): Promise<{ commands: HistoryEntry[]; errors: string[] }> {
+  const commands: HistoryEntry[] = [];
+  const errors: string[] = [];
+  for (const raw of step.solution) {
+    const line = parseSolutionLine(raw);
+    if (line.kind === 'advance') {
+      machine.clock.advance(line.ms);
+      machine.cluster.sync();
+    }
+    if (line.kind !== 'command') continue;
+    // Vars are captured afresh for each line: an earlier line may have created what a later one names.
+    const filled = await new VarResolver(step.vars, machine.context).fill(line.line);
+    if (!filled.ok) {
+      errors.push(`\`${line.line}\`: ${filled.reason.en}`);
+      continue;
+    }
+    const run = await runLineToCompletion(machine.terminal, machine.cluster, machine.clock, filled.value);
+    commands.push({ command: filled.value, exitCode: run.exitCode, output: run.output });
+    if (run.timedOut)
+      errors.push(`\`${filled.value}\` did not finish within ${run.waitedMs / 1000}s of simulated time`);
+  }
+  return { commands, errors };
+}
