@@ -334,8 +334,11 @@ describe('combinators', () => {
     );
     expect(not.passed).toBe(true);
     expect(not.reason.en).toBe(
-      'Must not hold: Service nope in namespace default: expected at least 1, found none.',
+      'As required, this is not the case: Service nope in namespace default: expected at least 1, found none.',
     );
+    const notFailing = await verdict('not:\n  select: { kind: Node }', runningV1());
+    expect(notFailing.passed).toBe(false);
+    expect(notFailing.reason.en).toBe('This must not be the case, but it is: Nodes: found 1 (minikube).');
   });
 
   it('carries the author label', async () => {

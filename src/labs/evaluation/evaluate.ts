@@ -48,7 +48,15 @@ async function evaluateUnlabelled(check: Check, env: ConditionEnv): Promise<Chec
       const inner = await evaluateCheckWith(check.check, env);
       return {
         passed: !inner.passed,
-        reason: localized(`Must not hold: ${inner.reason.en}`, `不应成立：${inner.reason['zh-CN']}`),
+        reason: inner.passed
+          ? localized(
+              `This must not be the case, but it is: ${inner.reason.en}`,
+              `不应出现这种情况，但现在是：${inner.reason['zh-CN']}`,
+            )
+          : localized(
+              `As required, this is not the case: ${inner.reason.en}`,
+              `符合要求，没有出现：${inner.reason['zh-CN']}`,
+            ),
         matched: inner.passed ? [] : inner.matched,
         children: [inner],
       };
