@@ -11,3 +11,8 @@ export { StatusError, isStatusError } from './api/status-error';
 export type { Status, StatusCause, StatusReason } from './api/status-error';
 export type * from './api/types';
 export type { ClusterNetwork, ContainerRuntime, ExecResult, HttpResult } from './runtime/types';
+
+// Front end: the lab terminal (kubectl, minikube, curl, pipes) and tab completion.
+export { LabTerminal, completions } from './terminal';
+export type { TerminalIO } from './terminal';
+export { runKubectl } from './kubectl/kubectl';

@@ -1,0 +1,212 @@
+import type { Node } from '../api/types';
+import type { Cluster } from '../cluster';
+import type { VirtualFiles } from '../kubectl/virtual-files';
+import { HOME } from '../kubectl/virtual-files';
+
+export interface ProgramIO {
+  stdout(chunk: string): void;
+  stderr(chunk: string): void;
+}
+
+const MINIKUBE_VERSION = 'v1.33.1';
+const MINIKUBE_COMMIT = '5883c09216182566a63dff4c326a6fc9ed2982ff';
+
+/** `minikube ip | status | version | start`: the parts of minikube a student uses once the cluster exists. */
+export function runMinikube(cluster: Cluster, args: string[], io: ProgramIO): number {
+  const [sub, ...rest] = args.filter((a) => !a.startsWith('-'));
+  const nodes = cluster.api.list<Node>('nodes');
+  const profile = nodes[0]?.metadata.name ?? 'minikube';
+  switch (sub) {
+    case 'ip': {
+      const wanted = optionValue(args, '-n', '--node');
+      const node = wanted ? nodes.find((n) => n.metadata.name === wanted) : nodes[0];
+      if (!node) {
+        io.stderr(`\n❌  Exiting due to GUEST_NODE_RETRIEVE: retrieving node: Could not find node ${wanted}\n\n`);
+        return 85;
+      }
+      io.stdout(`${node.status.addresses.find((a) => a.type === 'InternalIP')?.address ?? cluster.nodeIp}\n`);
+      return 0;
+    }
+    case 'status': {
+      const blocks = nodes.map((node, i) => {
+        const ready = node.status.conditions.find((c) => c.type === 'Ready')?.status === 'True';
+        const lines = [node.metadata.name, `type: ${i === 0 ? 'Control Plane' : 'Worker'}`, 'host: Running', `kubelet: ${ready ? 'Running' : 'Stopped'}`];
+        if (i === 0) lines.push('apiserver: Running', 'kubeconfig: Configured');
+        return lines.join('\n') + '\n\n';
+      });
+      io.stdout(blocks.join(''));
+      return 0;
+    }
+    case 'version':
+      io.stdout(`minikube version: ${MINIKUBE_VERSION}\ncommit: ${MINIKUBE_COMMIT}\n`);
+      return 0;
+    case 'start':
+      io.stdout(
+        `😄  [${profile}] minikube ${MINIKUBE_VERSION} on Ubuntu 22.04\n` +
+          '✨  Using the docker driver based on existing profile\n' +
+          `👍  Starting "${profile}" primary control-plane node in "${profile}" cluster\n` +
+          `🏃  Updating the running docker "${profile}" container ...\n` +
+          '🐳  Preparing Kubernetes v1.30.0 on Docker 26.1.1 ...\n' +
+          '🔎  Verifying Kubernetes components...\n' +
+          '🌟  Enabled addons: storage-provisioner, default-storageclass\n' +
+          `🏄  Done! kubectl is now configured to use "${profile}" cluster and "default" namespace by default\n`,
+      );
+      return 0;
+    case undefined:
+      io.stdout('minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nAvailable in this lab: minikube ip, minikube status, minikube version, minikube start\n');
+      return 0;
+    default:
+      void rest;
+      io.stderr(`minikube ${sub}: not available in this lab terminal (available: ip, status, version, start)\n`);
+      return 127;
+  }
+}
+
+function optionValue(args: string[], short: string, long: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === short || args[i] === long) return args[i + 1];
+    if (args[i].startsWith(`${long}=`)) return args[i].slice(long.length + 1);
+  }
+  return undefined;
+}
+
+/** `curl [-s] [-i] [-v] URL...` against the cluster network, with curl's error texts and exit codes. */
+export function runCurl(cluster: Cluster, args: string[], io: ProgramIO): number {
+  const urls: string[] = [];
+  let includeHeaders = false;
+  let silent = false;
+  let showErrors = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '-s' || arg === '--silent') silent = true;
+    else if (arg === '-S' || arg === '--show-error') showErrors = true;
+    else if (arg === '-i' || arg === '--include') includeHeaders = true;
+    else if (arg === '-L' || arg === '--location' || arg === '-v' || arg === '--verbose' || arg === '-k' || arg === '--insecure') continue;
+    else if (/^-[sSiLvk]+$/.test(arg)) {
+      if (arg.includes('s')) silent = true;
+      if (arg.includes('S')) showErrors = true;
+      if (arg.includes('i')) includeHeaders = true;
+    } else if (['-m', '--max-time', '--connect-timeout', '-H', '--header', '-A', '--user-agent'].includes(arg)) i++;
+    else if (arg.startsWith('-')) {
+      io.stderr(`curl: option ${arg}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n`);
+      return 2;
+    } else urls.push(arg);
+  }
+  if (urls.length === 0) {
+    io.stderr("curl: try 'curl --help' or 'curl --manual' for more information\n");
+    return 2;
+  }
+  const quietErrors = silent && !showErrors;
+  let exitCode = 0;
+  for (const url of urls) {
+    const parsed = parseUrl(url);
+    if ('error' in parsed) {
+      if (!quietErrors) io.stderr(`${parsed.error}\n`);
+      exitCode = parsed.code;
+      continue;
+    }
+    const { host, port, path } = parsed;
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(host) && host !== 'localhost') {
+      if (!quietErrors) io.stderr(`curl: (6) Could not resolve host: ${host}\n`);
+      exitCode = 6;
+      continue;
+    }
+    const result = host === 'localhost' ? ({ ok: false, error: 'refused' } as const) : cluster.network.httpGet(host, port, path);
+    if (result.ok) {
+      if (includeHeaders)
+        io.stdout(`HTTP/1.1 ${result.status} ${result.status === 200 ? 'OK' : ''}\r\nContent-Type: text/plain\r\nDate: ${new Date(cluster.clock.now()).toUTCString()}\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      io.stdout(result.body);
+      continue;
+    }
+    const messages = {
+      refused: { code: 7, text: `Failed to connect to ${host} port ${port} after 0 ms: Connection refused` },
+      'no-route': { code: 7, text: `Failed to connect to ${host} port ${port} after 3071 ms: No route to host` },
+      timeout: { code: 28, text: `Failed to connect to ${host} port ${port} after 133987 ms: Connection timed out` },
+    } as const;
+    const failure = messages[result.error];
+    if (!quietErrors) io.stderr(`curl: (${failure.code}) ${failure.text}\n`);
+    exitCode = failure.code;
+  }
+  return exitCode;
+}
+
+function parseUrl(url: string): { host: string; port: number; path: string } | { error: string; code: number } {
+  const match = /^(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?([^/:?#]*)(?::(\d*))?([/?#].*)?$/.exec(url.startsWith('//') ? `http:${url}` : url);
+  if (!match) return { error: 'curl: (3) URL rejected: Malformed input to a URL function', code: 3 };
+  const scheme = (match[1] ?? 'http').toLowerCase();
+  if (scheme !== 'http' && scheme !== 'https') return { error: `curl: (1) Protocol "${scheme}" not supported`, code: 1 };
+  const host = match[2];
+  if (host === '') return { error: 'curl: (3) URL rejected: No host part in the URL', code: 3 };
+  const port = match[3] ? Number(match[3]) : scheme === 'https' ? 443 : 80;
+  if (port > 65535) return { error: 'curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535', code: 3 };
+  return { host, port, path: match[4] && match[4].startsWith('/') ? match[4] : '/' };
+}
+
+export function runEcho(args: string[], io: ProgramIO): number {
+  const noNewline = args[0] === '-n';
+  io.stdout((noNewline ? args.slice(1) : args).join(' ') + (noNewline ? '' : '\n'));
+  return 0;
+}
+
+export function runLs(files: VirtualFiles, args: string[], io: ProgramIO): number {
+  const operands = args.filter((a) => !a.startsWith('-'));
+  const long = args.some((a) => /^-[a-zA-Z]*l/.test(a));
+  for (const operand of operands) {
+    if (!['.', '~', HOME, './', '~/', `${HOME}/`].includes(operand) && files.read(operand) === undefined) {
+      io.stderr(`ls: cannot access '${operand}': No such file or directory\n`);
+      return 2;
+    }
+  }
+  const names = operands.length > 0 && operands.every((o) => files.read(o) !== undefined) ? operands : files.names();
+  if (long) {
+    io.stdout(`total ${names.length * 4}\n`);
+    for (const name of names) io.stdout(`-rw-r--r-- 1 student student ${String(Buffer.byteLength(files.read(name) ?? '')).padStart(4)} Jun  3 02:15 ${name}\n`);
+  } else io.stdout(names.join('  ') + '\n');
+  return 0;
+}
+
+export function runCat(files: VirtualFiles, args: string[], io: ProgramIO): number {
+  if (args.length === 0) {
+    io.stderr('cat: reading from the keyboard is not available in this lab terminal; give a file name (try: ls)\n');
+    return 1;
+  }
+  let code = 0;
+  for (const name of args) {
+    const text = files.read(name);
+    if (text === undefined) {
+      io.stderr(`cat: ${name}: No such file or directory (this lab terminal only has the example manifests in ${HOME}: ${files.names().join(', ')})\n`);
+      code = 1;
+    } else io.stdout(text);
+  }
+  return code;
+}
+
+/** Hints for programs students meet in the handout that this terminal does not run. */
+export const UNAVAILABLE_HINTS: Record<string, string> = {
+  docker: 'the cluster runs in a simulated minikube without a Docker CLI; use kubectl get pods -A to see the containers',
+  systemctl: 'there is no systemd here; the kubelet runs inside the simulated minikube node (see kubectl get nodes)',
+  hostnamectl: 'the lab machine is shared; its hostname cannot be changed',
+  hostname: 'try minikube ip or kubectl get nodes -o wide',
+  ssh: 'there is no SSH access from this lab terminal',
+  vi: 'there is no editor; apply the example manifests (ls, cat deployment.yaml, kubectl apply -f deployment.yaml)',
+  vim: 'there is no editor; apply the example manifests (ls, cat deployment.yaml, kubectl apply -f deployment.yaml)',
+  nano: 'there is no editor; apply the example manifests (ls, cat deployment.yaml, kubectl apply -f deployment.yaml)',
+};
+
+export const HELP_TEXT = `This lab terminal runs the commands of the Kubernetes basics lab against your own simulated minikube cluster.
+
+Available commands:
+  kubectl ...          version, cluster-info, get, describe, create deployment, run, apply -f, delete, scale,
+                       expose, set image, rollout status|history|undo|restart|pause|resume, label, logs, exec
+  minikube ...         ip, status, version, start
+  curl URL             HTTP requests to node, service and pod addresses, e.g. curl $(minikube ip):30080
+  echo, ls, cat, pwd   ls and cat show the example manifests in ${HOME} (deployment.yaml, service.yaml, pod.yaml)
+  export NAME=value    shell variables, e.g. export POD_NAME=$(kubectl get pods -o name | head -1)
+  help, clear
+
+Pipes into grep (-v -i -c -E -F -w -n -o), wc (-l -w -c), head and tail (-n N, -N) work, e.g.
+  kubectl get pod --no-headers --all-namespaces | wc -l
+Substitution works for $(minikube ip), $(kubectl ...) and $NAME / \${NAME} variables.
+Not available: other programs, ';', '&&', '||', redirections ('>', '<'), background jobs ('&'), backquotes.
+Inside 'kubectl exec -ti POD -- bash' your lines run in the pod's shell until you type 'exit'.
+`;
