@@ -89,6 +89,8 @@ export interface EngineInfo {
   apiVersion: string;
 }
 
+const CPU_PERIOD_US = 500_000;
+
 type DockerFailure = Error & { statusCode?: number; code?: string; json?: { message?: string } };
 
 export class DockerRepository {
@@ -203,7 +205,10 @@ export class DockerRepository {
           NetworkMode: spec.network,
           Memory: spec.memoryBytes,
           MemorySwap: spec.memoryBytes,
-          NanoCpus: spec.nanoCpus,
+          // The CPU share is enforced over a long CFS period: same average as NanoCpus, but a short burst
+          // (a command starting its client) is not throttled mid-way, which would double its latency.
+          CpuPeriod: CPU_PERIOD_US,
+          CpuQuota: Math.round((spec.nanoCpus / 1e9) * CPU_PERIOD_US),
           PidsLimit: spec.pidsLimit,
           Privileged: spec.privileged,
           CapDrop: spec.privileged ? [] : ['ALL'],
@@ -296,7 +301,9 @@ export class DockerRepository {
       addresses,
       hostConfig: {
         memoryBytes: info.HostConfig.Memory ?? 0,
-        nanoCpus: info.HostConfig.NanoCpus ?? 0,
+        nanoCpus: Math.round(
+          ((info.HostConfig.CpuQuota ?? 0) / (info.HostConfig.CpuPeriod || CPU_PERIOD_US)) * 1e9,
+        ),
         pidsLimit: info.HostConfig.PidsLimit ?? 0,
         capDrop: info.HostConfig.CapDrop ?? [],
         securityOpt: info.HostConfig.SecurityOpt ?? [],
