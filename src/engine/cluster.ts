@@ -1,6 +1,29 @@
-import type { Clock } from './clock/clock';
-import type { ApiServer } from './server/api-server';
+import type { ResourceName } from './api/resources';
+import type { Deployment, KubeObject, Node, Pod, ReplicaSet } from './api/types';
+import { RealClock, type Clock } from './clock/clock';
+import { TimerQueue } from './clock/timer-queue';
+import { WAKE, type ControllerContext } from './controllers/context';
+import { DeploymentController } from './controllers/deployment';
+import { EndpointsController } from './controllers/endpoints';
+import { EventRecorder } from './controllers/events';
+import { GarbageCollector } from './controllers/garbage-collector';
+import {
+  Kubelet,
+  KUBELET_TIMER,
+  renderStatus,
+  type KubeletState,
+  type PodRecord,
+} from './controllers/kubelet';
+import { ReplicaSetController } from './controllers/replicaset';
+import { Scheduler } from './controllers/scheduler';
+import { SimContainerRuntime } from './runtime/container-runtime';
+import { SimNetwork } from './runtime/network';
 import type { ClusterNetwork, ContainerRuntime } from './runtime/types';
+import type { ApiServer } from './server/api-server';
+import { KubeApiServer } from './server/kube-api-server';
+import { minikubeObjects, nodeInternalIp } from './store/minikube';
+import { Random, type RandomState } from './store/random';
+import { ObjectStore } from './store/store';
 
 export interface ClusterOptions {
   /** Seeds every random choice (uids, name suffixes, IPs, NodePorts): same seed + same commands = same output. */
@@ -13,22 +36,331 @@ export interface ClusterOptions {
   profile?: string;
 }
 
-/** A per-student Kubernetes simulation. Interim declaration: the implementation lands in the next commit. */
-export interface Cluster {
+/** How long before creation the simulated `minikube start` finished (system pods show this AGE). */
+const BOOT_AGE_MS = 90_000;
+const MAX_NODES = 10;
+const EVENT_SWEEP_MS = 60_000;
+/** A reconcile pass that keeps changing the store this many times in a row is a controller bug, not progress. */
+const MAX_RECONCILE_ROUNDS = 200;
+
+export interface ClusterSnapshot {
+  v: 1;
+  profile: string;
+  nodeCount: number;
+  seed: number;
+  now: number;
+  rv: number;
+  random: RandomState;
+  timers: ReturnType<TimerQueue['toJSON']>;
+  kubelet: KubeletState;
+  scheduler: [string, string][];
+  network: [string, number][];
+  lastEventSweep: number;
+  objects: Partial<Record<ResourceName, KubeObject[]>>;
+}
+
+/**
+ * A per-student Kubernetes simulation: an API server over an in-memory store, the controllers as reconcile
+ * loops, a kubelet per node, a service network and container runtime. It is a discrete-event simulation:
+ * nothing runs on its own; `sync()` processes every timer due up to `clock.now()` (at the timer's own time)
+ * and reconciles to a fixpoint. The API server syncs before every client call and reconciles after every write,
+ * so clients always see an up-to-date cluster. An idle cluster costs no CPU.
+ */
+export class Cluster {
   readonly clock: Clock;
   readonly api: ApiServer;
   readonly network: ClusterNetwork;
   readonly runtime: ContainerRuntime;
   readonly nodeIp: string;
-  sync(): void;
-  nextDueAt(): number | undefined;
-  snapshot(): string;
+  readonly profile: string;
+  readonly nodeCount: number;
+  readonly seed: number;
+
+  /** @internal */ readonly server: KubeApiServer;
+  /** @internal */ readonly store: ObjectStore;
+  /** @internal */ readonly kubelet: Kubelet;
+  /** @internal */ readonly timers: TimerQueue;
+  /** @internal */ readonly simNetwork: SimNetwork;
+  private readonly random: Random;
+  private readonly events: EventRecorder;
+  private readonly scheduler: Scheduler;
+  private readonly controllers: { reconcile(): void }[];
+  private simNow: number | undefined;
+  private syncing = false;
+  private settledRevision = -1;
+  private lastEventSweep: number;
+
+  /** @internal Use createCluster / restoreCluster. */
+  constructor(init: {
+    clock: Clock;
+    seed: number;
+    nodeCount: number;
+    profile: string;
+    random: Random;
+    timers: TimerQueue;
+    store: ObjectStore;
+  }) {
+    this.clock = init.clock;
+    this.seed = init.seed;
+    this.nodeCount = init.nodeCount;
+    this.profile = init.profile;
+    this.random = init.random;
+    this.timers = init.timers;
+    this.store = init.store;
+    this.nodeIp = nodeInternalIp(0);
+    this.lastEventSweep = this.clock.now();
+    this.server = new KubeApiServer(this.store, {
+      now: () => this.now(),
+      random: this.random,
+      beforeAccess: () => this.sync(),
+      afterWrite: () => this.sync(),
+    });
+    this.api = this.server;
+    this.events = new EventRecorder(this.server, () => this.now());
+    const ctx: ControllerContext = {
+      server: this.server,
+      store: this.store,
+      events: this.events,
+      timers: this.timers,
+      random: this.random,
+      now: () => this.now(),
+    };
+    this.kubelet = new Kubelet(ctx);
+    this.scheduler = new Scheduler(ctx);
+    this.controllers = [
+      new DeploymentController(ctx),
+      new ReplicaSetController(ctx),
+      new GarbageCollector(ctx),
+      this.scheduler,
+      this.kubelet,
+      new EndpointsController(ctx),
+    ];
+    this.simNetwork = new SimNetwork(
+      this.store,
+      this.kubelet,
+      () => this.sync(),
+      () => this.now(),
+    );
+    this.network = this.simNetwork;
+    this.runtime = new SimContainerRuntime(
+      this.store,
+      this.kubelet,
+      this.simNetwork,
+      () => this.now(),
+      () => this.sync(),
+    );
+  }
+
+  /** Simulation time: the due time of the timer being processed, otherwise the clock. */
+  now(): number {
+    return this.simNow ?? this.clock.now();
+  }
+
+  sync(): void {
+    if (this.syncing) return;
+    this.syncing = true;
+    try {
+      const target = this.clock.now();
+      for (let timer = this.timers.popDue(target); timer; timer = this.timers.popDue(target)) {
+        this.simNow = timer.at;
+        if (timer.kind === KUBELET_TIMER) this.kubelet.onTimer(timer.key);
+        this.reconcile(true);
+      }
+      this.simNow = undefined;
+      this.reconcile(false);
+      if (target - this.lastEventSweep >= EVENT_SWEEP_MS) {
+        this.lastEventSweep = target;
+        this.events.expire();
+      }
+    } finally {
+      this.simNow = undefined;
+      this.syncing = false;
+    }
+  }
+
+  private reconcile(force: boolean): void {
+    if (!force && this.store.revision === this.settledRevision) return;
+    for (let round = 0; round < MAX_RECONCILE_ROUNDS; round++) {
+      const before = this.store.revision;
+      for (const controller of this.controllers) controller.reconcile();
+      if (this.store.revision === before) break;
+    }
+    this.settledRevision = this.store.revision;
+  }
+
+  nextDueAt(): number | undefined {
+    return this.timers.nextAt();
+  }
+
+  /** Runs `fn` as if the simulation time were `at` (bootstrap only). */
+  private at<T>(at: number, fn: () => T): T {
+    const saved = this.simNow;
+    this.simNow = at;
+    try {
+      return fn();
+    } finally {
+      this.simNow = saved;
+    }
+  }
+
+  /** @internal Lays down the objects of a freshly started minikube, BOOT_AGE_MS before now. */
+  bootstrap(): void {
+    {
+      const bootAt = this.clock.now() - BOOT_AGE_MS;
+      const m = minikubeObjects(this.profile, this.nodeCount, bootAt, this.random);
+      const server = this.server;
+      const nodes = this.at(bootAt, () => {
+        for (const ns of m.namespaces) server.createObject(ns);
+        return m.nodes.map((n) => server.createObject(n));
+      });
+      this.at(bootAt + 2_000, () => {
+        for (const svc of m.services.filter((s) => s.metadata.name === 'kubernetes'))
+          server.createObject(svc);
+        for (const ep of m.endpoints) server.createObject(ep);
+      });
+      const rs = this.at(bootAt + 18_000, () => {
+        for (const svc of m.services.filter((s) => s.metadata.name !== 'kubernetes'))
+          server.createObject(svc);
+        const deployment = server.createObject(m.corednsDeployment) as Deployment;
+        return server.createObject(m.corednsReplicaSet(deployment.metadata.uid!)) as ReplicaSet;
+      });
+      for (const boot of m.pods(nodes as Node[], rs)) {
+        const createdAt = bootAt + boot.createdAfter * 1000;
+        const startedAt = createdAt + boot.startedAfter * 1000;
+        this.at(createdAt, () => {
+          const pod = server.createObject(boot.pod) as Pod;
+          const record: PodRecord = {
+            uid: pod.metadata.uid!,
+            namespace: pod.metadata.namespace!,
+            name: pod.metadata.name,
+            node: pod.spec.nodeName!,
+            seenAt: createdAt,
+            sandboxAt: createdAt + 500,
+            ip:
+              boot.ip ??
+              nodes.find((n) => n.metadata.name === pod.spec.nodeName)!.status!.addresses[0].address,
+            containers: pod.spec.containers.map((c) => ({
+              name: c.name,
+              image: c.image,
+              stage: 'running',
+              pullFailures: 0,
+              restarts: boot.restarts ? 1 : 0,
+              containerId: this.random.hex(64),
+              startedAt: boot.restarts ? createdAt + boot.restarts.exitedAfter * 1000 + 1000 : startedAt,
+              ...(boot.restarts
+                ? {
+                    lastExit: {
+                      exitCode: boot.restarts.exitCode,
+                      reason: 'Error',
+                      startedAt,
+                      finishedAt: createdAt + boot.restarts.exitedAfter * 1000,
+                      containerId: this.random.hex(64),
+                    },
+                  }
+                : {}),
+              served: [],
+            })),
+          };
+          if (boot.ip) this.kubelet.nodeRecord(record.node).lastIp = Number(boot.ip.split('.')[3]);
+          this.kubelet.adoptRunning(pod, record);
+          const running = structuredClone(pod);
+          const scheduled = {
+            type: 'PodScheduled' as const,
+            status: 'True' as const,
+            lastProbeTime: null,
+            lastTransitionTime: pod.metadata.creationTimestamp!,
+          };
+          running.status = { phase: 'Pending', conditions: [scheduled] };
+          const hostIp = nodes.find((n) => n.metadata.name === pod.spec.nodeName)!.status!.addresses[0]
+            .address;
+          running.status = renderStatus(running, record, hostIp, startedAt);
+          server.updateObject(running, { fromClient: false });
+        });
+      }
+      this.at(bootAt + 24_000, () => this.reconcile(true));
+    }
+    this.sync();
+  }
+
+  snapshot(): string {
+    this.sync();
+    const objects: ClusterSnapshot['objects'] = {};
+    for (const resource of this.store.resources()) objects[resource] = this.store.values(resource);
+    const snap: ClusterSnapshot = {
+      v: 1,
+      profile: this.profile,
+      nodeCount: this.nodeCount,
+      seed: this.seed,
+      now: this.clock.now(),
+      rv: this.store.revision,
+      random: this.random.state(),
+      timers: this.timers.toJSON(),
+      kubelet: this.kubelet.state(),
+      scheduler: this.scheduler.state(),
+      network: this.simNetwork.state(),
+      lastEventSweep: this.lastEventSweep,
+      objects,
+    };
+    return JSON.stringify(snap);
+  }
+
+  /** @internal */
+  loadSnapshot(snap: ClusterSnapshot): void {
+    for (const [resource, list] of Object.entries(snap.objects) as [ResourceName, KubeObject[]][]) {
+      for (const obj of list) this.store.load(resource, obj);
+    }
+    this.store.setRevision(snap.rv);
+    this.server.reindexAllocations();
+    this.kubelet.load(snap.kubelet);
+    this.scheduler.load(snap.scheduler);
+    this.simNetwork.load(snap.network);
+    this.lastEventSweep = snap.lastEventSweep;
+    this.settledRevision = snap.rv;
+  }
 }
 
-export function createCluster(_options?: ClusterOptions): Cluster {
-  throw new Error('createCluster: engine core not committed yet');
+export function createCluster(options: ClusterOptions = {}): Cluster {
+  const nodeCount = options.nodeCount ?? 1;
+  if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > MAX_NODES)
+    throw new Error(`createCluster: nodeCount must be an integer from 1 to ${MAX_NODES}, got ${nodeCount}`);
+  const profile = options.profile ?? 'minikube';
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(profile) || profile.length > 40)
+    throw new Error(`createCluster: profile must be a lowercase DNS label, got ${JSON.stringify(profile)}`);
+  const seed = options.seed ?? 1;
+  if (!Number.isFinite(seed)) throw new Error(`createCluster: seed must be a number, got ${seed}`);
+  const cluster = new Cluster({
+    clock: options.clock ?? new RealClock(),
+    seed,
+    nodeCount,
+    profile,
+    random: new Random(seed),
+    timers: new TimerQueue(),
+    store: new ObjectStore(380),
+  });
+  cluster.bootstrap();
+  return cluster;
 }
 
-export function restoreCluster(_snapshot: string, _options?: { clock?: Clock }): Cluster {
-  throw new Error('restoreCluster: engine core not committed yet');
+export function restoreCluster(snapshot: string, options: { clock?: Clock } = {}): Cluster {
+  let snap: ClusterSnapshot;
+  try {
+    snap = JSON.parse(snapshot) as ClusterSnapshot;
+  } catch (error) {
+    throw new Error(`restoreCluster: snapshot is not valid JSON (${(error as Error).message})`);
+  }
+  if (!snap || snap.v !== 1 || typeof snap.objects !== 'object')
+    throw new Error('restoreCluster: not a cluster snapshot (version 1)');
+  const cluster = new Cluster({
+    clock: options.clock ?? new RealClock(),
+    seed: snap.seed,
+    nodeCount: snap.nodeCount,
+    profile: snap.profile,
+    random: new Random(snap.random),
+    timers: TimerQueue.fromJSON(snap.timers),
+    store: new ObjectStore(snap.rv),
+  });
+  cluster.loadSnapshot(snap);
+  return cluster;
 }
+
+export { WAKE };

@@ -1,13 +1,6 @@
 /** The resource registry: what `kubectl api-resources` would list for the kinds the engine serves. */
 export type ResourceName =
-  | 'pods'
-  | 'deployments'
-  | 'replicasets'
-  | 'services'
-  | 'endpoints'
-  | 'nodes'
-  | 'namespaces'
-  | 'events';
+  'pods' | 'deployments' | 'replicasets' | 'services' | 'endpoints' | 'nodes' | 'namespaces' | 'events';
 
 export interface ResourceInfo {
   resource: ResourceName;

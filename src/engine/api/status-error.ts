@@ -1,5 +1,5 @@
 /** The API server's error Status (apimachinery `pkg/api/errors`), thrown by every ApiServer method. */
-export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Invalid' | 'BadRequest' | 'Conflict';
+export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Invalid' | 'BadRequest' | 'Conflict' | 'Forbidden';
 
 export interface StatusCause {
   field: string;
@@ -26,6 +26,7 @@ const HTTP_CODES: Record<StatusReason, number> = {
   Conflict: 409,
   Invalid: 422,
   BadRequest: 400,
+  Forbidden: 403,
 };
 
 export class StatusError extends Error {
@@ -86,6 +87,14 @@ export function conflict(resource: string, group: string, name: string, detail: 
   return new StatusError({
     reason: 'Conflict',
     message: `Operation cannot be fulfilled on ${groupResource(resource, group)} "${name}": ${detail}`,
+    details: { name, group, kind: resource },
+  });
+}
+
+export function forbidden(resource: string, group: string, name: string, detail: string): StatusError {
+  return new StatusError({
+    reason: 'Forbidden',
+    message: `${groupResource(resource, group)} "${name}" is forbidden: ${detail}`,
     details: { name, group, kind: resource },
   });
 }

@@ -123,7 +123,11 @@ export interface PodSpec {
 }
 
 export interface PodTemplateSpec {
-  metadata: { labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: null };
+  metadata: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    creationTimestamp?: null;
+  };
   spec: PodSpec;
 }
 

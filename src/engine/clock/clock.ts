@@ -54,7 +54,8 @@ export class ManualClock implements Clock {
   private seq = 0;
 
   constructor(startMs: number = Date.UTC(2024, 5, 3, 2, 15, 0)) {
-    if (!Number.isFinite(startMs)) throw new Error(`ManualClock: start time must be a finite number, got ${startMs}`);
+    if (!Number.isFinite(startMs))
+      throw new Error(`ManualClock: start time must be a finite number, got ${startMs}`);
     this.current = startMs;
   }
 

@@ -1,7 +1,11 @@
 /** What `curl` talks to: node IP + NodePort, ClusterIP + port, pod IP + container port. */
-export type HttpResult = { ok: true; status: number; body: string } | { ok: false; error: 'refused' | 'timeout' | 'no-route' };
+export type HttpResult =
+  | { ok: true; status: number; body: string }
+  | { ok: false; error: 'refused' | 'timeout' | 'no-route' | 'unresolved' };
 
 export interface ClusterNetwork {
+  /** `host` is an IP or a service DNS name (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`, resolved from namespace
+   *  default); an unknown name gives 'unresolved' (curl's `Could not resolve host`). */
   httpGet(host: string, port: number, path?: string): HttpResult;
 }
 
@@ -18,5 +22,11 @@ export interface ContainerRuntime {
   logs(namespace: string, pod: string, container?: string): string;
   /** Runs argv inside the container. Throws StatusError (NotFound / BadRequest) when the pod or container is not
    *  there or not running; otherwise returns the program's output (unknown program → exit 127). */
-  exec(namespace: string, pod: string, container: string | undefined, argv: string[]): ExecResult;
+  exec(
+    namespace: string,
+    pod: string,
+    container: string | undefined,
+    argv: string[],
+    options?: { tty?: boolean },
+  ): ExecResult;
 }

@@ -35,7 +35,12 @@ export interface ApiServer {
    *  A stale metadata.resourceVersion gives Conflict; an absent one means "last write wins". */
   update<T extends KubeObject>(obj: T): T;
   /** Pods go Terminating for their grace period; dependents are garbage-collected in the background. */
-  delete(resource: ResourceName, namespace: string | undefined, name: string, opts?: DeleteOptions): KubeObject;
+  delete(
+    resource: ResourceName,
+    namespace: string | undefined,
+    name: string,
+    opts?: DeleteOptions,
+  ): KubeObject;
   /** Calls onEvent for each change of a matching object from now on; returns the function that stops it. */
   watch(
     resource: ResourceName,

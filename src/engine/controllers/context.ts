@@ -1,0 +1,19 @@
+import type { TimerQueue } from '../clock/timer-queue';
+import type { Random } from '../store/random';
+import type { ObjectStore } from '../store/store';
+import type { KubeApiServer } from '../server/kube-api-server';
+import type { EventRecorder } from './events';
+
+/** What every controller works with: reads from the store, writes through the API server. */
+export interface ControllerContext {
+  server: KubeApiServer;
+  store: ObjectStore;
+  events: EventRecorder;
+  timers: TimerQueue;
+  random: Random;
+  /** Simulation time (epoch ms). */
+  now(): number;
+}
+
+/** A timer kind whose only job is to wake the reconcile loops at a given time (e.g. a progress deadline). */
+export const WAKE = 'wake';

@@ -1,0 +1,512 @@
+/**
+ * The deployment controller (kube-controller-manager `deployment` sync), as a reconcile loop:
+ * desired state = spec.template × spec.replicas; current state = the ReplicaSets it owns. It creates the new
+ * ReplicaSet (pod-template-hash naming), scales new and old ones within the rolling-update fenceposts, keeps the
+ * revision annotations, cleans up history and computes status and conditions exactly as `rollout status` reads them.
+ */
+import { rfc3339 } from '../api/time';
+import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from '../api/types';
+import { clone } from '../store/store';
+import { WAKE, type ControllerContext } from './context';
+import {
+  byCreation,
+  DESIRED_REPLICAS,
+  isControlledBy,
+  isTerminating,
+  MAX_REPLICAS,
+  ownerReferenceTo,
+  REVISION,
+  REVISION_HISTORY,
+  revisionOf,
+} from './owners';
+import { computeTemplateHash, templatesEqualIgnoringHash } from './template-hash';
+
+const COMPONENT = { component: 'deployment-controller' };
+
+/** An int-or-percent against a total; percentages round up for surge, down for unavailable. */
+function scaledValue(value: number | string | undefined, total: number, roundUp: boolean): number {
+  if (value === undefined) return 0;
+  if (typeof value === 'number') return value;
+  const m = /^(\d+)%$/.exec(value);
+  if (!m) return Number(value) || 0;
+  const exact = (Number(m[1]) * total) / 100;
+  return roundUp ? Math.ceil(exact) : Math.floor(exact);
+}
+
+/** deployment util ResolveFenceposts: [maxSurge, maxUnavailable]; both 0 → unavailable 1. */
+export function resolveFenceposts(d: Deployment): [number, number] {
+  const replicas = d.spec.replicas ?? 1;
+  const ru = d.spec.strategy?.rollingUpdate;
+  const surge = scaledValue(ru?.maxSurge, replicas, true);
+  let unavailable = scaledValue(ru?.maxUnavailable, replicas, false);
+  if (surge === 0 && unavailable === 0) unavailable = 1;
+  return [surge, Math.min(unavailable, replicas)];
+}
+
+const specReplicas = (rs: ReplicaSet) => rs.spec.replicas ?? 0;
+const sum = (list: ReplicaSet[], f: (rs: ReplicaSet) => number) => list.reduce((n, rs) => n + f(rs), 0);
+
+export class DeploymentController {
+  constructor(private readonly ctx: ControllerContext) {}
+
+  reconcile(): void {
+    for (const d of this.ctx.store.values<Deployment>('deployments')) {
+      const current = this.ctx.store.get<Deployment>('deployments', d.metadata.namespace, d.metadata.name);
+      if (current && !isTerminating(current)) this.sync(current);
+    }
+  }
+
+  private ownedReplicaSets(d: Deployment): ReplicaSet[] {
+    return this.ctx.store
+      .values<ReplicaSet>('replicasets')
+      .filter(
+        (rs) => rs.metadata.namespace === d.metadata.namespace && isControlledBy(rs, d) && !isTerminating(rs),
+      );
+  }
+
+  private sync(d: Deployment): void {
+    const all = this.ownedReplicaSets(d).sort(byCreation);
+    const newRs = all.find((rs) => templatesEqualIgnoringHash(rs.spec.template, d.spec.template));
+    const old = all.filter((rs) => rs !== newRs);
+    const maxOldRevision = Math.max(0, ...old.map(revisionOf));
+    const newRevision = maxOldRevision + 1;
+
+    if (d.spec.paused) {
+      this.syncStatus(d, newRs, all, false);
+      return;
+    }
+    if (!newRs) {
+      this.createNewReplicaSet(d, all, newRevision);
+      return; // the store changed: the loop comes back with the new RS in place
+    }
+    if (this.syncRevision(d, newRs, newRevision)) return;
+
+    if (d.spec.strategy?.type === 'Recreate') {
+      if (this.rolloutRecreate(d, newRs, old)) return;
+    } else {
+      if (this.reconcileNewReplicaSet(d, all, newRs)) return;
+      if (this.reconcileOldReplicaSets(d, all, old, newRs)) return;
+    }
+    const complete = this.syncStatus(d, newRs, all, true);
+    if (complete) this.cleanupHistory(d, old);
+  }
+
+  // ---------------------------------------------------------------- new ReplicaSet and revisions
+
+  private createNewReplicaSet(d: Deployment, all: ReplicaSet[], revision: number): void {
+    const collisionCount = d.status?.collisionCount;
+    const hash = computeTemplateHash(d.spec.template, collisionCount);
+    const name = `${d.metadata.name}-${hash}`;
+    const clash = this.ctx.store.get<ReplicaSet>('replicasets', d.metadata.namespace, name);
+    if (clash) {
+      // Same name, different template (or another owner): bump collisionCount so the next hash differs.
+      const next = clone(d);
+      next.status = { ...(next.status ?? {}), collisionCount: (collisionCount ?? 0) + 1 };
+      this.ctx.server.updateObject(next, { fromClient: false });
+      return;
+    }
+    const [surge] = resolveFenceposts(d);
+    const replicas = d.spec.replicas ?? 1;
+    const template = clone(d.spec.template);
+    template.metadata.labels = { ...(template.metadata.labels ?? {}), 'pod-template-hash': hash };
+    const rs: ReplicaSet = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name,
+        namespace: d.metadata.namespace,
+        labels: { ...template.metadata.labels },
+        annotations: {
+          ...this.copiedAnnotations(d),
+          [DESIRED_REPLICAS]: String(replicas),
+          [MAX_REPLICAS]: String(replicas + surge),
+          [REVISION]: String(revision),
+        },
+        ownerReferences: [ownerReferenceTo(d)],
+      },
+      spec: {
+        replicas: 0,
+        minReadySeconds: d.spec.minReadySeconds ?? 0,
+        selector: {
+          ...d.spec.selector,
+          matchLabels: { ...(d.spec.selector.matchLabels ?? {}), 'pod-template-hash': hash },
+        },
+        template,
+      },
+    };
+    const withCandidate = [...all, rs];
+    const newReplicas =
+      d.spec.strategy?.type === 'Recreate' && all.some((x) => specReplicas(x) > 0)
+        ? 0
+        : this.newReplicaCount(d, withCandidate, rs);
+    rs.spec.replicas = newReplicas;
+    const created = this.ctx.server.createObject(rs);
+    if (newReplicas > 0)
+      this.ctx.events.record(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled up replica set ${created.metadata.name} to ${newReplicas}`,
+        COMPONENT,
+      );
+    const next = clone(d);
+    next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [REVISION]: String(revision) };
+    const updated = this.ctx.server.updateObject(next, { fromClient: false });
+    const status = clone(updated.status ?? {});
+    setCondition(
+      status,
+      condition(
+        'Progressing',
+        'True',
+        'NewReplicaSetCreated',
+        `Created new replica set "${created.metadata.name}"`,
+        this.ctx.now(),
+      ),
+    );
+    this.writeStatus(updated, status);
+  }
+
+  /** Annotations a ReplicaSet inherits from its deployment (everything but kubectl's and the revision bookkeeping). */
+  private copiedAnnotations(d: Deployment): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
+      if (
+        k === 'kubectl.kubernetes.io/last-applied-configuration' ||
+        k === REVISION ||
+        k === REVISION_HISTORY
+      )
+        continue;
+      if (k === DESIRED_REPLICAS || k === MAX_REPLICAS) continue;
+      out[k] = v;
+    }
+    return out;
+  }
+
+  /** SetNewReplicaSetAnnotations: a reused ReplicaSet (rollback) takes the next revision and remembers its old one. */
+  private syncRevision(d: Deployment, newRs: ReplicaSet, newRevision: number): boolean {
+    const current = revisionOf(newRs);
+    let changed = false;
+    if (current < newRevision) {
+      const next = clone(newRs);
+      const annotations = (next.metadata.annotations ??= {});
+      if (annotations[REVISION]) {
+        const history = annotations[REVISION_HISTORY] ? annotations[REVISION_HISTORY].split(',') : [];
+        history.push(annotations[REVISION]);
+        annotations[REVISION_HISTORY] = history.join(',');
+      }
+      annotations[REVISION] = String(newRevision);
+      this.ctx.server.updateObject(next, { fromClient: false });
+      changed = true;
+    }
+    const revision = String(Math.max(current, newRevision));
+    if (d.metadata.annotations?.[REVISION] !== revision) {
+      const next = clone(d);
+      next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [REVISION]: revision };
+      const updated = this.ctx.server.updateObject(next, { fromClient: false });
+      const found = updated.status?.conditions?.find((c) => c.type === 'Progressing');
+      if (!found) {
+        const status = clone(updated.status ?? {});
+        setCondition(
+          status,
+          condition(
+            'Progressing',
+            'True',
+            'FoundNewReplicaSet',
+            `Found new replica set "${newRs.metadata.name}"`,
+            this.ctx.now(),
+          ),
+        );
+        this.writeStatus(updated, status);
+      }
+      changed = true;
+    }
+    return changed;
+  }
+
+  // ---------------------------------------------------------------- scaling
+
+  /** NewRSNewReplicas for RollingUpdate: grow the new RS as far as maxSurge allows. */
+  private newReplicaCount(d: Deployment, all: ReplicaSet[], newRs: ReplicaSet): number {
+    const replicas = d.spec.replicas ?? 1;
+    const [surge] = resolveFenceposts(d);
+    const current = sum(all, specReplicas);
+    const maxTotal = replicas + surge;
+    if (current >= maxTotal) return specReplicas(newRs);
+    const scaleUp = Math.min(maxTotal - current, replicas - specReplicas(newRs));
+    return specReplicas(newRs) + Math.max(0, scaleUp);
+  }
+
+  private reconcileNewReplicaSet(d: Deployment, all: ReplicaSet[], newRs: ReplicaSet): boolean {
+    const replicas = d.spec.replicas ?? 1;
+    if (specReplicas(newRs) === replicas) return this.syncReplicaAnnotations(d, newRs);
+    if (specReplicas(newRs) > replicas) return this.scale(d, newRs, replicas);
+    return this.scale(d, newRs, this.newReplicaCount(d, all, newRs));
+  }
+
+  private reconcileOldReplicaSets(
+    d: Deployment,
+    all: ReplicaSet[],
+    old: ReplicaSet[],
+    newRs: ReplicaSet,
+  ): boolean {
+    if (sum(old, specReplicas) === 0) return false;
+    const replicas = d.spec.replicas ?? 1;
+    const [, maxUnavailable] = resolveFenceposts(d);
+    const minAvailable = replicas - maxUnavailable;
+    const newUnavailable = specReplicas(newRs) - (newRs.status?.availableReplicas ?? 0);
+    let maxScaledDown = sum(all, specReplicas) - minAvailable - newUnavailable;
+    if (maxScaledDown <= 0) return false;
+    let scaled = false;
+    // cleanupUnhealthyReplicas: old pods that are not available go first, they cost no availability.
+    for (const rs of [...old].sort(byCreation)) {
+      if (maxScaledDown <= 0) break;
+      const unhealthy = specReplicas(rs) - (rs.status?.availableReplicas ?? 0);
+      if (specReplicas(rs) === 0 || unhealthy <= 0) continue;
+      const down = Math.min(maxScaledDown, unhealthy);
+      scaled = this.scale(d, rs, specReplicas(rs) - down) || scaled;
+      maxScaledDown -= down;
+    }
+    if (scaled) return true;
+    // scaleDownOldReplicaSetsForRollingUpdate: keep at least minAvailable pods available.
+    const available = sum(all, (rs) => rs.status?.availableReplicas ?? 0);
+    if (available <= minAvailable) return false;
+    let budget = available - minAvailable;
+    for (const rs of [...old].sort(byCreation)) {
+      if (budget <= 0) break;
+      if (specReplicas(rs) === 0) continue;
+      const down = Math.min(specReplicas(rs), budget);
+      scaled = this.scale(d, rs, specReplicas(rs) - down) || scaled;
+      budget -= down;
+    }
+    return scaled;
+  }
+
+  private rolloutRecreate(d: Deployment, newRs: ReplicaSet, old: ReplicaSet[]): boolean {
+    let scaled = false;
+    for (const rs of old) if (specReplicas(rs) > 0) scaled = this.scale(d, rs, 0) || scaled;
+    if (scaled) return true;
+    const oldPodsRunning = old.some((rs) => (rs.status?.replicas ?? 0) > 0);
+    if (oldPodsRunning) return false;
+    return this.scale(d, newRs, d.spec.replicas ?? 1);
+  }
+
+  private syncReplicaAnnotations(d: Deployment, rs: ReplicaSet): boolean {
+    return this.scale(d, rs, specReplicas(rs));
+  }
+
+  /** scaleReplicaSet: writes replicas plus the desired/max annotations, and the ScalingReplicaSet event. */
+  private scale(d: Deployment, rs: ReplicaSet, replicas: number): boolean {
+    const [surge] = resolveFenceposts(d);
+    const desired = String(d.spec.replicas ?? 1);
+    const max = String((d.spec.replicas ?? 1) + surge);
+    const from = specReplicas(rs);
+    const annotations = rs.metadata.annotations ?? {};
+    if (from === replicas && annotations[DESIRED_REPLICAS] === desired && annotations[MAX_REPLICAS] === max)
+      return false;
+    const next = clone(rs);
+    next.spec.replicas = replicas;
+    next.metadata.annotations = { ...annotations, [DESIRED_REPLICAS]: desired, [MAX_REPLICAS]: max };
+    this.ctx.server.updateObject(next, { fromClient: false });
+    if (from !== replicas) {
+      const direction = replicas > from ? 'up' : 'down';
+      this.ctx.events.record(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled ${direction} replica set ${rs.metadata.name} to ${replicas} from ${from}`,
+        COMPONENT,
+      );
+    }
+    return true;
+  }
+
+  /** cleanupDeployment: keep at most revisionHistoryLimit old ReplicaSets, deleting the oldest empty ones. */
+  private cleanupHistory(d: Deployment, old: ReplicaSet[]): void {
+    const limit = d.spec.revisionHistoryLimit ?? 10;
+    const excess = old.length - limit;
+    if (excess <= 0) return;
+    const candidates = [...old].sort((a, b) => revisionOf(a) - revisionOf(b) || byCreation(a, b));
+    let removed = 0;
+    for (const rs of candidates) {
+      if (removed >= excess) break;
+      if (specReplicas(rs) !== 0 || (rs.status?.replicas ?? 0) !== 0) continue;
+      this.ctx.server.deleteObject('replicasets', rs.metadata.namespace, rs.metadata.name);
+      removed++;
+    }
+  }
+
+  // ---------------------------------------------------------------- status
+
+  /** calculateStatus + syncRolloutStatus. Returns whether the rollout is complete. */
+  private syncStatus(
+    d: Deployment,
+    newRs: ReplicaSet | undefined,
+    all: ReplicaSet[],
+    rolling: boolean,
+  ): boolean {
+    const now = this.ctx.now();
+    const replicas = d.spec.replicas ?? 1;
+    const [, maxUnavailable] = resolveFenceposts(d);
+    const prev = d.status ?? {};
+    const available = sum(all, (rs) => rs.status?.availableReplicas ?? 0);
+    const total = sum(all, specReplicas);
+    const status: DeploymentStatus = {
+      observedGeneration: d.metadata.generation ?? 1,
+      replicas: sum(all, (rs) => rs.status?.replicas ?? 0),
+      updatedReplicas: newRs?.status?.replicas ?? 0,
+      readyReplicas: sum(all, (rs) => rs.status?.readyReplicas ?? 0),
+      availableReplicas: available,
+      unavailableReplicas: Math.max(0, total - available),
+      conditions: clone(prev.conditions ?? []),
+      ...(prev.collisionCount !== undefined ? { collisionCount: prev.collisionCount } : {}),
+    };
+    if (available >= replicas - maxUnavailable)
+      setCondition(
+        status,
+        condition(
+          'Available',
+          'True',
+          'MinimumReplicasAvailable',
+          'Deployment has minimum availability.',
+          now,
+        ),
+      );
+    else
+      setCondition(
+        status,
+        condition(
+          'Available',
+          'False',
+          'MinimumReplicasUnavailable',
+          'Deployment does not have minimum availability.',
+          now,
+        ),
+      );
+
+    const complete =
+      newRs !== undefined &&
+      status.replicas === replicas &&
+      status.updatedReplicas === replicas &&
+      status.availableReplicas === replicas &&
+      (status.observedGeneration ?? 0) >= (d.metadata.generation ?? 1);
+    if (d.spec.paused) {
+      setCondition(
+        status,
+        condition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', now),
+      );
+    } else if (rolling && newRs) {
+      const progressing = status.conditions!.find((c) => c.type === 'Progressing');
+      const name = newRs.metadata.name;
+      if (progressing?.reason === 'DeploymentPaused') removeCondition(status, 'Progressing');
+      if (complete) {
+        setCondition(
+          status,
+          condition(
+            'Progressing',
+            'True',
+            'NewReplicaSetAvailable',
+            `ReplicaSet "${name}" has successfully progressed.`,
+            now,
+          ),
+        );
+      } else if (madeProgress(prev, status)) {
+        const next = condition(
+          'Progressing',
+          'True',
+          'ReplicaSetUpdated',
+          `ReplicaSet "${name}" is progressing.`,
+          now,
+        );
+        if (progressing?.status === 'True') next.lastTransitionTime = progressing.lastTransitionTime;
+        removeCondition(status, 'Progressing');
+        setCondition(status, next);
+      } else if (progressing && this.timedOut(d, progressing, now)) {
+        setCondition(
+          status,
+          condition(
+            'Progressing',
+            'False',
+            'ProgressDeadlineExceeded',
+            `ReplicaSet "${name}" has timed out progressing.`,
+            now,
+          ),
+        );
+      }
+      const after = status.conditions!.find((c) => c.type === 'Progressing');
+      if (!complete && after && after.reason !== 'ProgressDeadlineExceeded') {
+        const deadline = Date.parse(after.lastUpdateTime) + (d.spec.progressDeadlineSeconds ?? 600) * 1000;
+        this.ctx.timers.schedule(
+          Math.max(deadline + 1000, now),
+          WAKE,
+          `deployment/${d.metadata.namespace}/${d.metadata.name}`,
+        );
+      }
+    }
+    stripZeros(status);
+    this.writeStatus(d, status);
+    return complete;
+  }
+
+  private timedOut(d: Deployment, progressing: DeploymentCondition, now: number): boolean {
+    if (progressing.reason === 'ProgressDeadlineExceeded') return true;
+    if (progressing.reason === 'NewReplicaSetAvailable') return false;
+    const deadline = Date.parse(progressing.lastUpdateTime) + (d.spec.progressDeadlineSeconds ?? 600) * 1000;
+    return now > deadline;
+  }
+
+  private writeStatus(d: Deployment, status: DeploymentStatus): void {
+    if (JSON.stringify(d.status ?? {}) === JSON.stringify(status)) return;
+    const next = clone(d);
+    next.status = status;
+    this.ctx.server.updateObject(next, { fromClient: false });
+  }
+}
+
+function condition(
+  type: DeploymentCondition['type'],
+  status: DeploymentCondition['status'],
+  reason: string,
+  message: string,
+  now: number,
+): DeploymentCondition {
+  const stamp = rfc3339(now);
+  return { type, status, lastUpdateTime: stamp, lastTransitionTime: stamp, reason, message };
+}
+
+/** SetDeploymentCondition: same status and reason → unchanged; otherwise replace, keeping the transition time
+ *  when the status did not change, and append at the end (which is why Available comes before Progressing). */
+function setCondition(status: DeploymentStatus, next: DeploymentCondition): void {
+  const conditions = status.conditions ?? [];
+  const current = conditions.find((c) => c.type === next.type);
+  if (current && current.status === next.status && current.reason === next.reason) return;
+  if (current && current.status === next.status) next.lastTransitionTime = current.lastTransitionTime;
+  status.conditions = [...conditions.filter((c) => c.type !== next.type), next];
+}
+
+function removeCondition(status: DeploymentStatus, type: DeploymentCondition['type']): void {
+  status.conditions = (status.conditions ?? []).filter((c) => c.type !== type);
+}
+
+/** util.DeploymentProgressing: more updated/ready/available pods, or fewer old ones, than last observed. */
+function madeProgress(prev: DeploymentStatus, next: DeploymentStatus): boolean {
+  const oldOld = (prev.replicas ?? 0) - (prev.updatedReplicas ?? 0);
+  const newOld = (next.replicas ?? 0) - (next.updatedReplicas ?? 0);
+  return (
+    (next.updatedReplicas ?? 0) > (prev.updatedReplicas ?? 0) ||
+    newOld < oldOld ||
+    (next.readyReplicas ?? 0) > (prev.readyReplicas ?? 0) ||
+    (next.availableReplicas ?? 0) > (prev.availableReplicas ?? 0)
+  );
+}
+
+/** The API omits zero-valued counters (omitempty). */
+function stripZeros(status: DeploymentStatus): void {
+  for (const key of [
+    'replicas',
+    'updatedReplicas',
+    'readyReplicas',
+    'availableReplicas',
+    'unavailableReplicas',
+  ] as const)
+    if (status[key] === 0) delete status[key];
+}

@@ -1,0 +1,123 @@
+/**
+ * The endpoints controller: for every Service with a selector, an Endpoints object of the same name listing the
+ * matching pods that have an IP — ready ones under `addresses`, the rest under `notReadyAddresses` — with the
+ * service's target ports. Terminating pods are dropped at once. Addresses are sorted like RepackSubsets does
+ * (by IP as a string, so 10.244.0.10 sorts before 10.244.0.7, as `describe service` shows).
+ */
+import type { EndpointAddress, EndpointPort, Endpoints, Pod, Service } from '../api/types';
+import { clone } from '../store/store';
+import type { ControllerContext } from './context';
+import { isPodReady } from './owners';
+import { matchesLabelSelector } from '../server/selectors';
+
+function address(pod: Pod): EndpointAddress {
+  return {
+    ip: pod.status!.podIP!,
+    nodeName: pod.spec.nodeName,
+    targetRef: {
+      kind: 'Pod',
+      namespace: pod.metadata.namespace!,
+      name: pod.metadata.name,
+      uid: pod.metadata.uid!,
+    },
+  };
+}
+
+/** A named targetPort resolves against the pod's container ports. */
+function resolvePort(pods: Pod[], target: number | string | undefined, fallback: number): number | undefined {
+  if (typeof target === 'number') return target;
+  if (target === undefined) return fallback;
+  for (const pod of pods)
+    for (const c of pod.spec.containers)
+      for (const p of c.ports ?? []) if (p.name === target) return p.containerPort;
+  return undefined;
+}
+
+const byIp = (a: EndpointAddress, b: EndpointAddress) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0);
+
+export class EndpointsController {
+  constructor(private readonly ctx: ControllerContext) {}
+
+  reconcile(): void {
+    const { store, server } = this.ctx;
+    const services = store.values<Service>('services');
+    const wanted = new Set<string>();
+    const pods = store.values<Pod>('pods');
+    for (const svc of services) {
+      if (!svc.spec.selector || svc.spec.type === 'ExternalName') continue;
+      wanted.add(`${svc.metadata.namespace}/${svc.metadata.name}`);
+      const selected = pods.filter(
+        (p) =>
+          p.metadata.namespace === svc.metadata.namespace &&
+          !p.metadata.deletionTimestamp &&
+          p.status?.podIP &&
+          matchesLabelSelector({ matchLabels: svc.spec.selector }, p.metadata.labels),
+      );
+      const ready = selected.filter(isPodReady).map(address).sort(byIp);
+      const notReady = selected
+        .filter((p) => !isPodReady(p))
+        .map(address)
+        .sort(byIp);
+      const ports: EndpointPort[] = [];
+      for (const p of svc.spec.ports ?? []) {
+        const port = resolvePort(selected, p.targetPort, p.port);
+        if (port !== undefined)
+          ports.push({ ...(p.name ? { name: p.name } : {}), port, protocol: p.protocol });
+      }
+      const subsets =
+        ready.length || notReady.length
+          ? [
+              {
+                ...(ready.length ? { addresses: ready } : {}),
+                ...(notReady.length ? { notReadyAddresses: notReady } : {}),
+                ports,
+              },
+            ]
+          : undefined;
+      this.write(svc, subsets);
+    }
+    for (const ep of store.values<Endpoints>('endpoints')) {
+      const key = `${ep.metadata.namespace}/${ep.metadata.name}`;
+      const svc = store.get<Service>('services', ep.metadata.namespace, ep.metadata.name);
+      if (!wanted.has(key) && (!svc || svc.spec.selector))
+        server.removeObject('endpoints', ep.metadata.namespace, ep.metadata.name);
+    }
+  }
+
+  private write(svc: Service, subsets: Endpoints['subsets']): void {
+    const { store, server } = this.ctx;
+    const existing = store.get<Endpoints>('endpoints', svc.metadata.namespace, svc.metadata.name);
+    const labels = svc.metadata.labels;
+    if (!existing) {
+      const ep: Endpoints = {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: {
+          name: svc.metadata.name,
+          namespace: svc.metadata.namespace,
+          ...(labels ? { labels: { ...labels } } : {}),
+        },
+        ...(subsets ? { subsets } : {}),
+      };
+      server.createObject(ep);
+      return;
+    }
+    if (
+      JSON.stringify(existing.subsets) === JSON.stringify(subsets) &&
+      JSON.stringify(existing.metadata.labels) === JSON.stringify(labels)
+    )
+      return;
+    const next = clone(existing);
+    if (subsets) next.subsets = subsets;
+    else delete next.subsets;
+    if (labels) next.metadata.labels = { ...labels };
+    else delete next.metadata.labels;
+    next.metadata.annotations = {
+      ...(next.metadata.annotations ?? {}),
+      'endpoints.kubernetes.io/last-change-trigger-time': new Date(Math.floor(this.ctx.now() / 1000) * 1000)
+        .toISOString()
+        .replace('.000Z', 'Z'),
+    };
+    server.updateObject(next, { fromClient: false });
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Garbage collection through owner references (background cascade): an object whose owners are all gone is
+ * deleted (pods then terminate gracefully). Also the pod GC (pods bound to a node that no longer exists) and
+ * the namespace controller (a Terminating namespace empties, then disappears).
+ */
+import { RESOURCES, type ResourceName } from '../api/resources';
+import type { KubeObject, Namespace, Node, Pod } from '../api/types';
+import type { ControllerContext } from './context';
+
+/** Kinds the engine stores; owners of other kinds (DaemonSet for kube-proxy) are never considered missing. */
+const MODELLED_KINDS = new Set(RESOURCES.map((r) => r.kind));
+const DEPENDENT_RESOURCES: ResourceName[] = ['replicasets', 'pods'];
+
+export class GarbageCollector {
+  constructor(private readonly ctx: ControllerContext) {}
+
+  reconcile(): void {
+    this.collectOrphans();
+    this.collectPodsOnMissingNodes();
+    this.finalizeNamespaces();
+  }
+
+  private collectOrphans(): void {
+    const { store, server } = this.ctx;
+    const uids = new Set<string>();
+    for (const resource of store.resources())
+      for (const obj of store.values(resource)) if (obj.metadata.uid) uids.add(obj.metadata.uid);
+    for (const resource of DEPENDENT_RESOURCES) {
+      for (const obj of store.values(resource)) {
+        const refs = obj.metadata.ownerReferences;
+        if (!refs?.length || obj.metadata.deletionTimestamp) continue;
+        const ownerAlive = refs.some((r) => !MODELLED_KINDS.has(r.kind) || uids.has(r.uid));
+        if (!ownerAlive) server.deleteObject(resource, obj.metadata.namespace, obj.metadata.name);
+      }
+    }
+  }
+
+  private collectPodsOnMissingNodes(): void {
+    const { store, server } = this.ctx;
+    const nodes = new Set(store.values<Node>('nodes').map((n) => n.metadata.name));
+    for (const pod of store.values<Pod>('pods')) {
+      if (pod.spec.nodeName && !nodes.has(pod.spec.nodeName))
+        server.removeObject('pods', pod.metadata.namespace, pod.metadata.name);
+    }
+  }
+
+  private finalizeNamespaces(): void {
+    const { store, server } = this.ctx;
+    for (const ns of store.values<Namespace>('namespaces')) {
+      if (ns.status.phase !== 'Terminating') continue;
+      let remaining = 0;
+      for (const info of RESOURCES) {
+        if (!info.namespaced) continue;
+        for (const obj of store.values<KubeObject>(info.resource)) {
+          if (obj.metadata.namespace !== ns.metadata.name) continue;
+          remaining++;
+          if (!obj.metadata.deletionTimestamp)
+            server.deleteObject(info.resource, obj.metadata.namespace, obj.metadata.name);
+        }
+      }
+      if (remaining === 0) server.removeObject('namespaces', undefined, ns.metadata.name);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The ReplicaSet controller: keeps `spec.replicas` active pods matching the template (creating them with
+ * generateName `<rs>-`, deleting the least valuable first) and reports replicas/ready/available in status.
+ */
+import type { Pod, ReplicaSet, ReplicaSetStatus } from '../api/types';
+import { clone } from '../store/store';
+import type { ControllerContext } from './context';
+import {
+  byCreation,
+  creationMs,
+  isControlledBy,
+  isPodActive,
+  isPodReady,
+  isTerminating,
+  ownerReferenceTo,
+} from './owners';
+
+const COMPONENT = { component: 'replicaset-controller' };
+
+/** controller.ActivePods ordering: the pods to delete first sort first. */
+function deletionRank(a: Pod, b: Pod): number {
+  const scheduled = (p: Pod) => (p.spec.nodeName ? 1 : 0);
+  if (scheduled(a) !== scheduled(b)) return scheduled(a) - scheduled(b);
+  const phase = (p: Pod) => ({ Pending: 0, Unknown: 1, Running: 2 })[p.status?.phase as string] ?? 0;
+  if (phase(a) !== phase(b)) return phase(a) - phase(b);
+  const ready = (p: Pod) => (isPodReady(p) ? 1 : 0);
+  if (ready(a) !== ready(b)) return ready(a) - ready(b);
+  const restarts = (p: Pod) => p.status?.containerStatuses?.reduce((n, c) => n + c.restartCount, 0) ?? 0;
+  if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
+  return creationMs(b) - creationMs(a) || (a.metadata.name < b.metadata.name ? 1 : -1);
+}
+
+export class ReplicaSetController {
+  constructor(private readonly ctx: ControllerContext) {}
+
+  reconcile(): void {
+    const pods = this.ctx.store.values<Pod>('pods');
+    for (const rs of this.ctx.store.values<ReplicaSet>('replicasets').sort(byCreation)) {
+      if (isTerminating(rs)) continue;
+      const owned = pods.filter(
+        (p) => p.metadata.namespace === rs.metadata.namespace && isControlledBy(p, rs),
+      );
+      this.sync(rs, owned);
+    }
+  }
+
+  private sync(rs: ReplicaSet, owned: Pod[]): void {
+    const active = owned.filter(isPodActive);
+    const diff = active.length - (rs.spec.replicas ?? 0);
+    if (diff < 0) {
+      for (let i = 0; i < -diff; i++) this.createPod(rs);
+    } else if (diff > 0) {
+      for (const pod of [...active].sort(deletionRank).slice(0, diff)) {
+        this.ctx.server.deleteObject('pods', pod.metadata.namespace, pod.metadata.name);
+        this.ctx.events.record(
+          rs,
+          'Normal',
+          'SuccessfulDelete',
+          `Deleted pod: ${pod.metadata.name}`,
+          COMPONENT,
+        );
+      }
+    }
+    const current = this.ctx.store
+      .values<Pod>('pods')
+      .filter(
+        (p) => p.metadata.namespace === rs.metadata.namespace && isControlledBy(p, rs) && isPodActive(p),
+      );
+    const ready = current.filter(isPodReady).length;
+    const status: ReplicaSetStatus = {
+      replicas: current.length,
+      fullyLabeledReplicas: current.length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      observedGeneration: rs.metadata.generation ?? 1,
+    };
+    for (const key of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'] as const)
+      if (status[key] === 0) delete status[key];
+    const latest = this.ctx.store.get<ReplicaSet>('replicasets', rs.metadata.namespace, rs.metadata.name)!;
+    if (JSON.stringify(latest.status ?? {}) === JSON.stringify(status)) return;
+    const next = clone(latest);
+    next.status = status;
+    this.ctx.server.updateObject(next, { fromClient: false });
+  }
+
+  private createPod(rs: ReplicaSet): void {
+    const template = clone(rs.spec.template);
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: '',
+        generateName: `${rs.metadata.name}-`,
+        namespace: rs.metadata.namespace,
+        labels: template.metadata.labels,
+        ...(template.metadata.annotations ? { annotations: template.metadata.annotations } : {}),
+        ownerReferences: [ownerReferenceTo(rs)],
+      },
+      spec: template.spec,
+    };
+    const created = this.ctx.server.createObject(pod);
+    this.ctx.events.record(
+      rs,
+      'Normal',
+      'SuccessfulCreate',
+      `Created pod: ${created.metadata.name}`,
+      COMPONENT,
+    );
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * pod-template-hash (reference §4.1): 32-bit FNV-1a over a deterministic deep dump of the PodTemplateSpec
+ * (keys sorted), plus the collision count when set, written in decimal and then mapped through the
+ * `bcdfghjklmnpqrstvwxz2456789` alphabet. The dump is this engine's own (canonical JSON), so hashes are
+ * stable and have the real shape, but are not byte-identical to a real cluster's.
+ */
+import type { PodTemplateSpec } from '../api/types';
+import { NAME_ALPHABET } from '../store/random';
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`;
+}
+
+function fnv1a(hash: number, bytes: Uint8Array): number {
+  let h = hash;
+  for (const b of bytes) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+export function computeTemplateHash(template: PodTemplateSpec, collisionCount?: number): string {
+  const labels = { ...(template.metadata?.labels ?? {}) };
+  delete labels['pod-template-hash'];
+  const normalized = { ...template, metadata: { ...template.metadata, labels } };
+  let h = fnv1a(0x811c9dc5, new TextEncoder().encode(canonical(normalized)));
+  if (collisionCount !== undefined) {
+    const extra = new Uint8Array(8);
+    new DataView(extra.buffer).setUint32(0, collisionCount >>> 0, true);
+    h = fnv1a(h, extra);
+  }
+  return String(h)
+    .split('')
+    .map((c) => NAME_ALPHABET[c.charCodeAt(0) % NAME_ALPHABET.length])
+    .join('');
+}
+
+/** Template equality ignoring the pod-template-hash label (deployment util EqualIgnoreHash). */
+export function templatesEqualIgnoringHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
+  const strip = (t: PodTemplateSpec) => {
+    const labels = { ...(t.metadata?.labels ?? {}) };
+    delete labels['pod-template-hash'];
+    return canonical({ ...t, metadata: { ...t.metadata, labels } });
+  };
+  return strip(a) === strip(b);
+}

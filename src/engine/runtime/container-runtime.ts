@@ -1,0 +1,244 @@
+/**
+ * `kubectl logs` and `kubectl exec` against the simulated containers. The bootcamp container gets the full
+ * shell toolset (runtime/shell.ts); nginx and system containers answer logs and the basic commands too.
+ */
+import { StatusError } from '../api/status-error';
+import type { Pod, Service } from '../api/types';
+import type { ContainerRecord, Kubelet, PodRecord } from '../controllers/kubelet';
+import type { ObjectStore } from '../store/store';
+import { bootcampLog, bootcampServerJs, nginxLog, podHostname } from './apps';
+import { lookupImage } from './images';
+import type { SimNetwork } from './network';
+import { runProgram, splitWords, type ShellContext } from './shell';
+import type { ContainerRuntime, ExecResult } from './types';
+
+export interface ExecOptions {
+  /** `-t`: a terminal is attached (ps shows the interactive bash on pts/0, ls prints columns). */
+  tty?: boolean;
+}
+
+const SHELLS = new Set(['bash', 'sh', '/bin/bash', '/bin/sh', '/usr/bin/bash']);
+
+function badRequest(message: string): StatusError {
+  return new StatusError({ reason: 'BadRequest', message });
+}
+
+/** Docker link-style variables for the services that existed when the container started (enableServiceLinks). */
+function serviceEnv(services: Service[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const svc of services) {
+    const ip = svc.spec.clusterIP;
+    const ports = svc.spec.ports ?? [];
+    if (!ip || ip === 'None' || ports.length === 0) continue;
+    const prefix = svc.metadata.name.toUpperCase().replace(/-/g, '_');
+    const first = ports[0];
+    out.push([`${prefix}_SERVICE_HOST`, ip], [`${prefix}_SERVICE_PORT`, String(first.port)]);
+    for (const p of ports)
+      if (p.name)
+        out.push([`${prefix}_SERVICE_PORT_${p.name.toUpperCase().replace(/-/g, '_')}`, String(p.port)]);
+    out.push([`${prefix}_PORT`, `${first.protocol.toLowerCase()}://${ip}:${first.port}`]);
+    for (const p of ports) {
+      const base = `${prefix}_PORT_${p.port}_${p.protocol}`;
+      out.push(
+        [base, `${p.protocol.toLowerCase()}://${ip}:${p.port}`],
+        [`${base}_PROTO`, p.protocol.toLowerCase()],
+        [`${base}_PORT`, String(p.port)],
+        [`${base}_ADDR`, ip],
+      );
+    }
+  }
+  return out;
+}
+
+export class SimContainerRuntime implements ContainerRuntime {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly kubelet: Kubelet,
+    private readonly network: SimNetwork,
+    private readonly now: () => number,
+    private readonly sync: () => void,
+  ) {}
+
+  private find(
+    namespace: string,
+    podName: string,
+    container: string | undefined,
+  ): { pod: Pod; rec: PodRecord; c: ContainerRecord } {
+    this.sync();
+    const pod = this.store.get<Pod>('pods', namespace, podName);
+    if (!pod)
+      throw new StatusError({
+        reason: 'NotFound',
+        message: `pods "${podName}" not found`,
+        details: { kind: 'pods', name: podName },
+      });
+    const name = container ?? pod.spec.containers[0]?.name;
+    if (!pod.spec.containers.some((c) => c.name === name))
+      throw badRequest(`container ${name} is not valid for pod ${podName}`);
+    const rec = this.kubelet.podRecord(pod.metadata.uid);
+    const c = rec?.containers.find((x) => x.name === name);
+    if (!rec || !c)
+      throw badRequest(`container "${name}" in pod "${podName}" is waiting to start: ContainerCreating`);
+    return { pod, rec, c };
+  }
+
+  logs(namespace: string, podName: string, container?: string): string {
+    const { pod, c } = this.find(namespace, podName, container);
+    if (c.startedAt === undefined || (c.stage !== 'running' && c.lastExit === undefined)) {
+      const reason = c.waitingReason ?? 'ContainerCreating';
+      const suffix =
+        reason === 'ImagePullBackOff' || reason === 'ErrImagePull'
+          ? 'trying and failing to pull image'
+          : reason;
+      throw badRequest(`container "${c.name}" in pod "${podName}" is waiting to start: ${suffix}`);
+    }
+    const img = lookupImage(c.image);
+    const hostname = podHostname(pod.metadata.name);
+    if (img?.app === 'bootcamp') return bootcampLog(hostname, c.startedAt, c.served);
+    if (img?.app === 'nginx') return nginxLog(c.startedAt, c.served, '10.244.0.1');
+    return '';
+  }
+
+  exec(
+    namespace: string,
+    podName: string,
+    container: string | undefined,
+    argv: string[],
+    options: ExecOptions = {},
+  ): ExecResult {
+    const { pod, rec, c } = this.find(namespace, podName, container);
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed')
+      throw badRequest(
+        `cannot exec into a container in a completed pod; current phase is ${pod.status.phase}`,
+      );
+    if (c.stage !== 'running')
+      throw badRequest(`unable to upgrade connection: container not found ("${c.name}")`);
+    if (argv.length === 0) throw badRequest('you must specify at least one command for the container');
+    const ctx = this.shellContext(pod, rec, c, options);
+    c.execs = (c.execs ?? 0) + (options.tty ? 2 : 1);
+    const [program, ...rest] = argv;
+    if (SHELLS.has(program)) {
+      if (rest[0] === '-c') return this.runLine(ctx, rest[1] ?? '');
+      return { stdout: '', stderr: '', exitCode: 0 }; // a shell with no terminal input ends at once
+    }
+    return runProgram(ctx, argv);
+  }
+
+  /** `bash -c 'a; b && c'`: sequential commands with `;`, `&&` and `||`. */
+  private runLine(ctx: ShellContext, line: string): ExecResult {
+    let stdout = '';
+    let stderr = '';
+    let exitCode = 0;
+    const parts = line.split(/(;|&&|\|\|)/);
+    let skip = false;
+    for (let i = 0; i < parts.length; i += 2) {
+      const words = splitWords(parts[i]);
+      const op = parts[i - 1];
+      if (op === '&&') skip = exitCode !== 0;
+      else if (op === '||') skip = exitCode === 0;
+      else skip = false;
+      if (skip || words.length === 0) continue;
+      const result = runProgram(ctx, words);
+      stdout += result.stdout;
+      stderr += result.stderr;
+      exitCode = result.exitCode;
+      if (words[0] === 'exit') break;
+    }
+    return { stdout, stderr, exitCode };
+  }
+
+  private shellContext(pod: Pod, rec: PodRecord, c: ContainerRecord, options: ExecOptions): ShellContext {
+    const hostname = podHostname(pod.metadata.name);
+    const img = lookupImage(c.image);
+    const startedAt = c.startedAt ?? this.now();
+    const services =
+      pod.spec.enableServiceLinks === false
+        ? this.store
+            .values<Service>('services')
+            .filter((s) => s.metadata.namespace === 'default' && s.metadata.name === 'kubernetes')
+        : this.store
+            .list<Service>('services', pod.metadata.namespace)
+            .filter((s) => Date.parse(s.metadata.creationTimestamp ?? '') <= startedAt);
+    if (pod.metadata.namespace !== 'default' && pod.spec.enableServiceLinks !== false) {
+      const api = this.store.get<Service>('services', 'default', 'kubernetes');
+      if (api) services.unshift(api);
+    }
+    const spec = pod.spec.containers.find((x) => x.name === c.name);
+    const env: [string, string][] = [
+      ['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+      ['HOSTNAME', hostname],
+      ...(options.tty ? ([['TERM', 'xterm']] as [string, string][]) : []),
+      ...(spec?.env ?? []).map((e) => [e.name, e.value ?? ''] as [string, string]),
+      ...serviceEnv(services),
+      ...(img?.app === 'bootcamp'
+        ? ([
+            ['NPM_CONFIG_LOGLEVEL', 'info'],
+            ['NODE_VERSION', '6.3.1'],
+          ] as [string, string][])
+        : []),
+      ['HOME', '/root'],
+    ];
+    const files: Record<string, string> = {
+      '/etc/hostname': `${hostname}\n`,
+      '/etc/hosts': `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${rec.ip ?? ''}\t${hostname}\n`,
+      '/etc/resolv.conf': `nameserver 10.96.0.10\nsearch ${pod.metadata.namespace}.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`,
+      '/etc/os-release':
+        'PRETTY_NAME="Debian GNU/Linux 8 (jessie)"\nNAME="Debian GNU/Linux"\nVERSION_ID="8"\nVERSION="8 (jessie)"\nID=debian\nHOME_URL="http://www.debian.org/"\nSUPPORT_URL="http://www.debian.org/support"\nBUG_REPORT_URL="https://bugs.debian.org/"\n',
+      '/etc/debian_version': '8.5\n',
+      '/etc/passwd':
+        'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\nnode:x:1000:1000::/home/node:/bin/bash\n',
+      '/var/run/secrets/kubernetes.io/serviceaccount/namespace': pod.metadata.namespace ?? 'default',
+    };
+    if (img?.app === 'bootcamp') files['/server.js'] = bootcampServerJs(img.version ?? 1);
+    const processes: ShellContext['processes'] =
+      img?.app === 'bootcamp'
+        ? [
+            [1, 0, startedAt, '/bin/sh -c node server.js'],
+            [7, 1, startedAt, 'node server.js'],
+          ]
+        : img?.app === 'nginx'
+          ? [
+              [1, 0, startedAt, 'nginx: master process nginx -g daemon off;'],
+              [29, 1, startedAt, 'nginx: worker process'],
+            ]
+          : [[1, 0, startedAt, [...(spec?.command ?? []), ...(spec?.args ?? [])].join(' ') || 'sh']];
+    const execs = c.execs ?? 0;
+    return {
+      hostname,
+      podIp: rec.ip ?? '',
+      namespace: pod.metadata.namespace ?? 'default',
+      env,
+      files,
+      processes,
+      nextPid: 14 + execs * 6 + (options.tty ? 6 : 0),
+      now: this.now(),
+      tty: options.tty ?? false,
+      curl: (host, port) => {
+        const target = host === 'localhost' || host === '127.0.0.1' ? undefined : host;
+        const result =
+          target === undefined
+            ? this.network.toPod(pod, port)
+            : this.network.request(target, port, pod.metadata.namespace ?? 'default');
+        if (result.ok) return { ok: true, body: result.body };
+        const shownHost = host;
+        if (result.error === 'unresolved')
+          return { ok: false, message: `curl: (6) Could not resolve host: ${shownHost}` };
+        // The image's curl (7.38, Debian jessie) words failures without the newer "after N ms".
+        if (result.error === 'timeout')
+          return {
+            ok: false,
+            message: `curl: (7) Failed to connect to ${shownHost} port ${port}: Connection timed out`,
+          };
+        if (result.error === 'no-route')
+          return {
+            ok: false,
+            message: `curl: (7) Failed to connect to ${shownHost} port ${port}: No route to host`,
+          };
+        return {
+          ok: false,
+          message: `curl: (7) Failed to connect to ${shownHost} port ${port}: Connection refused`,
+        };
+      },
+    };
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The cluster network as curl sees it: node IP + NodePort and ClusterIP + port go through kube-proxy to a ready
+ * endpoint (round-robin; connection refused when the service has none), pod IP + port reaches the container
+ * directly. Service DNS names (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`) resolve to the ClusterIP.
+ */
+import type { Endpoints, Node, Pod, Service } from '../api/types';
+import type { Kubelet } from '../controllers/kubelet';
+import type { ObjectStore } from '../store/store';
+import { bootcampReply, listensOn, NGINX_WELCOME, podHostname } from './apps';
+import { lookupImage } from './images';
+import type { ClusterNetwork, HttpResult } from './types';
+
+const MAX_SERVED_LOG = 500;
+
+export type NetworkResult = HttpResult;
+
+export class SimNetwork implements ClusterNetwork {
+  private roundRobin = new Map<string, number>();
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly kubelet: Kubelet,
+    private readonly sync: () => void,
+    private readonly now: () => number,
+  ) {}
+
+  state(): [string, number][] {
+    return [...this.roundRobin.entries()];
+  }
+
+  load(entries: [string, number][]): void {
+    this.roundRobin = new Map(entries);
+  }
+
+  /** `host` is an IP or a service DNS name; 'unresolved' is returned only for names. */
+  httpGet(host: string, port: number, _path = '/'): HttpResult {
+    this.sync();
+    return this.request(host, port, 'default');
+  }
+
+  /** Like httpGet, resolving short service names relative to `namespace` (a request made from inside a pod). */
+  request(host: string, port: number, namespace: string): NetworkResult {
+    const target = host.trim().toLowerCase();
+    if (target === '') return { ok: false, error: 'unresolved' };
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(target)) {
+      const svc = this.resolveName(target, namespace);
+      if (!svc) return { ok: false, error: 'unresolved' };
+      return this.viaService(svc, port, 'cluster');
+    }
+    for (const node of this.store.values<Node>('nodes')) {
+      if (node.status.addresses.some((a) => a.type === 'InternalIP' && a.address === target))
+        return this.toNode(port);
+    }
+    for (const svc of this.store.values<Service>('services')) {
+      if (svc.spec.clusterIP === target) return this.viaService(svc, port, 'cluster');
+    }
+    const pod = this.store.values<Pod>('pods').find((p) => p.status?.podIP === target && !p.spec.hostNetwork);
+    if (pod) return this.toPod(pod, port);
+    if (target.startsWith('127.')) return { ok: false, error: 'refused' };
+    return {
+      ok: false,
+      error: target.startsWith('10.244.') || target.startsWith('192.168.49.') ? 'no-route' : 'timeout',
+    };
+  }
+
+  private resolveName(name: string, namespace: string): Service | undefined {
+    let parts = name.replace(/\.$/, '').split('.');
+    let qualified = false;
+    if (parts.slice(-3).join('.') === 'svc.cluster.local') [parts, qualified] = [parts.slice(0, -3), true];
+    else if (parts[parts.length - 1] === 'svc') [parts, qualified] = [parts.slice(0, -1), true];
+    if (parts.length === 1 && !qualified) return this.store.get<Service>('services', namespace, parts[0]);
+    if (parts.length === 2) return this.store.get<Service>('services', parts[1], parts[0]);
+    return undefined;
+  }
+
+  private toNode(port: number): NetworkResult {
+    for (const svc of this.store.values<Service>('services')) {
+      const sp = svc.spec.ports?.find((p) => p.nodePort === port);
+      if (sp) return this.viaService(svc, sp.port, 'node');
+    }
+    if (port === 8443 || port === 10250)
+      return { ok: true, status: 400, body: 'Client sent an HTTP request to an HTTPS server.\n' };
+    return { ok: false, error: 'refused' };
+  }
+
+  private viaService(svc: Service, port: number, _via: 'node' | 'cluster'): NetworkResult {
+    const sp = svc.spec.ports?.find((p) => p.port === port);
+    if (!sp) return { ok: false, error: 'timeout' };
+    if (svc.metadata.name === 'kubernetes' && svc.metadata.namespace === 'default')
+      return { ok: true, status: 400, body: 'Client sent an HTTP request to an HTTPS server.\n' };
+    const ep = this.store.get<Endpoints>('endpoints', svc.metadata.namespace, svc.metadata.name);
+    const subset = ep?.subsets?.find((s) => (s.addresses?.length ?? 0) > 0);
+    const addresses = subset?.addresses ?? [];
+    if (addresses.length === 0) return { ok: false, error: 'refused' };
+    const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
+    const turn = this.roundRobin.get(key) ?? 0;
+    this.roundRobin.set(key, turn + 1);
+    const address = addresses[turn % addresses.length];
+    const targetPort =
+      subset?.ports?.find((p) => (sp.name ? p.name === sp.name : true))?.port ??
+      (typeof sp.targetPort === 'number' ? sp.targetPort : sp.port);
+    const pod = address.targetRef
+      ? this.store.get<Pod>('pods', address.targetRef.namespace, address.targetRef.name)
+      : undefined;
+    if (!pod) return { ok: false, error: 'refused' };
+    return this.toPod(pod, targetPort);
+  }
+
+  /** A request reaching a pod's network namespace on `port`. */
+  toPod(pod: Pod, port: number): NetworkResult {
+    const rec = this.kubelet.podRecord(pod.metadata.uid);
+    if (!rec) return { ok: false, error: 'no-route' };
+    for (const c of rec.containers) {
+      if (c.stage !== 'running') continue;
+      const img = lookupImage(c.image);
+      if (!img || listensOn(img.app) !== port) continue;
+      c.served.push(this.now());
+      if (c.served.length > MAX_SERVED_LOG) c.served.splice(0, c.served.length - MAX_SERVED_LOG);
+      if (img.app === 'bootcamp')
+        return {
+          ok: true,
+          status: 200,
+          body: bootcampReply(podHostname(pod.metadata.name), img.version ?? 1),
+        };
+      return { ok: true, status: 200, body: NGINX_WELCOME };
+    }
+    return { ok: false, error: 'refused' };
+  }
+}

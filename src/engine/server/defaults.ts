@@ -1,0 +1,132 @@
+/** API-server defaulting (reference §4.5), applied on create and update like the real registry strategies. */
+import type {
+  Container,
+  Deployment,
+  Namespace,
+  Pod,
+  PodSpec,
+  PodTemplateSpec,
+  ReplicaSet,
+  Service,
+} from '../api/types';
+
+function defaultImagePullPolicy(image: string): 'Always' | 'IfNotPresent' {
+  const lastSegment = image.split('/').pop() ?? image;
+  const tag = lastSegment.includes('@') ? undefined : lastSegment.split(':')[1];
+  return lastSegment.includes('@') || (tag !== undefined && tag !== 'latest') ? 'IfNotPresent' : 'Always';
+}
+
+function defaultContainer(c: Container): void {
+  c.imagePullPolicy ??= defaultImagePullPolicy(c.image ?? '');
+  c.resources ??= {};
+  c.terminationMessagePath ??= '/dev/termination-log';
+  c.terminationMessagePolicy ??= 'File';
+  for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+}
+
+export function defaultPodSpec(spec: PodSpec): void {
+  spec.containers ??= [];
+  for (const c of spec.containers) defaultContainer(c);
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.securityContext ??= {};
+  spec.schedulerName ??= 'default-scheduler';
+}
+
+function defaultTemplate(template: PodTemplateSpec): void {
+  template.metadata ??= {};
+  template.metadata.creationTimestamp = null;
+  template.spec ??= { containers: [] };
+  defaultPodSpec(template.spec);
+}
+
+export function defaultDeployment(d: Deployment): void {
+  d.spec ??= {} as Deployment['spec'];
+  d.spec.replicas ??= 1;
+  d.spec.strategy ??= { type: 'RollingUpdate' };
+  if (d.spec.strategy.type === 'RollingUpdate') {
+    d.spec.strategy.rollingUpdate ??= {};
+    d.spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
+    d.spec.strategy.rollingUpdate.maxSurge ??= '25%';
+  }
+  d.spec.revisionHistoryLimit ??= 10;
+  d.spec.progressDeadlineSeconds ??= 600;
+  if (d.spec.template) defaultTemplate(d.spec.template);
+}
+
+export function defaultReplicaSet(rs: ReplicaSet): void {
+  rs.spec ??= {} as ReplicaSet['spec'];
+  rs.spec.replicas ??= 1;
+  if (rs.spec.template) defaultTemplate(rs.spec.template);
+}
+
+/** Pod defaults plus what admission adds: the service account token volume and default tolerations. */
+export function defaultPod(pod: Pod, randomSuffix: () => string): void {
+  pod.spec ??= { containers: [] };
+  defaultPodSpec(pod.spec);
+  const spec = pod.spec;
+  spec.serviceAccountName ??= 'default';
+  spec.serviceAccount = spec.serviceAccountName;
+  spec.priority ??= 0;
+  spec.enableServiceLinks ??= true;
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+  spec.tolerations ??= [];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    if (!spec.tolerations.some((t) => t.key === key && t.effect === 'NoExecute'))
+      spec.tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+  }
+  if (!spec.hostNetwork && !spec.volumes?.some((v) => v.name.startsWith('kube-api-access-'))) {
+    const volume = `kube-api-access-${randomSuffix()}`;
+    spec.volumes = [
+      ...(spec.volumes ?? []),
+      {
+        name: volume,
+        projected: {
+          sources: [
+            { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            {
+              downwardAPI: {
+                items: [
+                  { path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } },
+                ],
+              },
+            },
+          ],
+          defaultMode: 420,
+        },
+      },
+    ];
+    for (const c of spec.containers) {
+      c.volumeMounts = [
+        ...(c.volumeMounts ?? []),
+        { name: volume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
+      ];
+    }
+  }
+}
+
+export function defaultService(svc: Service): void {
+  svc.spec ??= {};
+  const spec = svc.spec;
+  spec.type ??= 'ClusterIP';
+  spec.sessionAffinity ??= 'None';
+  for (const p of spec.ports ?? []) {
+    p.protocol ??= 'TCP';
+    p.targetPort ??= p.port;
+  }
+  if (spec.type !== 'ExternalName') {
+    spec.ipFamilies ??= ['IPv4'];
+    spec.ipFamilyPolicy ??= 'SingleStack';
+    spec.internalTrafficPolicy ??= 'Cluster';
+  }
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
+  svc.status ??= { loadBalancer: {} };
+}
+
+export function defaultNamespace(ns: Namespace): void {
+  ns.metadata.labels = { ...(ns.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns.metadata.name };
+  ns.spec ??= { finalizers: ['kubernetes'] };
+  ns.status = { phase: 'Active' };
+}

@@ -1,0 +1,478 @@
+import { resourceFor, resourceForKind, type ResourceInfo, type ResourceName } from '../api/resources';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  notFound,
+  type StatusCause,
+} from '../api/status-error';
+import { rfc3339 } from '../api/time';
+import type { Deployment, KubeObject, Namespace, Pod, ReplicaSet, Service } from '../api/types';
+import { Random } from '../store/random';
+import { clone, ObjectStore } from '../store/store';
+import type { ApiServer, DeleteOptions, ListOptions, WatchEventType } from './api-server';
+import { ClusterIpAllocator, NodePortAllocator, NODE_PORT_MAX, NODE_PORT_MIN } from './allocators';
+import {
+  defaultDeployment,
+  defaultNamespace,
+  defaultPod,
+  defaultReplicaSet,
+  defaultService,
+} from './defaults';
+import { matchesFields, matchesSelector, parseFieldSelector, parseLabelSelector } from './selectors';
+import { validateObject } from './validate-objects';
+import { invalidValue } from './validation';
+
+export interface ApiServerHooks {
+  /** Simulation time (epoch ms). */
+  now(): number;
+  random: Random;
+  /** Brings the cluster up to date before a client reads or writes (cluster.sync). */
+  beforeAccess(): void;
+  /** Lets the controllers react to a client's write at once, as real ones do within milliseconds. */
+  afterWrite(): void;
+}
+
+const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+const WITH_GENERATION = new Set<ResourceName>(['deployments', 'replicasets']);
+/** Resources whose status is a subresource: a client's update never changes it. */
+const STATUS_SUBRESOURCE = new Set<ResourceName>([
+  'pods',
+  'deployments',
+  'replicasets',
+  'services',
+  'nodes',
+  'namespaces',
+]);
+
+const META_ORDER = [
+  'name',
+  'generateName',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+];
+
+/** Field order as the real API server serialises objects (apiVersion, kind, metadata{name, namespace, uid, ...}). */
+function canonicalOrder<T extends KubeObject>(obj: T): T {
+  const meta: Record<string, unknown> = {};
+  const source = obj.metadata as unknown as Record<string, unknown>;
+  for (const key of META_ORDER) if (source[key] !== undefined) meta[key] = source[key];
+  for (const key of Object.keys(source))
+    if (!(key in meta) && source[key] !== undefined) meta[key] = source[key];
+  const { apiVersion, kind, metadata: _m, ...rest } = obj as KubeObject & Record<string, unknown>;
+  return { apiVersion, kind, metadata: meta, ...rest } as unknown as T;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The API server: defaulting, validation, naming, versioning, graceful deletion and watches over the store.
+ * Public methods (the ApiServer contract) work on copies and sync the cluster first; the `*Object` methods are the
+ * controllers' write path and take ownership of the objects passed in.
+ */
+export class KubeApiServer implements ApiServer {
+  readonly clusterIps = new ClusterIpAllocator();
+  readonly nodePorts = new NodePortAllocator();
+
+  constructor(
+    readonly store: ObjectStore,
+    private readonly hooks: ApiServerHooks,
+  ) {}
+
+  // ------------------------------------------------------------------ public contract
+
+  resourceFor(kindOrAlias: string): ResourceInfo | undefined {
+    return resourceFor(kindOrAlias);
+  }
+
+  get<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string): T {
+    this.hooks.beforeAccess();
+    return clone(this.mustGet(resource, namespace, name)) as T;
+  }
+
+  list<T extends KubeObject>(resource: ResourceName, opts: ListOptions = {}): T[] {
+    this.hooks.beforeAccess();
+    const info = this.info(resource);
+    const labels = opts.labelSelector
+      ? parseLabelSelector(resource, info.group, opts.labelSelector, opts.fieldSelector ?? '')
+      : [];
+    const fields = opts.fieldSelector
+      ? parseFieldSelector(resource, info.group, opts.fieldSelector, opts.labelSelector ?? '')
+      : [];
+    const namespace = info.namespaced ? opts.namespace : undefined;
+    const out: T[] = [];
+    for (const obj of this.store.list(resource, namespace)) {
+      if (labels.length && !matchesSelector(labels, obj.metadata.labels)) continue;
+      if (fields.length && !matchesFields(fields, obj)) continue;
+      out.push(clone(obj) as T);
+    }
+    return out;
+  }
+
+  create<T extends KubeObject>(obj: T): T {
+    this.hooks.beforeAccess();
+    if (!obj || typeof obj !== 'object' || !obj.metadata) throw badRequest('Object is missing metadata');
+    const created = clone(this.createObject(clone(obj))) as T;
+    this.hooks.afterWrite();
+    return created;
+  }
+
+  update<T extends KubeObject>(obj: T): T {
+    this.hooks.beforeAccess();
+    if (!obj || typeof obj !== 'object' || !obj.metadata) throw badRequest('Object is missing metadata');
+    const updated = clone(this.updateObject(clone(obj), { fromClient: true })) as T;
+    this.hooks.afterWrite();
+    return updated;
+  }
+
+  delete(
+    resource: ResourceName,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions = {},
+  ): KubeObject {
+    this.hooks.beforeAccess();
+    const deleted = clone(this.deleteObject(resource, namespace, name, opts));
+    this.hooks.afterWrite();
+    return deleted;
+  }
+
+  watch(
+    resource: ResourceName,
+    opts: { namespace?: string; labelSelector?: string },
+    onEvent: (type: WatchEventType, obj: KubeObject) => void,
+  ): () => void {
+    const info = this.info(resource);
+    const selector = opts.labelSelector ? parseLabelSelector(resource, info.group, opts.labelSelector) : [];
+    return this.store.subscribe((type, changed, obj) => {
+      if (changed !== resource) return;
+      if (info.namespaced && opts.namespace !== undefined && obj.metadata.namespace !== opts.namespace)
+        return;
+      if (selector.length && !matchesSelector(selector, obj.metadata.labels)) return;
+      onEvent(type, clone(obj));
+    });
+  }
+
+  // ------------------------------------------------------------------ controllers' write path
+
+  info(resource: ResourceName): ResourceInfo {
+    const info = resourceFor(resource);
+    if (!info) throw badRequest(`the server doesn't have a resource type "${resource}"`);
+    return info;
+  }
+
+  mustGet(resource: ResourceName, namespace: string | undefined, name: string): KubeObject {
+    const info = this.info(resource);
+    const obj = this.store.get(resource, info.namespaced ? (namespace ?? 'default') : undefined, name);
+    if (!obj) throw notFound(info.resource, info.group, name);
+    return obj;
+  }
+
+  private kindInfo(obj: KubeObject): ResourceInfo {
+    const info = resourceForKind(obj.kind);
+    if (!info)
+      throw badRequest(
+        `no kind "${obj.kind}" is registered for version "${obj.apiVersion}" in scheme "pkg/api/legacyscheme/scheme.go:30"`,
+      );
+    return info;
+  }
+
+  createObject<T extends KubeObject>(obj: T): T {
+    const info = this.kindInfo(obj);
+    const now = this.hooks.now();
+    const meta = obj.metadata;
+    obj.apiVersion = info.apiVersion;
+    if (info.namespaced) {
+      meta.namespace ??= 'default';
+      const ns = this.store.get<Namespace>('namespaces', undefined, meta.namespace);
+      if (!ns) throw notFound('namespaces', '', meta.namespace);
+      if (ns.status.phase === 'Terminating')
+        throw forbidden(
+          info.resource,
+          info.group,
+          meta.name || meta.generateName || '',
+          `unable to create new content in namespace ${meta.namespace} because it is being terminated`,
+        );
+    } else {
+      delete meta.namespace;
+    }
+    if (!meta.name && meta.generateName)
+      meta.name = this.generateName(info, meta.namespace, meta.generateName);
+    this.applyDefaults(info.resource, obj);
+    const causes = validateObject(obj);
+    if (causes.length) throw invalid(info.kind, info.group, meta.name ?? '', causes);
+    if (this.store.get(info.resource, meta.namespace, meta.name))
+      throw alreadyExists(info.resource, info.group, meta.name);
+    if (info.resource === 'services') this.allocateService(obj as unknown as Service, undefined);
+    meta.uid = this.hooks.random.uid();
+    meta.resourceVersion = '0'; // placeholder keeping the field's position; the store assigns the real one
+    meta.creationTimestamp = rfc3339(now);
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (WITH_GENERATION.has(info.resource)) meta.generation = 1;
+    else delete meta.generation;
+    return this.store.put(info.resource, canonicalOrder(obj)) as T;
+  }
+
+  private generateName(info: ResourceInfo, namespace: string | undefined, base: string): string {
+    const prefix = base.length > 58 ? base.slice(0, 58) : base;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const name = prefix + this.hooks.random.string(5);
+      if (!this.store.get(info.resource, namespace, name)) return name;
+    }
+    return prefix + this.hooks.random.string(5);
+  }
+
+  private applyDefaults(resource: ResourceName, obj: KubeObject): void {
+    switch (resource) {
+      case 'deployments':
+        return defaultDeployment(obj as Deployment);
+      case 'replicasets':
+        return defaultReplicaSet(obj as ReplicaSet);
+      case 'pods':
+        return defaultPod(obj as Pod, () => this.hooks.random.string(5));
+      case 'services':
+        return defaultService(obj as Service);
+      case 'namespaces':
+        return defaultNamespace(obj as Namespace);
+    }
+  }
+
+  /** Replaces an object. A client's update keeps the stored status; controllers pass `fromClient: false`. */
+  updateObject<T extends KubeObject>(obj: T, opts: { fromClient: boolean }): T {
+    const info = this.kindInfo(obj);
+    const meta = obj.metadata;
+    if (info.namespaced) meta.namespace ??= 'default';
+    else delete meta.namespace;
+    const old = this.store.get(info.resource, meta.namespace, meta.name);
+    if (!old) throw notFound(info.resource, info.group, meta.name);
+    if (meta.resourceVersion && meta.resourceVersion !== old.metadata.resourceVersion)
+      throw conflict(
+        info.resource,
+        info.group,
+        meta.name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
+    obj.apiVersion = info.apiVersion;
+    meta.uid = old.metadata.uid;
+    meta.creationTimestamp = old.metadata.creationTimestamp;
+    if (old.metadata.deletionTimestamp) {
+      meta.deletionTimestamp = old.metadata.deletionTimestamp;
+      meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+    } else if (opts.fromClient) {
+      delete meta.deletionTimestamp;
+      delete meta.deletionGracePeriodSeconds;
+    }
+    delete meta.generateName;
+    if (old.metadata.generateName) meta.generateName = old.metadata.generateName;
+    if (opts.fromClient && STATUS_SUBRESOURCE.has(info.resource)) obj.status = clone(old.status);
+    this.applyDefaults(info.resource, obj);
+    const causes = [...validateObject(obj), ...this.immutableFieldCauses(info.resource, old, obj)];
+    if (causes.length) throw invalid(info.kind, info.group, meta.name, causes);
+    if (info.resource === 'services') this.allocateService(obj as unknown as Service, old as Service);
+    if (WITH_GENERATION.has(info.resource)) {
+      const generation = old.metadata.generation ?? 1;
+      meta.generation = sameJson(old.spec, obj.spec) ? generation : generation + 1;
+    }
+    return this.store.put(info.resource, canonicalOrder(obj)) as T;
+  }
+
+  private immutableFieldCauses(resource: ResourceName, old: KubeObject, next: KubeObject): StatusCause[] {
+    if (resource === 'deployments' || resource === 'replicasets') {
+      const before = (old as Deployment).spec.selector;
+      const after = (next as Deployment).spec.selector;
+      if (!sameJson(before, after))
+        return [
+          {
+            field: 'spec.selector',
+            message: `Invalid value: v1.LabelSelector{MatchLabels:map[string]string{${Object.entries(
+              after?.matchLabels ?? {},
+            )
+              .map(([k, v]) => `"${k}":"${v}"`)
+              .join(', ')}}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable`,
+          },
+        ];
+    }
+    if (resource === 'pods') {
+      const a = { ...(old as Pod).spec, nodeName: undefined };
+      const b = { ...(next as Pod).spec, nodeName: undefined };
+      if (
+        !sameJson(a, b) ||
+        ((old as Pod).spec.nodeName && (old as Pod).spec.nodeName !== (next as Pod).spec.nodeName)
+      )
+        return [
+          {
+            field: 'spec',
+            message:
+              'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+          },
+        ];
+    }
+    if (resource === 'services') {
+      const before = (old as Service).spec.clusterIP;
+      const after = (next as Service).spec.clusterIP;
+      if (after !== undefined && after !== '' && before !== after)
+        return [
+          {
+            field: 'spec.clusterIPs[0]',
+            message: `Invalid value: []string{"${after}"}: may not change once set`,
+          },
+        ];
+    }
+    return [];
+  }
+
+  /** ClusterIP and NodePort allocation for a created or updated Service (explicit values are checked). */
+  private allocateService(svc: Service, old: Service | undefined): void {
+    const spec = svc.spec;
+    const random = this.hooks.random;
+    const causes: StatusCause[] = [];
+    const oldPorts = new Set(
+      (old?.spec.ports ?? []).map((p) => p.nodePort).filter((p): p is number => p !== undefined),
+    );
+    const wantsNodePorts = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
+    const claimed: number[] = [];
+    for (const [i, port] of (spec.ports ?? []).entries()) {
+      if (!wantsNodePorts) {
+        delete port.nodePort;
+        continue;
+      }
+      if (port.nodePort === undefined || port.nodePort === 0) continue;
+      if (oldPorts.has(port.nodePort) && !claimed.includes(port.nodePort)) {
+        claimed.push(port.nodePort);
+        continue;
+      }
+      if (!this.nodePorts.inRange(port.nodePort))
+        causes.push(
+          invalidValue(
+            `spec.ports[${i}].nodePort`,
+            port.nodePort,
+            `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_MIN}-${NODE_PORT_MAX}`,
+          ),
+        );
+      else if (this.nodePorts.isAllocated(port.nodePort) || claimed.includes(port.nodePort))
+        causes.push(
+          invalidValue(`spec.ports[${i}].nodePort`, port.nodePort, 'provided port is already allocated'),
+        );
+      else claimed.push(port.nodePort);
+    }
+    let newIp: string | undefined;
+    if (!old && spec.type !== 'ExternalName') {
+      const ip = spec.clusterIP;
+      if (ip === 'None') spec.clusterIPs = ['None'];
+      else if (ip) {
+        if (!this.clusterIps.inRange(ip))
+          causes.push({
+            field: 'spec.clusterIPs',
+            message: `Invalid value: []string{"${ip}"}: failed to allocate IP ${ip}: the provided IP (${ip}) is not in the valid range. The range of valid IPs is 10.96.0.0/12`,
+          });
+        else if (this.clusterIps.isAllocated(ip))
+          causes.push({
+            field: 'spec.clusterIPs',
+            message: `Invalid value: []string{"${ip}"}: failed to allocate IP ${ip}: provided IP is already allocated`,
+          });
+        else newIp = ip;
+      }
+    }
+    if (causes.length) throw invalid('Service', '', svc.metadata.name, causes);
+    // Everything checked: commit the allocation.
+    for (const p of claimed) if (!oldPorts.has(p)) this.nodePorts.reserve(p);
+    if (wantsNodePorts)
+      for (const port of spec.ports ?? []) {
+        if (port.nodePort === undefined || port.nodePort === 0) {
+          const allocated = this.nodePorts.allocate(random);
+          if (allocated === undefined) throw badRequest('range is full');
+          port.nodePort = allocated;
+          claimed.push(allocated);
+        }
+      }
+    for (const p of oldPorts) if (!claimed.includes(p)) this.nodePorts.release(p);
+    if (!old && spec.type !== 'ExternalName' && spec.clusterIP !== 'None') {
+      const ip = newIp ?? this.clusterIps.allocate(random);
+      if (!ip) throw badRequest('range is full');
+      this.clusterIps.reserve(ip);
+      spec.clusterIP = ip;
+      spec.clusterIPs = [ip];
+    } else if (old) {
+      spec.clusterIP = old.spec.clusterIP;
+      spec.clusterIPs = old.spec.clusterIPs;
+    }
+  }
+
+  /** Rebuilds the allocators' used sets from the stored Services (after bootstrap or restore). */
+  reindexAllocations(): void {
+    for (const svc of this.store.values<Service>('services')) {
+      if (svc.spec.clusterIP && svc.spec.clusterIP !== 'None') this.clusterIps.reserve(svc.spec.clusterIP);
+      for (const p of svc.spec.ports ?? []) if (p.nodePort) this.nodePorts.reserve(p.nodePort);
+    }
+  }
+
+  deleteObject(
+    resource: ResourceName,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions = {},
+  ): KubeObject {
+    const info = this.info(resource);
+    const obj = this.mustGet(resource, namespace, name);
+    const ns = info.namespaced ? (namespace ?? 'default') : undefined;
+    if (resource === 'namespaces') {
+      if (PROTECTED_NAMESPACES.has(name))
+        throw forbidden('namespaces', '', name, 'this namespace may not be deleted');
+      if (obj.metadata.deletionTimestamp) return obj;
+      const next = clone(obj) as Namespace;
+      next.metadata.deletionTimestamp = rfc3339(this.hooks.now());
+      next.metadata.deletionGracePeriodSeconds = 0;
+      next.status = { phase: 'Terminating' };
+      return this.store.put('namespaces', next);
+    }
+    if (resource === 'pods') return this.deletePod(obj as Pod, opts.gracePeriodSeconds);
+    if (resource === 'services') this.releaseService(obj as Service);
+    return this.store.remove(resource, ns, name)!;
+  }
+
+  private releaseService(svc: Service): void {
+    if (svc.spec.clusterIP && svc.spec.clusterIP !== 'None') this.clusterIps.release(svc.spec.clusterIP);
+    for (const p of svc.spec.ports ?? []) if (p.nodePort) this.nodePorts.release(p.nodePort);
+  }
+
+  /** Graceful pod deletion: the pod stays (Terminating) until the kubelet confirms, unless never scheduled. */
+  private deletePod(pod: Pod, gracePeriodSeconds: number | undefined): KubeObject {
+    const now = this.hooks.now();
+    const grace = Math.max(0, gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
+    if (
+      !pod.spec.nodeName ||
+      grace === 0 ||
+      pod.status?.phase === 'Succeeded' ||
+      pod.status?.phase === 'Failed'
+    )
+      return this.store.remove('pods', pod.metadata.namespace, pod.metadata.name)!;
+    const current = pod.metadata.deletionTimestamp ? Date.parse(pod.metadata.deletionTimestamp) : undefined;
+    const deadline = now + grace * 1000;
+    if (current !== undefined && current <= deadline) return pod;
+    const next = clone(pod);
+    next.metadata.deletionTimestamp = rfc3339(deadline);
+    next.metadata.deletionGracePeriodSeconds = grace;
+    return this.store.put('pods', next);
+  }
+
+  /** The kubelet's final word on a terminated pod: the object disappears. */
+  removeObject(resource: ResourceName, namespace: string | undefined, name: string): void {
+    const obj = this.store.get(resource, namespace, name);
+    if (obj && resource === 'services') this.releaseService(obj as Service);
+    this.store.remove(resource, namespace, name);
+  }
+}

@@ -1,0 +1,129 @@
+import type { ResourceName } from '../api/resources';
+import type { KubeObject } from '../api/types';
+
+export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
+export type StoreListener = (type: ChangeType, resource: ResourceName, obj: KubeObject) => void;
+
+export function objectKey(namespace: string | undefined, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+/** etcd key order: namespace, then name, compared as bytes (not locale). */
+export function compareObjects(a: KubeObject, b: KubeObject): number {
+  const an = a.metadata.namespace ?? '';
+  const bn = b.metadata.namespace ?? '';
+  if (an !== bn) return an < bn ? -1 : 1;
+  const a1 = a.metadata.name;
+  const b1 = b.metadata.name;
+  return a1 < b1 ? -1 : a1 > b1 ? 1 : 0;
+}
+
+/**
+ * The cluster's etcd: one table per resource, a single resourceVersion counter, and change listeners.
+ * Stored objects are owned by the store; everyone else reads them without modifying them (the API server
+ * hands out copies, controllers write new objects through the API server).
+ */
+export class ObjectStore {
+  private readonly tables = new Map<ResourceName, Map<string, KubeObject>>();
+  private readonly listeners = new Set<StoreListener>();
+  private rv: number;
+
+  constructor(startResourceVersion = 0) {
+    this.rv = startResourceVersion;
+  }
+
+  /** The latest resourceVersion handed out; changes whenever anything is written. */
+  get revision(): number {
+    return this.rv;
+  }
+
+  private table(resource: ResourceName): Map<string, KubeObject> {
+    let table = this.tables.get(resource);
+    if (!table) {
+      table = new Map();
+      this.tables.set(resource, table);
+    }
+    return table;
+  }
+
+  get<T extends KubeObject = KubeObject>(
+    resource: ResourceName,
+    namespace: string | undefined,
+    name: string,
+  ): T | undefined {
+    return this.tables.get(resource)?.get(objectKey(namespace, name)) as T | undefined;
+  }
+
+  /** Unsorted, live view for controllers: do not modify the objects. */
+  values<T extends KubeObject = KubeObject>(resource: ResourceName): T[] {
+    const table = this.tables.get(resource);
+    return table ? ([...table.values()] as T[]) : [];
+  }
+
+  count(resource: ResourceName): number {
+    return this.tables.get(resource)?.size ?? 0;
+  }
+
+  /** Sorted by namespace then name; `namespace` undefined = all. */
+  list<T extends KubeObject = KubeObject>(resource: ResourceName, namespace?: string): T[] {
+    const all = this.values<T>(resource);
+    const selected = namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
+    return selected.sort(compareObjects);
+  }
+
+  /** Stores `obj` (taking ownership), giving it the next resourceVersion. */
+  put(resource: ResourceName, obj: KubeObject): KubeObject {
+    const table = this.table(resource);
+    const key = objectKey(obj.metadata.namespace, obj.metadata.name);
+    const existed = table.has(key);
+    obj.metadata.resourceVersion = String(++this.rv);
+    table.set(key, obj);
+    this.emit(existed ? 'MODIFIED' : 'ADDED', resource, obj);
+    return obj;
+  }
+
+  remove(resource: ResourceName, namespace: string | undefined, name: string): KubeObject | undefined {
+    const table = this.tables.get(resource);
+    const key = objectKey(namespace, name);
+    const obj = table?.get(key);
+    if (!table || !obj) return undefined;
+    table.delete(key);
+    const gone = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.rv) } };
+    this.emit('DELETED', resource, gone);
+    return gone;
+  }
+
+  /** Loads objects as they are (snapshot restore): keeps their resourceVersions, emits nothing. */
+  load(resource: ResourceName, obj: KubeObject): void {
+    this.table(resource).set(objectKey(obj.metadata.namespace, obj.metadata.name), obj);
+  }
+
+  setRevision(rv: number): void {
+    this.rv = rv;
+  }
+
+  resources(): ResourceName[] {
+    return [...this.tables.keys()];
+  }
+
+  subscribe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(type: ChangeType, resource: ResourceName, obj: KubeObject): void {
+    for (const listener of [...this.listeners]) listener(type, resource, obj);
+  }
+}
+
+/** Deep copy of a plain JSON value (API objects are plain JSON); undefined properties are dropped like JSON. */
+export function clone<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = clone(v);
+  }
+  return out as T;
+}
