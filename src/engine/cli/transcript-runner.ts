@@ -34,7 +34,10 @@ const WAIT_LIMIT_MS = 10 * 60 * SECOND;
  * other `#` lines are skipped. Commands that wait (rollout status, get -w, delete) see the clock advanced for them to
  * the cluster's next scheduled change, up to a bound (30 s for watches and follows, 10 min otherwise).
  */
-export async function runTranscript(text: string, options: TranscriptOptions = {}): Promise<TranscriptStep[]> {
+export async function runTranscript(
+  text: string,
+  options: TranscriptOptions = {},
+): Promise<TranscriptStep[]> {
   const clock = new ManualClock(options.startMs ?? TRANSCRIPT_START_MS);
   const cluster = createCluster({ seed: options.seed ?? TRANSCRIPT_SEED, clock });
   const terminal = new LabTerminal(cluster);
@@ -55,10 +58,26 @@ export async function runTranscript(text: string, options: TranscriptOptions = {
   return steps;
 }
 
-async function runStep(cluster: Cluster, clock: ManualClock, terminal: LabTerminal, command: string): Promise<TranscriptStep> {
-  const step: TranscriptStep = { command, prompt: terminal.prompt(), stdout: '', stderr: '', output: '', exitCode: 0 };
+async function runStep(
+  cluster: Cluster,
+  clock: ManualClock,
+  terminal: LabTerminal,
+  command: string,
+): Promise<TranscriptStep> {
+  const step: TranscriptStep = {
+    command,
+    prompt: terminal.prompt(),
+    stdout: '',
+    stderr: '',
+    output: '',
+    exitCode: 0,
+  };
   const controller = new AbortController();
-  const limit = clock.now() + (/(^|\s)(-w|--watch|-f|--follow|-\w*w\w*)(\s|=|$)/.test(command) && /\b(get|logs)\b/.test(command) ? WATCH_LIMIT_MS : WAIT_LIMIT_MS);
+  const limit =
+    clock.now() +
+    (/(^|\s)(-w|--watch|-f|--follow|-\w*w\w*)(\s|=|$)/.test(command) && /\b(get|logs)\b/.test(command)
+      ? WATCH_LIMIT_MS
+      : WAIT_LIMIT_MS);
   let finished = false;
   const running = terminal
     .run(command, {
@@ -97,7 +116,13 @@ async function settle(): Promise<void> {
 }
 
 export function parseDuration(text: string, lineNumber: number): number {
-  const units: Record<string, number> = { ms: 1, s: SECOND, m: 60 * SECOND, h: 3600 * SECOND, d: 86400 * SECOND };
+  const units: Record<string, number> = {
+    ms: 1,
+    s: SECOND,
+    m: 60 * SECOND,
+    h: 3600 * SECOND,
+    d: 86400 * SECOND,
+  };
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
   let total = 0;
   let consumed = 0;
@@ -106,7 +131,8 @@ export function parseDuration(text: string, lineNumber: number): number {
     total += Number(match[1]) * units[match[2]];
     consumed = re.lastIndex;
   }
-  if (consumed === 0 || consumed !== text.length) throw new Error(`line ${lineNumber}: bad duration "${text}" (use e.g. 5s, 2m, 1h30m)`);
+  if (consumed === 0 || consumed !== text.length)
+    throw new Error(`line ${lineNumber}: bad duration "${text}" (use e.g. 5s, 2m, 1h30m)`);
   return Math.round(total);
 }
 

@@ -23,7 +23,12 @@ async function main(argv: string[]): Promise<number> {
     onStep: (step) =>
       process.stdout.write(
         json
-          ? JSON.stringify({ command: step.command, stdout: step.stdout, stderr: step.stderr, exitCode: step.exitCode }) + '\n'
+          ? JSON.stringify({
+              command: step.command,
+              stdout: step.stdout,
+              stderr: step.stderr,
+              exitCode: step.exitCode,
+            }) + '\n'
           : formatPlain(step),
       ),
   });

@@ -50,8 +50,14 @@ describe('parseArgs (pflag semantics)', () => {
     [['-tiz'], "unknown shorthand flag: 'z' in -tiz"],
     [['-n'], "flag needs an argument: 'n' in -n"],
     [['--namespace'], 'flag needs an argument: --namespace'],
-    [['--replicas=abc'], 'invalid argument "abc" for "-r, --replicas" flag: strconv.ParseInt: parsing "abc": invalid syntax'],
-    [['--overwrite=yes'], 'invalid argument "yes" for "--overwrite" flag: strconv.ParseBool: parsing "yes": invalid syntax'],
+    [
+      ['--replicas=abc'],
+      'invalid argument "abc" for "-r, --replicas" flag: strconv.ParseInt: parsing "abc": invalid syntax',
+    ],
+    [
+      ['--overwrite=yes'],
+      'invalid argument "yes" for "--overwrite" flag: strconv.ParseBool: parsing "yes": invalid syntax',
+    ],
   ])('%j fails with pflag text', (args, message) => {
     expect(() => parseArgs(args, specs)).toThrow(new FlagError(message));
   });

@@ -32,10 +32,16 @@ export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): 
   const byName = new Map(specs.map((s) => [s.name, s]));
   const byShort = new Map(specs.filter((s) => s.shorthand).map((s) => [s.shorthand as string, s]));
   const result: ParsedArgs = { flags: {}, changed: new Set(), positional: [], argsLenAtDash: -1 };
-  for (const spec of specs) if (spec.default !== undefined) result.flags[spec.name] = cloneDefault(spec.default);
+  for (const spec of specs)
+    if (spec.default !== undefined) result.flags[spec.name] = cloneDefault(spec.default);
 
   const set = (spec: FlagSpec, value: string, shown: string) => {
-    result.flags[spec.name] = convert(spec, value, shown, result.changed.has(spec.name) ? result.flags[spec.name] : undefined);
+    result.flags[spec.name] = convert(
+      spec,
+      value,
+      shown,
+      result.changed.has(spec.name) ? result.flags[spec.name] : undefined,
+    );
     result.changed.add(spec.name);
   };
 
@@ -92,7 +98,8 @@ export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): 
 }
 
 function convert(spec: FlagSpec, value: string, shown: string, previous: FlagValue | undefined): FlagValue {
-  const invalid = (detail: string) => new FlagError(`invalid argument "${value}" for "${shown}" flag: ${detail}`);
+  const invalid = (detail: string) =>
+    new FlagError(`invalid argument "${value}" for "${shown}" flag: ${detail}`);
   switch (spec.type) {
     case 'bool': {
       const parsed = parseGoBool(value);
@@ -127,8 +134,13 @@ function cloneDefault(value: FlagValue): FlagValue {
  * cobra's Find: the command words are the non-flag arguments, skipping the values of flags known to take one
  * (`-n kube-system get pods` finds `get`). Returns the indexes of the first `depth` command words.
  */
-export function findCommandWords(args: readonly string[], specs: readonly FlagSpec[], depth: number): number[] {
-  const takesValue = (spec: FlagSpec | undefined) => spec !== undefined && spec.type !== 'bool' && spec.noOptDefault === undefined;
+export function findCommandWords(
+  args: readonly string[],
+  specs: readonly FlagSpec[],
+  depth: number,
+): number[] {
+  const takesValue = (spec: FlagSpec | undefined) =>
+    spec !== undefined && spec.type !== 'bool' && spec.noOptDefault === undefined;
   const found: number[] = [];
   for (let i = 0; i < args.length && found.length < depth; i++) {
     const arg = args[i];

@@ -14,7 +14,13 @@ export interface CommandDef {
 
 /** Flags every command accepts (kubectl's persistent root flags that matter in the lab). */
 export const GLOBAL_FLAGS: FlagSpec[] = [
-  { name: 'namespace', shorthand: 'n', type: 'string', default: '', description: 'If present, the namespace scope for this CLI request' },
+  {
+    name: 'namespace',
+    shorthand: 'n',
+    type: 'string',
+    default: '',
+    description: 'If present, the namespace scope for this CLI request',
+  },
   { name: 'help', shorthand: 'h', type: 'bool', default: false, description: 'help for this command' },
 ];
 
@@ -23,10 +29,46 @@ export function namespaceFlag(args: ParsedArgs): string {
 }
 
 export const flag = {
-  string: (name: string, shorthand?: string, def = '', description?: string): FlagSpec => ({ name, shorthand, type: 'string', default: def, description }),
-  bool: (name: string, shorthand?: string, def = false, description?: string): FlagSpec => ({ name, shorthand, type: 'bool', default: def, description }),
-  int: (name: string, shorthand: string | undefined, def: number, description?: string): FlagSpec => ({ name, shorthand, type: 'int', default: def, description }),
-  output: (): FlagSpec => ({ name: 'output', shorthand: 'o', type: 'string', default: '', description: 'Output format' }),
-  selector: (): FlagSpec => ({ name: 'selector', shorthand: 'l', type: 'string', default: '', description: 'Selector (label query) to filter on' }),
-  allNamespaces: (): FlagSpec => ({ name: 'all-namespaces', shorthand: 'A', type: 'bool', default: false, description: 'List the requested object(s) across all namespaces' }),
+  string: (name: string, shorthand?: string, def = '', description?: string): FlagSpec => ({
+    name,
+    shorthand,
+    type: 'string',
+    default: def,
+    description,
+  }),
+  bool: (name: string, shorthand?: string, def = false, description?: string): FlagSpec => ({
+    name,
+    shorthand,
+    type: 'bool',
+    default: def,
+    description,
+  }),
+  int: (name: string, shorthand: string | undefined, def: number, description?: string): FlagSpec => ({
+    name,
+    shorthand,
+    type: 'int',
+    default: def,
+    description,
+  }),
+  output: (): FlagSpec => ({
+    name: 'output',
+    shorthand: 'o',
+    type: 'string',
+    default: '',
+    description: 'Output format',
+  }),
+  selector: (): FlagSpec => ({
+    name: 'selector',
+    shorthand: 'l',
+    type: 'string',
+    default: '',
+    description: 'Selector (label query) to filter on',
+  }),
+  allNamespaces: (): FlagSpec => ({
+    name: 'all-namespaces',
+    shorthand: 'A',
+    type: 'bool',
+    default: false,
+    description: 'List the requested object(s) across all namespaces',
+  }),
 };

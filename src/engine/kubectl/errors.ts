@@ -12,7 +12,8 @@ export function formatError(error: unknown, commandPath: string): { text: string
     return { text: `error: ${error.message}\nSee '${commandPath} -h' for help and examples\n`, exitCode: 1 };
   if (error instanceof StatusError) return { text: withNewline(formatStatusError(error)), exitCode: 1 };
   if (error instanceof RawError) return { text: withNewline(error.message), exitCode: error.exitCode };
-  if (error instanceof CommandError) return { text: withNewline(prefixError(error.message)), exitCode: error.exitCode };
+  if (error instanceof CommandError)
+    return { text: withNewline(prefixError(error.message)), exitCode: error.exitCode };
   const message = error instanceof Error ? error.message : String(error);
   return { text: withNewline(prefixError(message)), exitCode: 1 };
 }
@@ -26,7 +27,10 @@ export function formatStatusError(error: StatusError): string {
   const { status } = error;
   if (status.reason === 'Invalid') {
     const details = status.details;
-    const head = details?.name !== undefined && details.kind ? `The ${details.kind} "${details.name}" is invalid` : 'The request is invalid';
+    const head =
+      details?.name !== undefined && details.kind
+        ? `The ${details.kind} "${details.name}" is invalid`
+        : 'The request is invalid';
     const causes = details?.causes ?? [];
     if (causes.length === 0) return `${head}: ${status.message}`;
     const rendered = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));

@@ -12,15 +12,23 @@ export function rootHelp(): string {
     const short = command.path.length > 1 ? groupShort(name) : command.short;
     lines.push(`  ${name.padEnd(15)}${short}`);
   }
-  lines.push('', 'Usage:', '  kubectl [flags] [options]', '', 'Use "kubectl <command> --help" for more information about a given command.');
+  lines.push(
+    '',
+    'Usage:',
+    '  kubectl [flags] [options]',
+    '',
+    'Use "kubectl <command> --help" for more information about a given command.',
+  );
   return lines.join('\n') + '\n';
 }
 
 function groupShort(name: string): string {
   return (
-    { create: 'Create a resource from a file or from stdin', rollout: 'Manage the rollout of a resource', set: 'Set specific features on objects' }[
-      name
-    ] ?? ''
+    {
+      create: 'Create a resource from a file or from stdin',
+      rollout: 'Manage the rollout of a resource',
+      set: 'Set specific features on objects',
+    }[name] ?? ''
   );
 }
 
@@ -31,7 +39,11 @@ export function commandHelp(path: string, commands: CommandDef[]): string {
     const lines = [`${command.short}.`, '', 'Options:'];
     for (const f of command.flags) {
       const names = f.shorthand ? `-${f.shorthand}, --${f.name}` : `    --${f.name}`;
-      lines.push(`    ${names}${f.type === 'bool' ? '' : '=' + JSON.stringify(f.default ?? '')}:`, `\t${f.description ?? ''}`, '');
+      lines.push(
+        `    ${names}${f.type === 'bool' ? '' : '=' + JSON.stringify(f.default ?? '')}:`,
+        `\t${f.description ?? ''}`,
+        '',
+      );
     }
     lines.push('Usage:', `  ${command.usage}`, '');
     return lines.join('\n');

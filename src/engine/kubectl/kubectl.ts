@@ -8,11 +8,51 @@ import { levenshtein } from './suggest';
 
 /** Every top-level kubectl v1.30 command, for "Did you mean this?" and for naming the ones the lab lacks. */
 export const KUBECTL_TOP_LEVEL = [
-  'alpha', 'annotate', 'api-resources', 'api-versions', 'apply', 'attach', 'auth', 'autoscale', 'certificate',
-  'cluster-info', 'completion', 'config', 'cordon', 'cp', 'create', 'debug', 'delete', 'describe', 'diff', 'drain',
-  'edit', 'events', 'exec', 'explain', 'expose', 'get', 'help', 'kustomize', 'label', 'logs', 'options', 'patch',
-  'plugin', 'port-forward', 'proxy', 'replace', 'rollout', 'run', 'scale', 'set', 'taint', 'top', 'uncordon',
-  'version', 'wait',
+  'alpha',
+  'annotate',
+  'api-resources',
+  'api-versions',
+  'apply',
+  'attach',
+  'auth',
+  'autoscale',
+  'certificate',
+  'cluster-info',
+  'completion',
+  'config',
+  'cordon',
+  'cp',
+  'create',
+  'debug',
+  'delete',
+  'describe',
+  'diff',
+  'drain',
+  'edit',
+  'events',
+  'exec',
+  'explain',
+  'expose',
+  'get',
+  'help',
+  'kustomize',
+  'label',
+  'logs',
+  'options',
+  'patch',
+  'plugin',
+  'port-forward',
+  'proxy',
+  'replace',
+  'rollout',
+  'run',
+  'scale',
+  'set',
+  'taint',
+  'top',
+  'uncordon',
+  'version',
+  'wait',
 ];
 
 /** Commands that only group subcommands (`kubectl rollout status`). */
@@ -41,23 +81,37 @@ export async function runKubectl(argv: readonly string[], ctx: KubectlContext): 
     if (GROUPS.includes(verb)) {
       commandPath = `kubectl ${verb}`;
       const sub = words.length > 1 ? argv[words[1]] : undefined;
-      command = COMMANDS.find((c) => c.path[0] === verb && c.path.length === 2 && (c.path[1] === sub || c.aliases?.includes(sub ?? '')));
+      command = COMMANDS.find(
+        (c) =>
+          c.path[0] === verb && c.path.length === 2 && (c.path[1] === sub || c.aliases?.includes(sub ?? '')),
+      );
       if (command) consumed = [words[0], words[1]];
       else {
         const group = COMMANDS.filter((c) => c.path[0] === verb);
-        const rest = parseArgs(argv.filter((_, i) => i !== words[0]), [...GLOBAL_FLAGS, ...unionFlags(group)]);
+        const rest = parseArgs(
+          argv.filter((_, i) => i !== words[0]),
+          [...GLOBAL_FLAGS, ...unionFlags(group)],
+        );
         if (rest.flags.help) {
           ctx.stdout(commandHelp(verb, group));
           return 0;
         }
-        if (sub !== undefined) return fail(ctx, `error: unknown command "${rest.positional.join(' ')}"\nSee '${commandPath} -h' for help and examples\n`);
+        if (sub !== undefined)
+          return fail(
+            ctx,
+            `error: unknown command "${rest.positional.join(' ')}"\nSee '${commandPath} -h' for help and examples\n`,
+          );
         ctx.stderr(commandHelp(verb, group));
         return 1;
       }
     } else {
       command = COMMANDS.find((c) => c.path.length === 1 && c.path[0] === verb);
     }
-    if (!command) return fail(ctx, `error: "kubectl ${verb}" is not available in this lab terminal (type 'help' to see what is)\n`);
+    if (!command)
+      return fail(
+        ctx,
+        `error: "kubectl ${verb}" is not available in this lab terminal (type 'help' to see what is)\n`,
+      );
     commandPath = `kubectl ${command.path.join(' ')}`;
     const rest = argv.filter((_, i) => !consumed.includes(i));
     const args = parseArgs(rest, [...GLOBAL_FLAGS, ...command.flags]);

@@ -28,15 +28,26 @@ export function parseOutputFormat(value: string, humanAllowed = true): OutputFor
     if (jsonpath[1] === '') throw new CommandError('template format specified but no template given');
     return { kind: 'jsonpath', template: jsonpath[1] };
   }
-  if (/^(go-template|template|custom-columns|jsonpath-as-json|jsonpath-file|go-template-file|templatefile|custom-columns-file)(=|$)/.test(value))
+  if (
+    /^(go-template|template|custom-columns|jsonpath-as-json|jsonpath-file|go-template-file|templatefile|custom-columns-file)(=|$)/.test(
+      value,
+    )
+  )
     throw new CommandError(
       `output format "${value.split('=')[0]}" is not available in this lab terminal; use -o jsonpath=..., -o name, -o json or -o yaml`,
     );
-  throw new CommandError(`unable to match a printer suitable for the output format "${value}", allowed formats are: ${ALLOWED}`);
+  throw new CommandError(
+    `unable to match a printer suitable for the output format "${value}", allowed formats are: ${ALLOWED}`,
+  );
 }
 
 /** Prints objects in a non-table format: one object alone when a single named object was asked for, else a List. */
-export function printObjects(objects: KubeObject[], format: OutputFormat, single: boolean, infoOf: (o: KubeObject) => ResourceInfo): string {
+export function printObjects(
+  objects: KubeObject[],
+  format: OutputFormat,
+  single: boolean,
+  infoOf: (o: KubeObject) => ResourceInfo,
+): string {
   switch (format.kind) {
     case 'name':
       return objects.map((o) => `${kindWithGroup(infoOf(o))}/${o.metadata.name}\n`).join('');
@@ -45,7 +56,10 @@ export function printObjects(objects: KubeObject[], format: OutputFormat, single
     case 'yaml':
       return toGoYaml(single && objects.length === 1 ? objects[0] : asList(objects));
     case 'jsonpath':
-      return renderJsonPath(format.template, JSON.parse(JSON.stringify(single && objects.length === 1 ? objects[0] : asList(objects))));
+      return renderJsonPath(
+        format.template,
+        JSON.parse(JSON.stringify(single && objects.length === 1 ? objects[0] : asList(objects))),
+      );
     default:
       throw new Error('table output is printed by the table printer');
   }

@@ -33,7 +33,8 @@ export function parseResourceArgs(api: ApiServer, args: readonly string[]): Reso
         );
       const type = arg.slice(0, slash);
       const name = arg.slice(slash + 1);
-      if (type === '' || name === '') throw new CommandError(`arguments in resource/name form must have a single resource and name`);
+      if (type === '' || name === '')
+        throw new CommandError(`arguments in resource/name form must have a single resource and name`);
       const [info] = resolve(type);
       const existing = requests.find((r) => r.info === info);
       if (existing) existing.names.push(name);
@@ -42,7 +43,10 @@ export function parseResourceArgs(api: ApiServer, args: readonly string[]): Reso
     return requests;
   }
   const [typeArg, ...names] = args;
-  const infos = typeArg.split(',').filter((t) => t !== '').flatMap(resolve);
+  const infos = typeArg
+    .split(',')
+    .filter((t) => t !== '')
+    .flatMap(resolve);
   const unique = infos.filter((info, index) => infos.indexOf(info) === index);
   if (names.length > 0 && unique.length > 1 && typeArg.toLowerCase() === 'all')
     throw new CommandError('you must specify only one resource');

@@ -21,7 +21,8 @@ export class VirtualFiles {
   }
 
   private resolve(path: string): string | undefined {
-    for (const prefix of ['./', '~/', `${HOME}/`]) if (path.startsWith(prefix)) return this.resolve(path.slice(prefix.length));
+    for (const prefix of ['./', '~/', `${HOME}/`])
+      if (path.startsWith(prefix)) return this.resolve(path.slice(prefix.length));
     return path.includes('/') ? undefined : path;
   }
 }

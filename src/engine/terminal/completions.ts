@@ -4,8 +4,33 @@ import { COMMANDS } from '../kubectl/commands';
 import { HOME } from '../kubectl/virtual-files';
 import { tokenize, expandWords, ShellSyntaxError } from './tokenizer';
 
-const PROGRAMS = ['kubectl', 'minikube', 'curl', 'echo', 'ls', 'cat', 'pwd', 'help', 'clear', 'export', 'unset', 'grep', 'wc', 'head', 'tail'];
-const KINDS = ['deployments', 'endpoints', 'events', 'namespaces', 'nodes', 'pods', 'replicasets', 'services'];
+const PROGRAMS = [
+  'kubectl',
+  'minikube',
+  'curl',
+  'echo',
+  'ls',
+  'cat',
+  'pwd',
+  'help',
+  'clear',
+  'export',
+  'unset',
+  'grep',
+  'wc',
+  'head',
+  'tail',
+];
+const KINDS = [
+  'deployments',
+  'endpoints',
+  'events',
+  'namespaces',
+  'nodes',
+  'pods',
+  'replicasets',
+  'services',
+];
 /** Verbs whose next argument is a resource type. */
 const TYPED_VERBS = ['get', 'describe', 'delete', 'label', 'scale', 'expose', 'rollout', 'set'];
 const POD_VERBS = ['exec', 'logs'];
@@ -29,14 +54,19 @@ export function completions(cluster: Cluster, partialLine: string): string[] {
   if (words.length === 0) return pick(PROGRAMS);
   const [program, ...args] = words;
   if (program === 'minikube') return args.length === 0 ? pick(['ip', 'status', 'version', 'start']) : [];
-  if (program === 'cat' || program === 'ls') return pick(['deployment.yaml', 'service.yaml', 'pod.yaml', HOME]);
+  if (program === 'cat' || program === 'ls')
+    return pick(['deployment.yaml', 'service.yaml', 'pod.yaml', HOME]);
   if (program !== 'kubectl') return [];
 
   const namespaceIndex = args.findIndex((a) => a === '-n' || a === '--namespace');
   const namespace = namespaceIndex >= 0 ? args[namespaceIndex + 1] : undefined;
-  const positional = args.filter((a, i) => !a.startsWith('-') && !(namespaceIndex >= 0 && i === namespaceIndex + 1));
-  if (args[args.length - 1] === '-n' || args[args.length - 1] === '--namespace') return pick(names(cluster, 'namespaces'));
-  if (args[args.length - 1] === '-f' && positional[0] === 'apply') return pick(['deployment.yaml', 'service.yaml', 'pod.yaml']);
+  const positional = args.filter(
+    (a, i) => !a.startsWith('-') && !(namespaceIndex >= 0 && i === namespaceIndex + 1),
+  );
+  if (args[args.length - 1] === '-n' || args[args.length - 1] === '--namespace')
+    return pick(names(cluster, 'namespaces'));
+  if (args[args.length - 1] === '-f' && positional[0] === 'apply')
+    return pick(['deployment.yaml', 'service.yaml', 'pod.yaml']);
   if (current.startsWith('-')) return [];
   const verbs = [...new Set(COMMANDS.map((c) => c.path[0]))];
   if (positional.length === 0) return pick(verbs);
@@ -48,14 +78,19 @@ export function completions(cluster: Cluster, partialLine: string): string[] {
     if (verb === 'create') return [];
     typeArgs = rest.slice(1);
   }
-  if (POD_VERBS.includes(verb)) return typeArgs.length === 0 ? pick(names(cluster, 'pods', namespace ?? 'default')) : [];
+  if (POD_VERBS.includes(verb))
+    return typeArgs.length === 0 ? pick(names(cluster, 'pods', namespace ?? 'default')) : [];
   if (!TYPED_VERBS.includes(verb)) return [];
   if (typeArgs.length === 0) {
     const slash = current.indexOf('/');
     if (slash >= 0) {
       const info = cluster.api.resourceFor(current.slice(0, slash));
       if (!info) return [];
-      return pick(names(cluster, info.resource, info.namespaced ? (namespace ?? 'default') : undefined).map((n) => `${current.slice(0, slash)}/${n}`));
+      return pick(
+        names(cluster, info.resource, info.namespaced ? (namespace ?? 'default') : undefined).map(
+          (n) => `${current.slice(0, slash)}/${n}`,
+        ),
+      );
     }
     return pick(verb === 'rollout' ? ['deployment'] : KINDS);
   }

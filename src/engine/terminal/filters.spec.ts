@@ -13,7 +13,10 @@ const TEXT = 'NAME   READY\nalpha  1/1 Running\nbeta   0/1 Pending\nGamma  1/1 R
 
 describe('pipeline filters', () => {
   it('grep selects, inverts, ignores case, counts and sets the exit code', () => {
-    expect(run('grep', ['Running'], TEXT)).toEqual({ out: 'alpha  1/1 Running\nGamma  1/1 Running\n', code: 0 });
+    expect(run('grep', ['Running'], TEXT)).toEqual({
+      out: 'alpha  1/1 Running\nGamma  1/1 Running\n',
+      code: 0,
+    });
     expect(run('grep', ['-v', 'NAME'], TEXT).out.split('\n')).toHaveLength(4);
     expect(run('grep', ['-ic', 'gamma'], TEXT)).toEqual({ out: '1\n', code: 0 });
     expect(run('grep', ['-E', 'alpha|beta'], TEXT).out).toBe('alpha  1/1 Running\nbeta   0/1 Pending\n');
@@ -35,7 +38,7 @@ describe('pipeline filters', () => {
 
   it('rejects bad options with the tools own texts', () => {
     expect(() => parseFilter('grep', ['-Z', 'x'])).toThrow(FilterUsageError);
-    expect(() => parseFilter('grep', [])).toThrow("Usage: grep [OPTION]... PATTERNS [FILE]...");
+    expect(() => parseFilter('grep', [])).toThrow('Usage: grep [OPTION]... PATTERNS [FILE]...');
     expect(() => parseFilter('head', ['-n', 'x'])).toThrow('head: invalid number of lines');
     expect(() => parseFilter('wc', ['-q'])).toThrow("wc: invalid option -- 'q'");
   });

@@ -52,7 +52,17 @@ export function parseFilter(name: string, args: string[]): { factory: FilterFact
 }
 
 function parseGrep(args: string[]): { factory: FilterFactory; file?: string } {
-  const opts = { invert: false, ignoreCase: false, count: false, extended: false, fixed: false, word: false, lineNumbers: false, onlyMatching: false, quiet: false };
+  const opts = {
+    invert: false,
+    ignoreCase: false,
+    count: false,
+    extended: false,
+    fixed: false,
+    word: false,
+    lineNumbers: false,
+    onlyMatching: false,
+    quiet: false,
+  };
   const operands: string[] = [];
   const patterns: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -62,28 +72,56 @@ function parseGrep(args: string[]): { factory: FilterFactory; file?: string } {
       break;
     }
     const long: Record<string, keyof typeof opts> = {
-      '--invert-match': 'invert', '--ignore-case': 'ignoreCase', '--count': 'count', '--extended-regexp': 'extended',
-      '--fixed-strings': 'fixed', '--word-regexp': 'word', '--line-number': 'lineNumbers', '--only-matching': 'onlyMatching', '--quiet': 'quiet',
+      '--invert-match': 'invert',
+      '--ignore-case': 'ignoreCase',
+      '--count': 'count',
+      '--extended-regexp': 'extended',
+      '--fixed-strings': 'fixed',
+      '--word-regexp': 'word',
+      '--line-number': 'lineNumbers',
+      '--only-matching': 'onlyMatching',
+      '--quiet': 'quiet',
     };
     if (arg.startsWith('--')) {
       if (long[arg]) opts[long[arg]] = true;
       else if (arg.startsWith('--regexp=')) patterns.push(arg.slice(9));
       else if (arg === '--color' || arg.startsWith('--color=') || arg.startsWith('--colour')) continue;
-      else throw new FilterUsageError(`grep: unrecognized option '${arg}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.`, 2);
+      else
+        throw new FilterUsageError(
+          `grep: unrecognized option '${arg}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.`,
+          2,
+        );
       continue;
     }
     if (arg.startsWith('-') && arg.length > 1) {
       for (let j = 1; j < arg.length; j++) {
         const c = arg[j];
-        const short: Record<string, keyof typeof opts> = { v: 'invert', i: 'ignoreCase', c: 'count', E: 'extended', F: 'fixed', w: 'word', n: 'lineNumbers', o: 'onlyMatching', q: 'quiet' };
+        const short: Record<string, keyof typeof opts> = {
+          v: 'invert',
+          i: 'ignoreCase',
+          c: 'count',
+          E: 'extended',
+          F: 'fixed',
+          w: 'word',
+          n: 'lineNumbers',
+          o: 'onlyMatching',
+          q: 'quiet',
+        };
         if (short[c]) opts[short[c]] = true;
         else if (c === 'e') {
           const value = arg.slice(j + 1) || args[++i];
-          if (value === undefined) throw new FilterUsageError("grep: option requires an argument -- 'e'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", 2);
+          if (value === undefined)
+            throw new FilterUsageError(
+              "grep: option requires an argument -- 'e'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.",
+              2,
+            );
           patterns.push(value);
           break;
         } else
-          throw new FilterUsageError(`grep: invalid option -- '${c}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.`, 2);
+          throw new FilterUsageError(
+            `grep: invalid option -- '${c}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.`,
+            2,
+          );
       }
       continue;
     }
@@ -91,10 +129,15 @@ function parseGrep(args: string[]): { factory: FilterFactory; file?: string } {
   }
   if (patterns.length === 0) {
     const pattern = operands.shift();
-    if (pattern === undefined) throw new FilterUsageError("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", 2);
+    if (pattern === undefined)
+      throw new FilterUsageError(
+        "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.",
+        2,
+      );
     patterns.push(...pattern.split('\n'));
   }
-  if (operands.length > 1) throw new FilterUsageError('grep: only one file can be read in this lab terminal', 2);
+  if (operands.length > 1)
+    throw new FilterUsageError('grep: only one file can be read in this lab terminal', 2);
   const source = patterns
     .map((p) => (opts.fixed ? escapeRegExp(p) : opts.extended ? p : basicToJs(p)))
     .map((p) => (opts.word ? `(?<![A-Za-z0-9_])(?:${p})(?![A-Za-z0-9_])` : p))
@@ -170,13 +213,23 @@ function parseWc(args: string[]): { factory: FilterFactory; file?: string } {
         else if (c === 'w') counts.words = true;
         else if (c === 'c') counts.bytes = true;
         else if (c === 'm') counts.chars = true;
-        else throw new FilterUsageError(`wc: invalid option -- '${c}'\nTry 'wc --help' for more information.`, 1);
+        else
+          throw new FilterUsageError(
+            `wc: invalid option -- '${c}'\nTry 'wc --help' for more information.`,
+            1,
+          );
       }
-    } else if (arg.startsWith('--')) throw new FilterUsageError(`wc: unrecognized option '${arg}'\nTry 'wc --help' for more information.`, 1);
+    } else if (arg.startsWith('--'))
+      throw new FilterUsageError(
+        `wc: unrecognized option '${arg}'\nTry 'wc --help' for more information.`,
+        1,
+      );
     else operands.push(arg);
   }
-  if (!counts.lines && !counts.words && !counts.bytes && !counts.chars) Object.assign(counts, { lines: true, words: true, bytes: true });
-  if (operands.length > 1) throw new FilterUsageError('wc: only one file can be read in this lab terminal', 1);
+  if (!counts.lines && !counts.words && !counts.bytes && !counts.chars)
+    Object.assign(counts, { lines: true, words: true, bytes: true });
+  if (operands.length > 1)
+    throw new FilterUsageError('wc: only one file can be read in this lab terminal', 1);
   const file = operands[0];
   const factory: FilterFactory = (out) => {
     let text = '';
@@ -204,7 +257,11 @@ function parseHeadTail(name: 'head' | 'tail', args: string[]): { factory: Filter
   let allBut = false;
   const operands: string[] = [];
   const setCount = (value: string | undefined) => {
-    if (value === undefined) throw new FilterUsageError(`${name}: option requires an argument -- 'n'\nTry '${name} --help' for more information.`, 1);
+    if (value === undefined)
+      throw new FilterUsageError(
+        `${name}: option requires an argument -- 'n'\nTry '${name} --help' for more information.`,
+        1,
+      );
     const match = /^([+-]?)(\d+)$/.exec(value);
     if (!match) throw new FilterUsageError(`${name}: invalid number of lines: ‘${value}’`, 1);
     count = Number(match[2]);
@@ -218,10 +275,14 @@ function parseHeadTail(name: 'head' | 'tail', args: string[]): { factory: Filter
     else if (/^-n./.test(arg)) setCount(arg.slice(2));
     else if (/^-\d+$/.test(arg)) setCount(arg.slice(1));
     else if (arg.startsWith('-') && arg.length > 1)
-      throw new FilterUsageError(`${name}: invalid option -- '${arg[1]}'\nTry '${name} --help' for more information.`, 1);
+      throw new FilterUsageError(
+        `${name}: invalid option -- '${arg[1]}'\nTry '${name} --help' for more information.`,
+        1,
+      );
     else operands.push(arg);
   }
-  if (operands.length > 1) throw new FilterUsageError(`${name}: only one file can be read in this lab terminal`, 1);
+  if (operands.length > 1)
+    throw new FilterUsageError(`${name}: only one file can be read in this lab terminal`, 1);
   const factory: FilterFactory = (out) => {
     const lines: string[] = [];
     let emitted = 0;
@@ -237,7 +298,12 @@ function parseHeadTail(name: 'head' | 'tail', args: string[]): { factory: Filter
       end: () => {
         splitter.end();
         if (name === 'head' && allBut) out(lines.slice(0, Math.max(0, lines.length - count)).join(''));
-        if (name === 'tail') out((fromStart ? lines.slice(Math.max(0, count - 1)) : count === 0 ? [] : lines.slice(-count)).join(''));
+        if (name === 'tail')
+          out(
+            (fromStart ? lines.slice(Math.max(0, count - 1)) : count === 0 ? [] : lines.slice(-count)).join(
+              '',
+            ),
+          );
         return 0;
       },
     };

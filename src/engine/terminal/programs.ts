@@ -21,7 +21,9 @@ export function runMinikube(cluster: Cluster, args: string[], io: ProgramIO): nu
       const wanted = optionValue(args, '-n', '--node');
       const node = wanted ? nodes.find((n) => n.metadata.name === wanted) : nodes[0];
       if (!node) {
-        io.stderr(`\n❌  Exiting due to GUEST_NODE_RETRIEVE: retrieving node: Could not find node ${wanted}\n\n`);
+        io.stderr(
+          `\n❌  Exiting due to GUEST_NODE_RETRIEVE: retrieving node: Could not find node ${wanted}\n\n`,
+        );
         return 85;
       }
       io.stdout(`${node.status.addresses.find((a) => a.type === 'InternalIP')?.address ?? cluster.nodeIp}\n`);
@@ -30,7 +32,12 @@ export function runMinikube(cluster: Cluster, args: string[], io: ProgramIO): nu
     case 'status': {
       const blocks = nodes.map((node, i) => {
         const ready = node.status.conditions.find((c) => c.type === 'Ready')?.status === 'True';
-        const lines = [node.metadata.name, `type: ${i === 0 ? 'Control Plane' : 'Worker'}`, 'host: Running', `kubelet: ${ready ? 'Running' : 'Stopped'}`];
+        const lines = [
+          node.metadata.name,
+          `type: ${i === 0 ? 'Control Plane' : 'Worker'}`,
+          'host: Running',
+          `kubelet: ${ready ? 'Running' : 'Stopped'}`,
+        ];
         if (i === 0) lines.push('apiserver: Running', 'kubeconfig: Configured');
         return lines.join('\n') + '\n\n';
       });
@@ -53,11 +60,15 @@ export function runMinikube(cluster: Cluster, args: string[], io: ProgramIO): nu
       );
       return 0;
     case undefined:
-      io.stdout('minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nAvailable in this lab: minikube ip, minikube status, minikube version, minikube start\n');
+      io.stdout(
+        'minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nAvailable in this lab: minikube ip, minikube status, minikube version, minikube start\n',
+      );
       return 0;
     default:
       void rest;
-      io.stderr(`minikube ${sub}: not available in this lab terminal (available: ip, status, version, start)\n`);
+      io.stderr(
+        `minikube ${sub}: not available in this lab terminal (available: ip, status, version, start)\n`,
+      );
       return 127;
   }
 }
@@ -81,14 +92,27 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO): number
     if (arg === '-s' || arg === '--silent') silent = true;
     else if (arg === '-S' || arg === '--show-error') showErrors = true;
     else if (arg === '-i' || arg === '--include') includeHeaders = true;
-    else if (arg === '-L' || arg === '--location' || arg === '-v' || arg === '--verbose' || arg === '-k' || arg === '--insecure') continue;
+    else if (
+      arg === '-L' ||
+      arg === '--location' ||
+      arg === '-v' ||
+      arg === '--verbose' ||
+      arg === '-k' ||
+      arg === '--insecure'
+    )
+      continue;
     else if (/^-[sSiLvk]+$/.test(arg)) {
       if (arg.includes('s')) silent = true;
       if (arg.includes('S')) showErrors = true;
       if (arg.includes('i')) includeHeaders = true;
-    } else if (['-m', '--max-time', '--connect-timeout', '-H', '--header', '-A', '--user-agent'].includes(arg)) i++;
+    } else if (
+      ['-m', '--max-time', '--connect-timeout', '-H', '--header', '-A', '--user-agent'].includes(arg)
+    )
+      i++;
     else if (arg.startsWith('-')) {
-      io.stderr(`curl: option ${arg}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n`);
+      io.stderr(
+        `curl: option ${arg}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n`,
+      );
       return 2;
     } else urls.push(arg);
   }
@@ -106,22 +130,35 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO): number
       continue;
     }
     const { host, port, path } = parsed;
+    // The lab terminal is the minikube host: cluster DNS names do not resolve there (only inside pods).
     if (!/^\d+\.\d+\.\d+\.\d+$/.test(host) && host !== 'localhost') {
       if (!quietErrors) io.stderr(`curl: (6) Could not resolve host: ${host}\n`);
       exitCode = 6;
       continue;
     }
-    const result = host === 'localhost' ? ({ ok: false, error: 'refused' } as const) : cluster.network.httpGet(host, port, path);
+    const result =
+      host === 'localhost'
+        ? ({ ok: false, error: 'refused' } as const)
+        : cluster.network.httpGet(host, port, path);
     if (result.ok) {
       if (includeHeaders)
-        io.stdout(`HTTP/1.1 ${result.status} ${result.status === 200 ? 'OK' : ''}\r\nContent-Type: text/plain\r\nDate: ${new Date(cluster.clock.now()).toUTCString()}\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n`);
+        io.stdout(
+          `HTTP/1.1 ${result.status} ${result.status === 200 ? 'OK' : ''}\r\nContent-Type: text/plain\r\nDate: ${new Date(cluster.clock.now()).toUTCString()}\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n`,
+        );
       io.stdout(result.body);
       continue;
     }
     const messages = {
       refused: { code: 7, text: `Failed to connect to ${host} port ${port} after 0 ms: Connection refused` },
-      'no-route': { code: 7, text: `Failed to connect to ${host} port ${port} after 3071 ms: No route to host` },
-      timeout: { code: 28, text: `Failed to connect to ${host} port ${port} after 133987 ms: Connection timed out` },
+      'no-route': {
+        code: 7,
+        text: `Failed to connect to ${host} port ${port} after 3071 ms: No route to host`,
+      },
+      timeout: {
+        code: 28,
+        text: `Failed to connect to ${host} port ${port} after 133987 ms: Connection timed out`,
+      },
+      unresolved: { code: 6, text: `Could not resolve host: ${host}` },
     } as const;
     const failure = messages[result.error];
     if (!quietErrors) io.stderr(`curl: (${failure.code}) ${failure.text}\n`);
@@ -130,15 +167,24 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO): number
   return exitCode;
 }
 
-function parseUrl(url: string): { host: string; port: number; path: string } | { error: string; code: number } {
-  const match = /^(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?([^/:?#]*)(?::(\d*))?([/?#].*)?$/.exec(url.startsWith('//') ? `http:${url}` : url);
+function parseUrl(
+  url: string,
+): { host: string; port: number; path: string } | { error: string; code: number } {
+  const match = /^(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?([^/:?#]*)(?::(\d*))?([/?#].*)?$/.exec(
+    url.startsWith('//') ? `http:${url}` : url,
+  );
   if (!match) return { error: 'curl: (3) URL rejected: Malformed input to a URL function', code: 3 };
   const scheme = (match[1] ?? 'http').toLowerCase();
-  if (scheme !== 'http' && scheme !== 'https') return { error: `curl: (1) Protocol "${scheme}" not supported`, code: 1 };
+  if (scheme !== 'http' && scheme !== 'https')
+    return { error: `curl: (1) Protocol "${scheme}" not supported`, code: 1 };
   const host = match[2];
   if (host === '') return { error: 'curl: (3) URL rejected: No host part in the URL', code: 3 };
   const port = match[3] ? Number(match[3]) : scheme === 'https' ? 443 : 80;
-  if (port > 65535) return { error: 'curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535', code: 3 };
+  if (port > 65535)
+    return {
+      error: 'curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535',
+      code: 3,
+    };
   return { host, port, path: match[4] && match[4].startsWith('/') ? match[4] : '/' };
 }
 
@@ -157,24 +203,32 @@ export function runLs(files: VirtualFiles, args: string[], io: ProgramIO): numbe
       return 2;
     }
   }
-  const names = operands.length > 0 && operands.every((o) => files.read(o) !== undefined) ? operands : files.names();
+  const names =
+    operands.length > 0 && operands.every((o) => files.read(o) !== undefined) ? operands : files.names();
   if (long) {
     io.stdout(`total ${names.length * 4}\n`);
-    for (const name of names) io.stdout(`-rw-r--r-- 1 student student ${String(Buffer.byteLength(files.read(name) ?? '')).padStart(4)} Jun  3 02:15 ${name}\n`);
+    for (const name of names)
+      io.stdout(
+        `-rw-r--r-- 1 student student ${String(Buffer.byteLength(files.read(name) ?? '')).padStart(4)} Jun  3 02:15 ${name}\n`,
+      );
   } else io.stdout(names.join('  ') + '\n');
   return 0;
 }
 
 export function runCat(files: VirtualFiles, args: string[], io: ProgramIO): number {
   if (args.length === 0) {
-    io.stderr('cat: reading from the keyboard is not available in this lab terminal; give a file name (try: ls)\n');
+    io.stderr(
+      'cat: reading from the keyboard is not available in this lab terminal; give a file name (try: ls)\n',
+    );
     return 1;
   }
   let code = 0;
   for (const name of args) {
     const text = files.read(name);
     if (text === undefined) {
-      io.stderr(`cat: ${name}: No such file or directory (this lab terminal only has the example manifests in ${HOME}: ${files.names().join(', ')})\n`);
+      io.stderr(
+        `cat: ${name}: No such file or directory (this lab terminal only has the example manifests in ${HOME}: ${files.names().join(', ')})\n`,
+      );
       code = 1;
     } else io.stdout(text);
   }
@@ -183,8 +237,10 @@ export function runCat(files: VirtualFiles, args: string[], io: ProgramIO): numb
 
 /** Hints for programs students meet in the handout that this terminal does not run. */
 export const UNAVAILABLE_HINTS: Record<string, string> = {
-  docker: 'the cluster runs in a simulated minikube without a Docker CLI; use kubectl get pods -A to see the containers',
-  systemctl: 'there is no systemd here; the kubelet runs inside the simulated minikube node (see kubectl get nodes)',
+  docker:
+    'the cluster runs in a simulated minikube without a Docker CLI; use kubectl get pods -A to see the containers',
+  systemctl:
+    'there is no systemd here; the kubelet runs inside the simulated minikube node (see kubectl get nodes)',
   hostnamectl: 'the lab machine is shared; its hostname cannot be changed',
   hostname: 'try minikube ip or kubectl get nodes -o wide',
   ssh: 'there is no SSH access from this lab terminal',

@@ -5,7 +5,16 @@ import { formatError } from '../kubectl/errors';
 import { runKubectl } from '../kubectl/kubectl';
 import { HOME, VirtualFiles } from '../kubectl/virtual-files';
 import { FILTER_NAMES, Filter, FilterUsageError, parseFilter } from './filters';
-import { HELP_TEXT, ProgramIO, runCat, runCurl, runEcho, runLs, runMinikube, UNAVAILABLE_HINTS } from './programs';
+import {
+  HELP_TEXT,
+  ProgramIO,
+  runCat,
+  runCurl,
+  runEcho,
+  runLs,
+  runMinikube,
+  UNAVAILABLE_HINTS,
+} from './programs';
 import { expandWords, literalText, ShellSyntaxError, tokenize, Word } from './tokenizer';
 
 export interface TerminalIO {
@@ -15,7 +24,21 @@ export interface TerminalIO {
 }
 
 /** Programs that can start a line (filters may too, reading one of the example files). */
-const PROGRAMS = ['kubectl', 'minikube', 'curl', 'echo', 'ls', 'cat', 'pwd', 'help', 'clear', 'export', 'unset', 'exit', ...FILTER_NAMES];
+const PROGRAMS = [
+  'kubectl',
+  'minikube',
+  'curl',
+  'echo',
+  'ls',
+  'cat',
+  'pwd',
+  'help',
+  'clear',
+  'export',
+  'unset',
+  'exit',
+  ...FILTER_NAMES,
+];
 const NOT_AVAILABLE = 127;
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
@@ -49,7 +72,11 @@ export class LabTerminal {
       this.cluster.sync();
       return this.shell ? await this.runInPod(line, this.shell, io) : await this.runLine(line, io);
     } catch (error) {
-      if (error instanceof ShellSyntaxError || error instanceof RejectedLine || error instanceof FilterUsageError) {
+      if (
+        error instanceof ShellSyntaxError ||
+        error instanceof RejectedLine ||
+        error instanceof FilterUsageError
+      ) {
         io.stderr(error.message.endsWith('\n') ? error.message : `${error.message}\n`);
         return error.exitCode;
       }
@@ -66,25 +93,42 @@ export class LabTerminal {
     const name = literalText(first[0]) as string;
     if (ASSIGNMENT.test(name) || name === 'export' || name === 'unset') return this.assign(first, io);
     await this.substitute(stages, io);
-    const argvs = stages.map((stage) => this.expand(stage, io));
+    const argvs = stages.map((stage) => this.expand(stage));
     const filters = argvs.slice(1).map((argv) => this.prepareFilter(argv));
     const firstFilter = FILTER_NAMES.includes(argvs[0][0]) ? this.prepareFilter(argvs[0]) : undefined;
-    return this.pipelineTo(io, filters, (out) => (firstFilter ? this.runFileFilter(firstFilter, out, io) : this.runProgram(argvs[0], out, io, filters.length === 0)));
+    return this.pipelineTo(io, filters, (out) =>
+      firstFilter
+        ? this.runFileFilter(firstFilter, out, io)
+        : this.runProgram(argvs[0], out, io, filters.length === 0),
+    );
   }
 
   /** Rejects unknown programs, unsupported substitutions and misplaced assignments before anything runs. */
   private validate(stages: Word[][]): void {
     stages.forEach((stage, index) => {
       const name = literalText(stage[0]);
-      if (name === undefined) throw new RejectedLine('the command name must be written out (variables and substitutions are only allowed in arguments)', NOT_AVAILABLE);
+      if (name === undefined)
+        throw new RejectedLine(
+          'the command name must be written out (variables and substitutions are only allowed in arguments)',
+          NOT_AVAILABLE,
+        );
       if (ASSIGNMENT.test(name)) {
         if (stages.length > 1 || stage.length > 1)
-          throw new RejectedLine(`'${name.split('=')[0]}=... command' (setting a variable for one command) is not available in this lab terminal; use export NAME=value on its own line`, 2);
+          throw new RejectedLine(
+            `'${name.split('=')[0]}=... command' (setting a variable for one command) is not available in this lab terminal; use export NAME=value on its own line`,
+            2,
+          );
       } else if (index > 0 && !FILTER_NAMES.includes(name)) {
-        throw new RejectedLine(`${name}: not available after a pipe in this lab terminal (pipes can feed grep, wc, head and tail)`, NOT_AVAILABLE);
+        throw new RejectedLine(
+          `${name}: not available after a pipe in this lab terminal (pipes can feed grep, wc, head and tail)`,
+          NOT_AVAILABLE,
+        );
       } else if (!PROGRAMS.includes(name)) {
         const hint = UNAVAILABLE_HINTS[name];
-        throw new RejectedLine(`${name}: command not available in this lab terminal${hint ? ` (${hint})` : ''}; type 'help' to see what is`, NOT_AVAILABLE);
+        throw new RejectedLine(
+          `${name}: command not available in this lab terminal${hint ? ` (${hint})` : ''}; type 'help' to see what is`,
+          NOT_AVAILABLE,
+        );
       }
       for (const word of stage)
         for (const part of word.parts) if (part.kind === 'subst') this.validateSubstitution(part.command);
@@ -94,12 +138,18 @@ export class LabTerminal {
   private validateSubstitution(command: string): void {
     const { stages } = tokenize(command);
     const first = stages[0] ? literalText(stages[0][0]) : undefined;
-    const allowed = first === 'kubectl' || (first === 'minikube' && stages[0].length === 2 && literalText(stages[0][1]) === 'ip');
-    if (!allowed) throw new RejectedLine(`$(${command}) is not available in this lab terminal: substitution works for $(minikube ip) and $(kubectl ...)`, NOT_AVAILABLE);
+    const allowed =
+      first === 'kubectl' ||
+      (first === 'minikube' && stages[0].length === 2 && literalText(stages[0][1]) === 'ip');
+    if (!allowed)
+      throw new RejectedLine(
+        `$(${command}) is not available in this lab terminal: substitution works for $(minikube ip) and $(kubectl ...)`,
+        NOT_AVAILABLE,
+      );
     this.validate(stages);
   }
 
-  private expand(stage: Word[], io: TerminalIO): string[] {
+  private expand(stage: Word[]): string[] {
     return expandWords(stage, (part) => {
       if (part.kind === 'var') return this.variables.get(part.name) ?? '';
       return this.captured.get(part.command) ?? '';
@@ -118,10 +168,12 @@ export class LabTerminal {
             let out = '';
             const inner = tokenize(part.command).stages;
             await this.substitute(inner, io);
-            const argvs = inner.map((s) => this.expand(s, io));
+            const argvs = inner.map((s) => this.expand(s));
             const filters = argvs.slice(1).map((argv) => this.prepareFilter(argv));
-            await this.pipelineTo({ stdout: (c) => (out += c), stderr: io.stderr, signal: io.signal }, filters, (sink) =>
-              this.runProgram(argvs[0], sink, { ...io, stdout: (c) => (out += c) }, false),
+            await this.pipelineTo(
+              { stdout: (c) => (out += c), stderr: io.stderr, signal: io.signal },
+              filters,
+              (sink) => this.runProgram(argvs[0], sink, { ...io, stdout: (c) => (out += c) }, false),
             );
             this.captured.set(part.command, out.replace(/\n+$/, ''));
           }
@@ -131,9 +183,17 @@ export class LabTerminal {
     return parseFilter(argv[0], argv.slice(1));
   }
 
-  private async pipelineTo(io: TerminalIO, filters: ReturnType<LabTerminal['prepareFilter']>[], source: (out: (chunk: string) => void) => Promise<number>): Promise<number> {
+  private async pipelineTo(
+    io: TerminalIO,
+    filters: ReturnType<LabTerminal['prepareFilter']>[],
+    source: (out: (chunk: string) => void) => Promise<number>,
+  ): Promise<number> {
     for (const f of filters)
-      if (f.file !== undefined) throw new RejectedLine(`${'a filter after a pipe'} reads its input from the pipe; remove the file name '${f.file}'`, 2);
+      if (f.file !== undefined)
+        throw new RejectedLine(
+          `${'a filter after a pipe'} reads its input from the pipe; remove the file name '${f.file}'`,
+          2,
+        );
     let sink: (chunk: string) => void = io.stdout;
     const chain: Filter[] = [];
     for (let i = filters.length - 1; i >= 0; i--) {
@@ -146,9 +206,15 @@ export class LabTerminal {
     return code;
   }
 
-  private async runFileFilter(filter: ReturnType<LabTerminal['prepareFilter']>, out: (chunk: string) => void, io: TerminalIO): Promise<number> {
+  private async runFileFilter(
+    filter: ReturnType<LabTerminal['prepareFilter']>,
+    out: (chunk: string) => void,
+    io: TerminalIO,
+  ): Promise<number> {
     if (filter.file === undefined) {
-      io.stderr('reading from the keyboard is not available in this lab terminal: use the filter after a pipe, e.g. kubectl get pods | grep Running\n');
+      io.stderr(
+        'reading from the keyboard is not available in this lab terminal: use the filter after a pipe, e.g. kubectl get pods | grep Running\n',
+      );
       return 2;
     }
     const text = this.files.read(filter.file);
@@ -161,7 +227,12 @@ export class LabTerminal {
     return instance.end();
   }
 
-  private async runProgram(argv: string[], out: (chunk: string) => void, io: TerminalIO, interactive: boolean): Promise<number> {
+  private async runProgram(
+    argv: string[],
+    out: (chunk: string) => void,
+    io: TerminalIO,
+    interactive: boolean,
+  ): Promise<number> {
     const programIO: ProgramIO = { stdout: out, stderr: io.stderr };
     const [name, ...args] = argv;
     switch (name) {
@@ -207,7 +278,7 @@ export class LabTerminal {
   /** `NAME=value`, `export NAME=value ...`, `export NAME`, `unset NAME`. */
   private async assign(stage: Word[], io: TerminalIO): Promise<number> {
     await this.substitute([stage], io);
-    const argv = stage.map((word) => this.expand([word], io).join(' '));
+    const argv = stage.map((word) => this.expand([word]).join(' '));
     const [name, ...rest] = argv;
     if (name === 'unset') {
       for (const variable of rest) this.variables.delete(variable);
@@ -246,7 +317,11 @@ export class LabTerminal {
       return 0;
     }
     for (const argv of argvs.slice(1))
-      if (!FILTER_NAMES.includes(argv[0])) throw new RejectedLine(`${argv[0]}: not available after a pipe in this lab terminal (pipes can feed grep, wc, head and tail)`, NOT_AVAILABLE);
+      if (!FILTER_NAMES.includes(argv[0]))
+        throw new RejectedLine(
+          `${argv[0]}: not available after a pipe in this lab terminal (pipes can feed grep, wc, head and tail)`,
+          NOT_AVAILABLE,
+        );
     const filters = argvs.slice(1).map((argv) => this.prepareFilter(argv));
     return this.pipelineTo(io, filters, async (out) => {
       try {

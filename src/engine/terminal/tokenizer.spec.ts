@@ -10,7 +10,9 @@ describe('tokenize', () => {
     expect(words(`kubectl expose deployment/yanwei.app --type="NodePort" --port 8080`)).toEqual([
       ['kubectl', 'expose', 'deployment/yanwei.app', '--type=NodePort', '--port', '8080'],
     ]);
-    expect(words(`echo 'a  b' "c $X d" e\\ f ''`, { X: 'x' })).toEqual([['echo', 'a  b', 'c x d', 'e f', '']]);
+    expect(words(`echo 'a  b' "c $X d" e\\ f ''`, { X: 'x' })).toEqual([
+      ['echo', 'a  b', 'c x d', 'e f', ''],
+    ]);
   });
 
   it('splits pipelines and keeps | inside quotes', () => {
@@ -22,14 +24,20 @@ describe('tokenize', () => {
   });
 
   it('expands $(...) substitutions and variables, dropping empty unquoted expansions', () => {
-    expect(words('curl $(minikube ip):31120', {}, (c) => (c === 'minikube ip' ? '192.168.49.2' : '?'))).toEqual([
-      ['curl', '192.168.49.2:31120'],
+    expect(
+      words('curl $(minikube ip):31120', {}, (c) => (c === 'minikube ip' ? '192.168.49.2' : '?')),
+    ).toEqual([['curl', '192.168.49.2:31120']]);
+    expect(words('kubectl exec -ti $POD_NAME -- /bin/bash')).toEqual([
+      ['kubectl', 'exec', '-ti', '--', '/bin/bash'],
     ]);
-    expect(words('kubectl exec -ti $POD_NAME -- /bin/bash')).toEqual([['kubectl', 'exec', '-ti', '--', '/bin/bash']]);
     expect(words('echo "$POD_NAME"')).toEqual([['echo', '']]);
     expect(words('echo ${A}b $A', { A: 'x y' })).toEqual([['echo', 'x', 'yb', 'x', 'y']]);
     const parsed = tokenize('echo "$(kubectl get pods -o name | head -1)"');
-    expect(parsed.stages[0][1].parts).toContainEqual({ kind: 'subst', command: 'kubectl get pods -o name | head -1', quoted: true });
+    expect(parsed.stages[0][1].parts).toContainEqual({
+      kind: 'subst',
+      command: 'kubectl get pods -o name | head -1',
+      quoted: true,
+    });
   });
 
   it('treats # at the start of a word as a comment and blank lines as empty', () => {

@@ -28,7 +28,8 @@ export class ShellSyntaxError extends Error {
   }
 }
 
-const UNSUPPORTED_HINT = 'is not available in this lab terminal: run one command per line (pipes into grep, wc, head and tail work)';
+const UNSUPPORTED_HINT =
+  'is not available in this lab terminal: run one command per line (pipes into grep, wc, head and tail work)';
 
 export function tokenize(line: string): ParsedLine {
   const stages: Word[][] = [[]];
@@ -61,7 +62,8 @@ export function tokenize(line: string): ParsedLine {
       const end = line.indexOf('}', i + 2);
       if (end < 0) throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `}'");
       const name = line.slice(i + 2, end);
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ShellSyntaxError(`bash: \${${name}}: bad substitution`, 1);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        throw new ShellSyntaxError(`bash: \${${name}}: bad substitution`, 1);
       parts ??= [];
       parts.push({ kind: 'var', name, quoted });
       i = end + 1;
@@ -95,7 +97,8 @@ export function tokenize(line: string): ParsedLine {
       i++;
       addText('', true);
       for (;;) {
-        if (i >= line.length) throw new ShellSyntaxError('bash: unexpected EOF while looking for matching `"\'');
+        if (i >= line.length)
+          throw new ShellSyntaxError('bash: unexpected EOF while looking for matching `"\'');
         const d = line[i];
         if (d === '"') {
           i++;
@@ -131,7 +134,9 @@ export function tokenize(line: string): ParsedLine {
       stages.push([]);
       i++;
     } else if (c === '&') {
-      throw new ShellSyntaxError(line[i + 1] === '&' ? `'&&' ${UNSUPPORTED_HINT}` : `background jobs ('&') ${UNSUPPORTED_HINT}`);
+      throw new ShellSyntaxError(
+        line[i + 1] === '&' ? `'&&' ${UNSUPPORTED_HINT}` : `background jobs ('&') ${UNSUPPORTED_HINT}`,
+      );
     } else if (c === ';') {
       throw new ShellSyntaxError(`';' ${UNSUPPORTED_HINT}`);
     } else if (c === '>' || c === '<') {
@@ -146,7 +151,8 @@ export function tokenize(line: string): ParsedLine {
     }
   }
   endWord();
-  if (stages.length > 1 && stage().length === 0) throw new ShellSyntaxError('bash: syntax error: unexpected end of file');
+  if (stages.length > 1 && stage().length === 0)
+    throw new ShellSyntaxError('bash: syntax error: unexpected end of file');
   return { stages: stage().length === 0 && stages.length === 1 ? [] : stages };
 }
 
@@ -189,7 +195,10 @@ export function literalText(word: Word): string | undefined {
  * Expands words after the values of variables and substitutions are known. Unquoted expansion results are split
  * on whitespace (so an unset `$POD_NAME` disappears, like in bash); quoted ones stay one word.
  */
-export function expandWords(words: readonly Word[], valueOf: (part: Exclude<WordPart, { kind: 'text' }>) => string): string[] {
+export function expandWords(
+  words: readonly Word[],
+  valueOf: (part: Exclude<WordPart, { kind: 'text' }>) => string,
+): string[] {
   const out: string[] = [];
   for (const word of words) {
     let current: string | null = null;

@@ -14,12 +14,25 @@ export const applyCommand: CommandDef = {
   short: 'Apply a configuration to a resource by file name or stdin',
   usage: 'kubectl apply (-f FILENAME | -k DIRECTORY) [options]',
   flags: [
-    { name: 'filename', shorthand: 'f', type: 'stringArray', default: [], description: 'The files that contain the configurations to apply.' },
-    { name: 'kustomize', shorthand: 'k', type: 'string', default: '', description: 'Process a kustomization directory.' },
+    {
+      name: 'filename',
+      shorthand: 'f',
+      type: 'stringArray',
+      default: [],
+      description: 'The files that contain the configurations to apply.',
+    },
+    {
+      name: 'kustomize',
+      shorthand: 'k',
+      type: 'string',
+      default: '',
+      description: 'Process a kustomization directory.',
+    },
   ],
   run(ctx, args) {
     const files = args.flags.filename as string[];
-    if (args.flags.kustomize) throw new CommandError('kubectl apply -k is not available in this lab terminal');
+    if (args.flags.kustomize)
+      throw new CommandError('kubectl apply -k is not available in this lab terminal');
     if (files.length === 0) throw new CommandError('must specify one of -f and -k');
     if (args.positional.length > 0) throw new CommandError(`Unexpected args: [${args.positional.join(' ')}]`);
     const manifests: { file: string; obj: KubeObject }[] = [];
@@ -28,14 +41,19 @@ export const applyCommand: CommandDef = {
         throw new CommandError(
           `reading from stdin is not available in this lab terminal; apply one of the files in ${HOME}: ${ctx.files.names().join(', ')} (see them with 'ls' and 'cat')`,
         );
-      if (/^https?:\/\//.test(file)) throw new CommandError(`unable to read URL "${file}": this lab terminal has no internet access`);
+      if (/^https?:\/\//.test(file))
+        throw new CommandError(`unable to read URL "${file}": this lab terminal has no internet access`);
       const text = ctx.files.read(file);
       if (text === undefined) throw new CommandError(`the path "${file}" does not exist`);
       for (const doc of parseAllDocuments(text)) {
-        if (doc.errors.length > 0) throw new CommandError(`error parsing ${file}: error converting YAML to JSON: yaml: ${doc.errors[0].message}`);
+        if (doc.errors.length > 0)
+          throw new CommandError(
+            `error parsing ${file}: error converting YAML to JSON: yaml: ${doc.errors[0].message}`,
+          );
         const obj = doc.toJSON() as KubeObject | null;
         if (obj === null) continue;
-        if (!obj.apiVersion || !obj.kind) throw new CommandError(`error validating "${file}": apiVersion or kind not set`);
+        if (!obj.apiVersion || !obj.kind)
+          throw new CommandError(`error validating "${file}": apiVersion or kind not set`);
         manifests.push({ file, obj });
       }
     }
@@ -43,7 +61,10 @@ export const applyCommand: CommandDef = {
     const api = ctx.cluster.api;
     for (const { obj } of manifests) {
       const info = api.resourceFor(obj.kind);
-      if (!info) throw new CommandError(`resource mapping not found for name: "${obj.metadata?.name}" namespace: "" from "": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`);
+      if (!info)
+        throw new CommandError(
+          `resource mapping not found for name: "${obj.metadata?.name}" namespace: "" from "": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`,
+        );
       if (info.namespaced) obj.metadata.namespace ??= namespaceFlag(args);
       const applied = JSON.stringify(sortKeys(obj));
       let existing: KubeObject | undefined;
@@ -66,11 +87,17 @@ export const applyCommand: CommandDef = {
       merged.metadata = {
         ...existing.metadata,
         labels: obj.metadata.labels ?? existing.metadata.labels,
-        annotations: { ...(existing.metadata.annotations ?? {}), ...(obj.metadata.annotations ?? {}), [LAST_APPLIED]: applied + '\n' },
+        annotations: {
+          ...(existing.metadata.annotations ?? {}),
+          ...(obj.metadata.annotations ?? {}),
+          [LAST_APPLIED]: applied + '\n',
+        },
       };
       const before = JSON.stringify(sortKeys(existing));
       api.update(mergeServerDefaults(existing, merged));
-      const after = JSON.stringify(sortKeys(api.get(info.resource, obj.metadata.namespace, obj.metadata.name)));
+      const after = JSON.stringify(
+        sortKeys(api.get(info.resource, obj.metadata.namespace, obj.metadata.name)),
+      );
       ctx.stdout(successLine(info, obj.metadata.name, before === after ? 'unchanged' : 'configured'));
     }
     return 0;
@@ -80,7 +107,11 @@ export const applyCommand: CommandDef = {
 /** Keeps server-assigned fields (a Service's clusterIP and nodePorts) that a manifest does not mention. */
 function mergeServerDefaults(existing: KubeObject, merged: KubeObject): KubeObject {
   if (existing.kind !== 'Service') return merged;
-  const oldSpec = existing.spec as { clusterIP?: string; clusterIPs?: string[]; ports?: { port: number; nodePort?: number }[] };
+  const oldSpec = existing.spec as {
+    clusterIP?: string;
+    clusterIPs?: string[];
+    ports?: { port: number; nodePort?: number }[];
+  };
   const newSpec = merged.spec as typeof oldSpec;
   newSpec.clusterIP ??= oldSpec.clusterIP;
   newSpec.clusterIPs ??= oldSpec.clusterIPs;

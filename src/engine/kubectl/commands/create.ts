@@ -21,7 +21,7 @@ function pseudoRandomSuffix(text: string): string {
   let out = '';
   for (let i = 0; i < 5; i++) {
     out += alphabet[hash % alphabet.length];
-    hash = Math.floor(hash / alphabet.length) + Math.imul(hash, 31) >>> 0;
+    hash = (Math.floor(hash / alphabet.length) + Math.imul(hash, 31)) >>> 0;
   }
   return out;
 }
@@ -48,7 +48,8 @@ export const createDeploymentCommand: CommandDef = {
     const names = dash >= 0 ? args.positional.slice(0, dash) : args.positional;
     const command = dash >= 0 ? args.positional.slice(dash) : [];
     if (names.length !== 1) throw new UsageError(`exactly one NAME is required, got ${names.length}`);
-    if (images.length > 1 && command.length > 0) throw new CommandError('cannot specify multiple --image options and command');
+    if (images.length > 1 && command.length > 0)
+      throw new CommandError('cannot specify multiple --image options and command');
     const name = names[0];
     const port = args.flags.port as number;
     const containers: Container[] = images.map((image) => {
@@ -73,26 +74,42 @@ export const createDeploymentCommand: CommandDef = {
     try {
       created = ctx.cluster.api.create(deployment);
     } catch (error) {
-      if (error instanceof StatusError) throw new CommandError(`failed to create deployment: ${error.message}`);
+      if (error instanceof StatusError)
+        throw new CommandError(`failed to create deployment: ${error.message}`);
       throw error;
     }
     const output = args.flags.output as string;
     const info = ctx.cluster.api.resourceFor('deployments') as ResourceInfo;
-    ctx.stdout(output === 'name' ? `deployment.apps/${created.metadata.name}\n` : successLine(info, created.metadata.name, 'created'));
+    ctx.stdout(
+      output === 'name'
+        ? `deployment.apps/${created.metadata.name}\n`
+        : successLine(info, created.metadata.name, 'created'),
+    );
   },
 };
 
 export const runCommand: CommandDef = {
   path: ['run'],
   short: 'Run a particular image on the cluster',
-  usage: 'kubectl run NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]',
+  usage:
+    'kubectl run NAME --image=image [--env="key=value"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]',
   flags: [
     flag.string('image', undefined, '', 'The image for the container to run.'),
     flag.string('port', undefined, '', 'The port that this container exposes.'),
     flag.string('labels', 'l', '', 'Comma separated labels to apply to the pod(s).'),
-    { name: 'env', type: 'stringArray', default: [], description: 'Environment variables to set in the container.' },
+    {
+      name: 'env',
+      type: 'stringArray',
+      default: [],
+      description: 'Environment variables to set in the container.',
+    },
     flag.string('restart', undefined, 'Always', 'The restart policy for this Pod.'),
-    flag.bool('command', undefined, false, 'If true and extra arguments are present, use them as the command field.'),
+    flag.bool(
+      'command',
+      undefined,
+      false,
+      'If true and extra arguments are present, use them as the command field.',
+    ),
     flag.string('image-pull-policy', undefined, '', 'The image pull policy for the container.'),
     flag.output(),
   ],
@@ -113,7 +130,8 @@ export const runCommand: CommandDef = {
       }
     } else labels.run = name;
     const restart = args.flags.restart as string;
-    if (!['Always', 'OnFailure', 'Never'].includes(restart)) throw new CommandError(`invalid restart policy: ${restart}`);
+    if (!['Always', 'OnFailure', 'Never'].includes(restart))
+      throw new CommandError(`invalid restart policy: ${restart}`);
     const container: Container = { name, image, resources: {} };
     if (extra.length > 0) {
       if (args.flags.command) container.command = extra;
@@ -121,7 +139,8 @@ export const runCommand: CommandDef = {
     }
     if (args.flags.port) {
       const port = Number(args.flags.port);
-      if (!Number.isInteger(port)) throw new CommandError(`strconv.Atoi: parsing "${args.flags.port}": invalid syntax`);
+      if (!Number.isInteger(port))
+        throw new CommandError(`strconv.Atoi: parsing "${args.flags.port}": invalid syntax`);
       container.ports = [{ containerPort: port }];
     }
     const env = (args.flags.env as string[]).map((pair) => {
@@ -136,10 +155,18 @@ export const runCommand: CommandDef = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name, namespace: namespaceFlag(args), labels },
-      spec: { containers: [container], restartPolicy: restart as Pod['spec']['restartPolicy'], dnsPolicy: 'ClusterFirst' },
+      spec: {
+        containers: [container],
+        restartPolicy: restart as Pod['spec']['restartPolicy'],
+        dnsPolicy: 'ClusterFirst',
+      },
     };
     const created = ctx.cluster.api.create(pod);
     const info = ctx.cluster.api.resourceFor('pods') as ResourceInfo;
-    ctx.stdout((args.flags.output as string) === 'name' ? `pod/${created.metadata.name}\n` : successLine(info, created.metadata.name, 'created'));
+    ctx.stdout(
+      (args.flags.output as string) === 'name'
+        ? `pod/${created.metadata.name}\n`
+        : successLine(info, created.metadata.name, 'created'),
+    );
   },
 };

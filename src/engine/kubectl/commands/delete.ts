@@ -11,19 +11,48 @@ export const deleteCommand: CommandDef = {
   usage: 'kubectl delete ([-f FILENAME] | [-k DIRECTORY] | TYPE [(NAME | -l label | --all)]) [options]',
   flags: [
     flag.selector(),
-    flag.bool('all', undefined, false, 'Delete all resources, in the namespace of the specified resource types.'),
+    flag.bool(
+      'all',
+      undefined,
+      false,
+      'Delete all resources, in the namespace of the specified resource types.',
+    ),
     flag.allNamespaces(),
-    flag.int('grace-period', undefined, -1, 'Period of time in seconds given to the resource to terminate gracefully.'),
-    flag.bool('force', undefined, false, 'If true, immediately remove resources from API and bypass graceful deletion.'),
-    flag.bool('now', undefined, false, 'If true, resources are signaled for immediate shutdown (same as --grace-period=1).'),
+    flag.int(
+      'grace-period',
+      undefined,
+      -1,
+      'Period of time in seconds given to the resource to terminate gracefully.',
+    ),
+    flag.bool(
+      'force',
+      undefined,
+      false,
+      'If true, immediately remove resources from API and bypass graceful deletion.',
+    ),
+    flag.bool(
+      'now',
+      undefined,
+      false,
+      'If true, resources are signaled for immediate shutdown (same as --grace-period=1).',
+    ),
     flag.bool('wait', undefined, true, 'If true, wait for resources to be gone before returning.'),
     flag.bool('ignore-not-found', undefined, false, 'Treat "resource not found" as a successful delete.'),
-    { name: 'filename', shorthand: 'f', type: 'stringArray', default: [], description: 'containing the resource to delete.' },
+    {
+      name: 'filename',
+      shorthand: 'f',
+      type: 'stringArray',
+      default: [],
+      description: 'containing the resource to delete.',
+    },
   ],
   async run(ctx, args) {
     if ((args.flags.filename as string[]).length > 0)
-      throw new CommandError('kubectl delete -f is not available in this lab terminal; delete by TYPE NAME or TYPE/NAME');
-    if ((args.flags.all as boolean) && args.flags.selector) throw new CommandError('cannot set --all and --selector at the same time');
+      throw new CommandError(
+        'kubectl delete -f is not available in this lab terminal; delete by TYPE NAME or TYPE/NAME',
+      );
+    if ((args.flags.all as boolean) && args.flags.selector)
+      throw new CommandError('cannot set --all and --selector at the same time');
     const { targets, errors } = resolveTargets(ctx, args, args.positional, { allowSelector: true });
     const selecting = !!args.flags.selector || (args.flags.all as boolean);
     const visibleErrors = (args.flags['ignore-not-found'] as boolean) ? [] : errors;
@@ -35,17 +64,27 @@ export const deleteCommand: CommandDef = {
     if (args.flags.now) grace = 1;
     const force = args.flags.force as boolean;
     if (force && grace < 0) grace = 0;
-    if (force) ctx.stderr('Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n');
+    if (force)
+      ctx.stderr(
+        'Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n',
+      );
     const deleted: Target[] = [];
     for (const target of targets) {
       const { info, obj } = target;
       try {
-        ctx.cluster.api.delete(info.resource, obj.metadata.namespace, obj.metadata.name, grace >= 0 ? { gracePeriodSeconds: grace } : {});
+        ctx.cluster.api.delete(
+          info.resource,
+          obj.metadata.namespace,
+          obj.metadata.name,
+          grace >= 0 ? { gracePeriodSeconds: grace } : {},
+        );
       } catch (error) {
         if (isStatusError(error, 'NotFound')) continue;
         throw error;
       }
-      ctx.stdout(`${kindWithGroup(info)} "${obj.metadata.name}" ${grace === 0 ? 'force deleted' : 'deleted'}\n`);
+      ctx.stdout(
+        `${kindWithGroup(info)} "${obj.metadata.name}" ${grace === 0 ? 'force deleted' : 'deleted'}\n`,
+      );
       deleted.push(target);
     }
     if ((args.flags.wait as boolean) && grace !== 0) {
@@ -58,7 +97,11 @@ export const deleteCommand: CommandDef = {
 
 function stillThere(ctx: Parameters<CommandDef['run']>[0], target: Target): boolean {
   try {
-    const current = ctx.cluster.api.get(target.info.resource, target.obj.metadata.namespace, target.obj.metadata.name);
+    const current = ctx.cluster.api.get(
+      target.info.resource,
+      target.obj.metadata.namespace,
+      target.obj.metadata.name,
+    );
     return current.metadata.uid === target.obj.metadata.uid;
   } catch (error) {
     if (isStatusError(error, 'NotFound')) return false;

@@ -16,7 +16,11 @@ export const describeCommand: CommandDef = {
   path: ['describe'],
   short: 'Show details of a specific resource or group of resources',
   usage: 'kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]',
-  flags: [flag.selector(), flag.allNamespaces(), flag.bool('show-events', undefined, true, 'If true, display events related to the described object.')],
+  flags: [
+    flag.selector(),
+    flag.allNamespaces(),
+    flag.bool('show-events', undefined, true, 'If true, display events related to the described object.'),
+  ],
   run(ctx, args) {
     if (args.positional.length === 0)
       throw new RawError(
@@ -37,9 +41,16 @@ export const describeCommand: CommandDef = {
     for (const { info, names } of requests) {
       const ns = info.namespaced ? namespace : undefined;
       if (names.length === 0) {
-        const objects = api.list(info.resource, { namespace: info.namespaced && !allNamespaces ? namespace : undefined, labelSelector: selector || undefined });
+        const objects = api.list(info.resource, {
+          namespace: info.namespaced && !allNamespaces ? namespace : undefined,
+          labelSelector: selector || undefined,
+        });
         if (objects.length === 0) {
-          ctx.stderr(info.namespaced && !allNamespaces ? `No resources found in ${namespace} namespace.\n` : 'No resources found\n');
+          ctx.stderr(
+            info.namespaced && !allNamespaces
+              ? `No resources found in ${namespace} namespace.\n`
+              : 'No resources found\n',
+          );
           continue;
         }
         for (const obj of objects) print(describeObject(ctx, info, obj, showEvents));
@@ -50,7 +61,9 @@ export const describeCommand: CommandDef = {
           print(describeObject(ctx, info, api.get(info.resource, ns, name), showEvents));
         } catch (error) {
           if (!isStatusError(error, 'NotFound')) throw error;
-          const matching = api.list(info.resource, { namespace: ns }).filter((o) => o.metadata.name.startsWith(name));
+          const matching = api
+            .list(info.resource, { namespace: ns })
+            .filter((o) => o.metadata.name.startsWith(name));
           if (matching.length === 0) {
             errors.push(`Error from server (NotFound): ${(error as StatusError).status.message}`);
             continue;
@@ -68,7 +81,12 @@ function render(w: DescribeWriter): string {
   return w.chunks.map((chunk) => alignTabs(chunk, DESCRIBE_OPTIONS)).join('');
 }
 
-function describeObject(ctx: KubectlContext, info: ResourceInfo, obj: KubeObject, showEvents: boolean): string {
+function describeObject(
+  ctx: KubectlContext,
+  info: ResourceInfo,
+  obj: KubeObject,
+  showEvents: boolean,
+): string {
   const { cluster } = ctx;
   const now = cluster.clock.now();
   const events = showEvents ? eventsFor(cluster, obj) : undefined;
@@ -85,7 +103,9 @@ function describeObject(ctx: KubectlContext, info: ResourceInfo, obj: KubeObject
       };
       const newRs = sets
         .filter((rs) => deepEqual(strip(rs.spec.template), strip(deployment.spec.template)))
-        .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''))[0];
+        .sort((a, b) =>
+          (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
+        )[0];
       const old = sets.filter((rs) => rs !== newRs && (rs.spec.replicas ?? 0) > 0);
       return render(describeDeployment(deployment, old, newRs, events, now));
     }
@@ -108,7 +128,9 @@ function describeObject(ctx: KubectlContext, info: ResourceInfo, obj: KubeObject
     case 'nodes': {
       const pods = cluster.api.list<Pod>('pods', { fieldSelector: `spec.nodeName=${obj.metadata.name}` });
       const nodeEvents = showEvents
-        ? cluster.api.list<import('../../api/types').KubeEvent>('events', {}).filter((e) => e.involvedObject.kind === 'Node' && e.involvedObject.name === obj.metadata.name)
+        ? cluster.api
+            .list<import('../../api/types').KubeEvent>('events', {})
+            .filter((e) => e.involvedObject.kind === 'Node' && e.involvedObject.name === obj.metadata.name)
         : undefined;
       return render(describeNode(obj as Node, pods, nodeEvents, now));
     }
@@ -120,7 +142,11 @@ function describeObject(ctx: KubectlContext, info: ResourceInfo, obj: KubeObject
 }
 
 /** Namespaces, endpoints: name, labels, annotations and events. */
-function describeGeneric(obj: KubeObject, events: ReturnType<typeof eventsFor> | undefined, now: number): DescribeWriter {
+function describeGeneric(
+  obj: KubeObject,
+  events: ReturnType<typeof eventsFor> | undefined,
+  now: number,
+): DescribeWriter {
   const w = new DescribeWriter();
   w.write(0, `Name:\t${obj.metadata.name}\n`);
   if (obj.metadata.namespace) w.write(0, `Namespace:\t${obj.metadata.namespace}\n`);
@@ -136,7 +162,10 @@ function describeGeneric(obj: KubeObject, events: ReturnType<typeof eventsFor> |
     w.write(0, 'Subsets:\n');
     for (const s of subsets) {
       w.write(1, `Addresses:\t${(s.addresses ?? []).map((a) => a.ip).join(',') || '<none>'}\n`);
-      w.write(1, `NotReadyAddresses:\t${(s.notReadyAddresses ?? []).map((a) => a.ip).join(',') || '<none>'}\n`);
+      w.write(
+        1,
+        `NotReadyAddresses:\t${(s.notReadyAddresses ?? []).map((a) => a.ip).join(',') || '<none>'}\n`,
+      );
       w.write(1, 'Ports:\n    Name\tPort\tProtocol\n    ----\t----\t--------\n');
       for (const p of s.ports ?? []) w.write(2, `${p.name || '<unset>'}\t${p.port}\t${p.protocol}\n`);
     }

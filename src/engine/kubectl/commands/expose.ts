@@ -6,13 +6,30 @@ import { reportErrors, resolveTargets } from './shared';
 
 export const exposeCommand: CommandDef = {
   path: ['expose'],
-  short: 'Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service',
-  usage: 'kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]',
+  short:
+    'Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service',
+  usage:
+    'kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]',
   flags: [
     flag.string('port', undefined, '', 'The port that the service should serve on.'),
-    flag.string('target-port', undefined, '', 'Name or number for the port on the container that the service should direct traffic to.'),
-    flag.string('protocol', undefined, '', 'The network protocol for the service to be created. Default is TCP.'),
-    flag.string('type', undefined, '', 'Type for this service: ClusterIP, NodePort, LoadBalancer, or ExternalName.'),
+    flag.string(
+      'target-port',
+      undefined,
+      '',
+      'Name or number for the port on the container that the service should direct traffic to.',
+    ),
+    flag.string(
+      'protocol',
+      undefined,
+      '',
+      'The network protocol for the service to be created. Default is TCP.',
+    ),
+    flag.string(
+      'type',
+      undefined,
+      '',
+      'Type for this service: ClusterIP, NodePort, LoadBalancer, or ExternalName.',
+    ),
     flag.string('name', undefined, '', 'The name for the newly created object.'),
     flag.string('selector', undefined, '', 'A label selector to use for this service.'),
     flag.string('labels', 'l', '', 'Labels to apply to the service created by this call.'),
@@ -27,15 +44,26 @@ export const exposeCommand: CommandDef = {
       const selectorFlag = args.flags.selector as string;
       const finalSelector = selectorFlag ? parseLabelPairs(selectorFlag) : selector;
       if (!finalSelector || Object.keys(finalSelector).length === 0)
-        throw new CommandError(`couldn't retrieve selectors via --selector flag or introspection: the ${info.kind} has no selector`);
+        throw new CommandError(
+          `couldn't retrieve selectors via --selector flag or introspection: the ${info.kind} has no selector`,
+        );
       const protocol = ((args.flags.protocol as string) || 'TCP') as ServicePort['protocol'];
       const targetPortFlag = args.flags['target-port'] as string;
       let ports: ServicePort[];
       if (args.flags.port) {
-        ports = (args.flags.port as string).split(',').map((p, i, all) => servicePort(p, protocol, targetPortFlag, all.length > 1 ? `port-${i + 1}` : undefined));
+        ports = (args.flags.port as string)
+          .split(',')
+          .map((p, i, all) =>
+            servicePort(p, protocol, targetPortFlag, all.length > 1 ? `port-${i + 1}` : undefined),
+          );
       } else if (containerPorts.length > 0) {
         ports = containerPorts.map((p, i) =>
-          servicePort(String(p), protocol, targetPortFlag, containerPorts.length > 1 ? `port-${i + 1}` : undefined),
+          servicePort(
+            String(p),
+            protocol,
+            targetPortFlag,
+            containerPorts.length > 1 ? `port-${i + 1}` : undefined,
+          ),
         );
       } else {
         throw new CommandError("couldn't find port via --port flag or introspection");
@@ -55,14 +83,21 @@ export const exposeCommand: CommandDef = {
       const serviceInfo = ctx.cluster.api.resourceFor('services');
       if (!serviceInfo) throw new Error('services are not served');
       ctx.stdout(
-        (args.flags.output as string) === 'name' ? `service/${created.metadata.name}\n` : successLine(serviceInfo, created.metadata.name, 'exposed'),
+        (args.flags.output as string) === 'name'
+          ? `service/${created.metadata.name}\n`
+          : successLine(serviceInfo, created.metadata.name, 'exposed'),
       );
     }
     return 0;
   },
 };
 
-function servicePort(port: string, protocol: ServicePort['protocol'], targetPort: string, name?: string): ServicePort {
+function servicePort(
+  port: string,
+  protocol: ServicePort['protocol'],
+  targetPort: string,
+  name?: string,
+): ServicePort {
   const number = Number(port);
   if (!/^\d+$/.test(port)) throw new CommandError(`strconv.Atoi: parsing "${port}": invalid syntax`);
   const target = targetPort ? (/^\d+$/.test(targetPort) ? Number(targetPort) : targetPort) : number;
@@ -80,7 +115,10 @@ function parseLabelPairs(text: string): Record<string, string> {
 }
 
 /** The selector and container ports kubectl reads from the exposed object (polymorphichelpers). */
-function introspect(obj: Deployment | ReplicaSet | Pod | Service | { kind: string; metadata: { labels?: Record<string, string> } }): {
+function introspect(
+  obj:
+    Deployment | ReplicaSet | Pod | Service | { kind: string; metadata: { labels?: Record<string, string> } },
+): {
   selector: Record<string, string> | undefined;
   containerPorts: number[];
 } {
@@ -89,15 +127,22 @@ function introspect(obj: Deployment | ReplicaSet | Pod | Service | { kind: strin
     case 'ReplicaSet': {
       const workload = obj as Deployment | ReplicaSet;
       if (workload.spec.selector.matchExpressions?.length)
-        throw new CommandError(`couldn't convert expressions - "${JSON.stringify(workload.spec.selector.matchExpressions)}" to map-based selector format`);
+        throw new CommandError(
+          `couldn't convert expressions - "${JSON.stringify(workload.spec.selector.matchExpressions)}" to map-based selector format`,
+        );
       return {
         selector: workload.spec.selector.matchLabels,
-        containerPorts: workload.spec.template.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort)),
+        containerPorts: workload.spec.template.spec.containers.flatMap((c) =>
+          (c.ports ?? []).map((p) => p.containerPort),
+        ),
       };
     }
     case 'Pod': {
       const pod = obj as Pod;
-      return { selector: pod.metadata.labels, containerPorts: pod.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort)) };
+      return {
+        selector: pod.metadata.labels,
+        containerPorts: pod.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort)),
+      };
     }
     case 'Service': {
       const svc = obj as Service;

@@ -25,16 +25,27 @@ interface Fetched {
 export const getCommand: CommandDef = {
   path: ['get'],
   short: 'Display one or many resources',
-  usage: 'kubectl get [(-o|--output=)json|yaml|name|wide|jsonpath=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags]',
+  usage:
+    'kubectl get [(-o|--output=)json|yaml|name|wide|jsonpath=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags]',
   flags: [
     flag.output(),
     flag.selector(),
     flag.allNamespaces(),
     flag.string('field-selector', undefined, '', 'Selector (field query) to filter on'),
     flag.bool('show-labels', undefined, false, 'When printing, show all labels as the last column'),
-    flag.bool('no-headers', undefined, false, "When using the default or custom-column output format, don't print headers"),
+    flag.bool(
+      'no-headers',
+      undefined,
+      false,
+      "When using the default or custom-column output format, don't print headers",
+    ),
     flag.bool('watch', 'w', false, 'After listing/getting the requested object, watch for changes'),
-    flag.bool('watch-only', undefined, false, 'Watch for changes to the requested object(s), without listing/getting first'),
+    flag.bool(
+      'watch-only',
+      undefined,
+      false,
+      'Watch for changes to the requested object(s), without listing/getting first',
+    ),
   ],
   async run(ctx, args) {
     const api = ctx.cluster.api;
@@ -87,15 +98,31 @@ export const getCommand: CommandDef = {
     if (!(args.flags['watch-only'] as boolean)) {
       printedHeader = printInitial(ctx, fetched, format, named, args, tableOptions, writer);
       const total = fetched.reduce((n, f) => n + f.objects.length, 0);
-      if (total === 0 && errors.length === 0 && !watching && (format.kind === 'table' || format.kind === 'name')) {
+      if (
+        total === 0 &&
+        errors.length === 0 &&
+        !watching &&
+        (format.kind === 'table' || format.kind === 'name')
+      ) {
         const anyNamespaced = requests.some((r) => r.info.namespaced);
-        ctx.stderr(anyNamespaced && !allNamespaces ? `No resources found in ${namespace} namespace.\n` : 'No resources found\n');
+        ctx.stderr(
+          anyNamespaced && !allNamespaces
+            ? `No resources found in ${namespace} namespace.\n`
+            : 'No resources found\n',
+        );
       }
     }
     for (const error of errors) ctx.stderr(error + '\n');
     if (!watching) return errors.length > 0 ? 1 : 0;
     if (requests.length !== 1) throw new CommandError('you may only specify a single resource type');
-    await watch(ctx, fetched[0].request, { namespace, allNamespaces, selector, format, printedHeader }, tableOptions, writer, args);
+    await watch(
+      ctx,
+      fetched[0].request,
+      { namespace, allNamespaces, selector, format, printedHeader },
+      tableOptions,
+      writer,
+      args,
+    );
     return 0;
   },
 };
@@ -112,7 +139,8 @@ function printInitial(
   const now = ctx.cluster.clock.now();
   if (format.kind !== 'table') {
     const all = fetched.flatMap((f) => f.objects);
-    const infoOf = (o: KubeObject) => fetched.find((f) => f.objects.includes(o))?.request.info as ResourceInfo;
+    const infoOf = (o: KubeObject) =>
+      fetched.find((f) => f.objects.includes(o))?.request.info as ResourceInfo;
     const single = named && fetched.length === 1 && fetched[0].request.names.length === 1;
     if (all.length > 0 || format.kind !== 'name') ctx.stdout(printObjects(all, format, single, infoOf));
     return false;
@@ -124,8 +152,10 @@ function printInitial(
     if (printedGroups > 0 && !(args.flags['no-headers'] as boolean)) ctx.stdout('\n');
     const grouped = new TabWriter(GET_TABLE_OPTIONS);
     const target = fetched.length === 1 ? writer : grouped;
-    if (!(args.flags['no-headers'] as boolean)) target.write(tableHeaders(request.info.resource, options).join('\t') + '\n');
-    for (const obj of objects) target.write(tableRow(request.info.resource, obj, now, options).join('\t') + '\n');
+    if (!(args.flags['no-headers'] as boolean))
+      target.write(tableHeaders(request.info.resource, options).join('\t') + '\n');
+    for (const obj of objects)
+      target.write(tableRow(request.info.resource, obj, now, options).join('\t') + '\n');
     ctx.stdout(target.flush());
     printedGroups++;
   }
@@ -135,7 +165,13 @@ function printInitial(
 async function watch(
   ctx: KubectlContext,
   request: ResourceRequest,
-  opts: { namespace: string; allNamespaces: boolean; selector: string; format: OutputFormat; printedHeader: boolean },
+  opts: {
+    namespace: string;
+    allNamespaces: boolean;
+    selector: string;
+    format: OutputFormat;
+    printedHeader: boolean;
+  },
   tableOptions: (info: ResourceInfo) => TableOptions,
   writer: TabWriter,
   args: ParsedArgs,
@@ -145,7 +181,10 @@ async function watch(
   const options = tableOptions(info);
   const stop = ctx.cluster.api.watch(
     info.resource,
-    { namespace: info.namespaced && !opts.allNamespaces ? opts.namespace : undefined, labelSelector: opts.selector || undefined },
+    {
+      namespace: info.namespaced && !opts.allNamespaces ? opts.namespace : undefined,
+      labelSelector: opts.selector || undefined,
+    },
     (_type, obj) => {
       if (names.length > 0 && !names.includes(obj.metadata.name)) return;
       if (opts.format.kind !== 'table') {

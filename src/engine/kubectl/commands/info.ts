@@ -10,7 +10,10 @@ export const versionCommand: CommandDef = {
   path: ['version'],
   short: 'Print the client and server version information',
   usage: 'kubectl version [flags]',
-  flags: [flag.bool('client', undefined, false, 'If true, shows client version only (no server required).'), flag.output()],
+  flags: [
+    flag.bool('client', undefined, false, 'If true, shows client version only (no server required).'),
+    flag.output(),
+  ],
   run(ctx, args) {
     const output = args.flags.output as string;
     const client = args.flags.client as boolean;
@@ -27,7 +30,10 @@ export const versionCommand: CommandDef = {
     });
     if (output !== '') {
       if (output !== 'yaml' && output !== 'json') throw new CommandError("--output must be 'yaml' or 'json'");
-      const doc: Record<string, unknown> = { clientVersion: info(KUBECTL_VERSION), kustomizeVersion: KUSTOMIZE_VERSION };
+      const doc: Record<string, unknown> = {
+        clientVersion: info(KUBECTL_VERSION),
+        kustomizeVersion: KUSTOMIZE_VERSION,
+      };
       if (!client) doc.serverVersion = info(KUBECTL_VERSION);
       // kubectl prints these documents with the keys in struct order, not sorted.
       ctx.stdout(output === 'json' ? JSON.stringify(doc, null, 2) + '\n' : toGoYaml(doc));
@@ -57,7 +63,9 @@ export const clusterInfoCommand: CommandDef = {
       for (const port of svc.spec.ports ?? []) {
         const segment = port.name ? `${svc.metadata.name}:${port.name}` : svc.metadata.name;
         const scheme = port.name === 'https' || port.port === 443 ? 'https:' : '';
-        ctx.stdout(`${display} is running at ${server}/api/v1/namespaces/kube-system/services/${scheme}${segment}/proxy\n`);
+        ctx.stdout(
+          `${display} is running at ${server}/api/v1/namespaces/kube-system/services/${scheme}${segment}/proxy\n`,
+        );
         break;
       }
     }

@@ -7,11 +7,22 @@ import { labelValueError } from './validation';
 export const labelCommand: CommandDef = {
   path: ['label'],
   short: 'Update the labels on a resource',
-  usage: 'kubectl label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]',
+  usage:
+    'kubectl label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]',
   flags: [
-    flag.bool('overwrite', undefined, false, 'If true, allow labels to be overwritten, otherwise reject label updates that overwrite existing labels.'),
+    flag.bool(
+      'overwrite',
+      undefined,
+      false,
+      'If true, allow labels to be overwritten, otherwise reject label updates that overwrite existing labels.',
+    ),
     flag.selector(),
-    flag.bool('all', undefined, false, 'Select all resources, in the namespace of the specified resource types'),
+    flag.bool(
+      'all',
+      undefined,
+      false,
+      'Select all resources, in the namespace of the specified resource types',
+    ),
     flag.allNamespaces(),
     flag.bool('list', undefined, false, 'If true, display the labels for a given resource.'),
     flag.output(),
@@ -45,22 +56,33 @@ export const labelCommand: CommandDef = {
       if (!deepEqual(before, after)) {
         obj.metadata.labels = after;
         ctx.cluster.api.update(obj);
-        message = !(args.flags.overwrite as boolean) && Object.keys(after).length < Object.keys(before).length ? 'unlabeled' : 'labeled';
+        message =
+          !(args.flags.overwrite as boolean) && Object.keys(after).length < Object.keys(before).length
+            ? 'unlabeled'
+            : 'labeled';
       }
-      ctx.stdout((args.flags.output as string) === 'name' ? successLine(info, obj.metadata.name, '').trimEnd() + '\n' : successLine(info, obj.metadata.name, message));
+      ctx.stdout(
+        (args.flags.output as string) === 'name'
+          ? successLine(info, obj.metadata.name, '').trimEnd() + '\n'
+          : successLine(info, obj.metadata.name, message),
+      );
     }
     return reportErrors(ctx, errors);
   },
 };
 
 /** cmdutil.GetResourcesAndPairs: resource arguments first, then `k=v` / `k-` changes. */
-export function splitResourcesAndPairs(args: string[], pairType: string): { resources: string[]; pairs: string[] } {
+export function splitResourcesAndPairs(
+  args: string[],
+  pairType: string,
+): { resources: string[]; pairs: string[] } {
   const resources: string[] = [];
   const pairs: string[] = [];
   for (const arg of args) {
     const isPair = (arg.includes('=') && !arg.startsWith('=')) || (arg.endsWith('-') && arg !== '-');
     if (isPair) pairs.push(arg);
-    else if (pairs.length > 0) throw new CommandError(`all resources must be specified before ${pairType} changes: ${arg}`);
+    else if (pairs.length > 0)
+      throw new CommandError(`all resources must be specified before ${pairType} changes: ${arg}`);
     else resources.push(arg);
   }
   return { resources, pairs };

@@ -15,12 +15,16 @@ export function resolvePod(ctx: KubectlContext, args: ParsedArgs, ref: string): 
   const name = ref.slice(slash + 1);
   if (info.resource === 'pods') return api.get<Pod>('pods', namespace, name);
   if (info.resource !== 'deployments' && info.resource !== 'replicasets')
-    throw new CommandError(`cannot attach to ${info.kind.toLowerCase()}.${info.group || ''}: not implemented`.replace('.:', ':'));
+    throw new CommandError(
+      `cannot attach to ${info.kind.toLowerCase()}.${info.group || ''}: not implemented`.replace('.:', ':'),
+    );
   const owner = api.get<Deployment | ReplicaSet>(info.resource, namespace, name);
   const selector = Object.entries(owner.spec.selector.matchLabels ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-  const pods = api.list<Pod>('pods', { namespace, labelSelector: selector }).filter((p) => !p.metadata.deletionTimestamp);
+  const pods = api
+    .list<Pod>('pods', { namespace, labelSelector: selector })
+    .filter((p) => !p.metadata.deletionTimestamp);
   if (pods.length === 0) throw new CommandError(`timed out waiting for the condition`);
   // kubectl sorts by activity (running and ready first, then oldest): pick the first running pod.
   const running = pods.filter((p) => p.status?.phase === 'Running');
@@ -46,7 +50,12 @@ export const logsCommand: CommandDef = {
     flag.string('container', 'c', '', 'Print the logs of this container'),
     flag.bool('follow', 'f', false, 'Specify if the logs should be streamed.'),
     flag.int('tail', undefined, -1, 'Lines of recent log file to display.'),
-    flag.bool('previous', 'p', false, 'If true, print the logs for the previous instance of the container in a pod if it exists.'),
+    flag.bool(
+      'previous',
+      'p',
+      false,
+      'If true, print the logs for the previous instance of the container in a pod if it exists.',
+    ),
     flag.bool('timestamps', undefined, false, 'Include timestamps on each line in the log output'),
   ],
   async run(ctx, args) {
@@ -59,14 +68,20 @@ export const logsCommand: CommandDef = {
     const container = defaultContainer(pod, containerArg);
     const namespace = pod.metadata.namespace ?? 'default';
     if (args.flags.previous)
-      throw new CommandError(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
+      throw new CommandError(
+        `previous terminated container "${container}" in pod "${pod.metadata.name}" not found`,
+      );
     const read = () => ctx.cluster.runtime.logs(namespace, pod.metadata.name, container);
     let text = read();
     const tail = args.flags.tail as number;
     if (tail >= 0) {
       const lines = text.split('\n');
       if (lines[lines.length - 1] === '') lines.pop();
-      text = lines.slice(Math.max(0, lines.length - tail)).map((l) => l + '\n').join('').slice(0, tail === 0 ? 0 : undefined);
+      text = lines
+        .slice(Math.max(0, lines.length - tail))
+        .map((l) => l + '\n')
+        .join('')
+        .slice(0, tail === 0 ? 0 : undefined);
     }
     ctx.stdout(text);
     if (!(args.flags.follow as boolean)) return 0;
@@ -92,7 +107,12 @@ export const execCommand: CommandDef = {
   short: 'Execute a command in a container',
   usage: 'kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]',
   flags: [
-    flag.string('container', 'c', '', 'Container name. If omitted, use the kubectl.kubernetes.io/default-container annotation.'),
+    flag.string(
+      'container',
+      'c',
+      '',
+      'Container name. If omitted, use the kubectl.kubernetes.io/default-container annotation.',
+    ),
     flag.bool('stdin', 'i', false, 'Pass stdin to the container'),
     flag.bool('tty', 't', false, 'Stdin is a TTY'),
     flag.bool('quiet', 'q', false, 'Only print output from the remote session'),
@@ -103,12 +123,17 @@ export const execCommand: CommandDef = {
     let command = dash >= 0 ? args.positional.slice(dash) : [];
     if (before.length === 0) throw new CommandError('pod, type/name or --filename must be specified');
     if (dash < 0 && before.length > 1) {
-      ctx.stderr('kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future version. Use kubectl exec [POD] -- [COMMAND] instead.\n');
+      ctx.stderr(
+        'kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future version. Use kubectl exec [POD] -- [COMMAND] instead.\n',
+      );
       command = before.slice(1);
     } else if (dash >= 0 && before.length > 1) {
-      throw new UsageError(`exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead`);
+      throw new UsageError(
+        `exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead`,
+      );
     }
-    if (command.length === 0) throw new CommandError('you must specify at least one command for the container');
+    if (command.length === 0)
+      throw new CommandError('you must specify at least one command for the container');
     const pod = resolvePod(ctx, args, before[0]);
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed')
@@ -121,14 +146,21 @@ export const execCommand: CommandDef = {
       ctx.stderr('Unable to use a TTY - input is not a terminal or the right kind of file\n');
     if (stdin && SHELLS.has(command[0]) && command.length === 1 && ctx.interactive && ctx.enterPodShell) {
       const status = pod.status?.containerStatuses?.find((c) => c.name === container);
-      if (!status?.state.running) throw new CommandError(`unable to upgrade connection: container not found ("${container}")`);
-      ctx.enterPodShell({ namespace, pod: pod.metadata.name, container, promptHost: pod.metadata.name.split('.')[0] });
+      if (!status?.state.running)
+        throw new CommandError(`unable to upgrade connection: container not found ("${container}")`);
+      ctx.enterPodShell({
+        namespace,
+        pod: pod.metadata.name,
+        container,
+        promptHost: pod.metadata.name.split('.')[0],
+      });
       return 0;
     }
     const result = ctx.cluster.runtime.exec(namespace, pod.metadata.name, container, command);
     ctx.stdout(result.stdout);
     ctx.stderr(result.stderr);
-    if (result.exitCode !== 0) throw new RawError(`command terminated with exit code ${result.exitCode}`, result.exitCode);
+    if (result.exitCode !== 0)
+      throw new RawError(`command terminated with exit code ${result.exitCode}`, result.exitCode);
     return 0;
   },
 };

@@ -8,21 +8,36 @@ import { rolloutTarget } from './rollout';
 export function deploymentRolloutStatus(d: Deployment, revision = 0): { message: string; done: boolean } {
   if (revision > 0) {
     const running = Number(d.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
-    if (running !== revision) throw new CommandError(`desired revision (${revision}) is different from the running revision (${running})`);
+    if (running !== revision)
+      throw new CommandError(
+        `desired revision (${revision}) is different from the running revision (${running})`,
+      );
   }
   const name = d.metadata.name;
   const status = d.status ?? {};
   if ((d.metadata.generation ?? 0) <= (status.observedGeneration ?? 0)) {
     const progressing = status.conditions?.find((c) => c.type === 'Progressing');
-    if (progressing?.reason === 'ProgressDeadlineExceeded') throw new CommandError(`deployment "${name}" exceeded its progress deadline`);
+    if (progressing?.reason === 'ProgressDeadlineExceeded')
+      throw new CommandError(`deployment "${name}" exceeded its progress deadline`);
     const updated = status.updatedReplicas ?? 0;
     const replicas = status.replicas ?? 0;
     const available = status.availableReplicas ?? 0;
     const waiting = `Waiting for deployment "${name}" rollout to finish: `;
     if (d.spec.replicas !== undefined && updated < d.spec.replicas)
-      return { message: `${waiting}${updated} out of ${d.spec.replicas} new replicas have been updated...\n`, done: false };
-    if (replicas > updated) return { message: `${waiting}${replicas - updated} old replicas are pending termination...\n`, done: false };
-    if (available < updated) return { message: `${waiting}${available} of ${updated} updated replicas are available...\n`, done: false };
+      return {
+        message: `${waiting}${updated} out of ${d.spec.replicas} new replicas have been updated...\n`,
+        done: false,
+      };
+    if (replicas > updated)
+      return {
+        message: `${waiting}${replicas - updated} old replicas are pending termination...\n`,
+        done: false,
+      };
+    if (available < updated)
+      return {
+        message: `${waiting}${available} of ${updated} updated replicas are available...\n`,
+        done: false,
+      };
     return { message: `deployment "${name}" successfully rolled out\n`, done: true };
   }
   return { message: 'Waiting for deployment spec update to be observed...\n', done: false };
@@ -31,7 +46,15 @@ export function deploymentRolloutStatus(d: Deployment, revision = 0): { message:
 /** Go durations as `--timeout` takes them: `0s`, `90s`, `5m`, `1h30m`. */
 export function parseGoDuration(text: string): number {
   if (text === '0') return 0;
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+  const units: Record<string, number> = {
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60000,
+    h: 3600000,
+  };
   const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
   let total = 0;
   let consumed = 0;
@@ -40,7 +63,10 @@ export function parseGoDuration(text: string): number {
     total += Number(match[1]) * units[match[2]];
     consumed = re.lastIndex;
   }
-  if (consumed !== text.length || text === '') throw new CommandError(`invalid argument "${text}" for "--timeout" flag: time: invalid duration "${text}"`);
+  if (consumed !== text.length || text === '')
+    throw new CommandError(
+      `invalid argument "${text}" for "--timeout" flag: time: invalid duration "${text}"`,
+    );
   return total;
 }
 

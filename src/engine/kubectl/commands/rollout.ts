@@ -12,13 +12,15 @@ const REVISION = 'deployment.kubernetes.io/revision';
 
 /** The single Deployment a rollout subcommand works on. */
 export function rolloutTarget(ctx: KubectlContext, args: ParsedArgs, verb: string): Deployment {
-  if (args.positional.length === 0)
-    throw new CommandError(`required resource not specified`);
+  if (args.positional.length === 0) throw new CommandError(`required resource not specified`);
   const requests = parseResourceArgs(ctx.cluster.api, args.positional);
   const [request] = requests;
-  if (request.names.length === 0) throw new CommandError('resource(s) were provided, but no name was specified');
+  if (request.names.length === 0)
+    throw new CommandError('resource(s) were provided, but no name was specified');
   if (request.info.resource !== 'deployments')
-    throw new CommandError(`no ${verb} has been implemented for {"${request.info.group}" "${request.info.kind}"}`);
+    throw new CommandError(
+      `no ${verb} has been implemented for {"${request.info.group}" "${request.info.kind}"}`,
+    );
   return ctx.cluster.api.get<Deployment>('deployments', namespaceFlag(args), request.names[0]);
 }
 
@@ -26,7 +28,9 @@ export function rolloutTarget(ctx: KubectlContext, args: ParsedArgs, verb: strin
 export function ownedReplicaSets(ctx: KubectlContext, deployment: Deployment): ReplicaSet[] {
   return ctx.cluster.api
     .list<ReplicaSet>('replicasets', { namespace: deployment.metadata.namespace })
-    .filter((rs) => rs.metadata.ownerReferences?.some((o) => o.controller && o.uid === deployment.metadata.uid));
+    .filter((rs) =>
+      rs.metadata.ownerReferences?.some((o) => o.controller && o.uid === deployment.metadata.uid),
+    );
 }
 
 function revisionOf(rs: ReplicaSet): number | undefined {
@@ -39,7 +43,7 @@ export const rolloutStatusCommand: CommandDef = {
   short: 'Show the status of the rollout',
   usage: 'kubectl rollout status (TYPE NAME | TYPE/NAME) [flags] [options]',
   flags: [
-    flag.bool('watch', 'w', true, 'Watch the status of the rollout until it\'s done.'),
+    flag.bool('watch', 'w', true, "Watch the status of the rollout until it's done."),
     flag.int('revision', undefined, 0, 'Pin to a specific revision for showing its status.'),
     flag.string('timeout', undefined, '0s', 'The length of time to wait before ending watch.'),
   ],
@@ -50,7 +54,9 @@ export const rolloutHistoryCommand: CommandDef = {
   path: ['rollout', 'history'],
   short: 'View rollout history',
   usage: 'kubectl rollout history (TYPE NAME | TYPE/NAME) [flags] [options]',
-  flags: [flag.int('revision', undefined, 0, 'See the details, including podTemplate of the revision specified')],
+  flags: [
+    flag.int('revision', undefined, 0, 'See the details, including podTemplate of the revision specified'),
+  ],
   run(ctx, args) {
     const deployment = rolloutTarget(ctx, args, 'history viewer');
     const history = new Map<number, ReplicaSet>();
@@ -66,23 +72,32 @@ export const rolloutHistoryCommand: CommandDef = {
       if (!rs) throw new CommandError(`unable to find the specified revision`);
       const template = rs.spec.template;
       const labels = Object.entries(template.metadata.labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
-      const lines = [`${kindWithGroup(info)}/${deployment.metadata.name} with revision #${wanted}`, 'Pod Template:'];
+      const lines = [
+        `${kindWithGroup(info)}/${deployment.metadata.name} with revision #${wanted}`,
+        'Pod Template:',
+      ];
       lines.push(`  Labels:\t${labels.map(([k, v]) => `${k}=${v}`).join('\n\t') || '<none>'}`);
       lines.push('  Containers:');
       for (const c of template.spec.containers) {
         lines.push(`   ${c.name}:`, `    Image:\t${c.image}`);
-        lines.push(`    Port:\t${c.ports?.length ? c.ports.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') : '<none>'}`);
-        lines.push(`    Host Port:\t${c.ports?.length ? c.ports.map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', ') : '<none>'}`);
+        lines.push(
+          `    Port:\t${c.ports?.length ? c.ports.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') : '<none>'}`,
+        );
+        lines.push(
+          `    Host Port:\t${c.ports?.length ? c.ports.map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', ') : '<none>'}`,
+        );
         lines.push('    Environment:\t<none>', '    Mounts:\t<none>');
       }
       lines.push('  Volumes:\t<none>', '  Node-Selectors:\t<none>', '  Tolerations:\t<none>');
       ctx.stdout(alignTabs(lines.join('\n') + '\n', DESCRIBE_OPTIONS) + '\n');
       return;
     }
-    const rows = [...history.keys()].sort((a, b) => a - b).map((r) => {
-      const cause = history.get(r)?.metadata.annotations?.['kubernetes.io/change-cause'] || '<none>';
-      return `${r}\t${cause}\n`;
-    });
+    const rows = [...history.keys()]
+      .sort((a, b) => a - b)
+      .map((r) => {
+        const cause = history.get(r)?.metadata.annotations?.['kubernetes.io/change-cause'] || '<none>';
+        return `${r}\t${cause}\n`;
+      });
     ctx.stdout(`${kindWithGroup(info)}/${deployment.metadata.name}\n`);
     ctx.stdout(alignTabs(`REVISION\tCHANGE-CAUSE\n${rows.join('')}`, DESCRIBE_OPTIONS) + '\n');
   },
@@ -102,24 +117,36 @@ export const rolloutUndoCommand: CommandDef = {
   path: ['rollout', 'undo'],
   short: 'Undo a previous rollout',
   usage: 'kubectl rollout undo (TYPE NAME | TYPE/NAME) [flags] [options]',
-  flags: [flag.int('to-revision', undefined, 0, 'The revision to rollback to. Default to 0 (last revision).')],
+  flags: [
+    flag.int('to-revision', undefined, 0, 'The revision to rollback to. Default to 0 (last revision).'),
+  ],
   run(ctx, args) {
     const deployment = rolloutTarget(ctx, args, 'rollbacker');
     const toRevision = args.flags['to-revision'] as number;
     if (deployment.spec.paused)
-      throw new CommandError("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
+      throw new CommandError(
+        "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again",
+      );
     const target = findRevision(ctx, deployment, toRevision);
     const template = JSON.parse(JSON.stringify(target.spec.template)) as ReplicaSet['spec']['template'];
     if (template.metadata.labels) delete template.metadata.labels['pod-template-hash'];
     const info = ctx.cluster.api.resourceFor('deployments');
     if (!info) throw new Error('deployments are not served');
     if (deepEqual(template, withoutHash(deployment.spec.template))) {
-      ctx.stdout(successLine(info, deployment.metadata.name, `skipped rollback (current template already matches revision ${toRevision})`));
+      ctx.stdout(
+        successLine(
+          info,
+          deployment.metadata.name,
+          `skipped rollback (current template already matches revision ${toRevision})`,
+        ),
+      );
       return;
     }
     const annotations: Record<string, string> = {};
-    for (const [key, value] of Object.entries(deployment.metadata.annotations ?? {})) if (ANNOTATIONS_TO_SKIP.has(key)) annotations[key] = value;
-    for (const [key, value] of Object.entries(target.metadata.annotations ?? {})) if (!ANNOTATIONS_TO_SKIP.has(key)) annotations[key] = value;
+    for (const [key, value] of Object.entries(deployment.metadata.annotations ?? {}))
+      if (ANNOTATIONS_TO_SKIP.has(key)) annotations[key] = value;
+    for (const [key, value] of Object.entries(target.metadata.annotations ?? {}))
+      if (!ANNOTATIONS_TO_SKIP.has(key)) annotations[key] = value;
     deployment.spec.template = template;
     deployment.metadata.annotations = annotations;
     ctx.cluster.api.update(deployment);
@@ -148,7 +175,8 @@ function findRevision(ctx: KubectlContext, deployment: Deployment, toRevision: n
     } else if (toRevision === revision) return rs;
   }
   if (toRevision > 0) throw new CommandError(`unable to find specified revision ${toRevision} in history`);
-  if (!previous.rs) throw new CommandError(`no rollout history found for deployment "${deployment.metadata.name}"`);
+  if (!previous.rs)
+    throw new CommandError(`no rollout history found for deployment "${deployment.metadata.name}"`);
   return previous.rs;
 }
 
@@ -159,9 +187,12 @@ export const rolloutRestartCommand: CommandDef = {
   flags: [],
   run(ctx, args) {
     const deployment = rolloutTarget(ctx, args, 'restarter');
-    if (deployment.spec.paused) throw new CommandError(`can't restart paused deployment (run rollout resume first)`);
+    if (deployment.spec.paused)
+      throw new CommandError(`can't restart paused deployment (run rollout resume first)`);
     const annotations = (deployment.spec.template.metadata.annotations ??= {});
-    annotations['kubectl.kubernetes.io/restartedAt'] = new Date(ctx.cluster.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    annotations['kubectl.kubernetes.io/restartedAt'] = new Date(ctx.cluster.clock.now())
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
     ctx.cluster.api.update(deployment);
     const info = ctx.cluster.api.resourceFor('deployments');
     if (info) ctx.stdout(successLine(info, deployment.metadata.name, 'restarted'));
@@ -178,7 +209,9 @@ function pauseCommand(verb: 'pause' | 'resume'): CommandDef {
     run(ctx, args) {
       const deployment = rolloutTarget(ctx, args, paused ? 'pauser' : 'resumer');
       if (!!deployment.spec.paused === paused)
-        throw new CommandError(`deployments.apps "${deployment.metadata.name}" ${paused ? 'is already paused' : 'is not paused'}`);
+        throw new CommandError(
+          `deployments.apps "${deployment.metadata.name}" ${paused ? 'is already paused' : 'is not paused'}`,
+        );
       deployment.spec.paused = paused ? true : undefined;
       ctx.cluster.api.update(deployment);
       const info = ctx.cluster.api.resourceFor('deployments');

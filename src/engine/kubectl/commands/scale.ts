@@ -7,16 +7,25 @@ import { reportErrors, resolveTargets } from './shared';
 export const scaleCommand: CommandDef = {
   path: ['scale'],
   short: 'Set a new size for a deployment, replica set, or replication controller',
-  usage: 'kubectl scale [--resource-version=version] [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME) [options]',
+  usage:
+    'kubectl scale [--resource-version=version] [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME) [options]',
   flags: [
     flag.int('replicas', undefined, -1, 'The new desired number of replicas. Required.'),
     flag.int('current-replicas', undefined, -1, 'Precondition for current size.'),
     flag.selector(),
-    flag.bool('all', undefined, false, 'Select all resources in the namespace of the specified resource types'),
+    flag.bool(
+      'all',
+      undefined,
+      false,
+      'Select all resources in the namespace of the specified resource types',
+    ),
   ],
   run(ctx, args) {
     const replicas = args.flags.replicas as number;
-    if (replicas < 0) throw new CommandError('The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+    if (replicas < 0)
+      throw new CommandError(
+        'The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0',
+      );
     const { targets, errors } = resolveTargets(ctx, args, args.positional, { allowSelector: true });
     if (targets.length === 0 && errors.length === 0) throw new CommandError('no objects passed to scale');
     for (const { info, obj } of targets) {

@@ -8,8 +8,14 @@ import { reportErrors, resolveTargets } from './shared';
 export const setImageCommand: CommandDef = {
   path: ['set', 'image'],
   short: 'Update the image of a pod template',
-  usage: 'kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]',
-  flags: [flag.selector(), flag.bool('all', undefined, false, 'Select all resources'), flag.allNamespaces(), flag.output()],
+  usage:
+    'kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]',
+  flags: [
+    flag.selector(),
+    flag.bool('all', undefined, false, 'Select all resources'),
+    flag.allNamespaces(),
+    flag.output(),
+  ],
   run(ctx, args) {
     const { resources, pairs } = splitResourcesAndPairs(args.positional, 'image');
     if (pairs.length === 0) throw new CommandError('at least one image update is required');
@@ -21,7 +27,10 @@ export const setImageCommand: CommandDef = {
     const { targets, errors } = resolveTargets(ctx, args, resources, { allowSelector: true });
     for (const { info, obj } of targets) {
       const containers = containersOf(obj as Deployment | ReplicaSet | Pod);
-      if (!containers) throw new CommandError(`error: ${info.kind.toLowerCase()}/${obj.metadata.name} does not have a pod template`);
+      if (!containers)
+        throw new CommandError(
+          `error: ${info.kind.toLowerCase()}/${obj.metadata.name} does not have a pod template`,
+        );
       let changed = false;
       for (const [name, image] of images) {
         const matching = name === '*' ? containers : containers.filter((c) => c.name === name);

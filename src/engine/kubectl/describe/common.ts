@@ -19,16 +19,26 @@ export class DescribeWriter {
 }
 
 /** `Labels:` with the first `k=v` after a TAB and the rest on continuation lines that start with a TAB. */
-export function writeLabels(w: DescribeWriter, title: string, labels: Record<string, string> | undefined): void {
+export function writeLabels(
+  w: DescribeWriter,
+  title: string,
+  labels: Record<string, string> | undefined,
+): void {
   w.write(0, `${title}:\t`);
   const keys = Object.keys(labels ?? {}).sort();
   if (keys.length === 0) return w.write(0, '<none>\n');
-  keys.forEach((key, i) => w.write(0, `${i > 0 ? '\t' : ''}${key}=${(labels as Record<string, string>)[key]}\n`));
+  keys.forEach((key, i) =>
+    w.write(0, `${i > 0 ? '\t' : ''}${key}=${(labels as Record<string, string>)[key]}\n`),
+  );
 }
 
 const MAX_ANNOTATION_LEN = 140;
 
-export function writeAnnotations(w: DescribeWriter, title: string, annotations: Record<string, string> | undefined): void {
+export function writeAnnotations(
+  w: DescribeWriter,
+  title: string,
+  annotations: Record<string, string> | undefined,
+): void {
   w.write(0, `${title}:\t`);
   const keys = Object.keys(annotations ?? {}).sort();
   if (keys.length === 0) return w.write(0, '<none>\n');
@@ -38,7 +48,8 @@ export function writeAnnotations(w: DescribeWriter, title: string, annotations: 
     if (value.length + key.length + 2 > MAX_ANNOTATION_LEN || value.includes('\n')) {
       w.write(0, `${key}:\n`);
       for (const line of value.split('\n')) {
-        const short = line.length > MAX_ANNOTATION_LEN - 2 ? line.slice(0, MAX_ANNOTATION_LEN - 2) + '...' : line;
+        const short =
+          line.length > MAX_ANNOTATION_LEN - 2 ? line.slice(0, MAX_ANNOTATION_LEN - 2) + '...' : line;
         w.write(0, `\t  ${short}\n`);
       }
     } else {

@@ -1,4 +1,13 @@
-import type { Container, ContainerState, ContainerStatus, KubeEvent, Pod, PodTemplateSpec, Toleration, Volume } from '../../api/types';
+import type {
+  Container,
+  ContainerState,
+  ContainerStatus,
+  KubeEvent,
+  Pod,
+  PodTemplateSpec,
+  Toleration,
+  Volume,
+} from '../../api/types';
 import { ageSince } from '../duration';
 import { rfc1123z } from '../printers/format';
 import { controllerOf, DescribeWriter, writeAnnotations, writeEvents, writeLabels } from './common';
@@ -51,7 +60,8 @@ export function describePod(pod: Pod, events: KubeEvent[] | undefined, now: numb
 export function writePodTemplate(w: DescribeWriter, template: PodTemplateSpec): void {
   w.write(0, 'Pod Template:\n');
   writeLabels(w, '  Labels', template.metadata.labels);
-  if (Object.keys(template.metadata.annotations ?? {}).length > 0) writeAnnotations(w, '  Annotations', template.metadata.annotations);
+  if (Object.keys(template.metadata.annotations ?? {}).length > 0)
+    writeAnnotations(w, '  Annotations', template.metadata.annotations);
   if (template.spec.serviceAccountName) w.write(1, `Service Account:\t${template.spec.serviceAccountName}\n`);
   writeContainers(w, 'Containers', template.spec.containers, undefined, '  ');
   writeVolumes(w, template.spec.volumes, '  ');
@@ -59,7 +69,13 @@ export function writePodTemplate(w: DescribeWriter, template: PodTemplateSpec): 
   writeTolerations(w, '  Tolerations', template.spec.tolerations);
 }
 
-function writeContainers(w: DescribeWriter, label: string, containers: Container[], statuses: ContainerStatus[] | undefined, space: string): void {
+function writeContainers(
+  w: DescribeWriter,
+  label: string,
+  containers: Container[],
+  statuses: ContainerStatus[] | undefined,
+  space: string,
+): void {
   w.write(0, `${space}${label}:${containers.length === 0 ? ' <none>' : ''}\n`);
   for (const container of containers) {
     const status = statuses?.find((s) => s.name === container.name);
@@ -68,9 +84,14 @@ function writeContainers(w: DescribeWriter, label: string, containers: Container
     w.write(2, `Image:\t${container.image}\n`);
     if (status) w.write(2, `Image ID:\t${status.imageID}\n`);
     const ports = (container.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ');
-    const hostPorts = (container.ports ?? []).map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', ');
+    const hostPorts = (container.ports ?? [])
+      .map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`)
+      .join(', ');
     w.write(2, ports.includes(',') ? `Ports:\t${ports}\n` : `Port:\t${ports || '<none>'}\n`);
-    w.write(2, hostPorts.includes(',') ? `Host Ports:\t${hostPorts}\n` : `Host Port:\t${hostPorts || '<none>'}\n`);
+    w.write(
+      2,
+      hostPorts.includes(',') ? `Host Ports:\t${hostPorts}\n` : `Host Port:\t${hostPorts || '<none>'}\n`,
+    );
     if (container.command?.length) {
       w.write(2, 'Command:\n');
       for (const part of container.command) w.write(3, `${part}\n`);
@@ -136,19 +157,39 @@ function writeVolumes(w: DescribeWriter, volumes: Volume[] | undefined, space: s
     w.write(1, `${space ? ' ' : ''}${volume.name}:\n`);
     if (volume.projected) {
       w.write(2, 'Type:\tProjected (a volume that contains injected data from multiple sources)\n');
-      for (const source of volume.projected.sources as Record<string, { name?: string; optional?: boolean; expirationSeconds?: number }>[]) {
-        if (source.serviceAccountToken) w.write(2, `TokenExpirationSeconds:\t${source.serviceAccountToken.expirationSeconds ?? 3607}\n`);
+      for (const source of volume.projected.sources as Record<
+        string,
+        { name?: string; optional?: boolean; expirationSeconds?: number }
+      >[]) {
+        if (source.serviceAccountToken)
+          w.write(2, `TokenExpirationSeconds:\t${source.serviceAccountToken.expirationSeconds ?? 3607}\n`);
         else if (source.configMap)
-          w.write(2, `ConfigMapName:\t${source.configMap.name}\n    ConfigMapOptional:\t${source.configMap.optional ?? '<nil>'}\n`);
+          w.write(
+            2,
+            `ConfigMapName:\t${source.configMap.name}\n    ConfigMapOptional:\t${source.configMap.optional ?? '<nil>'}\n`,
+          );
         else if (source.downwardAPI) w.write(2, 'DownwardAPI:\ttrue\n');
-        else if (source.secret) w.write(2, `SecretName:\t${source.secret.name}\n    SecretOptionalName:\t${source.secret.optional ?? '<nil>'}\n`);
+        else if (source.secret)
+          w.write(
+            2,
+            `SecretName:\t${source.secret.name}\n    SecretOptionalName:\t${source.secret.optional ?? '<nil>'}\n`,
+          );
       }
     } else if (volume.hostPath) {
-      w.write(2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${volume.hostPath.path}\n    HostPathType:\t${volume.hostPath.type ?? ''}\n`);
+      w.write(
+        2,
+        `Type:\tHostPath (bare host directory volume)\n    Path:\t${volume.hostPath.path}\n    HostPathType:\t${volume.hostPath.type ?? ''}\n`,
+      );
     } else if (volume.configMap) {
-      w.write(2, `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${volume.configMap.name}\n    Optional:\tfalse\n`);
+      w.write(
+        2,
+        `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${volume.configMap.name}\n    Optional:\tfalse\n`,
+      );
     } else {
-      w.write(2, 'Type:\tEmptyDir (a temporary directory that shares a pod\'s lifetime)\n    Medium:\t\n    SizeLimit:\t<unset>\n');
+      w.write(
+        2,
+        "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t\n    SizeLimit:\t<unset>\n",
+      );
     }
   }
 }

@@ -5,7 +5,12 @@ import { formatLabels, rfc1123z } from '../printers/format';
 import { DescribeWriter, writeAnnotations, writeEvents, writeLabels } from './common';
 
 /** `kubectl describe service` (§5.9). */
-export function describeService(svc: Service, endpoints: Endpoints | undefined, events: KubeEvent[] | undefined, now: number): DescribeWriter {
+export function describeService(
+  svc: Service,
+  endpoints: Endpoints | undefined,
+  events: KubeEvent[] | undefined,
+  now: number,
+): DescribeWriter {
   const w = new DescribeWriter();
   const spec = svc.spec;
   w.write(0, `Name:\t${svc.metadata.name}\n`);
@@ -34,7 +39,12 @@ export function describeService(svc: Service, endpoints: Endpoints | undefined, 
 }
 
 /** `kubectl describe node`, with the sections a minikube node shows. */
-export function describeNode(node: Node, pods: Pod[], events: KubeEvent[] | undefined, now: number): DescribeWriter {
+export function describeNode(
+  node: Node,
+  pods: Pod[],
+  events: KubeEvent[] | undefined,
+  now: number,
+): DescribeWriter {
   const w = new DescribeWriter();
   const labels = node.metadata.labels ?? {};
   const roles = Object.keys(labels)
@@ -47,7 +57,10 @@ export function describeNode(node: Node, pods: Pod[], events: KubeEvent[] | unde
   writeAnnotations(w, 'Annotations', node.metadata.annotations);
   w.write(0, `CreationTimestamp:\t${rfc1123z(node.metadata.creationTimestamp)}\n`);
   const taints = node.spec.taints ?? [];
-  w.write(0, `Taints:\t${taints.length === 0 ? '<none>' : taints.map((t) => `${t.key}${t.value ? '=' + t.value : ''}:${t.effect}`).join('\n\t')}\n`);
+  w.write(
+    0,
+    `Taints:\t${taints.length === 0 ? '<none>' : taints.map((t) => `${t.key}${t.value ? '=' + t.value : ''}:${t.effect}`).join('\n\t')}\n`,
+  );
   w.write(0, `Unschedulable:\t${node.spec.unschedulable ? 'true' : 'false'}\n`);
   w.write(0, 'Lease:\n');
   const heartbeat = node.status.conditions.find((c) => c.type === 'Ready')?.lastHeartbeatTime;
@@ -58,7 +71,10 @@ export function describeNode(node: Node, pods: Pod[], events: KubeEvent[] | unde
   w.write(1, 'Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n');
   w.write(1, '----\t------\t-----------------\t------------------\t------\t-------\n');
   for (const c of node.status.conditions)
-    w.write(1, `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason} \t${c.message}\n`);
+    w.write(
+      1,
+      `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason} \t${c.message}\n`,
+    );
   w.write(0, 'Addresses:\n');
   for (const a of node.status.addresses) w.write(1, `${a.type}:\t${a.address}\n`);
   for (const [title, values] of [
@@ -94,7 +110,14 @@ export function describeNode(node: Node, pods: Pod[], events: KubeEvent[] | unde
   const totals = { cpuReq: 0, cpuLim: 0, memReq: 0, memLim: 0 };
   for (const pod of running) {
     const sum = (kind: 'requests' | 'limits', res: 'cpu' | 'memory') =>
-      pod.spec.containers.reduce((n, c) => n + (res === 'cpu' ? parseCpu(c.resources?.[kind]?.cpu ?? '0') : parseMemory(c.resources?.[kind]?.memory ?? '0')), 0);
+      pod.spec.containers.reduce(
+        (n, c) =>
+          n +
+          (res === 'cpu'
+            ? parseCpu(c.resources?.[kind]?.cpu ?? '0')
+            : parseMemory(c.resources?.[kind]?.memory ?? '0')),
+        0,
+      );
     const cpuReq = sum('requests', 'cpu');
     const cpuLim = sum('limits', 'cpu');
     const memReq = sum('requests', 'memory');
@@ -113,7 +136,8 @@ export function describeNode(node: Node, pods: Pod[], events: KubeEvent[] | unde
   w.write(1, '--------\t--------\t------\n');
   w.write(1, `cpu\t${cpuCell(totals.cpuReq, cpuCapacity)}\t${cpuCell(totals.cpuLim, cpuCapacity)}\n`);
   w.write(1, `memory\t${memCell(totals.memReq, memCapacity)}\t${memCell(totals.memLim, memCapacity)}\n`);
-  for (const extra of ['ephemeral-storage', 'hugepages-1Gi', 'hugepages-2Mi']) w.write(1, `${extra}\t0 (0%)\t0 (0%)\n`);
+  for (const extra of ['ephemeral-storage', 'hugepages-1Gi', 'hugepages-2Mi'])
+    w.write(1, `${extra}\t0 (0%)\t0 (0%)\n`);
   if (events) writeEvents(w, events, now);
   return w;
 }
@@ -127,7 +151,16 @@ function parseCpu(value: string): number {
 function parseMemory(value: string): number {
   const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(value);
   if (!match) return 0;
-  const factor: Record<string, number> = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  const factor: Record<string, number> = {
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+  };
   return Number(match[1]) * (match[2] ? factor[match[2]] : 1);
 }
 
@@ -141,6 +174,13 @@ function cpuCell(millis: number, capacity: number): string {
 }
 
 function memCell(bytes: number, capacity: number): string {
-  const text = bytes === 0 ? '0' : bytes % 1024 ** 2 === 0 ? `${bytes / 1024 ** 2}Mi` : bytes % 1024 === 0 ? `${bytes / 1024}Ki` : String(bytes);
+  const text =
+    bytes === 0
+      ? '0'
+      : bytes % 1024 ** 2 === 0
+        ? `${bytes / 1024 ** 2}Mi`
+        : bytes % 1024 === 0
+          ? `${bytes / 1024}Ki`
+          : String(bytes);
   return `${text} (${percent(bytes, capacity)}%)`;
 }

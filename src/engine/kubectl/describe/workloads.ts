@@ -26,7 +26,11 @@ export function describeDeployment(
   w.write(0, `StrategyType:\t${d.spec.strategy?.type ?? 'RollingUpdate'}\n`);
   w.write(0, `MinReadySeconds:\t${d.spec.minReadySeconds ?? 0}\n`);
   const rolling = d.spec.strategy?.rollingUpdate;
-  if (rolling) w.write(0, `RollingUpdateStrategy:\t${rolling.maxUnavailable ?? '25%'} max unavailable, ${rolling.maxSurge ?? '25%'} max surge\n`);
+  if (rolling)
+    w.write(
+      0,
+      `RollingUpdateStrategy:\t${rolling.maxUnavailable ?? '25%'} max unavailable, ${rolling.maxSurge ?? '25%'} max surge\n`,
+    );
   writePodTemplate(w, d.spec.template);
   const conditions = status.conditions ?? [];
   if (conditions.length > 0) {
@@ -35,7 +39,11 @@ export function describeDeployment(
     for (const c of conditions) w.write(1, `${c.type} \t${c.status}\t${c.reason}\n`);
   }
   const list = (sets: ReplicaSet[]) =>
-    sets.map((rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec.replicas ?? 1} replicas created)`).join(', ') || '<none>';
+    sets
+      .map(
+        (rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec.replicas ?? 1} replicas created)`,
+      )
+      .join(', ') || '<none>';
   w.write(0, `OldReplicaSets:\t${list(oldReplicaSets)}\n`);
   w.write(0, `NewReplicaSet:\t${list(newReplicaSet ? [newReplicaSet] : [])}\n`);
   if (events) writeEvents(w, events, now);
@@ -43,7 +51,12 @@ export function describeDeployment(
 }
 
 /** `kubectl describe replicaset`. */
-export function describeReplicaSet(rs: ReplicaSet, pods: Pod[], events: KubeEvent[] | undefined, now: number): DescribeWriter {
+export function describeReplicaSet(
+  rs: ReplicaSet,
+  pods: Pod[],
+  events: KubeEvent[] | undefined,
+  now: number,
+): DescribeWriter {
   const w = new DescribeWriter();
   const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Pending') === phase).length;
   w.write(0, `Name:\t${rs.metadata.name}\n`);
@@ -54,7 +67,10 @@ export function describeReplicaSet(rs: ReplicaSet, pods: Pod[], events: KubeEven
   const controller = controllerOf(rs);
   if (controller) w.write(0, `Controlled By:\t${controller}\n`);
   w.write(0, `Replicas:\t${rs.status?.replicas ?? 0} current / ${rs.spec.replicas ?? 1} desired\n`);
-  w.write(0, `Pods Status:\t${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed\n`);
+  w.write(
+    0,
+    `Pods Status:\t${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed\n`,
+  );
   writePodTemplate(w, rs.spec.template);
   if (events) writeEvents(w, events, now);
   return w;

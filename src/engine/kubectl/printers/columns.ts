@@ -22,7 +22,10 @@ interface Column<T> {
 }
 
 const name: Column<KubeObject> = { header: 'NAME', cell: (o) => o.metadata.name };
-const age: Column<KubeObject> = { header: 'AGE', cell: (o, now) => ageSince(o.metadata.creationTimestamp, now) };
+const age: Column<KubeObject> = {
+  header: 'AGE',
+  cell: (o, now) => ageSince(o.metadata.creationTimestamp, now),
+};
 
 const podColumns: Column<Pod>[] = [
   name,
@@ -45,8 +48,22 @@ const deploymentColumns: Column<Deployment>[] = [
   { header: 'UP-TO-DATE', cell: (d) => String(d.status?.updatedReplicas ?? 0) },
   { header: 'AVAILABLE', cell: (d) => String(d.status?.availableReplicas ?? 0) },
   age,
-  { header: 'CONTAINERS', wide: true, cell: (d) => containers(d.spec).map((c) => c.name).join(',') },
-  { header: 'IMAGES', wide: true, cell: (d) => containers(d.spec).map((c) => c.image).join(',') },
+  {
+    header: 'CONTAINERS',
+    wide: true,
+    cell: (d) =>
+      containers(d.spec)
+        .map((c) => c.name)
+        .join(','),
+  },
+  {
+    header: 'IMAGES',
+    wide: true,
+    cell: (d) =>
+      containers(d.spec)
+        .map((c) => c.image)
+        .join(','),
+  },
   { header: 'SELECTOR', wide: true, cell: (d) => formatLabelSelector(d.spec.selector) },
 ];
 
@@ -56,15 +73,31 @@ const replicaSetColumns: Column<ReplicaSet>[] = [
   { header: 'CURRENT', cell: (r) => String(r.status?.replicas ?? 0) },
   { header: 'READY', cell: (r) => String(r.status?.readyReplicas ?? 0) },
   age,
-  { header: 'CONTAINERS', wide: true, cell: (r) => containers(r.spec).map((c) => c.name).join(',') },
-  { header: 'IMAGES', wide: true, cell: (r) => containers(r.spec).map((c) => c.image).join(',') },
+  {
+    header: 'CONTAINERS',
+    wide: true,
+    cell: (r) =>
+      containers(r.spec)
+        .map((c) => c.name)
+        .join(','),
+  },
+  {
+    header: 'IMAGES',
+    wide: true,
+    cell: (r) =>
+      containers(r.spec)
+        .map((c) => c.image)
+        .join(','),
+  },
   { header: 'SELECTOR', wide: true, cell: (r) => formatLabelSelector(r.spec.selector) },
 ];
 
 export function servicePorts(svc: Service): string {
   const ports = svc.spec.ports ?? [];
   if (ports.length === 0) return '<none>';
-  return ports.map((p) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol}` : `${p.port}/${p.protocol}`)).join(',');
+  return ports
+    .map((p) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol}` : `${p.port}/${p.protocol}`))
+    .join(',');
 }
 
 function serviceExternalIp(svc: Service): string {
@@ -74,7 +107,8 @@ function serviceExternalIp(svc: Service): string {
     const all = [...ingress, ...external].filter((x) => x !== '');
     return all.length > 0 ? all.join(',') : '<pending>';
   }
-  if (svc.spec.type === 'ExternalName') return (svc.spec as { externalName?: string }).externalName ?? '<none>';
+  if (svc.spec.type === 'ExternalName')
+    return (svc.spec as { externalName?: string }).externalName ?? '<none>';
   return external.length > 0 ? external.join(',') : '<none>';
 }
 
@@ -103,7 +137,8 @@ export function formatEndpoints(endpoints: Endpoints | undefined, portName?: str
     if (!subset.ports || subset.ports.length === 0) addresses.forEach((a) => add(a.ip));
     else
       for (const port of subset.ports)
-        if (portName === undefined || (port.name ?? '') === portName) addresses.forEach((a) => add(`${a.ip}:${port.port}`));
+        if (portName === undefined || (port.name ?? '') === portName)
+          addresses.forEach((a) => add(`${a.ip}:${port.port}`));
   }
   return count > 3 ? `${list.join(',')} + ${count - 3} more...` : list.join(',');
 }
@@ -116,7 +151,13 @@ const endpointsColumns: Column<Endpoints>[] = [
 
 function nodeStatus(node: Node): string {
   const ready = node.status.conditions.find((c) => c.type === 'Ready');
-  const status = !ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown';
+  const status = !ready
+    ? 'Unknown'
+    : ready.status === 'True'
+      ? 'Ready'
+      : ready.status === 'False'
+        ? 'NotReady'
+        : 'Unknown';
   return node.spec.unschedulable ? `${status},SchedulingDisabled` : status;
 }
 
@@ -142,7 +183,11 @@ const nodeColumns: Column<Node>[] = [
   { header: 'EXTERNAL-IP', wide: true, cell: (n) => nodeAddress(n, 'ExternalIP') },
   { header: 'OS-IMAGE', wide: true, cell: (n) => n.status.nodeInfo.osImage || '<unknown>' },
   { header: 'KERNEL-VERSION', wide: true, cell: (n) => n.status.nodeInfo.kernelVersion || '<unknown>' },
-  { header: 'CONTAINER-RUNTIME', wide: true, cell: (n) => n.status.nodeInfo.containerRuntimeVersion || '<unknown>' },
+  {
+    header: 'CONTAINER-RUNTIME',
+    wide: true,
+    cell: (n) => n.status.nodeInfo.containerRuntimeVersion || '<unknown>',
+  },
 ];
 
 const namespaceColumns: Column<Namespace>[] = [name, { header: 'STATUS', cell: (n) => n.status.phase }, age];
@@ -153,7 +198,11 @@ const eventColumns: Column<KubeEvent>[] = [
   { header: 'REASON', cell: (e) => e.reason },
   { header: 'OBJECT', cell: (e) => `${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}` },
   { header: 'SUBOBJECT', wide: true, cell: (e) => e.involvedObject.fieldPath ?? '' },
-  { header: 'SOURCE', wide: true, cell: (e) => [e.source.component, e.source.host].filter(Boolean).join(', ') },
+  {
+    header: 'SOURCE',
+    wide: true,
+    cell: (e) => [e.source.component, e.source.host].filter(Boolean).join(', '),
+  },
   { header: 'MESSAGE', cell: (e) => e.message.trim() },
   { header: 'FIRST SEEN', wide: true, cell: (e, now) => ageSince(e.firstTimestamp, now) },
   { header: 'COUNT', wide: true, cell: (e) => String(e.count) },
@@ -187,7 +236,12 @@ export function tableHeaders(resource: ResourceName, options: TableOptions): str
   return headers;
 }
 
-export function tableRow(resource: ResourceName, obj: KubeObject, now: number, options: TableOptions): string[] {
+export function tableRow(
+  resource: ResourceName,
+  obj: KubeObject,
+  now: number,
+  options: TableOptions,
+): string[] {
   const columns = COLUMNS[resource] as Column<KubeObject>[];
   const cells = columns.filter((c) => options.wide || !c.wide).map((c) => c.cell(obj, now));
   if (options.namePrefix && resource !== 'events') cells[0] = `${options.namePrefix}/${cells[0]}`;

@@ -11,7 +11,8 @@ export function formatLabels(labels: Record<string, string> | undefined): string
 export function formatLabelSelector(selector: LabelSelector | undefined): string {
   if (!selector) return '<none>';
   const parts: string[] = [];
-  for (const key of Object.keys(selector.matchLabels ?? {}).sort()) parts.push(`${key}=${selector.matchLabels?.[key]}`);
+  for (const key of Object.keys(selector.matchLabels ?? {}).sort())
+    parts.push(`${key}=${selector.matchLabels?.[key]}`);
   for (const expr of selector.matchExpressions ?? []) {
     const values = [...(expr.values ?? [])].sort().join(',');
     if (expr.operator === 'In') parts.push(`${expr.key} in (${values})`);
@@ -26,8 +27,9 @@ export function formatLabelSelector(selector: LabelSelector | undefined): string
 export function tableCell(value: string): string {
   const cut = value.search(/[\n\r\f]/);
   const text = cut >= 0 ? value.slice(0, cut) + '...' : value;
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\t' ? '^I' : `^${String.fromCharCode(c.charCodeAt(0) + 64)}`));
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) =>
+    c === '\t' ? '^I' : `^${String.fromCharCode(c.charCodeAt(0) + 64)}`,
+  );
 }
 
 /** RFC 1123Z as `describe` prints times, e.g. `Mon, 03 Jun 2024 10:15:02 +0000` (the cluster runs in UTC). */

@@ -5,7 +5,10 @@ import { CommandError } from '../context';
  * `{range .items[*]}...{end}`, and string literals such as `{"\n"}`. Missing keys print nothing
  * (kubectl's default --allow-missing-template-keys=true). Several results of one expression are joined by spaces.
  */
-type Node = { kind: 'text'; text: string } | { kind: 'path'; steps: Step[] } | { kind: 'range'; steps: Step[]; body: Node[] };
+type Node =
+  | { kind: 'text'; text: string }
+  | { kind: 'path'; steps: Step[] }
+  | { kind: 'range'; steps: Step[]; body: Node[] };
 type Step = { kind: 'field'; name: string } | { kind: 'index'; index: number } | { kind: 'all' };
 
 export function renderJsonPath(template: string, data: unknown): string {
@@ -36,7 +39,10 @@ function evaluate(steps: Step[], scope: unknown[]): unknown[] {
         else {
           const index = step.index < 0 ? value.length + step.index : step.index;
           if (index >= 0 && index < value.length) next.push(value[index]);
-          else throw new CommandError(`error executing jsonpath: array index out of bounds: index ${step.index}, length ${value.length}`);
+          else
+            throw new CommandError(
+              `error executing jsonpath: array index out of bounds: index ${step.index}, length ${value.length}`,
+            );
         }
       } else if (step.kind === 'all' && value !== null && typeof value === 'object') {
         next.push(...Object.values(value));
@@ -111,7 +117,10 @@ function parsePath(expr: string): Step[] {
     else if ((match = /^\[(-?\d+)\]/.exec(rest))) steps.push({ kind: 'index', index: Number(match[1]) });
     else if ((match = /^\[['"]([^'"]+)['"]\]/.exec(rest))) steps.push({ kind: 'field', name: match[1] });
     else if ((match = /^\.$/.exec(rest))) break;
-    else throw new CommandError(`error parsing jsonpath {${expr}}: unrecognized character in action: ${rest.slice(0, 12)}`);
+    else
+      throw new CommandError(
+        `error parsing jsonpath {${expr}}: unrecognized character in action: ${rest.slice(0, 12)}`,
+      );
     rest = rest.slice(match[0].length);
   }
   return steps;

@@ -26,9 +26,12 @@ export function podRowState(pod: Pod, nowMs: number): { ready: string; status: s
     }
   }
   if (reason === 'Completed' && hasRunning) {
-    reason = status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
+    reason = status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+      ? 'Running'
+      : 'NotReady';
   }
   if (pod.metadata.deletionTimestamp) reason = status?.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
-  const restartsCell = restarts > 0 && lastRestart ? `${restarts} (${ageSince(lastRestart, nowMs)} ago)` : String(restarts);
+  const restartsCell =
+    restarts > 0 && lastRestart ? `${restarts} (${ageSince(lastRestart, nowMs)} ago)` : String(restarts);
   return { ready: `${readyCount}/${total}`, status: reason, restarts: restartsCell };
 }

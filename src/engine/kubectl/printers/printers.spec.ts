@@ -7,10 +7,24 @@ import { toGoYaml } from './yaml';
 describe('toGoYaml (sigs.k8s.io/yaml output)', () => {
   it('sorts keys, keeps sequences at the parent indentation and quotes strings that read as other types', () => {
     const doc = {
-      metadata: { name: 'yanwei.app', annotations: { 'deployment.kubernetes.io/revision': '1' }, creationTimestamp: '2024-06-03T02:15:00Z' },
+      metadata: {
+        name: 'yanwei.app',
+        annotations: { 'deployment.kubernetes.io/revision': '1' },
+        creationTimestamp: '2024-06-03T02:15:00Z',
+      },
       apiVersion: 'apps/v1',
       spec: {
-        template: { spec: { containers: [{ name: 'kubernetes-bootcamp', image: 'gcr.io/google-samples/kubernetes-bootcamp:v1', resources: {} }] } },
+        template: {
+          spec: {
+            containers: [
+              {
+                name: 'kubernetes-bootcamp',
+                image: 'gcr.io/google-samples/kubernetes-bootcamp:v1',
+                resources: {},
+              },
+            ],
+          },
+        },
         paused: false,
         labels: { 'node-role.kubernetes.io/control-plane': '' },
         message: 'a: b',
@@ -45,12 +59,16 @@ describe('toGoYaml (sigs.k8s.io/yaml output)', () => {
 
 describe('toGoJson', () => {
   it('sorts keys, indents with 4 spaces and escapes HTML characters like Go', () => {
-    expect(toGoJson({ b: 1, a: ['<none>'] })).toBe('{\n    "a": [\n        "\\u003cnone\\u003e"\n    ],\n    "b": 1\n}\n');
+    expect(toGoJson({ b: 1, a: ['<none>'] })).toBe(
+      '{\n    "a": [\n        "\\u003cnone\\u003e"\n    ],\n    "b": 1\n}\n',
+    );
   });
 });
 
 describe('renderJsonPath', () => {
-  const list = { items: [{ metadata: { name: 'a' }, spec: { ports: [{ nodePort: 31000 }] } }, { metadata: { name: 'b' } }] };
+  const list = {
+    items: [{ metadata: { name: 'a' }, spec: { ports: [{ nodePort: 31000 }] } }, { metadata: { name: 'b' } }],
+  };
   it('evaluates paths, wildcards, ranges and literals; missing keys print nothing', () => {
     expect(renderJsonPath('{.items[*].metadata.name}', list)).toBe('a b');
     expect(renderJsonPath('{.items[0].spec.ports[0].nodePort}', list)).toBe('31000');
@@ -70,12 +88,27 @@ describe('podRowState (reference §6)', () => {
   });
   const waiting = (reason: string) => ({
     phase: 'Pending' as const,
-    containerStatuses: [{ name: 'c', state: { waiting: { reason } }, lastState: {}, ready: false, restartCount: 0, image: 'i', imageID: '', started: false }],
+    containerStatuses: [
+      {
+        name: 'c',
+        state: { waiting: { reason } },
+        lastState: {},
+        ready: false,
+        restartCount: 0,
+        image: 'i',
+        imageID: '',
+        started: false,
+      },
+    ],
   });
   const now = Date.parse('2024-06-03T02:20:00Z');
 
   it('shows the waiting reason, Running with READY 1/1, and Terminating over everything', () => {
-    expect(podRowState(pod({ phase: 'Pending' }), now)).toEqual({ ready: '0/1', status: 'Pending', restarts: '0' });
+    expect(podRowState(pod({ phase: 'Pending' }), now)).toEqual({
+      ready: '0/1',
+      status: 'Pending',
+      restarts: '0',
+    });
     expect(podRowState(pod(waiting('ImagePullBackOff')), now).status).toBe('ImagePullBackOff');
     const running = {
       phase: 'Running' as const,
@@ -92,7 +125,11 @@ describe('podRowState (reference §6)', () => {
         },
       ],
     };
-    expect(podRowState(pod(running), now)).toEqual({ ready: '1/1', status: 'Running', restarts: '1 (97s ago)' });
+    expect(podRowState(pod(running), now)).toEqual({
+      ready: '1/1',
+      status: 'Running',
+      restarts: '1 (97s ago)',
+    });
     expect(podRowState(pod(running, true), now).status).toBe('Terminating');
   });
 });

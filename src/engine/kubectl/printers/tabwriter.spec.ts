@@ -4,10 +4,50 @@ describe('TabWriter (reference §1.2/§1.3)', () => {
   it('reproduces the reference get -o wide example byte for byte', () => {
     const rows = [
       ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'],
-      ['kubernetes-bootcamp-7dc9765bf6-hx9rd', '1/1', 'Running', '0', '37m', '10.38.0.1', 'node1.k8s', '<none>', '<none>'],
-      ['kubernetes-bootcamp-7dc9765bf6-v2hbf', '1/1', 'Terminating', '0', '28m', '10.38.0.2', 'node1.k8s', '<none>', '<none>'],
-      ['kubernetes-bootcamp-cfc74666-lswgs', '0/1', 'ContainerCreating', '0', '7s', '<none>', 'node1.k8s', '<none>', '<none>'],
-      ['kubernetes-bootcamp-cfc74666-mfh6x', '1/1', 'Running', '0', '22s', '10.32.0.2', 'node2.k8s', '<none>', '<none>'],
+      [
+        'kubernetes-bootcamp-7dc9765bf6-hx9rd',
+        '1/1',
+        'Running',
+        '0',
+        '37m',
+        '10.38.0.1',
+        'node1.k8s',
+        '<none>',
+        '<none>',
+      ],
+      [
+        'kubernetes-bootcamp-7dc9765bf6-v2hbf',
+        '1/1',
+        'Terminating',
+        '0',
+        '28m',
+        '10.38.0.2',
+        'node1.k8s',
+        '<none>',
+        '<none>',
+      ],
+      [
+        'kubernetes-bootcamp-cfc74666-lswgs',
+        '0/1',
+        'ContainerCreating',
+        '0',
+        '7s',
+        '<none>',
+        'node1.k8s',
+        '<none>',
+        '<none>',
+      ],
+      [
+        'kubernetes-bootcamp-cfc74666-mfh6x',
+        '1/1',
+        'Running',
+        '0',
+        '22s',
+        '10.32.0.2',
+        'node2.k8s',
+        '<none>',
+        '<none>',
+      ],
     ];
     const text = rows.map((r) => r.join('\t') + '\n').join('');
     expect(alignTabs(text, GET_TABLE_OPTIONS)).toBe(
@@ -32,7 +72,8 @@ describe('TabWriter (reference §1.2/§1.3)', () => {
   });
 
   it('pads a line that ends in a TAB (empty trailing cell) and keeps trailing spaces inside cells', () => {
-    const text = '    Container ID:\t\n    Restart Count:\t0\nConditions:\n  Type\tStatus\n  PodReadyToStartContainers \tTrue \n';
+    const text =
+      '    Container ID:\t\n    Restart Count:\t0\nConditions:\n  Type\tStatus\n  PodReadyToStartContainers \tTrue \n';
     expect(alignTabs(text, DESCRIBE_OPTIONS)).toBe(
       '    Container ID:   \n    Restart Count:  0\nConditions:\n  Type                        Status\n  PodReadyToStartContainers   True \n',
     );

@@ -33,7 +33,9 @@ export class TabWriter {
     const widths: number[][] = lines.map(() => []);
     this.alignColumn(lines, widths, 0, 0, lines.length);
     const out = lines.map((cells, i) =>
-      cells.map((cell, j) => (j < cells.length - 1 ? cell + ' '.repeat(widths[i][j] - runeLength(cell)) : cell)).join(''),
+      cells
+        .map((cell, j) => (j < cells.length - 1 ? cell + ' '.repeat(widths[i][j] - runeLength(cell)) : cell))
+        .join(''),
     );
     return out.join('\n') + (endsWithNewline ? '\n' : '');
   }

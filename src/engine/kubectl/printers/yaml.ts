@@ -17,7 +17,9 @@ function emit(value: unknown, indent: number, lines: string[]): void {
     return;
   }
   if (isMap(value)) {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+    const keys = Object.keys(value)
+      .filter((k) => value[k] !== undefined)
+      .sort();
     if (keys.length === 0) return void lines.push(pad + '{}');
     for (const key of keys) emitMapEntry(key, value[key], indent, lines);
     return;
@@ -80,7 +82,13 @@ function literalBlock(text: string, indent: number): string {
   const keep = text.endsWith('\n');
   const body = keep ? text.slice(0, -1) : text;
   const pad = ' '.repeat(indent);
-  return (keep ? '|' : '|-') + body.split('\n').map((line) => '\n' + (line === '' ? '' : pad + line)).join('');
+  return (
+    (keep ? '|' : '|-') +
+    body
+      .split('\n')
+      .map((line) => '\n' + (line === '' ? '' : pad + line))
+      .join('')
+  );
 }
 
 function doubleQuoted(text: string): string {
@@ -90,8 +98,13 @@ function doubleQuoted(text: string): string {
 /** YAML 1.1 implicit types (what go-yaml's resolver would not read back as a string). */
 function readsAsNonString(text: string): boolean {
   if (text === '' || text === '~' || /^(null|Null|NULL)$/.test(text)) return true;
-  if (/^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(text)) return true;
-  if (/^[-+]?(0|[1-9][0-9_]*)$/.test(text) || /^[-+]?0[0-7_]+$/.test(text) || /^[-+]?0x[0-9a-fA-F_]+$/.test(text))
+  if (/^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(text))
+    return true;
+  if (
+    /^[-+]?(0|[1-9][0-9_]*)$/.test(text) ||
+    /^[-+]?0[0-7_]+$/.test(text) ||
+    /^[-+]?0x[0-9a-fA-F_]+$/.test(text)
+  )
     return true;
   if (/^[-+]?0b[01_]+$/.test(text)) return true;
   if (/^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$/.test(text) && /[0-9]/.test(text)) return true;
@@ -107,6 +120,5 @@ function plainAllowed(text: string): boolean {
     if (!/^[-?:]/.test(text) || text.length === 1 || /^[-?:]\s/.test(text)) return false;
   }
   if (text.includes(': ') || text.includes(' #') || text.endsWith(':')) return false;
-  // eslint-disable-next-line no-control-regex
   return !/[\u0000-\u001f\u007f]/.test(text);
 }
