@@ -101,6 +101,8 @@ async function runStep(
     if (clock.now() >= limit) {
       controller.abort();
       await running;
+      // What the terminal echoes for Ctrl-C, so a reader sees where the runner stopped the command.
+      step.output += '^C\n';
       break;
     }
     const due = cluster.nextDueAt();

@@ -17,7 +17,7 @@ export function describeService(
   w.write(0, `Namespace:\t${svc.metadata.namespace}\n`);
   writeLabels(w, 'Labels', svc.metadata.labels);
   writeAnnotations(w, 'Annotations', svc.metadata.annotations);
-  w.write(0, `Selector:\t${formatLabels(spec.selector).replace('<none>', '')}\n`);
+  w.write(0, `Selector:\t${formatLabels(spec.selector)}\n`);
   w.write(0, `Type:\t${spec.type ?? 'ClusterIP'}\n`);
   if (spec.ipFamilyPolicy) w.write(0, `IP Family Policy:\t${spec.ipFamilyPolicy}\n`);
   w.write(0, `IP Families:\t${spec.ipFamilies?.length ? spec.ipFamilies.join(',') : '<none>'}\n`);
