@@ -176,6 +176,7 @@ export class Cluster {
       this.simNow = undefined;
       this.syncing = false;
     }
+    this.server.deliverWatchEvents();
   }
 
   private reconcile(force: boolean): void {

@@ -157,13 +157,39 @@ export class KubeApiServer implements ApiServer {
   ): () => void {
     const info = this.info(resource);
     const selector = opts.labelSelector ? parseLabelSelector(resource, info.group, opts.labelSelector) : [];
-    return this.store.subscribe((type, changed, obj) => {
+    let active = true;
+    const unsubscribe = this.store.subscribe((type, changed, obj) => {
       if (changed !== resource) return;
       if (info.namespaced && opts.namespace !== undefined && obj.metadata.namespace !== opts.namespace)
         return;
       if (selector.length && !matchesSelector(selector, obj.metadata.labels)) return;
-      onEvent(type, clone(obj));
+      const copy = clone(obj);
+      this.pendingWatchEvents.push(() => {
+        if (active) onEvent(type, copy);
+      });
     });
+    return () => {
+      active = false;
+      unsubscribe();
+    };
+  }
+
+  private readonly pendingWatchEvents: (() => void)[] = [];
+  private delivering = false;
+
+  /**
+   * Hands queued watch events to their watchers, in order. Events are queued while the cluster changes and
+   * delivered once the write (and the controllers' reaction) is complete, so a watcher that calls back into the
+   * API never observes or interleaves with a half-done change.
+   */
+  deliverWatchEvents(): void {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let next = this.pendingWatchEvents.shift(); next; next = this.pendingWatchEvents.shift()) next();
+    } finally {
+      this.delivering = false;
+    }
   }
 
   // ------------------------------------------------------------------ controllers' write path

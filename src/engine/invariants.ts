@@ -1,0 +1,135 @@
+/**
+ * Cluster invariants, for tests and the fuzz test: after any sequence of commands and clock moves, a synced
+ * cluster must satisfy all of them. `checkInvariants` returns the violations (empty = healthy);
+ * `InvariantChecker` also remembers resourceVersions between calls to check they only grow.
+ */
+import type { Deployment, Endpoints, KubeObject, Pod, ReplicaSet, Service } from './api/types';
+import type { Cluster } from './cluster';
+import { controllerRef, isPodReady } from './controllers/owners';
+import { matchesLabelSelector } from './server/selectors';
+
+function key(obj: KubeObject): string {
+  return `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
+}
+
+export function checkInvariants(cluster: Cluster): string[] {
+  cluster.sync();
+  const store = cluster.store;
+  const violations: string[] = [];
+  const pods = store.values<Pod>('pods');
+  const replicaSets = store.values<ReplicaSet>('replicasets');
+  const deployments = store.values<Deployment>('deployments');
+  const rsByUid = new Map(replicaSets.map((rs) => [rs.metadata.uid, rs]));
+  const deployByUid = new Map(deployments.map((d) => [d.metadata.uid, d]));
+
+  for (const pod of pods) {
+    const ref = controllerRef(pod);
+    if (ref?.kind === 'ReplicaSet' && !rsByUid.has(ref.uid) && !pod.metadata.deletionTimestamp)
+      violations.push(`${key(pod)} is owned by missing ReplicaSet ${ref.name} and not being deleted`);
+  }
+  for (const rs of replicaSets) {
+    const ref = controllerRef(rs);
+    if (ref?.kind === 'Deployment' && !deployByUid.has(ref.uid) && !rs.metadata.deletionTimestamp)
+      violations.push(`${key(rs)} is owned by missing Deployment ${ref.name}`);
+  }
+
+  const services = store.values<Service>('services');
+  const clusterIps = new Map<string, string>();
+  const nodePorts = new Map<number, string>();
+  for (const svc of services) {
+    const ip = svc.spec.clusterIP;
+    if (ip && ip !== 'None') {
+      if (clusterIps.has(ip))
+        violations.push(`ClusterIP ${ip} used by ${clusterIps.get(ip)} and ${key(svc)}`);
+      clusterIps.set(ip, key(svc));
+    }
+    for (const p of svc.spec.ports ?? []) {
+      if (p.nodePort === undefined) continue;
+      if (nodePorts.has(p.nodePort))
+        violations.push(`NodePort ${p.nodePort} used by ${nodePorts.get(p.nodePort)} and ${key(svc)}`);
+      nodePorts.set(p.nodePort, key(svc));
+    }
+    if (!svc.spec.selector) continue;
+    const expected = pods
+      .filter(
+        (p) =>
+          p.metadata.namespace === svc.metadata.namespace &&
+          !p.metadata.deletionTimestamp &&
+          p.status?.podIP &&
+          isPodReady(p) &&
+          matchesLabelSelector({ matchLabels: svc.spec.selector }, p.metadata.labels),
+      )
+      .map((p) => p.status!.podIP!)
+      .sort();
+    const ep = store.get<Endpoints>('endpoints', svc.metadata.namespace, svc.metadata.name);
+    const actual = (ep?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort();
+    if (!ep) violations.push(`${key(svc)} has no Endpoints object`);
+    else if (expected.join(',') !== actual.join(','))
+      violations.push(
+        `Endpoints ${svc.metadata.namespace}/${svc.metadata.name} = [${actual}] but ready pods = [${expected}]`,
+      );
+  }
+
+  const podIps = new Map<string, string>();
+  for (const pod of pods) {
+    const ip = pod.status?.podIP;
+    if (!ip || pod.spec.hostNetwork) continue;
+    if (podIps.has(ip)) violations.push(`pod IP ${ip} used by ${podIps.get(ip)} and ${key(pod)}`);
+    podIps.set(ip, key(pod));
+  }
+
+  const seenVersions = new Map<string, string>();
+  for (const resource of store.resources()) {
+    for (const obj of store.values(resource)) {
+      const rv = Number(obj.metadata.resourceVersion);
+      if (!Number.isInteger(rv) || rv <= 0 || rv > store.revision)
+        violations.push(
+          `${key(obj)} has resourceVersion ${obj.metadata.resourceVersion} outside 1..${store.revision}`,
+        );
+      const other = seenVersions.get(obj.metadata.resourceVersion!);
+      if (other)
+        violations.push(`resourceVersion ${obj.metadata.resourceVersion} shared by ${other} and ${key(obj)}`);
+      seenVersions.set(obj.metadata.resourceVersion!, key(obj));
+    }
+  }
+
+  for (const d of deployments) {
+    const s = d.status ?? {};
+    if ((s.updatedReplicas ?? 0) > (s.replicas ?? 0))
+      violations.push(
+        `${key(d)} reports more updated (${s.updatedReplicas}) than total replicas (${s.replicas})`,
+      );
+    if ((s.availableReplicas ?? 0) > (s.readyReplicas ?? 0))
+      violations.push(
+        `${key(d)} reports more available (${s.availableReplicas}) than ready replicas (${s.readyReplicas})`,
+      );
+  }
+  return violations;
+}
+
+/** Remembers resourceVersions across checks: per object (by uid) and for the store they may only grow. */
+export class InvariantChecker {
+  private lastRevision = 0;
+  private readonly versions = new Map<string, number>();
+
+  constructor(private readonly cluster: Cluster) {}
+
+  check(): string[] {
+    const violations = checkInvariants(this.cluster);
+    const store = this.cluster.store;
+    if (store.revision < this.lastRevision)
+      violations.push(`store revision went back from ${this.lastRevision} to ${store.revision}`);
+    this.lastRevision = store.revision;
+    for (const resource of store.resources()) {
+      for (const obj of store.values(resource)) {
+        const uid = obj.metadata.uid ?? key(obj);
+        const rv = Number(obj.metadata.resourceVersion);
+        const before = this.versions.get(uid);
+        if (before !== undefined && rv < before)
+          violations.push(`${key(obj)} resourceVersion went back from ${before} to ${rv}`);
+        this.versions.set(uid, rv);
+      }
+    }
+    return violations;
+  }
+}
