@@ -2,7 +2,7 @@ import type { ResourceInfo } from '../../api/resources';
 import { isStatusError, StatusError } from '../../api/status-error';
 import type { Deployment, Endpoints, KubeObject, Node, Pod, ReplicaSet, Service } from '../../api/types';
 import { CommandDef, flag, namespaceFlag } from '../command';
-import { CommandError, KubectlContext, RawError } from '../context';
+import { CommandError, KubectlContext } from '../context';
 import { DescribeWriter, eventsFor, writeAnnotations, writeEvents, writeLabels } from '../describe/common';
 import { describePod } from '../describe/pod';
 import { describeNode, describeService } from '../describe/service-node';
@@ -23,7 +23,7 @@ export const describeCommand: CommandDef = {
   ],
   run(ctx, args) {
     if (args.positional.length === 0)
-      throw new RawError(
+      throw new CommandError(
         'You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n',
       );
     const api = ctx.cluster.api;

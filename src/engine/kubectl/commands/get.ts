@@ -7,6 +7,7 @@ import { CommandError, KubectlContext, RawError } from '../context';
 import { formatStatusError } from '../errors';
 import { OutputFormat, parseOutputFormat, printObjects } from '../output';
 import { tableHeaders, tableRow, TableOptions } from '../printers/columns';
+import { selectJsonPath } from '../printers/jsonpath';
 import { GET_TABLE_OPTIONS, TabWriter } from '../printers/tabwriter';
 import { kindWithGroup, parseResourceArgs, ResourceRequest } from '../resource-args';
 import { waitForClusterChange } from '../wait';
@@ -40,6 +41,12 @@ export const getCommand: CommandDef = {
       "When using the default or custom-column output format, don't print headers",
     ),
     flag.bool('watch', 'w', false, 'After listing/getting the requested object, watch for changes'),
+    flag.string(
+      'sort-by',
+      undefined,
+      '',
+      'If non-empty, sort list types using this field specification (a JSONPath expression).',
+    ),
     flag.bool(
       'watch-only',
       undefined,
@@ -86,6 +93,8 @@ export const getCommand: CommandDef = {
       }
     }
 
+    const sortBy = args.flags['sort-by'] as string;
+    if (sortBy) for (const entry of fetched) entry.objects = sortObjects(entry.objects, sortBy);
     const watching = (args.flags.watch as boolean) || (args.flags['watch-only'] as boolean);
     const tableOptions = (info: ResourceInfo): TableOptions => ({
       wide: format.kind === 'table' && format.wide,
@@ -204,4 +213,24 @@ async function watch(
   } finally {
     stop();
   }
+}
+
+/** `--sort-by`: numbers numerically, everything else as text; objects without the field come first. */
+function sortObjects(objects: KubeObject[], expression: string): KubeObject[] {
+  const keyed = objects.map((obj) => {
+    const values = selectJsonPath(expression, JSON.parse(JSON.stringify(obj)));
+    if (values.length > 1)
+      throw new CommandError(
+        `couldn't get any field values for sorting with ${expression}: more than one value selected`,
+      );
+    return { obj, value: values[0] };
+  });
+  const compare = (a: unknown, b: unknown): number => {
+    if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+    if (typeof a === 'number' && typeof b === 'number') return a - b;
+    const x = typeof a === 'object' ? JSON.stringify(a) : String(a);
+    const y = typeof b === 'object' ? JSON.stringify(b) : String(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  return keyed.sort((a, b) => compare(a.value, b.value)).map((k) => k.obj);
 }

@@ -16,6 +16,13 @@ export function renderJsonPath(template: string, data: unknown): string {
   return render(nodes, [data]);
 }
 
+/** The values one JSONPath expression selects (`.a.b` or `{.a.b}`), for `--sort-by`. */
+export function selectJsonPath(expression: string, data: unknown): unknown[] {
+  const trimmed = expression.trim();
+  const inner = trimmed.startsWith('{') && trimmed.endsWith('}') ? trimmed.slice(1, -1) : trimmed;
+  return evaluate(parsePath(inner), [data]);
+}
+
 function render(nodes: Node[], scope: unknown[]): string {
   let out = '';
   for (const node of nodes) {
