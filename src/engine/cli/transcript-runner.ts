@@ -58,7 +58,7 @@ export async function runTranscript(
   return steps;
 }
 
-async function runStep(
+export async function runStep(
   cluster: Cluster,
   clock: ManualClock,
   terminal: LabTerminal,
