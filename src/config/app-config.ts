@@ -30,6 +30,7 @@ export interface AppConfig {
     idleMinutes: number;
     idleWarningMinutes: number;
     hardLimitMinutes: number;
+    provisionTimeoutSeconds: number;
   };
   commands: {
     workerConcurrency: number;
@@ -39,6 +40,7 @@ export interface AppConfig {
     ratePerMinute: number;
   };
   webDir: string;
+  labsDir: string;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +160,7 @@ export function parseConfig(env: Env): AppConfig {
       idleMinutes: read.integer('CLUSTER_IDLE_MINUTES', 60, 1, 7 * 24 * 60),
       idleWarningMinutes: read.integer('CLUSTER_IDLE_WARNING_MINUTES', 5, 1, 24 * 60),
       hardLimitMinutes: read.integer('CLUSTER_HARD_LIMIT_MINUTES', 8 * 60, 1, 30 * 24 * 60),
+      provisionTimeoutSeconds: read.integer('CLUSTER_PROVISION_TIMEOUT_SECONDS', 120, 1, 3600),
     },
     commands: {
       workerConcurrency: read.integer('WORKER_CONCURRENCY', 50, 1, 1000),
@@ -167,6 +170,7 @@ export function parseConfig(env: Env): AppConfig {
       ratePerMinute: read.integer('COMMANDS_PER_MINUTE', 120, 1, 100000),
     },
     webDir: read.string('WEB_DIR', 'web/dist'),
+    labsDir: read.string('LABS_DIR', 'labs'),
   };
   if (config.clusters.idleWarningMinutes >= config.clusters.idleMinutes) {
     read.problems.push('CLUSTER_IDLE_WARNING_MINUTES: must be smaller than CLUSTER_IDLE_MINUTES');

@@ -7,13 +7,20 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import { JsonLogger } from '../infra/logging/json-logger';
+import { RedisIoAdapter } from '../infra/websocket/redis-io.adapter';
 import { HttpExceptionFilter } from '../middleware/http-exception.filter';
 import { createValidationPipe } from '../middleware/validation.pipe';
+import { AllInOneModule } from '../modules/all-in-one.module';
 import { ApiModule } from '../modules/api.module';
 
 /** Builds the API application (not yet listening), so tests and the demo share the production set-up. */
-export async function createApiApp(config: AppConfig, logger = new JsonLogger(config.logLevel, 'api')) {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+export async function createApiApp(
+  config: AppConfig,
+  logger = new JsonLogger(config.logLevel, 'api'),
+  options: { withWorker?: boolean } = {},
+) {
+  const root = options.withWorker ? AllInOneModule.forRoot(config) : ApiModule.forRoot(config);
+  const app = await NestFactory.create<NestExpressApplication>(root, {
     logger,
     bodyParser: true,
   });
@@ -24,6 +31,7 @@ export async function createApiApp(config: AppConfig, logger = new JsonLogger(co
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
+  app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   setUpDocs(app);
   serveWebClient(app, config);
   return app;

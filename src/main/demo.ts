@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const logger = new JsonLogger(config.logLevel, 'demo');
   const migration = await migrate({ url: config.databaseUrl, pgliteDir: `${config.dataDir}/pglite` });
   logger.log({ msg: 'database migrated', backend: migration.backend, applied: migration.applied }, 'Demo');
-  const app = await createApiApp(config, logger);
+  const app = await createApiApp(config, logger, { withWorker: true });
   const demo = await app.get(SeedService).seedDemo();
   await app.listen(config.http.port, config.http.host);
   const seconds = ((Date.now() - setupStartedAt) / 1000).toFixed(1);

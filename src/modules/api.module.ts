@@ -5,11 +5,18 @@ import { ConfigModule } from '../config/config.module';
 import { AuthController } from '../controllers/auth.controller';
 import { CourseController } from '../controllers/course.controller';
 import { HealthController } from '../controllers/health.controller';
+import { LabController } from '../controllers/lab.controller';
+import { LabSessionController } from '../controllers/lab-session.controller';
+import { TerminalGateway } from '../gateways/terminal.gateway';
 import { UserController } from '../controllers/user.controller';
 import { AuthGuard } from '../middleware/auth.guard';
 import { AuthService } from '../services/auth.service';
 import { CourseService } from '../services/course.service';
 import { HealthService } from '../services/health.service';
+import { LabService } from '../services/lab.service';
+import { LabSessionService } from '../services/lab-session.service';
+import { SessionGradingService } from '../services/session-grading.service';
+import { TerminalService } from '../services/terminal.service';
 import { LoginThrottleService } from '../services/login-throttle.service';
 import { SeedService } from '../services/seed.service';
 import { CoreModule } from './core.module';
@@ -21,13 +28,25 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), CoreModule],
-      controllers: [AuthController, UserController, CourseController, HealthController],
+      controllers: [
+        AuthController,
+        UserController,
+        CourseController,
+        LabController,
+        LabSessionController,
+        HealthController,
+      ],
       providers: [
         AuthService,
         CourseService,
         HealthService,
         LoginThrottleService,
         SeedService,
+        LabService,
+        LabSessionService,
+        SessionGradingService,
+        TerminalService,
+        TerminalGateway,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

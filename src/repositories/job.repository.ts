@@ -8,13 +8,13 @@ import { JOB_QUEUE, JobHandlers, JobItem, JobName, QueueName } from '../jobs/job
 function optionsFor(item: JobItem): JobsOptions {
   switch (item.name) {
     case JobName.CommandRun:
-      return { deduplication: { id: `session:${item.data.labSessionId}`, keepLastIfActive: true } };
+      return { deduplication: { id: `session-${item.data.labSessionId}`, keepLastIfActive: true } };
     case JobName.GradingRun:
-      return { deduplication: { id: `grade:${item.data.labSessionId}`, keepLastIfActive: true } };
+      return { deduplication: { id: `grade-${item.data.labSessionId}`, keepLastIfActive: true } };
     case JobName.ClusterProvision:
-      return { jobId: `provision:${item.data.clusterId}` };
+      return { jobId: `provision-${item.data.clusterId}` };
     case JobName.ClusterStop:
-      return { jobId: `stop:${item.data.clusterId}` };
+      return { jobId: `stop-${item.data.clusterId}` };
   }
 }
 

@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { AuditRepository } from '../repositories/audit.repository';
 import { Course, CourseRepository, CourseStudent } from '../repositories/course.repository';
 import type { AuthUser } from './auth.service';
+import { LabCatalogService } from './lab-catalog.service';
 
 /** Join codes avoid look-alike characters (0/O, 1/I/L) because students copy them from a projector. */
 const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -32,6 +33,7 @@ export class CourseService {
   constructor(
     private readonly courses: CourseRepository,
     private readonly audit: AuditRepository,
+    private readonly catalog: LabCatalogService,
   ) {}
 
   async create(actor: AuthUser, title: string): Promise<CourseView> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CourseRepository } from '../repositories/course.repository';
 import { UserRepository } from '../repositories/user.repository';
 import { generateJoinCode } from './course.service';
+import { LabCatalogService } from './lab-catalog.service';
 import { hashPassword } from './password-hasher';
 
 export const DEMO_PASSWORD = 'kubelab-demo';
@@ -21,6 +22,7 @@ export class SeedService {
   constructor(
     private readonly users: UserRepository,
     private readonly courses: CourseRepository,
+    private readonly catalog: LabCatalogService,
   ) {}
 
   async seedDemo(): Promise<DemoData> {
@@ -48,6 +50,7 @@ export class SeedService {
       });
       await this.courses.enroll(course.id, student.id, 'student');
     }
+    await this.catalog.offerAllLabs(course.id);
     return { courseId: course.id, joinCode: course.joinCode };
   }
 }

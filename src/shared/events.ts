@@ -43,12 +43,14 @@ export interface CommandExit {
   note?: string;
 }
 
+export type RejectionCode =
+  'invalid_line' | 'invalid_request' | 'rate_limited' | 'not_found' | 'forbidden' | 'unavailable';
+
 export interface CommandRejected {
   labSessionId: string;
   clientRef?: string;
   runId?: string;
-  code:
-    'invalid_line' | 'rate_limited' | 'not_found' | 'forbidden' | 'cluster_unavailable' | 'session_finished';
+  code: RejectionCode;
   message: string;
   retryAfterSeconds?: number;
 }

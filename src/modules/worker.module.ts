@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
+import { CommandRunnerService } from '../services/command-runner.service';
+import { HousekeepingService } from '../services/housekeeping.service';
+import { JobService } from '../services/job.service';
+import { CoreModule } from './core.module';
+
+/** The worker process: BullMQ consumers that run commands, provision clusters and grade. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), CoreModule],
+      providers: [CommandRunnerService, HousekeepingService, JobService],
+    };
+  }
+}

@@ -1,0 +1,286 @@
+import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import type { ClusterDriver, ClusterRef } from '../clusters/cluster-driver';
+import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { JobHandlerProvider, JobName, JobPayloads } from '../jobs/job.types';
+import { Cluster, ClusterRepository } from '../repositories/cluster.repository';
+import { EventRepository } from '../repositories/event.repository';
+import { JobRepository } from '../repositories/job.repository';
+import { LabSession, LabSessionRepository } from '../repositories/lab-session.repository';
+import { ClusterStatusEvent, sessionRoom } from '../shared/events';
+
+export class ClusterUnavailableError extends Error {}
+
+const READY_POLL_MS = 50;
+
+/**
+ * The lifecycle of a lab session's cluster: requested → provisioning → ready → stopping → gone,
+ * or failed. The API requests and resets; the worker provisions, stops and expires. Every change is
+ * pushed to the session's room.
+ */
+@Injectable()
+export class ClusterService implements JobHandlerProvider {
+  private readonly logger = new Logger('ClusterService');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
+    private readonly clusters: ClusterRepository,
+    private readonly sessions: LabSessionRepository,
+    private readonly jobs: JobRepository,
+    private readonly events: EventRepository,
+  ) {}
+
+  /** The session's live cluster, requesting a new one when there is none (resuming saved state). */
+  async ensureCluster(session: LabSession, options: { fresh?: boolean } = {}): Promise<Cluster> {
+    const live = await this.clusters.liveForSession(session.id);
+    if (live) return live;
+    await this.checkCaps(session.userId);
+    // An idle-expired embedded cluster comes back with its objects; a reset one does not.
+    const previous = options.fresh ? null : await this.clusters.latestForSession(session.id);
+    const resume =
+      previous && previous.error !== 'reset' && this.driver.name === 'embedded' ? previous.snapshot : null;
+    const cluster = await this.clusters.create({
+      labSessionId: session.id,
+      driver: this.driver.name,
+      snapshot: resume,
+    });
+    const now = Date.now();
+    await this.sessions.setDeadlines(
+      session.id,
+      new Date(now + this.config.clusters.idleMinutes * 60_000),
+      new Date(now + this.config.clusters.hardLimitMinutes * 60_000),
+    );
+    await this.jobs.queue({ name: JobName.ClusterProvision, data: { clusterId: cluster.id } });
+    this.publish(cluster, { message: resume ? 'Restoring your cluster' : 'Cluster requested' });
+    return cluster;
+  }
+
+  /** Replaces the session's cluster with a fresh one; the worker removes the old one. */
+  async reset(session: LabSession): Promise<Cluster> {
+    const live = await this.clusters.liveForSession(session.id);
+    if (
+      live &&
+      (await this.clusters.transition(live.id, ['requested', 'provisioning', 'ready'], 'stopping'))
+    ) {
+      this.publish(live, { status: 'stopping', message: 'Resetting: removing the old cluster' });
+      await this.jobs.queue({ name: JobName.ClusterStop, data: { clusterId: live.id, reason: 'reset' } });
+    }
+    return this.ensureCluster(session, { fresh: true });
+  }
+
+  /** Pushes the idle expiry back, never past the hard deadline. */
+  async extend(session: LabSession): Promise<{ idleExpiresAt: Date; hardDeadlineAt: Date | null }> {
+    const wanted = new Date(Date.now() + this.config.clusters.idleMinutes * 60_000);
+    const idleExpiresAt =
+      session.hardDeadlineAt && session.hardDeadlineAt < wanted ? session.hardDeadlineAt : wanted;
+    await this.sessions.touch(session.id, new Date(), idleExpiresAt);
+    const live = await this.clusters.liveForSession(session.id);
+    if (live) {
+      this.publish(live, {
+        idleExpiresAt: idleExpiresAt.toISOString(),
+        hardDeadlineAt: session.hardDeadlineAt?.toISOString() ?? null,
+      });
+    }
+    return { idleExpiresAt, hardDeadlineAt: session.hardDeadlineAt };
+  }
+
+  async statusEvent(session: LabSession): Promise<ClusterStatusEvent | null> {
+    const cluster = await this.clusters.latestForSession(session.id);
+    if (!cluster) return null;
+    return {
+      ...this.baseEvent(cluster),
+      idleExpiresAt: session.idleExpiresAt?.toISOString() ?? null,
+      hardDeadlineAt: session.hardDeadlineAt?.toISOString() ?? null,
+      message: cluster.error && cluster.status === 'failed' ? cluster.error : undefined,
+    };
+  }
+
+  // ---- worker side ----
+
+  jobHandlers() {
+    return {
+      [JobName.ClusterProvision]: (data: JobPayloads[JobName.ClusterProvision]) => this.provision(data),
+      [JobName.ClusterStop]: (data: JobPayloads[JobName.ClusterStop]) => this.stop(data),
+    };
+  }
+
+  async provision({ clusterId }: JobPayloads[JobName.ClusterProvision]): Promise<void> {
+    const cluster = await this.clusters.findById(clusterId);
+    if (
+      !cluster ||
+      !(await this.clusters.transition(clusterId, ['requested', 'provisioning'], 'provisioning'))
+    )
+      return;
+    const session = await this.sessions.findById(cluster.labSessionId);
+    if (!session) return;
+    this.publish(cluster, { status: 'provisioning', message: 'Provisioning' });
+    try {
+      const ref = await this.driver.provision(
+        {
+          clusterId,
+          labSessionId: session.id,
+          ownerId: session.userId,
+          nodeCount: 1,
+          snapshot: cluster.snapshot,
+        },
+        (progress) => this.publish(cluster, { status: 'provisioning', progress, message: progress.step }),
+      );
+      const snapshot = await this.driver.snapshot(ref);
+      const host = typeof ref.attachState.host === 'string' ? ref.attachState.host : null;
+      const ready = await this.clusters.transition(clusterId, ['provisioning'], 'ready', {
+        attachState: ref.attachState,
+        readyAt: new Date(),
+        host,
+        ...(snapshot ? { snapshot } : {}),
+      });
+      if (!ready) {
+        // Stopped while provisioning: release what was just created.
+        await this.driver.destroy(ref);
+        return;
+      }
+      this.publish(cluster, {
+        status: 'ready',
+        message: 'Cluster ready',
+        idleExpiresAt: session.idleExpiresAt?.toISOString() ?? null,
+        hardDeadlineAt: session.hardDeadlineAt?.toISOString() ?? null,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error({ msg: 'provisioning failed', clusterId, error: message });
+      await this.clusters.transition(clusterId, ['provisioning'], 'failed', { error: message });
+      this.publish(cluster, { status: 'failed', message: `Cluster could not be created: ${message}` });
+    }
+  }
+
+  async stop({ clusterId, reason }: JobPayloads[JobName.ClusterStop]): Promise<void> {
+    const cluster = await this.clusters.findById(clusterId);
+    if (!cluster) return;
+    const stoppable = await this.clusters.transition(
+      clusterId,
+      ['requested', 'provisioning', 'ready', 'stopping'],
+      'stopping',
+    );
+    if (!stoppable) return;
+    this.publish(cluster, { status: 'stopping', message: `Stopping (${reason})` });
+    try {
+      const ref = this.refOf(cluster);
+      // Keep the final state, so an idle-expired session resumes where the student left off.
+      const snapshot = reason === 'reset' ? undefined : ((await this.driver.snapshot(ref)) ?? undefined);
+      await this.driver.destroy(ref);
+      await this.clusters.transition(clusterId, ['stopping'], 'gone', {
+        stoppedAt: new Date(),
+        error: reason,
+        ...(snapshot ? { snapshot } : {}),
+      });
+      this.publish(cluster, { status: 'gone', message: stopMessages[reason] });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.clusters.transition(clusterId, ['stopping'], 'failed', { error: message });
+      this.publish(cluster, { status: 'failed', message });
+    }
+  }
+
+  /**
+   * The ready cluster a command should run on: waits while it is being provisioned, and brings an
+   * expired one back. Throws ClusterUnavailableError when provisioning failed or took too long.
+   */
+  async readyRef(session: LabSession, timeoutMs = 120_000): Promise<{ cluster: Cluster; ref: ClusterRef }> {
+    const deadline = Date.now() + timeoutMs;
+    let cluster = await this.ensureCluster(session);
+    while (cluster.status !== 'ready') {
+      if (cluster.status === 'failed') {
+        throw new ClusterUnavailableError(
+          `the cluster could not be created (${cluster.error ?? 'unknown error'})`,
+        );
+      }
+      if (Date.now() > deadline)
+        throw new ClusterUnavailableError('the cluster is still starting; try again shortly');
+      await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+      const latest = await this.clusters.findById(cluster.id);
+      cluster = latest && latest.status !== 'gone' ? latest : await this.ensureCluster(session);
+    }
+    return { cluster, ref: this.refOf(cluster) };
+  }
+
+  async saveSnapshot(cluster: Cluster, ref: ClusterRef): Promise<void> {
+    const snapshot = await this.driver.snapshot(ref);
+    if (snapshot && snapshot !== cluster.snapshot) await this.clusters.saveSnapshot(cluster.id, snapshot);
+  }
+
+  /**
+   * Provisioning jobs can be lost (Redis restarted, a worker died mid-way); re-queueing is harmless
+   * because the job id is the cluster's and provisioning resumes from whatever state it finds.
+   */
+  async requeueStuck(olderThanMs: number): Promise<void> {
+    for (const cluster of await this.clusters.listPending(new Date(Date.now() - olderThanMs))) {
+      await this.jobs.queue({ name: JobName.ClusterProvision, data: { clusterId: cluster.id } });
+    }
+  }
+
+  /** Warns sessions about to go idle and stops clusters past their idle expiry or hard deadline. */
+  async sweep(warned: (clusterId: string) => Promise<boolean>): Promise<void> {
+    const now = Date.now();
+    const warningMs = this.config.clusters.idleWarningMinutes * 60_000;
+    for (const cluster of await this.clusters.listExpiring(new Date(now + warningMs))) {
+      const deadlinePassed = cluster.hardDeadlineAt !== null && cluster.hardDeadlineAt.getTime() <= now;
+      const idlePassed = cluster.idleExpiresAt !== null && cluster.idleExpiresAt.getTime() <= now;
+      if (deadlinePassed || idlePassed) {
+        await this.jobs.queue({
+          name: JobName.ClusterStop,
+          data: { clusterId: cluster.id, reason: deadlinePassed ? 'deadline' : 'idle' },
+        });
+      } else if (cluster.idleExpiresAt && (await warned(cluster.id))) {
+        this.events.emit(sessionRoom(cluster.labSessionId), 'cluster.idle-warning', {
+          labSessionId: cluster.labSessionId,
+          clusterId: cluster.id,
+          expiresAt: cluster.idleExpiresAt.toISOString(),
+        });
+      }
+    }
+  }
+
+  refOf(cluster: Cluster): ClusterRef {
+    return {
+      clusterId: cluster.id,
+      attachState: (cluster.attachState ?? {}) as Record<string, unknown>,
+      snapshot: cluster.snapshot,
+    };
+  }
+
+  private async checkCaps(userId: string): Promise<void> {
+    const { maxPerStudent, maxTotal } = this.config.clusters;
+    if ((await this.clusters.countLive({ userId })) >= maxPerStudent) {
+      throw new HttpException(
+        `You already have ${maxPerStudent} running cluster(s). Stop or reset one of your labs first.`,
+        HttpStatus.CONFLICT,
+      );
+    }
+    if ((await this.clusters.countLive()) >= maxTotal) {
+      throw new HttpException(
+        'The platform is at its cluster limit right now. Please try again in a few minutes.',
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
+    }
+  }
+
+  private baseEvent(cluster: Cluster): ClusterStatusEvent {
+    return { labSessionId: cluster.labSessionId, clusterId: cluster.id, status: cluster.status };
+  }
+
+  private publish(cluster: Cluster, change: Partial<ClusterStatusEvent>): void {
+    this.events.emit(sessionRoom(cluster.labSessionId), 'cluster.status', {
+      ...this.baseEvent(cluster),
+      ...change,
+    });
+  }
+}
+
+const stopMessages: Record<JobPayloads[JobName.ClusterStop]['reason'], string> = {
+  reset: 'Cluster removed for a reset',
+  idle: 'Cluster stopped after a period without activity; it comes back with your work when you continue',
+  deadline: 'Cluster stopped: the session reached its time limit',
+  finished: 'Cluster stopped: the lab is finished',
+  admin: 'Cluster stopped by an administrator',
+};

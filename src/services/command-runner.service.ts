@@ -1,0 +1,223 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { ClusterDriver, ClusterRef } from '../clusters/cluster-driver';
+import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { JobHandlerProvider, JobName } from '../jobs/job.types';
+import type { Cluster } from '../repositories/cluster.repository';
+import { CommandRun, CommandRunRepository, CommandStatus } from '../repositories/command-run.repository';
+import { EventRepository } from '../repositories/event.repository';
+import { JobRepository } from '../repositories/job.repository';
+import { LabSessionRepository } from '../repositories/lab-session.repository';
+import { SessionMailboxRepository } from '../repositories/session-mailbox.repository';
+import { sessionRoom } from '../shared/events';
+import { ClusterService, ClusterUnavailableError } from './cluster.service';
+import { OutputCapture } from './output-capture';
+
+/** A drain holds its session's lock this long without renewing; a dead worker's lock lapses after it. */
+export const SESSION_LOCK_TTL_MS = 10_000;
+
+type StopReason = 'cancel' | 'timeout' | 'output-limit' | 'shutdown';
+
+/**
+ * Runs students' commands in the worker. A session's commands run strictly one after another in
+ * sequence order (its mailbox, drained under its lock); different sessions run in parallel.
+ */
+@Injectable()
+export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
+  private readonly logger = new Logger('CommandRunner');
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
+    private readonly clusters: ClusterService,
+    private readonly sessions: LabSessionRepository,
+    private readonly runs: CommandRunRepository,
+    private readonly mailbox: SessionMailboxRepository,
+    private readonly jobs: JobRepository,
+    private readonly events: EventRepository,
+  ) {}
+
+  jobHandlers() {
+    return { [JobName.CommandRun]: ({ labSessionId }: { labSessionId: string }) => this.drain(labSessionId) };
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.mailbox.onCancel((runId) => this.running.get(runId)?.abort('cancel' satisfies StopReason));
+  }
+
+  /** Whether this process is executing the run right now. */
+  isRunningHere(runId: string): boolean {
+    return this.running.has(runId);
+  }
+
+  async drain(labSessionId: string): Promise<void> {
+    const token = randomUUID();
+    for (;;) {
+      if (!(await this.mailbox.tryLock(labSessionId, token, SESSION_LOCK_TTL_MS))) return;
+      const renewal = setInterval(
+        () => void this.mailbox.renewLock(labSessionId, token, SESSION_LOCK_TTL_MS).catch(() => undefined),
+        SESSION_LOCK_TTL_MS / 3,
+      );
+      try {
+        for (
+          let runId = await this.mailbox.takeNext(labSessionId);
+          runId;
+          runId = await this.mailbox.takeNext(labSessionId)
+        ) {
+          await this.execute(runId);
+        }
+      } finally {
+        clearInterval(renewal);
+        await this.mailbox.unlock(labSessionId, token).catch(() => undefined);
+      }
+      // A command posted between our last take and the unlock found the lock held: pick it up now.
+      if ((await this.mailbox.waiting(labSessionId)).length === 0) return;
+    }
+  }
+
+  private async execute(runId: string): Promise<void> {
+    const run = await this.runs.findById(runId);
+    if (!run || run.status !== 'queued') return;
+    const session = await this.sessions.findById(run.labSessionId);
+    if (!session) return;
+
+    let target;
+    try {
+      target = await this.clusters.readyRef(session, this.config.clusters.provisionTimeoutSeconds * 1000);
+    } catch (error) {
+      const message = error instanceof ClusterUnavailableError ? error.message : 'the cluster is unavailable';
+      if (await this.runs.endIfOpen(run.id, 'interrupted', 1, message)) {
+        this.announceExit(run, {
+          exitCode: 1,
+          status: 'interrupted',
+          durationMs: 0,
+          truncated: false,
+          note: `Not run: ${message}.`,
+        });
+      }
+      return;
+    }
+
+    const startedAt = new Date();
+    if (!(await this.runs.start(run.id, target.cluster.id, startedAt))) return;
+    this.events.emit(sessionRoom(run.labSessionId), 'command.started', {
+      labSessionId: run.labSessionId,
+      runId: run.id,
+      startedAt: startedAt.toISOString(),
+    });
+
+    const controller = new AbortController();
+    this.running.set(run.id, controller);
+    const timer = setTimeout(
+      () => controller.abort('timeout' satisfies StopReason),
+      this.config.commands.timeoutSeconds * 1000,
+    );
+    const capture = new OutputCapture(
+      this.config.commands.maxOutputBytes,
+      (stream, data) =>
+        this.events.emit(sessionRoom(run.labSessionId), 'command.output', {
+          labSessionId: run.labSessionId,
+          runId: run.id,
+          stream,
+          data,
+        }),
+      () => controller.abort('output-limit' satisfies StopReason),
+    );
+    let exitCode: number;
+    let failure: string | undefined;
+    try {
+      exitCode = (await this.driver.exec(target.ref, run.command, capture.sink, controller.signal)).exitCode;
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+      this.logger.error({ msg: 'command failed inside the driver', runId: run.id, error: failure });
+      capture.sink.stderr('error: the lab terminal failed to run this command; please try again.\n');
+      exitCode = 1;
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(run.id);
+    }
+    capture.flush();
+
+    const reason = controller.signal.aborted ? (controller.signal.reason as StopReason) : undefined;
+    const { status, note } = this.outcome(reason);
+    if (status === 'cancelled') exitCode = 130;
+    if (status === 'timed_out') exitCode = 124;
+    const finishedAt = new Date();
+    const durationMs = finishedAt.getTime() - startedAt.getTime();
+    await this.runs.finish(run.id, {
+      status,
+      exitCode,
+      output: capture.output,
+      outputBytes: capture.bytes,
+      truncated: capture.truncated,
+      finishedAt,
+      durationMs,
+      error: failure,
+    });
+    this.announceExit(run, { exitCode, status, durationMs, truncated: capture.truncated, note });
+    await this.afterCommand(run, target.cluster, target.ref);
+  }
+
+  private outcome(reason: StopReason | undefined): { status: CommandStatus; note?: string } {
+    switch (reason) {
+      case 'cancel':
+        return { status: 'cancelled', note: '^C' };
+      case 'timeout':
+        return {
+          status: 'timed_out',
+          note: `Stopped after ${this.config.commands.timeoutSeconds} s, the time limit for one command.`,
+        };
+      case 'output-limit':
+        return {
+          status: 'completed',
+          note: 'Output truncated: the command printed more than the limit and was stopped.',
+        };
+      case 'shutdown':
+        return { status: 'interrupted', note: 'Interrupted: the worker is shutting down.' };
+      default:
+        return { status: 'completed' };
+    }
+  }
+
+  private async afterCommand(run: CommandRun, cluster: Cluster, ref: ClusterRef): Promise<void> {
+    const now = Date.now();
+    const idle = new Date(now + this.config.clusters.idleMinutes * 60_000);
+    await Promise.all([
+      this.clusters
+        .saveSnapshot(cluster, ref)
+        .catch((error: Error) =>
+          this.logger.warn({ msg: 'snapshot not saved', clusterId: cluster.id, error: error.message }),
+        ),
+      this.sessions.touch(run.labSessionId, new Date(now), idle),
+      this.jobs.queue({
+        name: JobName.GradingRun,
+        data: { labSessionId: run.labSessionId, trigger: 'command' },
+      }),
+    ]);
+  }
+
+  private announceExit(
+    run: CommandRun,
+    result: {
+      exitCode: number;
+      status: CommandStatus;
+      durationMs: number;
+      truncated: boolean;
+      note?: string;
+    },
+  ): void {
+    this.events.emit(sessionRoom(run.labSessionId), 'command.exit', {
+      labSessionId: run.labSessionId,
+      runId: run.id,
+      ...result,
+    });
+  }
+
+  /** Stops what runs here (graceful shutdown): those commands end as interrupted, not stuck. */
+  abortAll(): void {
+    for (const controller of this.running.values()) controller.abort('shutdown' satisfies StopReason);
+  }
+}

@@ -1,0 +1,155 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ClusterDriver, KubeObjectJson, ObjectQuery } from '../clusters/cluster-driver';
+import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
+import { JobHandlerProvider, JobName, JobPayloads } from '../jobs/job.types';
+import { DiagnosticHint, diagnose, evaluateStep, EvaluationContext, Lab } from '../labs';
+import { Cluster, ClusterRepository } from '../repositories/cluster.repository';
+import { CommandRunRepository } from '../repositories/command-run.repository';
+import { EventRepository } from '../repositories/event.repository';
+import { LabSession, LabSessionRepository } from '../repositories/lab-session.repository';
+import { StepResult, StepResultRepository } from '../repositories/step-result.repository';
+import { courseRoom, GradingUpdate, sessionRoom, StepStatus } from '../shared/events';
+import { ClusterService } from './cluster.service';
+import { LabCatalogService } from './lab-catalog.service';
+
+const toText = (localized: { en: string; 'zh-CN': string }) => ({ en: localized.en, zh: localized['zh-CN'] });
+
+/** Points a step counts for: an instructor's override wins over the automatic result. */
+export function effectivePoints(result: Pick<StepResult, 'points' | 'overridePoints'> | undefined): number {
+  if (!result) return 0;
+  return result.overridePoints ?? result.points;
+}
+
+/**
+ * Grades lab sessions against their lab's checks, through the ClusterDriver so every backend gets the
+ * same verdict. Runs after each command (coalesced per session) and on request; pushes the result to
+ * the student and to the course's watching instructors.
+ */
+@Injectable()
+export class GradingService implements JobHandlerProvider {
+  private readonly logger = new Logger('Grading');
+
+  constructor(
+    @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
+    private readonly catalog: LabCatalogService,
+    private readonly sessions: LabSessionRepository,
+    private readonly clusterRecords: ClusterRepository,
+    private readonly clusters: ClusterService,
+    private readonly runs: CommandRunRepository,
+    private readonly results: StepResultRepository,
+    private readonly events: EventRepository,
+  ) {}
+
+  jobHandlers() {
+    return {
+      [JobName.GradingRun]: async (data: JobPayloads[JobName.GradingRun]) => {
+        await this.grade(data.labSessionId);
+      },
+    };
+  }
+
+  async grade(labSessionId: string): Promise<GradingUpdate | null> {
+    const session = await this.sessions.findById(labSessionId);
+    const lab = session ? this.catalog.get(session.labId) : undefined;
+    if (!session || !lab) return null;
+    const cluster = await this.clusterRecords.liveForSession(labSessionId);
+    if (!cluster || cluster.status !== 'ready') return null;
+    const context = await this.contextFor(labSessionId, cluster);
+    const now = new Date();
+    const newlyPassed: string[] = [];
+    const reasons = new Map<string, StepStatus['reasons']>();
+    for (const step of lab.steps) {
+      const verdict = await evaluateStep(step, context);
+      const recorded = await this.results.record({
+        labSessionId,
+        stepId: step.id,
+        passed: verdict.passed,
+        points: step.points,
+        maxPoints: step.points,
+        at: now,
+        detail: { checks: verdict.checks.map((check) => ({ passed: check.passed, reason: check.reason })) },
+      });
+      if (recorded.newlyPassed) newlyPassed.push(step.id);
+      if (!verdict.passed) {
+        reasons.set(
+          step.id,
+          verdict.checks.filter((check) => !check.passed).map((check) => toText(check.reason)),
+        );
+      }
+    }
+    const hints = await diagnose(lab, context).catch((error: Error) => {
+      this.logger.warn({ msg: 'diagnostics failed', labSessionId, error: error.message });
+      return [];
+    });
+    const update = await this.buildUpdate(session, lab, newlyPassed, reasons, hints);
+    this.events.emit([sessionRoom(labSessionId), courseRoom(session.courseId)], 'grading.updated', update);
+    return update;
+  }
+
+  /** The current grading state without evaluating anything (for page loads and the gradebook). */
+  async current(session: LabSession): Promise<GradingUpdate | null> {
+    const lab = this.catalog.get(session.labId);
+    return lab ? this.buildUpdate(session, lab, [], new Map(), []) : null;
+  }
+
+  private async contextFor(labSessionId: string, cluster: Cluster): Promise<EvaluationContext> {
+    const ref = this.clusters.refOf(cluster);
+    // One grading run asks the same question of several checks; ask the cluster once.
+    const cache = new Map<string, Promise<KubeObjectJson[]>>();
+    const history = await this.runs.history(labSessionId);
+    return {
+      readObjects: (query: ObjectQuery) => {
+        const key = JSON.stringify([query.kind, query.namespace, query.name, query.labelSelector]);
+        let objects = cache.get(key);
+        if (!objects) {
+          objects = this.driver.readObjects(ref, query);
+          cache.set(key, objects);
+        }
+        return objects;
+      },
+      history: history.map((run) => ({ command: run.command, exitCode: run.exitCode, output: run.output })),
+    };
+  }
+
+  private async buildUpdate(
+    session: LabSession,
+    lab: Lab,
+    newlyPassed: string[],
+    reasons: Map<string, StepStatus['reasons']>,
+    hints: DiagnosticHint[],
+  ): Promise<GradingUpdate> {
+    const relevantTo = (stepId: string) =>
+      hints
+        .filter((hint) => {
+          const steps = lab.diagnostics.find((diagnostic) => diagnostic.id === hint.id)?.steps ?? [];
+          return steps.length === 0 || steps.includes(stepId);
+        })
+        .map((hint) => toText(hint.hint));
+    const stored = new Map(
+      (await this.results.listForSession(session.id)).map((result) => [result.stepId, result]),
+    );
+    const steps: StepStatus[] = lab.steps.map((step) => {
+      const result = stored.get(step.id);
+      return {
+        stepId: step.id,
+        state: result?.state ?? 'pending',
+        points: effectivePoints(result),
+        maxPoints: step.points,
+        firstPassedAt: result?.firstPassedAt?.toISOString() ?? null,
+        attempts: result?.attempts ?? 0,
+        reasons: reasons.get(step.id),
+        hints: result?.state === 'passed' ? undefined : relevantTo(step.id),
+      };
+    });
+    return {
+      labSessionId: session.id,
+      userId: session.userId,
+      courseId: session.courseId,
+      labId: session.labId,
+      steps,
+      totalPoints: steps.reduce((sum, step) => sum + step.points, 0),
+      maxPoints: steps.reduce((sum, step) => sum + step.maxPoints, 0),
+      newlyPassed,
+    };
+  }
+}

@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { JobName } from '../jobs/job.types';
+import { CommandRunRepository } from '../repositories/command-run.repository';
+import { EventRepository } from '../repositories/event.repository';
+import { JobRepository } from '../repositories/job.repository';
+import { RedisRepository } from '../repositories/redis.repository';
+import { SessionMailboxRepository } from '../repositories/session-mailbox.repository';
+import { sessionRoom } from '../shared/events';
+import { ClusterService } from './cluster.service';
+import { CommandRunnerService } from './command-runner.service';
+
+const SWEEP_INTERVAL_MS = 2000;
+/** A queued command older than this that is in no mailbox was lost (Redis restarted): post it again. */
+const LOST_AFTER_MS = 3000;
+/** A cluster requested this long ago and still not ready has probably lost its provisioning job. */
+const STUCK_PROVISION_MS = 15_000;
+
+/**
+ * Repairs what crashes and restarts leave behind, from the database's point of view:
+ * - a run marked running whose session lock has lapsed belonged to a dead worker: it ends as interrupted;
+ * - a queued run missing from its mailbox (Redis lost its data) is posted again and its drain re-queued;
+ * - clusters past their idle expiry or hard deadline are stopped, with a warning shortly before.
+ * One worker at a time sweeps (a short Redis lease); every step is safe to repeat.
+ */
+@Injectable()
+export class HousekeepingService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Housekeeping');
+  private readonly identity = randomUUID();
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly runs: CommandRunRepository,
+    private readonly mailbox: SessionMailboxRepository,
+    private readonly jobs: JobRepository,
+    private readonly redis: RedisRepository,
+    private readonly events: EventRepository,
+    private readonly clusters: ClusterService,
+    private readonly runner: CommandRunnerService,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+    this.runner.abortAll();
+  }
+
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const key = `${this.config.redisPrefix}:housekeeping`;
+      if (!(await this.redis.setIfAbsent(key, this.identity, SWEEP_INTERVAL_MS - 100))) return;
+      await this.endOrphanedRuns();
+      await this.repostLostRuns();
+      await this.clusters.requeueStuck(STUCK_PROVISION_MS);
+      await this.clusters.sweep((clusterId) => this.firstWarning(clusterId));
+    } catch (error) {
+      // Redis or the database is down: the next sweep tries again.
+      this.logger.warn({
+        msg: 'sweep skipped',
+        error: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async endOrphanedRuns(): Promise<void> {
+    const running = await this.runs.listOpen(['running'], new Date(Date.now() - 1000));
+    for (const run of running) {
+      if (this.runner.isRunningHere(run.id) || (await this.mailbox.isLocked(run.labSessionId))) continue;
+      const message = 'interrupted: the worker running this command stopped';
+      if (!(await this.runs.endIfOpen(run.id, 'interrupted', 137, message))) continue;
+      this.logger.warn({ msg: 'run interrupted', runId: run.id, labSessionId: run.labSessionId });
+      this.events.emit(sessionRoom(run.labSessionId), 'command.exit', {
+        labSessionId: run.labSessionId,
+        runId: run.id,
+        exitCode: 137,
+        status: 'interrupted',
+        durationMs: run.startedAt ? Date.now() - run.startedAt.getTime() : 0,
+        truncated: false,
+        note: 'Interrupted: the worker running this command stopped. Run it again.',
+      });
+      // Commands queued behind it still wait in the mailbox.
+      await this.jobs.queue({
+        name: JobName.CommandRun,
+        data: { labSessionId: run.labSessionId, runId: run.id },
+      });
+    }
+  }
+
+  private async repostLostRuns(): Promise<void> {
+    const queued = await this.runs.listOpen(['queued'], new Date(Date.now() - LOST_AFTER_MS));
+    const waitingBySession = new Map<string, Set<string>>();
+    for (const run of queued) {
+      let waiting = waitingBySession.get(run.labSessionId);
+      if (!waiting) {
+        waiting = new Set(await this.mailbox.waiting(run.labSessionId));
+        waitingBySession.set(run.labSessionId, waiting);
+      }
+      if (waiting.has(run.id)) continue;
+      await this.mailbox.post(run.labSessionId, run.seq, run.id);
+      await this.jobs.queue({
+        name: JobName.CommandRun,
+        data: { labSessionId: run.labSessionId, runId: run.id },
+      });
+      this.logger.warn({ msg: 'lost command posted again', runId: run.id, labSessionId: run.labSessionId });
+    }
+  }
+
+  /** True only the first time a cluster is warned about, so the student sees one warning. */
+  private async firstWarning(clusterId: string): Promise<boolean> {
+    const key = `${this.config.redisPrefix}:idle-warned:${clusterId}`;
+    return this.redis.setIfAbsent(key, '1', this.config.clusters.idleWarningMinutes * 60_000);
+  }
+}

@@ -1,0 +1,30 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { buildJobRegistry, QueueName } from '../jobs/job.types';
+import { JobRepository } from '../repositories/job.repository';
+import { ClusterService } from './cluster.service';
+import { CommandRunnerService } from './command-runner.service';
+import { GradingService } from './grading.service';
+
+/** Starts the worker's queue consumers once every handler is known; a gap or a clash stops start-up. */
+@Injectable()
+export class JobService implements OnApplicationBootstrap {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: JobRepository,
+    private readonly commands: CommandRunnerService,
+    private readonly clusters: ClusterService,
+    private readonly grading: GradingService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const handlers = buildJobRegistry([this.commands, this.clusters, this.grading]);
+    const concurrency = this.config.commands.workerConcurrency;
+    this.jobs.startWorkers(handlers, {
+      [QueueName.Commands]: concurrency,
+      [QueueName.Clusters]: Math.max(2, Math.ceil(concurrency / 5)),
+      [QueueName.Grading]: Math.max(2, Math.ceil(concurrency / 2)),
+    });
+  }
+}

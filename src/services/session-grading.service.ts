@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { JobName } from '../jobs/job.types';
+import { JobRepository } from '../repositories/job.repository';
+import type { GradingUpdate } from '../shared/events';
+import type { AuthUser } from './auth.service';
+import { GradingService } from './grading.service';
+import { LabSessionService } from './lab-session.service';
+
+/** Grading as the people in a session see it: the current state, and grading on request. */
+@Injectable()
+export class SessionGradingService {
+  constructor(
+    private readonly sessions: LabSessionService,
+    private readonly grading: GradingService,
+    private readonly jobs: JobRepository,
+  ) {}
+
+  async current(user: AuthUser, labSessionId: string): Promise<GradingUpdate | null> {
+    const { session } = await this.sessions.access(user, labSessionId);
+    return this.grading.current(session);
+  }
+
+  async request(user: AuthUser, labSessionId: string): Promise<{ queued: true }> {
+    await this.sessions.access(user, labSessionId);
+    await this.jobs.queue({ name: JobName.GradingRun, data: { labSessionId, trigger: 'request' } });
+    return { queued: true };
+  }
+}
