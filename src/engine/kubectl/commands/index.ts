@@ -5,7 +5,7 @@ import { deleteCommand } from './delete';
 import { describeCommand } from './describe';
 import { exposeCommand } from './expose';
 import { getCommand } from './get';
-import { clusterInfoCommand, versionCommand } from './info';
+import { apiResourcesCommand, clusterInfoCommand, versionCommand } from './info';
 import { labelCommand } from './label';
 import { execCommand, logsCommand } from './logs-exec';
 import {
@@ -21,6 +21,7 @@ import { setImageCommand } from './set-image';
 
 /** The kubectl commands the lab terminal implements, in `kubectl help` order. */
 export const COMMANDS: CommandDef[] = [
+  apiResourcesCommand,
   applyCommand,
   clusterInfoCommand,
   createDeploymentCommand,
