@@ -126,7 +126,9 @@ export function defaultService(svc: Service): void {
 }
 
 export function defaultNamespace(ns: Namespace): void {
-  ns.metadata.labels = { ...(ns.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns.metadata.name };
+  // The immutable name label; an invalid name is reported once, on metadata.name, not again as a label.
+  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns.metadata.name ?? '') && ns.metadata.name.length <= 63)
+    ns.metadata.labels = { ...(ns.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns.metadata.name };
   ns.spec ??= { finalizers: ['kubernetes'] };
   ns.status = { phase: 'Active' };
 }
