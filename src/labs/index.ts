@@ -1,6 +1,6 @@
 /** The lab library: lab files, strict loading, declarative checks and diagnostics. Framework-free. */
 export * from './format/types';
-export { parseSolutionLine, parseDuration } from './format/solution';
+export { parseSolutionLine } from './format/solution';
 export type { SolutionLine } from './format/solution';
 export { loadLabFile, loadLabs, parseCheck, LAB_FILE } from './loader/loader';
 export { LabLoadError, formatIssue } from './loader/reader';

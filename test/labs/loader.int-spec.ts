@@ -29,7 +29,7 @@ const EXPECTED: Record<string, string[]> = {
     'lab.yaml: step "checks" checks[3].select.labelSelector: bad label selector "app in (a,-b)": invalid label value "-b" (line 20)',
     'lab.yaml: step "checks" checks[4].where: condition rolloutComplete applies to Deployment, not to Node (line 22)',
     'lab.yaml: step "checks" checks[5].ran.command: unknown variable {{nodePort}} (line 23)',
-    'lab.yaml: step "checks" solution[1]: bad duration "soon" (e.g. 500ms, 30s, 2m, 1m30s) (line 26)',
+    'lab.yaml: step "checks" solution[1]: bad duration "soon" (e.g. 500ms, 30s, 2m, 1h30m) (line 26)',
   ],
   broken: ['lab.yaml: step "scale" checks[1].count: expected a non-negative integer (line 14)'],
   'duplicate-ids': [

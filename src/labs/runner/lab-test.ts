@@ -10,7 +10,7 @@ import { VarResolver } from '../evaluation/vars';
 import { parseSolutionLine } from '../format/solution';
 import { Lab, Step } from '../format/types';
 import { readObjectsFromCluster } from './cluster-objects';
-import { runLineToCompletion } from './run-line';
+import { runStep } from '../../engine/cli/transcript-runner';
 
 /** Fixed so a lab test is reproducible: same seed, same clock, same names and ports every run. */
 export const LAB_TEST_SEED = 7;
@@ -131,10 +131,11 @@ async function runSolution(
       errors.push(`\`${line.line}\`: ${filled.reason.en}`);
       continue;
     }
-    const run = await runLineToCompletion(machine.terminal, machine.cluster, machine.clock, filled.value);
+    const run = await runStep(machine.cluster, machine.clock, machine.terminal, filled.value);
     commands.push({ command: filled.value, exitCode: run.exitCode, output: run.output });
-    if (run.timedOut)
-      errors.push(`\`${filled.value}\` did not finish within ${run.waitedMs / 1000}s of simulated time`);
+    // The runner interrupts a command that waits too long, like Ctrl-C, and marks it so.
+    if (run.output.endsWith('^C\n'))
+      errors.push(`\`${filled.value}\` did not finish: the runner interrupted it`);
   }
   return { commands, errors };
 }
