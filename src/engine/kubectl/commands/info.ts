@@ -38,7 +38,9 @@ export const versionCommand: CommandDef = {
       };
       if (!client) doc.serverVersion = info(KUBECTL_VERSION);
       // kubectl prints these documents with the keys in struct order, not sorted.
-      ctx.stdout(output === 'json' ? JSON.stringify(doc, null, 2) + '\n' : toGoYaml(doc));
+      ctx.stdout(
+        output === 'json' ? JSON.stringify(doc, null, 2) + '\n' : toGoYaml(doc, { sortKeys: false }),
+      );
       return;
     }
     ctx.stdout(`Client Version: ${KUBECTL_VERSION}\nKustomize Version: ${KUSTOMIZE_VERSION}\n`);

@@ -1,11 +1,14 @@
+import { sortKeys } from './json';
+
 /**
  * `-o yaml`: kubectl converts the object to JSON and emits it with go-yaml v2 (sigs.k8s.io/yaml): keys sorted,
  * 2-space indentation, sequences at the parent's indentation, strings that would read back as another type
  * double-quoted, other strings plain when YAML allows it and single-quoted otherwise.
  */
-export function toGoYaml(value: unknown): string {
+export function toGoYaml(value: unknown, options: { sortKeys?: boolean } = {}): string {
   const lines: string[] = [];
-  emit(value, 0, lines);
+  // Objects go through a JSON map (sorted keys); Go structs such as `kubectl version` keep their field order.
+  emit(options.sortKeys === false ? value : sortKeys(value), 0, lines);
   return lines.join('\n') + '\n';
 }
 
@@ -17,9 +20,8 @@ function emit(value: unknown, indent: number, lines: string[]): void {
     return;
   }
   if (isMap(value)) {
-    const keys = Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort();
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined);
+
     if (keys.length === 0) return void lines.push(pad + '{}');
     for (const key of keys) emitMapEntry(key, value[key], indent, lines);
     return;
