@@ -310,7 +310,21 @@ export class LabTerminal {
       throw error;
     }
     if (stages.length === 0) return 0;
-    const argvs = stages.map((stage) => expandWords(stage, () => ''));
+    // Variables come from the container's environment (HOSTNAME, KUBERNETES_SERVICE_HOST, ...).
+    const envValue = (name: string) => {
+      try {
+        const result = this.cluster.runtime.exec(session.namespace, session.pod, session.container, [
+          'printenv',
+          name,
+        ]);
+        return result.exitCode === 0 ? result.stdout.replace(/\n$/, '') : '';
+      } catch {
+        return '';
+      }
+    };
+    const argvs = stages.map((stage) =>
+      expandWords(stage, (part) => (part.kind === 'var' ? envValue(part.name) : '')),
+    );
     if (argvs[0][0] === 'exit') {
       this.shell = undefined;
       io.stdout('exit\n');
