@@ -107,12 +107,7 @@ export const getCommand: CommandDef = {
     if (!(args.flags['watch-only'] as boolean)) {
       printedHeader = printInitial(ctx, fetched, format, named, args, tableOptions, writer);
       const total = fetched.reduce((n, f) => n + f.objects.length, 0);
-      if (
-        total === 0 &&
-        errors.length === 0 &&
-        !watching &&
-        (format.kind === 'table' || format.kind === 'name')
-      ) {
+      if (total === 0 && errors.length === 0 && !watching && format.kind === 'table') {
         const anyNamespaced = requests.some((r) => r.info.namespaced);
         ctx.stderr(
           anyNamespaced && !allNamespaces
@@ -151,7 +146,9 @@ function printInitial(
     const infoOf = (o: KubeObject) =>
       fetched.find((f) => f.objects.includes(o))?.request.info as ResourceInfo;
     const single = named && fetched.length === 1 && fetched[0].request.names.length === 1;
-    if (all.length > 0 || format.kind !== 'name') ctx.stdout(printObjects(all, format, single, infoOf));
+    // A single named object that is missing prints only the error; otherwise found items print as a List.
+    if (single && all.length === 0) return false;
+    ctx.stdout(printObjects(all, format, single, infoOf));
     return false;
   }
   let printedGroups = 0;
