@@ -374,3 +374,36 @@ describe('evaluateStep', () => {
     expect(after.passed).toBe(true);
   });
 });
+
+describe('near misses in history reasons', () => {
+  it('names a command with the right beginning but the wrong form', async () => {
+    const history: HistoryEntry[] = [
+      { command: 'kubectl get pods', exitCode: 0, output: '' },
+      { command: 'kubectl  rollout undo deployment/other', exitCode: 1, output: 'not found' },
+    ];
+    const result = await verdict(
+      "ran: { command: '^kubectl\\s+rollout\\s+undo\\s+deployments?/yanwei\\.app' }",
+      [],
+      history,
+    );
+    expect(result.reason.en).toBe(
+      'Your history has no command matching /^kubectl\\s+rollout\\s+undo\\s+deployments?\\/yanwei\\.app/ that succeeded. ' +
+        'Your closest attempt, `kubectl  rollout undo deployment/other`, does not have the expected form (exit code 1).',
+    );
+  });
+
+  it('does not call every kubectl command close', async () => {
+    const history: HistoryEntry[] = [{ command: 'kubectl get nodes', exitCode: 0, output: '' }];
+    const result = await verdict("ran: { command: '^kubectl(?=.*\\s-n\\s*kube-system)' }", [], history);
+    expect(result.reason.en).toBe(
+      'Your history has no command matching /^kubectl(?=.*\\s-n\\s*kube-system)/ that succeeded.',
+    );
+  });
+
+  it('shows captured values in the pattern it asks for', async () => {
+    const result = await verdict("ran: { command: '^curl\\s+{{nodeIp}}:{{nodePort}}$' }", runningV1(), []);
+    expect(result.reason.en).toBe(
+      'Your history has no command matching /^curl\\s+192\\.168\\.49\\.2:31562$/ that succeeded.',
+    );
+  });
+});

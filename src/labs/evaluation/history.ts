@@ -23,9 +23,8 @@ export async function evaluateRan(pattern: CommandPattern, history: HistoryEntry
       [hit.command],
     );
   }
-  const wanted = describePattern(pattern);
-  const near = [...history].reverse().find((entry) => compiled.command.test(entry.command));
-  const nearText = near ? describeNearMiss(near, pattern) : localized('', '');
+  const wanted = describePattern(compiled);
+  const nearText = describeNearMiss(history, compiled);
   return failed(
     localized(
       `Your history has no command ${wanted.en}.${nearText.en}`,
@@ -50,7 +49,7 @@ export async function evaluateRanInOrder(
   for (const [index, pattern] of compiled.entries()) {
     const offset = history.slice(position).findIndex((entry) => matches(pattern, entry));
     if (offset < 0) {
-      const wanted = describePattern(pattern.pattern);
+      const wanted = describePattern(pattern);
       const after =
         index === 0
           ? localized('', '')
@@ -93,30 +92,73 @@ function matches(compiled: CompiledPattern, entry: HistoryEntry): boolean {
   return compiled.output === undefined || (entry.output !== undefined && compiled.output.test(entry.output));
 }
 
-function describePattern(pattern: CommandPattern): Localized {
-  const statusEn = { succeeded: ' that succeeded', failed: ' that failed', any: '' }[pattern.status];
-  const statusZh = { succeeded: '且执行成功', failed: '且执行失败', any: '' }[pattern.status];
-  const outputEn = pattern.output ? ` with output matching /${pattern.output}/` : '';
-  const outputZh = pattern.output ? `、输出匹配 /${pattern.output}/ ` : '';
+/** The pattern as the student needs it: with captured values filled in. */
+function describePattern(compiled: CompiledPattern): Localized {
+  const { status } = compiled.pattern;
+  const statusEn = { succeeded: ' that succeeded', failed: ' that failed', any: '' }[status];
+  const statusZh = { succeeded: '且执行成功', failed: '且执行失败', any: '' }[status];
+  const outputEn = compiled.output ? ` with output matching /${compiled.output.source}/` : '';
+  const outputZh = compiled.output ? `、输出匹配 /${compiled.output.source}/ ` : '';
   return localized(
-    `matching /${pattern.command}/${statusEn}${outputEn}`,
-    `匹配 /${pattern.command}/ ${statusZh}${outputZh}`,
+    `matching /${compiled.command.source}/${statusEn}${outputEn}`,
+    `匹配 /${compiled.command.source}/ ${statusZh}${outputZh}`,
   );
 }
 
-function describeNearMiss(entry: HistoryEntry, pattern: CommandPattern): Localized {
-  if (entry.exitCode === 0 && pattern.status !== 'failed') {
-    return localized(
-      ` The closest one, \`${entry.command}\`, succeeded but its output does not match.`,
-      `最接近的一条 \`${entry.command}\` 执行成功，但输出不符合要求。`,
-    );
+/**
+ * The most recent command that comes close: one matching the command regex but with the wrong exit code or
+ * output, else one starting with the regex's literal beginning (`^kubectl\s+rollout\s+undo` -> `kubectl rollout undo`).
+ */
+function describeNearMiss(history: HistoryEntry[], compiled: CompiledPattern): Localized {
+  const recent = [...history].reverse();
+  const sameCommand = recent.find((entry) => compiled.command.test(entry.command.trim()));
+  if (sameCommand) {
+    const { command, exitCode } = sameCommand;
+    if (exitCode === 0 && compiled.pattern.status !== 'failed') {
+      return localized(
+        ` The closest one, \`${command}\`, succeeded but its output does not match.`,
+        `最接近的一条 \`${command}\` 执行成功，但输出不符合要求。`,
+      );
+    }
+    const code = exitCode === null ? 'did not finish' : `exited with code ${exitCode}`;
+    const codeZh = exitCode === null ? '没有执行完' : `退出码为 ${exitCode}`;
+    return localized(` The closest one, \`${command}\`, ${code}.`, `最接近的一条 \`${command}\` ${codeZh}。`);
   }
-  const code = entry.exitCode === null ? 'did not finish' : `exited with code ${entry.exitCode}`;
-  const codeZh = entry.exitCode === null ? '没有执行完' : `退出码为 ${entry.exitCode}`;
+  const prefix = literalPrefix(compiled.pattern.command);
+  // A bare `kubectl` says nothing about which command was meant: every kubectl line would be "close".
+  const similar =
+    prefix &&
+    prefix !== 'kubectl' &&
+    recent.find((entry) => entry.command.trim().replace(/\s+/g, ' ').startsWith(prefix));
+  if (!similar) return localized('', '');
+  const code = similar.exitCode === null ? 'did not finish' : `exit code ${similar.exitCode}`;
+  const codeZh = similar.exitCode === null ? '没有执行完' : `退出码 ${similar.exitCode}`;
   return localized(
-    ` The closest one, \`${entry.command}\`, ${code}.`,
-    `最接近的一条 \`${entry.command}\` ${codeZh}。`,
+    ` Your closest attempt, \`${similar.command}\`, does not have the expected form (${code}).`,
+    `最接近的一条 \`${similar.command}\` 形式不符合要求（${codeZh}）。`,
   );
+}
+
+/** The plain words a regex anchored with ^ starts with, e.g. `^kubectl\s+scale\s` -> `kubectl scale`. */
+export function literalPrefix(source: string): string | undefined {
+  if (!source.startsWith('^')) return undefined;
+  let prefix = '';
+  let index = 1;
+  while (index < source.length) {
+    const rest = source.slice(index);
+    const space = /^\\s[+*]?/.exec(rest);
+    if (space) {
+      prefix += ' ';
+      index += space[0].length;
+      continue;
+    }
+    const quantified = /^[?*+{]/.test(source[index + 1] ?? '');
+    if (!/^[A-Za-z0-9_-]/.test(rest) || quantified) break;
+    prefix += rest[0];
+    index++;
+  }
+  const words = prefix.trim();
+  return words === '' ? undefined : words;
 }
 
 function passed(reason: Localized, matched: string[]): CheckVerdict {

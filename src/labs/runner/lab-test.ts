@@ -3,18 +3,14 @@
  * something. For each step in order: every check must FAIL before the step's solution runs (a check that
  * already passes would award points for nothing) and every check must PASS after it.
  */
-import { createCluster, LabTerminal, ManualClock } from '../../engine';
 import { evaluateStep } from '../evaluation/evaluate';
-import { CheckVerdict, EvaluationContext, HistoryEntry, StepVerdict } from '../evaluation/context';
+import { CheckVerdict, HistoryEntry, StepVerdict } from '../evaluation/context';
 import { VarResolver } from '../evaluation/vars';
 import { parseSolutionLine } from '../format/solution';
 import { Lab, Step } from '../format/types';
-import { readObjectsFromCluster } from './cluster-objects';
-import { runStep } from '../../engine/cli/transcript-runner';
+import { LAB_TEST_SEED, LabSession } from './lab-session';
 
-/** Fixed so a lab test is reproducible: same seed, same clock, same names and ports every run. */
-export const LAB_TEST_SEED = 7;
-export const LAB_TEST_START_MS = Date.UTC(2026, 2, 2, 8, 0, 0);
+export { LAB_TEST_SEED };
 
 export interface LabTestOptions {
   seed?: number;
@@ -54,19 +50,15 @@ export interface LabTestResult {
 
 export async function testLab(lab: Lab, options: LabTestOptions = {}): Promise<LabTestResult> {
   const started = performance.now();
-  const clock = new ManualClock(LAB_TEST_START_MS);
-  const cluster = createCluster({ seed: options.seed ?? LAB_TEST_SEED, clock });
-  const terminal = new LabTerminal(cluster);
-  const history: HistoryEntry[] = [];
-  const context: EvaluationContext = { readObjects: readObjectsFromCluster(cluster), history };
+  const session = new LabSession({ seed: options.seed ?? LAB_TEST_SEED });
+  const { context, clock } = session;
 
   const steps: StepTestResult[] = [];
   for (const [index, step] of lab.steps.entries()) {
     const stepStarted = performance.now();
     const clockStarted = clock.now();
     const before = await evaluateStep(step, context);
-    const { commands, errors } = await runSolution(step, { terminal, cluster, clock, context });
-    history.push(...commands);
+    const { commands, errors } = await runSolution(step, session);
     const after = await evaluateStep(step, context);
 
     const problems: CheckProblem[] = [
@@ -105,37 +97,25 @@ function problemsOf(
   );
 }
 
-interface Machine {
-  terminal: LabTerminal;
-  cluster: ReturnType<typeof createCluster>;
-  clock: ManualClock;
-  context: EvaluationContext;
-}
-
 async function runSolution(
   step: Step,
-  machine: Machine,
+  session: LabSession,
 ): Promise<{ commands: HistoryEntry[]; errors: string[] }> {
   const commands: HistoryEntry[] = [];
   const errors: string[] = [];
   for (const raw of step.solution) {
     const line = parseSolutionLine(raw);
-    if (line.kind === 'advance') {
-      machine.clock.advance(line.ms);
-      machine.cluster.sync();
-    }
+    if (line.kind === 'advance') session.advance(line.ms);
     if (line.kind !== 'command') continue;
     // Vars are captured afresh for each line: an earlier line may have created what a later one names.
-    const filled = await new VarResolver(step.vars, machine.context).fill(line.line);
+    const filled = await new VarResolver(step.vars, session.context).fill(line.line);
     if (!filled.ok) {
       errors.push(`\`${line.line}\`: ${filled.reason.en}`);
       continue;
     }
-    const run = await runStep(machine.cluster, machine.clock, machine.terminal, filled.value);
-    commands.push({ command: filled.value, exitCode: run.exitCode, output: run.output });
-    // The runner interrupts a command that waits too long, like Ctrl-C, and marks it so.
-    if (run.output.endsWith('^C\n'))
-      errors.push(`\`${filled.value}\` did not finish: the runner interrupted it`);
+    const run = await session.run(filled.value);
+    commands.push(run);
+    if (run.interrupted) errors.push(`\`${filled.value}\` did not finish: the runner interrupted it`);
   }
   return { commands, errors };
 }
