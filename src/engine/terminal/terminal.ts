@@ -339,7 +339,15 @@ export class LabTerminal {
     const filters = argvs.slice(1).map((argv) => this.prepareFilter(argv));
     return this.pipelineTo(io, filters, async (out) => {
       try {
-        const result = this.cluster.runtime.exec(session.namespace, session.pod, session.container, argvs[0]);
+        const result = this.cluster.runtime.exec(
+          session.namespace,
+          session.pod,
+          session.container,
+          argvs[0],
+          {
+            tty: true,
+          },
+        );
         out(result.stdout);
         io.stderr(result.stderr);
         return result.exitCode;

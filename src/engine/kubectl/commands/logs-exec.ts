@@ -1,3 +1,4 @@
+import { isStatusError } from '../../api/status-error';
 import type { Deployment, Pod, ReplicaSet } from '../../api/types';
 import type { ParsedArgs } from '../argv';
 import { CommandDef, flag, namespaceFlag } from '../command';
@@ -144,10 +145,17 @@ export const execCommand: CommandDef = {
     const tty = args.flags.tty as boolean;
     if (tty && !ctx.interactive && !(args.flags.quiet as boolean))
       ctx.stderr('Unable to use a TTY - input is not a terminal or the right kind of file\n');
+    const runInContainer = (argv: string[], useTty: boolean) => {
+      try {
+        return ctx.cluster.runtime.exec(namespace, pod.metadata.name, container, argv, { tty: useTty });
+      } catch (error) {
+        // The streaming upgrade fails before any API status reaches kubectl: a plain `error: ...` line.
+        if (isStatusError(error, 'BadRequest')) throw new CommandError(error.status.message);
+        throw error;
+      }
+    };
     if (stdin && SHELLS.has(command[0]) && command.length === 1 && ctx.interactive && ctx.enterPodShell) {
-      const status = pod.status?.containerStatuses?.find((c) => c.name === container);
-      if (!status?.state.running)
-        throw new CommandError(`unable to upgrade connection: container not found ("${container}")`);
+      runInContainer(command, true);
       ctx.enterPodShell({
         namespace,
         pod: pod.metadata.name,
@@ -156,7 +164,7 @@ export const execCommand: CommandDef = {
       });
       return 0;
     }
-    const result = ctx.cluster.runtime.exec(namespace, pod.metadata.name, container, command);
+    const result = runInContainer(command, tty && ctx.interactive);
     ctx.stdout(result.stdout);
     ctx.stderr(result.stderr);
     if (result.exitCode !== 0)
