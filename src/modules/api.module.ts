@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { AuthController } from '../controllers/auth.controller';
 import { CourseController } from '../controllers/course.controller';
+import { GradebookController } from '../controllers/gradebook.controller';
 import { HealthController } from '../controllers/health.controller';
 import { LabController } from '../controllers/lab.controller';
 import { LabSessionController } from '../controllers/lab-session.controller';
@@ -12,6 +13,7 @@ import { UserController } from '../controllers/user.controller';
 import { AuthGuard } from '../middleware/auth.guard';
 import { AuthService } from '../services/auth.service';
 import { CourseService } from '../services/course.service';
+import { GradebookService } from '../services/gradebook.service';
 import { HealthService } from '../services/health.service';
 import { LabService } from '../services/lab.service';
 import { LabSessionService } from '../services/lab-session.service';
@@ -34,6 +36,7 @@ export class ApiModule {
         CourseController,
         LabController,
         LabSessionController,
+        GradebookController,
         HealthController,
       ],
       providers: [
@@ -47,6 +50,7 @@ export class ApiModule {
         SessionGradingService,
         TerminalService,
         TerminalGateway,
+        GradebookService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

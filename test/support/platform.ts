@@ -1,0 +1,238 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import path from 'node:path';
+import { io, Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/shared/events';
+import { uniquePrefix } from './api';
+import { createTestDatabase, TestDatabase } from './database';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const REGISTER = ['-r', './scripts/swc-register.cjs'];
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  return port;
+}
+
+/** A process of the platform (API or worker) started exactly as in production, from source. */
+class PlatformProcess {
+  child: ChildProcess | undefined;
+  output = '';
+  constructor(
+    private readonly entry: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  start(): void {
+    this.child = spawn(process.execPath, [...REGISTER, this.entry], { cwd: ROOT, env: this.env });
+    this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    await exited;
+  }
+}
+
+export interface TestPlatform {
+  baseUrl: string;
+  db: TestDatabase;
+  api: PlatformProcess;
+  worker: PlatformProcess;
+  courseId: string;
+  joinCode: string;
+  env: NodeJS.ProcessEnv;
+  restartWorker(signal?: NodeJS.Signals): Promise<void>;
+  restartApi(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function waitForHealth(
+  baseUrl: string,
+  processes: PlatformProcess[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(
+    `platform did not become healthy:\n${processes
+      .map((p) => p.output)
+      .join('\n')
+      .slice(-4000)}`,
+  );
+}
+
+/**
+ * The real platform as separate API and worker processes on a throwaway PostgreSQL database and
+ * the real Redis (under a unique key prefix), seeded with the demo course.
+ */
+export async function startPlatform(extraEnv: Record<string, string> = {}): Promise<TestPlatform> {
+  const db = await createTestDatabase();
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: db.url,
+    REDIS_PREFIX: uniquePrefix(),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    WEB_DIR: '.tmp/no-web-client',
+    LOGIN_MAX_ATTEMPTS_PER_IP: '10000',
+    ...extraEnv,
+  };
+  const seeded = spawnSync(process.execPath, [...REGISTER, 'src/main/seed.ts'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
+  if (seeded.status !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
+  const demo = JSON.parse(seeded.stdout.trim().split('\n').pop() as string) as {
+    courseId: string;
+    joinCode: string;
+  };
+  const api = new PlatformProcess('src/main/api.ts', env);
+  const worker = new PlatformProcess('src/main/worker.ts', env);
+  api.start();
+  worker.start();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHealth(baseUrl, [api, worker]);
+  return {
+    baseUrl,
+    db,
+    api,
+    worker,
+    env,
+    courseId: demo.courseId,
+    joinCode: demo.joinCode,
+    async restartWorker(signal: NodeJS.Signals = 'SIGTERM') {
+      await worker.stop(signal);
+      worker.start();
+    },
+    async restartApi() {
+      await api.stop();
+      api.start();
+      await waitForHealth(baseUrl, [api, worker]);
+    },
+    async stop() {
+      await Promise.all([api.stop(), worker.stop()]);
+      await db.drop();
+    },
+  };
+}
+
+export async function login(baseUrl: string, email: string, password = 'kubelab-demo'): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (response.status !== 200) throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
+  return (response.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+export async function api<T>(baseUrl: string, cookie: string, method: string, route: string, body?: unknown) {
+  const response = await fetch(`${baseUrl}/api${route}`, {
+    method,
+    headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T, text };
+}
+
+export async function connect(baseUrl: string, cookie?: string): Promise<ClientSocket> {
+  const socket: ClientSocket = io(baseUrl, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    extraHeaders: cookie ? { cookie } : {},
+    reconnection: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (error) => reject(error));
+  });
+  return socket;
+}
+
+/** Records every server event a socket receives, in order, and lets tests wait for one. */
+export class EventLog {
+  readonly events: { name: keyof ServerToClientEvents; payload: Record<string, unknown>; at: number }[] = [];
+  private waiters: { match: (e: EventLog['events'][number]) => boolean; resolve: () => void }[] = [];
+
+  constructor(socket: ClientSocket) {
+    socket.onAny((name: keyof ServerToClientEvents, payload: Record<string, unknown>) => {
+      const event = { name, payload, at: Date.now() };
+      this.events.push(event);
+      this.waiters = this.waiters.filter((waiter) => {
+        if (!waiter.match(event)) return true;
+        waiter.resolve();
+        return false;
+      });
+    });
+  }
+
+  of(runId: string) {
+    return this.events.filter((event) => event.payload.runId === runId);
+  }
+
+  async waitFor(
+    match: (event: EventLog['events'][number]) => boolean,
+    timeoutMs = 20_000,
+    what = 'event',
+  ): Promise<void> {
+    if (this.events.some(match)) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+      this.waiters.push({
+        match,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+
+  exitOf(runId: string, timeoutMs = 20_000) {
+    return this.waitFor(
+      (e) => e.name === 'command.exit' && e.payload.runId === runId,
+      timeoutMs,
+      `exit of ${runId}`,
+    ).then(
+      () =>
+        this.events.find((e) => e.name === 'command.exit' && e.payload.runId === runId)?.payload as {
+          exitCode: number;
+          status: string;
+          note?: string;
+          truncated: boolean;
+        },
+    );
+  }
+
+  outputOf(runId: string): string {
+    return this.of(runId)
+      .filter((event) => event.name === 'command.output')
+      .map((event) => event.payload.data as string)
+      .join('');
+  }
+}
