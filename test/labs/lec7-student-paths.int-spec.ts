@@ -105,6 +105,19 @@ describe('Lec7: other valid ways through the lab', () => {
   });
 });
 
+describe('Lec7: the tutorial way to curl', () => {
+  it('accepts the NodePort in a shell variable', async () => {
+    const session = new LabSession();
+    await play(session, [`kubectl create deployment yanwei.app --image=${V1}`, '+30s']);
+    await play(session, ['kubectl expose deployment/yanwei.app --type=NodePort --port 8080 --name yanwei']);
+    await play(session, [
+      `export NODE_PORT=${await nodePort(session)}`,
+      'curl http://"$(minikube ip):$NODE_PORT"',
+    ]);
+    expect(await passes(session, 'expose')).toEqual([]);
+  });
+});
+
 describe('Lec7: typical mistakes', () => {
   it('explains a misnamed deployment and a mistyped image, and passes once they are fixed', async () => {
     const session = new LabSession();

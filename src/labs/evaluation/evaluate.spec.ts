@@ -407,3 +407,15 @@ describe('near misses in history reasons', () => {
     );
   });
 });
+
+describe('captured values that break a selector', () => {
+  it('fails the check with the reason instead of a read error', async () => {
+    const vars: Lab['vars'] = { owner: { value: 'two words' } };
+    const check = parseCheck("select: { kind: Pod, labelSelector: 'owner={{owner}}' }", ['owner']);
+    const result = await evaluateCheck(check, contextOf(runningV1()), vars);
+    expect(result.passed).toBe(false);
+    expect(result.reason.en).toBe(
+      'Cannot select objects: bad label selector "owner=two words": invalid label value "two words".',
+    );
+  });
+});

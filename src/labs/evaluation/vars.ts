@@ -7,7 +7,8 @@ import { evaluateJsonPath, parseJsonPath } from '../jsonpath/jsonpath';
 import { escapeRegExp, fillPlaceholders, placeholdersIn } from '../format/template';
 import { Lab, Localized, ObjectSelector } from '../format/types';
 import { EvaluationContext, ObjectQuery } from './context';
-import { describeSelection } from './phrases';
+import { describeSelection, localized } from './phrases';
+import { LabelSelectorError, parseLabelSelector } from '../selector/label-selector';
 
 export type Resolved = { ok: true; value: string } | { ok: false; reason: Localized };
 
@@ -54,6 +55,18 @@ export class VarResolver {
       const filled = await this.fill(raw);
       if (!filled.ok) return filled;
       query[key] = filled.value;
+    }
+    if (query.labelSelector !== undefined && select.labelSelector !== query.labelSelector) {
+      // A captured value can make a selector invalid (e.g. a space); say so instead of letting the read fail.
+      try {
+        parseLabelSelector(query.labelSelector);
+      } catch (error) {
+        if (!(error instanceof LabelSelectorError)) throw error;
+        return {
+          ok: false,
+          reason: localized(`Cannot select objects: ${error.message}.`, `无法选择对象：${error.message}。`),
+        };
+      }
     }
     return { ok: true, query };
   }
