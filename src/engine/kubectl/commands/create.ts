@@ -1,9 +1,8 @@
-import type { ResourceInfo } from '../../api/resources';
 import { StatusError } from '../../api/status-error';
 import type { Container, Deployment, Pod } from '../../api/types';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, UsageError } from '../context';
-import { successLine } from '../output';
+import { createAndPrint, DRY_RUN_FLAG } from './create-output';
 
 /** §4.3: the container name kubectl derives from an image reference. */
 export function containerNameFromImage(image: string): string {
@@ -40,6 +39,7 @@ export const createDeploymentCommand: CommandDef = {
     flag.int('replicas', 'r', 1, 'Number of replicas to create. Default is 1.'),
     flag.int('port', undefined, -1, 'The containerPort that this deployment exposes.'),
     flag.output(),
+    DRY_RUN_FLAG,
   ],
   run(ctx, args) {
     const images = args.flags.image as string[];
@@ -70,21 +70,15 @@ export const createDeploymentCommand: CommandDef = {
         template: { metadata: { labels: { ...labels }, creationTimestamp: null }, spec: { containers } },
       },
     };
-    let created: Deployment;
-    try {
-      created = ctx.cluster.api.create(deployment);
-    } catch (error) {
-      if (error instanceof StatusError)
-        throw new CommandError(`failed to create deployment: ${error.message}`);
-      throw error;
-    }
-    const output = args.flags.output as string;
-    const info = ctx.cluster.api.resourceFor('deployments') as ResourceInfo;
-    ctx.stdout(
-      output === 'name'
-        ? `deployment.apps/${created.metadata.name}\n`
-        : successLine(info, created.metadata.name, 'created'),
-    );
+    createAndPrint(ctx, args, deployment, 'created', (obj) => {
+      try {
+        return ctx.cluster.api.create(obj);
+      } catch (error) {
+        if (error instanceof StatusError)
+          throw new CommandError(`failed to create deployment: ${error.message}`);
+        throw error;
+      }
+    });
   },
 };
 
@@ -112,12 +106,20 @@ export const runCommand: CommandDef = {
     ),
     flag.string('image-pull-policy', undefined, '', 'The image pull policy for the container.'),
     flag.output(),
+    DRY_RUN_FLAG,
+    flag.bool('stdin', 'i', false, 'Keep stdin open on the container in the pod.'),
+    flag.bool('tty', 't', false, 'Allocate a TTY for the container in the pod.'),
+    flag.bool('rm', undefined, false, 'If true, delete the pod after it exits.'),
   ],
   run(ctx, args) {
     const image = args.flags.image as string;
     const dash = args.argsLenAtDash;
     const names = dash >= 0 ? args.positional.slice(0, dash) : args.positional.slice(0, 1);
     const extra = dash >= 0 ? args.positional.slice(dash) : args.positional.slice(1);
+    if (args.flags.stdin || args.flags.rm)
+      throw new CommandError(
+        'kubectl run -i/--rm (attaching to the new pod) is not available in this lab terminal; run the pod, then use kubectl exec -ti NAME -- sh',
+      );
     if (!image) throw new CommandError('required flag(s) "image" not set');
     if (names.length === 0) throw new UsageError('NAME is required for run');
     const name = names[0];
@@ -161,12 +163,6 @@ export const runCommand: CommandDef = {
         dnsPolicy: 'ClusterFirst',
       },
     };
-    const created = ctx.cluster.api.create(pod);
-    const info = ctx.cluster.api.resourceFor('pods') as ResourceInfo;
-    ctx.stdout(
-      (args.flags.output as string) === 'name'
-        ? `pod/${created.metadata.name}\n`
-        : successLine(info, created.metadata.name, 'created'),
-    );
+    createAndPrint(ctx, args, pod, 'created', (obj) => ctx.cluster.api.create(obj));
   },
 };

@@ -1,7 +1,7 @@
 import type { Deployment, Pod, ReplicaSet, Service, ServicePort } from '../../api/types';
 import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
-import { successLine } from '../output';
+import { createAndPrint, DRY_RUN_FLAG } from './create-output';
 import { reportErrors, resolveTargets } from './shared';
 
 export const exposeCommand: CommandDef = {
@@ -35,6 +35,7 @@ export const exposeCommand: CommandDef = {
     flag.string('labels', 'l', '', 'Labels to apply to the service created by this call.'),
     flag.string('external-ip', undefined, '', 'Additional external IP address to accept for the service.'),
     flag.output(),
+    DRY_RUN_FLAG,
   ],
   run(ctx, args) {
     const { targets, errors } = resolveTargets(ctx, args, args.positional, {});
@@ -79,14 +80,7 @@ export const exposeCommand: CommandDef = {
       const type = args.flags.type as string;
       if (type) service.spec.type = type as Service['spec']['type'];
       if (args.flags['external-ip']) service.spec.externalIPs = [args.flags['external-ip'] as string];
-      const created = ctx.cluster.api.create(service);
-      const serviceInfo = ctx.cluster.api.resourceFor('services');
-      if (!serviceInfo) throw new Error('services are not served');
-      ctx.stdout(
-        (args.flags.output as string) === 'name'
-          ? `service/${created.metadata.name}\n`
-          : successLine(serviceInfo, created.metadata.name, 'exposed'),
-      );
+      createAndPrint(ctx, args, service, 'exposed', (obj) => ctx.cluster.api.create(obj));
     }
     return 0;
   },
