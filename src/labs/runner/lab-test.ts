@@ -97,7 +97,8 @@ function problemsOf(
   );
 }
 
-async function runSolution(
+/** Runs a step's reference solution in the session: clock moves, {{vars}} captured per line. */
+export async function runSolution(
   step: Step,
   session: LabSession,
 ): Promise<{ commands: HistoryEntry[]; errors: string[] }> {
