@@ -1,0 +1,39 @@
+import { parseKubectlArgs, SHELLS } from './kubectl-vocabulary';
+import { splitWords } from './shell-words';
+
+export const SHELL_PROMPT = '$ ';
+
+/**
+ * The prompt the server's terminal shows next, worked out from the commands that ran: `$ ` normally,
+ * `root@HOST:/# ` inside `kubectl exec -ti POD -- bash` until `exit`. The server keeps the real state;
+ * this follows it from the same history (also when the history is replayed after a reload).
+ * HOST is the pod name up to its first dot, as the terminal's bash prints it; for `deploy/NAME` the
+ * pod is not named in the command, so its deployment name stands in (exact when NAME has a dot).
+ */
+export function promptAfter(
+  prompt: string,
+  command: string,
+  result: { exitCode: number | null; status: string },
+): string {
+  if (result.status !== 'completed' || result.exitCode !== 0) return prompt;
+  const words = splitWords(command.trim()).words;
+  if (prompt !== SHELL_PROMPT) return words[0] === 'exit' ? SHELL_PROMPT : prompt;
+  const host = podShellHost(words, command);
+  return host ? `root@${host}:/# ` : prompt;
+}
+
+function podShellHost(words: string[], command: string): string | undefined {
+  if (words[0] !== 'kubectl' || command.includes('|') || command.includes('$(')) return undefined;
+  const rest = words.slice(1);
+  const dash = rest.indexOf('--');
+  if (dash < 0) return undefined;
+  const before = rest.slice(0, dash);
+  const after = rest.slice(dash + 1);
+  if (after.length !== 1 || !SHELLS.includes(after[0])) return undefined;
+  const stdin = before.some((word) => /^-[a-z]*i[a-z]*$/.test(word) || word === '--stdin' || word === '--stdin=true');
+  const args = parseKubectlArgs(before);
+  if (!stdin || args.positional[0] !== 'exec' || args.positional.length !== 2) return undefined;
+  const target = args.positional[1];
+  const name = target.includes('/') ? target.slice(target.indexOf('/') + 1) : target;
+  return name.split('.')[0] || undefined;
+}
