@@ -149,11 +149,15 @@ export class LabTerminal {
     this.validate(stages);
   }
 
-  private expand(stage: Word[]): string[] {
-    return expandWords(stage, (part) => {
-      if (part.kind === 'var') return this.variables.get(part.name) ?? '';
-      return this.captured.get(part.command) ?? '';
-    });
+  private expand(stage: Word[], split = true): string[] {
+    return expandWords(
+      stage,
+      (part) => {
+        if (part.kind === 'var') return this.variables.get(part.name) ?? '';
+        return this.captured.get(part.command) ?? '';
+      },
+      { split },
+    );
   }
 
   /** Substitution results of the current line, computed before expansion (they may wait on the cluster). */
@@ -278,7 +282,7 @@ export class LabTerminal {
   /** `NAME=value`, `export NAME=value ...`, `export NAME`, `unset NAME`. */
   private async assign(stage: Word[], io: TerminalIO): Promise<number> {
     await this.substitute([stage], io);
-    const argv = stage.map((word) => this.expand([word]).join(' '));
+    const argv = stage.map((word) => this.expand([word], false).join(''));
     const [name, ...rest] = argv;
     if (name === 'unset') {
       for (const variable of rest) this.variables.delete(variable);

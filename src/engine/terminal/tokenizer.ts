@@ -198,6 +198,7 @@ export function literalText(word: Word): string | undefined {
 export function expandWords(
   words: readonly Word[],
   valueOf: (part: Exclude<WordPart, { kind: 'text' }>) => string,
+  options: { split?: boolean } = {},
 ): string[] {
   const out: string[] = [];
   for (const word of words) {
@@ -209,7 +210,8 @@ export function expandWords(
         continue;
       }
       const value = valueOf(part);
-      if (part.quoted) {
+      // Assignments (NAME=$(...)) are not split, as in bash.
+      if (part.quoted || options.split === false) {
         current = (current ?? '') + value;
         continue;
       }
