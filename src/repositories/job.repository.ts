@@ -64,7 +64,8 @@ export class JobRepository implements OnModuleDestroy {
           connection: connectionOptions(this.config.redisUrl),
           prefix: this.config.redisPrefix,
           concurrency: concurrency[queueName],
-          // A killed worker's job is picked up again quickly; handlers are written to be re-runnable.
+          // A killed worker's job is picked up again within seconds; handlers are written to be re-runnable.
+          lockDuration: 10_000,
           stalledInterval: 5000,
           maxStalledCount: 2,
         },

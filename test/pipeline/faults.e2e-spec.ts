@@ -1,0 +1,160 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { api, ClientSocket, connect, EventLog, freePort, startPlatform, TestPlatform } from '../support/platform';
+
+const LAB = 'lec7-k8s-basics';
+
+async function redisAnswers(port: number): Promise<boolean> {
+  try {
+    const net = await import('node:net');
+    return await new Promise((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port });
+      socket.once('error', () => resolve(false));
+      socket.once('connect', () => socket.write('PING\r\n'));
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolve(data.toString().includes('PONG'));
+      });
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** A private, throwaway redis-server, so restarting it disturbs no other test. */
+class PrivateRedis {
+  private child: ChildProcess | undefined;
+  constructor(readonly port: number) {}
+  async start(): Promise<void> {
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+    for (let i = 0; i < 100 && !(await redisAnswers(this.port)); i++) await new Promise((r) => setTimeout(r, 50));
+  }
+  async stop(): Promise<void> {
+    if (!this.child || this.child.exitCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+describe('pipeline faults: dead workers, restarts, a restarted Redis, reconnects', () => {
+  let redis: PrivateRedis;
+  let platform: TestPlatform;
+  let cookie: string;
+  let sessionId: string;
+
+  async function studentSocket(): Promise<{ socket: ClientSocket; log: EventLog }> {
+    const socket = await connect(platform.baseUrl, cookie);
+    const log = new EventLog(socket);
+    const joined = await socket.emitWithAck('session.join', { labSessionId: sessionId });
+    expect(joined.ok).toBe(true);
+    return { socket, log };
+  }
+
+  async function submit(socket: ClientSocket, command: string): Promise<string> {
+    const ack = await socket.emitWithAck('command.submit', { labSessionId: sessionId, command });
+    if (!ack.ok) throw new Error(`${ack.code}: ${ack.message}`);
+    return ack.data.runId;
+  }
+
+  beforeAll(async () => {
+    redis = new PrivateRedis(await freePort());
+    await redis.start();
+    platform = await startPlatform({ REDIS_URL: `redis://127.0.0.1:${redis.port}`, COMMAND_TIMEOUT_SECONDS: '60' });
+    const registered = await fetch(`${platform.baseUrl}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'faults@example.edu', password: 'faults-pass', displayName: 'F', joinCode: platform.joinCode }),
+    });
+    cookie = (registered.headers.get('set-cookie') ?? '').split(';')[0];
+    const session = await api<{ id: string }>(platform.baseUrl, cookie, 'POST', `/courses/${platform.courseId}/labs/${LAB}/session`);
+    sessionId = session.body.id;
+  }, 60_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    await redis?.stop();
+  }, 30_000);
+
+  it('runs a command that arrives while the cluster is still provisioning', async () => {
+    const { socket, log } = await studentSocket();
+    const runId = await submit(socket, 'kubectl create deployment yanwei.app --image=gcr.io/google-samples/kubernetes-bootcamp:v1');
+    expect(await log.exitOf(runId)).toMatchObject({ exitCode: 0, status: 'completed' });
+    expect(log.outputOf(runId)).toBe('deployment.apps/yanwei.app created\n');
+    socket.close();
+  });
+
+  it('replays the history to a client that reconnects', async () => {
+    const first = await studentSocket();
+    const runId = await submit(first.socket, 'kubectl get deployments');
+    await first.log.exitOf(runId);
+    const output = first.log.outputOf(runId);
+    first.socket.close();
+    const second = await connect(platform.baseUrl, cookie);
+    const snapshot = await second.emitWithAck('session.join', { labSessionId: sessionId });
+    expect(snapshot.ok && snapshot.data.history.map((entry) => entry.command)).toEqual([
+      'kubectl create deployment yanwei.app --image=gcr.io/google-samples/kubernetes-bootcamp:v1',
+      'kubectl get deployments',
+    ]);
+    expect(snapshot.ok && snapshot.data.history[1].output).toBe(output);
+    second.close();
+  });
+
+  it('ends a command as interrupted when its worker is killed, and keeps the cluster', async () => {
+    const { socket, log } = await studentSocket();
+    const runId = await submit(socket, 'kubectl get pods -w');
+    await log.waitFor((e) => e.name === 'command.started' && e.payload.runId === runId, 10_000, 'start');
+    await platform.worker.stop('SIGKILL');
+    platform.worker.start();
+    const exit = await log.exitOf(runId, 30_000);
+    expect(exit).toMatchObject({ exitCode: 137, status: 'interrupted' });
+    expect(exit.note).toMatch(/Interrupted: the worker running this command stopped/);
+    // The deployment created earlier survived in the persisted snapshot.
+    const after = await submit(socket, 'kubectl get deployments -o name');
+    await log.exitOf(after, 30_000);
+    expect(log.outputOf(after)).toBe('deployment.apps/yanwei.app\n');
+    socket.close();
+  }, 60_000);
+
+  it('keeps the cluster’s state across an API and worker restart', async () => {
+    await platform.restartApi();
+    await platform.restartWorker();
+    const { socket, log } = await studentSocket();
+    const runId = await submit(socket, 'kubectl get deployments -o name');
+    await log.exitOf(runId, 30_000);
+    expect(log.outputOf(runId)).toBe('deployment.apps/yanwei.app\n');
+    socket.close();
+  }, 60_000);
+
+  it('recovers by itself after Redis restarts, with the history intact', async () => {
+    const { socket, log } = await studentSocket();
+    await redis.stop();
+    await redis.start();
+    // Clients reconnect by themselves in the browser; this test socket does not, so open a new one.
+    socket.close();
+    let retry: { socket: ClientSocket; log: EventLog } | undefined;
+    for (let attempt = 0; attempt < 40 && !retry; attempt++) {
+      try {
+        retry = await studentSocket();
+      } catch {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    if (!retry) throw new Error('could not reconnect after the Redis restart');
+    let runId: string | undefined;
+    for (let attempt = 0; attempt < 40 && !runId; attempt++) {
+      runId = await submit(retry.socket, 'kubectl get deployments -o name').catch(async () => {
+        await new Promise((r) => setTimeout(r, 250));
+        return undefined;
+      });
+    }
+    expect(await retry.log.exitOf(runId as string, 30_000)).toMatchObject({ exitCode: 0 });
+    expect(retry.log.outputOf(runId as string)).toBe('deployment.apps/yanwei.app\n');
+    const snapshot = await retry.socket.emitWithAck('session.join', { labSessionId: sessionId });
+    expect(snapshot.ok && snapshot.data.history.length).toBeGreaterThanOrEqual(5);
+    retry.socket.close();
+    void log;
+  }, 60_000);
+});
