@@ -29,7 +29,8 @@ const EXPECTED: Record<string, string[]> = {
     'lab.yaml: step "checks" checks[3].select.labelSelector: bad label selector "app in (a,-b)": invalid label value "-b" (line 20)',
     'lab.yaml: step "checks" checks[4].where: condition rolloutComplete applies to Deployment, not to Node (line 22)',
     'lab.yaml: step "checks" checks[5].ran.command: unknown variable {{nodePort}} (line 23)',
-    'lab.yaml: step "checks" solution[1]: bad duration "soon" (e.g. 500ms, 30s, 2m, 1h30m) (line 26)',
+    'lab.yaml: step "checks" checks[6].ran.example: does not match the command regex /^kubectl\\s+rollout\\s+undo\\s/ (line 24)',
+    'lab.yaml: step "checks" solution[1]: bad duration "soon" (e.g. 500ms, 30s, 2m, 1h30m) (line 27)',
   ],
   broken: ['lab.yaml: step "scale" checks[1].count: expected a non-negative integer (line 14)'],
   'duplicate-ids': [
@@ -71,7 +72,7 @@ const EXPECTED: Record<string, string[]> = {
     'lab.yaml: title: is required (line 1)',
     'lab.yaml: step "first" title.fr: unknown key (allowed: zh-CN, en) (line 7)',
     'lab.yaml: step "first" checks[0].select.labelSelecter: unknown key (allowed: kind, namespace, name, labelSelector) (line 11)',
-    'lab.yaml: step "first" checks[1].ran.exitCode: unknown key (allowed: command, status, output) (line 12)',
+    'lab.yaml: step "first" checks[1].ran.exitCode: unknown key (allowed: command, status, output, example) (line 12)',
     'lab.yaml: step "first" checks[2].where[0]: expected a condition with exactly one of field, phase, ready, waitingReason, image, serviceType, port, rolloutComplete, selectsPods (found phase and ready) (line 15)',
   ],
   'wrong-types': [

@@ -419,3 +419,21 @@ describe('captured values that break a selector', () => {
     );
   });
 });
+
+describe('examples in history checks', () => {
+  it('shows the example, with captured values, instead of the regex', async () => {
+    const check =
+      "ran: { command: '^curl\\s+.+:{{nodePort}}$', example: 'curl $(minikube ip):{{nodePort}}' }";
+    const result = await verdict(check, runningV1(), []);
+    expect(result.reason).toEqual({
+      en: 'Your history has no command like `curl $(minikube ip):31562` that succeeded.',
+      'zh-CN': '历史记录中没有类似 `curl $(minikube ip):31562` 且执行成功的命令。',
+    });
+  });
+
+  it('rejects at load time an example its regex does not accept', () => {
+    expect(() => parseCheck("ran: { command: '^kubectl\\s+version', example: kubectl versoin }")).toThrow(
+      '<check>: ran.example: does not match the command regex /^kubectl\\s+version/',
+    );
+  });
+});

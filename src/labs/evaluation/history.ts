@@ -8,6 +8,8 @@ interface CompiledPattern {
   pattern: CommandPattern;
   command: RegExp;
   output?: RegExp;
+  /** The pattern's example with captured values filled in. */
+  example?: string;
 }
 
 export async function evaluateRan(pattern: CommandPattern, history: HistoryEntry[], vars: VarResolver) {
@@ -78,10 +80,18 @@ async function compile(
 ): Promise<CompiledPattern | { reason: Localized }> {
   const command = await vars.fillRegex(pattern.command);
   if (!command.ok) return { reason: command.reason };
-  if (pattern.output === undefined) return { pattern, command: new RegExp(command.value) };
-  const output = await vars.fillRegex(pattern.output);
-  if (!output.ok) return { reason: output.reason };
-  return { pattern, command: new RegExp(command.value), output: new RegExp(output.value) };
+  const compiled: CompiledPattern = { pattern, command: new RegExp(command.value) };
+  if (pattern.output !== undefined) {
+    const output = await vars.fillRegex(pattern.output);
+    if (!output.ok) return { reason: output.reason };
+    compiled.output = new RegExp(output.value);
+  }
+  if (pattern.example !== undefined) {
+    const example = await vars.fill(pattern.example);
+    if (!example.ok) return { reason: example.reason };
+    compiled.example = example.value;
+  }
+  return compiled;
 }
 
 function matches(compiled: CompiledPattern, entry: HistoryEntry): boolean {
@@ -92,17 +102,17 @@ function matches(compiled: CompiledPattern, entry: HistoryEntry): boolean {
   return compiled.output === undefined || (entry.output !== undefined && compiled.output.test(entry.output));
 }
 
-/** The pattern as the student needs it: with captured values filled in. */
+/** The pattern as the student needs it: its example if it has one, else the regex with captured values. */
 function describePattern(compiled: CompiledPattern): Localized {
   const { status } = compiled.pattern;
   const statusEn = { succeeded: ' that succeeded', failed: ' that failed', any: '' }[status];
   const statusZh = { succeeded: '且执行成功', failed: '且执行失败', any: '' }[status];
   const outputEn = compiled.output ? ` with output matching /${compiled.output.source}/` : '';
   const outputZh = compiled.output ? `、输出匹配 /${compiled.output.source}/ ` : '';
-  return localized(
-    `matching /${compiled.command.source}/${statusEn}${outputEn}`,
-    `匹配 /${compiled.command.source}/ ${statusZh}${outputZh}`,
-  );
+  const what = compiled.example
+    ? localized(`like \`${compiled.example}\``, `类似 \`${compiled.example}\` `)
+    : localized(`matching /${compiled.command.source}/`, `匹配 /${compiled.command.source}/ `);
+  return localized(`${what.en}${statusEn}${outputEn}`, `${what['zh-CN']}${statusZh}${outputZh}`);
 }
 
 /**

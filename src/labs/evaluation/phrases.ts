@@ -35,10 +35,11 @@ export function describeCount(rule: CountRule): Localized {
 
 export function describeConditions(conditions: Condition[]): Localized {
   const parts = conditions.map(describeCondition);
-  return localized(
-    parts.map((part) => part.en).join(' and '),
-    parts.map((part) => part['zh-CN']).join('，且'),
-  );
+  // Chinese text keeps a space before Latin text (`且 .status.readyReplicas`), none before Chinese.
+  const zh = parts
+    .map((part) => part['zh-CN'])
+    .reduce((joined, part) => `${joined}，且${/^[\x00-\x7f]/.test(part) ? ' ' : ''}${part}`);
+  return localized(parts.map((part) => part.en).join(' and '), zh);
 }
 
 export function describeCondition(condition: Condition): Localized {

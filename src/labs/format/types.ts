@@ -85,6 +85,8 @@ export interface CommandPattern {
   /** 'succeeded' = exit code 0, 'failed' = any other exit code (or none), 'any' = either. */
   status: 'succeeded' | 'failed' | 'any';
   output?: string;
+  /** A command line the regex accepts, shown to students instead of the regex (checked at load time). */
+  example?: string;
 }
 
 export interface RanCheck extends CheckBase {

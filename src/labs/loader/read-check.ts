@@ -22,6 +22,8 @@ const CHECK_KEYS = ['select', 'ran', 'ranInOrder', 'all', 'any', 'not'] as const
 /** What check readers need to know about the lab: the names usable as {{placeholders}}. */
 export interface CheckScope {
   varNames: ReadonlySet<string>;
+  /** Values of the fixed vars, known at load time; captured ones get a stand-in when checking offline. */
+  fixedValues?: ReadonlyMap<string, string>;
 }
 
 export function readCheck(cursor: Cursor, scope: CheckScope): Check | undefined {
@@ -259,7 +261,7 @@ function checkConditionFitsKind(condition: Condition, kind: KnownKind, cursor: C
 }
 
 export function readCommandPattern(cursor: Cursor, scope: CheckScope): CommandPattern | undefined {
-  if (!cursor.mapping(['command', 'status', 'output'], ['command'])) return undefined;
+  if (!cursor.mapping(['command', 'status', 'output', 'example'], ['command'])) return undefined;
   const command = readRegex(cursor.child('command'), scope);
   const statusCursor = cursor.child('status');
   const status = statusCursor.value ?? 'succeeded';
@@ -267,8 +269,22 @@ export function readCommandPattern(cursor: Cursor, scope: CheckScope): CommandPa
     return statusCursor.report('expected succeeded, failed or any');
   }
   const output = cursor.has('output') ? readRegex(cursor.child('output'), scope) : undefined;
+  const exampleCursor = cursor.child('example');
+  const example = readTemplate(exampleCursor, scope, { optional: true });
   if (command === undefined || (cursor.has('output') && output === undefined)) return undefined;
-  return { command, status, ...(output !== undefined ? { output } : {}) };
+  if (example !== undefined) {
+    // Fixed vars take their values; captured ones the same stand-in on both sides (`curl ...:{{nodePort}}`).
+    const valueOf = (name: string) => scope.fixedValues?.get(name) ?? 'x';
+    const regex = new RegExp(fillPlaceholders(command, valueOf, escapeRegExp));
+    const line = fillPlaceholders(example, valueOf);
+    if (!regex.test(line)) return exampleCursor.report(`does not match the command regex /${command}/`);
+  }
+  return {
+    command,
+    status,
+    ...(output !== undefined ? { output } : {}),
+    ...(example !== undefined ? { example } : {}),
+  };
 }
 
 function readRegex(cursor: Cursor, scope: CheckScope): string | undefined {

@@ -23,14 +23,21 @@ export function readLab(root: Cursor, labDir: string, file: string): Lab | undef
   const description = readProse(root.child('description'), labDir);
   const estimatedMinutes = root.child('estimatedMinutes').integer(1);
   const vars = readVars(root.child('vars'));
-  const scope: CheckScope = { varNames: new Set(Object.keys(vars ?? {})) };
+  const fixedValues = new Map(
+    Object.entries(vars ?? {}).flatMap(([name, definition]) =>
+      'value' in definition ? [[name, definition.value]] : [],
+    ),
+  );
+  const scope: CheckScope = { varNames: new Set(Object.keys(vars ?? {})), fixedValues };
 
   const steps = root
     .child('steps')
     .list(1)
     .map((item, index) => readStep(item, index, scope, labDir, vars ?? {}));
   reportDuplicates(root.child('steps'), 'step');
-  const stepIds = new Set(steps.map((step) => step?.id).filter((stepId) => stepId !== undefined));
+  // From the raw items: a step with other problems still exists for the diagnostics that name it.
+  const rawSteps = Array.isArray(root.child('steps').value) ? (root.child('steps').value as unknown[]) : [];
+  const stepIds = new Set(rawSteps.map((step) => (isMapping(step) ? step.id : undefined)).filter(isString));
 
   const diagnostics = root
     .child('diagnostics')
@@ -41,6 +48,10 @@ export function readLab(root: Cursor, labDir: string, file: string): Lab | undef
   if (!id || !title || !description || !estimatedMinutes || !vars) return undefined;
   if (!allDefined(steps) || !allDefined(diagnostics)) return undefined;
   return { id, file, title, description, estimatedMinutes, vars, steps, diagnostics };
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
 }
 
 function readId(cursor: Cursor): string | undefined {
@@ -103,7 +114,7 @@ function readHint(cursor: Cursor, scope: CheckScope, extraNames: string[] = []) 
   if (!hint) return undefined;
   const names = new Set([...scope.varNames, ...extraNames]);
   for (const [language, text] of Object.entries(hint)) {
-    checkPlaceholders(cursor.child(language), text, { varNames: names });
+    checkPlaceholders(cursor.child(language), text, { ...scope, varNames: names });
   }
   return hint;
 }
