@@ -1,6 +1,7 @@
 import type { ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import { CommandError } from './context';
+import { renderGoTemplate } from './printers/go-template';
 import { renderJsonPath } from './printers/jsonpath';
 import { asList, toGoJson } from './printers/json';
 import { toGoYaml } from './printers/yaml';
@@ -11,30 +12,32 @@ export type OutputFormat =
   | { kind: 'name' }
   | { kind: 'json' }
   | { kind: 'yaml' }
-  | { kind: 'jsonpath'; template: string };
+  | { kind: 'jsonpath'; template: string }
+  | { kind: 'go-template'; template: string };
 
 const ALLOWED =
   'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml';
 
 /** Parses `-o` for get-like commands; `humanAllowed` = table formats (`wide`, default) are allowed. */
-export function parseOutputFormat(value: string, humanAllowed = true): OutputFormat {
+export function parseOutputFormat(value: string, humanAllowed = true, templateFlag = ''): OutputFormat {
   if (value === '' && humanAllowed) return { kind: 'table', wide: false };
   if (value === 'wide' && humanAllowed) return { kind: 'table', wide: true };
   if (value === 'name') return { kind: 'name' };
   if (value === 'json') return { kind: 'json' };
   if (value === 'yaml') return { kind: 'yaml' };
-  const jsonpath = /^jsonpath=(.*)$/s.exec(value);
-  if (jsonpath) {
-    if (jsonpath[1] === '') throw new CommandError('template format specified but no template given');
-    return { kind: 'jsonpath', template: jsonpath[1] };
+  const templated = /^(jsonpath|go-template|template)(?:=(.*))?$/s.exec(value);
+  if (templated) {
+    const template = templated[2] ?? templateFlag;
+    if (template === '') throw new CommandError('template format specified but no template given');
+    return templated[1] === 'jsonpath' ? { kind: 'jsonpath', template } : { kind: 'go-template', template };
   }
   if (
-    /^(go-template|template|custom-columns|jsonpath-as-json|jsonpath-file|go-template-file|templatefile|custom-columns-file)(=|$)/.test(
+    /^(custom-columns|jsonpath-as-json|jsonpath-file|go-template-file|templatefile|custom-columns-file)(=|$)/.test(
       value,
     )
   )
     throw new CommandError(
-      `output format "${value.split('=')[0]}" is not available in this lab terminal; use -o jsonpath=..., -o name, -o json or -o yaml`,
+      `output format "${value.split('=')[0]}" is not available in this lab terminal; use -o jsonpath=..., -o go-template=..., -o name, -o json or -o yaml`,
     );
   throw new CommandError(
     `unable to match a printer suitable for the output format "${value}", allowed formats are: ${ALLOWED}`,
@@ -55,6 +58,11 @@ export function printObjects(
       return toGoJson(single && objects.length === 1 ? objects[0] : asList(objects));
     case 'yaml':
       return toGoYaml(single && objects.length === 1 ? objects[0] : asList(objects));
+    case 'go-template':
+      return renderGoTemplate(
+        format.template,
+        JSON.parse(JSON.stringify(single && objects.length === 1 ? objects[0] : asList(objects))),
+      );
     case 'jsonpath':
       return renderJsonPath(
         format.template,

@@ -32,6 +32,12 @@ export const getCommand: CommandDef = {
     flag.output(),
     flag.selector(),
     flag.allNamespaces(),
+    flag.string(
+      'template',
+      undefined,
+      '',
+      'Template string or path to template file to use when -o=go-template, -o=go-template-file.',
+    ),
     flag.string('field-selector', undefined, '', 'Selector (field query) to filter on'),
     flag.bool('show-labels', undefined, false, 'When printing, show all labels as the last column'),
     flag.bool(
@@ -57,7 +63,7 @@ export const getCommand: CommandDef = {
   async run(ctx, args) {
     const api = ctx.cluster.api;
     if (args.positional.length === 0) throw new RawError(NO_TYPE_MESSAGE);
-    const format = parseOutputFormat(args.flags.output as string);
+    const format = parseOutputFormat(args.flags.output as string, true, args.flags.template as string);
     const selector = args.flags.selector as string;
     const fieldSelector = args.flags['field-selector'] as string;
     const allNamespaces = args.flags['all-namespaces'] as boolean;

@@ -1,4 +1,5 @@
 import type { Pod } from '../../api/types';
+import { renderGoTemplate } from './go-template';
 import { renderJsonPath } from './jsonpath';
 import { toGoJson } from './json';
 import { podRowState } from './pod-status';
@@ -131,5 +132,32 @@ describe('podRowState (reference §6)', () => {
       restarts: '1 (97s ago)',
     });
     expect(podRowState(pod(running, true), now).status).toBe('Terminating');
+  });
+});
+
+describe('renderGoTemplate (the tutorial forms)', () => {
+  const list = {
+    items: [
+      { metadata: { name: 'a' }, status: { phase: 'Running' }, spec: { ports: [{ nodePort: 31000 }] } },
+      { metadata: { name: 'b' }, status: { phase: 'Pending' } },
+    ],
+  };
+  it('ranges, indexes, compares and prints <no value> for missing keys', () => {
+    expect(renderGoTemplate('{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}', list)).toBe('a\nb\n');
+    expect(renderGoTemplate('{{(index .spec.ports 0).nodePort}}', list.items[0])).toBe('31000');
+    expect(renderGoTemplate('{{len .items}} {{.nothing}}', list)).toBe('2 <no value>');
+    expect(
+      renderGoTemplate(
+        '{{range .items}}{{if eq .status.phase "Pending"}}{{.metadata.name}}{{end}}{{end}}',
+        list,
+      ),
+    ).toBe('b');
+    expect(renderGoTemplate('{{- range .items }} {{ .metadata.name -}} {{ end }}', list)).toBe(' a b');
+  });
+
+  it('reports undefined functions and unclosed actions', () => {
+    expect(() => renderGoTemplate('{{foo .x}}', list)).toThrow('function "foo" not defined');
+    expect(() => renderGoTemplate('{{.x', list)).toThrow('unclosed action');
+    expect(() => renderGoTemplate('{{range .items}}', list)).toThrow('unexpected EOF');
   });
 });
