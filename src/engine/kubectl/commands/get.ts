@@ -102,6 +102,10 @@ export const getCommand: CommandDef = {
     const sortBy = args.flags['sort-by'] as string;
     if (sortBy) for (const entry of fetched) entry.objects = sortObjects(entry.objects, sortBy);
     const watching = (args.flags.watch as boolean) || (args.flags['watch-only'] as boolean);
+    if (watching && requests.length !== 1)
+      throw new CommandError(
+        `watch is only supported on individual resources and resource collections, but ${requests.length} resource types were found`,
+      );
     const tableOptions = (info: ResourceInfo): TableOptions => ({
       wide: format.kind === 'table' && format.wide,
       withNamespace: allNamespaces && info.namespaced,
@@ -124,7 +128,6 @@ export const getCommand: CommandDef = {
     }
     for (const error of errors) ctx.stderr(error + '\n');
     if (!watching) return errors.length > 0 ? 1 : 0;
-    if (requests.length !== 1) throw new CommandError('you may only specify a single resource type');
     await watch(
       ctx,
       fetched[0].request,
