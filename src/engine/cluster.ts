@@ -1,8 +1,8 @@
 import type { ResourceName } from './api/resources';
 import type { Deployment, KubeObject, Node, Pod, ReplicaSet } from './api/types';
-import { RealClock, type Clock } from './clock/clock';
+import { ManualClock, RealClock, type Clock } from './clock/clock';
 import { TimerQueue } from './clock/timer-queue';
-import { WAKE, type ControllerContext } from './controllers/context';
+import { WAKE, type Controller, type ControllerContext } from './controllers/context';
 import { DeploymentController } from './controllers/deployment';
 import { EndpointsController } from './controllers/endpoints';
 import { EventRecorder } from './controllers/events';
@@ -21,6 +21,13 @@ import { SimNetwork } from './runtime/network';
 import type { ClusterNetwork, ContainerRuntime } from './runtime/types';
 import type { ApiServer } from './server/api-server';
 import { KubeApiServer } from './server/kube-api-server';
+import {
+  buildBootImage,
+  instantiateBootImage,
+  RecordingRandom,
+  type BootImage,
+  type BootState,
+} from './snapshot/boot-image';
 import { minikubeObjects, nodeInternalIp } from './store/minikube';
 import { Random, type RandomState } from './store/random';
 import { ObjectStore } from './store/store';
@@ -84,7 +91,9 @@ export class Cluster {
   private readonly random: Random;
   private readonly events: EventRecorder;
   private readonly scheduler: Scheduler;
-  private readonly controllers: { reconcile(): void }[];
+  private readonly controllers: Controller[];
+  /** Revision at which each controller last ran. */
+  private readonly lastRun = new Map<Controller, number>();
   private simNow: number | undefined;
   private syncing = false;
   private settledRevision = -1;
@@ -164,7 +173,8 @@ export class Cluster {
       for (let timer = this.timers.popDue(target); timer; timer = this.timers.popDue(target)) {
         this.simNow = timer.at;
         if (timer.kind === KUBELET_TIMER) this.kubelet.onTimer(timer.key);
-        this.reconcile(true);
+        // A wake-up is for time-based conditions (progress deadlines): every controller looks again.
+        this.reconcile(timer.kind === WAKE);
       }
       this.simNow = undefined;
       this.reconcile(false);
@@ -179,11 +189,19 @@ export class Cluster {
     this.server.deliverWatchEvents();
   }
 
+  /** Runs the controllers whose watched resources changed (all of them when forced) until nothing changes. */
   private reconcile(force: boolean): void {
     if (!force && this.store.revision === this.settledRevision) return;
+    let all = force;
     for (let round = 0; round < MAX_RECONCILE_ROUNDS; round++) {
       const before = this.store.revision;
-      for (const controller of this.controllers) controller.reconcile();
+      for (const controller of this.controllers) {
+        const last = this.lastRun.get(controller);
+        if (!all && last !== undefined && !this.store.changedSince(controller.watches, last)) continue;
+        this.lastRun.set(controller, this.store.revision);
+        controller.reconcile();
+      }
+      all = false;
       if (this.store.revision === before) break;
     }
     this.settledRevision = this.store.revision;
@@ -204,10 +222,30 @@ export class Cluster {
     }
   }
 
-  /** @internal Lays down the objects of a freshly started minikube, BOOT_AGE_MS before now. */
+  /** @internal Lays down the objects of a freshly started minikube, booted BOOT_AGE_MS before now. */
   bootstrap(): void {
+    const bootAt = Math.floor((this.clock.now() - BOOT_AGE_MS) / 1000) * 1000;
+    const key = `${this.profile}/${this.nodeCount}`;
+    let image = bootImages.get(key);
+    if (!image) {
+      image = recordBootImage(this.profile, this.nodeCount);
+      bootImages.set(key, image);
+    }
+    this.loadBootState(instantiateBootImage(image, this.random, bootAt));
+  }
+
+  private loadBootState(state: BootState): void {
+    for (const [resource, list] of Object.entries(state.objects) as [ResourceName, KubeObject[]][])
+      for (const obj of list) this.store.load(resource, obj);
+    this.store.setRevision(state.rv);
+    this.server.reindexAllocations();
+    this.kubelet.load(state.kubelet);
+    this.settledRevision = state.rv;
+  }
+
+  /** @internal The real bootstrap through the API server and controllers (recorded once into a boot image). */
+  bootstrapFromScratch(bootAt: number): BootState {
     {
-      const bootAt = this.clock.now() - BOOT_AGE_MS;
       const m = minikubeObjects(this.profile, this.nodeCount, bootAt, this.random);
       const server = this.server;
       const nodes = this.at(bootAt, () => {
@@ -280,7 +318,11 @@ export class Cluster {
       }
       this.at(bootAt + 24_000, () => this.reconcile(true));
     }
-    this.sync();
+    const objects: BootState['objects'] = {};
+    for (const resource of this.store.resources()) objects[resource] = this.store.values(resource);
+    if (this.timers.size > 0 || this.store.count('events') > 0)
+      throw new Error('bootstrap: a fresh cluster must have no pending timers and no events');
+    return { rv: this.store.revision, objects, kubelet: this.kubelet.state() };
   }
 
   snapshot(): string {
@@ -318,6 +360,25 @@ export class Cluster {
     this.lastEventSweep = snap.lastEventSweep;
     this.settledRevision = snap.rv;
   }
+}
+
+const bootImages = new Map<string, BootImage>();
+const IMAGE_BOOT_AT = Date.UTC(2024, 0, 1, 0, 0, 0);
+
+/** Bootstraps one cluster of this shape for real, recording its random draws, and keeps it as a template. */
+function recordBootImage(profile: string, nodeCount: number): BootImage {
+  const random = new RecordingRandom(0x6b756265);
+  const cluster = new Cluster({
+    clock: new ManualClock(IMAGE_BOOT_AT + BOOT_AGE_MS),
+    seed: 0,
+    nodeCount,
+    profile,
+    random,
+    timers: new TimerQueue(),
+    store: new ObjectStore(380),
+  });
+  const state = cluster.bootstrapFromScratch(IMAGE_BOOT_AT);
+  return buildBootImage(JSON.parse(JSON.stringify(state)) as BootState, IMAGE_BOOT_AT, random.draws);
 }
 
 export function createCluster(options: ClusterOptions = {}): Cluster {

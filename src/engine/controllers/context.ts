@@ -17,3 +17,9 @@ export interface ControllerContext {
 
 /** A timer kind whose only job is to wake the reconcile loops at a given time (e.g. a progress deadline). */
 export const WAKE = 'wake';
+
+/** A reconcile loop and the resources whose changes can give it work. */
+export interface Controller {
+  readonly watches: readonly import('../api/resources').ResourceName[];
+  reconcile(): void;
+}

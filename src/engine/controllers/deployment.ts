@@ -6,8 +6,8 @@
  */
 import { rfc3339 } from '../api/time';
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from '../api/types';
-import { clone } from '../store/store';
-import { WAKE, type ControllerContext } from './context';
+import { clone, deepEqual, withStatus } from '../store/store';
+import { WAKE, type Controller, type ControllerContext } from './context';
 import {
   byCreation,
   DESIRED_REPLICAS,
@@ -46,7 +46,9 @@ export function resolveFenceposts(d: Deployment): [number, number] {
 const specReplicas = (rs: ReplicaSet) => rs.spec.replicas ?? 0;
 const sum = (list: ReplicaSet[], f: (rs: ReplicaSet) => number) => list.reduce((n, rs) => n + f(rs), 0);
 
-export class DeploymentController {
+export class DeploymentController implements Controller {
+  readonly watches = ['deployments', 'replicasets'] as const;
+
   constructor(private readonly ctx: ControllerContext) {}
 
   reconcile(): void {
@@ -100,9 +102,10 @@ export class DeploymentController {
     const clash = this.ctx.store.get<ReplicaSet>('replicasets', d.metadata.namespace, name);
     if (clash) {
       // Same name, different template (or another owner): bump collisionCount so the next hash differs.
-      const next = clone(d);
-      next.status = { ...(next.status ?? {}), collisionCount: (collisionCount ?? 0) + 1 };
-      this.ctx.server.updateObject(next, { fromClient: false });
+      this.ctx.server.updateObject(
+        withStatus(d, { ...(d.status ?? {}), collisionCount: (collisionCount ?? 0) + 1 }),
+        { fromClient: false },
+      );
       return;
     }
     const [surge] = resolveFenceposts(d);
@@ -149,8 +152,13 @@ export class DeploymentController {
         `Scaled up replica set ${created.metadata.name} to ${newReplicas}`,
         COMPONENT,
       );
-    const next = clone(d);
-    next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [REVISION]: String(revision) };
+    const next: Deployment = {
+      ...d,
+      metadata: {
+        ...d.metadata,
+        annotations: { ...(d.metadata.annotations ?? {}), [REVISION]: String(revision) },
+      },
+    };
     const updated = this.ctx.server.updateObject(next, { fromClient: false });
     const status = clone(updated.status ?? {});
     setCondition(
@@ -187,8 +195,11 @@ export class DeploymentController {
     const current = revisionOf(newRs);
     let changed = false;
     if (current < newRevision) {
-      const next = clone(newRs);
-      const annotations = (next.metadata.annotations ??= {});
+      const next: ReplicaSet = {
+        ...newRs,
+        metadata: { ...newRs.metadata, annotations: { ...(newRs.metadata.annotations ?? {}) } },
+      };
+      const annotations = next.metadata.annotations!;
       if (annotations[REVISION]) {
         const history = annotations[REVISION_HISTORY] ? annotations[REVISION_HISTORY].split(',') : [];
         history.push(annotations[REVISION]);
@@ -200,8 +211,10 @@ export class DeploymentController {
     }
     const revision = String(Math.max(current, newRevision));
     if (d.metadata.annotations?.[REVISION] !== revision) {
-      const next = clone(d);
-      next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [REVISION]: revision };
+      const next: Deployment = {
+        ...d,
+        metadata: { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), [REVISION]: revision } },
+      };
       const updated = this.ctx.server.updateObject(next, { fromClient: false });
       const found = updated.status?.conditions?.find((c) => c.type === 'Progressing');
       if (!found) {
@@ -303,9 +316,14 @@ export class DeploymentController {
     const annotations = rs.metadata.annotations ?? {};
     if (from === replicas && annotations[DESIRED_REPLICAS] === desired && annotations[MAX_REPLICAS] === max)
       return false;
-    const next = clone(rs);
-    next.spec.replicas = replicas;
-    next.metadata.annotations = { ...annotations, [DESIRED_REPLICAS]: desired, [MAX_REPLICAS]: max };
+    const next: ReplicaSet = {
+      ...rs,
+      metadata: {
+        ...rs.metadata,
+        annotations: { ...annotations, [DESIRED_REPLICAS]: desired, [MAX_REPLICAS]: max },
+      },
+      spec: { ...rs.spec, replicas },
+    };
     this.ctx.server.updateObject(next, { fromClient: false });
     if (from !== replicas) {
       const direction = replicas > from ? 'up' : 'down';
@@ -357,7 +375,7 @@ export class DeploymentController {
       readyReplicas: sum(all, (rs) => rs.status?.readyReplicas ?? 0),
       availableReplicas: available,
       unavailableReplicas: Math.max(0, total - available),
-      conditions: clone(prev.conditions ?? []),
+      conditions: [...(prev.conditions ?? [])],
       ...(prev.collisionCount !== undefined ? { collisionCount: prev.collisionCount } : {}),
     };
     if (available >= replicas - maxUnavailable)
@@ -455,10 +473,8 @@ export class DeploymentController {
   }
 
   private writeStatus(d: Deployment, status: DeploymentStatus): void {
-    if (JSON.stringify(d.status ?? {}) === JSON.stringify(status)) return;
-    const next = clone(d);
-    next.status = status;
-    this.ctx.server.updateObject(next, { fromClient: false });
+    if (deepEqual(d.status ?? {}, status)) return;
+    this.ctx.server.updateObject(withStatus(d, status), { fromClient: false });
   }
 }
 

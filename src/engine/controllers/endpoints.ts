@@ -4,9 +4,10 @@
  * service's target ports. Terminating pods are dropped at once. Addresses are sorted like RepackSubsets does
  * (by IP as a string, so 10.244.0.10 sorts before 10.244.0.7, as `describe service` shows).
  */
+import { rfc3339 } from '../api/time';
 import type { EndpointAddress, EndpointPort, Endpoints, Pod, Service } from '../api/types';
-import { clone } from '../store/store';
-import type { ControllerContext } from './context';
+import { deepEqual } from '../store/store';
+import type { Controller, ControllerContext } from './context';
 import { isPodReady } from './owners';
 import { matchesLabelSelector } from '../server/selectors';
 
@@ -35,7 +36,9 @@ function resolvePort(pods: Pod[], target: number | string | undefined, fallback:
 
 const byIp = (a: EndpointAddress, b: EndpointAddress) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0);
 
-export class EndpointsController {
+export class EndpointsController implements Controller {
+  readonly watches = ['services', 'pods', 'endpoints'] as const;
+
   constructor(private readonly ctx: ControllerContext) {}
 
   reconcile(): void {
@@ -102,21 +105,15 @@ export class EndpointsController {
       server.createObject(ep);
       return;
     }
-    if (
-      JSON.stringify(existing.subsets) === JSON.stringify(subsets) &&
-      JSON.stringify(existing.metadata.labels) === JSON.stringify(labels)
-    )
-      return;
-    const next = clone(existing);
+    if (deepEqual(existing.subsets, subsets) && deepEqual(existing.metadata.labels, labels)) return;
+    const next: Endpoints = { ...existing, metadata: { ...existing.metadata } };
     if (subsets) next.subsets = subsets;
     else delete next.subsets;
     if (labels) next.metadata.labels = { ...labels };
     else delete next.metadata.labels;
     next.metadata.annotations = {
       ...(next.metadata.annotations ?? {}),
-      'endpoints.kubernetes.io/last-change-trigger-time': new Date(Math.floor(this.ctx.now() / 1000) * 1000)
-        .toISOString()
-        .replace('.000Z', 'Z'),
+      'endpoints.kubernetes.io/last-change-trigger-time': rfc3339(this.ctx.now()),
     };
     server.updateObject(next, { fromClient: false });
   }

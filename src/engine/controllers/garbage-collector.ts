@@ -5,18 +5,27 @@
  */
 import { RESOURCES, type ResourceName } from '../api/resources';
 import type { KubeObject, Namespace, Node, Pod } from '../api/types';
-import type { ControllerContext } from './context';
+import type { Controller, ControllerContext } from './context';
 
 /** Kinds the engine stores; owners of other kinds (DaemonSet for kube-proxy) are never considered missing. */
 const MODELLED_KINDS = new Set(RESOURCES.map((r) => r.kind));
 const DEPENDENT_RESOURCES: ResourceName[] = ['replicasets', 'pods'];
 
-export class GarbageCollector {
+export class GarbageCollector implements Controller {
+  readonly watches = ['deployments', 'replicasets', 'pods', 'nodes', 'namespaces'] as const;
+
   constructor(private readonly ctx: ControllerContext) {}
 
+  private checkedAt = -1;
+
   reconcile(): void {
-    this.collectOrphans();
-    this.collectPodsOnMissingNodes();
+    const { store } = this.ctx;
+    // Orphans and pods on vanished nodes only appear when something is removed (or, once, after a restore).
+    if (this.checkedAt < 0 || store.removedSince(this.checkedAt)) {
+      this.checkedAt = store.revision;
+      this.collectOrphans();
+      this.collectPodsOnMissingNodes();
+    }
     this.finalizeNamespaces();
   }
 
@@ -48,6 +57,7 @@ export class GarbageCollector {
     const { store, server } = this.ctx;
     for (const ns of store.values<Namespace>('namespaces')) {
       if (ns.status.phase !== 'Terminating') continue;
+      this.checkedAt = -1; // keep collecting while a namespace empties
       let remaining = 0;
       for (const info of RESOURCES) {
         if (!info.namespaced) continue;

@@ -8,8 +8,8 @@ import { rfc3339 } from '../api/time';
 import type { Container, ContainerStatus, Node, Pod, PodCondition, PodStatus } from '../api/types';
 import { imageId, lookupImage, parseImage, PRELOADED_IMAGES, pullFailure } from '../runtime/images';
 import { goDuration } from '../runtime/go-duration';
-import { clone } from '../store/store';
-import type { ControllerContext } from './context';
+import { deepEqual, withStatus } from '../store/store';
+import type { Controller, ControllerContext } from './context';
 
 export const KUBELET_TIMER = 'kubelet';
 /** Image pull back-off: 10 s, doubling, capped at 5 min (kubelet flowcontrol.Backoff). */
@@ -87,7 +87,9 @@ export function podSubnetOf(node: Node): string {
   return (node.spec.podCIDR ?? '10.244.0.0/24').replace(/\.0\/24$/, '');
 }
 
-export class Kubelet {
+export class Kubelet implements Controller {
+  readonly watches = ['pods', 'nodes'] as const;
+
   private pods = new Map<string, PodRecord>();
   private nodes = new Map<string, NodeRecord>();
 
@@ -437,10 +439,8 @@ export class Kubelet {
 
   private writeStatus(pod: Pod, rec: PodRecord): void {
     const status = renderStatus(pod, rec, this.nodeIp(rec.node), this.ctx.now());
-    if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
-    const next = clone(pod);
-    next.status = status;
-    this.ctx.server.updateObject(next, { fromClient: false });
+    if (deepEqual(status, pod.status)) return;
+    this.ctx.server.updateObject(withStatus(pod, status), { fromClient: false });
   }
 }
 

@@ -42,8 +42,18 @@ export function isPodActive(pod: Pod): boolean {
   return !isTerminating(pod) && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
 }
 
+const parsedTimes = new Map<string, number>();
+
+/** Creation time in ms (timestamps repeat a lot: parsed once each, bounded cache). */
 export function creationMs(obj: KubeObject): number {
-  return Date.parse(obj.metadata.creationTimestamp ?? '') || 0;
+  const stamp = obj.metadata.creationTimestamp ?? '';
+  let ms = parsedTimes.get(stamp);
+  if (ms === undefined) {
+    if (parsedTimes.size > 4096) parsedTimes.clear();
+    ms = Date.parse(stamp) || 0;
+    parsedTimes.set(stamp, ms);
+  }
+  return ms;
 }
 
 /** Oldest first, ties by name (controller.ReplicaSetsByCreationTimestamp). */

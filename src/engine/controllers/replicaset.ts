@@ -3,8 +3,8 @@
  * generateName `<rs>-`, deleting the least valuable first) and reports replicas/ready/available in status.
  */
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../api/types';
-import { clone } from '../store/store';
-import type { ControllerContext } from './context';
+import { clone, deepEqual, withStatus } from '../store/store';
+import type { Controller, ControllerContext } from './context';
 import {
   byCreation,
   creationMs,
@@ -30,7 +30,9 @@ function deletionRank(a: Pod, b: Pod): number {
   return creationMs(b) - creationMs(a) || (a.metadata.name < b.metadata.name ? 1 : -1);
 }
 
-export class ReplicaSetController {
+export class ReplicaSetController implements Controller {
+  readonly watches = ['replicasets', 'pods'] as const;
+
   constructor(private readonly ctx: ControllerContext) {}
 
   reconcile(): void {
@@ -77,10 +79,8 @@ export class ReplicaSetController {
     for (const key of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'] as const)
       if (status[key] === 0) delete status[key];
     const latest = this.ctx.store.get<ReplicaSet>('replicasets', rs.metadata.namespace, rs.metadata.name)!;
-    if (JSON.stringify(latest.status ?? {}) === JSON.stringify(status)) return;
-    const next = clone(latest);
-    next.status = status;
-    this.ctx.server.updateObject(next, { fromClient: false });
+    if (deepEqual(latest.status ?? {}, status)) return;
+    this.ctx.server.updateObject(withStatus(latest, status), { fromClient: false });
   }
 
   private createPod(rs: ReplicaSet): void {

@@ -6,8 +6,8 @@
  */
 import { rfc3339 } from '../api/time';
 import type { Node, Pod, PodCondition, Toleration } from '../api/types';
-import { clone } from '../store/store';
-import type { ControllerContext } from './context';
+import { deepEqual, withStatus } from '../store/store';
+import type { Controller, ControllerContext } from './context';
 
 const COMPONENT = { component: 'default-scheduler' };
 
@@ -63,7 +63,9 @@ function failureMessage(pod: Pod, nodes: Node[]): string {
   return `0/${n} nodes are available: ${reasons}. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`;
 }
 
-export class Scheduler {
+export class Scheduler implements Controller {
+  readonly watches = ['pods', 'nodes'] as const;
+
   constructor(private readonly ctx: ControllerContext) {}
 
   reconcile(): void {
@@ -99,11 +101,14 @@ export class Scheduler {
 
   private bind(pod: Pod, node: Node): void {
     const now = rfc3339(this.ctx.now());
-    const next = clone(pod);
-    next.spec.nodeName = node.metadata.name;
-    const conditions = (next.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+    const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
-    next.status = { ...(next.status ?? { phase: 'Pending' }), conditions };
+    const next: Pod = {
+      ...pod,
+      metadata: { ...pod.metadata },
+      spec: { ...pod.spec, nodeName: node.metadata.name },
+      status: { ...(pod.status ?? { phase: 'Pending' }), conditions },
+    };
     const bound = this.ctx.server.updateObject(next, { fromClient: false });
     this.ctx.events.record(
       bound,
@@ -129,10 +134,8 @@ export class Scheduler {
       reason: 'Unschedulable',
       message,
     };
-    const next = clone(pod);
-    next.status = { ...(next.status ?? { phase: 'Pending' }), conditions: [condition] };
-    if (JSON.stringify(next.status) !== JSON.stringify(pod.status))
-      this.ctx.server.updateObject(next, { fromClient: false });
+    const next = withStatus(pod, { ...(pod.status ?? { phase: 'Pending' }), conditions: [condition] });
+    if (!deepEqual(next.status, pod.status)) this.ctx.server.updateObject(next, { fromClient: false });
     this.ctx.events.record(pod, 'Warning', 'FailedScheduling', message, COMPONENT);
   }
 

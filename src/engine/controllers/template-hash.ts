@@ -6,6 +6,7 @@
  */
 import type { PodTemplateSpec } from '../api/types';
 import { NAME_ALPHABET } from '../store/random';
+import { deepEqual } from '../store/store';
 
 function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
@@ -42,12 +43,19 @@ export function computeTemplateHash(template: PodTemplateSpec, collisionCount?: 
     .join('');
 }
 
+function labelsWithoutHash(labels: Record<string, string> | undefined): Record<string, string> {
+  if (!labels || !('pod-template-hash' in labels)) return labels ?? {};
+  const rest = { ...labels };
+  delete rest['pod-template-hash'];
+  return rest;
+}
+
 /** Template equality ignoring the pod-template-hash label (deployment util EqualIgnoreHash). */
 export function templatesEqualIgnoringHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
-  const strip = (t: PodTemplateSpec) => {
-    const labels = { ...(t.metadata?.labels ?? {}) };
-    delete labels['pod-template-hash'];
-    return canonical({ ...t, metadata: { ...t.metadata, labels } });
-  };
-  return strip(a) === strip(b);
+  if (a === b) return true;
+  return (
+    deepEqual(labelsWithoutHash(a.metadata?.labels), labelsWithoutHash(b.metadata?.labels)) &&
+    deepEqual(a.metadata?.annotations, b.metadata?.annotations) &&
+    deepEqual(a.spec, b.spec)
+  );
 }

@@ -11,7 +11,7 @@ import {
 import { rfc3339 } from '../api/time';
 import type { Deployment, KubeObject, Namespace, Pod, ReplicaSet, Service } from '../api/types';
 import { Random } from '../store/random';
-import { clone, ObjectStore } from '../store/store';
+import { clone, deepEqual, ObjectStore } from '../store/store';
 import type { ApiServer, DeleteOptions, ListOptions, WatchEventType } from './api-server';
 import { ClusterIpAllocator, NodePortAllocator, NODE_PORT_MAX, NODE_PORT_MIN } from './allocators';
 import {
@@ -22,7 +22,7 @@ import {
   defaultService,
 } from './defaults';
 import { matchesFields, matchesSelector, parseFieldSelector, parseLabelSelector } from './selectors';
-import { validateObject } from './validate-objects';
+import { validateMetadata, validateObject } from './validate-objects';
 import { invalidValue } from './validation';
 
 export interface ApiServerHooks {
@@ -74,9 +74,7 @@ function canonicalOrder<T extends KubeObject>(obj: T): T {
   return { apiVersion, kind, metadata: meta, ...rest } as unknown as T;
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
+const sameJson = deepEqual;
 
 /**
  * The API server: defaulting, validation, naming, versioning, graceful deletion and watches over the store.
@@ -305,15 +303,23 @@ export class KubeApiServer implements ApiServer {
     delete meta.generateName;
     if (old.metadata.generateName) meta.generateName = old.metadata.generateName;
     if (opts.fromClient && STATUS_SUBRESOURCE.has(info.resource)) obj.status = clone(old.status);
-    this.applyDefaults(info.resource, obj);
-    const causes = [...validateObject(obj), ...this.immutableFieldCauses(info.resource, old, obj)];
+    // A controller's status or metadata write shares the stored spec: nothing there to default or re-validate.
+    const specShared = old.spec === obj.spec && obj.spec !== undefined;
+    if (!specShared) this.applyDefaults(info.resource, obj);
+    const metaShared = old.metadata.labels === meta.labels && old.metadata.annotations === meta.annotations;
+    const causes = specShared
+      ? metaShared
+        ? []
+        : validateMetadata(obj)
+      : [...validateObject(obj), ...this.immutableFieldCauses(info.resource, old, obj)];
     if (causes.length) throw invalid(info.kind, info.group, meta.name, causes);
     if (info.resource === 'services') this.allocateService(obj as unknown as Service, old as Service);
     if (WITH_GENERATION.has(info.resource)) {
       const generation = old.metadata.generation ?? 1;
-      meta.generation = sameJson(old.spec, obj.spec) ? generation : generation + 1;
+      meta.generation = specShared || sameJson(old.spec, obj.spec) ? generation : generation + 1;
     }
-    return this.store.put(info.resource, canonicalOrder(obj)) as T;
+    // Controllers write copies of stored objects, whose fields are already in order.
+    return this.store.put(info.resource, opts.fromClient ? canonicalOrder(obj) : obj) as T;
   }
 
   private immutableFieldCauses(resource: ResourceName, old: KubeObject, next: KubeObject): StatusCause[] {

@@ -5,6 +5,7 @@
  * storage-provisioner addon with its one early restart.
  */
 import { rfc3339 } from '../api/time';
+import { updatedAtLabel } from '../snapshot/boot-image';
 import type {
   Container,
   Deployment,
@@ -44,8 +45,7 @@ function namespace(name: string): Namespace {
 function node(profile: string, index: number, bootAt: number, random: Random): Node {
   const name = nodeName(profile, index);
   const stamp = rfc3339(bootAt);
-  const iso = new Date(bootAt).toISOString();
-  const updatedAt = `${iso.slice(0, 4)}_${iso.slice(5, 7)}_${iso.slice(8, 10)}T${iso.slice(11, 13)}_${iso.slice(14, 16)}_${iso.slice(17, 19)}_0700`;
+  const updatedAt = updatedAtLabel(bootAt);
   const labels: Record<string, string> = {
     'beta.kubernetes.io/arch': 'amd64',
     'beta.kubernetes.io/os': 'linux',

@@ -8,31 +8,31 @@ export type RandomState = [number, number, number, number];
 export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 export class Random {
-  private s: RandomState;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
 
   constructor(seedOrState: number | RandomState) {
     if (Array.isArray(seedOrState)) {
-      this.s = [...seedOrState] as RandomState;
+      [this.a, this.b, this.c, this.d] = seedOrState;
       return;
     }
-    const seed = seedOrState >>> 0;
-    this.s = [0x9e3779b9, 0x243f6a88, 0xb7e15162, seed];
+    [this.a, this.b, this.c, this.d] = [0x9e3779b9, 0x243f6a88, 0xb7e15162, seedOrState >>> 0];
     for (let i = 0; i < 15; i++) this.nextUint32();
   }
 
   state(): RandomState {
-    return [...this.s] as RandomState;
+    return [this.a, this.b, this.c, this.d];
   }
 
   nextUint32(): number {
-    let [a, b, c, d] = this.s;
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    this.s = [a, b, c, d];
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
     return t >>> 0;
   }
 
@@ -47,8 +47,11 @@ export class Random {
     return out;
   }
 
+  /** `length` lowercase hex digits, eight per draw. */
   hex(length: number): string {
-    return this.string(length, '0123456789abcdef');
+    let out = '';
+    while (out.length < length) out += this.nextUint32().toString(16).padStart(8, '0');
+    return out.slice(0, length);
   }
 
   /** RFC 4122 version-4 shaped uid. */

@@ -26,6 +26,9 @@ export function compareObjects(a: KubeObject, b: KubeObject): number {
 export class ObjectStore {
   private readonly tables = new Map<ResourceName, Map<string, KubeObject>>();
   private readonly listeners = new Set<StoreListener>();
+  /** Per resource: the revision of its latest change (so controllers can skip when nothing they watch moved). */
+  private readonly changedAt = new Map<ResourceName, number>();
+  private lastRemoval = 0;
   private rv: number;
 
   constructor(startResourceVersion = 0) {
@@ -77,6 +80,7 @@ export class ObjectStore {
     const key = objectKey(obj.metadata.namespace, obj.metadata.name);
     const existed = table.has(key);
     obj.metadata.resourceVersion = String(++this.rv);
+    this.changedAt.set(resource, this.rv);
     table.set(key, obj);
     this.emit(existed ? 'MODIFIED' : 'ADDED', resource, obj);
     return obj;
@@ -88,6 +92,8 @@ export class ObjectStore {
     const obj = table?.get(key);
     if (!table || !obj) return undefined;
     table.delete(key);
+    this.changedAt.set(resource, this.rv + 1);
+    this.lastRemoval = this.rv + 1;
     const gone = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.rv) } };
     this.emit('DELETED', resource, gone);
     return gone;
@@ -96,6 +102,16 @@ export class ObjectStore {
   /** Loads objects as they are (snapshot restore): keeps their resourceVersions, emits nothing. */
   load(resource: ResourceName, obj: KubeObject): void {
     this.table(resource).set(objectKey(obj.metadata.namespace, obj.metadata.name), obj);
+  }
+
+  /** Whether any object of these resources changed after revision `since`. */
+  changedSince(resources: readonly ResourceName[], since: number): boolean {
+    return resources.some((r) => (this.changedAt.get(r) ?? 0) > since);
+  }
+
+  /** Whether any object was removed after revision `since` (owners disappearing is what the GC reacts to). */
+  removedSince(since: number): boolean {
+    return this.lastRemoval > since;
   }
 
   setRevision(rv: number): void {
@@ -126,4 +142,32 @@ export function clone<T>(value: T): T {
     if (v !== undefined) out[key] = clone(v);
   }
   return out as T;
+}
+
+/** Deep equality of plain JSON values, short-circuiting on shared subtrees (cheap for copy-on-write objects). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let count = 0;
+  for (const key in ao) {
+    if (ao[key] === undefined) continue;
+    count++;
+    if (!deepEqual(ao[key], bo[key])) return false;
+  }
+  for (const key in bo) if (bo[key] !== undefined) count--;
+  return count === 0;
+}
+
+/** A new version of a stored object with another status: everything else is shared, not copied. */
+export function withStatus<T extends KubeObject>(obj: T, status: unknown): T {
+  return { ...obj, metadata: { ...obj.metadata }, status } as T;
 }

@@ -1,0 +1,67 @@
+import { ManualClock } from '../clock/clock';
+import { createCluster } from '../cluster';
+import { checkInvariants } from '../invariants';
+import { Random } from '../store/random';
+import { buildBootImage, instantiateBootImage, RecordingRandom, type BootState } from './boot-image';
+
+describe('boot image', () => {
+  it('reproduces the recorded state exactly when replayed with the same draws and boot time', () => {
+    const random = new RecordingRandom(99);
+    const values = [random.uid(), random.string(5), random.hex(64)];
+    const state: BootState = {
+      rv: 400,
+      objects: {
+        pods: [
+          {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: {
+              name: `coredns-7db6d8ff4d-${values[1]}`,
+              uid: values[0],
+              creationTimestamp: '2024-01-01T00:00:20Z',
+            },
+            status: {
+              containerStatuses: [
+                {
+                  containerID: `docker://${values[2]}`,
+                  imageID: `docker-pullable://x@sha256:${'0d6b'.repeat(16)}`,
+                },
+              ],
+            },
+          },
+        ],
+      },
+      kubelet: { pods: [], nodes: {} },
+    };
+    const bootAt = Date.UTC(2024, 0, 1);
+    const image = buildBootImage(state, bootAt, random.draws);
+    expect(instantiateBootImage(image, new Random(99), bootAt)).toEqual(state);
+    const later = instantiateBootImage(image, new Random(5), bootAt + 3_600_000);
+    const pod = later.objects.pods![0];
+    expect(pod.metadata.creationTimestamp).toBe('2024-01-01T01:00:20Z');
+    expect(pod.metadata.name).toMatch(/^coredns-7db6d8ff4d-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    expect(pod.metadata.name).not.toBe(state.objects.pods![0].metadata.name);
+    expect(JSON.stringify(pod)).toContain(`sha256:${'0d6b'.repeat(16)}`);
+  });
+
+  it('gives every cluster its own seeded system objects on the same fresh-minikube layout', () => {
+    const at = Date.UTC(2024, 5, 3, 2, 15, 0);
+    const a = createCluster({ seed: 1, clock: new ManualClock(at) });
+    const b = createCluster({ seed: 2, clock: new ManualClock(at) });
+    const again = createCluster({ seed: 1, clock: new ManualClock(at) });
+    const names = (c: typeof a) =>
+      c.api.list('pods', { namespace: 'kube-system' }).map((p) => p.metadata.name);
+    expect(names(a)).toEqual(names(again));
+    expect(names(a)).not.toEqual(names(b));
+    expect(a.api.list('pods').map((p) => p.metadata.uid)).not.toEqual(
+      b.api.list('pods').map((p) => p.metadata.uid),
+    );
+    const etcd = a.api.get('pods', 'kube-system', 'etcd-minikube');
+    expect(etcd.metadata.creationTimestamp).toBe('2024-06-03T02:13:36Z');
+    expect(a.api.get('nodes', undefined, 'minikube').metadata.labels!['minikube.k8s.io/updated_at']).toBe(
+      '2024_06_03T02_13_30_0700',
+    );
+    expect(checkInvariants(a)).toEqual([]);
+    expect(checkInvariants(b)).toEqual([]);
+  });
+});
