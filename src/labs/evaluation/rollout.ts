@@ -4,7 +4,7 @@
  * plus one stricter rule: no pod of an older ReplicaSet is left, not even one still terminating.
  */
 import { EvaluationContext, KubeObjectJson } from './context';
-import { annotationsOf, integer, labelsOf, record, records, workloadSelector } from './kube';
+import { annotationsOf, numberOf, labelsOf, record, records, workloadSelector } from './kube';
 import { localized } from './phrases';
 import { Localized } from '../format/types';
 
@@ -22,8 +22,8 @@ export async function rolloutProgress(
 ): Promise<RolloutProgress> {
   const name = deployment.metadata.name;
   const status = record(deployment.status);
-  const generation = integer(deployment.metadata.generation) ?? 0;
-  const observed = integer(status.observedGeneration) ?? 0;
+  const generation = numberOf(deployment.metadata.generation) ?? 0;
+  const observed = numberOf(status.observedGeneration) ?? 0;
   if (observed < generation) {
     return incomplete('the controller has not observed the latest change yet', '控制器尚未处理最新的修改');
   }
@@ -34,10 +34,10 @@ export async function rolloutProgress(
       `Deployment "${name}" 已超过进度期限`,
     );
   }
-  const desired = integer(record(deployment.spec).replicas) ?? 1;
-  const updated = integer(status.updatedReplicas) ?? 0;
-  const replicas = integer(status.replicas) ?? 0;
-  const available = integer(status.availableReplicas) ?? 0;
+  const desired = numberOf(record(deployment.spec).replicas) ?? 1;
+  const updated = numberOf(status.updatedReplicas) ?? 0;
+  const replicas = numberOf(status.replicas) ?? 0;
+  const available = numberOf(status.availableReplicas) ?? 0;
   if (updated < desired) {
     return incomplete(
       `${updated} out of ${desired} new replicas have been updated`,
@@ -86,12 +86,12 @@ async function oldPods(
 ): Promise<string[] | undefined> {
   const namespace = deployment.metadata.namespace;
   const uid = deployment.metadata.uid;
-  const replicaSets = (await context.readObjects({ kind: 'ReplicaSet', namespace })).filter(
-    (replicaSet) =>
-      records(replicaSet.metadata.ownerReferences).some(
-        (owner) => owner.kind === 'Deployment' && (uid === undefined || owner.uid === uid),
-      ) &&
-      records(replicaSet.metadata.ownerReferences).some((owner) => owner.name === deployment.metadata.name),
+  const ownedByDeployment = (owner: Record<string, unknown>) =>
+    owner.kind === 'Deployment' &&
+    owner.name === deployment.metadata.name &&
+    (uid === undefined || owner.uid === uid);
+  const replicaSets = (await context.readObjects({ kind: 'ReplicaSet', namespace })).filter((replicaSet) =>
+    records(replicaSet.metadata.ownerReferences).some(ownedByDeployment),
   );
   if (replicaSets.length === 0) return undefined;
   const current = replicaSets.reduce((best, candidate) =>

@@ -1,30 +1,16 @@
 /**
- * Reads and validates one check (and its conditions) from YAML. The shape of each check is chosen by its key:
- * `select` (objects), `ran`, `ranInOrder`, `all`, `any`, `not`. Regexes, selectors and JSONPaths are compiled
- * here, so evaluation never meets a malformed one.
+ * Reads and validates one check from YAML. The shape of each check is chosen by its key: `select` (objects),
+ * `ran`, `ranInOrder`, `all`, `any`, `not`. Regexes, selectors and JSONPaths are compiled here, so evaluation
+ * never meets a malformed one.
  */
-import { parseJsonPath, JsonPathError } from '../jsonpath/jsonpath';
 import { parseLabelSelector, LabelSelectorError } from '../selector/label-selector';
-import { escapeRegExp, fillPlaceholders, placeholdersIn } from '../format/template';
-import {
-  Check,
-  CommandPattern,
-  Condition,
-  CountRule,
-  KNOWN_KINDS,
-  KnownKind,
-  ObjectSelector,
-} from '../format/types';
+import { escapeRegExp, fillPlaceholders } from '../format/template';
+import { Check, CommandPattern, CountRule, KNOWN_KINDS, KnownKind, ObjectSelector } from '../format/types';
 import { Cursor } from './reader';
+import { checkConditionFitsKind, readCondition } from './read-condition';
+import { allDefined, CheckScope, readRegex, readTemplate } from './read-values';
 
 const CHECK_KEYS = ['select', 'ran', 'ranInOrder', 'all', 'any', 'not'] as const;
-
-/** What check readers need to know about the lab: the names usable as {{placeholders}}. */
-export interface CheckScope {
-  varNames: ReadonlySet<string>;
-  /** Values of the fixed vars, known at load time; captured ones get a stand-in when checking offline. */
-  fixedValues?: ReadonlyMap<string, string>;
-}
 
 export function readCheck(cursor: Cursor, scope: CheckScope): Check | undefined {
   const present = CHECK_KEYS.filter((key) => cursor.has(key));
@@ -122,144 +108,6 @@ function readCount(cursor: Cursor): CountRule | undefined {
   }
   return cursor.report('expected a non-negative integer, { atLeast: N } or all');
 }
-
-const CONDITION_KEYS: Record<Condition['type'], readonly string[]> = {
-  field: ['field', 'equals', 'matches', 'atLeast', 'exists'],
-  phase: ['phase'],
-  ready: ['ready'],
-  waitingReason: ['waitingReason'],
-  image: ['image', 'container'],
-  serviceType: ['serviceType'],
-  port: ['port', 'targetPort', 'nodePort', 'protocol'],
-  rolloutComplete: ['rolloutComplete'],
-  selectsPods: ['selectsPods'],
-};
-
-/** Conditions that only make sense for some kinds, so a mistaken pairing is caught at load time. */
-const CONDITION_KINDS: Partial<Record<Condition['type'], readonly KnownKind[]>> = {
-  phase: ['Pod'],
-  ready: ['Pod'],
-  waitingReason: ['Pod'],
-  image: ['Pod', 'Deployment', 'ReplicaSet'],
-  serviceType: ['Service'],
-  port: ['Service'],
-  rolloutComplete: ['Deployment'],
-  selectsPods: ['Service'],
-};
-
-function readCondition(cursor: Cursor, scope: CheckScope): Condition | undefined {
-  const types = (Object.keys(CONDITION_KEYS) as Condition['type'][]).filter((type) => cursor.has(type));
-  if (types.length !== 1) {
-    return cursor.report(
-      `expected a condition with exactly one of ${Object.keys(CONDITION_KEYS).join(', ')}` +
-        (types.length > 1 ? ` (found ${types.join(' and ')})` : ''),
-    );
-  }
-  const type = types[0];
-  if (!cursor.mapping(CONDITION_KEYS[type])) return undefined;
-  const main = cursor.child(type);
-  switch (type) {
-    case 'field':
-      return readFieldCondition(cursor, scope);
-    case 'phase': {
-      const phase = main.string();
-      return phase === undefined ? undefined : { type, phase };
-    }
-    case 'ready': {
-      const ready = main.boolean();
-      return ready === undefined ? undefined : { type, ready };
-    }
-    case 'waitingReason': {
-      const reasons = Array.isArray(main.value) ? main.list(1).map((item) => item.string()) : [main.string()];
-      return allDefined(reasons) ? { type, reasons } : undefined;
-    }
-    case 'image': {
-      const image = readTemplate(main, scope);
-      const container = cursor.child('container').string({ optional: true });
-      return image === undefined ? undefined : { type, image, ...(container ? { container } : {}) };
-    }
-    case 'serviceType': {
-      const serviceType = main.string();
-      const known = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
-      if (serviceType !== undefined && !known.includes(serviceType)) {
-        return main.report(`unknown service type "${serviceType}" (known: ${known.join(', ')})`);
-      }
-      return serviceType === undefined ? undefined : { type, serviceType };
-    }
-    case 'port':
-      return readPortCondition(cursor);
-    case 'rolloutComplete': {
-      const complete = main.boolean();
-      return complete === undefined ? undefined : { type, complete };
-    }
-    case 'selectsPods': {
-      const selects = main.boolean();
-      return selects === undefined ? undefined : { type, selects };
-    }
-  }
-}
-
-function readFieldCondition(cursor: Cursor, scope: CheckScope): Condition | undefined {
-  const pathCursor = cursor.child('field');
-  const path = pathCursor.string();
-  if (path !== undefined) {
-    try {
-      parseJsonPath(path);
-    } catch (error) {
-      if (!(error instanceof JsonPathError)) throw error;
-      pathCursor.report(error.message);
-    }
-  }
-  const ops = (['equals', 'matches', 'atLeast', 'exists'] as const).filter((op) => cursor.has(op));
-  if (ops.length !== 1) {
-    return cursor.report('a field condition needs exactly one of equals, matches, atLeast, exists');
-  }
-  const op = ops[0];
-  const valueCursor = cursor.child(op);
-  if (path === undefined) return undefined;
-  switch (op) {
-    case 'equals': {
-      const expected = valueCursor.value;
-      if (typeof expected === 'string') checkPlaceholders(valueCursor, expected, scope);
-      else if (typeof expected === 'object' && expected !== null) {
-        return valueCursor.report('expected a string, a number, true, false or null');
-      }
-      return { type: 'field', path, op, expected };
-    }
-    case 'matches': {
-      const expected = readRegex(valueCursor, scope);
-      return expected === undefined ? undefined : { type: 'field', path, op, expected };
-    }
-    case 'atLeast': {
-      const expected = valueCursor.number();
-      return expected === undefined ? undefined : { type: 'field', path, op, expected };
-    }
-    case 'exists': {
-      const expected = valueCursor.boolean();
-      return expected === undefined ? undefined : { type: 'field', path, op, expected };
-    }
-  }
-}
-
-function readPortCondition(cursor: Cursor): Condition | undefined {
-  const port = cursor.child('port').integer(1);
-  const targetPort = cursor.child('targetPort').integer(1, { optional: true });
-  const nodePort = cursor.child('nodePort').integer(1, { optional: true });
-  const protocol = cursor.child('protocol').string({ optional: true });
-  if (protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(protocol)) {
-    return cursor.child('protocol').report('expected TCP, UDP or SCTP');
-  }
-  if (port === undefined) return undefined;
-  return { type: 'port', port, targetPort, nodePort, protocol };
-}
-
-function checkConditionFitsKind(condition: Condition, kind: KnownKind, cursor: Cursor): void {
-  const kinds = CONDITION_KINDS[condition.type];
-  if (kinds && !kinds.includes(kind)) {
-    cursor.report(`condition ${condition.type} applies to ${kinds.join(', ')}, not to ${kind}`);
-  }
-}
-
 export function readCommandPattern(cursor: Cursor, scope: CheckScope): CommandPattern | undefined {
   if (!cursor.mapping(['command', 'status', 'output', 'example'], ['command'])) return undefined;
   const command = readRegex(cursor.child('command'), scope);
@@ -285,33 +133,4 @@ export function readCommandPattern(cursor: Cursor, scope: CheckScope): CommandPa
     ...(output !== undefined ? { output } : {}),
     ...(example !== undefined ? { example } : {}),
   };
-}
-
-function readRegex(cursor: Cursor, scope: CheckScope): string | undefined {
-  const source = readTemplate(cursor, scope);
-  if (source === undefined) return undefined;
-  try {
-    new RegExp(fillPlaceholders(source, () => 'x', escapeRegExp));
-  } catch (error) {
-    const detail = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
-    return cursor.report(`bad regex /${source}/: ${detail}`);
-  }
-  return source;
-}
-
-/** A string that may contain {{placeholders}}; each must name a var of the lab. */
-export function readTemplate(cursor: Cursor, scope: CheckScope, options: { optional?: boolean } = {}) {
-  const text = cursor.value === undefined && options.optional ? undefined : cursor.scalarText();
-  if (text !== undefined) checkPlaceholders(cursor, text, scope);
-  return text;
-}
-
-export function checkPlaceholders(cursor: Cursor, text: string, scope: CheckScope): void {
-  for (const name of placeholdersIn(text)) {
-    if (!scope.varNames.has(name)) cursor.report(`unknown variable {{${name}}}`);
-  }
-}
-
-export function allDefined<T>(items: (T | undefined)[]): items is T[] {
-  return items.every((item) => item !== undefined);
 }

@@ -2,11 +2,11 @@
  * Turns the parsed YAML of one lab.yaml into a validated Lab, reporting every problem through the cursor's
  * session. Top-level keys: id, title, description, estimatedMinutes, vars, steps, diagnostics (labs/README.md).
  */
-import { parseJsonPath, JsonPathError } from '../jsonpath/jsonpath';
 import { placeholdersIn } from '../format/template';
 import { parseSolutionLine } from '../format/solution';
 import { Diagnostic, Lab, Step, VarDefinition } from '../format/types';
-import { allDefined, checkPlaceholders, CheckScope, readCheck, readSelector } from './read-check';
+import { readCheck, readSelector } from './read-check';
+import { allDefined, checkPlaceholders, CheckScope, readJsonPath } from './read-values';
 import { readProse } from './prose';
 import { Cursor, isMapping } from './reader';
 
@@ -176,16 +176,7 @@ function readVar(cursor: Cursor, scope: CheckScope): VarDefinition | undefined {
   }
   if (!cursor.mapping(['select', 'field'], ['select', 'field'])) return undefined;
   const select = readSelector(cursor.child('select'), scope);
-  const fieldCursor = cursor.child('field');
-  const field = fieldCursor.string();
-  if (field !== undefined) {
-    try {
-      parseJsonPath(field);
-    } catch (error) {
-      if (!(error instanceof JsonPathError)) throw error;
-      return fieldCursor.report(error.message);
-    }
-  }
+  const field = readJsonPath(cursor.child('field'));
   return select && field ? { select, field } : undefined;
 }
 
