@@ -1,0 +1,206 @@
+/**
+ * Property test of the whole engine through the lab terminal: random and hostile command lines (kubectl-shaped
+ * argv, lab commands, random bytes, huge lines) interleaved with random clock moves. Whatever is typed, `run`
+ * never throws, always resolves with an exit code, and the cluster's invariants hold after every step.
+ */
+import fc from 'fast-check';
+import { ManualClock } from './clock/clock';
+import { createCluster } from './cluster';
+import { InvariantChecker } from './invariants';
+import { LabTerminal, type TerminalIO } from './terminal';
+
+const LAB_LINES = [
+  'kubectl create deployment yanwei.app --image=gcr.io/google-samples/kubernetes-bootcamp:v1',
+  'kubectl scale deployments/yanwei.app --replicas=3',
+  'kubectl expose deployment/yanwei.app --type="NodePort" --port 8080 --name yanwei',
+  'kubectl set image deployments/yanwei.app kubernetes-bootcamp=jocatalin/kubernetes-bootcamp:v2',
+  'kubectl set image deployments/yanwei.app kubernetes-bootcamp=gcr.io/google-samples/kubernetes-bootcamp:v10',
+  'kubectl rollout undo deployments/yanwei.app',
+  'kubectl rollout status deployments/yanwei.app',
+  'kubectl get pods -o wide',
+  'kubectl describe pod',
+  'kubectl get deployments',
+  'kubectl get rs',
+  'kubectl delete deployment yanwei.app',
+  'kubectl delete service yanwei',
+  'kubectl label nodes minikube disktype=ssd',
+  'kubectl get nodes --show-labels',
+  'curl $(minikube ip):31120',
+  'kubectl get pod -n kube-system',
+  'kubectl get pod --no-headers --all-namespaces | wc -l',
+  'kubectl exec -ti $(kubectl get pods -o name | head -1 | cut -d/ -f2) -- /bin/bash',
+  'ps -elf',
+  'exit',
+];
+
+const VERBS = [
+  'get',
+  'describe',
+  'create',
+  'delete',
+  'scale',
+  'expose',
+  'set',
+  'rollout',
+  'label',
+  'logs',
+  'exec',
+  'apply',
+  'version',
+  'cluster-info',
+  'api-resources',
+  'edit',
+  'run',
+  'top',
+  'applly',
+];
+const WORDS = [
+  'pods',
+  'po',
+  'pod',
+  'deploy',
+  'deployments',
+  'deployment/yanwei.app',
+  'rs',
+  'svc',
+  'services',
+  'nodes',
+  'ns',
+  'events',
+  'foo',
+  'yanwei.app',
+  'yanwei',
+  'kubernetes',
+  'minikube',
+  'image',
+  'status',
+  'undo',
+  'history',
+  'deployment',
+  'Yanwei',
+  'foo:bar',
+  '--',
+  'kubernetes-bootcamp=busybox',
+  'app=yanwei.app',
+  'a=b=c',
+  'x-',
+  'bash',
+  'ls',
+  '$POD',
+  '"',
+  "'",
+  '|',
+  '&&',
+  ';',
+  '$(',
+  '`',
+];
+const FLAGS = [
+  '-o',
+  'wide',
+  '-o=yaml',
+  '-o',
+  'json',
+  '-oname',
+  '--replicas=2',
+  '--replicas=-1',
+  '--image=nginx',
+  '--image=Nginx:Bad',
+  '-n',
+  'kube-system',
+  '-A',
+  '--all-namespaces',
+  '--show-labels',
+  '-l',
+  'app=yanwei.app',
+  '--port',
+  '8080',
+  '--type=NodePort',
+  '--type=Foo',
+  '--name',
+  'web',
+  '--overwrite',
+  '--all',
+  '-w',
+  '--watch=false',
+  '--to-revision=1',
+  '--grace-period=0',
+  '--force',
+  '--no-headers',
+  '-h',
+  '--help',
+  '--foo',
+  '-z',
+];
+
+const token = fc.oneof(fc.constantFrom(...WORDS), fc.constantFrom(...FLAGS), fc.string({ maxLength: 12 }));
+const kubectlLine = fc
+  .tuple(fc.constantFrom(...VERBS), fc.array(token, { maxLength: 7 }))
+  .map(([verb, rest]) => ['kubectl', verb, ...rest].join(' '));
+const hostileLine = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 80 }),
+  fc.string({ maxLength: 200 }),
+  fc.integer({ min: 1000, max: 40_000 }).map((n) => `kubectl get pods ${'x'.repeat(n)}`),
+  fc.integer({ min: 100, max: 2000 }).map((n) => '$('.repeat(n)),
+  fc
+    .array(fc.constantFrom('|', '&&', ';', '$(', ')', '"', "'", '\\', '\n', '\t', '>', '<', '*'), {
+      maxLength: 30,
+    })
+    .map((t) => `kubectl ${t.join('')}`),
+);
+const step = fc.record({
+  line: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...LAB_LINES) },
+    { weight: 4, arbitrary: kubectlLine },
+    { weight: 1, arbitrary: hostileLine },
+  ),
+  advanceMs: fc.oneof(
+    fc.constant(0),
+    fc.integer({ min: 0, max: 5_000 }),
+    fc.integer({ min: 0, max: 700_000 }),
+  ),
+});
+
+class Sink implements TerminalIO {
+  constructor(readonly signal: AbortSignal) {}
+  stdout(): void {}
+  stderr(): void {}
+}
+
+/** Runs one line; commands that wait on the clock (rollout status, get -w) see it move, then get interrupted. */
+async function runLine(terminal: LabTerminal, clock: ManualClock, line: string): Promise<number> {
+  const abort = new AbortController();
+  let settled = false;
+  const done = terminal.run(line, new Sink(abort.signal)).finally(() => (settled = true));
+  for (let i = 0; i < 40 && !settled; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!settled) clock.advance(2_000);
+  }
+  if (!settled) abort.abort();
+  return done;
+}
+
+describe('engine fuzz', () => {
+  it('never throws, always exits with a code, and keeps the invariants', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.array(step, { minLength: 1, maxLength: 20 }),
+        async (seed, steps) => {
+          const clock = new ManualClock(Date.UTC(2024, 5, 3, 2, 15, 0));
+          const cluster = createCluster({ seed, clock });
+          const terminal = new LabTerminal(cluster);
+          const checker = new InvariantChecker(cluster);
+          for (const { line, advanceMs } of steps) {
+            const code = await runLine(terminal, clock, line);
+            if (process.env.FUZZ_DEBUG) process.stdout.write(`${code} ${line.slice(0, 100)}\n`);
+            expect(Number.isInteger(code) && code >= 0 && code <= 255).toBe(true);
+            clock.advance(advanceMs);
+            expect(checker.check()).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 200, seed: 20240603 },
+    );
+  });
+});
