@@ -190,6 +190,28 @@ describe('Lec7: typical mistakes', () => {
     expect(await diagnose(lab, session.context, { stepId: 'expose' })).toEqual([]);
   });
 
+  it('explains a ClusterIP service on the wrong port and a node label with another value', async () => {
+    const session = new LabSession();
+    await play(session, ['kubectl label nodes minikube disktype=hdd']);
+    expect((await diagnose(lab, session.context, { stepId: 'label-node' })).map((hint) => hint.id)).toEqual([
+      'node-label-value',
+    ]);
+    await play(session, ['kubectl label nodes minikube disktype=ssd --overwrite']);
+    expect(await passes(session, 'label-node')).toEqual([]);
+
+    await play(session, [`kubectl create deployment yanwei.app --image=${V1}`, '+30s']);
+    await play(session, ['kubectl expose deployment/yanwei.app --port 80 --name yanwei']);
+    expect((await diagnose(lab, session.context, { stepId: 'expose' })).map((hint) => hint.id)).toEqual([
+      'service-not-nodeport',
+      'service-wrong-port',
+    ]);
+    const [serviceReason] = await passes(session, 'expose');
+    expect(serviceReason).toBe(
+      'Service yanwei in namespace default: expected exactly 1 with type NodePort and port 8080 (targetPort 8080) ' +
+        'and a selector that matches at least one pod, found 0 of 1 (yanwei: type is ClusterIP).',
+    );
+  });
+
   it('does not count the rollback before the v10 pods are gone, and points at rollout undo while stuck', async () => {
     const session = new LabSession();
     await play(session, [

@@ -97,6 +97,24 @@ describe('diagnose (Lec7 diagnostics)', () => {
     expect(await ids(contextOf(runningV1(), fixed), 'expose')).toEqual([]);
   });
 
+  it('tells how to change a node label that has another value', async () => {
+    const objects = [node({ disktype: 'hdd' })];
+    const [hint] = await diagnose(lab, contextOf(objects), { stepId: 'label-node' });
+    expect(hint.id).toBe('node-label-value');
+    expect(hint.hint.en).toContain('`kubectl label nodes minikube disktype=ssd --overwrite`');
+    expect(await ids(contextOf([node({ disktype: 'ssd' })]), 'label-node')).toEqual([]);
+  });
+
+  it('spots a service of the wrong type or on the wrong port', async () => {
+    const without = runningV1().filter((object) => object.metadata.name !== 'yanwei');
+    expect(await ids(contextOf([...without, service({ type: 'ClusterIP' })]), 'expose')).toEqual([
+      'service-not-nodeport',
+    ]);
+    expect(await ids(contextOf([...without, service({ port: 80 })]), 'expose')).toEqual([
+      'service-wrong-port',
+    ]);
+  });
+
   it('only returns the hints relevant to the asked step', async () => {
     const objects = [
       ...stuckOnV10(),

@@ -125,21 +125,23 @@ export function pod(
 }
 
 export function service(
-  options: { name?: string; selector?: Record<string, string>; nodePort?: number } = {},
-) {
-  const name = options.name ?? 'yanwei';
-  const object: KubeObjectJson = {
+  options: { name?: string; selector?: Record<string, string>; type?: string; port?: number } = {},
+): KubeObjectJson {
+  const type = options.type ?? 'NodePort';
+  const port = options.port ?? 8080;
+  return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, namespace: 'default', labels: { app: 'yanwei.app' } },
+    metadata: { name: options.name ?? 'yanwei', namespace: 'default', labels: { app: 'yanwei.app' } },
     spec: {
-      type: 'NodePort',
+      type,
       selector: options.selector ?? { app: 'yanwei.app' },
-      ports: [{ port: 8080, targetPort: 8080, protocol: 'TCP', nodePort: options.nodePort ?? 31562 }],
+      ports: [
+        { port, targetPort: port, protocol: 'TCP', ...(type === 'NodePort' ? { nodePort: 31562 } : {}) },
+      ],
       clusterIP: '10.104.42.176',
     },
   };
-  return object;
 }
 
 export function kubernetesService(): KubeObjectJson {
