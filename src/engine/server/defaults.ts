@@ -36,7 +36,8 @@ export function defaultPodSpec(spec: PodSpec): void {
 
 function defaultTemplate(template: PodTemplateSpec): void {
   template.metadata ??= {};
-  template.metadata.creationTimestamp = null;
+  // Stored templates may be shared, frozen values: only write what is missing.
+  if (template.metadata.creationTimestamp !== null) template.metadata.creationTimestamp = null;
   template.spec ??= { containers: [] };
   defaultPodSpec(template.spec);
 }
@@ -67,7 +68,7 @@ export function defaultPod(pod: Pod, randomSuffix: () => string): void {
   defaultPodSpec(pod.spec);
   const spec = pod.spec;
   spec.serviceAccountName ??= 'default';
-  spec.serviceAccount = spec.serviceAccountName;
+  if (spec.serviceAccount !== spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
   spec.priority ??= 0;
   spec.enableServiceLinks ??= true;
   spec.preemptionPolicy ??= 'PreemptLowerPriority';

@@ -6,7 +6,6 @@
  * shape is instantiated from the template with its own seeded draws and its own boot time: one string join and
  * one JSON.parse instead of validating, defaulting and reconciling thirty objects.
  */
-import { rfc3339 } from '../api/time';
 import type { KubeObject } from '../api/types';
 import type { KubeletState } from '../controllers/kubelet';
 import { NAME_ALPHABET, Random } from '../store/random';
@@ -51,10 +50,21 @@ export interface BootState {
 
 type Slot = { time: number } | { updatedAt: number } | { draw: number };
 
+/**
+ * The template of one JSON value. Subtrees without any random value or timestamp are `literal`: one deep-frozen
+ * value shared by every cluster instantiated from the image (the store never changes objects in place).
+ */
+type Template =
+  | { literal: unknown }
+  | { text: string[]; slots: Slot[] }
+  | { array: Template[] }
+  | { object: [string, Template][] };
+
 export interface BootImage {
   bootAt: number;
-  segments: string[];
-  slots: Slot[];
+  objects: Template;
+  kubelet: Template;
+  rv: number;
   draws: Draw[];
 }
 
@@ -65,59 +75,111 @@ export function updatedAtLabel(ms: number): string {
 }
 
 const TOKENS =
-  /"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"|(\d{4}_\d\d_\d\dT\d\d_\d\d_\d\d)_0700|([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})|([0-9a-f]{32,64})|-([bcdfghjklmnpqrstvwxz2456789]{5})(?=")/g;
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$|(\d{4}_\d\d_\d\dT\d\d_\d\d_\d\d)_0700|([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})|([0-9a-f]{32,64})|(?<=-)([bcdfghjklmnpqrstvwxz2456789]{5})$/g;
 
-export function buildBootImage(state: BootState, bootAt: number, draws: RecordingRandom['draws']): BootImage {
-  const text = JSON.stringify(state);
-  const byValue = new Map<string, number>();
-  draws.forEach((d, i) => byValue.set(d.value, i));
-  const segments: string[] = [];
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function isLiteral(t: Template): t is { literal: unknown } {
+  return 'literal' in t;
+}
+
+function compileString(value: string, bootAt: number, byValue: Map<string, number>): Template {
+  const text: string[] = [];
   const slots: Slot[] = [];
   let last = 0;
-  for (const m of text.matchAll(TOKENS)) {
+  for (const m of value.matchAll(TOKENS)) {
     const [whole, time, updated, uid, hex, suffix] = m;
-    let slot: Slot | undefined;
-    let start = m.index;
-    let end = m.index + whole.length;
+    let slot: Slot;
     if (time) slot = { time: Date.parse(time) - bootAt };
-    else if (updated) {
+    else if (updated)
       slot = {
         updatedAt:
           Date.parse(`${updated.slice(0, 10).replace(/_/g, '-')}T${updated.slice(11).replace(/_/g, ':')}Z`) -
           bootAt,
       };
-    } else {
-      const value = uid ?? hex ?? suffix;
-      const index = byValue.get(value);
-      if (index === undefined) continue; // a fixed value (an image digest, the CoreDNS hash): stays literal
+    else {
+      const index = byValue.get(uid ?? hex ?? suffix);
+      if (index === undefined) continue; // a fixed value (an image digest, the CoreDNS hash) stays literal
       slot = { draw: index };
-      if (suffix) start += 1; // keep the '-' before a name suffix
-      end = start + value.length;
     }
-    segments.push(text.slice(last, start));
+    text.push(value.slice(last, m.index));
     slots.push(slot);
-    last = end;
+    last = m.index + whole.length;
   }
-  segments.push(text.slice(last));
-  return { bootAt, segments, slots, draws: draws.map((d) => d.draw) };
+  if (slots.length === 0) return { literal: value };
+  text.push(value.slice(last));
+  return { text, slots };
 }
 
-/** The boot state of a new cluster: this image with `random`'s draws, booted at `bootAt`. */
+function compile(value: unknown, bootAt: number, byValue: Map<string, number>): Template {
+  if (typeof value === 'string') return compileString(value, bootAt, byValue);
+  if (value === null || typeof value !== 'object') return { literal: value };
+  if (Array.isArray(value)) {
+    const items = value.map((v) => compile(v, bootAt, byValue));
+    return items.every(isLiteral) ? { literal: deepFreeze(value) } : { array: items };
+  }
+  const entries = Object.entries(value as Record<string, unknown>).map(
+    ([k, v]) => [k, compile(v, bootAt, byValue)] as [string, Template],
+  );
+  return entries.every(([, t]) => isLiteral(t)) ? { literal: deepFreeze(value) } : { object: entries };
+}
+
+export function buildBootImage(state: BootState, bootAt: number, draws: RecordingRandom['draws']): BootImage {
+  const byValue = new Map<string, number>();
+  draws.forEach((d, i) => byValue.set(d.value, i));
+  const copy = JSON.parse(JSON.stringify(state)) as BootState;
+  return {
+    bootAt,
+    objects: compile(copy.objects, bootAt, byValue),
+    kubelet: compile(copy.kubelet, bootAt, byValue),
+    rv: copy.rv,
+    draws: draws.map((d) => d.draw),
+  };
+}
+
+function instantiate(t: Template, fill: (slot: Slot) => string, share: boolean): unknown {
+  if ('literal' in t)
+    return share || t.literal === null || typeof t.literal !== 'object'
+      ? t.literal
+      : JSON.parse(JSON.stringify(t.literal));
+  if ('text' in t) {
+    let out = t.text[0];
+    for (let i = 0; i < t.slots.length; i++) out += fill(t.slots[i]) + t.text[i + 1];
+    return out;
+  }
+  if ('array' in t) return t.array.map((item) => instantiate(item, fill, share));
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of t.object) out[key] = instantiate(child, fill, share);
+  return out;
+}
+
+/** The boot state of a new cluster: this image with `random`'s draws, booted at `bootAt`. Shared parts are frozen. */
 export function instantiateBootImage(image: BootImage, random: Random, bootAt: number): BootState {
   const values = image.draws.map((d) =>
     d.kind === 'uid' ? random.uid() : d.kind === 'hex' ? random.hex(d.length) : random.string(d.length),
   );
-  const parts: string[] = [];
-  image.slots.forEach((slot, i) => {
-    parts.push(image.segments[i]);
-    if ('time' in slot) parts.push(`"${rfc3339(bootAt + slot.time)}"`);
-    else if ('updatedAt' in slot) parts.push(updatedAtLabel(bootAt + slot.updatedAt));
-    else parts.push(values[slot.draw]);
-  });
-  parts.push(image.segments[image.segments.length - 1]);
-  const state = JSON.parse(parts.join('')) as BootState;
+  const times = new Map<number, string>();
+  const fill = (slot: Slot): string => {
+    if ('draw' in slot) return values[slot.draw];
+    if ('updatedAt' in slot) return updatedAtLabel(bootAt + slot.updatedAt);
+    let text = times.get(slot.time);
+    if (text === undefined) {
+      text = new Date(Math.floor((bootAt + slot.time) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+      times.set(slot.time, text);
+    }
+    return text;
+  };
+  const objects = instantiate(image.objects, fill, true) as BootState['objects'];
+  // The kubelet's records change in place as pods progress: never shared.
+  const kubelet = instantiate(image.kubelet, fill, false) as KubeletState;
   const shift = bootAt - image.bootAt;
-  for (const pod of state.kubelet.pods) {
+  for (const pod of kubelet.pods) {
     pod.seenAt += shift;
     if (pod.sandboxAt !== undefined) pod.sandboxAt += shift;
     for (const c of pod.containers) {
@@ -128,5 +190,5 @@ export function instantiateBootImage(image: BootImage, random: Random, bootAt: n
       }
     }
   }
-  return state;
+  return { rv: image.rv, objects, kubelet };
 }
