@@ -92,6 +92,12 @@ describe('LabTerminal: shell features', () => {
       code: 0,
     });
     expect((await run("kubectl get pods | grep 'no such'")).code).toBe(1);
+    expect(
+      await run("echo $(minikube ip):$(kubectl get svc kubernetes -o jsonpath='{.spec.ports[0].port}')"),
+    ).toEqual({ stdout: '192.168.49.2:443\n', stderr: '', code: 0 });
+    expect((await run('echo $(kubectl get pods -n $(echo kube-system) -o name | wc -l)')).stderr).toContain(
+      '$(echo kube-system) is not available',
+    );
   });
 
   it('reports an unset $POD_NAME the way kubectl does and enters and leaves the pod shell', async () => {
@@ -112,6 +118,12 @@ describe('LabTerminal: shell features', () => {
     expect((await run('curl localhost:8080')).stdout).toBe(
       `Hello Kubernetes bootcamp! | Running on: ${hostname.stdout.trim()} | v=1\n`,
     );
+    expect(await run('echo $HOSTNAME | wc -c')).toEqual({
+      stdout: `${hostname.stdout.length}\n`,
+      stderr: '',
+      code: 0,
+    });
+    expect(await run('$NOT_SET')).toEqual({ stdout: '', stderr: '', code: 0 });
     expect(await run('exit')).toEqual({ stdout: 'exit\n', stderr: '', code: 0 });
     expect(terminal.prompt()).toBe('$ ');
   });

@@ -1,10 +1,10 @@
-import { isStatusError } from '../api/status-error';
 import type { Cluster } from '../cluster';
 import type { KubectlContext, PodShellSession } from '../kubectl/context';
-import { formatError } from '../kubectl/errors';
 import { runKubectl } from '../kubectl/kubectl';
 import { HOME, VirtualFiles } from '../kubectl/virtual-files';
-import { FILTER_NAMES, Filter, FilterUsageError, parseFilter } from './filters';
+import { FILTER_NAMES, FilterUsageError } from './filters';
+import { NOT_AVAILABLE, PreparedFilter, prepareFilter, RejectedLine, runPipeline } from './pipeline';
+import { runPodShellLine } from './pod-shell';
 import {
   HELP_TEXT,
   ProgramIO,
@@ -39,18 +39,10 @@ const PROGRAMS = [
   'exit',
   ...FILTER_NAMES,
 ];
-const NOT_AVAILABLE = 127;
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
-/** A line that cannot run; nothing of it has run when this is thrown. */
-class RejectedLine extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
+/** Output of the `$(...)` substitutions of the line being run, by their command text. */
+type Captured = Map<string, string>;
 
 /**
  * The student's shell: kubectl, minikube, curl and a few shell basics, all in-process against one Cluster.
@@ -70,7 +62,10 @@ export class LabTerminal {
   async run(line: string, io: TerminalIO): Promise<number> {
     try {
       this.cluster.sync();
-      return this.shell ? await this.runInPod(line, this.shell, io) : await this.runLine(line, io);
+      if (!this.shell) return await this.runLine(line, io);
+      const { exitCode, ended } = await runPodShellLine(this.cluster, this.shell, line, io);
+      if (ended) this.shell = undefined;
+      return exitCode;
     } catch (error) {
       if (
         error instanceof ShellSyntaxError ||
@@ -92,11 +87,11 @@ export class LabTerminal {
     const [first] = stages;
     const name = literalText(first[0]) as string;
     if (ASSIGNMENT.test(name) || name === 'export' || name === 'unset') return this.assign(first, io);
-    await this.substitute(stages, io);
-    const argvs = stages.map((stage) => this.expand(stage));
-    const filters = argvs.slice(1).map((argv) => this.prepareFilter(argv));
-    const firstFilter = FILTER_NAMES.includes(argvs[0][0]) ? this.prepareFilter(argvs[0]) : undefined;
-    return this.pipelineTo(io, filters, (out) =>
+    const captured = await this.substitute(stages, io);
+    const argvs = stages.map((stage) => this.expand(stage, captured));
+    const filters = argvs.slice(1).map(prepareFilter);
+    const firstFilter = FILTER_NAMES.includes(argvs[0][0]) ? prepareFilter(argvs[0]) : undefined;
+    return runPipeline(io.stdout, filters, (out) =>
       firstFilter
         ? this.runFileFilter(firstFilter, out, io)
         : this.runProgram(argvs[0], out, io, filters.length === 0),
@@ -149,69 +144,40 @@ export class LabTerminal {
     this.validate(stages);
   }
 
-  private expand(stage: Word[], split = true): string[] {
+  private expand(stage: Word[], captured: Captured, split = true): string[] {
     return expandWords(
       stage,
-      (part) => {
-        if (part.kind === 'var') return this.variables.get(part.name) ?? '';
-        return this.captured.get(part.command) ?? '';
-      },
+      (part) =>
+        part.kind === 'var' ? (this.variables.get(part.name) ?? '') : (captured.get(part.command) ?? ''),
       { split },
     );
   }
 
-  /** Substitution results of the current line, computed before expansion (they may wait on the cluster). */
-  private captured = new Map<string, string>();
-
-  private async substitute(stages: Word[][], io: TerminalIO): Promise<void> {
-    this.captured = new Map();
+  /** Runs the line's `$(...)` substitutions (innermost first) and returns their output, trailing newlines cut. */
+  private async substitute(
+    stages: Word[][],
+    io: TerminalIO,
+    captured: Captured = new Map(),
+  ): Promise<Captured> {
     for (const stage of stages)
       for (const word of stage)
         for (const part of word.parts)
-          if (part.kind === 'subst' && !this.captured.has(part.command)) {
+          if (part.kind === 'subst' && !captured.has(part.command)) {
             let out = '';
+            const collect = (chunk: string) => (out += chunk);
             const inner = tokenize(part.command).stages;
-            await this.substitute(inner, io);
-            const argvs = inner.map((s) => this.expand(s));
-            const filters = argvs.slice(1).map((argv) => this.prepareFilter(argv));
-            await this.pipelineTo(
-              { stdout: (c) => (out += c), stderr: io.stderr, signal: io.signal },
-              filters,
-              (sink) => this.runProgram(argvs[0], sink, { ...io, stdout: (c) => (out += c) }, false),
+            await this.substitute(inner, io, captured);
+            const argvs = inner.map((s) => this.expand(s, captured));
+            await runPipeline(collect, argvs.slice(1).map(prepareFilter), (sink) =>
+              this.runProgram(argvs[0], sink, { ...io, stdout: collect }, false),
             );
-            this.captured.set(part.command, out.replace(/\n+$/, ''));
+            captured.set(part.command, out.replace(/\n+$/, ''));
           }
-  }
-
-  private prepareFilter(argv: string[]) {
-    return parseFilter(argv[0], argv.slice(1));
-  }
-
-  private async pipelineTo(
-    io: TerminalIO,
-    filters: ReturnType<LabTerminal['prepareFilter']>[],
-    source: (out: (chunk: string) => void) => Promise<number>,
-  ): Promise<number> {
-    for (const f of filters)
-      if (f.file !== undefined)
-        throw new RejectedLine(
-          `${'a filter after a pipe'} reads its input from the pipe; remove the file name '${f.file}'`,
-          2,
-        );
-    let sink: (chunk: string) => void = io.stdout;
-    const chain: Filter[] = [];
-    for (let i = filters.length - 1; i >= 0; i--) {
-      const filter = filters[i].factory(sink);
-      chain.unshift(filter);
-      sink = (chunk) => filter.write(chunk);
-    }
-    let code = await source(sink);
-    for (const filter of chain) code = filter.end();
-    return code;
+    return captured;
   }
 
   private async runFileFilter(
-    filter: ReturnType<LabTerminal['prepareFilter']>,
+    filter: PreparedFilter,
     out: (chunk: string) => void,
     io: TerminalIO,
   ): Promise<number> {
@@ -281,8 +247,8 @@ export class LabTerminal {
 
   /** `NAME=value`, `export NAME=value ...`, `export NAME`, `unset NAME`. */
   private async assign(stage: Word[], io: TerminalIO): Promise<number> {
-    await this.substitute([stage], io);
-    const argv = stage.map((word) => this.expand([word], false).join(''));
+    const captured = await this.substitute([stage], io);
+    const argv = stage.map((word) => this.expand([word], captured, false).join(''));
     const [name, ...rest] = argv;
     if (name === 'unset') {
       for (const variable of rest) this.variables.delete(variable);
@@ -299,69 +265,5 @@ export class LabTerminal {
       this.variables.set(match[1], assignment.slice(match[0].length));
     }
     return 0;
-  }
-
-  /** A line typed inside `kubectl exec -ti POD -- bash`: run in the container, filters in-process. */
-  private async runInPod(line: string, session: PodShellSession, io: TerminalIO): Promise<number> {
-    let stages: Word[][];
-    try {
-      stages = tokenize(line).stages;
-    } catch (error) {
-      if (error instanceof ShellSyntaxError) {
-        io.stderr(`${error.message.replace(/^bash: /, 'bash: ')}\n`);
-        return error.exitCode;
-      }
-      throw error;
-    }
-    if (stages.length === 0) return 0;
-    // Variables come from the container's environment (HOSTNAME, KUBERNETES_SERVICE_HOST, ...).
-    const envValue = (name: string) => {
-      try {
-        const result = this.cluster.runtime.exec(session.namespace, session.pod, session.container, [
-          'printenv',
-          name,
-        ]);
-        return result.exitCode === 0 ? result.stdout.replace(/\n$/, '') : '';
-      } catch {
-        return '';
-      }
-    };
-    const argvs = stages.map((stage) =>
-      expandWords(stage, (part) => (part.kind === 'var' ? envValue(part.name) : '')),
-    );
-    if (argvs[0][0] === 'exit') {
-      this.shell = undefined;
-      io.stdout('exit\n');
-      return 0;
-    }
-    for (const argv of argvs.slice(1))
-      if (!FILTER_NAMES.includes(argv[0]))
-        throw new RejectedLine(
-          `${argv[0]}: not available after a pipe in this lab terminal (pipes can feed grep, wc, head and tail)`,
-          NOT_AVAILABLE,
-        );
-    const filters = argvs.slice(1).map((argv) => this.prepareFilter(argv));
-    return this.pipelineTo(io, filters, async (out) => {
-      try {
-        const result = this.cluster.runtime.exec(
-          session.namespace,
-          session.pod,
-          session.container,
-          argvs[0],
-          {
-            tty: true,
-          },
-        );
-        out(result.stdout);
-        io.stderr(result.stderr);
-        return result.exitCode;
-      } catch (error) {
-        if (!isStatusError(error)) throw error;
-        this.shell = undefined;
-        io.stderr(formatError(error, 'kubectl exec').text);
-        io.stderr('command terminated with exit code 137\n');
-        return 137;
-      }
-    });
   }
 }

@@ -1,0 +1,69 @@
+import { isStatusError } from '../api/status-error';
+import type { Cluster } from '../cluster';
+import type { PodShellSession } from '../kubectl/context';
+import { formatError } from '../kubectl/errors';
+import { FILTER_NAMES } from './filters';
+import { NOT_AVAILABLE, prepareFilter, RejectedLine, runPipeline } from './pipeline';
+import { expandWords, tokenize } from './tokenizer';
+
+export interface PodShellIO {
+  stdout(chunk: string): void;
+  stderr(chunk: string): void;
+}
+
+/**
+ * One line typed inside `kubectl exec -ti POD -- bash`: the command runs in the container through the runtime,
+ * pipes into grep/wc/head/tail run in-process, `$VAR` comes from the container's environment.
+ * Returns the exit code and whether the shell ended (`exit`, or the pod went away).
+ */
+export async function runPodShellLine(
+  cluster: Cluster,
+  session: PodShellSession,
+  line: string,
+  io: PodShellIO,
+): Promise<{ exitCode: number; ended: boolean }> {
+  const { stages } = tokenize(line);
+  if (stages.length === 0) return { exitCode: 0, ended: false };
+  const exec = (argv: string[], tty: boolean) =>
+    cluster.runtime.exec(session.namespace, session.pod, session.container, argv, { tty });
+  const envValue = (name: string) => {
+    try {
+      const result = exec(['printenv', name], false);
+      return result.exitCode === 0 ? result.stdout.replace(/\n$/, '') : '';
+    } catch {
+      return '';
+    }
+  };
+  const argvs = stages.map((stage) =>
+    expandWords(stage, (part) => (part.kind === 'var' ? envValue(part.name) : '')),
+  );
+  if (argvs[0][0] === 'exit') {
+    io.stdout('exit\n');
+    return { exitCode: 0, ended: true };
+  }
+  for (const argv of argvs.slice(1))
+    if (!FILTER_NAMES.includes(argv[0] ?? ''))
+      throw new RejectedLine(
+        `${argv[0] ?? ''}: not available after a pipe in this lab terminal (pipes can feed grep, wc, head and tail)`,
+        NOT_AVAILABLE,
+      );
+  const filters = argvs.slice(1).map(prepareFilter);
+  if (argvs[0].length === 0) return { exitCode: 0, ended: false };
+  let ended = false;
+  const exitCode = await runPipeline(io.stdout, filters, async (out) => {
+    try {
+      const result = exec(argvs[0], true);
+      out(result.stdout);
+      io.stderr(result.stderr);
+      return result.exitCode;
+    } catch (error) {
+      if (!isStatusError(error)) throw error;
+      // The pod or its container went away: the exec stream ends like a killed shell.
+      ended = true;
+      io.stderr(formatError(error, 'kubectl exec').text);
+      io.stderr('command terminated with exit code 137\n');
+      return 137;
+    }
+  });
+  return { exitCode, ended };
+}
