@@ -1,0 +1,77 @@
+import { Anchor, Center, Stack, Text } from '@mantine/core';
+import { useEffect } from 'react';
+import { useAuth } from './auth/auth';
+import { rememberReturnTo } from './auth/return-to';
+import { DashboardPage } from './dashboard/DashboardPage';
+import { ReplayPage } from './dashboard/ReplayPage';
+import { useI18n } from './i18n/i18n';
+import { AppHeader } from './layout/AppHeader';
+import { Loading } from './layout/States';
+import { LoginPage, RegisterPage } from './pages/AuthPages';
+import { HomePage } from './pages/HomePage';
+import { Link, navigate, Route, useRoute } from './lib/router';
+import { getSocket } from './lib/socket';
+import { WorkspacePage } from './workspace/WorkspacePage';
+
+function Screen({ route }: { route: Route }) {
+  const { t } = useI18n();
+  switch (route.name) {
+    case 'home':
+      return (
+        <main id="main" className="page">
+          <HomePage />
+        </main>
+      );
+    case 'lab':
+      return (
+        <main id="main" className="page page-full">
+          <WorkspacePage courseId={route.courseId} labId={route.labId} />
+        </main>
+      );
+    case 'teach':
+      return <DashboardPage courseId={route.courseId} labId={route.labId} />;
+    case 'replay':
+      return <ReplayPage courseId={route.courseId} labSessionId={route.labSessionId} />;
+    default:
+      return (
+        <main id="main" className="page">
+          <Center p="xl">
+            <Stack align="center">
+              <Text>404</Text>
+              <Anchor component={Link} to={{ name: 'home' }}>
+                {t('nav.courses')}
+              </Anchor>
+            </Stack>
+          </Center>
+        </main>
+      );
+  }
+}
+
+export function App() {
+  const route = useRoute();
+  const { user } = useAuth();
+  const publicRoute = route.name === 'login' || route.name === 'register';
+
+  useEffect(() => {
+    if (user === null && !publicRoute) {
+      rememberReturnTo();
+      navigate({ name: 'login' }, { replace: true });
+    }
+    if (user && publicRoute) navigate({ name: 'home' }, { replace: true });
+    if (user) getSocket();
+  }, [user, publicRoute]);
+
+  if (user === undefined) return <Loading />;
+  if (!user) {
+    if (route.name === 'register') return <RegisterPage joinCode={route.joinCode} />;
+    return <LoginPage />;
+  }
+  if (publicRoute) return <Loading />;
+  return (
+    <div className={route.name === 'lab' ? 'shell shell-full' : 'shell'}>
+      <AppHeader live />
+      <Screen route={route} />
+    </div>
+  );
+}

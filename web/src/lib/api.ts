@@ -1,0 +1,90 @@
+import type { GradingUpdate } from '@shared/events';
+import type { Course, Gradebook, LabSessionView, LabView, Replay, User } from './api-types';
+
+/** An error the API answered with: {statusCode, message, fields?}, plus Retry-After when throttled. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fields?: Record<string, string[] | string>,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const data: unknown = text ? safeJson(text) : undefined;
+  if (!response.ok) {
+    const payload = (data ?? {}) as { message?: unknown; fields?: Record<string, string[] | string> };
+    const message = Array.isArray(payload.message)
+      ? payload.message.join('; ')
+      : typeof payload.message === 'string'
+        ? payload.message
+        : `${response.status} ${response.statusText}`;
+    const retryAfter = Number(response.headers.get('Retry-After'));
+    throw new ApiError(response.status, message, payload.fields, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+  }
+  return data as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text.slice(0, 200) };
+  }
+}
+
+const json = (value: string) => encodeURIComponent(value);
+
+export const api = {
+  me: () => request<User>('GET', '/auth/me'),
+  login: (email: string, password: string) => request<User>('POST', '/auth/login', { email, password }),
+  register: (input: { email: string; password: string; displayName: string; joinCode?: string }) =>
+    request<User>('POST', '/auth/register', input),
+  logout: () => request<void>('POST', '/auth/logout'),
+
+  courses: () => request<Course[]>('GET', '/courses'),
+  createCourse: (title: string) => request<Course>('POST', '/courses', { title }),
+  joinCourse: (joinCode: string) => request<Course>('POST', '/courses/join', { joinCode }),
+  rotateJoinCode: (courseId: string) => request<Course>('POST', `/courses/${json(courseId)}/join-code`),
+
+  labs: (courseId: string) => request<LabView[]>('GET', `/courses/${json(courseId)}/labs`),
+  lab: (courseId: string, labId: string) => request<LabView>('GET', `/courses/${json(courseId)}/labs/${json(labId)}`),
+  startSession: (courseId: string, labId: string) =>
+    request<LabSessionView>('POST', `/courses/${json(courseId)}/labs/${json(labId)}/session`),
+
+  session: (id: string) => request<LabSessionView>('GET', `/lab-sessions/${json(id)}`),
+  resetSession: (id: string) => request<LabSessionView>('POST', `/lab-sessions/${json(id)}/reset`),
+  extendSession: (id: string) => request<LabSessionView>('POST', `/lab-sessions/${json(id)}/extend`),
+  grading: (id: string) => request<GradingUpdate | null>('GET', `/lab-sessions/${json(id)}/grading`),
+  requestGrading: (id: string) => request<{ queued: true }>('POST', `/lab-sessions/${json(id)}/grading`),
+
+  gradebook: (courseId: string, labId: string) =>
+    request<Gradebook>('GET', `/courses/${json(courseId)}/gradebook?labId=${json(labId)}`),
+  gradebookCsvUrl: (courseId: string, labId: string) =>
+    `/api/courses/${json(courseId)}/gradebook.csv?labId=${json(labId)}`,
+  replay: (id: string) => request<Replay>('GET', `/lab-sessions/${json(id)}/replay`),
+  override: (id: string, stepId: string, points: number | null, comment: string) =>
+    request<unknown>('PUT', `/lab-sessions/${json(id)}/steps/${json(stepId)}/override`, { points, comment }),
+};
+
+/** A message for any error: the API's own text when there is one. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,20 @@
+import { Marked } from 'marked';
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+/**
+ * Lab instructions are Markdown from the lab repository. Raw HTML in them is shown as text, not
+ * rendered, so a lab file can never inject markup into the page.
+ */
+const markdown = new Marked({
+  gfm: true,
+  breaks: false,
+  renderer: {
+    html: ({ text }) => escapeHtml(text),
+  },
+});
+
+export function renderMarkdown(source: string): string {
+  return markdown.parse(source, { async: false });
+}

@@ -1,0 +1,134 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { useEffect, useRef } from 'react';
+import type { SessionSnapshot } from '@shared/events';
+import { useI18n } from '../i18n/i18n';
+import { getSocket } from '../lib/socket';
+import { TerminalSession, TerminalTexts } from './terminal-session';
+
+interface Props {
+  labSessionId: string;
+  onSnapshot(snapshot: SessionSnapshot): void;
+  onCommandFinished(): void;
+  onBusyChange?(busy: boolean): void;
+  /** Receives a function that types text into the terminal (for "try it" buttons). */
+  onReady?(type: (text: string) => void): void;
+}
+
+const THEME = {
+  background: '#14161b',
+  foreground: '#e6e6e6',
+  cursor: '#7ee0b5',
+  selectionBackground: '#3a5f8a',
+  red: '#ff7b72',
+  yellow: '#f2cc60',
+  green: '#7ee787',
+  blue: '#79c0ff',
+};
+
+export function TerminalPane({ labSessionId, onSnapshot, onCommandFinished, onBusyChange, onReady }: Props) {
+  const { t } = useI18n();
+  const host = useRef<HTMLDivElement>(null);
+  // The terminal lives as long as the session is open; language changes and callbacks reach it through refs.
+  const callbacks = useRef({ onSnapshot, onCommandFinished, onBusyChange, onReady, t });
+  callbacks.current = { onSnapshot, onCommandFinished, onBusyChange, onReady, t };
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const terminal = new Terminal({
+      fontFamily: '"DejaVu Sans Mono", "Noto Sans Mono CJK SC", "Cascadia Mono", Menlo, Consolas, monospace',
+      fontSize: 14,
+      lineHeight: 1.15,
+      cursorBlink: true,
+      scrollback: 5000,
+      theme: THEME,
+      allowProposedApi: false,
+    });
+    const fit = new FitAddon();
+    terminal.loadAddon(fit);
+    terminal.open(element);
+    fit.fit();
+    terminal.attachCustomKeyEventHandler((event) => {
+      if (event.type !== 'keydown') return true;
+      // Esc lets keyboard users leave the terminal (Tab is completion inside it).
+      if (event.key === 'Escape') {
+        terminal.blur();
+        element.focus();
+        return false;
+      }
+      // Ctrl-C with a selection copies, as in desktop terminals; without one it interrupts.
+      if (event.ctrlKey && event.key === 'c' && terminal.hasSelection()) {
+        void navigator.clipboard?.writeText(terminal.getSelection()).catch(() => undefined);
+        return false;
+      }
+      return true;
+    });
+    const texts: TerminalTexts = {
+      rejected: (message, rejection) => {
+        const tr = callbacks.current.t;
+        if (rejection?.code === 'rate_limited' && rejection.retryAfterSeconds)
+          return `✗ ${tr('term.rateLimited', { seconds: rejection.retryAfterSeconds })}`;
+        return `✗ ${tr('term.rejected')}: ${message}`;
+      },
+      endedWith: (status) => {
+        const tr = callbacks.current.t;
+        if (status === 'cancelled') return '^C';
+        if (status === 'timed_out') return `(${tr('term.timedOut')})`;
+        if (status === 'interrupted') return `(${tr('term.interrupted')})`;
+        if (status === 'rejected') return `(${tr('term.rejected')})`;
+        return undefined;
+      },
+      joinFailed: (message) => callbacks.current.t('term.joinFailed', { message }),
+      get readOnly() {
+        return callbacks.current.t('term.readOnly');
+      },
+    };
+    const session = new TerminalSession({
+      terminal,
+      socket: getSocket(),
+      labSessionId,
+      texts,
+      onSnapshot: (snapshot) => callbacks.current.onSnapshot(snapshot),
+      onCommandFinished: () => callbacks.current.onCommandFinished(),
+      onBusyChange: (busy) => callbacks.current.onBusyChange?.(busy),
+    });
+    session.start();
+    callbacks.current.onReady?.((text) => {
+      session.type(text);
+      terminal.focus();
+    });
+    const observer = new ResizeObserver(() => {
+      try {
+        fit.fit();
+      } catch {
+        // The element is being removed; nothing to fit.
+      }
+    });
+    observer.observe(element);
+    terminal.focus();
+    return () => {
+      observer.disconnect();
+      session.dispose();
+      terminal.dispose();
+    };
+  }, [labSessionId]);
+
+  return (
+    <div className="terminal-frame">
+      <div
+        ref={host}
+        className="terminal-host"
+        role="region"
+        aria-label={t('term.label')}
+        aria-describedby="terminal-help"
+        tabIndex={-1}
+        data-testid="terminal"
+      />
+      <p id="terminal-help" className="terminal-help">
+        {t('term.help')} {t('term.focus')}
+      </p>
+    </div>
+  );
+}

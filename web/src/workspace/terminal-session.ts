@@ -1,0 +1,412 @@
+import type { Terminal } from '@xterm/xterm';
+import type { CommandExit, CommandOutput, CommandRejected, HistoryEntry, SessionSnapshot } from '@shared/events';
+import { emitWithAck, KubelabSocket } from '../lib/socket';
+import { complete } from '../terminal/completion';
+import { decodeInput, InputAction } from '../terminal/input-decoder';
+import { LineEditor } from '../terminal/line-editor';
+import { renderLine, rowsBelowCursor } from '../terminal/line-render';
+import { ObjectNameBook } from '../terminal/object-names';
+import { promptAfter, SHELL_PROMPT } from '../terminal/prompt-tracker';
+
+const RED = '\x1b[31m';
+const YELLOW = '\x1b[33m';
+const DIM = '\x1b[2m';
+const RESET = '\x1b[0m';
+// Screen changes go through the same write queue as output (xterm's clear()/reset() would act at once,
+// before earlier writes are parsed).
+const FULL_RESET = '\x1bc';
+const CLEAR_SCREEN = '\x1b[H\x1b[2J';
+const CLEAR_SCROLLBACK = '\x1b[3J';
+const OPEN_STATES = new Set(['queued', 'running']);
+/** Events for runs this terminal does not know yet (they may arrive before the submit's ack). */
+const MAX_EARLY_EVENTS = 2000;
+
+export interface TerminalTexts {
+  rejected(message: string, rejection: CommandRejected | undefined): string;
+  endedWith(status: string): string | undefined;
+  joinFailed(message: string): string;
+  readOnly: string;
+}
+
+export interface TerminalSessionOptions {
+  terminal: Terminal;
+  socket: KubelabSocket;
+  labSessionId: string;
+  texts: TerminalTexts;
+  onSnapshot?(snapshot: SessionSnapshot): void;
+  onCommandFinished?(): void;
+  /** Busy (a command runs) or idle (the prompt waits). */
+  onBusyChange?(busy: boolean): void;
+}
+
+/** A command on its way: submitted (maybe not acknowledged yet) or restored running from history. */
+interface Run {
+  runId?: string;
+  clientRef?: string;
+  command: string;
+  output: string;
+  /** Whether its prompt line has been printed. */
+  shown: boolean;
+  exit?: Pick<CommandExit, 'exitCode' | 'status' | 'note'>;
+}
+
+/**
+ * The student's side of the lab terminal: line editing, history and completion happen here; each
+ * finished line goes to the server's queue (`command.submit`) and its output streams back.
+ * One command runs at a time: what is typed meanwhile is queued and replayed at the next prompt
+ * (Ctrl-C cancels the running command and drops that queue). Joining the session (first connect,
+ * every reconnect, a reload) redraws the screen from the server's history.
+ */
+export class TerminalSession {
+  private editor = new LineEditor();
+  private readonly names = new ObjectNameBook();
+  private prompt = SHELL_PROMPT;
+  private runs: Run[] = [];
+  private readonly earlyEvents = new Map<string, (CommandOutput | CommandExit)[]>();
+  private readonly rejections = new Map<string, CommandRejected>();
+  private queued: InputAction[] = [];
+  private joined = false;
+  private readOnly = false;
+  private cursorCells = 0;
+  private refCounter = 0;
+  private joinGeneration = 0;
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(private readonly options: TerminalSessionOptions) {}
+
+  start(): void {
+    const { socket, terminal } = this.options;
+    const onConnect = () => void this.join();
+    const onOutput = (event: CommandOutput) => this.onOutput(event);
+    const onExit = (event: CommandExit) => this.onExit(event);
+    const onRejected = (event: CommandRejected) => {
+      if (event.labSessionId === this.options.labSessionId && event.clientRef) this.rejections.set(event.clientRef, event);
+    };
+    socket.on('connect', onConnect);
+    socket.on('command.output', onOutput);
+    socket.on('command.exit', onExit);
+    socket.on('command.rejected', onRejected);
+    const data = terminal.onData((input) => this.input(input));
+    this.cleanups.push(
+      () => socket.off('connect', onConnect),
+      () => socket.off('command.output', onOutput),
+      () => socket.off('command.exit', onExit),
+      () => socket.off('command.rejected', onRejected),
+      () => data.dispose(),
+    );
+    if (socket.connected) void this.join();
+  }
+
+  dispose(): void {
+    this.cleanups.forEach((cleanup) => cleanup());
+    this.joinGeneration++;
+    if (this.options.socket.connected)
+      this.options.socket.emit('session.leave', { labSessionId: this.options.labSessionId }, () => undefined);
+  }
+
+  get busy(): boolean {
+    return this.runs.length > 0;
+  }
+
+  /** Feeds text as if typed (used by the instructions' "run" buttons); same path as the keyboard. */
+  type(data: string): void {
+    this.input(data);
+  }
+
+  private async join(): Promise<void> {
+    const generation = ++this.joinGeneration;
+    this.joined = false;
+    const { socket, labSessionId, terminal, texts } = this.options;
+    let result: Awaited<ReturnType<typeof emitWithAck<'session.join'>>>;
+    try {
+      result = await emitWithAck(socket, 'session.join', { labSessionId });
+    } catch (error) {
+      result = { ok: false, code: 'timeout', message: error instanceof Error ? error.message : String(error) };
+    }
+    if (generation !== this.joinGeneration) return;
+    if (!result.ok) {
+      terminal.write(`\r\n${RED}${texts.joinFailed(result.message)}${RESET}\r\n`);
+      return;
+    }
+    const snapshot = result.data;
+    this.readOnly = snapshot.readOnly;
+    this.redrawFromHistory(snapshot.history);
+    this.options.onSnapshot?.(snapshot);
+    this.joined = true;
+    if (this.readOnly) {
+      terminal.write(`${DIM}${texts.readOnly}${RESET}\r\n`);
+      return;
+    }
+    if (this.runs.length > 0) this.showHead();
+    else {
+      this.showPrompt();
+      this.drainQueue();
+    }
+    this.options.onBusyChange?.(this.busy);
+  }
+
+  private redrawFromHistory(history: HistoryEntry[]): void {
+    const { terminal } = this.options;
+    const draft = this.editor.text;
+    terminal.write(FULL_RESET);
+    this.editor = new LineEditor();
+    this.names.clear();
+    this.prompt = SHELL_PROMPT;
+    this.runs = [];
+    this.earlyEvents.clear();
+    for (const entry of history) {
+      this.editor.remember(entry.command);
+      if (OPEN_STATES.has(entry.status)) {
+        this.runs.push({ runId: entry.runId, command: entry.command, output: entry.output, shown: false });
+        continue;
+      }
+      terminal.write(`${this.prompt}${entry.command}\r\n`);
+      this.writeOutput(entry.output);
+      this.finish({
+        command: entry.command,
+        output: entry.output,
+        shown: true,
+        exit: { exitCode: entry.exitCode ?? 1, status: entry.status, note: this.options.texts.endedWith(entry.status) },
+      });
+    }
+    this.editor.setText(draft);
+  }
+
+  private input(data: string): void {
+    if (this.readOnly) return;
+    for (const action of decodeInput(data)) {
+      if (action.kind === 'interrupt' && this.busy) this.interrupt();
+      else if (this.busy || !this.joined) this.queued.push(action);
+      else this.apply(action);
+    }
+  }
+
+  private drainQueue(): void {
+    while (!this.busy && this.joined && this.queued.length > 0) this.apply(this.queued.shift() as InputAction);
+  }
+
+  private apply(action: InputAction): void {
+    const editor = this.editor;
+    switch (action.kind) {
+      case 'text':
+        editor.insert(action.text);
+        break;
+      case 'enter':
+        return this.submitLine();
+      case 'backspace':
+        editor.backspace();
+        break;
+      case 'delete':
+        editor.deleteForward();
+        break;
+      case 'left':
+        editor.left();
+        break;
+      case 'right':
+        editor.right();
+        break;
+      case 'home':
+        editor.home();
+        break;
+      case 'end':
+        editor.end();
+        break;
+      case 'word-left':
+        editor.wordLeft();
+        break;
+      case 'word-right':
+        editor.wordRight();
+        break;
+      case 'up':
+        editor.historyUp();
+        break;
+      case 'down':
+        editor.historyDown();
+        break;
+      case 'kill-to-start':
+        editor.killToStart();
+        break;
+      case 'kill-to-end':
+        editor.killToEnd();
+        break;
+      case 'delete-word-back':
+        editor.deleteWordBack();
+        break;
+      case 'tab':
+        return this.completeWord();
+      case 'interrupt':
+        this.moveBelowLine();
+        this.options.terminal.write('^C\r\n');
+        editor.discard();
+        return this.showPrompt();
+      case 'clear-screen':
+        this.options.terminal.write(CLEAR_SCREEN);
+        return this.showPrompt();
+      case 'eof':
+        return;
+    }
+    this.redraw();
+  }
+
+  private redraw(): void {
+    const { terminal } = this.options;
+    const render = renderLine(this.prompt, this.editor.text, this.editor.cursor, terminal.cols, this.cursorCells);
+    terminal.write(render.output);
+    this.cursorCells = render.cursorCells;
+  }
+
+  private showPrompt(): void {
+    this.cursorCells = 0;
+    this.redraw();
+  }
+
+  /** Puts the cursor on a fresh line below the (possibly wrapped) input line. */
+  private moveBelowLine(): void {
+    const { terminal } = this.options;
+    const rows = rowsBelowCursor(this.prompt, this.editor.text, this.cursorCells, terminal.cols);
+    terminal.write(`${rows > 0 ? `\x1b[${rows}B` : ''}\r\n`);
+    this.cursorCells = 0;
+  }
+
+  private completeWord(): void {
+    const completion = complete(this.editor.beforeCursor, this.names);
+    if (completion.candidates.length === 0) return;
+    if (completion.insert !== completion.typed) {
+      this.editor.replaceBeforeCursor(completion.start, completion.insert);
+      this.redraw();
+      return;
+    }
+    // Nothing more to add: list the choices under the line, then redraw it, as bash does.
+    this.moveBelowLine();
+    this.options.terminal.write(`${columns(completion.candidates, this.options.terminal.cols)}\r\n`);
+    this.showPrompt();
+  }
+
+  private submitLine(): void {
+    const line = this.editor.text;
+    this.moveBelowLine();
+    this.editor.take();
+    if (line.trim() === '') return this.showPrompt();
+    const clientRef = `c${Date.now().toString(36)}${++this.refCounter}`;
+    const run: Run = { clientRef, command: line, output: '', shown: true };
+    this.runs.push(run);
+    this.options.onBusyChange?.(true);
+    const { socket, labSessionId } = this.options;
+    emitWithAck(socket, 'command.submit', { labSessionId, command: line, clientRef }).then(
+      (result) => {
+        if (!result.ok) return this.dropRun(run, result.message);
+        run.runId = result.data.runId;
+        const early = this.earlyEvents.get(run.runId) ?? [];
+        this.earlyEvents.delete(run.runId);
+        for (const event of early) {
+          if ('data' in event) this.onOutput(event);
+          else this.onExit(event);
+        }
+      },
+      (error: unknown) => this.dropRun(run, error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  /** The server refused the line (or did not answer): say why and give the prompt back. */
+  private dropRun(run: Run, message: string): void {
+    const index = this.runs.indexOf(run);
+    if (index < 0) return;
+    this.runs.splice(index, 1);
+    const rejection = run.clientRef ? this.rejections.get(run.clientRef) : undefined;
+    if (run.clientRef) this.rejections.delete(run.clientRef);
+    this.options.terminal.write(`${RED}${this.options.texts.rejected(message, rejection)}${RESET}\r\n`);
+    if (index === 0) this.afterHead();
+  }
+
+  private interrupt(): void {
+    this.queued = [];
+    const head = this.runs[0];
+    const { socket, labSessionId } = this.options;
+    emitWithAck(socket, 'command.cancel', head?.runId ? { labSessionId, runId: head.runId } : { labSessionId }).then(
+      (result) => {
+        if (!result.ok) this.options.terminal.write(`${RED}${result.message}${RESET}\r\n`);
+      },
+      () => undefined,
+    );
+  }
+
+  private findRun(runId: string): Run | undefined {
+    return this.runs.find((run) => run.runId === runId);
+  }
+
+  private keepEarly(event: CommandOutput | CommandExit): void {
+    if (this.earlyEvents.size > MAX_EARLY_EVENTS) this.earlyEvents.clear();
+    const list = this.earlyEvents.get(event.runId) ?? [];
+    list.push(event);
+    this.earlyEvents.set(event.runId, list);
+  }
+
+  private onOutput(event: CommandOutput): void {
+    if (event.labSessionId !== this.options.labSessionId) return;
+    const run = this.findRun(event.runId);
+    if (!run) return this.keepEarly(event);
+    run.output += event.data;
+    if (run === this.runs[0] && run.shown) this.writeOutput(event.data);
+  }
+
+  private onExit(event: CommandExit): void {
+    if (event.labSessionId !== this.options.labSessionId) return;
+    const run = this.findRun(event.runId);
+    if (!run) return this.keepEarly(event);
+    run.exit = event;
+    if (run === this.runs[0]) {
+      this.runs.shift();
+      this.finish(run);
+      this.afterHead();
+    }
+  }
+
+  private showHead(): void {
+    const head = this.runs[0];
+    if (!head) return;
+    if (!head.shown) {
+      this.options.terminal.write(`${this.prompt}${head.command}\r\n`);
+      this.writeOutput(head.output);
+      head.shown = true;
+    }
+    if (head.exit) {
+      this.runs.shift();
+      this.finish(head);
+      this.afterHead();
+    }
+  }
+
+  private afterHead(): void {
+    if (this.runs.length > 0) return this.showHead();
+    this.options.onBusyChange?.(false);
+    this.showPrompt();
+    this.drainQueue();
+  }
+
+  /** Ends a run's output on screen and updates what the terminal learnt from it. */
+  private finish(run: Run): void {
+    const { terminal } = this.options;
+    const exit = run.exit ?? { exitCode: 1, status: 'interrupted' };
+    if (run.output && !run.output.endsWith('\n')) terminal.write('\r\n');
+    if (exit.note) terminal.write(`${exit.note === '^C' ? '' : YELLOW}${exit.note}${RESET}\r\n`);
+    this.names.learn(run.command, run.output);
+    this.prompt = promptAfter(this.prompt, run.command, exit);
+    // The terminal's `clear` prints nothing: clearing the screen is the client's job.
+    if (run.command.trim() === 'clear' && exit.status === 'completed') terminal.write(CLEAR_SCREEN + CLEAR_SCROLLBACK);
+    if (this.joined) this.options.onCommandFinished?.();
+  }
+
+  private writeOutput(data: string): void {
+    if (data) this.options.terminal.write(data.replace(/\r?\n/g, '\r\n'));
+  }
+}
+
+/** Lays words out in columns across the terminal, like bash's completion list. */
+function columns(words: string[], width: number): string {
+  const cell = Math.max(...words.map((word) => word.length)) + 2;
+  const perRow = Math.max(1, Math.floor(width / cell));
+  const rows: string[] = [];
+  for (let i = 0; i < words.length; i += perRow)
+    rows.push(words.slice(i, i + perRow).map((word) => word.padEnd(cell)).join('').trimEnd());
+  return rows.join('\r\n');
+}
