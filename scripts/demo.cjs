@@ -10,6 +10,7 @@ async function main() {
   setup.checkNode();
   setup.ensureDependencies();
   setup.ensurePrismaClient();
+  setup.ensureWebBuild();
   const redis = await setup.ensureRedis(process.env);
   const env = { ...process.env, REDIS_URL: redis.url, KUBELAB_SETUP_STARTED_AT: String(started) };
   const platform = spawn(process.execPath, ['-r', './scripts/swc-register.cjs', 'src/main/demo.ts'], {

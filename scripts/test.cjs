@@ -11,6 +11,8 @@ async function main() {
   setup.checkNode();
   setup.ensureDependencies();
   setup.ensurePrismaClient();
+  setup.ensureWebBuild();
+  setup.ensureChromium();
   await setup.ensurePostgres();
   const redis = await setup.ensureRedis(process.env);
   const env = { ...process.env, REDIS_URL: redis.url, NODE_ENV: 'test' };

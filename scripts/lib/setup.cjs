@@ -55,6 +55,45 @@ function ensurePrismaClient() {
   run('npm', ['run', '--silent', 'db:generate']);
 }
 
+/** Newest modification time of a file or of any file below a directory (0 when missing). */
+function newestMtime(target) {
+  if (!fs.existsSync(target)) return 0;
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+/** The web client is built into web/dist when that is missing or older than its sources. */
+function ensureWebBuild() {
+  const built = path.join(ROOT, 'web', 'dist', 'index.html');
+  const sources = ['web/src', 'web/index.html', 'web/vite.config.ts', 'web/tsconfig.json', 'src/shared', 'package-lock.json'];
+  const newestSource = Math.max(...sources.map((source) => newestMtime(path.join(ROOT, source))));
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestSource) return;
+  say('Building the web client…');
+  const started = Date.now();
+  run('npm', ['run', '--silent', 'build:web'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  say(`Web client built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** The browser tests drive Debian's chromium (playwright cannot download browsers here). */
+function ensureChromium() {
+  if (fs.existsSync(CHROMIUM)) return CHROMIUM;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !hasCommand('apt-get')) {
+    fail(`The browser tests need Chromium at ${CHROMIUM}. Install it with "sudo apt-get install -y chromium" or set CHROMIUM_PATH.`);
+  }
+  say('Installing chromium for the browser tests (apt-get)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  run('apt-get', ['install', '-y', '-qq', 'chromium'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!fs.existsSync(CHROMIUM)) fail(`apt-get installed chromium, but ${CHROMIUM} is still missing.`);
+  return CHROMIUM;
+}
+
 function probeTcp(host, port, payload, expect, timeoutMs = 1500) {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
@@ -140,6 +179,8 @@ module.exports = {
   checkNode,
   ensureDependencies,
   ensurePrismaClient,
+  ensureWebBuild,
+  ensureChromium,
   ensureRedis,
   ensurePostgres,
   redisReachable,
