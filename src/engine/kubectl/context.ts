@@ -20,8 +20,8 @@ export interface PodShellSession {
   namespace: string;
   pod: string;
   container: string;
-  /** The hostname part of the prompt: bash's `\h` stops at the first dot (reference §2.15). */
-  promptHost: string;
+  /** The shell's prompt: bash shows `root@<\h>:/# ` (`\h` stops at the first dot, reference §2.15), dash `# `. */
+  prompt: string;
 }
 
 /** An error kubectl prints as `error: <message>` (exit 1). */

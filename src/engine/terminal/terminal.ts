@@ -56,7 +56,7 @@ export class LabTerminal {
   constructor(private readonly cluster: Cluster) {}
 
   prompt(): string {
-    return this.shell ? `root@${this.shell.promptHost}:/# ` : '$ ';
+    return this.shell ? this.shell.prompt : '$ ';
   }
 
   async run(line: string, io: TerminalIO): Promise<number> {

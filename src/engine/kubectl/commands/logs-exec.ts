@@ -160,7 +160,9 @@ export const execCommand: CommandDef = {
         namespace,
         pod: pod.metadata.name,
         container,
-        promptHost: pod.metadata.name.split('.')[0],
+        prompt: command[0].endsWith('bash')
+          ? `root@${pod.metadata.name.slice(0, 63).split('.')[0]}:/# `
+          : '# ',
       });
       return 0;
     }
