@@ -27,6 +27,14 @@ export class TimerQueue {
     this.timers.splice(lo, 0, timer);
   }
 
+  /** Makes (kind, key) due exactly once, at `at` (a no-op when that is already so; keeps snapshots stable). */
+  replace(at: number, kind: string, key: string): void {
+    const existing = this.timers.filter((t) => t.kind === kind && t.key === key);
+    if (existing.length === 1 && existing[0].at === at) return;
+    if (existing.length) this.cancel(kind, key);
+    this.schedule(at, kind, key);
+  }
+
   /** Removes every timer of this kind and key. */
   cancel(kind: string, key: string): void {
     this.timers = this.timers.filter((t) => !(t.kind === kind && t.key === key));

@@ -450,14 +450,14 @@ export class DeploymentController implements Controller {
           ),
         );
       }
+      // One wake-up at the progress deadline while the rollout runs; none once it is complete or failed.
+      const wake = `deployment/${d.metadata.namespace}/${d.metadata.name}`;
       const after = status.conditions!.find((c) => c.type === 'Progressing');
       if (!complete && after && after.reason !== 'ProgressDeadlineExceeded') {
         const deadline = Date.parse(after.lastUpdateTime) + (d.spec.progressDeadlineSeconds ?? 600) * 1000;
-        this.ctx.timers.schedule(
-          Math.max(deadline + 1000, now),
-          WAKE,
-          `deployment/${d.metadata.namespace}/${d.metadata.name}`,
-        );
+        this.ctx.timers.replace(Math.max(deadline + 1000, now), WAKE, wake);
+      } else {
+        this.ctx.timers.cancel(WAKE, wake);
       }
     }
     stripZeros(status);

@@ -9,7 +9,6 @@ import type { EndpointAddress, EndpointPort, Endpoints, Pod, Service } from '../
 import { deepEqual } from '../store/store';
 import type { Controller, ControllerContext } from './context';
 import { isPodReady } from './owners';
-import { matchesLabelSelector } from '../server/selectors';
 
 function address(pod: Pod): EndpointAddress {
   return {
@@ -37,6 +36,9 @@ function resolvePort(pods: Pod[], target: number | string | undefined, fallback:
 const byIp = (a: EndpointAddress, b: EndpointAddress) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0);
 
 export class EndpointsController implements Controller {
+  /** Per service uid: the versions its endpoints were last computed from. */
+  private signatures = new Map<string, string>();
+
   readonly watches = ['services', 'pods', 'endpoints'] as const;
 
   constructor(private readonly ctx: ControllerContext) {}
@@ -46,16 +48,23 @@ export class EndpointsController implements Controller {
     const services = store.values<Service>('services');
     const wanted = new Set<string>();
     const pods = store.values<Pod>('pods');
+    const seen = new Map<string, string>();
     for (const svc of services) {
       if (!svc.spec.selector || svc.spec.type === 'ExternalName') continue;
       wanted.add(`${svc.metadata.namespace}/${svc.metadata.name}`);
+      const selector = Object.entries(svc.spec.selector);
       const selected = pods.filter(
         (p) =>
           p.metadata.namespace === svc.metadata.namespace &&
           !p.metadata.deletionTimestamp &&
           p.status?.podIP &&
-          matchesLabelSelector({ matchLabels: svc.spec.selector }, p.metadata.labels),
+          selector.every(([k, v]) => p.metadata.labels?.[k] === v),
       );
+      // Same service, same selected pods at the same versions, endpoints unchanged: nothing to recompute.
+      const ep = store.get<Endpoints>('endpoints', svc.metadata.namespace, svc.metadata.name);
+      const signature = `${svc.metadata.resourceVersion}|${ep?.metadata.resourceVersion}|${selected.map((p) => p.metadata.resourceVersion).join(',')}`;
+      seen.set(svc.metadata.uid!, signature);
+      if (this.signatures.get(svc.metadata.uid!) === signature) continue;
       const ready = selected.filter(isPodReady).map(address).sort(byIp);
       const notReady = selected
         .filter((p) => !isPodReady(p))
@@ -79,6 +88,7 @@ export class EndpointsController implements Controller {
           : undefined;
       this.write(svc, subsets);
     }
+    this.signatures = seen;
     for (const ep of store.values<Endpoints>('endpoints')) {
       const key = `${ep.metadata.namespace}/${ep.metadata.name}`;
       const svc = store.get<Service>('services', ep.metadata.namespace, ep.metadata.name);

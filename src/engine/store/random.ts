@@ -7,6 +7,8 @@ export type RandomState = [number, number, number, number];
 /** apimachinery `util/rand`: no vowels, no 0/1/3, so generated names never spell words (reference §4.2). */
 export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export class Random {
   private a: number;
   private b: number;
@@ -50,8 +52,11 @@ export class Random {
   /** `length` lowercase hex digits, eight per draw. */
   hex(length: number): string {
     let out = '';
-    while (out.length < length) out += this.nextUint32().toString(16).padStart(8, '0');
-    return out.slice(0, length);
+    while (out.length < length) {
+      const v = this.nextUint32();
+      out += HEX_BYTE[v >>> 24] + HEX_BYTE[(v >>> 16) & 255] + HEX_BYTE[(v >>> 8) & 255] + HEX_BYTE[v & 255];
+    }
+    return out.length === length ? out : out.slice(0, length);
   }
 
   /** RFC 4122 version-4 shaped uid. */
