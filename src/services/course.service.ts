@@ -42,6 +42,7 @@ export class CourseService {
       joinCode: generateJoinCode(),
       ownerId: actor.id,
     });
+    await this.catalog.offerAllLabs(course.id);
     await this.audit.record({
       actorId: actor.id,
       action: 'course.create',
