@@ -30,7 +30,7 @@ import {
 } from './snapshot/boot-image';
 import { minikubeObjects, nodeInternalIp } from './store/minikube';
 import { Random, type RandomState } from './store/random';
-import { ObjectStore } from './store/store';
+import { objectKey, ObjectStore } from './store/store';
 
 export interface ClusterOptions {
   /** Seeds every random choice (uids, name suffixes, IPs, NodePorts): same seed + same commands = same output. */
@@ -50,8 +50,13 @@ const EVENT_SWEEP_MS = 60_000;
 /** A reconcile pass that keeps changing the store this many times in a row is a controller bug, not progress. */
 const MAX_RECONCILE_ROUNDS = 200;
 
+/**
+ * Snapshot format 2. Objects of the fresh minikube that were never changed (resourceVersion <= bootRv) are not
+ * written out: restore rebuilds them from the boot image with the cluster's seed and boot time, keeping only the
+ * ones listed in `bootKept`. Everything else (objects, kubelet, timers, PRNG, allocator inputs) is stored as is.
+ */
 export interface ClusterSnapshot {
-  v: 1;
+  v: 2;
   profile: string;
   nodeCount: number;
   seed: number;
@@ -63,6 +68,10 @@ export interface ClusterSnapshot {
   scheduler: [string, string][];
   network: [string, number][];
   lastEventSweep: number;
+  bootAt: number;
+  bootRv: number;
+  bootImage: string;
+  bootKept: Partial<Record<ResourceName, string[]>>;
   objects: Partial<Record<ResourceName, KubeObject[]>>;
 }
 
@@ -98,6 +107,8 @@ export class Cluster {
   private syncing = false;
   private settledRevision = -1;
   private lastEventSweep: number;
+  private bootAt = 0;
+  private bootRv = 0;
 
   /** @internal Use createCluster / restoreCluster. */
   constructor(init: {
@@ -211,6 +222,12 @@ export class Cluster {
     return this.timers.nextAt();
   }
 
+  /** A counter that changes whenever any object changes (the store's resourceVersion), e.g. to skip saving a
+   *  snapshot when nothing happened. Reading it does not sync; call sync() first to include due timers. */
+  get revision(): number {
+    return this.store.revision;
+  }
+
   /** Runs `fn` as if the simulation time were `at` (bootstrap only). */
   private at<T>(at: number, fn: () => T): T {
     const saved = this.simNow;
@@ -225,18 +242,19 @@ export class Cluster {
   /** @internal Lays down the objects of a freshly started minikube, booted BOOT_AGE_MS before now. */
   bootstrap(): void {
     const bootAt = Math.floor((this.clock.now() - BOOT_AGE_MS) / 1000) * 1000;
-    const key = `${this.profile}/${this.nodeCount}`;
-    let image = bootImages.get(key);
-    if (!image) {
-      image = recordBootImage(this.profile, this.nodeCount);
-      bootImages.set(key, image);
-    }
+    const image = bootImageFor(this.profile, this.nodeCount);
+    this.bootAt = bootAt;
+    this.bootRv = image.rv;
     this.loadBootState(instantiateBootImage(image, this.random, bootAt));
   }
 
-  private loadBootState(state: BootState): void {
-    for (const [resource, list] of Object.entries(state.objects) as [ResourceName, KubeObject[]][])
-      for (const obj of list) this.store.load(resource, obj);
+  private loadBootState(state: BootState, keep?: ClusterSnapshot['bootKept']): void {
+    for (const [resource, list] of Object.entries(state.objects) as [ResourceName, KubeObject[]][]) {
+      const kept = keep ? new Set(keep[resource] ?? []) : undefined;
+      for (const obj of list)
+        if (!kept || kept.has(objectKey(obj.metadata.namespace, obj.metadata.name)))
+          this.store.load(resource, obj);
+    }
     this.store.setRevision(state.rv);
     this.server.reindexAllocations();
     this.kubelet.load(state.kubelet);
@@ -328,9 +346,20 @@ export class Cluster {
   snapshot(): string {
     this.sync();
     const objects: ClusterSnapshot['objects'] = {};
-    for (const resource of this.store.resources()) objects[resource] = this.store.values(resource);
+    const bootKept: ClusterSnapshot['bootKept'] = {};
+    for (const resource of this.store.resources()) {
+      const changed: KubeObject[] = [];
+      const kept: string[] = [];
+      for (const obj of this.store.values(resource)) {
+        if (Number(obj.metadata.resourceVersion) <= this.bootRv)
+          kept.push(objectKey(obj.metadata.namespace, obj.metadata.name));
+        else changed.push(obj);
+      }
+      if (changed.length) objects[resource] = changed;
+      if (kept.length) bootKept[resource] = kept;
+    }
     const snap: ClusterSnapshot = {
-      v: 1,
+      v: 2,
       profile: this.profile,
       nodeCount: this.nodeCount,
       seed: this.seed,
@@ -342,6 +371,10 @@ export class Cluster {
       scheduler: this.scheduler.state(),
       network: this.simNetwork.state(),
       lastEventSweep: this.lastEventSweep,
+      bootAt: this.bootAt,
+      bootRv: this.bootRv,
+      bootImage: bootImageFor(this.profile, this.nodeCount).fingerprint,
+      bootKept,
       objects,
     };
     return JSON.stringify(snap);
@@ -349,6 +382,14 @@ export class Cluster {
 
   /** @internal */
   loadSnapshot(snap: ClusterSnapshot): void {
+    const image = bootImageFor(snap.profile, snap.nodeCount);
+    if (image.fingerprint !== snap.bootImage || image.rv !== snap.bootRv)
+      throw new Error(
+        'restoreCluster: the snapshot was taken by an engine with a different minikube boot image',
+      );
+    this.bootAt = snap.bootAt;
+    this.bootRv = snap.bootRv;
+    this.loadBootState(instantiateBootImage(image, new Random(snap.seed), snap.bootAt), snap.bootKept);
     for (const [resource, list] of Object.entries(snap.objects) as [ResourceName, KubeObject[]][]) {
       for (const obj of list) this.store.load(resource, obj);
     }
@@ -363,6 +404,16 @@ export class Cluster {
 }
 
 const bootImages = new Map<string, BootImage>();
+
+function bootImageFor(profile: string, nodeCount: number): BootImage {
+  const key = `${profile}/${nodeCount}`;
+  let image = bootImages.get(key);
+  if (!image) {
+    image = recordBootImage(profile, nodeCount);
+    bootImages.set(key, image);
+  }
+  return image;
+}
 const IMAGE_BOOT_AT = Date.UTC(2024, 0, 1, 0, 0, 0);
 
 /** Bootstraps one cluster of this shape for real, recording its random draws, and keeps it as a template. */
@@ -410,8 +461,8 @@ export function restoreCluster(snapshot: string, options: { clock?: Clock } = {}
   } catch (error) {
     throw new Error(`restoreCluster: snapshot is not valid JSON (${(error as Error).message})`);
   }
-  if (!snap || snap.v !== 1 || typeof snap.objects !== 'object')
-    throw new Error('restoreCluster: not a cluster snapshot (version 1)');
+  if (!snap || snap.v !== 2 || typeof snap.objects !== 'object')
+    throw new Error('restoreCluster: not a cluster snapshot (version 2)');
   const cluster = new Cluster({
     clock: options.clock ?? new RealClock(),
     seed: snap.seed,

@@ -61,6 +61,8 @@ type Template =
   | { object: [string, Template][] };
 
 export interface BootImage {
+  /** Identifies the image's content, so a snapshot is only rebuilt on the same image. */
+  fingerprint: string;
   bootAt: number;
   objects: Template;
   kubelet: Template;
@@ -133,8 +135,12 @@ function compile(value: unknown, bootAt: number, byValue: Map<string, number>): 
 export function buildBootImage(state: BootState, bootAt: number, draws: RecordingRandom['draws']): BootImage {
   const byValue = new Map<string, number>();
   draws.forEach((d, i) => byValue.set(d.value, i));
-  const copy = JSON.parse(JSON.stringify(state)) as BootState;
+  const text = JSON.stringify(state);
+  const copy = JSON.parse(text) as BootState;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return {
+    fingerprint: `${hash.toString(16)}-${text.length}`,
     bootAt,
     objects: compile(copy.objects, bootAt, byValue),
     kubelet: compile(copy.kubelet, bootAt, byValue),

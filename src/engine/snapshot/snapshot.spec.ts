@@ -80,7 +80,7 @@ describe('snapshot', () => {
 
   it('rejects input that is not a snapshot', () => {
     expect(() => restoreCluster('not json')).toThrow(/restoreCluster: snapshot is not valid JSON/);
-    expect(() => restoreCluster('{"v":2}')).toThrow('restoreCluster: not a cluster snapshot (version 1)');
+    expect(() => restoreCluster('{"v":1}')).toThrow('restoreCluster: not a cluster snapshot (version 2)');
   });
 
   it('stays compact', () => {
