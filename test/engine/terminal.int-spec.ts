@@ -14,6 +14,7 @@ function setup(): {
   clock: ManualClock;
   terminal: LabTerminal;
   run(line: string, signal?: AbortSignal): Promise<Result>;
+  drive<T>(pending: Promise<T>): Promise<T>;
 } {
   const clock = new ManualClock(Date.UTC(2024, 5, 3, 2, 15, 0));
   const cluster = createCluster({ seed: 7, clock });
@@ -27,7 +28,19 @@ function setup(): {
     });
     return result;
   };
-  return { cluster, clock, terminal, run };
+  /** Moves the ManualClock to the cluster's next due time while `pending` waits on it (as the transcript runner does). */
+  const drive = async <T>(pending: Promise<T>): Promise<T> => {
+    let done = false;
+    void pending.then(() => (done = true));
+    while (!done) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const due = cluster.nextDueAt();
+      if (!done && clock.pendingSleeps() > 0)
+        clock.set(due !== undefined && due > clock.now() ? due : clock.now() + 1000);
+    }
+    return pending;
+  };
+  return { cluster, clock, terminal, run, drive };
 }
 
 const deploymentNames = (cluster: Cluster) =>
@@ -155,6 +168,20 @@ describe('LabTerminal: shell features', () => {
     expect(result.code).toBe(130);
     expect(result.stdout.split('\n')[0]).toBe(
       'NAME                               READY   STATUS    RESTARTS      AGE',
+    );
+  });
+
+  it('kubectl wait blocks on the cluster clock until the condition holds', async () => {
+    const { run, drive } = setup();
+    await run('kubectl create deployment web --image=gcr.io/google-samples/kubernetes-bootcamp:v1');
+    const waiting = run('kubectl wait --for=condition=available deployment/web --timeout=2m');
+    expect(await drive(waiting)).toEqual({
+      stdout: 'deployment.apps/web condition met\n',
+      stderr: '',
+      code: 0,
+    });
+    expect((await run('kubectl wait --for=foo pods --all')).stderr).toBe(
+      'error: unrecognized condition: "foo"\n',
     );
   });
 

@@ -18,6 +18,7 @@ import {
 } from './rollout';
 import { scaleCommand } from './scale';
 import { setImageCommand } from './set-image';
+import { waitCommand } from './wait';
 
 /** The kubectl commands the lab terminal implements, in `kubectl help` order. */
 export const COMMANDS: CommandDef[] = [
@@ -42,4 +43,5 @@ export const COMMANDS: CommandDef[] = [
   scaleCommand,
   setImageCommand,
   versionCommand,
+  waitCommand,
 ];
