@@ -2,8 +2,9 @@
 // exports below the core's.
 export type { Clock } from './clock/clock';
 export { ManualClock, RealClock } from './clock/clock';
-export type { Cluster, ClusterOptions } from './cluster';
-export { createCluster, restoreCluster } from './cluster';
+export type { ClusterOptions, ClusterSnapshot } from './cluster';
+export { Cluster, createCluster, restoreCluster } from './cluster';
+export { checkInvariants, InvariantChecker } from './invariants';
 export type { ApiServer, DeleteOptions, ListOptions, WatchEventType } from './server/api-server';
 export type { ResourceInfo, ResourceName } from './api/resources';
 export { RESOURCES, resourceFor } from './api/resources';
