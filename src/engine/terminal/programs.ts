@@ -253,7 +253,8 @@ export const HELP_TEXT = `This lab terminal runs the commands of the Kubernetes 
 
 Available commands:
   kubectl ...          version, cluster-info, get, describe, create deployment, run, apply -f, delete, scale,
-                       expose, set image, rollout status|history|undo|restart|pause|resume, label, logs, exec
+                       expose, set image, rollout status|history|undo|restart|pause|resume, label, logs, exec, wait,
+                       api-resources
   minikube ...         ip, status, version, start
   curl URL             HTTP requests to node, service and pod addresses, e.g. curl $(minikube ip):30080
   echo, ls, cat, pwd   ls and cat show the example manifests in ${HOME} (deployment.yaml, service.yaml, pod.yaml)
