@@ -67,16 +67,18 @@ async function labStudent(seed: number): Promise<Student> {
   );
   await run(terminal, 'kubectl scale deployments/yanwei.app --replicas=3');
   await run(terminal, 'kubectl expose deployment/yanwei.app --type="NodePort" --port 8080 --name yanwei');
-  for (let waited = 0; ; waited += 1000) {
-    const pods = cluster.api.list('pods', { namespace: 'default' });
-    const running = pods.filter(
-      (p) => (p.status as { phase?: string } | undefined)?.phase === 'Running',
-    ).length;
-    if (pods.length === 3 && running === 3) break;
-    if (waited > 120_000) throw new Error(`seed ${seed}: pods not Running after 120 s`);
-    clock.advance(1000);
+  // Discrete-event waiting: jump the clock to each next due change until nothing more is scheduled.
+  for (let due = cluster.nextDueAt(); due !== undefined; due = cluster.nextDueAt()) {
+    if (due - START > 120_000) throw new Error(`seed ${seed}: still busy after 120 s`);
+    clock.set(Math.max(due, clock.now()));
     cluster.sync();
   }
+  const pods = cluster.api.list('pods', { namespace: 'default' });
+  const running = pods.filter(
+    (p) => (p.status as { phase?: string } | undefined)?.phase === 'Running',
+  ).length;
+  if (pods.length !== 3 || running !== 3)
+    throw new Error(`seed ${seed}: ${running}/${pods.length} pods Running`);
   return { clock, cluster, terminal };
 }
 
