@@ -3,7 +3,7 @@
  * generateName `<rs>-`, deleting the least valuable first) and reports replicas/ready/available in status.
  */
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../api/types';
-import { clone, deepEqual, withStatus } from '../store/store';
+import { deepEqual, withStatus } from '../store/store';
 import type { Controller, ControllerContext } from './context';
 import {
   byCreation,
@@ -84,7 +84,8 @@ export class ReplicaSetController implements Controller {
   }
 
   private createPod(rs: ReplicaSet): void {
-    const template = clone(rs.spec.template);
+    // The stored template never changes in place: the pod shares its parts (defaulting replaces what it adds to).
+    const template = rs.spec.template;
     const pod: Pod = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -96,7 +97,7 @@ export class ReplicaSetController implements Controller {
         ...(template.metadata.annotations ? { annotations: template.metadata.annotations } : {}),
         ownerReferences: [ownerReferenceTo(rs)],
       },
-      spec: template.spec,
+      spec: { ...template.spec },
     };
     const created = this.ctx.server.createObject(pod);
     this.ctx.events.record(

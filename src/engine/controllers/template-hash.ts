@@ -50,12 +50,20 @@ function labelsWithoutHash(labels: Record<string, string> | undefined): Record<s
   return rest;
 }
 
+/** Stored templates never change in place, so a comparison of two of them can be remembered. */
+const comparisons = new WeakMap<PodTemplateSpec, WeakMap<PodTemplateSpec, boolean>>();
+
 /** Template equality ignoring the pod-template-hash label (deployment util EqualIgnoreHash). */
 export function templatesEqualIgnoringHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
   if (a === b) return true;
-  return (
+  let known = comparisons.get(a);
+  const cached = known?.get(b);
+  if (cached !== undefined) return cached;
+  const equal =
     deepEqual(labelsWithoutHash(a.metadata?.labels), labelsWithoutHash(b.metadata?.labels)) &&
     deepEqual(a.metadata?.annotations, b.metadata?.annotations) &&
-    deepEqual(a.spec, b.spec)
-  );
+    deepEqual(a.spec, b.spec);
+  if (!known) comparisons.set(a, (known = new WeakMap()));
+  known.set(b, equal);
+  return equal;
 }

@@ -1,4 +1,5 @@
 /** API-server defaulting (reference §4.5), applied on create and update like the real registry strategies. */
+import { deepFreeze } from '../store/store';
 import type {
   Container,
   Deployment,
@@ -8,6 +9,7 @@ import type {
   PodTemplateSpec,
   ReplicaSet,
   Service,
+  Volume,
 } from '../api/types';
 
 function defaultImagePullPolicy(image: string): 'Always' | 'IfNotPresent' {
@@ -63,6 +65,30 @@ export function defaultReplicaSet(rs: ReplicaSet): void {
 }
 
 /** Pod defaults plus what admission adds: the service account token volume and default tolerations. */
+/** What admission adds to every pod: identical everywhere, so one frozen value is shared by all pods. */
+const DEFAULT_TOLERATIONS = Object.freeze(
+  ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'].map((key) =>
+    Object.freeze({ key, operator: 'Exists' as const, effect: 'NoExecute', tolerationSeconds: 300 }),
+  ),
+);
+const TOKEN_PROJECTION = deepFreeze({
+  sources: [
+    { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+    { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+    {
+      downwardAPI: {
+        items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+      },
+    },
+  ],
+  defaultMode: 420,
+});
+
+/**
+ * Pod defaults plus what admission adds: the service account token volume and default tolerations.
+ * The pod's own spec object is written; the containers and lists it holds may be shared with its
+ * ReplicaSet's template, so they are replaced, never changed in place.
+ */
 export function defaultPod(pod: Pod, randomSuffix: () => string): void {
   pod.spec ??= { containers: [] };
   defaultPodSpec(pod.spec);
@@ -72,39 +98,29 @@ export function defaultPod(pod: Pod, randomSuffix: () => string): void {
   spec.priority ??= 0;
   spec.enableServiceLinks ??= true;
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
-  spec.tolerations ??= [];
-  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-    if (!spec.tolerations.some((t) => t.key === key && t.effect === 'NoExecute'))
-      spec.tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+  if (!spec.tolerations || spec.tolerations.length === 0)
+    spec.tolerations = DEFAULT_TOLERATIONS as PodSpec['tolerations'];
+  else {
+    const missing = DEFAULT_TOLERATIONS.filter(
+      (d) => !spec.tolerations!.some((t) => t.key === d.key && t.effect === 'NoExecute'),
+    );
+    if (missing.length) spec.tolerations = [...spec.tolerations, ...missing];
   }
   if (!spec.hostNetwork && !spec.volumes?.some((v) => v.name.startsWith('kube-api-access-'))) {
     const volume = `kube-api-access-${randomSuffix()}`;
     spec.volumes = [
       ...(spec.volumes ?? []),
-      {
-        name: volume,
-        projected: {
-          sources: [
-            { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-            {
-              downwardAPI: {
-                items: [
-                  { path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } },
-                ],
-              },
-            },
-          ],
-          defaultMode: 420,
-        },
-      },
+      { name: volume, projected: TOKEN_PROJECTION as Volume['projected'] },
     ];
-    for (const c of spec.containers) {
-      c.volumeMounts = [
-        ...(c.volumeMounts ?? []),
-        { name: volume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
-      ];
-    }
+    const mount = Object.freeze({
+      name: volume,
+      readOnly: true,
+      mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+    });
+    spec.containers = spec.containers.map((c) => ({
+      ...c,
+      volumeMounts: [...(c.volumeMounts ?? []), mount],
+    }));
   }
 }
 

@@ -9,6 +9,7 @@
 import type { KubeObject } from '../api/types';
 import type { KubeletState } from '../controllers/kubelet';
 import { NAME_ALPHABET, Random } from '../store/random';
+import { deepFreeze } from '../store/store';
 
 export type Draw = { kind: 'uid' } | { kind: 'hex'; length: number } | { kind: 'string'; length: number };
 
@@ -78,14 +79,6 @@ export function updatedAtLabel(ms: number): string {
 
 const TOKENS =
   /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$|(\d{4}_\d\d_\d\dT\d\d_\d\d_\d\d)_0700|([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})|([0-9a-f]{32,64})|(?<=-)([bcdfghjklmnpqrstvwxz2456789]{5})$/g;
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
 
 function isLiteral(t: Template): t is { literal: unknown } {
   return 'literal' in t;

@@ -171,3 +171,12 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 export function withStatus<T extends KubeObject>(obj: T, status: unknown): T {
   return { ...obj, metadata: { ...obj.metadata }, status } as T;
 }
+
+/** Freezes a value and everything in it: for values shared between objects or clusters, which nobody may change. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
