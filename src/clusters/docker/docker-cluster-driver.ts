@@ -10,6 +10,7 @@
 import type {
   ClusterDriver,
   ClusterRef,
+  ClusterSnapshot,
   ClusterStatus,
   DriverHealth,
   ExecResult,
@@ -162,7 +163,7 @@ export class DockerClusterDriver implements ClusterDriver {
     );
   }
 
-  async snapshot(): Promise<string | null> {
+  async snapshot(): Promise<ClusterSnapshot | null> {
     return null; // the cluster's state lives in its containers
   }
 

@@ -342,7 +342,9 @@ export class DockerRepository {
         .getContainer(container)
         .exec({ Cmd: argv, AttachStdout: false, AttachStderr: false, Tty: false }),
     );
-    await this.call(`start exec in ${container}`, () => exec.start({ Detach: true }));
+    const response = await this.call(`start exec in ${container}`, () => exec.start({ Detach: true }));
+    // Nothing comes back for a detached exec, but the response must be released or its socket stays open.
+    (response as unknown as { destroy?: () => void }).destroy?.();
   }
 
   /**
