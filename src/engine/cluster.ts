@@ -335,12 +335,48 @@ export class Cluster {
         });
       }
       this.at(bootAt + 24_000, () => this.reconcile(true));
+      this.recordNodeBootEvents(nodes as Node[], bootAt);
     }
     const objects: BootState['objects'] = {};
     for (const resource of this.store.resources()) objects[resource] = this.store.values(resource);
-    if (this.timers.size > 0 || this.store.count('events') > 0)
-      throw new Error('bootstrap: a fresh cluster must have no pending timers and no events');
+    if (this.timers.size > 0) throw new Error('bootstrap: a fresh cluster must have no pending timers');
     return { rv: this.store.revision, objects, kubelet: this.kubelet.state() };
+  }
+
+  /** What `kubectl describe node` shows of a node's start: kubelet, node-controller and kube-proxy events. Like the
+   *  kubelet, they refer to the node with its name as uid. */
+  private recordNodeBootEvents(nodes: Node[], bootAt: number): void {
+    for (const node of nodes) {
+      const name = node.metadata.name;
+      const ref: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } };
+      const kubelet = { component: 'kubelet', host: name };
+      this.at(bootAt - 4_000, () => {
+        this.events.record(ref, 'Normal', 'Starting', 'Starting kubelet.', kubelet);
+        for (const condition of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID'])
+          this.events.record(ref, 'Normal', condition, `Node ${name} status is now: ${condition}`, kubelet);
+        this.events.record(
+          ref,
+          'Normal',
+          'NodeAllocatableEnforced',
+          'Updated Node Allocatable limit across pods',
+          kubelet,
+        );
+      });
+      this.at(bootAt + 13_000, () =>
+        this.events.record(
+          ref,
+          'Normal',
+          'RegisteredNode',
+          `Node ${name} event: Registered Node ${name} in Controller`,
+          {
+            component: 'node-controller',
+          },
+        ),
+      );
+      this.at(bootAt + 21_000, () =>
+        this.events.record(ref, 'Normal', 'Starting', '', { component: 'kube-proxy' }),
+      );
+    }
   }
 
   snapshot(): string {

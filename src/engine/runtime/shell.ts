@@ -192,7 +192,9 @@ function ls(ctx: ShellContext, args: string[]): ExecResult {
       continue;
     }
     if (paths.length > 1) stdout += `${target}:\n`;
-    let shown = flags.includes('a') ? ['.', '..', ...entries] : entries;
+    // Only the bootcamp image has its server.js in the root directory.
+    const present = entries.filter((e) => e !== 'server.js' || ctx.files['/server.js'] !== undefined);
+    let shown = flags.includes('a') ? ['.', '..', ...present] : present;
     shown = [...shown].sort();
     if (flags.includes('l')) {
       stdout += `total ${shown.length * 4}\n`;
