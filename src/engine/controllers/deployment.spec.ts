@@ -325,3 +325,26 @@ describe('deployment controller', () => {
     advanceUntil(cluster, clock, () => allRunning(cluster, NAME, 3), 60_000);
   });
 });
+
+describe('replicaset controller: claiming pods', () => {
+  it('releases a relabelled pod (it keeps running as an orphan) and replaces it; adopts it back when relabelled again', () => {
+    const { cluster, clock } = labWithApp(3);
+    const [pod] = podsOf(cluster, NAME);
+    pod.metadata.labels = { ...pod.metadata.labels, app: 'debug' };
+    cluster.api.update(pod);
+    const released = cluster.api.get<Pod>('pods', 'default', pod.metadata.name);
+    expect(released.metadata.ownerReferences).toBeUndefined();
+    expect(released.metadata.deletionTimestamp).toBeUndefined();
+    expect(podsOf(cluster, NAME)).toHaveLength(3);
+    advanceUntil(cluster, clock, () => allRunning(cluster, NAME, 3), 60_000);
+    expect(checkInvariants(cluster)).toEqual([]);
+
+    released.metadata.labels = { ...released.metadata.labels, app: NAME };
+    delete released.metadata.resourceVersion;
+    cluster.api.update(released);
+    const active = podsOf(cluster, NAME).filter((p) => !p.metadata.deletionTimestamp);
+    expect(active).toHaveLength(3);
+    expect(podsOf(cluster, NAME).filter((p) => p.metadata.deletionTimestamp)).toHaveLength(1);
+    expect(checkInvariants(cluster)).toEqual([]);
+  });
+});

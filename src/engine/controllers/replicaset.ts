@@ -4,9 +4,11 @@
  */
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../api/types';
 import { deepEqual, withStatus } from '../store/store';
+import { matchesLabelSelector } from '../server/selectors';
 import type { Controller, ControllerContext } from './context';
 import {
   byCreation,
+  controllerRef,
   creationMs,
   isControlledBy,
   isPodActive,
@@ -36,14 +38,37 @@ export class ReplicaSetController implements Controller {
   constructor(private readonly ctx: ControllerContext) {}
 
   reconcile(): void {
-    const pods = this.ctx.store.values<Pod>('pods');
     for (const rs of this.ctx.store.values<ReplicaSet>('replicasets').sort(byCreation)) {
       if (isTerminating(rs)) continue;
-      const owned = pods.filter(
-        (p) => p.metadata.namespace === rs.metadata.namespace && isControlledBy(p, rs),
-      );
-      this.sync(rs, owned);
+      this.sync(rs, this.claimPods(rs));
     }
+  }
+
+  /**
+   * ClaimPods: a pod this ReplicaSet controls whose labels no longer match its selector is released (its owner
+   * reference removed, it lives on as an orphan and a replacement is made); a matching orphan is adopted.
+   */
+  private claimPods(rs: ReplicaSet): Pod[] {
+    const owned: Pod[] = [];
+    for (const pod of this.ctx.store.values<Pod>('pods')) {
+      if (pod.metadata.namespace !== rs.metadata.namespace) continue;
+      const matches = matchesLabelSelector(rs.spec.selector, pod.metadata.labels);
+      if (isControlledBy(pod, rs)) {
+        if (matches || isTerminating(pod)) owned.push(pod);
+        else this.setOwner(pod, undefined);
+      } else if (matches && !controllerRef(pod) && !isTerminating(pod) && isPodActive(pod)) {
+        owned.push(this.setOwner(pod, rs));
+      }
+    }
+    return owned;
+  }
+
+  private setOwner(pod: Pod, rs: ReplicaSet | undefined): Pod {
+    const others = (pod.metadata.ownerReferences ?? []).filter((r) => !r.controller);
+    const refs = rs ? [...others, ownerReferenceTo(rs)] : others;
+    const { ownerReferences: _old, ...rest } = pod.metadata;
+    const metadata: Pod['metadata'] = refs.length ? { ...rest, ownerReferences: refs } : rest;
+    return this.ctx.server.updateObject({ ...pod, metadata }, { fromClient: false });
   }
 
   private sync(rs: ReplicaSet, owned: Pod[]): void {
