@@ -11,7 +11,6 @@
  * it starts once per command, so its start-up time is part of every command's latency.
  */
 import net from 'node:net';
-import { randomUUID } from 'node:crypto';
 import {
   type AgentReply,
   type AgentRequest,
@@ -34,7 +33,8 @@ function requestFrom(argv: string[]): AgentRequest {
   if (flag === '--id' && value !== undefined && rest.length === 1)
     return { type: 'run', id: value, line: rest[0] };
   if (flag !== undefined && !flag.startsWith('--') && value === undefined) {
-    return { type: 'run', id: randomUUID(), line: flag };
+    // No node:crypto here: loading it costs start-up time on every command; a local id only needs to be unique now.
+    return { type: 'run', id: `local-${process.pid}-${Date.now()}`, line: flag };
   }
   throw new Error(USAGE);
 }

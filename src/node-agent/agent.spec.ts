@@ -1,0 +1,140 @@
+/**
+ * The node agent with the real engine, driven by the real `kubelab-exec` client over a unix socket
+ * (the same path the Docker driver takes through `docker exec`, minus Docker).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createCluster, LabTerminal, RealClock } from '../engine/index';
+import { NodeAgent } from './agent';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CLIENT = ['-r', path.join(ROOT, 'scripts/swc-register.cjs'), path.join(__dirname, 'exec-client.ts')];
+let dir: string;
+let socketPath: string;
+let agent: NodeAgent;
+
+interface ClientResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function client(args: string[], socket = socketPath): Promise<ClientResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...CLIENT, ...args],
+      { env: { ...process.env, KUBELAB_AGENT_SOCKET: socket } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-agent-'));
+  socketPath = path.join(dir, 'agent.sock');
+  const cluster = createCluster({ nodeCount: 2, seed: 7, clock: new RealClock() });
+  agent = new NodeAgent({
+    socketPath,
+    cluster,
+    terminal: new LabTerminal(cluster),
+    nodeCount: 2,
+    claimFile: path.join(dir, 'claim.json'),
+  });
+  await agent.listen();
+});
+
+afterAll(async () => {
+  await agent?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a line runs in the lab terminal; output and exit code come back separately', async () => {
+  const nodes = await client(['kubectl get nodes']);
+  expect(nodes.code).toBe(0);
+  expect(nodes.stdout).toMatch(
+    /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\nminikube\s+Ready\s+control-plane\s+\S+\s+v1\.30\.0\nminikube-m02\s+Ready/,
+  );
+  expect(nodes.stderr).toBe('');
+
+  const missing = await client(['--id', 'one', 'kubectl get deployment nope']);
+  expect(missing).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n',
+  });
+});
+
+test('--objects answers an ObjectQuery with Kubernetes JSON; bad queries are explained', async () => {
+  const result = await client(['--objects', JSON.stringify({ kind: 'Node', name: 'minikube-m02' })]);
+  expect(result.code).toBe(0);
+  const objects = JSON.parse(result.stdout) as { kind: string; metadata: { name: string } }[];
+  expect(objects.map((o) => [o.kind, o.metadata.name])).toEqual([['Node', 'minikube-m02']]);
+
+  expect(await client(['--objects', JSON.stringify({ kind: 'Gadget' })])).toEqual({
+    code: 125,
+    stdout: '',
+    stderr: 'kubelab-exec: unknown kind "Gadget"\n',
+  });
+  expect((await client(['--objects', '{nope'])).stderr).toBe('kubelab-exec: not valid JSON: {nope\n');
+});
+
+test('--cancel aborts a running command, which exits 130', async () => {
+  const watcher = spawn(process.execPath, [...CLIENT, '--id', 'watch-1', 'kubectl get pods -w'], {
+    env: { ...process.env, KUBELAB_AGENT_SOCKET: socketPath },
+  });
+  const exited = new Promise<number | null>((resolve) => watcher.on('exit', (code) => resolve(code)));
+  let status = await client(['--status']);
+  for (let i = 0; i < 100 && !status.stdout.includes('watch-1'); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    status = await client(['--status']);
+  }
+  expect(JSON.parse(status.stdout).runningCommands).toEqual(['watch-1']);
+  expect((await client(['--cancel', 'watch-1'])).stdout).toBe('{"type":"cancelled","found":true}\n');
+  expect(await exited).toBe(130);
+  expect((await client(['--cancel', 'watch-1'])).stdout).toBe('{"type":"cancelled","found":false}\n');
+});
+
+test('--claim records who claimed the cluster, once', async () => {
+  const claim = { clusterId: 'c-1', labSessionId: 'lab-7', ownerId: 'alice' };
+  expect((await client(['--claim', JSON.stringify(claim)])).code).toBe(0);
+  expect(JSON.parse((await client(['--status'])).stdout)).toEqual({
+    ready: true,
+    nodeCount: 2,
+    claim,
+    runningCommands: [],
+  });
+  expect(JSON.parse(readFileSync(path.join(dir, 'claim.json'), 'utf8'))).toEqual(claim);
+  expect(await client(['--claim', JSON.stringify({ ...claim, clusterId: 'c-2' })])).toMatchObject({
+    code: 125,
+    stderr: 'kubelab-exec: this cluster is already claimed as c-1\n',
+  });
+});
+
+test('usage errors and an absent agent give clear messages', async () => {
+  expect(await client(['--bogus'])).toEqual({
+    code: 2,
+    stdout: '',
+    stderr:
+      'kubelab-exec: usage: kubelab-exec [--id ID] LINE | --cancel ID | --objects JSON | --status | --claim JSON\n',
+  });
+  const absent = await client(['--status'], path.join(dir, 'nobody.sock'));
+  expect(absent.code).toBe(125);
+  expect(absent.stderr).toMatch(/^kubelab-exec: agent unreachable at .*nobody\.sock: connect ENOENT/);
+});
+
+test('a malformed request gets an error reply instead of a hang', async () => {
+  const reply = await new Promise<string>((resolve) => {
+    let text = '';
+    const socket = net.createConnection(socketPath, () => socket.write('{"type":"dance"}\n'));
+    socket.on('data', (chunk) => (text += chunk.toString()));
+    socket.on('close', () => resolve(text));
+  });
+  expect(reply).toBe(
+    '{"type":"error","message":"unknown request; expected one of run, cancel, objects, status, claim"}\n',
+  );
+});
