@@ -115,7 +115,7 @@ export class SimContainerRuntime implements ContainerRuntime {
       throw badRequest(`unable to upgrade connection: container not found ("${c.name}")`);
     if (argv.length === 0) throw badRequest('you must specify at least one command for the container');
     const ctx = this.shellContext(pod, rec, c, options);
-    c.execs = (c.execs ?? 0) + (options.tty ? 2 : 1);
+    c.execs = (c.execs ?? 0) + 1;
     const [program, ...rest] = argv;
     if (SHELLS.has(program)) {
       if (rest[0] === '-c') return this.runLine(ctx, rest[1] ?? '');
@@ -210,7 +210,7 @@ export class SimContainerRuntime implements ContainerRuntime {
       env,
       files,
       processes,
-      nextPid: 14 + execs * 6 + (options.tty ? 6 : 0),
+      nextPid: 20 + execs,
       now: this.now(),
       tty: options.tty ?? false,
       curl: (host, port) => {

@@ -106,10 +106,17 @@ describe('container runtime', () => {
     const ps = exec('ps', '-elf').stdout.split('\n');
     expect(ps[0]).toBe('F S UID        PID  PPID  C PRI  NI ADDR SZ WCHAN  STIME TTY          TIME CMD');
     expect(ps[1]).toMatch(
-      /^4 S root {9}1 {5}0  0  80   0 - {2}\d+ wait   \d\d:\d\d \? {8}00:00:00 \/bin\/sh -c node server\.js$/,
+      /^4 S root {9}1 {5}0  0  80   0 - {2}\d+ - {6}\d\d:\d\d \? {8}00:00:00 \/bin\/sh -c node server\.js$/,
     );
     expect(ps[2]).toContain('node server.js');
-    expect(ps.at(-2)).toContain('ps -elf');
+    expect(ps.at(-2)).toMatch(
+      /^0 R root {8}2\d {5}0  0  80   0 - {2}4358 - {6}\d\d:\d\d \? {8}00:00:00 ps -elf$/,
+    );
+    const tty = cluster.runtime
+      .exec('default', name, undefined, ['ps', '-ef'], { tty: true })
+      .stdout.split('\n');
+    expect(tty.at(-3)).toMatch(/^root {8}14 {5}0  0 \d\d:\d\d pts\/0 {4}00:00:00 \/bin\/bash$/);
+    expect(tty.at(-2)).toMatch(/^root {8}2\d {4}14  0 \d\d:\d\d pts\/0 {4}00:00:00 ps -ef$/);
     expect(exec('ps', 'aux').stdout.split('\n')[0]).toBe(
       'USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND',
     );

@@ -13,7 +13,7 @@ export interface ShellContext {
   files: Record<string, string>;
   /** Processes of the container, PID 1 first: [pid, ppid, startedAt, command]. */
   processes: [number, number, number, string][];
-  /** PID the next command gets. */
+  /** PID the next command gets (20 for the first, as after the shell's start-up in the real container). */
   nextPid: number;
   now: number;
   tty: boolean;
@@ -98,7 +98,8 @@ function processTable(ctx: ShellContext, argv: string[]): [number, number, numbe
   ]);
   let parent = 0;
   if (ctx.tty) {
-    const bashPid = ctx.nextPid - 1;
+    // The interactive shell `kubectl exec -ti POD -- bash` started (PID 14, as in the real container).
+    const bashPid = 14;
     rows.push([bashPid, 0, ctx.now, '/bin/bash', 'pts/0']);
     parent = bashPid;
   }
@@ -142,7 +143,7 @@ function ps(ctx: ShellContext, argv: string[]): ExecResult {
       if (!long && !full) return `${pad(pid, 5)} ${tty.padEnd(8)} 00:00:00 ${short}`;
       const prefix = long ? `${running ? '0 R' : '4 S'} ` : '';
       const middle = long
-        ? ` ${pad(80, 3)} ${pad(0, 3)} - ${pad(processInfo(cmd).size, 5)} ${(running ? '-' : 'wait').padEnd(6)}`
+        ? ` ${pad(80, 3)} ${pad(0, 3)} - ${pad(processInfo(cmd).size, 5)} ${'-'.padEnd(6)}`
         : '';
       if (!full)
         return `${prefix}${pad(0, 5)} ${pad(pid, 5)} ${pad(ppid, 5)} ${pad(0, 2)}${middle} ${tty.padEnd(8)} 00:00:00 ${short}`;
