@@ -60,10 +60,8 @@ export class DeploymentController implements Controller {
 
   private ownedReplicaSets(d: Deployment): ReplicaSet[] {
     return this.ctx.store
-      .values<ReplicaSet>('replicasets')
-      .filter(
-        (rs) => rs.metadata.namespace === d.metadata.namespace && isControlledBy(rs, d) && !isTerminating(rs),
-      );
+      .valuesIn<ReplicaSet>('replicasets', d.metadata.namespace!)
+      .filter((rs) => isControlledBy(rs, d) && !isTerminating(rs));
   }
 
   private sync(d: Deployment): void {

@@ -47,19 +47,19 @@ export class EndpointsController implements Controller {
     const { store, server } = this.ctx;
     const services = store.values<Service>('services');
     const wanted = new Set<string>();
-    const pods = store.values<Pod>('pods');
     const seen = new Map<string, string>();
     for (const svc of services) {
       if (!svc.spec.selector || svc.spec.type === 'ExternalName') continue;
       wanted.add(`${svc.metadata.namespace}/${svc.metadata.name}`);
       const selector = Object.entries(svc.spec.selector);
-      const selected = pods.filter(
-        (p) =>
-          p.metadata.namespace === svc.metadata.namespace &&
-          !p.metadata.deletionTimestamp &&
-          p.status?.podIP &&
-          selector.every(([k, v]) => p.metadata.labels?.[k] === v),
-      );
+      const selected = store
+        .valuesIn<Pod>('pods', svc.metadata.namespace!)
+        .filter(
+          (p) =>
+            !p.metadata.deletionTimestamp &&
+            p.status?.podIP &&
+            selector.every(([k, v]) => p.metadata.labels?.[k] === v),
+        );
       // Same service, same selected pods at the same versions, endpoints unchanged: nothing to recompute.
       const ep = store.get<Endpoints>('endpoints', svc.metadata.namespace, svc.metadata.name);
       const signature = `${svc.metadata.resourceVersion}|${ep?.metadata.resourceVersion}|${selected.map((p) => p.metadata.resourceVersion).join(',')}`;

@@ -50,8 +50,7 @@ export class ReplicaSetController implements Controller {
    */
   private claimPods(rs: ReplicaSet): Pod[] {
     const owned: Pod[] = [];
-    for (const pod of this.ctx.store.values<Pod>('pods')) {
-      if (pod.metadata.namespace !== rs.metadata.namespace) continue;
+    for (const pod of this.ctx.store.valuesIn<Pod>('pods', rs.metadata.namespace!)) {
       const matches = matchesLabelSelector(rs.spec.selector, pod.metadata.labels);
       if (isControlledBy(pod, rs)) {
         if (matches || isTerminating(pod)) owned.push(pod);
@@ -89,10 +88,8 @@ export class ReplicaSetController implements Controller {
       }
     }
     const current = this.ctx.store
-      .values<Pod>('pods')
-      .filter(
-        (p) => p.metadata.namespace === rs.metadata.namespace && isControlledBy(p, rs) && isPodActive(p),
-      );
+      .valuesIn<Pod>('pods', rs.metadata.namespace!)
+      .filter((p) => isControlledBy(p, rs) && isPodActive(p));
     const ready = current.filter(isPodReady).length;
     const status: ReplicaSetStatus = {
       replicas: current.length,

@@ -24,7 +24,10 @@ export function compareObjects(a: KubeObject, b: KubeObject): number {
  * hands out copies, controllers write new objects through the API server).
  */
 export class ObjectStore {
-  private readonly tables = new Map<ResourceName, Map<string, KubeObject>>();
+  /** resource → namespace ('' for cluster-scoped) → name → object. Nested maps: lookups hash the names
+   *  themselves instead of a freshly concatenated key. */
+  private readonly tables = new Map<ResourceName, Map<string, Map<string, KubeObject>>>();
+  private readonly counts = new Map<ResourceName, number>();
   private readonly listeners = new Set<StoreListener>();
   /** Per resource: the revision of its latest change (so controllers can skip when nothing they watch moved). */
   private readonly changedAt = new Map<ResourceName, number>();
@@ -40,13 +43,18 @@ export class ObjectStore {
     return this.rv;
   }
 
-  private table(resource: ResourceName): Map<string, KubeObject> {
+  private namespaceTable(resource: ResourceName, namespace: string | undefined): Map<string, KubeObject> {
     let table = this.tables.get(resource);
     if (!table) {
       table = new Map();
       this.tables.set(resource, table);
     }
-    return table;
+    let names = table.get(namespace ?? '');
+    if (!names) {
+      names = new Map();
+      table.set(namespace ?? '', names);
+    }
+    return names;
   }
 
   get<T extends KubeObject = KubeObject>(
@@ -54,44 +62,55 @@ export class ObjectStore {
     namespace: string | undefined,
     name: string,
   ): T | undefined {
-    return this.tables.get(resource)?.get(objectKey(namespace, name)) as T | undefined;
+    return this.tables
+      .get(resource)
+      ?.get(namespace ?? '')
+      ?.get(name) as T | undefined;
   }
 
   /** Unsorted, live view for controllers: do not modify the objects. */
   values<T extends KubeObject = KubeObject>(resource: ResourceName): T[] {
+    const out: T[] = [];
     const table = this.tables.get(resource);
-    return table ? ([...table.values()] as T[]) : [];
+    if (table) for (const names of table.values()) for (const obj of names.values()) out.push(obj as T);
+    return out;
+  }
+
+  /** Unsorted objects of one namespace. */
+  valuesIn<T extends KubeObject = KubeObject>(resource: ResourceName, namespace: string): T[] {
+    const names = this.tables.get(resource)?.get(namespace);
+    return names ? ([...names.values()] as T[]) : [];
   }
 
   count(resource: ResourceName): number {
-    return this.tables.get(resource)?.size ?? 0;
+    return this.counts.get(resource) ?? 0;
   }
 
   /** Sorted by namespace then name; `namespace` undefined = all. */
   list<T extends KubeObject = KubeObject>(resource: ResourceName, namespace?: string): T[] {
-    const all = this.values<T>(resource);
-    const selected = namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
+    const selected =
+      namespace === undefined ? this.values<T>(resource) : this.valuesIn<T>(resource, namespace);
     return selected.sort(compareObjects);
   }
 
   /** Stores `obj` (taking ownership), giving it the next resourceVersion. */
   put(resource: ResourceName, obj: KubeObject): KubeObject {
-    const table = this.table(resource);
-    const key = objectKey(obj.metadata.namespace, obj.metadata.name);
-    const existed = table.has(key);
+    const names = this.namespaceTable(resource, obj.metadata.namespace);
+    const existed = names.has(obj.metadata.name);
     obj.metadata.resourceVersion = String(++this.rv);
     this.changedAt.set(resource, this.rv);
-    table.set(key, obj);
+    names.set(obj.metadata.name, obj);
+    if (!existed) this.counts.set(resource, this.count(resource) + 1);
     this.emit(existed ? 'MODIFIED' : 'ADDED', resource, obj);
     return obj;
   }
 
   remove(resource: ResourceName, namespace: string | undefined, name: string): KubeObject | undefined {
-    const table = this.tables.get(resource);
-    const key = objectKey(namespace, name);
-    const obj = table?.get(key);
-    if (!table || !obj) return undefined;
-    table.delete(key);
+    const names = this.tables.get(resource)?.get(namespace ?? '');
+    const obj = names?.get(name);
+    if (!names || !obj) return undefined;
+    names.delete(name);
+    this.counts.set(resource, this.count(resource) - 1);
     this.changedAt.set(resource, this.rv + 1);
     this.lastRemoval = this.rv + 1;
     const gone = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.rv) } };
@@ -101,7 +120,9 @@ export class ObjectStore {
 
   /** Loads objects as they are (snapshot restore): keeps their resourceVersions, emits nothing. */
   load(resource: ResourceName, obj: KubeObject): void {
-    this.table(resource).set(objectKey(obj.metadata.namespace, obj.metadata.name), obj);
+    const names = this.namespaceTable(resource, obj.metadata.namespace);
+    if (!names.has(obj.metadata.name)) this.counts.set(resource, this.count(resource) + 1);
+    names.set(obj.metadata.name, obj);
   }
 
   /** Whether any object of these resources changed after revision `since`. */
