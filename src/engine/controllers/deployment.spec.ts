@@ -348,3 +348,36 @@ describe('replicaset controller: claiming pods', () => {
     expect(checkInvariants(cluster)).toEqual([]);
   });
 });
+
+describe('paused deployments', () => {
+  it('do not roll out a new template but still scale', () => {
+    const { cluster, clock } = labWithApp(3);
+    const d = deployment(cluster);
+    d.spec.paused = true;
+    cluster.api.update(d);
+    setImage(cluster, BOOTCAMP_V2);
+    expect(replicaSets(cluster)).toHaveLength(1);
+    const paused = deployment(cluster);
+    expect(paused.status?.conditions?.find((c) => c.type === 'Progressing')).toMatchObject({
+      status: 'Unknown',
+      reason: 'DeploymentPaused',
+    });
+    paused.spec.replicas = 4;
+    cluster.api.update(paused);
+    advanceUntil(cluster, clock, () => allRunning(cluster, NAME, 4), 60_000);
+    expect(podsOf(cluster, NAME).every((p) => p.spec.containers[0].image === BOOTCAMP_V1)).toBe(true);
+    const resumed = deployment(cluster);
+    resumed.spec.paused = false;
+    cluster.api.update(resumed);
+    advanceUntil(
+      cluster,
+      clock,
+      () => rolloutMessage(deployment(cluster)) === 'successfully rolled out',
+      180_000,
+    );
+    expect(
+      replicaSets(cluster).find((rs) => rs.spec.template.spec.containers[0].image === BOOTCAMP_V2)?.spec
+        .replicas,
+    ).toBe(4);
+  });
+});

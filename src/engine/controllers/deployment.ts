@@ -72,6 +72,11 @@ export class DeploymentController implements Controller {
     const newRevision = maxOldRevision + 1;
 
     if (d.spec.paused) {
+      // A paused deployment does not roll out, but still scales: the one active ReplicaSet follows spec.replicas.
+      const active = all.filter((rs) => specReplicas(rs) > 0);
+      const target =
+        active.length === 1 ? active[0] : active.length === 0 ? (newRs ?? all.at(-1)) : undefined;
+      if (target && this.scale(d, target, d.spec.replicas ?? 1)) return;
       this.syncStatus(d, newRs, all, false);
       return;
     }
