@@ -381,3 +381,20 @@ describe('paused deployments', () => {
     ).toBe(4);
   });
 });
+
+describe('minReadySeconds', () => {
+  it('counts a ready pod as available only after minReadySeconds', () => {
+    const { cluster, clock } = labCluster();
+    const d = deploymentFor(NAME, BOOTCAMP_V1);
+    d.spec.minReadySeconds = 20;
+    cluster.api.create(d);
+    advanceUntil(cluster, clock, () => allRunning(cluster, NAME, 1), 60_000);
+    expect(deployment(cluster).status).toMatchObject({ readyReplicas: 1, unavailableReplicas: 1 });
+    expect(deployment(cluster).status?.availableReplicas).toBeUndefined();
+    clock.advance(19_000);
+    expect(deployment(cluster).status?.availableReplicas).toBeUndefined();
+    clock.advance(2_000);
+    expect(deployment(cluster).status).toMatchObject({ readyReplicas: 1, availableReplicas: 1 });
+    expect(rolloutMessage(deployment(cluster))).toBe('successfully rolled out');
+  });
+});

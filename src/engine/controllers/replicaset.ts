@@ -5,7 +5,7 @@
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../api/types';
 import { deepEqual, withStatus } from '../store/store';
 import { matchesLabelSelector } from '../server/selectors';
-import type { Controller, ControllerContext } from './context';
+import { WAKE, type Controller, type ControllerContext } from './context';
 import {
   byCreation,
   controllerRef,
@@ -90,12 +90,13 @@ export class ReplicaSetController implements Controller {
     const current = this.ctx.store
       .valuesIn<Pod>('pods', rs.metadata.namespace!)
       .filter((p) => isControlledBy(p, rs) && isPodActive(p));
-    const ready = current.filter(isPodReady).length;
+    const ready = current.filter(isPodReady);
+    const available = ready.filter((p) => this.isAvailable(rs, p));
     const status: ReplicaSetStatus = {
       replicas: current.length,
       fullyLabeledReplicas: current.length,
-      readyReplicas: ready,
-      availableReplicas: ready,
+      readyReplicas: ready.length,
+      availableReplicas: available.length,
       observedGeneration: rs.metadata.generation ?? 1,
     };
     for (const key of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'] as const)
@@ -103,6 +104,19 @@ export class ReplicaSetController implements Controller {
     const latest = this.ctx.store.get<ReplicaSet>('replicasets', rs.metadata.namespace, rs.metadata.name)!;
     if (deepEqual(latest.status ?? {}, status)) return;
     this.ctx.server.updateObject(withStatus(latest, status), { fromClient: false });
+  }
+
+  /** Available = ready for at least minReadySeconds; a pod still short of it wakes the loop when it gets there. */
+  private isAvailable(rs: ReplicaSet, pod: Pod): boolean {
+    const minReady = (rs.spec.minReadySeconds ?? 0) * 1000;
+    if (minReady === 0) return true;
+    const since = Date.parse(
+      pod.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime ?? '',
+    );
+    const at = since + minReady;
+    if (at <= this.ctx.now()) return true;
+    this.ctx.timers.replace(at, WAKE, `available/${pod.metadata.uid}`);
+    return false;
   }
 
   private createPod(rs: ReplicaSet): void {
