@@ -398,3 +398,34 @@ describe('minReadySeconds', () => {
     expect(rolloutMessage(deployment(cluster))).toBe('successfully rolled out');
   });
 });
+
+describe('scaling during a rollout', () => {
+  it('spreads the new count over old and new ReplicaSets in proportion (kubectl scale while v10 is stuck)', () => {
+    const { cluster, clock } = labWithApp(3);
+    setImage(cluster, BOOTCAMP_V10);
+    clock.advance(30_000);
+    const d = deployment(cluster);
+    d.spec.replicas = 6;
+    cluster.api.update(d);
+    // allowed = 6 + 2 surge = 8, from 3 + 1: old 3 → 6, new 1 → 2 (the real controller's proportions); then the
+    // rolling update goes on, trimming the old set's not-yet-available pods within maxUnavailable (1).
+    const [oldRs, newRs] = [BOOTCAMP_V1, BOOTCAMP_V10].map(
+      (image) =>
+        replicaSets(cluster).find((rs) => rs.spec.template.spec.containers[0].image === image)!.metadata.name,
+    );
+    expect(scalingEvents(cluster).slice(-4)).toEqual([
+      `Scaled up replica set ${oldRs} to 6 from 3`,
+      `Scaled up replica set ${newRs} to 2 from 1`,
+      `Scaled down replica set ${oldRs} to 5 from 6`,
+      `Scaled up replica set ${newRs} to 3 from 2`,
+    ]);
+    advanceUntil(cluster, clock, () => (deployment(cluster).status?.readyReplicas ?? 0) === 5, 120_000);
+    expect(deployment(cluster).status).toMatchObject({
+      replicas: 8,
+      readyReplicas: 5,
+      availableReplicas: 5,
+      updatedReplicas: 3,
+    });
+    expect(checkInvariants(cluster)).toEqual([]);
+  });
+});

@@ -71,12 +71,9 @@ export class DeploymentController implements Controller {
     const maxOldRevision = Math.max(0, ...old.map(revisionOf));
     const newRevision = maxOldRevision + 1;
 
-    if (d.spec.paused) {
-      // A paused deployment does not roll out, but still scales: the one active ReplicaSet follows spec.replicas.
-      const active = all.filter((rs) => specReplicas(rs) > 0);
-      const target =
-        active.length === 1 ? active[0] : active.length === 0 ? (newRs ?? all.at(-1)) : undefined;
-      if (target && this.scale(d, target, d.spec.replicas ?? 1)) return;
+    // A paused deployment does not roll out; a changed replica count is spread over the active ReplicaSets first.
+    if (d.spec.paused || this.isScalingEvent(d, all)) {
+      if (this.scaleProportionally(d, newRs, old)) return;
       this.syncStatus(d, newRs, all, false);
       return;
     }
@@ -240,6 +237,70 @@ export class DeploymentController implements Controller {
   }
 
   // ---------------------------------------------------------------- scaling
+
+  /** isScalingEvent: an active ReplicaSet was sized for another spec.replicas (its desired-replicas annotation). */
+  private isScalingEvent(d: Deployment, all: ReplicaSet[]): boolean {
+    const replicas = String(d.spec.replicas ?? 1);
+    return all.some(
+      (rs) =>
+        specReplicas(rs) > 0 &&
+        rs.metadata.annotations?.[DESIRED_REPLICAS] !== undefined &&
+        rs.metadata.annotations[DESIRED_REPLICAS] !== replicas,
+    );
+  }
+
+  /**
+   * The controller's scale(): with one active ReplicaSet (or none) it takes the full count; with a saturated new
+   * one the old ones go to 0; otherwise the difference to replicas + maxSurge is spread in proportion to each
+   * ReplicaSet's share, the leftover going to the largest. Returns whether it changed anything.
+   */
+  private scaleProportionally(d: Deployment, newRs: ReplicaSet | undefined, old: ReplicaSet[]): boolean {
+    const replicas = d.spec.replicas ?? 1;
+    const sorted = [...old].sort(byCreation);
+    const candidates = newRs ? [...sorted, newRs] : sorted;
+    const active = candidates.filter((rs) => specReplicas(rs) > 0);
+    const single = active.length === 1 ? active[0] : active.length === 0 ? candidates.at(-1) : undefined;
+    if (single) return this.scale(d, single, replicas);
+    const saturated =
+      newRs !== undefined &&
+      specReplicas(newRs) === replicas &&
+      newRs.metadata.annotations?.[DESIRED_REPLICAS] === String(replicas) &&
+      (newRs.status?.availableReplicas ?? 0) === replicas;
+    if (saturated) {
+      let changed = false;
+      for (const rs of old) if (specReplicas(rs) > 0) changed = this.scale(d, rs, 0) || changed;
+      return changed;
+    }
+    if (d.spec.strategy?.type === 'Recreate') return false;
+    const [surge] = resolveFenceposts(d);
+    const allowed = replicas > 0 ? replicas + surge : 0;
+    const toAdd = allowed - sum(active, specReplicas);
+    const bySize = [...active].sort(
+      (a, b) => specReplicas(b) - specReplicas(a) || (toAdd > 0 ? -byCreation(a, b) : byCreation(a, b)),
+    );
+    const sizes = new Map<ReplicaSet, number>();
+    let added = 0;
+    for (const rs of bySize) {
+      let proportion = 0;
+      if (toAdd !== 0 && specReplicas(rs) > 0 && toAdd !== added) {
+        const annotated = Number(rs.metadata.annotations?.[MAX_REPLICAS] ?? d.status?.replicas ?? 0) || 1;
+        const fraction =
+          replicas === 0
+            ? -specReplicas(rs)
+            : Math.round((specReplicas(rs) * allowed) / annotated) - specReplicas(rs);
+        proportion = toAdd > 0 ? Math.min(fraction, toAdd - added) : Math.max(fraction, toAdd - added);
+      }
+      sizes.set(rs, specReplicas(rs) + proportion);
+      added += proportion;
+    }
+    let changed = false;
+    bySize.forEach((rs, i) => {
+      let size = sizes.get(rs)!;
+      if (i === 0 && toAdd !== 0) size = Math.max(0, size + toAdd - added);
+      changed = this.scale(d, rs, size) || changed;
+    });
+    return changed;
+  }
 
   /** NewRSNewReplicas for RollingUpdate: grow the new RS as far as maxSurge allows. */
   private newReplicaCount(d: Deployment, all: ReplicaSet[], newRs: ReplicaSet): number {
