@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { Browser, chromium, Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Debian's chromium, headless, with the flags that work on these machines (see shared notes). */
+export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}: run "npm test" (it installs it) or apt-get install -y chromium`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** The rows xterm.js shows right now (its DOM renderer), trailing blanks removed. */
+export async function terminalRows(page: Page): Promise<string[]> {
+  return page.locator('.xterm-rows > div').evaluateAll((rows) =>
+    rows.map((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()),
+  );
+}
+
+export async function terminalText(page: Page): Promise<string> {
+  return (await terminalRows(page)).join('\n');
+}
+
+/** Waits until the terminal's last line is the bare prompt. */
+export async function waitForPrompt(page: Page, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await terminalRows(page)).filter((row) => row !== '').pop() === '$') return;
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`the terminal showed no prompt within ${timeoutMs} ms:\n${await terminalText(page)}`);
+}
+
+/**
+ * Waits until the terminal shows the prompt line `$ <commandLine>`, then output matching `pattern`
+ * below it, then the prompt again on the last line. The last echo of the line counts, so a command
+ * typed twice is matched by its second run.
+ */
+export async function waitForOutput(
+  page: Page,
+  commandLine: string,
+  pattern: RegExp,
+  timeoutMs = 30_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    const rows = await terminalRows(page);
+    text = rows.join('\n');
+    const echo = rows.lastIndexOf(`$ ${commandLine}`);
+    const below = echo >= 0 ? rows.slice(echo + 1) : [];
+    const last = below.filter((row) => row !== '').pop();
+    if (echo >= 0 && last === '$' && pattern.test(below.join('\n'))) return below.join('\n');
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`terminal did not show "$ ${commandLine}", ${pattern} and a prompt within ${timeoutMs} ms:\n${text}`);
+}
+
+/** Types a line with real key presses, presses Enter and waits for its output and the next prompt. */
+export async function run(page: Page, command: string, expected: RegExp, timeoutMs = 30_000): Promise<string> {
+  await page.keyboard.type(command, { delay: 5 });
+  await page.keyboard.press('Enter');
+  return waitForOutput(page, command, expected, timeoutMs);
+}
