@@ -108,7 +108,11 @@ export class DockerClusterDriver implements ClusterDriver {
         labSessionId: request.labSessionId,
         ownerId: request.ownerId,
       };
-      const claimed = await this.pool.claim(claim);
+      // A pool that cannot serve (empty, or a claim that broke and was cleaned up) falls back to a cold start.
+      const claimed = await this.pool.claim(claim).catch((error: Error) => {
+        this.pool.lastError = `claim failed: ${error.message}`;
+        return undefined;
+      });
       if (claimed) {
         void this.pool.fill();
         onProgress({ step: 'ready', done: 1, total: 1 });
