@@ -17,6 +17,10 @@ export interface ExecOptions {
   tty?: boolean;
 }
 
+/** CoreDNS 1.11.1's start-up output (the configuration digest is this engine's own). */
+const COREDNS_LOG =
+  '.:53\n[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5f046dd37f1cf888b953814040d180f52594972691cd6ff41be96639138a43908\nCoreDNS-1.11.1\nlinux/amd64, go1.20.7, ae2bbc2\n';
+
 const SHELLS = new Set(['bash', 'sh', '/bin/bash', '/bin/sh', '/usr/bin/bash']);
 
 function badRequest(message: string): StatusError {
@@ -96,6 +100,7 @@ export class SimContainerRuntime implements ContainerRuntime {
     const hostname = podHostname(pod.metadata.name);
     if (img?.app === 'bootcamp') return bootcampLog(hostname, c.startedAt, c.served);
     if (img?.app === 'nginx') return nginxLog(c.startedAt, c.served, '10.244.0.1');
+    if (c.image.startsWith('registry.k8s.io/coredns/')) return COREDNS_LOG;
     return '';
   }
 
@@ -117,6 +122,13 @@ export class SimContainerRuntime implements ContainerRuntime {
     const ctx = this.shellContext(pod, rec, c, options);
     c.execs = (c.execs ?? 0) + 1;
     const [program, ...rest] = argv;
+    // busybox has sh but no bash: the runtime cannot start the program at all.
+    if (lookupImage(c.image)?.app === 'busybox' && /(^|\/)bash$/.test(program))
+      return {
+        stdout: '',
+        stderr: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${program}": executable file not found in $PATH: unknown\n`,
+        exitCode: 126,
+      };
     if (SHELLS.has(program)) {
       if (rest[0] === '-c') return this.runLine(ctx, rest[1] ?? '');
       return { stdout: '', stderr: '', exitCode: 0 }; // a shell with no terminal input ends at once

@@ -194,3 +194,43 @@ describe('container runtime', () => {
     });
   });
 });
+
+describe('other images', () => {
+  it('serves the nginx welcome page on port 80 and logs the request', () => {
+    const { cluster, clock } = labCluster();
+    cluster.api.create(deploymentFor('web', 'nginx:1.25'));
+    advanceUntil(cluster, clock, () => allRunning(cluster, 'web', 1), 60_000);
+    const [pod] = podsOf(cluster, 'web');
+    const reply = cluster.network.httpGet(pod.status!.podIP!, 80);
+    expect(reply.ok && reply.body.includes('<title>Welcome to nginx!</title>')).toBe(true);
+    expect(cluster.runtime.logs('default', pod.metadata.name)).toMatch(
+      /"GET \/ HTTP\/1\.1" 200 615 "-" "curl\/7\.81\.0" "-"\n$/,
+    );
+    expect(
+      cluster.runtime.exec('default', pod.metadata.name, undefined, ['ls']).stdout.split('\n'),
+    ).not.toContain('server.js');
+  });
+
+  it('has CoreDNS start-up logs, and no bash in busybox', () => {
+    const { cluster, clock } = labCluster();
+    const coredns = cluster.api.list<Pod>('pods', {
+      namespace: 'kube-system',
+      labelSelector: 'k8s-app=kube-dns',
+    })[0];
+    expect(cluster.runtime.logs('kube-system', coredns.metadata.name)).toContain('CoreDNS-1.11.1\n');
+    const d = deploymentFor('bb', 'busybox');
+    d.spec.template.spec.containers[0].command = ['sleep', '3600'];
+    cluster.api.create(d);
+    advanceUntil(cluster, clock, () => allRunning(cluster, 'bb', 1), 60_000);
+    const [bb] = podsOf(cluster, 'bb');
+    expect(cluster.runtime.exec('default', bb.metadata.name, undefined, ['bash'])).toEqual({
+      stdout: '',
+      stderr:
+        'OCI runtime exec failed: exec failed: unable to start container process: exec: "bash": executable file not found in $PATH: unknown\n',
+      exitCode: 126,
+    });
+    expect(cluster.runtime.exec('default', bb.metadata.name, undefined, ['sh', '-c', 'echo hi']).stdout).toBe(
+      'hi\n',
+    );
+  });
+});
