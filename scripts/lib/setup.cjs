@@ -61,14 +61,22 @@ function newestMtime(target) {
   const stat = fs.statSync(target);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  for (const entry of fs.readdirSync(target))
+    newest = Math.max(newest, newestMtime(path.join(target, entry)));
   return newest;
 }
 
 /** The web client is built into web/dist when that is missing or older than its sources. */
 function ensureWebBuild() {
   const built = path.join(ROOT, 'web', 'dist', 'index.html');
-  const sources = ['web/src', 'web/index.html', 'web/vite.config.ts', 'web/tsconfig.json', 'src/shared', 'package-lock.json'];
+  const sources = [
+    'web/src',
+    'web/index.html',
+    'web/vite.config.ts',
+    'web/tsconfig.json',
+    'src/shared',
+    'package-lock.json',
+  ];
   const newestSource = Math.max(...sources.map((source) => newestMtime(path.join(ROOT, source))));
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestSource) return;
   say('Building the web client…');
@@ -84,7 +92,9 @@ function ensureChromium() {
   if (fs.existsSync(CHROMIUM)) return CHROMIUM;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !hasCommand('apt-get')) {
-    fail(`The browser tests need Chromium at ${CHROMIUM}. Install it with "sudo apt-get install -y chromium" or set CHROMIUM_PATH.`);
+    fail(
+      `The browser tests need Chromium at ${CHROMIUM}. Install it with "sudo apt-get install -y chromium" or set CHROMIUM_PATH.`,
+    );
   }
   say('Installing chromium for the browser tests (apt-get)…');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, run, terminalText, waitForOutput, waitForPrompt } from './support/browser';
+import {
+  launchChromium,
+  run,
+  terminalText,
+  waitForOutput,
+  waitForOutputSoFar,
+  waitForPrompt,
+} from './support/browser';
 import { ARTIFACTS, Platform, startPlatform } from './support/platform';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -140,9 +147,7 @@ describe('Kubelab in a browser', () => {
     // Ctrl-C stops a watching command and gives the prompt back.
     await lab.keyboard.type('kubectl get pods -w');
     await lab.keyboard.press('Enter');
-    await lab.waitForFunction(() =>
-      [...document.querySelectorAll('.xterm-rows > div')].some((row) => /STATUS/.test(row.textContent ?? '')),
-    );
+    await waitForOutputSoFar(lab, 'kubectl get pods -w', /STATUS/);
     await lab.keyboard.press('Control+C');
     await waitForOutput(lab, 'kubectl get pods -w', /\^C/);
     await screenshot(lab, 'workspace');
@@ -190,7 +195,10 @@ describe('Kubelab in a browser', () => {
     await dashboard.getByRole('link', { name: `Replay: ${STUDENT.name}` }).click();
     const timeline = dashboard.getByTestId('replay-timeline');
     await timeline.getByText('$ kubectl create deployment yanwei.app', { exact: false }).waitFor();
-    await timeline.getByText(/successfully rolled out/).first().waitFor();
+    await timeline
+      .getByText(/successfully rolled out/)
+      .first()
+      .waitFor();
     await screenshot(dashboard, 'replay');
 
     await dashboard.getByRole('button', { name: /6\. Reach the application/ }).click();

@@ -6,7 +6,9 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Debian's chromium, headless, with the flags that work on these machines (see shared notes). */
 export function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: run "npm test" (it installs it) or apt-get install -y chromium`);
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}: run "npm test" (it installs it) or apt-get install -y chromium`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -25,9 +27,9 @@ export function launchChromium(): Promise<Browser> {
 
 /** The rows xterm.js shows right now (its DOM renderer), trailing blanks removed. */
 export async function terminalRows(page: Page): Promise<string[]> {
-  return page.locator('.xterm-rows > div').evaluateAll((rows) =>
-    rows.map((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()),
-  );
+  return page
+    .locator('.xterm-rows > div')
+    .evaluateAll((rows) => rows.map((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
 }
 
 export async function terminalText(page: Page): Promise<string> {
@@ -66,11 +68,35 @@ export async function waitForOutput(
     if (echo >= 0 && last === '$' && pattern.test(below.join('\n'))) return below.join('\n');
     await page.waitForTimeout(150);
   }
-  throw new Error(`terminal did not show "$ ${commandLine}", ${pattern} and a prompt within ${timeoutMs} ms:\n${text}`);
+  throw new Error(
+    `terminal did not show "$ ${commandLine}", ${pattern} and a prompt within ${timeoutMs} ms:\n${text}`,
+  );
+}
+
+/** Waits until a command still running has printed `pattern` below its prompt line. */
+export async function waitForOutputSoFar(
+  page: Page,
+  commandLine: string,
+  pattern: RegExp,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const rows = await terminalRows(page);
+    const echo = rows.lastIndexOf(`$ ${commandLine}`);
+    if (echo >= 0 && pattern.test(rows.slice(echo + 1).join('\n'))) return;
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`"${commandLine}" printed nothing matching ${pattern} within ${timeoutMs} ms`);
 }
 
 /** Types a line with real key presses, presses Enter and waits for its output and the next prompt. */
-export async function run(page: Page, command: string, expected: RegExp, timeoutMs = 30_000): Promise<string> {
+export async function run(
+  page: Page,
+  command: string,
+  expected: RegExp,
+  timeoutMs = 30_000,
+): Promise<string> {
   await page.keyboard.type(command, { delay: 5 });
   await page.keyboard.press('Enter');
   return waitForOutput(page, command, expected, timeoutMs);

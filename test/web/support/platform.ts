@@ -41,17 +41,22 @@ function runTs(script: string, env: NodeJS.ProcessEnv, logName: string): ChildPr
 
 function seed(env: NodeJS.ProcessEnv): Promise<{ courseId: string; joinCode: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', './scripts/swc-register.cjs', 'test/web/support/seed-demo.ts'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', './scripts/swc-register.cjs', 'test/web/support/seed-demo.ts'],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('exit', (code) => {
-      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as { courseId: string; joinCode: string });
+      if (code === 0)
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as { courseId: string; joinCode: string });
       else reject(new Error(`seeding failed (exit ${code}): ${err}`));
     });
   });
@@ -61,7 +66,10 @@ async function waitForHealth(baseUrl: string, processes: ChildProcess[], timeout
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const dead = processes.find((child) => child.exitCode !== null);
-    if (dead) throw new Error(`a platform process exited with code ${dead.exitCode}; see test-artifacts/journey-*.log`);
+    if (dead)
+      throw new Error(
+        `a platform process exited with code ${dead.exitCode}; see test-artifacts/journey-*.log`,
+      );
     try {
       const response = await fetch(`${baseUrl}/api/health`);
       if (response.ok) return;

@@ -13,5 +13,7 @@ export function afterSignIn(): void {
   sessionStorage.removeItem(RETURN_TO);
   const url = target ? new URL(target, window.location.origin) : undefined;
   const route = url ? parseRoute(url.pathname, url.search) : undefined;
-  navigate(route && route.name !== 'login' && route.name !== 'register' ? route : { name: 'home' }, { replace: true });
+  navigate(route && route.name !== 'login' && route.name !== 'register' ? route : { name: 'home' }, {
+    replace: true,
+  });
 }

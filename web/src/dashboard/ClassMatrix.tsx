@@ -10,11 +10,23 @@ function cellLook(cell: GradebookStepCell | undefined): { className: string; gly
 }
 
 /** Students × steps: who passed what, with points; each row links to the student's session replay. */
-export function ClassMatrix({ book, courseId, highlighted }: { book: Gradebook; courseId: string; highlighted: Set<string> }) {
+export function ClassMatrix({
+  book,
+  courseId,
+  highlighted,
+}: {
+  book: Gradebook;
+  courseId: string;
+  highlighted: Set<string>;
+}) {
   const { t, pick } = useI18n();
   const steps = book.lab.steps;
   const stateText = (cell: GradebookStepCell | undefined) =>
-    cell?.state === 'passed' ? t('teach.legendPassed') : cell?.state === 'failed' ? t('teach.legendFailed') : t('teach.legendPending');
+    cell?.state === 'passed'
+      ? t('teach.legendPassed')
+      : cell?.state === 'failed'
+        ? t('teach.legendFailed')
+        : t('teach.legendPending');
 
   return (
     <Table.ScrollContainer minWidth={720}>
@@ -40,7 +52,11 @@ export function ClassMatrix({ book, courseId, highlighted }: { book: Gradebook; 
         </Table.Thead>
         <Table.Tbody>
           {book.rows.map((row) => (
-            <Table.Tr key={row.userId} data-testid={`row-${row.email}`} className={highlighted.has(row.userId) ? 'row-updated' : undefined}>
+            <Table.Tr
+              key={row.userId}
+              data-testid={`row-${row.email}`}
+              className={highlighted.has(row.userId) ? 'row-updated' : undefined}
+            >
               <Table.Th scope="row">
                 <Text size="sm" fw={500}>
                   {row.displayName}

@@ -7,9 +7,22 @@ const HEIGHT = 200;
 const PAD = { left: 40, right: 16, top: 12, bottom: 28 };
 
 /** Steps passed by the class over time, as a step line drawn in SVG. */
-export function CompletionChart({ series, maxSteps, now }: { series: CompletionPoint[]; maxSteps: number; now: number }) {
+export function CompletionChart({
+  series,
+  maxSteps,
+  now,
+}: {
+  series: CompletionPoint[];
+  maxSteps: number;
+  now: number;
+}) {
   const { t, formatTime } = useI18n();
-  if (series.length === 0) return <Text c="dimmed" size="sm">{t('teach.chartEmpty')}</Text>;
+  if (series.length === 0)
+    return (
+      <Text c="dimmed" size="sm">
+        {t('teach.chartEmpty')}
+      </Text>
+    );
 
   const start = series[0].at;
   const end = Math.max(now, series[series.length - 1].at, start + 60_000);
@@ -22,6 +35,8 @@ export function CompletionChart({ series, maxSteps, now }: { series: CompletionP
   path += ` H ${x(end)}`;
 
   const timeTicks = [0, 1 / 3, 2 / 3, 1].map((f) => start + f * (end - start));
+  // Short spans (a demo, the first minutes of a class) need seconds to tell the ticks apart.
+  const seconds = end - start < 10 * 60_000;
   const countTicks = [0, Math.round(top / 2), top];
   const label = t('teach.chartLabel', {
     count: series[series.length - 1].passed,
@@ -30,7 +45,13 @@ export function CompletionChart({ series, maxSteps, now }: { series: CompletionP
   });
 
   return (
-    <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="chart" role="img" aria-label={label} data-testid="completion-chart">
+    <svg
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      className="chart"
+      role="img"
+      aria-label={label}
+      data-testid="completion-chart"
+    >
       <title>{label}</title>
       {countTicks.map((count) => (
         <g key={count}>
@@ -48,13 +69,19 @@ export function CompletionChart({ series, maxSteps, now }: { series: CompletionP
           textAnchor={index === 0 ? 'start' : index === timeTicks.length - 1 ? 'end' : 'middle'}
           className="chart-label"
         >
-          {formatTime(new Date(time))}
+          {formatTime(new Date(time), { seconds })}
         </text>
       ))}
       <path d={`${path} V ${y(0)} Z`} className="chart-area" />
       <path d={path} className="chart-line" />
       {series.map((point) => (
-        <circle key={`${point.at}-${point.passed}`} cx={x(point.at)} cy={y(point.passed)} r={3} className="chart-dot" />
+        <circle
+          key={`${point.at}-${point.passed}`}
+          cx={x(point.at)}
+          cy={y(point.passed)}
+          r={3}
+          className="chart-dot"
+        />
       ))}
     </svg>
   );

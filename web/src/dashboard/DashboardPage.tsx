@@ -17,7 +17,7 @@ import type { GradingUpdate } from '@shared/events';
 import { useI18n } from '../i18n/i18n';
 import { EmptyState, ErrorState, Loading } from '../layout/States';
 import { api, errorMessage } from '../lib/api';
-import type { Course, Gradebook } from '../lib/api-types';
+import type { Course } from '../lib/api-types';
 import { navigate } from '../lib/router';
 import { emitWithAck, getSocket } from '../lib/socket';
 import { useAsync } from '../lib/use-async';
@@ -34,11 +34,16 @@ export function DashboardPage({ courseId, labId }: { courseId?: string; labId?: 
 
   // Open the first course when none is chosen.
   useEffect(() => {
-    if (!courseId && teaching.length > 0) navigate({ name: 'teach', courseId: teaching[0].id }, { replace: true });
+    if (!courseId && teaching.length > 0)
+      navigate({ name: 'teach', courseId: teaching[0].id }, { replace: true });
   }, [courseId, teaching]);
 
   const replaceCourse = (course: Course) =>
-    setCourses((courses.data ?? []).map((existing) => (existing.id === course.id ? { ...existing, ...course } : existing)));
+    setCourses(
+      (courses.data ?? []).map((existing) =>
+        existing.id === course.id ? { ...existing, ...course } : existing,
+      ),
+    );
 
   return (
     <div className="dashboard">
@@ -53,7 +58,9 @@ export function DashboardPage({ courseId, labId }: { courseId?: string; labId?: 
               navigate({ name: 'teach', courseId: course.id });
             }}
           />
-          {courses.status === 'error' && <ErrorState error={courses.error} onRetry={() => void reloadCourses()} />}
+          {courses.status === 'error' && (
+            <ErrorState error={courses.error} onRetry={() => void reloadCourses()} />
+          )}
           {courses.data && teaching.length === 0 && <EmptyState>{t('teach.noCourses')}</EmptyState>}
           <div>
             {teaching.map((course) => (
@@ -78,7 +85,9 @@ export function DashboardPage({ courseId, labId }: { courseId?: string; labId?: 
             {t('teach.title')}
           </Title>
           {courses.status === 'loading' && !courses.data && <Loading />}
-          {selected && <CourseView key={selected.id} course={selected} labId={labId} onCourseChanged={replaceCourse} />}
+          {selected && (
+            <CourseView key={selected.id} course={selected} labId={labId} onCourseChanged={replaceCourse} />
+          )}
         </Stack>
       </main>
     </div>
@@ -96,7 +105,10 @@ function CreateCourse({ onCreated }: { onCreated(course: Course): void }) {
     setBusy(true);
     try {
       const course = await api.createCourse(title.trim());
-      setMessage({ ok: true, text: t('teach.created', { title: course.title, code: course.joinCode ?? '' }) });
+      setMessage({
+        ok: true,
+        text: t('teach.created', { title: course.title, code: course.joinCode ?? '' }),
+      });
       setTitle('');
       onCreated(course);
     } catch (error) {
@@ -108,7 +120,12 @@ function CreateCourse({ onCreated }: { onCreated(course: Course): void }) {
   return (
     <form onSubmit={submit}>
       <Stack gap={6}>
-        <TextInput label={t('teach.newCourse')} value={title} onChange={(event) => setTitle(event.currentTarget.value)} size="sm" />
+        <TextInput
+          label={t('teach.newCourse')}
+          value={title}
+          onChange={(event) => setTitle(event.currentTarget.value)}
+          size="sm"
+        />
         <Button type="submit" size="xs" loading={busy} disabled={!title.trim()}>
           {t('teach.create')}
         </Button>
@@ -169,7 +186,15 @@ function JoinCodeCard({ course, onRotated }: { course: Course; onRotated(course:
   );
 }
 
-function CourseView({ course, labId, onCourseChanged }: { course: Course; labId?: string; onCourseChanged(course: Course): void }) {
+function CourseView({
+  course,
+  labId,
+  onCourseChanged,
+}: {
+  course: Course;
+  labId?: string;
+  onCourseChanged(course: Course): void;
+}) {
   const { t, pick } = useI18n();
   const [labs, reloadLabs] = useAsync(() => api.labs(course.id), [course.id]);
   const labList = labs.data ?? [];
@@ -186,7 +211,9 @@ function CourseView({ course, labId, onCourseChanged }: { course: Course; labId?
             label={t('teach.lab')}
             data={labList.map((lab) => ({ value: lab.id, label: pick(lab.title) }))}
             value={activeLab?.id ?? null}
-            onChange={(value) => value && navigate({ name: 'teach', courseId: course.id, labId: value }, { replace: true })}
+            onChange={(value) =>
+              value && navigate({ name: 'teach', courseId: course.id, labId: value }, { replace: true })
+            }
             allowDeselect={false}
             w={360}
           />
@@ -248,7 +275,12 @@ function LabProgress({ course, labId }: { course: Course; labId: string }) {
   }, [onUpdate]);
 
   const series = useMemo(() => (current ? completionSeries(current) : []), [current]);
-  if (!current) return book.status === 'error' ? <ErrorState error={book.error} onRetry={() => void reload()} /> : <Loading />;
+  if (!current)
+    return book.status === 'error' ? (
+      <ErrorState error={book.error} onRetry={() => void reload()} />
+    ) : (
+      <Loading />
+    );
   const maxSteps = current.rows.length * current.lab.steps.length;
   const finished = current.rows.filter((row) => row.completedAt).length;
 
@@ -273,10 +305,21 @@ function LabProgress({ course, labId }: { course: Course; labId: string }) {
             </Text>
           </Group>
           <Group gap="xs">
-            <Button size="xs" variant="default" onClick={() => void reload()} loading={book.status === 'loading'}>
-              {t('common.retry')}
+            <Button
+              size="xs"
+              variant="default"
+              onClick={() => void reload()}
+              loading={book.status === 'loading'}
+            >
+              {t('teach.refresh')}
             </Button>
-            <Button component="a" size="xs" href={api.gradebookCsvUrl(course.id, labId)} download data-testid="csv-download">
+            <Button
+              component="a"
+              size="xs"
+              href={api.gradebookCsvUrl(course.id, labId)}
+              download
+              data-testid="csv-download"
+            >
               {t('teach.csv')}
             </Button>
           </Group>
@@ -287,9 +330,15 @@ function LabProgress({ course, labId }: { course: Course; labId: string }) {
           <>
             <ClassMatrix book={current} courseId={course.id} highlighted={highlighted} />
             <Group gap="md" mt="xs" className="legend" aria-hidden="true">
-              <span><span className="cell cell-passed">✓</span> {t('teach.legendPassed')}</span>
-              <span><span className="cell cell-failed">✗</span> {t('teach.legendFailed')}</span>
-              <span><span className="cell cell-pending">·</span> {t('teach.legendPending')}</span>
+              <span>
+                <span className="cell cell-passed">✓</span> {t('teach.legendPassed')}
+              </span>
+              <span>
+                <span className="cell cell-failed">✗</span> {t('teach.legendFailed')}
+              </span>
+              <span>
+                <span className="cell cell-pending">·</span> {t('teach.legendPending')}
+              </span>
             </Group>
           </>
         )}

@@ -18,9 +18,10 @@ import type { GradingUpdate } from '@shared/events';
 import { useI18n } from '../i18n/i18n';
 import { EmptyState, ErrorState, Loading } from '../layout/States';
 import { api, errorMessage } from '../lib/api';
-import type { LabView, Replay, ReplayEvent } from '../lib/api-types';
+import type { LabView, Replay } from '../lib/api-types';
 import { Link } from '../lib/router';
 import { useAsync } from '../lib/use-async';
+import { groupReplay, ReplayItem } from './replay-items';
 
 type Filter = 'all' | 'command' | 'grading';
 
@@ -28,7 +29,10 @@ export function ReplayPage({ courseId, labSessionId }: { courseId: string; labSe
   const { t } = useI18n();
   const [data, reload] = useAsync(async () => {
     const replay = await api.replay(labSessionId);
-    const [lab, grading] = await Promise.all([api.lab(courseId, replay.session.labId), api.grading(labSessionId)]);
+    const [lab, grading] = await Promise.all([
+      api.lab(courseId, replay.session.labId),
+      api.grading(labSessionId),
+    ]);
     return { replay, lab, grading };
   }, [courseId, labSessionId]);
 
@@ -46,10 +50,25 @@ export function ReplayPage({ courseId, labSessionId }: { courseId: string; labSe
   );
 }
 
-function ReplayView({ replay, lab, grading, onChanged }: { replay: Replay; lab: LabView; grading: GradingUpdate | null; onChanged(): void }) {
+function ReplayView({
+  replay,
+  lab,
+  grading,
+  onChanged,
+}: {
+  replay: Replay;
+  lab: LabView;
+  grading: GradingUpdate | null;
+  onChanged(): void;
+}) {
   const { t, pick } = useI18n();
   const [filter, setFilter] = useState<Filter>('all');
-  const events = replay.events.filter((event) => filter === 'all' || event.type === filter || (filter === 'grading' && event.type === 'override'));
+  const items = groupReplay(
+    replay.events.filter(
+      (event) =>
+        filter === 'all' || event.type === filter || (filter === 'grading' && event.type === 'override'),
+    ),
+  );
   const stepTitle = (stepId: string) => pick(lab.steps.find((step) => step.id === stepId)?.title) || stepId;
 
   return (
@@ -75,12 +94,12 @@ function ReplayView({ replay, lab, grading, onChanged }: { replay: Replay; lab: 
             ]}
           />
         </Group>
-        {events.length === 0 ? (
+        {items.length === 0 ? (
           <EmptyState>{t('replay.empty')}</EmptyState>
         ) : (
           <ol className="timeline" data-testid="replay-timeline">
-            {events.map((event, index) => (
-              <TimelineItem key={index} event={event} stepTitle={stepTitle} />
+            {items.map((item, index) => (
+              <TimelineItem key={index} item={item} stepTitle={stepTitle} />
             ))}
           </ol>
         )}
@@ -92,7 +111,7 @@ function ReplayView({ replay, lab, grading, onChanged }: { replay: Replay; lab: 
   );
 }
 
-function TimelineItem({ event, stepTitle }: { event: ReplayEvent; stepTitle(stepId: string): string }) {
+function TimelineItem({ item: event, stepTitle }: { item: ReplayItem; stepTitle(stepId: string): string }) {
   const { t, formatDateTime } = useI18n();
   const time = (
     <time dateTime={event.at} className="timeline-time">
@@ -122,14 +141,27 @@ function TimelineItem({ event, stepTitle }: { event: ReplayEvent; stepTitle(step
   if (event.type === 'grading') {
     return (
       <li className="timeline-item timeline-grading">
-        <Group gap="xs">
+        <Group gap="xs" mb={4}>
           {time}
-          <Badge size="xs" color={event.state === 'passed' ? 'teal' : 'orange'}>
+          <Badge size="xs" color="teal" variant="light">
             {t('replay.grading')}
           </Badge>
-          <Text size="sm">
-            {stepTitle(event.stepId)}: <strong>{event.state}</strong> ({event.points})
+          <Text size="xs" c="dimmed">
+            {t('replay.stepsChecked', { count: event.results.length })}
           </Text>
+        </Group>
+        <Group gap={6}>
+          {event.results.map((result) => (
+            <Badge
+              key={result.stepId}
+              size="sm"
+              variant={result.state === 'passed' ? 'filled' : 'outline'}
+              color={result.state === 'passed' ? 'teal' : 'gray'}
+              tt="none"
+            >
+              {stepTitle(result.stepId)}: {result.state} ({result.points})
+            </Badge>
+          ))}
         </Group>
       </li>
     );
@@ -142,14 +174,25 @@ function TimelineItem({ event, stepTitle }: { event: ReplayEvent; stepTitle(step
           {t('replay.override')}
         </Badge>
         <Text size="sm">
-          {stepTitle(event.stepId)}: <strong>{event.points ?? '—'}</strong> · “{event.comment}” · {t('replay.by', { by: event.by })}
+          {stepTitle(event.stepId)}: <strong>{event.points ?? '—'}</strong> · “{event.comment}” ·{' '}
+          {t('replay.by', { by: event.by })}
         </Text>
       </Group>
     </li>
   );
 }
 
-function OverridePanel({ labSessionId, lab, grading, onSaved }: { labSessionId: string; lab: LabView; grading: GradingUpdate | null; onSaved(): void }) {
+function OverridePanel({
+  labSessionId,
+  lab,
+  grading,
+  onSaved,
+}: {
+  labSessionId: string;
+  lab: LabView;
+  grading: GradingUpdate | null;
+  onSaved(): void;
+}) {
   const { t, pick } = useI18n();
   const [stepId, setStepId] = useState(lab.steps[0]?.id ?? '');
   const [points, setPoints] = useState<number | ''>('');
@@ -191,7 +234,14 @@ function OverridePanel({ labSessionId, lab, grading, onSaved }: { labSessionId: 
             return (
               <Table.Tr key={candidate.id} className={candidate.id === stepId ? 'selected-step' : undefined}>
                 <Table.Td>
-                  <Anchor component="button" type="button" size="sm" onClick={() => setStepId(candidate.id)} aria-pressed={candidate.id === stepId}>
+                  <Anchor
+                    component="button"
+                    type="button"
+                    size="sm"
+                    ta="left"
+                    onClick={() => setStepId(candidate.id)}
+                    aria-pressed={candidate.id === stepId}
+                  >
                     {index + 1}. {pick(candidate.title)}
                   </Anchor>
                 </Table.Td>
@@ -209,7 +259,8 @@ function OverridePanel({ labSessionId, lab, grading, onSaved }: { labSessionId: 
         <form onSubmit={submit} aria-label={t('override.title')}>
           <Stack gap="xs">
             <Text size="sm" fw={600}>
-              {t('override.step')}: {pick(step.title)} — {t('override.current', { points: statusOf(step.id)?.points ?? 0, max: step.points })}
+              {t('override.step')}: {pick(step.title)} —{' '}
+              {t('override.current', { points: statusOf(step.id)?.points ?? 0, max: step.points })}
             </Text>
             <NumberInput
               label={t('override.points')}
@@ -233,7 +284,12 @@ function OverridePanel({ labSessionId, lab, grading, onSaved }: { labSessionId: 
               <Button type="submit" size="xs" loading={busy} disabled={points === '' || !comment.trim()}>
                 {t('override.apply')}
               </Button>
-              <Button size="xs" variant="default" onClick={() => void save(null)} disabled={busy || !comment.trim()}>
+              <Button
+                size="xs"
+                variant="default"
+                onClick={() => void save(null)}
+                disabled={busy || !comment.trim()}
+              >
                 {t('override.clear')}
               </Button>
             </Group>

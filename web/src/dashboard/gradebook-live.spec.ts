@@ -61,8 +61,22 @@ describe('applyGradingUpdate', () => {
       book,
       update({
         steps: [
-          { stepId: 'a', state: 'passed', points: 10, maxPoints: 10, firstPassedAt: '2026-01-01T10:00:00.000Z', attempts: 1 },
-          { stepId: 'b', state: 'passed', points: 3, maxPoints: 5, firstPassedAt: '2026-01-01T10:09:00.000Z', attempts: 2 },
+          {
+            stepId: 'a',
+            state: 'passed',
+            points: 10,
+            maxPoints: 10,
+            firstPassedAt: '2026-01-01T10:00:00.000Z',
+            attempts: 1,
+          },
+          {
+            stepId: 'b',
+            state: 'passed',
+            points: 3,
+            maxPoints: 5,
+            firstPassedAt: '2026-01-01T10:09:00.000Z',
+            attempts: 2,
+          },
         ],
         totalPoints: 13,
         newlyPassed: ['a', 'b'],
@@ -82,7 +96,16 @@ describe('applyGradingUpdate', () => {
     const next = applyGradingUpdate(
       book,
       update({
-        steps: [{ stepId: 'a', state: 'passed', points: 10, maxPoints: 10, firstPassedAt: '2026-01-01T10:00:00.000Z', attempts: 1 }],
+        steps: [
+          {
+            stepId: 'a',
+            state: 'passed',
+            points: 10,
+            maxPoints: 10,
+            firstPassedAt: '2026-01-01T10:00:00.000Z',
+            attempts: 1,
+          },
+        ],
         totalPoints: 13,
       }),
     );
@@ -100,7 +123,16 @@ describe('completionSeries', () => {
     const next = applyGradingUpdate(
       book,
       update({
-        steps: [{ stepId: 'a', state: 'passed', points: 10, maxPoints: 10, firstPassedAt: '2026-01-01T10:00:00.000Z', attempts: 1 }],
+        steps: [
+          {
+            stepId: 'a',
+            state: 'passed',
+            points: 10,
+            maxPoints: 10,
+            firstPassedAt: '2026-01-01T10:00:00.000Z',
+            attempts: 1,
+          },
+        ],
       }),
     ) as Gradebook;
     expect(completionSeries(next)).toEqual([

@@ -12,7 +12,7 @@ interface I18n {
   t(key: MessageKey, params?: Record<string, string | number>): string;
   /** Picks the current language from a two-language text, falling back to the other one. */
   pick(text: Localized | undefined): string;
-  formatTime(iso: string | Date): string;
+  formatTime(iso: string | Date, options?: { seconds?: boolean }): string;
   formatDateTime(iso: string | Date): string;
 }
 
@@ -40,9 +40,16 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       language,
       setLanguage,
       t: (key, params) =>
-        MESSAGES[language][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params?.[name] ?? `{${name}}`)),
+        MESSAGES[language][key].replace(/\{(\w+)\}/g, (_, name: string) =>
+          String(params?.[name] ?? `{${name}}`),
+        ),
       pick: (text) => text?.[language] ?? text?.[language === 'en' ? 'zh-CN' : 'en'] ?? '',
-      formatTime: (iso) => new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }),
+      formatTime: (iso, options) =>
+        new Date(iso).toLocaleTimeString(locale, {
+          hour: '2-digit',
+          minute: '2-digit',
+          second: options?.seconds ? '2-digit' : undefined,
+        }),
       formatDateTime: (iso) =>
         new Date(iso).toLocaleString(locale, {
           month: 'short',

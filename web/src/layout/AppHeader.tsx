@@ -35,7 +35,14 @@ export function ConnectionBadge() {
           ? { color: 'orange', label: t('conn.disconnected') }
           : { color: 'red', label: t('conn.refused', { message: connection.message }) };
   return (
-    <Badge color={color} variant="light" role="status" aria-live="polite" data-testid="connection" data-state={connection.state}>
+    <Badge
+      color={color}
+      variant="light"
+      role="status"
+      aria-live="polite"
+      data-testid="connection"
+      data-state={connection.state}
+    >
       {label}
     </Badge>
   );

@@ -19,7 +19,10 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     response = await fetch(`/api${path}`, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers:
+        body === undefined
+          ? { Accept: 'application/json' }
+          : { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -36,7 +39,12 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
         ? payload.message
         : `${response.status} ${response.statusText}`;
     const retryAfter = Number(response.headers.get('Retry-After'));
-    throw new ApiError(response.status, message, payload.fields, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+    throw new ApiError(
+      response.status,
+      message,
+      payload.fields,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+    );
   }
   return data as T;
 }
@@ -64,7 +72,8 @@ export const api = {
   rotateJoinCode: (courseId: string) => request<Course>('POST', `/courses/${json(courseId)}/join-code`),
 
   labs: (courseId: string) => request<LabView[]>('GET', `/courses/${json(courseId)}/labs`),
-  lab: (courseId: string, labId: string) => request<LabView>('GET', `/courses/${json(courseId)}/labs/${json(labId)}`),
+  lab: (courseId: string, labId: string) =>
+    request<LabView>('GET', `/courses/${json(courseId)}/labs/${json(labId)}`),
   startSession: (courseId: string, labId: string) =>
     request<LabSessionView>('POST', `/courses/${json(courseId)}/labs/${json(labId)}/session`),
 

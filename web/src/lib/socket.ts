@@ -25,7 +25,11 @@ function setConnection(next: ConnectionState): void {
  */
 export function getSocket(): KubelabSocket {
   if (socket) return socket;
-  const created: KubelabSocket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
+  const created: KubelabSocket = io({
+    path: '/socket.io',
+    withCredentials: true,
+    transports: ['websocket', 'polling'],
+  });
   created.on('connect', () => setConnection({ state: 'connected' }));
   created.on('disconnect', (reason) => {
     // A server-side disconnect is not retried by socket.io: ask again (the cookie may have been renewed).

@@ -105,7 +105,11 @@ export function HomePage() {
   const { t } = useI18n();
   const [courses, reload] = useAsync(() => api.courses(), []);
   const roleLabel = (role: Course['role']) =>
-    role === 'student' ? t('home.roleStudent') : role === 'instructor' ? t('home.roleInstructor') : t('home.roleAdmin');
+    role === 'student'
+      ? t('home.roleStudent')
+      : role === 'instructor'
+        ? t('home.roleInstructor')
+        : t('home.roleAdmin');
 
   return (
     <Container size="lg" py="lg">
@@ -120,7 +124,14 @@ export function HomePage() {
         {courses.status === 'error' && <ErrorState error={courses.error} onRetry={() => void reload()} />}
         {courses.data && courses.data.length === 0 && <EmptyState>{t('home.empty')}</EmptyState>}
         {courses.data?.map((course) => (
-          <Card key={course.id} withBorder radius="md" padding="lg" component="section" aria-label={course.title}>
+          <Card
+            key={course.id}
+            withBorder
+            radius="md"
+            padding="lg"
+            component="section"
+            aria-label={course.title}
+          >
             <Stack gap="md">
               <Group justify="space-between">
                 <Group gap="sm">

@@ -49,7 +49,9 @@ describe('complete', () => {
     expect(complete('kubectl describe po/yanwei.app-5d8f7c9b6d-2', book).insert).toBe(
       'po/yanwei.app-5d8f7c9b6d-2xkqp ',
     );
-    expect(complete('kubectl exec -ti yanwei.app-5d8f7c9b6d-9', book).insert).toBe('yanwei.app-5d8f7c9b6d-9wbzt ');
+    expect(complete('kubectl exec -ti yanwei.app-5d8f7c9b6d-9', book).insert).toBe(
+      'yanwei.app-5d8f7c9b6d-9wbzt ',
+    );
     expect(complete('kubectl exec -ti yanwei.app-5d8f7c9b6d-9wbzt -- ', book).candidates).toContain('bash');
     // Names are per namespace: kube-system has none learnt yet.
     expect(complete('kubectl -n kube-system describe pod ya', book).candidates).toEqual([]);
@@ -133,19 +135,23 @@ describe('promptAfter', () => {
 
   it('accepts the flag spellings and shells the terminal accepts', () => {
     expect(promptAfter(SHELL_PROMPT, 'kubectl exec -it web-1 -- /bin/sh', ok)).toBe('root@web-1:/# ');
-    expect(promptAfter(SHELL_PROMPT, 'kubectl -n demo exec --stdin --tty web-1 -- sh', ok)).toBe('root@web-1:/# ');
-    expect(promptAfter(SHELL_PROMPT, 'kubectl exec -ti deploy/yanwei.app -- bash', ok)).toBe('root@yanwei:/# ');
+    expect(promptAfter(SHELL_PROMPT, 'kubectl -n demo exec --stdin --tty web-1 -- sh', ok)).toBe(
+      'root@web-1:/# ',
+    );
+    expect(promptAfter(SHELL_PROMPT, 'kubectl exec -ti deploy/yanwei.app -- bash', ok)).toBe(
+      'root@yanwei:/# ',
+    );
   });
 
   it('stays at $ for exec that runs a command, for failures and without -i', () => {
     expect(promptAfter(SHELL_PROMPT, 'kubectl exec web-1 -- ls', ok)).toBe(SHELL_PROMPT);
     expect(promptAfter(SHELL_PROMPT, 'kubectl exec -t web-1 -- bash', ok)).toBe(SHELL_PROMPT);
-    expect(promptAfter(SHELL_PROMPT, 'kubectl exec -ti web-1 -- bash', { exitCode: 1, status: 'completed' })).toBe(
-      SHELL_PROMPT,
-    );
-    expect(promptAfter(SHELL_PROMPT, 'kubectl exec -ti web-1 -- bash', { exitCode: 130, status: 'cancelled' })).toBe(
-      SHELL_PROMPT,
-    );
+    expect(
+      promptAfter(SHELL_PROMPT, 'kubectl exec -ti web-1 -- bash', { exitCode: 1, status: 'completed' }),
+    ).toBe(SHELL_PROMPT);
+    expect(
+      promptAfter(SHELL_PROMPT, 'kubectl exec -ti web-1 -- bash', { exitCode: 130, status: 'cancelled' }),
+    ).toBe(SHELL_PROMPT);
     expect(promptAfter(SHELL_PROMPT, 'exit', ok)).toBe(SHELL_PROMPT);
   });
 });

@@ -36,7 +36,9 @@ export function complete(beforeCursor: string, names: ObjectNameBook): Completio
   if (split.openQuote) return empty;
   const words = [...split.words];
   const typed = split.endsWithBlank ? '' : (words.pop() ?? '');
-  const start = split.endsWithBlank ? beforeCursor.length : stage.offset + split.starts[split.starts.length - 1];
+  const start = split.endsWithBlank
+    ? beforeCursor.length
+    : stage.offset + split.starts[split.starts.length - 1];
   const isPipeStage = stage.offset > 0;
   const pool = candidatesFor(words, typed, names, isPipeStage);
   const candidates = [...new Set(pool)].filter((candidate) => candidate.startsWith(typed)).sort();
@@ -63,7 +65,12 @@ export function commonPrefix(words: string[]): string {
   return prefix;
 }
 
-function candidatesFor(words: string[], typed: string, names: ObjectNameBook, isPipeStage: boolean): string[] {
+function candidatesFor(
+  words: string[],
+  typed: string,
+  names: ObjectNameBook,
+  isPipeStage: boolean,
+): string[] {
   if (words.length === 0) return isPipeStage ? FILTERS : PROGRAMS;
   const [program, ...args] = words;
   if (program === 'minikube') return args.length === 0 ? MINIKUBE_COMMANDS : [];

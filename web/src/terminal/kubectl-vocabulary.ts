@@ -69,7 +69,16 @@ export const KUBECTL_SUBCOMMANDS: Record<string, string[]> = {
 };
 
 /** Verbs (after their subcommand, if any) whose arguments are a resource type and object names. */
-export const TYPED_VERBS = new Set(['get', 'describe', 'delete', 'label', 'scale', 'expose', 'rollout', 'set']);
+export const TYPED_VERBS = new Set([
+  'get',
+  'describe',
+  'delete',
+  'label',
+  'scale',
+  'expose',
+  'rollout',
+  'set',
+]);
 /** Verbs whose first argument is a pod. */
 export const POD_VERBS = new Set(['exec', 'logs']);
 export const SHELLS = ['bash', 'sh', '/bin/bash', '/bin/sh'];

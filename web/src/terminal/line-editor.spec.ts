@@ -40,8 +40,18 @@ function typed(editor: LineEditor, data: string): void {
 
 describe('decodeInput', () => {
   it('reads arrow keys, home/end in both encodings and control keys', () => {
-    expect(decodeInput('\x1b[A\x1b[B\x1b[C\x1b[D').map((a) => a.kind)).toEqual(['up', 'down', 'right', 'left']);
-    expect(decodeInput('\x1b[H\x1bOH\x1b[1~\x01').map((a) => a.kind)).toEqual(['home', 'home', 'home', 'home']);
+    expect(decodeInput('\x1b[A\x1b[B\x1b[C\x1b[D').map((a) => a.kind)).toEqual([
+      'up',
+      'down',
+      'right',
+      'left',
+    ]);
+    expect(decodeInput('\x1b[H\x1bOH\x1b[1~\x01').map((a) => a.kind)).toEqual([
+      'home',
+      'home',
+      'home',
+      'home',
+    ]);
     expect(decodeInput('\x1b[F\x1bOF\x1b[4~\x05').map((a) => a.kind)).toEqual(['end', 'end', 'end', 'end']);
     expect(decodeInput('\x7f\x1b[3~\x03\x0c\t\r').map((a) => a.kind)).toEqual([
       'backspace',

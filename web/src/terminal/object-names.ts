@@ -64,7 +64,8 @@ export class ObjectNameBook {
       if (args.output === 'name') {
         const match = NAME_LINE.exec(line.trim());
         const kind = match ? kindFor(match[1]) : undefined;
-        if (match && kind) found.push({ kind: kind.plural, namespace: kind.namespaced ? namespace : '', name: match[2] });
+        if (match && kind)
+          found.push({ kind: kind.plural, namespace: kind.namespaced ? namespace : '', name: match[2] });
         continue;
       }
       if (cells[0] === 'NAME' || (cells[0] === 'NAMESPACE' && cells[1] === 'NAME')) {
@@ -78,7 +79,11 @@ export class ObjectNameBook {
       const prefixed = NAME_LINE.exec(cell);
       const kind = prefixed ? kindFor(prefixed[1]) : singleKind;
       if (!kind) continue;
-      found.push({ kind: kind.plural, namespace: kind.namespaced ? ns : '', name: prefixed ? prefixed[2] : cell });
+      found.push({
+        kind: kind.plural,
+        namespace: kind.namespaced ? ns : '',
+        name: prefixed ? prefixed[2] : cell,
+      });
     }
     // A complete listing of one kind in one namespace tells us exactly which objects exist now.
     const complete =

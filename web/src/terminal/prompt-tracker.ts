@@ -30,7 +30,9 @@ function podShellHost(words: string[], command: string): string | undefined {
   const before = rest.slice(0, dash);
   const after = rest.slice(dash + 1);
   if (after.length !== 1 || !SHELLS.includes(after[0])) return undefined;
-  const stdin = before.some((word) => /^-[a-z]*i[a-z]*$/.test(word) || word === '--stdin' || word === '--stdin=true');
+  const stdin = before.some(
+    (word) => /^-[a-z]*i[a-z]*$/.test(word) || word === '--stdin' || word === '--stdin=true',
+  );
   const args = parseKubectlArgs(before);
   if (!stdin || args.positional[0] !== 'exec' || args.positional.length !== 2) return undefined;
   const target = args.positional[1];

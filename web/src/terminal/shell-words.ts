@@ -41,7 +41,12 @@ export function splitWords(line: string): ShellWords {
   }
   if (current !== undefined) words.push(current);
   const last = line[line.length - 1];
-  return { words, starts, openQuote: quote !== undefined, endsWithBlank: line === '' || last === ' ' || last === '\t' };
+  return {
+    words,
+    starts,
+    openQuote: quote !== undefined,
+    endsWithBlank: line === '' || last === ' ' || last === '\t',
+  };
 }
 
 /** The words of the last pipeline stage of a line (after the last unquoted `|`), with their offsets. */

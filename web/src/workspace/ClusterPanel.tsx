@@ -23,7 +23,15 @@ const COLORS: Record<ClusterLifecycle, string> = {
   failed: 'red',
 };
 
-export function ClusterPanel({ cluster, idleExpiresAt, hardDeadlineAt, idleWarningAt, busy, onExtend, onReset }: Props) {
+export function ClusterPanel({
+  cluster,
+  idleExpiresAt,
+  hardDeadlineAt,
+  idleWarningAt,
+  busy,
+  onExtend,
+  onReset,
+}: Props) {
   const { t, formatTime } = useI18n();
   const now = useNow();
   const status = cluster?.status;
@@ -32,7 +40,12 @@ export function ClusterPanel({ cluster, idleExpiresAt, hardDeadlineAt, idleWarni
   const warn = expiresIn !== undefined && (expiresIn < 5 * 60_000 || idleWarningAt !== null);
 
   return (
-    <section className="cluster-bar" aria-label={t('cluster.title')} data-testid="cluster" data-status={status ?? 'none'}>
+    <section
+      className="cluster-bar"
+      aria-label={t('cluster.title')}
+      data-testid="cluster"
+      data-status={status ?? 'none'}
+    >
       <Group justify="space-between" wrap="wrap" gap="xs">
         <Group gap="sm" wrap="nowrap">
           <Text size="sm" fw={600}>
@@ -49,7 +62,10 @@ export function ClusterPanel({ cluster, idleExpiresAt, hardDeadlineAt, idleWarni
         </Group>
         <Group gap="sm" wrap="nowrap">
           {expiresIn !== undefined && status === 'ready' && (
-            <Tooltip label={hardDeadlineAt ? t('cluster.deadline', { time: formatTime(hardDeadlineAt) }) : ''} disabled={!hardDeadlineAt}>
+            <Tooltip
+              label={hardDeadlineAt ? t('cluster.deadline', { time: formatTime(hardDeadlineAt) }) : ''}
+              disabled={!hardDeadlineAt}
+            >
               <Text size="sm" c={warn ? 'orange.8' : 'dimmed'} data-testid="time-left">
                 {t('cluster.timeLeft')}{' '}
                 <time dateTime={idleExpiresAt ?? undefined} className="mono">
@@ -58,7 +74,13 @@ export function ClusterPanel({ cluster, idleExpiresAt, hardDeadlineAt, idleWarni
               </Text>
             </Tooltip>
           )}
-          <Button size="xs" variant="light" onClick={onExtend} loading={busy.extend} disabled={status !== 'ready'}>
+          <Button
+            size="xs"
+            variant="light"
+            onClick={onExtend}
+            loading={busy.extend}
+            disabled={status !== 'ready'}
+          >
             {t('cluster.extend')}
           </Button>
           <Button size="xs" variant="light" color="red" onClick={onReset} loading={busy.reset}>

@@ -1,9 +1,20 @@
-import { Accordion, Badge, Button, Group, List, Progress, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import {
+  Accordion,
+  Badge,
+  Button,
+  Group,
+  List,
+  Progress,
+  Stack,
+  Text,
+  ThemeIcon,
+  Title,
+} from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { GradingUpdate, StepStatus } from '@shared/events';
 import { useI18n } from '../i18n/i18n';
 import type { LabView } from '../lib/api-types';
-import { renderMarkdown } from '../lib/markdown';
+import { renderInlineMarkdown, renderMarkdown } from '../lib/markdown';
 
 interface Props {
   lab: LabView;
@@ -22,7 +33,14 @@ function StateIcon({ status, label }: { status: StepStatus['state']; label: stri
         ? { color: 'orange', glyph: '!' }
         : { color: 'gray', glyph: '○' };
   return (
-    <ThemeIcon color={look.color} radius="xl" size="md" variant={status === 'passed' ? 'filled' : 'light'} aria-label={label} role="img">
+    <ThemeIcon
+      color={look.color}
+      radius="xl"
+      size="md"
+      variant={status === 'passed' ? 'filled' : 'light'}
+      aria-label={label}
+      role="img"
+    >
       <span aria-hidden="true">{look.glyph}</span>
     </ThemeIcon>
   );
@@ -91,13 +109,20 @@ export function StepList({ lab, grading, checking, onCheck, recentlyPassed }: Pr
                   <Text fw={500} size="sm">
                     {index + 1}. {pick(step.title)}
                   </Text>
-                  <Badge variant={state === 'passed' ? 'filled' : 'light'} color={state === 'passed' ? 'teal' : 'gray'} style={{ flexShrink: 0 }}>
+                  <Badge
+                    variant={state === 'passed' ? 'filled' : 'light'}
+                    color={state === 'passed' ? 'teal' : 'gray'}
+                    style={{ flexShrink: 0 }}
+                  >
                     {t('common.points', { points: status?.points ?? 0, max: step.points })}
                   </Badge>
                 </Group>
               </Accordion.Control>
               <Accordion.Panel>
-                <div className="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(pick(step.instructions)) }} />
+                <div
+                  className="markdown"
+                  dangerouslySetInnerHTML={{ __html: renderMarkdown(pick(step.instructions)) }}
+                />
                 {reasons.length > 0 && (
                   <div className="reasons" role="note">
                     <Text size="sm" fw={600}>
@@ -105,14 +130,24 @@ export function StepList({ lab, grading, checking, onCheck, recentlyPassed }: Pr
                     </Text>
                     <List size="sm">
                       {reasons.map((reason, i) => (
-                        <List.Item key={i}>{language === 'zh-CN' ? reason.zh : reason.en}</List.Item>
+                        <List.Item key={i}>
+                          <span
+                            className="markdown"
+                            dangerouslySetInnerHTML={{
+                              __html: renderInlineMarkdown(language === 'zh-CN' ? reason.zh : reason.en),
+                            }}
+                          />
+                        </List.Item>
                       ))}
                     </List>
                   </div>
                 )}
                 {step.hints.slice(0, shown).map((hint, i) => (
                   <div key={i} className="hint" role="note" aria-label={t('lab.hintN', { n: i + 1 })}>
-                    <span className="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(pick(hint)) }} />
+                    <span
+                      className="markdown"
+                      dangerouslySetInnerHTML={{ __html: renderMarkdown(pick(hint)) }}
+                    />
                   </div>
                 ))}
                 {shown < step.hints.length && state !== 'passed' && (

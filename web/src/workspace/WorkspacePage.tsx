@@ -100,7 +100,9 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
       setChecking(false);
       if (update.newlyPassed.length > 0) {
         setRecentlyPassed(update.newlyPassed);
-        setAnnouncement(update.newlyPassed.map((id) => t('lab.newlyPassed', { title: stepTitle(id) })).join(' '));
+        setAnnouncement(
+          update.newlyPassed.map((id) => t('lab.newlyPassed', { title: stepTitle(id) })).join(' '),
+        );
       }
     };
     socket.on('cluster.status', onCluster);
@@ -117,7 +119,10 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
     (snapshot: SessionSnapshot) => {
       if (snapshot.cluster) setCluster(snapshot.cluster);
       // Grading may have moved on while we were away (reconnect): fetch the current state.
-      api.grading(sessionId).then((update) => update && setGrading(update), () => undefined);
+      api.grading(sessionId).then(
+        (update) => update && setGrading(update),
+        () => undefined,
+      );
     },
     [sessionId],
   );
@@ -158,7 +163,8 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
       setSession(view);
       if (view.cluster) setCluster(view.cluster);
       setIdleWarningAt(null);
-      if (view.idleExpiresAt) setActionNote(t('cluster.extended', { time: new Date(view.idleExpiresAt).toLocaleTimeString() }));
+      if (view.idleExpiresAt)
+        setActionNote(t('cluster.extended', { time: new Date(view.idleExpiresAt).toLocaleTimeString() }));
     } catch (caught) {
       setActionError(errorMessage(caught));
     } finally {
@@ -202,9 +208,18 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
             </div>
             <details className="lab-description">
               <summary>{t('lab.description')}</summary>
-              <div className="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(pick(lab.description)) }} />
+              <div
+                className="markdown"
+                dangerouslySetInnerHTML={{ __html: renderMarkdown(pick(lab.description)) }}
+              />
             </details>
-            <StepList lab={lab} grading={grading} checking={checking} onCheck={() => void check()} recentlyPassed={recentlyPassed} />
+            <StepList
+              lab={lab}
+              grading={grading}
+              checking={checking}
+              onCheck={() => void check()}
+              recentlyPassed={recentlyPassed}
+            />
           </Stack>
         </ScrollArea>
       </aside>

@@ -1,5 +1,11 @@
 import type { Terminal } from '@xterm/xterm';
-import type { CommandExit, CommandOutput, CommandRejected, HistoryEntry, SessionSnapshot } from '@shared/events';
+import type {
+  CommandExit,
+  CommandOutput,
+  CommandRejected,
+  HistoryEntry,
+  SessionSnapshot,
+} from '@shared/events';
 import { emitWithAck, KubelabSocket } from '../lib/socket';
 import { complete } from '../terminal/completion';
 import { decodeInput, InputAction } from '../terminal/input-decoder';
@@ -80,7 +86,8 @@ export class TerminalSession {
     const onOutput = (event: CommandOutput) => this.onOutput(event);
     const onExit = (event: CommandExit) => this.onExit(event);
     const onRejected = (event: CommandRejected) => {
-      if (event.labSessionId === this.options.labSessionId && event.clientRef) this.rejections.set(event.clientRef, event);
+      if (event.labSessionId === this.options.labSessionId && event.clientRef)
+        this.rejections.set(event.clientRef, event);
     };
     socket.on('connect', onConnect);
     socket.on('command.output', onOutput);
@@ -121,7 +128,11 @@ export class TerminalSession {
     try {
       result = await emitWithAck(socket, 'session.join', { labSessionId });
     } catch (error) {
-      result = { ok: false, code: 'timeout', message: error instanceof Error ? error.message : String(error) };
+      result = {
+        ok: false,
+        code: 'timeout',
+        message: error instanceof Error ? error.message : String(error),
+      };
     }
     if (generation !== this.joinGeneration) return;
     if (!result.ok) {
@@ -166,7 +177,11 @@ export class TerminalSession {
         command: entry.command,
         output: entry.output,
         shown: true,
-        exit: { exitCode: entry.exitCode ?? 1, status: entry.status, note: this.options.texts.endedWith(entry.status) },
+        exit: {
+          exitCode: entry.exitCode ?? 1,
+          status: entry.status,
+          note: this.options.texts.endedWith(entry.status),
+        },
       });
     }
     this.editor.setText(draft);
@@ -182,7 +197,8 @@ export class TerminalSession {
   }
 
   private drainQueue(): void {
-    while (!this.busy && this.joined && this.queued.length > 0) this.apply(this.queued.shift() as InputAction);
+    while (!this.busy && this.joined && this.queued.length > 0)
+      this.apply(this.queued.shift() as InputAction);
   }
 
   private apply(action: InputAction): void {
@@ -250,7 +266,13 @@ export class TerminalSession {
 
   private redraw(): void {
     const { terminal } = this.options;
-    const render = renderLine(this.prompt, this.editor.text, this.editor.cursor, terminal.cols, this.cursorCells);
+    const render = renderLine(
+      this.prompt,
+      this.editor.text,
+      this.editor.cursor,
+      terminal.cols,
+      this.cursorCells,
+    );
     terminal.write(render.output);
     this.cursorCells = render.cursorCells;
   }
@@ -322,7 +344,11 @@ export class TerminalSession {
     this.queued = [];
     const head = this.runs[0];
     const { socket, labSessionId } = this.options;
-    emitWithAck(socket, 'command.cancel', head?.runId ? { labSessionId, runId: head.runId } : { labSessionId }).then(
+    emitWithAck(
+      socket,
+      'command.cancel',
+      head?.runId ? { labSessionId, runId: head.runId } : { labSessionId },
+    ).then(
       (result) => {
         if (!result.ok) this.options.terminal.write(`${RED}${result.message}${RESET}\r\n`);
       },
@@ -392,7 +418,8 @@ export class TerminalSession {
     this.names.learn(run.command, run.output);
     this.prompt = promptAfter(this.prompt, run.command, exit);
     // The terminal's `clear` prints nothing: clearing the screen is the client's job.
-    if (run.command.trim() === 'clear' && exit.status === 'completed') terminal.write(CLEAR_SCREEN + CLEAR_SCROLLBACK);
+    if (run.command.trim() === 'clear' && exit.status === 'completed')
+      terminal.write(CLEAR_SCREEN + CLEAR_SCROLLBACK);
     if (this.joined) this.options.onCommandFinished?.();
   }
 
@@ -407,6 +434,12 @@ function columns(words: string[], width: number): string {
   const perRow = Math.max(1, Math.floor(width / cell));
   const rows: string[] = [];
   for (let i = 0; i < words.length; i += perRow)
-    rows.push(words.slice(i, i + perRow).map((word) => word.padEnd(cell)).join('').trimEnd());
+    rows.push(
+      words
+        .slice(i, i + perRow)
+        .map((word) => word.padEnd(cell))
+        .join('')
+        .trimEnd(),
+    );
   return rows.join('\r\n');
 }
