@@ -1,4 +1,3 @@
-import { isStatusError } from '../api/status-error';
 import { rfc3339 } from '../api/time';
 import type { KubeEvent, KubeObject } from '../api/types';
 import type { KubeApiServer } from '../server/kube-api-server';
@@ -77,7 +76,13 @@ export class EventRecorder {
     const event: KubeEvent = {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${obj.metadata.name}.${suffix}`, namespace },
+      metadata: {
+        name: `${obj.metadata.name}.${suffix}`,
+        namespace,
+        uid: '',
+        resourceVersion: '',
+        creationTimestamp: '',
+      },
       involvedObject: {
         kind: obj.kind,
         namespace: obj.metadata.namespace,
@@ -100,13 +105,9 @@ export class EventRecorder {
       reportingComponent: source.component,
       reportingInstance: source.host ?? '',
     };
-    try {
-      const created = this.server.createObject(event);
-      index.set(key, `${namespace}/${created.metadata.name}`);
-    } catch (error) {
-      // Like client-go's recorder, a rejected event (e.g. its namespace is terminating) is dropped.
-      if (!isStatusError(error)) throw error;
-    }
+    // Like client-go's recorder, an event the server refuses (its namespace is terminating) is dropped.
+    const created = this.server.createTrusted('events', event);
+    if (created) index.set(key, `${namespace}/${created.metadata.name}`);
   }
 
   /** Drops events whose last occurrence is older than the TTL. */

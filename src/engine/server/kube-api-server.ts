@@ -251,6 +251,23 @@ export class KubeApiServer implements ApiServer {
     return this.store.put(info.resource, canonicalOrder(obj)) as T;
   }
 
+  /**
+   * For complete objects made by the control plane itself (events): only what the server assigns (uid,
+   * resourceVersion, creationTimestamp) is added; no defaulting or validation. The fields must already be in
+   * the API's order. Returns undefined when the namespace is missing or terminating (the write is refused).
+   */
+  createTrusted<T extends KubeObject>(resource: ResourceName, obj: T): T | undefined {
+    const namespace = obj.metadata.namespace;
+    if (namespace !== undefined) {
+      const ns = this.store.get<Namespace>('namespaces', undefined, namespace);
+      if (!ns || ns.status.phase === 'Terminating') return undefined;
+    }
+    obj.metadata.uid = this.hooks.random.uid();
+    obj.metadata.resourceVersion = '0';
+    obj.metadata.creationTimestamp = rfc3339(this.hooks.now());
+    return this.store.put(resource, obj) as T;
+  }
+
   private generateName(info: ResourceInfo, namespace: string | undefined, base: string): string {
     const prefix = base.length > 58 ? base.slice(0, 58) : base;
     for (let attempt = 0; attempt < 8; attempt++) {
