@@ -37,7 +37,13 @@ if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && answers; then
   exit 0
 fi
 
-# Pool 10.<200..249>.0.0/16 derived from the instance name, so instances never hand out the same subnet.
+# A dockerd that died without cleaning up leaves its pid file, which would stop the next one from starting.
+if [ -f "$pidfile" ] && ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+  rm -f "$pidfile"
+fi
+
+# Pool 10.<200..249>.0.0/16 derived from the instance name, so instances rarely draw from the same range
+# (and when they do, an engine skips subnets another one already routes).
 octet=$((200 + $(printf '%s' "$instance" | cksum | cut -d' ' -f1) % 50))
 nohup setsid dockerd \
   --host "unix://$sock" \
@@ -48,12 +54,15 @@ nohup setsid dockerd \
   --default-address-pool "base=10.$octet.0.0/16,size=24" \
   --log-level warn \
   >"$dir/dockerd.log" 2>&1 </dev/null 9>&- &
+started=$!
 
+# setsid may fork, so the daemon's pid is the one in its pid file once written.
+alive() { kill -0 "$1" 2>/dev/null || { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }; }
 tries=0
 until answers; do
   tries=$((tries + 1))
-  if [ "$tries" -gt 150 ]; then
-    echo "start.sh: dockerd ($instance) did not answer within 15 s; last log lines:" >&2
+  if [ "$tries" -gt 150 ] || ! alive "$started"; then
+    echo "start.sh: dockerd ($instance) exited or did not answer within 15 s; last log lines:" >&2
     tail -n 20 "$dir/dockerd.log" >&2
     exit 1
   fi
