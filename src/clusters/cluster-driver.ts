@@ -17,15 +17,18 @@
  *     beyond handing it to the cluster's lab terminal.
  *  4. readObjects(ref, query)  – API objects as Kubernetes JSON (what `kubectl get -o json`
  *     prints), for grading. Same shape on every driver, so checks give the same verdict.
- *  5. snapshot(ref)  – a compact serialisable state the platform stores so a cluster survives
- *     a restart (embedded); drivers whose state lives elsewhere return null.
+ *  5. snapshot(ref)  – a compact serialisable state, with a version string that changes whenever
+ *     the state does, which the platform stores so a cluster survives a restart (embedded). The
+ *     platform skips the write when the version equals the one it holds. Drivers whose state
+ *     lives elsewhere return null.
  *  6. destroy(ref)  – removes everything; idempotent (destroying a missing cluster succeeds).
  *  7. list()  – the clusters the backend actually holds, read back from the backend itself
  *     (container labels for Docker), so reconcile can remove orphans and mark vanished ones.
  *
  * Re-attach after a restart: the platform calls exec/status with the persisted ref; a driver
- * whose in-memory copy is gone restores it from `ref.snapshot` (embedded) or finds it by
- * labels (Docker).
+ * whose in-memory copy is gone, or older than `ref.snapshotVersion` (another worker ran the
+ * session's last command), restores it from `ref.snapshot` / `ref.loadSnapshot()` (embedded) or
+ * finds it by labels (Docker).
  */
 export interface ClusterDriver {
   readonly name: ClusterDriverName;
@@ -33,7 +36,7 @@ export interface ClusterDriver {
   status(ref: ClusterRef): Promise<ClusterStatus>;
   exec(ref: ClusterRef, line: string, sink: OutputSink, signal: AbortSignal): Promise<ExecResult>;
   readObjects(ref: ClusterRef, query: ObjectQuery): Promise<KubeObjectJson[]>;
-  snapshot(ref: ClusterRef): Promise<string | null>;
+  snapshot(ref: ClusterRef): Promise<ClusterSnapshot | null>;
   destroy(ref: ClusterRef): Promise<void>;
   list(): Promise<ListedCluster[]>;
   /** Whether the backend itself is usable (for /api/health). */
@@ -61,8 +64,18 @@ export interface ClusterRef {
   clusterId: string;
   /** Driver-specific JSON the platform persists and hands back unchanged. */
   attachState: Record<string, unknown>;
-  /** Latest persisted snapshot, if any, used to re-create an embedded cluster after a restart. */
+  /** Version of the latest persisted snapshot (what snapshot() returned), if any. */
+  snapshotVersion?: string | null;
+  /** The latest persisted snapshot itself, when the platform already has it in hand… */
   snapshot?: string | null;
+  /** …or a way to load it, called only when the driver needs it (it is tens of KiB). */
+  loadSnapshot?: () => Promise<string | null>;
+}
+
+export interface ClusterSnapshot {
+  data: string;
+  /** Changes whenever `data` does; equal versions mean equal state. */
+  version: string;
 }
 
 export type ClusterStatus = 'ready' | 'starting' | 'missing' | 'failed';

@@ -11,6 +11,7 @@ export interface AppConfig {
   http: { host: string; port: number; publicUrl: string };
   /** Absent → the embedded PGlite database in `dataDir`. */
   databaseUrl: string | undefined;
+  databasePoolSize: number;
   dataDir: string;
   redisUrl: string;
   /** Prefix of every Redis key and queue, so several platforms (or test runs) can share one Redis. */
@@ -137,6 +138,7 @@ export function parseConfig(env: Env): AppConfig {
       ]),
     },
     databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: read.integer('DATABASE_POOL_SIZE', 20, 1, 500),
     dataDir: read.string('DATA_DIR', '.data'),
     redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix: read.pattern(

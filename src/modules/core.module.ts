@@ -49,7 +49,11 @@ const sharedServices = [ClusterService, GradingService, LabCatalogService];
       provide: PRISMA_CLIENT,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        createPrismaClient({ url: config.databaseUrl, pgliteDir: `${config.dataDir}/pglite` }),
+        createPrismaClient({
+          url: config.databaseUrl,
+          pgliteDir: `${config.dataDir}/pglite`,
+          poolSize: config.databasePoolSize,
+        }),
     },
     clusterDriverProvider,
     ...repositories,

@@ -4,6 +4,10 @@ import { DatabaseRepository } from './database.repository';
 
 export type { Cluster, ClusterStatus };
 
+/** A cluster row without its snapshot text (tens of KiB), which the hot path rarely needs. */
+export type ClusterSummary = Omit<Cluster, 'snapshot'>;
+const WITHOUT_SNAPSHOT = { snapshot: false } as const;
+
 /** Statuses of a cluster that still holds (or is about to hold) resources. */
 export const LIVE_CLUSTER_STATUSES: ClusterStatus[] = ['requested', 'provisioning', 'ready'];
 
@@ -11,7 +15,12 @@ export const LIVE_CLUSTER_STATUSES: ClusterStatus[] = ['requested', 'provisionin
 export class ClusterRepository {
   constructor(private readonly db: DatabaseRepository) {}
 
-  create(input: { labSessionId: string; driver: string; snapshot?: string | null }): Promise<Cluster> {
+  create(input: {
+    labSessionId: string;
+    driver: string;
+    snapshot?: string | null;
+    snapshotVersion?: string | null;
+  }): Promise<Cluster> {
     return this.db.client.cluster.create({
       data: { ...input, snapshotAt: input.snapshot ? new Date() : null },
     });
@@ -21,16 +30,30 @@ export class ClusterRepository {
     return this.db.client.cluster.findUnique({ where: { id } });
   }
 
-  /** The session's newest cluster, live or not. */
-  latestForSession(labSessionId: string): Promise<Cluster | null> {
-    return this.db.client.cluster.findFirst({ where: { labSessionId }, orderBy: { createdAt: 'desc' } });
+  findSummary(id: string): Promise<ClusterSummary | null> {
+    return this.db.client.cluster.findUnique({ where: { id }, omit: WITHOUT_SNAPSHOT });
   }
 
-  liveForSession(labSessionId: string): Promise<Cluster | null> {
+  /** The session's newest cluster, live or not. */
+  latestForSession(labSessionId: string): Promise<ClusterSummary | null> {
+    return this.db.client.cluster.findFirst({
+      where: { labSessionId },
+      orderBy: { createdAt: 'desc' },
+      omit: WITHOUT_SNAPSHOT,
+    });
+  }
+
+  liveForSession(labSessionId: string): Promise<ClusterSummary | null> {
     return this.db.client.cluster.findFirst({
       where: { labSessionId, status: { in: LIVE_CLUSTER_STATUSES } },
       orderBy: { createdAt: 'desc' },
+      omit: WITHOUT_SNAPSHOT,
     });
+  }
+
+  async loadSnapshot(id: string): Promise<string | null> {
+    const row = await this.db.client.cluster.findUnique({ where: { id }, select: { snapshot: true } });
+    return row?.snapshot ?? null;
   }
 
   countLive(filter: { userId?: string } = {}): Promise<number> {
@@ -53,7 +76,7 @@ export class ClusterRepository {
     status: ClusterStatus,
     extra: Partial<Pick<Cluster, 'error' | 'readyAt' | 'stoppedAt' | 'host'>> & {
       attachState?: Record<string, unknown>;
-      snapshot?: string | null;
+      snapshot?: { data: string; version: string };
     } = {},
   ): Promise<boolean> {
     const { attachState, snapshot, ...rest } = extra;
@@ -63,22 +86,28 @@ export class ClusterRepository {
         ...rest,
         status,
         attachState: attachState as Prisma.InputJsonValue | undefined,
-        ...(snapshot !== undefined ? { snapshot, snapshotAt: new Date() } : {}),
+        ...(snapshot
+          ? { snapshot: snapshot.data, snapshotVersion: snapshot.version, snapshotAt: new Date() }
+          : {}),
       },
     });
     return count === 1;
   }
 
   /** Clusters still waiting to be provisioned since before `olderThan` (their job may have been lost). */
-  listPending(olderThan: Date): Promise<Cluster[]> {
+  listPending(olderThan: Date): Promise<ClusterSummary[]> {
     return this.db.client.cluster.findMany({
       where: { status: { in: ['requested', 'provisioning'] }, createdAt: { lte: olderThan } },
       take: 200,
+      omit: WITHOUT_SNAPSHOT,
     });
   }
 
-  async saveSnapshot(id: string, snapshot: string): Promise<void> {
-    await this.db.client.cluster.update({ where: { id }, data: { snapshot, snapshotAt: new Date() } });
+  async saveSnapshot(id: string, snapshot: { data: string; version: string }): Promise<void> {
+    await this.db.client.cluster.update({
+      where: { id },
+      data: { snapshot: snapshot.data, snapshotVersion: snapshot.version, snapshotAt: new Date() },
+    });
   }
 
   /** Live clusters whose session has gone idle or passed its hard deadline. */
@@ -92,6 +121,7 @@ export class ClusterRepository {
           labSession: { OR: [{ idleExpiresAt: { lte: before } }, { hardDeadlineAt: { lte: before } }] },
         },
         include: { labSession: { select: { idleExpiresAt: true, hardDeadlineAt: true } } },
+        omit: WITHOUT_SNAPSHOT,
       })
       .then((rows) =>
         rows.map(({ labSession, ...cluster }) => ({

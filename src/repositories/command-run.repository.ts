@@ -10,33 +10,31 @@ const UNIQUE_VIOLATION = 'P2002';
 export class CommandRunRepository {
   constructor(private readonly db: DatabaseRepository) {}
 
-  /**
-   * Records a new command with the next sequence number of its session. Two submissions racing for
-   * the same number collide on the unique index; the loser simply takes the next one.
-   */
-  async createNext(input: {
+  /** Records a command under `seq`; null when that number is already taken in the session. */
+  async create(input: {
     labSessionId: string;
     userId: string;
+    seq: number;
     command: string;
     status: CommandStatus;
     error?: string;
-    exitCode?: number;
-  }): Promise<CommandRun> {
-    for (let attempt = 0; ; attempt++) {
-      const last = await this.db.client.commandRun.findFirst({
-        where: { labSessionId: input.labSessionId },
-        orderBy: { seq: 'desc' },
-        select: { seq: true },
-      });
-      try {
-        const finished = input.status === 'rejected' ? new Date() : undefined;
-        return await this.db.client.commandRun.create({
-          data: { ...input, seq: (last?.seq ?? 0) + 1, finishedAt: finished },
-        });
-      } catch (error) {
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= 20) throw error;
-      }
+  }): Promise<CommandRun | null> {
+    try {
+      const finishedAt = input.status === 'rejected' ? new Date() : undefined;
+      return await this.db.client.commandRun.create({ data: { ...input, finishedAt } });
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return null;
+      throw error;
     }
+  }
+
+  async maxSeq(labSessionId: string): Promise<number> {
+    const last = await this.db.client.commandRun.findFirst({
+      where: { labSessionId },
+      orderBy: { seq: 'desc' },
+      select: { seq: true },
+    });
+    return last?.seq ?? 0;
   }
 
   findById(id: string): Promise<CommandRun | null> {
@@ -102,12 +100,15 @@ export class CommandRunRepository {
     return rows.reverse();
   }
 
-  /** Commands of a session as grading sees them: what ran and how it ended. */
-  history(labSessionId: string): Promise<Pick<CommandRun, 'command' | 'exitCode' | 'output' | 'status'>[]> {
+  /** Commands of a session as grading sees them (what ran and how it ended), after sequence `afterSeq`. */
+  history(
+    labSessionId: string,
+    afterSeq = 0,
+  ): Promise<Pick<CommandRun, 'seq' | 'command' | 'exitCode' | 'output' | 'status'>[]> {
     return this.db.client.commandRun.findMany({
-      where: { labSessionId, status: { in: ['completed', 'timed_out', 'cancelled'] } },
+      where: { labSessionId, seq: { gt: afterSeq }, status: { in: ['completed', 'timed_out', 'cancelled'] } },
       orderBy: { seq: 'asc' },
-      select: { command: true, exitCode: true, output: true, status: true },
+      select: { seq: true, command: true, exitCode: true, output: true, status: true },
     });
   }
 }

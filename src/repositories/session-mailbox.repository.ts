@@ -4,13 +4,31 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { RedisRepository } from './redis.repository';
 
+/** Pops the lowest-sequence run id and returns its entry, atomically, so no command is taken twice. */
+const TAKE_NEXT = `local popped = redis.call('zpopmin', KEYS[1])
+if #popped == 0 then return false end
+local entry = redis.call('hget', KEYS[2], popped[1])
+redis.call('hdel', KEYS[2], popped[1])
+return entry or cjson.encode({runId = popped[1]})`;
+const WITHDRAW = `local removed = redis.call('zrem', KEYS[1], ARGV[1])
+redis.call('hdel', KEYS[2], ARGV[1])
+return removed`;
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const RENEW_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
+/** What a worker needs to run a command without reading it back from the database. */
+export interface MailboxEntry {
+  runId: string;
+  seq?: number;
+  command?: string;
+  userId?: string;
+}
+
 /**
  * Per-session command ordering in Redis. Each lab session has a mailbox (a sorted set of run ids
- * scored by sequence number) and a lock held by the worker draining it; cancel requests travel on
- * a pub/sub channel to whichever worker runs the command.
+ * scored by sequence number, plus each run's entry) and a lock held by the worker draining it;
+ * cancel requests travel on a pub/sub channel to whichever worker runs the command. Sequence
+ * numbers come from a per-session counter here too (the database's unique index is the backstop).
  */
 @Injectable()
 export class SessionMailboxRepository implements OnModuleDestroy {
@@ -22,19 +40,44 @@ export class SessionMailboxRepository implements OnModuleDestroy {
     private readonly redis: RedisRepository,
   ) {}
 
-  async post(labSessionId: string, seq: number, runId: string): Promise<void> {
-    await this.redis.client.zadd(this.mailboxKey(labSessionId), seq, runId);
+  async nextSeq(labSessionId: string): Promise<number> {
+    return this.redis.client.incr(this.seqKey(labSessionId));
+  }
+
+  /** Moves the counter past `seq` (after Redis lost it, the database knows the last number used). */
+  async raiseSeq(labSessionId: string, seq: number): Promise<void> {
+    await this.redis.client.set(this.seqKey(labSessionId), String(seq));
+  }
+
+  async post(labSessionId: string, seq: number, entry: MailboxEntry): Promise<void> {
+    await this.redis.client
+      .multi()
+      .hset(this.entriesKey(labSessionId), entry.runId, JSON.stringify({ ...entry, seq }))
+      .zadd(this.mailboxKey(labSessionId), seq, entry.runId)
+      .exec();
   }
 
   /** The next run to execute (lowest sequence number), removed from the mailbox. */
-  async takeNext(labSessionId: string): Promise<string | null> {
-    const popped = await this.redis.client.zpopmin(this.mailboxKey(labSessionId));
-    return popped.length > 0 ? popped[0] : null;
+  async takeNext(labSessionId: string): Promise<MailboxEntry | null> {
+    const raw = (await this.redis.client.eval(
+      TAKE_NEXT,
+      2,
+      this.mailboxKey(labSessionId),
+      this.entriesKey(labSessionId),
+    )) as string | null;
+    return raw ? (JSON.parse(raw) as MailboxEntry) : null;
   }
 
   /** Removes a queued run; false when it was no longer waiting (already taken or never posted). */
   async withdraw(labSessionId: string, runId: string): Promise<boolean> {
-    return (await this.redis.client.zrem(this.mailboxKey(labSessionId), runId)) === 1;
+    const removed = await this.redis.client.eval(
+      WITHDRAW,
+      2,
+      this.mailboxKey(labSessionId),
+      this.entriesKey(labSessionId),
+      runId,
+    );
+    return removed === 1;
   }
 
   async waiting(labSessionId: string): Promise<string[]> {
@@ -83,6 +126,14 @@ export class SessionMailboxRepository implements OnModuleDestroy {
 
   private mailboxKey(labSessionId: string): string {
     return `${this.config.redisPrefix}:mailbox:${labSessionId}`;
+  }
+
+  private entriesKey(labSessionId: string): string {
+    return `${this.config.redisPrefix}:mailbox-entries:${labSessionId}`;
+  }
+
+  private seqKey(labSessionId: string): string {
+    return `${this.config.redisPrefix}:seq:${labSessionId}`;
   }
 
   private lockKey(labSessionId: string): string {

@@ -72,6 +72,15 @@ export class StepResultRepository {
     });
   }
 
+  /** Counts one more evaluation of steps whose verdict did not change (one statement for all of them). */
+  async countAttempts(labSessionId: string, stepIds: string[], at: Date): Promise<void> {
+    if (stepIds.length === 0) return;
+    await this.db.client.stepResult.updateMany({
+      where: { labSessionId, stepId: { in: stepIds }, state: { not: 'passed' } },
+      data: { attempts: { increment: 1 }, lastCheckedAt: at },
+    });
+  }
+
   /** An instructor's override of a step's points (null clears it); the audit log keeps who and why. */
   async override(input: {
     labSessionId: string;

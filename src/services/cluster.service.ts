@@ -4,13 +4,16 @@ import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { JobHandlerProvider, JobName, JobPayloads } from '../jobs/job.types';
-import { Cluster, ClusterRepository } from '../repositories/cluster.repository';
+import { ClusterRepository, ClusterSummary } from '../repositories/cluster.repository';
 import { EventRepository } from '../repositories/event.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { LabSession, LabSessionRepository } from '../repositories/lab-session.repository';
 import { ClusterStatusEvent, sessionRoom } from '../shared/events';
 
 export class ClusterUnavailableError extends Error {}
+
+/** What cluster lifecycle needs to know of a lab session. */
+export type SessionKey = Pick<LabSession, 'id' | 'userId'>;
 
 const READY_POLL_MS = 50;
 
@@ -33,18 +36,21 @@ export class ClusterService implements JobHandlerProvider {
   ) {}
 
   /** The session's live cluster, requesting a new one when there is none (resuming saved state). */
-  async ensureCluster(session: LabSession, options: { fresh?: boolean } = {}): Promise<Cluster> {
+  async ensureCluster(session: SessionKey, options: { fresh?: boolean } = {}): Promise<ClusterSummary> {
     const live = await this.clusters.liveForSession(session.id);
     if (live) return live;
     await this.checkCaps(session.userId);
     // An idle-expired embedded cluster comes back with its objects; a reset one does not.
     const previous = options.fresh ? null : await this.clusters.latestForSession(session.id);
     const resume =
-      previous && previous.error !== 'reset' && this.driver.name === 'embedded' ? previous.snapshot : null;
+      previous && previous.error !== 'reset' && this.driver.name === 'embedded' && previous.snapshotVersion
+        ? await this.clusters.loadSnapshot(previous.id)
+        : null;
     const cluster = await this.clusters.create({
       labSessionId: session.id,
       driver: this.driver.name,
       snapshot: resume,
+      snapshotVersion: resume ? previous?.snapshotVersion : null,
     });
     const now = Date.now();
     await this.sessions.setDeadlines(
@@ -58,7 +64,7 @@ export class ClusterService implements JobHandlerProvider {
   }
 
   /** Replaces the session's cluster with a fresh one; the worker removes the old one. */
-  async reset(session: LabSession): Promise<Cluster> {
+  async reset(session: LabSession): Promise<ClusterSummary> {
     const live = await this.clusters.liveForSession(session.id);
     if (
       live &&
@@ -133,7 +139,7 @@ export class ClusterService implements JobHandlerProvider {
         attachState: ref.attachState,
         readyAt: new Date(),
         host,
-        ...(snapshot ? { snapshot } : {}),
+        snapshot: snapshot ?? undefined,
       });
       if (!ready) {
         // Stopped while provisioning: release what was just created.
@@ -172,7 +178,7 @@ export class ClusterService implements JobHandlerProvider {
       await this.clusters.transition(clusterId, ['stopping'], 'gone', {
         stoppedAt: new Date(),
         error: reason,
-        ...(snapshot ? { snapshot } : {}),
+        snapshot: snapshot?.version === cluster.snapshotVersion ? undefined : snapshot,
       });
       this.publish(cluster, { status: 'gone', message: stopMessages[reason] });
     } catch (error) {
@@ -186,7 +192,10 @@ export class ClusterService implements JobHandlerProvider {
    * The ready cluster a command should run on: waits while it is being provisioned, and brings an
    * expired one back. Throws ClusterUnavailableError when provisioning failed or took too long.
    */
-  async readyRef(session: LabSession, timeoutMs = 120_000): Promise<{ cluster: Cluster; ref: ClusterRef }> {
+  async readyRef(
+    session: SessionKey,
+    timeoutMs = 120_000,
+  ): Promise<{ cluster: ClusterSummary; ref: ClusterRef }> {
     const deadline = Date.now() + timeoutMs;
     let cluster = await this.ensureCluster(session);
     while (cluster.status !== 'ready') {
@@ -198,15 +207,18 @@ export class ClusterService implements JobHandlerProvider {
       if (Date.now() > deadline)
         throw new ClusterUnavailableError('the cluster is still starting; try again shortly');
       await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
-      const latest = await this.clusters.findById(cluster.id);
+      const latest = await this.clusters.findSummary(cluster.id);
       cluster = latest && latest.status !== 'gone' ? latest : await this.ensureCluster(session);
     }
     return { cluster, ref: this.refOf(cluster) };
   }
 
-  async saveSnapshot(cluster: Cluster, ref: ClusterRef): Promise<void> {
+  /** Persists the cluster's state if it changed since the version the record holds. */
+  async saveSnapshot(cluster: ClusterSummary, ref: ClusterRef): Promise<void> {
     const snapshot = await this.driver.snapshot(ref);
-    if (snapshot && snapshot !== cluster.snapshot) await this.clusters.saveSnapshot(cluster.id, snapshot);
+    if (snapshot && snapshot.version !== cluster.snapshotVersion) {
+      await this.clusters.saveSnapshot(cluster.id, snapshot);
+    }
   }
 
   /**
@@ -241,11 +253,12 @@ export class ClusterService implements JobHandlerProvider {
     }
   }
 
-  refOf(cluster: Cluster): ClusterRef {
+  refOf(cluster: ClusterSummary): ClusterRef {
     return {
       clusterId: cluster.id,
       attachState: (cluster.attachState ?? {}) as Record<string, unknown>,
-      snapshot: cluster.snapshot,
+      snapshotVersion: cluster.snapshotVersion,
+      loadSnapshot: () => this.clusters.loadSnapshot(cluster.id),
     };
   }
 
@@ -265,11 +278,11 @@ export class ClusterService implements JobHandlerProvider {
     }
   }
 
-  private baseEvent(cluster: Cluster): ClusterStatusEvent {
+  private baseEvent(cluster: ClusterSummary): ClusterStatusEvent {
     return { labSessionId: cluster.labSessionId, clusterId: cluster.id, status: cluster.status };
   }
 
-  private publish(cluster: Cluster, change: Partial<ClusterStatusEvent>): void {
+  private publish(cluster: ClusterSummary, change: Partial<ClusterStatusEvent>): void {
     this.events.emit(sessionRoom(cluster.labSessionId), 'cluster.status', {
       ...this.baseEvent(cluster),
       ...change,

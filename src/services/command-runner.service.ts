@@ -5,18 +5,19 @@ import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { JobHandlerProvider, JobName } from '../jobs/job.types';
-import type { Cluster } from '../repositories/cluster.repository';
+import type { ClusterSummary } from '../repositories/cluster.repository';
 import { CommandRun, CommandRunRepository, CommandStatus } from '../repositories/command-run.repository';
 import { EventRepository } from '../repositories/event.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { LabSessionRepository } from '../repositories/lab-session.repository';
-import { SessionMailboxRepository } from '../repositories/session-mailbox.repository';
+import { MailboxEntry, SessionMailboxRepository } from '../repositories/session-mailbox.repository';
 import { sessionRoom } from '../shared/events';
 import { ClusterService, ClusterUnavailableError } from './cluster.service';
 import { OutputCapture } from './output-capture';
 
 /** A drain holds its session's lock this long without renewing; a dead worker's lock lapses after it. */
 export const SESSION_LOCK_TTL_MS = 10_000;
+const TOUCH_INTERVAL_MS = 30_000;
 
 type StopReason = 'cancel' | 'timeout' | 'output-limit' | 'shutdown';
 
@@ -28,6 +29,7 @@ type StopReason = 'cancel' | 'timeout' | 'output-limit' | 'shutdown';
 export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
   private readonly logger = new Logger('CommandRunner');
   private readonly running = new Map<string, AbortController>();
+  private readonly lastTouched = new Map<string, number>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -63,11 +65,11 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
       );
       try {
         for (
-          let runId = await this.mailbox.takeNext(labSessionId);
-          runId;
-          runId = await this.mailbox.takeNext(labSessionId)
+          let entry = await this.mailbox.takeNext(labSessionId);
+          entry;
+          entry = await this.mailbox.takeNext(labSessionId)
         ) {
-          await this.execute(runId);
+          await this.execute(labSessionId, entry);
         }
       } finally {
         clearInterval(renewal);
@@ -78,19 +80,25 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
     }
   }
 
-  private async execute(runId: string): Promise<void> {
-    const run = await this.runs.findById(runId);
-    if (!run || run.status !== 'queued') return;
-    const session = await this.sessions.findById(run.labSessionId);
-    if (!session) return;
+  /**
+   * Runs one command. The hot path reads one row (the session's cluster) before executing; the
+   * bookkeeping writes happen alongside the command and after its exit has been announced.
+   */
+  private async execute(labSessionId: string, entry: MailboxEntry): Promise<void> {
+    const run =
+      entry.command !== undefined && entry.userId !== undefined
+        ? (entry as Required<MailboxEntry>)
+        : await this.load(entry.runId);
+    if (!run) return;
+    const session = { id: labSessionId, userId: run.userId };
 
     let target;
     try {
       target = await this.clusters.readyRef(session, this.config.clusters.provisionTimeoutSeconds * 1000);
     } catch (error) {
       const message = error instanceof ClusterUnavailableError ? error.message : 'the cluster is unavailable';
-      if (await this.runs.endIfOpen(run.id, 'interrupted', 1, message)) {
-        this.announceExit(run, {
+      if (await this.runs.endIfOpen(run.runId, 'interrupted', 1, message)) {
+        this.announceExit(labSessionId, run.runId, {
           exitCode: 1,
           status: 'interrupted',
           durationMs: 0,
@@ -102,15 +110,17 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
     }
 
     const startedAt = new Date();
-    if (!(await this.runs.start(run.id, target.cluster.id, startedAt))) return;
-    this.events.emit(sessionRoom(run.labSessionId), 'command.started', {
-      labSessionId: run.labSessionId,
-      runId: run.id,
+    // Recorded as running before anything runs: if this worker dies, the run is then seen as
+    // interrupted rather than lost and run again.
+    if (!(await this.runs.start(run.runId, target.cluster.id, startedAt))) return;
+    this.events.emit(sessionRoom(labSessionId), 'command.started', {
+      labSessionId,
+      runId: run.runId,
       startedAt: startedAt.toISOString(),
     });
 
     const controller = new AbortController();
-    this.running.set(run.id, controller);
+    this.running.set(run.runId, controller);
     const timer = setTimeout(
       () => controller.abort('timeout' satisfies StopReason),
       this.config.commands.timeoutSeconds * 1000,
@@ -118,9 +128,9 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
     const capture = new OutputCapture(
       this.config.commands.maxOutputBytes,
       (stream, data) =>
-        this.events.emit(sessionRoom(run.labSessionId), 'command.output', {
-          labSessionId: run.labSessionId,
-          runId: run.id,
+        this.events.emit(sessionRoom(labSessionId), 'command.output', {
+          labSessionId,
+          runId: run.runId,
           stream,
           data,
         }),
@@ -132,12 +142,12 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
       exitCode = (await this.driver.exec(target.ref, run.command, capture.sink, controller.signal)).exitCode;
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
-      this.logger.error({ msg: 'command failed inside the driver', runId: run.id, error: failure });
+      this.logger.error({ msg: 'command failed inside the driver', runId: run.runId, error: failure });
       capture.sink.stderr('error: the lab terminal failed to run this command; please try again.\n');
       exitCode = 1;
     } finally {
       clearTimeout(timer);
-      this.running.delete(run.id);
+      this.running.delete(run.runId);
     }
     capture.flush();
 
@@ -147,7 +157,9 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
     if (status === 'timed_out') exitCode = 124;
     const finishedAt = new Date();
     const durationMs = finishedAt.getTime() - startedAt.getTime();
-    await this.runs.finish(run.id, {
+    // The record is written before the exit is announced, so a client that reloads right after
+    // the exit finds the command complete in its history.
+    await this.runs.finish(run.runId, {
       status,
       exitCode,
       output: capture.output,
@@ -157,8 +169,20 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
       durationMs,
       error: failure,
     });
-    this.announceExit(run, { exitCode, status, durationMs, truncated: capture.truncated, note });
-    await this.afterCommand(run, target.cluster, target.ref);
+    this.announceExit(labSessionId, run.runId, {
+      exitCode,
+      status,
+      durationMs,
+      truncated: capture.truncated,
+      note,
+    });
+    await this.afterCommand(labSessionId, target.cluster, target.ref);
+  }
+
+  /** A mailbox entry without its command (posted before an upgrade, or re-posted): read it back. */
+  private async load(runId: string): Promise<{ runId: string; command: string; userId: string } | null> {
+    const run = await this.runs.findById(runId);
+    return run && run.status === 'queued' ? { runId, command: run.command, userId: run.userId } : null;
   }
 
   private outcome(reason: StopReason | undefined): { status: CommandStatus; note?: string } {
@@ -182,25 +206,28 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
     }
   }
 
-  private async afterCommand(run: CommandRun, cluster: Cluster, ref: ClusterRef): Promise<void> {
+  private async afterCommand(labSessionId: string, cluster: ClusterSummary, ref: ClusterRef): Promise<void> {
     const now = Date.now();
-    const idle = new Date(now + this.config.clusters.idleMinutes * 60_000);
-    await Promise.all([
+    const work: Promise<unknown>[] = [
       this.clusters
         .saveSnapshot(cluster, ref)
         .catch((error: Error) =>
           this.logger.warn({ msg: 'snapshot not saved', clusterId: cluster.id, error: error.message }),
         ),
-      this.sessions.touch(run.labSessionId, new Date(now), idle),
-      this.jobs.queue({
-        name: JobName.GradingRun,
-        data: { labSessionId: run.labSessionId, trigger: 'command' },
-      }),
-    ]);
+      this.jobs.queue({ name: JobName.GradingRun, data: { labSessionId, trigger: 'command' } }),
+    ];
+    // Activity is recorded at most every half minute per session: the idle expiry is measured in minutes.
+    if (now - (this.lastTouched.get(labSessionId) ?? 0) > TOUCH_INTERVAL_MS) {
+      this.lastTouched.set(labSessionId, now);
+      const idle = new Date(now + this.config.clusters.idleMinutes * 60_000);
+      work.push(this.sessions.touch(labSessionId, new Date(now), idle));
+    }
+    await Promise.all(work);
   }
 
   private announceExit(
-    run: CommandRun,
+    labSessionId: string,
+    runId: string,
     result: {
       exitCode: number;
       status: CommandStatus;
@@ -209,11 +236,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
       note?: string;
     },
   ): void {
-    this.events.emit(sessionRoom(run.labSessionId), 'command.exit', {
-      labSessionId: run.labSessionId,
-      runId: run.id,
-      ...result,
-    });
+    this.events.emit(sessionRoom(labSessionId), 'command.exit', { labSessionId, runId, ...result });
   }
 
   /** Stops what runs here (graceful shutdown): those commands end as interrupted, not stuck. */

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClusterDriver, KubeObjectJson, ObjectQuery } from '../clusters/cluster-driver';
 import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
 import { JobHandlerProvider, JobName, JobPayloads } from '../jobs/job.types';
-import { DiagnosticHint, diagnose, evaluateStep, EvaluationContext, Lab } from '../labs';
-import { Cluster, ClusterRepository } from '../repositories/cluster.repository';
+import { DiagnosticHint, diagnose, evaluateStep, EvaluationContext, HistoryEntry, Lab } from '../labs';
+import { ClusterRepository, ClusterSummary } from '../repositories/cluster.repository';
 import { CommandRunRepository } from '../repositories/command-run.repository';
 import { EventRepository } from '../repositories/event.repository';
 import { LabSession, LabSessionRepository } from '../repositories/lab-session.repository';
@@ -11,6 +11,8 @@ import { StepResult, StepResultRepository } from '../repositories/step-result.re
 import { courseRoom, GradingUpdate, sessionRoom, StepStatus } from '../shared/events';
 import { ClusterService } from './cluster.service';
 import { LabCatalogService } from './lab-catalog.service';
+
+const HISTORY_CACHE_SESSIONS = 5000;
 
 const toText = (localized: { en: string; 'zh-CN': string }) => ({ en: localized.en, zh: localized['zh-CN'] });
 
@@ -28,6 +30,7 @@ export function effectivePoints(result: Pick<StepResult, 'points' | 'overridePoi
 @Injectable()
 export class GradingService implements JobHandlerProvider {
   private readonly logger = new Logger('Grading');
+  private readonly histories = new Map<string, { lastSeq: number; entries: HistoryEntry[] }>();
 
   constructor(
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
@@ -56,10 +59,27 @@ export class GradingService implements JobHandlerProvider {
     if (!cluster || cluster.status !== 'ready') return null;
     const context = await this.contextFor(labSessionId, cluster);
     const now = new Date();
+    const stored = new Map(
+      (await this.results.listForSession(labSessionId)).map((result) => [result.stepId, result]),
+    );
     const newlyPassed: string[] = [];
+    const unchanged: string[] = [];
     const reasons = new Map<string, StepStatus['reasons']>();
     for (const step of lab.steps) {
+      const previous = stored.get(step.id);
+      // A passed step stays passed: it is not evaluated again.
+      if (previous?.state === 'passed') continue;
       const verdict = await evaluateStep(step, context);
+      if (!verdict.passed) {
+        reasons.set(
+          step.id,
+          verdict.checks.filter((check) => !check.passed).map((check) => toText(check.reason)),
+        );
+      }
+      if (previous?.state === 'failed' && !verdict.passed) {
+        unchanged.push(step.id);
+        continue;
+      }
       const recorded = await this.results.record({
         labSessionId,
         stepId: step.id,
@@ -70,13 +90,8 @@ export class GradingService implements JobHandlerProvider {
         detail: { checks: verdict.checks.map((check) => ({ passed: check.passed, reason: check.reason })) },
       });
       if (recorded.newlyPassed) newlyPassed.push(step.id);
-      if (!verdict.passed) {
-        reasons.set(
-          step.id,
-          verdict.checks.filter((check) => !check.passed).map((check) => toText(check.reason)),
-        );
-      }
     }
+    await this.results.countAttempts(labSessionId, unchanged, now);
     const hints = await diagnose(lab, context).catch((error: Error) => {
       this.logger.warn({ msg: 'diagnostics failed', labSessionId, error: error.message });
       return [];
@@ -92,11 +107,11 @@ export class GradingService implements JobHandlerProvider {
     return lab ? this.buildUpdate(session, lab, [], new Map(), []) : null;
   }
 
-  private async contextFor(labSessionId: string, cluster: Cluster): Promise<EvaluationContext> {
+  private async contextFor(labSessionId: string, cluster: ClusterSummary): Promise<EvaluationContext> {
     const ref = this.clusters.refOf(cluster);
     // One grading run asks the same question of several checks; ask the cluster once.
     const cache = new Map<string, Promise<KubeObjectJson[]>>();
-    const history = await this.runs.history(labSessionId);
+    const history = await this.historyOf(labSessionId);
     return {
       readObjects: (query: ObjectQuery) => {
         const key = JSON.stringify([query.kind, query.namespace, query.name, query.labelSelector]);
@@ -107,8 +122,26 @@ export class GradingService implements JobHandlerProvider {
         }
         return objects;
       },
-      history: history.map((run) => ({ command: run.command, exitCode: run.exitCode, output: run.output })),
+      history,
     };
+  }
+
+  /**
+   * The session's finished commands. Commands of a session finish in sequence order, so the cache
+   * only ever needs the rows after the last one it holds.
+   */
+  private async historyOf(labSessionId: string): Promise<HistoryEntry[]> {
+    let cached = this.histories.get(labSessionId);
+    if (cached) this.histories.delete(labSessionId); // re-inserted below: most recently used last
+    cached ??= { lastSeq: 0, entries: [] };
+    for (const run of await this.runs.history(labSessionId, cached.lastSeq)) {
+      cached.entries.push({ command: run.command, exitCode: run.exitCode, output: run.output });
+      cached.lastSeq = run.seq;
+    }
+    this.histories.set(labSessionId, cached);
+    if (this.histories.size > HISTORY_CACHE_SESSIONS)
+      this.histories.delete(this.histories.keys().next().value as string);
+    return cached.entries;
   }
 
   private async buildUpdate(

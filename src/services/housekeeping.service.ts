@@ -106,8 +106,13 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
         waiting = new Set(await this.mailbox.waiting(run.labSessionId));
         waitingBySession.set(run.labSessionId, waiting);
       }
-      if (waiting.has(run.id)) continue;
-      await this.mailbox.post(run.labSessionId, run.seq, run.id);
+      // A live drain owns its session; entries it has taken are no longer in the mailbox but not lost.
+      if (waiting.has(run.id) || (await this.mailbox.isLocked(run.labSessionId))) continue;
+      await this.mailbox.post(run.labSessionId, run.seq, {
+        runId: run.id,
+        command: run.command,
+        userId: run.userId,
+      });
       await this.jobs.queue({
         name: JobName.CommandRun,
         data: { labSessionId: run.labSessionId, runId: run.id },

@@ -24,7 +24,8 @@ export class JobService implements OnApplicationBootstrap {
     this.jobs.startWorkers(handlers, {
       [QueueName.Commands]: concurrency,
       [QueueName.Clusters]: Math.max(2, Math.ceil(concurrency / 5)),
-      [QueueName.Grading]: Math.max(2, Math.ceil(concurrency / 2)),
+      // Grading is coalesced per session and may lag a little; commands come first.
+      [QueueName.Grading]: Math.max(2, Math.ceil(concurrency / 10)),
     });
   }
 }

@@ -24,6 +24,7 @@ export class CommandRejectedError extends Error {
 }
 
 const HISTORY_ON_JOIN = 200;
+const OWNER_CACHE_SIZE = 20_000;
 /** How much of a refused line is kept in history: enough to recognise it, never the whole payload. */
 const REJECTED_PREVIEW = 200;
 
@@ -44,6 +45,9 @@ export function toHistoryEntry(run: CommandRun): HistoryEntry {
 /** The API side of the terminal: accepts command lines into a session's ordered queue, cancels, replays. */
 @Injectable()
 export class TerminalService {
+  private readonly owners = new Map<string, string>();
+  private readonly tails = new Map<string, Promise<void>>();
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: LabSessionService,
@@ -59,24 +63,19 @@ export class TerminalService {
     await this.owned(user, labSessionId);
     const verdict = checkCommandLine(command, this.config.commands.maxLineBytes);
     if (!verdict.ok) {
-      await this.runs.createNext({
-        labSessionId,
-        userId: user.id,
-        command: preview(command),
-        status: 'rejected',
-        error: verdict.message,
-      });
+      await this.record(labSessionId, user.id, preview(command), 'rejected', verdict.message).catch(
+        () => undefined,
+      );
       throw new CommandRejectedError('invalid_line', verdict.message);
     }
     await this.checkRate(user.id);
     try {
-      const run = await this.runs.createNext({
-        labSessionId,
+      const run = await this.record(labSessionId, user.id, verdict.line, 'queued');
+      await this.mailbox.post(labSessionId, run.seq, {
+        runId: run.id,
+        command: run.command,
         userId: user.id,
-        command: verdict.line,
-        status: 'queued',
       });
-      await this.mailbox.post(labSessionId, run.seq, run.id);
       await this.jobs.queue({ name: JobName.CommandRun, data: { labSessionId, runId: run.id } });
       const accepted: CommandAccepted = {
         labSessionId,
@@ -136,9 +135,51 @@ export class TerminalService {
     };
   }
 
-  private async owned(user: AuthUser, labSessionId: string) {
+  /**
+   * Numbering and posting of one session's commands happen one at a time (per API instance), so a
+   * command never reaches the mailbox after one that was numbered later.
+   */
+  private async inOrder<T>(labSessionId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(labSessionId) ?? Promise.resolve();
+    const result = previous.then(work, work);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(labSessionId, tail);
+    void tail.then(() => {
+      if (this.tails.get(labSessionId) === tail) this.tails.delete(labSessionId);
+    });
+    return result;
+  }
+
+  /**
+   * Persists the command under the session's next sequence number. The counter lives in Redis; if
+   * Redis lost it (a restart), the number collides with the database's and is moved past the last one.
+   */
+  private async record(
+    labSessionId: string,
+    userId: string,
+    command: string,
+    status: 'queued' | 'rejected',
+    error?: string,
+  ) {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const seq = await this.mailbox.nextSeq(labSessionId);
+      const run = await this.runs.create({ labSessionId, userId, seq, command, status, error });
+      if (run) return run;
+      await this.mailbox.raiseSeq(labSessionId, await this.runs.maxSeq(labSessionId));
+    }
+    throw new Error(`could not allocate a sequence number in session ${labSessionId}`);
+  }
+
+  /** Sessions never change hands, so a confirmed owner is remembered (bounded) to spare a query per command. */
+  private async owned(user: AuthUser, labSessionId: string): Promise<void> {
+    if (this.owners.get(labSessionId) === user.id) return;
     try {
-      return await this.sessions.requireOwner(user, labSessionId);
+      await this.sessions.requireOwner(user, labSessionId);
+      if (this.owners.size >= OWNER_CACHE_SIZE) this.owners.delete(this.owners.keys().next().value as string);
+      this.owners.set(labSessionId, user.id);
     } catch (error) {
       if (error instanceof HttpException && error.getStatus() === 403) {
         throw new CommandRejectedError('forbidden', error.message);

@@ -28,10 +28,14 @@ class PlatformProcess {
   constructor(
     private readonly entry: string,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   start(): void {
-    this.child = spawn(process.execPath, [...REGISTER, this.entry], { cwd: ROOT, env: this.env });
+    this.child = spawn(process.execPath, [...this.nodeArgs, ...REGISTER, this.entry], {
+      cwd: ROOT,
+      env: this.env,
+    });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
   }
@@ -85,7 +89,10 @@ async function waitForHealth(
  * The real platform as separate API and worker processes on a throwaway PostgreSQL database and
  * the real Redis (under a unique key prefix), seeded with the demo course.
  */
-export async function startPlatform(extraEnv: Record<string, string> = {}): Promise<TestPlatform> {
+export async function startPlatform(
+  extraEnv: Record<string, string> = {},
+  options: { nodeArgs?: string[] } = {},
+): Promise<TestPlatform> {
   const db = await createTestDatabase();
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -110,8 +117,8 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
     courseId: string;
     joinCode: string;
   };
-  const api = new PlatformProcess('src/main/api.ts', env);
-  const worker = new PlatformProcess('src/main/worker.ts', env);
+  const api = new PlatformProcess('src/main/api.ts', env, options.nodeArgs);
+  const worker = new PlatformProcess('src/main/worker.ts', env, options.nodeArgs);
   api.start();
   worker.start();
   const baseUrl = `http://127.0.0.1:${port}`;

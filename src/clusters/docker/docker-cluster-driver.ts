@@ -277,6 +277,11 @@ export class DockerClusterDriver implements ClusterDriver {
     if (typeof state?.host !== 'string' || typeof state.key !== 'string') {
       throw new Error(`cluster ${ref.clusterId}: attachState is not a Docker driver's (needs host and key)`);
     }
+    if (state.flavour !== undefined && state.flavour !== this.flavour.name) {
+      throw new Error(
+        `cluster ${ref.clusterId} runs ${state.flavour} nodes but this driver is configured for ${this.flavour.name} (NODE_IMAGE)`,
+      );
+    }
     return state as DockerAttachState;
   }
 

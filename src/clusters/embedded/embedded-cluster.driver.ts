@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { Cluster, createCluster, LabTerminal, restoreCluster } from '../../engine';
 import type {
   ClusterDriver,
   ClusterRef,
+  ClusterSnapshot,
   ClusterStatus,
   DriverHealth,
   ExecResult,
@@ -18,8 +20,11 @@ interface LiveCluster {
   terminal: LabTerminal;
   labSessionId: string;
   ownerId: string;
-  /** Which persisted snapshot this in-memory copy continues from; a newer one elsewhere means ours is stale. */
-  snapshotVersion: string | undefined;
+  /** The persisted snapshot this copy continues from, or last produced; a different one means ours is stale. */
+  version: string | undefined;
+  /** The cluster's change counter when `cached` was taken, so an unchanged cluster is not serialised again. */
+  cachedAtRevision: number;
+  cached: ClusterSnapshot | undefined;
 }
 
 export interface EmbeddedDriverOptions {
@@ -27,10 +32,18 @@ export interface EmbeddedDriverOptions {
   seed?: number;
 }
 
+export function snapshotVersion(data: string): string {
+  return createHash('sha1').update(data).digest('base64url');
+}
+
+function revisionOf(cluster: Cluster): number {
+  return cluster.store.revision;
+}
+
 /**
  * Clusters of the in-process engine, held in this process's memory. The platform persists each
  * cluster's snapshot; after a restart (or when another worker ran the session's last command) the
- * cluster is rebuilt from the snapshot the ref carries, so no student loses work.
+ * cluster is rebuilt from the persisted snapshot, so no student loses work.
  */
 export class EmbeddedClusterDriver implements ClusterDriver {
   readonly name = 'embedded' as const;
@@ -49,13 +62,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
       : createCluster({ nodeCount: request.nodeCount, seed: this.options.seed });
     onProgress({ step: 'Starting system pods', done: 1, total });
     cluster.sync();
-    this.live.set(request.clusterId, {
-      cluster,
-      terminal: new LabTerminal(cluster),
-      labSessionId: request.labSessionId,
-      ownerId: request.ownerId,
-      snapshotVersion: undefined,
-    });
+    this.remember(request.clusterId, cluster, request.labSessionId, request.ownerId, undefined);
     onProgress({ step: 'Cluster ready', done: total, total });
     return {
       clusterId: request.clusterId,
@@ -64,17 +71,17 @@ export class EmbeddedClusterDriver implements ClusterDriver {
   }
 
   async status(ref: ClusterRef): Promise<ClusterStatus> {
-    return this.live.has(ref.clusterId) || ref.snapshot ? 'ready' : 'missing';
+    return this.live.has(ref.clusterId) || ref.snapshotVersion ? 'ready' : 'missing';
   }
 
   async exec(ref: ClusterRef, line: string, sink: OutputSink, signal: AbortSignal): Promise<ExecResult> {
-    const live = this.attach(ref);
+    const live = await this.attach(ref);
     const exitCode = await live.terminal.run(line, { stdout: sink.stdout, stderr: sink.stderr, signal });
     return { exitCode };
   }
 
   async readObjects(ref: ClusterRef, query: ObjectQuery): Promise<KubeObjectJson[]> {
-    const { cluster } = this.attach(ref);
+    const { cluster } = await this.attach(ref);
     cluster.sync();
     const info = cluster.api.resourceFor(query.kind);
     if (!info) return [];
@@ -86,15 +93,18 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     return structuredClone(matching) as unknown as KubeObjectJson[];
   }
 
-  async snapshot(ref: ClusterRef): Promise<string | null> {
+  async snapshot(ref: ClusterRef): Promise<ClusterSnapshot | null> {
     const live = this.live.get(ref.clusterId);
-    return live ? live.cluster.snapshot() : (ref.snapshot ?? null);
-  }
-
-  /** Records that the in-memory copy now matches the snapshot persisted under this version. */
-  markPersisted(clusterId: string, version: string): void {
-    const live = this.live.get(clusterId);
-    if (live) live.snapshotVersion = version;
+    if (!live) return null;
+    live.cluster.sync();
+    const revision = revisionOf(live.cluster);
+    if (!live.cached || live.cachedAtRevision !== revision) {
+      const data = live.cluster.snapshot();
+      live.cached = { data, version: snapshotVersion(data) };
+      live.cachedAtRevision = revision;
+    }
+    live.version = live.cached.version;
+    return live.cached;
   }
 
   async destroy(ref: ClusterRef): Promise<void> {
@@ -113,26 +123,43 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     return { ok: true, detail: `${this.live.size} cluster(s) in this process` };
   }
 
-  private attach(ref: ClusterRef): LiveCluster {
-    const version =
-      typeof ref.attachState.snapshotVersion === 'string' ? ref.attachState.snapshotVersion : undefined;
+  private async attach(ref: ClusterRef): Promise<LiveCluster> {
     const existing = this.live.get(ref.clusterId);
-    if (existing && (version === undefined || existing.snapshotVersion === version)) return existing;
-    if (!ref.snapshot) {
+    const persisted = ref.snapshotVersion ?? undefined;
+    if (existing && (persisted === undefined || existing.version === persisted)) return existing;
+    const snapshot = ref.snapshot ?? (await ref.loadSnapshot?.()) ?? null;
+    if (!snapshot) {
       if (existing) return existing;
       throw new Error(`cluster ${ref.clusterId} is not in this process and has no snapshot to restore from`);
     }
-    const cluster = restoreCluster(ref.snapshot);
     const labSessionId = String(ref.attachState.labSessionId ?? '');
     const ownerId = String(ref.attachState.ownerId ?? '');
-    const live = {
+    return this.remember(
+      ref.clusterId,
+      restoreCluster(snapshot),
+      labSessionId,
+      ownerId,
+      snapshotVersion(snapshot),
+    );
+  }
+
+  private remember(
+    clusterId: string,
+    cluster: Cluster,
+    labSessionId: string,
+    ownerId: string,
+    version: string | undefined,
+  ): LiveCluster {
+    const live: LiveCluster = {
       cluster,
       terminal: new LabTerminal(cluster),
       labSessionId,
       ownerId,
-      snapshotVersion: version,
+      version,
+      cachedAtRevision: -1,
+      cached: undefined,
     };
-    this.live.set(ref.clusterId, live);
+    this.live.set(clusterId, live);
     return live;
   }
 }

@@ -6,6 +6,8 @@
 export interface DatabaseSettings {
   url?: string;
   pgliteDir: string;
+  /** Connections the PostgreSQL pool may open (default 10, node-postgres's own default). */
+  poolSize?: number;
 }
 
 export type DatabaseBackend = 'postgresql' | 'pglite';

@@ -14,7 +14,9 @@ import { PrismaClient } from './generated/client.js';
  */
 export async function createPrismaClient(settings: DatabaseSettings): Promise<PrismaClient> {
   if (backendOf(settings) === 'postgresql') {
-    return new PrismaClient({ adapter: new PrismaPg({ connectionString: settings.url }) });
+    return new PrismaClient({
+      adapter: new PrismaPg({ connectionString: settings.url, max: settings.poolSize ?? 10 }),
+    });
   }
   const pglite = await openPglite(settings.pgliteDir);
   return new PgliteBackedPrismaClient(pglite);

@@ -1,0 +1,204 @@
+/**
+ * `npm run bench:commands`: N simulated students (socket.io clients over loopback) each submit
+ * `kubectl get pods` once a second against separate API and worker processes. Prints latency from
+ * submit to first output and to exit (p50/p99), commands per second, errors, grading latency
+ * (command exit → grading update) and, as the floor measured in the same run, a raw Redis PING.
+ * Environment: BENCH_STUDENTS (200), BENCH_SECONDS (20).
+ */
+import { Redis } from 'ioredis';
+import { performance } from 'node:perf_hooks';
+import { api, ClientSocket, connect, startPlatform } from '../test/support/platform';
+
+const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const LAB = 'lec7-k8s-basics';
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
+
+async function redisPingFloor(url: string, rounds = 2000): Promise<number[]> {
+  const redis = new Redis(url);
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const started = performance.now();
+    await redis.ping();
+    samples.push(performance.now() - started);
+  }
+  redis.disconnect();
+  return samples;
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`Starting the platform (API and worker as separate processes)…\n`);
+  const platform = await startPlatform(
+    {
+      LOG_LEVEL: 'error',
+      COMMANDS_PER_MINUTE: '1000',
+      WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '50',
+    },
+    // BENCH_PROFILE=dir writes V8 CPU profiles of the API and worker processes there.
+    {
+      nodeArgs: process.env.BENCH_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+        : [],
+    },
+  );
+  const students: { socket: ClientSocket; sessionId: string }[] = [];
+  try {
+    process.stdout.write(`Registering ${STUDENTS} students and starting their clusters…\n`);
+    const batch = 20;
+    for (let start = 0; start < STUDENTS; start += batch) {
+      const created = await Promise.all(
+        Array.from({ length: Math.min(batch, STUDENTS - start) }, async (_, offset) => {
+          const n = start + offset;
+          const response = await fetch(`${platform.baseUrl}/api/auth/register`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              email: `bench${n}@example.edu`,
+              password: 'bench-password',
+              displayName: `Bench ${n}`,
+              joinCode: platform.joinCode,
+            }),
+          });
+          const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+          const session = await api<{ id: string }>(
+            platform.baseUrl,
+            cookie,
+            'POST',
+            `/courses/${platform.courseId}/labs/${LAB}/session`,
+          );
+          const socket = await connect(platform.baseUrl, cookie);
+          const joined = await socket.emitWithAck('session.join', { labSessionId: session.body.id });
+          if (!joined.ok) throw new Error(`join failed: ${joined.message}`);
+          return { socket, sessionId: session.body.id };
+        }),
+      );
+      students.push(...created);
+    }
+    // Warm every cluster so the measurement sees steady state, not provisioning.
+    await Promise.all(
+      students.map(
+        (student) =>
+          new Promise<void>((resolve) => {
+            student.socket.once('command.exit', () => resolve());
+            void student.socket.emitWithAck('command.submit', {
+              labSessionId: student.sessionId,
+              command: 'kubectl get pods',
+            });
+          }),
+      ),
+    );
+
+    const floor = await redisPingFloor(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const toFirstOutput: number[] = [];
+    const toExit: number[] = [];
+    const toGrading: number[] = [];
+    let errors = 0;
+    let completed = 0;
+    const pending = new Map<string, { submitted: number; firstOutput?: number; exited?: number }>();
+    const submitTimes = new Map<ClientSocket, number[]>();
+    for (const student of students) {
+      submitTimes.set(student.socket, []);
+      // The accepted event reaches the client before the submit's acknowledgement (and before any
+      // output), so it binds the run id to its submit time without racing the exit.
+      student.socket.on('command.accepted', ({ runId }) => {
+        const submitted = submitTimes.get(student.socket)?.shift();
+        if (submitted !== undefined) pending.set(runId, { submitted });
+      });
+      student.socket.on('command.output', ({ runId }) => {
+        const entry = pending.get(runId);
+        if (entry && entry.firstOutput === undefined) entry.firstOutput = performance.now();
+      });
+      student.socket.on('command.exit', ({ runId, exitCode }) => {
+        const entry = pending.get(runId);
+        if (!entry) return;
+        entry.exited = performance.now();
+        if (exitCode !== 0) errors++;
+        completed++;
+        toExit.push(entry.exited - entry.submitted);
+        if (entry.firstOutput !== undefined) toFirstOutput.push(entry.firstOutput - entry.submitted);
+      });
+    }
+    // Grading latency per session: last exit time of that session → next grading update.
+    const lastExit = new Map<string, number>();
+    for (const student of students) {
+      student.socket.on('command.exit', () => lastExit.set(student.sessionId, performance.now()));
+      student.socket.on('grading.updated', ({ labSessionId }) => {
+        const exitedAt = lastExit.get(labSessionId);
+        if (exitedAt !== undefined) {
+          toGrading.push(performance.now() - exitedAt);
+          lastExit.delete(labSessionId);
+        }
+      });
+    }
+
+    process.stdout.write(`Measuring: ${STUDENTS} students × 1 command/s for ${SECONDS} s…\n`);
+    const started = performance.now();
+    const timers = students.map((student, index) =>
+      setTimeout(
+        () => {
+          const tick = () => {
+            submitTimes.get(student.socket)?.push(performance.now());
+            student.socket
+              .emitWithAck('command.submit', { labSessionId: student.sessionId, command: 'kubectl get pods' })
+              .then((ack) => {
+                if (!ack.ok) errors++;
+              })
+              .catch(() => errors++);
+          };
+          tick();
+          const interval = setInterval(tick, 1000);
+          setTimeout(() => clearInterval(interval), SECONDS * 1000 - 1);
+        },
+        (index * 1000) / STUDENTS,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000 + 3000));
+    timers.forEach(clearTimeout);
+    const elapsed = (performance.now() - started) / 1000;
+    const submitted = pending.size;
+    const lost = [...pending.values()].filter((entry) => entry.exited === undefined).length;
+
+    // Where the time goes, from the records the platform keeps (queued → started → finished).
+    const breakdown = (await platform.db.prisma.$queryRawUnsafe(`
+      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM started_at - queued_at) * 1000) AS wait_p50,
+             percentile_cont(0.99) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM started_at - queued_at) * 1000) AS wait_p99,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM finished_at - started_at) * 1000) AS run_p50,
+             percentile_cont(0.99) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM finished_at - started_at) * 1000) AS run_p99
+      FROM command_runs WHERE started_at IS NOT NULL AND finished_at IS NOT NULL`)) as Record<
+      string,
+      number
+    >[];
+    const row = breakdown[0] ?? {};
+    const floorP50 = percentile(floor, 50);
+    const lines = [
+      '',
+      `bench:commands — ${STUDENTS} students, 1 command/s each, ${SECONDS} s, API and worker as separate processes`,
+      `  commands submitted ${submitted}, completed ${completed}, errors ${errors}, without exit ${lost}`,
+      `  throughput          ${(completed / elapsed).toFixed(1)} commands/s`,
+      `  submit → first output  p50 ${fmt(percentile(toFirstOutput, 50))}  p99 ${fmt(percentile(toFirstOutput, 99))}`,
+      `  submit → exit          p50 ${fmt(percentile(toExit, 50))}  p99 ${fmt(percentile(toExit, 99))}`,
+      `  exit → grading update  p50 ${fmt(percentile(toGrading, 50))}  p99 ${fmt(percentile(toGrading, 99))}  (${toGrading.length} updates)`,
+      `  recorded queued → started p50 ${fmt(Number(row.wait_p50))}  p99 ${fmt(Number(row.wait_p99))}; started → finished p50 ${fmt(Number(row.run_p50))}  p99 ${fmt(Number(row.run_p99))}`,
+      `  floor: Redis PING      p50 ${fmt(floorP50)}  p99 ${fmt(percentile(floor, 99))}`,
+      `  ratio submit→exit p50 / PING p50 = ${(percentile(toExit, 50) / floorP50).toFixed(1)}×`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  } finally {
+    for (const student of students) student.socket.close();
+    await platform.stop();
+  }
+  process.exit(0);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : error}\n`);
+  process.exit(1);
+});
