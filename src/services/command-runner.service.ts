@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { JobHandlerProvider, JobName } from '../jobs/job.types';
 import type { ClusterSummary } from '../repositories/cluster.repository';
-import { CommandRun, CommandRunRepository, CommandStatus } from '../repositories/command-run.repository';
+import { CommandRunRepository, CommandStatus } from '../repositories/command-run.repository';
 import { EventRepository } from '../repositories/event.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { LabSessionRepository } from '../repositories/lab-session.repository';
