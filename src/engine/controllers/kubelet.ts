@@ -137,7 +137,6 @@ export class Kubelet implements Controller {
       let rec = this.pods.get(uid);
       if (!rec) {
         rec = this.admit(pod, now);
-        if (!rec) continue;
       }
       if (pod.metadata.deletionTimestamp && rec.terminatingAt === undefined)
         this.beginTermination(pod, rec, now);
@@ -145,7 +144,8 @@ export class Kubelet implements Controller {
     for (const uid of [...this.pods.keys()]) if (!live.has(uid)) this.pods.delete(uid);
   }
 
-  private admit(pod: Pod, now: number): PodRecord | undefined {
+  /** A pod newly bound to this node: ContainerCreating now, the sandbox (and its IP) a moment later. */
+  private admit(pod: Pod, now: number): PodRecord {
     const rec: PodRecord = {
       uid: pod.metadata.uid!,
       namespace: pod.metadata.namespace!,
@@ -166,7 +166,6 @@ export class Kubelet implements Controller {
       this.beginTermination(pod, rec, now);
       return rec;
     }
-    rec.containers.forEach((c) => (c.nextAt = undefined));
     this.schedule(rec, now + this.ctx.random.int(400, 900));
     this.writeStatus(pod, rec);
     return rec;
