@@ -179,6 +179,17 @@ test('bad requests get clear errors and create nothing', async () => {
     driver.provision({ ...request, clusterId: 'ok', nodeCount: 0 }, () => undefined),
   ).rejects.toThrow(/nodeCount must be a whole number from 1 to 9/);
   expect(await engine.docker.findContainers({ [LABEL.clusterKey]: 'ok' })).toEqual([]);
+
+  const foreign = { clusterId: 'x', attachState: { snapshotId: 1 } };
+  await expect(driver.status(foreign)).rejects.toThrow(
+    "cluster x: attachState is not a Docker driver's (needs host and key)",
+  );
+  const otherFlavour = { clusterId, attachState: { ...ref.attachState, flavour: 'k3s' } };
+  await expect(
+    driver.exec(otherFlavour, 'kubectl get pods', recordingSink(), neverAborted()),
+  ).rejects.toThrow(
+    `cluster ${clusterId} runs k3s nodes but this driver is configured for kubelab (NODE_IMAGE)`,
+  );
 });
 
 test('a failing provision names its step and removes what it created', async () => {

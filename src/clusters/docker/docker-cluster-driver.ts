@@ -153,7 +153,7 @@ export class DockerClusterDriver implements ClusterDriver {
   }
 
   async exec(ref: ClusterRef, line: string, sink: OutputSink, signal: AbortSignal): Promise<ExecResult> {
-    const docker = this.hosts.byId(this.attachStateOf(ref).host).docker;
+    const docker = this.nodeApiOf(ref);
     const exitCode = await this.explainMissing(ref, () =>
       this.flavour.exec(docker, controlPlaneName(ref.clusterId), line, sink, signal),
     );
@@ -161,7 +161,7 @@ export class DockerClusterDriver implements ClusterDriver {
   }
 
   async readObjects(ref: ClusterRef, query: ObjectQuery): Promise<KubeObjectJson[]> {
-    const docker = this.hosts.byId(this.attachStateOf(ref).host).docker;
+    const docker = this.nodeApiOf(ref);
     return this.explainMissing(ref, () =>
       this.flavour.readObjects(docker, controlPlaneName(ref.clusterId), query),
     );
@@ -277,12 +277,18 @@ export class DockerClusterDriver implements ClusterDriver {
     if (typeof state?.host !== 'string' || typeof state.key !== 'string') {
       throw new Error(`cluster ${ref.clusterId}: attachState is not a Docker driver's (needs host and key)`);
     }
+    return state as DockerAttachState;
+  }
+
+  /** The Docker API of the cluster's host, for talking to its nodes (which must be of this driver's flavour). */
+  private nodeApiOf(ref: ClusterRef) {
+    const state = this.attachStateOf(ref);
     if (state.flavour !== undefined && state.flavour !== this.flavour.name) {
       throw new Error(
         `cluster ${ref.clusterId} runs ${state.flavour} nodes but this driver is configured for ${this.flavour.name} (NODE_IMAGE)`,
       );
     }
-    return state as DockerAttachState;
+    return this.hosts.byId(state.host).docker;
   }
 
   /** A cluster's host and key when part of it exists on a reachable host (a provision to resume). */

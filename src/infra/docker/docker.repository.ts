@@ -90,6 +90,7 @@ export interface EngineInfo {
 }
 
 const CPU_PERIOD_US = 500_000;
+const EXIT_CODE_ATTEMPTS = 400;
 
 type DockerFailure = Error & { statusCode?: number; code?: string; json?: { message?: string } };
 
@@ -328,11 +329,17 @@ export class DockerRepository {
       exec.start({ hijack: true, stdin: false }),
     );
     await demultiplex(stream, streams);
-    for (;;) {
+    // The output ends as the process exits; the engine may take a moment more to record its exit code.
+    for (let attempt = 0; attempt < EXIT_CODE_ATTEMPTS; attempt++) {
       const state = await this.call(`inspect exec in ${container}`, () => exec.inspect());
       if (!state.Running) return state.ExitCode ?? -1;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    throw new DockerError(
+      `${this.dockerHost}: exec in ${container}: output ended but the process still runs`,
+      undefined,
+      false,
+    );
   }
 
   /** Starts argv in the background inside the container and returns at once (no output is collected). */
@@ -464,8 +471,19 @@ function demultiplex(stream: NodeJS.ReadableStream, streams: ExecStreams): Promi
         else streams.onStderr(text);
       }
     });
+    let ended = false;
+    const finish = () => {
+      if (ended) return;
+      ended = true;
+      // A stream cut inside a multi-byte character leaves bytes in a decoder: flush them as they are.
+      const stdoutRest = decoders[1].end();
+      const stderrRest = decoders[2].end();
+      if (stdoutRest) streams.onStdout(stdoutRest);
+      if (stderrRest) streams.onStderr(stderrRest);
+      resolve();
+    };
     stream.on('error', reject);
-    stream.on('close', () => resolve());
-    stream.on('end', () => resolve());
+    stream.on('close', finish);
+    stream.on('end', finish);
   });
 }
