@@ -37,7 +37,7 @@ export function snapshotVersion(data: string): string {
 }
 
 function revisionOf(cluster: Cluster): number {
-  return cluster.store.revision;
+  return cluster.revision;
 }
 
 /**
