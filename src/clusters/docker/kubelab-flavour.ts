@@ -19,6 +19,12 @@ export const AGENT_ENTRY = '/opt/kubelab/src/node-agent/main.js';
 export const EXEC_CLIENT = 'kubelab-exec';
 export const NODE_USER = '1000:1000';
 const CANCEL_RETRY_MS = 25;
+
+/** Node sizes its heap from the host's memory, not the container's: cap it at 3/4 of the limit so the
+ *  agent collects garbage before the kernel's OOM killer ends the cluster. */
+function heapLimitMiB(memoryBytes: number): number {
+  return Math.max(32, Math.floor((memoryBytes * 0.75) / 2 ** 20));
+}
 const CANCEL_ATTEMPTS = 40;
 
 export class KubelabFlavour implements NodeFlavour {
@@ -30,7 +36,13 @@ export class KubelabFlavour implements NodeFlavour {
     return {
       cmd:
         node.role === 'control-plane'
-          ? ['/usr/local/bin/node', AGENT_ENTRY, '--nodes', String(node.nodeCount)]
+          ? [
+              '/usr/local/bin/node',
+              `--max-old-space-size=${heapLimitMiB(node.memoryBytes)}`,
+              AGENT_ENTRY,
+              '--nodes',
+              String(node.nodeCount),
+            ]
           : ['/bin/sleep', '2147483647'],
       user: NODE_USER,
       privileged: false,

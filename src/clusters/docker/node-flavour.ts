@@ -14,6 +14,8 @@ export interface NodePlan {
   nodeCount: number;
   /** Stable secret-free seed for anything cluster-wide the flavour needs (k3s join token). */
   clusterKey: string;
+  /** The container's memory limit, for runtimes that must be told (node's heap). */
+  memoryBytes: number;
 }
 
 export type FlavourSpec = Pick<

@@ -80,6 +80,7 @@ async function createContainers(ctx: ProvisionContext, plan: ClusterPlan): Promi
         role: node.role,
         nodeCount: plan.nodeCount,
         clusterKey: plan.key,
+        memoryBytes: ctx.settings.limits.memoryBytes,
       }),
     });
   }
