@@ -1,6 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { api, ClientSocket, connect, EventLog, freePort, startPlatform, TestPlatform } from '../support/platform';
+import {
+  api,
+  ClientSocket,
+  connect,
+  EventLog,
+  freePort,
+  startPlatform,
+  TestPlatform,
+} from '../support/platform';
 
 const LAB = 'lec7-k8s-basics';
 
@@ -26,10 +34,15 @@ class PrivateRedis {
   private child: ChildProcess | undefined;
   constructor(readonly port: number) {}
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    for (let i = 0; i < 100 && !(await redisAnswers(this.port)); i++) await new Promise((r) => setTimeout(r, 50));
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    for (let i = 0; i < 100 && !(await redisAnswers(this.port)); i++)
+      await new Promise((r) => setTimeout(r, 50));
   }
   async stop(): Promise<void> {
     if (!this.child || this.child.exitCode !== null) return;
@@ -62,14 +75,27 @@ describe('pipeline faults: dead workers, restarts, a restarted Redis, reconnects
   beforeAll(async () => {
     redis = new PrivateRedis(await freePort());
     await redis.start();
-    platform = await startPlatform({ REDIS_URL: `redis://127.0.0.1:${redis.port}`, COMMAND_TIMEOUT_SECONDS: '60' });
+    platform = await startPlatform({
+      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+      COMMAND_TIMEOUT_SECONDS: '60',
+    });
     const registered = await fetch(`${platform.baseUrl}/api/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'faults@example.edu', password: 'faults-pass', displayName: 'F', joinCode: platform.joinCode }),
+      body: JSON.stringify({
+        email: 'faults@example.edu',
+        password: 'faults-pass',
+        displayName: 'F',
+        joinCode: platform.joinCode,
+      }),
     });
     cookie = (registered.headers.get('set-cookie') ?? '').split(';')[0];
-    const session = await api<{ id: string }>(platform.baseUrl, cookie, 'POST', `/courses/${platform.courseId}/labs/${LAB}/session`);
+    const session = await api<{ id: string }>(
+      platform.baseUrl,
+      cookie,
+      'POST',
+      `/courses/${platform.courseId}/labs/${LAB}/session`,
+    );
     sessionId = session.body.id;
   }, 60_000);
 
@@ -80,7 +106,10 @@ describe('pipeline faults: dead workers, restarts, a restarted Redis, reconnects
 
   it('runs a command that arrives while the cluster is still provisioning', async () => {
     const { socket, log } = await studentSocket();
-    const runId = await submit(socket, 'kubectl create deployment yanwei.app --image=gcr.io/google-samples/kubernetes-bootcamp:v1');
+    const runId = await submit(
+      socket,
+      'kubectl create deployment yanwei.app --image=gcr.io/google-samples/kubernetes-bootcamp:v1',
+    );
     expect(await log.exitOf(runId)).toMatchObject({ exitCode: 0, status: 'completed' });
     expect(log.outputOf(runId)).toBe('deployment.apps/yanwei.app created\n');
     socket.close();
