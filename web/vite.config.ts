@@ -16,7 +16,6 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
     sourcemap: true,
-    chunkSizeWarningLimit: 1200,
     rolldownOptions: {
       // Mantine marks its modules "use client" (a React Server Components hint); a client bundle ignores it.
       onwarn(warning, warn) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   launchChromium,
+  pasteIntoTerminal,
   run,
   terminalText,
   waitForOutput,
@@ -25,6 +26,7 @@ const PASSWORD = 'kubelab-demo';
 const STUDENT = { name: 'E2E 学生', email: `e2e-${Date.now()}@kubelab.local`, password: 'correct horse 42' };
 const COURSE_TITLE = `E2E 课程 ${new Date().toISOString().slice(0, 16)}`;
 const SCREEN = { width: 1440, height: 900 };
+const RATE_LIMIT = 20;
 
 let platform: Platform;
 let browser: Browser;
@@ -37,7 +39,10 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 beforeAll(async () => {
   setup.ensureWebBuild();
-  platform = await startPlatform(path.join(setup.ROOT, 'web', 'dist'));
+  // A low command rate limit, so the journey can show how the terminal reports it.
+  platform = await startPlatform(path.join(setup.ROOT, 'web', 'dist'), {
+    COMMANDS_PER_MINUTE: String(RATE_LIMIT),
+  });
   browser = await launchChromium();
   teacher = await browser.newContext({ viewport: SCREEN, locale: 'en-GB', acceptDownloads: true });
   student = await browser.newContext({ viewport: SCREEN, locale: 'en-GB' });
@@ -161,6 +166,17 @@ describe('Kubelab in a browser', () => {
     expect(text).toContain('^C');
     expect(await terminalText(lab)).toMatch(/deployment "yanwei\.app" successfully rolled out/);
     await lab.locator('[data-testid="step-scale-to-3"][data-state="passed"]').waitFor();
+  });
+
+  it('runs a multi-line paste line by line and reports the rate limit', async () => {
+    const lines = Array.from({ length: RATE_LIMIT + 5 }, (_, i) => `echo pasted-${i + 1}`);
+    await pasteIntoTerminal(lab, `${lines.join('\n')}\n`);
+    await waitForOutput(lab, lines[lines.length - 1], /✗ Too many commands — wait \d+ s\./);
+    // Every pasted line got its own prompt: the accepted ones printed their text, the rest were refused.
+    const screen = await terminalText(lab);
+    expect(screen).toMatch(/^\$ echo pasted-(\d+)\npasted-\1$/m);
+    const refused = screen.match(/^\$ echo pasted-\d+\n✗ Too many commands/gm) ?? [];
+    expect(refused.length).toBeGreaterThanOrEqual(5);
   });
 
   it("updates the instructor's class matrix live and exports the points as CSV", async () => {

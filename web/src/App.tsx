@@ -1,9 +1,7 @@
 import { Anchor, Center, Stack, Text } from '@mantine/core';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useAuth } from './auth/auth';
 import { rememberReturnTo } from './auth/return-to';
-import { DashboardPage } from './dashboard/DashboardPage';
-import { ReplayPage } from './dashboard/ReplayPage';
 import { useI18n } from './i18n/i18n';
 import { AppHeader } from './layout/AppHeader';
 import { Loading } from './layout/States';
@@ -11,7 +9,15 @@ import { LoginPage, RegisterPage } from './pages/AuthPages';
 import { HomePage } from './pages/HomePage';
 import { Link, navigate, Route, useRoute } from './lib/router';
 import { getSocket } from './lib/socket';
-import { WorkspacePage } from './workspace/WorkspacePage';
+
+// The terminal (xterm.js) and the dashboard load on first use, so signing in stays light.
+const WorkspacePage = lazy(() =>
+  import('./workspace/WorkspacePage').then((m) => ({ default: m.WorkspacePage })),
+);
+const DashboardPage = lazy(() =>
+  import('./dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })),
+);
+const ReplayPage = lazy(() => import('./dashboard/ReplayPage').then((m) => ({ default: m.ReplayPage })));
 
 function Screen({ route }: { route: Route }) {
   const { t } = useI18n();
@@ -71,7 +77,9 @@ export function App() {
   return (
     <div className={route.name === 'lab' ? 'shell shell-full' : 'shell'}>
       <AppHeader live />
-      <Screen route={route} />
+      <Suspense fallback={<Loading />}>
+        <Screen route={route} />
+      </Suspense>
     </div>
   );
 }

@@ -36,6 +36,22 @@ export async function terminalText(page: Page): Promise<string> {
   return (await terminalRows(page)).join('\n');
 }
 
+/** Pastes text into the focused terminal the way the browser does on Ctrl-V (a clipboard paste event). */
+export async function pasteIntoTerminal(page: Page, text: string): Promise<void> {
+  await page.locator('.xterm-helper-textarea').evaluate((textarea, pasted) => {
+    // Runs in the page; the test's own TypeScript settings have no DOM types, hence the local ones.
+    const dom = globalThis as unknown as {
+      DataTransfer: new () => { setData(type: string, value: string): void };
+      ClipboardEvent: new (type: string, init: object) => never;
+    };
+    const data = new dom.DataTransfer();
+    data.setData('text/plain', pasted);
+    textarea.dispatchEvent(
+      new dom.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+    );
+  }, text);
+}
+
 /** Waits until the terminal's last line is the bare prompt. */
 export async function waitForPrompt(page: Page, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

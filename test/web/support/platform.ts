@@ -97,7 +97,7 @@ function stopProcess(child: ChildProcess): Promise<void> {
  * The real platform as production runs it: a throwaway PostgreSQL database with the demo data, the
  * API process serving the built web client, and a separate worker process, sharing Redis.
  */
-export async function startPlatform(webDir: string): Promise<Platform> {
+export async function startPlatform(webDir: string, settings: NodeJS.ProcessEnv = {}): Promise<Platform> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const database = await createTestDatabase();
   const port = await freePort();
@@ -111,6 +111,7 @@ export async function startPlatform(webDir: string): Promise<Platform> {
     PORT: String(port),
     WEB_DIR: webDir,
     CLUSTER_DRIVER: 'embedded',
+    ...settings,
   };
   const processes: ChildProcess[] = [];
   try {

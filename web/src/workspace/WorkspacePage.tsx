@@ -7,7 +7,7 @@ import { api, ApiError, errorMessage } from '../lib/api';
 import type { LabSessionView, LabView } from '../lib/api-types';
 import { renderMarkdown } from '../lib/markdown';
 import { Link } from '../lib/router';
-import { getSocket } from '../lib/socket';
+import { getSocket, useConnection } from '../lib/socket';
 import { ClusterPanel } from './ClusterPanel';
 import { StepList } from './StepList';
 import { TerminalPane } from './TerminalPane';
@@ -71,6 +71,7 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
   const [actionNote, setActionNote] = useState<string>();
   const [terminalKey, setTerminalKey] = useState(0);
   const sessionId = session.id;
+  const connection = useConnection();
   const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
   const stepTitle = useCallback(
@@ -248,6 +249,15 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
             role={actionError ? 'alert' : 'status'}
           >
             <Text size="sm">{actionError ?? actionNote}</Text>
+          </Alert>
+        )}
+        {(connection.state === 'disconnected' || connection.state === 'refused') && (
+          <Alert color="orange" p="xs" mx="sm" mt="xs" role="alert" data-testid="offline">
+            <Text size="sm">
+              {connection.state === 'refused'
+                ? t('conn.refused', { message: connection.message })
+                : t('term.offline')}
+            </Text>
           </Alert>
         )}
         <TerminalPane

@@ -83,6 +83,10 @@ export class TerminalSession {
   start(): void {
     const { socket, terminal } = this.options;
     const onConnect = () => void this.join();
+    // While disconnected, typing is queued locally; it runs after the next join redraws the screen.
+    const onDisconnect = () => {
+      this.joined = false;
+    };
     const onOutput = (event: CommandOutput) => this.onOutput(event);
     const onExit = (event: CommandExit) => this.onExit(event);
     const onRejected = (event: CommandRejected) => {
@@ -90,12 +94,14 @@ export class TerminalSession {
         this.rejections.set(event.clientRef, event);
     };
     socket.on('connect', onConnect);
+    socket.on('disconnect', onDisconnect);
     socket.on('command.output', onOutput);
     socket.on('command.exit', onExit);
     socket.on('command.rejected', onRejected);
     const data = terminal.onData((input) => this.input(input));
     this.cleanups.push(
       () => socket.off('connect', onConnect),
+      () => socket.off('disconnect', onDisconnect),
       () => socket.off('command.output', onOutput),
       () => socket.off('command.exit', onExit),
       () => socket.off('command.rejected', onRejected),
