@@ -86,3 +86,24 @@ test('a new driver instance removes orphans and reports vanished clusters', asyn
   });
   await after.close();
 });
+
+test('a stopped cluster reports failed, and provisioning it again restarts it', async () => {
+  const driver = new DockerClusterDriver(driverSettings([engine], engine.image));
+  await engine.docker.stopContainer(controlPlaneName('keep'), 1);
+  expect(await driver.status(refs.keep)).toBe('failed');
+  await expect(driver.exec(refs.keep, 'kubectl get nodes', recordingSink(), neverAborted())).rejects.toThrow(
+    /cluster keep is not running \(its control-plane container stopped\)/,
+  );
+  const events: string[] = [];
+  const again = await driver.provision(
+    { clusterId: 'keep', labSessionId: 's', ownerId: 'o', nodeCount: 1 },
+    (e) => events.push(e.step),
+  );
+  expect(events).toEqual(['network', 'containers', 'start', 'ready']);
+  expect(again).toEqual(refs.keep);
+  // Ready means the restarted agent answers, not the previous run's line in the container's log.
+  const sink = recordingSink();
+  expect(await driver.exec(again, 'kubectl get nodes', sink, neverAborted())).toEqual({ exitCode: 0 });
+  expect(sink.stdoutText()).toContain('minikube');
+  await driver.close();
+});

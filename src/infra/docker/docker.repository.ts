@@ -242,6 +242,13 @@ export class DockerRepository {
     );
   }
 
+  /** Stops a container (SIGTERM, then SIGKILL after `graceSeconds`). */
+  async stopContainer(nameOrId: string, graceSeconds = 5): Promise<void> {
+    await this.call(`stop container ${nameOrId}`, () =>
+      this.docker.getContainer(nameOrId).stop({ t: graceSeconds }),
+    );
+  }
+
   async startContainer(nameOrId: string): Promise<void> {
     await this.call(`start container ${nameOrId}`, () => this.docker.getContainer(nameOrId).start());
   }
@@ -359,8 +366,20 @@ export class DockerRepository {
    * Rejects when the container stops first or `timeoutMs` passes, with the log's tail in the message.
    */
   async waitForOutput(container: string, needle: string, timeoutMs: number): Promise<void> {
+    // Only output of the current run counts: a restarted container's log still holds the previous run's.
+    const info = await this.call(`inspect container ${container}`, () =>
+      this.docker.getContainer(container).inspect(),
+    );
+    const since = (Date.parse(info.State.StartedAt) / 1000).toFixed(3);
     const logs = (await this.call(`follow logs of ${container}`, () =>
-      this.docker.getContainer(container).logs({ follow: true, stdout: true, stderr: true }),
+      this.docker.getContainer(container).logs({
+        follow: true,
+        stdout: true,
+        stderr: true,
+        since,
+      } as unknown as {
+        follow: true;
+      }),
     )) as unknown as NodeJS.ReadableStream & { destroy(): void };
     let seen = '';
     const found = new Promise<void>((resolve, reject) => {
