@@ -82,6 +82,28 @@ test('each cluster goes to the host with the most free capacity until all are fu
   expect(driver.hostFor(again)).toBe(idA);
 });
 
+test('concurrent provisions never overfill a host', async () => {
+  const small = new DockerClusterDriver(
+    driverSettings([{ dockerHost: hostB.dockerHost, capacity: 4 }], hostB.image),
+  );
+  await wipeEngine(hostB.docker);
+  const results = await Promise.allSettled(
+    [1, 2, 3, 4, 5, 6].map((n) =>
+      small.provision(
+        { clusterId: `burst-${n}`, labSessionId: 's', ownerId: 'o', nodeCount: 1 },
+        () => undefined,
+      ),
+    ),
+  );
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
+  const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  expect(refused).toHaveLength(2);
+  for (const r of refused)
+    expect(String(r.reason)).toMatch(/no Docker host can take another cluster: .*full \(4 of 4 clusters\)/);
+  await small.close();
+  await wipeEngine(hostB.docker);
+});
+
 test('an unreachable host is reported by health and skipped by placement', async () => {
   const settings = driverSettings([{ dockerHost: hostA.dockerHost }], hostA.image);
   const mixed = new DockerClusterDriver({

@@ -34,8 +34,17 @@ export class DockerHosts {
     return host;
   }
 
+  /** Placements run one at a time, so two concurrent provisions cannot both take a host's last slot. */
+  private placing: Promise<unknown> = Promise.resolve();
+
   /** Reserves room for `clusterKey` on the best host; call release() when the provision ends either way. */
-  async place(clusterKey: string): Promise<DockerHost> {
+  place(clusterKey: string): Promise<DockerHost> {
+    const placed = this.placing.then(() => this.placeNow(clusterKey));
+    this.placing = placed.catch(() => undefined);
+    return placed;
+  }
+
+  private async placeNow(clusterKey: string): Promise<DockerHost> {
     const problems: string[] = [];
     let best: { host: DockerHost; free: number } | undefined;
     for (const host of this.all) {
