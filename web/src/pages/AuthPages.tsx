@@ -170,7 +170,7 @@ export function RegisterPage({ joinCode: initialCode }: { joinCode?: string }) {
             label={t('auth.joinCode')}
             description={t('auth.joinCodeHint')}
             value={form.joinCode}
-            onChange={set('joinCode')}
+            onChange={(event) => setForm({ ...form, joinCode: event.currentTarget.value.toUpperCase() })}
             autoComplete="off"
             error={fieldError(error, 'joinCode')}
             styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', letterSpacing: 2 } }}

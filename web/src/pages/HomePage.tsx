@@ -85,7 +85,7 @@ function JoinCourse({ onJoined }: { onJoined: (course: Course) => void }) {
           label={t('home.joinTitle')}
           placeholder="ABCD2345"
           value={code}
-          onChange={(event) => setCode(event.currentTarget.value)}
+          onChange={(event) => setCode(event.currentTarget.value.toUpperCase())}
           autoComplete="off"
         />
         <Button type="submit" loading={busy} variant="light">
