@@ -125,7 +125,14 @@ export class K3sFlavour implements NodeFlavour {
     else argv.push(`--namespace=${query.namespace}`, ...(query.name === undefined ? [] : [query.name]));
     if (query.labelSelector !== undefined) argv.push(`--selector=${query.labelSelector}`);
     argv.push('--ignore-not-found', '-o', 'json');
-    const output = (await execCollect(docker, controlPlane, argv)).trim();
+    let output: string;
+    try {
+      output = (await execCollect(docker, controlPlane, argv)).trim();
+    } catch (error) {
+      // A kind the cluster does not serve has no objects, as on the other node images.
+      if (/doesn't have a resource type/.test((error as Error).message)) return [];
+      throw error;
+    }
     if (output === '') return [];
     const parsed = JSON.parse(output) as KubeObjectJson & { items?: KubeObjectJson[] };
     const objects = parsed.items ?? [parsed];
