@@ -59,7 +59,7 @@ test("tenant A cannot connect to tenant B's containers", async () => {
   // B's own worker reaches the listener (retrying while it starts): the probe can succeed.
   const workerB = containerName(tenantB.clusterId, 'minikube-m02');
   let inside = await execIn(engine.docker, workerB, ['node', '-e', PROBE, ipB]);
-  for (let i = 0; i < 20 && inside.code !== 0; i++) {
+  for (let i = 0; i < 50 && inside.code !== 0; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     inside = await execIn(engine.docker, workerB, ['node', '-e', PROBE, ipB]);
   }

@@ -105,3 +105,48 @@ test('concurrent claims get different clusters; other node counts are provisione
     'two-nodes',
   ]);
 });
+
+test('a pool that cannot refill says why in health()', async () => {
+  const broken = new DockerClusterDriver(
+    driverSettings([engine], 'kubelab-node:no-such-image', { warmPoolSize: 1, warmPoolNodeCount: 3 }),
+  );
+  await broken.fillWarmPool();
+  const health = await broken.health();
+  expect(health.ok).toBe(false);
+  expect(health.detail).toContain('image kubelab-node:no-such-image MISSING');
+  expect(health.detail).toMatch(
+    /warm pool refill failed: provisioning cluster warming-[0-9a-f]{12} on .* failed at step "containers"/,
+  );
+  expect(await engine.docker.findContainers({ [LABEL.managed]: 'true', [LABEL.nodeCount]: '3' })).toEqual([]);
+  await broken.close();
+});
+
+test('pool clusters of an older image are never handed out and reconcile removes them', async () => {
+  await engine.docker.tagImage(engine.image, 'kubelab-node:older');
+  const old = new DockerClusterDriver(driverSettings([engine], 'kubelab-node:older', { warmPoolSize: 1 }));
+  await old.fillWarmPool(); // the current pool is full, but none of its clusters has the older image
+  await old.close();
+  const olderPool = async () =>
+    (
+      await engine.docker.findContainers({
+        [LABEL.image]: 'kubelab-node:older',
+        [LABEL.role]: 'control-plane',
+      })
+    ).filter((c) => c.name.startsWith('kubelab-pool-'));
+  expect(await olderPool()).toHaveLength(1);
+
+  const ref = await driver.provision(
+    { clusterId: 'claimed-4', labSessionId: 'lab', ownerId: 'o', nodeCount: 1 },
+    () => undefined,
+  );
+  expect((await engine.docker.inspectContainer(controlPlaneName('claimed-4')))?.labels[LABEL.image]).toBe(
+    engine.image,
+  );
+  expect(await olderPool()).toHaveLength(1);
+
+  const report = await driver.reconcile(['claimed-2', 'claimed-3', 'two-nodes', 'claimed-4']);
+  expect(report.removed).toHaveLength(1);
+  expect(report.removed[0]).toMatch(/^pool-/);
+  expect(await olderPool()).toEqual([]);
+  await driver.destroy(ref);
+});

@@ -23,6 +23,8 @@ export const LABEL = {
   nodeCount: 'kubelab.node-count',
   flavour: 'kubelab.node-image',
   pool: 'kubelab.pool',
+  /** The node image reference, so a warm pool never hands out clusters of an older image. */
+  image: 'kubelab.image',
   /** On a claim marker: the cluster id the pool cluster was handed to. */
   claimedAs: 'kubelab.claimed-as',
 } as const;

@@ -212,7 +212,8 @@ export class DockerClusterDriver implements ClusterDriver {
           if (cluster.controlPlane) present.add(clusterId);
           continue;
         }
-        const pooled = isFreePoolCluster(cluster);
+        // Free pool clusters stay, unless made from another image (left by an older version: replaced).
+        const pooled = isFreePoolCluster(cluster) && cluster.image === this.flavour.image;
         const young = Date.now() - cluster.createdAtMs < this.settings.orphanGraceMs;
         if (
           pooled ||

@@ -16,6 +16,8 @@ export interface DockerCluster {
   containers: ContainerSummary[];
   networks: NetworkSummary[];
   nodeCount: number;
+  /** Node image the cluster was created from. */
+  image: string | undefined;
   labSessionId: string | undefined;
   ownerId: string | undefined;
   /** For a warm-pool cluster: who claimed it, read from its claim marker. */
@@ -42,6 +44,7 @@ export async function readInventory(host: DockerHost): Promise<DockerCluster[]> 
         containers: [],
         networks: [],
         nodeCount: Number(labels[LABEL.nodeCount] ?? 1),
+        image: labels[LABEL.image],
         labSessionId: labels[LABEL.labSession] || undefined,
         ownerId: labels[LABEL.owner] || undefined,
         claim: undefined,

@@ -53,6 +53,7 @@ function labelsOf(plan: ClusterPlan, ctx: ProvisionContext): Record<string, stri
     [LABEL.pool]: String(plan.pool),
     [LABEL.nodeCount]: String(plan.nodeCount),
     [LABEL.flavour]: ctx.flavour.name,
+    [LABEL.image]: ctx.flavour.image,
   };
 }
 

@@ -38,6 +38,15 @@ export class WarmPool {
     return this.enabled && nodeCount === this.settings.warmPoolNodeCount;
   }
 
+  /** A free pool cluster this pool may hand out: its node count and image are the configured ones. */
+  offers(cluster: DockerCluster): boolean {
+    return (
+      isFreePoolCluster(cluster) &&
+      cluster.nodeCount === this.settings.warmPoolNodeCount &&
+      cluster.image === this.flavour.image
+    );
+  }
+
   /** Tops the pool up to its size; concurrent callers share one refill. Never rejects (see lastError). */
   fill(): Promise<void> {
     if (!this.enabled || this.closed) return Promise.resolve();
@@ -54,9 +63,7 @@ export class WarmPool {
   /** A ready pool cluster renamed to `claim.clusterId`, or undefined when none is free. */
   async claim(claim: ClaimRecord): Promise<ClaimedCluster | undefined> {
     for (const host of this.hosts.all) {
-      const free = (await readInventory(host).catch(() => [])).filter(
-        (c) => isFreePoolCluster(c) && c.nodeCount === this.settings.warmPoolNodeCount,
-      );
+      const free = (await readInventory(host).catch(() => [])).filter((c) => this.offers(c));
       for (const cluster of free) {
         if (await this.take(cluster, claim)) return { host, key: cluster.key };
       }
@@ -106,14 +113,16 @@ export class WarmPool {
     }
   }
 
-  /** Ready and warming pool clusters on every reachable host, plus the ones being created here. */
+  /** Ready and warming pool clusters of this pool's shape on every reachable host. */
   private async countPooled(): Promise<number> {
     const keys = new Set<string>();
     for (const host of this.hosts.all) {
       for (const cluster of await readInventory(host).catch(() => [])) {
-        const state = cluster.identity?.state;
-        if ((state === 'pooled' && cluster.controlPlane?.running) || state === 'warming')
-          keys.add(cluster.key);
+        const warming =
+          cluster.identity?.state === 'warming' &&
+          cluster.nodeCount === this.settings.warmPoolNodeCount &&
+          cluster.image === this.flavour.image;
+        if (warming || this.offers(cluster)) keys.add(cluster.key);
       }
     }
     return keys.size;
