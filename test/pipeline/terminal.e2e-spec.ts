@@ -229,6 +229,20 @@ describe('terminal pipeline (separate API and worker processes, real Redis and P
     student.socket.close();
   });
 
+  it('delivers a worker’s output to clients on every API instance', async () => {
+    const student = await newStudent();
+    const secondApi = await platform.addApiInstance();
+    const teacherCookie = await login(secondApi, 'teacher@kubelab.local');
+    const teacher = await connect(secondApi, teacherCookie);
+    const teacherLog = new EventLog(teacher);
+    expect((await teacher.emitWithAck('session.join', { labSessionId: student.sessionId })).ok).toBe(true);
+    const { runId, output } = await run(student, 'kubectl get nodes');
+    await teacherLog.exitOf(runId);
+    expect(teacherLog.outputOf(runId)).toBe(output);
+    teacher.close();
+    student.socket.close();
+  });
+
   it('refuses a websocket without a valid session cookie', async () => {
     await expect(connect(platform.baseUrl)).rejects.toThrow(/unauthorized/);
     await expect(connect(platform.baseUrl, 'kubelab_session=forged-token')).rejects.toThrow(/unauthorized/);

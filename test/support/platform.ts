@@ -59,6 +59,8 @@ export interface TestPlatform {
   env: NodeJS.ProcessEnv;
   restartWorker(signal?: NodeJS.Signals): Promise<void>;
   restartApi(): Promise<void>;
+  /** Starts one more API instance on the same database and Redis; returns its base URL. */
+  addApiInstance(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -122,6 +124,7 @@ export async function startPlatform(
   api.start();
   worker.start();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const extraApis: PlatformProcess[] = [];
   await waitForHealth(baseUrl, [api, worker]);
   return {
     baseUrl,
@@ -140,8 +143,21 @@ export async function startPlatform(
       api.start();
       await waitForHealth(baseUrl, [api, worker]);
     },
+    async addApiInstance() {
+      const extraPort = await freePort();
+      const extra = new PlatformProcess(
+        'src/main/api.ts',
+        { ...env, PORT: String(extraPort) },
+        options.nodeArgs,
+      );
+      extra.start();
+      extraApis.push(extra);
+      const url = `http://127.0.0.1:${extraPort}`;
+      await waitForHealth(url, [extra]);
+      return url;
+    },
     async stop() {
-      await Promise.all([api.stop(), worker.stop()]);
+      await Promise.all([api.stop(), worker.stop(), ...extraApis.map((extra) => extra.stop())]);
       await db.drop();
     },
   };
