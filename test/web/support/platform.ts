@@ -12,6 +12,10 @@ export interface Platform {
   baseUrl: string;
   database: TestDatabase;
   demo: { courseId: string; joinCode: string };
+  /** Stops the API process (the worker keeps running), as a crash or a deploy would. */
+  stopApi(): Promise<void>;
+  /** Starts the API process again on the same port. */
+  startApi(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -113,24 +117,35 @@ export async function startPlatform(webDir: string, settings: NodeJS.ProcessEnv 
     CLUSTER_DRIVER: 'embedded',
     ...settings,
   };
-  const processes: ChildProcess[] = [];
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let api: ChildProcess | undefined;
+  let worker: ChildProcess | undefined;
+  const running = () => [api, worker].filter((child): child is ChildProcess => child !== undefined);
+  let apiStarts = 0;
+  const startApi = () => runTs('src/main/api.ts', env, `journey-api-${++apiStarts}.log`);
   try {
     const demo = await seed(env);
-    processes.push(runTs('src/main/api.ts', env, 'journey-api.log'));
-    processes.push(runTs('src/main/worker.ts', env, 'journey-worker.log'));
-    const baseUrl = `http://127.0.0.1:${port}`;
-    await waitForHealth(baseUrl, processes, 60_000);
+    api = startApi();
+    worker = runTs('src/main/worker.ts', env, 'journey-worker.log');
+    await waitForHealth(baseUrl, running(), 60_000);
     return {
       baseUrl,
       database,
       demo,
+      async stopApi() {
+        if (api) await stopProcess(api);
+      },
+      async startApi() {
+        api = startApi();
+        await waitForHealth(baseUrl, running(), 60_000);
+      },
       async stop() {
-        await Promise.all(processes.map(stopProcess));
+        await Promise.all(running().map(stopProcess));
         await database.drop();
       },
     };
   } catch (error) {
-    await Promise.all(processes.map(stopProcess));
+    await Promise.all(running().map(stopProcess));
     await database.drop();
     throw error;
   }
