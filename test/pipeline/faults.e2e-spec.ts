@@ -78,6 +78,7 @@ describe('pipeline faults: dead workers, restarts, a restarted Redis, reconnects
     platform = await startPlatform({
       REDIS_URL: `redis://127.0.0.1:${redis.port}`,
       COMMAND_TIMEOUT_SECONDS: '60',
+      COMMANDS_PER_MINUTE: '30',
     });
     const registered = await fetch(`${platform.baseUrl}/api/auth/register`, {
       method: 'POST',
@@ -186,4 +187,27 @@ describe('pipeline faults: dead workers, restarts, a restarted Redis, reconnects
     retry.socket.close();
     void log;
   }, 60_000);
+
+  // Last: it uses up the student's command budget for the minute.
+  it('rate-limits a student with a clear message and a retry time', async () => {
+    const { socket, log } = await studentSocket();
+    let rejection: { ok: false; code: string; message: string } | undefined;
+    for (let i = 0; i < 40 && !rejection; i++) {
+      const ack = await socket.emitWithAck('command.submit', {
+        labSessionId: sessionId,
+        command: 'kubectl get nodes',
+      });
+      if (!ack.ok) rejection = ack;
+    }
+    expect(rejection).toMatchObject({ code: 'rate_limited' });
+    expect(rejection?.message).toMatch(/^Too many commands: at most 30 a minute\. Wait \d+ s\.$/);
+    await log.waitFor(
+      (e) => e.name === 'command.rejected' && e.payload.code === 'rate_limited',
+      5000,
+      'rejection event',
+    );
+    const event = log.events.find((e) => e.name === 'command.rejected');
+    expect(Number(event?.payload.retryAfterSeconds)).toBeGreaterThan(0);
+    socket.close();
+  });
 });
