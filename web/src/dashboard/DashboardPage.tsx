@@ -26,6 +26,8 @@ import { ClassMatrix } from './ClassMatrix';
 import { CompletionChart } from './CompletionChart';
 import { applyGradingUpdate, completionSeries } from './gradebook-live';
 
+const GRADEBOOK_REFRESH_MS = 30_000;
+
 export function DashboardPage({ courseId, labId }: { courseId?: string; labId?: string }) {
   const { t } = useI18n();
   const [courses, reloadCourses, setCourses] = useAsync(() => api.courses(), []);
@@ -265,6 +267,12 @@ function LabProgress({ course, labId }: { course: Course; labId: string }) {
       socket.off('connect', onReconnect);
     };
   }, [course.id, reload]);
+
+  // Grading updates arrive live; students who joined but ran nothing yet only show up on a reload.
+  useEffect(() => {
+    const timer = setInterval(() => void reload(), GRADEBOOK_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
 
   useEffect(() => {
     const socket = getSocket();
