@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
@@ -10,7 +10,7 @@ import {
   waitForOutputSoFar,
   waitForPrompt,
 } from './support/browser';
-import { ARTIFACTS, Platform, startPlatform } from './support/platform';
+import { startPlatform, TestPlatform } from '../support/platform';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const setup = require('../../scripts/lib/setup.cjs') as { ensureWebBuild(): void; ROOT: string };
@@ -27,8 +27,9 @@ const STUDENT = { name: 'E2E 学生', email: `e2e-${Date.now()}@kubelab.local`, 
 const COURSE_TITLE = `E2E 课程 ${new Date().toISOString().slice(0, 16)}`;
 const SCREEN = { width: 1440, height: 900 };
 const RATE_LIMIT = 30;
+const ARTIFACTS = path.join(setup.ROOT, 'test-artifacts');
 
-let platform: Platform;
+let platform: TestPlatform;
 let browser: Browser;
 let teacher: BrowserContext;
 let student: BrowserContext;
@@ -39,8 +40,11 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 beforeAll(async () => {
   setup.ensureWebBuild();
-  // A low command rate limit, so the journey can show how the terminal reports it.
-  platform = await startPlatform(path.join(setup.ROOT, 'web', 'dist'), {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  platform = await startPlatform({
+    WEB_DIR: path.join(setup.ROOT, 'web', 'dist'),
+    CLUSTER_DRIVER: 'embedded',
+    // A low command rate limit, so the journey can show how the terminal reports it.
     COMMANDS_PER_MINUTE: String(RATE_LIMIT),
   });
   browser = await launchChromium();
@@ -50,7 +54,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await platform?.stop();
+  if (!platform) return;
+  await platform.stop();
+  // The processes' logs, for a look after a failure.
+  writeFileSync(path.join(ARTIFACTS, 'journey-api.log'), platform.api.output);
+  writeFileSync(path.join(ARTIFACTS, 'journey-worker.log'), platform.worker.output);
 });
 
 describe('Kubelab in a browser', () => {
@@ -171,14 +179,14 @@ describe('Kubelab in a browser', () => {
   });
 
   it('shows a lost connection, queues what is typed, and catches up when the API is back', async () => {
-    await platform.stopApi();
+    await platform.api.stop();
     await lab.getByTestId('offline').waitFor();
     await lab.locator('[data-testid="connection"][data-state="disconnected"]').waitFor();
     // Typed while offline: kept in the browser, run once the terminal has joined again.
     await lab.getByTestId('terminal').click();
     await lab.keyboard.type('kubectl get deployments');
     await lab.keyboard.press('Enter');
-    await platform.startApi();
+    platform.api.start();
     await lab.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 30_000 });
     await waitForOutput(lab, 'kubectl get deployments', /yanwei\.app\s+3\/3\s+3\s+3/);
     expect(await lab.getByTestId('offline').count()).toBe(0);
