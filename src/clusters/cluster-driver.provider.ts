@@ -2,6 +2,8 @@ import type { Provider } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { ClusterDriver } from './cluster-driver';
+import { DockerClusterDriver } from './docker/docker-cluster-driver';
+import type { DockerDriverSettings } from './docker/docker-settings';
 import { EmbeddedClusterDriver } from './embedded/embedded-cluster.driver';
 
 export const CLUSTER_DRIVER = Symbol('CLUSTER_DRIVER');
@@ -11,7 +13,8 @@ export function createClusterDriver(config: AppConfig): ClusterDriver {
     case 'embedded':
       return new EmbeddedClusterDriver();
     case 'docker':
-      throw new Error('CLUSTER_DRIVER=docker: the Docker driver is not wired in yet');
+      // parseConfig validated the Docker settings whenever the docker driver is chosen.
+      return new DockerClusterDriver(config.clusters.docker as DockerDriverSettings);
   }
 }
 

@@ -41,6 +41,20 @@ export interface ClusterDriver {
   list(): Promise<ListedCluster[]>;
   /** Whether the backend itself is usable (for /api/health). */
   health(): Promise<DriverHealth>;
+
+  /** Backends spread over several hosts name the host a cluster lives on, so its commands go to that host's workers. */
+  hostFor?(ref: ClusterRef): string;
+  /** Hosts this driver reaches (queue names of their workers). */
+  hostIds?(): string[];
+  /**
+   * Removes what the backend holds for clusters that are not live, and reports live clusters whose
+   * resources are gone. Backends without their own version are reconciled through list()/destroy().
+   */
+  reconcile?(liveClusterIds: Iterable<string>): Promise<{ removed: string[]; missing: string[] }>;
+  /** Backends with a warm pool of ready clusters top it up (called once a worker is up). */
+  fillWarmPool?(): Promise<void>;
+  /** Releases connections and background work at shutdown. */
+  close?(): Promise<void>;
 }
 
 export type ClusterDriverName = 'embedded' | 'docker';

@@ -51,4 +51,25 @@ describe('parseConfig', () => {
       /CLUSTER_IDLE_WARNING_MINUTES/,
     );
   });
+
+  it('validates the Docker driver settings only when that driver is chosen', () => {
+    expect(() => parseConfig({ DOCKER_HOSTS: 'nonsense' })).not.toThrow();
+    expect(() => parseConfig({ CLUSTER_DRIVER: 'docker', DOCKER_HOSTS: 'nonsense' })).toThrow(
+      /DOCKER_HOSTS: "nonsense" is not unix:\/\/\/path\/docker.sock or tcp:\/\/host:port/,
+    );
+    const config = parseConfig({
+      CLUSTER_DRIVER: 'docker',
+      DOCKER_HOSTS: 'unix:///tmp/a.sock=5,unix:///tmp/b.sock',
+    });
+    expect(config.clusters.docker?.hosts.map((host) => host.capacity)).toEqual([5, 20]);
+  });
+
+  it('reads which hosts a worker serves', () => {
+    expect(parseConfig({}).worker.hosts).toBe('all');
+    expect(parseConfig({ WORKER_HOSTS: 'docker-1a2b3c4d,docker-5e6f7a8b' }).worker.hosts).toEqual([
+      'docker-1a2b3c4d',
+      'docker-5e6f7a8b',
+    ]);
+    expect(() => parseConfig({ WORKER_HOSTS: 'a b' })).toThrow(/WORKER_HOSTS/);
+  });
 });

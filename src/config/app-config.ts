@@ -3,6 +3,12 @@
  * Every setting is validated here; a missing or bad one stops the process with a message naming it,
  * so nothing later has to wonder whether a value is usable.
  */
+import {
+  DockerDriverSettings,
+  DockerSettingsError,
+  dockerSettingsFromEnv,
+} from '../clusters/docker/docker-settings';
+
 export type ClusterDriverSetting = 'embedded' | 'docker';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -32,6 +38,12 @@ export interface AppConfig {
     idleWarningMinutes: number;
     hardLimitMinutes: number;
     provisionTimeoutSeconds: number;
+    /** Present when the driver is docker. */
+    docker?: DockerDriverSettings;
+  };
+  worker: {
+    /** Docker host ids whose command queues this worker consumes (default: every configured host). */
+    hosts: string[] | 'all';
   };
   commands: {
     workerConcurrency: number;
@@ -171,9 +183,28 @@ export function parseConfig(env: Env): AppConfig {
       maxLineBytes: read.integer('COMMAND_MAX_LINE_BYTES', 4096, 16, 65536),
       ratePerMinute: read.integer('COMMANDS_PER_MINUTE', 120, 1, 100000),
     },
+    worker: {
+      hosts:
+        read.pattern(
+          'WORKER_HOSTS',
+          'all',
+          /^(all|[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*)$/,
+          'all or a comma-separated list of host ids',
+        ) === 'all'
+          ? 'all'
+          : (env.WORKER_HOSTS as string).split(','),
+    },
     webDir: read.string('WEB_DIR', 'web/dist'),
     labsDir: read.string('LABS_DIR', 'labs'),
   };
+  if (config.clusters.driver === 'docker') {
+    try {
+      config.clusters.docker = dockerSettingsFromEnv(env);
+    } catch (error) {
+      if (!(error instanceof DockerSettingsError)) throw error;
+      read.problems.push(...error.problems);
+    }
+  }
   if (config.clusters.idleWarningMinutes >= config.clusters.idleMinutes) {
     read.problems.push('CLUSTER_IDLE_WARNING_MINUTES: must be smaller than CLUSTER_IDLE_MINUTES');
   }

@@ -4,6 +4,10 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { JOB_QUEUE, JobHandlers, JobItem, JobName, QueueName } from '../jobs/job.types';
 
+function queueNameOf(queue: QueueName, host: string | undefined): string {
+  return host ? `${queue}-${host}` : queue;
+}
+
 /** Per-job options: command drains never run twice at once for one session; grading coalesces. */
 function optionsFor(item: JobItem): JobsOptions {
   switch (item.name) {
@@ -37,22 +41,36 @@ function connectionOptions(redisUrl: string) {
 @Injectable()
 export class JobRepository implements OnModuleDestroy {
   private readonly logger = new Logger('JobRepository');
-  private readonly queues = new Map<QueueName, Queue>();
+  private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  async queue(item: JobItem): Promise<void> {
-    await this.queueFor(JOB_QUEUE[item.name]).add(item.name, item.data, {
+  /**
+   * Queues a job. `host` sends it to that host's own queue (commands of a cluster that lives on one
+   * Docker host are run by the workers beside that host).
+   */
+  async queue(item: JobItem, host?: string): Promise<void> {
+    await this.queueFor(queueNameOf(JOB_QUEUE[item.name], host)).add(item.name, item.data, {
       removeOnComplete: true,
       removeOnFail: 1000,
       ...optionsFor(item),
     });
   }
 
-  /** Starts one BullMQ worker per queue, dispatching each job to its handler by name. */
-  startWorkers(handlers: JobHandlers, concurrency: Record<QueueName, number>): void {
-    for (const queueName of Object.values(QueueName)) {
+  /**
+   * Starts one BullMQ worker per queue, dispatching each job to its handler by name; `hosts` adds
+   * the per-host command queues this worker serves.
+   */
+  startWorkers(handlers: JobHandlers, concurrency: Record<QueueName, number>, hosts: string[] = []): void {
+    const queues: [string, number][] = [
+      ...Object.values(QueueName).map((name): [string, number] => [name, concurrency[name]]),
+      ...hosts.map((host): [string, number] => [
+        queueNameOf(QueueName.Commands, host),
+        concurrency[QueueName.Commands],
+      ]),
+    ];
+    for (const [queueName, slots] of queues) {
       const worker = new Worker(
         queueName,
         async (job: Job) => {
@@ -63,7 +81,7 @@ export class JobRepository implements OnModuleDestroy {
         {
           connection: connectionOptions(this.config.redisUrl),
           prefix: this.config.redisPrefix,
-          concurrency: concurrency[queueName],
+          concurrency: slots,
           // A killed worker's job is picked up again within seconds; handlers are written to be re-runnable.
           lockDuration: 10_000,
           stalledInterval: 5000,
@@ -85,7 +103,7 @@ export class JobRepository implements OnModuleDestroy {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }
 
-  private queueFor(name: QueueName): Queue {
+  private queueFor(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
       // Producers fail fast while Redis is down, so a request gets a clear error instead of hanging.

@@ -92,6 +92,52 @@ export class ClusterService implements JobHandlerProvider {
     return { idleExpiresAt, hardDeadlineAt: session.hardDeadlineAt };
   }
 
+  /** The host whose workers run this session's commands, for backends spread over several hosts. */
+  async hostOf(labSessionId: string): Promise<string | undefined> {
+    if (!this.driver.hostFor) return undefined;
+    const cluster = await this.clusters.liveForSession(labSessionId);
+    return cluster?.status === 'ready' && cluster.host ? cluster.host : undefined;
+  }
+
+  /**
+   * Brings the records and the backend into agreement: the backend drops what no live record
+   * claims; ready records whose resources vanished are marked gone, so the next command provisions
+   * a new cluster.
+   */
+  async reconcile(): Promise<{ removed: string[]; missing: string[] }> {
+    const live = await this.clusters.listLive();
+    const ids = live.map((cluster) => cluster.id);
+    const report = this.driver.reconcile
+      ? await this.driver.reconcile(ids)
+      : await this.reconcileByList(new Set(ids));
+    for (const clusterId of report.missing) {
+      const cluster = live.find((candidate) => candidate.id === clusterId);
+      if (!cluster || cluster.status !== 'ready') continue;
+      const gone = await this.clusters.transition(clusterId, ['ready'], 'gone', {
+        stoppedAt: new Date(),
+        error: 'missing',
+      });
+      if (gone)
+        this.publish(cluster, {
+          status: 'gone',
+          message: 'The cluster disappeared; a new one starts with your next command',
+        });
+    }
+    return report;
+  }
+
+  private async reconcileByList(live: Set<string>): Promise<{ removed: string[]; missing: string[] }> {
+    const held = await this.driver.list();
+    const removed: string[] = [];
+    for (const cluster of held) {
+      if (live.has(cluster.clusterId)) continue;
+      await this.driver.destroy({ clusterId: cluster.clusterId, attachState: {} });
+      removed.push(cluster.clusterId);
+    }
+    // An in-process backend cannot tell a cluster it never held from one it lost: nothing is missing.
+    return { removed, missing: [] };
+  }
+
   async statusEvent(session: LabSession): Promise<ClusterStatusEvent | null> {
     const cluster = await this.clusters.latestForSession(session.id);
     if (!cluster) return null;

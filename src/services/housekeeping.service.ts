@@ -17,6 +17,7 @@ const SWEEP_INTERVAL_MS = 2000;
 const LOST_AFTER_MS = 3000;
 /** A cluster requested this long ago and still not ready has probably lost its provisioning job. */
 const STUCK_PROVISION_MS = 15_000;
+const RECONCILE_INTERVAL_MS = 60_000;
 
 /**
  * Repairs what crashes and restarts leave behind, from the database's point of view:
@@ -31,6 +32,8 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
   private readonly identity = randomUUID();
   private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
+  /** 0: reconcile on the first sweep after start-up. */
+  private lastReconcile = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -61,6 +64,12 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
       await this.endOrphanedRuns();
       await this.repostLostRuns();
       await this.clusters.requeueStuck(STUCK_PROVISION_MS);
+      if (Date.now() - this.lastReconcile > RECONCILE_INTERVAL_MS) {
+        this.lastReconcile = Date.now();
+        const report = await this.clusters.reconcile();
+        if (report.removed.length + report.missing.length > 0)
+          this.logger.log({ msg: 'reconciled', ...report });
+      }
       await this.clusters.sweep((clusterId) => this.firstWarning(clusterId));
     } catch (error) {
       // Redis or the database is down: the next sweep tries again.

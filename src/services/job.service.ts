@@ -1,6 +1,8 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import type { ClusterDriver } from '../clusters/cluster-driver';
+import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
 import { buildJobRegistry, QueueName } from '../jobs/job.types';
 import { JobRepository } from '../repositories/job.repository';
 import { ClusterService } from './cluster.service';
@@ -9,23 +11,35 @@ import { GradingService } from './grading.service';
 
 /** Starts the worker's queue consumers once every handler is known; a gap or a clash stops start-up. */
 @Injectable()
-export class JobService implements OnApplicationBootstrap {
+export class JobService implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jobs: JobRepository,
     private readonly commands: CommandRunnerService,
     private readonly clusters: ClusterService,
     private readonly grading: GradingService,
+    @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
   ) {}
 
   onApplicationBootstrap(): void {
     const handlers = buildJobRegistry([this.commands, this.clusters, this.grading]);
     const concurrency = this.config.commands.workerConcurrency;
-    this.jobs.startWorkers(handlers, {
-      [QueueName.Commands]: concurrency,
-      [QueueName.Clusters]: Math.max(2, Math.ceil(concurrency / 5)),
-      // Grading is coalesced per session and may lag a little; commands come first.
-      [QueueName.Grading]: Math.max(2, Math.ceil(concurrency / 10)),
-    });
+    const hosts =
+      this.config.worker.hosts === 'all' ? (this.driver.hostIds?.() ?? []) : this.config.worker.hosts;
+    this.jobs.startWorkers(
+      handlers,
+      {
+        [QueueName.Commands]: concurrency,
+        [QueueName.Clusters]: Math.max(2, Math.ceil(concurrency / 5)),
+        // Grading is coalesced per session and may lag a little; commands come first.
+        [QueueName.Grading]: Math.max(2, Math.ceil(concurrency / 10)),
+      },
+      hosts,
+    );
+    void this.driver.fillWarmPool?.();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.driver.close?.();
   }
 }

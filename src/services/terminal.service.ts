@@ -76,7 +76,10 @@ export class TerminalService {
         command: run.command,
         userId: user.id,
       });
-      await this.jobs.queue({ name: JobName.CommandRun, data: { labSessionId, runId: run.id } });
+      await this.jobs.queue(
+        { name: JobName.CommandRun, data: { labSessionId, runId: run.id } },
+        await this.clusters.hostOf(labSessionId),
+      );
       const accepted: CommandAccepted = {
         labSessionId,
         runId: run.id,
