@@ -1,0 +1,95 @@
+import { Redis } from 'ioredis';
+import { SETUP_TIMEOUT_MS, startEngine, DockerTestEngine } from '../docker/support/docker-env';
+import { LABEL } from '../../src/clusters/docker/cluster-names';
+import { api, connect, EventLog, startPlatform, TestPlatform } from '../support/platform';
+
+const LAB = 'lec7-k8s-basics';
+
+/** The whole platform on CLUSTER_DRIVER=docker: API, worker, a real dockerd and the project's node image. */
+describe('platform on the Docker driver', () => {
+  let engine: DockerTestEngine;
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    engine = await startEngine('default');
+    platform = await startPlatform({
+      CLUSTER_DRIVER: 'docker',
+      DOCKER_HOSTS: engine.dockerHost,
+      KUBELAB_NODE_IMAGE: engine.image,
+      // The engine is shared with other test files: never treat their containers as orphans.
+      DOCKER_ORPHAN_GRACE_SECONDS: '86400',
+    });
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await platform?.stop();
+  }, 60_000);
+
+  it('provisions a student cluster as containers, routes its commands to the host queue and resets it', async () => {
+    const registered = await fetch(`${platform.baseUrl}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: 'dock@example.edu',
+        password: 'dock-password',
+        displayName: 'D',
+        joinCode: platform.joinCode,
+      }),
+    });
+    const cookie = (registered.headers.get('set-cookie') ?? '').split(';')[0];
+    const session = await api<{ id: string }>(
+      platform.baseUrl,
+      cookie,
+      'POST',
+      `/courses/${platform.courseId}/labs/${LAB}/session`,
+    );
+    const socket = await connect(platform.baseUrl, cookie);
+    const log = new EventLog(socket);
+    await socket.emitWithAck('session.join', { labSessionId: session.body.id });
+
+    const run = async (command: string) => {
+      const ack = await socket.emitWithAck('command.submit', { labSessionId: session.body.id, command });
+      if (!ack.ok) throw new Error(ack.message);
+      const exit = await log.exitOf(ack.data.runId, 60_000);
+      return { exit, output: log.outputOf(ack.data.runId) };
+    };
+
+    const created = await run(
+      'kubectl create deployment yanwei.app --image=gcr.io/google-samples/kubernetes-bootcamp:v1',
+    );
+    expect(created).toMatchObject({ exit: { exitCode: 0 }, output: 'deployment.apps/yanwei.app created\n' });
+    const listed = await run('kubectl get deployments -o name');
+    expect(listed.output).toBe('deployment.apps/yanwei.app\n');
+
+    const cluster = await platform.db.prisma.cluster.findFirst({
+      where: { labSessionId: session.body.id, status: 'ready' },
+    });
+    expect(cluster?.driver).toBe('docker');
+    expect(cluster?.host).toMatch(/^docker-[0-9a-f]{8}$/);
+    // Once the cluster had a host, commands travelled on that host's own queue (BullMQ keeps a job
+    // counter per queue); the first one was queued while the cluster was still being placed.
+    const redis = new Redis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const hostQueueJobs = Number(
+      await redis.get(`${platform.env.REDIS_PREFIX}:commands-${cluster!.host}:id`),
+    );
+    redis.disconnect();
+    expect(hostQueueJobs).toBe(1);
+    const containers = await engine.docker.findContainers({ [LABEL.clusterKey]: cluster!.id });
+    expect(containers.length).toBeGreaterThanOrEqual(1);
+
+    // Reset: the old containers go, a fresh cluster has no deployment.
+    const reset = await api(platform.baseUrl, cookie, 'POST', `/lab-sessions/${session.body.id}/reset`);
+    expect(reset.status).toBe(200);
+    const after = await run('kubectl get deployments');
+    expect(after.output).toBe('No resources found in default namespace.\n');
+    for (
+      let i = 0;
+      i < 50 && (await engine.docker.findContainers({ [LABEL.clusterKey]: cluster!.id })).length > 0;
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(await engine.docker.findContainers({ [LABEL.clusterKey]: cluster!.id })).toEqual([]);
+    socket.close();
+  }, 180_000);
+});
