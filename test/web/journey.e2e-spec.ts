@@ -140,7 +140,17 @@ describe('Kubelab in a browser', () => {
       'kubectl create deployment yanwei.app --image=gcr.io/google-samples/kubernetes-bootcamp:v1',
       /deployment\.apps\/yanwei\.app created/,
     );
-    await run(lab, 'kubectl rollout status deployment/yanwei.app', /successfully rolled out/, 90_000);
+    await lab.keyboard.type('kubectl rollout status deployment/yanwei.app');
+    await lab.keyboard.press('Enter');
+    await waitForOutputSoFar(lab, 'kubectl rollout status deployment/yanwei.app', /Waiting for deployment/);
+    // Typed while the rollout is still being watched: kept in the browser, run when the prompt returns.
+    await lab.keyboard.type('kubectl get deployments yanwei.app');
+    await lab.keyboard.press('Enter');
+    await waitForOutput(lab, 'kubectl get deployments yanwei.app', /yanwei\.app\s+1\/1\s+1\s+1/, 90_000);
+    const screen = await terminalText(lab);
+    const rolledOut = screen.lastIndexOf('deployment "yanwei.app" successfully rolled out');
+    expect(rolledOut).toBeGreaterThan(screen.lastIndexOf('$ kubectl rollout status deployment/yanwei.app'));
+    expect(rolledOut).toBeLessThan(screen.lastIndexOf('$ kubectl get deployments yanwei.app'));
     const pods = await run(lab, 'kubectl get pod', /yanwei\.app-[a-z0-9]+-[a-z0-9]+\s+1\/1\s+Running/);
     const podName = /(yanwei\.app-[a-z0-9]+-[a-z0-9]+)/.exec(pods)?.[1] as string;
     await lab.locator('[data-testid="step-create-deployment"][data-state="passed"]').waitFor();
