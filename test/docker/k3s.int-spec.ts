@@ -10,16 +10,17 @@ import { LABEL } from '../../src/clusters/docker/cluster-names';
 import { DockerClusterDriver } from '../../src/clusters/docker/docker-cluster-driver';
 import { DEFAULT_K3S_IMAGE } from '../../src/clusters/docker/docker-settings';
 import { DockerRepository } from '../../src/infra/docker/docker.repository';
-import { driverSettings, neverAborted, recordingSink } from './support/docker-env';
+import { driverSettings, neverAborted, recordingSink, TEST_ENGINES } from './support/docker-env';
 
 const IMAGE = process.env.K3S_IMAGE || DEFAULT_K3S_IMAGE;
 const ROOT = path.resolve(__dirname, '../..');
 
 /** Decided while Jest collects tests, hence synchronous (the docker CLI comes with docker.io). */
 function engineWithK3s(): string | undefined {
-  const dockerHost =
-    process.env.K3S_TEST_DOCKER_HOST ||
-    execFileSync(path.join(ROOT, 'docker/engine/start.sh'), ['default'], { encoding: 'utf8' }).trim();
+  const start = (instance: string) =>
+    execFileSync(path.join(ROOT, 'docker/engine/start.sh'), [instance], { encoding: 'utf8' }).trim();
+  for (const instance of TEST_ENGINES) start(instance); // all of them first, as startEngine() does
+  const dockerHost = process.env.K3S_TEST_DOCKER_HOST || start('default');
   try {
     execFileSync('docker', ['image', 'inspect', IMAGE], {
       env: { ...process.env, DOCKER_HOST: dockerHost },

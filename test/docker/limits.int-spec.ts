@@ -77,8 +77,13 @@ test('a fork bomb stops at the pid limit and the driver keeps serving other clus
     const events = await cgroupFile(container, 'pids/pids.events');
     refusals = Number(/^max (\d+)$/m.exec(events ?? '')?.[1] ?? 0);
   }
-  expect(refusals).toBeGreaterThan(0); // the bomb really ran into the limit…
-  expect(Number(await cgroupFile(container, 'pids/pids.peak'))).toBe(DEFAULT_LIMITS.pidsLimit); // …and never passed it
+  // The bomb ran into the limit and forks beyond it were refused. (pids.peak may pass the limit by a few:
+  // processes moved into the container by `docker exec`, like the probes above, are not forks.)
+  expect(refusals).toBeGreaterThan(0);
+  expect(await cgroupFile(container, 'pids/pids.max')).toBe(String(DEFAULT_LIMITS.pidsLimit));
+  expect(Number(await cgroupFile(container, 'pids/pids.peak'))).toBeGreaterThanOrEqual(
+    DEFAULT_LIMITS.pidsLimit,
+  );
   await kubectlWorks(bystander);
   // The bombed cluster can still be torn down cleanly.
   await driver.destroy(victim);

@@ -14,6 +14,7 @@ import {
   recordingSink,
   SETUP_TIMEOUT_MS,
   startEngine,
+  holdEngineExclusively,
   wipeEngine,
 } from './support/docker-env';
 
@@ -21,9 +22,11 @@ const UNREACHABLE = 'unix:///tmp/kubelab-docker/nowhere/docker.sock';
 let hostA: DockerTestEngine;
 let hostB: DockerTestEngine;
 let driver: DockerClusterDriver;
+const holds: { release(): void }[] = [];
 
 beforeAll(async () => {
   [hostA, hostB] = await Promise.all([startEngine('hosts-a'), startEngine('hosts-b')]);
+  holds.push(await holdEngineExclusively('hosts-a'), await holdEngineExclusively('hosts-b'));
   await Promise.all([wipeEngine(hostA.docker), wipeEngine(hostB.docker)]);
   driver = new DockerClusterDriver(
     driverSettings(
@@ -39,6 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await driver?.close();
   await Promise.all([hostA, hostB].filter(Boolean).map((host) => wipeEngine(host.docker)));
+  for (const hold of holds) hold.release();
 });
 
 test('each cluster goes to the host with the most free capacity until all are full', async () => {

@@ -14,14 +14,17 @@ import {
   recordingSink,
   SETUP_TIMEOUT_MS,
   startEngine,
+  holdEngineExclusively,
   wipeEngine,
 } from './support/docker-env';
 
 let engine: DockerTestEngine;
+let hold: { release(): void } | undefined;
 const refs: Record<string, ClusterRef> = {};
 
 beforeAll(async () => {
   engine = await startEngine('reconcile');
+  hold = await holdEngineExclusively('reconcile');
   await wipeEngine(engine.docker);
   const before = new DockerClusterDriver(driverSettings([engine], engine.image));
   for (const clusterId of ['keep', 'orphan', 'vanished']) {
@@ -43,6 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (engine) await wipeEngine(engine.docker);
+  hold?.release();
 });
 
 test('a new driver instance removes orphans and reports vanished clusters', async () => {

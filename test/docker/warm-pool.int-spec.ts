@@ -14,10 +14,12 @@ import {
   recordingSink,
   SETUP_TIMEOUT_MS,
   startEngine,
+  holdEngineExclusively,
   wipeEngine,
 } from './support/docker-env';
 
 let engine: DockerTestEngine;
+let hold: { release(): void } | undefined;
 let driver: DockerClusterDriver;
 
 async function pooledNames(): Promise<string[]> {
@@ -30,6 +32,7 @@ async function pooledNames(): Promise<string[]> {
 
 beforeAll(async () => {
   engine = await startEngine('pool');
+  hold = await holdEngineExclusively('pool');
   await wipeEngine(engine.docker);
   driver = new DockerClusterDriver(driverSettings([engine], engine.image, { warmPoolSize: 2 }));
 }, SETUP_TIMEOUT_MS);
@@ -37,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await driver?.close();
   if (engine) await wipeEngine(engine.docker);
+  hold?.release();
 });
 
 test('the pool fills up with ready clusters that are nobody’s yet', async () => {

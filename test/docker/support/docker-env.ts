@@ -4,7 +4,7 @@
  * (built once by docker/node-image/build.sh, cached by a hash of its inputs). Tests whose assertions see
  * the whole engine (reconcile, warm pool, placement) get engines of their own, so files can run in parallel.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DockerRepository } from '../../../src/infra/docker/docker.repository';
@@ -27,11 +27,22 @@ export interface DockerTestEngine {
   docker: DockerRepository;
 }
 
-export async function startEngine(instance: string): Promise<DockerTestEngine> {
+/**
+ * Every engine the test files use. All of them are started before any test creates a network: a dockerd
+ * starting on a host resets the iptables isolation chains the other engines there had set up.
+ */
+export const TEST_ENGINES = ['default', 'reconcile', 'pool', 'hosts-a', 'hosts-b'];
+
+async function startInstance(instance: string): Promise<string> {
   const started = await run(path.join(ROOT, 'docker/engine/start.sh'), [instance], {
     timeout: SETUP_TIMEOUT_MS,
   });
-  const dockerHost = started.stdout.trim();
+  return started.stdout.trim();
+}
+
+export async function startEngine(instance: string): Promise<DockerTestEngine> {
+  for (const other of TEST_ENGINES) if (other !== instance) await startInstance(other);
+  const dockerHost = await startInstance(instance);
   const built = await run(path.join(ROOT, 'docker/node-image/build.sh'), [], {
     timeout: SETUP_TIMEOUT_MS,
     env: { ...process.env, DOCKER_HOST: dockerHost },
@@ -58,7 +69,29 @@ export function driverSettings(
   };
 }
 
-/** Removes every Kubelab container and network on the engine (only for engines a test file owns). */
+/**
+ * Holds an engine for this test file alone until release() (or until the process ends): files that wipe an
+ * engine or assert on everything in it must not overlap with another run of themselves on the same machine.
+ * The lock is flock(1) held by a child process that exits when its stdin closes.
+ */
+export async function holdEngineExclusively(instance: string): Promise<{ release(): void }> {
+  const lockFile = path.join(
+    process.env.KUBELAB_DOCKER_STATE ?? '/tmp/kubelab-docker',
+    instance,
+    'tests.lock',
+  );
+  const holder = spawn('flock', [lockFile, 'sh', '-c', 'echo locked; cat >/dev/null'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.once('data', () => resolve());
+    holder.once('error', reject);
+    holder.once('exit', (code) => reject(new Error(`flock on ${lockFile} exited with ${code}`)));
+  });
+  return { release: () => holder.stdin.end() };
+}
+
+/** Removes every Kubelab container and network on the engine (only for engines a test file holds). */
 export async function wipeEngine(docker: DockerRepository): Promise<void> {
   const managed = { [LABEL.managed]: 'true' };
   await Promise.all((await docker.findContainers(managed)).map((c) => docker.removeContainer(c.id)));
