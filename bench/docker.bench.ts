@@ -12,7 +12,7 @@ import {
   execIn,
   neverAborted,
   recordingSink,
-  startEngine,
+  startSingleEngine,
   wipeEngine,
 } from '../test/docker/support/docker-env';
 
@@ -36,7 +36,7 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 async function main(): Promise<void> {
-  const engine = await startEngine('bench');
+  const engine = await startSingleEngine('bench');
   await wipeEngine(engine.docker);
   const request = (clusterId: string) => ({
     clusterId,

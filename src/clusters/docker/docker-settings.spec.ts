@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   DEFAULT_K3S_IMAGE,
   DEFAULT_KUBELAB_IMAGE,
@@ -82,4 +84,11 @@ describe('dockerSettingsFromEnv', () => {
       ].join('\n'),
     );
   });
+});
+
+test('the default image is the one docker/node-image/build.sh tags for this package version', () => {
+  const { version } = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as {
+    version: string;
+  };
+  expect(DEFAULT_KUBELAB_IMAGE).toBe(`kubelab-node:${version}`);
 });

@@ -40,8 +40,14 @@ async function startInstance(instance: string): Promise<string> {
   return started.stdout.trim();
 }
 
+/** A test engine with the node image on it, every other test engine started first (see TEST_ENGINES). */
 export async function startEngine(instance: string): Promise<DockerTestEngine> {
   for (const other of TEST_ENGINES) if (other !== instance) await startInstance(other);
+  return startSingleEngine(instance);
+}
+
+/** One engine with the node image on it, nothing else started (the benchmark's). */
+export async function startSingleEngine(instance: string): Promise<DockerTestEngine> {
   const dockerHost = await startInstance(instance);
   const built = await run(path.join(ROOT, 'docker/node-image/build.sh'), [], {
     timeout: SETUP_TIMEOUT_MS,
