@@ -54,7 +54,11 @@ export async function readInventory(host: DockerHost): Promise<DockerCluster[]> 
     }
     return cluster;
   };
-  for (const container of containers) {
+  // Nodes before claim markers and networks: the first resource of a key supplies the cluster-wide labels.
+  const ordered = [...containers].sort(
+    (a, b) => Number(a.labels[LABEL.role] === 'claim') - Number(b.labels[LABEL.role] === 'claim'),
+  );
+  for (const container of ordered) {
     const cluster = entry(container.labels[LABEL.clusterKey] ?? '', container.labels);
     cluster.containers.push(container);
     cluster.createdAtMs = Math.min(cluster.createdAtMs, container.createdAtMs);
