@@ -1,7 +1,7 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SessionSnapshot } from '@shared/events';
 import { useI18n } from '../i18n/i18n';
 import { getSocket } from '../lib/socket';
@@ -11,9 +11,6 @@ interface Props {
   labSessionId: string;
   onSnapshot(snapshot: SessionSnapshot): void;
   onCommandFinished(): void;
-  onBusyChange?(busy: boolean): void;
-  /** Receives a function that types text into the terminal (for "try it" buttons). */
-  onReady?(type: (text: string) => void): void;
 }
 
 const THEME = {
@@ -27,12 +24,13 @@ const THEME = {
   blue: '#79c0ff',
 };
 
-export function TerminalPane({ labSessionId, onSnapshot, onCommandFinished, onBusyChange, onReady }: Props) {
+export function TerminalPane({ labSessionId, onSnapshot, onCommandFinished }: Props) {
   const { t } = useI18n();
   const host = useRef<HTMLDivElement>(null);
   // The terminal lives as long as the session is open; language changes and callbacks reach it through refs.
-  const callbacks = useRef({ onSnapshot, onCommandFinished, onBusyChange, onReady, t });
-  callbacks.current = { onSnapshot, onCommandFinished, onBusyChange, onReady, t };
+  const [busy, setBusy] = useState(false);
+  const callbacks = useRef({ onSnapshot, onCommandFinished, t });
+  callbacks.current = { onSnapshot, onCommandFinished, t };
 
   useEffect(() => {
     const element = host.current;
@@ -92,13 +90,9 @@ export function TerminalPane({ labSessionId, onSnapshot, onCommandFinished, onBu
       texts,
       onSnapshot: (snapshot) => callbacks.current.onSnapshot(snapshot),
       onCommandFinished: () => callbacks.current.onCommandFinished(),
-      onBusyChange: (busy) => callbacks.current.onBusyChange?.(busy),
+      onBusyChange: setBusy,
     });
     session.start();
-    callbacks.current.onReady?.((text) => {
-      session.type(text);
-      terminal.focus();
-    });
     const observer = new ResizeObserver(() => {
       try {
         fit.fit();
@@ -126,8 +120,8 @@ export function TerminalPane({ labSessionId, onSnapshot, onCommandFinished, onBu
         tabIndex={-1}
         data-testid="terminal"
       />
-      <p id="terminal-help" className="terminal-help">
-        {t('term.help')} {t('term.focus')}
+      <p id="terminal-help" className="terminal-help" aria-live="polite" data-busy={busy}>
+        {busy ? t('term.busy') : `${t('term.help')} ${t('term.focus')}`}
       </p>
     </div>
   );

@@ -121,11 +121,6 @@ export class TerminalSession {
     return this.runs.length > 0;
   }
 
-  /** Feeds text as if typed (used by the instructions' "run" buttons); same path as the keyboard. */
-  type(data: string): void {
-    this.input(data);
-  }
-
   private async join(): Promise<void> {
     const generation = ++this.joinGeneration;
     this.joined = false;
