@@ -22,6 +22,7 @@ import { navigate } from '../lib/router';
 import { emitWithAck, getSocket } from '../lib/socket';
 import { useAsync } from '../lib/use-async';
 import { useNow } from '../lib/use-now';
+import { useTitle } from '../lib/use-title';
 import { ClassMatrix } from './ClassMatrix';
 import { CompletionChart } from './CompletionChart';
 import { applyGradingUpdate, completionSeries } from './gradebook-live';
@@ -33,6 +34,7 @@ export function DashboardPage({ courseId, labId }: { courseId?: string; labId?: 
   const [courses, reloadCourses, setCourses] = useAsync(() => api.courses(), []);
   const teaching = (courses.data ?? []).filter((course) => course.role !== 'student');
   const selected = teaching.find((course) => course.id === courseId);
+  useTitle(selected ? `${selected.title} · ${t('teach.title')}` : t('teach.title'));
 
   // Open the first course when none is chosen.
   useEffect(() => {

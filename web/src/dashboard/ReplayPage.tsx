@@ -21,6 +21,7 @@ import { api, errorMessage } from '../lib/api';
 import type { LabView, Replay } from '../lib/api-types';
 import { Link } from '../lib/router';
 import { useAsync } from '../lib/use-async';
+import { useTitle } from '../lib/use-title';
 import { groupReplay, ReplayItem } from './replay-items';
 
 type Filter = 'all' | 'command' | 'grading';
@@ -63,6 +64,7 @@ function ReplayView({
 }) {
   const { t, pick } = useI18n();
   const [filter, setFilter] = useState<Filter>('all');
+  useTitle(`${t('replay.title')}: ${replay.student.displayName}`);
   const items = groupReplay(
     replay.events.filter(
       (event) =>

@@ -17,9 +17,11 @@ import { LanguageSwitch } from '../layout/AppHeader';
 import { api, ApiError } from '../lib/api';
 import { afterSignIn } from '../auth/return-to';
 import { Link } from '../lib/router';
+import { useTitle } from '../lib/use-title';
 
 function AuthFrame({ title, children }: { title: string; children: ReactNode }) {
   const { t } = useI18n();
+  useTitle(title);
   return (
     <Center mih="100vh" p="md" className="auth-backdrop">
       <main id="main">

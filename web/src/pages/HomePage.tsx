@@ -18,6 +18,7 @@ import { api, ApiError, errorMessage } from '../lib/api';
 import type { Course } from '../lib/api-types';
 import { Link } from '../lib/router';
 import { useAsync } from '../lib/use-async';
+import { useTitle } from '../lib/use-title';
 
 function CourseLabs({ course }: { course: Course }) {
   const { t, pick } = useI18n();
@@ -104,6 +105,7 @@ function JoinCourse({ onJoined }: { onJoined: (course: Course) => void }) {
 export function HomePage() {
   const { t } = useI18n();
   const [courses, reload] = useAsync(() => api.courses(), []);
+  useTitle(t('home.title'));
   const roleLabel = (role: Course['role']) =>
     role === 'student'
       ? t('home.roleStudent')

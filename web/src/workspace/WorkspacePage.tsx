@@ -8,6 +8,7 @@ import type { LabSessionView, LabView } from '../lib/api-types';
 import { renderMarkdown } from '../lib/markdown';
 import { Link } from '../lib/router';
 import { getSocket, useConnection } from '../lib/socket';
+import { useTitle } from '../lib/use-title';
 import { ClusterPanel } from './ClusterPanel';
 import { StepList } from './StepList';
 import { TerminalPane } from './TerminalPane';
@@ -72,6 +73,7 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
   const [terminalKey, setTerminalKey] = useState(0);
   const sessionId = session.id;
   const connection = useConnection();
+  useTitle(pick(lab.title));
   const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
   const stepTitle = useCallback(
