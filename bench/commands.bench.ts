@@ -7,11 +7,10 @@
  */
 import { Redis } from 'ioredis';
 import { performance } from 'node:perf_hooks';
-import { api, ClientSocket, connect, startPlatform } from '../test/support/platform';
+import { ClientSocket, enrolledStudent, startPlatform } from '../test/support/platform';
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const LAB = 'lec7-k8s-basics';
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
@@ -55,28 +54,8 @@ async function main(): Promise<void> {
     for (let start = 0; start < STUDENTS; start += batch) {
       const created = await Promise.all(
         Array.from({ length: Math.min(batch, STUDENTS - start) }, async (_, offset) => {
-          const n = start + offset;
-          const response = await fetch(`${platform.baseUrl}/api/auth/register`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({
-              email: `bench${n}@example.edu`,
-              password: 'bench-password',
-              displayName: `Bench ${n}`,
-              joinCode: platform.joinCode,
-            }),
-          });
-          const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
-          const session = await api<{ id: string }>(
-            platform.baseUrl,
-            cookie,
-            'POST',
-            `/courses/${platform.courseId}/labs/${LAB}/session`,
-          );
-          const socket = await connect(platform.baseUrl, cookie);
-          const joined = await socket.emitWithAck('session.join', { labSessionId: session.body.id });
-          if (!joined.ok) throw new Error(`join failed: ${joined.message}`);
-          return { socket, sessionId: session.body.id };
+          const student = await enrolledStudent(platform, `bench${start + offset}@example.edu`);
+          return { socket: student.socket, sessionId: student.labSessionId };
         }),
       );
       students.push(...created);

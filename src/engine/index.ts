@@ -17,3 +17,5 @@ export type { ClusterNetwork, ContainerRuntime, ExecResult, HttpResult } from '.
 export { LabTerminal, completions } from './terminal';
 export type { TerminalIO } from './terminal';
 export { runKubectl } from './kubectl/kubectl';
+export { queryObjects } from './query';
+export type { ObjectSelection } from './query';

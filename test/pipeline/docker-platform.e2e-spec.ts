@@ -1,9 +1,7 @@
 import { Redis } from 'ioredis';
 import { SETUP_TIMEOUT_MS, startEngine, DockerTestEngine } from '../docker/support/docker-env';
 import { LABEL } from '../../src/clusters/docker/cluster-names';
-import { api, connect, EventLog, startPlatform, TestPlatform } from '../support/platform';
-
-const LAB = 'lec7-k8s-basics';
+import { api, enrolledStudent, startPlatform, TestPlatform } from '../support/platform';
 
 /** The whole platform on CLUSTER_DRIVER=docker: API, worker, a real dockerd and the project's node image. */
 describe('platform on the Docker driver', () => {
@@ -26,29 +24,10 @@ describe('platform on the Docker driver', () => {
   }, 60_000);
 
   it('provisions a student cluster as containers, routes its commands to the host queue and resets it', async () => {
-    const registered = await fetch(`${platform.baseUrl}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: 'dock@example.edu',
-        password: 'dock-password',
-        displayName: 'D',
-        joinCode: platform.joinCode,
-      }),
-    });
-    const cookie = (registered.headers.get('set-cookie') ?? '').split(';')[0];
-    const session = await api<{ id: string }>(
-      platform.baseUrl,
-      cookie,
-      'POST',
-      `/courses/${platform.courseId}/labs/${LAB}/session`,
-    );
-    const socket = await connect(platform.baseUrl, cookie);
-    const log = new EventLog(socket);
-    await socket.emitWithAck('session.join', { labSessionId: session.body.id });
+    const { cookie, socket, log, labSessionId } = await enrolledStudent(platform, 'dock@example.edu');
 
     const run = async (command: string) => {
-      const ack = await socket.emitWithAck('command.submit', { labSessionId: session.body.id, command });
+      const ack = await socket.emitWithAck('command.submit', { labSessionId: labSessionId, command });
       if (!ack.ok) throw new Error(ack.message);
       const exit = await log.exitOf(ack.data.runId, 60_000);
       return { exit, output: log.outputOf(ack.data.runId) };
@@ -62,7 +41,7 @@ describe('platform on the Docker driver', () => {
     expect(listed.output).toBe('deployment.apps/yanwei.app\n');
 
     const cluster = await platform.db.prisma.cluster.findFirst({
-      where: { labSessionId: session.body.id, status: 'ready' },
+      where: { labSessionId: labSessionId, status: 'ready' },
     });
     expect(cluster?.driver).toBe('docker');
     expect(cluster?.host).toMatch(/^docker-[0-9a-f]{8}$/);
@@ -78,7 +57,7 @@ describe('platform on the Docker driver', () => {
     expect(containers.length).toBeGreaterThanOrEqual(1);
 
     // Reset: the old containers go, a fresh cluster has no deployment.
-    const reset = await api(platform.baseUrl, cookie, 'POST', `/lab-sessions/${session.body.id}/reset`);
+    const reset = await api(platform.baseUrl, cookie, 'POST', `/lab-sessions/${labSessionId}/reset`);
     expect(reset.status).toBe(200);
     const after = await run('kubectl get deployments');
     expect(after.output).toBe('No resources found in default namespace.\n');

@@ -2,13 +2,12 @@ import {
   api,
   ClientSocket,
   connect,
+  enrolledStudent,
   EventLog,
   login,
   startPlatform,
   TestPlatform,
 } from '../support/platform';
-
-const LAB = 'lec7-k8s-basics';
 
 interface Student {
   cookie: string;
@@ -23,31 +22,8 @@ describe('terminal pipeline (separate API and worker processes, real Redis and P
 
   async function newStudent(): Promise<Student> {
     studentCount++;
-    const email = `pipeline${studentCount}@example.edu`;
-    const registered = await fetch(`${platform.baseUrl}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email,
-        password: 'pipeline-pass',
-        displayName: `P${studentCount}`,
-        joinCode: platform.joinCode,
-      }),
-    });
-    expect(registered.status).toBe(201);
-    const cookie = (registered.headers.get('set-cookie') ?? '').split(';')[0];
-    const session = await api<{ id: string }>(
-      platform.baseUrl,
-      cookie,
-      'POST',
-      `/courses/${platform.courseId}/labs/${LAB}/session`,
-    );
-    expect(session.status).toBe(200);
-    const socket = await connect(platform.baseUrl, cookie);
-    const log = new EventLog(socket);
-    const joined = await socket.emitWithAck('session.join', { labSessionId: session.body.id });
-    expect(joined.ok).toBe(true);
-    return { cookie, socket, log, sessionId: session.body.id };
+    const student = await enrolledStudent(platform, `pipeline${studentCount}@example.edu`);
+    return { ...student, sessionId: student.labSessionId };
   }
 
   async function run(student: Student, command: string, timeoutMs = 20_000) {
@@ -180,8 +156,14 @@ describe('terminal pipeline (separate API and worker processes, real Redis and P
       (await api(platform.baseUrl, bob.cookie, 'GET', `/lab-sessions/${alice.sessionId}/replay`)).status,
     ).toBe(404);
     expect(
-      (await api(platform.baseUrl, bob.cookie, 'GET', `/courses/${platform.courseId}/gradebook?labId=${LAB}`))
-        .status,
+      (
+        await api(
+          platform.baseUrl,
+          bob.cookie,
+          'GET',
+          `/courses/${platform.courseId}/gradebook?labId=lec7-k8s-basics`,
+        )
+      ).status,
     ).toBe(403);
     alice.socket.close();
     bob.socket.close();

@@ -259,3 +259,46 @@ export class EventLog {
       .join('');
   }
 }
+
+export interface EnrolledStudent {
+  cookie: string;
+  socket: ClientSocket;
+  log: EventLog;
+  labSessionId: string;
+}
+
+/**
+ * A new student who registers with the demo course's join code, opens a lab (starting its cluster)
+ * and joins the session's room over the websocket.
+ */
+export async function enrolledStudent(
+  platform: Pick<TestPlatform, 'baseUrl' | 'courseId' | 'joinCode'>,
+  email: string,
+  labId = 'lec7-k8s-basics',
+): Promise<EnrolledStudent> {
+  const registered = await fetch(`${platform.baseUrl}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email,
+      password: 'student-password',
+      displayName: email.split('@')[0],
+      joinCode: platform.joinCode,
+    }),
+  });
+  if (registered.status !== 201)
+    throw new Error(`register ${email}: ${registered.status} ${await registered.text()}`);
+  const cookie = (registered.headers.get('set-cookie') ?? '').split(';')[0];
+  const session = await api<{ id: string }>(
+    platform.baseUrl,
+    cookie,
+    'POST',
+    `/courses/${platform.courseId}/labs/${labId}/session`,
+  );
+  if (session.status !== 200) throw new Error(`start lab for ${email}: ${session.status} ${session.text}`);
+  const socket = await connect(platform.baseUrl, cookie);
+  const log = new EventLog(socket);
+  const joined = await socket.emitWithAck('session.join', { labSessionId: session.body.id });
+  if (!joined.ok) throw new Error(`join for ${email}: ${joined.message}`);
+  return { cookie, socket, log, labSessionId: session.body.id };
+}

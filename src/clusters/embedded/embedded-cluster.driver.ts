@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Cluster, createCluster, LabTerminal, restoreCluster } from '../../engine';
+import { Cluster, createCluster, LabTerminal, queryObjects, restoreCluster } from '../../engine';
 import type {
   ClusterDriver,
   ClusterRef,
@@ -82,15 +82,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
 
   async readObjects(ref: ClusterRef, query: ObjectQuery): Promise<KubeObjectJson[]> {
     const { cluster } = await this.attach(ref);
-    cluster.sync();
-    const info = cluster.api.resourceFor(query.kind);
-    if (!info) return [];
-    const objects = cluster.api.list(info.resource, {
-      namespace: info.namespaced ? query.namespace : undefined,
-      labelSelector: query.labelSelector,
-    });
-    const matching = query.name ? objects.filter((object) => object.metadata.name === query.name) : objects;
-    return structuredClone(matching) as unknown as KubeObjectJson[];
+    return structuredClone(queryObjects(cluster, query)) as unknown as KubeObjectJson[];
   }
 
   async snapshot(ref: ClusterRef): Promise<ClusterSnapshot | null> {
