@@ -7,7 +7,8 @@ import { AppHeader } from './layout/AppHeader';
 import { Loading } from './layout/States';
 import { LoginPage, RegisterPage } from './pages/AuthPages';
 import { HomePage } from './pages/HomePage';
-import { Link, navigate, Route, useRoute } from './lib/router';
+import { Link, navigate, useRoute } from './lib/router';
+import type { Route } from './lib/routes';
 import { getSocket } from './lib/socket';
 
 // The terminal (xterm.js) and the dashboard load on first use, so signing in stays light.

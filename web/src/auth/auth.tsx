@@ -1,5 +1,5 @@
 import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, ApiError } from '../lib/api';
+import { api, ApiError, onUnauthorized } from '../lib/api';
 import type { User } from '../lib/api-types';
 import { closeSocket } from '../lib/socket';
 
@@ -22,6 +22,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       else setCheckError(error instanceof Error ? error.message : String(error));
     });
   }, []);
+
+  // An expired session anywhere sends the user back to sign in (and then to the same page).
+  useEffect(
+    () =>
+      onUnauthorized(() => {
+        closeSocket();
+        setUser(null);
+      }),
+    [],
+  );
 
   const signOut = useCallback(async () => {
     await api.logout().catch(() => undefined);

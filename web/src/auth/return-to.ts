@@ -1,4 +1,5 @@
-import { navigate, parseRoute } from '../lib/router';
+import { navigate } from '../lib/router';
+import { parseRoute } from '../lib/routes';
 
 const RETURN_TO = 'kubelab.returnTo';
 

@@ -13,6 +13,15 @@ export class ApiError extends Error {
   }
 }
 
+/** Called when a signed-in request comes back 401 (the session expired or was revoked). */
+const unauthorizedListeners = new Set<() => void>();
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => {
+    unauthorizedListeners.delete(listener);
+  };
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
@@ -31,6 +40,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const data: unknown = text ? safeJson(text) : undefined;
+  if (response.status === 401 && !path.startsWith('/auth/'))
+    unauthorizedListeners.forEach((listener) => listener());
   if (!response.ok) {
     const payload = (data ?? {}) as { message?: unknown; fields?: Record<string, string[] | string> };
     const message = Array.isArray(payload.message)
