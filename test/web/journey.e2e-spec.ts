@@ -226,6 +226,18 @@ describe('Kubelab in a browser', () => {
     });
   });
 
+  it('extends the cluster and resets it to a fresh one, keeping the points', async () => {
+    await lab.getByRole('button', { name: 'Extend' }).click();
+    await lab.getByText(/Your cluster stays up until/).waitFor();
+    lab.once('dialog', (dialog) => void dialog.accept());
+    await lab.getByRole('button', { name: 'Reset cluster' }).click();
+    await lab.getByText('A fresh cluster is starting.').waitFor();
+    await lab.locator('[data-testid="cluster"][data-status="ready"]').waitFor({ timeout: 60_000 });
+    await waitForPrompt(lab);
+    await lab.getByTestId('score').getByText('40 / 100 pts').waitFor();
+    await screenshot(lab, 'workspace-after-reset');
+  });
+
   it("updates the instructor's class matrix live and exports the points as CSV", async () => {
     // The dashboard was opened before the student existed; it has not been reloaded since.
     const row = dashboard.getByTestId(`row-${STUDENT.email}`);
