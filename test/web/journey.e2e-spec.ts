@@ -197,7 +197,7 @@ describe('Kubelab in a browser', () => {
     await lab.keyboard.type('kubectl get deployments');
     await lab.keyboard.press('Enter');
     platform.api.start();
-    await lab.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 30_000 });
+    await lab.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 60_000 });
     await waitForOutput(lab, 'kubectl get deployments', /yanwei\.app\s+3\/3\s+3\s+3/);
     expect(await lab.getByTestId('offline').count()).toBe(0);
   });
