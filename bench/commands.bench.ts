@@ -11,6 +11,8 @@ import { ClientSocket, enrolledStudent, startPlatform } from '../test/support/pl
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+/** The first seconds, when every student starts at once, are reported apart from the steady state. */
+const WARMUP_SECONDS = 3;
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
@@ -19,6 +21,17 @@ function percentile(values: number[], p: number): number {
 }
 
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
+
+/** Where in the run the slow commands were (a burst at one moment reads differently from a steady tail). */
+function slowBySecond(samples: { at: number; ms: number }[], startedAt: number): string {
+  const counts = new Map<number, number>();
+  for (const sample of samples) {
+    if (sample.ms <= 100) continue;
+    const second = Math.floor((sample.at - startedAt) / 1000);
+    counts.set(second, (counts.get(second) ?? 0) + 1);
+  }
+  return counts.size === 0 ? 'none' : [...counts].map(([second, count]) => `${second}s:${count}`).join(' ');
+}
 
 async function redisPingFloor(url: string, rounds = 2000): Promise<number[]> {
   const redis = new Redis(url);
@@ -77,6 +90,8 @@ async function main(): Promise<void> {
     const floor = await redisPingFloor(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     const toFirstOutput: number[] = [];
     const toExit: number[] = [];
+    const exitSamples: { at: number; ms: number }[] = [];
+    const gradingSamples: { at: number; ms: number }[] = [];
     const toGrading: number[] = [];
     let errors = 0;
     let completed = 0;
@@ -101,6 +116,7 @@ async function main(): Promise<void> {
         if (exitCode !== 0) errors++;
         completed++;
         toExit.push(entry.exited - entry.submitted);
+        exitSamples.push({ at: entry.submitted, ms: entry.exited - entry.submitted });
         if (entry.firstOutput !== undefined) toFirstOutput.push(entry.firstOutput - entry.submitted);
       });
     }
@@ -112,6 +128,7 @@ async function main(): Promise<void> {
         const exitedAt = lastExit.get(labSessionId);
         if (exitedAt !== undefined) {
           toGrading.push(performance.now() - exitedAt);
+          gradingSamples.push({ at: exitedAt, ms: performance.now() - exitedAt });
           lastExit.delete(labSessionId);
         }
       });
@@ -144,6 +161,11 @@ async function main(): Promise<void> {
     const submitted = pending.size;
     const lost = [...pending.values()].filter((entry) => entry.exited === undefined).length;
 
+    const steadyFrom = started + WARMUP_SECONDS * 1000;
+    const steadyExit = exitSamples.filter((sample) => sample.at >= steadyFrom).map((sample) => sample.ms);
+    const steadyGrading = gradingSamples
+      .filter((sample) => sample.at >= steadyFrom)
+      .map((sample) => sample.ms);
     // Where the time goes, from the records the platform keeps (queued → started → finished).
     const breakdown = (await platform.db.prisma.$queryRawUnsafe(`
       SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM started_at - queued_at) * 1000) AS wait_p50,
@@ -155,6 +177,9 @@ async function main(): Promise<void> {
       number
     >[];
     const row = breakdown[0] ?? {};
+    const statuses = (await platform.db.prisma.$queryRawUnsafe(
+      `SELECT status::text AS status, count(*)::int AS n FROM command_runs GROUP BY status ORDER BY status`,
+    )) as { status: string; n: number }[];
     const floorP50 = percentile(floor, 50);
     const lines = [
       '',
@@ -162,9 +187,12 @@ async function main(): Promise<void> {
       `  commands submitted ${submitted}, completed ${completed}, errors ${errors}, without exit ${lost}`,
       `  throughput          ${(completed / elapsed).toFixed(1)} commands/s`,
       `  submit → first output  p50 ${fmt(percentile(toFirstOutput, 50))}  p99 ${fmt(percentile(toFirstOutput, 99))}`,
-      `  submit → exit          p50 ${fmt(percentile(toExit, 50))}  p99 ${fmt(percentile(toExit, 99))}`,
+      `  submit → exit          p50 ${fmt(percentile(toExit, 50))}  p90 ${fmt(percentile(toExit, 90))}  p99 ${fmt(percentile(toExit, 99))}`,
+      `  slow exits (> 100 ms) by second of the run: ${slowBySecond(exitSamples, started)}`,
+      `  steady state (after the first ${WARMUP_SECONDS} s): submit → exit p50 ${fmt(percentile(steadyExit, 50))}  p99 ${fmt(percentile(steadyExit, 99))}; exit → grading p50 ${fmt(percentile(steadyGrading, 50))}  p99 ${fmt(percentile(steadyGrading, 99))}`,
       `  exit → grading update  p50 ${fmt(percentile(toGrading, 50))}  p99 ${fmt(percentile(toGrading, 99))}  (${toGrading.length} updates)`,
       `  recorded queued → started p50 ${fmt(Number(row.wait_p50))}  p99 ${fmt(Number(row.wait_p99))}; started → finished p50 ${fmt(Number(row.run_p50))}  p99 ${fmt(Number(row.run_p99))}`,
+      `  records by status: ${statuses.map((entry) => `${entry.status} ${entry.n}`).join(', ')}`,
       `  floor: Redis PING      p50 ${fmt(floorP50)}  p99 ${fmt(percentile(floor, 99))}`,
       `  ratio submit→exit p50 / PING p50 = ${(percentile(toExit, 50) / floorP50).toFixed(1)}×`,
       '',

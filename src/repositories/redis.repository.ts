@@ -54,6 +54,14 @@ export class RedisRepository implements OnModuleInit, OnModuleDestroy {
     return { count: Number(count ?? 0), resetSeconds: ttl > 0 ? ttl : 0 };
   }
 
+  async get(key: string): Promise<string | null> {
+    return this.client.get(key);
+  }
+
+  async increment(key: string): Promise<number> {
+    return this.client.incr(key);
+  }
+
   /** Sets the key only if it does not exist yet; true when this call set it (a lease, a once-only flag). */
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
     return (await this.client.set(key, value, 'PX', ttlMs, 'NX')) === 'OK';

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/app-config';
 import { JobHandlerProvider, JobName, JobPayloads } from '../jobs/job.types';
 import { ClusterRepository, ClusterSummary } from '../repositories/cluster.repository';
 import { EventRepository } from '../repositories/event.repository';
+import { RedisRepository } from '../repositories/redis.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { LabSession, LabSessionRepository } from '../repositories/lab-session.repository';
 import { ClusterStatusEvent, sessionRoom } from '../shared/events';
@@ -25,6 +26,12 @@ const READY_POLL_MS = 50;
 @Injectable()
 export class ClusterService implements JobHandlerProvider {
   private readonly logger = new Logger('ClusterService');
+  /**
+   * Ready clusters by session, so a command needs no database read to find its cluster. An entry is
+   * valid while the session's cluster epoch in Redis (bumped on every change of the session's
+   * cluster, and on every saved snapshot) still has the value read before the entry was filled.
+   */
+  private readonly readyCache = new Map<string, { epoch: string | null; cluster: ClusterSummary }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -33,6 +40,7 @@ export class ClusterService implements JobHandlerProvider {
     private readonly sessions: LabSessionRepository,
     private readonly jobs: JobRepository,
     private readonly events: EventRepository,
+    private readonly redis: RedisRepository,
   ) {}
 
   /** The session's live cluster, requesting a new one when there is none (resuming saved state). */
@@ -52,6 +60,7 @@ export class ClusterService implements JobHandlerProvider {
       snapshot: resume,
       snapshotVersion: resume ? previous?.snapshotVersion : null,
     });
+    await this.changed(session.id);
     const now = Date.now();
     await this.sessions.setDeadlines(
       session.id,
@@ -215,6 +224,8 @@ export class ClusterService implements JobHandlerProvider {
       'stopping',
     );
     if (!stoppable) return;
+    // No worker may pick this cluster from its cache once it is going away.
+    await this.changed(cluster.labSessionId);
     this.publish(cluster, { status: 'stopping', message: `Stopping (${reason})` });
     try {
       const ref = this.refOf(cluster);
@@ -242,6 +253,9 @@ export class ClusterService implements JobHandlerProvider {
     session: SessionKey,
     timeoutMs = 120_000,
   ): Promise<{ cluster: ClusterSummary; ref: ClusterRef }> {
+    const epoch = await this.redis.get(this.epochKey(session.id));
+    const cached = this.readyCache.get(session.id);
+    if (cached && cached.epoch === epoch) return { cluster: cached.cluster, ref: this.refOf(cached.cluster) };
     const deadline = Date.now() + timeoutMs;
     let cluster = await this.ensureCluster(session);
     while (cluster.status !== 'ready') {
@@ -256,6 +270,18 @@ export class ClusterService implements JobHandlerProvider {
       const latest = await this.clusters.findSummary(cluster.id);
       cluster = latest && latest.status !== 'gone' ? latest : await this.ensureCluster(session);
     }
+    this.readyCache.set(session.id, { epoch, cluster });
+    return { cluster, ref: this.refOf(cluster) };
+  }
+
+  /** The session's ready cluster, if it has one, without creating anything (for grading). */
+  async readyCluster(labSessionId: string): Promise<{ cluster: ClusterSummary; ref: ClusterRef } | null> {
+    const epoch = await this.redis.get(this.epochKey(labSessionId));
+    const cached = this.readyCache.get(labSessionId);
+    if (cached && cached.epoch === epoch) return { cluster: cached.cluster, ref: this.refOf(cached.cluster) };
+    const cluster = await this.clusters.liveForSession(labSessionId);
+    if (!cluster || cluster.status !== 'ready') return null;
+    this.readyCache.set(labSessionId, { epoch, cluster });
     return { cluster, ref: this.refOf(cluster) };
   }
 
@@ -264,6 +290,12 @@ export class ClusterService implements JobHandlerProvider {
     const snapshot = await this.driver.snapshot(ref);
     if (snapshot && snapshot.version !== cluster.snapshotVersion) {
       await this.clusters.saveSnapshot(cluster.id, snapshot);
+      // Other workers must notice the newer state; this one already holds it.
+      const epoch = await this.changed(cluster.labSessionId);
+      this.readyCache.set(cluster.labSessionId, {
+        epoch: String(epoch),
+        cluster: { ...cluster, snapshotVersion: snapshot.version },
+      });
     }
   }
 
@@ -324,11 +356,22 @@ export class ClusterService implements JobHandlerProvider {
     }
   }
 
+  /** Invalidates every worker's cached view of the session's cluster. */
+  private async changed(labSessionId: string): Promise<number> {
+    this.readyCache.delete(labSessionId);
+    return this.redis.increment(this.epochKey(labSessionId));
+  }
+
+  private epochKey(labSessionId: string): string {
+    return `${this.config.redisPrefix}:cluster-epoch:${labSessionId}`;
+  }
+
   private baseEvent(cluster: ClusterSummary): ClusterStatusEvent {
     return { labSessionId: cluster.labSessionId, clusterId: cluster.id, status: cluster.status };
   }
 
   private publish(cluster: ClusterSummary, change: Partial<ClusterStatusEvent>): void {
+    if (change.status) void this.changed(cluster.labSessionId).catch(() => undefined);
     this.events.emit(sessionRoom(cluster.labSessionId), 'cluster.status', {
       ...this.baseEvent(cluster),
       ...change,

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ClusterDriver, KubeObjectJson, ObjectQuery } from '../clusters/cluster-driver';
+import type { ClusterDriver, ClusterRef, KubeObjectJson, ObjectQuery } from '../clusters/cluster-driver';
 import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
 import { JobHandlerProvider, JobName, JobPayloads } from '../jobs/job.types';
 import { DiagnosticHint, diagnose, evaluateStep, EvaluationContext, HistoryEntry, Lab } from '../labs';
-import { ClusterRepository, ClusterSummary } from '../repositories/cluster.repository';
 import { CommandRunRepository } from '../repositories/command-run.repository';
 import { EventRepository } from '../repositories/event.repository';
 import { LabSession, LabSessionRepository } from '../repositories/lab-session.repository';
@@ -30,13 +29,13 @@ export function effectivePoints(result: Pick<StepResult, 'points' | 'overridePoi
 @Injectable()
 export class GradingService implements JobHandlerProvider {
   private readonly logger = new Logger('Grading');
+  private readonly knownSessions = new Map<string, LabSession>();
   private readonly histories = new Map<string, { lastSeq: number; entries: HistoryEntry[] }>();
 
   constructor(
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
     private readonly catalog: LabCatalogService,
     private readonly sessions: LabSessionRepository,
-    private readonly clusterRecords: ClusterRepository,
     private readonly clusters: ClusterService,
     private readonly runs: CommandRunRepository,
     private readonly results: StepResultRepository,
@@ -52,12 +51,12 @@ export class GradingService implements JobHandlerProvider {
   }
 
   async grade(labSessionId: string): Promise<GradingUpdate | null> {
-    const session = await this.sessions.findById(labSessionId);
+    const session = await this.sessionOf(labSessionId);
     const lab = session ? this.catalog.get(session.labId) : undefined;
     if (!session || !lab) return null;
-    const cluster = await this.clusterRecords.liveForSession(labSessionId);
-    if (!cluster || cluster.status !== 'ready') return null;
-    const context = await this.contextFor(labSessionId, cluster);
+    const ready = await this.clusters.readyCluster(labSessionId);
+    if (!ready) return null;
+    const context = await this.contextFor(labSessionId, ready.ref);
     const now = new Date();
     const stored = new Map(
       (await this.results.listForSession(labSessionId)).map((result) => [result.stepId, result]),
@@ -89,6 +88,7 @@ export class GradingService implements JobHandlerProvider {
         at: now,
         detail: { checks: verdict.checks.map((check) => ({ passed: check.passed, reason: check.reason })) },
       });
+      stored.set(step.id, recorded.result);
       if (recorded.newlyPassed) newlyPassed.push(step.id);
     }
     await this.results.countAttempts(labSessionId, unchanged, now);
@@ -96,7 +96,7 @@ export class GradingService implements JobHandlerProvider {
       this.logger.warn({ msg: 'diagnostics failed', labSessionId, error: error.message });
       return [];
     });
-    const update = await this.buildUpdate(session, lab, newlyPassed, reasons, hints);
+    const update = this.buildUpdate(session, lab, stored, newlyPassed, reasons, hints);
     this.events.emit([sessionRoom(labSessionId), courseRoom(session.courseId)], 'grading.updated', update);
     return update;
   }
@@ -104,11 +104,28 @@ export class GradingService implements JobHandlerProvider {
   /** The current grading state without evaluating anything (for page loads and the gradebook). */
   async current(session: LabSession): Promise<GradingUpdate | null> {
     const lab = this.catalog.get(session.labId);
-    return lab ? this.buildUpdate(session, lab, [], new Map(), []) : null;
+    if (!lab) return null;
+    const stored = new Map(
+      (await this.results.listForSession(session.id)).map((result) => [result.stepId, result]),
+    );
+    return this.buildUpdate(session, lab, stored, [], new Map(), []);
   }
 
-  private async contextFor(labSessionId: string, cluster: ClusterSummary): Promise<EvaluationContext> {
-    const ref = this.clusters.refOf(cluster);
+  /** Who, which course and which lab never change for a session, so a read is remembered (bounded). */
+  private async sessionOf(labSessionId: string): Promise<LabSession | null> {
+    const known = this.knownSessions.get(labSessionId);
+    if (known) return known;
+    const session = await this.sessions.findById(labSessionId);
+    if (session) {
+      if (this.knownSessions.size >= HISTORY_CACHE_SESSIONS) {
+        this.knownSessions.delete(this.knownSessions.keys().next().value as string);
+      }
+      this.knownSessions.set(labSessionId, session);
+    }
+    return session;
+  }
+
+  private async contextFor(labSessionId: string, ref: ClusterRef): Promise<EvaluationContext> {
     // One grading run asks the same question of several checks; ask the cluster once.
     const cache = new Map<string, Promise<KubeObjectJson[]>>();
     const history = await this.historyOf(labSessionId);
@@ -144,13 +161,14 @@ export class GradingService implements JobHandlerProvider {
     return cached.entries;
   }
 
-  private async buildUpdate(
+  private buildUpdate(
     session: LabSession,
     lab: Lab,
+    stored: Map<string, StepResult>,
     newlyPassed: string[],
     reasons: Map<string, StepStatus['reasons']>,
     hints: DiagnosticHint[],
-  ): Promise<GradingUpdate> {
+  ): GradingUpdate {
     const relevantTo = (stepId: string) =>
       hints
         .filter((hint) => {
@@ -158,9 +176,6 @@ export class GradingService implements JobHandlerProvider {
           return steps.length === 0 || steps.includes(stepId);
         })
         .map((hint) => toText(hint.hint));
-    const stored = new Map(
-      (await this.results.listForSession(session.id)).map((result) => [result.stepId, result]),
-    );
     const steps: StepStatus[] = lab.steps.map((step) => {
       const result = stored.get(step.id);
       return {
