@@ -3,34 +3,10 @@ import type { Cluster } from '../cluster';
 import { COMMANDS } from '../kubectl/commands';
 import { HOME } from '../kubectl/virtual-files';
 import { tokenize, expandWords, ShellSyntaxError } from './tokenizer';
+import { FILTER_NAMES, KIND_PLURALS, LINE_PROGRAMS } from './vocabulary';
 
-const PROGRAMS = [
-  'kubectl',
-  'minikube',
-  'curl',
-  'echo',
-  'ls',
-  'cat',
-  'pwd',
-  'help',
-  'clear',
-  'export',
-  'unset',
-  'grep',
-  'wc',
-  'head',
-  'tail',
-];
-const KINDS = [
-  'deployments',
-  'endpoints',
-  'events',
-  'namespaces',
-  'nodes',
-  'pods',
-  'replicasets',
-  'services',
-];
+const PROGRAMS: string[] = [...LINE_PROGRAMS.filter((name) => name !== 'exit'), ...FILTER_NAMES];
+const KINDS = KIND_PLURALS;
 /** Verbs whose next argument is a resource type. */
 const TYPED_VERBS = ['get', 'describe', 'delete', 'label', 'scale', 'expose', 'rollout', 'set'];
 const POD_VERBS = ['exec', 'logs'];

@@ -19,7 +19,7 @@ export class FilterUsageError extends Error {
   }
 }
 
-export const FILTER_NAMES = ['grep', 'wc', 'head', 'tail'];
+export { FILTER_NAMES } from './vocabulary';
 
 /** Splits streamed text into complete lines, keeping an unterminated last line until the end. */
 class LineSplitter {

@@ -15,6 +15,7 @@ import {
   runMinikube,
   UNAVAILABLE_HINTS,
 } from './programs';
+import { LINE_PROGRAMS } from './vocabulary';
 import { expandWords, literalText, ShellSyntaxError, tokenize, Word } from './tokenizer';
 
 export interface TerminalIO {
@@ -24,21 +25,7 @@ export interface TerminalIO {
 }
 
 /** Programs that can start a line (filters may too, reading one of the example files). */
-const PROGRAMS = [
-  'kubectl',
-  'minikube',
-  'curl',
-  'echo',
-  'ls',
-  'cat',
-  'pwd',
-  'help',
-  'clear',
-  'export',
-  'unset',
-  'exit',
-  ...FILTER_NAMES,
-];
+const PROGRAMS: readonly string[] = [...LINE_PROGRAMS, ...FILTER_NAMES];
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
 /** Output of the `$(...)` substitutions of the line being run, by their command text. */

@@ -1,4 +1,5 @@
 /** What the lab terminal's kubectl understands, for completion and for reading its output back. */
+import { FILTER_NAMES, LINE_PROGRAMS } from '../../../src/engine/terminal/vocabulary';
 
 export interface ResourceKind {
   /** Canonical plural, e.g. `deployments`. */
@@ -24,21 +25,9 @@ export function kindFor(typed: string): ResourceKind | undefined {
   return RESOURCE_KINDS.find((kind) => kind.plural === name || kind.aliases.includes(name));
 }
 
-export const PROGRAMS = [
-  'kubectl',
-  'minikube',
-  'curl',
-  'echo',
-  'ls',
-  'cat',
-  'pwd',
-  'help',
-  'clear',
-  'export',
-  'unset',
-  'exit',
-];
-export const FILTERS = ['grep', 'wc', 'head', 'tail'];
+// The terminal's own lists: completion offers exactly what the server accepts.
+export const PROGRAMS: string[] = [...LINE_PROGRAMS];
+export const FILTERS: string[] = [...FILTER_NAMES];
 export const MINIKUBE_COMMANDS = ['ip', 'status', 'version', 'start'];
 /** The example manifests in the terminal's virtual home directory. */
 export const EXAMPLE_FILES = ['deployment.yaml', 'service.yaml', 'pod.yaml'];
