@@ -7,6 +7,7 @@ import { LabSessionRepository } from '../repositories/lab-session.repository';
 import { StepResult, StepResultRepository } from '../repositories/step-result.repository';
 import { UserRepository } from '../repositories/user.repository';
 import { courseRoom, sessionRoom } from '../shared/events';
+import type { Gradebook, GradebookRow, ReplayEvent } from '../shared/grading-api';
 import { EventRepository } from '../repositories/event.repository';
 import type { AuthUser } from './auth.service';
 import { CourseService } from './course.service';
@@ -14,35 +15,7 @@ import { effectivePoints, GradingService } from './grading.service';
 import { LabCatalogService } from './lab-catalog.service';
 import { LabSessionService, LabSessionView } from './lab-session.service';
 
-export interface GradebookRow {
-  userId: string;
-  email: string;
-  displayName: string;
-  labSessionId: string | null;
-  totalPoints: number;
-  maxPoints: number;
-  /** When the last step passed, if every step has. */
-  completedAt: string | null;
-  steps: Record<string, { state: string; points: number; firstPassedAt: string | null; overridden: boolean }>;
-}
-
-export interface Gradebook {
-  lab: { id: string; title: Lab['title']; steps: { id: string; title: Lab['title']; points: number }[] };
-  rows: GradebookRow[];
-}
-
-export type ReplayEvent =
-  | {
-      type: 'command';
-      at: string;
-      seq: number;
-      command: string;
-      output: string;
-      exitCode: number | null;
-      status: string;
-    }
-  | { type: 'grading'; at: string; stepId: string; state: string; points: number }
-  | { type: 'override'; at: string; stepId: string; points: number | null; comment: string; by: string };
+export type { Gradebook, GradebookRow, ReplayEvent };
 
 /** What instructors see of a course: the gradebook, a student's session replay, overrides and CSV. */
 @Injectable()

@@ -5,10 +5,10 @@ import { applyGradingUpdate, completionSeries } from './gradebook-live';
 const book: Gradebook = {
   lab: {
     id: 'lab-1',
-    title: { en: 'Lab' },
+    title: { en: 'Lab', 'zh-CN': 'Lab' },
     steps: [
-      { id: 'a', title: { en: 'A' }, points: 10 },
-      { id: 'b', title: { en: 'B' }, points: 5 },
+      { id: 'a', title: { en: 'A', 'zh-CN': 'A' }, points: 10 },
+      { id: 'b', title: { en: 'B', 'zh-CN': 'B' }, points: 5 },
     ],
   },
   rows: [

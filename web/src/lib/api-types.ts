@@ -1,5 +1,6 @@
 /** Shapes of the JSON the API returns (dates arrive as ISO strings). Mirrors src/services/*. */
 import type { ClusterStatusEvent } from '@shared/events';
+import type { ReplayEvent } from '@shared/grading-api';
 import type { Localized } from '../i18n/i18n';
 
 export type Role = 'student' | 'instructor' | 'admin';
@@ -49,41 +50,7 @@ export interface LabSessionView {
   cluster: ClusterStatusEvent | null;
 }
 
-export interface GradebookStepCell {
-  state: string;
-  points: number;
-  firstPassedAt: string | null;
-  overridden: boolean;
-}
-
-export interface GradebookRow {
-  userId: string;
-  email: string;
-  displayName: string;
-  labSessionId: string | null;
-  totalPoints: number;
-  maxPoints: number;
-  completedAt: string | null;
-  steps: Record<string, GradebookStepCell>;
-}
-
-export interface Gradebook {
-  lab: { id: string; title: Localized; steps: { id: string; title: Localized; points: number }[] };
-  rows: GradebookRow[];
-}
-
-export type ReplayEvent =
-  | {
-      type: 'command';
-      at: string;
-      seq: number;
-      command: string;
-      output: string;
-      exitCode: number | null;
-      status: string;
-    }
-  | { type: 'grading'; at: string; stepId: string; state: string; points: number }
-  | { type: 'override'; at: string; stepId: string; points: number | null; comment: string; by: string };
+export type { Gradebook, GradebookRow, GradebookStepCell, ReplayEvent } from '@shared/grading-api';
 
 export interface Replay {
   session: LabSessionView;
