@@ -20,8 +20,12 @@ interface LiveCluster {
   terminal: LabTerminal;
   labSessionId: string;
   ownerId: string;
-  /** The persisted snapshot this copy continues from, or last produced; a different one means ours is stale. */
-  version: string | undefined;
+  /**
+   * Versions this copy has restored from or produced, most recent last. A persisted version among
+   * them means the copy is as new as the record or newer (a grading read may carry a version older
+   * than a command that just ran); any other version was written by another worker.
+   */
+  versions: string[];
   /** The cluster's change counter when `cached` was taken, so an unchanged cluster is not serialised again. */
   cachedAtRevision: number;
   cached: ClusterSnapshot | undefined;
@@ -34,6 +38,14 @@ export interface EmbeddedDriverOptions {
 
 export function snapshotVersion(data: string): string {
   return createHash('sha1').update(data).digest('base64url');
+}
+
+const KNOWN_VERSIONS = 64;
+
+function noteVersion(live: LiveCluster, version: string): void {
+  if (live.versions[live.versions.length - 1] === version) return;
+  live.versions.push(version);
+  if (live.versions.length > KNOWN_VERSIONS) live.versions.shift();
 }
 
 function revisionOf(cluster: Cluster): number {
@@ -62,7 +74,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
       : createCluster({ nodeCount: request.nodeCount, seed: this.options.seed });
     onProgress({ step: 'Starting system pods', done: 1, total });
     cluster.sync();
-    this.remember(request.clusterId, cluster, request.labSessionId, request.ownerId, undefined);
+    this.keep(request.clusterId, cluster, request.labSessionId, request.ownerId, undefined);
     onProgress({ step: 'Cluster ready', done: total, total });
     return {
       clusterId: request.clusterId,
@@ -95,7 +107,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
       live.cached = { data, version: snapshotVersion(data) };
       live.cachedAtRevision = revision;
     }
-    live.version = live.cached.version;
+    noteVersion(live, live.cached.version);
     return live.cached;
   }
 
@@ -118,7 +130,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
   private async attach(ref: ClusterRef): Promise<LiveCluster> {
     const existing = this.live.get(ref.clusterId);
     const persisted = ref.snapshotVersion ?? undefined;
-    if (existing && (persisted === undefined || existing.version === persisted)) return existing;
+    if (existing && (persisted === undefined || existing.versions.includes(persisted))) return existing;
     const snapshot = ref.snapshot ?? (await ref.loadSnapshot?.()) ?? null;
     if (!snapshot) {
       if (existing) return existing;
@@ -126,7 +138,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     }
     const labSessionId = String(ref.attachState.labSessionId ?? '');
     const ownerId = String(ref.attachState.ownerId ?? '');
-    return this.remember(
+    return this.keep(
       ref.clusterId,
       restoreCluster(snapshot),
       labSessionId,
@@ -135,7 +147,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     );
   }
 
-  private remember(
+  private keep(
     clusterId: string,
     cluster: Cluster,
     labSessionId: string,
@@ -147,7 +159,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
       terminal: new LabTerminal(cluster),
       labSessionId,
       ownerId,
-      version,
+      versions: version ? [version] : [],
       cachedAtRevision: -1,
       cached: undefined,
     };
