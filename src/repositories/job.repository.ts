@@ -8,13 +8,16 @@ function queueNameOf(queue: QueueName, host: string | undefined): string {
   return host ? `${queue}-${host}` : queue;
 }
 
-/** Per-job options: command drains never run twice at once for one session; grading coalesces. */
+/**
+ * Per-job options. Command drains and gradings are not deduplicated in the queue: a drain holds its
+ * session's lock, and grading coalesces in the worker, so a job that arrives while another runs for
+ * the same session costs nothing and never waits for the queue to notice the first one finished.
+ */
 function optionsFor(item: JobItem): JobsOptions {
   switch (item.name) {
     case JobName.CommandRun:
-      return { deduplication: { id: `session-${item.data.labSessionId}`, keepLastIfActive: true } };
     case JobName.GradingRun:
-      return { deduplication: { id: `grade-${item.data.labSessionId}`, keepLastIfActive: true } };
+      return {};
     case JobName.ClusterProvision:
       return { jobId: `provision-${item.data.clusterId}` };
     case JobName.ClusterStop:

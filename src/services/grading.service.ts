@@ -30,6 +30,7 @@ export function effectivePoints(result: Pick<StepResult, 'points' | 'overridePoi
 export class GradingService implements JobHandlerProvider {
   private readonly logger = new Logger('Grading');
   private readonly knownSessions = new Map<string, LabSession>();
+  private readonly grading = new Map<string, { again: boolean }>();
   private readonly histories = new Map<string, { lastSeq: number; entries: HistoryEntry[] }>();
 
   constructor(
@@ -44,10 +45,30 @@ export class GradingService implements JobHandlerProvider {
 
   jobHandlers() {
     return {
-      [JobName.GradingRun]: async (data: JobPayloads[JobName.GradingRun]) => {
-        await this.grade(data.labSessionId);
-      },
+      [JobName.GradingRun]: (data: JobPayloads[JobName.GradingRun]) => this.gradeCoalesced(data.labSessionId),
     };
+  }
+
+  /**
+   * Grades a session once per burst of requests: a request that arrives while the session is being
+   * graded here makes one more run follow it, which sees everything up to then.
+   */
+  async gradeCoalesced(labSessionId: string): Promise<void> {
+    const inProgress = this.grading.get(labSessionId);
+    if (inProgress) {
+      inProgress.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.grading.set(labSessionId, state);
+    try {
+      do {
+        state.again = false;
+        await this.grade(labSessionId);
+      } while (state.again);
+    } finally {
+      this.grading.delete(labSessionId);
+    }
   }
 
   async grade(labSessionId: string): Promise<GradingUpdate | null> {
