@@ -9,16 +9,17 @@ function queueNameOf(queue: QueueName, host: string | undefined): string {
 }
 
 /**
- * Per-job options. One pending drain and one pending grading per session are enough (the drain
- * takes every command in the mailbox, the grading sees the whole history), so further requests
- * for a session fold into the one already waiting: measured, this keeps the queues short under load.
+ * Per-job options. One pending drain per session is enough (the drain takes every command in the
+ * mailbox), so further requests fold into the one already waiting: measured, this keeps the queue
+ * short under load. Gradings are coalesced before they are queued.
  */
 function optionsFor(item: JobItem): JobsOptions {
   switch (item.name) {
     case JobName.CommandRun:
       return { deduplication: { id: `session-${item.data.labSessionId}`, keepLastIfActive: true } };
     case JobName.GradingRun:
-      return { deduplication: { id: `grade-${item.data.labSessionId}`, keepLastIfActive: true } };
+      // Coalesced before it is queued (GradingService.requestGrading).
+      return {};
     case JobName.ClusterProvision:
       return { jobId: `provision-${item.data.clusterId}` };
     case JobName.ClusterStop:

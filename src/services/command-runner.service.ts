@@ -13,6 +13,7 @@ import { LabSessionRepository } from '../repositories/lab-session.repository';
 import { MailboxEntry, SessionMailboxRepository } from '../repositories/session-mailbox.repository';
 import { sessionRoom } from '../shared/events';
 import { ClusterService, ClusterUnavailableError } from './cluster.service';
+import { GradingService } from './grading.service';
 import { OutputCapture } from './output-capture';
 
 /** A drain holds its session's lock this long without renewing; a dead worker's lock lapses after it. */
@@ -40,6 +41,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
     private readonly mailbox: SessionMailboxRepository,
     private readonly jobs: JobRepository,
     private readonly events: EventRepository,
+    private readonly grading: GradingService,
   ) {}
 
   jobHandlers() {
@@ -214,7 +216,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
         .catch((error: Error) =>
           this.logger.warn({ msg: 'snapshot not saved', clusterId: cluster.id, error: error.message }),
         ),
-      this.jobs.queue({ name: JobName.GradingRun, data: { labSessionId, trigger: 'command' } }),
+      this.grading.requestGrading(labSessionId, 'command'),
     ];
     // Activity is recorded at most every half minute per session: the idle expiry is measured in minutes.
     if (now - (this.lastTouched.get(labSessionId) ?? 0) > TOUCH_INTERVAL_MS) {

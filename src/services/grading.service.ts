@@ -1,6 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClusterDriver, ClusterRef, KubeObjectJson, ObjectQuery } from '../clusters/cluster-driver';
 import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { JobRepository } from '../repositories/job.repository';
+import { RedisRepository } from '../repositories/redis.repository';
 import { JobHandlerProvider, JobName, JobPayloads } from '../jobs/job.types';
 import { DiagnosticHint, diagnose, evaluateStep, EvaluationContext, HistoryEntry, Lab } from '../labs';
 import { CommandRunRepository } from '../repositories/command-run.repository';
@@ -12,6 +16,8 @@ import { ClusterService } from './cluster.service';
 import { LabCatalogService } from './lab-catalog.service';
 
 const HISTORY_CACHE_SESSIONS = 5000;
+/** A pending marker outlives a lost job only this long (Redis restarted, worker killed before it ran). */
+const PENDING_GRADING_TTL_MS = 30_000;
 
 const toText = (localized: { en: string; 'zh-CN': string }) => ({ en: localized.en, zh: localized['zh-CN'] });
 
@@ -34,7 +40,10 @@ export class GradingService implements JobHandlerProvider {
   private readonly histories = new Map<string, { lastSeq: number; entries: HistoryEntry[] }>();
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
+    private readonly redis: RedisRepository,
+    private readonly jobs: JobRepository,
     private readonly catalog: LabCatalogService,
     private readonly sessions: LabSessionRepository,
     private readonly clusters: ClusterService,
@@ -45,8 +54,28 @@ export class GradingService implements JobHandlerProvider {
 
   jobHandlers() {
     return {
-      [JobName.GradingRun]: (data: JobPayloads[JobName.GradingRun]) => this.gradeCoalesced(data.labSessionId),
+      [JobName.GradingRun]: async (data: JobPayloads[JobName.GradingRun]) => {
+        // From here on a new command needs a new grading job: this one may already have read the history.
+        await this.redis.forget(this.pendingKey(data.labSessionId));
+        await this.gradeCoalesced(data.labSessionId);
+      },
     };
+  }
+
+  /**
+   * Queues a grading of the session unless one is already waiting: the waiting one has not read the
+   * history yet, so it will see this command too. One pending job per session keeps the queue short.
+   */
+  async requestGrading(
+    labSessionId: string,
+    trigger: JobPayloads[JobName.GradingRun]['trigger'],
+  ): Promise<void> {
+    if (!(await this.redis.setIfAbsent(this.pendingKey(labSessionId), '1', PENDING_GRADING_TTL_MS))) return;
+    await this.jobs.queue({ name: JobName.GradingRun, data: { labSessionId, trigger } });
+  }
+
+  private pendingKey(labSessionId: string): string {
+    return `${this.config.redisPrefix}:grading-pending:${labSessionId}`;
   }
 
   /**
