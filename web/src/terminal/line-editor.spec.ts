@@ -1,40 +1,10 @@
 import { decodeInput } from './input-decoder';
-import { LineEditor } from './line-editor';
+import { editLine, LineEditor } from './line-editor';
 import { renderLine } from './line-render';
 
 function typed(editor: LineEditor, data: string): void {
   for (const action of decodeInput(data)) {
-    switch (action.kind) {
-      case 'text':
-        editor.insert(action.text);
-        break;
-      case 'left':
-        editor.left();
-        break;
-      case 'right':
-        editor.right();
-        break;
-      case 'home':
-        editor.home();
-        break;
-      case 'end':
-        editor.end();
-        break;
-      case 'backspace':
-        editor.backspace();
-        break;
-      case 'delete':
-        editor.deleteForward();
-        break;
-      case 'up':
-        editor.historyUp();
-        break;
-      case 'down':
-        editor.historyDown();
-        break;
-      default:
-        throw new Error(`unexpected action ${action.kind}`);
-    }
+    if (!editLine(editor, action)) throw new Error(`unexpected action ${action.kind}`);
   }
 }
 

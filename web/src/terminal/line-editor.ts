@@ -1,3 +1,4 @@
+import type { InputAction } from './input-decoder';
 /**
  * The command line being typed: text, cursor and history, without any terminal I/O.
  * Text is kept as an array of characters (code points) so the cursor never splits a surrogate pair.
@@ -149,4 +150,36 @@ export class LineEditor {
     this.chars.splice(start, this.cursorIndex - start, ...added);
     this.cursorIndex = start + added.length;
   }
+}
+
+/** The editing keys, each the LineEditor method it calls. */
+const EDITING: Partial<Record<InputAction['kind'], (editor: LineEditor) => void>> = {
+  backspace: (editor) => editor.backspace(),
+  delete: (editor) => editor.deleteForward(),
+  left: (editor) => editor.left(),
+  right: (editor) => editor.right(),
+  home: (editor) => editor.home(),
+  end: (editor) => editor.end(),
+  'word-left': (editor) => editor.wordLeft(),
+  'word-right': (editor) => editor.wordRight(),
+  up: (editor) => editor.historyUp(),
+  down: (editor) => editor.historyDown(),
+  'kill-to-start': (editor) => editor.killToStart(),
+  'kill-to-end': (editor) => editor.killToEnd(),
+  'delete-word-back': (editor) => editor.deleteWordBack(),
+};
+
+/**
+ * Applies an action that only edits the line (typing, cursor moves, deletions, history); false for
+ * the actions the terminal itself handles (enter, tab, Ctrl-C, Ctrl-L, end of input).
+ */
+export function editLine(editor: LineEditor, action: InputAction): boolean {
+  if (action.kind === 'text') {
+    editor.insert(action.text);
+    return true;
+  }
+  const edit = EDITING[action.kind];
+  if (!edit) return false;
+  edit(editor);
+  return true;
 }

@@ -9,7 +9,7 @@ import type {
 import { emitWithAck, KubelabSocket } from '../lib/socket';
 import { complete } from '../terminal/completion';
 import { decodeInput, InputAction } from '../terminal/input-decoder';
-import { LineEditor } from '../terminal/line-editor';
+import { editLine, LineEditor } from '../terminal/line-editor';
 import { renderLine, rowsBelowCursor } from '../terminal/line-render';
 import { ObjectNameBook } from '../terminal/object-names';
 import { promptAfter, SHELL_PROMPT } from '../terminal/prompt-tracker';
@@ -203,58 +203,16 @@ export class TerminalSession {
   }
 
   private apply(action: InputAction): void {
-    const editor = this.editor;
+    if (editLine(this.editor, action)) return this.redraw();
     switch (action.kind) {
-      case 'text':
-        editor.insert(action.text);
-        break;
       case 'enter':
         return this.submitLine();
-      case 'backspace':
-        editor.backspace();
-        break;
-      case 'delete':
-        editor.deleteForward();
-        break;
-      case 'left':
-        editor.left();
-        break;
-      case 'right':
-        editor.right();
-        break;
-      case 'home':
-        editor.home();
-        break;
-      case 'end':
-        editor.end();
-        break;
-      case 'word-left':
-        editor.wordLeft();
-        break;
-      case 'word-right':
-        editor.wordRight();
-        break;
-      case 'up':
-        editor.historyUp();
-        break;
-      case 'down':
-        editor.historyDown();
-        break;
-      case 'kill-to-start':
-        editor.killToStart();
-        break;
-      case 'kill-to-end':
-        editor.killToEnd();
-        break;
-      case 'delete-word-back':
-        editor.deleteWordBack();
-        break;
       case 'tab':
         return this.completeWord();
       case 'interrupt':
         this.moveBelowLine();
         this.options.terminal.write('^C\r\n');
-        editor.discard();
+        this.editor.discard();
         return this.showPrompt();
       case 'clear-screen':
         this.options.terminal.write(CLEAR_SCREEN);
@@ -262,7 +220,6 @@ export class TerminalSession {
       case 'eof':
         return;
     }
-    this.redraw();
   }
 
   private redraw(): void {
