@@ -70,11 +70,14 @@ export class TerminalService {
     }
     await this.checkRate(user.id);
     try {
-      const run = await this.record(labSessionId, user.id, verdict.line, 'queued');
-      await this.mailbox.post(labSessionId, run.seq, {
-        runId: run.id,
-        command: run.command,
-        userId: user.id,
+      const run = await this.inOrder(labSessionId, async () => {
+        const recorded = await this.record(labSessionId, user.id, verdict.line, 'queued');
+        await this.mailbox.post(labSessionId, recorded.seq, {
+          runId: recorded.id,
+          command: recorded.command,
+          userId: user.id,
+        });
+        return recorded;
       });
       await this.jobs.queue(
         { name: JobName.CommandRun, data: { labSessionId, runId: run.id } },
