@@ -6,6 +6,21 @@ const fs = require('node:fs');
 const path = require('node:path');
 const setup = require('./lib/setup.cjs');
 
+/**
+ * The Docker tests use several private dockerd instances. A dockerd that starts resets the iptables
+ * chains of the others on the host, so all of them start here, one after another, before any test
+ * creates a network; the tests then find them running.
+ */
+function startDockerTestEngines() {
+  const list = path.join(setup.ROOT, 'test', 'docker', 'support', 'engines.json');
+  if (!fs.existsSync(list)) return;
+  for (const instance of JSON.parse(fs.readFileSync(list, 'utf8'))) {
+    setup.run(path.join(setup.ROOT, 'docker', 'engine', 'start.sh'), [instance], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+}
+
 async function main() {
   const started = Date.now();
   setup.checkNode();
@@ -16,6 +31,8 @@ async function main() {
   await setup.ensurePostgres();
   const redis = await setup.ensureRedis(process.env);
   const env = { ...process.env, REDIS_URL: redis.url, NODE_ENV: 'test' };
+
+  startDockerTestEngines();
 
   const resultsFile = path.join(setup.ROOT, '.tmp', 'jest-results.json');
   fs.mkdirSync(path.dirname(resultsFile), { recursive: true });

@@ -7,6 +7,7 @@
 import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import engines from './engines.json';
 import { DockerRepository } from '../../../src/infra/docker/docker.repository';
 import { LABEL } from '../../../src/clusters/docker/cluster-names';
 import {
@@ -31,7 +32,8 @@ export interface DockerTestEngine {
  * Every engine the test files use. All of them are started before any test creates a network: a dockerd
  * starting on a host resets the iptables isolation chains the other engines there had set up.
  */
-export const TEST_ENGINES = ['default', 'reconcile', 'pool', 'hosts-a', 'hosts-b'];
+// npm test starts them all, one after another, before Jest runs (scripts/test.cjs reads the same file).
+export const TEST_ENGINES: string[] = engines;
 
 async function startInstance(instance: string): Promise<string> {
   const started = await run(path.join(ROOT, 'docker/engine/start.sh'), [instance], {
