@@ -21,6 +21,7 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/web/src'],
+  // *.k3s-spec.ts (the k3s node image, absent here) run only through `npm run test:k3s`.
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.int-spec.ts'],
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { ...swcOptions, sourceMaps: 'inline' }],

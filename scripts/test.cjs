@@ -9,16 +9,38 @@ const setup = require('./lib/setup.cjs');
 /**
  * The Docker tests use several private dockerd instances. A dockerd that starts resets the iptables
  * chains of the others on the host, so all of them start here, one after another, before any test
- * creates a network; the tests then find them running.
+ * creates a network; the tests then find them running. They are the tests' own engines, so clusters
+ * an interrupted earlier run left on them are removed: they would count against a host's capacity.
  */
 function startDockerTestEngines() {
   const list = path.join(setup.ROOT, 'test', 'docker', 'support', 'engines.json');
   if (!fs.existsSync(list)) return;
   for (const instance of JSON.parse(fs.readFileSync(list, 'utf8'))) {
-    setup.run(path.join(setup.ROOT, 'docker', 'engine', 'start.sh'), [instance], {
-      stdio: ['ignore', 'ignore', 'inherit'],
+    const started = spawnSync(path.join(setup.ROOT, 'docker', 'engine', 'start.sh'), [instance], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
+    if (started.status !== 0)
+      setup.fail(`docker/engine/start.sh ${instance} failed (exit ${started.status})`);
+    removeLeftoverClusters(started.stdout.trim());
   }
+}
+
+function removeLeftoverClusters(dockerHost) {
+  const docker = (...args) =>
+    spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: dockerHost } });
+  const managed = ['--filter', 'label=kubelab.managed=true', '--quiet'];
+  const containers = docker('ps', '--all', ...managed)
+    .stdout.split('\n')
+    .filter(Boolean);
+  if (containers.length > 0) {
+    process.stdout.write(`Removing ${containers.length} container(s) an earlier run left on ${dockerHost}\n`);
+    docker('rm', '--force', '--volumes', ...containers);
+  }
+  const networks = docker('network', 'ls', ...managed)
+    .stdout.split('\n')
+    .filter(Boolean);
+  if (networks.length > 0) docker('network', 'rm', ...networks);
 }
 
 async function main() {
