@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { Cluster, ClusterStatus, Prisma } from '../infra/database/generated/client';
-import { DatabaseRepository } from './database.repository';
+import { DatabaseRepository, SqlStatement } from './database.repository';
 
 export type { Cluster, ClusterStatus };
 
 /** A cluster row without its snapshot text (tens of KiB), which the hot path rarely needs. */
 export type ClusterSummary = Omit<Cluster, 'snapshot'>;
 const WITHOUT_SNAPSHOT = { snapshot: false } as const;
+const SAVE_SNAPSHOT: SqlStatement = {
+  name: 'cluster.save-snapshot',
+  text: 'UPDATE clusters SET snapshot = $2, snapshot_version = $3, snapshot_at = $4 WHERE id = $1',
+};
 
 /** Statuses of a cluster that still holds (or is about to hold) resources. */
 export const LIVE_CLUSTER_STATUSES: ClusterStatus[] = ['requested', 'provisioning', 'ready'];
@@ -103,11 +107,9 @@ export class ClusterRepository {
     });
   }
 
+  /** Runs after every command that changed a cluster: plain SQL, and the text is not read back. */
   async saveSnapshot(id: string, snapshot: { data: string; version: string }): Promise<void> {
-    await this.db.client.cluster.update({
-      where: { id },
-      data: { snapshot: snapshot.data, snapshotVersion: snapshot.version, snapshotAt: new Date() },
-    });
+    await this.db.sql(SAVE_SNAPSHOT, [id, snapshot.data, snapshot.version, new Date()]);
   }
 
   /** Live clusters whose session has gone idle or passed its hard deadline. */

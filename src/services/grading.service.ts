@@ -10,7 +10,7 @@ import { DiagnosticHint, diagnose, evaluateStep, EvaluationContext, HistoryEntry
 import { CommandRunRepository } from '../repositories/command-run.repository';
 import { EventRepository } from '../repositories/event.repository';
 import { LabSession, LabSessionRepository } from '../repositories/lab-session.repository';
-import { StepResult, StepResultRepository } from '../repositories/step-result.repository';
+import { StepResult, StepResultRepository, StepVerdict } from '../repositories/step-result.repository';
 import { courseRoom, GradingUpdate, sessionRoom, StepStatus } from '../shared/events';
 import { ClusterService } from './cluster.service';
 import { LabCatalogService } from './lab-catalog.service';
@@ -111,13 +111,11 @@ export class GradingService implements JobHandlerProvider {
     const stored = new Map(
       (await this.results.listForSession(labSessionId)).map((result) => [result.stepId, result]),
     );
-    const newlyPassed: string[] = [];
-    const unchanged: string[] = [];
+    const verdicts: StepVerdict[] = [];
     const reasons = new Map<string, StepStatus['reasons']>();
     for (const step of lab.steps) {
-      const previous = stored.get(step.id);
       // A passed step stays passed: it is not evaluated again.
-      if (previous?.state === 'passed') continue;
+      if (stored.get(step.id)?.state === 'passed') continue;
       const verdict = await evaluateStep(step, context);
       if (!verdict.passed) {
         reasons.set(
@@ -125,23 +123,16 @@ export class GradingService implements JobHandlerProvider {
           verdict.checks.filter((check) => !check.passed).map((check) => toText(check.reason)),
         );
       }
-      if (previous?.state === 'failed' && !verdict.passed) {
-        unchanged.push(step.id);
-        continue;
-      }
-      const recorded = await this.results.record({
-        labSessionId,
+      verdicts.push({
         stepId: step.id,
         passed: verdict.passed,
         points: step.points,
         maxPoints: step.points,
-        at: now,
         detail: { checks: verdict.checks.map((check) => ({ passed: check.passed, reason: check.reason })) },
       });
-      stored.set(step.id, recorded.result);
-      if (recorded.newlyPassed) newlyPassed.push(step.id);
     }
-    await this.results.countAttempts(labSessionId, unchanged, now);
+    const { results, newlyPassed } = await this.results.recordEvaluations(labSessionId, now, verdicts);
+    for (const result of results) stored.set(result.stepId, result);
     const hints = await diagnose(lab, context).catch((error: Error) => {
       this.logger.warn({ msg: 'diagnostics failed', labSessionId, error: error.message });
       return [];

@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
 import { backendOf, type DatabaseSettings } from './database-settings.js';
@@ -14,12 +15,54 @@ import { PrismaClient } from './generated/client.js';
  */
 export async function createPrismaClient(settings: DatabaseSettings): Promise<PrismaClient> {
   if (backendOf(settings) === 'postgresql') {
-    return new PrismaClient({
-      adapter: new PrismaPg({ connectionString: settings.url, max: settings.poolSize ?? 10 }),
-    });
+    const pool = new Pool({ connectionString: settings.url, max: settings.poolSize ?? 10 });
+    const client = new PoolBackedPrismaClient(pool);
+    sqlRunners.set(client, poolRunner(pool));
+    return client;
   }
   const pglite = await openPglite(settings.pgliteDir);
-  return new PgliteBackedPrismaClient(pglite);
+  const client = new PgliteBackedPrismaClient(pglite);
+  sqlRunners.set(client, pgliteRunner(pglite));
+  return client;
+}
+
+/** A statement of the hot path: a fixed text with $1… parameters, prepared once per connection under `name`. */
+export interface SqlStatement {
+  name: string;
+  text: string;
+}
+
+export type SqlRunner = <Row extends object>(
+  statement: SqlStatement,
+  values: unknown[],
+) => Promise<{ rows: Row[]; rowCount: number }>;
+
+/**
+ * Plain SQL on the client's own connections, for the few statements every command runs: Prisma's query
+ * layer costs several times the CPU of the driver itself there (measured by bench:commands), while
+ * everything else keeps Prisma's typed queries. Rows come back with the database's column names.
+ */
+export function sqlRunnerOf(client: PrismaClient): SqlRunner {
+  const runner = sqlRunners.get(client);
+  if (!runner) throw new Error('sqlRunnerOf: the client was not opened by createPrismaClient');
+  return runner;
+}
+
+// Prisma's constructor hands back a proxy, so the runner is found by identity rather than by class.
+const sqlRunners = new WeakMap<PrismaClient, SqlRunner>();
+
+function poolRunner(pool: Pool): SqlRunner {
+  return async <Row extends object>(statement: SqlStatement, values: unknown[]) => {
+    const result = await pool.query<Row>({ name: statement.name, text: statement.text, values });
+    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+  };
+}
+
+function pgliteRunner(pglite: PGlite): SqlRunner {
+  return async <Row extends object>(statement: SqlStatement, values: unknown[]) => {
+    const result = await pglite.query<Row>(statement.text, values);
+    return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+  };
 }
 
 /** Opens (creating if needed) a PGlite data directory and waits until it accepts queries. */
@@ -42,5 +85,17 @@ class PgliteBackedPrismaClient extends PrismaClient {
   override async $disconnect(): Promise<void> {
     await super.$disconnect();
     if (!this.pglite.closed) await this.pglite.close();
+  }
+}
+
+/** Owns its pg pool, shared by Prisma and the plain-SQL runner, and ends it on $disconnect. */
+class PoolBackedPrismaClient extends PrismaClient {
+  constructor(private readonly pool: Pool) {
+    super({ adapter: new PrismaPg(pool) });
+  }
+
+  override async $disconnect(): Promise<void> {
+    await super.$disconnect();
+    if (!this.pool.ended) await this.pool.end();
   }
 }
