@@ -19,8 +19,9 @@
  *     prints), for grading. Same shape on every driver, so checks give the same verdict.
  *  5. snapshot(ref)  – a compact serialisable state, with a version string that changes whenever
  *     the state does, which the platform stores so a cluster survives a restart (embedded). The
- *     platform skips the write when the version equals the one it holds. Drivers whose state
- *     lives elsewhere return null.
+ *     platform skips the write when the version equals the one it holds, and grading skips a
+ *     command that left the version (and the checks' history) as it last graded them. Drivers
+ *     whose state lives elsewhere return null: they are graded after every command.
  *  6. destroy(ref)  – removes everything; idempotent (destroying a missing cluster succeeds).
  *  7. list()  – the clusters the backend actually holds, read back from the backend itself
  *     (container labels for Docker), so reconcile can remove orphans and mark vanished ones.

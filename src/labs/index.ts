@@ -6,7 +6,13 @@ export { loadLabFile, loadLabs, parseCheck, LAB_FILE } from './loader/loader';
 export { LabLoadError, formatIssue } from './loader/reader';
 export type { LabIssue } from './loader/reader';
 export { evaluateStep, evaluateCheck } from './evaluation/evaluate';
-export type { CheckVerdict, EvaluationContext, HistoryEntry, StepVerdict } from './evaluation/context';
+export type {
+  CheckVerdict,
+  EvaluationContext,
+  HistoryEntry,
+  HistoryWatch,
+  StepVerdict,
+} from './evaluation/context';
 export { readObjectsFromList } from './evaluation/objects-from-list';
 export { diagnose } from './diagnostics/diagnose';
 export type { DiagnosticHint } from './diagnostics/diagnose';

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
-import type { ClusterDriver, ClusterRef } from '../clusters/cluster-driver';
+import type { ClusterDriver, ClusterRef, ClusterSnapshot } from '../clusters/cluster-driver';
 import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -286,8 +286,8 @@ export class ClusterService implements JobHandlerProvider {
   }
 
   /** Persists the cluster's state if it changed since the version the record holds. */
-  async saveSnapshot(cluster: ClusterSummary, ref: ClusterRef): Promise<void> {
-    const snapshot = await this.driver.snapshot(ref);
+  /** Persists a cluster's snapshot (ClusterDriver.snapshot) unless the record already holds that version. */
+  async saveSnapshot(cluster: ClusterSummary, snapshot: ClusterSnapshot | null): Promise<void> {
     if (snapshot && snapshot.version !== cluster.snapshotVersion) {
       await this.clusters.saveSnapshot(cluster.id, snapshot);
       // Other workers must notice the newer state; this one already holds it.

@@ -13,7 +13,7 @@ import { LabSessionRepository } from '../repositories/lab-session.repository';
 import { MailboxEntry, SessionMailboxRepository } from '../repositories/session-mailbox.repository';
 import { sessionRoom } from '../shared/events';
 import { ClusterService, ClusterUnavailableError } from './cluster.service';
-import { GradingService } from './grading.service';
+import { FinishedCommand, GradingService } from './grading.service';
 import { OutputCapture } from './output-capture';
 
 /** A drain holds its session's lock this long without renewing; a dead worker's lock lapses after it. */
@@ -87,9 +87,9 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
    * bookkeeping writes happen alongside the command and after its exit has been announced.
    */
   private async execute(labSessionId: string, entry: MailboxEntry): Promise<void> {
-    const run =
+    const run: { runId: string; command: string; userId: string; seq?: number } | null =
       entry.command !== undefined && entry.userId !== undefined
-        ? (entry as Required<MailboxEntry>)
+        ? { runId: entry.runId, command: entry.command, userId: entry.userId, seq: entry.seq }
         : await this.load(entry.runId);
     if (!run) return;
     const session = { id: labSessionId, userId: run.userId };
@@ -178,13 +178,22 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
       truncated: capture.truncated,
       note,
     });
-    await this.afterCommand(labSessionId, target.cluster, target.ref);
+    await this.afterCommand(labSessionId, target.cluster, target.ref, {
+      seq: run.seq,
+      command: run.command,
+      exitCode,
+      output: capture.output,
+    });
   }
 
   /** A mailbox entry without its command (posted before an upgrade, or re-posted): read it back. */
-  private async load(runId: string): Promise<{ runId: string; command: string; userId: string } | null> {
+  private async load(
+    runId: string,
+  ): Promise<{ runId: string; command: string; userId: string; seq: number } | null> {
     const run = await this.runs.findById(runId);
-    return run && run.status === 'queued' ? { runId, command: run.command, userId: run.userId } : null;
+    return run && run.status === 'queued'
+      ? { runId, command: run.command, userId: run.userId, seq: run.seq }
+      : null;
   }
 
   private outcome(reason: StopReason | undefined): { status: CommandStatus; note?: string } {
@@ -208,15 +217,22 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
     }
   }
 
-  private async afterCommand(labSessionId: string, cluster: ClusterSummary, ref: ClusterRef): Promise<void> {
+  private async afterCommand(
+    labSessionId: string,
+    cluster: ClusterSummary,
+    ref: ClusterRef,
+    ran: Omit<FinishedCommand, 'stateVersion'>,
+  ): Promise<void> {
     const now = Date.now();
+    // The state after the command, taken once: saving it and deciding on grading both use it.
+    const snapshot = await this.driver.snapshot(ref).catch(() => null);
     const work: Promise<unknown>[] = [
       this.clusters
-        .saveSnapshot(cluster, ref)
+        .saveSnapshot(cluster, snapshot)
         .catch((error: Error) =>
           this.logger.warn({ msg: 'snapshot not saved', clusterId: cluster.id, error: error.message }),
         ),
-      this.grading.requestGrading(labSessionId, 'command'),
+      this.grading.afterCommand(labSessionId, { ...ran, stateVersion: snapshot?.version ?? null }),
     ];
     // Activity is recorded at most every half minute per session: the idle expiry is measured in minutes.
     if (now - (this.lastTouched.get(labSessionId) ?? 0) > TOUCH_INTERVAL_MS) {

@@ -6,7 +6,15 @@ import type { AppConfig } from '../config/app-config';
 import { JobRepository } from '../repositories/job.repository';
 import { RedisRepository } from '../repositories/redis.repository';
 import { JobHandlerProvider, JobName, JobPayloads } from '../jobs/job.types';
-import { DiagnosticHint, diagnose, evaluateStep, EvaluationContext, HistoryEntry, Lab } from '../labs';
+import {
+  DiagnosticHint,
+  diagnose,
+  evaluateStep,
+  EvaluationContext,
+  HistoryEntry,
+  HistoryWatch,
+  Lab,
+} from '../labs';
 import { CommandRunRepository } from '../repositories/command-run.repository';
 import { EventRepository } from '../repositories/event.repository';
 import { LabSession, LabSessionRepository } from '../repositories/lab-session.repository';
@@ -18,6 +26,23 @@ import { LabCatalogService } from './lab-catalog.service';
 const HISTORY_CACHE_SESSIONS = 5000;
 /** A pending marker outlives a lost job only this long (Redis restarted, worker killed before it ran). */
 const PENDING_GRADING_TTL_MS = 30_000;
+
+/** What a grading in this process saw, so the next command can tell whether grading again could differ. */
+interface GradedState {
+  /** The cluster's state version (ClusterDriver.snapshot) read before any object was. */
+  stateVersion: string;
+  /** The last command of the history it read, and every later one found to concern no unmet check. */
+  coveredSeq: number;
+  /** One per unmet history check, in steps and diagnostics: would one more command change it? */
+  watches: HistoryWatch[];
+}
+
+/** The command that just finished, as afterCommand() needs it. */
+export interface FinishedCommand extends HistoryEntry {
+  seq: number | undefined;
+  /** The cluster's state version after it (null: the driver keeps no versions, so always grade). */
+  stateVersion: string | null;
+}
 
 const toText = (localized: { en: string; 'zh-CN': string }) => ({ en: localized.en, zh: localized['zh-CN'] });
 
@@ -38,6 +63,7 @@ export class GradingService implements JobHandlerProvider {
   private readonly knownSessions = new Map<string, LabSession>();
   private readonly grading = new Map<string, { again: boolean }>();
   private readonly histories = new Map<string, { lastSeq: number; entries: HistoryEntry[] }>();
+  private readonly graded = new Map<string, GradedState>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -60,6 +86,28 @@ export class GradingService implements JobHandlerProvider {
         await this.gradeCoalesced(data.labSessionId);
       },
     };
+  }
+
+  /**
+   * After each command: queues a grading, unless this process graded the session at the same cluster
+   * state, knows every command since, and this one concerns none of the unmet history checks; a grading
+   * would then find exactly what the last one found, so nothing is queued and nothing is pushed.
+   * Returns whether a grading was requested.
+   */
+  async afterCommand(labSessionId: string, finished: FinishedCommand): Promise<boolean> {
+    const last = this.graded.get(labSessionId);
+    const unchanged =
+      last !== undefined &&
+      finished.stateVersion !== null &&
+      finished.stateVersion === last.stateVersion &&
+      finished.seq === last.coveredSeq + 1 &&
+      !last.watches.some((changes) => changes(finished));
+    if (unchanged) {
+      last.coveredSeq = finished.seq as number;
+      return false;
+    }
+    await this.requestGrading(labSessionId, 'command');
+    return true;
   }
 
   /**
@@ -106,7 +154,10 @@ export class GradingService implements JobHandlerProvider {
     if (!session || !lab) return null;
     const ready = await this.clusters.readyCluster(labSessionId);
     if (!ready) return null;
-    const context = await this.contextFor(labSessionId, ready.ref);
+    // Read before any object: a command changing the cluster meanwhile then shows as a new version.
+    const stateVersion = (await this.driver.snapshot(ready.ref))?.version ?? null;
+    const watches: HistoryWatch[] = [];
+    const { context, coveredSeq } = await this.contextFor(labSessionId, ready.ref, watches);
     const now = new Date();
     const stored = new Map(
       (await this.results.listForSession(labSessionId)).map((result) => [result.stepId, result]),
@@ -133,10 +184,17 @@ export class GradingService implements JobHandlerProvider {
     }
     const { results, newlyPassed } = await this.results.recordEvaluations(labSessionId, now, verdicts);
     for (const result of results) stored.set(result.stepId, result);
+    let diagnosed = true;
     const hints = await diagnose(lab, context).catch((error: Error) => {
       this.logger.warn({ msg: 'diagnostics failed', labSessionId, error: error.message });
+      diagnosed = false;
       return [];
     });
+    if (stateVersion !== null && diagnosed) {
+      this.remember(this.graded, labSessionId, { stateVersion, coveredSeq, watches });
+    } else {
+      this.graded.delete(labSessionId);
+    }
     const update = this.buildUpdate(session, lab, stored, newlyPassed, reasons, hints);
     this.events.emit([sessionRoom(labSessionId), courseRoom(session.courseId)], 'grading.updated', update);
     return update;
@@ -166,11 +224,17 @@ export class GradingService implements JobHandlerProvider {
     return session;
   }
 
-  private async contextFor(labSessionId: string, ref: ClusterRef): Promise<EvaluationContext> {
+  private async contextFor(
+    labSessionId: string,
+    ref: ClusterRef,
+    watches: HistoryWatch[],
+  ): Promise<{ context: EvaluationContext; coveredSeq: number }> {
     // One grading run asks the same question of several checks; ask the cluster once.
     const cache = new Map<string, Promise<KubeObjectJson[]>>();
-    const history = await this.historyOf(labSessionId);
-    return {
+    const { entries, lastSeq } = await this.historyOf(labSessionId);
+    // A copy: the cached list grows with later gradings, and watches must see this one's history.
+    const history = entries.slice();
+    const context: EvaluationContext = {
       readObjects: (query: ObjectQuery) => {
         const key = JSON.stringify([query.kind, query.namespace, query.name, query.labelSelector]);
         let objects = cache.get(key);
@@ -181,25 +245,30 @@ export class GradingService implements JobHandlerProvider {
         return objects;
       },
       history,
+      watchHistory: (watch) => watches.push(watch),
     };
+    return { context, coveredSeq: lastSeq };
   }
 
   /**
    * The session's finished commands. Commands of a session finish in sequence order, so the cache
    * only ever needs the rows after the last one it holds.
    */
-  private async historyOf(labSessionId: string): Promise<HistoryEntry[]> {
-    let cached = this.histories.get(labSessionId);
-    if (cached) this.histories.delete(labSessionId); // re-inserted below: most recently used last
-    cached ??= { lastSeq: 0, entries: [] };
+  private async historyOf(labSessionId: string): Promise<{ lastSeq: number; entries: HistoryEntry[] }> {
+    const cached = this.histories.get(labSessionId) ?? { lastSeq: 0, entries: [] };
     for (const run of await this.runs.history(labSessionId, cached.lastSeq)) {
       cached.entries.push({ command: run.command, exitCode: run.exitCode, output: run.output });
       cached.lastSeq = run.seq;
     }
-    this.histories.set(labSessionId, cached);
-    if (this.histories.size > HISTORY_CACHE_SESSIONS)
-      this.histories.delete(this.histories.keys().next().value as string);
-    return cached.entries;
+    this.remember(this.histories, labSessionId, cached);
+    return cached;
+  }
+
+  /** Bounded per-session memory: the most recently used sessions are kept. */
+  private remember<T>(map: Map<string, T>, labSessionId: string, value: T): void {
+    map.delete(labSessionId); // re-inserted: most recently used last
+    map.set(labSessionId, value);
+    if (map.size > HISTORY_CACHE_SESSIONS) map.delete(map.keys().next().value as string);
   }
 
   private buildUpdate(

@@ -18,7 +18,16 @@ export interface HistoryEntry {
 export interface EvaluationContext {
   readObjects(query: ObjectQuery): Promise<KubeObjectJson[]>;
   history: HistoryEntry[];
+  /**
+   * Told of every history check that does not hold, with a test of whether one more command would
+   * change its verdict or its reason. With the cluster unchanged, only a command that changes some
+   * check can change a grading, so the platform grades again only after one.
+   */
+  watchHistory?(watch: HistoryWatch): void;
 }
+
+/** Whether appending `entry` to the history would change a check's verdict or reason. */
+export type HistoryWatch = (entry: HistoryEntry) => boolean;
 
 export interface CheckVerdict {
   passed: boolean;

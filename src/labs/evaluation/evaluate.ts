@@ -35,9 +35,9 @@ async function evaluateUnlabelled(check: Check, env: ConditionEnv): Promise<Chec
     case 'objects':
       return evaluateObjects(check, env);
     case 'ran':
-      return evaluateRan(check.pattern, env.context.history, env.vars);
+      return evaluateRan(check.pattern, env.context, env.vars);
     case 'ranInOrder':
-      return evaluateRanInOrder(check.patterns, env.context.history, env.vars);
+      return evaluateRanInOrder(check.patterns, env.context, env.vars);
     case 'all':
     case 'any': {
       const children: CheckVerdict[] = [];

@@ -1,6 +1,6 @@
 /** Checks over the student's command history: a command was run (and succeeded, or failed, or printed X). */
 import { CommandPattern, Localized } from '../format/types';
-import { CheckVerdict, HistoryEntry } from './context';
+import { CheckVerdict, EvaluationContext, HistoryEntry } from './context';
 import { localized } from './phrases';
 import { VarResolver } from './vars';
 
@@ -12,9 +12,46 @@ interface CompiledPattern {
   example?: string;
 }
 
-export async function evaluateRan(pattern: CommandPattern, history: HistoryEntry[], vars: VarResolver) {
+export async function evaluateRan(pattern: CommandPattern, context: EvaluationContext, vars: VarResolver) {
   const compiled = await compile(pattern, vars);
   if ('reason' in compiled) return failed(compiled.reason);
+  return watched(context, (history) => ranOutcome(compiled, history));
+}
+
+export async function evaluateRanInOrder(
+  patterns: CommandPattern[],
+  context: EvaluationContext,
+  vars: VarResolver,
+) {
+  const compiled: CompiledPattern[] = [];
+  for (const pattern of patterns) {
+    const one = await compile(pattern, vars);
+    if ('reason' in one) return failed(one.reason);
+    compiled.push(one);
+  }
+  return watched(context, (history) => inOrderOutcome(compiled, patterns.length, history));
+}
+
+/**
+ * The verdict over the history; when it does not hold, the context is told which further command would
+ * change it (the verdict or its reason): one for which the same function gives a different answer.
+ */
+function watched(context: EvaluationContext, outcome: (history: HistoryEntry[]) => CheckVerdict) {
+  const { history } = context;
+  const verdict = outcome(history);
+  // A passed check stays passed with the same first hit, whatever comes later.
+  if (!verdict.passed && context.watchHistory) {
+    const key = verdictKey(verdict);
+    context.watchHistory((entry) => verdictKey(outcome([...history, entry])) !== key);
+  }
+  return verdict;
+}
+
+function verdictKey(verdict: CheckVerdict): string {
+  return JSON.stringify([verdict.passed, verdict.reason, verdict.matched]);
+}
+
+function ranOutcome(compiled: CompiledPattern, history: HistoryEntry[]): CheckVerdict {
   const hit = history.find((entry) => matches(compiled, entry));
   if (hit) {
     return passed(
@@ -35,17 +72,7 @@ export async function evaluateRan(pattern: CommandPattern, history: HistoryEntry
   );
 }
 
-export async function evaluateRanInOrder(
-  patterns: CommandPattern[],
-  history: HistoryEntry[],
-  vars: VarResolver,
-) {
-  const compiled: CompiledPattern[] = [];
-  for (const pattern of patterns) {
-    const one = await compile(pattern, vars);
-    if ('reason' in one) return failed(one.reason);
-    compiled.push(one);
-  }
+function inOrderOutcome(compiled: CompiledPattern[], count: number, history: HistoryEntry[]): CheckVerdict {
   const hits: string[] = [];
   let position = 0;
   for (const [index, pattern] of compiled.entries()) {
@@ -58,8 +85,8 @@ export async function evaluateRanInOrder(
           : localized(` after \`${hits[index - 1]}\``, `在 \`${hits[index - 1]}\` 之后`);
       return failed(
         localized(
-          `Expected ${patterns.length} commands in order; missing step ${index + 1}: a command ${wanted.en}${after.en}.`,
-          `需要按顺序执行 ${patterns.length} 条命令；缺少第 ${index + 1} 条：${after['zh-CN']}${wanted['zh-CN']}的命令。`,
+          `Expected ${count} commands in order; missing step ${index + 1}: a command ${wanted.en}${after.en}.`,
+          `需要按顺序执行 ${count} 条命令；缺少第 ${index + 1} 条：${after['zh-CN']}${wanted['zh-CN']}的命令。`,
         ),
       );
     }
@@ -92,6 +119,12 @@ async function compile(
     compiled.example = example.value;
   }
   return compiled;
+}
+
+/** The words a near miss starts with; a bare `kubectl` says nothing about which command was meant. */
+function nearMissPrefix(compiled: CompiledPattern): string | undefined {
+  const prefix = literalPrefix(compiled.pattern.command);
+  return prefix === 'kubectl' ? undefined : prefix;
 }
 
 function matches(compiled: CompiledPattern, entry: HistoryEntry): boolean {
@@ -134,11 +167,9 @@ function describeNearMiss(history: HistoryEntry[], compiled: CompiledPattern): L
     const codeZh = exitCode === null ? '没有执行完' : `退出码为 ${exitCode}`;
     return localized(` The closest one, \`${command}\`, ${code}.`, `最接近的一条 \`${command}\` ${codeZh}。`);
   }
-  const prefix = literalPrefix(compiled.pattern.command);
-  // A bare `kubectl` says nothing about which command was meant: every kubectl line would be "close".
+  const prefix = nearMissPrefix(compiled);
   const similar =
-    prefix &&
-    prefix !== 'kubectl' &&
+    prefix !== undefined &&
     recent.find((entry) => entry.command.trim().replace(/\s+/g, ' ').startsWith(prefix));
   if (!similar) return localized('', '');
   const code = similar.exitCode === null ? 'did not finish' : `exit code ${similar.exitCode}`;
