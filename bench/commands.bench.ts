@@ -1,9 +1,11 @@
 /**
- * `npm run bench:commands`: N simulated students (socket.io clients over loopback) each submit
- * `kubectl get pods` once a second against separate API and worker processes. Prints latency from
- * submit to first output and to exit (p50/p99), commands per second, errors, grading latency
- * (command exit → grading update) and, as the floor measured in the same run, a raw Redis PING.
- * Environment: BENCH_STUDENTS (200), BENCH_SECONDS (20).
+ * `npm run bench:commands`: N simulated students (socket.io clients over loopback) each submit a
+ * command once a second against separate API and worker processes: `kubectl get pods`, and every
+ * BENCH_CHANGE_EVERY-th command one that changes the cluster (`kubectl label nodes minikube
+ * bench=<n> --overwrite`), which is graded. Prints latency from submit to first output and to exit
+ * (p50/p99), commands per second, errors, grading latency (exit of a changing command → the grading
+ * update reaching the client) and, as the floor measured in the same run, a raw Redis PING.
+ * Environment: BENCH_STUDENTS (200), BENCH_SECONDS (20), BENCH_CHANGE_EVERY (4; 0 = reads only).
  */
 import { Redis } from 'ioredis';
 import { performance } from 'node:perf_hooks';
@@ -11,6 +13,9 @@ import { ClientSocket, enrolledStudent, startPlatform } from '../test/support/pl
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CHANGE_EVERY = Number(process.env.BENCH_CHANGE_EVERY ?? 4);
+const READ = 'kubectl get pods';
+const change = (tick: number) => `kubectl label nodes minikube bench=t${tick} --overwrite`;
 /** The first seconds, when every student starts at once, are reported apart from the steady state. */
 const WARMUP_SECONDS = 3;
 
@@ -73,15 +78,16 @@ async function main(): Promise<void> {
       );
       students.push(...created);
     }
-    // Warm every cluster so the measurement sees steady state, not provisioning.
+    // Warm every cluster and its first grading (every session's first command is graded), so the
+    // measurement sees steady state, not provisioning.
     await Promise.all(
       students.map(
         (student) =>
           new Promise<void>((resolve) => {
-            student.socket.once('command.exit', () => resolve());
+            student.socket.once('grading.updated', () => resolve());
             void student.socket.emitWithAck('command.submit', {
               labSessionId: student.sessionId,
-              command: 'kubectl get pods',
+              command: READ,
             });
           }),
       ),
@@ -101,9 +107,10 @@ async function main(): Promise<void> {
       submitTimes.set(student.socket, []);
       // The accepted event reaches the client before the submit's acknowledgement (and before any
       // output), so it binds the run id to its submit time without racing the exit.
-      student.socket.on('command.accepted', ({ runId }) => {
+      student.socket.on('command.accepted', ({ runId, command }) => {
         const submitted = submitTimes.get(student.socket)?.shift();
         if (submitted !== undefined) pending.set(runId, { submitted });
+        if (command !== READ) changing.add(runId);
       });
       student.socket.on('command.output', ({ runId }) => {
         const entry = pending.get(runId);
@@ -120,11 +127,16 @@ async function main(): Promise<void> {
         if (entry.firstOutput !== undefined) toFirstOutput.push(entry.firstOutput - entry.submitted);
       });
     }
-    // Grading latency per session: last exit time of that session → next grading update.
+    // Grading latency per session: exit of a command that changed the cluster → next grading update.
+    const changing = new Set<string>();
     const lastExit = new Map<string, number>();
+    let unexpectedUpdates = 0;
     for (const student of students) {
-      student.socket.on('command.exit', () => lastExit.set(student.sessionId, performance.now()));
+      student.socket.on('command.exit', ({ runId }) => {
+        if (changing.has(runId)) lastExit.set(student.sessionId, performance.now());
+      });
       student.socket.on('grading.updated', ({ labSessionId }) => {
+        if (!lastExit.has(labSessionId)) unexpectedUpdates++;
         const exitedAt = lastExit.get(labSessionId);
         if (exitedAt !== undefined) {
           toGrading.push(performance.now() - exitedAt);
@@ -139,10 +151,13 @@ async function main(): Promise<void> {
     const timers = students.map((student, index) =>
       setTimeout(
         () => {
+          let ticks = 0;
           const tick = () => {
+            ticks++;
+            const command = CHANGE_EVERY > 0 && ticks % CHANGE_EVERY === 0 ? change(ticks) : READ;
             submitTimes.get(student.socket)?.push(performance.now());
             student.socket
-              .emitWithAck('command.submit', { labSessionId: student.sessionId, command: 'kubectl get pods' })
+              .emitWithAck('command.submit', { labSessionId: student.sessionId, command })
               .then((ack) => {
                 if (!ack.ok) errors++;
               })
@@ -183,14 +198,14 @@ async function main(): Promise<void> {
     const floorP50 = percentile(floor, 50);
     const lines = [
       '',
-      `bench:commands — ${STUDENTS} students, 1 command/s each, ${SECONDS} s, API and worker as separate processes`,
+      `bench:commands — ${STUDENTS} students, 1 command/s each (every ${CHANGE_EVERY || '—'}th changes the cluster), ${SECONDS} s, API and worker as separate processes`,
       `  commands submitted ${submitted}, completed ${completed}, errors ${errors}, without exit ${lost}`,
       `  throughput          ${(completed / elapsed).toFixed(1)} commands/s`,
       `  submit → first output  p50 ${fmt(percentile(toFirstOutput, 50))}  p99 ${fmt(percentile(toFirstOutput, 99))}`,
       `  submit → exit          p50 ${fmt(percentile(toExit, 50))}  p90 ${fmt(percentile(toExit, 90))}  p99 ${fmt(percentile(toExit, 99))}`,
       `  slow exits (> 100 ms) by second of the run: ${slowBySecond(exitSamples, started)}`,
       `  steady state (after the first ${WARMUP_SECONDS} s): submit → exit p50 ${fmt(percentile(steadyExit, 50))}  p99 ${fmt(percentile(steadyExit, 99))}; exit → grading p50 ${fmt(percentile(steadyGrading, 50))}  p99 ${fmt(percentile(steadyGrading, 99))}`,
-      `  exit → grading update  p50 ${fmt(percentile(toGrading, 50))}  p99 ${fmt(percentile(toGrading, 99))}  (${toGrading.length} updates)`,
+      `  exit → grading update  p50 ${fmt(percentile(toGrading, 50))}  p99 ${fmt(percentile(toGrading, 99))}  (${toGrading.length} updates after ${changing.size} changing commands; ${unexpectedUpdates} other updates)`,
       `  recorded queued → started p50 ${fmt(Number(row.wait_p50))}  p99 ${fmt(Number(row.wait_p99))}; started → finished p50 ${fmt(Number(row.run_p50))}  p99 ${fmt(Number(row.run_p99))}`,
       `  records by status: ${statuses.map((entry) => `${entry.status} ${entry.n}`).join(', ')}`,
       `  floor: Redis PING      p50 ${fmt(floorP50)}  p99 ${fmt(percentile(floor, 99))}`,

@@ -46,6 +46,7 @@ export class EventRepository implements OnModuleDestroy {
   private getEmitter(): Emitter<ServerToClientEvents> {
     if (!this.emitter) {
       this.emitterRedis = new Redis(this.config.redisUrl, {
+        enableAutoPipelining: true, // many sessions' events in one write (see RedisRepository)
         maxRetriesPerRequest: 1,
         retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
       });

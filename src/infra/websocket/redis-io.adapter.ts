@@ -31,8 +31,9 @@ export class RedisIoAdapter extends IoAdapter {
       maxRetriesPerRequest: null,
       retryStrategy: (n: number) => Math.min(n * 200, 2000),
     };
-    const publisher = new Redis(this.config.redisUrl, redisOptions);
-    const subscriber = publisher.duplicate();
+    // Many rooms' broadcasts in one write (see RedisRepository); the subscriber only reads.
+    const publisher = new Redis(this.config.redisUrl, { ...redisOptions, enableAutoPipelining: true });
+    const subscriber = new Redis(this.config.redisUrl, redisOptions);
     for (const connection of [publisher, subscriber]) {
       connection.on('error', () => undefined);
       this.connections.push(connection);
