@@ -61,6 +61,15 @@ describe('history watches: which further command would change an unmet check', (
     expect(changes(watches, ran('kubectl get pods', 1, 'error'))).toBe(true); // the near miss now fails
   });
 
+  it('a near miss by its first words stays named until a closer or different one comes', async () => {
+    const yaml = "ran: { command: '^kubectl\\s+rollout\\s+undo\\s', status: succeeded }";
+    const watches = await watchesOf(yaml, [ran('kubectl rollout undo')]);
+    expect(changes(watches, ran('kubectl get pods'))).toBe(false);
+    expect(changes(watches, ran('kubectl rollout undo'))).toBe(false); // names the same line
+    expect(changes(watches, ran('kubectl rollout undo', 1))).toBe(true); // same line, other exit code
+    expect(changes(watches, ran('kubectl rollout undo deploy/web', 1))).toBe(true); // the regex's own
+  });
+
   it('commands in order: the next one wanted, or any of them, can change the check', async () => {
     const yaml =
       "ranInOrder:\n  - { command: '^kubectl\\s+scale\\s.*--replicas=4' }\n  - { command: '^kubectl\\s+scale\\s.*--replicas=2' }";

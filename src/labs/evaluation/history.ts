@@ -15,7 +15,21 @@ interface CompiledPattern {
 export async function evaluateRan(pattern: CommandPattern, context: EvaluationContext, vars: VarResolver) {
   const compiled = await compile(pattern, vars);
   if ('reason' in compiled) return failed(compiled.reason);
-  return watched(context, (history) => ranOutcome(compiled, history));
+  const { history } = context;
+  const verdict = ranOutcome(compiled, history);
+  if (!verdict.passed && context.watchHistory) {
+    // What watched() would find, without re-reading the history for every later command: only a hit,
+    // or a command that becomes the near miss the reason names (and reads differently), changes it.
+    const near = describeNearMiss(history, compiled).en;
+    const hasSameCommand = history.some((entry) => compiled.command.test(entry.command.trim()));
+    context.watchHistory((entry) => {
+      if (matches(compiled, entry)) return true;
+      if (hasSameCommand && !compiled.command.test(entry.command.trim())) return false;
+      const asNearMiss = describeNearMiss([entry], compiled).en;
+      return asNearMiss !== '' && asNearMiss !== near;
+    });
+  }
+  return verdict;
 }
 
 export async function evaluateRanInOrder(
