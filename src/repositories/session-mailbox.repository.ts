@@ -4,9 +4,16 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { RedisRepository } from './redis.repository';
 
-/** Pops the lowest-sequence run id and returns its entry, atomically, so no command is taken twice. */
-const TAKE_NEXT = `local popped = redis.call('zpopmin', KEYS[1])
-if #popped == 0 then return false end
+/**
+ * Pops the lowest-sequence run id and returns its entry, atomically, so no command is taken twice. On an
+ * empty mailbox it releases the drain lock (KEYS[3]) if ARGV[1] holds it, in the same step: a command
+ * posted afterwards finds the session unlocked, and its own job drains it.
+ */
+const TAKE_NEXT_OR_RELEASE = `local popped = redis.call('zpopmin', KEYS[1])
+if #popped == 0 then
+  if redis.call('get', KEYS[3]) == ARGV[1] then redis.call('del', KEYS[3]) end
+  return false
+end
 local entry = redis.call('hget', KEYS[2], popped[1])
 redis.call('hdel', KEYS[2], popped[1])
 return entry or cjson.encode({runId = popped[1]})`;
@@ -57,13 +64,18 @@ export class SessionMailboxRepository implements OnModuleDestroy {
       .exec();
   }
 
-  /** The next run to execute (lowest sequence number), removed from the mailbox. */
-  async takeNext(labSessionId: string): Promise<MailboxEntry | null> {
+  /**
+   * The next run to execute (lowest sequence number), removed from the mailbox; null when it is empty,
+   * and then the lock `token` held is released too (one round trip ends a drain).
+   */
+  async takeNextOrRelease(labSessionId: string, token: string): Promise<MailboxEntry | null> {
     const raw = (await this.redis.client.eval(
-      TAKE_NEXT,
-      2,
+      TAKE_NEXT_OR_RELEASE,
+      3,
       this.mailboxKey(labSessionId),
       this.entriesKey(labSessionId),
+      this.lockKey(labSessionId),
+      token,
     )) as string | null;
     return raw ? (JSON.parse(raw) as MailboxEntry) : null;
   }

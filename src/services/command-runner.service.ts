@@ -59,26 +59,25 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
 
   async drain(labSessionId: string): Promise<void> {
     const token = randomUUID();
-    for (;;) {
-      if (!(await this.mailbox.tryLock(labSessionId, token, SESSION_LOCK_TTL_MS))) return;
-      const renewal = setInterval(
-        () => void this.mailbox.renewLock(labSessionId, token, SESSION_LOCK_TTL_MS).catch(() => undefined),
-        SESSION_LOCK_TTL_MS / 3,
-      );
-      try {
-        for (
-          let entry = await this.mailbox.takeNext(labSessionId);
-          entry;
-          entry = await this.mailbox.takeNext(labSessionId)
-        ) {
-          await this.execute(labSessionId, entry);
+    if (!(await this.mailbox.tryLock(labSessionId, token, SESSION_LOCK_TTL_MS))) return;
+    const renewal = setInterval(
+      () => void this.mailbox.renewLock(labSessionId, token, SESSION_LOCK_TTL_MS).catch(() => undefined),
+      SESSION_LOCK_TTL_MS / 3,
+    );
+    let released = false;
+    try {
+      for (;;) {
+        const entry = await this.mailbox.takeNextOrRelease(labSessionId, token);
+        // An empty mailbox released the lock with it: a command posted from now on is drained by its own job.
+        if (!entry) {
+          released = true;
+          return;
         }
-      } finally {
-        clearInterval(renewal);
-        await this.mailbox.unlock(labSessionId, token).catch(() => undefined);
+        await this.execute(labSessionId, entry);
       }
-      // A command posted between our last take and the unlock found the lock held: pick it up now.
-      if ((await this.mailbox.waiting(labSessionId)).length === 0) return;
+    } finally {
+      clearInterval(renewal);
+      if (!released) await this.mailbox.unlock(labSessionId, token).catch(() => undefined);
     }
   }
 
