@@ -6,8 +6,7 @@ import { ClientSocket, enrolledStudent, EventLog, startPlatform, TestPlatform } 
 /**
  * Grading after commands is skipped when it could not change anything: same cluster state as the last
  * grading and no unmet history check the command concerns. BullMQ numbers the grading queue's jobs, so
- * the counter shows which commands were graded. A session's commands run one at a time and the grading
- * decision for one is made before the next starts, so after a command's exit, every earlier decision is in.
+ * the counter shows which commands were graded once the queue has settled.
  */
 describe('which commands are graded (separate API and worker)', () => {
   let platform: TestPlatform;
@@ -16,11 +15,18 @@ describe('which commands are graded (separate API and worker)', () => {
   let gradingQueue: Queue;
 
   const gradingJobs = async () => Number((await redis.get(`${platform.env.REDIS_PREFIX}:grading:id`)) ?? 0);
-  /** No grading waiting or running: every update the commands so far cause has been pushed. */
+  /**
+   * No grading waiting or running, and none queued for a second: every update the commands so far
+   * cause has been pushed. (A command's grading decision comes just after its exit, hence the second.)
+   */
   async function gradingSettled(): Promise<void> {
+    let idleSince: { at: number; jobs: number } | undefined;
     for (let i = 0; i < 300; i++) {
       const counts = await gradingQueue.getJobCounts('active', 'waiting', 'prioritized', 'delayed');
-      if (Object.values(counts).every((count) => count === 0)) return;
+      const jobs = await gradingJobs();
+      if (!Object.values(counts).every((count) => count === 0)) idleSince = undefined;
+      else if (!idleSince || idleSince.jobs !== jobs) idleSince = { at: Date.now(), jobs };
+      else if (Date.now() - idleSince.at >= 1000) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error('the grading queue did not settle within 30 s');
@@ -88,26 +94,27 @@ describe('which commands are graded (separate API and worker)', () => {
     await run('kubectl get pods');
     await run('kubectl get services');
     await run('kubectl get nodes');
+    await gradingSettled();
     expect(await gradingJobs()).toBe(jobsBefore);
     expect(updates()).toHaveLength(updatesBefore);
 
     // `kubectl version` is what an unmet check of the first step waits for: graded, and its reason goes.
     await run('kubectl version');
-    await run('kubectl get nodes');
-    expect(await gradingJobs()).toBe(jobsBefore + 1);
     await updateWhere(
       'the update after kubectl version',
       (update) =>
         /kubectl cluster-info/.test(reasonsOf(update, 'inspect-cluster')) &&
         !/kubectl version/.test(reasonsOf(update, 'inspect-cluster')),
     );
+    await gradingSettled();
+    expect(await gradingJobs()).toBe(jobsBefore + 1);
 
     // A command that changes the cluster is graded.
     await run('kubectl label nodes minikube disktype=ssd');
-    await run('kubectl get nodes');
-    expect(await gradingJobs()).toBe(jobsBefore + 2);
     await updateWhere('the update that passes label-node', (update) =>
       update.newlyPassed.includes('label-node'),
     );
+    await gradingSettled();
+    expect(await gradingJobs()).toBe(jobsBefore + 2);
   }, 120_000);
 });

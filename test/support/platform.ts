@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { io, Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/shared/events';
+import { Redis } from 'ioredis';
 import { uniquePrefix } from './api';
 import { createTestDatabase, TestDatabase } from './database';
 
@@ -159,8 +160,24 @@ export async function startPlatform(
     async stop() {
       await Promise.all([api.stop(), worker.stop(), ...extraApis.map((extra) => extra.stop())]);
       await db.drop();
+      await removeRedisKeys(env.REDIS_URL ?? 'redis://127.0.0.1:6379', env.REDIS_PREFIX as string);
     },
   };
+}
+
+/** The platform's Redis keys (its prefix is unique to it), so test runs leave the shared Redis as they found it. */
+async function removeRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export async function login(baseUrl: string, email: string, password = 'kubelab-demo'): Promise<string> {
