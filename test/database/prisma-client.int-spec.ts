@@ -5,6 +5,9 @@ import path from 'node:path';
 import { Prisma, type PrismaClient } from '../../src/infra/database/generated/client';
 import { migrate } from '../../src/infra/database/migrate';
 import { createPrismaClient } from '../../src/infra/database/prisma-client.factory';
+import { CommandRunRepository } from '../../src/repositories/command-run.repository';
+import { DatabaseRepository } from '../../src/repositories/database.repository';
+import { StepResultRepository } from '../../src/repositories/step-result.repository';
 import { createTestDatabase } from '../support/database';
 
 interface Backend {
@@ -229,6 +232,67 @@ describe.each([
       prisma.gradingEvent.count({ where: { labSessionId: session.id } }),
     ]);
     expect(remaining).toEqual([0, 0, 0]);
+  });
+
+  it('runs the plain-SQL hot path: command runs and step results, with passed steps kept', async () => {
+    const { student, session } = await seedLabSession('sql');
+    const db = new DatabaseRepository(prisma);
+    const runs = new CommandRunRepository(db);
+    const results = new StepResultRepository(db);
+
+    const base = { labSessionId: session.id, userId: student.id, command: 'kubectl get pods' };
+    const run = await runs.create({ ...base, seq: 1, status: 'queued' });
+    expect(run).toMatchObject({ seq: 1, status: 'queued', finishedAt: null, output: '' });
+    expect(await runs.create({ ...base, seq: 1, status: 'queued' })).toBeNull(); // seq taken
+    const cluster = await prisma.cluster.create({
+      data: { labSessionId: session.id, driver: 'embedded', attachState: {} },
+    });
+    expect(await runs.start(run!.id, cluster.id, new Date())).toBe(true);
+    expect(await runs.start(run!.id, cluster.id, new Date())).toBe(false); // no longer queued
+    const finishedAt = new Date();
+    await runs.finish(run!.id, {
+      status: 'completed',
+      exitCode: 0,
+      output: 'No resources found in default namespace.\n',
+      outputBytes: 40,
+      truncated: false,
+      finishedAt,
+      durationMs: 3,
+    });
+    expect(await runs.history(session.id)).toEqual([
+      {
+        seq: 1,
+        command: 'kubectl get pods',
+        exitCode: 0,
+        output: 'No resources found in default namespace.\n',
+        status: 'completed',
+      },
+    ]);
+    expect(await runs.history(session.id, 1)).toEqual([]);
+
+    const at = new Date('2026-11-28T10:00:00.000Z');
+    const first = await results.recordEvaluations(session.id, at, [
+      { stepId: 'a', passed: true, points: 5, maxPoints: 5, detail: { checks: [] } },
+      { stepId: 'b', passed: false, points: 10, maxPoints: 10 },
+    ]);
+    expect(first.newlyPassed).toEqual(['a']);
+    const later = new Date('2026-11-28T10:05:00.000Z');
+    const second = await results.recordEvaluations(session.id, later, [
+      { stepId: 'a', passed: false, points: 5, maxPoints: 5 },
+      { stepId: 'b', passed: false, points: 10, maxPoints: 10 },
+    ]);
+    expect(second).toMatchObject({ newlyPassed: [], results: [{ stepId: 'b', attempts: 2 }] });
+    const stored = new Map((await results.listForSession(session.id)).map((r) => [r.stepId, r]));
+    expect(stored.get('a')).toMatchObject({ state: 'passed', points: 5, attempts: 1, firstPassedAt: at });
+    expect(stored.get('b')).toMatchObject({ state: 'failed', points: 0, attempts: 2, lastCheckedAt: later });
+    // One event per change of state: a passed, b failed; b failing again is no change.
+    expect((await results.events(session.id)).map((e) => [e.stepId, e.state])).toEqual(
+      expect.arrayContaining([
+        ['a', 'passed'],
+        ['b', 'failed'],
+      ]),
+    );
+    expect(await results.events(session.id)).toHaveLength(2);
   });
 
   it('rolls back an interactive transaction that fails', async () => {
