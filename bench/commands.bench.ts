@@ -100,17 +100,33 @@ async function main(): Promise<void> {
     const gradingSamples: { at: number; ms: number }[] = [];
     const toGrading: number[] = [];
     let errors = 0;
+    const errorKinds = new Map<string, number>();
+    const failed = (kind: string) => {
+      errors++;
+      errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+    };
     let completed = 0;
-    const pending = new Map<string, { submitted: number; firstOutput?: number; exited?: number }>();
+    const pending = new Map<
+      string,
+      { submitted: number; accepted: number; started?: number; firstOutput?: number; exited?: number }
+    >();
+    // Where the time goes, as each client sees it: API (submit → accepted), queue and pick-up
+    // (accepted → started), run and record (started → exit).
+    const stages = { accepted: [] as number[], pickedUp: [] as number[], ran: [] as number[] };
     const submitTimes = new Map<ClientSocket, number[]>();
+    let measuringFrom = Infinity;
     for (const student of students) {
       submitTimes.set(student.socket, []);
       // The accepted event reaches the client before the submit's acknowledgement (and before any
       // output), so it binds the run id to its submit time without racing the exit.
       student.socket.on('command.accepted', ({ runId, command }) => {
         const submitted = submitTimes.get(student.socket)?.shift();
-        if (submitted !== undefined) pending.set(runId, { submitted });
+        if (submitted !== undefined) pending.set(runId, { submitted, accepted: performance.now() });
         if (command !== READ) changing.add(runId);
+      });
+      student.socket.on('command.started', ({ runId }) => {
+        const entry = pending.get(runId);
+        if (entry) entry.started = performance.now();
       });
       student.socket.on('command.output', ({ runId }) => {
         const entry = pending.get(runId);
@@ -120,11 +136,16 @@ async function main(): Promise<void> {
         const entry = pending.get(runId);
         if (!entry) return;
         entry.exited = performance.now();
-        if (exitCode !== 0) errors++;
+        if (exitCode !== 0) failed(`exit ${exitCode}`);
         completed++;
         toExit.push(entry.exited - entry.submitted);
         exitSamples.push({ at: entry.submitted, ms: entry.exited - entry.submitted });
         if (entry.firstOutput !== undefined) toFirstOutput.push(entry.firstOutput - entry.submitted);
+        if (entry.submitted >= measuringFrom + WARMUP_SECONDS * 1000 && entry.started !== undefined) {
+          stages.accepted.push(entry.accepted - entry.submitted);
+          stages.pickedUp.push(entry.started - entry.accepted);
+          stages.ran.push(entry.exited - entry.started);
+        }
       });
     }
     // Grading latency per session: exit of a command that changed the cluster → next grading update.
@@ -148,6 +169,7 @@ async function main(): Promise<void> {
 
     process.stdout.write(`Measuring: ${STUDENTS} students × 1 command/s for ${SECONDS} s…\n`);
     const started = performance.now();
+    measuringFrom = started;
     const timers = students.map((student, index) =>
       setTimeout(
         () => {
@@ -159,9 +181,9 @@ async function main(): Promise<void> {
             student.socket
               .emitWithAck('command.submit', { labSessionId: student.sessionId, command })
               .then((ack) => {
-                if (!ack.ok) errors++;
+                if (!ack.ok) failed(`${ack.code}: ${ack.message}`);
               })
-              .catch(() => errors++);
+              .catch((error: Error) => failed(`no acknowledgement: ${error.message}`));
           };
           tick();
           const interval = setInterval(tick, 1000);
@@ -181,17 +203,6 @@ async function main(): Promise<void> {
     const steadyGrading = gradingSamples
       .filter((sample) => sample.at >= steadyFrom)
       .map((sample) => sample.ms);
-    // Where the time goes, from the records the platform keeps (queued → started → finished).
-    const breakdown = (await platform.db.prisma.$queryRawUnsafe(`
-      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM started_at - queued_at) * 1000) AS wait_p50,
-             percentile_cont(0.99) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM started_at - queued_at) * 1000) AS wait_p99,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM finished_at - started_at) * 1000) AS run_p50,
-             percentile_cont(0.99) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM finished_at - started_at) * 1000) AS run_p99
-      FROM command_runs WHERE started_at IS NOT NULL AND finished_at IS NOT NULL`)) as Record<
-      string,
-      number
-    >[];
-    const row = breakdown[0] ?? {};
     const statuses = (await platform.db.prisma.$queryRawUnsafe(
       `SELECT status::text AS status, count(*)::int AS n FROM command_runs GROUP BY status ORDER BY status`,
     )) as { status: string; n: number }[];
@@ -200,13 +211,14 @@ async function main(): Promise<void> {
       '',
       `bench:commands — ${STUDENTS} students, 1 command/s each (every ${CHANGE_EVERY || '—'}th changes the cluster), ${SECONDS} s, API and worker as separate processes`,
       `  commands submitted ${submitted}, completed ${completed}, errors ${errors}, without exit ${lost}`,
+      ...[...errorKinds].map(([kind, count]) => `    error ×${count}: ${kind}`),
       `  throughput          ${(completed / elapsed).toFixed(1)} commands/s`,
       `  submit → first output  p50 ${fmt(percentile(toFirstOutput, 50))}  p99 ${fmt(percentile(toFirstOutput, 99))}`,
       `  submit → exit          p50 ${fmt(percentile(toExit, 50))}  p90 ${fmt(percentile(toExit, 90))}  p99 ${fmt(percentile(toExit, 99))}`,
       `  slow exits (> 100 ms) by second of the run: ${slowBySecond(exitSamples, started)}`,
       `  steady state (after the first ${WARMUP_SECONDS} s): submit → exit p50 ${fmt(percentile(steadyExit, 50))}  p99 ${fmt(percentile(steadyExit, 99))}; exit → grading p50 ${fmt(percentile(steadyGrading, 50))}  p99 ${fmt(percentile(steadyGrading, 99))}`,
       `  exit → grading update  p50 ${fmt(percentile(toGrading, 50))}  p99 ${fmt(percentile(toGrading, 99))}  (${toGrading.length} updates after ${changing.size} changing commands; ${unexpectedUpdates} other updates)`,
-      `  recorded queued → started p50 ${fmt(Number(row.wait_p50))}  p99 ${fmt(Number(row.wait_p99))}; started → finished p50 ${fmt(Number(row.run_p50))}  p99 ${fmt(Number(row.run_p99))}`,
+      `  steady-state stages  submit → accepted p50 ${fmt(percentile(stages.accepted, 50))} p99 ${fmt(percentile(stages.accepted, 99))}; accepted → started p50 ${fmt(percentile(stages.pickedUp, 50))} p99 ${fmt(percentile(stages.pickedUp, 99))}; started → exit p50 ${fmt(percentile(stages.ran, 50))} p99 ${fmt(percentile(stages.ran, 99))}`,
       `  records by status: ${statuses.map((entry) => `${entry.status} ${entry.n}`).join(', ')}`,
       `  floor: Redis PING      p50 ${fmt(floorP50)}  p99 ${fmt(percentile(floor, 99))}`,
       `  ratio submit→exit p50 / PING p50 = ${(percentile(toExit, 50) / floorP50).toFixed(1)}×`,

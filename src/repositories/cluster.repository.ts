@@ -69,8 +69,12 @@ export class ClusterRepository {
     });
   }
 
-  listLive(): Promise<Cluster[]> {
-    return this.db.client.cluster.findMany({ where: { status: { in: LIVE_CLUSTER_STATUSES } } });
+  /** Every live cluster, without its snapshot (reconciling reads them all at once). */
+  listLive(): Promise<ClusterSummary[]> {
+    return this.db.client.cluster.findMany({
+      where: { status: { in: LIVE_CLUSTER_STATUSES } },
+      omit: WITHOUT_SNAPSHOT,
+    });
   }
 
   /** Moves a cluster to `status` only if it is in one of `from`; false when another actor got there first. */

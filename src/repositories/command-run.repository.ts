@@ -31,22 +31,39 @@ const COLUMNS =
   'id, lab_session_id, user_id, cluster_id, seq, command, status, exit_code, output, output_bytes, ' +
   'truncated, error, queued_at, started_at, finished_at, duration_ms';
 
-// Every command runs these, so they are plain SQL (see DatabaseRepository.sql).
+// Every command runs these, so they are plain SQL (see DatabaseRepository.sql). A command's record
+// is written with asynchronous commit: if PostgreSQL itself crashes, the last fraction of a second
+// of records can be lost (never corrupted), and a command does not wait for the disk twice.
 const INSERT: SqlStatement = {
   name: 'command-run.insert',
   text:
-    'INSERT INTO command_runs (id, lab_session_id, user_id, seq, command, status, error, finished_at) ' +
-    `VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+    'INSERT INTO command_runs (id, lab_session_id, user_id, seq, command, status, error, queued_at, finished_at) ' +
+    `VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+  asyncCommit: true,
 };
-const START: SqlStatement = {
-  name: 'command-run.start',
-  text: "UPDATE command_runs SET status = 'running', cluster_id = $2, started_at = $3 WHERE id = $1 AND status = 'queued'",
+// The worker may finish a quick command before this lands; then the record is already complete. (No
+// conflict target: a record the worker is writing at this very moment conflicts on both unique
+// indexes, and either must be a no-op rather than an error.)
+const INSERT_QUEUED: SqlStatement = {
+  name: 'command-run.insert-queued',
+  text:
+    'INSERT INTO command_runs (id, lab_session_id, user_id, seq, command, status, queued_at) ' +
+    "VALUES ($1, $2, $3, $4, $5, 'queued', $6) ON CONFLICT DO NOTHING",
+  asyncCommit: true,
 };
+// The whole record of a run that ended, whether or not the queued record has landed yet; a run the
+// housekeeping already ended as interrupted stays so.
 const FINISH: SqlStatement = {
   name: 'command-run.finish',
   text:
-    'UPDATE command_runs SET status = $2, exit_code = $3, output = $4, output_bytes = $5, truncated = $6, ' +
-    'finished_at = $7, duration_ms = $8, error = $9 WHERE id = $1',
+    'INSERT INTO command_runs AS run (id, lab_session_id, user_id, seq, command, queued_at, status, exit_code, ' +
+    'output, output_bytes, truncated, finished_at, duration_ms, error, cluster_id, started_at) ' +
+    'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ' +
+    'ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, exit_code = EXCLUDED.exit_code, ' +
+    'output = EXCLUDED.output, output_bytes = EXCLUDED.output_bytes, truncated = EXCLUDED.truncated, ' +
+    'finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, ' +
+    "cluster_id = EXCLUDED.cluster_id, started_at = EXCLUDED.started_at WHERE run.status IN ('queued', 'running')",
+  asyncCommit: true,
 };
 const HISTORY: SqlStatement = {
   name: 'command-run.history',
@@ -76,6 +93,16 @@ function fromRow(row: CommandRunRow): CommandRun {
   };
 }
 
+/** What identifies a run in its record: enough to write the record whole from a worker. */
+export interface QueuedRun {
+  id: string;
+  labSessionId: string;
+  userId: string;
+  seq: number;
+  command: string;
+  queuedAt: Date;
+}
+
 @Injectable()
 export class CommandRunRepository {
   constructor(private readonly db: DatabaseRepository) {}
@@ -89,7 +116,8 @@ export class CommandRunRepository {
     status: CommandStatus;
     error?: string;
   }): Promise<CommandRun | null> {
-    const finishedAt = input.status === 'rejected' ? new Date() : null;
+    const now = new Date();
+    const finishedAt = input.status === 'rejected' ? now : null;
     try {
       const { rows } = await this.db.sql<CommandRunRow>(INSERT, [
         randomUUID(),
@@ -99,6 +127,7 @@ export class CommandRunRepository {
         input.command,
         input.status,
         input.error ?? null,
+        now,
         finishedAt,
       ]);
       return fromRow(rows[0]);
@@ -106,6 +135,18 @@ export class CommandRunRepository {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return null;
       throw error;
     }
+  }
+
+  /** Records an accepted command as queued, unless its worker has already recorded how it ended. */
+  async recordQueued(run: QueuedRun): Promise<void> {
+    await this.db.sql(INSERT_QUEUED, [
+      run.id,
+      run.labSessionId,
+      run.userId,
+      run.seq,
+      run.command,
+      run.queuedAt,
+    ]);
   }
 
   async maxSeq(labSessionId: string): Promise<number> {
@@ -121,15 +162,12 @@ export class CommandRunRepository {
     return this.db.client.commandRun.findUnique({ where: { id } });
   }
 
-  /** Marks a queued run as running; false when it was cancelled meanwhile. */
-  async start(id: string, clusterId: string, startedAt: Date): Promise<boolean> {
-    const { rowCount } = await this.db.sql(START, [id, clusterId, startedAt]);
-    return rowCount === 1;
-  }
-
+  /** Records how a run ended; false when it had already been ended (by the housekeeping). */
   async finish(
-    id: string,
+    run: QueuedRun,
     result: {
+      clusterId: string;
+      startedAt: Date;
       status: CommandStatus;
       exitCode: number | null;
       output: string;
@@ -139,9 +177,14 @@ export class CommandRunRepository {
       durationMs: number | null;
       error?: string;
     },
-  ): Promise<void> {
-    await this.db.sql(FINISH, [
-      id,
+  ): Promise<boolean> {
+    const values = [
+      run.id,
+      run.labSessionId,
+      run.userId,
+      run.seq,
+      run.command,
+      run.queuedAt,
       result.status,
       result.exitCode,
       result.output,
@@ -150,7 +193,17 @@ export class CommandRunRepository {
       result.finishedAt,
       result.durationMs,
       result.error ?? null,
-    ]);
+      result.clusterId,
+      result.startedAt,
+    ];
+    try {
+      return (await this.db.sql(FINISH, values)).rowCount === 1;
+    } catch (error) {
+      // The queued record was being written at the same moment and took the sequence number first
+      // (the conflict target is the id only); now it is there, the finish updates it.
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      return (await this.db.sql(FINISH, values)).rowCount === 1;
+    }
   }
 
   /** Ends a run that is still queued or running (cancel, interruption); false when it had already ended. */

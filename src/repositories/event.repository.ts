@@ -1,60 +1,101 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Emitter } from '@socket.io/redis-emitter';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { ServerEventName, ServerEventPayload, ServerToClientEvents } from '../shared/events';
 
-/** The Redis channel prefix shared by the API's socket.io adapter and the worker's emitter. */
+/** The Redis channel prefix of the API instances' socket.io adapter (API → API broadcasts). */
 export function socketChannel(config: AppConfig): string {
   return `${config.redisPrefix}:socket.io`;
 }
 
+/** The channel on which workers publish their events to every API instance. */
+export function workerEventsChannel(config: AppConfig): string {
+  return `${config.redisPrefix}:worker-events`;
+}
+
+/** One event for one or more rooms, as it travels from a worker to the API instances. */
+type RoomEvent = [rooms: string | string[], event: ServerEventName, payload: unknown];
+
 /**
  * The one way events reach clients. In the API process it emits through the socket.io server (its
- * Redis adapter forwards to clients on other API instances); in a worker process, which has no
- * server, it publishes through the Redis emitter to the same rooms.
+ * Redis adapter forwards to clients on other API instances). A worker process has no server: it
+ * publishes what it emits to every API instance, which delivers to its own clients in those rooms.
+ * A worker's events of one event-loop turn travel as one message (a command's start and first
+ * output, and other sessions' events of the same moment), in the order they were emitted.
  */
 @Injectable()
 export class EventRepository implements OnModuleDestroy {
+  private readonly logger = new Logger('EventRepository');
   private server: Server<Record<string, never>, ServerToClientEvents> | undefined;
-  private emitter: Emitter<ServerToClientEvents> | undefined;
-  private emitterRedis: Redis | undefined;
+  private publisher: Redis | undefined;
+  private subscriber: Redis | undefined;
+  private pending: RoomEvent[] = [];
+  private flushScheduled = false;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  /** Called by the API's gateway: emits go through `server`, and workers' events are delivered. */
   attachServer(server: Server<Record<string, never>, ServerToClientEvents>): void {
     this.server = server;
+    this.subscriber = this.connect();
+    this.subscriber.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.deliver(message));
+    // ioredis subscribes again by itself after a reconnect.
+    void this.subscriber.subscribe(workerEventsChannel(this.config)).catch(() => undefined);
   }
 
   emit<E extends ServerEventName>(room: string | string[], event: E, payload: ServerEventPayload<E>): void {
-    const args = [payload] as Parameters<ServerToClientEvents[E]>;
     if (this.server) {
+      const args = [payload] as Parameters<ServerToClientEvents[E]>;
       this.server.to(room).emit(event, ...args);
       return;
     }
-    this.getEmitter()
-      .to(room)
-      .emit(event, ...args);
+    this.pending.push([room, event, payload]);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.emitterRedis?.disconnect();
+    if (this.pending.length > 0) this.flush();
+    this.subscriber?.disconnect();
+    // Lets the last batch reach Redis before the connection closes.
+    await this.publisher?.quit().catch(() => undefined);
   }
 
-  private getEmitter(): Emitter<ServerToClientEvents> {
-    if (!this.emitter) {
-      this.emitterRedis = new Redis(this.config.redisUrl, {
-        enableAutoPipelining: true, // many sessions' events in one write (see RedisRepository)
-        maxRetriesPerRequest: 1,
-        retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-      });
-      this.emitterRedis.on('error', () => undefined);
-      this.emitter = new Emitter<ServerToClientEvents>(this.emitterRedis, {
-        key: socketChannel(this.config),
-      });
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    this.publisher ??= this.connect();
+    this.publisher.publish(workerEventsChannel(this.config), JSON.stringify(batch)).catch((error: Error) =>
+      // Redis is down: live events are lost, the records they announce are not (clients replay them).
+      this.logger.warn({ msg: 'events not published', count: batch.length, error: error.message }),
+    );
+  }
+
+  private deliver(message: Buffer): void {
+    let batch: RoomEvent[];
+    try {
+      batch = JSON.parse(message.toString('utf8')) as RoomEvent[];
+    } catch {
+      this.logger.warn({ msg: 'unreadable worker event batch', bytes: message.length });
+      return;
     }
-    return this.emitter;
+    const server = this.server as unknown as Server;
+    // Only this instance's clients: every API instance receives the batch.
+    for (const [rooms, event, payload] of batch) server.local.to(rooms).emit(event, payload);
+  }
+
+  private connect(): Redis {
+    const connection = new Redis(this.config.redisUrl, {
+      maxRetriesPerRequest: 1,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    });
+    connection.on('error', () => undefined);
+    return connection;
   }
 }

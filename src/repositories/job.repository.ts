@@ -112,6 +112,7 @@ export class JobRepository implements OnModuleDestroy {
     let queue = this.queues.get(name);
     if (!queue) {
       // Producers fail fast while Redis is down, so a request gets a clear error instead of hanging.
+      // (Not the auto-pipelined RedisRepository connection: see RedisRepository.script.)
       const connection = { ...connectionOptions(this.config.redisUrl), maxRetriesPerRequest: 1 };
       queue = new Queue(name, { connection, prefix: this.config.redisPrefix });
       queue.on('error', (error) =>

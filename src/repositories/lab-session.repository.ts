@@ -28,6 +28,14 @@ export class LabSessionRepository {
     });
   }
 
+  /** Records activity in many sessions at once (one statement). */
+  async touchMany(ids: string[], now: Date, idleExpiresAt: Date | null): Promise<void> {
+    await this.db.client.labSession.updateMany({
+      where: { id: { in: ids } },
+      data: { lastActivityAt: now, idleExpiresAt },
+    });
+  }
+
   async setDeadlines(id: string, idleExpiresAt: Date | null, hardDeadlineAt: Date | null): Promise<void> {
     await this.db.client.labSession.update({ where: { id }, data: { idleExpiresAt, hardDeadlineAt } });
   }

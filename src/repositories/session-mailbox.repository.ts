@@ -2,66 +2,154 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { RedisRepository } from './redis.repository';
+import { RedisRepository, RedisScript } from './redis.repository';
 
 /**
- * Pops the lowest-sequence run id and returns its entry, atomically, so no command is taken twice. On an
- * empty mailbox it releases the drain lock (KEYS[3]) if ARGV[1] holds it, in the same step: a command
- * posted afterwards finds the session unlocked, and its own job drains it.
+ * Admits a submission. Unless the session's counter (KEYS[2]) is missing (Redis lost it, or the
+ * session is new: {-1, 0}, and the caller seeds it from the database), counts the submission in the
+ * user's rate window (KEYS[1], ARGV[1] seconds, at most ARGV[2]: over it, {0, seconds left}), then
+ * numbers it and posts its entry (ARGV[3] run id, ARGV[4] entry) under that number: {seq, 0}.
+ * Numbering and posting are one step, so the mailbox order is the numbering order.
  */
-const TAKE_NEXT_OR_RELEASE = `local popped = redis.call('zpopmin', KEYS[1])
+const ADMIT = `if redis.call('exists', KEYS[2]) == 0 then return {-1, 0} end
+local count = redis.call('incr', KEYS[1])
+if redis.call('ttl', KEYS[1]) < 0 then redis.call('expire', KEYS[1], ARGV[1]) end
+if count > tonumber(ARGV[2]) then return {0, redis.call('ttl', KEYS[1])} end
+local seq = redis.call('incr', KEYS[2])
+local entry = cjson.decode(ARGV[4])
+entry['seq'] = seq
+redis.call('hset', KEYS[4], ARGV[3], cjson.encode(entry))
+redis.call('zadd', KEYS[3], seq, ARGV[3])
+return {seq, 0}`;
+/** Raises the session's counter (KEYS[1]) to at least ARGV[1]. */
+const SEED_SEQ = `local current = tonumber(redis.call('get', KEYS[1]) or '-1')
+if current < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) end
+return 1`;
+/** Posts an entry (ARGV[1] run id, ARGV[2] sequence number, ARGV[3] entry) to the mailbox again. */
+const POST = `redis.call('hset', KEYS[2], ARGV[1], ARGV[3])
+return redis.call('zadd', KEYS[1], ARGV[2], ARGV[1])`;
+/**
+ * The body shared by both takes: pops the lowest-numbered run id and returns its entry, and records
+ * it as the session's run in flight (KEYS[4], field ARGV[2]); on an empty mailbox the drain lock
+ * (KEYS[3]) held by ARGV[1] is released and nothing is in flight any more.
+ */
+const TAKE = `local popped = redis.call('zpopmin', KEYS[1])
 if #popped == 0 then
   if redis.call('get', KEYS[3]) == ARGV[1] then redis.call('del', KEYS[3]) end
+  redis.call('hdel', KEYS[4], ARGV[2])
   return false
 end
+redis.call('hset', KEYS[4], ARGV[2], popped[1])
 local entry = redis.call('hget', KEYS[2], popped[1])
 redis.call('hdel', KEYS[2], popped[1])
 return entry or cjson.encode({runId = popped[1]})`;
+/** Takes the drain lock (ttl ARGV[3] ms), then the first entry: false when another drain holds it. */
+const LOCK_AND_TAKE = `if not redis.call('set', KEYS[3], ARGV[1], 'PX', ARGV[3], 'NX') then return false end
+${TAKE}`;
 const WITHDRAW = `local removed = redis.call('zrem', KEYS[1], ARGV[1])
 redis.call('hdel', KEYS[2], ARGV[1])
 return removed`;
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const RENEW_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const FORGET_IN_FLIGHT = `if redis.call('hget', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('hdel', KEYS[1], ARGV[1]) else return 0 end`;
 
-/** What a worker needs to run a command without reading it back from the database. */
+/** What a worker needs to run a command (and record it) without reading it back from the database. */
 export interface MailboxEntry {
   runId: string;
   seq?: number;
   command?: string;
   userId?: string;
+  /** ISO time the command was accepted. */
+  queuedAt?: string;
 }
+
+export type Admission =
+  | { seq: number }
+  | { limited: true; resetSeconds: number }
+  /** The session's counter is missing: seed it (seedSeq) and admit again. */
+  | { unnumbered: true };
 
 /**
  * Per-session command ordering in Redis. Each lab session has a mailbox (a sorted set of run ids
- * scored by sequence number, plus each run's entry) and a lock held by the worker draining it;
- * cancel requests travel on a pub/sub channel to whichever worker runs the command. Sequence
- * numbers come from a per-session counter here too (the database's unique index is the backstop).
+ * scored by sequence number, plus each run's entry), a counter that numbers its commands, and a
+ * lock held by the worker draining it. The run a drain has taken is recorded as in flight until
+ * the drain takes the next one or ends, so a run whose worker died is found by its lapsed lock.
+ * Cancel requests travel on a pub/sub channel to whichever worker runs the command.
  */
 @Injectable()
 export class SessionMailboxRepository implements OnModuleDestroy {
   private subscriber: Redis | undefined;
   private readonly cancelListeners = new Set<(runId: string) => void>();
+  private readonly scripts: Record<
+    | 'admit'
+    | 'seedSeq'
+    | 'post'
+    | 'lockAndTake'
+    | 'takeNextOrRelease'
+    | 'withdraw'
+    | 'release'
+    | 'renew'
+    | 'forgetInFlight',
+    RedisScript
+  >;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly redis: RedisRepository,
-  ) {}
+  ) {
+    this.scripts = {
+      admit: redis.script(ADMIT, 4),
+      seedSeq: redis.script(SEED_SEQ, 1),
+      post: redis.script(POST, 2),
+      lockAndTake: redis.script(LOCK_AND_TAKE, 4),
+      takeNextOrRelease: redis.script(TAKE, 4),
+      withdraw: redis.script(WITHDRAW, 2),
+      release: redis.script(RELEASE_IF_OWNER, 1),
+      renew: redis.script(RENEW_IF_OWNER, 1),
+      forgetInFlight: redis.script(FORGET_IN_FLIGHT, 1),
+    };
+  }
+
+  /**
+   * Admits a submission in one round trip: counts it against the user's rate limit (`rate.key`, at
+   * most `rate.limit` per `rate.windowSeconds`) and, within it, numbers it and posts `entry`.
+   */
+  async admit(
+    labSessionId: string,
+    rate: { key: string; limit: number; windowSeconds: number },
+    entry: Omit<MailboxEntry, 'seq'>,
+  ): Promise<Admission> {
+    const [seq, ttl] = (await this.scripts.admit(
+      [rate.key, this.seqKey(labSessionId), this.mailboxKey(labSessionId), this.entriesKey(labSessionId)],
+      [rate.windowSeconds, rate.limit, entry.runId, JSON.stringify(entry)],
+    )) as [number, number];
+    if (seq === -1) return { unnumbered: true };
+    return seq > 0 ? { seq } : { limited: true, resetSeconds: ttl > 0 ? ttl : rate.windowSeconds };
+  }
+
+  /** Moves the session's counter up to `lastUsed` (the database knows the last number used). */
+  async seedSeq(labSessionId: string, lastUsed: number): Promise<void> {
+    await this.scripts.seedSeq([this.seqKey(labSessionId)], [lastUsed]);
+  }
 
   async nextSeq(labSessionId: string): Promise<number> {
     return this.redis.client.incr(this.seqKey(labSessionId));
   }
 
-  /** Moves the counter past `seq` (after Redis lost it, the database knows the last number used). */
-  async raiseSeq(labSessionId: string, seq: number): Promise<void> {
-    await this.redis.client.set(this.seqKey(labSessionId), String(seq));
+  /** Posts a run again under its number (one Redis lost, or one a dead worker left behind). */
+  async post(labSessionId: string, seq: number, entry: MailboxEntry): Promise<void> {
+    await this.scripts.post(
+      [this.mailboxKey(labSessionId), this.entriesKey(labSessionId)],
+      [entry.runId, seq, JSON.stringify({ ...entry, seq })],
+    );
   }
 
-  async post(labSessionId: string, seq: number, entry: MailboxEntry): Promise<void> {
-    await this.redis.client
-      .multi()
-      .hset(this.entriesKey(labSessionId), entry.runId, JSON.stringify({ ...entry, seq }))
-      .zadd(this.mailboxKey(labSessionId), seq, entry.runId)
-      .exec();
+  /**
+   * Takes the session's drain lock and the first waiting entry together; null when the lock is held
+   * elsewhere (that drain takes the entry) or when nothing waits (the lock is then released again).
+   */
+  async lockAndTakeFirst(labSessionId: string, token: string, ttlMs: number): Promise<MailboxEntry | null> {
+    return this.take(this.scripts.lockAndTake, labSessionId, [token, labSessionId, ttlMs]);
   }
 
   /**
@@ -69,25 +157,14 @@ export class SessionMailboxRepository implements OnModuleDestroy {
    * and then the lock `token` held is released too (one round trip ends a drain).
    */
   async takeNextOrRelease(labSessionId: string, token: string): Promise<MailboxEntry | null> {
-    const raw = (await this.redis.client.eval(
-      TAKE_NEXT_OR_RELEASE,
-      3,
-      this.mailboxKey(labSessionId),
-      this.entriesKey(labSessionId),
-      this.lockKey(labSessionId),
-      token,
-    )) as string | null;
-    return raw ? (JSON.parse(raw) as MailboxEntry) : null;
+    return this.take(this.scripts.takeNextOrRelease, labSessionId, [token, labSessionId]);
   }
 
   /** Removes a queued run; false when it was no longer waiting (already taken or never posted). */
   async withdraw(labSessionId: string, runId: string): Promise<boolean> {
-    const removed = await this.redis.client.eval(
-      WITHDRAW,
-      2,
-      this.mailboxKey(labSessionId),
-      this.entriesKey(labSessionId),
-      runId,
+    const removed = await this.scripts.withdraw(
+      [this.mailboxKey(labSessionId), this.entriesKey(labSessionId)],
+      [runId],
     );
     return removed === 1;
   }
@@ -96,19 +173,24 @@ export class SessionMailboxRepository implements OnModuleDestroy {
     return this.redis.client.zrange(this.mailboxKey(labSessionId), '0', '-1');
   }
 
-  async tryLock(labSessionId: string, token: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.client.set(this.lockKey(labSessionId), token, 'PX', ttlMs, 'NX')) === 'OK';
+  /** Every session's run in flight: taken by a drain that has not moved on or ended yet. */
+  async inFlight(): Promise<{ labSessionId: string; runId: string }[]> {
+    const all = await this.redis.client.hgetall(this.inFlightKey());
+    return Object.entries(all).map(([labSessionId, runId]) => ({ labSessionId, runId }));
+  }
+
+  /** Forgets the session's run in flight, if it is still `runId`. */
+  async forgetInFlight(labSessionId: string, runId: string): Promise<void> {
+    await this.scripts.forgetInFlight([this.inFlightKey()], [labSessionId, runId]);
   }
 
   async renewLock(labSessionId: string, token: string, ttlMs: number): Promise<boolean> {
-    return (
-      (await this.redis.client.eval(RENEW_IF_OWNER, 1, this.lockKey(labSessionId), token, String(ttlMs))) ===
-      1
-    );
+    return (await this.scripts.renew([this.lockKey(labSessionId)], [token, ttlMs])) === 1;
   }
 
+  /** Releases the lock; a run still in flight stays recorded (the drain did not finish it). */
   async unlock(labSessionId: string, token: string): Promise<void> {
-    await this.redis.client.eval(RELEASE_IF_OWNER, 1, this.lockKey(labSessionId), token);
+    await this.scripts.release([this.lockKey(labSessionId)], [token]);
   }
 
   async isLocked(labSessionId: string): Promise<boolean> {
@@ -136,6 +218,23 @@ export class SessionMailboxRepository implements OnModuleDestroy {
     this.subscriber?.disconnect();
   }
 
+  private async take(
+    script: RedisScript,
+    labSessionId: string,
+    args: (string | number)[],
+  ): Promise<MailboxEntry | null> {
+    const raw = (await script(
+      [
+        this.mailboxKey(labSessionId),
+        this.entriesKey(labSessionId),
+        this.lockKey(labSessionId),
+        this.inFlightKey(),
+      ],
+      args,
+    )) as string | null;
+    return raw ? (JSON.parse(raw) as MailboxEntry) : null;
+  }
+
   private mailboxKey(labSessionId: string): string {
     return `${this.config.redisPrefix}:mailbox:${labSessionId}`;
   }
@@ -150,6 +249,10 @@ export class SessionMailboxRepository implements OnModuleDestroy {
 
   private lockKey(labSessionId: string): string {
     return `${this.config.redisPrefix}:session-lock:${labSessionId}`;
+  }
+
+  private inFlightKey(): string {
+    return `${this.config.redisPrefix}:in-flight`;
   }
 
   private cancelChannel(): string {

@@ -249,11 +249,16 @@ export class ClusterService implements JobHandlerProvider {
    * The ready cluster a command should run on: waits while it is being provisioned, and brings an
    * expired one back. Throws ClusterUnavailableError when provisioning failed or took too long.
    */
+  /**
+   * `epochRead` lets a caller start reading the session's cluster epoch alongside its own Redis
+   * calls, so both travel in one write (the command runner's hot path).
+   */
   async readyRef(
     session: SessionKey,
     timeoutMs = 120_000,
+    epochRead: Promise<string | null> = this.epochOf(session.id),
   ): Promise<{ cluster: ClusterSummary; ref: ClusterRef }> {
-    const epoch = await this.redis.get(this.epochKey(session.id));
+    const epoch = await epochRead;
     const cached = this.readyCache.get(session.id);
     if (cached && cached.epoch === epoch) return { cluster: cached.cluster, ref: this.refOf(cached.cluster) };
     const deadline = Date.now() + timeoutMs;
@@ -274,9 +279,14 @@ export class ClusterService implements JobHandlerProvider {
     return { cluster, ref: this.refOf(cluster) };
   }
 
+  /** The counter that changes whenever the session's cluster does: cached cluster views check it. */
+  epochOf(labSessionId: string): Promise<string | null> {
+    return this.redis.get(this.epochKey(labSessionId));
+  }
+
   /** The session's ready cluster, if it has one, without creating anything (for grading). */
   async readyCluster(labSessionId: string): Promise<{ cluster: ClusterSummary; ref: ClusterRef } | null> {
-    const epoch = await this.redis.get(this.epochKey(labSessionId));
+    const epoch = await this.epochOf(labSessionId);
     const cached = this.readyCache.get(labSessionId);
     if (cached && cached.epoch === epoch) return { cluster: cached.cluster, ref: this.refOf(cached.cluster) };
     const cluster = await this.clusters.liveForSession(labSessionId);

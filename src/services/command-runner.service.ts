@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ClusterDriver, ClusterRef } from '../clusters/cluster-driver';
 import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { JobHandlerProvider, JobName } from '../jobs/job.types';
 import type { ClusterSummary } from '../repositories/cluster.repository';
-import { CommandRunRepository, CommandStatus } from '../repositories/command-run.repository';
+import { CommandRunRepository, CommandStatus, QueuedRun } from '../repositories/command-run.repository';
 import { EventRepository } from '../repositories/event.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { LabSessionRepository } from '../repositories/lab-session.repository';
@@ -18,7 +18,12 @@ import { OutputCapture } from './output-capture';
 
 /** A drain holds its session's lock this long without renewing; a dead worker's lock lapses after it. */
 export const SESSION_LOCK_TTL_MS = 10_000;
-const TOUCH_INTERVAL_MS = 30_000;
+/**
+ * Sessions' activity (which moves their idle expiry) is written for all of them together this
+ * often: the expiry is measured in minutes, and one statement for every active session spares a
+ * write per command (or a burst of them when many sessions' intervals line up).
+ */
+const ACTIVITY_FLUSH_MS = 2000;
 
 type StopReason = 'cancel' | 'timeout' | 'output-limit' | 'shutdown';
 
@@ -27,10 +32,11 @@ type StopReason = 'cancel' | 'timeout' | 'output-limit' | 'shutdown';
  * sequence order (its mailbox, drained under its lock); different sessions run in parallel.
  */
 @Injectable()
-export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
+export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('CommandRunner');
   private readonly running = new Map<string, AbortController>();
-  private readonly lastTouched = new Map<string, number>();
+  private readonly active = new Set<string>();
+  private activityTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -49,7 +55,13 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
+    this.activityTimer = setInterval(() => void this.recordActivity(), ACTIVITY_FLUSH_MS);
     await this.mailbox.onCancel((runId) => this.running.get(runId)?.abort('cancel' satisfies StopReason));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.activityTimer);
+    await this.recordActivity();
   }
 
   /** Whether this process is executing the run right now. */
@@ -59,7 +71,11 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
 
   async drain(labSessionId: string): Promise<void> {
     const token = randomUUID();
-    if (!(await this.mailbox.tryLock(labSessionId, token, SESSION_LOCK_TTL_MS))) return;
+    // Each take is paired with a read of the cluster epoch issued in the same tick: auto-pipelining
+    // sends both in one write, and the runner needs the epoch to trust its cached cluster.
+    let epoch = quiet(this.clusters.epochOf(labSessionId));
+    let entry = await this.mailbox.lockAndTakeFirst(labSessionId, token, SESSION_LOCK_TTL_MS);
+    if (!entry) return;
     const renewal = setInterval(
       () => void this.mailbox.renewLock(labSessionId, token, SESSION_LOCK_TTL_MS).catch(() => undefined),
       SESSION_LOCK_TTL_MS / 3,
@@ -67,13 +83,14 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
     let released = false;
     try {
       for (;;) {
-        const entry = await this.mailbox.takeNextOrRelease(labSessionId, token);
+        await this.execute(labSessionId, entry, epoch);
+        epoch = quiet(this.clusters.epochOf(labSessionId));
+        entry = await this.mailbox.takeNextOrRelease(labSessionId, token);
         // An empty mailbox released the lock with it: a command posted from now on is drained by its own job.
         if (!entry) {
           released = true;
           return;
         }
-        await this.execute(labSessionId, entry);
       }
     } finally {
       clearInterval(renewal);
@@ -82,24 +99,29 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
   }
 
   /**
-   * Runs one command. The hot path reads one row (the session's cluster) before executing; the
-   * bookkeeping writes happen alongside the command and after its exit has been announced.
+   * Runs one command. The hot path reads one Redis key (the cluster epoch) before executing and
+   * writes the run's record once, when it ends; the rest happens after its exit has been announced.
    */
-  private async execute(labSessionId: string, entry: MailboxEntry): Promise<void> {
-    const run: { runId: string; command: string; userId: string; seq?: number } | null =
-      entry.command !== undefined && entry.userId !== undefined
-        ? { runId: entry.runId, command: entry.command, userId: entry.userId, seq: entry.seq }
-        : await this.load(entry.runId);
+  private async execute(
+    labSessionId: string,
+    entry: MailboxEntry,
+    epoch: Promise<string | null>,
+  ): Promise<void> {
+    const run = queuedRunOf(labSessionId, entry) ?? (await this.load(entry.runId));
     if (!run) return;
     const session = { id: labSessionId, userId: run.userId };
 
     let target;
     try {
-      target = await this.clusters.readyRef(session, this.config.clusters.provisionTimeoutSeconds * 1000);
+      target = await this.clusters.readyRef(
+        session,
+        this.config.clusters.provisionTimeoutSeconds * 1000,
+        epoch,
+      );
     } catch (error) {
       const message = error instanceof ClusterUnavailableError ? error.message : 'the cluster is unavailable';
-      if (await this.runs.endIfOpen(run.runId, 'interrupted', 1, message)) {
-        this.announceExit(labSessionId, run.runId, {
+      if (await this.runs.endIfOpen(run.id, 'interrupted', 1, message)) {
+        this.announceExit(labSessionId, run.id, {
           exitCode: 1,
           status: 'interrupted',
           durationMs: 0,
@@ -111,17 +133,13 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
     }
 
     const startedAt = new Date();
-    // Recorded as running before anything runs: if this worker dies, the run is then seen as
-    // interrupted rather than lost and run again.
-    if (!(await this.runs.start(run.runId, target.cluster.id, startedAt))) return;
     this.events.emit(sessionRoom(labSessionId), 'command.started', {
       labSessionId,
-      runId: run.runId,
+      runId: run.id,
       startedAt: startedAt.toISOString(),
     });
-
     const controller = new AbortController();
-    this.running.set(run.runId, controller);
+    this.running.set(run.id, controller);
     const timer = setTimeout(
       () => controller.abort('timeout' satisfies StopReason),
       this.config.commands.timeoutSeconds * 1000,
@@ -131,7 +149,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
       (stream, data) =>
         this.events.emit(sessionRoom(labSessionId), 'command.output', {
           labSessionId,
-          runId: run.runId,
+          runId: run.id,
           stream,
           data,
         }),
@@ -143,12 +161,12 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
       exitCode = (await this.driver.exec(target.ref, run.command, capture.sink, controller.signal)).exitCode;
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
-      this.logger.error({ msg: 'command failed inside the driver', runId: run.runId, error: failure });
+      this.logger.error({ msg: 'command failed inside the driver', runId: run.id, error: failure });
       capture.sink.stderr('error: the lab terminal failed to run this command; please try again.\n');
       exitCode = 1;
     } finally {
       clearTimeout(timer);
-      this.running.delete(run.runId);
+      this.running.delete(run.id);
     }
     capture.flush();
 
@@ -158,9 +176,11 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
     if (status === 'timed_out') exitCode = 124;
     const finishedAt = new Date();
     const durationMs = finishedAt.getTime() - startedAt.getTime();
-    // The record is written before the exit is announced, so a client that reloads right after
-    // the exit finds the command complete in its history.
-    await this.runs.finish(run.runId, {
+    // The record is written (once, whole) before the exit is announced, so a client that reloads
+    // right after the exit finds the command complete in its history.
+    const recorded = await this.runs.finish(run, {
+      clusterId: target.cluster.id,
+      startedAt,
       status,
       exitCode,
       output: capture.output,
@@ -170,13 +190,16 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
       durationMs,
       error: failure,
     });
-    this.announceExit(labSessionId, run.runId, {
-      exitCode,
-      status,
-      durationMs,
-      truncated: capture.truncated,
-      note,
-    });
+    // Not recorded: the housekeeping already ended the run (its lock had lapsed) and said so.
+    if (recorded) {
+      this.announceExit(labSessionId, run.id, {
+        exitCode,
+        status,
+        durationMs,
+        truncated: capture.truncated,
+        note,
+      });
+    }
     await this.afterCommand(labSessionId, target.cluster, target.ref, {
       seq: run.seq,
       command: run.command,
@@ -185,14 +208,10 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
     });
   }
 
-  /** A mailbox entry without its command (posted before an upgrade, or re-posted): read it back. */
-  private async load(
-    runId: string,
-  ): Promise<{ runId: string; command: string; userId: string; seq: number } | null> {
+  /** A mailbox entry without its command (re-posted from the database): read it back. */
+  private async load(runId: string): Promise<QueuedRun | null> {
     const run = await this.runs.findById(runId);
-    return run && run.status === 'queued'
-      ? { runId, command: run.command, userId: run.userId, seq: run.seq }
-      : null;
+    return run && run.status === 'queued' ? run : null;
   }
 
   private outcome(reason: StopReason | undefined): { status: CommandStatus; note?: string } {
@@ -222,7 +241,6 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
     ref: ClusterRef,
     ran: Omit<FinishedCommand, 'stateVersion'>,
   ): Promise<void> {
-    const now = Date.now();
     // The state after the command, taken once: saving it and deciding on grading both use it.
     const snapshot = await this.driver.snapshot(ref).catch(() => null);
     const work: Promise<unknown>[] = [
@@ -233,13 +251,21 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
         ),
       this.grading.afterCommand(labSessionId, { ...ran, stateVersion: snapshot?.version ?? null }),
     ];
-    // Activity is recorded at most every half minute per session: the idle expiry is measured in minutes.
-    if (now - (this.lastTouched.get(labSessionId) ?? 0) > TOUCH_INTERVAL_MS) {
-      this.lastTouched.set(labSessionId, now);
-      const idle = new Date(now + this.config.clusters.idleMinutes * 60_000);
-      work.push(this.sessions.touch(labSessionId, new Date(now), idle));
-    }
+    this.active.add(labSessionId);
     await Promise.all(work);
+  }
+
+  private async recordActivity(): Promise<void> {
+    if (this.active.size === 0) return;
+    const ids = [...this.active];
+    this.active.clear();
+    const now = Date.now();
+    const idle = new Date(now + this.config.clusters.idleMinutes * 60_000);
+    await this.sessions.touchMany(ids, new Date(now), idle).catch((error: Error) => {
+      // The database is briefly away: keep them for the next round.
+      for (const id of ids) this.active.add(id);
+      this.logger.warn({ msg: 'activity not recorded', sessions: ids.length, error: error.message });
+    });
   }
 
   private announceExit(
@@ -260,4 +286,18 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit {
   abortAll(): void {
     for (const controller of this.running.values()) controller.abort('shutdown' satisfies StopReason);
   }
+}
+
+/** A read started early that the caller may never await: its failure surfaces where it is awaited. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/** The run an entry describes, when it carries everything its record needs. */
+function queuedRunOf(labSessionId: string, entry: MailboxEntry): QueuedRun | null {
+  const { runId, seq, command, userId, queuedAt } = entry;
+  if (seq === undefined || command === undefined || userId === undefined || queuedAt === undefined)
+    return null;
+  return { id: runId, labSessionId, userId, seq, command, queuedAt: new Date(queuedAt) };
 }

@@ -21,8 +21,9 @@ const RECONCILE_INTERVAL_MS = 60_000;
 
 /**
  * Repairs what crashes and restarts leave behind, from the database's point of view:
- * - a run marked running whose session lock has lapsed belonged to a dead worker: it ends as interrupted;
- * - a queued run missing from its mailbox (Redis lost its data) is posted again and its drain re-queued;
+ * - a run in flight whose session lock has lapsed belonged to a dead worker: it ends as interrupted;
+ * - a queued run missing from its mailbox (Redis lost its data) is posted again and its drain re-queued,
+ *   and one still waiting with no drain at work gets its drain queued again;
  * - clusters past their idle expiry or hard deadline are stopped, with a warning shortly before.
  * One worker at a time sweeps (a short Redis lease); every step is safe to repeat.
  */
@@ -82,27 +83,26 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
     }
   }
 
+  /** Runs in flight whose drain lock has lapsed: their worker died (or its drain failed) mid-command. */
   private async endOrphanedRuns(): Promise<void> {
-    const running = await this.runs.listOpen(['running'], new Date(Date.now() - 1000));
-    for (const run of running) {
-      if (this.runner.isRunningHere(run.id) || (await this.mailbox.isLocked(run.labSessionId))) continue;
+    for (const { labSessionId, runId } of await this.mailbox.inFlight()) {
+      if (this.runner.isRunningHere(runId) || (await this.mailbox.isLocked(labSessionId))) continue;
       const message = 'interrupted: the worker running this command stopped';
-      if (!(await this.runs.endIfOpen(run.id, 'interrupted', 137, message))) continue;
-      this.logger.warn({ msg: 'run interrupted', runId: run.id, labSessionId: run.labSessionId });
-      this.events.emit(sessionRoom(run.labSessionId), 'command.exit', {
-        labSessionId: run.labSessionId,
-        runId: run.id,
-        exitCode: 137,
-        status: 'interrupted',
-        durationMs: run.startedAt ? Date.now() - run.startedAt.getTime() : 0,
-        truncated: false,
-        note: 'Interrupted: the worker running this command stopped. Run it again.',
-      });
+      if (await this.runs.endIfOpen(runId, 'interrupted', 137, message)) {
+        this.logger.warn({ msg: 'run interrupted', runId, labSessionId });
+        this.events.emit(sessionRoom(labSessionId), 'command.exit', {
+          labSessionId,
+          runId,
+          exitCode: 137,
+          status: 'interrupted',
+          durationMs: 0,
+          truncated: false,
+          note: 'Interrupted: the worker running this command stopped. Run it again.',
+        });
+      }
+      await this.mailbox.forgetInFlight(labSessionId, runId);
       // Commands queued behind it still wait in the mailbox.
-      await this.jobs.queue({
-        name: JobName.CommandRun,
-        data: { labSessionId: run.labSessionId, runId: run.id },
-      });
+      await this.jobs.queue({ name: JobName.CommandRun, data: { labSessionId, runId } });
     }
   }
 
@@ -116,7 +116,15 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
         waitingBySession.set(run.labSessionId, waiting);
       }
       // A live drain owns its session; entries it has taken are no longer in the mailbox but not lost.
-      if (waiting.has(run.id) || (await this.mailbox.isLocked(run.labSessionId))) continue;
+      if (await this.mailbox.isLocked(run.labSessionId)) continue;
+      if (waiting.has(run.id)) {
+        // Waiting with no drain at work: its job was lost (Redis lost it, or queueing failed).
+        await this.jobs.queue({
+          name: JobName.CommandRun,
+          data: { labSessionId: run.labSessionId, runId: run.id },
+        });
+        continue;
+      }
       await this.mailbox.post(run.labSessionId, run.seq, {
         runId: run.id,
         command: run.command,

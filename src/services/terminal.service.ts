@@ -1,12 +1,12 @@
 import { HttpException, Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { JobName } from '../jobs/job.types';
-import { CommandRun, CommandRunRepository } from '../repositories/command-run.repository';
+import { CommandRun, CommandRunRepository, QueuedRun } from '../repositories/command-run.repository';
 import { EventRepository } from '../repositories/event.repository';
 import { JobRepository } from '../repositories/job.repository';
-import { RedisRepository } from '../repositories/redis.repository';
-import { SessionMailboxRepository } from '../repositories/session-mailbox.repository';
+import { Admission, SessionMailboxRepository } from '../repositories/session-mailbox.repository';
 import { CommandAccepted, HistoryEntry, RejectionCode, SessionSnapshot, sessionRoom } from '../shared/events';
 import type { AuthUser } from './auth.service';
 import { ClusterService } from './cluster.service';
@@ -55,7 +55,6 @@ export class TerminalService {
     private readonly runs: CommandRunRepository,
     private readonly mailbox: SessionMailboxRepository,
     private readonly jobs: JobRepository,
-    private readonly redis: RedisRepository,
     private readonly events: EventRepository,
   ) {}
 
@@ -63,36 +62,44 @@ export class TerminalService {
     await this.owned(user, labSessionId);
     const verdict = checkCommandLine(command, this.config.commands.maxLineBytes);
     if (!verdict.ok) {
-      await this.record(labSessionId, user.id, preview(command), 'rejected', verdict.message).catch(
+      await this.recordRejected(labSessionId, user.id, preview(command), verdict.message).catch(
         () => undefined,
       );
       throw new CommandRejectedError('invalid_line', verdict.message);
     }
-    await this.checkRate(user.id);
+    // On the Docker driver the cluster's host is read from the database meanwhile.
+    const host = this.clusters.hostOf(labSessionId);
+    host.catch(() => undefined);
+    const run: QueuedRun = {
+      id: randomUUID(),
+      labSessionId,
+      userId: user.id,
+      seq: 0,
+      command: verdict.line,
+      queuedAt: new Date(),
+    };
+    run.seq = await this.inOrder(labSessionId, () => this.admit(run));
+    const accepted: CommandAccepted = {
+      labSessionId,
+      runId: run.id,
+      seq: run.seq,
+      command: run.command,
+      queuedAt: run.queuedAt.toISOString(),
+    };
+    // Announced before its drain is queued, so every client sees it before the command starts.
+    this.events.emit(sessionRoom(labSessionId), 'command.accepted', accepted);
     try {
-      const run = await this.inOrder(labSessionId, async () => {
-        const recorded = await this.record(labSessionId, user.id, verdict.line, 'queued');
-        await this.mailbox.post(labSessionId, recorded.seq, {
-          runId: recorded.id,
-          command: recorded.command,
-          userId: user.id,
-        });
-        return recorded;
-      });
-      await this.jobs.queue(
-        { name: JobName.CommandRun, data: { labSessionId, runId: run.id } },
-        await this.clusters.hostOf(labSessionId),
-      );
-      const accepted: CommandAccepted = {
-        labSessionId,
-        runId: run.id,
-        seq: run.seq,
-        command: run.command,
-        queuedAt: run.queuedAt.toISOString(),
-      };
-      this.events.emit(sessionRoom(labSessionId), 'command.accepted', accepted);
+      // The record and the job in parallel: the worker writes the whole record when the command
+      // ends, whichever lands first.
+      await Promise.all([
+        this.runs.recordQueued(run),
+        host.then((queueHost) =>
+          this.jobs.queue({ name: JobName.CommandRun, data: { labSessionId, runId: run.id } }, queueHost),
+        ),
+      ]);
       return accepted;
     } catch (error) {
+      await this.abandon(run);
       if (error instanceof HttpException) throw new CommandRejectedError('unavailable', error.message);
       throw new CommandRejectedError(
         'unavailable',
@@ -160,23 +167,39 @@ export class TerminalService {
   }
 
   /**
-   * Persists the command under the session's next sequence number. The counter lives in Redis; if
-   * Redis lost it (a restart), the number collides with the database's and is moved past the last one.
+   * Persists a refused line under the session's next sequence number. If Redis lost the counter,
+   * the number collides with the database's and the counter is moved past the last one.
    */
-  private async record(
-    labSessionId: string,
-    userId: string,
-    command: string,
-    status: 'queued' | 'rejected',
-    error?: string,
-  ) {
+  private async recordRejected(labSessionId: string, userId: string, command: string, error: string) {
     for (let attempt = 0; attempt < 5; attempt++) {
       const seq = await this.mailbox.nextSeq(labSessionId);
-      const run = await this.runs.create({ labSessionId, userId, seq, command, status, error });
+      const run = await this.runs.create({ labSessionId, userId, seq, command, status: 'rejected', error });
       if (run) return run;
-      await this.mailbox.raiseSeq(labSessionId, await this.runs.maxSeq(labSessionId));
+      await this.mailbox.seedSeq(labSessionId, await this.runs.maxSeq(labSessionId));
     }
     throw new Error(`could not allocate a sequence number in session ${labSessionId}`);
+  }
+
+  /**
+   * A command accepted but not queued (Redis or the database failed half-way) is taken back from
+   * the mailbox and ended, so it neither runs later nor stays open. If a worker took it meanwhile,
+   * it runs and ends as usual.
+   */
+  private async abandon(run: QueuedRun): Promise<void> {
+    const withdrawn = await this.mailbox.withdraw(run.labSessionId, run.id).catch(() => false);
+    if (!withdrawn) return;
+    await this.runs
+      .endIfOpen(run.id, 'interrupted', 1, 'not queued: the terminal service was unavailable')
+      .catch(() => undefined);
+    this.events.emit(sessionRoom(run.labSessionId), 'command.exit', {
+      labSessionId: run.labSessionId,
+      runId: run.id,
+      exitCode: 1,
+      status: 'interrupted',
+      durationMs: 0,
+      truncated: false,
+      note: 'Not run: the terminal service was briefly unavailable. Try again in a moment.',
+    });
   }
 
   /** Sessions never change hands, so a confirmed owner is remembered (bounded) to spare a query per command. */
@@ -195,23 +218,44 @@ export class TerminalService {
     }
   }
 
-  private async checkRate(userId: string): Promise<void> {
-    let hit: { count: number; resetSeconds: number };
+  /**
+   * The rate check, the sequence number and the post to the mailbox, in one round trip (two when
+   * the session's counter must first be seeded from the database).
+   */
+  private async admit(run: QueuedRun): Promise<number> {
+    const rate = {
+      key: `${this.config.redisPrefix}:rate:commands:${run.userId}`,
+      limit: this.config.commands.ratePerMinute,
+      windowSeconds: 60,
+    };
+    const entry = {
+      runId: run.id,
+      command: run.command,
+      userId: run.userId,
+      queuedAt: run.queuedAt.toISOString(),
+    };
+    let admitted: Admission;
     try {
-      hit = await this.redis.hit(`${this.config.redisPrefix}:rate:commands:${userId}`, 60);
+      admitted = await this.mailbox.admit(run.labSessionId, rate, entry);
+      if ('unnumbered' in admitted) {
+        await this.mailbox.seedSeq(run.labSessionId, await this.runs.maxSeq(run.labSessionId));
+        admitted = await this.mailbox.admit(run.labSessionId, rate, entry);
+      }
     } catch {
       throw new CommandRejectedError(
         'unavailable',
-        'The terminal service is briefly unavailable; try again in a moment.',
+        'The terminal service is briefly unavailable; your command was not run. Try again in a moment.',
       );
     }
-    if (hit.count > this.config.commands.ratePerMinute) {
+    if ('seq' in admitted) return admitted.seq;
+    if ('limited' in admitted) {
       throw new CommandRejectedError(
         'rate_limited',
-        `Too many commands: at most ${this.config.commands.ratePerMinute} a minute. Wait ${hit.resetSeconds} s.`,
-        hit.resetSeconds,
+        `Too many commands: at most ${this.config.commands.ratePerMinute} a minute. Wait ${admitted.resetSeconds} s.`,
+        admitted.resetSeconds,
       );
     }
+    throw new CommandRejectedError('unavailable', 'The terminal service could not number your command.');
   }
 }
 

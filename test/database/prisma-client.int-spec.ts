@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -241,24 +242,49 @@ describe.each([
     const results = new StepResultRepository(db);
 
     const base = { labSessionId: session.id, userId: student.id, command: 'kubectl get pods' };
-    const run = await runs.create({ ...base, seq: 1, status: 'queued' });
-    expect(run).toMatchObject({ seq: 1, status: 'queued', finishedAt: null, output: '' });
-    expect(await runs.create({ ...base, seq: 1, status: 'queued' })).toBeNull(); // seq taken
+    const refused = await runs.create({ ...base, seq: 1, status: 'rejected', error: 'too long' });
+    expect(refused).toMatchObject({ seq: 1, status: 'rejected', error: 'too long', output: '' });
+    expect(await runs.create({ ...base, seq: 1, status: 'rejected' })).toBeNull(); // seq taken
+    await prisma.commandRun.delete({ where: { id: refused!.id } });
     const cluster = await prisma.cluster.create({
       data: { labSessionId: session.id, driver: 'embedded', attachState: {} },
     });
-    expect(await runs.start(run!.id, cluster.id, new Date())).toBe(true);
-    expect(await runs.start(run!.id, cluster.id, new Date())).toBe(false); // no longer queued
-    const finishedAt = new Date();
-    await runs.finish(run!.id, {
-      status: 'completed',
+    const startedAt = new Date();
+    const outcome = {
+      clusterId: cluster.id,
+      startedAt,
+      status: 'completed' as const,
       exitCode: 0,
       output: 'No resources found in default namespace.\n',
       outputBytes: 40,
       truncated: false,
-      finishedAt,
+      finishedAt: new Date(startedAt.getTime() + 3),
       durationMs: 3,
+    };
+    // Queued, then finished: the finish completes the record.
+    const run = { ...base, id: randomUUID(), seq: 1, queuedAt: new Date() };
+    await runs.recordQueued(run);
+    expect(await runs.findById(run.id)).toMatchObject({ status: 'queued', finishedAt: null });
+    expect(await runs.finish(run, outcome)).toBe(true);
+    expect(await runs.finish(run, outcome)).toBe(false); // already ended
+    // A worker that finishes before the queued record lands writes it whole; the late insert is a no-op.
+    const quick = { ...base, id: randomUUID(), seq: 2, queuedAt: new Date() };
+    expect(await runs.finish(quick, outcome)).toBe(true);
+    await runs.recordQueued(quick);
+    expect(await runs.findById(quick.id)).toMatchObject({
+      status: 'completed',
+      clusterId: cluster.id,
+      startedAt,
+      seq: 2,
     });
+    expect(await runs.history(session.id, 1)).toHaveLength(1);
+    // A run the housekeeping ended stays ended.
+    const orphan = { ...base, id: randomUUID(), seq: 3, queuedAt: new Date() };
+    await runs.recordQueued(orphan);
+    expect(await runs.endIfOpen(orphan.id, 'interrupted', 137, 'worker died')).toBe(true);
+    expect(await runs.finish(orphan, outcome)).toBe(false);
+    expect(await runs.findById(orphan.id)).toMatchObject({ status: 'interrupted', exitCode: 137 });
+    await prisma.commandRun.deleteMany({ where: { id: { in: [quick.id, orphan.id] } } });
     expect(await runs.history(session.id)).toEqual([
       {
         seq: 1,

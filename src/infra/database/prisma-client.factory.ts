@@ -16,8 +16,14 @@ import { PrismaClient } from './generated/client.js';
 export async function createPrismaClient(settings: DatabaseSettings): Promise<PrismaClient> {
   if (backendOf(settings) === 'postgresql') {
     const pool = new Pool({ connectionString: settings.url, max: settings.poolSize ?? 10 });
-    const client = new PoolBackedPrismaClient(pool);
-    sqlRunners.set(client, poolRunner(pool));
+    // Statements marked asyncCommit run on connections of their own that do not wait for the disk.
+    const asyncCommitPool = new Pool({
+      connectionString: settings.url,
+      max: ASYNC_COMMIT_POOL_SIZE,
+      options: '-c synchronous_commit=off',
+    });
+    const client = new PoolBackedPrismaClient(pool, asyncCommitPool);
+    sqlRunners.set(client, poolRunner(pool, asyncCommitPool));
     return client;
   }
   const pglite = await openPglite(settings.pgliteDir);
@@ -26,10 +32,18 @@ export async function createPrismaClient(settings: DatabaseSettings): Promise<Pr
   return client;
 }
 
+const ASYNC_COMMIT_POOL_SIZE = 4;
+
 /** A statement of the hot path: a fixed text with $1… parameters, prepared once per connection under `name`. */
 export interface SqlStatement {
   name: string;
   text: string;
+  /**
+   * Commit without waiting for the write-ahead log to reach the disk. Only for records whose loss
+   * in a crash of PostgreSQL itself is tolerable (the last fraction of a second of them); such a
+   * crash never leaves them half-written.
+   */
+  asyncCommit?: boolean;
 }
 
 export type SqlRunner = <Row extends object>(
@@ -51,9 +65,13 @@ export function sqlRunnerOf(client: PrismaClient): SqlRunner {
 // Prisma's constructor hands back a proxy, so the runner is found by identity rather than by class.
 const sqlRunners = new WeakMap<PrismaClient, SqlRunner>();
 
-function poolRunner(pool: Pool): SqlRunner {
+function poolRunner(pool: Pool, asyncCommitPool: Pool): SqlRunner {
   return async <Row extends object>(statement: SqlStatement, values: unknown[]) => {
-    const result = await pool.query<Row>({ name: statement.name, text: statement.text, values });
+    const result = await (statement.asyncCommit ? asyncCommitPool : pool).query<Row>({
+      name: statement.name,
+      text: statement.text,
+      values,
+    });
     return { rows: result.rows, rowCount: result.rowCount ?? 0 };
   };
 }
@@ -88,14 +106,17 @@ class PgliteBackedPrismaClient extends PrismaClient {
   }
 }
 
-/** Owns its pg pool, shared by Prisma and the plain-SQL runner, and ends it on $disconnect. */
+/** Owns its pg pools (one shared by Prisma and the plain-SQL runner) and ends them on $disconnect. */
 class PoolBackedPrismaClient extends PrismaClient {
-  constructor(private readonly pool: Pool) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly asyncCommitPool: Pool,
+  ) {
     super({ adapter: new PrismaPg(pool) });
   }
 
   override async $disconnect(): Promise<void> {
     await super.$disconnect();
-    if (!this.pool.ended) await this.pool.end();
+    for (const pool of [this.pool, this.asyncCommitPool]) if (!pool.ended) await pool.end();
   }
 }

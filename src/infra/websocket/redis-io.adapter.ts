@@ -7,8 +7,8 @@ import type { AppConfig } from '../../config/app-config';
 import { socketChannel } from '../../repositories/event.repository';
 
 /**
- * socket.io with the Redis adapter: a message emitted on any API instance, or published by a
- * worker's emitter, reaches the room's clients on every instance.
+ * socket.io with the Redis adapter: a message emitted on any API instance reaches the room's clients
+ * on every instance. (Workers publish on their own channel; see EventRepository.)
  */
 export class RedisIoAdapter extends IoAdapter {
   private readonly connections: Redis[] = [];
