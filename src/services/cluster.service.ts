@@ -67,8 +67,9 @@ export class ClusterService implements JobHandlerProvider {
       new Date(now + this.config.clusters.idleMinutes * 60_000),
       new Date(now + this.config.clusters.hardLimitMinutes * 60_000),
     );
-    await this.jobs.queue({ name: JobName.ClusterProvision, data: { clusterId: cluster.id } });
+    // Announced before the job exists: a worker's "ready" must never reach the client before this.
     this.publish(cluster, { message: resume ? 'Restoring your cluster' : 'Cluster requested' });
+    await this.jobs.queue({ name: JobName.ClusterProvision, data: { clusterId: cluster.id } });
     return cluster;
   }
 

@@ -85,7 +85,15 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
     const socket = getSocket();
     const onCluster = (event: ClusterStatusEvent) => {
       if (event.labSessionId !== sessionId) return;
-      setCluster(event);
+      // After a reset the old cluster's last words ("stopping", "gone") can arrive after the new
+      // one's first: they no longer describe the session.
+      setCluster((current) =>
+        current &&
+        current.clusterId !== event.clusterId &&
+        (event.status === 'stopping' || event.status === 'gone')
+          ? current
+          : event,
+      );
       if (event.idleExpiresAt !== undefined || event.hardDeadlineAt !== undefined) {
         setSession((previous) => ({
           ...previous,
