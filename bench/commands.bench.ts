@@ -5,7 +5,11 @@
  * bench=<n> --overwrite`), which is graded. Prints latency from submit to first output and to exit
  * (p50/p99), commands per second, errors, grading latency (exit of a changing command → the grading
  * update reaching the client) and, as the floor measured in the same run, a raw Redis PING.
- * Environment: BENCH_STUDENTS (200), BENCH_SECONDS (20), BENCH_CHANGE_EVERY (4; 0 = reads only).
+ * Students' changing commands are spread evenly over the seconds (student i changes the cluster at
+ * its ticks i, i+4, …); BENCH_CHANGES_TOGETHER=1 makes the whole class change it in the same second
+ * instead (every 4th second, 200 changes and gradings at once).
+ * Environment: BENCH_STUDENTS (200), BENCH_SECONDS (20), BENCH_CHANGE_EVERY (4; 0 = reads only),
+ * BENCH_CHANGES_TOGETHER (0).
  */
 import { Redis } from 'ioredis';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +18,7 @@ import { ClientSocket, enrolledStudent, startPlatform } from '../test/support/pl
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CHANGE_EVERY = Number(process.env.BENCH_CHANGE_EVERY ?? 4);
+const CHANGES_TOGETHER = process.env.BENCH_CHANGES_TOGETHER === '1';
 const READ = 'kubectl get pods';
 const change = (tick: number) => `kubectl label nodes minikube bench=t${tick} --overwrite`;
 /** The first seconds, when every student starts at once, are reported apart from the steady state. */
@@ -176,7 +181,8 @@ async function main(): Promise<void> {
           let ticks = 0;
           const tick = () => {
             ticks++;
-            const command = CHANGE_EVERY > 0 && ticks % CHANGE_EVERY === 0 ? change(ticks) : READ;
+            const phase = CHANGES_TOGETHER ? 0 : index;
+            const command = CHANGE_EVERY > 0 && (ticks + phase) % CHANGE_EVERY === 0 ? change(ticks) : READ;
             submitTimes.get(student.socket)?.push(performance.now());
             student.socket
               .emitWithAck('command.submit', { labSessionId: student.sessionId, command })
@@ -209,7 +215,7 @@ async function main(): Promise<void> {
     const floorP50 = percentile(floor, 50);
     const lines = [
       '',
-      `bench:commands — ${STUDENTS} students, 1 command/s each (every ${CHANGE_EVERY || '—'}th changes the cluster), ${SECONDS} s, API and worker as separate processes`,
+      `bench:commands — ${STUDENTS} students, 1 command/s each (every ${CHANGE_EVERY || '—'}th changes the cluster${CHANGE_EVERY && CHANGES_TOGETHER ? ', the whole class in the same second' : ''}), ${SECONDS} s, API and worker as separate processes`,
       `  commands submitted ${submitted}, completed ${completed}, errors ${errors}, without exit ${lost}`,
       ...[...errorKinds].map(([kind, count]) => `    error ×${count}: ${kind}`),
       `  throughput          ${(completed / elapsed).toFixed(1)} commands/s`,

@@ -15,11 +15,22 @@ import { PrismaClient } from './generated/client.js';
  */
 export async function createPrismaClient(settings: DatabaseSettings): Promise<PrismaClient> {
   if (backendOf(settings) === 'postgresql') {
-    const pool = new Pool({ connectionString: settings.url, max: settings.poolSize ?? 10 });
+    // Connections stay open once made (pg closes idle ones after 10 s by default). After a burst, all
+    // the extra connections went idle together and closed together ten seconds later, and ending a
+    // dozen server processes at once stalled this 2-core machine for a fifth of a second (measured
+    // by bench:commands). Idle connections do not keep a finished process alive.
+    const pool = new Pool({
+      connectionString: settings.url,
+      max: settings.poolSize ?? 10,
+      idleTimeoutMillis: 0,
+      allowExitOnIdle: true,
+    });
     // Statements marked asyncCommit run on connections of their own that do not wait for the disk.
     const asyncCommitPool = new Pool({
       connectionString: settings.url,
       max: ASYNC_COMMIT_POOL_SIZE,
+      idleTimeoutMillis: 0,
+      allowExitOnIdle: true,
       options: '-c synchronous_commit=off',
     });
     const client = new PoolBackedPrismaClient(pool, asyncCommitPool);
