@@ -103,6 +103,11 @@ export interface QueuedRun {
   queuedAt: Date;
 }
 
+/** A run's identity as the first six parameters of INSERT_QUEUED and FINISH. */
+function identityOf(run: QueuedRun): unknown[] {
+  return [run.id, run.labSessionId, run.userId, run.seq, run.command, run.queuedAt];
+}
+
 @Injectable()
 export class CommandRunRepository {
   constructor(private readonly db: DatabaseRepository) {}
@@ -139,14 +144,7 @@ export class CommandRunRepository {
 
   /** Records an accepted command as queued, unless its worker has already recorded how it ended. */
   async recordQueued(run: QueuedRun): Promise<void> {
-    await this.db.sql(INSERT_QUEUED, [
-      run.id,
-      run.labSessionId,
-      run.userId,
-      run.seq,
-      run.command,
-      run.queuedAt,
-    ]);
+    await this.db.sql(INSERT_QUEUED, identityOf(run));
   }
 
   async maxSeq(labSessionId: string): Promise<number> {
@@ -179,12 +177,7 @@ export class CommandRunRepository {
     },
   ): Promise<boolean> {
     const values = [
-      run.id,
-      run.labSessionId,
-      run.userId,
-      run.seq,
-      run.command,
-      run.queuedAt,
+      ...identityOf(run),
       result.status,
       result.exitCode,
       result.output,
