@@ -21,15 +21,8 @@ export class LabSessionRepository {
     });
   }
 
-  async touch(id: string, now: Date, idleExpiresAt: Date | null): Promise<void> {
-    await this.db.client.labSession.updateMany({
-      where: { id },
-      data: { lastActivityAt: now, idleExpiresAt },
-    });
-  }
-
-  /** Records activity in many sessions at once (one statement). */
-  async touchMany(ids: string[], now: Date, idleExpiresAt: Date | null): Promise<void> {
+  /** Records activity in the sessions `ids` (one statement for all of them). */
+  async touch(ids: string[], now: Date, idleExpiresAt: Date | null): Promise<void> {
     await this.db.client.labSession.updateMany({
       where: { id: { in: ids } },
       data: { lastActivityAt: now, idleExpiresAt },

@@ -91,7 +91,7 @@ export class ClusterService implements JobHandlerProvider {
     const wanted = new Date(Date.now() + this.config.clusters.idleMinutes * 60_000);
     const idleExpiresAt =
       session.hardDeadlineAt && session.hardDeadlineAt < wanted ? session.hardDeadlineAt : wanted;
-    await this.sessions.touch(session.id, new Date(), idleExpiresAt);
+    await this.sessions.touch([session.id], new Date(), idleExpiresAt);
     const live = await this.clusters.liveForSession(session.id);
     if (live) {
       this.publish(live, {

@@ -261,7 +261,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     this.active.clear();
     const now = Date.now();
     const idle = new Date(now + this.config.clusters.idleMinutes * 60_000);
-    await this.sessions.touchMany(ids, new Date(now), idle).catch((error: Error) => {
+    await this.sessions.touch(ids, new Date(now), idle).catch((error: Error) => {
       // The database is briefly away: keep them for the next round.
       for (const id of ids) this.active.add(id);
       this.logger.warn({ msg: 'activity not recorded', sessions: ids.length, error: error.message });
