@@ -88,24 +88,27 @@ export class TerminalService {
     };
     // Announced before its drain is queued, so every client sees it before the command starts.
     this.events.emit(sessionRoom(labSessionId), 'command.accepted', accepted);
-    try {
-      // The record and the job in parallel: the worker writes the whole record when the command
-      // ends, whichever lands first.
-      await Promise.all([
-        this.runs.recordQueued(run),
-        host.then((queueHost) =>
-          this.jobs.queue({ name: JobName.CommandRun, data: { labSessionId, runId: run.id } }, queueHost),
-        ),
-      ]);
-      return accepted;
-    } catch (error) {
-      await this.abandon(run);
-      if (error instanceof HttpException) throw new CommandRejectedError('unavailable', error.message);
-      throw new CommandRejectedError(
-        'unavailable',
-        'The terminal service is briefly unavailable; your command was not run. Try again in a moment.',
-      );
+    // The record and the job in parallel: the worker writes the whole record when the command ends,
+    // whichever lands first. Both are settled before a failure is handled, so a record still on its
+    // way cannot land after the command was ended and stay open.
+    const [recorded, queued] = await Promise.allSettled([
+      this.runs.recordQueued(run),
+      host.then((queueHost) =>
+        this.jobs.queue({ name: JobName.CommandRun, data: { labSessionId, runId: run.id } }, queueHost),
+      ),
+    ]);
+    const failure = [recorded, queued].find(
+      (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
+    );
+    if (!failure) return accepted;
+    await this.abandon(run);
+    if (failure.reason instanceof HttpException) {
+      throw new CommandRejectedError('unavailable', failure.reason.message);
     }
+    throw new CommandRejectedError(
+      'unavailable',
+      'The terminal service is briefly unavailable; your command was not run. Try again in a moment.',
+    );
   }
 
   /** Ctrl-C: a queued command is withdrawn; a running one is told to stop wherever it runs. */

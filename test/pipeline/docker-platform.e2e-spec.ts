@@ -7,6 +7,7 @@ import { api, enrolledStudent, startPlatform, TestPlatform } from '../support/pl
 describe('platform on the Docker driver', () => {
   let engine: DockerTestEngine;
   let platform: TestPlatform;
+  let studentSession: string | undefined;
 
   beforeAll(async () => {
     engine = await startEngine('default');
@@ -21,10 +22,18 @@ describe('platform on the Docker driver', () => {
 
   afterAll(async () => {
     await platform?.stop();
+    // The platform keeps students' clusters across its own restarts; this test's go with the test.
+    if (!engine || !studentSession) return;
+    const containers = await engine.docker.findContainers({ [LABEL.labSession]: studentSession });
+    for (const container of containers) await engine.docker.removeContainer(container.id);
+    for (const network of await engine.docker.findNetworks({ [LABEL.labSession]: studentSession })) {
+      await engine.docker.removeNetwork(network.id);
+    }
   }, 60_000);
 
   it('provisions a student cluster as containers, routes its commands to the host queue and resets it', async () => {
     const { cookie, socket, log, labSessionId } = await enrolledStudent(platform, 'dock@example.edu');
+    studentSession = labSessionId;
 
     const run = async (command: string) => {
       const ack = await socket.emitWithAck('command.submit', { labSessionId: labSessionId, command });

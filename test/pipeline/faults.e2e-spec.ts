@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { Redis } from 'ioredis';
 import {
   api,
   ClientSocket,
@@ -187,6 +188,41 @@ describe('pipeline faults: dead workers, restarts, a restarted Redis, reconnects
     retry.socket.close();
     void log;
   }, 60_000);
+
+  it('takes back a command it accepted but could not queue, ends it as interrupted, and runs the next', async () => {
+    const { socket, log } = await studentSocket();
+    // BullMQ numbers every job it adds; a counter that is not a number makes the add fail in Redis.
+    const direct = new Redis(`redis://127.0.0.1:${redis.port}`);
+    const counter = `${platform.env.REDIS_PREFIX}:commands:id`;
+    await direct.set(counter, 'not-a-number');
+    try {
+      const ack = await socket.emitWithAck('command.submit', {
+        labSessionId: sessionId,
+        command: 'kubectl get nodes -o wide',
+      });
+      expect(ack).toMatchObject({ ok: false, code: 'unavailable' });
+      expect(!ack.ok && ack.message).toMatch(/briefly unavailable; your command was not run/);
+    } finally {
+      await direct.del(counter);
+      direct.disconnect();
+    }
+    const accepted = log.events.find(
+      (e) => e.name === 'command.accepted' && e.payload.command === 'kubectl get nodes -o wide',
+    );
+    const runId = accepted?.payload.runId as string;
+    expect(await log.exitOf(runId)).toMatchObject({ exitCode: 1, status: 'interrupted' });
+    expect(log.of(runId).some((e) => e.name === 'command.started')).toBe(false);
+    const records = (await platform.db.prisma.$queryRawUnsafe(
+      `SELECT status::text AS status, exit_code AS "exitCode" FROM command_runs WHERE id = $1::uuid`,
+      runId,
+    )) as { status: string; exitCode: number }[];
+    expect(records).toEqual([{ status: 'interrupted', exitCode: 1 }]);
+
+    const next = await submit(socket, 'kubectl get deployments -o name');
+    expect(await log.exitOf(next)).toMatchObject({ exitCode: 0, status: 'completed' });
+    expect(log.outputOf(next)).toBe('deployment.apps/yanwei.app\n');
+    socket.close();
+  });
 
   // Last: it uses up the student's command budget for the minute.
   it('rate-limits a student with a clear message and a retry time', async () => {
