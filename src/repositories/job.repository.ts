@@ -11,15 +11,16 @@ function queueNameOf(queue: QueueName, host: string | undefined): string {
 /**
  * Per-job options. One pending drain per session is enough (the drain takes every command in the
  * mailbox), so further requests fold into the one already waiting: measured, this keeps the queue
- * short under load. Gradings are coalesced before they are queued.
+ * short under load.
  */
 function optionsFor(item: JobItem): JobsOptions {
   switch (item.name) {
     case JobName.CommandRun:
       return { deduplication: { id: `session-${item.data.labSessionId}`, keepLastIfActive: true } };
     case JobName.GradingRun:
-      // Coalesced before it is queued (GradingService.requestGrading).
-      return {};
+      // Likewise one waiting grading per session: it reads the history when it runs, so it covers
+      // every command that asked for it meanwhile.
+      return { deduplication: { id: `grading-${item.data.labSessionId}`, keepLastIfActive: true } };
     case JobName.ClusterProvision:
       return { jobId: `provision-${item.data.clusterId}` };
     case JobName.ClusterStop:

@@ -1,10 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClusterDriver, ClusterRef, KubeObjectJson, ObjectQuery } from '../clusters/cluster-driver';
 import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
-import { APP_CONFIG } from '../config/config.module';
-import type { AppConfig } from '../config/app-config';
 import { JobRepository } from '../repositories/job.repository';
-import { RedisRepository } from '../repositories/redis.repository';
 import { JobHandlerProvider, JobName, JobPayloads } from '../jobs/job.types';
 import {
   DiagnosticHint,
@@ -24,8 +21,6 @@ import { ClusterService } from './cluster.service';
 import { LabCatalogService } from './lab-catalog.service';
 
 const HISTORY_CACHE_SESSIONS = 5000;
-/** A pending marker outlives a lost job only this long (Redis restarted, worker killed before it ran). */
-const PENDING_GRADING_TTL_MS = 30_000;
 
 /** What a grading in this process saw, so the next command can tell whether grading again could differ. */
 interface GradedState {
@@ -66,9 +61,7 @@ export class GradingService implements JobHandlerProvider {
   private readonly graded = new Map<string, GradedState>();
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
-    private readonly redis: RedisRepository,
     private readonly jobs: JobRepository,
     private readonly catalog: LabCatalogService,
     private readonly sessions: LabSessionRepository,
@@ -80,11 +73,7 @@ export class GradingService implements JobHandlerProvider {
 
   jobHandlers() {
     return {
-      [JobName.GradingRun]: async (data: JobPayloads[JobName.GradingRun]) => {
-        // From here on a new command needs a new grading job: this one may already have read the history.
-        await this.redis.forget(this.pendingKey(data.labSessionId));
-        await this.gradeCoalesced(data.labSessionId);
-      },
+      [JobName.GradingRun]: (data: JobPayloads[JobName.GradingRun]) => this.gradeCoalesced(data.labSessionId),
     };
   }
 
@@ -111,19 +100,14 @@ export class GradingService implements JobHandlerProvider {
   }
 
   /**
-   * Queues a grading of the session unless one is already waiting: the waiting one has not read the
-   * history yet, so it will see this command too. One pending job per session keeps the queue short.
+   * Queues a grading of the session. The queue keeps at most one waiting per session (JobRepository):
+   * a waiting one has not read the history yet, so it will see this command too.
    */
   async requestGrading(
     labSessionId: string,
     trigger: JobPayloads[JobName.GradingRun]['trigger'],
   ): Promise<void> {
-    if (!(await this.redis.setIfAbsent(this.pendingKey(labSessionId), '1', PENDING_GRADING_TTL_MS))) return;
     await this.jobs.queue({ name: JobName.GradingRun, data: { labSessionId, trigger } });
-  }
-
-  private pendingKey(labSessionId: string): string {
-    return `${this.config.redisPrefix}:grading-pending:${labSessionId}`;
   }
 
   /**
@@ -152,16 +136,20 @@ export class GradingService implements JobHandlerProvider {
     const session = await this.sessionOf(labSessionId);
     const lab = session ? this.catalog.get(session.labId) : undefined;
     if (!session || !lab) return null;
-    const ready = await this.clusters.readyCluster(labSessionId);
+    // Independent reads, in parallel: each is a round trip to Redis or the database.
+    const [ready, history, storedResults] = await Promise.all([
+      this.clusters.readyCluster(labSessionId),
+      this.historyOf(labSessionId),
+      this.results.listForSession(labSessionId),
+    ]);
     if (!ready) return null;
     // Read before any object: a command changing the cluster meanwhile then shows as a new version.
     const stateVersion = (await this.driver.snapshot(ready.ref))?.version ?? null;
     const watches: HistoryWatch[] = [];
-    const { context, coveredSeq } = await this.contextFor(labSessionId, ready.ref, watches);
+    const context = this.contextFor(ready.ref, history.entries, watches);
+    const coveredSeq = history.lastSeq;
     const now = new Date();
-    const stored = new Map(
-      (await this.results.listForSession(labSessionId)).map((result) => [result.stepId, result]),
-    );
+    const stored = new Map(storedResults.map((result) => [result.stepId, result]));
     const verdicts: StepVerdict[] = [];
     const reasons = new Map<string, StepStatus['reasons']>();
     for (const step of lab.steps) {
@@ -182,14 +170,17 @@ export class GradingService implements JobHandlerProvider {
         detail: { checks: verdict.checks.map((check) => ({ passed: check.passed, reason: check.reason })) },
       });
     }
-    const { results, newlyPassed } = await this.results.recordEvaluations(labSessionId, now, verdicts);
-    for (const result of results) stored.set(result.stepId, result);
     let diagnosed = true;
-    const hints = await diagnose(lab, context).catch((error: Error) => {
-      this.logger.warn({ msg: 'diagnostics failed', labSessionId, error: error.message });
-      diagnosed = false;
-      return [];
-    });
+    // Diagnosed while the database records the verdicts.
+    const [{ results, newlyPassed }, hints] = await Promise.all([
+      this.results.recordEvaluations(labSessionId, now, verdicts),
+      diagnose(lab, context).catch((error: Error) => {
+        this.logger.warn({ msg: 'diagnostics failed', labSessionId, error: error.message });
+        diagnosed = false;
+        return [];
+      }),
+    ]);
+    for (const result of results) stored.set(result.stepId, result);
     if (stateVersion !== null && diagnosed) {
       this.remember(this.graded, labSessionId, { stateVersion, coveredSeq, watches });
     } else {
@@ -224,17 +215,12 @@ export class GradingService implements JobHandlerProvider {
     return session;
   }
 
-  private async contextFor(
-    labSessionId: string,
-    ref: ClusterRef,
-    watches: HistoryWatch[],
-  ): Promise<{ context: EvaluationContext; coveredSeq: number }> {
+  private contextFor(ref: ClusterRef, entries: HistoryEntry[], watches: HistoryWatch[]): EvaluationContext {
     // One grading run asks the same question of several checks; ask the cluster once.
     const cache = new Map<string, Promise<KubeObjectJson[]>>();
-    const { entries, lastSeq } = await this.historyOf(labSessionId);
     // A copy: the cached list grows with later gradings, and watches must see this one's history.
     const history = entries.slice();
-    const context: EvaluationContext = {
+    return {
       readObjects: (query: ObjectQuery) => {
         const key = JSON.stringify([query.kind, query.namespace, query.name, query.labelSelector]);
         let objects = cache.get(key);
@@ -247,7 +233,6 @@ export class GradingService implements JobHandlerProvider {
       history,
       watchHistory: (watch) => watches.push(watch),
     };
-    return { context, coveredSeq: lastSeq };
   }
 
   /**

@@ -135,10 +135,17 @@ async function compile(
   return compiled;
 }
 
+/** Lab patterns are few and fixed, and a near miss is looked for after every command: each is worked out once. */
+const nearMissPrefixes = new Map<string, string | undefined>();
+
 /** The words a near miss starts with; a bare `kubectl` says nothing about which command was meant. */
 function nearMissPrefix(compiled: CompiledPattern): string | undefined {
-  const prefix = literalPrefix(compiled.pattern.command);
-  return prefix === 'kubectl' ? undefined : prefix;
+  const source = compiled.pattern.command;
+  if (!nearMissPrefixes.has(source)) {
+    const prefix = literalPrefix(source);
+    nearMissPrefixes.set(source, prefix === 'kubectl' ? undefined : prefix);
+  }
+  return nearMissPrefixes.get(source);
 }
 
 function matches(compiled: CompiledPattern, entry: HistoryEntry): boolean {
