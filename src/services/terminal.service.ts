@@ -12,6 +12,7 @@ import type { AuthUser } from './auth.service';
 import { ClusterService } from './cluster.service';
 import { checkCommandLine } from './command-line.policy';
 import { LabSessionService } from './lab-session.service';
+import { PendingRecords } from './pending-records';
 
 export class CommandRejectedError extends Error {
   constructor(
@@ -47,6 +48,7 @@ export function toHistoryEntry(run: CommandRun): HistoryEntry {
 export class TerminalService {
   private readonly owners = new Map<string, string>();
   private readonly tails = new Map<string, Promise<void>>();
+  private readonly unwritten = new PendingRecords();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -79,6 +81,7 @@ export class TerminalService {
       queuedAt: new Date(),
     };
     run.seq = await this.inOrder(labSessionId, () => this.admit(run));
+    const recording = this.runs.recordQueued(run).finally(() => this.unwritten.end(labSessionId, run.id));
     const accepted: CommandAccepted = {
       labSessionId,
       runId: run.id,
@@ -88,11 +91,11 @@ export class TerminalService {
     };
     // Announced before its drain is queued, so every client sees it before the command starts.
     this.events.emit(sessionRoom(labSessionId), 'command.accepted', accepted);
-    // The record and the job in parallel: the worker writes the whole record when the command ends,
-    // whichever lands first. Both are settled before a failure is handled, so a record still on its
-    // way cannot land after the command was ended and stay open.
+    // The record (already on its way) and the job in parallel: the worker writes the whole record
+    // when the command ends, whichever lands first. Both are settled before a failure is handled, so
+    // a record still on its way cannot land after the command was ended and stay open.
     const [recorded, queued] = await Promise.allSettled([
-      this.runs.recordQueued(run),
+      recording,
       host.then((queueHost) =>
         this.jobs.queue({ name: JobName.CommandRun, data: { labSessionId, runId: run.id } }, queueHost),
       ),
@@ -241,6 +244,9 @@ export class TerminalService {
     try {
       admitted = await this.mailbox.admit(run.labSessionId, rate, entry);
       if ('unnumbered' in admitted) {
+        // Commands this instance numbered just before the counter was lost may still be on their
+        // way to the database; the last number is read once they have landed.
+        await this.unwritten.settled(run.labSessionId);
         await this.mailbox.seedSeq(run.labSessionId, await this.runs.maxSeq(run.labSessionId));
         admitted = await this.mailbox.admit(run.labSessionId, rate, entry);
       }
@@ -250,7 +256,10 @@ export class TerminalService {
         'The terminal service is briefly unavailable; your command was not run. Try again in a moment.',
       );
     }
-    if ('seq' in admitted) return admitted.seq;
+    if ('seq' in admitted) {
+      this.unwritten.begin(run.labSessionId, run.id);
+      return admitted.seq;
+    }
     if ('limited' in admitted) {
       throw new CommandRejectedError(
         'rate_limited',

@@ -224,6 +224,55 @@ describe('pipeline faults: dead workers, restarts, a restarted Redis, reconnects
     socket.close();
   });
 
+  it('numbers a command after a lost counter past one whose record is still on its way', async () => {
+    const { socket, log } = await studentSocket();
+    const slow = 'kubectl get namespaces -w';
+    // The queued record of the first command takes a second to land.
+    await platform.db.prisma.$executeRawUnsafe(`
+      CREATE FUNCTION slow_queued_record() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.command = '${slow}' AND NEW.status = 'queued' THEN PERFORM pg_sleep(1); END IF;
+        RETURN NEW;
+      END $$`);
+    await platform.db.prisma.$executeRawUnsafe(
+      'CREATE TRIGGER slow_queued_record BEFORE INSERT ON command_runs FOR EACH ROW EXECUTE FUNCTION slow_queued_record()',
+    );
+    try {
+      const first = socket.emitWithAck('command.submit', { labSessionId: sessionId, command: slow });
+      await log.waitFor((e) => e.name === 'command.accepted' && e.payload.command === slow, 5000, 'accepted');
+      const accepted = log.events.find((e) => e.name === 'command.accepted' && e.payload.command === slow)
+        ?.payload as { runId: string; seq: number };
+      // Redis loses the session's counter while that record is on its way.
+      const direct = new Redis(`redis://127.0.0.1:${redis.port}`);
+      await direct.del(`${platform.env.REDIS_PREFIX}:seq:${sessionId}`);
+      direct.disconnect();
+      const second = await socket.emitWithAck('command.submit', {
+        labSessionId: sessionId,
+        command: 'kubectl get deployments -o name',
+      });
+      expect((await first).ok).toBe(true);
+      expect(second.ok && second.data.seq).toBe(accepted.seq + 1);
+
+      await socket.emitWithAck('command.cancel', { labSessionId: sessionId, runId: accepted.runId });
+      expect(await log.exitOf(accepted.runId)).toMatchObject({ exitCode: 130 });
+      const next = second.ok ? second.data.runId : '';
+      expect(await log.exitOf(next)).toMatchObject({ exitCode: 0 });
+      const records = (await platform.db.prisma.$queryRawUnsafe(
+        `SELECT command, status::text AS status FROM command_runs WHERE lab_session_id = $1::uuid AND seq >= $2 ORDER BY seq`,
+        sessionId,
+        accepted.seq,
+      )) as { command: string; status: string }[];
+      expect(records).toEqual([
+        { command: slow, status: 'cancelled' },
+        { command: 'kubectl get deployments -o name', status: 'completed' },
+      ]);
+    } finally {
+      await platform.db.prisma.$executeRawUnsafe('DROP TRIGGER slow_queued_record ON command_runs');
+      await platform.db.prisma.$executeRawUnsafe('DROP FUNCTION slow_queued_record');
+    }
+    socket.close();
+  });
+
   // Last: it uses up the student's command budget for the minute.
   it('rate-limits a student with a clear message and a retry time', async () => {
     const { socket, log } = await studentSocket();
