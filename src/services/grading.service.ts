@@ -136,12 +136,10 @@ export class GradingService implements JobHandlerProvider {
     const session = await this.sessionOf(labSessionId);
     const lab = session ? this.catalog.get(session.labId) : undefined;
     if (!session || !lab) return null;
-    // Independent reads, in parallel: each is a round trip to Redis or the database.
-    const [ready, history, storedResults] = await Promise.all([
-      this.clusters.readyCluster(labSessionId),
-      this.historyOf(labSessionId),
-      this.results.listForSession(labSessionId),
-    ]);
+    // One read at a time: a grading's reads in parallel crowded commands out when a class graded at once.
+    const ready = await this.clusters.readyCluster(labSessionId);
+    const history = await this.historyOf(labSessionId);
+    const storedResults = await this.results.listForSession(labSessionId);
     if (!ready) return null;
     // Read before any object: a command changing the cluster meanwhile then shows as a new version.
     const stateVersion = (await this.driver.snapshot(ready.ref))?.version ?? null;
@@ -170,16 +168,13 @@ export class GradingService implements JobHandlerProvider {
         detail: { checks: verdict.checks.map((check) => ({ passed: check.passed, reason: check.reason })) },
       });
     }
+    const { results, newlyPassed } = await this.results.recordEvaluations(labSessionId, now, verdicts);
     let diagnosed = true;
-    // Diagnosed while the database records the verdicts.
-    const [{ results, newlyPassed }, hints] = await Promise.all([
-      this.results.recordEvaluations(labSessionId, now, verdicts),
-      diagnose(lab, context).catch((error: Error) => {
-        this.logger.warn({ msg: 'diagnostics failed', labSessionId, error: error.message });
-        diagnosed = false;
-        return [];
-      }),
-    ]);
+    const hints = await diagnose(lab, context).catch((error: Error) => {
+      this.logger.warn({ msg: 'diagnostics failed', labSessionId, error: error.message });
+      diagnosed = false;
+      return [];
+    });
     for (const result of results) stored.set(result.stepId, result);
     if (stateVersion !== null && diagnosed) {
       this.remember(this.graded, labSessionId, { stateVersion, coveredSeq, watches });
