@@ -138,9 +138,9 @@ export class GradingService implements JobHandlerProvider {
     if (!session || !lab) return null;
     // One read at a time: a grading's reads in parallel crowded commands out when a class graded at once.
     const ready = await this.clusters.readyCluster(labSessionId);
+    if (!ready) return null;
     const history = await this.historyOf(labSessionId);
     const storedResults = await this.results.listForSession(labSessionId);
-    if (!ready) return null;
     // Read before any object: a command changing the cluster meanwhile then shows as a new version.
     const stateVersion = (await this.driver.snapshot(ready.ref))?.version ?? null;
     const watches: HistoryWatch[] = [];
@@ -169,13 +169,13 @@ export class GradingService implements JobHandlerProvider {
       });
     }
     const { results, newlyPassed } = await this.results.recordEvaluations(labSessionId, now, verdicts);
+    for (const result of results) stored.set(result.stepId, result);
     let diagnosed = true;
     const hints = await diagnose(lab, context).catch((error: Error) => {
       this.logger.warn({ msg: 'diagnostics failed', labSessionId, error: error.message });
       diagnosed = false;
       return [];
     });
-    for (const result of results) stored.set(result.stepId, result);
     if (stateVersion !== null && diagnosed) {
       this.remember(this.graded, labSessionId, { stateVersion, coveredSeq, watches });
     } else {
