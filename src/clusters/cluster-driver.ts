@@ -1,5 +1,7 @@
 /**
  * ClusterDriver: the one interface every cluster backend (embedded engine, Docker) implements.
+ * What one backend can do and another cannot is declared in `capabilities` (DriverCapabilities);
+ * the platform reads those, never `name`, which is only for display, health and the cluster record.
  *
  * Lifecycle of one student cluster, as the platform drives it:
  *
@@ -7,21 +9,26 @@
  *     (step name, done/total) that the platform forwards to the student. Resolves with the
  *     driver-specific `attachState` the platform persists; it is everything needed to reach
  *     the cluster again after an API or worker restart. On failure it rejects after removing
- *     whatever it created, so a failed provision leaves nothing behind.
+ *     whatever it created, so a failed provision leaves nothing behind. With
+ *     `capabilities.restoresFromSnapshot`, `request.snapshot` (a snapshot an earlier cluster of the
+ *     session returned) starts the cluster with that state instead of a fresh one.
  *  2. status(ref)  – a cheap poll: 'ready', 'starting', 'missing' (the backing resources are
  *     gone, e.g. containers removed behind our back) or 'failed'. Never throws for a missing
  *     cluster; reports it.
- *  3. exec(ref, line, sink, signal)  – runs one terminal command line. Output chunks go to the
- *     sink as they are produced (not at the end). Aborting the signal stops the command; the
- *     promise then resolves with exit code 130. A driver never interprets the line itself
- *     beyond handing it to the cluster's lab terminal.
+ *  3. exec(ref, line, sink, signal, input?)  – runs one terminal command line. Output chunks go to
+ *     the sink as they are produced (not at the end). Aborting the signal stops the command; the
+ *     promise then resolves with exit code 130. A driver never interprets the line itself beyond
+ *     handing it to the cluster's lab terminal. With `capabilities.interactiveInput`, `input` feeds
+ *     the command what the student types (a heredoc, `read`); drivers without it ignore `input`.
+ *     With `capabilities.backgroundRuns`, several exec calls of one cluster may be in flight at
+ *     once (background jobs run beside later commands); without it the platform runs one at a time.
  *  4. readObjects(ref, query)  – API objects as Kubernetes JSON (what `kubectl get -o json`
  *     prints), for grading. Same shape on every driver, so checks give the same verdict.
- *  5. snapshot(ref)  – a compact serialisable state, with a version string that changes whenever
- *     the state does, which the platform stores so a cluster survives a restart (embedded). The
- *     platform skips the write when the version equals the one it holds, and grading skips a
- *     command that left the version (and the checks' history) as it last graded them. Drivers
- *     whose state lives elsewhere return null: they are graded after every command.
+ *  5. snapshot(ref)  – with `capabilities.stateVersions`: a compact serialisable state, with a
+ *     version string that changes whenever the state does, which the platform stores so a cluster
+ *     survives a restart. The platform skips the write when the version equals the one it holds,
+ *     and grading skips a command that left the version (and the checks' history) as it last graded
+ *     them. Drivers whose state lives elsewhere return null: they are graded after every command.
  *  6. destroy(ref)  – removes everything; idempotent (destroying a missing cluster succeeds).
  *  7. list()  – the clusters the backend actually holds, read back from the backend itself
  *     (container labels for Docker), so reconcile can remove orphans and mark vanished ones.
@@ -30,12 +37,28 @@
  * whose in-memory copy is gone, or older than `ref.snapshotVersion` (another worker ran the
  * session's last command), restores it from `ref.snapshot` / `ref.loadSnapshot()` (embedded) or
  * finds it by labels (Docker).
+ *
+ * Around those: `health()` for /api/health; with `capabilities.multiHost`, `hostIds()` and
+ * `hostFor(ref)` route a cluster's commands to the workers beside its host; `reconcile(liveIds)`
+ * where the backend has its own (otherwise the platform reconciles through list()/destroy());
+ * `fillWarmPool()` once a worker is up and `close()` at shutdown.
+ *
+ * Test doubles with the same contract: src/clusters/testing/fake-drivers.ts.
  */
 export interface ClusterDriver {
-  readonly name: ClusterDriverName;
+  /** For display, /api/health and the cluster record; never branch on it (read `capabilities`). */
+  readonly name: string;
+  /** What this backend can do that another may not; constant for the driver's lifetime. */
+  readonly capabilities: DriverCapabilities;
   provision(request: ProvisionRequest, onProgress: (event: ProvisionProgress) => void): Promise<ClusterRef>;
   status(ref: ClusterRef): Promise<ClusterStatus>;
-  exec(ref: ClusterRef, line: string, sink: OutputSink, signal: AbortSignal): Promise<ExecResult>;
+  exec(
+    ref: ClusterRef,
+    line: string,
+    sink: OutputSink,
+    signal: AbortSignal,
+    input?: ExecInput,
+  ): Promise<ExecResult>;
   readObjects(ref: ClusterRef, query: ObjectQuery): Promise<KubeObjectJson[]>;
   snapshot(ref: ClusterRef): Promise<ClusterSnapshot | null>;
   destroy(ref: ClusterRef): Promise<void>;
@@ -43,9 +66,12 @@ export interface ClusterDriver {
   /** Whether the backend itself is usable (for /api/health). */
   health(): Promise<DriverHealth>;
 
-  /** Backends spread over several hosts name the host a cluster lives on, so its commands go to that host's workers. */
+  /**
+   * With `capabilities.multiHost`: the host a cluster lives on, so its commands go to that host's
+   * workers (the platform records it when the cluster is ready).
+   */
   hostFor?(ref: ClusterRef): string;
-  /** Hosts this driver reaches (queue names of their workers). */
+  /** With `capabilities.multiHost`: the hosts this driver reaches (queue names of their workers). */
   hostIds?(): string[];
   /**
    * Removes what the backend holds for clusters that are not live, and reports live clusters whose
@@ -58,7 +84,27 @@ export interface ClusterDriver {
   close?(): Promise<void>;
 }
 
-export type ClusterDriverName = 'embedded' | 'docker';
+/** Differences between backends, declared by each driver (see the lifecycle above). */
+export interface DriverCapabilities {
+  /**
+   * The cluster's whole state is the snapshot the platform keeps: a cluster stopped for idleness
+   * comes back with its objects when provisioned from the last snapshot (ProvisionRequest.snapshot),
+   * and any worker can re-attach to it from the record.
+   */
+  readonly restoresFromSnapshot: boolean;
+  /**
+   * snapshot() returns a version that changes whenever the cluster's state does, so the platform
+   * skips unchanged writes and grading may skip a command that changed nothing. False: snapshot()
+   * returns null and every command is graded.
+   */
+  readonly stateVersions: boolean;
+  /** Clusters live on several hosts: hostFor() and hostIds() are implemented and route commands. */
+  readonly multiHost: boolean;
+  /** exec() feeds `input` (what the student types) to the running command. */
+  readonly interactiveInput: boolean;
+  /** Several exec() calls of one cluster may run at the same time (background jobs). */
+  readonly backgroundRuns: boolean;
+}
 
 export interface ProvisionRequest {
   clusterId: string;
@@ -98,6 +144,12 @@ export type ClusterStatus = 'ready' | 'starting' | 'missing' | 'failed';
 export interface OutputSink {
   stdout(chunk: string): void;
   stderr(chunk: string): void;
+}
+
+/** What the student types while a command runs (exec with `capabilities.interactiveInput`). */
+export interface ExecInput {
+  /** The next typed line without its newline; null at the end of input (Ctrl-D, or the run ended). */
+  readLine(signal?: AbortSignal): Promise<string | null>;
 }
 
 export interface ExecResult {

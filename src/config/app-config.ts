@@ -48,6 +48,13 @@ export interface AppConfig {
   commands: {
     workerConcurrency: number;
     timeoutSeconds: number;
+    /** Runs that follow changes (`get -w`, port-forward…) or wait for typed input. */
+    lastingTimeoutSeconds: number;
+    /** Background jobs (` &`): their time limit and how many one session may run at once. */
+    backgroundTimeoutSeconds: number;
+    backgroundJobsPerSession: number;
+    /** A heredoc or pasted block that forms one command. */
+    maxBlockBytes: number;
     maxOutputBytes: number;
     maxLineBytes: number;
     ratePerMinute: number;
@@ -179,6 +186,10 @@ export function parseConfig(env: Env): AppConfig {
     commands: {
       workerConcurrency: read.integer('WORKER_CONCURRENCY', 50, 1, 1000),
       timeoutSeconds: read.integer('COMMAND_TIMEOUT_SECONDS', 30, 1, 3600),
+      lastingTimeoutSeconds: read.integer('COMMAND_LASTING_TIMEOUT_SECONDS', 15 * 60, 1, 24 * 3600),
+      backgroundTimeoutSeconds: read.integer('BACKGROUND_JOB_TIMEOUT_SECONDS', 30 * 60, 1, 24 * 3600),
+      backgroundJobsPerSession: read.integer('BACKGROUND_JOBS_PER_SESSION', 3, 0, 20),
+      maxBlockBytes: read.integer('COMMAND_MAX_BLOCK_BYTES', 256 * 1024, 1024, 4 * 1024 * 1024),
       maxOutputBytes: read.integer('COMMAND_MAX_OUTPUT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
       maxLineBytes: read.integer('COMMAND_MAX_LINE_BYTES', 4096, 16, 65536),
       ratePerMinute: read.integer('COMMANDS_PER_MINUTE', 120, 1, 100000),

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { LoginDto, RegisterDto, UserDto } from '../dtos/auth.dto';
 import { CurrentUser, Public, sessionTokenFrom } from '../middleware/auth.guard';
 import { AuthService, AuthUser, ClientInfo, SESSION_COOKIE } from '../services/auth.service';
+import type { User } from '../shared/http-api';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -30,7 +31,7 @@ export class AuthController {
     @Body() body: RegisterDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ) {
+  ): Promise<User> {
     const { user, token } = await this.auth.register(body, clientInfo(request));
     this.setCookie(response, token);
     return user;
@@ -45,7 +46,7 @@ export class AuthController {
     @Body() body: LoginDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ) {
+  ): Promise<User> {
     const { user, token } = await this.auth.login(body.email, body.password, clientInfo(request));
     this.setCookie(response, token);
     return user;
@@ -62,7 +63,7 @@ export class AuthController {
   @Get('me')
   @ApiCookieAuth()
   @ApiOkResponse({ type: UserDto })
-  me(@CurrentUser() user: AuthUser): AuthUser {
+  me(@CurrentUser() user: AuthUser): User {
     return user;
   }
 

@@ -5,6 +5,7 @@ import { OverrideStepDto } from '../dtos/grading.dto';
 import { CurrentUser } from '../middleware/auth.guard';
 import type { AuthUser } from '../services/auth.service';
 import { GradebookService } from '../services/gradebook.service';
+import type { Gradebook, Replay, StepResultView } from '../shared/http-api';
 
 const LAB_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const STEP_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -21,7 +22,7 @@ export class GradebookController {
     @CurrentUser() user: AuthUser,
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Query('labId') labId: string,
-  ) {
+  ): Promise<Gradebook> {
     return this.gradebook.gradebook(user, courseId, safeId(labId, LAB_ID));
   }
 
@@ -41,7 +42,7 @@ export class GradebookController {
   }
 
   @Get('lab-sessions/:labSessionId/replay')
-  replay(@CurrentUser() user: AuthUser, @Param('labSessionId', ParseUUIDPipe) id: string) {
+  replay(@CurrentUser() user: AuthUser, @Param('labSessionId', ParseUUIDPipe) id: string): Promise<Replay> {
     return this.gradebook.replay(user, id);
   }
 
@@ -51,7 +52,7 @@ export class GradebookController {
     @Param('labSessionId', ParseUUIDPipe) id: string,
     @Param('stepId') stepId: string,
     @Body() body: OverrideStepDto,
-  ) {
+  ): Promise<StepResultView> {
     return this.gradebook.override(user, id, safeId(stepId, STEP_ID), body);
   }
 }

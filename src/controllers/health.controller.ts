@@ -2,7 +2,8 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../middleware/auth.guard';
-import { HealthReport, HealthService } from '../services/health.service';
+import { HealthService } from '../services/health.service';
+import type { HealthReport } from '../shared/http-api';
 
 @ApiTags('health')
 @Controller('health')

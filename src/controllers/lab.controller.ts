@@ -4,6 +4,7 @@ import { CurrentUser } from '../middleware/auth.guard';
 import type { AuthUser } from '../services/auth.service';
 import { LabService } from '../services/lab.service';
 import { LabSessionService } from '../services/lab-session.service';
+import type { LabSessionView, LabView } from '../shared/http-api';
 
 const LAB_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -17,7 +18,10 @@ export class LabController {
   ) {}
 
   @Get()
-  list(@CurrentUser() user: AuthUser, @Param('courseId', ParseUUIDPipe) courseId: string) {
+  list(
+    @CurrentUser() user: AuthUser,
+    @Param('courseId', ParseUUIDPipe) courseId: string,
+  ): Promise<LabView[]> {
     return this.labs.listForCourse(user, courseId);
   }
 
@@ -26,7 +30,7 @@ export class LabController {
     @CurrentUser() user: AuthUser,
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Param('labId') labId: string,
-  ) {
+  ): Promise<LabView> {
     return this.labs.get(user, courseId, LAB_ID.test(labId) ? labId : '-');
   }
 
@@ -37,7 +41,7 @@ export class LabController {
     @CurrentUser() user: AuthUser,
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Param('labId') labId: string,
-  ) {
+  ): Promise<LabSessionView> {
     return this.sessions.start(user, courseId, LAB_ID.test(labId) ? labId : '-');
   }
 }

@@ -3,6 +3,7 @@ import { ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CreateUserDto, UserDto } from '../dtos/auth.dto';
 import { CurrentUser, Roles } from '../middleware/auth.guard';
 import { AuthService, AuthUser } from '../services/auth.service';
+import type { User } from '../shared/http-api';
 
 @ApiTags('users')
 @ApiCookieAuth()
@@ -14,7 +15,7 @@ export class UserController {
   @Post()
   @Roles('admin')
   @ApiOkResponse({ type: UserDto })
-  create(@CurrentUser() actor: AuthUser, @Body() body: CreateUserDto): Promise<AuthUser> {
+  create(@CurrentUser() actor: AuthUser, @Body() body: CreateUserDto): Promise<User> {
     return this.auth.createUser(actor, body);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import type { Role, User } from '../shared/http-api';
 
 export class LoginDto {
   @ApiProperty({ example: 'student1@kubelab.local' })
@@ -43,9 +44,10 @@ export class CreateUserDto extends RegisterDto {
   role!: 'student' | 'instructor' | 'admin';
 }
 
-export class UserDto {
+/** The OpenAPI description of the shared `User` response. */
+export class UserDto implements User {
   @ApiProperty() id!: string;
   @ApiProperty() email!: string;
   @ApiProperty() displayName!: string;
-  @ApiProperty({ enum: ['student', 'instructor', 'admin'] }) role!: string;
+  @ApiProperty({ enum: ['student', 'instructor', 'admin'] }) role!: Role;
 }

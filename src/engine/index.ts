@@ -13,9 +13,9 @@ export type { Status, StatusCause, StatusReason } from './api/status-error';
 export type * from './api/types';
 export type { ClusterNetwork, ContainerRuntime, ExecResult, HttpResult } from './runtime/types';
 
-// Front end: the lab terminal (kubectl, minikube, curl, pipes) and tab completion.
-export { LabTerminal, completions } from './terminal';
-export type { TerminalIO } from './terminal';
+// Front end: the lab terminal (kubectl, minikube, curl, pipes, here-documents, stdin), tab completion, the shape
+// of a line (what kind of run it is) and bash's job control as pure functions over a job table.
+export * from './terminal';
 export { runKubectl } from './kubectl/kubectl';
 export { queryObjects } from './query';
 export type { ObjectSelection } from './query';

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, UseFilters } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -7,13 +7,24 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
+import { CommandRejectedError, TerminalService } from '../commands/terminal.service';
+import {
+  ClientPayload,
+  CommandCancelDto,
+  CommandInputDto,
+  CommandSubmitDto,
+  CourseWatchDto,
+  SessionJoinDto,
+  SessionLeaveDto,
+} from '../dtos/terminal.dto';
 import { sessionTokenFrom } from '../middleware/auth.guard';
+import { WsValidationPipe } from '../middleware/validation.pipe';
+import { WsAckExceptionFilter } from '../middleware/ws-exception.filter';
 import { EventRepository } from '../repositories/event.repository';
 import type { AuthUser } from '../services/auth.service';
 import { AuthService } from '../services/auth.service';
 import { CourseService } from '../services/course.service';
 import { LabSessionService } from '../services/lab-session.service';
-import { CommandRejectedError, TerminalService } from '../services/terminal.service';
 import {
   ClientToServerEvents,
   courseRoom,
@@ -30,26 +41,30 @@ type TerminalSocket = Socket<
   { user: AuthUser }
 >;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function field(body: unknown, name: string): unknown {
-  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-}
-
-function sessionIdOf(body: unknown): string | undefined {
-  const id = field(body, 'labSessionId');
-  return typeof id === 'string' && UUID.test(id) ? id : undefined;
-}
-
 function failure(code: RejectionCode | string, message: string): Result<never> {
   return { ok: false, code, message };
 }
+
+/**
+ * Message bodies are checked against their DTO by WsValidationPipe; a bad one is answered
+ * `invalid_request` (WsAckExceptionFilter). Handlers type a body with its event's payload, not the
+ * DTO class, so that the global HTTP pipe (which Nest runs on message bodies too) leaves it alone.
+ */
+const valid = {
+  'session.join': new WsValidationPipe(SessionJoinDto),
+  'session.leave': new WsValidationPipe(SessionLeaveDto),
+  'course.watch': new WsValidationPipe(CourseWatchDto),
+  'command.submit': new WsValidationPipe(CommandSubmitDto),
+  'command.input': new WsValidationPipe(CommandInputDto),
+  'command.cancel': new WsValidationPipe(CommandCancelDto),
+} satisfies Record<keyof ClientToServerEvents, WsValidationPipe>;
 
 /**
  * The terminal's websocket. The handshake must carry a valid session cookie. A student joins and
  * drives only their own lab sessions; instructors watch their courses' sessions read-only.
  */
 @WebSocketGateway({ path: '/socket.io' })
+@UseFilters(WsAckExceptionFilter)
 export class TerminalGateway implements OnGatewayInit {
   private readonly logger = new Logger('TerminalGateway');
 
@@ -76,12 +91,13 @@ export class TerminalGateway implements OnGatewayInit {
   }
 
   @SubscribeMessage('session.join')
-  async join(@ConnectedSocket() socket: TerminalSocket, @MessageBody() body: unknown) {
-    const labSessionId = sessionIdOf(body);
-    if (!labSessionId) return failure('invalid_request', 'labSessionId must be a lab session id.');
+  async join(
+    @ConnectedSocket() socket: TerminalSocket,
+    @MessageBody(valid['session.join']) body: ClientPayload<'session.join'>,
+  ) {
     try {
-      const snapshot = await this.terminal.snapshot(socket.data.user, labSessionId);
-      await socket.join(sessionRoom(labSessionId));
+      const snapshot = await this.terminal.snapshot(socket.data.user, body.labSessionId);
+      await socket.join(sessionRoom(body.labSessionId));
       return { ok: true, data: snapshot };
     } catch {
       return failure('not_found', 'Lab session not found.');
@@ -89,21 +105,22 @@ export class TerminalGateway implements OnGatewayInit {
   }
 
   @SubscribeMessage('session.leave')
-  async leave(@ConnectedSocket() socket: TerminalSocket, @MessageBody() body: unknown) {
-    const labSessionId = sessionIdOf(body);
-    if (labSessionId) await socket.leave(sessionRoom(labSessionId));
+  async leave(
+    @ConnectedSocket() socket: TerminalSocket,
+    @MessageBody(valid['session.leave']) body: ClientPayload<'session.leave'>,
+  ) {
+    await socket.leave(sessionRoom(body.labSessionId));
     return { ok: true, data: null };
   }
 
   @SubscribeMessage('course.watch')
-  async watch(@ConnectedSocket() socket: TerminalSocket, @MessageBody() body: unknown) {
-    const courseId = field(body, 'courseId');
-    if (typeof courseId !== 'string' || !UUID.test(courseId)) {
-      return failure('invalid_request', 'courseId must be a course id.');
-    }
+  async watch(
+    @ConnectedSocket() socket: TerminalSocket,
+    @MessageBody(valid['course.watch']) body: ClientPayload<'course.watch'>,
+  ) {
     try {
-      await this.courses.requireInstructor(socket.data.user, courseId);
-      await socket.join(courseRoom(courseId));
+      await this.courses.requireInstructor(socket.data.user, body.courseId);
+      await socket.join(courseRoom(body.courseId));
       return { ok: true, data: null };
     } catch {
       return failure('not_found', 'Course not found.');
@@ -111,22 +128,22 @@ export class TerminalGateway implements OnGatewayInit {
   }
 
   @SubscribeMessage('command.submit')
-  async submit(@ConnectedSocket() socket: TerminalSocket, @MessageBody() body: unknown) {
-    const labSessionId = sessionIdOf(body);
-    const clientRef = field(body, 'clientRef');
-    const ref = typeof clientRef === 'string' ? clientRef.slice(0, 64) : undefined;
-    if (!labSessionId) return failure('invalid_request', 'labSessionId must be a lab session id.');
+  async submit(
+    @ConnectedSocket() socket: TerminalSocket,
+    @MessageBody(valid['command.submit']) body: ClientPayload<'command.submit'>,
+  ) {
+    const { labSessionId, command, clientRef } = body;
     try {
-      const accepted = await this.terminal.submit(socket.data.user, labSessionId, field(body, 'command'));
-      return { ok: true, data: { ...accepted, clientRef: ref } };
+      const accepted = await this.terminal.submit(socket.data.user, labSessionId, command);
+      return { ok: true, data: { ...accepted, clientRef } };
     } catch (error) {
       if (!(error instanceof CommandRejectedError)) {
         this.logger.error(error instanceof Error ? error : String(error));
         return failure('unavailable', 'The terminal service failed; your command was not run.');
       }
-      socket.emit('command.rejected', {
+      this.events.emitToSocket(socket.id, 'command.rejected', {
         labSessionId,
-        clientRef: ref,
+        clientRef,
         code: error.code,
         message: error.message,
         retryAfterSeconds: error.retryAfterSeconds,
@@ -135,20 +152,29 @@ export class TerminalGateway implements OnGatewayInit {
     }
   }
 
-  @SubscribeMessage('command.cancel')
-  async cancel(@ConnectedSocket() socket: TerminalSocket, @MessageBody() body: unknown) {
-    const labSessionId = sessionIdOf(body);
-    const runId = field(body, 'runId');
-    if (!labSessionId) return failure('invalid_request', 'labSessionId must be a lab session id.');
-    if (runId !== undefined && (typeof runId !== 'string' || !UUID.test(runId))) {
-      return failure('invalid_request', 'runId must be a command run id.');
-    }
+  /** What the student types while an interactive run of theirs waits for input (or Ctrl-D). */
+  @SubscribeMessage('command.input')
+  async input(
+    @ConnectedSocket() socket: TerminalSocket,
+    @MessageBody(valid['command.input']) body: ClientPayload<'command.input'>,
+  ) {
     try {
-      const cancelled = await this.terminal.cancel(
-        socket.data.user,
-        labSessionId,
-        runId as string | undefined,
-      );
+      await this.terminal.input(socket.data.user, body);
+      return { ok: true, data: null };
+    } catch (error) {
+      if (error instanceof CommandRejectedError) return failure(error.code, error.message);
+      this.logger.error(error instanceof Error ? error : String(error));
+      return failure('unavailable', 'Your input did not reach the command; try again.');
+    }
+  }
+
+  @SubscribeMessage('command.cancel')
+  async cancel(
+    @ConnectedSocket() socket: TerminalSocket,
+    @MessageBody(valid['command.cancel']) body: ClientPayload<'command.cancel'>,
+  ) {
+    try {
+      const cancelled = await this.terminal.cancel(socket.data.user, body.labSessionId, body.runId);
       return { ok: true, data: { cancelled } };
     } catch (error) {
       if (error instanceof CommandRejectedError) return failure(error.code, error.message);

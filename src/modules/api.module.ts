@@ -18,7 +18,7 @@ import { HealthService } from '../services/health.service';
 import { LabService } from '../services/lab.service';
 import { LabSessionService } from '../services/lab-session.service';
 import { SessionGradingService } from '../services/session-grading.service';
-import { TerminalService } from '../services/terminal.service';
+import { TerminalService } from '../commands/terminal.service';
 import { LoginThrottleService } from '../services/login-throttle.service';
 import { SeedService } from '../services/seed.service';
 import { CoreModule } from './core.module';

@@ -1,8 +1,10 @@
 import { Global, Module } from '@nestjs/common';
+import { RunLedger } from '../commands/run-ledger';
 import { clusterDriverProvider } from '../clusters/cluster-driver.provider';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { createPrismaClient } from '../infra/database/prisma-client.factory';
+import { RedisConnections } from '../infra/redis/redis-connections';
 import { AuditRepository } from '../repositories/audit.repository';
 import { AuthSessionRepository } from '../repositories/auth-session.repository';
 import { ClusterRepository } from '../repositories/cluster.repository';
@@ -14,10 +16,15 @@ import { JobRepository } from '../repositories/job.repository';
 import { LabRepository } from '../repositories/lab.repository';
 import { LabSessionRepository } from '../repositories/lab-session.repository';
 import { RedisRepository } from '../repositories/redis.repository';
+import { RunSignalsRepository } from '../repositories/run-signals.repository';
+import { SessionJobsRepository } from '../repositories/session-jobs.repository';
 import { SessionMailboxRepository } from '../repositories/session-mailbox.repository';
 import { StepResultRepository } from '../repositories/step-result.repository';
 import { UserRepository } from '../repositories/user.repository';
-import { ClusterService } from '../services/cluster.service';
+import { ClusterEpochService } from '../services/cluster-epoch.service';
+import { ClusterLifecycleService } from '../services/cluster-lifecycle.service';
+import { ClusterLookupService } from '../services/cluster-lookup.service';
+import { ClusterMaintenanceService } from '../services/cluster-maintenance.service';
 import { GradingService } from '../services/grading.service';
 import { LabCatalogService } from '../services/lab-catalog.service';
 
@@ -27,6 +34,8 @@ const repositories = [
   JobRepository,
   EventRepository,
   SessionMailboxRepository,
+  SessionJobsRepository,
+  RunSignalsRepository,
   UserRepository,
   AuthSessionRepository,
   CourseRepository,
@@ -38,8 +47,16 @@ const repositories = [
   StepResultRepository,
 ];
 
+/** A session's cluster: its lifecycle, the hot-path lookup, and housekeeping (see each class). */
+const clusterServices = [
+  ClusterEpochService,
+  ClusterLifecycleService,
+  ClusterLookupService,
+  ClusterMaintenanceService,
+];
+
 /** Services both processes use: clusters change state from API and worker; grading reads from both. */
-const sharedServices = [ClusterService, GradingService, LabCatalogService];
+const sharedServices = [RunLedger, ...clusterServices, GradingService, LabCatalogService];
 
 /** What both the API and the worker need: the database, Redis, queues, events, repositories, drivers. */
 @Global()
@@ -55,10 +72,15 @@ const sharedServices = [ClusterService, GradingService, LabCatalogService];
           poolSize: config.databasePoolSize,
         }),
     },
+    {
+      provide: RedisConnections,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new RedisConnections(config),
+    },
     clusterDriverProvider,
     ...repositories,
     ...sharedServices,
   ],
-  exports: [clusterDriverProvider, ...repositories, ...sharedServices],
+  exports: [RedisConnections, clusterDriverProvider, ...repositories, ...sharedServices],
 })
 export class CoreModule {}

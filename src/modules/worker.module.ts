@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
-import { CommandRunnerService } from '../services/command-runner.service';
+import { CommandRunnerService } from '../commands/command-runner.service';
 import { HousekeepingService } from '../services/housekeeping.service';
 import { JobService } from '../services/job.service';
 import { CoreModule } from './core.module';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ClusterRef } from '../clusters/cluster-driver';
 import type { Cluster, ClusterStatus, Prisma } from '../infra/database/generated/client';
 import { DatabaseRepository, SqlStatement } from './database.repository';
 
@@ -53,6 +54,16 @@ export class ClusterRepository {
       orderBy: { createdAt: 'desc' },
       omit: WITHOUT_SNAPSHOT,
     });
+  }
+
+  /** What a driver needs to reach the cluster of this record; its snapshot is read only if the driver asks. */
+  refOf(cluster: ClusterSummary): ClusterRef {
+    return {
+      clusterId: cluster.id,
+      attachState: (cluster.attachState ?? {}) as Record<string, unknown>,
+      snapshotVersion: cluster.snapshotVersion,
+      loadSnapshot: () => this.loadSnapshot(cluster.id),
+    };
   }
 
   async loadSnapshot(id: string): Promise<string | null> {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { CommandRun, CommandStatus } from '../infra/database/generated/client';
+import type { CommandRun, CommandStatus, RunKind } from '../infra/database/generated/client';
 import { DatabaseRepository, SqlStatement } from './database.repository';
 
-export type { CommandRun, CommandStatus };
+export type { CommandRun, CommandStatus, RunKind };
 
 /** PostgreSQL's unique_violation: the sequence number is taken. */
 const UNIQUE_VIOLATION = '23505';
@@ -21,6 +21,9 @@ interface CommandRunRow {
   output_bytes: number;
   truncated: boolean;
   error: string | null;
+  kind: RunKind;
+  job_number: number | null;
+  pid: number | null;
   queued_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
@@ -29,7 +32,7 @@ interface CommandRunRow {
 
 const COLUMNS =
   'id, lab_session_id, user_id, cluster_id, seq, command, status, exit_code, output, output_bytes, ' +
-  'truncated, error, queued_at, started_at, finished_at, duration_ms';
+  'truncated, error, kind, job_number, pid, queued_at, started_at, finished_at, duration_ms';
 
 // Every command runs these, so they are plain SQL (see DatabaseRepository.sql). A command's record
 // is written with asynchronous commit: if PostgreSQL itself crashes, the last fraction of a second
@@ -47,8 +50,8 @@ const INSERT: SqlStatement = {
 const INSERT_QUEUED: SqlStatement = {
   name: 'command-run.insert-queued',
   text:
-    'INSERT INTO command_runs (id, lab_session_id, user_id, seq, command, status, queued_at) ' +
-    "VALUES ($1, $2, $3, $4, $5, 'queued', $6) ON CONFLICT DO NOTHING",
+    'INSERT INTO command_runs (id, lab_session_id, user_id, seq, command, kind, queued_at, status) ' +
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued') ON CONFLICT DO NOTHING",
   asyncCommit: true,
 };
 // The whole record of a run that ended, whether or not the queued record has landed yet; a run the
@@ -56,14 +59,27 @@ const INSERT_QUEUED: SqlStatement = {
 const FINISH: SqlStatement = {
   name: 'command-run.finish',
   text:
-    'INSERT INTO command_runs AS run (id, lab_session_id, user_id, seq, command, queued_at, status, exit_code, ' +
-    'output, output_bytes, truncated, finished_at, duration_ms, error, cluster_id, started_at) ' +
-    'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ' +
+    'INSERT INTO command_runs AS run (id, lab_session_id, user_id, seq, command, kind, queued_at, status, ' +
+    'exit_code, output, output_bytes, truncated, finished_at, duration_ms, error, cluster_id, started_at) ' +
+    'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ' +
     'ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, exit_code = EXCLUDED.exit_code, ' +
     'output = EXCLUDED.output, output_bytes = EXCLUDED.output_bytes, truncated = EXCLUDED.truncated, ' +
     'finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, ' +
-    "cluster_id = EXCLUDED.cluster_id, started_at = EXCLUDED.started_at WHERE run.status IN ('queued', 'running')",
+    'cluster_id = COALESCE(EXCLUDED.cluster_id, run.cluster_id), ' +
+    "started_at = COALESCE(EXCLUDED.started_at, run.started_at) WHERE run.status IN ('queued', 'running')",
   asyncCommit: true,
+};
+// Runs that last (background jobs, with their job number and pid, and interactive runs) are recorded
+// as running when they start, so a reload finds them and the housekeeping does not take them for
+// queued commands that were lost. (Quick foreground runs are written once, when they end.)
+const START_LASTING: SqlStatement = {
+  name: 'command-run.start-lasting',
+  text:
+    'INSERT INTO command_runs AS run (id, lab_session_id, user_id, seq, command, kind, queued_at, status, ' +
+    'job_number, pid, cluster_id, started_at) ' +
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10, $11) " +
+    "ON CONFLICT (id) DO UPDATE SET status = 'running', job_number = EXCLUDED.job_number, pid = EXCLUDED.pid, " +
+    "cluster_id = EXCLUDED.cluster_id, started_at = EXCLUDED.started_at WHERE run.status = 'queued'",
 };
 const HISTORY: SqlStatement = {
   name: 'command-run.history',
@@ -86,6 +102,9 @@ function fromRow(row: CommandRunRow): CommandRun {
     outputBytes: row.output_bytes,
     truncated: row.truncated,
     error: row.error,
+    kind: row.kind,
+    jobNumber: row.job_number,
+    pid: row.pid,
     queuedAt: row.queued_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
@@ -100,12 +119,13 @@ export interface QueuedRun {
   userId: string;
   seq: number;
   command: string;
+  kind: RunKind;
   queuedAt: Date;
 }
 
-/** A run's identity as the first six parameters of INSERT_QUEUED and FINISH. */
+/** A run's identity as the first seven parameters of INSERT_QUEUED, FINISH and START_BACKGROUND. */
 function identityOf(run: QueuedRun): unknown[] {
-  return [run.id, run.labSessionId, run.userId, run.seq, run.command, run.queuedAt];
+  return [run.id, run.labSessionId, run.userId, run.seq, run.command, run.kind, run.queuedAt];
 }
 
 @Injectable()
@@ -164,8 +184,8 @@ export class CommandRunRepository {
   async finish(
     run: QueuedRun,
     result: {
-      clusterId: string;
-      startedAt: Date;
+      clusterId: string | null;
+      startedAt: Date | null;
       status: CommandStatus;
       exitCode: number | null;
       output: string;
@@ -197,6 +217,21 @@ export class CommandRunRepository {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       return (await this.db.sql(FINISH, values)).rowCount === 1;
     }
+  }
+
+  /** Records a run that lasts as running; false when the run had already ended. */
+  async startLasting(
+    run: QueuedRun,
+    start: { job?: { number: number; pid: number }; clusterId: string; startedAt: Date },
+  ): Promise<boolean> {
+    const values = [
+      ...identityOf(run),
+      start.job?.number ?? null,
+      start.job?.pid ?? null,
+      start.clusterId,
+      start.startedAt,
+    ];
+    return (await this.db.sql(START_LASTING, values)).rowCount === 1;
   }
 
   /** Ends a run that is still queued or running (cancel, interruption); false when it had already ended. */

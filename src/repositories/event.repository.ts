@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import { RedisConnections } from '../infra/redis/redis-connections';
 import type { ServerEventName, ServerEventPayload, ServerToClientEvents } from '../shared/events';
 
 /** The Redis channel prefix of the API instances' socket.io adapter (API → API broadcasts). */
@@ -34,12 +35,15 @@ export class EventRepository implements OnModuleDestroy {
   private pending: RoomEvent[] = [];
   private flushScheduled = false;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly connections: RedisConnections,
+  ) {}
 
   /** Called by the API's gateway: emits go through `server`, and workers' events are delivered. */
   attachServer(server: Server<Record<string, never>, ServerToClientEvents>): void {
     this.server = server;
-    this.subscriber = this.connect();
+    this.subscriber = this.connections.open('subscriber', 'worker events (subscriber)');
     this.subscriber.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.deliver(message));
     // ioredis subscribes again by itself after a reconnect.
     void this.subscriber.subscribe(workerEventsChannel(this.config)).catch(() => undefined);
@@ -58,6 +62,15 @@ export class EventRepository implements OnModuleDestroy {
     }
   }
 
+  /**
+   * Emits to one client only (an answer to the client that asked, not news for its rooms). A
+   * socket's id is a room of its own, so this works from any process and reaches the client on
+   * whichever API instance it is connected to.
+   */
+  emitToSocket<E extends ServerEventName>(socketId: string, event: E, payload: ServerEventPayload<E>): void {
+    this.emit(socketId, event, payload);
+  }
+
   async onModuleDestroy(): Promise<void> {
     if (this.pending.length > 0) this.flush();
     this.subscriber?.disconnect();
@@ -70,7 +83,7 @@ export class EventRepository implements OnModuleDestroy {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    this.publisher ??= this.connect();
+    this.publisher ??= this.connections.open('command', 'worker events (publisher)');
     this.publisher.publish(workerEventsChannel(this.config), JSON.stringify(batch)).catch((error: Error) =>
       // Redis is down: live events are lost, the records they announce are not (clients replay them).
       this.logger.warn({ msg: 'events not published', count: batch.length, error: error.message }),
@@ -88,14 +101,5 @@ export class EventRepository implements OnModuleDestroy {
     const server = this.server as unknown as Server;
     // Only this instance's clients: every API instance receives the batch.
     for (const [rooms, event, payload] of batch) server.local.to(rooms).emit(event, payload);
-  }
-
-  private connect(): Redis {
-    const connection = new Redis(this.config.redisUrl, {
-      maxRetriesPerRequest: 1,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    });
-    connection.on('error', () => undefined);
-    return connection;
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Job, JobsOptions, Queue, Worker } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import { RedisConnections } from '../infra/redis/redis-connections';
 import { JOB_QUEUE, JobHandlers, JobItem, JobName, QueueName } from '../jobs/job.types';
 
 function queueNameOf(queue: QueueName, host: string | undefined): string {
@@ -28,21 +29,6 @@ function optionsFor(item: JobItem): JobsOptions {
   }
 }
 
-function connectionOptions(redisUrl: string) {
-  const url = new URL(redisUrl);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 6379),
-    username: url.username || undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
-    tls: url.protocol === 'rediss:' ? {} : undefined,
-    // BullMQ's blocking connections must retry forever, so a Redis restart is ridden out.
-    maxRetriesPerRequest: null,
-    retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
-  };
-}
-
 /** The only place that touches BullMQ: queues for producers, workers for the worker process. */
 @Injectable()
 export class JobRepository implements OnModuleDestroy {
@@ -50,7 +36,10 @@ export class JobRepository implements OnModuleDestroy {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly connections: RedisConnections,
+  ) {}
 
   /**
    * Queues a job. `host` sends it to that host's own queue (commands of a cluster that lives on one
@@ -85,7 +74,8 @@ export class JobRepository implements OnModuleDestroy {
           await handler(job.data);
         },
         {
-          connection: connectionOptions(this.config.redisUrl),
+          // Blocking reads that retry forever, so a Redis restart is ridden out.
+          connection: this.connections.options('blocking'),
           prefix: this.config.redisPrefix,
           concurrency: slots,
           // A killed worker's job is picked up again within seconds; handlers are written to be re-runnable.
@@ -113,9 +103,10 @@ export class JobRepository implements OnModuleDestroy {
     let queue = this.queues.get(name);
     if (!queue) {
       // Producers fail fast while Redis is down, so a request gets a clear error instead of hanging.
-      // (Not the auto-pipelined RedisRepository connection: see RedisRepository.script.)
-      const connection = { ...connectionOptions(this.config.redisUrl), maxRetriesPerRequest: 1 };
-      queue = new Queue(name, { connection, prefix: this.config.redisPrefix });
+      queue = new Queue(name, {
+        connection: this.connections.options('queue'),
+        prefix: this.config.redisPrefix,
+      });
       queue.on('error', (error) =>
         this.logger.warn({ msg: 'queue connection problem', error: error.message }),
       );

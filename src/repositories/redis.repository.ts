@@ -1,8 +1,7 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
-import { APP_CONFIG } from '../config/config.module';
-import type { AppConfig } from '../config/app-config';
+import { RedisConnections } from '../infra/redis/redis-connections';
 
 /** Runs a script defined with RedisRepository.script. */
 export type RedisScript = (keys: string[], args?: (string | number)[]) => Promise<unknown>;
@@ -13,28 +12,18 @@ if redis.call('ttl', KEYS[1]) < 0 then redis.call('expire', KEYS[1], ARGV[1]) en
 return {count, redis.call('ttl', KEYS[1])}`;
 
 /**
- * The platform's general-purpose Redis connection (rate limits, mailboxes, health). BullMQ and the
- * socket.io adapter open their own connections.
+ * The platform's general-purpose Redis connection (rate limits, mailboxes, health). Pub/sub
+ * listeners, BullMQ and the socket.io adapter have connections of their own (all made by
+ * RedisConnections).
  */
 @Injectable()
 export class RedisRepository implements OnModuleInit, OnModuleDestroy {
   readonly client: Redis;
   private readonly hitScript: RedisScript;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    // While Redis is down commands fail within two seconds (health must answer, not hang) and
-    // ioredis keeps reconnecting in the background, so the platform recovers by itself.
-    // Auto-pipelining sends the commands of many sessions issued in one tick as one write: under load
-    // the system calls, not Redis, are the cost (measured by bench:commands).
-    this.client = new Redis(config.redisUrl, {
-      enableAutoPipelining: true,
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      commandTimeout: 2000,
-      connectTimeout: 2000,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    });
-    this.client.on('error', () => undefined);
+  constructor(connections: RedisConnections) {
+    // Auto-pipelined, and commands fail fast while Redis is down (see RedisProfile 'command').
+    this.client = connections.open('command', 'general', { lazyConnect: true });
     this.hitScript = this.script(HIT, 1);
   }
 

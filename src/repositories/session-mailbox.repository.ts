@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import { RedisConnections } from '../infra/redis/redis-connections';
 import { RedisRepository, RedisScript } from './redis.repository';
 
 /**
@@ -96,6 +97,7 @@ export class SessionMailboxRepository implements OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly redis: RedisRepository,
+    private readonly connections: RedisConnections,
   ) {
     this.scripts = {
       admit: redis.script(ADMIT, 4),
@@ -205,8 +207,7 @@ export class SessionMailboxRepository implements OnModuleDestroy {
   async onCancel(listener: (runId: string) => void): Promise<void> {
     this.cancelListeners.add(listener);
     if (this.subscriber) return;
-    this.subscriber = this.redis.client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
-    this.subscriber.on('error', () => undefined);
+    this.subscriber = this.connections.open('subscriber', 'cancel requests');
     this.subscriber.on('message', (_channel: string, runId: string) => {
       for (const notify of this.cancelListeners) notify(runId);
     });

@@ -1,7 +1,8 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { AuditRepository } from '../repositories/audit.repository';
-import { Course, CourseRepository, CourseStudent } from '../repositories/course.repository';
+import { Course, CourseRepository } from '../repositories/course.repository';
+import type { Course as CourseView, CourseStudent } from '../shared/http-api';
 import type { AuthUser } from './auth.service';
 import { LabCatalogService } from './lab-catalog.service';
 
@@ -17,15 +18,6 @@ export function generateJoinCode(): string {
 
 export function normaliseJoinCode(code: string): string {
   return code.trim().toUpperCase().replace(/[\s-]/g, '');
-}
-
-export interface CourseView {
-  id: string;
-  title: string;
-  role: 'student' | 'instructor' | 'admin';
-  /** Only instructors of the course see the code. */
-  joinCode?: string;
-  createdAt: Date;
 }
 
 @Injectable()
@@ -92,7 +84,8 @@ export class CourseService {
 
   async listStudents(actor: AuthUser, courseId: string): Promise<CourseStudent[]> {
     await this.requireInstructor(actor, courseId);
-    return this.courses.listStudents(courseId);
+    const students = await this.courses.listStudents(courseId);
+    return students.map((student) => ({ ...student, joinedAt: student.joinedAt.toISOString() }));
   }
 
   async findByJoinCodeOrFail(joinCode: string): Promise<Course> {
@@ -130,7 +123,7 @@ export class CourseService {
       title: course.title,
       role,
       joinCode: role === 'student' ? undefined : course.joinCode,
-      createdAt: course.createdAt,
+      createdAt: course.createdAt.toISOString(),
     };
   }
 }

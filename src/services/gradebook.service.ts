@@ -7,15 +7,13 @@ import { LabSessionRepository } from '../repositories/lab-session.repository';
 import { StepResult, StepResultRepository } from '../repositories/step-result.repository';
 import { UserRepository } from '../repositories/user.repository';
 import { courseRoom, sessionRoom } from '../shared/events';
-import type { Gradebook, GradebookRow, ReplayEvent } from '../shared/grading-api';
+import type { Gradebook, GradebookRow, Replay, ReplayEvent, StepResultView } from '../shared/http-api';
 import { EventRepository } from '../repositories/event.repository';
 import type { AuthUser } from './auth.service';
 import { CourseService } from './course.service';
 import { effectivePoints, GradingService } from './grading.service';
 import { LabCatalogService } from './lab-catalog.service';
-import { LabSessionService, LabSessionView } from './lab-session.service';
-
-export type { Gradebook, GradebookRow, ReplayEvent };
+import { LabSessionService } from './lab-session.service';
 
 /** What instructors see of a course: the gradebook, a student's session replay, overrides and CSV. */
 @Injectable()
@@ -108,14 +106,7 @@ export class GradebookService {
     return '\ufeff' + lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
   }
 
-  async replay(
-    actor: AuthUser,
-    labSessionId: string,
-  ): Promise<{
-    session: LabSessionView;
-    student: { id: string; email: string; displayName: string };
-    events: ReplayEvent[];
-  }> {
+  async replay(actor: AuthUser, labSessionId: string): Promise<Replay> {
     const session = await this.sessionAccess.get(actor, labSessionId);
     if (session.userId !== actor.id) await this.courses.requireInstructor(actor, session.courseId);
     const student = await this.users.findById(session.userId);
@@ -172,7 +163,7 @@ export class GradebookService {
     labSessionId: string,
     stepId: string,
     input: { points: number | null; comment: string },
-  ): Promise<StepResult> {
+  ): Promise<StepResultView> {
     const { session } = await this.sessionAccess.access(actor, labSessionId);
     await this.courses.requireInstructor(actor, session.courseId);
     const step = this.labOrFail(session.labId).steps.find((candidate) => candidate.id === stepId);
@@ -199,7 +190,7 @@ export class GradebookService {
     const update = await this.grading.current(session);
     if (update)
       this.events.emit([sessionRoom(labSessionId), courseRoom(session.courseId)], 'grading.updated', update);
-    return result;
+    return stepResultView(result);
   }
 
   private labOrFail(labId: string): Lab {
@@ -207,6 +198,15 @@ export class GradebookService {
     if (!lab) throw new NotFoundException('Lab not found.');
     return lab;
   }
+}
+
+function stepResultView(result: StepResult): StepResultView {
+  return {
+    ...result,
+    firstPassedAt: result.firstPassedAt?.toISOString() ?? null,
+    lastCheckedAt: result.lastCheckedAt?.toISOString() ?? null,
+    overriddenAt: result.overriddenAt?.toISOString() ?? null,
+  };
 }
 
 function csvCell(value: string): string {

@@ -17,7 +17,7 @@ import { EventRepository } from '../repositories/event.repository';
 import { LabSession, LabSessionRepository } from '../repositories/lab-session.repository';
 import { StepResult, StepResultRepository, StepVerdict } from '../repositories/step-result.repository';
 import { courseRoom, GradingUpdate, sessionRoom, StepStatus } from '../shared/events';
-import { ClusterService } from './cluster.service';
+import { ClusterLookupService } from './cluster-lookup.service';
 import { LabCatalogService } from './lab-catalog.service';
 
 const HISTORY_CACHE_SESSIONS = 5000;
@@ -65,7 +65,7 @@ export class GradingService implements JobHandlerProvider {
     private readonly jobs: JobRepository,
     private readonly catalog: LabCatalogService,
     private readonly sessions: LabSessionRepository,
-    private readonly clusters: ClusterService,
+    private readonly clusters: ClusterLookupService,
     private readonly runs: CommandRunRepository,
     private readonly results: StepResultRepository,
     private readonly events: EventRepository,
@@ -142,7 +142,9 @@ export class GradingService implements JobHandlerProvider {
     const history = await this.historyOf(labSessionId);
     const storedResults = await this.results.listForSession(labSessionId);
     // Read before any object: a command changing the cluster meanwhile then shows as a new version.
-    const stateVersion = (await this.driver.snapshot(ready.ref))?.version ?? null;
+    const stateVersion = this.driver.capabilities.stateVersions
+      ? ((await this.driver.snapshot(ready.ref))?.version ?? null)
+      : null;
     const watches: HistoryWatch[] = [];
     const context = this.contextFor(ready.ref, history.entries, watches);
     const coveredSeq = history.lastSeq;

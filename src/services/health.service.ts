@@ -3,17 +3,7 @@ import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
 import type { ClusterDriver } from '../clusters/cluster-driver';
 import { DatabaseRepository } from '../repositories/database.repository';
 import { RedisRepository } from '../repositories/redis.repository';
-
-export interface HealthCheck {
-  ok: boolean;
-  detail: string;
-  latencyMs: number;
-}
-
-export interface HealthReport {
-  status: 'ok' | 'degraded';
-  checks: { database: HealthCheck; redis: HealthCheck; clusterDriver: HealthCheck };
-}
+import type { HealthCheck, HealthReport } from '../shared/http-api';
 
 const CHECK_TIMEOUT_MS = 2000;
 

@@ -4,13 +4,13 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { JobName } from '../jobs/job.types';
 import { CommandRunRepository } from '../repositories/command-run.repository';
-import { EventRepository } from '../repositories/event.repository';
+import { RunLedger } from '../commands/run-ledger';
+import { SessionJobsRepository } from '../repositories/session-jobs.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { RedisRepository } from '../repositories/redis.repository';
 import { SessionMailboxRepository } from '../repositories/session-mailbox.repository';
-import { sessionRoom } from '../shared/events';
-import { ClusterService } from './cluster.service';
-import { CommandRunnerService } from './command-runner.service';
+import { ClusterMaintenanceService } from './cluster-maintenance.service';
+import { CommandRunnerService } from '../commands/command-runner.service';
 
 const SWEEP_INTERVAL_MS = 2000;
 /** A queued command older than this that is in no mailbox was lost (Redis restarted): post it again. */
@@ -42,8 +42,9 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
     private readonly mailbox: SessionMailboxRepository,
     private readonly jobs: JobRepository,
     private readonly redis: RedisRepository,
-    private readonly events: EventRepository,
-    private readonly clusters: ClusterService,
+    private readonly ledger: RunLedger,
+    private readonly sessionJobs: SessionJobsRepository,
+    private readonly clusters: ClusterMaintenanceService,
     private readonly runner: CommandRunnerService,
   ) {}
 
@@ -83,26 +84,40 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
     }
   }
 
-  /** Runs in flight whose drain lock has lapsed: their worker died (or its drain failed) mid-command. */
+  /**
+   * Runs whose worker died mid-command: a foreground run in flight whose drain lock has lapsed, and
+   * a background job whose worker's heartbeat has. They end as interrupted (the ledger tells the client).
+   */
   private async endOrphanedRuns(): Promise<void> {
     for (const { labSessionId, runId } of await this.mailbox.inFlight()) {
       if (this.runner.isRunningHere(runId) || (await this.mailbox.isLocked(labSessionId))) continue;
-      const message = 'interrupted: the worker running this command stopped';
-      if (await this.runs.endIfOpen(runId, 'interrupted', 137, message)) {
-        this.logger.warn({ msg: 'run interrupted', runId, labSessionId });
-        this.events.emit(sessionRoom(labSessionId), 'command.exit', {
-          labSessionId,
-          runId,
-          exitCode: 137,
-          status: 'interrupted',
-          durationMs: 0,
-          truncated: false,
-          note: 'Interrupted: the worker running this command stopped. Run it again.',
-        });
-      }
+      const ended = await this.ledger.end(
+        // An interactive run holds the drain lock too; its kind only decides what the exit says.
+        { id: runId, labSessionId, kind: 'foreground' },
+        { kind: 'interrupted', reason: 'worker-died' },
+      );
+      if (ended) this.logger.warn({ msg: 'run interrupted', runId, labSessionId });
       await this.mailbox.forgetInFlight(labSessionId, runId);
       // Commands queued behind it still wait in the mailbox.
       await this.jobs.queue({ name: JobName.CommandRun, data: { labSessionId, runId } });
+    }
+    const alive = new Map<string, boolean>();
+    for (const { runId, labSessionId, workerId } of await this.sessionJobs.inFlight()) {
+      if (this.runner.isRunningHere(runId)) continue;
+      if (!alive.has(workerId)) alive.set(workerId, await this.sessionJobs.isAlive(workerId));
+      if (alive.get(workerId)) continue;
+      try {
+        await this.ledger.end(
+          { id: runId, labSessionId, kind: 'background' },
+          { kind: 'interrupted', reason: 'worker-died' },
+        );
+        // Ended already (or never recorded): the job is taken out of the table all the same.
+        await this.sessionJobs.end(labSessionId, runId);
+        this.logger.warn({ msg: 'background job interrupted', runId, labSessionId });
+      } catch (error) {
+        // One job that cannot be ended now must not hold up the others: the next sweep tries again.
+        this.logger.warn({ msg: 'background job not ended yet', runId, error: String(error) });
+      }
     }
   }
 

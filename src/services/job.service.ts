@@ -5,8 +5,8 @@ import type { ClusterDriver } from '../clusters/cluster-driver';
 import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
 import { buildJobRegistry, QueueName } from '../jobs/job.types';
 import { JobRepository } from '../repositories/job.repository';
-import { ClusterService } from './cluster.service';
-import { CommandRunnerService } from './command-runner.service';
+import { ClusterLifecycleService } from './cluster-lifecycle.service';
+import { CommandRunnerService } from '../commands/command-runner.service';
 import { GradingService } from './grading.service';
 
 /** Starts the worker's queue consumers once every handler is known; a gap or a clash stops start-up. */
@@ -16,7 +16,7 @@ export class JobService implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jobs: JobRepository,
     private readonly commands: CommandRunnerService,
-    private readonly clusters: ClusterService,
+    private readonly clusters: ClusterLifecycleService,
     private readonly grading: GradingService,
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
   ) {}

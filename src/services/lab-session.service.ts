@@ -1,24 +1,13 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { LabRepository } from '../repositories/lab.repository';
 import { LabSession, LabSessionRepository } from '../repositories/lab-session.repository';
-import type { ClusterStatusEvent } from '../shared/events';
+import type { LabSessionView } from '../shared/http-api';
 import type { AuthUser } from './auth.service';
-import { ClusterService } from './cluster.service';
+import { ClusterLifecycleService } from './cluster-lifecycle.service';
+import { ClusterLookupService } from './cluster-lookup.service';
 import { CourseService } from './course.service';
 
 export type SessionAccess = 'owner' | 'watcher';
-
-export interface LabSessionView {
-  id: string;
-  courseId: string;
-  labId: string;
-  userId: string;
-  status: string;
-  startedAt: Date;
-  idleExpiresAt: Date | null;
-  hardDeadlineAt: Date | null;
-  cluster: ClusterStatusEvent | null;
-}
 
 /** Who may see and drive a lab session: its student drives it, the course's instructors watch it. */
 @Injectable()
@@ -27,7 +16,8 @@ export class LabSessionService {
     private readonly sessions: LabSessionRepository,
     private readonly labs: LabRepository,
     private readonly courses: CourseService,
-    private readonly clusters: ClusterService,
+    private readonly clusters: ClusterLifecycleService,
+    private readonly lookup: ClusterLookupService,
   ) {}
 
   async start(user: AuthUser, courseId: string, labId: string): Promise<LabSessionView> {
@@ -86,10 +76,10 @@ export class LabSessionService {
       labId: session.labId,
       userId: session.userId,
       status: session.status,
-      startedAt: session.startedAt,
-      idleExpiresAt: session.idleExpiresAt,
-      hardDeadlineAt: session.hardDeadlineAt,
-      cluster: await this.clusters.statusEvent(session),
+      startedAt: session.startedAt.toISOString(),
+      idleExpiresAt: session.idleExpiresAt?.toISOString() ?? null,
+      hardDeadlineAt: session.hardDeadlineAt?.toISOString() ?? null,
+      cluster: await this.lookup.statusEvent(session),
     };
   }
 }

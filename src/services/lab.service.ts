@@ -1,27 +1,12 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Lab } from '../labs';
 import { LabRepository } from '../repositories/lab.repository';
+import type { LabView } from '../shared/http-api';
 import type { AuthUser } from './auth.service';
 import { CourseService } from './course.service';
 import { LabCatalogService } from './lab-catalog.service';
 
-/** A lab as students and instructors read it; reference solutions go to instructors only. */
-export interface LabView {
-  id: string;
-  title: Lab['title'];
-  description: Lab['description'];
-  estimatedMinutes: number;
-  totalPoints: number;
-  steps: {
-    id: string;
-    title: Lab['title'];
-    instructions: Lab['title'];
-    points: number;
-    hints: Lab['title'][];
-    solution?: string[];
-  }[];
-}
-
+/** Labs as students and instructors read them; reference solutions go to instructors only. */
 @Injectable()
 export class LabService {
   constructor(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JobName } from '../jobs/job.types';
 import { JobRepository } from '../repositories/job.repository';
 import type { GradingUpdate } from '../shared/events';
+import type { GradingRequested } from '../shared/http-api';
 import type { AuthUser } from './auth.service';
 import { GradingService } from './grading.service';
 import { LabSessionService } from './lab-session.service';
@@ -20,7 +21,7 @@ export class SessionGradingService {
     return this.grading.current(session);
   }
 
-  async request(user: AuthUser, labSessionId: string): Promise<{ queued: true }> {
+  async request(user: AuthUser, labSessionId: string): Promise<GradingRequested> {
     await this.sessions.access(user, labSessionId);
     await this.jobs.queue({ name: JobName.GradingRun, data: { labSessionId, trigger: 'request' } });
     return { queued: true };

@@ -5,6 +5,21 @@
  * (instructors watching the class).
  */
 
+/**
+ * The kinds of run (src/commands/run-kinds.ts decides which a line is):
+ * - foreground: one at a time per session, in order; the command time limit, or the interactive
+ *   limit for commands that follow changes until Ctrl-C (port-forward, proxy, get -w, logs -f…);
+ * - background: a line ending in ` &`; a job of the session that runs beside later commands;
+ * - interactive: a foreground run that reads what the student types (a heredoc being typed, `read`).
+ */
+export type RunKind = 'foreground' | 'background' | 'interactive';
+
+/** A background job as bash numbers it: `[1] 4242`. */
+export interface JobRef {
+  number: number;
+  pid: number;
+}
+
 export type ClusterLifecycle = 'requested' | 'provisioning' | 'ready' | 'stopping' | 'gone' | 'failed';
 export type CommandState =
   'queued' | 'running' | 'completed' | 'cancelled' | 'interrupted' | 'rejected' | 'timed_out';
@@ -14,6 +29,7 @@ export interface CommandAccepted {
   runId: string;
   seq: number;
   command: string;
+  kind: RunKind;
   /** Echo of the client's own id for the line, so it can match the ack to what it typed. */
   clientRef?: string;
   queuedAt: string;
@@ -23,6 +39,11 @@ export interface CommandStarted {
   labSessionId: string;
   runId: string;
   startedAt: string;
+  kind: RunKind;
+  /** Background runs: the job's number and process id, printed as `[1] 4242`. */
+  job?: JobRef;
+  /** Interactive runs: what the terminal shows before each typed line (`> ` inside a heredoc). */
+  inputPrompt?: string;
 }
 
 export interface CommandOutput {
@@ -41,6 +62,9 @@ export interface CommandExit {
   truncated: boolean;
   /** A note the terminal shows after the output, e.g. why the command stopped. */
   note?: string;
+  kind: RunKind;
+  /** Background runs: the line bash prints when a job ends, e.g. `[1]+  Done    kubectl …`. */
+  jobNotice?: string;
 }
 
 export type RejectionCode =
@@ -105,11 +129,24 @@ export interface HistoryEntry {
   truncated: boolean;
   queuedAt: string;
   finishedAt: string | null;
+  kind: RunKind;
+  job?: JobRef;
+}
+
+/** A background job still running, as a reloaded terminal lists it. */
+export interface RunningJob extends JobRef {
+  runId: string;
+  command: string;
+  startedAt: string;
 }
 
 export interface SessionSnapshot {
   labSessionId: string;
   history: HistoryEntry[];
+  /** The session's background jobs still running. */
+  jobs: RunningJob[];
+  /** The interactive run waiting for input, if any (a reload resumes typing into it). */
+  waitingForInput: { runId: string; inputPrompt: string } | null;
   cluster: ClusterStatusEvent | null;
   readOnly: boolean;
 }
@@ -140,6 +177,14 @@ export interface ClientToServerEvents {
   'command.submit': (
     payload: { labSessionId: string; command: string; clientRef?: string },
     ack: Ack<CommandAccepted>,
+  ) => void;
+  /**
+   * What the student types while an interactive run of theirs waits for input: `data` is one or more
+   * whole lines (each ending in a newline); `eof` is Ctrl-D (no more input).
+   */
+  'command.input': (
+    payload: { labSessionId: string; runId: string; data?: string; eof?: boolean },
+    ack: Ack<null>,
   ) => void;
   /** Ctrl-C: cancels the given run, or the session's running and queued commands when runId is absent. */
   'command.cancel': (

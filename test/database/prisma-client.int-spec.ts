@@ -262,13 +262,13 @@ describe.each([
       durationMs: 3,
     };
     // Queued, then finished: the finish completes the record.
-    const run = { ...base, id: randomUUID(), seq: 1, queuedAt: new Date() };
+    const run = { ...base, kind: 'foreground' as const, id: randomUUID(), seq: 1, queuedAt: new Date() };
     await runs.recordQueued(run);
     expect(await runs.findById(run.id)).toMatchObject({ status: 'queued', finishedAt: null });
     expect(await runs.finish(run, outcome)).toBe(true);
     expect(await runs.finish(run, outcome)).toBe(false); // already ended
     // A worker that finishes before the queued record lands writes it whole; the late insert is a no-op.
-    const quick = { ...base, id: randomUUID(), seq: 2, queuedAt: new Date() };
+    const quick = { ...base, kind: 'foreground' as const, id: randomUUID(), seq: 2, queuedAt: new Date() };
     expect(await runs.finish(quick, outcome)).toBe(true);
     await runs.recordQueued(quick);
     expect(await runs.findById(quick.id)).toMatchObject({
@@ -279,7 +279,7 @@ describe.each([
     });
     expect(await runs.history(session.id, 1)).toHaveLength(1);
     // A run the housekeeping ended stays ended.
-    const orphan = { ...base, id: randomUUID(), seq: 3, queuedAt: new Date() };
+    const orphan = { ...base, kind: 'foreground' as const, id: randomUUID(), seq: 3, queuedAt: new Date() };
     await runs.recordQueued(orphan);
     expect(await runs.endIfOpen(orphan.id, 'interrupted', 137, 'worker died')).toBe(true);
     expect(await runs.finish(orphan, outcome)).toBe(false);

@@ -37,7 +37,11 @@ describe('terminal pipeline (separate API and worker processes, real Redis and P
   }
 
   beforeAll(async () => {
-    platform = await startPlatform({ COMMAND_TIMEOUT_SECONDS: '8', COMMAND_MAX_OUTPUT_BYTES: '4096' });
+    platform = await startPlatform({
+      COMMAND_TIMEOUT_SECONDS: '8',
+      COMMAND_LASTING_TIMEOUT_SECONDS: '9',
+      COMMAND_MAX_OUTPUT_BYTES: '4096',
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -295,9 +299,12 @@ describe('terminal pipeline (separate API and worker processes, real Redis and P
 
   it('stops a command at the time limit with a note, and caps its output with a marker', async () => {
     const student = await newStudent();
+    // A watch follows changes until Ctrl-C, under the longer limit of runs that last.
     const watch = await run(student, 'kubectl get pods -A -w', 20_000);
     expect(watch.exit).toMatchObject({ exitCode: 124, status: 'timed_out' });
-    expect(watch.exit.note).toBe('Stopped after 8 s, the time limit for one command.');
+    expect(watch.exit.note).toBe(
+      'Stopped after 9 s, the time limit for a command that follows changes or waits for input.',
+    );
     const big = await run(student, 'kubectl get pods -A -o yaml');
     expect(big.exit.truncated).toBe(true);
     expect(big.output).toMatch(/\[output truncated: this command printed more than 4 KiB\]\n$/);

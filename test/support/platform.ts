@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { io, Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/shared/events';
-import { Redis } from 'ioredis';
+import { RedisConnections } from '../../src/infra/redis/redis-connections';
 import { uniquePrefix } from './api';
 import { createTestDatabase, TestDatabase } from './database';
 
@@ -167,7 +167,7 @@ export async function startPlatform(
 
 /** The platform's Redis keys (its prefix is unique to it), so test runs leave the shared Redis as they found it. */
 async function removeRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  const redis = new RedisConnections({ redisUrl: url }).open('command', 'test clean-up');
   try {
     let cursor = '0';
     do {

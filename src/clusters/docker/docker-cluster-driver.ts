@@ -12,6 +12,7 @@ import type {
   ClusterRef,
   ClusterSnapshot,
   ClusterStatus,
+  DriverCapabilities,
   DriverHealth,
   ExecResult,
   KubeObjectJson,
@@ -56,7 +57,8 @@ export interface ReconcileReport {
 const MAX_NODES = 9;
 
 export class DockerClusterDriver implements ClusterDriver {
-  readonly name = 'docker' as const;
+  readonly name = 'docker';
+  readonly capabilities: DriverCapabilities;
   private readonly hosts: DockerHosts;
   private readonly flavour: NodeFlavour;
   private readonly pool: WarmPool;
@@ -67,6 +69,16 @@ export class DockerClusterDriver implements ClusterDriver {
     this.flavour =
       settings.flavour === 'k3s' ? new K3sFlavour(settings.image) : new KubelabFlavour(settings.image);
     this.pool = new WarmPool(this.hosts, this.flavour, settings);
+    this.capabilities = {
+      // The state lives in the node containers; snapshot() returns null.
+      restoresFromSnapshot: false,
+      stateVersions: false,
+      // Clusters are placed on one of several Docker engines; hostFor() names it.
+      multiHost: true,
+      // `docker exec` of kubelab-exec / k3s kubectl is given no stdin: typed input cannot reach it.
+      interactiveInput: false,
+      backgroundRuns: this.flavour.concurrentRuns,
+    };
   }
 
   hostIds(): string[] {

@@ -17,6 +17,8 @@ const NOT_AVAILABLE = 127;
 
 export class K3sFlavour implements NodeFlavour {
   readonly name = 'k3s' as const;
+  /** Every line is its own `docker exec` of `k3s kubectl` (with its own pid file for abort): no shared state. */
+  readonly concurrentRuns = true;
 
   constructor(readonly image: string) {}
 

@@ -29,6 +29,8 @@ const CANCEL_ATTEMPTS = 40;
 
 export class KubelabFlavour implements NodeFlavour {
   readonly name = 'kubelab' as const;
+  /** The node agent queues lines and runs them one at a time (NodeAgent.run): concurrent execs wait in turn. */
+  readonly concurrentRuns = false;
 
   constructor(readonly image: string) {}
 

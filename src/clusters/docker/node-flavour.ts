@@ -32,6 +32,12 @@ export interface ClaimRecord {
 export interface NodeFlavour {
   readonly name: NodeFlavourName;
   readonly image: string;
+  /**
+   * Whether exec() calls on one cluster run at the same time. False when the cluster answers one
+   * line after another (the node agent's stateful terminal): a long-running line would hold up
+   * every later one, so it cannot run in the background.
+   */
+  readonly concurrentRuns: boolean;
   containerSpec(node: NodePlan): FlavourSpec;
   /** Resolves when the cluster answers commands; rejects with a clear reason after timeoutMs. */
   waitReady(

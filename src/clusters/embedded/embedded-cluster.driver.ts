@@ -1,11 +1,20 @@
 import { createHash } from 'node:crypto';
-import { Cluster, createCluster, LabTerminal, queryObjects, restoreCluster } from '../../engine';
+import {
+  Cluster,
+  createCluster,
+  LabTerminal,
+  queryObjects,
+  restoreCluster,
+  type TerminalIO,
+} from '../../engine';
 import type {
   ClusterDriver,
   ClusterRef,
   ClusterSnapshot,
   ClusterStatus,
+  DriverCapabilities,
   DriverHealth,
+  ExecInput,
   ExecResult,
   KubeObjectJson,
   ListedCluster,
@@ -58,7 +67,19 @@ function revisionOf(cluster: Cluster): number {
  * cluster is rebuilt from the persisted snapshot, so no student loses work.
  */
 export class EmbeddedClusterDriver implements ClusterDriver {
-  readonly name = 'embedded' as const;
+  readonly name = 'embedded';
+  readonly capabilities: DriverCapabilities = {
+    // The engine's whole state serialises (Cluster.snapshot) and restores (restoreCluster).
+    restoresFromSnapshot: true,
+    // snapshot() versions by content (sha1 of the serialised state).
+    stateVersions: true,
+    // Every cluster lives in the memory of whichever worker runs its command.
+    multiHost: false,
+    // The lab terminal reads typed lines through TerminalIO.stdin (heredocs, `read`).
+    interactiveInput: true,
+    // LabTerminal.run calls are independent promises on one in-process cluster.
+    backgroundRuns: true,
+  };
   private readonly live = new Map<string, LiveCluster>();
 
   constructor(private readonly options: EmbeddedDriverOptions = {}) {}
@@ -86,9 +107,21 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     return this.live.has(ref.clusterId) || ref.snapshotVersion ? 'ready' : 'missing';
   }
 
-  async exec(ref: ClusterRef, line: string, sink: OutputSink, signal: AbortSignal): Promise<ExecResult> {
+  async exec(
+    ref: ClusterRef,
+    line: string,
+    sink: OutputSink,
+    signal: AbortSignal,
+    input?: ExecInput,
+  ): Promise<ExecResult> {
     const live = await this.attach(ref);
-    const exitCode = await live.terminal.run(line, { stdout: sink.stdout, stderr: sink.stderr, signal });
+    const io: TerminalIO & { stdin?: ExecInput } = {
+      stdout: sink.stdout,
+      stderr: sink.stderr,
+      signal,
+      stdin: input,
+    };
+    const exitCode = await live.terminal.run(line, io);
     return { exitCode };
   }
 

@@ -1,8 +1,30 @@
 import { ManualClock } from '../clock/clock';
 import { Cluster, createCluster } from '../cluster';
+import {
+  BuiltinOutput,
+  doneNotice,
+  endJob,
+  exitOutcome,
+  forgetJobs,
+  formatJobs,
+  jobStatus,
+  parseBg,
+  parseFg,
+  parseKill,
+  parseWait,
+  processTexts,
+  ShellJob,
+  SIGINT,
+  signalOutcome,
+  startJob,
+  startNotice,
+} from '../terminal/job-control';
+import { isComplete, JobControlBuiltin, lineShape } from '../terminal/line-shape';
 import { LabTerminal } from '../terminal/terminal';
+import { expandWords, tokenize } from '../terminal/tokenizer';
 
 export interface TranscriptStep {
+  /** The command line, with its here-document bodies on the following lines. */
   command: string;
   /** The prompt shown before the command (`$ ` or the pod shell's). */
   prompt: string;
@@ -23,6 +45,8 @@ export interface TranscriptOptions {
 /** The fixed defaults of `npm run engine`: same file ⇒ byte-identical output. */
 export const TRANSCRIPT_SEED = 1;
 export const TRANSCRIPT_START_MS = Date.UTC(2024, 5, 3, 2, 15, 0);
+/** The pid of the first background job; later ones count up from it (one pid per process of a pipeline). */
+export const TRANSCRIPT_FIRST_PID = 4242;
 
 const SECOND = 1000;
 /** Virtual time a waiting command may take before the runner interrupts it (like Ctrl-C). */
@@ -31,8 +55,11 @@ const WAIT_LIMIT_MS = 10 * 60 * SECOND;
 
 /**
  * Runs a transcript: one terminal command per line; `# advance <duration>` moves the virtual clock; blank lines and
- * other `#` lines are skipped. Commands that wait (rollout status, get -w, delete) see the clock advanced for them to
- * the cluster's next scheduled change, up to a bound (30 s for watches and follows, 10 min otherwise).
+ * other `#` lines are skipped. A line whose here-document is open takes the following lines up to its delimiter
+ * line as one step. Commands that wait (rollout status, get -w, delete) see the clock advanced for them to the
+ * cluster's next scheduled change, up to a bound (30 s for watches and follows, 10 min otherwise). A line ending in
+ * `&` starts a job that runs beside the following steps until it ends or is killed; remaining jobs are stopped at
+ * the end.
  */
 export async function runTranscript(
   text: string,
@@ -40,81 +67,382 @@ export async function runTranscript(
 ): Promise<TranscriptStep[]> {
   const clock = new ManualClock(options.startMs ?? TRANSCRIPT_START_MS);
   const cluster = createCluster({ seed: options.seed ?? TRANSCRIPT_SEED, clock });
-  const terminal = new LabTerminal(cluster);
+  const shell = new TranscriptShell(cluster, clock, new LabTerminal(cluster));
   const steps: TranscriptStep[] = [];
-  for (const [index, raw] of text.split('\n').entries()) {
-    const line = raw.replace(/\r$/, '');
-    const advance = /^#\s*advance\s+(\S+)\s*$/.exec(line);
-    if (advance) {
-      clock.advance(parseDuration(advance[1], index + 1));
-      cluster.sync();
-      continue;
+  const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
+  try {
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index];
+      const advance = /^#\s*advance\s+(\S+)\s*$/.exec(line);
+      if (advance) {
+        await shell.advance(parseDuration(advance[1], index + 1));
+        continue;
+      }
+      if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+      let command = line;
+      while (!isComplete(command) && index + 1 < lines.length) command += `\n${lines[++index]}`;
+      const step = await shell.step(command);
+      steps.push(step);
+      options.onStep?.(step);
     }
-    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
-    const step = await runStep(cluster, clock, terminal, line);
-    steps.push(step);
-    options.onStep?.(step);
+  } finally {
+    await shell.close();
   }
   return steps;
 }
 
+/** One foreground command against the terminal, with the clock driven for it (no job control). */
 export async function runStep(
   cluster: Cluster,
   clock: ManualClock,
   terminal: LabTerminal,
   command: string,
 ): Promise<TranscriptStep> {
-  const step: TranscriptStep = {
-    command,
-    prompt: terminal.prompt(),
-    stdout: '',
-    stderr: '',
-    output: '',
-    exitCode: 0,
-  };
-  const controller = new AbortController();
-  const limit =
-    clock.now() +
-    (/(^|\s)(-w|--watch|-f|--follow|-\w*w\w*)(\s|=|$)/.test(command) && /\b(get|logs)\b/.test(command)
-      ? WATCH_LIMIT_MS
-      : WAIT_LIMIT_MS);
-  let finished = false;
-  const running = terminal
-    .run(command, {
-      stdout: (chunk) => {
-        step.stdout += chunk;
-        step.output += chunk;
-      },
-      stderr: (chunk) => {
-        step.stderr += chunk;
-        step.output += chunk;
-      },
-      signal: controller.signal,
-    })
-    .then((code) => {
-      finished = true;
-      step.exitCode = code;
-    });
-  while (!finished) {
-    await settle();
-    if (finished || clock.pendingSleeps() === 0) continue;
-    if (clock.now() >= limit) {
-      controller.abort();
-      await running;
-      // What the terminal echoes for Ctrl-C, so a reader sees where the runner stopped the command.
-      step.output += '^C\n';
-      break;
-    }
-    const due = cluster.nextDueAt();
-    clock.set(due !== undefined && due > clock.now() ? Math.min(due, limit) : limit);
-  }
-  await running;
+  const step = newStep(command, terminal.prompt());
+  const write = (stream: 'stdout' | 'stderr') => (chunk: string) => append(step, stream, chunk);
+  await runForeground(cluster, clock, terminal, step, { stdout: write('stdout'), stderr: write('stderr') });
   return step;
+}
+
+interface Output {
+  stdout(chunk: string): void;
+  stderr(chunk: string): void;
+}
+
+interface Chunk {
+  stream: 'stdout' | 'stderr';
+  chunk: string;
+}
+
+function newStep(command: string, prompt: string): TranscriptStep {
+  return { command, prompt, stdout: '', stderr: '', output: '', exitCode: 0 };
+}
+
+function append(step: TranscriptStep, stream: 'stdout' | 'stderr', chunk: string): void {
+  step[stream] += chunk;
+  step.output += chunk;
+}
+
+/** Watches and follows get the short limit; everything else may wait up to 10 minutes. */
+function limitFor(command: string): number {
+  return /(^|\s)(-w|--watch|-f|--follow|-\w*w\w*)(\s|=|$)/.test(command) && /\b(get|logs)\b/.test(command)
+    ? WATCH_LIMIT_MS
+    : WAIT_LIMIT_MS;
+}
+
+async function runForeground(
+  cluster: Cluster,
+  clock: ManualClock,
+  terminal: LabTerminal,
+  step: TranscriptStep,
+  out: Output,
+  beforeAdvance?: () => void,
+): Promise<void> {
+  const controller = new AbortController();
+  let finished = false;
+  const running = terminal.run(step.command, { ...out, signal: controller.signal }).then((code) => {
+    finished = true;
+    step.exitCode = code;
+  });
+  const interrupted = await drive(cluster, clock, {
+    done: () => finished,
+    settled: running,
+    limit: clock.now() + limitFor(step.command),
+    interrupt: () => controller.abort(),
+    beforeAdvance,
+  });
+  // What the terminal echoes for Ctrl-C, so a reader sees where the runner stopped the command.
+  if (interrupted) step.output += '^C\n';
+}
+
+/**
+ * Lets promise chains run until `done`, moving the clock to the cluster's next scheduled change whenever something
+ * sleeps on it, up to `limit`; then interrupts. Resolves whether it interrupted.
+ */
+async function drive(
+  cluster: Cluster,
+  clock: ManualClock,
+  wait: {
+    done(): boolean;
+    settled: Promise<unknown>;
+    limit: number;
+    interrupt(): void;
+    beforeAdvance?(): void;
+  },
+): Promise<boolean> {
+  while (!wait.done()) {
+    await settle();
+    if (wait.done() || clock.pendingSleeps() === 0) continue;
+    if (clock.now() >= wait.limit) {
+      wait.interrupt();
+      await wait.settled;
+      return true;
+    }
+    wait.beforeAdvance?.();
+    const due = cluster.nextDueAt();
+    clock.set(due !== undefined && due > clock.now() ? Math.min(due, wait.limit) : wait.limit);
+  }
+  await wait.settled;
+  return false;
 }
 
 /** Lets promise chains run until the command either finished or parked on the clock. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** A background job while it runs. */
+interface RunningJob {
+  number: number;
+  controller: AbortController;
+  settled: Promise<void>;
+  ended: boolean;
+  /**
+   * bash has noticed the end: it reaps a job when time passes after it ended (here: the clock moves, or the next
+   * line is typed), and prints the notice before the prompt that follows. A job that ends at once, or that `kill`
+   * ends, is therefore reported after the next command, as in a real terminal.
+   */
+  reaped: boolean;
+  /** The signal `kill` (or Ctrl-C on `fg`) sent it. */
+  signal?: number;
+  /** Brought to the foreground by `fg`: its end is not reported. */
+  foreground: boolean;
+}
+
+/**
+ * The runner's interactive shell: steps run in the foreground while `&` jobs run beside them. Job output goes to the
+ * step during which it was written (or, written between steps, to the start of the next one); the job table and
+ * every text about jobs come from job-control.ts.
+ */
+export class TranscriptShell {
+  private jobs: ShellJob[] = [];
+  private readonly running = new Map<number, RunningJob>();
+  private nextPid = TRANSCRIPT_FIRST_PID;
+  private current: TranscriptStep | undefined;
+  /** Output jobs wrote while no step ran. */
+  private idle: Chunk[] = [];
+  /** Job output on its way to the terminal (see output()). */
+  private pending: Chunk[] = [];
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly clock: ManualClock,
+    private readonly terminal: LabTerminal,
+  ) {}
+
+  async step(command: string): Promise<TranscriptStep> {
+    const step = newStep(command, this.terminal.prompt());
+    this.current = step;
+    for (const { stream, chunk } of this.idle) append(step, stream, chunk);
+    this.idle = [];
+    // Typing the line took time: jobs that ended before it are noticed now.
+    this.reap();
+    const shape = this.terminal.inPodShell() ? undefined : lineShape(command);
+    if (shape?.kind === 'background') await this.startJob(step, shape.text);
+    else if (shape?.kind === 'job-control') await this.jobControl(step, shape.builtin);
+    else {
+      const write = (stream: 'stdout' | 'stderr') => (chunk: string) => append(step, stream, chunk);
+      const out = { stdout: write('stdout'), stderr: write('stderr') };
+      await runForeground(this.cluster, this.clock, this.terminal, step, out, () => this.reap());
+    }
+    await settle();
+    this.notify(step);
+    this.current = undefined;
+    return step;
+  }
+
+  /** `# advance`: time passes at the prompt; running jobs see every change on the way. */
+  async advance(ms: number): Promise<void> {
+    const target = this.clock.now() + ms;
+    if (this.running.size === 0) {
+      this.clock.set(target);
+      this.cluster.sync();
+      return;
+    }
+    for (;;) {
+      await settle();
+      this.reap();
+      const due = this.cluster.nextDueAt();
+      const next = due !== undefined && due > this.clock.now() ? Math.min(due, target) : target;
+      this.clock.set(next);
+      this.cluster.sync();
+      if (next >= target) break;
+    }
+    await settle();
+  }
+
+  /** Stops the jobs still running when the transcript ends; nothing is printed for them. */
+  async close(): Promise<void> {
+    for (const job of this.running.values()) {
+      job.signal = SIGINT;
+      job.controller.abort();
+    }
+    await Promise.all([...this.running.values()].map((job) => job.settled));
+    this.running.clear();
+    this.pending = [];
+    this.idle = [];
+  }
+
+  /**
+   * Where jobs write. A job's output reaches the terminal a moment after it is written, as through a real pipe: what
+   * a foreground command prints while it makes the change a job reports (`kubectl scale` under `get -w &`) comes
+   * first.
+   */
+  private output(): Output {
+    const write = (stream: 'stdout' | 'stderr') => (chunk: string) => {
+      if (this.pending.length === 0) setImmediate(() => this.flush());
+      this.pending.push({ stream, chunk });
+    };
+    return { stdout: write('stdout'), stderr: write('stderr') };
+  }
+
+  private flush(): void {
+    for (const { stream, chunk } of this.pending)
+      if (this.current) append(this.current, stream, chunk);
+      else this.idle.push({ stream, chunk });
+    this.pending = [];
+  }
+
+  private reap(): void {
+    for (const job of this.running.values()) if (job.ended) job.reaped = true;
+  }
+
+  /** The notices bash prints before the next prompt, for the jobs it reaped; then it forgets them. */
+  private notify(step: TranscriptStep): void {
+    const reported = this.jobs.filter(
+      (job) => job.state !== 'running' && this.running.get(job.number)?.reaped !== false,
+    );
+    for (const job of reported) append(step, 'stderr', doneNotice(job));
+    this.forget(reported.map((job) => job.number));
+  }
+
+  private forget(numbers: number[]): void {
+    if (numbers.length === 0) return;
+    this.jobs = forgetJobs(this.jobs, numbers);
+    for (const number of numbers) if (this.running.get(number)?.ended) this.running.delete(number);
+  }
+
+  private async startJob(step: TranscriptStep, text: string): Promise<void> {
+    // A pipeline's processes get consecutive pids; `[N] PID` shows the last one.
+    const processes = processTexts(text).length;
+    const pid = this.nextPid + processes - 1;
+    this.nextPid += processes;
+    const started = startJob(this.jobs, { pid, command: text });
+    this.jobs = started.jobs;
+    append(step, 'stderr', startNotice(started.job));
+    const controller = new AbortController();
+    const job: RunningJob = {
+      number: started.job.number,
+      controller,
+      settled: Promise.resolve(),
+      ended: false,
+      reaped: false,
+      foreground: false,
+    };
+    job.settled = this.terminal
+      .run(text, { ...this.output(), signal: controller.signal, background: true })
+      .then((code) => {
+        job.ended = true;
+        const outcome = job.signal !== undefined ? signalOutcome(job.signal) : exitOutcome(code);
+        this.jobs = endJob(this.jobs, job.number, outcome);
+      });
+    this.running.set(job.number, job);
+    // What the job prints at once belongs to this step, as the terminal shows it right after `[N] PID`.
+    await settle();
+  }
+
+  private async jobControl(step: TranscriptStep, builtin: JobControlBuiltin): Promise<void> {
+    const [stage] = tokenize(step.command).stages;
+    const args = expandWords(stage, () => '').slice(1);
+    const print = (result: BuiltinOutput) => {
+      append(step, 'stdout', result.stdout);
+      append(step, 'stderr', result.stderr);
+      step.exitCode = result.exitCode;
+    };
+    switch (builtin) {
+      case 'jobs': {
+        const result = formatJobs(this.jobs, args);
+        print(result);
+        this.forget(result.reported);
+        return;
+      }
+      case 'kill': {
+        const plan = parseKill(args, this.jobs);
+        print(plan);
+        for (const number of plan.stop) {
+          const job = this.running.get(number);
+          if (!job || job.ended) continue;
+          job.signal = plan.signal;
+          job.controller.abort();
+        }
+        await Promise.all(plan.stop.map((number) => this.running.get(number)?.settled));
+        return;
+      }
+      case 'bg':
+        print(parseBg(args, this.jobs));
+        return;
+      case 'fg': {
+        const result = parseFg(args, this.jobs);
+        print(result);
+        if (!result.job) return;
+        const job = this.running.get(result.job.number);
+        if (!job) return;
+        job.foreground = true;
+        const interrupted = await this.waitFor([job], limitFor(result.job.command), () => {
+          job.signal = SIGINT;
+          job.controller.abort();
+        });
+        await job.settled;
+        const ended = this.jobs.find((j) => j.number === job.number);
+        step.exitCode = ended ? jobStatus(ended) : 0;
+        if (interrupted) step.output += '^C\n';
+        // A foreground job that ends is not reported; bash forgets it at once.
+        this.forget([job.number]);
+        return;
+      }
+      case 'wait': {
+        const plan = parseWait(args, this.jobs);
+        print(plan);
+        const targets =
+          plan.waitFor === 'all'
+            ? [...this.running.values()]
+            : plan.waitFor.flatMap((number) => this.running.get(number) ?? []);
+        // Ctrl-C interrupts `wait`, not the jobs.
+        const interrupted = await this.waitFor(targets, WAIT_LIMIT_MS, () => undefined);
+        if (interrupted) {
+          step.output += '^C\n';
+          step.exitCode = 130;
+          return;
+        }
+        if (plan.waitFor === 'all') {
+          // bash's `wait` without operands forgets the jobs it waited for, without notices.
+          this.forget(this.jobs.filter((j) => j.state !== 'running').map((j) => j.number));
+          step.exitCode = 0;
+        } else if (plan.waitFor.length > 0) {
+          const last = this.jobs.find((j) => j.number === plan.waitFor[plan.waitFor.length - 1]);
+          if (last) step.exitCode = jobStatus(last);
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Drives the clock until `jobs` ended; on the limit, `interrupt` (which may stop them) and stop waiting. Resolves
+   * whether it interrupted.
+   */
+  private async waitFor(jobs: RunningJob[], limitMs: number, interrupt: () => void): Promise<boolean> {
+    const interrupted = await drive(this.cluster, this.clock, {
+      done: () => jobs.every((job) => job.ended),
+      settled: Promise.resolve(),
+      limit: this.clock.now() + limitMs,
+      interrupt,
+      beforeAdvance: () => this.reap(),
+    });
+    // Let a job that the interrupt stopped record its end.
+    await settle();
+    return interrupted;
+  }
 }
 
 export function parseDuration(text: string, lineNumber: number): number {

@@ -1,4 +1,6 @@
 import type { Cluster } from '../cluster';
+import type { InputSource } from '../terminal/input';
+import type { LocalPorts } from '../terminal/local-ports';
 import type { VirtualFiles } from './virtual-files';
 
 /** What a kubectl command runs against and writes to. */
@@ -14,6 +16,10 @@ export interface KubectlContext {
   enterPodShell?(session: PodShellSession): void;
   /** Whether stdin is an interactive terminal (false inside `$(...)` or a pipeline's later stages). */
   interactive: boolean;
+  /** Standard input (`apply -f -`, `create -f -`): typed lines, a here-document or a pipe. None: empty input. */
+  stdin?: InputSource;
+  /** The lab machine's loopback ports (`port-forward`, `proxy` listen there; `curl localhost:PORT` connects). */
+  localPorts?: LocalPorts;
 }
 
 export interface PodShellSession {

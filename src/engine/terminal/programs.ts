@@ -215,26 +215,6 @@ export function runLs(files: VirtualFiles, args: string[], io: ProgramIO): numbe
   return 0;
 }
 
-export function runCat(files: VirtualFiles, args: string[], io: ProgramIO): number {
-  if (args.length === 0) {
-    io.stderr(
-      'cat: reading from the keyboard is not available in this lab terminal; give a file name (try: ls)\n',
-    );
-    return 1;
-  }
-  let code = 0;
-  for (const name of args) {
-    const text = files.read(name);
-    if (text === undefined) {
-      io.stderr(
-        `cat: ${name}: No such file or directory (this lab terminal only has the example manifests in ${HOME}: ${files.names().join(', ')})\n`,
-      );
-      code = 1;
-    } else io.stdout(text);
-  }
-  return code;
-}
-
 /** Hints for programs students meet in the handout that this terminal does not run. */
 export const UNAVAILABLE_HINTS: Record<string, string> = {
   docker:

@@ -1,27 +1,45 @@
 import type { Cluster } from '../cluster';
+import { isCreateFromFiles, runCreateFromFiles } from '../kubectl/commands/create';
 import type { KubectlContext, PodShellSession } from '../kubectl/context';
 import { runKubectl } from '../kubectl/kubectl';
 import { HOME, VirtualFiles } from '../kubectl/virtual-files';
 import { FILTER_NAMES, FilterUsageError } from './filters';
+import { InputSource, isAbortError, NO_INPUT, textInput } from './input';
+import { formatJobs, parseBg, parseFg, parseKill, parseWait } from './job-control';
+import { JOB_CONTROL_BUILTINS, kubectlReadsStdin } from './line-shape';
 import { NOT_AVAILABLE, PreparedFilter, prepareFilter, RejectedLine, runPipeline } from './pipeline';
 import { runPodShellLine } from './pod-shell';
-import {
-  HELP_TEXT,
-  ProgramIO,
-  runCat,
-  runCurl,
-  runEcho,
-  runLs,
-  runMinikube,
-  UNAVAILABLE_HINTS,
-} from './programs';
+import { HELP_TEXT, ProgramIO, runCurl, runEcho, runLs, runMinikube, UNAVAILABLE_HINTS } from './programs';
+import { runCat, runRead } from './stdin-programs';
 import { LINE_PROGRAMS } from './vocabulary';
-import { expandWords, literalText, ShellSyntaxError, tokenize, Word } from './tokenizer';
+import {
+  addHeredocLine,
+  expandWords,
+  Heredoc,
+  heredocParts,
+  heredocText,
+  literalText,
+  ShellSyntaxError,
+  tokenize,
+  Word,
+} from './tokenizer';
+
+export type { InputSource } from './input';
 
 export interface TerminalIO {
   stdout(chunk: string): void;
   stderr(chunk: string): void;
   signal?: AbortSignal;
+  /**
+   * What the student types while the line runs: `read`, `cat`, `kubectl apply -f -` and the rest of an open
+   * here-document read it. Without it a program reading input sees end of input at once.
+   */
+  stdin?: InputSource;
+  /**
+   * The line runs as a background job (its `&` already removed): it has no terminal (no stdin, no TTY for
+   * `exec -ti`), and variables it sets do not outlive it, as bash runs a job in a subshell.
+   */
+  background?: boolean;
 }
 
 /** Programs that can start a line (filters may too, reading one of the example files). */
@@ -46,14 +64,25 @@ export class LabTerminal {
     return this.shell ? this.shell.prompt : '$ ';
   }
 
-  async run(line: string, io: TerminalIO): Promise<number> {
+  /** Lines go to a pod's shell (`kubectl exec -ti POD -- bash`), where `&` and job control are the pod's. */
+  inPodShell(): boolean {
+    return this.shell !== undefined;
+  }
+
+  /**
+   * Runs one command line. `text` may carry the bodies of its here-documents on the following lines; a body that is
+   * still open is read from `io.stdin` up to its delimiter line.
+   */
+  async run(text: string, io: TerminalIO): Promise<number> {
     try {
       this.cluster.sync();
-      if (!this.shell) return await this.runLine(line, io);
-      const { exitCode, ended } = await runPodShellLine(this.cluster, this.shell, line, io);
+      if (!this.shell) return await this.runLine(text, io);
+      const { exitCode, ended } = await runPodShellLine(this.cluster, this.shell, text, io);
       if (ended) this.shell = undefined;
       return exitCode;
     } catch (error) {
+      // Ctrl-C while a program waited for input.
+      if (isAbortError(error)) return 130;
       if (
         error instanceof ShellSyntaxError ||
         error instanceof RejectedLine ||
@@ -67,26 +96,113 @@ export class LabTerminal {
     }
   }
 
-  private async runLine(line: string, io: TerminalIO): Promise<number> {
-    const { stages } = tokenize(line);
+  private async runLine(text: string, io: TerminalIO): Promise<number> {
+    const { stages, heredocs } = tokenize(text);
+    await this.readHeredocBodies(heredocs, io);
     if (stages.length === 0) return 0;
-    this.validate(stages);
+    this.validate(stages, heredocs);
     const [first] = stages;
     const name = literalText(first[0]) as string;
     if (ASSIGNMENT.test(name) || name === 'export' || name === 'unset') return this.assign(first, io);
-    const captured = await this.substitute(stages, io);
+    const bodies = heredocs.filter((h) => !h.quoted).map((h) => ({ parts: heredocParts(heredocText(h)) }));
+    const captured = await this.substitute([...stages, bodies], io);
     const argvs = stages.map((stage) => this.expand(stage, captured));
-    const filters = argvs.slice(1).map(prepareFilter);
-    const firstFilter = FILTER_NAMES.includes(argvs[0][0]) ? prepareFilter(argvs[0]) : undefined;
-    return runPipeline(io.stdout, filters, (out) =>
-      firstFilter
-        ? this.runFileFilter(firstFilter, out, io)
-        : this.runProgram(argvs[0], out, io, filters.length === 0),
-    );
+    // A stage's stdin is its last here-document, as in bash, where a later redirection replaces an earlier one.
+    const inputs = stages.map((_, index) => {
+      const heredoc = heredocs.filter((h) => h.stage === index).pop();
+      if (!heredoc) return undefined;
+      return heredoc.quoted
+        ? heredocText(heredoc)
+        : this.expand([{ parts: heredocParts(heredocText(heredoc)) }], captured, false).join('');
+    });
+    if ((JOB_CONTROL_BUILTINS as readonly string[]).includes(name)) return this.jobControl(argvs[0], io);
+    if (name === 'read') return this.read(argvs[0].slice(1), inputs[0], io);
+    return this.runStages(argvs, inputs, io);
+  }
+
+  /**
+   * Runs the pipeline. A stage after a pipe that is not a filter (`kubectl apply -f -`), or that has a
+   * here-document of its own, starts a new segment: it reads the whole output of the segment before it (or its
+   * body) once that has ended, which is all `apply -f -` does with its input anyway.
+   */
+  private async runStages(argvs: string[][], inputs: (string | undefined)[], io: TerminalIO): Promise<number> {
+    // Every filter's options are checked before the first stage runs.
+    const prepared = argvs.map((argv) => (FILTER_NAMES.includes(argv[0]) ? prepareFilter(argv) : undefined));
+    prepared.forEach((filter, index) => {
+      if (index > 0 && filter?.file !== undefined && inputs[index] === undefined)
+        throw new RejectedLine(`a filter after a pipe reads the pipe; remove the file name '${filter.file}'`, 2);
+    });
+    const starts = argvs
+      .map((_, index) => index)
+      .filter((index) => index === 0 || prepared[index] === undefined || inputs[index] !== undefined);
+    let piped: string | undefined;
+    let code = 0;
+    for (const [n, start] of starts.entries()) {
+      const end = starts[n + 1] ?? argvs.length;
+      let buffer = '';
+      const out = n === starts.length - 1 ? io.stdout : (chunk: string) => (buffer += chunk);
+      const filters = prepared.slice(start + 1, end) as PreparedFilter[];
+      const input = inputs[start] ?? piped;
+      const head = prepared[start];
+      const fromTerminal = start === 0 && input === undefined && !io.background;
+      const stdin = input !== undefined ? textInput(input) : fromTerminal ? (io.stdin ?? NO_INPUT) : NO_INPUT;
+      code = await runPipeline(out, filters, (sink) =>
+        head
+          ? this.runFilterHead(head, input, sink, io)
+          : this.runProgram(argvs[start], sink, io, fromTerminal && filters.length === 0, stdin),
+      );
+      piped = buffer;
+    }
+    return code;
+  }
+
+  /** Reads the open here-document bodies from stdin, as bash does before it runs the line. */
+  private async readHeredocBodies(heredocs: Heredoc[], io: TerminalIO): Promise<void> {
+    const stdin = io.background ? NO_INPUT : (io.stdin ?? NO_INPUT);
+    for (let open = heredocs.find((h) => !h.complete); open; open = heredocs.find((h) => !h.complete)) {
+      const line = await stdin.readLine(io.signal);
+      if (line !== null) {
+        addHeredocLine(heredocs, line);
+        continue;
+      }
+      // bash runs the command with the body so far; the line number is the here-document's line in the run.
+      io.stderr(`bash: warning: here-document at line 1 delimited by end-of-file (wanted \`${open.delimiter}')\n`);
+      open.complete = true;
+    }
+  }
+
+  /** `read`: its input is the line's here-document, else the terminal (a background job has none). */
+  private async read(args: string[], input: string | undefined, io: TerminalIO): Promise<number> {
+    const fromTerminal = input === undefined && !io.background && io.stdin !== undefined;
+    const stdin = input !== undefined ? textInput(input) : fromTerminal ? (io.stdin ?? NO_INPUT) : NO_INPUT;
+    const result = await runRead(args, stdin, io, { fromTerminal, signal: io.signal });
+    if (!io.background) for (const [name, value] of result.assignments) this.variables.set(name, value);
+    return result.exitCode;
+  }
+
+  /**
+   * `jobs`, `kill`, `fg`, `bg`, `wait` reaching the terminal itself: the jobs live with whoever runs them (the
+   * platform, the transcript runner), which answer these from their job table; here the table is empty.
+   */
+  private jobControl(argv: string[], io: TerminalIO): number {
+    const [name, ...args] = argv;
+    const result =
+      name === 'jobs'
+        ? formatJobs([], args)
+        : name === 'kill'
+          ? parseKill(args, [])
+          : name === 'fg'
+            ? parseFg(args, [])
+            : name === 'bg'
+              ? parseBg(args, [])
+              : parseWait(args, []);
+    io.stdout(result.stdout);
+    io.stderr(result.stderr);
+    return result.exitCode;
   }
 
   /** Rejects unknown programs, unsupported substitutions and misplaced assignments before anything runs. */
-  private validate(stages: Word[][]): void {
+  private validate(stages: Word[][], heredocs: readonly Heredoc[]): void {
     stages.forEach((stage, index) => {
       const name = literalText(stage[0]);
       if (name === undefined)
@@ -100,9 +216,13 @@ export class LabTerminal {
             `'${name.split('=')[0]}=... command' (setting a variable for one command) is not available in this lab terminal; use export NAME=value on its own line`,
             2,
           );
-      } else if (index > 0 && !FILTER_NAMES.includes(name)) {
+      } else if (
+        index > 0 &&
+        !FILTER_NAMES.includes(name) &&
+        !kubectlReadsStdin(stage.map((word) => literalText(word) ?? ''))
+      ) {
         throw new RejectedLine(
-          `${name}: not available after a pipe in this lab terminal (pipes can feed grep, wc, head and tail)`,
+          `${name}: not available after a pipe in this lab terminal (pipes can feed grep, wc, head, tail and kubectl apply -f -)`,
           NOT_AVAILABLE,
         );
       } else if (!PROGRAMS.includes(name)) {
@@ -111,14 +231,22 @@ export class LabTerminal {
           `${name}: command not available in this lab terminal${hint ? ` (${hint})` : ''}; type 'help' to see what is`,
           NOT_AVAILABLE,
         );
+      } else if ((name === 'read' || JOB_CONTROL_BUILTINS.some((b) => b === name)) && stages.length > 1) {
+        throw new RejectedLine(`${name}: not available in a pipeline in this lab terminal; run it on its own`, 2);
       }
       for (const word of stage)
         for (const part of word.parts) if (part.kind === 'subst') this.validateSubstitution(part.command);
     });
+    for (const heredoc of heredocs)
+      if (!heredoc.quoted)
+        for (const part of heredocParts(heredocText(heredoc)))
+          if (part.kind === 'subst') this.validateSubstitution(part.command);
   }
 
   private validateSubstitution(command: string): void {
-    const { stages } = tokenize(command);
+    const { stages, heredocs } = tokenize(command);
+    if (heredocs.length > 0)
+      throw new RejectedLine(`here-documents inside $(...) are not available in this lab terminal`, 2);
     const first = stages[0] ? literalText(stages[0][0]) : undefined;
     const allowed =
       first === 'kubectl' ||
@@ -128,7 +256,7 @@ export class LabTerminal {
         `$(${command}) is not available in this lab terminal: substitution works for $(minikube ip) and $(kubectl ...)`,
         NOT_AVAILABLE,
       );
-    this.validate(stages);
+    this.validate(stages, []);
   }
 
   private expand(stage: Word[], captured: Captured, split = true): string[] {
@@ -163,11 +291,18 @@ export class LabTerminal {
     return captured;
   }
 
-  private async runFileFilter(
+  /** A filter that starts a segment: it reads its file, else its here-document or the piped text. */
+  private async runFilterHead(
     filter: PreparedFilter,
+    input: string | undefined,
     out: (chunk: string) => void,
     io: TerminalIO,
   ): Promise<number> {
+    if (filter.file === undefined && input !== undefined) {
+      const instance = filter.factory(out);
+      instance.write(input);
+      return instance.end();
+    }
     if (filter.file === undefined) {
       io.stderr(
         'reading from the keyboard is not available in this lab terminal: use the filter after a pipe, e.g. kubectl get pods | grep Running\n',
@@ -189,6 +324,7 @@ export class LabTerminal {
     out: (chunk: string) => void,
     io: TerminalIO,
     interactive: boolean,
+    stdin: InputSource = NO_INPUT,
   ): Promise<number> {
     const programIO: ProgramIO = { stdout: out, stderr: io.stderr };
     const [name, ...args] = argv;
@@ -202,7 +338,10 @@ export class LabTerminal {
           files: this.files,
           interactive,
           enterPodShell: interactive ? (session) => (this.shell = session) : undefined,
+          stdin,
         };
+        // `create -f` is kubectl's create without a subcommand, which its command table does not route.
+        if (isCreateFromFiles(args)) return runCreateFromFiles(args, ctx);
         return runKubectl(args, ctx);
       }
       case 'minikube':
@@ -214,7 +353,7 @@ export class LabTerminal {
       case 'ls':
         return runLs(this.files, args, programIO);
       case 'cat':
-        return runCat(this.files, args, programIO);
+        return runCat(this.files, args, programIO, stdin, io.signal);
       case 'pwd':
         out(`${HOME}\n`);
         return 0;
@@ -234,11 +373,13 @@ export class LabTerminal {
 
   /** `NAME=value`, `export NAME=value ...`, `export NAME`, `unset NAME`. */
   private async assign(stage: Word[], io: TerminalIO): Promise<number> {
+    // A background job runs in a subshell: what it sets is gone when it ends.
+    const variables = io.background ? new Map(this.variables) : this.variables;
     const captured = await this.substitute([stage], io);
     const argv = stage.map((word) => this.expand([word], captured, false).join(''));
     const [name, ...rest] = argv;
     if (name === 'unset') {
-      for (const variable of rest) this.variables.delete(variable);
+      for (const variable of rest) variables.delete(variable);
       return 0;
     }
     const assignments = name === 'export' ? rest : argv;
@@ -249,7 +390,7 @@ export class LabTerminal {
         io.stderr(`bash: export: \`${assignment}': not a valid identifier\n`);
         return 1;
       }
-      this.variables.set(match[1], assignment.slice(match[0].length));
+      variables.set(match[1], assignment.slice(match[0].length));
     }
     return 0;
   }

@@ -16,6 +16,12 @@ export const LINE_PROGRAMS = [
   'clear',
   'export',
   'unset',
+  'read',
+  'jobs',
+  'kill',
+  'fg',
+  'bg',
+  'wait',
   'exit',
 ] as const;
 

@@ -1,6 +1,6 @@
 import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, onUnauthorized } from '../lib/api';
-import type { User } from '../lib/api-types';
+import type { User } from '@shared/http-api';
 import { closeSocket } from '../lib/socket';
 
 interface Auth {

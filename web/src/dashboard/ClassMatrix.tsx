@@ -1,6 +1,6 @@
 import { Anchor, Progress, Table, Text, Tooltip } from '@mantine/core';
 import { useI18n } from '../i18n/i18n';
-import type { Gradebook, GradebookStepCell } from '../lib/api-types';
+import type { Gradebook, GradebookStepCell } from '@shared/http-api';
 import { Link } from '../lib/router';
 
 function cellLook(cell: GradebookStepCell | undefined): { className: string; glyph: string } {

@@ -17,7 +17,7 @@ import type { GradingUpdate } from '@shared/events';
 import { useI18n } from '../i18n/i18n';
 import { EmptyState, ErrorState, Loading } from '../layout/States';
 import { api, errorMessage } from '../lib/api';
-import type { Course } from '../lib/api-types';
+import type { Course } from '@shared/http-api';
 import { navigate } from '../lib/router';
 import { emitWithAck, getSocket } from '../lib/socket';
 import { useAsync } from '../lib/use-async';

@@ -18,7 +18,7 @@ import type { GradingUpdate } from '@shared/events';
 import { useI18n } from '../i18n/i18n';
 import { EmptyState, ErrorState, Loading } from '../layout/States';
 import { api, errorMessage } from '../lib/api';
-import type { LabView, Replay } from '../lib/api-types';
+import type { LabView, Replay } from '@shared/http-api';
 import { Link } from '../lib/router';
 import { useAsync } from '../lib/use-async';
 import { useTitle } from '../lib/use-title';

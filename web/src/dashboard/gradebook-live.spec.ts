@@ -1,5 +1,5 @@
 import type { GradingUpdate } from '@shared/events';
-import type { Gradebook } from '../lib/api-types';
+import type { Gradebook } from '@shared/http-api';
 import { applyGradingUpdate, completionSeries } from './gradebook-live';
 
 const book: Gradebook = {

@@ -1,5 +1,5 @@
 import type { GradingUpdate } from '@shared/events';
-import type { Gradebook, GradebookRow } from '../lib/api-types';
+import type { Gradebook, GradebookRow } from '@shared/http-api';
 
 /**
  * Applies a live grading update to the gradebook the dashboard shows. Returns undefined when the

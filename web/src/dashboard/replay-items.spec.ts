@@ -1,4 +1,4 @@
-import type { ReplayEvent } from '../lib/api-types';
+import type { ReplayEvent } from '@shared/http-api';
 import { groupReplay } from './replay-items';
 
 const command = (at: string, seq: number): ReplayEvent => ({

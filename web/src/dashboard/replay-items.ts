@@ -1,4 +1,4 @@
-import type { ReplayEvent } from '../lib/api-types';
+import type { ReplayEvent } from '@shared/http-api';
 
 type GradingEvent = Extract<ReplayEvent, { type: 'grading' }>;
 

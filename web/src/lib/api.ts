@@ -1,5 +1,14 @@
 import type { GradingUpdate } from '@shared/events';
-import type { Course, Gradebook, LabSessionView, LabView, Replay, User } from './api-types';
+import type {
+  Course,
+  Gradebook,
+  GradingRequested,
+  LabSessionView,
+  LabView,
+  Replay,
+  StepResultView,
+  User,
+} from '@shared/http-api';
 
 /** An error the API answered with: {statusCode, message, fields?}, plus Retry-After when throttled. */
 export class ApiError extends Error {
@@ -92,7 +101,7 @@ export const api = {
   resetSession: (id: string) => request<LabSessionView>('POST', `/lab-sessions/${json(id)}/reset`),
   extendSession: (id: string) => request<LabSessionView>('POST', `/lab-sessions/${json(id)}/extend`),
   grading: (id: string) => request<GradingUpdate | null>('GET', `/lab-sessions/${json(id)}/grading`),
-  requestGrading: (id: string) => request<{ queued: true }>('POST', `/lab-sessions/${json(id)}/grading`),
+  requestGrading: (id: string) => request<GradingRequested>('POST', `/lab-sessions/${json(id)}/grading`),
 
   gradebook: (courseId: string, labId: string) =>
     request<Gradebook>('GET', `/courses/${json(courseId)}/gradebook?labId=${json(labId)}`),
@@ -100,7 +109,10 @@ export const api = {
     `/api/courses/${json(courseId)}/gradebook.csv?labId=${json(labId)}`,
   replay: (id: string) => request<Replay>('GET', `/lab-sessions/${json(id)}/replay`),
   override: (id: string, stepId: string, points: number | null, comment: string) =>
-    request<unknown>('PUT', `/lab-sessions/${json(id)}/steps/${json(stepId)}/override`, { points, comment }),
+    request<StepResultView>('PUT', `/lab-sessions/${json(id)}/steps/${json(stepId)}/override`, {
+      points,
+      comment,
+    }),
 };
 
 /** A message for any error: the API's own text when there is one. */

@@ -15,7 +15,7 @@ import { FormEvent, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { EmptyState, ErrorState, Loading } from '../layout/States';
 import { api, ApiError, errorMessage } from '../lib/api';
-import type { Course } from '../lib/api-types';
+import type { Course } from '@shared/http-api';
 import { Link } from '../lib/router';
 import { useAsync } from '../lib/use-async';
 import { useTitle } from '../lib/use-title';

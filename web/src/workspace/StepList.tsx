@@ -13,7 +13,7 @@ import {
 import { useEffect, useState } from 'react';
 import type { GradingUpdate, StepStatus } from '@shared/events';
 import { useI18n } from '../i18n/i18n';
-import type { LabView } from '../lib/api-types';
+import type { LabView } from '@shared/http-api';
 import { renderInlineMarkdown, renderMarkdown } from '../lib/markdown';
 
 interface Props {

@@ -4,7 +4,7 @@ import type { ClusterStatusEvent, GradingUpdate, SessionSnapshot } from '@shared
 import { useI18n } from '../i18n/i18n';
 import { ErrorState, Loading } from '../layout/States';
 import { api, ApiError, errorMessage } from '../lib/api';
-import type { LabSessionView, LabView } from '../lib/api-types';
+import type { LabSessionView, LabView } from '@shared/http-api';
 import { renderMarkdown } from '../lib/markdown';
 import { Link } from '../lib/router';
 import { getSocket, useConnection } from '../lib/socket';

@@ -3,7 +3,9 @@ import type {
   CommandExit,
   CommandOutput,
   CommandRejected,
+  CommandStarted,
   HistoryEntry,
+  JobRef,
   SessionSnapshot,
 } from '@shared/events';
 import { emitWithAck, KubelabSocket } from '../lib/socket';
@@ -54,6 +56,14 @@ interface Run {
   /** Whether its prompt line has been printed. */
   shown: boolean;
   exit?: Pick<CommandExit, 'exitCode' | 'status' | 'note'>;
+  /** An interactive run that has started: what is typed goes to it, shown after this prompt. */
+  inputPrompt?: string;
+}
+
+/** A background job: its output and its end are printed above the line being typed. */
+interface Job extends JobRef {
+  runId: string;
+  command: string;
 }
 
 /**
@@ -68,6 +78,7 @@ export class TerminalSession {
   private readonly names = new ObjectNameBook();
   private prompt = SHELL_PROMPT;
   private runs: Run[] = [];
+  private readonly jobs = new Map<string, Job>();
   private readonly earlyEvents = new Map<string, (CommandOutput | CommandExit)[]>();
   private readonly rejections = new Map<string, CommandRejected>();
   private queued: InputAction[] = [];
@@ -87,6 +98,7 @@ export class TerminalSession {
     const onDisconnect = () => {
       this.joined = false;
     };
+    const onStarted = (event: CommandStarted) => this.onStarted(event);
     const onOutput = (event: CommandOutput) => this.onOutput(event);
     const onExit = (event: CommandExit) => this.onExit(event);
     const onRejected = (event: CommandRejected) => {
@@ -95,6 +107,7 @@ export class TerminalSession {
     };
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
+    socket.on('command.started', onStarted);
     socket.on('command.output', onOutput);
     socket.on('command.exit', onExit);
     socket.on('command.rejected', onRejected);
@@ -102,6 +115,7 @@ export class TerminalSession {
     this.cleanups.push(
       () => socket.off('connect', onConnect),
       () => socket.off('disconnect', onDisconnect),
+      () => socket.off('command.started', onStarted),
       () => socket.off('command.output', onOutput),
       () => socket.off('command.exit', onExit),
       () => socket.off('command.rejected', onRejected),
@@ -143,6 +157,10 @@ export class TerminalSession {
     const snapshot = result.data;
     this.readOnly = snapshot.readOnly;
     this.redrawFromHistory(snapshot.history);
+    for (const job of snapshot.jobs) this.jobs.set(job.runId, job);
+    const waiting = snapshot.waitingForInput;
+    const waitingRun = waiting ? this.findRun(waiting.runId) : undefined;
+    if (waiting && waitingRun) waitingRun.inputPrompt = waiting.inputPrompt;
     this.options.onSnapshot?.(snapshot);
     this.joined = true;
     if (this.readOnly) {
@@ -165,14 +183,22 @@ export class TerminalSession {
     this.names.clear();
     this.prompt = SHELL_PROMPT;
     this.runs = [];
+    this.jobs.clear();
     this.earlyEvents.clear();
     for (const entry of history) {
       this.editor.remember(entry.command);
+      // A background job still running is listed by the snapshot's jobs, not waited for.
+      if (entry.kind === 'background' && entry.job && OPEN_STATES.has(entry.status)) {
+        terminal.write(`${this.prompt}${entry.command}\r\n[${entry.job.number}] ${entry.job.pid}\r\n`);
+        this.writeOutput(entry.output);
+        continue;
+      }
       if (OPEN_STATES.has(entry.status)) {
         this.runs.push({ runId: entry.runId, command: entry.command, output: entry.output, shown: false });
         continue;
       }
       terminal.write(`${this.prompt}${entry.command}\r\n`);
+      if (entry.job) terminal.write(`[${entry.job.number}] ${entry.job.pid}\r\n`);
       this.writeOutput(entry.output);
       this.finish({
         command: entry.command,
@@ -192,14 +218,48 @@ export class TerminalSession {
     if (this.readOnly) return;
     for (const action of decodeInput(data)) {
       if (action.kind === 'interrupt' && this.busy) this.interrupt();
+      else if (this.takingInput && this.joined && this.queued.length === 0) this.applyInput(action);
       else if (this.busy || !this.joined) this.queued.push(action);
       else this.apply(action);
     }
   }
 
+  /** The running command reads what is typed (a heredoc being typed, `read`). */
+  private get takingInput(): boolean {
+    return this.runs[0]?.inputPrompt !== undefined && this.runs[0].exit === undefined;
+  }
+
   private drainQueue(): void {
-    while (!this.busy && this.joined && this.queued.length > 0)
-      this.apply(this.queued.shift() as InputAction);
+    while (this.joined && this.queued.length > 0 && (!this.busy || this.takingInput)) {
+      const action = this.queued.shift() as InputAction;
+      if (this.takingInput) this.applyInput(action);
+      else this.apply(action);
+    }
+  }
+
+  /** Line editing for the running command: Enter sends the line (its echo comes back as output), Ctrl-D ends the input. */
+  private applyInput(action: InputAction): void {
+    if (editLine(this.editor, action)) return this.redraw();
+    const head = this.runs[0];
+    if (!head?.runId) return;
+    const { socket, labSessionId, terminal } = this.options;
+    const send = (payload: { data?: string; eof?: boolean }) =>
+      emitWithAck(socket, 'command.input', { labSessionId, runId: head.runId as string, ...payload }).then(
+        (result) => {
+          if (!result.ok) terminal.write(`${RED}${result.message}${RESET}\r\n`);
+        },
+        () => undefined,
+      );
+    if (action.kind === 'enter') {
+      const line = this.editor.text;
+      this.editor.discard();
+      // The line comes back as the command's output (the terminal's echo), so every watcher sees it.
+      terminal.write('\r\x1b[K');
+      this.cursorCells = 0;
+      void send({ data: `${line}\n` });
+    } else if (action.kind === 'eof' && this.editor.text === '') {
+      void send({ eof: true });
+    }
   }
 
   private apply(action: InputAction): void {
@@ -325,8 +385,42 @@ export class TerminalSession {
     this.earlyEvents.set(event.runId, list);
   }
 
+  private onStarted(event: CommandStarted): void {
+    if (event.labSessionId !== this.options.labSessionId) return;
+    const run = this.findRun(event.runId);
+    if (!run) return;
+    if (event.kind === 'background' && event.job) {
+      // The job runs on beside what comes next: the prompt comes back at once, as in bash.
+      this.runs.splice(this.runs.indexOf(run), 1);
+      const job: Job = { ...event.job, runId: event.runId, command: run.command };
+      this.jobs.set(event.runId, job);
+      if (run.shown) this.options.terminal.write(`[${job.number}] ${job.pid}\r\n`);
+      if (run.output) this.writeAboveLine(run.output);
+      this.afterHead();
+      return;
+    }
+    if (event.inputPrompt !== undefined) {
+      run.inputPrompt = event.inputPrompt;
+      if (run === this.runs[0]) {
+        this.prompt = event.inputPrompt;
+        this.drainQueue();
+        this.showPrompt();
+      }
+    }
+  }
+
+  /** Output of a background job: printed above the line being typed, which is then drawn again. */
+  private writeAboveLine(data: string): void {
+    const { terminal } = this.options;
+    if (this.busy) return this.writeOutput(data);
+    terminal.write('\r\x1b[K');
+    this.writeOutput(data.endsWith('\n') ? data : `${data}\n`);
+    this.showPrompt();
+  }
+
   private onOutput(event: CommandOutput): void {
     if (event.labSessionId !== this.options.labSessionId) return;
+    if (this.jobs.has(event.runId)) return this.writeAboveLine(event.data);
     const run = this.findRun(event.runId);
     if (!run) return this.keepEarly(event);
     run.output += event.data;
@@ -335,10 +429,19 @@ export class TerminalSession {
 
   private onExit(event: CommandExit): void {
     if (event.labSessionId !== this.options.labSessionId) return;
+    if (this.jobs.delete(event.runId)) {
+      if (event.jobNotice) this.writeAboveLine(event.jobNotice);
+      return;
+    }
     const run = this.findRun(event.runId);
     if (!run) return this.keepEarly(event);
     run.exit = event;
     if (run === this.runs[0]) {
+      if (run.inputPrompt !== undefined) {
+        // The line being typed for it is dropped with it.
+        this.editor.discard();
+        this.options.terminal.write('\r\x1b[K');
+      }
       this.runs.shift();
       this.finish(run);
       this.afterHead();
@@ -352,6 +455,11 @@ export class TerminalSession {
       this.options.terminal.write(`${this.prompt}${head.command}\r\n`);
       this.writeOutput(head.output);
       head.shown = true;
+    }
+    if (head.inputPrompt !== undefined && !head.exit) {
+      this.prompt = head.inputPrompt;
+      this.showPrompt();
+      return;
     }
     if (head.exit) {
       this.runs.shift();
@@ -374,6 +482,7 @@ export class TerminalSession {
     if (run.output && !run.output.endsWith('\n')) terminal.write('\r\n');
     if (exit.note) terminal.write(`${exit.note === '^C' ? '' : YELLOW}${exit.note}${RESET}\r\n`);
     this.names.learn(run.command, run.output);
+    if (run.inputPrompt !== undefined) this.prompt = SHELL_PROMPT;
     this.prompt = promptAfter(this.prompt, run.command, exit);
     // The terminal's `clear` prints nothing: clearing the screen is the client's job.
     if (run.command.trim() === 'clear' && exit.status === 'completed')

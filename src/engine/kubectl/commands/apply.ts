@@ -1,11 +1,11 @@
 import { parseAllDocuments } from 'yaml';
 import { isStatusError } from '../../api/status-error';
 import type { KubeObject } from '../../api/types';
+import { isAbortError, NO_INPUT, readAll } from '../../terminal/input';
 import { CommandDef, namespaceFlag } from '../command';
-import { CommandError } from '../context';
+import { CommandError, InterruptedError, KubectlContext } from '../context';
 import { successLine } from '../output';
 import { sortKeys } from '../printers/json';
-import { HOME } from '../virtual-files';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -29,34 +29,13 @@ export const applyCommand: CommandDef = {
       description: 'Process a kustomization directory.',
     },
   ],
-  run(ctx, args) {
+  async run(ctx, args) {
     const files = args.flags.filename as string[];
     if (args.flags.kustomize)
       throw new CommandError('kubectl apply -k is not available in this lab terminal');
     if (files.length === 0) throw new CommandError('must specify one of -f and -k');
     if (args.positional.length > 0) throw new CommandError(`Unexpected args: [${args.positional.join(' ')}]`);
-    const manifests: { file: string; obj: KubeObject }[] = [];
-    for (const file of files) {
-      if (file === '-')
-        throw new CommandError(
-          `reading from stdin is not available in this lab terminal; apply one of the files in ${HOME}: ${ctx.files.names().join(', ')} (see them with 'ls' and 'cat')`,
-        );
-      if (/^https?:\/\//.test(file))
-        throw new CommandError(`unable to read URL "${file}": this lab terminal has no internet access`);
-      const text = ctx.files.read(file);
-      if (text === undefined) throw new CommandError(`the path "${file}" does not exist`);
-      for (const doc of parseAllDocuments(text)) {
-        if (doc.errors.length > 0)
-          throw new CommandError(
-            `error parsing ${file}: error converting YAML to JSON: yaml: ${doc.errors[0].message}`,
-          );
-        const obj = doc.toJSON() as KubeObject | null;
-        if (obj === null) continue;
-        if (!obj.apiVersion || !obj.kind)
-          throw new CommandError(`error validating "${file}": apiVersion or kind not set`);
-        manifests.push({ file, obj });
-      }
-    }
+    const manifests = await readManifests(ctx, files);
     if (manifests.length === 0) throw new CommandError('no objects passed to apply');
     const api = ctx.cluster.api;
     for (const { obj } of manifests) {
@@ -103,6 +82,60 @@ export const applyCommand: CommandDef = {
     return 0;
   },
 };
+
+/** A manifest object and where it came from (`STDIN` for `-f -`, as kubectl names it in messages). */
+export interface Manifest {
+  source: string;
+  obj: KubeObject;
+}
+
+/**
+ * The objects of `-f` arguments in order: files of the virtual home directory, or `-` for stdin (read to its end),
+ * each multi-document YAML or JSON; `List` objects contribute their items.
+ */
+export async function readManifests(ctx: KubectlContext, files: readonly string[]): Promise<Manifest[]> {
+  if (files.filter((file) => file === '-').length > 1)
+    throw new CommandError('standard input cannot be used for multiple arguments');
+  const texts: { source: string; text: string }[] = [];
+  for (const file of files) {
+    if (file === '-') {
+      texts.push({ source: 'STDIN', text: await readStdin(ctx) });
+      continue;
+    }
+    if (/^https?:\/\//.test(file))
+      throw new CommandError(`unable to read URL "${file}": this lab terminal has no internet access`);
+    const text = ctx.files.read(file);
+    if (text === undefined) throw new CommandError(`the path "${file}" does not exist`);
+    texts.push({ source: file, text });
+  }
+  const manifests: Manifest[] = [];
+  for (const { source, text } of texts)
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length > 0)
+        throw new CommandError(
+          `error parsing ${source}: error converting YAML to JSON: yaml: ${doc.errors[0].message}`,
+        );
+      const obj = doc.toJSON() as KubeObject | null;
+      if (obj === null || typeof obj !== 'object') continue;
+      const items = (obj as { items?: unknown }).items;
+      const objects = obj.kind?.endsWith('List') && Array.isArray(items) ? (items as KubeObject[]) : [obj];
+      for (const item of objects) {
+        if (!item.apiVersion || !item.kind)
+          throw new CommandError(`error validating "${source}": apiVersion or kind not set`);
+        manifests.push({ source, obj: item });
+      }
+    }
+  return manifests;
+}
+
+async function readStdin(ctx: KubectlContext): Promise<string> {
+  try {
+    return await readAll(ctx.stdin ?? NO_INPUT, ctx.signal);
+  } catch (error) {
+    if (isAbortError(error)) throw new InterruptedError();
+    throw error;
+  }
+}
 
 /** Keeps server-assigned fields (a Service's clusterIP and nodePorts) that a manifest does not mention. */
 function mergeServerDefaults(existing: KubeObject, merged: KubeObject): KubeObject {

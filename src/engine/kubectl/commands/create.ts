@@ -1,7 +1,10 @@
-import { StatusError } from '../../api/status-error';
+import { isStatusError, StatusError } from '../../api/status-error';
 import type { Container, Deployment, Pod } from '../../api/types';
-import { CommandDef, flag, namespaceFlag } from '../command';
-import { CommandError, UsageError } from '../context';
+import { FlagSpec, findCommandWords, parseArgs } from '../argv';
+import { CommandDef, flag, GLOBAL_FLAGS, namespaceFlag } from '../command';
+import { CommandError, KubectlContext, UsageError } from '../context';
+import { formatError, formatStatusError } from '../errors';
+import { readManifests } from './apply';
 import { createAndPrint, DRY_RUN_FLAG } from './create-output';
 
 /** §4.3: the container name kubectl derives from an image reference. */
@@ -166,3 +169,78 @@ export const runCommand: CommandDef = {
     createAndPrint(ctx, args, pod, 'created', (obj) => ctx.cluster.api.create(obj));
   },
 };
+
+const FILENAME_FLAG: FlagSpec = {
+  name: 'filename',
+  shorthand: 'f',
+  type: 'stringArray',
+  default: [],
+  description: 'Filename, directory, or URL to files to use to create the resource',
+};
+
+/**
+ * `kubectl create -f FILE|-`: creates every object of the manifests; an object that cannot be created (it exists)
+ * does not stop the others, and the errors follow the created lines, exit 1 (reference kubectl-breadth §12.2).
+ */
+export const createFromFilesCommand: CommandDef = {
+  path: ['create'],
+  short: 'Create a resource from a file or from stdin',
+  usage: 'kubectl create -f FILENAME [options]',
+  flags: [FILENAME_FLAG, flag.output(), DRY_RUN_FLAG],
+  async run(ctx, args) {
+    const files = args.flags.filename as string[];
+    if (args.positional.length > 0) throw new CommandError(`Unexpected args: [${args.positional.join(' ')}]`);
+    const manifests = await readManifests(ctx, files);
+    if (manifests.length === 0) throw new CommandError('no objects passed to create');
+    const api = ctx.cluster.api;
+    const errors: string[] = [];
+    for (const { source, obj } of manifests) {
+      const info = api.resourceFor(obj.kind);
+      if (!info) {
+        errors.push(
+          `error: resource mapping not found for name: "${obj.metadata?.name}" namespace: "" from "${source}": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"\n`,
+        );
+        continue;
+      }
+      if (info.namespaced) obj.metadata.namespace ??= namespaceFlag(args);
+      try {
+        createAndPrint(ctx, args, obj, 'created', (o) => api.create(o));
+      } catch (error) {
+        if (!isStatusError(error)) throw error;
+        // kubectl's AddSourceToErr: the server's message names the manifest it came from.
+        const sourced = new StatusError({
+          ...error.status,
+          message: `error when creating "${source}": ${error.status.message}`,
+        });
+        errors.push(`${formatStatusError(sourced)}\n`);
+      }
+    }
+    for (const error of errors) ctx.stderr(error);
+    return errors.length > 0 ? 1 : 0;
+  },
+};
+
+/** `kubectl create ... -f ...` without a subcommand (argv without `kubectl`); `-h` stays with kubectl's help. */
+export function isCreateFromFiles(args: readonly string[]): boolean {
+  const words = findCommandWords(args, [...GLOBAL_FLAGS, ...createFromFilesCommand.flags], 2);
+  if (words.length !== 1 || args[words[0]] !== 'create') return false;
+  if (args.includes('-h') || args.includes('--help')) return false;
+  return args.some((arg) => arg === '-f' || arg === '--filename' || /^(-f.|--filename=)/.test(arg));
+}
+
+/** Runs `kubectl create -f ...` with kubectl's flag parsing and error printing. */
+export async function runCreateFromFiles(args: readonly string[], ctx: KubectlContext): Promise<number> {
+  try {
+    const verb = findCommandWords(args, [...GLOBAL_FLAGS, ...createFromFilesCommand.flags], 1)[0];
+    const parsed = parseArgs(
+      args.filter((_, i) => i !== verb),
+      [...GLOBAL_FLAGS, ...createFromFilesCommand.flags],
+    );
+    const code = await createFromFilesCommand.run(ctx, parsed);
+    return typeof code === 'number' ? code : 0;
+  } catch (error) {
+    const { text, exitCode } = formatError(error, 'kubectl create');
+    if (text) ctx.stderr(text);
+    return exitCode;
+  }
+}

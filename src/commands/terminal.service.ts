@@ -6,12 +6,16 @@ import { JobName } from '../jobs/job.types';
 import { CommandRun, CommandRunRepository, QueuedRun } from '../repositories/command-run.repository';
 import { EventRepository } from '../repositories/event.repository';
 import { JobRepository } from '../repositories/job.repository';
+import { RunSignalsRepository } from '../repositories/run-signals.repository';
+import { SessionJobsRepository } from '../repositories/session-jobs.repository';
 import { Admission, SessionMailboxRepository } from '../repositories/session-mailbox.repository';
 import { CommandAccepted, HistoryEntry, RejectionCode, SessionSnapshot, sessionRoom } from '../shared/events';
-import type { AuthUser } from './auth.service';
-import { ClusterService } from './cluster.service';
+import { RunLedger } from './run-ledger';
+import { planRun } from './run-kinds';
+import type { AuthUser } from '../services/auth.service';
+import { ClusterLookupService } from '../services/cluster-lookup.service';
 import { checkCommandLine } from './command-line.policy';
-import { LabSessionService } from './lab-session.service';
+import { LabSessionService } from '../services/lab-session.service';
 import { PendingRecords } from './pending-records';
 
 export class CommandRejectedError extends Error {
@@ -40,6 +44,8 @@ export function toHistoryEntry(run: CommandRun): HistoryEntry {
     truncated: run.truncated,
     queuedAt: run.queuedAt.toISOString(),
     finishedAt: run.finishedAt?.toISOString() ?? null,
+    kind: run.kind,
+    job: run.jobNumber !== null && run.pid !== null ? { number: run.jobNumber, pid: run.pid } : undefined,
   };
 }
 
@@ -53,16 +59,19 @@ export class TerminalService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: LabSessionService,
-    private readonly clusters: ClusterService,
+    private readonly clusters: ClusterLookupService,
     private readonly runs: CommandRunRepository,
     private readonly mailbox: SessionMailboxRepository,
     private readonly jobs: JobRepository,
+    private readonly sessionJobs: SessionJobsRepository,
+    private readonly signals: RunSignalsRepository,
+    private readonly ledger: RunLedger,
     private readonly events: EventRepository,
   ) {}
 
   async submit(user: AuthUser, labSessionId: string, command: unknown): Promise<CommandAccepted> {
     await this.owned(user, labSessionId);
-    const verdict = checkCommandLine(command, this.config.commands.maxLineBytes);
+    const verdict = checkCommandLine(command, this.config.commands);
     if (!verdict.ok) {
       await this.recordRejected(labSessionId, user.id, preview(command), verdict.message).catch(
         () => undefined,
@@ -78,6 +87,7 @@ export class TerminalService {
       userId: user.id,
       seq: 0,
       command: verdict.line,
+      kind: planRun(verdict.line).kind,
       queuedAt: new Date(),
     };
     run.seq = await this.inOrder(labSessionId, () => this.admit(run));
@@ -87,6 +97,7 @@ export class TerminalService {
       runId: run.id,
       seq: run.seq,
       command: run.command,
+      kind: run.kind,
       queuedAt: run.queuedAt.toISOString(),
     };
     // Announced before its drain is queued, so every client sees it before the command starts.
@@ -118,37 +129,70 @@ export class TerminalService {
   async cancel(user: AuthUser, labSessionId: string, runId?: string): Promise<number> {
     await this.owned(user, labSessionId);
     const open = (await this.runs.listOpenForSession(labSessionId)).filter(
-      (run) => !runId || run.id === runId,
+      // Ctrl-C reaches the foreground; a background job is stopped with kill, or by its run id.
+      (run) => (runId ? run.id === runId : run.kind !== 'background'),
     );
     let cancelled = 0;
     for (const run of open) {
       if (run.status === 'queued' && (await this.mailbox.withdraw(labSessionId, run.id))) {
-        if (await this.runs.endIfOpen(run.id, 'cancelled', 130, 'cancelled before it started')) {
-          this.events.emit(sessionRoom(labSessionId), 'command.exit', {
-            labSessionId,
-            runId: run.id,
-            exitCode: 130,
-            status: 'cancelled',
-            durationMs: 0,
-            truncated: false,
-            note: '^C',
-          });
-          cancelled++;
-        }
+        const ending = { id: run.id, labSessionId, kind: run.kind, exclusive: true };
+        if (await this.ledger.end(ending, { kind: 'cancelled' })) cancelled++;
       } else {
-        await this.mailbox.requestCancel(run.id);
+        await this.signals.send({ type: 'stop', runId: run.id, reason: 'cancel' });
         cancelled++;
       }
     }
     return cancelled;
   }
 
+  /**
+   * Typed input for the session's interactive run: whole lines, or Ctrl-D (`eof`). It travels to the
+   * worker running the command; input for a run that is not running any more is dropped there.
+   */
+  async input(
+    user: AuthUser,
+    request: { labSessionId: string; runId: string; data?: string; eof?: boolean },
+  ): Promise<void> {
+    await this.owned(user, request.labSessionId);
+    const data = request.data ?? '';
+    if (Buffer.byteLength(data) > this.config.commands.maxBlockBytes) {
+      throw new CommandRejectedError(
+        'invalid_line',
+        `Too much input at once: the limit is ${this.config.commands.maxBlockBytes} bytes.`,
+      );
+    }
+    if (data.includes('\u0000'))
+      throw new CommandRejectedError('invalid_line', 'The input contains a NUL byte.');
+    try {
+      await this.signals.send({ type: 'input', runId: request.runId, data, eof: request.eof });
+    } catch {
+      throw new CommandRejectedError(
+        'unavailable',
+        'The terminal service is briefly unavailable; type it again.',
+      );
+    }
+  }
+
   async snapshot(user: AuthUser, labSessionId: string): Promise<SessionSnapshot> {
     const { session, access } = await this.sessions.access(user, labSessionId);
-    const history = await this.runs.recent(labSessionId, HISTORY_ON_JOIN);
+    const [history, jobs] = await Promise.all([
+      this.runs.recent(labSessionId, HISTORY_ON_JOIN),
+      this.sessionJobs.list(labSessionId).catch(() => []),
+    ]);
+    const waiting = history.find((run) => run.kind === 'interactive' && run.status === 'running');
     return {
       labSessionId,
       history: history.map(toHistoryEntry),
+      jobs: jobs.map((job) => ({
+        runId: job.runId,
+        number: job.number,
+        pid: job.pid,
+        command: job.command,
+        startedAt: job.startedAt,
+      })),
+      waitingForInput: waiting
+        ? { runId: waiting.id, inputPrompt: planRun(waiting.command).inputPrompt ?? '' }
+        : null,
       cluster: await this.clusters.statusEvent(session),
       readOnly: access !== 'owner',
     };
@@ -179,7 +223,7 @@ export class TerminalService {
   private async recordRejected(labSessionId: string, userId: string, command: string, error: string) {
     for (let attempt = 0; attempt < 5; attempt++) {
       const seq = await this.mailbox.nextSeq(labSessionId);
-      const run = await this.runs.create({ labSessionId, userId, seq, command, status: 'rejected', error });
+      const run = await this.ledger.recordRejected({ labSessionId, userId, seq, command, error });
       if (run) return run;
       await this.mailbox.seedSeq(labSessionId, await this.runs.maxSeq(labSessionId));
     }
@@ -194,18 +238,12 @@ export class TerminalService {
   private async abandon(run: QueuedRun): Promise<void> {
     const withdrawn = await this.mailbox.withdraw(run.labSessionId, run.id).catch(() => false);
     if (!withdrawn) return;
-    await this.runs
-      .endIfOpen(run.id, 'interrupted', 1, 'not queued: the terminal service was unavailable')
+    await this.ledger
+      .end(
+        { id: run.id, labSessionId: run.labSessionId, kind: run.kind, identity: run, exclusive: true },
+        { kind: 'not_run', message: 'the terminal service was briefly unavailable. Try again in a moment.' },
+      )
       .catch(() => undefined);
-    this.events.emit(sessionRoom(run.labSessionId), 'command.exit', {
-      labSessionId: run.labSessionId,
-      runId: run.id,
-      exitCode: 1,
-      status: 'interrupted',
-      durationMs: 0,
-      truncated: false,
-      note: 'Not run: the terminal service was briefly unavailable. Try again in a moment.',
-    });
   }
 
   /** Sessions never change hands, so a confirmed owner is remembered (bounded) to spare a query per command. */

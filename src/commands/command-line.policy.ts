@@ -1,3 +1,4 @@
+import { withoutTrailingAmpersand } from '../engine/terminal/line-shape';
 import { literalText, ParsedLine, ShellSyntaxError, tokenize } from '../engine/terminal/tokenizer';
 
 /** Programs a `$( … )` substitution may run; everything else is refused before anything is queued. */
@@ -5,6 +6,10 @@ const SUBSTITUTABLE = new Set(['minikube', 'kubectl']);
 
 // C0 controls (bar tab), DEL and C1 controls: nothing a student types legitimately produces them.
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
+// The same, where a block of several lines may have line breaks.
+const CONTROL_IN_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** A here-document opened on a line: `<<EOF`, `<<-EOF`, `<<'EOF'`. */
+const HEREDOC = /<<-?\s*['"]?[A-Za-z_0-9]/;
 // Invalid UTF-8 reaches us as U+FFFD once the transport has decoded it; lone surrogates are invalid too.
 const INVALID_TEXT = /\ufffd|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -14,21 +19,37 @@ export type LineVerdict = { ok: true; line: string } | { ok: false; message: str
  * Decides whether a command line may be queued at all. It rejects what the lab terminal could never
  * run, so hostile input is answered with a clear message and never reaches a worker.
  */
-export function checkCommandLine(input: unknown, maxBytes: number): LineVerdict {
-  if (typeof input !== 'string') return { ok: false, message: 'The command must be text.' };
+export function checkCommandLine(
+  raw: unknown,
+  limits: { maxLineBytes: number; maxBlockBytes: number },
+): LineVerdict {
+  if (typeof raw !== 'string') return { ok: false, message: 'The command must be text.' };
+  // A pasted block may come with Windows line ends; a typed line never has them.
+  const input = raw.replace(/\r\n/g, '\n');
+  // A heredoc typed or pasted whole is one command of several lines, with a larger limit.
+  const block = input.replace(/\n+$/, '').includes('\n');
+  const maxBytes = block ? limits.maxBlockBytes : limits.maxLineBytes;
   const bytes = Buffer.byteLength(input, 'utf8');
   if (bytes > maxBytes) {
     return { ok: false, message: `The command is too long: ${bytes} bytes (the limit is ${maxBytes}).` };
   }
   if (input.includes('\u0000')) return { ok: false, message: 'The command contains a NUL byte.' };
   if (INVALID_TEXT.test(input)) return { ok: false, message: 'The command is not valid UTF-8 text.' };
-  if (CONTROL.test(input)) {
+  if ((block ? CONTROL_IN_BLOCK : CONTROL).test(input)) {
     return { ok: false, message: 'The command contains control characters; type or paste plain text.' };
   }
   const line = input.trim();
   if (line.length === 0) return { ok: false, message: 'Type a command first.' };
+  if (block && !HEREDOC.test(line.split('\n')[0])) {
+    return {
+      ok: false,
+      message:
+        'Several lines must form one command, a heredoc such as kubectl apply -f - <<EOF … EOF; send other commands one line at a time.',
+    };
+  }
   try {
-    const parsed = tokenize(line);
+    // A background job's `&` is the run's kind, not part of what the terminal runs.
+    const parsed = tokenize(withoutTrailingAmpersand(line) ?? line);
     const refused = refusedSubstitution(parsed);
     if (refused) return { ok: false, message: refused };
   } catch (error) {

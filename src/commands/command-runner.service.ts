@@ -1,0 +1,426 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { ClusterDriver, ClusterRef } from '../clusters/cluster-driver';
+import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { JobHandlerProvider, JobName } from '../jobs/job.types';
+import type { ClusterSummary } from '../repositories/cluster.repository';
+import { CommandRunRepository, QueuedRun } from '../repositories/command-run.repository';
+import { EventRepository } from '../repositories/event.repository';
+import { LabSessionRepository } from '../repositories/lab-session.repository';
+import { RunSignal, RunSignalsRepository, StopRequest } from '../repositories/run-signals.repository';
+import { SessionJobsRepository } from '../repositories/session-jobs.repository';
+import { MailboxEntry, SessionMailboxRepository } from '../repositories/session-mailbox.repository';
+import { sessionRoom } from '../shared/events';
+import { ClusterLookupService, ClusterUnavailableError } from '../services/cluster-lookup.service';
+import { FinishedCommand, GradingService } from '../services/grading.service';
+import { InputQueue } from './input-queue';
+import { runJobControl } from './job-control';
+import { endStateOf, RunOutcome } from './outcomes';
+import { OutputCapture } from './output-capture';
+import { RunLedger } from './run-ledger';
+import { limitSeconds, planRun, RunPlan } from './run-kinds';
+
+/** A drain holds its session's lock this long without renewing; a dead worker's lock lapses after it. */
+export const SESSION_LOCK_TTL_MS = 10_000;
+/** A worker's heartbeat: its background runs are orphaned this long after its last beat. */
+export const WORKER_HEARTBEAT_TTL_MS = 10_000;
+/**
+ * Sessions' activity (which moves their idle expiry) is written for all of them together this
+ * often: the expiry is measured in minutes, and one statement for every active session spares a
+ * write per command (or a burst of them when many sessions' intervals line up).
+ */
+const ACTIVITY_FLUSH_MS = 2000;
+
+type StopReason = StopRequest | 'timeout' | 'output-limit' | 'shutdown';
+
+/** A run executing in this process: how to stop it, and where its typed input goes. */
+interface LiveRun {
+  controller: AbortController;
+  input?: InputQueue;
+  /** Shows typed input in the run's output, as a terminal echoes what is typed. */
+  echo?: (line: string) => void;
+}
+
+/**
+ * Runs students' commands in the worker. A session's foreground and interactive runs go strictly one
+ * after another in sequence order (its mailbox, drained under its lock); a background run is
+ * started in that order and then runs beside the later ones; different sessions run in parallel.
+ * Every run ends through the RunLedger.
+ */
+@Injectable()
+export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('CommandRunner');
+  /** This process, as the session job tables name the worker of a background run. */
+  readonly workerId = randomUUID();
+  private readonly running = new Map<string, LiveRun>();
+  private readonly background = new Set<Promise<void>>();
+  private readonly active = new Set<string>();
+  private activityTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
+    private readonly clusters: ClusterLookupService,
+    private readonly sessions: LabSessionRepository,
+    private readonly runs: CommandRunRepository,
+    private readonly mailbox: SessionMailboxRepository,
+    private readonly jobs: SessionJobsRepository,
+    private readonly signals: RunSignalsRepository,
+    private readonly ledger: RunLedger,
+    private readonly events: EventRepository,
+    private readonly grading: GradingService,
+  ) {}
+
+  jobHandlers() {
+    return { [JobName.CommandRun]: ({ labSessionId }: { labSessionId: string }) => this.drain(labSessionId) };
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.activityTimer = setInterval(() => void this.recordActivity(), ACTIVITY_FLUSH_MS);
+    const beat = () => void this.jobs.beat(this.workerId, WORKER_HEARTBEAT_TTL_MS).catch(() => undefined);
+    beat();
+    this.heartbeatTimer = setInterval(beat, WORKER_HEARTBEAT_TTL_MS / 3);
+    await this.signals.listen((signal) => this.onSignal(signal));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.activityTimer);
+    clearInterval(this.heartbeatTimer);
+    this.abortAll();
+    await Promise.allSettled([...this.background]);
+    await this.recordActivity();
+    await this.jobs.forgetWorker(this.workerId).catch(() => undefined);
+  }
+
+  /** Whether this process is executing the run right now. */
+  isRunningHere(runId: string): boolean {
+    return this.running.has(runId);
+  }
+
+  async drain(labSessionId: string): Promise<void> {
+    const token = randomUUID();
+    // Each take is paired with a read of the cluster epoch issued in the same tick: auto-pipelining
+    // sends both in one write, and the runner needs the epoch to trust its cached cluster.
+    let epoch = quiet(this.clusters.epochOf(labSessionId));
+    let entry = await this.mailbox.lockAndTakeFirst(labSessionId, token, SESSION_LOCK_TTL_MS);
+    if (!entry) return;
+    const renewal = setInterval(
+      () => void this.mailbox.renewLock(labSessionId, token, SESSION_LOCK_TTL_MS).catch(() => undefined),
+      SESSION_LOCK_TTL_MS / 3,
+    );
+    let released = false;
+    try {
+      for (;;) {
+        await this.execute(labSessionId, entry, epoch);
+        epoch = quiet(this.clusters.epochOf(labSessionId));
+        entry = await this.mailbox.takeNextOrRelease(labSessionId, token);
+        // An empty mailbox released the lock with it: a command posted from now on is drained by its own job.
+        if (!entry) {
+          released = true;
+          return;
+        }
+      }
+    } finally {
+      clearInterval(renewal);
+      if (!released) await this.mailbox.unlock(labSessionId, token).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Runs one mailbox entry: to its end for foreground and interactive runs, until it has started
+   * for a background one. The hot path reads one Redis key (the cluster epoch) before executing and
+   * writes the run's record once, when it ends.
+   */
+  private async execute(
+    labSessionId: string,
+    entry: MailboxEntry,
+    epoch: Promise<string | null>,
+  ): Promise<void> {
+    const run = queuedRunOf(labSessionId, entry) ?? (await this.load(entry.runId));
+    if (!run) return;
+    const plan = planRun(run.command);
+    const ending = { id: run.id, labSessionId, kind: plan.kind, identity: run };
+
+    let target;
+    try {
+      target = await this.clusters.readyRef(
+        { id: labSessionId, userId: run.userId },
+        this.config.clusters.provisionTimeoutSeconds * 1000,
+        epoch,
+      );
+    } catch (error) {
+      const message = error instanceof ClusterUnavailableError ? error.message : 'the cluster is unavailable';
+      await this.ledger.end(ending, { kind: 'not_run', message: `${message}.` });
+      return;
+    }
+
+    if (plan.jobControl) return this.runJobControl(run, plan, target.cluster);
+    if (plan.kind !== 'background') return this.runToEnd(run, plan, target);
+
+    const startedAt = new Date();
+    const job = await this.jobs.start(
+      labSessionId,
+      { runId: run.id, command: plan.text, workerId: this.workerId, startedAt: startedAt.toISOString() },
+      this.config.commands.backgroundJobsPerSession,
+    );
+    if ('full' in job) {
+      const limit = this.config.commands.backgroundJobsPerSession;
+      const output = `kubelab: at most ${limit} background job${limit === 1 ? '' : 's'} can run at once in a lab session; type jobs to list them and kill %N to stop one\n`;
+      this.events.emit(sessionRoom(labSessionId), 'command.started', {
+        labSessionId,
+        runId: run.id,
+        startedAt: startedAt.toISOString(),
+        kind: 'background',
+      });
+      this.events.emit(sessionRoom(labSessionId), 'command.output', {
+        labSessionId,
+        runId: run.id,
+        stream: 'stderr',
+        data: output,
+      });
+      await this.ledger.end(
+        { ...ending, kind: 'foreground' },
+        { kind: 'completed', exitCode: 1 },
+        {
+          clusterId: target.cluster.id,
+          startedAt,
+          output,
+          outputBytes: Buffer.byteLength(output),
+          truncated: false,
+        },
+      );
+      return;
+    }
+    await this.runs.startLasting(run, { job, clusterId: target.cluster.id, startedAt });
+    const started = this.runToEnd(run, plan, target, { job, startedAt }).catch((error: Error) =>
+      this.logger.error({ msg: 'background run failed', runId: run.id, error: error.message }),
+    );
+    this.background.add(started);
+    void started.finally(() => this.background.delete(started));
+  }
+
+  /** Runs a line on the cluster to its end and ends the run with how it went. */
+  private async runToEnd(
+    run: QueuedRun,
+    plan: RunPlan,
+    target: { cluster: ClusterSummary; ref: ClusterRef },
+    background?: { job: { number: number; pid: number }; startedAt: Date },
+  ): Promise<void> {
+    const labSessionId = run.labSessionId;
+    const startedAt = background?.startedAt ?? new Date();
+    const controller = new AbortController();
+    const live: LiveRun = { controller };
+    const capture = new OutputCapture(
+      this.config.commands.maxOutputBytes,
+      (stream, data) =>
+        this.events.emit(sessionRoom(labSessionId), 'command.output', {
+          labSessionId,
+          runId: run.id,
+          stream,
+          data,
+        }),
+      () => controller.abort('output-limit' satisfies StopReason),
+    );
+    if (plan.kind === 'interactive') {
+      live.input = new InputQueue(this.config.commands.maxBlockBytes);
+      live.echo = (line) => capture.sink.stdout(`${plan.inputPrompt ?? ''}${line}\n`);
+      await this.runs
+        .startLasting(run, { clusterId: target.cluster.id, startedAt })
+        .catch((error: Error) =>
+          this.logger.warn({ msg: 'start not recorded', runId: run.id, error: error.message }),
+        );
+    }
+    // Registered before the start is announced: typed input and Ctrl-C may follow at once.
+    this.running.set(run.id, live);
+    this.events.emit(sessionRoom(labSessionId), 'command.started', {
+      labSessionId,
+      runId: run.id,
+      startedAt: startedAt.toISOString(),
+      kind: plan.kind,
+      job: background?.job,
+      inputPrompt: live.input ? (plan.inputPrompt ?? '') : undefined,
+    });
+    const limit = limitSeconds(plan.limit, this.config.commands);
+    const timer = setTimeout(() => controller.abort('timeout' satisfies StopReason), limit * 1000);
+    let exitCode: number;
+    try {
+      exitCode = (await this.driver.exec(target.ref, plan.text, capture.sink, controller.signal, live.input))
+        .exitCode;
+    } catch (error) {
+      const failure = error instanceof Error ? error.message : String(error);
+      this.logger.error({ msg: 'command failed inside the driver', runId: run.id, error: failure });
+      capture.sink.stderr('error: the lab terminal failed to run this command; please try again.\n');
+      exitCode = 1;
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(run.id);
+    }
+    capture.flush();
+
+    const reason = controller.signal.aborted ? (controller.signal.reason as StopReason) : undefined;
+    const outcome = outcomeOf(reason, exitCode, limit, plan);
+    // The record is written (once, whole) before the exit is announced, so a client that reloads
+    // right after the exit finds the command complete in its history.
+    await this.ledger.end({ id: run.id, labSessionId, kind: plan.kind, identity: run }, outcome, {
+      clusterId: target.cluster.id,
+      startedAt,
+      output: capture.output,
+      outputBytes: capture.bytes,
+      truncated: capture.truncated,
+    });
+    await this.afterCommand(labSessionId, target.cluster, target.ref, {
+      seq: run.seq,
+      command: run.command,
+      exitCode: endStateOf(outcome).exitCode,
+      output: capture.output,
+    });
+  }
+
+  /** `jobs`, `kill`…: answered from the session's job table, whichever worker runs its jobs. */
+  private async runJobControl(run: QueuedRun, plan: RunPlan, cluster: ClusterSummary): Promise<void> {
+    const startedAt = new Date();
+    const labSessionId = run.labSessionId;
+    this.events.emit(sessionRoom(labSessionId), 'command.started', {
+      labSessionId,
+      runId: run.id,
+      startedAt: startedAt.toISOString(),
+      kind: 'foreground',
+    });
+    const table = await this.jobs.list(labSessionId);
+    const result = runJobControl(plan.text, table);
+    await Promise.all(
+      result.stop.map(({ runId, signal }) => this.signals.send({ type: 'stop', runId, reason: signal })),
+    );
+    const output = result.stdout + result.stderr;
+    for (const [stream, data] of [
+      ['stdout', result.stdout],
+      ['stderr', result.stderr],
+    ] as const) {
+      if (data)
+        this.events.emit(sessionRoom(labSessionId), 'command.output', {
+          labSessionId,
+          runId: run.id,
+          stream,
+          data,
+        });
+    }
+    await this.ledger.end(
+      { id: run.id, labSessionId, kind: 'foreground', identity: run },
+      { kind: 'completed', exitCode: result.exitCode },
+      { clusterId: cluster.id, startedAt, output, outputBytes: Buffer.byteLength(output), truncated: false },
+    );
+  }
+
+  private onSignal(signal: RunSignal): void {
+    const live = this.running.get(signal.runId);
+    if (!live) return;
+    if (signal.type === 'stop') {
+      live.controller.abort(signal.reason satisfies StopReason);
+      return;
+    }
+    if (!live.input) return;
+    if (signal.data) {
+      const { accepted, overflow } = live.input.push(signal.data);
+      for (const line of accepted) live.echo?.(line);
+      if (overflow) live.echo?.('[input ended: more was typed than one command may read]');
+    }
+    if (signal.eof) live.input.end();
+  }
+
+  /** A mailbox entry without its command (re-posted from the database): read it back. */
+  private async load(runId: string): Promise<QueuedRun | null> {
+    const run = await this.runs.findById(runId);
+    return run && run.status === 'queued' ? run : null;
+  }
+
+  private async afterCommand(
+    labSessionId: string,
+    cluster: ClusterSummary,
+    ref: ClusterRef,
+    ran: Omit<FinishedCommand, 'stateVersion'>,
+  ): Promise<void> {
+    // The state after the command, taken once: saving it and deciding on grading both use it.
+    const snapshot = await this.driver.snapshot(ref).catch(() => null);
+    const work: Promise<unknown>[] = [
+      this.clusters
+        .saveSnapshot(cluster, snapshot)
+        .catch((error: Error) =>
+          this.logger.warn({ msg: 'snapshot not saved', clusterId: cluster.id, error: error.message }),
+        ),
+      this.grading.afterCommand(labSessionId, { ...ran, stateVersion: snapshot?.version ?? null }),
+    ];
+    this.active.add(labSessionId);
+    await Promise.all(work);
+  }
+
+  private async recordActivity(): Promise<void> {
+    if (this.active.size === 0) return;
+    const ids = [...this.active];
+    this.active.clear();
+    const now = Date.now();
+    const idle = new Date(now + this.config.clusters.idleMinutes * 60_000);
+    await this.sessions.touch(ids, new Date(now), idle).catch((error: Error) => {
+      // The database is briefly away: keep them for the next round.
+      for (const id of ids) this.active.add(id);
+      this.logger.warn({ msg: 'activity not recorded', sessions: ids.length, error: error.message });
+    });
+  }
+
+  /** Stops what runs here (graceful shutdown): those commands end as interrupted, not stuck. */
+  abortAll(): void {
+    for (const live of this.running.values()) live.controller.abort('shutdown' satisfies StopReason);
+  }
+}
+
+/** How a run ended, from why it was stopped (if it was) and the exit code the command returned. */
+function outcomeOf(
+  reason: StopReason | undefined,
+  exitCode: number,
+  limit: number,
+  plan: RunPlan,
+): RunOutcome {
+  switch (reason) {
+    case undefined:
+      return { kind: 'completed', exitCode };
+    case 'cancel':
+      return { kind: 'cancelled' };
+    case 'TERM':
+    case 'KILL':
+    case 'INT':
+    case 'HUP':
+      return { kind: 'terminated', signal: reason };
+    case 'timeout':
+      return { kind: 'timed_out', limitSeconds: limit, what: plan.limit };
+    case 'output-limit':
+      return { kind: 'completed', exitCode, stoppedForOutput: true };
+    case 'shutdown':
+      return { kind: 'interrupted', reason: 'worker-shutdown' };
+    case 'cluster-ended':
+      return { kind: 'interrupted', reason: 'cluster-ended' };
+  }
+}
+
+/** A read started early that the caller may never await: its failure surfaces where it is awaited. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/** The run an entry describes, when it carries everything its record needs. */
+function queuedRunOf(labSessionId: string, entry: MailboxEntry): QueuedRun | null {
+  const { runId, seq, command, userId, queuedAt } = entry;
+  if (seq === undefined || command === undefined || userId === undefined || queuedAt === undefined)
+    return null;
+  return {
+    id: runId,
+    labSessionId,
+    userId,
+    seq,
+    command,
+    kind: planRun(command).kind,
+    queuedAt: new Date(queuedAt),
+  };
+}

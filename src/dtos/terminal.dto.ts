@@ -1,0 +1,102 @@
+import {
+  Allow,
+  IsBoolean,
+  IsByteLength,
+  IsDefined,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
+import type { ClientToServerEvents } from '../shared/events';
+
+/**
+ * The bodies of the terminal websocket's requests (src/shared/events.ts, ClientToServerEvents),
+ * checked by the gateway's WsValidationPipe as HTTP bodies are by the global pipe.
+ */
+
+/** The most one `command.input` message may carry (lines typed into an interactive run). */
+export const COMMAND_INPUT_MAX_BYTES = 64 * 1024;
+
+export class SessionJoinDto {
+  @IsUUID('all', { message: 'labSessionId must be a lab session id' })
+  labSessionId!: string;
+}
+
+export class SessionLeaveDto {
+  @IsUUID('all', { message: 'labSessionId must be a lab session id' })
+  labSessionId!: string;
+}
+
+export class CourseWatchDto {
+  @IsUUID('all', { message: 'courseId must be a course id' })
+  courseId!: string;
+}
+
+export class CommandSubmitDto {
+  @IsUUID('all', { message: 'labSessionId must be a lab session id' })
+  labSessionId!: string;
+
+  /**
+   * A string, but not checked here: the command-line policy owns the line (type, UTF-8, length: a
+   * line, or a heredoc block of up to COMMAND_MAX_BLOCK_BYTES) and refuses a bad one as
+   * `invalid_line`, recorded in the history and announced with `command.rejected`. (The socket's
+   * message size limit bounds it before that.)
+   */
+  @Allow()
+  command!: string;
+
+  @IsOptional()
+  @IsString({ message: 'clientRef must be a string' })
+  @MaxLength(64, { message: 'clientRef must be at most 64 characters' })
+  clientRef?: string;
+}
+
+export class CommandInputDto {
+  @IsUUID('all', { message: 'labSessionId must be a lab session id' })
+  labSessionId!: string;
+
+  @IsUUID('all', { message: 'runId must be a command run id' })
+  runId!: string;
+
+  /** Whole typed lines; required unless the message is Ctrl-D (`eof: true`) alone. */
+  @ValidateIf((input: CommandInputDto) => input.data !== undefined || input.eof !== true)
+  @IsDefined({ message: 'data (the typed lines) or eof: true (Ctrl-D) is required' })
+  @IsString({ message: 'data must be a string' })
+  @IsByteLength(0, COMMAND_INPUT_MAX_BYTES, {
+    message: `data must be at most ${COMMAND_INPUT_MAX_BYTES / 1024} KiB`,
+  })
+  data?: string;
+
+  @IsOptional()
+  @IsBoolean({ message: 'eof must be true or false' })
+  eof?: boolean;
+}
+
+export class CommandCancelDto {
+  @IsUUID('all', { message: 'labSessionId must be a lab session id' })
+  labSessionId!: string;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'runId must be a command run id' })
+  runId?: string;
+}
+
+/** Each DTO has exactly the fields of its event's payload, of the same types (checked when compiling). */
+/** What a client sends with an event (src/shared/events.ts). */
+export type ClientPayload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
+type Same<A, B> = [A, keyof A] extends [B, keyof B]
+  ? [B, keyof B] extends [A, keyof A]
+    ? true
+    : false
+  : false;
+type Holds<T extends true> = T;
+export type TerminalDtosMatchEvents = [
+  Holds<Same<ClientPayload<'session.join'>, SessionJoinDto>>,
+  Holds<Same<ClientPayload<'session.leave'>, SessionLeaveDto>>,
+  Holds<Same<ClientPayload<'course.watch'>, CourseWatchDto>>,
+  Holds<Same<ClientPayload<'command.submit'>, CommandSubmitDto>>,
+  Holds<Same<ClientPayload<'command.input'>, CommandInputDto>>,
+  Holds<Same<ClientPayload<'command.cancel'>, CommandCancelDto>>,
+];

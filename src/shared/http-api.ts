@@ -1,0 +1,153 @@
+/**
+ * The HTTP API's responses (REST under /api), as the JSON the client receives: times are ISO
+ * strings. Imported by the server (services and controllers return these types) and by the web
+ * client, so both sides agree, as src/shared/events.ts does for the websocket.
+ */
+import type { ClusterStatusEvent } from './events';
+
+/** A text in each language the platform speaks (lab titles and instructions, Markdown where prose). */
+export type LocalizedText = Record<'zh-CN' | 'en', string>;
+
+export type Role = 'student' | 'instructor' | 'admin';
+
+/** POST /auth/register, POST /auth/login, GET /auth/me, POST /users. */
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+}
+
+/** POST /courses, GET /courses, POST /courses/join, GET /courses/:id, POST /courses/:id/join-code. */
+export interface Course {
+  id: string;
+  title: string;
+  /** The caller's role in the course. */
+  role: Role;
+  /** Only instructors of the course see the code. */
+  joinCode?: string;
+  createdAt: string;
+}
+
+/** GET /courses/:id/students. */
+export interface CourseStudent {
+  id: string;
+  email: string;
+  displayName: string;
+  joinedAt: string;
+}
+
+export interface LabStep {
+  id: string;
+  title: LocalizedText;
+  instructions: LocalizedText;
+  points: number;
+  hints: LocalizedText[];
+  /** The reference solution: instructors only. */
+  solution?: string[];
+}
+
+/** GET /courses/:id/labs (a list), GET /courses/:id/labs/:labId. */
+export interface LabView {
+  id: string;
+  title: LocalizedText;
+  description: LocalizedText;
+  estimatedMinutes: number;
+  totalPoints: number;
+  steps: LabStep[];
+}
+
+/**
+ * POST /courses/:id/labs/:labId/session, GET /lab-sessions/:id, POST /lab-sessions/:id/reset,
+ * POST /lab-sessions/:id/extend.
+ */
+export interface LabSessionView {
+  id: string;
+  courseId: string;
+  labId: string;
+  userId: string;
+  status: string;
+  startedAt: string;
+  idleExpiresAt: string | null;
+  hardDeadlineAt: string | null;
+  cluster: ClusterStatusEvent | null;
+}
+
+/** POST /lab-sessions/:id/grading (202): the grading runs, its result arrives over the websocket. */
+export interface GradingRequested {
+  queued: true;
+}
+
+export interface GradebookStepCell {
+  state: string;
+  points: number;
+  firstPassedAt: string | null;
+  overridden: boolean;
+}
+
+export interface GradebookRow {
+  userId: string;
+  email: string;
+  displayName: string;
+  labSessionId: string | null;
+  totalPoints: number;
+  maxPoints: number;
+  /** When the last step passed, if every step has. */
+  completedAt: string | null;
+  steps: Record<string, GradebookStepCell>;
+}
+
+/** GET /courses/:id/gradebook?labId= (the CSV export has the same rows). */
+export interface Gradebook {
+  lab: { id: string; title: LocalizedText; steps: { id: string; title: LocalizedText; points: number }[] };
+  rows: GradebookRow[];
+}
+
+export type ReplayEvent =
+  | {
+      type: 'command';
+      at: string;
+      seq: number;
+      command: string;
+      output: string;
+      exitCode: number | null;
+      status: string;
+    }
+  | { type: 'grading'; at: string; stepId: string; state: string; points: number }
+  | { type: 'override'; at: string; stepId: string; points: number | null; comment: string; by: string };
+
+/** GET /lab-sessions/:id/replay: the session's commands, gradings and overrides in time order. */
+export interface Replay {
+  session: LabSessionView;
+  student: { id: string; email: string; displayName: string };
+  events: ReplayEvent[];
+}
+
+/** PUT /lab-sessions/:id/steps/:stepId/override: the step's result with the override applied. */
+export interface StepResultView {
+  id: string;
+  labSessionId: string;
+  stepId: string;
+  state: 'pending' | 'passed' | 'failed';
+  attempts: number;
+  points: number;
+  maxPoints: number;
+  firstPassedAt: string | null;
+  lastCheckedAt: string | null;
+  overridePoints: number | null;
+  overrideComment: string | null;
+  overriddenById: string | null;
+  overriddenAt: string | null;
+}
+
+export interface HealthCheck {
+  ok: boolean;
+  detail: string;
+  latencyMs: number;
+}
+
+/** GET /health: 200 when every check is ok, 503 otherwise. */
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  checks: { database: HealthCheck; redis: HealthCheck; clusterDriver: HealthCheck };
+}
