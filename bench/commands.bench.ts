@@ -9,7 +9,8 @@
  * its ticks i, i+4, …); BENCH_CHANGES_TOGETHER=1 makes the whole class change it in the same second
  * instead (every 4th second, 200 changes and gradings at once).
  * Environment: BENCH_STUDENTS (200), BENCH_SECONDS (20), BENCH_CHANGE_EVERY (4; 0 = reads only),
- * BENCH_CHANGES_TOGETHER (0).
+ * BENCH_CHANGES_TOGETHER (0), BENCH_BACKGROUND (0; 1 = every student first starts a background job,
+ * `kubectl get pods -w &`, which runs through the whole measurement).
  */
 import { performance } from 'node:perf_hooks';
 import { RedisConnections } from '../src/infra/redis/redis-connections';
@@ -19,6 +20,8 @@ const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CHANGE_EVERY = Number(process.env.BENCH_CHANGE_EVERY ?? 4);
 const CHANGES_TOGETHER = process.env.BENCH_CHANGES_TOGETHER === '1';
+const BACKGROUND = process.env.BENCH_BACKGROUND === '1';
+const BACKGROUND_COMMAND = 'kubectl get pods -w &';
 const READ = 'kubectl get pods';
 const change = (tick: number) => `kubectl label nodes minikube bench=t${tick} --overwrite`;
 /** The first seconds, when every student starts at once, are reported apart from the steady state. */
@@ -98,6 +101,25 @@ async function main(): Promise<void> {
           }),
       ),
     );
+
+    if (BACKGROUND) {
+      // One job per student, started before the measurement and running through it.
+      const started = await Promise.all(
+        students.map(
+          (student) =>
+            new Promise<boolean>((resolve) => {
+              student.socket.once('command.started', (event) => resolve(event.kind === 'background'));
+              void student.socket.emitWithAck('command.submit', {
+                labSessionId: student.sessionId,
+                command: BACKGROUND_COMMAND,
+              });
+            }),
+        ),
+      );
+      process.stdout.write(
+        `Background jobs running: ${started.filter(Boolean).length} of ${students.length} (${BACKGROUND_COMMAND})\n`,
+      );
+    }
 
     const floor = await redisPingFloor(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     const toFirstOutput: number[] = [];

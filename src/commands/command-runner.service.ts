@@ -158,7 +158,22 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     }
 
     if (plan.jobControl) return this.runJobControl(run, plan, target.cluster);
+    const { capabilities } = this.driver;
+    if (plan.kind === 'interactive' && !capabilities.interactiveInput) {
+      return this.refuse(
+        run,
+        target.cluster,
+        'kubelab: this cluster backend cannot pass what you type to a running command; paste a heredoc whole (kubectl apply -f - <<EOF … EOF)\n',
+      );
+    }
     if (plan.kind !== 'background') return this.runToEnd(run, plan, target);
+    if (!capabilities.backgroundRuns) {
+      return this.refuse(
+        run,
+        target.cluster,
+        'kubelab: this cluster backend runs one command at a time: background jobs (&) are not available\n',
+      );
+    }
 
     const startedAt = new Date();
     const job = await this.jobs.start(
@@ -168,31 +183,11 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     );
     if ('full' in job) {
       const limit = this.config.commands.backgroundJobsPerSession;
-      const output = `kubelab: at most ${limit} background job${limit === 1 ? '' : 's'} can run at once in a lab session; type jobs to list them and kill %N to stop one\n`;
-      this.events.emit(sessionRoom(labSessionId), 'command.started', {
-        labSessionId,
-        runId: run.id,
-        startedAt: startedAt.toISOString(),
-        kind: 'background',
-      });
-      this.events.emit(sessionRoom(labSessionId), 'command.output', {
-        labSessionId,
-        runId: run.id,
-        stream: 'stderr',
-        data: output,
-      });
-      await this.ledger.end(
-        { ...ending, kind: 'foreground' },
-        { kind: 'completed', exitCode: 1 },
-        {
-          clusterId: target.cluster.id,
-          startedAt,
-          output,
-          outputBytes: Buffer.byteLength(output),
-          truncated: false,
-        },
+      return this.refuse(
+        run,
+        target.cluster,
+        `kubelab: at most ${limit} background job${limit === 1 ? '' : 's'} can run at once in a lab session; type jobs to list them and kill %N to stop one\n`,
       );
-      return;
     }
     await this.runs.startLasting(run, { job, clusterId: target.cluster.id, startedAt });
     const started = this.runToEnd(run, plan, target, { job, startedAt }).catch((error: Error) =>
@@ -277,6 +272,30 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
       exitCode: endStateOf(outcome).exitCode,
       output: capture.output,
     });
+  }
+
+  /** A line the platform will not run as asked: it ends at once with exit 1 and says why. */
+  private async refuse(run: QueuedRun, cluster: ClusterSummary, message: string): Promise<void> {
+    const startedAt = new Date();
+    const room = sessionRoom(run.labSessionId);
+    const ids = { labSessionId: run.labSessionId, runId: run.id };
+    this.events.emit(room, 'command.started', {
+      ...ids,
+      startedAt: startedAt.toISOString(),
+      kind: 'foreground',
+    });
+    this.events.emit(room, 'command.output', { ...ids, stream: 'stderr', data: message });
+    await this.ledger.end(
+      { id: run.id, labSessionId: run.labSessionId, kind: 'foreground', identity: run },
+      { kind: 'completed', exitCode: 1 },
+      {
+        clusterId: cluster.id,
+        startedAt,
+        output: message,
+        outputBytes: Buffer.byteLength(message),
+        truncated: false,
+      },
+    );
   }
 
   /** `jobs`, `kill`…: answered from the session's job table, whichever worker runs its jobs. */

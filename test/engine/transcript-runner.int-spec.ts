@@ -55,6 +55,54 @@ describe('transcript runner', () => {
     );
   });
 
+  it('runs & jobs beside later steps: wait, fg (interrupted at the watch limit), bg, and the notices', async () => {
+    const steps = await runTranscript(
+      [
+        'kubectl create deployment web --image=gcr.io/google-samples/kubernetes-bootcamp:v1',
+        'kubectl wait --for=condition=available deployment/web --timeout=2m &',
+        'wait %1',
+        'kubectl get pods -w &',
+        'fg',
+        'kubectl get deployments &',
+        'kubectl rollout status deployment/web &',
+        'wait',
+        'jobs',
+        'kubectl get pods -w &',
+        'bg',
+        'kill %1',
+        'cat <<EOF',
+        'unterminated',
+        '',
+      ].join('\n'),
+    );
+    const plain = steps.map(formatPlain);
+    expect(plain[1]).toBe(
+      '$ kubectl wait --for=condition=available deployment/web --timeout=2m &\n[1] 4242\n',
+    );
+    expect(plain[2]).toBe(
+      '$ wait %1\ndeployment.apps/web condition met\n' +
+        '[1]+  Done                    kubectl wait --for=condition=available deployment/web --timeout=2m\n',
+    );
+    expect(plain[4]).toBe('$ fg\nkubectl get pods -w\n^C\n');
+    expect(steps[4].exitCode).toBe(130);
+    expect(steps[6].stderr).toBe('[2] 4245\n[1]   Done                    kubectl get deployments\n');
+    expect(plain.slice(7, 9)).toEqual(['$ wait\n', '$ jobs\n']);
+    expect(steps[10]).toMatchObject({ stderr: 'bash: bg: job 1 already in background\n', exitCode: 0 });
+    expect(steps[11]).toMatchObject({ stderr: '', exitCode: 0 });
+    expect(steps[12]).toEqual({
+      command: 'cat <<EOF\nunterminated',
+      prompt: '$ ',
+      stdout: 'unterminated\n',
+      stderr:
+        "bash: warning: here-document at line 1 delimited by end-of-file (wanted `EOF')\n" +
+        '[1]+  Terminated              kubectl get pods -w\n',
+      output:
+        "bash: warning: here-document at line 1 delimited by end-of-file (wanted `EOF')\nunterminated\n" +
+        '[1]+  Terminated              kubectl get pods -w\n',
+      exitCode: 0,
+    });
+  });
+
   it('parses durations and rejects bad ones with the line number', () => {
     expect(parseDuration('1h30m', 1)).toBe(5_400_000);
     expect(parseDuration('250ms', 1)).toBe(250);

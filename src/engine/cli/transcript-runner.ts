@@ -13,6 +13,7 @@ import {
   parseKill,
   parseWait,
   processTexts,
+  JobOutcome,
   ShellJob,
   SIGINT,
   signalOutcome,
@@ -70,6 +71,8 @@ export async function runTranscript(
   const shell = new TranscriptShell(cluster, clock, new LabTerminal(cluster));
   const steps: TranscriptStep[] = [];
   const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
+  // The file's last newline ends its last line; it does not add an empty line to an open here-document.
+  if (lines[lines.length - 1] === '') lines.pop();
   try {
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index];
@@ -196,17 +199,17 @@ interface RunningJob {
   number: number;
   controller: AbortController;
   settled: Promise<void>;
-  ended: boolean;
+  /** How its run ended, once it did. */
+  outcome?: JobOutcome;
   /**
-   * bash has noticed the end: it reaps a job when time passes after it ended (here: the clock moves, or the next
-   * line is typed), and prints the notice before the prompt that follows. A job that ends at once, or that `kill`
-   * ends, is therefore reported after the next command, as in a real terminal.
+   * The shell has noticed the end (bash reaps on SIGCHLD, a moment after the death): only then does the job table
+   * say the job ended, and the notice follows before the next prompt. Here a job is reaped when time passes after
+   * it ended (the clock moves, or the next line is typed), so a job that ends at once, or that `kill` ends, is
+   * reported after the next command, as in a real terminal.
    */
   reaped: boolean;
-  /** The signal `kill` (or Ctrl-C on `fg`) sent it. */
+  /** The signal `kill` (or Ctrl-C on `fg`, or the end of the transcript) sent it; it writes nothing after it. */
   signal?: number;
-  /** Brought to the foreground by `fg`: its end is not reported. */
-  foreground: boolean;
 }
 
 /**
@@ -221,8 +224,6 @@ export class TranscriptShell {
   private current: TranscriptStep | undefined;
   /** Output jobs wrote while no step ran. */
   private idle: Chunk[] = [];
-  /** Job output on its way to the terminal (see output()). */
-  private pending: Chunk[] = [];
 
   constructor(
     private readonly cluster: Cluster,
@@ -279,39 +280,34 @@ export class TranscriptShell {
     }
     await Promise.all([...this.running.values()].map((job) => job.settled));
     this.running.clear();
-    this.pending = [];
     this.idle = [];
   }
 
   /**
-   * Where jobs write. A job's output reaches the terminal a moment after it is written, as through a real pipe: what
-   * a foreground command prints while it makes the change a job reports (`kubectl scale` under `get -w &`) comes
-   * first.
+   * Where a job writes: into the step running as it writes, in the order things happen (as the platform streams
+   * it), or between steps into the start of the next one. A signalled job dies at once: it writes nothing more, so
+   * a filter of its pipeline (`| grep -c x`) prints no final count.
    */
-  private output(): Output {
+  private output(job: RunningJob): Output {
     const write = (stream: 'stdout' | 'stderr') => (chunk: string) => {
-      if (this.pending.length === 0) setImmediate(() => this.flush());
-      this.pending.push({ stream, chunk });
+      if (job.signal !== undefined) return;
+      if (this.current) append(this.current, stream, chunk);
+      else this.idle.push({ stream, chunk });
     };
     return { stdout: write('stdout'), stderr: write('stderr') };
   }
 
-  private flush(): void {
-    for (const { stream, chunk } of this.pending)
-      if (this.current) append(this.current, stream, chunk);
-      else this.idle.push({ stream, chunk });
-    this.pending = [];
-  }
-
   private reap(): void {
-    for (const job of this.running.values()) if (job.ended) job.reaped = true;
+    for (const job of this.running.values())
+      if (job.outcome && !job.reaped) {
+        job.reaped = true;
+        this.jobs = endJob(this.jobs, job.number, job.outcome);
+      }
   }
 
   /** The notices bash prints before the next prompt, for the jobs it reaped; then it forgets them. */
   private notify(step: TranscriptStep): void {
-    const reported = this.jobs.filter(
-      (job) => job.state !== 'running' && this.running.get(job.number)?.reaped !== false,
-    );
+    const reported = this.jobs.filter((job) => job.state !== 'running');
     for (const job of reported) append(step, 'stderr', doneNotice(job));
     this.forget(reported.map((job) => job.number));
   }
@@ -319,7 +315,7 @@ export class TranscriptShell {
   private forget(numbers: number[]): void {
     if (numbers.length === 0) return;
     this.jobs = forgetJobs(this.jobs, numbers);
-    for (const number of numbers) if (this.running.get(number)?.ended) this.running.delete(number);
+    for (const number of numbers) this.running.delete(number);
   }
 
   private async startJob(step: TranscriptStep, text: string): Promise<void> {
@@ -335,16 +331,12 @@ export class TranscriptShell {
       number: started.job.number,
       controller,
       settled: Promise.resolve(),
-      ended: false,
       reaped: false,
-      foreground: false,
     };
     job.settled = this.terminal
-      .run(text, { ...this.output(), signal: controller.signal, background: true })
+      .run(text, { ...this.output(job), signal: controller.signal, background: true })
       .then((code) => {
-        job.ended = true;
-        const outcome = job.signal !== undefined ? signalOutcome(job.signal) : exitOutcome(code);
-        this.jobs = endJob(this.jobs, job.number, outcome);
+        job.outcome = job.signal !== undefined ? signalOutcome(job.signal) : exitOutcome(code);
       });
     this.running.set(job.number, job);
     // What the job prints at once belongs to this step, as the terminal shows it right after `[N] PID`.
@@ -371,7 +363,7 @@ export class TranscriptShell {
         print(plan);
         for (const number of plan.stop) {
           const job = this.running.get(number);
-          if (!job || job.ended) continue;
+          if (!job || job.outcome) continue;
           job.signal = plan.signal;
           job.controller.abort();
         }
@@ -387,14 +379,12 @@ export class TranscriptShell {
         if (!result.job) return;
         const job = this.running.get(result.job.number);
         if (!job) return;
-        job.foreground = true;
         const interrupted = await this.waitFor([job], limitFor(result.job.command), () => {
           job.signal = SIGINT;
           job.controller.abort();
         });
         await job.settled;
-        const ended = this.jobs.find((j) => j.number === job.number);
-        step.exitCode = ended ? jobStatus(ended) : 0;
+        step.exitCode = job.outcome ? jobStatus(job.outcome) : 0;
         if (interrupted) step.output += '^C\n';
         // A foreground job that ends is not reported; bash forgets it at once.
         this.forget([job.number]);
@@ -414,6 +404,8 @@ export class TranscriptShell {
           step.exitCode = 130;
           return;
         }
+        // Waiting is reaping: the table now has the ends of the jobs waited for.
+        this.reap();
         if (plan.waitFor === 'all') {
           // bash's `wait` without operands forgets the jobs it waited for, without notices.
           this.forget(this.jobs.filter((j) => j.state !== 'running').map((j) => j.number));
@@ -433,7 +425,7 @@ export class TranscriptShell {
    */
   private async waitFor(jobs: RunningJob[], limitMs: number, interrupt: () => void): Promise<boolean> {
     const interrupted = await drive(this.cluster, this.clock, {
-      done: () => jobs.every((job) => job.ended),
+      done: () => jobs.every((job) => job.outcome !== undefined),
       settled: Promise.resolve(),
       limit: this.clock.now() + limitMs,
       interrupt,

@@ -393,7 +393,12 @@ export function formatJobs(
       else if (option === 'r') runningOnly = true;
       else if (option === 's') stoppedOnly = true;
       else if (option === 'x')
-        return { stdout: '', stderr: 'bash: jobs: -x is not available in this lab terminal\n', exitCode: 2, reported: [] };
+        return {
+          stdout: '',
+          stderr: 'bash: jobs: -x is not available in this lab terminal\n',
+          exitCode: 2,
+          reported: [],
+        };
       else
         return {
           stdout: '',
@@ -570,7 +575,8 @@ export function parseKill(args: readonly string[], jobs: readonly ShellJob[]): K
       continue;
     }
     succeeded = true;
-    if (signal !== 0 && !IGNORED_SIGNALS.includes(signal) && !stop.includes(job.number)) stop.push(job.number);
+    if (signal !== 0 && !IGNORED_SIGNALS.includes(signal) && !stop.includes(job.number))
+      stop.push(job.number);
   }
   return { stdout: '', stderr, exitCode: succeeded ? 0 : 1, signal, stop };
 }

@@ -125,7 +125,8 @@ function isLasting(argv: string[]): boolean {
     case 'get':
     case 'events':
       return (
-        boolFlag(args, 'watch', 'w', 'nolLfks') === true || boolFlag(args, 'watch-only', undefined, '') === true
+        boolFlag(args, 'watch', 'w', 'nolLfks') === true ||
+        boolFlag(args, 'watch-only', undefined, '') === true
       );
     case 'logs':
       return boolFlag(args, 'follow', 'f', 'nclks') === true;
@@ -205,7 +206,8 @@ export function withoutTrailingAmpersand(text: string): string | undefined {
   }
   const command = text.slice(0, commentAt ?? end).trimEnd();
   const last = command.length - 1;
-  if (ampersands.length !== 1 || ampersands[0] !== last || '|>&'.includes(command[last - 1] ?? '')) return undefined;
+  if (ampersands.length !== 1 || ampersands[0] !== last || '|>&'.includes(command[last - 1] ?? ''))
+    return undefined;
   const before = command.slice(0, last).trimEnd();
   if (before === '') return undefined;
   return before + text.slice(end);

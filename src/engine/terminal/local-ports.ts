@@ -46,6 +46,20 @@ interface Binding {
   listener: LocalListener;
 }
 
+/** The reason phrase of an HTTP status line (`HTTP/1.1 404 Not Found`). */
+export function httpReason(status: number): string {
+  return (
+    {
+      200: 'OK',
+      400: 'Bad Request',
+      403: 'Forbidden',
+      404: 'Not Found',
+      500: 'Internal Server Error',
+      503: 'Service Unavailable',
+    }[status] ?? ''
+  );
+}
+
 /** The first port Linux hands out for port 0 (net.ipv4.ip_local_port_range is 32768-60999). */
 const EPHEMERAL_FIRST = 32768;
 const EPHEMERAL_LAST = 60999;
@@ -99,8 +113,7 @@ export class LocalPorts {
     }
   }
 
-  /** The generator behind pickFree, for other choices that should be stable per session (e.g. a process id). */
-  randomSource(seed: number): Random {
+  private randomSource(seed: number): Random {
     this.random ??= new Random(seed ^ 0x6c6f6361);
     return this.random;
   }

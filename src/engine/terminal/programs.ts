@@ -2,6 +2,7 @@ import type { Node } from '../api/types';
 import type { Cluster } from '../cluster';
 import type { VirtualFiles } from '../kubectl/virtual-files';
 import { HOME } from '../kubectl/virtual-files';
+import { httpReason, LocalPorts, type LocalResponse } from './local-ports';
 
 export interface ProgramIO {
   stdout(chunk: string): void;
@@ -81,8 +82,11 @@ function optionValue(args: string[], short: string, long: string): string | unde
   return undefined;
 }
 
-/** `curl [-s] [-i] [-v] URL...` against the cluster network, with curl's error texts and exit codes. */
-export function runCurl(cluster: Cluster, args: string[], io: ProgramIO): number {
+/**
+ * `curl [-s] [-i] [-v] URL...` against the cluster network, with curl's error texts and exit codes. `localhost` and
+ * 127.x.x.x reach what listens on the terminal's local ports (`kubectl port-forward`, `kubectl proxy`).
+ */
+export function runCurl(cluster: Cluster, args: string[], io: ProgramIO, localPorts?: LocalPorts): number {
   const urls: string[] = [];
   let includeHeaders = false;
   let silent = false;
@@ -131,24 +135,25 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO): number
     }
     const { host, port, path } = parsed;
     // The lab terminal is the minikube host: cluster DNS names do not resolve there (only inside pods).
-    if (!/^\d+\.\d+\.\d+\.\d+$/.test(host) && host !== 'localhost') {
+    const local = LocalPorts.isLocalHost(host.toLowerCase());
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(host) && !local) {
       if (!quietErrors) io.stderr(`curl: (6) Could not resolve host: ${host}\n`);
       exitCode = 6;
       continue;
     }
-    const result =
-      host === 'localhost'
-        ? ({ ok: false, error: 'refused' } as const)
-        : cluster.network.httpGet(host, port, path);
+    const result: LocalResponse = local
+      ? (localPorts?.connect(host.toLowerCase(), port, path) ?? { ok: false, error: 'refused' })
+      : cluster.network.httpGet(host, port, path);
     if (result.ok) {
       if (includeHeaders)
         io.stdout(
-          `HTTP/1.1 ${result.status} ${result.status === 200 ? 'OK' : ''}\r\nContent-Type: text/plain\r\nDate: ${new Date(cluster.clock.now()).toUTCString()}\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n`,
+          `HTTP/1.1 ${result.status} ${httpReason(result.status)}\r\nContent-Type: ${result.contentType ?? 'text/plain'}\r\nDate: ${new Date(cluster.clock.now()).toUTCString()}\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n`,
         );
       io.stdout(result.body);
       continue;
     }
     const messages = {
+      'empty-reply': { code: 52, text: 'Empty reply from server' },
       refused: { code: 7, text: `Failed to connect to ${host} port ${port} after 0 ms: Connection refused` },
       'no-route': {
         code: 7,
@@ -232,18 +237,25 @@ export const UNAVAILABLE_HINTS: Record<string, string> = {
 export const HELP_TEXT = `This lab terminal runs the commands of the Kubernetes basics lab against your own simulated minikube cluster.
 
 Available commands:
-  kubectl ...          version, cluster-info, get, describe, create deployment, run, apply -f, delete, scale,
+  kubectl ...          version, cluster-info, get, describe, create deployment, create -f, run, apply -f, delete, scale,
                        expose, set image, rollout status|history|undo|restart|pause|resume, label, logs, exec, wait,
-                       api-resources
+                       api-resources, port-forward, proxy
   minikube ...         ip, status, version, start
-  curl URL             HTTP requests to node, service and pod addresses, e.g. curl $(minikube ip):30080
+  curl URL             HTTP requests to node, service and pod addresses, e.g. curl $(minikube ip):30080, and to
+                       localhost ports opened by kubectl port-forward and kubectl proxy, e.g. curl localhost:8001/version
   echo, ls, cat, pwd   ls and cat show the example manifests in ${HOME} (deployment.yaml, service.yaml, pod.yaml)
   export NAME=value    shell variables, e.g. export POD_NAME=$(kubectl get pods -o name | head -1)
+  read NAME            reads a line you type into NAME (cat with no file copies what you type)
+  jobs, kill, fg, bg, wait
+                       job control for commands started with & at the end of the line, e.g. kubectl get pods -w &
   help, clear
 
 Pipes into grep (-v -i -c -E -F -w -n -o), wc (-l -w -c), head and tail (-n N, -N) work, e.g.
   kubectl get pod --no-headers --all-namespaces | wc -l
+Pipes can also feed kubectl apply -f - (and create -f -), e.g. kubectl create deployment web --image=nginx
+--dry-run=client -o yaml | kubectl apply -f -. Here-documents give a command its input:
+  kubectl apply -f - <<EOF      (then the manifest's lines, then a line EOF)
 Substitution works for $(minikube ip), $(kubectl ...) and $NAME / \${NAME} variables.
-Not available: other programs, ';', '&&', '||', redirections ('>', '<'), background jobs ('&'), backquotes.
+Not available: other programs, ';', '&&', '||', redirections ('>', '<'), backquotes.
 Inside 'kubectl exec -ti POD -- bash' your lines run in the pod's shell until you type 'exit'.
 `;

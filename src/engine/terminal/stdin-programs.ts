@@ -73,7 +73,8 @@ export async function runRead(
     for (let j = 1; j < arg.length; j++) {
       const option = arg[j];
       if (option === 'r') raw = true;
-      else if (option === 's' || option === 'e') continue; // echo and line editing are the web terminal's
+      else if (option === 's' || option === 'e')
+        continue; // echo and line editing are the web terminal's
       else if (VALUE_OPTIONS.includes(option)) {
         const value = j + 1 < arg.length ? arg.slice(j + 1) : args[++i];
         if (value === undefined)
@@ -113,7 +114,10 @@ export async function runRead(
   }
   const eof = ended && chars.length === 0;
   const assignments = splitFields(chars, names.length === 0 ? ['REPLY'] : names, names.length === 0);
-  return { exitCode: ended ? 1 : 0, assignments: eof ? assignments.map(([name]) => [name, '']) : assignments };
+  return {
+    exitCode: ended ? 1 : 0,
+    assignments: eof ? assignments.map(([name]) => [name, '']) : assignments,
+  };
 }
 
 function splitFields(

@@ -7,6 +7,7 @@ import { FILTER_NAMES, FilterUsageError } from './filters';
 import { InputSource, isAbortError, NO_INPUT, textInput } from './input';
 import { formatJobs, parseBg, parseFg, parseKill, parseWait } from './job-control';
 import { JOB_CONTROL_BUILTINS, kubectlReadsStdin } from './line-shape';
+import { LocalPorts } from './local-ports';
 import { NOT_AVAILABLE, PreparedFilter, prepareFilter, RejectedLine, runPipeline } from './pipeline';
 import { runPodShellLine } from './pod-shell';
 import { HELP_TEXT, ProgramIO, runCurl, runEcho, runLs, runMinikube, UNAVAILABLE_HINTS } from './programs';
@@ -57,6 +58,8 @@ export class LabTerminal {
   private readonly variables = new Map<string, string>([['HOME', HOME]]);
   private readonly files = new VirtualFiles();
   private shell: PodShellSession | undefined;
+  /** The machine's loopback ports, shared by every line (a background port-forward keeps its ports). */
+  private readonly localPorts = new LocalPorts();
 
   constructor(private readonly cluster: Cluster) {}
 
@@ -125,12 +128,19 @@ export class LabTerminal {
    * here-document of its own, starts a new segment: it reads the whole output of the segment before it (or its
    * body) once that has ended, which is all `apply -f -` does with its input anyway.
    */
-  private async runStages(argvs: string[][], inputs: (string | undefined)[], io: TerminalIO): Promise<number> {
+  private async runStages(
+    argvs: string[][],
+    inputs: (string | undefined)[],
+    io: TerminalIO,
+  ): Promise<number> {
     // Every filter's options are checked before the first stage runs.
     const prepared = argvs.map((argv) => (FILTER_NAMES.includes(argv[0]) ? prepareFilter(argv) : undefined));
     prepared.forEach((filter, index) => {
       if (index > 0 && filter?.file !== undefined && inputs[index] === undefined)
-        throw new RejectedLine(`a filter after a pipe reads the pipe; remove the file name '${filter.file}'`, 2);
+        throw new RejectedLine(
+          `a filter after a pipe reads the pipe; remove the file name '${filter.file}'`,
+          2,
+        );
     });
     const starts = argvs
       .map((_, index) => index)
@@ -166,7 +176,9 @@ export class LabTerminal {
         continue;
       }
       // bash runs the command with the body so far; the line number is the here-document's line in the run.
-      io.stderr(`bash: warning: here-document at line 1 delimited by end-of-file (wanted \`${open.delimiter}')\n`);
+      io.stderr(
+        `bash: warning: here-document at line 1 delimited by end-of-file (wanted \`${open.delimiter}')\n`,
+      );
       open.complete = true;
     }
   }
@@ -232,7 +244,10 @@ export class LabTerminal {
           NOT_AVAILABLE,
         );
       } else if ((name === 'read' || JOB_CONTROL_BUILTINS.some((b) => b === name)) && stages.length > 1) {
-        throw new RejectedLine(`${name}: not available in a pipeline in this lab terminal; run it on its own`, 2);
+        throw new RejectedLine(
+          `${name}: not available in a pipeline in this lab terminal; run it on its own`,
+          2,
+        );
       }
       for (const word of stage)
         for (const part of word.parts) if (part.kind === 'subst') this.validateSubstitution(part.command);
@@ -339,6 +354,7 @@ export class LabTerminal {
           interactive,
           enterPodShell: interactive ? (session) => (this.shell = session) : undefined,
           stdin,
+          localPorts: this.localPorts,
         };
         // `create -f` is kubectl's create without a subcommand, which its command table does not route.
         if (isCreateFromFiles(args)) return runCreateFromFiles(args, ctx);
@@ -347,7 +363,7 @@ export class LabTerminal {
       case 'minikube':
         return runMinikube(this.cluster, args, programIO);
       case 'curl':
-        return runCurl(this.cluster, args, programIO);
+        return runCurl(this.cluster, args, programIO, this.localPorts);
       case 'echo':
         return runEcho(args, programIO);
       case 'ls':

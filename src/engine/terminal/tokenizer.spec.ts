@@ -1,4 +1,12 @@
-import { expandWords, literalText, ShellSyntaxError, tokenize } from './tokenizer';
+import {
+  addHeredocLine,
+  expandWords,
+  heredocParts,
+  heredocText,
+  literalText,
+  ShellSyntaxError,
+  tokenize,
+} from './tokenizer';
 
 const words = (line: string, vars: Record<string, string> = {}, subst: (c: string) => string = () => '') =>
   tokenize(line).stages.map((stage) =>
@@ -70,5 +78,73 @@ describe('tokenize', () => {
   it('reports literal words for command names', () => {
     const [stage] = tokenize('kubectl "get" $X').stages;
     expect(stage.map(literalText)).toEqual(['kubectl', 'get', undefined]);
+  });
+});
+
+describe('here-documents', () => {
+  it('reads the body after the command line up to the delimiter line, for the stage that carries it', () => {
+    const parsed = tokenize('cat <<EOF | kubectl apply -f -\napiVersion: v1\n  kind: Pod\nEOF\n');
+    expect(parsed.stages.map((stage) => stage.map(literalText))).toEqual([
+      ['cat'],
+      ['kubectl', 'apply', '-f', '-'],
+    ]);
+    expect(parsed.heredocs).toEqual([
+      {
+        stage: 0,
+        delimiter: 'EOF',
+        quoted: false,
+        stripTabs: false,
+        lines: ['apiVersion: v1', '  kind: Pod'],
+        complete: true,
+      },
+    ]);
+    expect(heredocText(parsed.heredocs[0])).toBe('apiVersion: v1\n  kind: Pod\n');
+    expect(tokenize('kubectl apply -f - <<EOF\nx\nEOF').heredocs[0].stage).toBe(0);
+    expect(tokenize('kubectl get pods | grep x <<EOF\nx\nEOF').heredocs[0].stage).toBe(1);
+  });
+
+  it('takes the delimiter after quote removal; any quoting makes the body literal', () => {
+    const delimiters = (line: string) =>
+      tokenize(line).heredocs.map(({ delimiter, quoted, stripTabs }) => ({ delimiter, quoted, stripTabs }));
+    expect(delimiters("cat <<'EOF'")).toEqual([{ delimiter: 'EOF', quoted: true, stripTabs: false }]);
+    expect(delimiters('cat <<"END"')).toEqual([{ delimiter: 'END', quoted: true, stripTabs: false }]);
+    expect(delimiters('cat <<\\EOF')).toEqual([{ delimiter: 'EOF', quoted: true, stripTabs: false }]);
+    expect(delimiters('cat << E"O"F')).toEqual([{ delimiter: 'EOF', quoted: true, stripTabs: false }]);
+    expect(delimiters('cat <<-EOF')).toEqual([{ delimiter: 'EOF', quoted: false, stripTabs: true }]);
+    expect(delimiters('cat <<$X')).toEqual([{ delimiter: '$X', quoted: false, stripTabs: false }]);
+  });
+
+  it('leaves a body open until its delimiter line arrives; <<- strips leading tabs', () => {
+    const { heredocs } = tokenize('cat <<-EOF');
+    expect(heredocs[0].complete).toBe(false);
+    expect(addHeredocLine(heredocs, '\t\tindented')).toBe(false);
+    expect(addHeredocLine(heredocs, ' EOF')).toBe(false);
+    expect(addHeredocLine(heredocs, '\tEOF')).toBe(true);
+    expect(heredocs[0].lines).toEqual(['indented', ' EOF']);
+    const two = tokenize('cat <<A | grep x <<B\na\nA\nb').heredocs;
+    expect(two.map((h) => [h.lines, h.complete])).toEqual([
+      [['a'], true],
+      [['b'], false],
+    ]);
+  });
+
+  it('expands $VAR, ${VAR} and $(...) in an unquoted body, with backslash escapes and line joins', () => {
+    const body = 'name: $NAME ${X}y \\$HOME "q" \\a $(kubectl get ns -o name)\nlong \\\nline\n';
+    expect(
+      expandWords([{ parts: heredocParts(body) }], (part) =>
+        part.kind === 'var' ? ({ NAME: 'web', X: 'a b' } as Record<string, string>)[part.name] : 'ns/x',
+      ),
+    ).toEqual(['name: web a by $HOME "q" \\a ns/x\nlong line\n']);
+    expect(() => heredocParts('echo `id`')).toThrow(ShellSyntaxError);
+  });
+
+  it.each([
+    ['cat <<', "bash: syntax error near unexpected token `newline'"],
+    ['cat << | grep x', "bash: syntax error near unexpected token `|'"],
+    ['cat <<<word', "here-strings ('<<<')"],
+    ['cat <<EOF\nx\nEOF\nkubectl delete pods --all', 'a command after the end of a here-document'],
+    ["cat <<'EOF", "unexpected EOF while looking for matching `''"],
+  ])('rejects %j', (line, message) => {
+    expect(() => tokenize(line)).toThrow(message);
   });
 });

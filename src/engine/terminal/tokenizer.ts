@@ -138,8 +138,16 @@ export function tokenize(line: string): ParsedLine {
       stages.push([]);
       i++;
     } else if (c === '&') {
+      if (line[i + 1] === '&') throw new ShellSyntaxError(`'&&' ${UNSUPPORTED_HINT}`);
+      // A line ending in `&` is started as a job by whoever runs lines (lineShape says so); it never gets here then.
+      const rest = line
+        .slice(i + 1)
+        .split('\n')[0]
+        .trim();
       throw new ShellSyntaxError(
-        line[i + 1] === '&' ? `'&&' ${UNSUPPORTED_HINT}` : `background jobs ('&') ${UNSUPPORTED_HINT}`,
+        rest === '' || rest.startsWith('#')
+          ? "background jobs ('&') are started by the lab terminal session; this command runner cannot start them"
+          : "background jobs ('&') go at the end of a line: '&' in the middle of a line is not available in this lab terminal",
       );
     } else if (c === ';') {
       throw new ShellSyntaxError(`';' ${UNSUPPORTED_HINT}`);

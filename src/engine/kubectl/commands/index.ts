@@ -8,6 +8,8 @@ import { getCommand } from './get';
 import { apiResourcesCommand, clusterInfoCommand, versionCommand } from './info';
 import { labelCommand } from './label';
 import { execCommand, logsCommand } from './logs-exec';
+import { portForwardCommand } from './port-forward';
+import { proxyCommand } from './proxy';
 import {
   rolloutHistoryCommand,
   rolloutPauseCommand,
@@ -33,6 +35,8 @@ export const COMMANDS: CommandDef[] = [
   getCommand,
   labelCommand,
   logsCommand,
+  portForwardCommand,
+  proxyCommand,
   rolloutHistoryCommand,
   rolloutPauseCommand,
   rolloutRestartCommand,

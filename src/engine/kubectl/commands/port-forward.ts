@@ -116,7 +116,8 @@ function parsePorts(specs: string[]): ForwardedPort[] {
     const localText = parts.length === 1 ? parts[0] : parts[0] || '0';
     const remoteText = parts.length === 1 ? parts[0] : parts[1];
     const local = parseUint16(localText);
-    if (typeof local === 'string') throw new CommandError(`error parsing local port '${localText}': ${local}`);
+    if (typeof local === 'string')
+      throw new CommandError(`error parsing local port '${localText}': ${local}`);
     const remote = parseUint16(remoteText);
     if (typeof remote === 'string')
       throw new CommandError(`error parsing remote port '${remoteText}': ${remote}`);
@@ -356,7 +357,7 @@ async function forward(
   const releases: (() => void)[] = [];
   const stop = new AbortController();
   let lost = false;
-  const pid = localPorts.randomSource(ctx.cluster.seed).int(10000, 99999);
+  const pid = 10000 + (hash32(`${pod.metadata.uid}:${ctx.cluster.clock.now()}`) % 90000);
   const listenerFor = (port: ForwardedPort) => ({
     owner: 'kubectl port-forward',
     request: ({ path }: { path: string }): LocalResponse => {
