@@ -71,7 +71,9 @@ describe('runs that last: background jobs and interactive runs', () => {
     expect(who.log.of(watch).some((e) => e.name === 'command.exit')).toBe(false);
 
     const jobs = await run(who, 'jobs -l');
-    expect(jobs.output).toBe(`[1]+ ${String(pid).padStart(5)} Running                 kubectl get pods -w &\n`);
+    expect(jobs.output).toBe(
+      `[1]+ ${String(pid).padStart(5)} Running                 kubectl get pods -w &\n`,
+    );
 
     // The session's limit (2 here): a third job is refused with a clear message.
     await started(who, await submit(who, 'kubectl get deployments -w &'));
