@@ -54,7 +54,7 @@ describe('checkCommandLine', () => {
     'kubectl get pods > /etc/passwd',
     'cat < /etc/shadow',
     'echo `id`',
-    'kubectl get pods &',
+    'kubectl get pods & kubectl get nodes',
     '(kubectl get pods)',
   ])('rejects the shell operator in %j', (line) => {
     const verdict = checkCommandLine(line, { maxLineBytes: LIMIT, maxBlockBytes: 262144 });

@@ -90,7 +90,11 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     clearInterval(this.activityTimer);
     clearInterval(this.heartbeatTimer);
     this.abortAll();
-    await Promise.allSettled([...this.background]);
+    // Background runs end (and are recorded) as interrupted; a shutdown does not wait long for them.
+    await Promise.race([
+      Promise.allSettled([...this.background]),
+      new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+    ]);
     await this.recordActivity();
     await this.jobs.forgetWorker(this.workerId).catch(() => undefined);
   }

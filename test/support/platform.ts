@@ -46,7 +46,16 @@ class PlatformProcess {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
     child.kill(signal);
+    // A process that has not shut down in 15 s is killed, so one slow shutdown cannot fail a suite's
+    // clean-up; it is said on stderr, since a shutdown that slow is itself a fault to look at.
+    const timer = setTimeout(() => {
+      process.stderr.write(
+        `platform process ${this.entry} did not stop within 15 s of ${signal}; killing it\n`,
+      );
+      child.kill('SIGKILL');
+    }, 15_000);
     await exited;
+    clearTimeout(timer);
   }
 }
 
