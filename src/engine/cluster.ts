@@ -7,6 +7,7 @@ import { DeploymentController } from './controllers/deployment';
 import { EndpointsController } from './controllers/endpoints';
 import { EventRecorder } from './controllers/events';
 import { GarbageCollector } from './controllers/garbage-collector';
+import { NamespaceController } from './controllers/namespace';
 import {
   Kubelet,
   KUBELET_TIMER,
@@ -14,6 +15,7 @@ import {
   type KubeletState,
   type PodRecord,
 } from './controllers/kubelet';
+import { DisruptionController, ResourceQuotaController } from './controllers/policy-status';
 import { ReplicaSetController } from './controllers/replicaset';
 import { Scheduler } from './controllers/scheduler';
 import { SimContainerRuntime } from './runtime/container-runtime';
@@ -28,7 +30,9 @@ import {
   type BootImage,
   type BootState,
 } from './snapshot/boot-image';
+import { Kubeconfig, minikubeKubeconfig, type KubeconfigData } from './store/kubeconfig';
 import { minikubeObjects, nodeInternalIp } from './store/minikube';
+import { bootPolicyObjects } from './store/minikube-policy';
 import { Random, type RandomState } from './store/random';
 import { objectKey, ObjectStore } from './store/store';
 
@@ -73,6 +77,8 @@ export interface ClusterSnapshot {
   bootImage: string;
   bootKept: Partial<Record<ResourceName, string[]>>;
   objects: Partial<Record<ResourceName, KubeObject[]>>;
+  /** The machine's ~/.kube/config, when kubectl config changed it from what minikube wrote. */
+  kubeconfig?: KubeconfigData;
 }
 
 /**
@@ -100,6 +106,7 @@ export class Cluster {
   private readonly random: Random;
   private readonly events: EventRecorder;
   private readonly scheduler: Scheduler;
+  private readonly namespaces: NamespaceController;
   private readonly controllers: Controller[];
   /** Revision at which each controller last ran. */
   private readonly lastRun = new Map<Controller, number>();
@@ -109,6 +116,7 @@ export class Cluster {
   private lastEventSweep: number;
   private bootAt = 0;
   private bootRv = 0;
+  private kubeconfigFile: Kubeconfig | undefined;
 
   /** @internal Use createCluster / restoreCluster. */
   constructor(init: {
@@ -147,13 +155,17 @@ export class Cluster {
     };
     this.kubelet = new Kubelet(ctx);
     this.scheduler = new Scheduler(ctx);
+    this.namespaces = new NamespaceController(ctx);
     this.controllers = [
       new DeploymentController(ctx),
       new ReplicaSetController(ctx),
       new GarbageCollector(ctx),
+      this.namespaces,
       this.scheduler,
       this.kubelet,
       new EndpointsController(ctx),
+      new ResourceQuotaController(ctx),
+      new DisruptionController(ctx),
     ];
     this.simNetwork = new SimNetwork(
       this.store,
@@ -169,6 +181,18 @@ export class Cluster {
       () => this.now(),
       () => this.sync(),
     );
+  }
+
+  /**
+   * The lab machine's kubeconfig (`kubectl config ...`; its current context's namespace is kubectl's default).
+   * A change to it counts as a change of the cluster's state (`revision` moves), so it is saved with it.
+   */
+  get kubeconfig(): Kubeconfig {
+    this.kubeconfigFile ??= new Kubeconfig(
+      minikubeKubeconfig(this.profile, `https://${this.nodeIp}:8443`, this.bootAt),
+      () => this.store.setRevision(this.store.revision + 1),
+    );
+    return this.kubeconfigFile;
   }
 
   /** Simulation time: the due time of the timer being processed, otherwise the clock. */
@@ -267,13 +291,23 @@ export class Cluster {
       const m = minikubeObjects(this.profile, this.nodeCount, bootAt, this.random);
       const server = this.server;
       const nodes = this.at(bootAt, () => {
+        // The API server's and kubeadm's own objects: fixed uids, so the cluster's random draws stay as they were.
+        const policyUids = new Random(0x72626163);
+        for (const obj of bootPolicyObjects()) server.createObject(obj, policyUids.uid());
         for (const ns of m.namespaces) server.createObject(ns);
+        // The service account controller and root CA publisher fill them as soon as they start.
+        const configUids = new Random(0x636f6e66);
+        for (const ns of m.namespaces) this.namespaces.populate(ns.metadata.name, () => configUids.uid());
         return m.nodes.map((n) => server.createObject(n));
       });
       this.at(bootAt + 2_000, () => {
         for (const svc of m.services.filter((s) => s.metadata.name === 'kubernetes'))
           server.createObject(svc);
         for (const ep of m.endpoints) server.createObject(ep);
+      });
+      this.at(bootAt + 8_000, () => {
+        const accountUids = new Random(0x73616363);
+        for (const sa of m.serviceAccounts) server.createObject(sa, accountUids.uid());
       });
       const rs = this.at(bootAt + 18_000, () => {
         for (const svc of m.services.filter((s) => s.metadata.name !== 'kubernetes'))
@@ -413,6 +447,7 @@ export class Cluster {
       bootKept,
       objects,
     };
+    if (this.kubeconfigFile?.changed) snap.kubeconfig = this.kubeconfigFile.content as KubeconfigData;
     return JSON.stringify(snap);
   }
 
@@ -436,6 +471,7 @@ export class Cluster {
     this.simNetwork.load(snap.network);
     this.lastEventSweep = snap.lastEventSweep;
     this.settledRevision = snap.rv;
+    if (snap.kubeconfig) this.kubeconfig.load(snap.kubeconfig);
   }
 }
 

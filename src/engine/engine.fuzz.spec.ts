@@ -9,6 +9,9 @@ import { createCluster } from './cluster';
 import { InvariantChecker } from './invariants';
 import { LabTerminal, type TerminalIO } from './terminal';
 
+/** Given to secrets only: whatever kubectl prints must show it encoded (base64) or as a byte count. */
+const SECRET_VALUE = 'Plain7Secret';
+
 const LAB_LINES = [
   'kubectl create deployment yanwei.app --image=gcr.io/google-samples/kubernetes-bootcamp:v1',
   'kubectl scale deployments/yanwei.app --replicas=3',
@@ -31,6 +34,31 @@ const LAB_LINES = [
   'kubectl exec -ti $(kubectl get pods -o name | head -1 | cut -d/ -f2) -- /bin/bash',
   'ps -elf',
   'exit',
+  // Namespaces, contexts, configuration and secrets (the secret's value must never be printed decoded).
+  'kubectl create namespace dev',
+  'kubectl create ns dev --dry-run=client -o yaml',
+  'kubectl delete namespace dev',
+  'kubectl delete ns dev --wait=false',
+  'kubectl create deployment web --image=nginx -n dev',
+  'kubectl config set-context --current --namespace=dev',
+  'kubectl config set-context --current --namespace=default',
+  'kubectl config use-context nope',
+  'kubectl config view --minify',
+  'kubectl create configmap app --from-literal=mode=prod --from-literal=lives=3',
+  'kubectl create configmap app --from-literal=mode=prod -n dev',
+  `kubectl create secret generic db --from-literal=password=${SECRET_VALUE}`,
+  `kubectl create secret generic db --from-literal=password=${SECRET_VALUE} -n dev`,
+  `kubectl create secret docker-registry reg --docker-username=bob --docker-password=${SECRET_VALUE}`,
+  'kubectl create serviceaccount bot -n dev',
+  'kubectl get secrets -A -o yaml',
+  'kubectl get secret db -o json',
+  'kubectl describe secrets -A',
+  'kubectl describe secret db -n dev',
+  'kubectl get cm,secret,sa -A',
+  'kubectl describe ns dev',
+  'kubectl get ns',
+  'kubectl delete sa default -n dev',
+  'kubectl delete cm kube-root-ca.crt',
 ];
 
 const VERBS = [
@@ -53,8 +81,14 @@ const VERBS = [
   'run',
   'top',
   'applly',
+  'config',
 ];
 const WORDS = [
+  'cm',
+  'secret',
+  'sa',
+  'configmaps',
+  'dev',
   'pods',
   'po',
   'pod',
@@ -162,22 +196,30 @@ const step = fc.record({
 });
 
 class Sink implements TerminalIO {
+  printed = '';
   constructor(readonly signal: AbortSignal) {}
-  stdout(): void {}
-  stderr(): void {}
+  stdout(chunk: string): void {
+    this.printed += chunk;
+  }
+  stderr(chunk: string): void {
+    this.printed += chunk;
+  }
 }
 
 /** Runs one line; commands that wait on the clock (rollout status, get -w) see it move, then get interrupted. */
 async function runLine(terminal: LabTerminal, clock: ManualClock, line: string): Promise<number> {
   const abort = new AbortController();
   let settled = false;
-  const done = terminal.run(line, new Sink(abort.signal)).finally(() => (settled = true));
+  const sink = new Sink(abort.signal);
+  const done = terminal.run(line, sink).finally(() => (settled = true));
   for (let i = 0; i < 40 && !settled; i++) {
     await new Promise((resolve) => setImmediate(resolve));
     if (!settled) clock.advance(2_000);
   }
   if (!settled) abort.abort();
-  return done;
+  const code = await done;
+  if (sink.printed.includes(SECRET_VALUE)) throw new Error(`"${line}" printed a secret's value decoded`);
+  return code;
 }
 
 describe('engine fuzz', () => {

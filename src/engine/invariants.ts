@@ -3,7 +3,8 @@
  * cluster must satisfy all of them. `checkInvariants` returns the violations (empty = healthy);
  * `InvariantChecker` also remembers resourceVersions between calls to check they only grow.
  */
-import type { Deployment, Endpoints, KubeObject, Pod, ReplicaSet, Service } from './api/types';
+import { RESOURCES } from './api/resources';
+import type { Deployment, Endpoints, KubeObject, Namespace, Pod, ReplicaSet, Service } from './api/types';
 import type { Cluster } from './cluster';
 import { controllerRef, isPodReady } from './controllers/owners';
 import { matchesLabelSelector } from './server/selectors';
@@ -91,6 +92,23 @@ export function checkInvariants(cluster: Cluster): string[] {
         violations.push(`resourceVersion ${obj.metadata.resourceVersion} shared by ${other} and ${key(obj)}`);
       seenVersions.set(obj.metadata.resourceVersion!, key(obj));
     }
+  }
+
+  // A namespace is gone only once it is empty; an active one has its default account and root CA ConfigMap.
+  const namespaces = new Map(store.values<Namespace>('namespaces').map((ns) => [ns.metadata.name, ns]));
+  for (const info of RESOURCES) {
+    if (!info.namespaced) continue;
+    for (const obj of store.values(info.resource))
+      if (!namespaces.has(obj.metadata.namespace ?? ''))
+        violations.push(`${key(obj)} is in namespace ${obj.metadata.namespace}, which does not exist`);
+  }
+  for (const ns of namespaces.values()) {
+    if (ns.status?.phase === 'Terminating') continue;
+    const name = ns.metadata.name;
+    if (!store.get('serviceaccounts', name, 'default'))
+      violations.push(`active namespace ${name} has no default ServiceAccount`);
+    if (!store.get('configmaps', name, 'kube-root-ca.crt'))
+      violations.push(`active namespace ${name} has no kube-root-ca.crt ConfigMap`);
   }
 
   for (const d of deployments) {

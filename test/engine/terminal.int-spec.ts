@@ -263,7 +263,8 @@ describe('kubectl texts (reference §1.7, §2)', () => {
     [
       'kubectl scale deployments/yanwei.app',
       '',
-      'error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n',
+      // kubectl v1.30 checks the required flag before the command runs (test/oracle).
+      'error: required flag(s) "replicas" not set\n',
       1,
     ],
     [

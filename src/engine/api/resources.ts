@@ -1,6 +1,28 @@
 /** The resource registry: what `kubectl api-resources` would list for the kinds the engine serves. */
 export type ResourceName =
-  'pods' | 'deployments' | 'replicasets' | 'services' | 'endpoints' | 'nodes' | 'namespaces' | 'events';
+  | 'pods'
+  | 'deployments'
+  | 'replicasets'
+  | 'services'
+  | 'endpoints'
+  | 'nodes'
+  | 'namespaces'
+  | 'events'
+  | ConfigResourceName
+  | PolicyResourceName;
+
+/** Service accounts, configuration and secrets (issue 13). */
+export type ConfigResourceName = 'serviceaccounts' | 'configmaps' | 'secrets';
+
+/** Access control, quota, priority and disruption budgets (issue 13). */
+export type PolicyResourceName =
+  | 'roles'
+  | 'rolebindings'
+  | 'clusterroles'
+  | 'clusterrolebindings'
+  | 'resourcequotas'
+  | 'priorityclasses'
+  | 'poddisruptionbudgets';
 
 export interface ResourceInfo {
   resource: ResourceName;
@@ -34,6 +56,8 @@ function info(
   });
 }
 
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
 export const RESOURCES: readonly ResourceInfo[] = Object.freeze([
   info('pods', 'pod', 'Pod', '', true, ['po']),
   info('deployments', 'deployment', 'Deployment', 'apps', true, ['deploy']),
@@ -43,6 +67,16 @@ export const RESOURCES: readonly ResourceInfo[] = Object.freeze([
   info('nodes', 'node', 'Node', '', false, ['no']),
   info('namespaces', 'namespace', 'Namespace', '', false, ['ns']),
   info('events', 'event', 'Event', '', true, ['ev']),
+  info('serviceaccounts', 'serviceaccount', 'ServiceAccount', '', true, ['sa']),
+  info('configmaps', 'configmap', 'ConfigMap', '', true, ['cm']),
+  info('secrets', 'secret', 'Secret', '', true, []),
+  info('resourcequotas', 'resourcequota', 'ResourceQuota', '', true, ['quota']),
+  info('poddisruptionbudgets', 'poddisruptionbudget', 'PodDisruptionBudget', 'policy', true, ['pdb']),
+  info('clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', RBAC_GROUP, false, []),
+  info('clusterroles', 'clusterrole', 'ClusterRole', RBAC_GROUP, false, []),
+  info('rolebindings', 'rolebinding', 'RoleBinding', RBAC_GROUP, true, []),
+  info('roles', 'role', 'Role', RBAC_GROUP, true, []),
+  info('priorityclasses', 'priorityclass', 'PriorityClass', 'scheduling.k8s.io', false, ['pc']),
 ]);
 
 const BY_ALIAS = new Map<string, ResourceInfo>();

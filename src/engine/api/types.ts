@@ -4,6 +4,8 @@
  * Like the real API server, numeric status fields that are zero are omitted (read them as `?? 0`).
  */
 
+import type { ConfigMap, NamespaceCondition, Secret, ServiceAccount } from './config-types';
+
 export interface OwnerReference {
   apiVersion: string;
   kind: string;
@@ -360,9 +362,11 @@ export interface Node extends KubeObject {
 export interface Namespace extends KubeObject {
   apiVersion: 'v1';
   kind: 'Namespace';
-  spec: { finalizers: string[] };
-  status: { phase: 'Active' | 'Terminating' };
+  spec: { finalizers?: string[] };
+  status: { phase: 'Active' | 'Terminating'; conditions?: NamespaceCondition[] };
 }
+
+export type { ConfigMap, NamespaceCondition, Secret, ServiceAccount } from './config-types';
 
 export interface ObjectReference {
   kind: string;
@@ -394,4 +398,15 @@ export interface KubeEvent extends KubeObject {
 /** Back-compat alias: the contract calls core/v1 Event simply "Event". */
 export type Event = KubeEvent;
 
-export type AnyObject = Pod | Deployment | ReplicaSet | Service | Endpoints | Node | Namespace | KubeEvent;
+export type AnyObject =
+  | Pod
+  | Deployment
+  | ReplicaSet
+  | Service
+  | Endpoints
+  | Node
+  | Namespace
+  | KubeEvent
+  | ServiceAccount
+  | ConfigMap
+  | Secret;

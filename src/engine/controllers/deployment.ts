@@ -194,18 +194,26 @@ export class DeploymentController implements Controller {
   private syncRevision(d: Deployment, newRs: ReplicaSet, newRevision: number): boolean {
     const current = revisionOf(newRs);
     let changed = false;
-    if (current < newRevision) {
+    // copyDeploymentAnnotationsToReplicaSet: the deployment's annotations (a `--record` change-cause...) reach its
+    // current ReplicaSet on every sync, not only when it is created.
+    const copied = Object.entries(this.copiedAnnotations(d)).filter(
+      ([k, v]) => newRs.metadata.annotations?.[k] !== v,
+    );
+    if (current < newRevision || copied.length > 0) {
       const next: ReplicaSet = {
         ...newRs,
         metadata: { ...newRs.metadata, annotations: { ...(newRs.metadata.annotations ?? {}) } },
       };
       const annotations = next.metadata.annotations!;
-      if (annotations[REVISION]) {
-        const history = annotations[REVISION_HISTORY] ? annotations[REVISION_HISTORY].split(',') : [];
-        history.push(annotations[REVISION]);
-        annotations[REVISION_HISTORY] = history.join(',');
+      for (const [k, v] of copied) annotations[k] = v;
+      if (current < newRevision) {
+        if (annotations[REVISION]) {
+          const history = annotations[REVISION_HISTORY] ? annotations[REVISION_HISTORY].split(',') : [];
+          history.push(annotations[REVISION]);
+          annotations[REVISION_HISTORY] = history.join(',');
+        }
+        annotations[REVISION] = String(newRevision);
       }
-      annotations[REVISION] = String(newRevision);
       this.ctx.server.updateObject(next, { fromClient: false });
       changed = true;
     }

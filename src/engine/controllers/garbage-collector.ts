@@ -1,10 +1,10 @@
 /**
  * Garbage collection through owner references (background cascade): an object whose owners are all gone is
- * deleted (pods then terminate gracefully). Also the pod GC (pods bound to a node that no longer exists) and
- * the namespace controller (a Terminating namespace empties, then disappears).
+ * deleted (pods then terminate gracefully). Also the pod GC (pods bound to a node that no longer exists).
+ * Namespaces are emptied by the namespace controller (namespace.ts).
  */
 import { RESOURCES, type ResourceName } from '../api/resources';
-import type { KubeObject, Namespace, Node, Pod } from '../api/types';
+import type { Node, Pod } from '../api/types';
 import type { Controller, ControllerContext } from './context';
 
 /** Kinds the engine stores; owners of other kinds (DaemonSet for kube-proxy) are never considered missing. */
@@ -12,7 +12,7 @@ const MODELLED_KINDS = new Set(RESOURCES.map((r) => r.kind));
 const DEPENDENT_RESOURCES: ResourceName[] = ['replicasets', 'pods'];
 
 export class GarbageCollector implements Controller {
-  readonly watches = ['deployments', 'replicasets', 'pods', 'nodes', 'namespaces'] as const;
+  readonly watches = ['deployments', 'replicasets', 'pods', 'nodes'] as const;
 
   constructor(private readonly ctx: ControllerContext) {}
 
@@ -26,7 +26,6 @@ export class GarbageCollector implements Controller {
       this.collectOrphans();
       this.collectPodsOnMissingNodes();
     }
-    this.finalizeNamespaces();
   }
 
   private collectOrphans(): void {
@@ -50,25 +49,6 @@ export class GarbageCollector implements Controller {
     for (const pod of store.values<Pod>('pods')) {
       if (pod.spec.nodeName && !nodes.has(pod.spec.nodeName))
         server.removeObject('pods', pod.metadata.namespace, pod.metadata.name);
-    }
-  }
-
-  private finalizeNamespaces(): void {
-    const { store, server } = this.ctx;
-    for (const ns of store.values<Namespace>('namespaces')) {
-      if (ns.status.phase !== 'Terminating') continue;
-      this.checkedAt = -1; // keep collecting while a namespace empties
-      let remaining = 0;
-      for (const info of RESOURCES) {
-        if (!info.namespaced) continue;
-        for (const obj of store.values<KubeObject>(info.resource)) {
-          if (obj.metadata.namespace !== ns.metadata.name) continue;
-          remaining++;
-          if (!obj.metadata.deletionTimestamp)
-            server.deleteObject(info.resource, obj.metadata.namespace, obj.metadata.name);
-        }
-      }
-      if (remaining === 0) server.removeObject('namespaces', undefined, ns.metadata.name);
     }
   }
 }

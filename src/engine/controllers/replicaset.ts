@@ -2,6 +2,7 @@
  * The ReplicaSet controller: keeps `spec.replicas` active pods matching the template (creating them with
  * generateName `<rs>-`, deleting the least valuable first) and reports replicas/ready/available in status.
  */
+import { isStatusError } from '../api/status-error';
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../api/types';
 import { deepEqual, withStatus } from '../store/store';
 import { matchesLabelSelector } from '../server/selectors';
@@ -74,7 +75,8 @@ export class ReplicaSetController implements Controller {
     const active = owned.filter(isPodActive);
     const diff = active.length - (rs.spec.replicas ?? 0);
     if (diff < 0) {
-      for (let i = 0; i < -diff; i++) this.createPod(rs);
+      // An admission refusal (quota, priority) stops this round, as the controller's slow start does.
+      for (let i = 0; i < -diff; i++) if (!this.createPod(rs)) break;
     } else if (diff > 0) {
       for (const pod of [...active].sort(deletionRank).slice(0, diff)) {
         this.ctx.server.deleteObject('pods', pod.metadata.namespace, pod.metadata.name);
@@ -119,7 +121,7 @@ export class ReplicaSetController implements Controller {
     return false;
   }
 
-  private createPod(rs: ReplicaSet): void {
+  private createPod(rs: ReplicaSet): boolean {
     // The stored template never changes in place: the pod shares its parts (defaulting replaces what it adds to).
     const template = rs.spec.template;
     const pod: Pod = {
@@ -135,7 +137,14 @@ export class ReplicaSetController implements Controller {
       },
       spec: { ...template.spec },
     };
-    const created = this.ctx.server.createObject(pod);
+    let created: Pod;
+    try {
+      created = this.ctx.server.createObject(pod);
+    } catch (error) {
+      if (!isStatusError(error)) throw error;
+      this.ctx.events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${error.message}`, COMPONENT);
+      return false;
+    }
     this.ctx.events.record(
       rs,
       'Normal',
@@ -143,5 +152,6 @@ export class ReplicaSetController implements Controller {
       `Created pod: ${created.metadata.name}`,
       COMPONENT,
     );
+    return true;
   }
 }

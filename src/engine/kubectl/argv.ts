@@ -3,7 +3,11 @@
  * arguments, `--flag=v` / `--flag v`, `-n x` / `-nx` / `-n=x`, combined boolean shorthands (`-ti`), and `--`
  * ends flag parsing. Error texts are pflag's, which kubectl prints with `error: ` and a usage hint.
  */
-export type FlagType = 'bool' | 'string' | 'int' | 'stringArray';
+/**
+ * `duration` is checked as Go's time.ParseDuration does and kept as the text given; `stringSlice` splits each value
+ * on commas (pflag's StringSlice, e.g. `--image=a,b`), `stringArray` keeps each value whole.
+ */
+export type FlagType = 'bool' | 'string' | 'int' | 'duration' | 'stringArray' | 'stringSlice';
 export type FlagValue = string | boolean | number | string[];
 
 export interface FlagSpec {
@@ -11,9 +15,15 @@ export interface FlagSpec {
   shorthand?: string;
   type: FlagType;
   default?: FlagValue;
+  /** For `int`: Go's bit size (pflag Int32 or Int/Int64); 64 when not given. */
+  bits?: 32 | 64;
+  /** For `int`: base 10 only (klog's `-v` level), where pflag's ints also take `0x`, `0o`, `0b` and `0` prefixes. */
+  decimal?: boolean;
   /** pflag NoOptDefVal: the value used when the flag is given without `=value` (e.g. `--watch`). */
   noOptDefault?: string;
   description?: string;
+  /** pflag's deprecation notice, printed (by the caller, from `warnings`) each time the flag is set. */
+  deprecated?: string;
 }
 
 export interface ParsedArgs {
@@ -23,6 +33,10 @@ export interface ParsedArgs {
   positional: string[];
   /** Number of positional arguments before `--`, or -1 when there was no `--` (cobra's ArgsLenAtDash). */
   argsLenAtDash: number;
+  /** The flags as they were set, in order, with the value each was given (pflag's ParseAll callback). */
+  order: Array<[name: string, value: string]>;
+  /** Deprecation notices of the flags set, to print on stderr. */
+  warnings: string[];
 }
 
 /** A flag-parsing failure; the message is pflag's text without the `error: ` prefix. */
@@ -31,7 +45,14 @@ export class FlagError extends Error {}
 export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const byShort = new Map(specs.filter((s) => s.shorthand).map((s) => [s.shorthand as string, s]));
-  const result: ParsedArgs = { flags: {}, changed: new Set(), positional: [], argsLenAtDash: -1 };
+  const result: ParsedArgs = {
+    flags: {},
+    changed: new Set(),
+    positional: [],
+    argsLenAtDash: -1,
+    order: [],
+    warnings: [],
+  };
   for (const spec of specs)
     if (spec.default !== undefined) result.flags[spec.name] = cloneDefault(spec.default);
 
@@ -43,6 +64,8 @@ export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): 
       result.changed.has(spec.name) ? result.flags[spec.name] : undefined,
     );
     result.changed.add(spec.name);
+    result.order.push([spec.name, value]);
+    if (spec.deprecated !== undefined) result.warnings.push(spec.deprecated);
   };
 
   let i = 0;
@@ -57,6 +80,7 @@ export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): 
       const body = arg.slice(2);
       const eq = body.indexOf('=');
       const name = eq >= 0 ? body.slice(0, eq) : body;
+      if (name === '' || name[0] === '-' || name[0] === '=') throw new FlagError(`bad flag syntax: ${arg}`);
       const spec = byName.get(name);
       if (!spec) throw new FlagError(`unknown flag: --${name}`);
       const shown = spec.shorthand ? `-${spec.shorthand}, --${spec.name}` : `--${spec.name}`;
@@ -99,25 +123,162 @@ export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): 
 
 function convert(spec: FlagSpec, value: string, shown: string, previous: FlagValue | undefined): FlagValue {
   const invalid = (detail: string) =>
-    new FlagError(`invalid argument "${value}" for "${shown}" flag: ${detail}`);
+    new FlagError(`invalid argument ${goQuote(value)} for "${shown}" flag: ${detail}`);
   switch (spec.type) {
     case 'bool': {
       const parsed = parseGoBool(value);
-      if (parsed === undefined) throw invalid(`strconv.ParseBool: parsing "${value}": invalid syntax`);
+      if (parsed === undefined) throw invalid(`strconv.ParseBool: parsing ${goQuote(value)}: invalid syntax`);
       return parsed;
     }
     case 'int': {
-      if (!/^[+-]?\d+$/.test(value)) throw invalid(`strconv.ParseInt: parsing "${value}": invalid syntax`);
-      const parsed = Number(value);
-      if (!Number.isSafeInteger(parsed) || Math.abs(parsed) > 2 ** 31)
-        throw invalid(`strconv.ParseInt: parsing "${value}": value out of range`);
+      const parsed = parseGoInt(value, spec.bits ?? 64, spec.decimal);
+      if (typeof parsed === 'string') throw invalid(`strconv.ParseInt: parsing ${goQuote(value)}: ${parsed}`);
       return parsed;
+    }
+    case 'duration': {
+      const problem = goDurationError(value);
+      if (problem) throw invalid(problem);
+      return value;
     }
     case 'stringArray':
       return [...(Array.isArray(previous) ? previous : []), value];
+    case 'stringSlice': {
+      const fields = readCsvRecord(value);
+      if (typeof fields === 'string') throw invalid(fields);
+      return [...(Array.isArray(previous) ? previous : []), ...fields];
+    }
     default:
       return value;
   }
+}
+
+/** Go's time.ParseDuration, for its errors: `time: invalid duration "x"`, `time: missing unit in duration "5"`... */
+function goDurationError(value: string): string | undefined {
+  const quoted = goQuote(value);
+  const invalid = `time: invalid duration ${quoted}`;
+  const digit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+  let i = value[0] === '-' || value[0] === '+' ? 1 : 0;
+  if (value.slice(i) === '0') return undefined;
+  if (i === value.length) return invalid;
+  while (i < value.length) {
+    if (value[i] !== '.' && !digit(value[i])) return invalid;
+    const start = i;
+    while (digit(value[i])) i++;
+    let digits = i > start;
+    if (value[i] === '.') {
+      const fraction = ++i;
+      while (digit(value[i])) i++;
+      digits ||= i > fraction;
+    }
+    if (!digits) return invalid;
+    const unitStart = i;
+    while (i < value.length && value[i] !== '.' && !digit(value[i])) i++;
+    if (i === unitStart) return `time: missing unit in duration ${quoted}`;
+    const unit = value.slice(unitStart, i);
+    if (!['ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h'].includes(unit))
+      return `time: unknown unit ${goQuote(unit)} in duration ${quoted}`;
+  }
+  return undefined;
+}
+
+/**
+ * strconv.ParseInt(s, 0, bits), as pflag parses int flags: an optional sign, then decimal, `0x` hex, `0o`/`0` octal
+ * or `0b` binary digits, `_` between digits. Returns the value, or the reason (`invalid syntax`, `value out of range`).
+ */
+export function parseGoInt(
+  text: string,
+  bits: 32 | 64,
+  decimal = false,
+): number | 'invalid syntax' | 'value out of range' {
+  let rest = text;
+  let negative = false;
+  if (rest[0] === '+' || rest[0] === '-') {
+    negative = rest[0] === '-';
+    rest = rest.slice(1);
+  }
+  let base = 10;
+  let prefixed = false;
+  if (decimal) base = 10;
+  else if (/^0[xX]/.test(rest)) [base, rest, prefixed] = [16, rest.slice(2), true];
+  else if (/^0[bB]/.test(rest)) [base, rest, prefixed] = [2, rest.slice(2), true];
+  else if (/^0[oO]/.test(rest)) [base, rest, prefixed] = [8, rest.slice(2), true];
+  else if (/^0./.test(rest)) [base, rest, prefixed] = [8, rest.slice(1), true];
+  // Underscores only between digits, or after a base prefix.
+  if (rest.includes('_') && !(prefixed ? /^_?[^_]+(_[^_]+)*$/ : /^[^_]+(_[^_]+)*$/).test(rest))
+    return 'invalid syntax';
+  const digits = rest.replace(/_/g, '');
+  const alphabet = '0123456789abcdef'.slice(0, base);
+  if (digits === '' || [...digits.toLowerCase()].some((c) => !alphabet.includes(c))) return 'invalid syntax';
+  let value = 0n;
+  for (const c of digits.toLowerCase()) value = value * BigInt(base) + BigInt(alphabet.indexOf(c));
+  if (negative) value = -value;
+  const limit = 1n << BigInt(bits - 1);
+  if (value >= limit || value < -limit) return 'value out of range';
+  return Number(value);
+}
+
+/**
+ * pflag's StringSlice reads each value as one CSV record (encoding/csv): commas separate fields, a field in double
+ * quotes may hold commas and `""`. Returns the fields, or the csv error text.
+ */
+function readCsvRecord(text: string): string[] | string {
+  if (text === '') return [];
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    let field = '';
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= text.length)
+          return `parse error on line 1, column ${text.length + 1}: extraneous or missing " in quoted-field`;
+        if (text[i] === '"') {
+          if (text[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        field += text[i++];
+      }
+      if (i < text.length && text[i] !== ',')
+        return `parse error on line 1, column ${i}: extraneous or missing " in quoted-field`;
+    } else {
+      const end = text.indexOf(',', i);
+      field = text.slice(i, end < 0 ? text.length : end);
+      const bare = field.indexOf('"');
+      if (bare >= 0) return `parse error on line 1, column ${i + bare + 1}: bare " in non-quoted-field`;
+      i += field.length;
+    }
+    fields.push(field);
+    if (i >= text.length) return fields;
+    i++; // the comma
+  }
+}
+
+/** Go's %q (strconv.Quote): double quotes, backslash escapes, printable Unicode kept as it is. */
+export function goQuote(text: string): string {
+  const named: Record<string, string> = {
+    '\x07': '\\a',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t',
+    '\v': '\\v',
+    '"': '\\"',
+    '\\': '\\\\',
+  };
+  let out = '"';
+  for (const c of text) {
+    const code = c.codePointAt(0) as number;
+    if (named[c] !== undefined) out += named[c];
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += c;
+  }
+  return out + '"';
 }
 
 function parseGoBool(value: string): boolean | undefined {
@@ -147,7 +308,8 @@ export function findCommandWords(
     if (arg === '--') break;
     if (arg.startsWith('--')) {
       if (!arg.includes('=') && takesValue(specs.find((s) => s.name === arg.slice(2)))) i++;
-    } else if (arg.startsWith('-') && arg.length > 1) {
+    } else if (arg.startsWith('-')) {
+      // A lone `-` is stripped with the flags too (cobra's stripFlags).
       if (arg.length === 2 && takesValue(specs.find((s) => s.shorthand === arg[1]))) i++;
     } else {
       found.push(i);

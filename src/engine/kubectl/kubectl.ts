@@ -1,10 +1,19 @@
-import { FlagError, findCommandWords, parseArgs } from './argv';
+import { FlagError, findCommandWords, ParsedArgs, parseArgs } from './argv';
 import { CommandDef, GLOBAL_FLAGS } from './command';
 import { COMMANDS } from './commands';
 import { KubectlContext } from './context';
 import { formatError } from './errors';
 import { commandHelp, rootHelp } from './help';
-import { levenshtein } from './suggest';
+import {
+  flagsFor,
+  groupWithoutSubcommand,
+  optionsHelp,
+  realHelp,
+  realSubcommand,
+  rejectUnavailableFlags,
+  suggestionsFor,
+  unknownHelpTopic,
+} from './real-kubectl';
 
 /** Every top-level kubectl v1.30 command, for "Did you mean this?" and for naming the ones the lab lacks. */
 export const KUBECTL_TOP_LEVEL = [
@@ -56,7 +65,23 @@ export const KUBECTL_TOP_LEVEL = [
 ];
 
 /** Commands that only group subcommands (`kubectl rollout status`). */
-const GROUPS = ['create', 'rollout', 'set'];
+const GROUPS = ['auth', 'create', 'rollout', 'set', 'config'];
+/** Aliases of groups inside a group (`kubectl create svc clusterip`). */
+const GROUP_ALIASES: Record<string, Record<string, string>> = { create: { svc: 'service' } };
+/** Real subcommands of a group that the lab does not serve: they say so instead of "unknown command". */
+const UNSERVED: Record<string, string[]> = {
+  config: [
+    'delete-cluster',
+    'delete-user',
+    'rename-context',
+    'set',
+    'set-cluster',
+    'set-credentials',
+    'unset',
+  ],
+};
+
+const startsWith = (path: string[], prefix: string[]) => prefix.every((word, i) => path[i] === word);
 
 /**
  * Runs `kubectl <argv>`: finds the command like cobra, parses its flags like pflag, runs it, and prints errors the
@@ -65,46 +90,67 @@ const GROUPS = ['create', 'rollout', 'set'];
 export async function runKubectl(argv: readonly string[], ctx: KubectlContext): Promise<number> {
   let commandPath = 'kubectl';
   try {
-    const words = findCommandWords(argv, GLOBAL_FLAGS, 2);
+    const rootFlags = flagsFor('', GLOBAL_FLAGS);
+    const words = findCommandWords(argv, rootFlags, 3);
     if (words.length === 0) {
-      const parsed = parseArgs(argv, GLOBAL_FLAGS);
+      const parsed = parseArgs(argv, rootFlags);
       ctx.stdout(rootHelp());
       void parsed;
       return 0;
     }
     const verb = argv[words[0]];
     if (!KUBECTL_TOP_LEVEL.includes(verb)) {
-      return fail(ctx, `error: unknown command "${verb}" for "kubectl"${suggestions(verb)}\n`);
+      return fail(ctx, `error: unknown command "${verb}" for "kubectl"${suggestionsFor(verb)}\n`);
     }
+    if (verb === 'help' || verb === 'options') return helpOrOptions(verb, argv, words[0], ctx);
     let command: CommandDef | undefined;
-    let consumed = [words[0]];
-    if (GROUPS.includes(verb)) {
-      commandPath = `kubectl ${verb}`;
-      const sub = words.length > 1 ? argv[words[1]] : undefined;
-      command = COMMANDS.find(
-        (c) =>
-          c.path[0] === verb && c.path.length === 2 && (c.path[1] === sub || c.aliases?.includes(sub ?? '')),
+    const consumed = [words[0]];
+    // A group's subcommand may itself be a group (`create secret generic`): walk down one word at a time.
+    for (let groupPath = [verb]; GROUPS.includes(verb) && !command;) {
+      commandPath = `kubectl ${groupPath.join(' ')}`;
+      const depth = groupPath.length;
+      const typed = words.length > depth ? argv[words[depth]] : undefined;
+      const sub = typed === undefined ? undefined : (GROUP_ALIASES[groupPath.join(' ')]?.[typed] ?? typed);
+      const group = COMMANDS.filter((c) => c.path.length > depth && startsWith(c.path, groupPath));
+      const next = group.find(
+        (c) => c.path[depth] === sub || (c.path.length === depth + 1 && c.aliases?.includes(sub ?? '')),
       );
-      if (command) consumed = [words[0], words[1]];
-      else {
-        const group = COMMANDS.filter((c) => c.path[0] === verb);
-        const rest = parseArgs(
-          argv.filter((_, i) => i !== words[0]),
-          [...GLOBAL_FLAGS, ...unionFlags(group)],
+      if (sub !== undefined && UNSERVED[groupPath.join(' ')]?.includes(sub))
+        return fail(
+          ctx,
+          `error: "kubectl ${groupPath.join(' ')} ${sub}" is not available in this lab terminal (type 'help' to see what is)\n`,
         );
-        if (rest.flags.help) {
-          ctx.stdout(commandHelp(verb, group));
-          return 0;
-        }
-        if (sub !== undefined)
-          return fail(
-            ctx,
-            `error: unknown command "${rest.positional.join(' ')}"\nSee '${commandPath} -h' for help and examples\n`,
-          );
-        ctx.stderr(commandHelp(verb, group));
-        return 1;
+      if (next) {
+        consumed.push(words[depth]);
+        if (next.path.length === depth + 1) command = next;
+        else groupPath = next.path.slice(0, depth + 1);
+        continue;
       }
-    } else {
+      // A real subcommand the lab does not serve (`create job`) is named as such.
+      const real = sub === undefined ? undefined : realSubcommand(groupPath.join(' '), sub);
+      if (real !== undefined)
+        return fail(
+          ctx,
+          `error: "kubectl ${[...groupPath, real].join(' ')}" is not available in this lab terminal (type 'help' to see what is)\n`,
+        );
+      const rest = parseArgs(
+        argv.filter((_, i) => !consumed.includes(i)),
+        flagsFor(groupPath.join(' '), [...GLOBAL_FLAGS, ...unionFlags(group)]),
+      );
+      if (rest.flags.help) {
+        ctx.stdout(commandHelp(groupPath.join(' '), group));
+        return 0;
+      }
+      const { stream, prefix } = groupWithoutSubcommand(groupPath.join(' '));
+      if (sub !== undefined)
+        return fail(
+          ctx,
+          `${prefix}error: unknown command "${rest.positional.join(' ')}"\nSee '${commandPath} -h' for help and examples\n`,
+        );
+      ctx[stream](prefix + commandHelp(groupPath.join(' '), group));
+      return 1;
+    }
+    if (!GROUPS.includes(verb)) {
       command = COMMANDS.find((c) => c.path.length === 1 && c.path[0] === verb);
     }
     if (!command)
@@ -114,14 +160,22 @@ export async function runKubectl(argv: readonly string[], ctx: KubectlContext): 
       );
     commandPath = `kubectl ${command.path.join(' ')}`;
     const rest = argv.filter((_, i) => !consumed.includes(i));
-    const args = parseArgs(rest, [...GLOBAL_FLAGS, ...command.flags]);
+    const own = [...GLOBAL_FLAGS, ...command.flags];
+    const args = parseArgs(rest, flagsFor(command.path.join(' '), own));
+    for (const warning of args.warnings) ctx.stderr(`${warning}\n`);
+    // Without -n, the current context's namespace applies (not marked as given: dry runs leave it out).
+    if (!args.changed.has('namespace')) args.flags.namespace = ctx.cluster.kubeconfig.namespace();
     if (args.flags.help) {
       ctx.stdout(commandHelp(command.path.join(' '), [command]));
       return 0;
     }
+    rejectUnavailableFlags(args, own);
     const code = await command.run(ctx, args);
     return typeof code === 'number' ? code : 0;
   } catch (error) {
+    // `kubectl help --foo`: the error names `kubectl help`.
+    const named = (error as { commandPath?: unknown } | null)?.commandPath;
+    if (typeof named === 'string') commandPath = named;
     if (error instanceof FlagError && commandPath === 'kubectl') {
       return fail(ctx, `error: ${error.message}\nSee 'kubectl --help' for usage.\n`);
     }
@@ -142,10 +196,52 @@ function unionFlags(commands: CommandDef[]) {
   return [...seen.values()];
 }
 
-/** cobra's findSuggestions: Levenshtein distance ≤ 2 (case-insensitive) or a prefix match. */
-function suggestions(typed: string): string {
-  const lower = typed.toLowerCase();
-  const found = KUBECTL_TOP_LEVEL.filter((name) => levenshtein(lower, name) <= 2 || name.startsWith(lower));
-  if (found.length === 0) return '';
-  return `\n\nDid you mean this?\n${found.map((f) => `\t${f}\n`).join('')}`.replace(/\n$/, '');
+/**
+ * `kubectl help [COMMAND...]` (cobra's help command: the help of the deepest command the words name, or "Unknown help
+ * topic" and the root's usage on stderr) and `kubectl options` (the global flags).
+ */
+function helpOrOptions(verb: string, argv: readonly string[], at: number, ctx: KubectlContext): number {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(
+      argv.filter((_, i) => i !== at),
+      flagsFor(verb, GLOBAL_FLAGS),
+    );
+  } catch (error) {
+    // `kubectl options` has a flag error function of its own.
+    if (verb === 'options' && error instanceof FlagError)
+      return fail(ctx, `error: ${error.message}\nRun 'kubectl options' without flags.\n`);
+    throw Object.assign(error as Error, { commandPath: `kubectl ${verb}` });
+  }
+  if (verb === 'options') {
+    // `kubectl options -h` prints nothing: its help is the list itself.
+    if (!args.flags.help) ctx.stdout(optionsHelp());
+    return 0;
+  }
+  if (args.flags.help) {
+    ctx.stdout(realHelp(verb) as string);
+    return 0;
+  }
+  const path: string[] = [];
+  for (const word of args.positional) {
+    const sub = realSubcommand(path.join(' '), word);
+    if (sub === undefined) break;
+    path.push(sub);
+  }
+  if (path.length === 0 && args.positional.length > 0) {
+    ctx.stderr(unknownHelpTopic(args.positional));
+    return 0;
+  }
+  const topic = path.join(' ');
+  const served =
+    path.length === 0 ||
+    topic === 'help' ||
+    COMMANDS.some((c) => c.path.join(' ') === topic || c.path.join(' ').startsWith(`${topic} `));
+  if (!served)
+    return fail(
+      ctx,
+      `error: "kubectl ${topic}" is not available in this lab terminal (type 'help' to see what is)\n`,
+    );
+  ctx.stdout(realHelp(topic) as string);
+  return 0;
 }

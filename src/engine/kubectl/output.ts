@@ -4,6 +4,7 @@ import { CommandError } from './context';
 import { renderGoTemplate } from './printers/go-template';
 import { renderJsonPath } from './printers/jsonpath';
 import { asList, toGoJson } from './printers/json';
+import { inStructOrder } from './printers/struct-order';
 import { toGoYaml } from './printers/yaml';
 import { kindWithGroup } from './resource-args';
 
@@ -17,6 +18,10 @@ export type OutputFormat =
 
 const ALLOWED =
   'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml';
+
+/** The formats of commands that print no tables (`create`, `run`, `expose`...). */
+const ALLOWED_WITHOUT_TABLES =
+  'go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml';
 
 /** Parses `-o` for get-like commands; `humanAllowed` = table formats (`wide`, default) are allowed. */
 export function parseOutputFormat(value: string, humanAllowed = true, templateFlag = ''): OutputFormat {
@@ -32,6 +37,7 @@ export function parseOutputFormat(value: string, humanAllowed = true, templateFl
     return templated[1] === 'jsonpath' ? { kind: 'jsonpath', template } : { kind: 'go-template', template };
   }
   if (
+    (humanAllowed || !value.startsWith('custom-columns')) &&
     /^(custom-columns|jsonpath-as-json|jsonpath-file|go-template-file|templatefile|custom-columns-file)(=|$)/.test(
       value,
     )
@@ -40,21 +46,27 @@ export function parseOutputFormat(value: string, humanAllowed = true, templateFl
       `output format "${value.split('=')[0]}" is not available in this lab terminal; use -o jsonpath=..., -o go-template=..., -o name, -o json or -o yaml`,
     );
   throw new CommandError(
-    `unable to match a printer suitable for the output format "${value}", allowed formats are: ${ALLOWED}`,
+    `unable to match a printer suitable for the output format "${value}", allowed formats are: ${humanAllowed ? ALLOWED : ALLOWED_WITHOUT_TABLES}`,
   );
 }
 
-/** Prints objects in a non-table format: one object alone when a single named object was asked for, else a List. */
+/**
+ * Prints objects in a non-table format: one object alone when a single named object was asked for, else a List.
+ * `typed`: the object is one kubectl decoded into its Go type (what `create` prints), so `-o json` keeps the struct's
+ * field order.
+ */
 export function printObjects(
   objects: KubeObject[],
   format: OutputFormat,
   single: boolean,
   infoOf: (o: KubeObject) => ResourceInfo,
+  typed = false,
 ): string {
   switch (format.kind) {
     case 'name':
       return objects.map((o) => `${kindWithGroup(infoOf(o))}/${o.metadata.name}\n`).join('');
     case 'json':
+      if (typed && single && objects.length === 1) return toGoJson(objects[0], inStructOrder);
       return toGoJson(single && objects.length === 1 ? objects[0] : asList(objects));
     case 'yaml':
       return toGoYaml(single && objects.length === 1 ? objects[0] : asList(objects));

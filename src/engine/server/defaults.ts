@@ -146,6 +146,9 @@ export function defaultNamespace(ns: Namespace): void {
   // The immutable name label; an invalid name is reported once, on metadata.name, not again as a label.
   if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns.metadata.name ?? '') && ns.metadata.name.length <= 63)
     ns.metadata.labels = { ...(ns.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns.metadata.name };
-  ns.spec ??= { finalizers: ['kubernetes'] };
+  // The registry's PrepareForCreate: the `kubernetes` finalizer is always there (the namespace controller drops it).
+  ns.spec = ns.spec && typeof ns.spec === 'object' ? ns.spec : {};
+  if (!ns.spec.finalizers?.includes('kubernetes'))
+    ns.spec = { ...ns.spec, finalizers: [...(ns.spec.finalizers ?? []), 'kubernetes'] };
   ns.status = { phase: 'Active' };
 }

@@ -9,11 +9,12 @@ import {
   type StatusCause,
 } from '../api/status-error';
 import { rfc3339 } from '../api/time';
-import type { Deployment, KubeObject, Namespace, Pod, ReplicaSet, Service } from '../api/types';
+import type { Deployment, KubeObject, Namespace, Pod, ReplicaSet, Secret, Service } from '../api/types';
 import { Random } from '../store/random';
 import { clone, deepEqual, ObjectStore } from '../store/store';
 import type { ApiServer, DeleteOptions, ListOptions, WatchEventType } from './api-server';
 import { ClusterIpAllocator, NodePortAllocator, NODE_PORT_MAX, NODE_PORT_MIN } from './allocators';
+import { configUpdateCauses, decodeError, defaultSecret } from './config-objects';
 import {
   defaultDeployment,
   defaultNamespace,
@@ -23,6 +24,9 @@ import {
 } from './defaults';
 import { matchesFields, matchesSelector, parseFieldSelector, parseLabelSelector } from './selectors';
 import { validateMetadata, validateObject } from './validate-objects';
+import { defaultPolicyObject, immutablePolicyCauses } from './policy-objects';
+import { admitPodPriority } from './priority';
+import { quotaRefusal } from './quota';
 import { invalidValue } from './validation';
 
 export interface ApiServerHooks {
@@ -36,7 +40,7 @@ export interface ApiServerHooks {
 }
 
 const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
-const WITH_GENERATION = new Set<ResourceName>(['deployments', 'replicasets']);
+const WITH_GENERATION = new Set<ResourceName>(['deployments', 'replicasets', 'poddisruptionbudgets']);
 /** Resources whose status is a subresource: a client's update never changes it. */
 const STATUS_SUBRESOURCE = new Set<ResourceName>([
   'pods',
@@ -45,6 +49,8 @@ const STATUS_SUBRESOURCE = new Set<ResourceName>([
   'services',
   'nodes',
   'namespaces',
+  'resourcequotas',
+  'poddisruptionbudgets',
 ]);
 
 const META_ORDER = [
@@ -214,7 +220,8 @@ export class KubeApiServer implements ApiServer {
     return info;
   }
 
-  createObject<T extends KubeObject>(obj: T): T {
+  /** `uid` is given for control-plane objects whose uids must not draw from the cluster's random sequence. */
+  createObject<T extends KubeObject>(obj: T, uid?: string): T {
     const info = this.kindInfo(obj);
     const now = this.hooks.now();
     const meta = obj.metadata;
@@ -233,6 +240,8 @@ export class KubeApiServer implements ApiServer {
     } else {
       delete meta.namespace;
     }
+    const undecodable = decodeError(obj);
+    if (undecodable) throw undecodable;
     if (!meta.name && meta.generateName)
       meta.name = this.generateName(info, meta.namespace, meta.generateName);
     this.applyDefaults(info.resource, obj);
@@ -240,8 +249,14 @@ export class KubeApiServer implements ApiServer {
     if (causes.length) throw invalid(info.kind, info.group, meta.name ?? '', causes);
     if (this.store.get(info.resource, meta.namespace, meta.name))
       throw alreadyExists(info.resource, info.group, meta.name);
+    if (info.resource === 'pods') {
+      const refusal = admitPodPriority(this.store, obj as unknown as Pod);
+      if (refusal) throw forbidden('pods', '', meta.name, refusal);
+    }
+    const overQuota = quotaRefusal(this.store, info, obj);
+    if (overQuota) throw forbidden(info.resource, info.group, meta.name, overQuota);
     if (info.resource === 'services') this.allocateService(obj as unknown as Service, undefined);
-    meta.uid = this.hooks.random.uid();
+    meta.uid = uid ?? this.hooks.random.uid();
     meta.resourceVersion = '0'; // placeholder keeping the field's position; the store assigns the real one
     meta.creationTimestamp = rfc3339(now);
     delete meta.deletionTimestamp;
@@ -289,6 +304,10 @@ export class KubeApiServer implements ApiServer {
         return defaultService(obj as Service);
       case 'namespaces':
         return defaultNamespace(obj as Namespace);
+      case 'secrets':
+        return defaultSecret(obj as Secret);
+      default:
+        return defaultPolicyObject(obj);
     }
   }
 
@@ -300,6 +319,8 @@ export class KubeApiServer implements ApiServer {
     else delete meta.namespace;
     const old = this.store.get(info.resource, meta.namespace, meta.name);
     if (!old) throw notFound(info.resource, info.group, meta.name);
+    const undecodable = decodeError(obj);
+    if (undecodable) throw undecodable;
     if (meta.resourceVersion && meta.resourceVersion !== old.metadata.resourceVersion)
       throw conflict(
         info.resource,
@@ -340,6 +361,7 @@ export class KubeApiServer implements ApiServer {
   }
 
   private immutableFieldCauses(resource: ResourceName, old: KubeObject, next: KubeObject): StatusCause[] {
+    if (resource === 'configmaps' || resource === 'secrets') return configUpdateCauses(old, next);
     if (resource === 'deployments' || resource === 'replicasets') {
       const before = (old as Deployment).spec.selector;
       const after = (next as Deployment).spec.selector;
@@ -381,7 +403,7 @@ export class KubeApiServer implements ApiServer {
           },
         ];
     }
-    return [];
+    return immutablePolicyCauses(old, next);
   }
 
   /** ClusterIP and NodePort allocation for a created or updated Service (explicit values are checked). */

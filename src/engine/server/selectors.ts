@@ -63,10 +63,10 @@ const KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-class SelectorSyntaxError extends Error {}
+export class SelectorSyntaxError extends Error {}
 
 /** Tokenizer and parser for the label selector grammar of apimachinery `labels.Parse`. */
-function parseRequirements(input: string): Selector {
+export function parseRequirements(input: string): Selector {
   const tokens = input.match(/\s*(!=|==|=|!|,|\(|\)|[^\s!=,()]+)/g)?.map((t) => t.trim()) ?? [];
   if (tokens.join('') !== input.replace(/\s+/g, ''))
     throw new SelectorSyntaxError(`unable to parse requirement`);
@@ -233,4 +233,20 @@ export function parseFieldSelector(
 
 export function matchesFields(reqs: FieldRequirement[], obj: KubeObject): boolean {
   return reqs.every((r) => ((r.get(obj) ?? '') === r.value) !== r.negate);
+}
+
+/** metav1.ParseToLabelSelector: `=`/`==` go to matchLabels, the rest to matchExpressions. Throws SelectorSyntaxError. */
+export function parseToLabelSelector(input: string): LabelSelector {
+  const selector: LabelSelector = {};
+  const ops = { in: 'In', notin: 'NotIn', '!=': 'NotIn', exists: 'Exists', '!': 'DoesNotExist' } as const;
+  for (const req of parseRequirements(input)) {
+    if (req.op === '=') selector.matchLabels = { ...selector.matchLabels, [req.key]: req.values[0] };
+    else {
+      const operator = ops[req.op];
+      const expression: NonNullable<LabelSelector['matchExpressions']>[number] = { key: req.key, operator };
+      if (operator === 'In' || operator === 'NotIn') expression.values = [...req.values];
+      selector.matchExpressions = [...(selector.matchExpressions ?? []), expression];
+    }
+  }
+  return selector;
 }

@@ -1,14 +1,18 @@
 /** Per-kind validation (the registry strategies' Validate), collecting every cause like the real server. */
 import type { StatusCause } from '../api/status-error';
 import type {
+  ConfigMap,
   Container,
   Deployment,
   KubeObject,
   Pod,
   PodTemplateSpec,
   ReplicaSet,
+  Secret,
   Service,
 } from '../api/types';
+import { policyNameRule, validatePolicyObject } from './policy-objects';
+import { validateConfigMap, validateSecret } from './config-objects';
 import { matchesLabelSelector } from './selectors';
 import {
   invalidValue,
@@ -32,7 +36,13 @@ export function validateMetadata(obj: KubeObject): StatusCause[] {
   const name = obj.metadata.name;
   if (!name) causes.push(required('metadata.name', 'name or generateName is required'));
   else if (obj.kind !== 'Event')
-    causes.push(...validateName('metadata.name', name, NAME_RULE[obj.kind] ?? isDns1123Subdomain));
+    causes.push(
+      ...validateName(
+        'metadata.name',
+        name,
+        NAME_RULE[obj.kind] ?? policyNameRule(obj.kind) ?? isDns1123Subdomain,
+      ),
+    );
   causes.push(...validateLabels('metadata.labels', obj.metadata.labels));
   causes.push(...validateAnnotations('metadata.annotations', obj.metadata.annotations));
   return causes;
@@ -112,7 +122,8 @@ function validateService(svc: Service): StatusCause[] {
   const spec = svc.spec;
   const types = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
   if (spec.type && !types.includes(spec.type)) causes.push(unsupported('spec.type', spec.type, types));
-  if (spec.type !== 'ExternalName' && (!spec.ports || spec.ports.length === 0))
+  const headless = spec.clusterIP === 'None';
+  if (spec.type !== 'ExternalName' && !headless && (!spec.ports || spec.ports.length === 0))
     causes.push(required('spec.ports'));
   const seen = new Set<string>();
   (spec.ports ?? []).forEach((p, i) => {
@@ -156,6 +167,14 @@ export function validateObject(obj: KubeObject): StatusCause[] {
     case 'Pod':
       causes.push(...validatePod(obj as Pod));
       break;
+    case 'ConfigMap':
+      causes.push(...validateConfigMap(obj as ConfigMap));
+      break;
+    case 'Secret':
+      causes.push(...validateSecret(obj as Secret));
+      break;
+    default:
+      causes.push(...validatePolicyObject(obj));
   }
   return causes;
 }

@@ -11,7 +11,7 @@ const QUALIFIED_NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** apimachinery RegexError: `<msg> (e.g. 'ex1',  or 'ex2', regex used for validation is '<re>')`. */
-function regexError(msg: string, regex: string, examples: string[]): string {
+export function regexError(msg: string, regex: string, examples: string[]): string {
   const shown = examples.map((e) => `'${e}', `).join(' or ');
   return `${msg} (e.g. ${shown}regex used for validation is '${regex}')`;
 }

@@ -16,6 +16,7 @@ import type {
   Pod,
   ReplicaSet,
   Service,
+  ServiceAccount,
 } from '../api/types';
 import type { Random } from './random';
 
@@ -202,6 +203,8 @@ export interface BootPod {
 
 export interface MinikubeObjects {
   namespaces: Namespace[];
+  /** kube-system's own service accounts used by its pods (each namespace's `default` comes from its controller). */
+  serviceAccounts: ServiceAccount[];
   nodes: Node[];
   services: Service[];
   endpoints: Endpoints[];
@@ -483,6 +486,11 @@ export function minikubeObjects(
   };
   return {
     namespaces: ['default', 'kube-node-lease', 'kube-public', 'kube-system'].map(namespace),
+    serviceAccounts: ['coredns', 'kube-proxy', 'storage-provisioner'].map((name): ServiceAccount => ({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name, namespace: 'kube-system' },
+    })),
     nodes,
     services: [kubernetes, kubeDns],
     endpoints: [apiEndpoints],

@@ -2,6 +2,7 @@ import type { ResourceInfo } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
 import type { FlagSpec, ParsedArgs } from '../argv';
 import { CommandError, KubectlContext } from '../context';
+import { klogHeader, kubectlPid } from '../klog';
 import { parseOutputFormat, printObjects, successLine } from '../output';
 
 export const DRY_RUN_FLAG: FlagSpec = {
@@ -24,21 +25,60 @@ export function createAndPrint(
   operation: string,
   create: (obj: KubeObject) => KubeObject,
 ): void {
-  const dryRun = args.flags['dry-run'] as string;
-  if (!['none', 'client', 'server'].includes(dryRun))
-    throw new CommandError(`Invalid dry-run value (${dryRun}). Must be "none", "server", or "client".`);
+  const dryRun = dryRunStrategy(ctx, args.flags['dry-run'] as string);
   if (dryRun === 'server')
     throw new CommandError('--dry-run=server is not available in this lab terminal; use --dry-run=client');
   const output = args.flags.output as string;
-  const format = output ? parseOutputFormat(output, false) : undefined;
+  const format = output ? parseOutputFormat(output, false, (args.flags.template as string) ?? '') : undefined;
   const info = ctx.cluster.api.resourceFor(obj.kind) as ResourceInfo;
   const result = dryRun === 'client' ? clientView(obj, args.changed.has('namespace')) : create(obj);
-  if (format) ctx.stdout(printObjects([result], format, true, () => info));
+  // ObjectMeta.name is `omitempty`: `kubectl create deployment '' ...` prints no name.
+  if (result.metadata.name === '') delete (result.metadata as { name?: string }).name;
+  if (format) ctx.stdout(printObjects([result], format, true, () => info, true));
   else
     ctx.stdout(
       successLine(info, result.metadata.name, dryRun === 'client' ? `${operation} (dry run)` : operation),
     );
 }
+
+/**
+ * cmdutil.GetDryRunStrategy: `none`, `client` or `server`; the old boolean forms still work with a klog warning
+ * (`--dry-run` alone and `--dry-run=true` mean client, `--dry-run=false` none).
+ */
+export function dryRunStrategy(ctx: KubectlContext, value: string): 'none' | 'client' | 'server' {
+  const warn = (line: number, text: string) =>
+    ctx.stderr(
+      `${klogHeader('W', ctx.cluster.clock.now(), kubectlPid(ctx.cluster.clock.now()), `helpers.go:${line}`)}${text}\n`,
+    );
+  switch (value) {
+    case 'none':
+    case 'client':
+    case 'server':
+      return value;
+    case 'unchanged':
+      warn(703, '--dry-run is deprecated and can be replaced with --dry-run=client.');
+      return 'client';
+    case 'true':
+      warn(717, '--dry-run=true is deprecated (boolean value) and can be replaced with --dry-run=client.');
+      return 'client';
+    case 'false':
+      warn(720, '--dry-run=false is deprecated (boolean value) and can be replaced with --dry-run=none.');
+      return 'none';
+    default:
+      throw new CommandError(`Invalid dry-run value (${value}). Must be "none", "server", or "client".`);
+  }
+}
+
+const STATUSLESS_KINDS = new Set([
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'PriorityClass',
+]);
 
 /** What kubectl prints for a client-side dry run: no server fields, `creationTimestamp: null`, empty status. */
 function clientView(obj: KubeObject, namespaceGiven: boolean): KubeObject {
@@ -47,6 +87,9 @@ function clientView(obj: KubeObject, namespaceGiven: boolean): KubeObject {
   metadata.creationTimestamp = null;
   if (!namespaceGiven) delete metadata.namespace;
   if (copy.kind === 'Deployment' && copy.spec) copy.spec.strategy ??= {};
-  copy.status = copy.kind === 'Service' ? { loadBalancer: {} } : {};
+  // Kinds without a status field (ConfigMap, Secret, ServiceAccount, RBAC) print none.
+  if (!STATUSLESS_KINDS.has(copy.kind)) copy.status = copy.kind === 'Service' ? { loadBalancer: {} } : {};
+  if (copy.kind === 'PodDisruptionBudget')
+    copy.status = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
   return copy;
 }

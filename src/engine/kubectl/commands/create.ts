@@ -28,17 +28,13 @@ function pseudoRandomSuffix(text: string): string {
   return out;
 }
 
-function requireImage(images: string[]): void {
-  if (images.length === 0) throw new CommandError('required flag(s) "image" not set');
-}
-
 export const createDeploymentCommand: CommandDef = {
   path: ['create', 'deployment'],
   aliases: ['deploy'],
   short: 'Create a deployment with the specified name',
   usage: 'kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]',
   flags: [
-    { name: 'image', type: 'stringArray', default: [], description: 'Image names to run.' },
+    { name: 'image', type: 'stringSlice', default: [], description: 'Image names to run.' },
     flag.int('replicas', 'r', 1, 'Number of replicas to create. Default is 1.'),
     flag.int('port', undefined, -1, 'The containerPort that this deployment exposes.'),
     flag.output(),
@@ -46,7 +42,8 @@ export const createDeploymentCommand: CommandDef = {
   ],
   run(ctx, args) {
     const images = args.flags.image as string[];
-    requireImage(images);
+    // cobra's required-flag check: the flag must be given, even empty (`--image=` makes no container).
+    if (!args.changed.has('image')) throw new CommandError('required flag(s) "image" not set');
     const dash = args.argsLenAtDash;
     const names = dash >= 0 ? args.positional.slice(0, dash) : args.positional;
     const command = dash >= 0 ? args.positional.slice(dash) : [];
@@ -57,6 +54,8 @@ export const createDeploymentCommand: CommandDef = {
     const port = args.flags.port as number;
     const containers: Container[] = images.map((image) => {
       const container: Container = { name: containerNameFromImage(image), image };
+      // Container.image is `omitempty` (`--image=a,` makes a second container without one); name is not.
+      if (image === '') delete (container as Partial<Container>).image;
       if (command.length > 0) container.command = command;
       if (port >= 0) container.ports = [{ containerPort: port }];
       container.resources = {};
@@ -119,24 +118,34 @@ export const runCommand: CommandDef = {
     const dash = args.argsLenAtDash;
     const names = dash >= 0 ? args.positional.slice(0, dash) : args.positional.slice(0, 1);
     const extra = dash >= 0 ? args.positional.slice(dash) : args.positional.slice(1);
-    if (args.flags.stdin || args.flags.rm)
+    // kubectl run's checks, in its order: the required flag, NAME, -t without -i, the restart policy, --rm without
+    // attaching, the image pull policy, then the labels.
+    if (!image) throw new CommandError('required flag(s) "image" not set');
+    if (names.length === 0) throw new UsageError('NAME is required for run');
+    if (args.flags.tty && !args.flags.stdin)
+      throw new UsageError('-i/--stdin is required for containers with -t/--tty=true');
+    const restart = args.flags.restart as string;
+    if (!['Always', 'OnFailure', 'Never'].includes(restart))
+      throw new UsageError(`invalid restart policy: ${restart}`);
+    if (args.flags.rm && !args.flags.stdin)
+      throw new UsageError('--rm should only be used for attached containers');
+    if (args.flags.stdin)
       throw new CommandError(
         'kubectl run -i/--rm (attaching to the new pod) is not available in this lab terminal; run the pod, then use kubectl exec -ti NAME -- sh',
       );
-    if (!image) throw new CommandError('required flag(s) "image" not set');
-    if (names.length === 0) throw new UsageError('NAME is required for run');
+    const pullPolicy = args.flags['image-pull-policy'] as string;
+    if (!['', 'Always', 'IfNotPresent', 'Never'].includes(pullPolicy))
+      throw new UsageError(`invalid image pull policy: ${pullPolicy}`);
     const name = names[0];
     const labels: Record<string, string> = {};
     if (args.flags.labels) {
       for (const pair of (args.flags.labels as string).split(',')) {
         const [key, value, more] = pair.split('=');
-        if (value === undefined || more !== undefined) throw new CommandError(`invalid label spec: ${pair}`);
+        if (value === undefined || more !== undefined)
+          throw new CommandError(`unexpected label spec: ${pair}`);
         labels[key] = value;
       }
     } else labels.run = name;
-    const restart = args.flags.restart as string;
-    if (!['Always', 'OnFailure', 'Never'].includes(restart))
-      throw new CommandError(`invalid restart policy: ${restart}`);
     const container: Container = { name, image, resources: {} };
     if (extra.length > 0) {
       if (args.flags.command) container.command = extra;

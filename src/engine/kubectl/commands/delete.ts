@@ -51,8 +51,12 @@ export const deleteCommand: CommandDef = {
       throw new CommandError(
         'kubectl delete -f is not available in this lab terminal; delete by TYPE NAME or TYPE/NAME',
       );
+    if (args.flags.now && args.changed.has('grace-period'))
+      throw new CommandError('--now and --grace-period cannot be specified together');
     if ((args.flags.all as boolean) && args.flags.selector)
       throw new CommandError('cannot set --all and --selector at the same time');
+    if (args.positional.length === 0 && (args.flags.selector || (args.flags.all as boolean)))
+      throw new CommandError('at least one resource must be specified to use a selector');
     const { targets, errors } = resolveTargets(ctx, args, args.positional, { allowSelector: true });
     const selecting = !!args.flags.selector || (args.flags.all as boolean);
     const visibleErrors = (args.flags['ignore-not-found'] as boolean) ? [] : errors;

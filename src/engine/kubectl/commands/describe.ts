@@ -1,10 +1,29 @@
 import type { ResourceInfo } from '../../api/resources';
 import { isStatusError, StatusError } from '../../api/status-error';
-import type { Deployment, Endpoints, KubeObject, Node, Pod, ReplicaSet, Service } from '../../api/types';
+import type {
+  ConfigMap,
+  Deployment,
+  Endpoints,
+  KubeObject,
+  Namespace,
+  Node,
+  Pod,
+  ReplicaSet,
+  Secret,
+  Service,
+  ServiceAccount,
+} from '../../api/types';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
 import { DescribeWriter, eventsFor, writeAnnotations, writeEvents, writeLabels } from '../describe/common';
+import {
+  describeConfigMap,
+  describeSecret,
+  describeServiceAccount,
+  writeNamespaceConditions,
+} from '../describe/config';
 import { describePod } from '../describe/pod';
+import { describePolicyObject } from '../describe/policy';
 import { describeNode, describeService } from '../describe/service-node';
 import { describeDeployment, describeReplicaSet } from '../describe/workloads';
 import { alignTabs, DESCRIBE_OPTIONS } from '../printers/tabwriter';
@@ -134,6 +153,20 @@ function describeObject(
         : undefined;
       return render(describeNode(obj as Node, pods, nodeEvents, now));
     }
+    case 'roles':
+    case 'clusterroles':
+    case 'rolebindings':
+    case 'clusterrolebindings':
+    case 'resourcequotas':
+    case 'priorityclasses':
+    case 'poddisruptionbudgets':
+      return render(describePolicyObject(obj, events, now));
+    case 'serviceaccounts':
+      return render(describeServiceAccount(obj as ServiceAccount, events, now));
+    case 'configmaps':
+      return render(describeConfigMap(obj as ConfigMap, events, now));
+    case 'secrets':
+      return render(describeSecret(obj as Secret));
     case 'events':
       throw new CommandError('describe events is not available in this lab terminal; use kubectl get events');
     default:
@@ -154,6 +187,7 @@ function describeGeneric(
   writeAnnotations(w, 'Annotations', obj.metadata.annotations);
   if (obj.kind === 'Namespace') {
     w.write(0, `Status:\t${(obj.status as { phase?: string } | undefined)?.phase ?? 'Active'}\n`);
+    writeNamespaceConditions(w, obj as Namespace);
     w.write(0, '\nNo resource quota.\n\nNo LimitRange resource.\n');
     return w;
   }

@@ -1,6 +1,26 @@
 import type { CommandDef } from '../command';
 import { applyCommand } from './apply';
+import { authCanICommand } from './auth';
 import { createDeploymentCommand, runCommand } from './create';
+import {
+  createConfigMapCommand,
+  createNamespaceCommand,
+  createSecretDockerRegistryCommand,
+  createSecretGenericCommand,
+  createSecretTlsCommand,
+  createServiceAccountCommand,
+} from './create-config';
+import { CONFIG_COMMANDS } from './config';
+import {
+  createClusterRoleBindingCommand,
+  createClusterRoleCommand,
+  createPdbCommand,
+  createPriorityClassCommand,
+  createQuotaCommand,
+  createRoleBindingCommand,
+  createRoleCommand,
+} from './create-policy';
+import { createServiceCommands } from './create-service';
 import { deleteCommand } from './delete';
 import { describeCommand } from './describe';
 import { exposeCommand } from './expose';
@@ -26,8 +46,24 @@ import { waitCommand } from './wait';
 export const COMMANDS: CommandDef[] = [
   apiResourcesCommand,
   applyCommand,
+  authCanICommand,
   clusterInfoCommand,
+  ...CONFIG_COMMANDS,
+  createConfigMapCommand,
   createDeploymentCommand,
+  createNamespaceCommand,
+  createSecretDockerRegistryCommand,
+  createSecretGenericCommand,
+  createSecretTlsCommand,
+  createServiceAccountCommand,
+  createClusterRoleCommand,
+  createClusterRoleBindingCommand,
+  createPdbCommand,
+  createPriorityClassCommand,
+  createQuotaCommand,
+  createRoleCommand,
+  createRoleBindingCommand,
+  ...createServiceCommands,
   deleteCommand,
   describeCommand,
   execCommand,

@@ -37,10 +37,9 @@ export const versionCommand: CommandDef = {
         kustomizeVersion: KUSTOMIZE_VERSION,
       };
       if (!client) doc.serverVersion = info(KUBECTL_VERSION);
-      // kubectl prints these documents with the keys in struct order, not sorted.
-      ctx.stdout(
-        output === 'json' ? JSON.stringify(doc, null, 2) + '\n' : toGoYaml(doc, { sortKeys: false }),
-      );
+      // JSON keeps the struct's field order; YAML goes through a map (sorted keys). Both are printed with
+      // fmt.Println, which adds a newline after the YAML's own.
+      ctx.stdout(output === 'json' ? JSON.stringify(doc, null, 2) + '\n' : toGoYaml(doc) + '\n');
       return;
     }
     ctx.stdout(`Client Version: ${KUBECTL_VERSION}\nKustomize Version: ${KUSTOMIZE_VERSION}\n`);
@@ -88,7 +87,7 @@ export const apiResourcesCommand: CommandDef = {
   run(ctx, args) {
     const output = args.flags.output as string;
     if (output !== '' && output !== 'wide' && output !== 'name')
-      throw new CommandError(`--output ${output} is not available. Available values: name, wide`);
+      throw new CommandError(`--output ${output} is not available`);
     // core group first, then apps, each by name (the order of discovery).
     const resources = [...RESOURCES]
       .filter((r) => !args.changed.has('namespaced') || r.namespaced === (args.flags.namespaced as boolean))

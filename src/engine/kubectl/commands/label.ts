@@ -30,8 +30,19 @@ export const labelCommand: CommandDef = {
   run(ctx, args) {
     const { resources, pairs } = splitResourcesAndPairs(args.positional, 'label');
     const list = args.flags.list as boolean;
-    if (pairs.length === 0 && !list) throw new CommandError('at least one label update is required');
+    // kubectl's order: parsing the updates and the flags (Complete), then what is required (Validate).
     const { set, remove } = parseLabelSpecs(pairs);
+    if (remove.some((key) => key in set))
+      throw new CommandError('can not both modify and remove a label in the same command');
+    if (list && args.flags.output)
+      throw new CommandError('--list and --output may not be specified together');
+    if (args.flags.all && args.flags.selector)
+      throw new CommandError('cannot set --all and --selector at the same time');
+    if (resources.length === 0)
+      throw new CommandError(
+        'one or more resources must be specified as <resource> <name> or <resource>/<name>',
+      );
+    if (pairs.length === 0 && !list) throw new CommandError('at least one label update is required');
     const { targets, errors } = resolveTargets(ctx, args, resources, { allowSelector: true });
     for (const { info, obj } of targets) {
       if (list) {

@@ -60,7 +60,7 @@ export const logsCommand: CommandDef = {
     flag.bool('timestamps', undefined, false, 'Include timestamps on each line in the log output'),
   ],
   async run(ctx, args) {
-    if (args.positional.length === 0)
+    if (args.positional.length === 0 || args.positional.length > 2)
       throw new UsageError(
         "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command",
       );

@@ -14,6 +14,7 @@ import { CommandError, InterruptedError, KubectlContext, UsageError } from '../c
 import { waitForClusterChange } from '../wait';
 import { resolvePod } from './logs-exec';
 import { parseGoDuration } from './rollout-status';
+import { klogHeader } from '../klog';
 
 interface ListenAddress {
   address: string;
@@ -241,18 +242,6 @@ function hash32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
-}
-
-/** klog's header: `E0603 02:15:00.000000   12345 file.go:123] `, in the lab machine's time zone (UTC). */
-function klogHeader(severity: 'E' | 'W', nowMs: number, pid: number, source: string): string {
-  const d = new Date(nowMs);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const micros = String(d.getUTCMilliseconds() * 1000).padStart(6, '0');
-  return (
-    `${severity}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())} ` +
-    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${micros} ` +
-    `${String(pid).padStart(7)} ${source}] `
-  );
 }
 
 /** socat's own log timestamp: `2024/06/03 02:15:00`. */

@@ -2,7 +2,8 @@ import type { Deployment, ReplicaSet } from '../../api/types';
 import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
 import { successLine } from '../output';
-import { reportErrors, resolveTargets } from './shared';
+import { changeCause } from '../real-kubectl';
+import { recordChangeCause, RECORD_FLAG, reportErrors, resolveTargets } from './shared';
 
 export const scaleCommand: CommandDef = {
   path: ['scale'],
@@ -12,6 +13,7 @@ export const scaleCommand: CommandDef = {
   flags: [
     flag.int('replicas', undefined, -1, 'The new desired number of replicas. Required.'),
     flag.int('current-replicas', undefined, -1, 'Precondition for current size.'),
+    RECORD_FLAG,
     flag.selector(),
     flag.bool(
       'all',
@@ -21,6 +23,8 @@ export const scaleCommand: CommandDef = {
     ),
   ],
   run(ctx, args) {
+    // cobra's required-flag check comes before the command runs.
+    if (!args.changed.has('replicas')) throw new CommandError('required flag(s) "replicas" not set');
     const replicas = args.flags.replicas as number;
     if (replicas < 0)
       throw new CommandError(
@@ -36,6 +40,7 @@ export const scaleCommand: CommandDef = {
       if (current >= 0 && (scalable.spec.replicas ?? 1) !== current)
         throw new CommandError(`Expected replicas to be ${current}, was ${scalable.spec.replicas ?? 1}`);
       scalable.spec.replicas = replicas;
+      if (args.flags.record) recordChangeCause(scalable, changeCause(['scale'], args));
       ctx.cluster.api.update(scalable);
       ctx.stdout(successLine(info, obj.metadata.name, 'scaled'));
     }

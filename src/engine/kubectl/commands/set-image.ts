@@ -2,8 +2,9 @@ import type { Container, Deployment, Pod, ReplicaSet } from '../../api/types';
 import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
 import { successLine } from '../output';
+import { changeCause } from '../real-kubectl';
 import { splitResourcesAndPairs } from './label';
-import { reportErrors, resolveTargets } from './shared';
+import { recordChangeCause, RECORD_FLAG, reportErrors, resolveTargets } from './shared';
 
 export const setImageCommand: CommandDef = {
   path: ['set', 'image'],
@@ -15,9 +16,12 @@ export const setImageCommand: CommandDef = {
     flag.bool('all', undefined, false, 'Select all resources'),
     flag.allNamespaces(),
     flag.output(),
+    RECORD_FLAG,
   ],
   run(ctx, args) {
     const { resources, pairs } = splitResourcesAndPairs(args.positional, 'image');
+    // kubectl finds the resources before it looks at the image updates: none at all is the builder's error.
+    if (resources.length === 0) resolveTargets(ctx, args, resources);
     if (pairs.length === 0) throw new CommandError('at least one image update is required');
     const images: [string, string][] = pairs.map((pair) => {
       const eq = pair.indexOf('=');
@@ -40,6 +44,8 @@ export const setImageCommand: CommandDef = {
           container.image = image;
         }
       }
+      // --record changes the annotation, which counts as a change as it does in kubectl's patch.
+      if (args.flags.record) changed = recordChangeCause(obj, changeCause(['set', 'image'], args)) || changed;
       if (!changed) continue;
       ctx.cluster.api.update(obj);
       ctx.stdout(successLine(info, obj.metadata.name, 'image updated'));

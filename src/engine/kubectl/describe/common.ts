@@ -40,7 +40,10 @@ export function writeAnnotations(
   annotations: Record<string, string> | undefined,
 ): void {
   w.write(0, `${title}:\t`);
-  const keys = Object.keys(annotations ?? {}).sort();
+  // describe never shows kubectl apply's record of the last applied manifest.
+  const keys = Object.keys(annotations ?? {})
+    .filter((key) => key !== 'kubectl.kubernetes.io/last-applied-configuration')
+    .sort();
   if (keys.length === 0) return w.write(0, '<none>\n');
   keys.forEach((key, i) => {
     if (i > 0) w.write(0, '\t');

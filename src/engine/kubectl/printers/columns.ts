@@ -13,9 +13,11 @@ import type {
 import { ageSince } from '../duration';
 import { formatLabelSelector, formatLabels } from './format';
 import { podRowState } from './pod-status';
+import { CONFIG_COLUMNS } from './config-columns';
+import { POLICY_COLUMNS } from './policy-columns';
 
 /** A server-side printer column; `wide` ones show only with `-o wide` (Priority != 0). */
-interface Column<T> {
+export interface Column<T> {
   header: string;
   wide?: boolean;
   cell(obj: T, now: number): string;
@@ -218,6 +220,8 @@ const COLUMNS: Record<ResourceName, Column<never>[]> = {
   nodes: nodeColumns,
   namespaces: namespaceColumns,
   events: eventColumns,
+  ...(CONFIG_COLUMNS as unknown as Record<keyof typeof CONFIG_COLUMNS, Column<never>[]>),
+  ...(POLICY_COLUMNS as unknown as Record<keyof typeof POLICY_COLUMNS, Column<never>[]>),
 };
 
 export interface TableOptions {

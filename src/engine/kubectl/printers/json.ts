@@ -1,8 +1,9 @@
 /**
  * `-o json`: Go's json.MarshalIndent of the decoded object (map keys sorted, 4-space indent, HTML-safe escaping).
+ * A typed object keeps its struct's field order instead: pass `inStructOrder` (struct-order.ts) as `order`.
  */
-export function toGoJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value), null, 4)
+export function toGoJson(value: unknown, order: (value: unknown) => unknown = sortKeys): string {
+  return JSON.stringify(order(value), null, 4)
     .replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .concat('\n');
 }

@@ -1,0 +1,66 @@
+import { ManualClock } from '../../src/engine/clock/clock';
+import { createCluster } from '../../src/engine/cluster';
+import { LabTerminal } from '../../src/engine/terminal';
+
+// `--record` is hidden and deprecated in kubectl v1.30 but still records the command as the change-cause, which the
+// deployment controller copies to the current ReplicaSet and `rollout history` shows.
+describe('kubectl --record', () => {
+  const setup = () => {
+    const clock = new ManualClock(Date.UTC(2024, 5, 3, 2, 15, 0));
+    const cluster = createCluster({ seed: 3, clock });
+    const terminal = new LabTerminal(cluster);
+    const run = async (line: string) => {
+      const result = { stdout: '', stderr: '', code: 0 };
+      result.code = await terminal.run(line, {
+        stdout: (c) => (result.stdout += c),
+        stderr: (c) => (result.stderr += c),
+      });
+      return result;
+    };
+    const settle = async () => {
+      for (let i = 0; i < 20; i++) {
+        const due = cluster.nextDueAt();
+        if (due === undefined) break;
+        clock.set(Math.max(due, clock.now()));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    return { run, settle };
+  };
+  const NOTICE = 'Flag --record has been deprecated, --record will be removed in the future\n';
+
+  it('records set image and scale as the change-cause of the current revision', async () => {
+    const { run, settle } = setup();
+    await run('kubectl create deployment web --image=nginx:1.24');
+    await settle();
+    expect(await run('kubectl set image deployment/web nginx=nginx:1.25 --record')).toEqual({
+      stdout: 'deployment.apps/web image updated\n',
+      stderr: NOTICE,
+      code: 0,
+    });
+    await settle();
+    expect((await run('kubectl rollout history deployment/web')).stdout).toContain(
+      'REVISION  CHANGE-CAUSE\n1         <none>\n2         kubectl set image deployment/web nginx=nginx:1.25 --record=true\n',
+    );
+    expect(await run('kubectl -n default scale deploy web --replicas 2 --record')).toMatchObject({
+      stderr: NOTICE,
+      code: 0,
+    });
+    await settle();
+    expect((await run('kubectl rollout history deployment/web')).stdout).toContain(
+      '2         kubectl scale deploy web --namespace=default --replicas=2 --record=true\n',
+    );
+  });
+
+  it('names --record as not available where the lab does not record', async () => {
+    const { run } = setup();
+    expect(await run('kubectl label pods --all a=b --record')).toEqual({
+      stdout: '',
+      stderr: `${NOTICE}error: flag --record is not available in this lab terminal\n`,
+      code: 1,
+    });
+    expect((await run('kubectl rollout undo deployment/web --record')).stderr).toBe(
+      "error: unknown flag: --record\nSee 'kubectl rollout undo --help' for usage.\n",
+    );
+  });
+});
