@@ -22,6 +22,9 @@
  *     the command what the student types (a heredoc, `read`); drivers without it ignore `input`.
  *     With `capabilities.backgroundRuns`, several exec calls of one cluster may be in flight at
  *     once (background jobs run beside later commands); without it the platform runs one at a time.
+ *     `options.background` says the line is such a job (its `&` already removed): as bash runs a job
+ *     in a subshell, it reads no typed input and what it sets in the shell (variables) does not
+ *     outlive it; what it writes to files (the kubeconfig of `kubectl config`) stays, as in bash.
  *  4. readObjects(ref, query)  – API objects as Kubernetes JSON (what `kubectl get -o json`
  *     prints), for grading. Same shape on every driver, so checks give the same verdict.
  *  5. snapshot(ref)  – with `capabilities.stateVersions`: a compact serialisable state, with a
@@ -58,6 +61,7 @@ export interface ClusterDriver {
     sink: OutputSink,
     signal: AbortSignal,
     input?: ExecInput,
+    options?: ExecOptions,
   ): Promise<ExecResult>;
   readObjects(ref: ClusterRef, query: ObjectQuery): Promise<KubeObjectJson[]>;
   snapshot(ref: ClusterRef): Promise<ClusterSnapshot | null>;
@@ -150,6 +154,12 @@ export interface OutputSink {
 export interface ExecInput {
   /** The next typed line without its newline; null at the end of input (Ctrl-D, or the run ended). */
   readLine(signal?: AbortSignal): Promise<string | null>;
+}
+
+/** How a line is run, beside the line itself. */
+export interface ExecOptions {
+  /** A background job (` &`): a subshell of the session's shell, without a terminal. */
+  background?: boolean;
 }
 
 export interface ExecResult {

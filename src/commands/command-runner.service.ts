@@ -32,6 +32,11 @@ export const WORKER_HEARTBEAT_TTL_MS = 10_000;
  * write per command (or a burst of them when many sessions' intervals line up).
  */
 const ACTIVITY_FLUSH_MS = 2000;
+/**
+ * `wait` and `fg` look at the session's job table this often while they wait for jobs another
+ * worker runs; a job of this process wakes them as soon as it ends.
+ */
+export const JOB_WAIT_POLL_MS = 250;
 
 type StopReason = StopRequest | 'timeout' | 'output-limit' | 'shutdown';
 
@@ -55,7 +60,8 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
   /** This process, as the session job tables name the worker of a background run. */
   readonly workerId = randomUUID();
   private readonly running = new Map<string, LiveRun>();
-  private readonly background = new Set<Promise<void>>();
+  /** Background runs of this process, by run id, until they have ended. */
+  private readonly background = new Map<string, Promise<void>>();
   private readonly active = new Set<string>();
   private activityTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -92,7 +98,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     this.abortAll();
     // Background runs end (and are recorded) as interrupted; a shutdown does not wait long for them.
     await Promise.race([
-      Promise.allSettled([...this.background]),
+      Promise.allSettled([...this.background.values()]),
       new Promise((resolve) => setTimeout(resolve, 5000).unref()),
     ]);
     await this.recordActivity();
@@ -197,8 +203,8 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     const started = this.runToEnd(run, plan, target, { job, startedAt }).catch((error: Error) =>
       this.logger.error({ msg: 'background run failed', runId: run.id, error: error.message }),
     );
-    this.background.add(started);
-    void started.finally(() => this.background.delete(started));
+    this.background.set(run.id, started);
+    void started.finally(() => this.background.delete(run.id));
   }
 
   /** Runs a line on the cluster to its end and ends the run with how it went. */
@@ -246,8 +252,11 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     const timer = setTimeout(() => controller.abort('timeout' satisfies StopReason), limit * 1000);
     let exitCode: number;
     try {
-      exitCode = (await this.driver.exec(target.ref, plan.text, capture.sink, controller.signal, live.input))
-        .exitCode;
+      // A job runs as in a subshell: variables it sets do not reach the session's later lines.
+      const options = background ? { background: true } : undefined;
+      exitCode = (
+        await this.driver.exec(target.ref, plan.text, capture.sink, controller.signal, live.input, options)
+      ).exitCode;
     } catch (error) {
       const failure = error instanceof Error ? error.message : String(error);
       this.logger.error({ msg: 'command failed inside the driver', runId: run.id, error: failure });
@@ -302,39 +311,80 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     );
   }
 
-  /** `jobs`, `kill`…: answered from the session's job table, whichever worker runs its jobs. */
+  /**
+   * `jobs`, `kill`, `wait`, `fg`…: answered from the session's job table, whichever worker runs its
+   * jobs. `wait` and `fg` go on until their jobs have ended, under the limit of a lasting run;
+   * Ctrl-C stops `wait`, and reaches the job itself (SIGINT) after `fg`.
+   */
   private async runJobControl(run: QueuedRun, plan: RunPlan, cluster: ClusterSummary): Promise<void> {
     const startedAt = new Date();
     const labSessionId = run.labSessionId;
+    const table = await this.jobs.list(labSessionId);
+    const result = runJobControl(plan.text, table);
+    const waits = result.waitFor;
+    const controller = new AbortController();
+    // Registered before the start is announced: Ctrl-C may follow at once.
+    if (waits) this.running.set(run.id, { controller });
     this.events.emit(sessionRoom(labSessionId), 'command.started', {
       labSessionId,
       runId: run.id,
       startedAt: startedAt.toISOString(),
       kind: 'foreground',
     });
-    const table = await this.jobs.list(labSessionId);
-    const result = runJobControl(plan.text, table);
     await Promise.all(
       result.stop.map(({ runId, signal }) => this.signals.send({ type: 'stop', runId, reason: signal })),
     );
-    const output = result.stdout + result.stderr;
+    let output = '';
     for (const [stream, data] of [
       ['stdout', result.stdout],
       ['stderr', result.stderr],
     ] as const) {
-      if (data)
-        this.events.emit(sessionRoom(labSessionId), 'command.output', {
-          labSessionId,
-          runId: run.id,
-          stream,
-          data,
-        });
+      if (!data) continue;
+      output += data;
+      this.events.emit(sessionRoom(labSessionId), 'command.output', {
+        labSessionId,
+        runId: run.id,
+        stream,
+        data,
+      });
+    }
+    let outcome: RunOutcome = { kind: 'completed', exitCode: result.exitCode };
+    if (waits) {
+      const limit = limitSeconds('lasting', this.config.commands);
+      const timer = setTimeout(() => controller.abort('timeout' satisfies StopReason), limit * 1000);
+      try {
+        await this.untilJobsEnd(labSessionId, waits.runIds, controller.signal);
+      } finally {
+        clearTimeout(timer);
+        this.running.delete(run.id);
+      }
+      const reason = controller.signal.aborted ? (controller.signal.reason as StopReason) : undefined;
+      if (reason === undefined && waits.lastJobStatus) {
+        const last = await this.runs.findById(waits.runIds[waits.runIds.length - 1]).catch(() => null);
+        outcome = { kind: 'completed', exitCode: last?.exitCode ?? result.exitCode };
+      } else if (reason !== undefined) {
+        // Ctrl-C after `fg` interrupts the job in the foreground, as the terminal's SIGINT would.
+        if (reason === 'cancel' && waits.foreground)
+          await this.signals.send({ type: 'stop', runId: waits.foreground.runId, reason: 'INT' });
+        outcome = outcomeOf(reason, result.exitCode, limit, { ...plan, limit: 'lasting' });
+      }
     }
     await this.ledger.end(
       { id: run.id, labSessionId, kind: 'foreground', identity: run },
-      { kind: 'completed', exitCode: result.exitCode },
+      outcome,
       { clusterId: cluster.id, startedAt, output, outputBytes: Buffer.byteLength(output), truncated: false },
     );
+  }
+
+  /** Waits until none of `runIds` is in the session's job table any more, or `signal` aborts. */
+  private async untilJobsEnd(labSessionId: string, runIds: string[], signal: AbortSignal): Promise<void> {
+    const waited = new Set(runIds);
+    while (!signal.aborted) {
+      const open = (await this.jobs.list(labSessionId)).filter((job) => waited.has(job.runId));
+      if (open.length === 0 || signal.aborted) return;
+      const here = open.flatMap((job) => this.background.get(job.runId) ?? []);
+      await Promise.race([pause(JOB_WAIT_POLL_MS, signal), ...here]);
+    }
   }
 
   private onSignal(signal: RunSignal): void {
@@ -424,6 +474,20 @@ function outcomeOf(
     case 'cluster-ended':
       return { kind: 'interrupted', reason: 'cluster-ended' };
   }
+}
+
+/** Waits `ms`, or less when `signal` aborts first. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** A read started early that the caller may never await: its failure surfaces where it is awaited. */

@@ -1,6 +1,7 @@
 import {
   formatJobs,
   parseBg,
+  parseDisown,
   parseFg,
   parseKill,
   parseWait,
@@ -18,14 +19,25 @@ export interface JobControlResult {
   exitCode: number;
   /** Background runs to stop, and with which signal. */
   stop: { runId: string; signal: StopRequest }[];
+  /**
+   * `wait` and `fg`: the line goes on until these jobs have ended (the platform waits, under the
+   * limit of a lasting run, and Ctrl-C stops the waiting). `exitCode` is then the status of the last
+   * job named (`lastJobStatus`) or stays as it is (`wait` without operands: 0; an error after it).
+   */
+  waitFor?: {
+    runIds: string[];
+    lastJobStatus: boolean;
+    /** `fg`: the job is in the foreground, so Ctrl-C reaches it (SIGINT) rather than the waiting. */
+    foreground?: { runId: string };
+  };
 }
 
 const STOP_REQUESTS: Record<number, StopRequest> = { 1: 'HUP', [SIGINT]: 'INT', [SIGKILL]: 'KILL' };
 
 /**
- * `jobs`, `kill`, `fg`, `bg` and `wait` against the session's job table, with bash's answers (the
- * engine's job control). The platform does the stopping; a job's end is then announced with its
- * notice like any other.
+ * `jobs`, `kill`, `fg`, `bg`, `wait` and `disown` against the session's job table, with bash's
+ * answers (the engine's job control). The platform does the stopping and the waiting; a job's end
+ * is then announced with its notice like any other.
  */
 export function runJobControl(text: string, table: StoredJob[]): JobControlResult {
   const [stage] = tokenize(text).stages;
@@ -33,6 +45,7 @@ export function runJobControl(text: string, table: StoredJob[]): JobControlResul
   const [builtin, ...args] = expandWords(stage, () => '');
   const jobs = table.map(shellJobOf);
   const none = { stop: [] };
+  const runIdOf = (number: number) => table.find((job) => job.number === number)?.runId as string;
   switch (builtin) {
     case 'jobs':
       return { ...formatJobs(jobs, args), ...none };
@@ -44,38 +57,33 @@ export function runJobControl(text: string, table: StoredJob[]): JobControlResul
         stdout: plan.stdout,
         stderr: plan.stderr,
         exitCode: plan.exitCode,
-        stop: stop.map((number) => ({
-          runId: table.find((job) => job.number === number)?.runId as string,
-          signal,
-        })),
+        stop: stop.map((number) => ({ runId: runIdOf(number), signal })),
       };
     }
     case 'fg': {
+      // bash prints the job's command and waits for it; Ctrl-C then interrupts the job itself.
       const answer = parseFg(args, jobs);
       if (!answer.job) return { ...answer, ...none };
+      const runId = runIdOf(answer.job.number);
       return {
-        stdout: '',
-        stderr: `bash: fg: a job cannot be brought to the foreground in this lab terminal; it runs on in the background (kill %${answer.job.number} stops it)\n`,
-        exitCode: 1,
+        ...answer,
         ...none,
+        waitFor: { runIds: [runId], lastJobStatus: true, foreground: { runId } },
       };
     }
     case 'bg':
       return { ...parseBg(args, jobs), ...none };
+    case 'disown':
+      return { ...parseDisown(args, jobs), ...none };
     default: {
       const plan = parseWait(args, jobs);
-      if (
-        plan.exitCode !== 0 ||
-        (Array.isArray(plan.waitFor) && plan.waitFor.length === 0) ||
-        jobs.length === 0
-      )
-        return { stdout: plan.stdout, stderr: plan.stderr, exitCode: plan.exitCode, ...none };
+      const numbers = plan.waitFor === 'all' ? jobs.map((job) => job.number) : plan.waitFor;
+      const result = { stdout: plan.stdout, stderr: plan.stderr, exitCode: plan.exitCode, ...none };
+      if (numbers.length === 0) return result;
       return {
-        stdout: '',
-        stderr:
-          'bash: wait: waiting for background jobs is not available in this lab terminal; jobs lists them, kill %N stops one\n',
-        exitCode: 2,
-        ...none,
+        ...result,
+        // The status is the last operand's: a job's when every operand named one.
+        waitFor: { runIds: numbers.map(runIdOf), lastJobStatus: plan.waitFor !== 'all' && plan.stderr === '' },
       };
     }
   }

@@ -5,7 +5,13 @@ export { ManualClock, RealClock } from './clock/clock';
 export type { ClusterOptions, ClusterSnapshot } from './cluster';
 export { Cluster, createCluster, restoreCluster } from './cluster';
 export { checkInvariants, InvariantChecker } from './invariants';
-export type { ApiServer, DeleteOptions, ListOptions, WatchEventType } from './server/api-server';
+export type {
+  ApiServer,
+  DeleteOptions,
+  ListOptions,
+  WatchEventType,
+  WriteOptions,
+} from './server/api-server';
 export type { ResourceInfo, ResourceName } from './api/resources';
 export { RESOURCES, resourceFor } from './api/resources';
 export { StatusError, isStatusError } from './api/status-error';

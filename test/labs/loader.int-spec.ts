@@ -21,8 +21,8 @@ function problemsOf(fixture: string): string[] {
 /** Malformed labs and the exact messages they must produce: file, step, field path, problem, line. */
 const EXPECTED: Record<string, string[]> = {
   'bad-expressions': [
-    'lab.yaml: vars.port.field: bad JSONPath ".spec.ports[0": expected "]" but found the end at offset 13 (line 8)',
-    'lab.yaml: step "checks" checks[0].where[0].field: bad JSONPath ".status..replicas": recursive descent ".." is not supported at offset 8 (line 17)',
+    'lab.yaml: vars.port.field: bad JSONPath ".spec.ports[0": unterminated array (line 8)',
+    'lab.yaml: step "checks" checks[0].where[0].field: bad JSONPath ".status....replicas": invalid multiple recursive descent (line 17)',
     'lab.yaml: step "checks" checks[1].ran.command: bad regex /^kubectl ((/: Unterminated group (line 18)',
     'lab.yaml: step "checks" checks[2].select.labelSelector: bad label selector "app==,": empty requirement (line 19)',
     'lab.yaml: step "checks" checks[3].select.kind: unknown kind "Pods" (known: Pod, Deployment, ReplicaSet, Service, Endpoints, Node, Namespace, Event) (line 20)',

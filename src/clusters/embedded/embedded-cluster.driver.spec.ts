@@ -1,16 +1,43 @@
-import type { ClusterRef, OutputSink } from '../cluster-driver';
+import type { ClusterRef, ExecOptions, OutputSink } from '../cluster-driver';
 import { EmbeddedClusterDriver } from './embedded-cluster.driver';
 
 const request = { clusterId: 'c1', labSessionId: 's1', ownerId: 'u1', nodeCount: 1 };
 
-async function run(driver: EmbeddedClusterDriver, ref: ClusterRef, line: string): Promise<string> {
+async function run(
+  driver: EmbeddedClusterDriver,
+  ref: ClusterRef,
+  line: string,
+  options?: ExecOptions,
+): Promise<string> {
   let out = '';
   const sink: OutputSink = { stdout: (chunk) => (out += chunk), stderr: (chunk) => (out += chunk) };
-  await driver.exec(ref, line, sink, new AbortController().signal);
+  await driver.exec(ref, line, sink, new AbortController().signal, undefined, options);
   return out;
 }
 
 describe('EmbeddedClusterDriver', () => {
+  it('runs a background job as bash runs `&`, in a subshell: its variables do not reach the session', async () => {
+    const driver = new EmbeddedClusterDriver({ seed: 7 });
+    const ref = await driver.provision(request, () => undefined);
+    await run(driver, ref, 'export NS=kube-system');
+    const job = { background: true };
+    expect(await run(driver, ref, 'NS=default', job)).toBe('');
+    expect(await run(driver, ref, 'export APP=web LEAK=yes', job)).toBe('');
+    expect(await run(driver, ref, 'unset NS', job)).toBe('');
+    expect(await run(driver, ref, 'read NAME', job)).toBe('');
+    expect(await run(driver, ref, 'echo "[$NS] [$APP] [$LEAK] [$NAME]"')).toBe('[kube-system] [] [] []\n');
+    // The job sees the session's variables as they were when it started, as a subshell does.
+    expect(await run(driver, ref, 'echo $NS', job)).toBe('kube-system\n');
+    // In the foreground the same lines change the session.
+    await run(driver, ref, 'export APP=web');
+    expect(await run(driver, ref, 'echo $APP')).toBe('web\n');
+    // The kubeconfig is a file (~/.kube/config): a job's `kubectl config` writes it, as in bash.
+    await run(driver, ref, 'kubectl config set-context --current --namespace=kube-system', job);
+    expect(
+      await run(driver, ref, "kubectl config view --minify -o jsonpath='{.contexts[0].context.namespace}'"),
+    ).toBe('kube-system');
+  });
+
   it('versions snapshots by content and reuses an unchanged one', async () => {
     const driver = new EmbeddedClusterDriver({ seed: 7 });
     const ref = await driver.provision(request, () => undefined);

@@ -15,6 +15,7 @@ import type {
   DriverCapabilities,
   DriverHealth,
   ExecInput,
+  ExecOptions,
   ExecResult,
   KubeObjectJson,
   ListedCluster,
@@ -113,6 +114,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     sink: OutputSink,
     signal: AbortSignal,
     input?: ExecInput,
+    options: ExecOptions = {},
   ): Promise<ExecResult> {
     const live = await this.attach(ref);
     const io: TerminalIO & { stdin?: ExecInput } = {
@@ -120,6 +122,8 @@ export class EmbeddedClusterDriver implements ClusterDriver {
       stderr: sink.stderr,
       signal,
       stdin: input,
+      // A job runs in a subshell: the session's variables are not changed by it.
+      background: options.background === true,
     };
     const exitCode = await live.terminal.run(line, io);
     return { exitCode };

@@ -8,8 +8,9 @@
  * - NeverReadyDriver: provision never settles; status stays 'starting'.
  * - BadDriver: provision and exec reject; status 'failed'; it holds nothing.
  *
- * Lines a FakeDriver understands beyond echoing: `sleep` runs until aborted (exit 130); `cat` echoes
- * typed input (ExecInput) until it ends, with `capabilities.interactiveInput`.
+ * Lines a FakeDriver understands beyond echoing: `sleep` (and the lines `runsUntilAborted` picks)
+ * run until aborted (exit 130); `cat` echoes typed input (ExecInput) until it ends, with
+ * `capabilities.interactiveInput`.
  */
 import type {
   ClusterDriver,
@@ -19,6 +20,7 @@ import type {
   DriverCapabilities,
   DriverHealth,
   ExecInput,
+  ExecOptions,
   ExecResult,
   KubeObjectJson,
   ListedCluster,
@@ -40,6 +42,8 @@ export interface DriverCall {
   method: 'provision' | 'status' | 'exec' | 'readObjects' | 'snapshot' | 'destroy' | 'list';
   clusterId?: string;
   line?: string;
+  /** exec: the line ran as a background job (ExecOptions.background). */
+  background?: boolean;
 }
 
 export interface FakeDriverOptions {
@@ -52,6 +56,11 @@ export interface FakeDriverOptions {
   objects?: KubeObjectJson[];
   /** The host clusters are placed on when `capabilities.multiHost`. */
   host?: string;
+  /**
+   * Lines that run until aborted (exit 130), as `kubectl get pods -w` follows until Ctrl-C; by
+   * default only `sleep`.
+   */
+  runsUntilAborted?: (line: string) => boolean;
 }
 
 /** Waits `ms`, or less when `signal` aborts first. */
@@ -137,8 +146,9 @@ export class FakeDriver implements ClusterDriver {
     sink: OutputSink,
     signal: AbortSignal,
     input?: ExecInput,
+    options?: ExecOptions,
   ): Promise<ExecResult> {
-    this.calls.push({ method: 'exec', clusterId: ref.clusterId, line });
+    this.calls.push({ method: 'exec', clusterId: ref.clusterId, line, background: options?.background });
     const cluster = await this.attach(ref);
     if (signal.aborted) return { exitCode: ABORTED_EXIT };
     cluster.lines.push(line);
@@ -148,7 +158,7 @@ export class FakeDriver implements ClusterDriver {
       if (canned.stderr) sink.stderr(canned.stderr);
       return { exitCode: canned.exitCode };
     }
-    if (line === 'sleep') {
+    if (line === 'sleep' || this.options.runsUntilAborted?.(line)) {
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
       return { exitCode: ABORTED_EXIT };
     }
@@ -271,13 +281,14 @@ export class SlowDriver extends FakeDriver {
     sink: OutputSink,
     signal: AbortSignal,
     input?: ExecInput,
+    options?: ExecOptions,
   ): Promise<ExecResult> {
     await this.wait(this.slow.execMs ?? 50, signal);
     if (signal.aborted) {
-      this.calls.push({ method: 'exec', clusterId: ref.clusterId, line });
+      this.calls.push({ method: 'exec', clusterId: ref.clusterId, line, background: options?.background });
       return { exitCode: ABORTED_EXIT };
     }
-    return super.exec(ref, line, sink, signal, input);
+    return super.exec(ref, line, sink, signal, input, options);
   }
 }
 

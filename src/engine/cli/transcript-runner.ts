@@ -9,6 +9,7 @@ import {
   formatJobs,
   jobStatus,
   parseBg,
+  parseDisown,
   parseFg,
   parseKill,
   parseWait,
@@ -372,6 +373,9 @@ export class TranscriptShell {
       }
       case 'bg':
         print(parseBg(args, this.jobs));
+        return;
+      case 'disown':
+        print(parseDisown(args, this.jobs));
         return;
       case 'fg': {
         const result = parseFg(args, this.jobs);

@@ -1,12 +1,14 @@
 import type { ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import { CommandError } from './context';
+import { CustomColumn, parseCustomColumnsFile, parseCustomColumnsSpec } from './printers/custom-columns';
 import { renderGoTemplate } from './printers/go-template';
 import { renderJsonPath } from './printers/jsonpath';
 import { asList, toGoJson } from './printers/json';
 import { inStructOrder } from './printers/struct-order';
 import { toGoYaml } from './printers/yaml';
 import { kindWithGroup } from './resource-args';
+import type { VirtualFiles } from './virtual-files';
 
 export type OutputFormat =
   | { kind: 'table'; wide: boolean }
@@ -14,7 +16,9 @@ export type OutputFormat =
   | { kind: 'json' }
   | { kind: 'yaml' }
   | { kind: 'jsonpath'; template: string }
-  | { kind: 'go-template'; template: string };
+  | { kind: 'go-template'; template: string }
+  /** `-o custom-columns=SPEC` or `-o custom-columns-file=FILE`: read when printing, as kubectl does (after fetching). */
+  | { kind: 'custom-columns'; spec: string; file: boolean };
 
 const ALLOWED =
   'custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml';
@@ -36,11 +40,16 @@ export function parseOutputFormat(value: string, humanAllowed = true, templateFl
     if (template === '') throw new CommandError('template format specified but no template given');
     return templated[1] === 'jsonpath' ? { kind: 'jsonpath', template } : { kind: 'go-template', template };
   }
+  const columns = /^(custom-columns|custom-columns-file)(?:=(.*))?$/s.exec(value);
+  if (columns && humanAllowed)
+    return {
+      kind: 'custom-columns',
+      spec: columns[2] ?? templateFlag,
+      file: columns[1] === 'custom-columns-file',
+    };
   if (
     (humanAllowed || !value.startsWith('custom-columns')) &&
-    /^(custom-columns|jsonpath-as-json|jsonpath-file|go-template-file|templatefile|custom-columns-file)(=|$)/.test(
-      value,
-    )
+    /^(jsonpath-as-json|jsonpath-file|go-template-file|templatefile)(=|$)/.test(value)
   )
     throw new CommandError(
       `output format "${value.split('=')[0]}" is not available in this lab terminal; use -o jsonpath=..., -o go-template=..., -o name, -o json or -o yaml`,
@@ -79,10 +88,27 @@ export function printObjects(
       return renderJsonPath(
         format.template,
         JSON.parse(JSON.stringify(single && objects.length === 1 ? objects[0] : asList(objects))),
+        typed ? 'float64' : 'int64',
       );
     default:
       throw new Error('table output is printed by the table printer');
   }
+}
+
+/** The columns of a custom-columns format; a file is read from the terminal's virtual files. */
+export function customColumnsOf(
+  format: { spec: string; file: boolean },
+  files: VirtualFiles,
+): CustomColumn[] {
+  if (format.spec === '')
+    throw new CommandError('custom-columns format specified but no custom columns given');
+  if (!format.file) return parseCustomColumnsSpec(format.spec);
+  const text = files.read(format.spec);
+  if (text === undefined)
+    throw new CommandError(
+      `error reading template ${format.spec}, open ${format.spec}: no such file or directory\n`,
+    );
+  return parseCustomColumnsFile(text);
 }
 
 /** The name printer's success line: `deployment.apps/x created`. */

@@ -15,7 +15,12 @@ export interface ListOptions {
   fieldSelector?: string;
 }
 
-export interface DeleteOptions {
+/** `dryRun`: the server dry run (`kubectl --dry-run=server`): admission, defaulting and validation, nothing stored. */
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+export interface DeleteOptions extends WriteOptions {
   /** Pods only: 0 removes the pod at once (`--grace-period=0 --force`); default is the pod's own (30 s). */
   gracePeriodSeconds?: number;
 }
@@ -30,10 +35,10 @@ export interface ApiServer {
   /** Sorted by namespace, then name (etcd key order). */
   list<T extends KubeObject>(resource: ResourceName, opts?: ListOptions): T[];
   /** Defaulting, validation, generateName, uid, resourceVersion, creationTimestamp. */
-  create<T extends KubeObject>(obj: T): T;
+  create<T extends KubeObject>(obj: T, opts?: WriteOptions): T;
   /** Replaces the object; bumps resourceVersion, and metadata.generation when the spec changed.
    *  A stale metadata.resourceVersion gives Conflict; an absent one means "last write wins". */
-  update<T extends KubeObject>(obj: T): T;
+  update<T extends KubeObject>(obj: T, opts?: WriteOptions): T;
   /** Pods go Terminating for their grace period; dependents are garbage-collected in the background. */
   delete(
     resource: ResourceName,

@@ -12,7 +12,7 @@ import { rfc3339 } from '../api/time';
 import type { Deployment, KubeObject, Namespace, Pod, ReplicaSet, Secret, Service } from '../api/types';
 import { Random } from '../store/random';
 import { clone, deepEqual, ObjectStore } from '../store/store';
-import type { ApiServer, DeleteOptions, ListOptions, WatchEventType } from './api-server';
+import type { ApiServer, DeleteOptions, ListOptions, WatchEventType, WriteOptions } from './api-server';
 import { ClusterIpAllocator, NodePortAllocator, NODE_PORT_MAX, NODE_PORT_MIN } from './allocators';
 import { configUpdateCauses, decodeError, defaultSecret } from './config-objects';
 import {
@@ -126,19 +126,19 @@ export class KubeApiServer implements ApiServer {
     return out;
   }
 
-  create<T extends KubeObject>(obj: T): T {
+  create<T extends KubeObject>(obj: T, opts: WriteOptions = {}): T {
     this.hooks.beforeAccess();
     if (!obj || typeof obj !== 'object' || !obj.metadata) throw badRequest('Object is missing metadata');
-    const created = clone(this.createObject(clone(obj))) as T;
-    this.hooks.afterWrite();
+    const created = clone(this.createObject(clone(obj), undefined, opts.dryRun)) as T;
+    if (!opts.dryRun) this.hooks.afterWrite();
     return created;
   }
 
-  update<T extends KubeObject>(obj: T): T {
+  update<T extends KubeObject>(obj: T, opts: WriteOptions = {}): T {
     this.hooks.beforeAccess();
     if (!obj || typeof obj !== 'object' || !obj.metadata) throw badRequest('Object is missing metadata');
-    const updated = clone(this.updateObject(clone(obj), { fromClient: true })) as T;
-    this.hooks.afterWrite();
+    const updated = clone(this.updateObject(clone(obj), { fromClient: true, dryRun: opts.dryRun })) as T;
+    if (!opts.dryRun) this.hooks.afterWrite();
     return updated;
   }
 
@@ -150,7 +150,7 @@ export class KubeApiServer implements ApiServer {
   ): KubeObject {
     this.hooks.beforeAccess();
     const deleted = clone(this.deleteObject(resource, namespace, name, opts));
-    this.hooks.afterWrite();
+    if (!opts.dryRun) this.hooks.afterWrite();
     return deleted;
   }
 
@@ -221,7 +221,7 @@ export class KubeApiServer implements ApiServer {
   }
 
   /** `uid` is given for control-plane objects whose uids must not draw from the cluster's random sequence. */
-  createObject<T extends KubeObject>(obj: T, uid?: string): T {
+  createObject<T extends KubeObject>(obj: T, uid?: string, dryRun = false): T {
     const info = this.kindInfo(obj);
     const now = this.hooks.now();
     const meta = obj.metadata;
@@ -255,7 +255,8 @@ export class KubeApiServer implements ApiServer {
     }
     const overQuota = quotaRefusal(this.store, info, obj);
     if (overQuota) throw forbidden(info.resource, info.group, meta.name, overQuota);
-    if (info.resource === 'services') this.allocateService(obj as unknown as Service, undefined);
+    // A dry run allocates no cluster IP or node port (the allocators would keep them).
+    if (info.resource === 'services' && !dryRun) this.allocateService(obj as unknown as Service, undefined);
     meta.uid = uid ?? this.hooks.random.uid();
     meta.resourceVersion = '0'; // placeholder keeping the field's position; the store assigns the real one
     meta.creationTimestamp = rfc3339(now);
@@ -263,6 +264,10 @@ export class KubeApiServer implements ApiServer {
     delete meta.deletionGracePeriodSeconds;
     if (WITH_GENERATION.has(info.resource)) meta.generation = 1;
     else delete meta.generation;
+    if (dryRun) {
+      delete meta.resourceVersion;
+      return canonicalOrder(obj);
+    }
     return this.store.put(info.resource, canonicalOrder(obj)) as T;
   }
 
@@ -312,7 +317,7 @@ export class KubeApiServer implements ApiServer {
   }
 
   /** Replaces an object. A client's update keeps the stored status; controllers pass `fromClient: false`. */
-  updateObject<T extends KubeObject>(obj: T, opts: { fromClient: boolean }): T {
+  updateObject<T extends KubeObject>(obj: T, opts: { fromClient: boolean; dryRun?: boolean }): T {
     const info = this.kindInfo(obj);
     const meta = obj.metadata;
     if (info.namespaced) meta.namespace ??= 'default';
@@ -351,10 +356,15 @@ export class KubeApiServer implements ApiServer {
         : validateMetadata(obj)
       : [...validateObject(obj), ...this.immutableFieldCauses(info.resource, old, obj)];
     if (causes.length) throw invalid(info.kind, info.group, meta.name, causes);
-    if (info.resource === 'services') this.allocateService(obj as unknown as Service, old as Service);
+    if (info.resource === 'services' && !opts.dryRun)
+      this.allocateService(obj as unknown as Service, old as Service);
     if (WITH_GENERATION.has(info.resource)) {
       const generation = old.metadata.generation ?? 1;
       meta.generation = specShared || sameJson(old.spec, obj.spec) ? generation : generation + 1;
+    }
+    if (opts.dryRun) {
+      meta.resourceVersion = old.metadata.resourceVersion;
+      return canonicalOrder(obj);
     }
     // Controllers write copies of stored objects, whose fields are already in order.
     return this.store.put(info.resource, opts.fromClient ? canonicalOrder(obj) : obj) as T;
@@ -503,13 +513,14 @@ export class KubeApiServer implements ApiServer {
     if (resource === 'namespaces') {
       if (PROTECTED_NAMESPACES.has(name))
         throw forbidden('namespaces', '', name, 'this namespace may not be deleted');
-      if (obj.metadata.deletionTimestamp) return obj;
+      if (obj.metadata.deletionTimestamp || opts.dryRun) return obj;
       const next = clone(obj) as Namespace;
       next.metadata.deletionTimestamp = rfc3339(this.hooks.now());
       next.metadata.deletionGracePeriodSeconds = 0;
       next.status = { phase: 'Terminating' };
       return this.store.put('namespaces', next);
     }
+    if (opts.dryRun) return obj;
     if (resource === 'pods') return this.deletePod(obj as Pod, opts.gracePeriodSeconds);
     if (resource === 'services') this.releaseService(obj as Service);
     return this.store.remove(resource, ns, name)!;

@@ -15,6 +15,7 @@ export {
   jobStatus,
   nextJobNumber,
   parseBg,
+  parseDisown,
   parseFg,
   parseKill,
   parseWait,

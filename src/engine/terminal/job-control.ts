@@ -676,3 +676,49 @@ export function parseWait(args: readonly string[], jobs: readonly ShellJob[]): W
   }
   return { stdout: '', stderr, exitCode, waitFor };
 }
+
+/**
+ * `disown [-h] [-a] [jobspec|pid ...]`: bash's errors for jobs that are not there. A job that is stays in the table:
+ * in the lab every job belongs to the session until it ends (the table is how `jobs`, `kill` and the end of the
+ * cluster find it), so removing one is not available, and saying so beats bash's silence. `-h` (keep the job but
+ * spare it the SIGHUP when the shell exits) is what the lab does anyway: accepted, nothing to do.
+ */
+export function parseDisown(args: readonly string[], jobs: readonly ShellJob[]): BuiltinOutput {
+  const options = args.filter((arg) => /^-./.test(arg) && arg !== '--');
+  const bad = options.find((option) => !/^-[har]+$/.test(option));
+  if (bad) {
+    return {
+      stdout: '',
+      stderr: `bash: disown: ${bad.slice(0, 2)}: invalid option\ndisown: usage: disown [-h] [-ar] [jobspec ... | pid ...]\n`,
+      exitCode: 2,
+    };
+  }
+  const flags = options.join('');
+  const operands = args.filter((arg) => !/^-./.test(arg) && arg !== '--');
+  const marked = withMarkers(jobs);
+  let stderr = '';
+  let exitCode = 0;
+  const found: ShellJob[] = [];
+  if (flags.includes('a') || flags.includes('r')) found.push(...marked);
+  else if (operands.length === 0) {
+    const current = currentOrError(jobs, 'disown');
+    if ('error' in current) return { stdout: '', stderr: current.error, exitCode: 1 };
+    found.push(current.job);
+  }
+  for (const operand of operands) {
+    const job = /^\d+$/.test(operand)
+      ? marked.find((j) => processPids(j).pids.includes(Number(operand)))
+      : undefined;
+    const resolved = job ? { job } : resolveJobspec(operand, marked, 'disown');
+    if ('error' in resolved) {
+      stderr += resolved.error;
+      exitCode = 1;
+    } else found.push(resolved.job);
+  }
+  if (flags.includes('h')) return { stdout: '', stderr, exitCode };
+  for (const job of found) {
+    stderr += `bash: disown: %${job.number}: not available in this lab terminal: a job stays in the session's jobs until it ends (kill %${job.number} stops it)\n`;
+    exitCode = 1;
+  }
+  return { stdout: '', stderr, exitCode };
+}

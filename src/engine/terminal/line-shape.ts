@@ -19,9 +19,16 @@ export type LineShape =
   /** A job-control builtin, answered from the job table (job-control.ts). */
   | { kind: 'job-control'; text: string; builtin: JobControlBuiltin };
 
-export type JobControlBuiltin = 'jobs' | 'kill' | 'fg' | 'bg' | 'wait';
+export type JobControlBuiltin = 'jobs' | 'kill' | 'fg' | 'bg' | 'wait' | 'disown';
 
-export const JOB_CONTROL_BUILTINS: readonly JobControlBuiltin[] = ['jobs', 'kill', 'fg', 'bg', 'wait'];
+export const JOB_CONTROL_BUILTINS: readonly JobControlBuiltin[] = [
+  'jobs',
+  'kill',
+  'fg',
+  'bg',
+  'wait',
+  'disown',
+];
 
 const EDITORS = ['vim', 'vi', 'nano'];
 

@@ -5,7 +5,7 @@ import { runKubectl } from '../kubectl/kubectl';
 import { HOME, VirtualFiles } from '../kubectl/virtual-files';
 import { FILTER_NAMES, FilterUsageError } from './filters';
 import { InputSource, isAbortError, NO_INPUT, textInput } from './input';
-import { formatJobs, parseBg, parseFg, parseKill, parseWait } from './job-control';
+import { formatJobs, parseBg, parseDisown, parseFg, parseKill, parseWait } from './job-control';
 import { JOB_CONTROL_BUILTINS, kubectlReadsStdin } from './line-shape';
 import { LocalPorts } from './local-ports';
 import { NOT_AVAILABLE, PreparedFilter, prepareFilter, RejectedLine, runPipeline } from './pipeline';
@@ -207,7 +207,9 @@ export class LabTerminal {
             ? parseFg(args, [])
             : name === 'bg'
               ? parseBg(args, [])
-              : parseWait(args, []);
+              : name === 'disown'
+                ? parseDisown(args, [])
+                : parseWait(args, []);
     io.stdout(result.stdout);
     io.stderr(result.stderr);
     return result.exitCode;

@@ -22,6 +22,7 @@ export const LINE_PROGRAMS = [
   'fg',
   'bg',
   'wait',
+  'disown',
   'exit',
 ] as const;
 

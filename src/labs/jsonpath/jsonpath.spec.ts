@@ -44,6 +44,13 @@ describe('JSONPath', () => {
     expect(values('.status.addresses[?(@.address)].type')).toEqual(['InternalIP', 'Hostname']);
   });
 
+  it('descends recursively, slices, unions and escapes dots like kubectl', () => {
+    expect(values('..address')).toEqual(['192.168.49.2', 'minikube']);
+    expect(values('.status.conditions[0:1].type')).toEqual(['MemoryPressure']);
+    expect(values('.status.addresses[0,1].type')).toEqual(['InternalIP', 'Hostname']);
+    expect(values('.metadata.labels.kubernetes\\.io/hostname')).toEqual(['minikube']);
+  });
+
   it('yields nothing for missing paths instead of failing', () => {
     expect(values('.spec.replicas')).toEqual([]);
     expect(values('.metadata.name.first')).toEqual([]);
@@ -52,12 +59,12 @@ describe('JSONPath', () => {
   it.each([
     ['', 'empty JSONPath'],
     ['metadata.name', 'must start with'],
-    ['.metadata..name', 'recursive descent'],
-    ['.status.addresses[abc]', 'expected an index'],
-    ['.status.addresses[0', 'expected "]" but found the end'],
-    ['.status.addresses[?(@.type=Ready)]', 'expected ")"'],
-    ['.status.addresses[?(@.type==Ready)]', 'expected a quoted string'],
-    ["['unterminated]", 'unterminated'],
+    ['.metadata....name', 'invalid multiple recursive descent'],
+    ['.status.addresses[abc]', 'invalid array index abc'],
+    ['.status.addresses[0', 'unterminated array'],
+    ['.status.addresses[?(@.type=Ready)]', 'unrecognized filter operator ='],
+    ['.status.addresses[?(@.type==Ready)]', 'unexpected word "Ready"'],
+    ["['unterminated]", 'invalid array index'],
     ['.', 'expected a field name'],
   ])('rejects %p with a message naming the problem', (path, message) => {
     expect(() => parseJsonPath(path)).toThrow(JsonPathError);

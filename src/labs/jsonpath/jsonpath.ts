@@ -1,24 +1,30 @@
 /**
- * The subset of kubectl's JSONPath that lab checks need: `.a.b`, `['key.with.dots']`, `[0]`, `[-1]`, `[*]`, `.*`
- * and filters such as `[?(@.type=="Ready")]` or `[?(@.port>=8000)]`. Accepts the kubectl spellings
- * `{.spec.replicas}` and `$.spec.replicas` too. Parsing happens once at load time so a typo is reported with
- * the lab file, not discovered while grading.
+ * Lab checks' JSONPath: the engine's kubectl JSONPath library (src/engine/jsonpath) applied to one expression:
+ * `.a.b`, `..name`, `['key.with.dots']`, `.a\.b`, `[0]`, `[-1]`, `[1:3]`, `[*]`, `.*`, unions `[0,2]` and filters
+ * such as `[?(@.type=="Ready")]` or `[?(@.port>=8000)]`. Accepts the kubectl spellings `{.spec.replicas}` and
+ * `$.spec.replicas` too. Two differences from kubectl suit grading: a quoted key in brackets is one key even with
+ * dots in it (kubectl would split it), and evaluation is lenient (an index out of range, a step over a value of
+ * the wrong type or a comparison of different types selects nothing instead of failing). Parsing happens once at
+ * load time so a typo is reported with the lab file, not discovered while grading.
  */
-
-export type JsonPathSegment =
-  | { kind: 'key'; key: string }
-  | { kind: 'index'; index: number }
-  | { kind: 'wildcard' }
-  | { kind: 'filter'; path: JsonPathSegment[]; op?: FilterOp; literal?: string | number | boolean };
-
-type FilterOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+import {
+  evaluateList,
+  JsonPathExecutionError,
+  JsonPathNode,
+  JsonPathSyntaxError,
+  ListNode,
+  parseTemplate,
+} from '../../engine/jsonpath';
 
 export class JsonPathError extends Error {}
 
 export interface JsonPath {
   source: string;
-  segments: JsonPathSegment[];
+  /** The parsed action (one list of kubectl JSONPath nodes). */
+  action: ListNode;
 }
+
+const OPERATORS = new Set(['exists', '==', '!=', '<', '<=', '>', '>=']);
 
 export function parseJsonPath(source: string): JsonPath {
   let text = source.trim();
@@ -28,175 +34,57 @@ export function parseJsonPath(source: string): JsonPath {
   if (!text.startsWith('.') && !text.startsWith('[')) {
     throw new JsonPathError(`JSONPath must start with "." or "[" (got "${source}")`);
   }
-  const parser = new SegmentParser(text, source);
-  const segments = parser.parseSegments(false);
-  return { source, segments };
+  let root: ListNode;
+  try {
+    root = parseTemplate(`{${quotedKeysAsFields(text)}}`);
+  } catch (error) {
+    if (error instanceof JsonPathSyntaxError)
+      throw new JsonPathError(`bad JSONPath "${source}": ${error.message}`);
+    throw error;
+  }
+  if (root.nodes.length !== 1 || root.nodes[0].type !== 'list')
+    throw new JsonPathError(`bad JSONPath "${source}": one expression expected`);
+  const problem = findProblem(root.nodes[0]);
+  if (problem) throw new JsonPathError(`bad JSONPath "${source}": ${problem}`);
+  return { source, action: root.nodes[0] };
 }
 
 /** Every value the path reaches in `root` (missing keys and out-of-range indexes yield nothing). */
 export function evaluateJsonPath(path: JsonPath, root: unknown): unknown[] {
-  return walk(path.segments, [root]);
-}
-
-function walk(segments: JsonPathSegment[], start: unknown[]): unknown[] {
-  let current = start;
-  for (const segment of segments) {
-    const next: unknown[] = [];
-    for (const value of current) next.push(...step(segment, value));
-    current = next;
-  }
-  return current;
-}
-
-function step(segment: JsonPathSegment, value: unknown): unknown[] {
-  switch (segment.kind) {
-    case 'key':
-      return isRecord(value) && Object.hasOwn(value, segment.key) ? [value[segment.key]] : [];
-    case 'index': {
-      if (!Array.isArray(value)) return [];
-      const index = segment.index < 0 ? value.length + segment.index : segment.index;
-      return index >= 0 && index < value.length ? [value[index]] : [];
-    }
-    case 'wildcard':
-      if (Array.isArray(value)) return value;
-      return isRecord(value) ? Object.values(value) : [];
-    case 'filter': {
-      const items = Array.isArray(value) ? value : isRecord(value) ? Object.values(value) : [];
-      return items.filter((item) => filterMatches(segment, item));
-    }
+  try {
+    return evaluateList(path.action, root, { lenient: true });
+  } catch (error) {
+    if (error instanceof JsonPathExecutionError) return [];
+    throw error;
   }
 }
 
-function filterMatches(segment: Extract<JsonPathSegment, { kind: 'filter' }>, item: unknown): boolean {
-  const found = walk(segment.path, [item]);
-  if (segment.op === undefined) return found.length > 0 && found[0] !== null && found[0] !== false;
-  return found.some((actual) => compare(actual, segment.op as FilterOp, segment.literal));
+/** `['a.b']` and `["a.b"]` (one quoted key, no union) become `.a\.b`, so the dots stay in the key. */
+function quotedKeysAsFields(text: string): string {
+  return text.replace(/\[\s*(['"])([^'"]*)\1\s*\]/g, (_match, _quote, key: string) =>
+    key === '' ? "['']" : '.' + key.replace(/[\\ \t.,[\]$@{}]/g, (c) => '\\' + c),
+  );
 }
 
-function compare(actual: unknown, op: FilterOp, literal: unknown): boolean {
-  if (op === '==') return actual === literal;
-  if (op === '!=') return actual !== literal;
-  if (typeof actual !== 'number' || typeof literal !== 'number') return false;
-  if (op === '<') return actual < literal;
-  if (op === '<=') return actual <= literal;
-  if (op === '>') return actual > literal;
-  return actual >= literal;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const KEY_CHAR = /[A-Za-z0-9_-]/;
-
-class SegmentParser {
-  private pos = 0;
-
-  constructor(
-    private readonly text: string,
-    private readonly source: string,
-  ) {}
-
-  /** Parses segments until the end (or, inside a filter, until a comparison operator or `)`). */
-  parseSegments(insideFilter: boolean): JsonPathSegment[] {
-    const segments: JsonPathSegment[] = [];
-    while (this.pos < this.text.length) {
-      const char = this.text[this.pos];
-      if (insideFilter && (char === ')' || char === ' ' || '=!<>'.includes(char))) break;
-      if (char === '.') segments.push(this.parseDotted());
-      else if (char === '[') segments.push(this.parseBracket());
-      else this.fail(`unexpected "${char}"`);
-    }
-    return segments;
-  }
-
-  private parseDotted(): JsonPathSegment {
-    this.pos++;
-    if (this.text[this.pos] === '.') this.fail('recursive descent ".." is not supported');
-    if (this.text[this.pos] === '*') {
-      this.pos++;
-      return { kind: 'wildcard' };
-    }
-    const start = this.pos;
-    while (this.pos < this.text.length && KEY_CHAR.test(this.text[this.pos])) this.pos++;
-    if (this.pos === start) this.fail('expected a field name after "."');
-    return { kind: 'key', key: this.text.slice(start, this.pos) };
-  }
-
-  private parseBracket(): JsonPathSegment {
-    this.pos++;
-    const char = this.text[this.pos];
-    let segment: JsonPathSegment;
-    if (char === '*') {
-      this.pos++;
-      segment = { kind: 'wildcard' };
-    } else if (char === "'" || char === '"') {
-      segment = { kind: 'key', key: this.parseQuoted() };
-    } else if (char === '?') {
-      segment = this.parseFilter();
-    } else {
-      const match = /^-?\d+/.exec(this.text.slice(this.pos));
-      if (!match) this.fail('expected an index, "*", a quoted key or a filter inside [ ]');
-      this.pos += match[0].length;
-      segment = { kind: 'index', index: Number(match[0]) };
-    }
-    this.expect(']');
-    return segment;
-  }
-
-  private parseFilter(): JsonPathSegment {
-    this.pos++;
-    this.expect('(');
-    this.expect('@');
-    const path = this.parseSegments(true);
-    this.skipSpaces();
-    let op: FilterOp | undefined;
-    let literal: string | number | boolean | undefined;
-    const opMatch = /^(==|!=|<=|>=|<|>)/.exec(this.text.slice(this.pos));
-    if (opMatch) {
-      op = opMatch[1] as FilterOp;
-      this.pos += op.length;
-      this.skipSpaces();
-      literal = this.parseLiteral();
-      this.skipSpaces();
-    }
-    this.expect(')');
-    return { kind: 'filter', path, op, literal };
-  }
-
-  private parseLiteral(): string | number | boolean {
-    const char = this.text[this.pos];
-    if (char === "'" || char === '"') return this.parseQuoted();
-    const match = /^(-?\d+(\.\d+)?|true|false)/.exec(this.text.slice(this.pos));
-    if (!match) this.fail('expected a quoted string, a number, true or false in the filter');
-    this.pos += match[0].length;
-    if (match[0] === 'true') return true;
-    if (match[0] === 'false') return false;
-    return Number(match[0]);
-  }
-
-  private parseQuoted(): string {
-    const quote = this.text[this.pos];
-    const end = this.text.indexOf(quote, this.pos + 1);
-    if (end < 0) this.fail(`unterminated ${quote}quoted${quote} key`);
-    const value = this.text.slice(this.pos + 1, end);
-    this.pos = end + 1;
-    return value;
-  }
-
-  private skipSpaces(): void {
-    while (this.text[this.pos] === ' ') this.pos++;
-  }
-
-  private expect(char: string): void {
-    if (this.text[this.pos] !== char) {
-      const found = this.pos < this.text.length ? `"${this.text[this.pos]}"` : 'the end';
-      this.fail(`expected "${char}" but found ${found}`);
-    }
-    this.pos++;
-  }
-
-  private fail(message: string): never {
-    throw new JsonPathError(`bad JSONPath "${this.source}": ${message} at offset ${this.pos}`);
+/** What kubectl would only report while evaluating: identifiers, unknown operators, empty field names. */
+function findProblem(node: JsonPathNode): string | undefined {
+  switch (node.type) {
+    case 'list':
+      for (const child of node.nodes) {
+        const problem = findProblem(child);
+        if (problem) return problem;
+      }
+      return undefined;
+    case 'identifier':
+      return `unexpected word "${node.name}" (quote strings in filters: "${node.name}")`;
+    case 'field':
+      return node.name === '' ? 'expected a field name after "."' : undefined;
+    case 'union':
+      return node.lists.map(findProblem).find((p) => p !== undefined);
+    case 'filter':
+      if (!OPERATORS.has(node.operator)) return `unrecognized filter operator ${node.operator}`;
+      return findProblem(node.left) ?? findProblem(node.right);
+    default:
+      return undefined;
   }
 }

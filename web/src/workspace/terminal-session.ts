@@ -402,7 +402,7 @@ export class TerminalSession {
     if (event.inputPrompt !== undefined) {
       run.inputPrompt = event.inputPrompt;
       if (run === this.runs[0]) {
-        this.prompt = event.inputPrompt;
+        this.prompt = lastLine(run.output) + event.inputPrompt;
         this.drainQueue();
         this.showPrompt();
       }
@@ -412,8 +412,10 @@ export class TerminalSession {
   /** Output of a background job: printed above the line being typed, which is then drawn again. */
   private writeAboveLine(data: string): void {
     const { terminal } = this.options;
-    if (this.busy) return this.writeOutput(data);
-    terminal.write('\r\x1b[K');
+    // A foreground command's output is on screen: the job's goes beside it, as in bash.
+    if (this.busy && !this.takingInput) return this.writeOutput(data);
+    const rowsUp = Math.floor(this.cursorCells / Math.max(1, terminal.cols));
+    terminal.write(`${rowsUp > 0 ? `\x1b[${rowsUp}A` : ''}\r\x1b[J`);
     this.writeOutput(data.endsWith('\n') ? data : `${data}\n`);
     this.showPrompt();
   }
@@ -423,8 +425,27 @@ export class TerminalSession {
     if (this.jobs.has(event.runId)) return this.writeAboveLine(event.data);
     const run = this.findRun(event.runId);
     if (!run) return this.keepEarly(event);
+    const partial = lastLine(run.output);
     run.output += event.data;
-    if (run === this.runs[0] && run.shown) this.writeOutput(event.data);
+    if (run !== this.runs[0] || !run.shown) return;
+    if (this.takingInput) this.writeBeforeInput(partial, event.data);
+    else this.writeOutput(event.data);
+  }
+
+  /**
+   * Output of the run that reads what is typed (the echo of a heredoc's lines, `read -p`'s
+   * question): it goes where the input line was, and the line is drawn again below it after bash's
+   * `> ` (or after the unfinished last line of the output, as `read -p "name? "` shows it).
+   */
+  private writeBeforeInput(partial: string, data: string): void {
+    const { terminal } = this.options;
+    const rowsUp = Math.floor(this.cursorCells / Math.max(1, terminal.cols));
+    terminal.write(`${rowsUp > 0 ? `\x1b[${rowsUp}A` : ''}\r\x1b[J`);
+    const full = partial + data;
+    const end = full.lastIndexOf('\n') + 1;
+    this.writeOutput(full.slice(0, end));
+    this.prompt = full.slice(end) + (this.runs[0]?.inputPrompt ?? '');
+    this.showPrompt();
   }
 
   private onExit(event: CommandExit): void {
@@ -440,7 +461,7 @@ export class TerminalSession {
       if (run.inputPrompt !== undefined) {
         // The line being typed for it is dropped with it.
         this.editor.discard();
-        this.options.terminal.write('\r\x1b[K');
+        this.options.terminal.write(`\r\x1b[K${lastLine(run.output)}`);
       }
       this.runs.shift();
       this.finish(run);
@@ -457,7 +478,7 @@ export class TerminalSession {
       head.shown = true;
     }
     if (head.inputPrompt !== undefined && !head.exit) {
-      this.prompt = head.inputPrompt;
+      this.prompt = lastLine(head.output) + head.inputPrompt;
       this.showPrompt();
       return;
     }
@@ -493,6 +514,11 @@ export class TerminalSession {
   private writeOutput(data: string): void {
     if (data) this.options.terminal.write(data.replace(/\r?\n/g, '\r\n'));
   }
+}
+
+/** The unfinished last line of some output ('' after a newline). */
+function lastLine(output: string): string {
+  return output.slice(output.lastIndexOf('\n') + 1);
 }
 
 /** Lays words out in columns across the terminal, like bash's completion list. */

@@ -5,6 +5,7 @@ import { isAbortError, NO_INPUT, readAll } from '../../terminal/input';
 import { CommandDef, namespaceFlag } from '../command';
 import { CommandError, InterruptedError, KubectlContext } from '../context';
 import { successLine } from '../output';
+import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
 import { sortKeys } from '../printers/json';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -28,6 +29,7 @@ export const applyCommand: CommandDef = {
       default: '',
       description: 'Process a kustomization directory.',
     },
+    DRY_RUN_FLAG,
   ],
   async run(ctx, args) {
     const files = args.flags.filename as string[];
@@ -35,6 +37,8 @@ export const applyCommand: CommandDef = {
       throw new CommandError('kubectl apply -k is not available in this lab terminal');
     if (files.length === 0) throw new CommandError('must specify one of -f and -k');
     if (args.positional.length > 0) throw new CommandError(`Unexpected args: [${args.positional.join(' ')}]`);
+    const dryRun = dryRunStrategy(ctx, args.flags['dry-run'] as string);
+    const write = { dryRun: dryRun === 'server' };
     const manifests = await readManifests(ctx, files);
     if (manifests.length === 0) throw new CommandError('no objects passed to apply');
     const api = ctx.cluster.api;
@@ -54,12 +58,12 @@ export const applyCommand: CommandDef = {
       }
       if (!existing) {
         obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [LAST_APPLIED]: applied + '\n' };
-        api.create(obj);
-        ctx.stdout(successLine(info, obj.metadata.name, 'created'));
+        if (dryRun !== 'client') api.create(obj, write);
+        ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix('created', dryRun)));
         continue;
       }
       if (existing.metadata.annotations?.[LAST_APPLIED] === applied + '\n') {
-        ctx.stdout(successLine(info, obj.metadata.name, 'unchanged'));
+        ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix('unchanged', dryRun)));
         continue;
       }
       const merged: KubeObject = { ...existing, spec: obj.spec ?? existing.spec };
@@ -73,11 +77,11 @@ export const applyCommand: CommandDef = {
         },
       };
       const before = JSON.stringify(sortKeys(existing));
-      api.update(mergeServerDefaults(existing, merged));
-      const after = JSON.stringify(
-        sortKeys(api.get(info.resource, obj.metadata.namespace, obj.metadata.name)),
-      );
-      ctx.stdout(successLine(info, obj.metadata.name, before === after ? 'unchanged' : 'configured'));
+      const next = mergeServerDefaults(existing, merged);
+      const result = dryRun === 'client' ? next : api.update(next, write);
+      const after = JSON.stringify(sortKeys(result));
+      const operation = before === after ? 'unchanged' : 'configured';
+      ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix(operation, dryRun)));
     }
     return 0;
   },

@@ -130,7 +130,8 @@ export const configViewCommand: CommandDef = {
     if (output === 'json') return void ctx.stdout(JSON.stringify(view, null, 4) + '\n');
     if (output === 'name') return void ctx.stdout('config/<unknown>\n');
     const jsonpath = /^jsonpath=(.*)$/s.exec(output);
-    if (jsonpath) return void ctx.stdout(renderJsonPath(jsonpath[1], JSON.parse(JSON.stringify(view))));
+    if (jsonpath)
+      return void ctx.stdout(renderJsonPath(jsonpath[1], JSON.parse(JSON.stringify(view)), 'float64'));
     throw new CommandError(
       `unable to match a printer suitable for the output format "${output}", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml`,
     );

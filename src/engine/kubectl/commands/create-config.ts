@@ -106,9 +106,9 @@ function run(
   obj: KubeObject,
   wrap?: (message: string) => string,
 ): void {
-  createAndPrint(ctx, args, obj, 'created', (o) => {
+  createAndPrint(ctx, args, obj, 'created', (o, opts) => {
     try {
-      return ctx.cluster.api.create(o);
+      return ctx.cluster.api.create(o, opts);
     } catch (error) {
       if (wrap && error instanceof StatusError) throw new CommandError(wrap(error.message));
       throw error;

@@ -1,5 +1,6 @@
 import type { ResourceInfo } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
+import type { WriteOptions } from '../../server/api-server';
 import type { FlagSpec, ParsedArgs } from '../argv';
 import { CommandError, KubectlContext } from '../context';
 import { klogHeader, kubectlPid } from '../klog';
@@ -23,22 +24,27 @@ export function createAndPrint(
   args: ParsedArgs,
   obj: KubeObject,
   operation: string,
-  create: (obj: KubeObject) => KubeObject,
+  create: (obj: KubeObject, opts: WriteOptions) => KubeObject,
 ): void {
   const dryRun = dryRunStrategy(ctx, args.flags['dry-run'] as string);
-  if (dryRun === 'server')
-    throw new CommandError('--dry-run=server is not available in this lab terminal; use --dry-run=client');
   const output = args.flags.output as string;
   const format = output ? parseOutputFormat(output, false, (args.flags.template as string) ?? '') : undefined;
   const info = ctx.cluster.api.resourceFor(obj.kind) as ResourceInfo;
-  const result = dryRun === 'client' ? clientView(obj, args.changed.has('namespace')) : create(obj);
+  const result =
+    dryRun === 'client'
+      ? clientView(obj, args.changed.has('namespace'))
+      : create(obj, { dryRun: dryRun === 'server' });
   // ObjectMeta.name is `omitempty`: `kubectl create deployment '' ...` prints no name.
   if (result.metadata.name === '') delete (result.metadata as { name?: string }).name;
   if (format) ctx.stdout(printObjects([result], format, true, () => info, true));
-  else
-    ctx.stdout(
-      successLine(info, result.metadata.name, dryRun === 'client' ? `${operation} (dry run)` : operation),
-    );
+  else ctx.stdout(successLine(info, result.metadata.name, withDryRunSuffix(operation, dryRun)));
+}
+
+/** kubectl's PrintFlagsWithDryRunStrategy: `created (dry run)`, `created (server dry run)`. */
+export function withDryRunSuffix(operation: string, dryRun: 'none' | 'client' | 'server'): string {
+  if (dryRun === 'client') return `${operation} (dry run)`;
+  if (dryRun === 'server') return `${operation} (server dry run)`;
+  return operation;
 }
 
 /**

@@ -42,9 +42,9 @@ function oneName(args: ParsedArgs): string {
 
 /** Creates through the API; server errors are wrapped as kubectl's generator wraps them (`failed to create X: `). */
 function createWith(ctx: KubectlContext, args: ParsedArgs, obj: KubeObject, wrap?: string): void {
-  createAndPrint(ctx, args, obj, 'created', (o) => {
+  createAndPrint(ctx, args, obj, 'created', (o, opts) => {
     try {
-      return ctx.cluster.api.create(o);
+      return ctx.cluster.api.create(o, opts);
     } catch (error) {
       if (wrap && error instanceof StatusError) throw new CommandError(`${wrap}${error.message}`);
       throw error;

@@ -84,9 +84,9 @@ function serviceCommand(word: string, type: NonNullable<Service['spec']['type']>
         metadata: { name, namespace: namespaceFlag(args), labels },
         spec,
       };
-      createAndPrint(ctx, args, service, 'created', (obj) => {
+      createAndPrint(ctx, args, service, 'created', (obj, opts) => {
         try {
-          return ctx.cluster.api.create(obj);
+          return ctx.cluster.api.create(obj, opts);
         } catch (error) {
           if (error instanceof StatusError)
             throw new CommandError(`failed to create ${type} service: ${error.message}`);

@@ -72,9 +72,9 @@ export const createDeploymentCommand: CommandDef = {
         template: { metadata: { labels: { ...labels }, creationTimestamp: null }, spec: { containers } },
       },
     };
-    createAndPrint(ctx, args, deployment, 'created', (obj) => {
+    createAndPrint(ctx, args, deployment, 'created', (obj, opts) => {
       try {
-        return ctx.cluster.api.create(obj);
+        return ctx.cluster.api.create(obj, opts);
       } catch (error) {
         if (error instanceof StatusError)
           throw new CommandError(`failed to create deployment: ${error.message}`);
@@ -175,7 +175,7 @@ export const runCommand: CommandDef = {
         dnsPolicy: 'ClusterFirst',
       },
     };
-    createAndPrint(ctx, args, pod, 'created', (obj) => ctx.cluster.api.create(obj));
+    createAndPrint(ctx, args, pod, 'created', (obj, opts) => ctx.cluster.api.create(obj, opts));
   },
 };
 
@@ -213,7 +213,7 @@ export const createFromFilesCommand: CommandDef = {
       }
       if (info.namespaced) obj.metadata.namespace ??= namespaceFlag(args);
       try {
-        createAndPrint(ctx, args, obj, 'created', (o) => api.create(o));
+        createAndPrint(ctx, args, obj, 'created', (o, opts) => api.create(o, opts));
       } catch (error) {
         if (!isStatusError(error)) throw error;
         // kubectl's AddSourceToErr: the server's message names the manifest it came from.

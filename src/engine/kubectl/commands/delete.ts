@@ -3,6 +3,7 @@ import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
 import { kindWithGroup } from '../resource-args';
 import { waitForClusterChange } from '../wait';
+import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
 import { reportErrors, resolveTargets, Target } from './shared';
 
 export const deleteCommand: CommandDef = {
@@ -38,6 +39,7 @@ export const deleteCommand: CommandDef = {
     ),
     flag.bool('wait', undefined, true, 'If true, wait for resources to be gone before returning.'),
     flag.bool('ignore-not-found', undefined, false, 'Treat "resource not found" as a successful delete.'),
+    DRY_RUN_FLAG,
     {
       name: 'filename',
       shorthand: 'f',
@@ -64,6 +66,7 @@ export const deleteCommand: CommandDef = {
       ctx.stdout('No resources found\n');
       return 0;
     }
+    const dryRun = dryRunStrategy(ctx, args.flags['dry-run'] as string);
     let grace = args.flags['grace-period'] as number;
     if (args.flags.now) grace = 1;
     const force = args.flags.force as boolean;
@@ -76,19 +79,18 @@ export const deleteCommand: CommandDef = {
     for (const target of targets) {
       const { info, obj } = target;
       try {
-        ctx.cluster.api.delete(
-          info.resource,
-          obj.metadata.namespace,
-          obj.metadata.name,
-          grace >= 0 ? { gracePeriodSeconds: grace } : {},
-        );
+        if (dryRun !== 'client')
+          ctx.cluster.api.delete(info.resource, obj.metadata.namespace, obj.metadata.name, {
+            ...(grace >= 0 ? { gracePeriodSeconds: grace } : {}),
+            ...(dryRun === 'server' ? { dryRun: true } : {}),
+          });
       } catch (error) {
         if (isStatusError(error, 'NotFound')) continue;
         throw error;
       }
-      ctx.stdout(
-        `${kindWithGroup(info)} "${obj.metadata.name}" ${grace === 0 ? 'force deleted' : 'deleted'}\n`,
-      );
+      const operation = withDryRunSuffix(grace === 0 ? 'force deleted' : 'deleted', dryRun);
+      ctx.stdout(`${kindWithGroup(info)} "${obj.metadata.name}" ${operation}\n`);
+      if (dryRun !== 'none') continue;
       deleted.push(target);
     }
     if ((args.flags.wait as boolean) && grace !== 0) {

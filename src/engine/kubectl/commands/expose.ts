@@ -80,7 +80,7 @@ export const exposeCommand: CommandDef = {
       const type = args.flags.type as string;
       if (type) service.spec.type = type as Service['spec']['type'];
       if (args.flags['external-ip']) service.spec.externalIPs = [args.flags['external-ip'] as string];
-      createAndPrint(ctx, args, service, 'exposed', (obj) => ctx.cluster.api.create(obj));
+      createAndPrint(ctx, args, service, 'exposed', (obj, opts) => ctx.cluster.api.create(obj, opts));
     }
     return 0;
   },

@@ -5,7 +5,8 @@ import type { ParsedArgs } from '../argv';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, KubectlContext, RawError } from '../context';
 import { formatStatusError } from '../errors';
-import { OutputFormat, parseOutputFormat, printObjects } from '../output';
+import { customColumnsOf, OutputFormat, parseOutputFormat, printObjects } from '../output';
+import { printCustomColumns } from '../printers/custom-columns';
 import { tableHeaders, tableRow, TableOptions } from '../printers/columns';
 import { selectJsonPath } from '../printers/jsonpath';
 import { GET_TABLE_OPTIONS, TabWriter } from '../printers/tabwriter';
@@ -157,6 +158,13 @@ function printInitial(
     const single = named && fetched.length === 1 && fetched[0].request.names.length === 1;
     // A single named object that is missing prints only the error; otherwise found items print as a List.
     if (single && all.length === 0) return false;
+    if (format.kind === 'custom-columns') {
+      const columns = customColumnsOf(format, ctx.files);
+      const printed = printCustomColumns(columns, toJson(all), args.flags['no-headers'] as boolean, writer);
+      ctx.stdout(printed.text);
+      if (printed.error) throw printed.error;
+      return !(args.flags['no-headers'] as boolean);
+    }
     ctx.stdout(printObjects(all, format, single, infoOf));
     return false;
   }
@@ -202,6 +210,14 @@ async function watch(
     },
     (_type, obj) => {
       if (names.length > 0 && !names.includes(obj.metadata.name)) return;
+      if (opts.format.kind === 'custom-columns') {
+        const columns = customColumnsOf(opts.format, ctx.files);
+        const printed = printCustomColumns(columns, toJson([obj]), headerDone, writer);
+        headerDone = true;
+        ctx.stdout(printed.text);
+        if (printed.error) ctx.stderr(`error: ${printed.error.message}\n`);
+        return;
+      }
       if (opts.format.kind !== 'table') {
         ctx.stdout(printObjects([obj], opts.format, true, () => info));
         return;
@@ -219,6 +235,11 @@ async function watch(
   } finally {
     stop();
   }
+}
+
+/** Objects as kubectl's unstructured printers see them (plain JSON values). */
+function toJson(objects: KubeObject[]): unknown[] {
+  return JSON.parse(JSON.stringify(objects)) as unknown[];
 }
 
 /** `--sort-by`: numbers numerically, everything else as text; objects without the field come first. */

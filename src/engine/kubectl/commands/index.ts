@@ -1,6 +1,7 @@
 import type { CommandDef } from '../command';
 import { applyCommand } from './apply';
 import { authCanICommand } from './auth';
+import { authWhoamiCommand, createTokenCommand } from './auth-token';
 import { createDeploymentCommand, runCommand } from './create';
 import {
   createConfigMapCommand,
@@ -47,6 +48,7 @@ export const COMMANDS: CommandDef[] = [
   apiResourcesCommand,
   applyCommand,
   authCanICommand,
+  authWhoamiCommand,
   clusterInfoCommand,
   ...CONFIG_COMMANDS,
   createConfigMapCommand,
@@ -56,6 +58,7 @@ export const COMMANDS: CommandDef[] = [
   createSecretGenericCommand,
   createSecretTlsCommand,
   createServiceAccountCommand,
+  createTokenCommand,
   createClusterRoleCommand,
   createClusterRoleBindingCommand,
   createPdbCommand,

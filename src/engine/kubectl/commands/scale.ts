@@ -3,6 +3,7 @@ import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
 import { successLine } from '../output';
 import { changeCause } from '../real-kubectl';
+import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
 import { recordChangeCause, RECORD_FLAG, reportErrors, resolveTargets } from './shared';
 
 export const scaleCommand: CommandDef = {
@@ -14,6 +15,7 @@ export const scaleCommand: CommandDef = {
     flag.int('replicas', undefined, -1, 'The new desired number of replicas. Required.'),
     flag.int('current-replicas', undefined, -1, 'Precondition for current size.'),
     RECORD_FLAG,
+    DRY_RUN_FLAG,
     flag.selector(),
     flag.bool(
       'all',
@@ -30,6 +32,7 @@ export const scaleCommand: CommandDef = {
       throw new CommandError(
         'The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0',
       );
+    const dryRun = dryRunStrategy(ctx, args.flags['dry-run'] as string);
     const { targets, errors } = resolveTargets(ctx, args, args.positional, { allowSelector: true });
     if (targets.length === 0 && errors.length === 0) throw new CommandError('no objects passed to scale');
     for (const { info, obj } of targets) {
@@ -41,8 +44,8 @@ export const scaleCommand: CommandDef = {
         throw new CommandError(`Expected replicas to be ${current}, was ${scalable.spec.replicas ?? 1}`);
       scalable.spec.replicas = replicas;
       if (args.flags.record) recordChangeCause(scalable, changeCause(['scale'], args));
-      ctx.cluster.api.update(scalable);
-      ctx.stdout(successLine(info, obj.metadata.name, 'scaled'));
+      if (dryRun !== 'client') ctx.cluster.api.update(scalable, { dryRun: dryRun === 'server' });
+      ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix('scaled', dryRun)));
     }
     return reportErrors(ctx, errors);
   },

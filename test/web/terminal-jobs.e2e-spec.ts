@@ -1,0 +1,136 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { enrolledStudent, startPlatform, TestPlatform } from '../support/platform';
+import {
+  launchChromium,
+  run,
+  terminalRows,
+  terminalText,
+  waitForOutput,
+  waitForPrompt,
+} from './support/browser';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const setup = require('../../scripts/lib/setup.cjs') as { ensureWebBuild(): void; ROOT: string };
+
+/**
+ * Runs that last, in a real browser: a background job (`kubectl get pods -w &`) whose output is
+ * interleaved with foreground commands that answer in order, `jobs` and `kill %1`, and a heredoc
+ * typed over several lines after bash's `> ` continuation prompt.
+ */
+jest.setTimeout(240_000);
+
+const ARTIFACTS = path.join(setup.ROOT, 'test-artifacts');
+const EMAIL = `jobs-${Date.now()}@kubelab.local`;
+
+let platform: TestPlatform;
+let browser: Browser;
+let lab: Page;
+
+/** Waits until the terminal's text matches `pattern` (output of a job arrives whenever it comes). */
+async function waitForText(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await terminalText(page);
+    if (pattern.test(text)) return text;
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`the terminal did not show ${pattern} within ${timeoutMs} ms:\n${text}`);
+}
+
+beforeAll(async () => {
+  setup.ensureWebBuild();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  platform = await startPlatform({
+    WEB_DIR: path.join(setup.ROOT, 'web', 'dist'),
+    CLUSTER_DRIVER: 'embedded',
+  });
+  // The student account and lab session, made through the API; the browser carries its session cookie.
+  const student = await enrolledStudent(platform, EMAIL);
+  student.socket.disconnect();
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  const [name, value] = student.cookie.split('=');
+  await context.addCookies([{ name, value, url: platform.baseUrl }]);
+  lab = await context.newPage();
+  await lab.goto(`${platform.baseUrl}/courses/${platform.courseId}/labs/lec7-k8s-basics`);
+  await lab.locator('[data-testid="cluster"][data-status="ready"]').waitFor({ timeout: 60_000 });
+  await lab.getByTestId('terminal').click();
+  await waitForPrompt(lab);
+}, 180_000);
+
+afterAll(async () => {
+  if (lab) await lab.screenshot({ path: path.join(ARTIFACTS, 'terminal-jobs.png') }).catch(() => undefined);
+  await browser?.close();
+  if (!platform) return;
+  await platform.stop();
+  writeFileSync(path.join(ARTIFACTS, 'terminal-jobs-api.log'), platform.api.output);
+  writeFileSync(path.join(ARTIFACTS, 'terminal-jobs-worker.log'), platform.worker.output);
+});
+
+describe('background jobs and interactive runs in the browser terminal', () => {
+  it('runs a background watch beside foreground commands; jobs and kill %1 end it', async () => {
+    await lab.keyboard.type('kubectl get pods -w &', { delay: 5 });
+    await lab.keyboard.press('Enter');
+    // bash's start notice, and the prompt back at once while the watch goes on.
+    const started = await waitForText(lab, /^\$ kubectl get pods -w &\n\[1\] (\d+)\n\$ ?$/m);
+    const pid = /^\[1\] (\d+)$/m.exec(started)?.[1] as string;
+    expect(Number(pid)).toBeGreaterThan(0);
+
+    // Foreground commands answer in order while the job's output is interleaved with them.
+    await run(lab, 'kubectl create deployment web --image=nginx', /deployment\.apps\/web created/);
+    await waitForText(lab, /^web-[a-z0-9]+-[a-z0-9]+\s+0\/1\s+Pending/m);
+    await run(lab, 'kubectl get deployments', /web\s+\d\/1/);
+    await run(lab, 'echo after', /^after$/m);
+    const text = await terminalText(lab);
+    expect(text.indexOf('$ kubectl create deployment web')).toBeLessThan(
+      text.indexOf('$ kubectl get deployments'),
+    );
+    expect(text.indexOf('$ kubectl get deployments')).toBeLessThan(text.lastIndexOf('$ echo after'));
+
+    const jobs = await run(lab, 'jobs', /Running/);
+    expect(jobs.split('\n')[0]).toBe('[1]+  Running                 kubectl get pods -w &');
+    await run(lab, 'jobs -l', new RegExp(`^\\[1\\]\\+\\s+${pid} Running`, 'm'));
+
+    await lab.keyboard.type('kill %1', { delay: 5 });
+    await lab.keyboard.press('Enter');
+    await waitForText(lab, /^\[1\]\+  Terminated\s+kubectl get pods -w$/m);
+    // No job is left.
+    const listed = await run(lab, 'jobs', /\$/);
+    expect(listed.split('\n').filter((row) => row !== '')).toEqual(['$']);
+  });
+
+  it('shows the > prompt for a heredoc typed line by line, and creates the object', async () => {
+    await lab.keyboard.type('kubectl apply -f - <<EOF', { delay: 5 });
+    await lab.keyboard.press('Enter');
+    await waitForText(lab, /^\$ kubectl apply -f - <<EOF\n> ?$/m);
+    const body = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: typed-config',
+      'data:',
+      '  greeting: hello',
+    ];
+    for (const line of body) {
+      await lab.keyboard.type(line, { delay: 5 });
+      await lab.keyboard.press('Enter');
+      // Each line is echoed after the continuation prompt, as bash shows it, and `> ` comes again.
+      await waitForText(lab, new RegExp(`^> ${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n> ?$`, 'm'));
+    }
+    await lab.keyboard.type('EOF', { delay: 5 });
+    await lab.keyboard.press('Enter');
+    await waitForText(lab, /^> EOF\nconfigmap\/typed-config created\n\$ ?$/m);
+    const rows = await terminalRows(lab);
+    const opened = rows.lastIndexOf('$ kubectl apply -f - <<EOF');
+    expect(rows.slice(opened, opened + body.length + 3)).toEqual([
+      '$ kubectl apply -f - <<EOF',
+      ...body.map((line) => `> ${line}`),
+      '> EOF',
+      'configmap/typed-config created',
+    ]);
+    await run(lab, 'kubectl get configmap typed-config', /^typed-config\s+1\s+/m);
+  });
+});
