@@ -200,6 +200,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
       );
     }
     await this.runs.startLasting(run, { job, clusterId: target.cluster.id, startedAt });
+    this.grading.backgroundStarted(labSessionId, run.seq);
     const started = this.runToEnd(run, plan, target, { job, startedAt }).catch((error: Error) =>
       this.logger.error({ msg: 'background run failed', runId: run.id, error: error.message }),
     );

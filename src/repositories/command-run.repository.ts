@@ -85,7 +85,7 @@ const HISTORY: SqlStatement = {
   name: 'command-run.history',
   text:
     'SELECT seq, command, exit_code, output, status FROM command_runs ' +
-    "WHERE lab_session_id = $1 AND seq > $2 AND status IN ('completed', 'timed_out', 'cancelled') ORDER BY seq",
+    'WHERE lab_session_id = $1 AND (seq > $2 OR seq = ANY($3::int[])) ORDER BY seq',
 };
 
 function fromRow(row: CommandRunRow): CommandRun {
@@ -269,13 +269,15 @@ export class CommandRunRepository {
   }
 
   /** Commands of a session as grading sees them (what ran and how it ended), after sequence `afterSeq`. */
+  /** The session's runs numbered after `afterSeq`, and those numbered `again`, whatever their status. */
   async history(
     labSessionId: string,
     afterSeq = 0,
+    again: number[] = [],
   ): Promise<Pick<CommandRun, 'seq' | 'command' | 'exitCode' | 'output' | 'status'>[]> {
     const { rows } = await this.db.sql<
       Pick<CommandRunRow, 'seq' | 'command' | 'exit_code' | 'output' | 'status'>
-    >(HISTORY, [labSessionId, afterSeq]);
+    >(HISTORY, [labSessionId, afterSeq, again]);
     return rows.map((row) => ({
       seq: row.seq,
       command: row.command,

@@ -19,6 +19,7 @@ import { StepResult, StepResultRepository, StepVerdict } from '../repositories/s
 import { courseRoom, GradingUpdate, sessionRoom, StepStatus } from '../shared/events';
 import { ClusterLookupService } from './cluster-lookup.service';
 import { LabCatalogService } from './lab-catalog.service';
+import { SessionHistory } from './session-history';
 
 const HISTORY_CACHE_SESSIONS = 5000;
 
@@ -57,7 +58,7 @@ export class GradingService implements JobHandlerProvider {
   private readonly logger = new Logger('Grading');
   private readonly knownSessions = new Map<string, LabSession>();
   private readonly grading = new Map<string, { again: boolean }>();
-  private readonly histories = new Map<string, { lastSeq: number; entries: HistoryEntry[] }>();
+  private readonly histories = new Map<string, SessionHistory>();
   private readonly graded = new Map<string, GradedState>();
 
   constructor(
@@ -97,6 +98,15 @@ export class GradingService implements JobHandlerProvider {
     }
     await this.requestGrading(labSessionId, 'command');
     return true;
+  }
+
+  /**
+   * A background job has started. It enters the history only when it ends (and is graded then), so
+   * if nothing else happened since the last grading, a grading now would find what that one found.
+   */
+  backgroundStarted(labSessionId: string, seq: number): void {
+    const last = this.graded.get(labSessionId);
+    if (last && seq === last.coveredSeq + 1) last.coveredSeq = seq;
   }
 
   /**
@@ -232,16 +242,10 @@ export class GradingService implements JobHandlerProvider {
     };
   }
 
-  /**
-   * The session's finished commands. Commands of a session finish in sequence order, so the cache
-   * only ever needs the rows after the last one it holds.
-   */
-  private async historyOf(labSessionId: string): Promise<{ lastSeq: number; entries: HistoryEntry[] }> {
-    const cached = this.histories.get(labSessionId) ?? { lastSeq: 0, entries: [] };
-    for (const run of await this.runs.history(labSessionId, cached.lastSeq)) {
-      cached.entries.push({ command: run.command, exitCode: run.exitCode, output: run.output });
-      cached.lastSeq = run.seq;
-    }
+  /** The session's finished commands, read incrementally (SessionHistory says how). */
+  private async historyOf(labSessionId: string): Promise<SessionHistory> {
+    const cached = this.histories.get(labSessionId) ?? new SessionHistory();
+    cached.add(await this.runs.history(labSessionId, cached.lastSeq, cached.openSeqs()));
     this.remember(this.histories, labSessionId, cached);
     return cached;
   }
