@@ -124,7 +124,9 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     let released = false;
     try {
       for (;;) {
-        await this.execute(labSessionId, entry, epoch);
+        await this.execute(labSessionId, entry, epoch).catch((error: Error) =>
+          this.failedToRun(labSessionId, entry as MailboxEntry, error),
+        );
         epoch = quiet(this.clusters.epochOf(labSessionId));
         entry = await this.mailbox.takeNextOrRelease(labSessionId, token);
         // An empty mailbox released the lock with it: a command posted from now on is drained by its own job.
@@ -288,6 +290,28 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     });
   }
 
+  /**
+   * Running an entry failed outside the command (the database refused the record, say): the run ends
+   * as not run, saying so, and the session's later commands still run.
+   */
+  private async failedToRun(labSessionId: string, entry: MailboxEntry, error: Error): Promise<void> {
+    this.logger.error({ msg: 'command not run', runId: entry.runId, error: error.message });
+    const run = queuedRunOf(labSessionId, entry);
+    await this.ledger
+      .end(
+        {
+          id: entry.runId,
+          labSessionId,
+          kind: run?.kind ?? 'foreground',
+          identity: run ?? undefined,
+        },
+        { kind: 'not_run', message: 'the lab terminal failed to start this command; please try again.' },
+      )
+      .catch((failure: Error) =>
+        this.logger.error({ msg: 'run not ended', runId: entry.runId, error: failure.message }),
+      );
+  }
+
   /** A line the platform will not run as asked: it ends at once with exit 1 and says why. */
   private async refuse(run: QueuedRun, cluster: ClusterSummary, message: string): Promise<void> {
     const startedAt = new Date();
@@ -370,11 +394,13 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
         outcome = outcomeOf(reason, result.exitCode, limit, { ...plan, limit: 'lasting' });
       }
     }
-    await this.ledger.end(
-      { id: run.id, labSessionId, kind: 'foreground', identity: run },
-      outcome,
-      { clusterId: cluster.id, startedAt, output, outputBytes: Buffer.byteLength(output), truncated: false },
-    );
+    await this.ledger.end({ id: run.id, labSessionId, kind: 'foreground', identity: run }, outcome, {
+      clusterId: cluster.id,
+      startedAt,
+      output,
+      outputBytes: Buffer.byteLength(output),
+      truncated: false,
+    });
   }
 
   /** Waits until none of `runIds` is in the session's job table any more, or `signal` aborts. */

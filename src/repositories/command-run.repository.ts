@@ -209,14 +209,7 @@ export class CommandRunRepository {
       result.clusterId,
       result.startedAt,
     ];
-    try {
-      return (await this.db.sql(FINISH, values)).rowCount === 1;
-    } catch (error) {
-      // The queued record was being written at the same moment and took the sequence number first
-      // (the conflict target is the id only); now it is there, the finish updates it.
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      return (await this.db.sql(FINISH, values)).rowCount === 1;
-    }
+    return this.upsert(FINISH, values);
   }
 
   /** Records a run that lasts as running; false when the run had already ended. */
@@ -231,7 +224,21 @@ export class CommandRunRepository {
       start.clusterId,
       start.startedAt,
     ];
-    return (await this.db.sql(START_LASTING, values)).rowCount === 1;
+    return this.upsert(START_LASTING, values);
+  }
+
+  /**
+   * Runs an upsert of a run's record. The API may be writing the queued record at the same moment:
+   * it can take the sequence number first (the conflict target is the id only), and then the row is
+   * there and a second attempt updates it.
+   */
+  private async upsert(statement: SqlStatement, values: unknown[]): Promise<boolean> {
+    try {
+      return (await this.db.sql(statement, values)).rowCount === 1;
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      return (await this.db.sql(statement, values)).rowCount === 1;
+    }
   }
 
   /** Ends a run that is still queued or running (cancel, interruption); false when it had already ended. */
