@@ -83,7 +83,10 @@ export function runJobControl(text: string, table: StoredJob[]): JobControlResul
       return {
         ...result,
         // The status is the last operand's: a job's when every operand named one.
-        waitFor: { runIds: numbers.map(runIdOf), lastJobStatus: plan.waitFor !== 'all' && plan.stderr === '' },
+        waitFor: {
+          runIds: numbers.map(runIdOf),
+          lastJobStatus: plan.waitFor !== 'all' && plan.stderr === '',
+        },
       };
     }
   }

@@ -31,6 +31,14 @@ export type RunOutcome =
   /** The platform could not start it; `message` says why. */
   | { kind: 'not_run'; message: string };
 
+/** 128 + the signal's number, as bash reports a process a signal ended. */
+const SIGNAL_EXIT_CODES: Record<Extract<RunOutcome, { kind: 'terminated' }>['signal'], number> = {
+  HUP: 129,
+  INT: ExitCode.Cancelled,
+  KILL: ExitCode.Interrupted,
+  TERM: ExitCode.Terminated,
+};
+
 export type RunLimit = 'command' | 'lasting' | 'background';
 export type InterruptReason = 'worker-died' | 'worker-shutdown' | 'cluster-ended';
 
@@ -80,7 +88,7 @@ export function endStateOf(outcome: RunOutcome): EndState {
     case 'terminated':
       return {
         status: 'cancelled',
-        exitCode: outcome.signal === 'KILL' ? ExitCode.Interrupted : ExitCode.Terminated,
+        exitCode: SIGNAL_EXIT_CODES[outcome.signal],
         error: `terminated by SIG${outcome.signal}`,
       };
     case 'timed_out':

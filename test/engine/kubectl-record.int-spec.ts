@@ -52,13 +52,33 @@ describe('kubectl --record', () => {
     );
   });
 
-  it('names --record as not available where the lab does not record', async () => {
+  it('records label, annotate, run and expose; refuses it where kubectl has no --record', async () => {
     const { run } = setup();
-    expect(await run('kubectl label pods --all a=b --record')).toEqual({
-      stdout: '',
-      stderr: `${NOTICE}error: flag --record is not available in this lab terminal\n`,
-      code: 1,
+    await run('kubectl create deployment web --image=nginx:1.24');
+    const cause = async (resource: string) =>
+      (
+        await run(
+          `kubectl get ${resource} -o jsonpath='{.metadata.annotations.kubernetes\\.io/change-cause}'`,
+        )
+      ).stdout;
+    expect(await run('kubectl label deployment web tier=front --record')).toEqual({
+      stdout: 'deployment.apps/web labeled\n',
+      stderr: NOTICE,
+      code: 0,
     });
+    expect(await cause('deployment/web')).toBe('kubectl label deployment web tier=front --record=true');
+    expect((await run('kubectl annotate deploy/web a=b --record -n default')).stderr).toBe(NOTICE);
+    expect(await cause('deployment/web')).toBe(
+      'kubectl annotate deploy/web a=b --record=true --namespace=default',
+    );
+    // A client dry run of annotate and label records nothing.
+    const dryRun = await run('kubectl annotate deploy/web c=d --record --dry-run=client -o yaml');
+    expect(dryRun.stdout).toContain('c: d\n');
+    expect(dryRun.stdout).not.toContain('c=d --record');
+    await run('kubectl run one --image=nginx --record');
+    expect(await cause('pod/one')).toBe('kubectl run one --image=nginx --record=true');
+    await run('kubectl expose deployment web --port=80 --record=true');
+    expect(await cause('service/web')).toBe('kubectl expose deployment web --port=80 --record=true');
     expect((await run('kubectl rollout undo deployment/web --record')).stderr).toBe(
       "error: unknown flag: --record\nSee 'kubectl rollout undo --help' for usage.\n",
     );

@@ -7,7 +7,6 @@ import {
   run,
   terminalRows,
   terminalText,
-  waitForOutput,
   waitForPrompt,
 } from './support/browser';
 

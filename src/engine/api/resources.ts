@@ -9,7 +9,19 @@ export type ResourceName =
   | 'namespaces'
   | 'events'
   | ConfigResourceName
-  | PolicyResourceName;
+  | PolicyResourceName
+  | BatchResourceName
+  | WorkloadResourceName;
+
+/** DaemonSets, StatefulSets, their ControllerRevisions and HorizontalPodAutoscalers (issue 14). */
+export type WorkloadResourceName =
+  | 'daemonsets'
+  | 'statefulsets'
+  | 'controllerrevisions'
+  | 'horizontalpodautoscalers';
+
+/** Jobs and CronJobs (issue 14). */
+export type BatchResourceName = 'jobs' | 'cronjobs';
 
 /** Service accounts, configuration and secrets (issue 13). */
 export type ConfigResourceName = 'serviceaccounts' | 'configmaps' | 'secrets';
@@ -43,14 +55,15 @@ function info(
   group: string,
   namespaced: boolean,
   shortNames: string[],
+  version = 'v1',
 ): ResourceInfo {
   return Object.freeze({
     resource,
     singular,
     kind,
     group,
-    version: 'v1',
-    apiVersion: group ? `${group}/v1` : 'v1',
+    version,
+    apiVersion: group ? `${group}/${version}` : version,
     namespaced,
     shortNames: Object.freeze(shortNames) as string[],
   });
@@ -62,6 +75,10 @@ export const RESOURCES: readonly ResourceInfo[] = Object.freeze([
   info('pods', 'pod', 'Pod', '', true, ['po']),
   info('deployments', 'deployment', 'Deployment', 'apps', true, ['deploy']),
   info('replicasets', 'replicaset', 'ReplicaSet', 'apps', true, ['rs']),
+  info('daemonsets', 'daemonset', 'DaemonSet', 'apps', true, ['ds']),
+  info('statefulsets', 'statefulset', 'StatefulSet', 'apps', true, ['sts']),
+  info('controllerrevisions', 'controllerrevision', 'ControllerRevision', 'apps', true, []),
+  info('horizontalpodautoscalers', 'horizontalpodautoscaler', 'HorizontalPodAutoscaler', 'autoscaling', true, ['hpa'], 'v2'),
   info('services', 'service', 'Service', '', true, ['svc']),
   info('endpoints', 'endpoints', 'Endpoints', '', true, ['ep']),
   info('nodes', 'node', 'Node', '', false, ['no']),
@@ -77,6 +94,8 @@ export const RESOURCES: readonly ResourceInfo[] = Object.freeze([
   info('rolebindings', 'rolebinding', 'RoleBinding', RBAC_GROUP, true, []),
   info('roles', 'role', 'Role', RBAC_GROUP, true, []),
   info('priorityclasses', 'priorityclass', 'PriorityClass', 'scheduling.k8s.io', false, ['pc']),
+  info('cronjobs', 'cronjob', 'CronJob', 'batch', true, ['cj']),
+  info('jobs', 'job', 'Job', 'batch', true, []),
 ]);
 
 const BY_ALIAS = new Map<string, ResourceInfo>();

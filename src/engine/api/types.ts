@@ -64,6 +64,20 @@ export interface ContainerPort {
 export interface EnvVar {
   name: string;
   value?: string;
+  valueFrom?: EnvVarSource;
+}
+
+/** A key of a ConfigMap or Secret, or a field of the pod (issue 14). */
+export interface EnvVarSource {
+  configMapKeyRef?: { name: string; key: string; optional?: boolean };
+  secretKeyRef?: { name: string; key: string; optional?: boolean };
+  fieldRef?: { apiVersion?: string; fieldPath: string };
+}
+
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name: string; optional?: boolean };
+  secretRef?: { name: string; optional?: boolean };
 }
 
 export interface VolumeMount {
@@ -80,6 +94,7 @@ export interface Container {
   args?: string[];
   ports?: ContainerPort[];
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
   resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
   volumeMounts?: VolumeMount[];
   terminationMessagePath?: string;
@@ -106,6 +121,8 @@ export interface Volume {
 
 export interface PodSpec {
   containers: Container[];
+  initContainers?: Container[];
+  activeDeadlineSeconds?: number;
   volumes?: Volume[];
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   terminationGracePeriodSeconds?: number;
@@ -184,6 +201,7 @@ export interface PodStatus {
   podIP?: string;
   podIPs?: { ip: string }[];
   startTime?: string;
+  initContainerStatuses?: ContainerStatus[];
   containerStatuses?: ContainerStatus[];
   qosClass?: 'BestEffort' | 'Burstable' | 'Guaranteed';
 }
@@ -367,6 +385,7 @@ export interface Namespace extends KubeObject {
 }
 
 export type { ConfigMap, NamespaceCondition, Secret, ServiceAccount } from './config-types';
+export type { CronJob, Job, JobCondition } from './batch-types';
 
 export interface ObjectReference {
   kind: string;

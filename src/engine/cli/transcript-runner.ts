@@ -40,6 +40,9 @@ export interface TranscriptStep {
 export interface TranscriptOptions {
   seed?: number;
   startMs?: number;
+  /** Runs on this cluster and clock (`engine serve --transcript`) instead of a fresh one. */
+  cluster?: Cluster;
+  clock?: ManualClock;
   /** Called with each step as soon as it finished (lets the CLI stream). */
   onStep?(step: TranscriptStep): void;
 }
@@ -67,8 +70,8 @@ export async function runTranscript(
   text: string,
   options: TranscriptOptions = {},
 ): Promise<TranscriptStep[]> {
-  const clock = new ManualClock(options.startMs ?? TRANSCRIPT_START_MS);
-  const cluster = createCluster({ seed: options.seed ?? TRANSCRIPT_SEED, clock });
+  const clock = options.clock ?? new ManualClock(options.startMs ?? TRANSCRIPT_START_MS);
+  const cluster = options.cluster ?? createCluster({ seed: options.seed ?? TRANSCRIPT_SEED, clock });
   const shell = new TranscriptShell(cluster, clock, new LabTerminal(cluster));
   const steps: TranscriptStep[] = [];
   const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));

@@ -1,11 +1,14 @@
 /**
  * `npm run --silent engine -- FILE [--json]`: runs a lab transcript against a fresh embedded cluster (fixed seed,
  * virtual clock) and prints each command with its output, or one JSON object per command with --json.
+ * `npm run --silent engine -- serve ...` serves a cluster's Kubernetes API instead (see serve.ts).
  */
 import { readFileSync } from 'node:fs';
+import { serve } from './serve';
 import { formatPlain, runTranscript } from './transcript-runner';
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'serve') return serve(argv.slice(1));
   const json = argv.includes('--json');
   const files = argv.filter((a) => a !== '--json');
   if (files.length !== 1 || files[0].startsWith('-')) {

@@ -137,6 +137,7 @@ export async function runKubectl(argv: readonly string[], ctx: KubectlContext): 
         argv.filter((_, i) => !consumed.includes(i)),
         flagsFor(groupPath.join(' '), [...GLOBAL_FLAGS, ...unionFlags(group)]),
       );
+      for (const warning of rest.warnings) ctx.stderr(`${warning}\n`);
       if (rest.flags.help) {
         ctx.stdout(commandHelp(groupPath.join(' '), group));
         return 0;

@@ -8,8 +8,19 @@ export interface ResourceRequest {
   names: string[];
 }
 
-/** What `all` means in kubectl, limited to the kinds this cluster serves (in kubectl's order). */
-const ALL_CATEGORY = ['pods', 'services', 'deployments', 'replicasets'];
+/**
+ * What `all` means in kubectl, limited to the kinds this cluster serves (in kubectl's order); `engine serve` lists
+ * the same resources in its discovery category `all`.
+ */
+export const ALL_CATEGORY = [
+  'pods',
+  'services',
+  'daemonsets',
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'horizontalpodautoscalers',
+];
 
 /**
  * kubectl's resource builder arguments: `TYPE`, `TYPE NAME...`, `TYPE1,TYPE2`, `TYPE/NAME...` (reference §2).

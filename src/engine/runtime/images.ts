@@ -3,7 +3,9 @@
  * image runs once started. The two bootcamp digests are the real ones (reference §5.7); other digests, sizes and
  * times are plausible values of this engine's own.
  */
-export type AppKind = 'bootcamp' | 'nginx' | 'busybox' | 'system';
+export type AppKind = 'bootcamp' | 'nginx' | 'busybox' | 'system' | BatchAppKind;
+/** Images of the Job examples (issue 14): perl for the pi Job, polinux/stress as the memory hog. */
+export type BatchAppKind = 'perl' | 'stress';
 
 export interface CatalogueImage {
   /** Repository as the runtime reports it in imageID (docker strips `docker.io/` and `library/`). */
@@ -78,6 +80,11 @@ const CATALOGUE = new Map<string, CatalogueImage>([
   image('busybox', 'latest', 4261550, 2.2, 'busybox'),
   image('busybox', '1.36', 4261550, 2.2, 'busybox'),
   image('busybox', 'stable', 4261550, 2.2, 'busybox'),
+  // Issue 14: the Job/CronJob examples of the Kubernetes documentation.
+  image('busybox', '1.28', 1223894, 1.4, 'busybox'),
+  image('perl', '5.34.0', 889814528, 38.5, 'perl'),
+  image('perl', 'latest', 890180617, 38.9, 'perl'),
+  image('polinux/stress', 'latest', 9744175, 2.6, 'stress'),
   image('registry.k8s.io/coredns/coredns', 'v1.11.1', 59817826, 4.9, 'system'),
   image('registry.k8s.io/etcd', '3.5.12-0', 149257904, 9.0, 'system'),
   image('registry.k8s.io/kube-apiserver', 'v1.30.0', 117091968, 7.2, 'system'),

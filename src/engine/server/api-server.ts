@@ -49,7 +49,7 @@ export interface ApiServer {
   /** Calls onEvent for each change of a matching object from now on; returns the function that stops it. */
   watch(
     resource: ResourceName,
-    opts: { namespace?: string; labelSelector?: string },
+    opts: { namespace?: string; labelSelector?: string; fieldSelector?: string },
     onEvent: (type: WatchEventType, obj: KubeObject) => void,
   ): () => void;
   resourceFor(kindOrAlias: string): ResourceInfo | undefined;

@@ -36,7 +36,7 @@ export function defaultPodSpec(spec: PodSpec): void {
   spec.schedulerName ??= 'default-scheduler';
 }
 
-function defaultTemplate(template: PodTemplateSpec): void {
+export function defaultTemplate(template: PodTemplateSpec): void {
   template.metadata ??= {};
   // Stored templates may be shared, frozen values: only write what is missing.
   if (template.metadata.creationTimestamp !== null) template.metadata.creationTimestamp = null;
@@ -47,7 +47,9 @@ function defaultTemplate(template: PodTemplateSpec): void {
 export function defaultDeployment(d: Deployment): void {
   d.spec ??= {} as Deployment['spec'];
   d.spec.replicas ??= 1;
+  // SetDefaults_Deployment: an empty strategy (`strategy: {}`, as kubectl create deployment sends) is RollingUpdate.
   d.spec.strategy ??= { type: 'RollingUpdate' };
+  d.spec.strategy.type ||= 'RollingUpdate';
   if (d.spec.strategy.type === 'RollingUpdate') {
     d.spec.strategy.rollingUpdate ??= {};
     d.spec.strategy.rollingUpdate.maxUnavailable ??= '25%';

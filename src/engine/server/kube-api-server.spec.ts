@@ -1,5 +1,5 @@
 import { StatusError } from '../api/status-error';
-import type { Deployment, Namespace, Pod, Service } from '../api/types';
+import type { ConfigMap, Deployment, Namespace, Pod, Service } from '../api/types';
 import { checkInvariants } from '../invariants';
 import { BOOTCAMP_V1, deploymentFor, labCluster, nodePortServiceFor } from '../testing';
 import { DNS1035_LABEL_MSG, DNS1123_SUBDOMAIN_MSG, LABEL_VALUE_MSG } from './validation';
@@ -30,6 +30,23 @@ describe('API server', () => {
       expect(DNS1123_SUBDOMAIN_MSG).toBe(
         "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
       );
+    });
+
+    it('limits the annotations of an object to 256 KiB of keys and values (field.TooLong)', () => {
+      const { cluster } = labCluster();
+      const configMap = (name: string, annotations: Record<string, string>): ConfigMap => ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, annotations },
+      });
+      expect(() => cluster.api.create(configMap('fits', { a: 'x'.repeat(256 * 1024 - 1) }))).not.toThrow();
+      const big = configMap('big', { a: 'x'.repeat(256 * 1024), 'bad key': '' });
+      const status = statusOf(() => cluster.api.create(big));
+      expect(status.reason).toBe('Invalid');
+      expect(status.details?.causes?.map((c) => `${c.field}: ${c.message}`)).toEqual([
+        expect.stringMatching(/^metadata\.annotations: Invalid value: "bad key": name part must consist/),
+        'metadata.annotations: Too long: must have at most 262144 bytes',
+      ]);
     });
 
     it('aggregates several causes in brackets', () => {

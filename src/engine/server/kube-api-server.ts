@@ -24,6 +24,7 @@ import {
 } from './defaults';
 import { matchesFields, matchesSelector, parseFieldSelector, parseLabelSelector } from './selectors';
 import { validateMetadata, validateObject } from './validate-objects';
+import { defaultWorkloadObject } from './workload-defaults';
 import { defaultPolicyObject, immutablePolicyCauses } from './policy-objects';
 import { admitPodPriority } from './priority';
 import { quotaRefusal } from './quota';
@@ -40,7 +41,14 @@ export interface ApiServerHooks {
 }
 
 const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
-const WITH_GENERATION = new Set<ResourceName>(['deployments', 'replicasets', 'poddisruptionbudgets']);
+const WITH_GENERATION = new Set<ResourceName>([
+  'deployments',
+  'replicasets',
+  'poddisruptionbudgets',
+  'daemonsets',
+  'statefulsets',
+  'horizontalpodautoscalers',
+]);
 /** Resources whose status is a subresource: a client's update never changes it. */
 const STATUS_SUBRESOURCE = new Set<ResourceName>([
   'pods',
@@ -51,6 +59,9 @@ const STATUS_SUBRESOURCE = new Set<ResourceName>([
   'namespaces',
   'resourcequotas',
   'poddisruptionbudgets',
+  'daemonsets',
+  'statefulsets',
+  'horizontalpodautoscalers',
 ]);
 
 const META_ORDER = [
@@ -156,17 +167,19 @@ export class KubeApiServer implements ApiServer {
 
   watch(
     resource: ResourceName,
-    opts: { namespace?: string; labelSelector?: string },
+    opts: { namespace?: string; labelSelector?: string; fieldSelector?: string },
     onEvent: (type: WatchEventType, obj: KubeObject) => void,
   ): () => void {
     const info = this.info(resource);
     const selector = opts.labelSelector ? parseLabelSelector(resource, info.group, opts.labelSelector) : [];
+    const fields = opts.fieldSelector ? parseFieldSelector(resource, info.group, opts.fieldSelector) : [];
     let active = true;
     const unsubscribe = this.store.subscribe((type, changed, obj) => {
       if (changed !== resource) return;
       if (info.namespaced && opts.namespace !== undefined && obj.metadata.namespace !== opts.namespace)
         return;
       if (selector.length && !matchesSelector(selector, obj.metadata.labels)) return;
+      if (fields.length && !matchesFields(fields, obj)) return;
       const copy = clone(obj);
       this.pendingWatchEvents.push(() => {
         if (active) onEvent(type, copy);
@@ -311,6 +324,10 @@ export class KubeApiServer implements ApiServer {
         return defaultNamespace(obj as Namespace);
       case 'secrets':
         return defaultSecret(obj as Secret);
+      case 'daemonsets':
+      case 'statefulsets':
+      case 'horizontalpodautoscalers':
+        return defaultWorkloadObject(obj);
       default:
         return defaultPolicyObject(obj);
     }
@@ -372,7 +389,7 @@ export class KubeApiServer implements ApiServer {
 
   private immutableFieldCauses(resource: ResourceName, old: KubeObject, next: KubeObject): StatusCause[] {
     if (resource === 'configmaps' || resource === 'secrets') return configUpdateCauses(old, next);
-    if (resource === 'deployments' || resource === 'replicasets') {
+    if (['deployments', 'replicasets', 'daemonsets', 'statefulsets'].includes(resource)) {
       const before = (old as Deployment).spec.selector;
       const after = (next as Deployment).spec.selector;
       if (!sameJson(before, after))

@@ -159,6 +159,8 @@ export function validateObject(obj: KubeObject): StatusCause[] {
   switch (obj.kind) {
     case 'Deployment':
     case 'ReplicaSet':
+    case 'DaemonSet':
+    case 'StatefulSet':
       causes.push(...validateWorkload(obj as Deployment));
       break;
     case 'Service':

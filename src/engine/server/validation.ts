@@ -137,8 +137,22 @@ export function validateAnnotations(
   annotations: Record<string, string> | undefined,
 ): StatusCause[] {
   const causes: StatusCause[] = [];
-  for (const key of Object.keys(annotations ?? {})) {
+  let size = 0;
+  for (const [key, value] of Object.entries(annotations ?? {})) {
     for (const msg of isQualifiedName(key.toLowerCase())) causes.push(invalidValue(field, key, msg));
+    size += utf8Length(key) + utf8Length(value);
   }
+  // apimachinery ValidateAnnotationsSize: keys and values together, in bytes (field.TooLong).
+  if (size > TOTAL_ANNOTATION_SIZE_LIMIT)
+    causes.push({ field, message: `Too long: must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes` });
   return causes;
+}
+
+/** apimachinery's TotalAnnotationSizeLimitB: 256 KiB. */
+export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
+
+const encoder = new TextEncoder();
+
+function utf8Length(text: string): number {
+  return encoder.encode(text).length;
 }

@@ -6,6 +6,7 @@ import { CommandDef, namespaceFlag } from '../command';
 import { CommandError, InterruptedError, KubectlContext } from '../context';
 import { successLine } from '../output';
 import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
+import { recordCommand, RECORD_FLAG } from './record';
 import { sortKeys } from '../printers/json';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -30,6 +31,7 @@ export const applyCommand: CommandDef = {
       description: 'Process a kustomization directory.',
     },
     DRY_RUN_FLAG,
+    RECORD_FLAG,
   ],
   async run(ctx, args) {
     const files = args.flags.filename as string[];
@@ -49,6 +51,8 @@ export const applyCommand: CommandDef = {
           `resource mapping not found for name: "${obj.metadata?.name}" namespace: "" from "": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`,
         );
       if (info.namespaced) obj.metadata.namespace ??= namespaceFlag(args);
+      // The change-cause is part of what is applied (and of the last-applied record).
+      recordCommand(obj, ['apply'], args);
       const applied = JSON.stringify(sortKeys(obj));
       let existing: KubeObject | undefined;
       try {

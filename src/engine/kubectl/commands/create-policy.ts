@@ -183,9 +183,11 @@ function roleCommand(cluster: boolean): CommandDef {
             );
           labels[k] = v;
         }
-        (role as unknown as Record<string, unknown>).aggregationRule = {
-          clusterRoleSelectors: [{ matchLabels: labels }],
-        };
+        // ClusterRole.Rules has no omitempty: an aggregated role is printed with `rules: null`.
+        Object.assign(role, {
+          rules: null,
+          aggregationRule: { clusterRoleSelectors: [{ matchLabels: labels }] },
+        });
         createWith(ctx, args, role);
         return;
       }

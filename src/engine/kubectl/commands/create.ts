@@ -4,8 +4,10 @@ import { FlagSpec, findCommandWords, parseArgs } from '../argv';
 import { CommandDef, flag, GLOBAL_FLAGS, namespaceFlag } from '../command';
 import { CommandError, KubectlContext, UsageError } from '../context';
 import { formatError, formatStatusError } from '../errors';
+import { flagsFor, rejectUnavailableFlags } from '../real-kubectl';
 import { readManifests } from './apply';
 import { createAndPrint, DRY_RUN_FLAG } from './create-output';
+import { recordCommand, RECORD_FLAG } from './record';
 
 /** §4.3: the container name kubectl derives from an image reference. */
 export function containerNameFromImage(image: string): string {
@@ -109,6 +111,7 @@ export const runCommand: CommandDef = {
     flag.string('image-pull-policy', undefined, '', 'The image pull policy for the container.'),
     flag.output(),
     DRY_RUN_FLAG,
+    RECORD_FLAG,
     flag.bool('stdin', 'i', false, 'Keep stdin open on the container in the pod.'),
     flag.bool('tty', 't', false, 'Allocate a TTY for the container in the pod.'),
     flag.bool('rm', undefined, false, 'If true, delete the pod after it exits.'),
@@ -175,6 +178,7 @@ export const runCommand: CommandDef = {
         dnsPolicy: 'ClusterFirst',
       },
     };
+    recordCommand(pod, ['run'], args);
     createAndPrint(ctx, args, pod, 'created', (obj, opts) => ctx.cluster.api.create(obj, opts));
   },
 };
@@ -195,7 +199,7 @@ export const createFromFilesCommand: CommandDef = {
   path: ['create'],
   short: 'Create a resource from a file or from stdin',
   usage: 'kubectl create -f FILENAME [options]',
-  flags: [FILENAME_FLAG, flag.output(), DRY_RUN_FLAG],
+  flags: [FILENAME_FLAG, flag.output(), DRY_RUN_FLAG, RECORD_FLAG],
   async run(ctx, args) {
     const files = args.flags.filename as string[];
     if (args.positional.length > 0) throw new CommandError(`Unexpected args: [${args.positional.join(' ')}]`);
@@ -213,6 +217,7 @@ export const createFromFilesCommand: CommandDef = {
       }
       if (info.namespaced) obj.metadata.namespace ??= namespaceFlag(args);
       try {
+        recordCommand(obj, ['create'], args);
         createAndPrint(ctx, args, obj, 'created', (o, opts) => api.create(o, opts));
       } catch (error) {
         if (!isStatusError(error)) throw error;
@@ -240,11 +245,14 @@ export function isCreateFromFiles(args: readonly string[]): boolean {
 /** Runs `kubectl create -f ...` with kubectl's flag parsing and error printing. */
 export async function runCreateFromFiles(args: readonly string[], ctx: KubectlContext): Promise<number> {
   try {
-    const verb = findCommandWords(args, [...GLOBAL_FLAGS, ...createFromFilesCommand.flags], 1)[0];
+    const own = [...GLOBAL_FLAGS, ...createFromFilesCommand.flags];
+    const verb = findCommandWords(args, own, 1)[0];
     const parsed = parseArgs(
       args.filter((_, i) => i !== verb),
-      [...GLOBAL_FLAGS, ...createFromFilesCommand.flags],
+      flagsFor('create', own),
     );
+    for (const warning of parsed.warnings) ctx.stderr(`${warning}\n`);
+    rejectUnavailableFlags(parsed, own);
     const code = await createFromFilesCommand.run(ctx, parsed);
     return typeof code === 'number' ? code : 0;
   } catch (error) {

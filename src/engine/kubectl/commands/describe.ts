@@ -125,7 +125,8 @@ function describeObject(
         .sort((a, b) =>
           (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
         )[0];
-      const old = sets.filter((rs) => rs !== newRs && (rs.spec.replicas ?? 0) > 0);
+      // kubectl 1.30 lists every old replica set, scaled down ones included (real kubectl against engine serve).
+      const old = sets.filter((rs) => rs !== newRs);
       return render(describeDeployment(deployment, old, newRs, events, now));
     }
     case 'replicasets': {

@@ -2,6 +2,7 @@ import type { Deployment, Pod, ReplicaSet, Service, ServicePort } from '../../ap
 import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
 import { createAndPrint, DRY_RUN_FLAG } from './create-output';
+import { recordCommand, RECORD_FLAG } from './record';
 import { reportErrors, resolveTargets } from './shared';
 
 export const exposeCommand: CommandDef = {
@@ -36,6 +37,7 @@ export const exposeCommand: CommandDef = {
     flag.string('external-ip', undefined, '', 'Additional external IP address to accept for the service.'),
     flag.output(),
     DRY_RUN_FLAG,
+    RECORD_FLAG,
   ],
   run(ctx, args) {
     const { targets, errors } = resolveTargets(ctx, args, args.positional, {});
@@ -80,6 +82,7 @@ export const exposeCommand: CommandDef = {
       const type = args.flags.type as string;
       if (type) service.spec.type = type as Service['spec']['type'];
       if (args.flags['external-ip']) service.spec.externalIPs = [args.flags['external-ip'] as string];
+      recordCommand(service, ['expose'], args);
       createAndPrint(ctx, args, service, 'exposed', (obj, opts) => ctx.cluster.api.create(obj, opts));
     }
     return 0;

@@ -1,4 +1,5 @@
 import type { CommandDef } from '../command';
+import { annotateCommand } from './annotate';
 import { applyCommand } from './apply';
 import { authCanICommand } from './auth';
 import { authWhoamiCommand, createTokenCommand } from './auth-token';
@@ -45,6 +46,7 @@ import { waitCommand } from './wait';
 
 /** The kubectl commands the lab terminal implements, in `kubectl help` order. */
 export const COMMANDS: CommandDef[] = [
+  annotateCommand,
   apiResourcesCommand,
   applyCommand,
   authCanICommand,

@@ -8,6 +8,21 @@ import { toGoYaml } from '../printers/yaml';
 export const KUBECTL_VERSION = 'v1.30.0';
 const KUSTOMIZE_VERSION = 'v5.0.4-0.20230601165947-6ce0bf390ce3';
 
+/** The build identity `version` prints; the server's is what `engine serve` answers at /version. */
+export function versionInfo(gitVersion: string = KUBECTL_VERSION): Record<string, string> {
+  return {
+    major: '1',
+    minor: '30',
+    gitVersion,
+    gitCommit: '7c48c2bd72b9bf5c44d21d7338cc7bea77d0ad2a',
+    gitTreeState: 'clean',
+    buildDate: '2024-04-17T17:36:05Z',
+    goVersion: 'go1.22.2',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  };
+}
+
 export const versionCommand: CommandDef = {
   path: ['version'],
   short: 'Print the client and server version information',
@@ -19,17 +34,7 @@ export const versionCommand: CommandDef = {
   run(ctx, args) {
     const output = args.flags.output as string;
     const client = args.flags.client as boolean;
-    const info = (gitVersion: string) => ({
-      major: '1',
-      minor: '30',
-      gitVersion,
-      gitCommit: '7c48c2bd72b9bf5c44d21d7338cc7bea77d0ad2a',
-      gitTreeState: 'clean',
-      buildDate: '2024-04-17T17:36:05Z',
-      goVersion: 'go1.22.2',
-      compiler: 'gc',
-      platform: 'linux/amd64',
-    });
+    const info = versionInfo;
     if (output !== '') {
       if (output !== 'yaml' && output !== 'json') throw new CommandError("--output must be 'yaml' or 'json'");
       const doc: Record<string, unknown> = {

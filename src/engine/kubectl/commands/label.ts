@@ -1,8 +1,35 @@
 import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
-import { successLine } from '../output';
-import { deepEqual, reportErrors, resolveTargets } from './shared';
+import { Changes, MetadataVerb, runMetadataUpdate } from './metadata-update';
+import { DRY_RUN_FLAG } from './create-output';
+import { RECORD_FLAG } from './record';
 import { labelValueError } from './validation';
+
+/** `kubectl label`: kubectl's label.go through the update path it shares with annotate. */
+export const LABEL: MetadataVerb = {
+  path: ['label'],
+  field: 'labels',
+  noun: 'label',
+  parse: parseLabelSpecs,
+  overwriteError(current, set) {
+    const conflicts = Object.entries(set)
+      .filter(([key, value]) => key in current && current[key] !== value)
+      .map(([key]) => `'${key}' already has a value (${current[key]}), and --overwrite is false`);
+    // utilerrors.NewAggregate: one error alone, several in brackets.
+    if (conflicts.length <= 1) return conflicts[0];
+    return `[${conflicts.join(', ')}]`;
+  },
+  recordFirst: false,
+  lateFormat: true,
+  listRefusesOutput: true,
+  reportMissingRemovals: true,
+  printsResponse: false,
+  // updateDataChangeMsg: a change that makes the object shorter without --overwrite is a removal.
+  message(before, after, overwrite) {
+    if (before === after) return 'not labeled';
+    return !overwrite && after.length < before.length ? 'unlabeled' : 'labeled';
+  },
+};
 
 export const labelCommand: CommandDef = {
   path: ['label'],
@@ -25,81 +52,16 @@ export const labelCommand: CommandDef = {
     ),
     flag.allNamespaces(),
     flag.bool('list', undefined, false, 'If true, display the labels for a given resource.'),
+    flag.string('resource-version', undefined, ''),
     flag.output(),
+    DRY_RUN_FLAG,
+    RECORD_FLAG,
   ],
-  run(ctx, args) {
-    const { resources, pairs } = splitResourcesAndPairs(args.positional, 'label');
-    const list = args.flags.list as boolean;
-    // kubectl's order: parsing the updates and the flags (Complete), then what is required (Validate).
-    const { set, remove } = parseLabelSpecs(pairs);
-    if (remove.some((key) => key in set))
-      throw new CommandError('can not both modify and remove a label in the same command');
-    if (list && args.flags.output)
-      throw new CommandError('--list and --output may not be specified together');
-    if (args.flags.all && args.flags.selector)
-      throw new CommandError('cannot set --all and --selector at the same time');
-    if (resources.length === 0)
-      throw new CommandError(
-        'one or more resources must be specified as <resource> <name> or <resource>/<name>',
-      );
-    if (pairs.length === 0 && !list) throw new CommandError('at least one label update is required');
-    const { targets, errors } = resolveTargets(ctx, args, resources, { allowSelector: true });
-    for (const { info, obj } of targets) {
-      if (list) {
-        const labels = obj.metadata.labels ?? {};
-        for (const key of Object.keys(labels).sort()) ctx.stdout(`${key}=${labels[key]}\n`);
-        continue;
-      }
-      const before = { ...(obj.metadata.labels ?? {}) };
-      if (!(args.flags.overwrite as boolean)) {
-        const conflicts = Object.entries(set)
-          .filter(([key, value]) => key in before && before[key] !== value)
-          .map(([key]) => `'${key}' already has a value (${before[key]}), and --overwrite is false`);
-        if (conflicts.length === 1) throw new CommandError(conflicts[0]);
-        if (conflicts.length > 1) throw new CommandError(`[${conflicts.join(', ')}]`);
-      }
-      const after = { ...before, ...set };
-      for (const key of remove) {
-        if (!(key in after)) ctx.stdout(`label "${key}" not found.\n`);
-        delete after[key];
-      }
-      let message = 'not labeled';
-      if (!deepEqual(before, after)) {
-        obj.metadata.labels = after;
-        ctx.cluster.api.update(obj);
-        message =
-          !(args.flags.overwrite as boolean) && Object.keys(after).length < Object.keys(before).length
-            ? 'unlabeled'
-            : 'labeled';
-      }
-      ctx.stdout(
-        (args.flags.output as string) === 'name'
-          ? successLine(info, obj.metadata.name, '').trimEnd() + '\n'
-          : successLine(info, obj.metadata.name, message),
-      );
-    }
-    return reportErrors(ctx, errors);
-  },
+  run: (ctx, args) => runMetadataUpdate(ctx, args, LABEL),
 };
 
-/** cmdutil.GetResourcesAndPairs: resource arguments first, then `k=v` / `k-` changes. */
-export function splitResourcesAndPairs(
-  args: string[],
-  pairType: string,
-): { resources: string[]; pairs: string[] } {
-  const resources: string[] = [];
-  const pairs: string[] = [];
-  for (const arg of args) {
-    const isPair = (arg.includes('=') && !arg.startsWith('=')) || (arg.endsWith('-') && arg !== '-');
-    if (isPair) pairs.push(arg);
-    else if (pairs.length > 0)
-      throw new CommandError(`all resources must be specified before ${pairType} changes: ${arg}`);
-    else resources.push(arg);
-  }
-  return { resources, pairs };
-}
-
-function parseLabelSpecs(specs: string[]): { set: Record<string, string>; remove: string[] } {
+/** label.go's parseLabels: `k=v` (one `=`, a valid label value), `k-`; a key may not be both set and removed. */
+export function parseLabelSpecs(specs: string[]): Changes {
   const set: Record<string, string> = {};
   const remove: string[] = [];
   for (const spec of specs) {
@@ -115,5 +77,7 @@ function parseLabelSpecs(specs: string[]): { set: Record<string, string>; remove
       throw new CommandError(`unknown label spec: ${spec}`);
     }
   }
+  if (remove.some((key) => key in set))
+    throw new CommandError('can not both modify and remove a label in the same command');
   return { set, remove };
 }

@@ -6,7 +6,13 @@ import { CommandError, KubectlContext, RawError, UsageError } from '../context';
 import { waitForClusterChange } from '../wait';
 
 /** `POD` or `TYPE/NAME` (deployment, replicaset) → a pod, as kubectl's attachablePodForObject picks it. */
-export function resolvePod(ctx: KubectlContext, args: ParsedArgs, ref: string): Pod {
+/** `onMany` hears how many pods a workload reference matched and which one was picked. */
+export function resolvePod(
+  ctx: KubectlContext,
+  args: ParsedArgs,
+  ref: string,
+  onMany?: (count: number, pod: Pod) => void,
+): Pod {
   const namespace = namespaceFlag(args);
   const api = ctx.cluster.api;
   const slash = ref.indexOf('/');
@@ -29,9 +35,11 @@ export function resolvePod(ctx: KubectlContext, args: ParsedArgs, ref: string): 
   if (pods.length === 0) throw new CommandError(`timed out waiting for the condition`);
   // kubectl sorts by activity (running and ready first, then oldest): pick the first running pod.
   const running = pods.filter((p) => p.status?.phase === 'Running');
-  return (running.length > 0 ? running : pods).sort((a, b) =>
+  const chosen = (running.length > 0 ? running : pods).sort((a, b) =>
     (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
   )[0];
+  onMany?.(pods.length, chosen);
+  return chosen;
 }
 
 function defaultContainer(pod: Pod, requested: string): string {
@@ -65,7 +73,9 @@ export const logsCommand: CommandDef = {
         "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command",
       );
     const containerArg = args.positional[1] ?? (args.flags.container as string);
-    const pod = resolvePod(ctx, args, args.positional[0]);
+    const pod = resolvePod(ctx, args, args.positional[0], (count, chosen) => {
+      if (count > 1) ctx.stderr(`Found ${count} pods, using pod/${chosen.metadata.name}\n`);
+    });
     const container = defaultContainer(pod, containerArg);
     const namespace = pod.metadata.namespace ?? 'default';
     if (args.flags.previous)

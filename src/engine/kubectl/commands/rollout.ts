@@ -98,7 +98,8 @@ export const rolloutHistoryCommand: CommandDef = {
         const cause = history.get(r)?.metadata.annotations?.['kubernetes.io/change-cause'] || '<none>';
         return `${r}\t${cause}\n`;
       });
-    ctx.stdout(`${kindWithGroup(info)}/${deployment.metadata.name}\n`);
+    // kubectl's history viewer ends this header with a blank (real kubectl against `engine serve` prints it).
+    ctx.stdout(`${kindWithGroup(info)}/${deployment.metadata.name} \n`);
     ctx.stdout(alignTabs(`REVISION\tCHANGE-CAUSE\n${rows.join('')}`, DESCRIBE_OPTIONS) + '\n');
   },
 };

@@ -2,9 +2,9 @@ import type { Deployment, ReplicaSet } from '../../api/types';
 import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
 import { successLine } from '../output';
-import { changeCause } from '../real-kubectl';
 import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
-import { recordChangeCause, RECORD_FLAG, reportErrors, resolveTargets } from './shared';
+import { recordCommand, RECORD_FLAG } from './record';
+import { reportErrors, resolveTargets } from './shared';
 
 export const scaleCommand: CommandDef = {
   path: ['scale'],
@@ -43,7 +43,7 @@ export const scaleCommand: CommandDef = {
       if (current >= 0 && (scalable.spec.replicas ?? 1) !== current)
         throw new CommandError(`Expected replicas to be ${current}, was ${scalable.spec.replicas ?? 1}`);
       scalable.spec.replicas = replicas;
-      if (args.flags.record) recordChangeCause(scalable, changeCause(['scale'], args));
+      recordCommand(scalable, ['scale'], args);
       if (dryRun !== 'client') ctx.cluster.api.update(scalable, { dryRun: dryRun === 'server' });
       ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix('scaled', dryRun)));
     }

@@ -2,9 +2,9 @@ import type { Container, Deployment, Pod, ReplicaSet } from '../../api/types';
 import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
 import { successLine } from '../output';
-import { changeCause } from '../real-kubectl';
-import { splitResourcesAndPairs } from './label';
-import { recordChangeCause, RECORD_FLAG, reportErrors, resolveTargets } from './shared';
+import { splitResourcesAndPairs } from './metadata-update';
+import { recordCommand, RECORD_FLAG } from './record';
+import { reportErrors, resolveTargets } from './shared';
 
 export const setImageCommand: CommandDef = {
   path: ['set', 'image'],
@@ -45,7 +45,7 @@ export const setImageCommand: CommandDef = {
         }
       }
       // --record changes the annotation, which counts as a change as it does in kubectl's patch.
-      if (args.flags.record) changed = recordChangeCause(obj, changeCause(['set', 'image'], args)) || changed;
+      if (recordCommand(obj, ['set', 'image'], args)) changed = true;
       if (!changed) continue;
       ctx.cluster.api.update(obj);
       ctx.stdout(successLine(info, obj.metadata.name, 'image updated'));

@@ -1,7 +1,7 @@
 import type { ResourceInfo } from '../../api/resources';
 import { isStatusError } from '../../api/status-error';
 import type { KubeObject } from '../../api/types';
-import type { FlagSpec, ParsedArgs } from '../argv';
+import type { ParsedArgs } from '../argv';
 import { namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
 import { formatStatusError } from '../errors';
@@ -84,24 +84,4 @@ function canonical(value: unknown): unknown {
     return out;
   }
   return value;
-}
-
-/**
- * `--record` (hidden and deprecated in kubectl v1.30, still working): records the command in the object's
- * `kubernetes.io/change-cause` annotation, which the deployment controller copies to the new ReplicaSet and
- * `rollout history` shows as CHANGE-CAUSE.
- */
-export const RECORD_FLAG: FlagSpec = {
-  name: 'record',
-  type: 'bool',
-  default: false,
-  description: 'Record current kubectl command in the resource annotation.',
-};
-
-/** Sets the change-cause annotation; whether it changed. */
-export function recordChangeCause(obj: KubeObject, cause: string): boolean {
-  const annotations = (obj.metadata.annotations ??= {});
-  if (annotations['kubernetes.io/change-cause'] === cause) return false;
-  annotations['kubernetes.io/change-cause'] = cause;
-  return true;
 }

@@ -15,6 +15,7 @@ import { formatLabelSelector, formatLabels } from './format';
 import { podRowState } from './pod-status';
 import { CONFIG_COLUMNS } from './config-columns';
 import { POLICY_COLUMNS } from './policy-columns';
+import { WORKLOAD_COLUMNS } from './workload-columns';
 
 /** A server-side printer column; `wide` ones show only with `-o wide` (Priority != 0). */
 export interface Column<T> {
@@ -222,7 +223,16 @@ const COLUMNS: Record<ResourceName, Column<never>[]> = {
   events: eventColumns,
   ...(CONFIG_COLUMNS as unknown as Record<keyof typeof CONFIG_COLUMNS, Column<never>[]>),
   ...(POLICY_COLUMNS as unknown as Record<keyof typeof POLICY_COLUMNS, Column<never>[]>),
+  ...(WORKLOAD_COLUMNS as unknown as Record<keyof typeof WORKLOAD_COLUMNS, Column<never>[]>),
 };
+
+/**
+ * The server-side column definitions of a resource, as the API server's Table answer lists them (the built-in
+ * printers and `engine serve`'s `as=Table` share them). Kinds without a printer get NAME and CREATED AT.
+ */
+export function tableColumns(resource: string): readonly Column<KubeObject>[] | undefined {
+  return (COLUMNS as Record<string, Column<KubeObject>[] | undefined>)[resource];
+}
 
 export interface TableOptions {
   wide: boolean;

@@ -6,6 +6,20 @@ import { podRowState } from './pod-status';
 import { toGoYaml } from './yaml';
 
 describe('toGoYaml (sigs.k8s.io/yaml output)', () => {
+  it('folds a long plain or single-quoted mapping value at a space past column 80, as go-yaml v2 does', () => {
+    const words = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen';
+    expect(toGoYaml({ data: { long: words, quoted: `x: ${words}`, 'no-spaces': 'y'.repeat(90) } })).toBe(
+      'data:\n' +
+        '  long: one two three four five six seven eight nine ten eleven twelve thirteen fourteen\n' +
+        '    fifteen\n' +
+        '  no-spaces: ' +
+        'y'.repeat(90) +
+        '\n' +
+        "  quoted: 'x: one two three four five six seven eight nine ten eleven twelve thirteen\n" +
+        "    fourteen fifteen'\n",
+    );
+  });
+
   it('sorts keys, keeps sequences at the parent indentation and quotes strings that read as other types', () => {
     const doc = {
       metadata: {

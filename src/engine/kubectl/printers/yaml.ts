@@ -38,8 +38,43 @@ function emitMapEntry(key: string, child: unknown, indent: number, lines: string
     lines.push(head);
     emit(child, indent + 2, lines);
   } else {
-    lines.push(`${head} ${inlineValue(child, indent + 2)}`);
+    const text = inlineValue(child, indent + 2);
+    const plain = typeof child === 'string' && text === child;
+    const quoted = typeof child === 'string' && !plain && text.startsWith("'");
+    lines.push(`${head} ${plain || quoted ? fold(text, head.length + 1, indent + 2, quoted) : text}`);
   }
+}
+
+/** go-yaml v2's preferred line width (best_width). */
+const BEST_WIDTH = 80;
+
+/**
+ * go-yaml v2's write_plain_scalar and write_single_quoted_scalar for a mapping value: once the line is past 80
+ * columns, a single space before a non-space becomes a line break and the value goes on at the mapping's indentation
+ * plus two. A quoted value's first and last characters (after and before the quotes) never break.
+ */
+function fold(text: string, column: number, indent: number, quoted: boolean): string {
+  const chars = [...text];
+  let out = '';
+  let spaces = false;
+  chars.forEach((c, i) => {
+    if (c !== ' ') {
+      out += c;
+      column++;
+      spaces = false;
+      return;
+    }
+    const inside = !quoted || (i > 1 && i < chars.length - 2);
+    if (!spaces && inside && column > BEST_WIDTH && chars[i + 1] !== ' ') {
+      out += '\n' + ' '.repeat(indent);
+      column = indent;
+    } else {
+      out += c;
+      column++;
+    }
+    spaces = true;
+  });
+  return out;
 }
 
 function emitSequenceItem(item: unknown, indent: number, lines: string[]): void {

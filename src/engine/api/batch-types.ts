@@ -1,0 +1,75 @@
+/** batch/v1 Job and CronJob (issue 14): the fields the engine's controllers and printers use. */
+import type { KubeObject, LabelSelector, ObjectMeta, PodTemplateSpec } from './types';
+
+export interface JobCondition {
+  type: 'Complete' | 'Failed' | 'Suspended' | 'FailureTarget';
+  status: 'True' | 'False' | 'Unknown';
+  lastProbeTime: string;
+  lastTransitionTime: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface JobSpec {
+  parallelism?: number;
+  completions?: number;
+  activeDeadlineSeconds?: number;
+  backoffLimit?: number;
+  selector?: LabelSelector;
+  manualSelector?: boolean;
+  template: PodTemplateSpec;
+  ttlSecondsAfterFinished?: number;
+  completionMode?: 'NonIndexed' | 'Indexed';
+  suspend?: boolean;
+  podReplacementPolicy?: string;
+}
+
+export interface JobStatus {
+  conditions?: JobCondition[];
+  startTime?: string;
+  completionTime?: string;
+  active?: number;
+  succeeded?: number;
+  failed?: number;
+  terminating?: number;
+  uncountedTerminatedPods?: Record<string, never>;
+  ready?: number;
+}
+
+export interface Job extends KubeObject {
+  apiVersion: 'batch/v1';
+  kind: 'Job';
+  spec: JobSpec;
+  status?: JobStatus;
+}
+
+export interface CronJobSpec {
+  schedule: string;
+  timeZone?: string;
+  startingDeadlineSeconds?: number;
+  concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
+  suspend?: boolean;
+  jobTemplate: { metadata?: Partial<ObjectMeta> & { creationTimestamp?: null }; spec: JobSpec };
+  successfulJobsHistoryLimit?: number;
+  failedJobsHistoryLimit?: number;
+}
+
+export interface CronJobStatus {
+  active?: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace: string;
+    resourceVersion?: string;
+    uid: string;
+  }[];
+  lastScheduleTime?: string;
+  lastSuccessfulTime?: string;
+}
+
+export interface CronJob extends KubeObject {
+  apiVersion: 'batch/v1';
+  kind: 'CronJob';
+  spec: CronJobSpec;
+  status?: CronJobStatus;
+}

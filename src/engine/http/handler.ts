@@ -1,0 +1,507 @@
+/**
+ * One cluster's Kubernetes API over HTTP (node:http request → response, no framework). Every read and write goes
+ * through the cluster's ApiServer, the same methods the terminal's built-in kubectl calls, so the two faces can
+ * differ only in formatting. Nothing thrown while serving escapes: every failure is answered with a Status.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceInfo } from '../api/resources';
+import type { KubeObject } from '../api/types';
+import type { Cluster } from '../cluster';
+import { versionInfo } from '../kubectl/commands/info';
+import { decodeBody, MAX_BODY_BYTES, readBody } from './body';
+import {
+  AGGREGATED_CONTENT_TYPE,
+  aggregatedDiscovery,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  findResource,
+  isServedGroupVersion,
+  wantsAggregated,
+  WITH_SCALE,
+} from './discovery';
+import { openApiV2, openApiV3GroupVersion, openApiV3Root } from './openapi';
+import { applyPatch, PATCH_TYPES, type PatchType } from './patch';
+import { podLog, readScale, writeScale, writeStatus } from './subresources';
+import { HttpStatus, methodNotAllowed, notFoundPath, statusFor } from './status';
+import { toTable, wantsTable, type IncludeObject } from './table';
+import { WatchHub } from './watch';
+
+export interface ApiHandlerOptions {
+  cluster: Cluster;
+  /** When set, requests must carry `Authorization: Bearer <token>` (kubectl sends it over TLS only). */
+  token?: string;
+  /** `host:port` the server listens on (`/api`'s serverAddressByClientCIDRs). */
+  address(): string;
+  maxBodyBytes?: number;
+  /** Called once per request when it has been answered (for logs and tests). */
+  onRequest?(method: string, url: string, code: number): void;
+}
+
+/** A parsed resource path: /api/v1/... or /apis/<group>/<version>/... */
+interface ResourcePath {
+  info: ResourceInfo;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+const JSON_TYPE = 'application/json';
+const TABLE_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
+export class ApiHandler {
+  readonly watches: WatchHub;
+  private readonly cluster: Cluster;
+
+  constructor(private readonly options: ApiHandlerOptions) {
+    this.cluster = options.cluster;
+    this.watches = new WatchHub(options.cluster);
+  }
+
+  /** The node:http request listener. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    this.serve(req, res).catch((error: unknown) => this.fail(req, res, error));
+  };
+
+  /** Ends every open watch (server shutdown). */
+  close(): void {
+    this.watches.closeAll();
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (this.options.token !== undefined) {
+      const auth = req.headers.authorization ?? '';
+      if (auth !== `Bearer ${this.options.token}`) {
+        req.resume();
+        throw new HttpStatus(401, 'Unauthorized', 'Unauthorized');
+      }
+    }
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const accept = req.headers.accept;
+    if (method === 'GET' && this.serveStatic(path, url, accept, res)) return;
+    const parsed = this.parsePath(path);
+    if (!parsed) {
+      req.resume();
+      throw notFoundPath();
+    }
+    await this.serveResource(req, res, method, url, parsed);
+  }
+
+  // ------------------------------------------------------------------------------------------- static documents
+
+  private serveStatic(path: string, url: URL, accept: string | undefined, res: ServerResponse): boolean {
+    if (path === '/version') {
+      this.send(res, 200, versionInfo());
+      return true;
+    }
+    if (path === '/api' || path === '/apis') {
+      if (wantsAggregated(accept))
+        this.send(res, 200, aggregatedDiscovery(path === '/api'), AGGREGATED_CONTENT_TYPE);
+      else this.send(res, 200, path === '/api' ? apiVersions(this.options.address()) : apiGroupList());
+      return true;
+    }
+    const gv = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
+    if (gv) {
+      const group = gv[1] ? '' : gv[2];
+      const version = gv[1] ?? gv[3];
+      if (!isServedGroupVersion(group, version)) throw notFoundPath();
+      this.send(res, 200, apiResourceList(group, version));
+      return true;
+    }
+    if (path === '/openapi/v2') {
+      // kubectl asks for the protobuf form; the JSON document is served to clients that accept JSON.
+      if (accept && !/application\/json|\*\/\*/.test(accept)) throw notFoundPath();
+      this.send(res, 200, openApiV2());
+      return true;
+    }
+    if (path === '/openapi/v3') {
+      this.send(res, 200, openApiV3Root());
+      return true;
+    }
+    const v3 = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
+    if (v3) {
+      const group = v3[1] ? '' : v3[2];
+      const version = v3[1] ?? v3[3];
+      const doc = openApiV3GroupVersion(group, version);
+      if (!doc) throw notFoundPath();
+      res.setHeader(
+        'Cache-Control',
+        url.searchParams.has('hash') ? 'public, immutable' : 'no-cache, private',
+      );
+      this.send(res, 200, doc);
+      return true;
+    }
+    if (path === '/healthz' || path === '/livez' || path === '/readyz') {
+      res.writeHead(200, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-cache, private',
+      });
+      res.end('ok');
+      return true;
+    }
+    return false;
+  }
+
+  private parsePath(path: string): ResourcePath | undefined {
+    const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/(.+)$/.exec(path);
+    if (!m) return undefined;
+    const group = m[1] ? '' : m[2];
+    const version = m[1] ?? m[3];
+    const segments = m[4].split('/').map((s) => decodeURIComponent(s));
+    let namespace: string | undefined;
+    let rest = segments;
+    if (
+      segments[0] === 'namespaces' &&
+      segments.length >= 3 &&
+      !['status', 'finalize'].includes(segments[2])
+    ) {
+      namespace = segments[1];
+      rest = segments.slice(2);
+    }
+    if (rest.length > 3) return undefined;
+    const info = findResource(group, version, rest[0]);
+    if (!info) return undefined;
+    if (namespace !== undefined && !info.namespaced) return undefined;
+    return { info, namespace, name: rest[1], subresource: rest[2] };
+  }
+
+  // ------------------------------------------------------------------------------------------- resources
+
+  private async serveResource(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    url: URL,
+    target: ResourcePath,
+  ): Promise<void> {
+    const api = this.cluster.api;
+    const q = url.searchParams;
+    const { info, name, subresource } = target;
+    const namespace = info.namespaced ? target.namespace : undefined;
+    const dryRun = q.getAll('dryRun').includes('All');
+    const accept = req.headers.accept;
+
+    if (subresource !== undefined) {
+      if (name === undefined) throw notFoundPath();
+      await this.serveSubresource(req, res, method, url, target, dryRun);
+      return;
+    }
+
+    if (method === 'GET' && name === undefined) {
+      req.resume();
+      if (q.get('watch') === 'true' || q.get('watch') === '1') {
+        this.watches.open(req, res, info, {
+          namespace,
+          labelSelector: q.get('labelSelector') ?? undefined,
+          fieldSelector: q.get('fieldSelector') ?? undefined,
+          resourceVersion: q.get('resourceVersion') ?? undefined,
+          timeoutSeconds: q.has('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
+          bookmarks: q.get('allowWatchBookmarks') === 'true',
+          table: wantsTable(accept),
+          include: includeObject(q),
+        });
+        return;
+      }
+      const all = api.list(info.resource, {
+        namespace,
+        labelSelector: q.get('labelSelector') ?? undefined,
+        fieldSelector: q.get('fieldSelector') ?? undefined,
+      });
+      const resourceVersion = String(this.cluster.revision);
+      const { items, next, remaining } = paginate(all, q, resourceVersion);
+      if (wantsTable(accept)) {
+        const table = toTable(info, items, this.cluster.now(), {
+          resourceVersion,
+          continue: next,
+          include: includeObject(q),
+        });
+        this.send(res, 200, table, TABLE_TYPE);
+        return;
+      }
+      const metadata: Record<string, unknown> = { resourceVersion };
+      if (next) metadata.continue = next;
+      if (remaining) metadata.remainingItemCount = remaining;
+      this.send(res, 200, { kind: `${info.kind}List`, apiVersion: info.apiVersion, metadata, items });
+      return;
+    }
+
+    if (method === 'GET') {
+      req.resume();
+      const obj = api.get(info.resource, namespace, name!);
+      if (wantsTable(accept)) {
+        const table = toTable(info, [obj], this.cluster.now(), {
+          resourceVersion: obj.metadata.resourceVersion,
+          include: includeObject(q),
+        });
+        this.send(res, 200, table, TABLE_TYPE);
+      } else this.send(res, 200, obj);
+      return;
+    }
+
+    if (method === 'POST' && name === undefined) {
+      const body = this.objectBody(await this.body(req), info, namespace);
+      const created = api.create(body, { dryRun });
+      this.send(res, 201, created);
+      return;
+    }
+
+    if (method === 'PUT' && name !== undefined) {
+      const body = this.objectBody(await this.body(req), info, namespace);
+      if (body.metadata.name !== name)
+        throw new HttpStatus(
+          400,
+          'BadRequest',
+          `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`,
+        );
+      const updated = api.update(body, { dryRun });
+      this.send(res, 200, updated);
+      return;
+    }
+
+    if (method === 'PATCH' && name !== undefined) {
+      const type = patchType(req.headers['content-type']);
+      const patch = decodeBody(await readBody(req, this.maxBody), req.headers['content-type']);
+      const current = api.get(info.resource, namespace, name);
+      const patched = applyPatch(type, current, patch) as KubeObject;
+      this.checkPatched(patched, info, namespace, name);
+      // The patch's own resourceVersion (if any) is a precondition; otherwise the object just read is current.
+      if (!patched.metadata.resourceVersion)
+        patched.metadata.resourceVersion = current.metadata.resourceVersion;
+      const updated = api.update(patched, { dryRun });
+      this.send(res, 200, updated);
+      return;
+    }
+
+    if (method === 'DELETE' && name !== undefined) {
+      const raw = await readBody(req, this.maxBody);
+      const options = raw.length
+        ? (decodeBody(raw, req.headers['content-type']) as Record<string, unknown>)
+        : {};
+      const grace = q.has('gracePeriodSeconds')
+        ? Number(q.get('gracePeriodSeconds'))
+        : options.gracePeriodSeconds;
+      const bodyDryRun = Array.isArray(options.dryRun) && options.dryRun.includes('All');
+      const deleted = api.delete(info.resource, namespace, name, {
+        dryRun: dryRun || bodyDryRun,
+        gracePeriodSeconds: typeof grace === 'number' && Number.isFinite(grace) ? grace : undefined,
+      });
+      this.send(res, 200, deleted);
+      return;
+    }
+
+    if (method === 'DELETE') {
+      req.resume();
+      const victims = api.list(info.resource, {
+        namespace,
+        labelSelector: q.get('labelSelector') ?? undefined,
+        fieldSelector: q.get('fieldSelector') ?? undefined,
+      });
+      const items = victims.map((v) =>
+        api.delete(info.resource, v.metadata.namespace, v.metadata.name, { dryRun }),
+      );
+      this.send(res, 200, {
+        kind: `${info.kind}List`,
+        apiVersion: info.apiVersion,
+        metadata: { resourceVersion: String(this.cluster.revision) },
+        items,
+      });
+      return;
+    }
+    req.resume();
+    throw methodNotAllowed();
+  }
+
+  private async serveSubresource(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    url: URL,
+    target: ResourcePath,
+    dryRun: boolean,
+  ): Promise<void> {
+    const { info, namespace, name, subresource } = target;
+    const q = url.searchParams;
+    if (subresource === 'log' && info.resource === 'pods' && method === 'GET') {
+      req.resume();
+      const text = podLog(this.cluster, namespace ?? 'default', name!, {
+        container: q.get('container') ?? undefined,
+        tailLines: q.has('tailLines') ? Number(q.get('tailLines')) : undefined,
+        previous: q.get('previous') === 'true',
+      });
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
+      res.end(text);
+      this.options.onRequest?.(method, req.url ?? '', 200);
+      return;
+    }
+    if (subresource === 'scale' && WITH_SCALE.has(info.resource)) {
+      if (method === 'GET') {
+        req.resume();
+        this.send(res, 200, readScale(this.cluster, info, namespace, name!));
+        return;
+      }
+      if (method === 'PUT' || method === 'PATCH') {
+        const raw = await readBody(req, this.maxBody);
+        const body = decodeBody(raw, req.headers['content-type']);
+        const scale =
+          method === 'PUT'
+            ? body
+            : applyPatch(
+                patchType(req.headers['content-type']),
+                readScale(this.cluster, info, namespace, name!),
+                body,
+              );
+        this.send(res, 200, writeScale(this.cluster, info, namespace, name!, scale, dryRun));
+        return;
+      }
+    }
+    if (subresource === 'status') {
+      const api = this.cluster.api;
+      if (method === 'GET') {
+        req.resume();
+        this.send(res, 200, api.get(info.resource, namespace, name!));
+        return;
+      }
+      if (method === 'PUT' || method === 'PATCH') {
+        const body = decodeBody(await readBody(req, this.maxBody), req.headers['content-type']);
+        const current = api.get(info.resource, namespace, name!);
+        const next = (
+          method === 'PUT' ? body : applyPatch(patchType(req.headers['content-type']), current, body)
+        ) as KubeObject;
+        this.send(res, 200, writeStatus(this.cluster, current, next, dryRun));
+        return;
+      }
+    }
+    req.resume();
+    if (method !== 'GET' && method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed();
+    throw notFoundPath();
+  }
+
+  // ------------------------------------------------------------------------------------------- helpers
+
+  private get maxBody(): number {
+    return this.options.maxBodyBytes ?? MAX_BODY_BYTES;
+  }
+
+  private async body(req: IncomingMessage): Promise<unknown> {
+    return decodeBody(await readBody(req, this.maxBody), req.headers['content-type']);
+  }
+
+  /** The object of a POST or PUT: its kind must be the resource's, its namespace the path's. */
+  private objectBody(body: unknown, info: ResourceInfo, namespace: string | undefined): KubeObject {
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new HttpStatus(400, 'BadRequest', `Object 'Kind' is missing in '${JSON.stringify(body)}'`);
+    const obj = body as KubeObject;
+    if (!obj.kind)
+      throw new HttpStatus(400, 'BadRequest', `Object 'Kind' is missing in '${JSON.stringify(body)}'`);
+    if (obj.kind !== info.kind || (obj.apiVersion !== undefined && obj.apiVersion !== info.apiVersion))
+      throw new HttpStatus(
+        400,
+        'BadRequest',
+        `${obj.kind} in version "${String(obj.apiVersion ?? '')}" cannot be handled as a ${info.kind}: the object provided is unrecognized (must be of type ${info.kind})`,
+      );
+    if (typeof obj.metadata !== 'object' || obj.metadata === null)
+      obj.metadata = {} as KubeObject['metadata'];
+    if (info.namespaced && namespace !== undefined) {
+      if (obj.metadata.namespace && obj.metadata.namespace !== namespace)
+        throw new HttpStatus(
+          400,
+          'BadRequest',
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
+      obj.metadata.namespace = namespace;
+    }
+    return obj;
+  }
+
+  private checkPatched(
+    patched: KubeObject,
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+  ): void {
+    if (typeof patched !== 'object' || patched === null || typeof patched.metadata !== 'object')
+      throw new HttpStatus(422, 'Invalid', 'the patch made the object unreadable');
+    if (patched.metadata.name !== name)
+      throw new HttpStatus(
+        400,
+        'BadRequest',
+        `the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`,
+      );
+    patched.kind = info.kind;
+    if (info.namespaced) patched.metadata.namespace = namespace ?? 'default';
+  }
+
+  private send(res: ServerResponse, code: number, body: unknown, contentType = JSON_TYPE): void {
+    const text = JSON.stringify(body);
+    res.writeHead(code, {
+      'Content-Type': contentType,
+      'Cache-Control': 'no-cache, private',
+      'Content-Length': Buffer.byteLength(text),
+    });
+    res.end(text);
+    const req = (res as ServerResponse & { req?: IncomingMessage }).req;
+    this.options.onRequest?.(req?.method ?? '', req?.url ?? '', code);
+  }
+
+  private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    const status = statusFor(error);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    try {
+      this.send(res, status.code, status);
+    } catch {
+      res.destroy();
+    }
+    if (req.readable) req.resume();
+  }
+}
+
+function includeObject(q: URLSearchParams): IncludeObject {
+  const value = q.get('includeObject');
+  return value === 'None' || value === 'Object' ? value : 'Metadata';
+}
+
+function patchType(contentType: string | undefined): PatchType {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if ((PATCH_TYPES as readonly string[]).includes(type)) return type as PatchType;
+  throw new HttpStatus(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
+  );
+}
+
+/** limit/continue: the continue token carries the list's resourceVersion and the next item's position. */
+function paginate(
+  all: KubeObject[],
+  q: URLSearchParams,
+  resourceVersion: string,
+): { items: KubeObject[]; next?: string; remaining?: number } {
+  let start = 0;
+  const token = q.get('continue');
+  if (token) {
+    let decoded: { start?: unknown } | undefined;
+    try {
+      decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { start?: unknown };
+    } catch {
+      decoded = undefined;
+    }
+    if (!decoded || typeof decoded.start !== 'number' || decoded.start < 0)
+      throw new HttpStatus(
+        400,
+        'BadRequest',
+        'continue key is not valid: incorrect encoded start resourceVersion',
+      );
+    start = decoded.start;
+  }
+  const limit = Number(q.get('limit') ?? 0);
+  if (!Number.isFinite(limit) || limit <= 0 || start + limit >= all.length)
+    return { items: all.slice(start) };
+  const end = start + limit;
+  const next = Buffer.from(JSON.stringify({ rv: resourceVersion, start: end })).toString('base64url');
+  return { items: all.slice(start, end), next, remaining: all.length - end };
+}
