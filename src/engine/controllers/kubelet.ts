@@ -4,17 +4,28 @@
  * crash loops, and graceful termination. Each pod is a small state machine advanced by timers; the pod's status
  * is rendered from that state whenever it changes. All state is plain data so the cluster can snapshot it.
  */
-import { rfc3339 } from '../api/time';
-import type { Container, ContainerStatus, Node, Pod, PodCondition, PodStatus } from '../api/types';
-import { imageId, lookupImage, parseImage, PRELOADED_IMAGES, pullFailure } from '../runtime/images';
+import { parseQuantity } from '../api/quantity';
+import type { Container, Node, Pod } from '../api/types';
+import { podHostname } from '../runtime/apps';
+import { lookupImage, parseImage, PRELOADED_IMAGES, pullFailure } from '../runtime/images';
 import { goDuration } from '../runtime/go-duration';
+import { runProgram } from '../runtime/programs';
 import { deepEqual, withStatus } from '../store/store';
+import { resolveEnv } from './container-env';
 import type { Controller, ControllerContext } from './context';
+import { renderStatus } from './kubelet-status';
+
+export { renderStatus } from './kubelet-status';
 
 export const KUBELET_TIMER = 'kubelet';
 /** Image pull back-off: 10 s, doubling, capped at 5 min (kubelet flowcontrol.Backoff). */
 export const PULL_BACKOFF_INITIAL_MS = 10_000;
 export const PULL_BACKOFF_MAX_MS = 300_000;
+/** Crash-loop back-off (kubelet flowcontrol.Backoff): 10 s doubling to 5 min, forgotten after 10 min. */
+export const CRASH_BACKOFF_INITIAL_MS = 10_000;
+export const CRASH_BACKOFF_MAX_MS = 300_000;
+/** How long a program is simulated ahead to find when it exits. */
+const PROGRAM_HORIZON_MS = 7 * 86_400_000;
 
 export type ContainerStage =
   | 'waiting' // sandbox not ready yet: ContainerCreating
@@ -24,10 +35,23 @@ export type ContainerStage =
   | 'invalid' // InvalidImageName / ErrImageNeverPull: never retried
   | 'starting' // image present, container being created
   | 'running'
-  | 'crash-backoff'; // exited, waiting to restart: CrashLoopBackOff
+  | 'exited' // just exited; the next sync decides on a restart
+  | 'crash-backoff' // exited, waiting to restart: CrashLoopBackOff
+  | 'config-error' // CreateContainerConfigError, retried on every sync
+  | 'terminated'; // exited for good (restartPolicy), or an init container that succeeded
+
+export interface ExitRecord {
+  exitCode: number;
+  reason: string;
+  startedAt: number;
+  finishedAt: number;
+  containerId: string;
+}
 
 export interface ContainerRecord {
   name: string;
+  /** An init container (runs to completion, in order, before the app containers). */
+  init?: boolean;
   image: string;
   stage: ContainerStage;
   /** When the pending step of this container is due. */
@@ -43,7 +67,15 @@ export interface ContainerRecord {
   containerId?: string;
   startedAt?: number;
   restarts: number;
-  lastExit?: { exitCode: number; reason: string; startedAt: number; finishedAt: number; containerId: string };
+  /** The latest termination; `priorExit` the one before (State / Last State of a terminated container). */
+  lastExit?: ExitRecord;
+  priorExit?: ExitRecord;
+  /** How the running instance will end (from its program). */
+  exitCode?: number;
+  exitReason?: string;
+  /** Crash-loop back-off: current delay and when it was last advanced. */
+  backoffMs?: number;
+  backoffAt?: number;
   /** Times of the HTTP requests the app served (for its log), newest last, bounded. */
   served: number[];
   /** Commands exec'd so far (process IDs in `ps` grow with them). */
@@ -152,14 +184,10 @@ export class Kubelet implements Controller {
       name: pod.metadata.name,
       node: pod.spec.nodeName!,
       seenAt: now,
-      containers: pod.spec.containers.map((c) => ({
-        name: c.name,
-        image: c.image,
-        stage: 'waiting',
-        pullFailures: 0,
-        restarts: 0,
-        served: [],
-      })),
+      containers: [
+        ...(pod.spec.initContainers ?? []).map((c) => newContainer(c, true)),
+        ...pod.spec.containers.map((c) => newContainer(c, false)),
+      ],
     };
     this.pods.set(rec.uid, rec);
     if (pod.metadata.deletionTimestamp) {
@@ -209,11 +237,22 @@ export class Kubelet implements Controller {
   private createSandbox(pod: Pod, rec: PodRecord, now: number): void {
     rec.sandboxAt = now;
     rec.ip = pod.spec.hostNetwork ? this.nodeIp(rec.node) : this.allocateIp(rec.node);
-    for (const c of rec.containers) this.beginImage(pod, rec, c, now);
+    this.beginNext(pod, rec, now);
   }
 
-  private containerSpec(pod: Pod, name: string): Container {
-    return pod.spec.containers.find((c) => c.name === name)!;
+  /** Starts the first init container that has not succeeded, or, with all of them done, the app containers. */
+  private beginNext(pod: Pod, rec: PodRecord, now: number): void {
+    const init = rec.containers.find((c) => c.init && !(c.stage === 'terminated' && c.lastExit?.exitCode === 0));
+    if (init) {
+      if (init.stage === 'waiting') this.beginImage(pod, rec, init, now);
+      return;
+    }
+    for (const c of rec.containers) if (!c.init && c.stage === 'waiting') this.beginImage(pod, rec, c, now);
+  }
+
+  private containerSpec(pod: Pod, c: ContainerRecord): Container {
+    const list = c.init ? (pod.spec.initContainers ?? []) : pod.spec.containers;
+    return list.find((x) => x.name === c.name) ?? { name: c.name, image: c.image };
   }
 
   private record(
@@ -223,18 +262,19 @@ export class Kubelet implements Controller {
     message: string,
     container: string,
   ): void {
+    const init = pod.spec.initContainers?.some((c) => c.name === container);
     this.ctx.events.record(
       pod,
       type,
       reason,
       message,
       SOURCE(pod.spec.nodeName!),
-      `spec.containers{${container}}`,
+      `spec.${init ? 'initContainers' : 'containers'}{${container}}`,
     );
   }
 
   private beginImage(pod: Pod, rec: PodRecord, c: ContainerRecord, now: number): void {
-    const spec = this.containerSpec(pod, c.name);
+    const spec = this.containerSpec(pod, c);
     const parsed = parseImage(spec.image);
     if ('error' in parsed) {
       c.stage = 'invalid';
@@ -290,11 +330,11 @@ export class Kubelet implements Controller {
   }
 
   private step(pod: Pod, rec: PodRecord, c: ContainerRecord, now: number): void {
-    const spec = this.containerSpec(pod, c.name);
+    const spec = this.containerSpec(pod, c);
     switch (c.stage) {
       case 'pulling':
         if (c.pullFails) return this.pullFailed(pod, c, spec, now);
-        return this.pullSucceeded(pod, c, spec, now);
+        return this.pullSucceeded(pod, rec, c, spec, now);
       case 'pull-error':
         // The pod worker's next sync finds the image in back-off.
         c.stage = 'pull-backoff';
@@ -305,20 +345,15 @@ export class Kubelet implements Controller {
         c.nextAt = this.backoffEnds(c);
         return;
       case 'pull-backoff':
+      case 'config-error':
         return this.beginImage(pod, rec, c, now);
       case 'starting':
-        return this.startContainer(pod, c, spec, now);
+        return this.startContainer(pod, rec, c, spec, now);
       case 'running':
-        return this.containerExited(pod, c, now);
+        return this.containerExited(pod, rec, c, now);
+      case 'exited':
       case 'crash-backoff':
-        this.record(
-          pod,
-          'Normal',
-          'Pulled',
-          `Container image "${spec.image}" already present on machine`,
-          c.name,
-        );
-        return this.startContainer(pod, c, spec, now);
+        return this.syncCrashed(pod, rec, c, now);
       default:
         return;
     }
@@ -340,7 +375,7 @@ export class Kubelet implements Controller {
     c.nextAt = now + 1000;
   }
 
-  private pullSucceeded(pod: Pod, c: ContainerRecord, spec: Container, now: number): void {
+  private pullSucceeded(pod: Pod, rec: PodRecord, c: ContainerRecord, spec: Container, now: number): void {
     const img = lookupImage(spec.image)!;
     const waited = now - (c.pullRequestedAt ?? now);
     const duration = c.pullDurationMs ?? waited;
@@ -351,39 +386,109 @@ export class Kubelet implements Controller {
       `Successfully pulled image "${spec.image}" in ${goDuration(duration)} (${goDuration(waited)} including waiting). Image size: ${img.sizeBytes} bytes.`,
       c.name,
     );
-    this.startContainer(pod, c, spec, now);
+    this.startContainer(pod, rec, c, spec, now);
   }
 
-  private startContainer(pod: Pod, c: ContainerRecord, spec: Container, now: number): void {
+  /** Creates and starts the container: its environment first (CreateContainerConfigError), then its program. */
+  private startContainer(pod: Pod, rec: PodRecord, c: ContainerRecord, spec: Container, now: number): void {
+    const env = resolveEnv(this.ctx.store, pod, spec);
+    if ('error' in env) {
+      c.stage = 'config-error';
+      c.waitingReason = 'CreateContainerConfigError';
+      c.waitingMessage = env.error;
+      this.record(pod, 'Warning', 'Failed', `Error: ${env.error}`, c.name);
+      c.nextAt = now + this.ctx.random.int(10_000, 15_000); // the pod worker's retry after an error
+      return;
+    }
+    const limit = spec.resources?.limits?.memory;
+    const memoryLimit = limit ? Number(parseQuantity(limit)?.milli ?? 0n) / 1000 || undefined : undefined;
+    const run = runProgram({
+      image: spec.image,
+      command: spec.command,
+      args: spec.args,
+      env: Object.fromEntries(env.env),
+      memoryLimit,
+      hostname: podHostname(pod.metadata.name),
+      startedAt: now,
+      horizon: PROGRAM_HORIZON_MS,
+    });
+    if (c.lastExit) c.restarts++;
     c.containerId = this.ctx.random.hex(64);
-    c.stage = 'running';
-    c.startedAt = now;
     c.waitingReason = undefined;
     c.waitingMessage = undefined;
     c.served = [];
+    c.startedAt = now;
     this.record(pod, 'Normal', 'Created', `Created container ${c.name}`, c.name);
+    if (run.startError) {
+      this.record(
+        pod,
+        'Warning',
+        'Failed',
+        `Error: failed to start container "${c.name}": Error response from daemon: ${run.startError}`,
+        c.name,
+      );
+      c.exitCode = run.exitCode;
+      c.exitReason = run.reason;
+      return this.containerExited(pod, rec, c, now);
+    }
+    c.stage = 'running';
     this.record(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name);
-    const img = lookupImage(spec.image);
-    if (img?.app === 'busybox' && !runsForever(spec)) c.nextAt = now + 50; // `sh` with no tty exits at once
+    c.exitCode = run.exitCode;
+    c.exitReason = run.reason;
+    if (run.exitAfter !== undefined) c.nextAt = now + Math.max(run.exitAfter, 0) + this.ctx.random.int(20, 80);
   }
 
-  /** A container whose process ended: restartPolicy Always brings it back after the crash-loop back-off. */
-  private containerExited(pod: Pod, c: ContainerRecord, now: number): void {
+  /** The container's process ended: the restart policy decides whether the kubelet brings it back. */
+  private containerExited(pod: Pod, rec: PodRecord, c: ContainerRecord, now: number): void {
+    const exitCode = c.exitCode ?? 0;
+    c.priorExit = c.lastExit;
     c.lastExit = {
-      exitCode: 0,
-      reason: 'Completed',
+      exitCode,
+      reason: c.exitReason ?? (exitCode === 0 ? 'Completed' : 'Error'),
       startedAt: c.startedAt ?? now,
       finishedAt: now,
       containerId: c.containerId ?? '',
     };
-    c.restarts++;
-    c.stage = 'crash-backoff';
-    const delay = backoffFor(c.restarts);
-    c.waitingReason = 'CrashLoopBackOff';
-    c.waitingMessage = `back-off ${goDuration(delay)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
-    if (c.restarts > 1)
-      this.record(pod, 'Warning', 'BackOff', 'Back-off restarting failed container', c.name);
-    c.nextAt = now + (c.restarts === 1 ? 1000 : delay);
+    const policy = pod.spec.restartPolicy ?? 'Always';
+    // Init containers restart like OnFailure under Always.
+    const restart =
+      policy === 'Always' ? !c.init || exitCode !== 0 : policy === 'OnFailure' ? exitCode !== 0 : false;
+    if (!restart) {
+      c.stage = 'terminated';
+      c.nextAt = undefined;
+      if (c.init && exitCode === 0) this.beginNext(pod, rec, now);
+      return;
+    }
+    c.stage = 'exited';
+    c.nextAt = now + this.ctx.random.int(300, 1000); // the PLEG relist notices the exit
+  }
+
+  /**
+   * A sync of a crashed container (kuberuntime doBackOff): inside the back-off window it stays in
+   * CrashLoopBackOff and the pod worker retries 10–15 s later; otherwise the back-off advances and it restarts.
+   */
+  private syncCrashed(pod: Pod, rec: PodRecord, c: ContainerRecord, now: number): void {
+    const finished = c.lastExit?.finishedAt ?? now;
+    const expired = c.backoffAt === undefined || finished - c.backoffAt > 2 * CRASH_BACKOFF_MAX_MS;
+    if (!expired && now - finished < (c.backoffMs ?? 0)) {
+      c.stage = 'crash-backoff';
+      c.waitingReason = 'CrashLoopBackOff';
+      c.waitingMessage = `back-off ${goDuration(c.backoffMs ?? 0)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+      this.record(
+        pod,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+        c.name,
+      );
+      c.nextAt = now + this.ctx.random.int(10_000, 15_000);
+      return;
+    }
+    c.backoffMs = expired
+      ? CRASH_BACKOFF_INITIAL_MS
+      : Math.min((c.backoffMs ?? CRASH_BACKOFF_INITIAL_MS) * 2, CRASH_BACKOFF_MAX_MS);
+    c.backoffAt = now;
+    this.beginImage(pod, rec, c, now);
   }
 
   // ---------------------------------------------------------------- termination
@@ -443,106 +548,14 @@ export class Kubelet implements Controller {
   }
 }
 
-function runsForever(spec: Container): boolean {
-  const argv = [...(spec.command ?? []), ...(spec.args ?? [])].join(' ');
-  return /\bsleep\b|\btail\s+-f\b|while\s+true/.test(argv);
-}
-
-function containerStatus(pod: Pod, c: ContainerRecord): ContainerStatus {
-  const img = lookupImage(c.image);
-  const running = c.stage === 'running';
-  const lastState = c.lastExit
-    ? {
-        terminated: {
-          exitCode: c.lastExit.exitCode,
-          reason: c.lastExit.reason,
-          startedAt: rfc3339(c.lastExit.startedAt),
-          finishedAt: rfc3339(c.lastExit.finishedAt),
-          containerID: `docker://${c.lastExit.containerId}`,
-        },
-      }
-    : {};
-  const created = running || c.lastExit !== undefined;
+function newContainer(c: Container, init: boolean): ContainerRecord {
   return {
     name: c.name,
-    state: running
-      ? { running: { startedAt: rfc3339(c.startedAt!) } }
-      : {
-          waiting: c.waitingReason
-            ? { reason: c.waitingReason, ...(c.waitingMessage ? { message: c.waitingMessage } : {}) }
-            : { reason: 'ContainerCreating' },
-        },
-    lastState,
-    ready: running,
-    restartCount: c.restarts,
     image: c.image,
-    imageID: created && img ? imageId(img) : '',
-    ...(created ? { containerID: `docker://${running ? c.containerId : c.lastExit!.containerId}` } : {}),
-    started: running,
-  };
-}
-
-function podCondition(
-  prev: PodStatus | undefined,
-  type: PodCondition['type'],
-  ok: boolean,
-  stamp: string,
-  reason?: string,
-  message?: string,
-): PodCondition {
-  const status = ok ? 'True' : 'False';
-  const old = prev?.conditions?.find((c) => c.type === type);
-  return {
-    type,
-    status,
-    lastProbeTime: null,
-    lastTransitionTime: old && old.status === status ? old.lastTransitionTime : stamp,
-    ...(reason ? { reason } : {}),
-    ...(message ? { message } : {}),
-  };
-}
-
-/** The pod status the kubelet reports for this state (condition order as 1.30 writes them, reference §5.2). */
-export function renderStatus(pod: Pod, rec: PodRecord, hostIp: string, now: number): PodStatus {
-  const prev = pod.status;
-  const stamp = rfc3339(now);
-  const statuses = rec.containers.map((c) => containerStatus(pod, c));
-  const notReady = statuses.filter((s) => !s.ready).map((s) => s.name);
-  const allReady = notReady.length === 0;
-  const everRan = rec.containers.every((c) => c.stage === 'running' || c.lastExit !== undefined);
-  const hasResources = pod.spec.containers.some(
-    (c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length,
-  );
-  const unready = `containers with unready status: [${notReady.join(' ')}]`;
-  const scheduled = prev?.conditions?.find((c) => c.type === 'PodScheduled');
-  return {
-    phase: everRan ? 'Running' : 'Pending',
-    conditions: [
-      podCondition(prev, 'PodReadyToStartContainers', rec.sandboxAt !== undefined, stamp),
-      podCondition(prev, 'Initialized', true, rfc3339(rec.seenAt)),
-      podCondition(
-        prev,
-        'Ready',
-        allReady,
-        stamp,
-        allReady ? undefined : 'ContainersNotReady',
-        allReady ? undefined : unready,
-      ),
-      podCondition(
-        prev,
-        'ContainersReady',
-        allReady,
-        stamp,
-        allReady ? undefined : 'ContainersNotReady',
-        allReady ? undefined : unready,
-      ),
-      scheduled ?? podCondition(prev, 'PodScheduled', true, rfc3339(rec.seenAt)),
-    ],
-    hostIP: hostIp,
-    hostIPs: [{ ip: hostIp }],
-    ...(rec.ip ? { podIP: rec.ip, podIPs: [{ ip: rec.ip }] } : {}),
-    startTime: rfc3339(rec.seenAt),
-    containerStatuses: statuses,
-    qosClass: hasResources ? 'Burstable' : 'BestEffort',
+    ...(init ? { init } : {}),
+    stage: 'waiting',
+    pullFailures: 0,
+    restarts: 0,
+    served: [],
   };
 }

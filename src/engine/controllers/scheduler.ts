@@ -4,6 +4,7 @@
  * Pending with PodScheduled=False and a FailedScheduling event with the real 1.30 text; it is retried whenever
  * the nodes change.
  */
+import { fitsNodeAffinity } from './daemonset';
 import { rfc3339 } from '../api/time';
 import type { Node, Pod, PodCondition, Toleration } from '../api/types';
 import { deepEqual, withStatus } from '../store/store';
@@ -31,6 +32,7 @@ function judge(pod: Pod, node: Node): Verdict {
     return 'unschedulable';
   for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {}))
     if (node.metadata.labels?.[k] !== v) return 'selector';
+  if (!fitsNodeAffinity(pod, node)) return 'selector';
   for (const taint of node.spec.taints ?? []) {
     if (taint.effect !== 'PreferNoSchedule' && !tolerates(pod.spec.tolerations, taint.key, taint.effect))
       return 'taint';

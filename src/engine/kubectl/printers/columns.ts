@@ -16,6 +16,7 @@ import { podRowState } from './pod-status';
 import { CONFIG_COLUMNS } from './config-columns';
 import { POLICY_COLUMNS } from './policy-columns';
 import { WORKLOAD_COLUMNS } from './workload-columns';
+import { BATCH_COLUMNS } from './batch-columns';
 
 /** A server-side printer column; `wide` ones show only with `-o wide` (Priority != 0). */
 export interface Column<T> {
@@ -224,6 +225,7 @@ const COLUMNS: Record<ResourceName, Column<never>[]> = {
   ...(CONFIG_COLUMNS as unknown as Record<keyof typeof CONFIG_COLUMNS, Column<never>[]>),
   ...(POLICY_COLUMNS as unknown as Record<keyof typeof POLICY_COLUMNS, Column<never>[]>),
   ...(WORKLOAD_COLUMNS as unknown as Record<keyof typeof WORKLOAD_COLUMNS, Column<never>[]>),
+  ...(BATCH_COLUMNS as unknown as Record<keyof typeof BATCH_COLUMNS, Column<never>[]>),
 };
 
 /**
