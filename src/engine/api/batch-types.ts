@@ -1,5 +1,5 @@
 /** batch/v1 Job and CronJob (issue 14): the fields the engine's controllers and printers use. */
-import type { KubeObject, LabelSelector, ObjectMeta, PodTemplateSpec } from './types';
+import type { KubeObject, LabelSelector, PodTemplateSpec } from './types';
 
 export interface JobCondition {
   type: 'Complete' | 'Failed' | 'Suspended' | 'FailureTarget';
@@ -43,13 +43,21 @@ export interface Job extends KubeObject {
   status?: JobStatus;
 }
 
+/** A job template's metadata: labels and annotations, `creationTimestamp: null` as the API writes it. */
+export interface JobTemplateMeta {
+  name?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  creationTimestamp?: null;
+}
+
 export interface CronJobSpec {
   schedule: string;
   timeZone?: string;
   startingDeadlineSeconds?: number;
   concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
   suspend?: boolean;
-  jobTemplate: { metadata?: Partial<ObjectMeta> & { creationTimestamp?: null }; spec: JobSpec };
+  jobTemplate: { metadata?: JobTemplateMeta; spec: JobSpec };
   successfulJobsHistoryLimit?: number;
   failedJobsHistoryLimit?: number;
 }

@@ -9,10 +9,18 @@ import type { Controller, ControllerContext } from './context';
 
 /** Kinds the engine stores; owners of other kinds (DaemonSet for kube-proxy) are never considered missing. */
 const MODELLED_KINDS = new Set(RESOURCES.map((r) => r.kind));
-const DEPENDENT_RESOURCES: ResourceName[] = ['replicasets', 'pods'];
+const DEPENDENT_RESOURCES: ResourceName[] = ['replicasets', 'controllerrevisions', 'pods'];
 
 export class GarbageCollector implements Controller {
-  readonly watches = ['deployments', 'replicasets', 'pods', 'nodes'] as const;
+  readonly watches = [
+    'deployments',
+    'replicasets',
+    'daemonsets',
+    'statefulsets',
+    'controllerrevisions',
+    'pods',
+    'nodes',
+  ] as const;
 
   constructor(private readonly ctx: ControllerContext) {}
 

@@ -45,8 +45,8 @@ export function defaultBatchObject(obj: KubeObject): void {
     spec.successfulJobsHistoryLimit ??= 3;
     spec.failedJobsHistoryLimit ??= 1;
     spec.jobTemplate ??= { spec: {} as Job['spec'] };
-    spec.jobTemplate.metadata ??= { creationTimestamp: null };
-    if (spec.jobTemplate.metadata.creationTimestamp !== null) spec.jobTemplate.metadata.creationTimestamp = null;
+    const meta = (spec.jobTemplate.metadata ??= { creationTimestamp: null });
+    if (meta.creationTimestamp !== null) meta.creationTimestamp = null;
     spec.jobTemplate.spec ??= {} as Job['spec'];
     defaultTemplate(spec.jobTemplate.spec.template);
   }

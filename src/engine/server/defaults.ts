@@ -24,11 +24,16 @@ function defaultContainer(c: Container): void {
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';
   for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+  // SetDefaults_ResourceRequirements: a limit with no request is also the request.
+  const limits = c.resources.limits;
+  if (limits && Object.keys(limits).some((k) => c.resources!.requests?.[k] === undefined))
+    c.resources = { ...c.resources, requests: { ...limits, ...(c.resources.requests ?? {}) } };
 }
 
 export function defaultPodSpec(spec: PodSpec): void {
   spec.containers ??= [];
   for (const c of spec.containers) defaultContainer(c);
+  for (const c of spec.initContainers ?? []) defaultContainer(c);
   spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= 'ClusterFirst';
@@ -123,6 +128,11 @@ export function defaultPod(pod: Pod, randomSuffix: () => string): void {
       ...c,
       volumeMounts: [...(c.volumeMounts ?? []), mount],
     }));
+    if (spec.initContainers)
+      spec.initContainers = spec.initContainers.map((c) => ({
+        ...c,
+        volumeMounts: [...(c.volumeMounts ?? []), mount],
+      }));
   }
 }
 

@@ -9,12 +9,13 @@ import {
   type StatusCause,
 } from '../api/status-error';
 import { rfc3339 } from '../api/time';
-import type { Deployment, KubeObject, Namespace, Pod, ReplicaSet, Secret, Service } from '../api/types';
+import type { Deployment, Job, KubeObject, Namespace, Pod, ReplicaSet, Secret, Service } from '../api/types';
 import { Random } from '../store/random';
 import { clone, deepEqual, ObjectStore } from '../store/store';
 import type { ApiServer, DeleteOptions, ListOptions, WatchEventType, WriteOptions } from './api-server';
 import { ClusterIpAllocator, NodePortAllocator, NODE_PORT_MAX, NODE_PORT_MIN } from './allocators';
 import { configUpdateCauses, decodeError, defaultSecret } from './config-objects';
+import { defaultBatchObject, labelJob } from './batch-objects';
 import {
   defaultDeployment,
   defaultNamespace,
@@ -48,9 +49,13 @@ const WITH_GENERATION = new Set<ResourceName>([
   'daemonsets',
   'statefulsets',
   'horizontalpodautoscalers',
+  'jobs',
+  'cronjobs',
 ]);
 /** Resources whose status is a subresource: a client's update never changes it. */
 const STATUS_SUBRESOURCE = new Set<ResourceName>([
+  'jobs',
+  'cronjobs',
   'pods',
   'deployments',
   'replicasets',
@@ -271,6 +276,7 @@ export class KubeApiServer implements ApiServer {
     // A dry run allocates no cluster IP or node port (the allocators would keep them).
     if (info.resource === 'services' && !dryRun) this.allocateService(obj as unknown as Service, undefined);
     meta.uid = uid ?? this.hooks.random.uid();
+    if (info.resource === 'jobs') labelJob(obj as unknown as Job);
     meta.resourceVersion = '0'; // placeholder keeping the field's position; the store assigns the real one
     meta.creationTimestamp = rfc3339(now);
     delete meta.deletionTimestamp;
@@ -324,6 +330,9 @@ export class KubeApiServer implements ApiServer {
         return defaultNamespace(obj as Namespace);
       case 'secrets':
         return defaultSecret(obj as Secret);
+      case 'jobs':
+      case 'cronjobs':
+        return defaultBatchObject(obj);
       case 'daemonsets':
       case 'statefulsets':
       case 'horizontalpodautoscalers':

@@ -13,6 +13,7 @@ import type {
 } from '../api/types';
 import { policyNameRule, validatePolicyObject } from './policy-objects';
 import { validateConfigMap, validateSecret } from './config-objects';
+import { validateBatchObject } from './batch-objects';
 import { matchesLabelSelector } from './selectors';
 import {
   invalidValue,
@@ -174,6 +175,10 @@ export function validateObject(obj: KubeObject): StatusCause[] {
       break;
     case 'Secret':
       causes.push(...validateSecret(obj as Secret));
+      break;
+    case 'Job':
+    case 'CronJob':
+      causes.push(...validateBatchObject(obj));
       break;
     default:
       causes.push(...validatePolicyObject(obj));

@@ -18,6 +18,7 @@ import type {
   Service,
   ServiceAccount,
 } from '../api/types';
+import type { DaemonSet } from '../api/workload-types';
 import type { Random } from './random';
 
 export const KUBERNETES_VERSION = 'v1.30.0';
@@ -212,6 +213,8 @@ export interface MinikubeObjects {
   corednsReplicaSet: (deploymentUid: string) => ReplicaSet;
   /** Built once nodes and the CoreDNS ReplicaSet have uids. */
   pods: (nodes: Node[], corednsRs: ReplicaSet) => BootPod[];
+  /** The kube-proxy DaemonSet, with the uid its pods name (once `pods` has been built). */
+  kubeProxyDaemonSet: () => DaemonSet | undefined;
 }
 
 export function minikubeObjects(
@@ -344,6 +347,13 @@ export function minikubeObjects(
       },
     };
   };
+  // One uid is drawn per node, as before the DaemonSet object existed; the first one is the DaemonSet's.
+  let daemonSetUid: string | undefined;
+  const kubeProxyUid = () => {
+    const drawn = random.uid();
+    daemonSetUid ??= drawn;
+    return daemonSetUid;
+  };
   const pods = (createdNodes: Node[], corednsRs: ReplicaSet): BootPod[] => {
     const primary = createdNodes[0];
     const out: BootPod[] = [
@@ -417,7 +427,7 @@ export function minikubeObjects(
             generateName: 'kube-proxy-',
             namespace: 'kube-system',
             labels: {
-              'controller-revision-hash': '79cf874c65',
+              'controller-revision-hash': KUBE_PROXY_HASH,
               'k8s-app': 'kube-proxy',
               'pod-template-generation': '1',
             },
@@ -426,29 +436,16 @@ export function minikubeObjects(
                 apiVersion: 'apps/v1',
                 kind: 'DaemonSet',
                 name: 'kube-proxy',
-                uid: random.uid(),
+                uid: kubeProxyUid(),
                 controller: true,
                 blockOwnerDeletion: true,
               },
             ],
           },
           spec: {
-            containers: [
-              container('kube-proxy', 'registry.k8s.io/kube-proxy:v1.30.0', {
-                command: [
-                  '/usr/local/bin/kube-proxy',
-                  '--config=/var/lib/kube-proxy/config.conf',
-                  '--hostname-override=$(NODE_NAME)',
-                ],
-              }),
-            ],
-            hostNetwork: true,
+            ...kubeProxyPodSpec(),
             nodeName: n.metadata.name,
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
             priority: 2000001000,
-            priorityClassName: 'system-node-critical',
-            serviceAccountName: 'kube-proxy',
-            tolerations: [...CRITICAL_TOLERATIONS],
           },
         },
         createdAfter: 20,
@@ -497,7 +494,43 @@ export function minikubeObjects(
     corednsDeployment,
     corednsReplicaSet,
     pods,
+    kubeProxyDaemonSet: () => (daemonSetUid ? kubeProxyDaemonSet(daemonSetUid) : undefined),
   };
 }
+
+function kubeProxyPodSpec(): Pod['spec'] {
+  return {
+    containers: [
+      container('kube-proxy', 'registry.k8s.io/kube-proxy:v1.30.0', {
+        command: [
+          '/usr/local/bin/kube-proxy',
+          '--config=/var/lib/kube-proxy/config.conf',
+          '--hostname-override=$(NODE_NAME)',
+        ],
+      }),
+    ],
+    hostNetwork: true,
+    nodeSelector: { 'kubernetes.io/os': 'linux' },
+    priorityClassName: 'system-node-critical',
+    serviceAccountName: 'kube-proxy',
+    tolerations: [...CRITICAL_TOLERATIONS],
+  };
+}
+
+/** kubeadm's kube-proxy DaemonSet (its pods were laid down with this uid in their owner reference). */
+function kubeProxyDaemonSet(uid: string): DaemonSet {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'kube-proxy', namespace: 'kube-system', uid, labels: { 'k8s-app': 'kube-proxy' } },
+    spec: {
+      selector: { matchLabels: { 'k8s-app': 'kube-proxy' } },
+      template: { metadata: { labels: { 'k8s-app': 'kube-proxy' } }, spec: kubeProxyPodSpec() },
+    },
+  };
+}
+
+/** The revision hash kube-proxy's boot pods carry. */
+export const KUBE_PROXY_HASH = '79cf874c65';
 
 export type { KubeObject };
