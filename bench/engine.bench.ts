@@ -19,6 +19,8 @@ const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 5000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 3000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const CONFIG = process.env.BENCH_CONFIG === '1';
+/** BENCH_BATCH=1: each cluster also runs a Job to completion (issue 14). */
+const BATCH = process.env.BENCH_BATCH === '1';
 const START = Date.UTC(2024, 5, 3, 2, 15, 0);
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -79,13 +81,16 @@ async function labStudent(seed: number): Promise<Student> {
     );
     await run(terminal, 'kubectl create secret generic db --from-literal=password=S3cr3t! -n lab');
   }
+  if (BATCH) await run(terminal, "kubectl create job hello --image=busybox:1.36 -- sh -c 'echo hello'");
   // Discrete-event waiting: jump the clock to each next due change until nothing more is scheduled.
   for (let due = cluster.nextDueAt(); due !== undefined; due = cluster.nextDueAt()) {
     if (due - START > 120_000) throw new Error(`seed ${seed}: still busy after 120 s`);
     clock.set(Math.max(due, clock.now()));
     cluster.sync();
   }
-  const pods = cluster.api.list('pods', { namespace: 'default' });
+  const pods = cluster.api
+    .list('pods', { namespace: 'default' })
+    .filter((p) => !p.metadata.labels?.['job-name']);
   const running = pods.filter(
     (p) => (p.status as { phase?: string } | undefined)?.phase === 'Running',
   ).length;
@@ -139,7 +144,7 @@ async function main(): Promise<void> {
   const perCluster = (after - before) / CLUSTERS;
 
   process.stdout.write(
-    `Engine benchmark: ${CLUSTERS} clusters (lab deployment x3 + NodePort service, pods Running${CONFIG ? ' + namespace, ConfigMap, Secret' : ''})\n`,
+    `Engine benchmark: ${CLUSTERS} clusters (lab deployment x3 + NodePort service, pods Running${CONFIG ? ' + namespace, ConfigMap, Secret' : ''}${BATCH ? ' + a Job run to completion' : ''})\n`,
   );
   process.stdout.write(`  clusters/s (wall):        ${(CLUSTERS / elapsed).toFixed(0)}   [target >= 1000]\n`);
   process.stdout.write(

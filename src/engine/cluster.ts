@@ -5,6 +5,8 @@ import { TimerQueue } from './clock/timer-queue';
 import { WAKE, type Controller, type ControllerContext } from './controllers/context';
 import { DaemonSetController } from './controllers/daemonset';
 import { DeploymentController } from './controllers/deployment';
+import { CronJobController } from './controllers/cronjob';
+import { JobController } from './controllers/job';
 import { EndpointsController } from './controllers/endpoints';
 import { EventRecorder } from './controllers/events';
 import { GarbageCollector } from './controllers/garbage-collector';
@@ -34,11 +36,8 @@ import {
   type BootState,
 } from './snapshot/boot-image';
 import { Kubeconfig, minikubeKubeconfig, type KubeconfigData } from './store/kubeconfig';
-import { KUBE_PROXY_HASH, minikubeObjects, nodeInternalIp } from './store/minikube';
-import type { ControllerRevision, DaemonSet } from './api/workload-types';
-import { TEMPLATE_GENERATION } from './controllers/daemonset';
-import { REVISION_HASH_LABEL } from './controllers/history';
-import { ownerReferenceTo } from './controllers/owners';
+import { minikubeObjects, nodeInternalIp } from './store/minikube';
+import { loadKubeProxyDaemonSet } from './store/minikube-daemonset';
 import { bootPolicyObjects } from './store/minikube-policy';
 import { Random, type RandomState } from './store/random';
 import { objectKey, ObjectStore } from './store/store';
@@ -169,6 +168,8 @@ export class Cluster {
       new DaemonSetController(ctx),
       new StatefulSetController(ctx),
       new HpaController(ctx),
+      new CronJobController(ctx),
+      new JobController(ctx),
       new GarbageCollector(ctx),
       this.namespaces,
       this.scheduler,
@@ -378,7 +379,7 @@ export class Cluster {
           server.updateObject(running, { fromClient: false });
         });
       }
-      this.loadKubeProxyDaemonSet(m.kubeProxyDaemonSet(), nodes.length, bootAt);
+      loadKubeProxyDaemonSet(this.server, m.kubeProxyDaemonSet(), nodes.length, bootAt + 18_000);
       this.at(bootAt + 24_000, () => this.reconcile(true));
       this.recordNodeBootEvents(nodes as Node[], bootAt);
     }
@@ -386,50 +387,6 @@ export class Cluster {
     for (const resource of this.store.resources()) objects[resource] = this.store.values(resource);
     if (this.timers.size > 0) throw new Error('bootstrap: a fresh cluster must have no pending timers');
     return { rv: this.store.revision, objects, kubelet: this.kubelet.state() };
-  }
-
-  /**
-   * kubeadm's kube-proxy DaemonSet and its first ControllerRevision, with the status its running pods give it. They
-   * are stored without taking resourceVersions (they share the latest one), so that every object made after boot
-   * keeps the resourceVersion it had before the DaemonSet was modelled.
-   */
-  private loadKubeProxyDaemonSet(template: DaemonSet | undefined, nodes: number, bootAt: number): void {
-    if (!template) return;
-    const ds = this.at(bootAt + 18_000, () =>
-      this.server.createObject(template, template.metadata.uid, true),
-    ) as DaemonSet;
-    const rv = String(this.store.revision);
-    ds.metadata = {
-      ...ds.metadata,
-      resourceVersion: rv,
-      annotations: { [TEMPLATE_GENERATION]: '1' },
-    };
-    ds.status = {
-      currentNumberScheduled: nodes,
-      numberMisscheduled: 0,
-      desiredNumberScheduled: nodes,
-      numberReady: nodes,
-      observedGeneration: 1,
-      updatedNumberScheduled: nodes,
-      numberAvailable: nodes,
-    };
-    const revision: ControllerRevision = {
-      apiVersion: 'apps/v1',
-      kind: 'ControllerRevision',
-      metadata: {
-        name: `kube-proxy-${KUBE_PROXY_HASH}`,
-        namespace: 'kube-system',
-        uid: new Random(0x6b707278).uid(),
-        resourceVersion: rv,
-        creationTimestamp: ds.metadata.creationTimestamp,
-        labels: { [REVISION_HASH_LABEL]: KUBE_PROXY_HASH, 'k8s-app': 'kube-proxy' },
-        ownerReferences: [ownerReferenceTo(ds)],
-      },
-      data: { spec: { template: { ...structuredClone(ds.spec.template), $patch: 'replace' } } },
-      revision: 1,
-    };
-    this.store.load('daemonsets', ds);
-    this.store.load('controllerrevisions', revision);
   }
 
   /** What `kubectl describe node` shows of a node's start: kubelet, node-controller and kube-proxy events. Like the

@@ -59,6 +59,25 @@ const LAB_LINES = [
   'kubectl get ns',
   'kubectl delete sa default -n dev',
   'kubectl delete cm kube-root-ca.crt',
+  // Issue 14: the pod's life, Jobs and CronJobs.
+  'kubectl run once --image=busybox --restart=Never -- echo hello',
+  "kubectl run crasher --image=busybox -- sh -c 'echo boom; exit 1'",
+  "kubectl run onfail --image=busybox --restart=OnFailure -- sh -c 'sleep 3; exit 2'",
+  'kubectl logs crasher --previous --timestamps',
+  'kubectl logs once --tail=1 --since=1h',
+  "kubectl create job pi --image=perl:5.34.0 -- perl -Mbignum=bpi -wle 'print bpi(2000)'",
+  "kubectl create job fail --image=busybox -- sh -c 'exit 1'",
+  "kubectl create cronjob hello --image=busybox:1.28 --schedule='*/1 * * * *' -- date",
+  "kubectl create cronjob bad --image=busybox --schedule='61 * * * *'",
+  'kubectl create job manual --from=cronjob/hello',
+  'kubectl get jobs,cronjobs -o wide',
+  'kubectl describe jobs',
+  'kubectl describe cj hello',
+  'kubectl logs job/pi',
+  'kubectl delete cronjob hello',
+  'kubectl delete job pi',
+  'kubectl apply -f - <<EOF\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: par\nspec:\n  completions: 5\n  parallelism: 2\n  backoffLimit: 2\n  activeDeadlineSeconds: 40\n  ttlSecondsAfterFinished: 30\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: w\n        image: busybox\n        command: [sh, -c, "sleep 4; exit $((RANDOM % 2))"]\nEOF',
+  'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  initContainers:\n  - name: init\n    image: busybox\n    command: [sleep, "2"]\n  containers:\n  - name: c\n    image: polinux/stress\n    resources:\n      limits:\n        memory: 10Mi\n        cpu: "3"\n    args: [--vm, "1", --vm-bytes, 50M]\nEOF',
 ];
 
 const VERBS = [
@@ -84,6 +103,14 @@ const VERBS = [
   'config',
 ];
 const WORDS = [
+  'job',
+  'jobs',
+  'cronjob',
+  'cj',
+  '--from=cronjob/hello',
+  '--schedule=@hourly',
+  '--restart=Never',
+  '-p',
   'cm',
   'secret',
   'sa',

@@ -3,11 +3,73 @@
  * cluster must satisfy all of them. `checkInvariants` returns the violations (empty = healthy);
  * `InvariantChecker` also remembers resourceVersions between calls to check they only grow.
  */
+import { ordinalOf } from './controllers/statefulset';
+import type { StatefulSet } from './api/workload-types';
 import { RESOURCES } from './api/resources';
-import type { Deployment, Endpoints, KubeObject, Namespace, Pod, ReplicaSet, Service } from './api/types';
+import type {
+  Deployment,
+  Endpoints,
+  Job,
+  KubeObject,
+  Namespace,
+  Pod,
+  ReplicaSet,
+  Service,
+} from './api/types';
 import type { Cluster } from './cluster';
 import { controllerRef, isPodReady } from './controllers/owners';
 import { matchesLabelSelector } from './server/selectors';
+
+/**
+ * Issue 14: every pod is owned by an object that exists (or is standalone, or being deleted); a Job never runs
+ * more pods than its parallelism; a CronJob's Jobs are named after their schedule minute.
+ */
+function batchViolations(cluster: Cluster, pods: Pod[]): string[] {
+  const store = cluster.store;
+  const out: string[] = [];
+  const uids = new Set<string>();
+  for (const resource of store.resources())
+    for (const obj of store.values(resource)) if (obj.metadata.uid) uids.add(obj.metadata.uid);
+  const modelled = new Set(RESOURCES.map((r) => r.kind));
+  for (const pod of pods) {
+    const ref = controllerRef(pod);
+    if (ref && modelled.has(ref.kind) && !uids.has(ref.uid) && !pod.metadata.deletionTimestamp)
+      out.push(`${key(pod)} is owned by missing ${ref.kind} ${ref.name} and not being deleted`);
+  }
+  for (const job of store.values<Job>('jobs')) {
+    const running = pods.filter(
+      (p) =>
+        controllerRef(p)?.uid === job.metadata.uid &&
+        !p.metadata.deletionTimestamp &&
+        p.status?.phase !== 'Succeeded' &&
+        p.status?.phase !== 'Failed',
+    ).length;
+    if (running > (job.spec.parallelism ?? 1))
+      out.push(`${key(job)} runs ${running} pods, more than its parallelism ${job.spec.parallelism ?? 1}`);
+    const ref = controllerRef(job);
+    if (ref?.kind === 'CronJob' && !uids.has(ref.uid) && !job.metadata.deletionTimestamp)
+      out.push(`${key(job)} is owned by missing CronJob ${ref.name}`);
+  }
+  return out;
+}
+
+/** Issue 14: a StatefulSet's pods have unique ordinals, each matching its name and its pod-index label. */
+function statefulSetViolations(cluster: Cluster, pods: Pod[]): string[] {
+  const out: string[] = [];
+  for (const sts of cluster.store.values<StatefulSet>('statefulsets')) {
+    const seen = new Set<number>();
+    for (const pod of pods) {
+      if (controllerRef(pod)?.uid !== sts.metadata.uid) continue;
+      const ordinal = ordinalOf(sts.metadata.name, pod.metadata.name);
+      if (ordinal < 0) out.push(`${key(pod)} of ${key(sts)} has no ordinal`);
+      else if (seen.has(ordinal)) out.push(`${key(sts)} has ordinal ${ordinal} twice`);
+      else if ((pod.metadata.labels?.['apps.kubernetes.io/pod-index'] ?? String(ordinal)) !== String(ordinal))
+        out.push(`${key(pod)} has pod-index ${pod.metadata.labels?.['apps.kubernetes.io/pod-index']}`);
+      seen.add(ordinal);
+    }
+  }
+  return out;
+}
 
 function key(obj: KubeObject): string {
   return `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
@@ -28,6 +90,7 @@ export function checkInvariants(cluster: Cluster): string[] {
     if (ref?.kind === 'ReplicaSet' && !rsByUid.has(ref.uid) && !pod.metadata.deletionTimestamp)
       violations.push(`${key(pod)} is owned by missing ReplicaSet ${ref.name} and not being deleted`);
   }
+  violations.push(...batchViolations(cluster, pods), ...statefulSetViolations(cluster, pods));
   for (const rs of replicaSets) {
     const ref = controllerRef(rs);
     if (ref?.kind === 'Deployment' && !deployByUid.has(ref.uid) && !rs.metadata.deletionTimestamp)

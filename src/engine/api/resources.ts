@@ -15,10 +15,7 @@ export type ResourceName =
 
 /** DaemonSets, StatefulSets, their ControllerRevisions and HorizontalPodAutoscalers (issue 14). */
 export type WorkloadResourceName =
-  | 'daemonsets'
-  | 'statefulsets'
-  | 'controllerrevisions'
-  | 'horizontalpodautoscalers';
+  'daemonsets' | 'statefulsets' | 'controllerrevisions' | 'horizontalpodautoscalers';
 
 /** Jobs and CronJobs (issue 14). */
 export type BatchResourceName = 'jobs' | 'cronjobs';
@@ -78,7 +75,15 @@ export const RESOURCES: readonly ResourceInfo[] = Object.freeze([
   info('daemonsets', 'daemonset', 'DaemonSet', 'apps', true, ['ds']),
   info('statefulsets', 'statefulset', 'StatefulSet', 'apps', true, ['sts']),
   info('controllerrevisions', 'controllerrevision', 'ControllerRevision', 'apps', true, []),
-  info('horizontalpodautoscalers', 'horizontalpodautoscaler', 'HorizontalPodAutoscaler', 'autoscaling', true, ['hpa'], 'v2'),
+  info(
+    'horizontalpodautoscalers',
+    'horizontalpodautoscaler',
+    'HorizontalPodAutoscaler',
+    'autoscaling',
+    true,
+    ['hpa'],
+    'v2',
+  ),
   info('services', 'service', 'Service', '', true, ['svc']),
   info('endpoints', 'endpoints', 'Endpoints', '', true, ['ep']),
   info('nodes', 'node', 'Node', '', false, ['no']),

@@ -38,7 +38,8 @@ function parseValue(text: string, b: Bounds): number {
   const lower = text.toLowerCase();
   const named = b.names?.indexOf(lower) ?? -1;
   if (named >= 0) return named + (b.nameBase ?? 0);
-  if (!/^\d+$/.test(text)) throw new Error(`failed to parse int from ${text}: strconv.Atoi: parsing "${text}": invalid syntax`);
+  if (!/^\d+$/.test(text))
+    throw new Error(`failed to parse int from ${text}: strconv.Atoi: parsing "${text}": invalid syntax`);
   return Number(text);
 }
 
@@ -74,7 +75,8 @@ function parseField(field: string, b: Bounds): { values: Set<number>; star: bool
 export function parseCron(spec: string): CronSchedule | { error: string } {
   try {
     let text = spec.trim();
-    if (text.startsWith('TZ=') || text.startsWith('CRON_TZ=')) text = text.slice(text.indexOf(' ') + 1).trim();
+    if (text.startsWith('TZ=') || text.startsWith('CRON_TZ='))
+      text = text.slice(text.indexOf(' ') + 1).trim();
     if (text.startsWith('@')) {
       const expanded = DESCRIPTORS[text.toLowerCase()];
       if (!expanded) return { error: `unrecognized descriptor: ${text}` };

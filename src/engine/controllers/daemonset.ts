@@ -66,7 +66,10 @@ export class DaemonSetController implements Controller {
     const generation = ds.metadata.generation ?? 1;
     if (ds.metadata.annotations?.[TEMPLATE_GENERATION] !== String(generation)) {
       const annotations = { ...(ds.metadata.annotations ?? {}), [TEMPLATE_GENERATION]: String(generation) };
-      ds = this.ctx.server.updateObject({ ...ds, metadata: { ...ds.metadata, annotations } }, { fromClient: false });
+      ds = this.ctx.server.updateObject(
+        { ...ds, metadata: { ...ds.metadata, annotations } },
+        { fromClient: false },
+      );
     }
     const { revision, all } = currentRevision(this.ctx, ds);
     const hash = revisionHash(ds, revision);
@@ -83,8 +86,7 @@ export class DaemonSetController implements Controller {
       if (!wanted.has(node)) for (const pod of list) this.deletePod(ds, pod);
       else for (const extra of list.slice(1)) this.deletePod(ds, extra);
     }
-    for (const node of [...wanted].sort())
-      if (!byNode.has(node)) this.createPod(ds, node, hash, generation);
+    for (const node of [...wanted].sort()) if (!byNode.has(node)) this.createPod(ds, node, hash, generation);
     // Rolling update: replace outdated pods while no more than maxUnavailable are unavailable.
     if ((ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
       const maxUnavailable = Math.max(1, Number(ds.spec.updateStrategy?.rollingUpdate?.maxUnavailable) || 1);
@@ -121,7 +123,8 @@ export class DaemonSetController implements Controller {
       desiredNumberScheduled: wanted.size,
       numberReady: ready.length,
       observedGeneration: ds.metadata.generation ?? 1,
-      updatedNumberScheduled: onWanted.filter((p) => p.metadata.labels?.[REVISION_HASH_LABEL] === hash).length,
+      updatedNumberScheduled: onWanted.filter((p) => p.metadata.labels?.[REVISION_HASH_LABEL] === hash)
+        .length,
       numberAvailable: ready.length,
       numberUnavailable: wanted.size - ready.length,
     };
@@ -159,7 +162,9 @@ export class DaemonSetController implements Controller {
         affinity: {
           nodeAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }],
+              nodeSelectorTerms: [
+                { matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] },
+              ],
             },
           },
         },
@@ -167,7 +172,13 @@ export class DaemonSetController implements Controller {
     };
     try {
       const created = this.ctx.server.createObject(pod);
-      this.ctx.events.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, COMPONENT);
+      this.ctx.events.record(
+        ds,
+        'Normal',
+        'SuccessfulCreate',
+        `Created pod: ${created.metadata.name}`,
+        COMPONENT,
+      );
     } catch (error) {
       if (!isStatusError(error)) throw error;
       this.ctx.events.record(ds, 'Warning', 'FailedCreate', `Error creating: ${error.message}`, COMPONENT);

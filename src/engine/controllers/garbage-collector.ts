@@ -9,7 +9,7 @@ import type { Controller, ControllerContext } from './context';
 
 /** Kinds the engine stores; owners of other kinds (DaemonSet for kube-proxy) are never considered missing. */
 const MODELLED_KINDS = new Set(RESOURCES.map((r) => r.kind));
-const DEPENDENT_RESOURCES: ResourceName[] = ['replicasets', 'controllerrevisions', 'pods'];
+const DEPENDENT_RESOURCES: ResourceName[] = ['replicasets', 'controllerrevisions', 'jobs', 'pods'];
 
 export class GarbageCollector implements Controller {
   readonly watches = [
@@ -18,6 +18,8 @@ export class GarbageCollector implements Controller {
     'daemonsets',
     'statefulsets',
     'controllerrevisions',
+    'cronjobs',
+    'jobs',
     'pods',
     'nodes',
   ] as const;

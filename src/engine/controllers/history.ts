@@ -44,14 +44,17 @@ export function currentRevision(
   const existing = all.find((r) => sameTemplate(r, template));
   if (existing) {
     if (existing.revision === top) return { revision: existing, all };
-    const renumbered = ctx.server.updateObject(
-      { ...existing, revision: top + 1 } as ControllerRevision,
-      { fromClient: false },
-    );
+    const renumbered = ctx.server.updateObject({ ...existing, revision: top + 1 } as ControllerRevision, {
+      fromClient: false,
+    });
     return { revision: renumbered, all: all.map((r) => (r === existing ? renumbered : r)) };
   }
   let hash = computeTemplateHash(template);
-  for (let collision = 1; ctx.store.get('controllerrevisions', owner.metadata.namespace, `${owner.metadata.name}-${hash}`); collision++)
+  for (
+    let collision = 1;
+    ctx.store.get('controllerrevisions', owner.metadata.namespace, `${owner.metadata.name}-${hash}`);
+    collision++
+  )
     hash = computeTemplateHash(template, collision);
   const rev: ControllerRevision = {
     apiVersion: 'apps/v1',
@@ -71,7 +74,9 @@ export function currentRevision(
 
 /** The hash part of a revision's name (what DaemonSet pods carry in controller-revision-hash). */
 export function revisionHash(owner: KubeObject, rev: ControllerRevision): string {
-  return rev.metadata.labels?.[REVISION_HASH_LABEL] ?? rev.metadata.name.slice(owner.metadata.name.length + 1);
+  return (
+    rev.metadata.labels?.[REVISION_HASH_LABEL] ?? rev.metadata.name.slice(owner.metadata.name.length + 1)
+  );
 }
 
 /** Deletes the oldest revisions beyond revisionHistoryLimit that no live pod still runs. */

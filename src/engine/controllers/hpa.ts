@@ -16,11 +16,12 @@ export const HPA_SYNC_MS = 15_000;
 const NO_METRICS =
   'unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)';
 
-const TARGETS: Record<string, { resource: 'deployments' | 'statefulsets' | 'replicasets'; plural: string }> = {
-  Deployment: { resource: 'deployments', plural: 'deployments' },
-  StatefulSet: { resource: 'statefulsets', plural: 'statefulsets' },
-  ReplicaSet: { resource: 'replicasets', plural: 'replicasets' },
-};
+const TARGETS: Record<string, { resource: 'deployments' | 'statefulsets' | 'replicasets'; plural: string }> =
+  {
+    Deployment: { resource: 'deployments', plural: 'deployments' },
+    StatefulSet: { resource: 'statefulsets', plural: 'statefulsets' },
+    ReplicaSet: { resource: 'replicasets', plural: 'replicasets' },
+  };
 
 type Scalable = KubeObject & { spec: { replicas?: number } };
 
@@ -58,7 +59,12 @@ export class HpaController implements Controller {
     const kind = TARGETS[ref?.kind ?? ''];
     const target = kind ? this.ctx.store.get<Scalable>(kind.resource, ns, ref.name) : undefined;
     const conditions: HpaCondition[] = [];
-    const condition = (type: HpaCondition['type'], status: 'True' | 'False', reason: string, message: string) => {
+    const condition = (
+      type: HpaCondition['type'],
+      status: 'True' | 'False',
+      reason: string,
+      message: string,
+    ) => {
       const old = hpa.status?.conditions?.find((c) => c.type === type);
       conditions.push({
         type,
@@ -71,18 +77,33 @@ export class HpaController implements Controller {
     if (!target) {
       const what = `${kind?.plural ?? (ref?.kind ?? '').toLowerCase()}/scale${kind ? '.apps' : ''} "${ref?.name ?? ''}" not found`;
       this.ctx.events.record(hpa, 'Warning', 'FailedGetScale', what, COMPONENT);
-      condition('AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: ${what}`);
+      condition(
+        'AbleToScale',
+        'False',
+        'FailedGetScale',
+        `the HPA controller was unable to get the target's current scale: ${what}`,
+      );
       this.write(hpa, { currentReplicas: 0, desiredReplicas: 0, conditions });
       return;
     }
     const current = target.spec.replicas ?? 1;
     const min = hpa.spec.minReplicas ?? 1;
     const max = hpa.spec.maxReplicas;
-    condition('AbleToScale', 'True', 'SucceededGetScale', "the HPA controller was able to get the target's current scale");
+    condition(
+      'AbleToScale',
+      'True',
+      'SucceededGetScale',
+      "the HPA controller was able to get the target's current scale",
+    );
     let desired = current;
     let reason: string | undefined;
     if (current === 0 && min !== 0) {
-      condition('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero');
+      condition(
+        'ScalingActive',
+        'False',
+        'ScalingDisabled',
+        'scaling is disabled since the replica count of the target is zero',
+      );
       desired = 0;
     } else if (current > max) {
       desired = max;
@@ -102,13 +123,23 @@ export class HpaController implements Controller {
         `invalid metrics (${count} invalid out of ${count}), first error is: failed to get ${cpu} resource metric value: ${failure}`,
         COMPONENT,
       );
-      condition('ScalingActive', 'False', 'FailedGetResourceMetric', `the HPA was unable to compute the replica count: ${failure}`);
+      condition(
+        'ScalingActive',
+        'False',
+        'FailedGetResourceMetric',
+        `the HPA was unable to compute the replica count: ${failure}`,
+      );
       this.write(hpa, { currentReplicas: current, desiredReplicas: 0, conditions });
       return;
     }
     let lastScaleTime = hpa.status?.lastScaleTime;
     if (reason !== undefined) {
-      condition('ScalingActive', 'True', 'ValidMetricFound', 'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)');
+      condition(
+        'ScalingActive',
+        'True',
+        'ValidMetricFound',
+        'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)',
+      );
       condition(
         'ScalingLimited',
         'True',
@@ -117,11 +148,25 @@ export class HpaController implements Controller {
           ? 'the desired replica count is less than the minimum replica count'
           : 'the desired replica count is more than the maximum replica count',
       );
-      this.ctx.server.updateObject({ ...target, spec: { ...target.spec, replicas: desired } }, { fromClient: false });
-      this.ctx.events.record(hpa, 'Normal', 'SuccessfulRescale', `New size: ${desired}; reason: ${reason}`, COMPONENT);
+      this.ctx.server.updateObject(
+        { ...target, spec: { ...target.spec, replicas: desired } },
+        { fromClient: false },
+      );
+      this.ctx.events.record(
+        hpa,
+        'Normal',
+        'SuccessfulRescale',
+        `New size: ${desired}; reason: ${reason}`,
+        COMPONENT,
+      );
       lastScaleTime = rfc3339(now);
     }
-    this.write(hpa, { ...(lastScaleTime ? { lastScaleTime } : {}), currentReplicas: current, desiredReplicas: desired, conditions });
+    this.write(hpa, {
+      ...(lastScaleTime ? { lastScaleTime } : {}),
+      currentReplicas: current,
+      desiredReplicas: desired,
+      conditions,
+    });
   }
 
   private write(hpa: HorizontalPodAutoscaler, status: NonNullable<HorizontalPodAutoscaler['status']>): void {

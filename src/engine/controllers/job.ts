@@ -17,8 +17,9 @@ const POD_BACKOFF_INITIAL_MS = 10_000;
 const POD_BACKOFF_MAX_MS = 360_000;
 
 const isFinishedJob = (job: Job) =>
-  job.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') ??
-  false;
+  job.status?.conditions?.some(
+    (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+  ) ?? false;
 
 function podFinishedAt(pod: Pod): number {
   let latest = 0;
@@ -43,7 +44,9 @@ export class JobController implements Controller {
   }
 
   private pods(job: Job): Pod[] {
-    return this.ctx.store.valuesIn<Pod>('pods', job.metadata.namespace!).filter((p) => isControlledBy(p, job));
+    return this.ctx.store
+      .valuesIn<Pod>('pods', job.metadata.namespace!)
+      .filter((p) => isControlledBy(p, job));
   }
 
   private sync(job: Job): void {
@@ -52,7 +55,9 @@ export class JobController implements Controller {
     const pods = this.pods(job);
     const succeededPods = pods.filter((p) => p.status?.phase === 'Succeeded');
     const failedPods = pods.filter((p) => p.status?.phase === 'Failed');
-    let active = pods.filter((p) => !isTerminating(p) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+    let active = pods.filter(
+      (p) => !isTerminating(p) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
+    );
     const restarts = active.reduce(
       (n, p) => n + (p.status?.containerStatuses ?? []).reduce((m, s) => m + s.restartCount, 0),
       0,
@@ -80,10 +85,12 @@ export class JobController implements Controller {
       completionTime = rfc3339(now);
     }
     if (condition?.type === 'Failed') {
-      for (const pod of active) this.ctx.server.deleteObject('pods', pod.metadata.namespace, pod.metadata.name);
+      for (const pod of active)
+        this.ctx.server.deleteObject('pods', pod.metadata.namespace, pod.metadata.name);
       active = [];
     } else if (!condition && !spec.suspend) {
-      if (deadline !== undefined) this.ctx.timers.replace(startMs + deadline * 1000, WAKE, `job/${job.metadata.uid}`);
+      if (deadline !== undefined)
+        this.ctx.timers.replace(startMs + deadline * 1000, WAKE, `job/${job.metadata.uid}`);
       const remaining = completions !== undefined ? completions - succeeded : succeeded > 0 ? 0 : parallelism;
       const want = Math.max(0, Math.min(parallelism, remaining));
       if (active.length < want) {
@@ -118,8 +125,10 @@ export class JobController implements Controller {
     const latest = this.ctx.store.get<Job>('jobs', job.metadata.namespace, job.metadata.name)!;
     if (!deepEqual(latest.status ?? {}, status))
       this.ctx.server.updateObject(withStatus(latest, status), { fromClient: false });
-    if (condition?.type === 'Complete') this.ctx.events.record(job, 'Normal', 'Completed', 'Job completed', COMPONENT);
-    else if (condition) this.ctx.events.record(job, 'Warning', condition.reason!, condition.message!, COMPONENT);
+    if (condition?.type === 'Complete')
+      this.ctx.events.record(job, 'Normal', 'Completed', 'Job completed', COMPONENT);
+    else if (condition)
+      this.ctx.events.record(job, 'Warning', condition.reason!, condition.message!, COMPONENT);
     if (condition) this.expire(this.ctx.store.get<Job>('jobs', job.metadata.namespace, job.metadata.name)!);
   }
 
@@ -159,7 +168,13 @@ export class JobController implements Controller {
     };
     try {
       const created = this.ctx.server.createObject(pod);
-      this.ctx.events.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, COMPONENT);
+      this.ctx.events.record(
+        job,
+        'Normal',
+        'SuccessfulCreate',
+        `Created pod: ${created.metadata.name}`,
+        COMPONENT,
+      );
       return created;
     } catch (error) {
       if (!isStatusError(error)) throw error;

@@ -111,7 +111,8 @@ export function qosClass(pod: Pod): PodStatus['qosClass'] {
     const requests = c.resources?.requests ?? {};
     if (Object.keys(limits).length || Object.keys(requests).length) any = true;
     for (const r of ['cpu', 'memory']) {
-      if (limits[r] === undefined || (requests[r] !== undefined && requests[r] !== limits[r])) guaranteed = false;
+      if (limits[r] === undefined || (requests[r] !== undefined && requests[r] !== limits[r]))
+        guaranteed = false;
     }
   }
   if (!any) return 'BestEffort';

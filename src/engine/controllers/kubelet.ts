@@ -242,7 +242,9 @@ export class Kubelet implements Controller {
 
   /** Starts the first init container that has not succeeded, or, with all of them done, the app containers. */
   private beginNext(pod: Pod, rec: PodRecord, now: number): void {
-    const init = rec.containers.find((c) => c.init && !(c.stage === 'terminated' && c.lastExit?.exitCode === 0));
+    const init = rec.containers.find(
+      (c) => c.init && !(c.stage === 'terminated' && c.lastExit?.exitCode === 0),
+    );
     if (init) {
       if (init.stage === 'waiting') this.beginImage(pod, rec, init, now);
       return;
@@ -435,7 +437,8 @@ export class Kubelet implements Controller {
     this.record(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name);
     c.exitCode = run.exitCode;
     c.exitReason = run.reason;
-    if (run.exitAfter !== undefined) c.nextAt = now + Math.max(run.exitAfter, 0) + this.ctx.random.int(20, 80);
+    if (run.exitAfter !== undefined)
+      c.nextAt = now + Math.max(run.exitAfter, 0) + this.ctx.random.int(20, 80);
   }
 
   /** The container's process ended: the restart policy decides whether the kubelet brings it back. */

@@ -6,7 +6,8 @@
  */
 import { fitsNodeAffinity } from './daemonset';
 import { rfc3339 } from '../api/time';
-import type { Node, Pod, PodCondition, Toleration } from '../api/types';
+import { parseQuantity } from '../api/quantity';
+import type { Container, Node, Pod, PodCondition, Toleration } from '../api/types';
 import { deepEqual, withStatus } from '../store/store';
 import type { Controller, ControllerContext } from './context';
 
@@ -20,9 +21,53 @@ function tolerates(tolerations: Toleration[] | undefined, key: string, effect: s
   );
 }
 
-type Verdict = 'fits' | 'selector' | 'unschedulable' | 'taint' | 'notready';
+type Verdict = 'fits' | 'selector' | 'unschedulable' | 'taint' | 'notready' | 'resources';
 
-function judge(pod: Pod, node: Node): Verdict {
+/** What each node has left: allocatable minus the requests of the pods bound to it (NodeResourcesFit). */
+export type NodeUsage = Map<string, { cpu: bigint; memory: bigint; pods: number }>;
+
+/** A pod's effective request in thousandths: the larger of its containers' sum and any init container's. */
+export function podRequests(pod: Pod): { cpu: bigint; memory: bigint } {
+  const of = (c: Container, r: 'cpu' | 'memory') =>
+    parseQuantity(c.resources?.requests?.[r] ?? '0')?.milli ?? 0n;
+  const out = { cpu: 0n, memory: 0n };
+  for (const r of ['cpu', 'memory'] as const) {
+    let sum = 0n;
+    for (const c of pod.spec.containers) sum += of(c, r);
+    for (const c of pod.spec.initContainers ?? []) if (of(c, r) > sum) sum = of(c, r);
+    out[r] = sum;
+  }
+  return out;
+}
+
+export function nodeUsage(pods: Pod[]): NodeUsage {
+  const usage: NodeUsage = new Map();
+  for (const p of pods) {
+    if (!p.spec.nodeName || p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue;
+    const u = usage.get(p.spec.nodeName) ?? { cpu: 0n, memory: 0n, pods: 0 };
+    const r = podRequests(p);
+    u.cpu += r.cpu;
+    u.memory += r.memory;
+    u.pods++;
+    usage.set(p.spec.nodeName, u);
+  }
+  return usage;
+}
+
+/** The resources the node lacks for the pod, in the scheduler's order (`Too many pods`, cpu, memory). */
+function insufficient(pod: Pod, node: Node, usage: NodeUsage | undefined): string[] {
+  if (!usage) return [];
+  const used = usage.get(node.metadata.name) ?? { cpu: 0n, memory: 0n, pods: 0 };
+  const want = podRequests(pod);
+  const alloc = (r: string) => parseQuantity(node.status.allocatable[r] ?? '0')?.milli ?? 0n;
+  const out: string[] = [];
+  if (used.pods + 1 > Number(alloc('pods') / 1000n)) out.push('Too many pods');
+  if (want.cpu > 0n && used.cpu + want.cpu > alloc('cpu')) out.push('Insufficient cpu');
+  if (want.memory > 0n && used.memory + want.memory > alloc('memory')) out.push('Insufficient memory');
+  return out;
+}
+
+function judge(pod: Pod, node: Node, usage?: NodeUsage): Verdict {
   const ready = node.status.conditions.find((c) => c.type === 'Ready')?.status === 'True';
   if (!ready) return 'notready';
   if (
@@ -37,14 +82,23 @@ function judge(pod: Pod, node: Node): Verdict {
     if (taint.effect !== 'PreferNoSchedule' && !tolerates(pod.spec.tolerations, taint.key, taint.effect))
       return 'taint';
   }
+  if (insufficient(pod, node, usage).length > 0) return 'resources';
   return 'fits';
 }
 
 /** The FailedScheduling message: `0/N nodes are available: <reasons>. preemption: ...` (reference §5.4). */
-function failureMessage(pod: Pod, nodes: Node[]): string {
+function failureMessage(pod: Pod, nodes: Node[], usage?: NodeUsage): string {
   const counts = new Map<string, number>();
+  const preemption = new Map<string, number>();
+  const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
   for (const node of nodes) {
-    const verdict = judge(pod, node);
+    const verdict = judge(pod, node, usage);
+    if (verdict === 'resources') {
+      for (const reason of insufficient(pod, node, usage)) count(counts, reason);
+      count(preemption, 'No preemption victims found for incoming pod');
+      continue;
+    }
+    count(preemption, 'Preemption is not helpful for scheduling');
     let reason: string;
     if (verdict === 'selector') reason = "node(s) didn't match Pod's node affinity/selector";
     else if (verdict === 'unschedulable') reason = 'node(s) were unschedulable';
@@ -62,7 +116,11 @@ function failureMessage(pod: Pod, nodes: Node[]): string {
     .map(([reason, count]) => `${count} ${reason}`);
   const reasons = n === 0 ? 'no nodes available to schedule pods' : `${parts.join(', ')}`;
   if (n === 0) return `${reasons}.`;
-  return `0/${n} nodes are available: ${reasons}. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`;
+  const preempt = [...preemption.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([reason, c]) => `${c} ${reason}`)
+    .join(', ');
+  return `0/${n} nodes are available: ${reasons}. preemption: 0/${n} nodes are available: ${preempt}.`;
 }
 
 export class Scheduler implements Controller {
@@ -81,13 +139,27 @@ export class Scheduler implements Controller {
       );
     if (pending.length === 0) return;
     const nodes = this.ctx.store.list<Node>('nodes');
-    const nodeState = nodes.map((n) => `${n.metadata.name}@${n.metadata.resourceVersion}`).join(',');
+    const usage = nodeUsage(this.ctx.store.values<Pod>('pods'));
     for (const pod of pending.sort((a, b) =>
       a.metadata.creationTimestamp! < b.metadata.creationTimestamp! ? -1 : 1,
     )) {
-      const fitting = nodes.filter((n) => judge(pod, n) === 'fits');
-      if (fitting.length > 0) this.bind(pod, this.pick(fitting));
-      else this.markUnschedulable(pod, nodes, nodeState);
+      const fitting = nodes.filter((n) => judge(pod, n, usage) === 'fits');
+      if (fitting.length > 0) {
+        const node = this.pick(fitting);
+        this.bind(pod, node);
+        const u = usage.get(node.metadata.name) ?? { cpu: 0n, memory: 0n, pods: 0 };
+        const r = podRequests(pod);
+        usage.set(node.metadata.name, { cpu: u.cpu + r.cpu, memory: u.memory + r.memory, pods: u.pods + 1 });
+      } else {
+        // Retried when the nodes change or room is freed on them (the scheduler's requeue on node/pod events).
+        const nodeState = nodes
+          .map((n) => {
+            const u = usage.get(n.metadata.name);
+            return `${n.metadata.name}@${n.metadata.resourceVersion}/${u?.cpu ?? 0}/${u?.memory ?? 0}/${u?.pods ?? 0}`;
+          })
+          .join(',');
+        this.markUnschedulable(pod, nodes, nodeState, usage);
+      }
     }
   }
 
@@ -122,8 +194,8 @@ export class Scheduler implements Controller {
   }
 
   /** Records the failure once per change of the node set (the real scheduler retries when nodes change). */
-  private markUnschedulable(pod: Pod, nodes: Node[], nodeState: string): void {
-    const message = failureMessage(pod, nodes);
+  private markUnschedulable(pod: Pod, nodes: Node[], nodeState: string, usage: NodeUsage): void {
+    const message = failureMessage(pod, nodes, usage);
     const existing = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (this.lastState.get(pod.metadata.uid!) === nodeState) return;
     this.lastState.set(pod.metadata.uid!, nodeState);

@@ -115,7 +115,9 @@ export class StatefulSetController implements Controller {
     const previous = latest.status?.currentRevision;
     const currentRevision =
       !previous || (updated === replicas && counted.length === replicas) ? updateRevision : previous;
-    const current = counted.filter((p) => p.metadata.labels?.[REVISION_HASH_LABEL] === currentRevision).length;
+    const current = counted.filter(
+      (p) => p.metadata.labels?.[REVISION_HASH_LABEL] === currentRevision,
+    ).length;
     const status: StatefulSetStatus = {
       observedGeneration: sts.metadata.generation ?? 1,
       replicas: counted.length,

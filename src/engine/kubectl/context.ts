@@ -26,8 +26,12 @@ export interface PodShellSession {
   namespace: string;
   pod: string;
   container: string;
-  /** The shell's prompt: bash shows `root@<\h>:/# ` (`\h` stops at the first dot, reference §2.15), dash `# `. */
+  /** The shell's prompt: bash shows `root@<\h>:/# ` (`\h` stops at the first dot, reference §2.15), dash `# `;
+   *  it follows the working directory (runtime/image-profiles.ts shellPrompt). */
   prompt: string;
+  /** The shell program (`bash`, `sh`, `/bin/sh`) and its working directory. */
+  shell?: string;
+  cwd?: string;
 }
 
 /** An error kubectl prints as `error: <message>` (exit 1). */

@@ -20,6 +20,8 @@ export const ALL_CATEGORY = [
   'replicasets',
   'statefulsets',
   'horizontalpodautoscalers',
+  'cronjobs',
+  'jobs',
 ];
 
 /**

@@ -11,7 +11,8 @@ export function podHostname(podName: string): string {
 
 export function listensOn(app: AppKind): number | undefined {
   if (app === 'bootcamp') return 8080;
-  if (app === 'nginx') return 80;
+  if (app === 'nginx' || app === 'httpd') return 80;
+  if (app === 'redis') return 6379;
   return undefined;
 }
 
@@ -74,29 +75,4 @@ export function nginxLog(startedAt: number, served: number[], clientIp: string):
   for (const at of served)
     out += `${clientIp} - - [${stamp(at)}] "GET / HTTP/1.1" 200 615 "-" "curl/7.81.0" "-"\n`;
   return out;
-}
-
-/** server.js of the bootcamp image: this engine's own small equivalent, replying with the same text. */
-export function bootcampServerJs(version: number): string {
-  return `const http = require('http');
-
-const PORT = 8080;
-const podName = process.env.HOSTNAME;
-let startedAt;
-let served = 0;
-
-function reply(request, response) {
-  served += 1;
-  response.setHeader('Content-Type', 'text/plain');
-  response.writeHead(200);
-  response.end('Hello Kubernetes bootcamp! | Running on: ' + podName + ' | v=${version}\\n');
-  const uptime = (Date.now() - startedAt) / 1000;
-  console.log('Running On:', podName, '| Total Requests:', served, '| App Uptime:', uptime, 'seconds', '| Log Time:', new Date());
-}
-
-http.createServer(reply).listen(PORT, () => {
-  startedAt = Date.now();
-  console.log('Kubernetes Bootcamp App Started At:', new Date(startedAt), '| Running On: ', podName, '\\n');
-});
-`;
 }

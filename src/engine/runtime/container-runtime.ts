@@ -6,8 +6,10 @@ import { StatusError } from '../api/status-error';
 import type { Pod, Service } from '../api/types';
 import type { ContainerRecord, Kubelet, PodRecord } from '../controllers/kubelet';
 import type { ObjectStore } from '../store/store';
-import { bootcampLog, bootcampServerJs, nginxLog, podHostname } from './apps';
-import { lookupImage } from './images';
+import { NGINX_WELCOME, podHostname } from './apps';
+import { imageProfile } from './image-profiles';
+import { formatLogLines, instanceLogLines, type LogOptions } from './container-logs';
+import { lookupImage, parseImage } from './images';
 import type { SimNetwork } from './network';
 import { runProgram, splitWords, type ShellContext } from './shell';
 import type { ContainerRuntime, ExecResult } from './types';
@@ -15,6 +17,10 @@ import type { ContainerRuntime, ExecResult } from './types';
 export interface ExecOptions {
   /** `-t`: a terminal is attached (ps shows the interactive bash on pts/0, ls prints columns). */
   tty?: boolean;
+  /** The interactive session's working directory (default `/`). */
+  cwd?: string;
+  /** A line typed in an interactive shell session (unknown programs get the shell's message, not the runtime's). */
+  interactive?: boolean;
 }
 
 /** CoreDNS 1.11.1's start-up output (the configuration digest is this engine's own). */
@@ -77,7 +83,7 @@ export class SimContainerRuntime implements ContainerRuntime {
         details: { kind: 'pods', name: podName },
       });
     const name = container ?? pod.spec.containers[0]?.name;
-    if (!pod.spec.containers.some((c) => c.name === name))
+    if (![...(pod.spec.initContainers ?? []), ...pod.spec.containers].some((c) => c.name === name))
       throw badRequest(`container ${name} is not valid for pod ${podName}`);
     const rec = this.kubelet.podRecord(pod.metadata.uid);
     const c = rec?.containers.find((x) => x.name === name);
@@ -86,22 +92,26 @@ export class SimContainerRuntime implements ContainerRuntime {
     return { pod, rec, c };
   }
 
-  logs(namespace: string, podName: string, container?: string): string {
+  logs(namespace: string, podName: string, container?: string, options: LogOptions = {}): string {
     const { pod, c } = this.find(namespace, podName, container);
-    if (c.startedAt === undefined || (c.stage !== 'running' && c.lastExit === undefined)) {
-      const reason = c.waitingReason ?? 'ContainerCreating';
+    const spec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((x) => x.name === c.name)!;
+    const lines =
+      c.startedAt === undefined
+        ? undefined
+        : instanceLogLines(this.store, pod, spec, c, this.now(), options.previous ?? false, COREDNS_LOG);
+    if (options.previous && !lines)
+      throw badRequest(`previous terminated container "${c.name}" in pod "${podName}" not found`);
+    if (!lines) {
+      const reason =
+        c.waitingReason ??
+        (c.init || !pod.spec.initContainers?.length ? 'ContainerCreating' : 'PodInitializing');
       const suffix =
         reason === 'ImagePullBackOff' || reason === 'ErrImagePull'
           ? 'trying and failing to pull image'
           : reason;
       throw badRequest(`container "${c.name}" in pod "${podName}" is waiting to start: ${suffix}`);
     }
-    const img = lookupImage(c.image);
-    const hostname = podHostname(pod.metadata.name);
-    if (img?.app === 'bootcamp') return bootcampLog(hostname, c.startedAt, c.served);
-    if (img?.app === 'nginx') return nginxLog(c.startedAt, c.served, '10.244.0.1');
-    if (c.image.startsWith('registry.k8s.io/coredns/')) return COREDNS_LOG;
-    return '';
+    return formatLogLines(lines, options);
   }
 
   exec(
@@ -122,8 +132,8 @@ export class SimContainerRuntime implements ContainerRuntime {
     const ctx = this.shellContext(pod, rec, c, options);
     c.execs = (c.execs ?? 0) + 1;
     const [program, ...rest] = argv;
-    // busybox has sh but no bash: the runtime cannot start the program at all.
-    if (lookupImage(c.image)?.app === 'busybox' && /(^|\/)bash$/.test(program))
+    // busybox and Alpine have sh but no bash: the runtime cannot start the program at all.
+    if (!ctx.profile.hasBash && /(^|\/)bash$/.test(program))
       return {
         stdout: '',
         stderr: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${program}": executable file not found in $PATH: unknown\n`,
@@ -133,7 +143,19 @@ export class SimContainerRuntime implements ContainerRuntime {
       if (rest[0] === '-c') return this.runLine(ctx, rest[1] ?? '');
       return { stdout: '', stderr: '', exitCode: 0 }; // a shell with no terminal input ends at once
     }
-    return runProgram(ctx, argv);
+    const result = runProgram(ctx, argv);
+    // Run without a shell, a program the image lacks cannot be started at all.
+    if (
+      !options.interactive &&
+      result.exitCode === 127 &&
+      /(not found|No such file or directory)\n$/.test(result.stderr)
+    )
+      return {
+        stdout: '',
+        stderr: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${program}": ${program.includes('/') ? 'stat ' + program + ': no such file or directory' : 'executable file not found in $PATH'}: unknown\n`,
+        exitCode: 126,
+      };
+    return result;
   }
 
   /** `bash -c 'a; b && c'`: sequential commands with `;`, `&&` and `||`. */
@@ -151,17 +173,20 @@ export class SimContainerRuntime implements ContainerRuntime {
       else skip = false;
       if (skip || words.length === 0) continue;
       const result = runProgram(ctx, words);
+      if (result.cwd) ctx.cwd = result.cwd;
       stdout += result.stdout;
       stderr += result.stderr;
       exitCode = result.exitCode;
       if (words[0] === 'exit') break;
     }
-    return { stdout, stderr, exitCode };
+    return { stdout, stderr, exitCode, ...(ctx.cwd !== '/' ? { cwd: ctx.cwd } : {}) };
   }
 
   private shellContext(pod: Pod, rec: PodRecord, c: ContainerRecord, options: ExecOptions): ShellContext {
     const hostname = podHostname(pod.metadata.name);
     const img = lookupImage(c.image);
+    const parsed = parseImage(c.image);
+    const profile = imageProfile(img?.app, 'error' in parsed ? '' : parsed.tag, img?.version, NGINX_WELCOME);
     const startedAt = c.startedAt ?? this.now();
     const services =
       pod.spec.enableServiceLinks === false
@@ -182,38 +207,24 @@ export class SimContainerRuntime implements ContainerRuntime {
       ...(options.tty ? ([['TERM', 'xterm']] as [string, string][]) : []),
       ...(spec?.env ?? []).map((e) => [e.name, e.value ?? ''] as [string, string]),
       ...serviceEnv(services),
-      ...(img?.app === 'bootcamp'
-        ? ([
-            ['NPM_CONFIG_LOGLEVEL', 'info'],
-            ['NODE_VERSION', '6.3.1'],
-          ] as [string, string][])
-        : []),
+      ...(profile.env as [string, string][]),
       ['HOME', '/root'],
     ];
     const files: Record<string, string> = {
+      ...profile.files,
       '/etc/hostname': `${hostname}\n`,
       '/etc/hosts': `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${rec.ip ?? ''}\t${hostname}\n`,
       '/etc/resolv.conf': `nameserver 10.96.0.10\nsearch ${pod.metadata.namespace}.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`,
-      '/etc/os-release':
-        'PRETTY_NAME="Debian GNU/Linux 8 (jessie)"\nNAME="Debian GNU/Linux"\nVERSION_ID="8"\nVERSION="8 (jessie)"\nID=debian\nHOME_URL="http://www.debian.org/"\nSUPPORT_URL="http://www.debian.org/support"\nBUG_REPORT_URL="https://bugs.debian.org/"\n',
-      '/etc/debian_version': '8.5\n',
       '/etc/passwd':
         'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\nnode:x:1000:1000::/home/node:/bin/bash\n',
       '/var/run/secrets/kubernetes.io/serviceaccount/namespace': pod.metadata.namespace ?? 'default',
     };
-    if (img?.app === 'bootcamp') files['/server.js'] = bootcampServerJs(img.version ?? 1);
     const processes: ShellContext['processes'] =
-      img?.app === 'bootcamp'
-        ? [
-            [1, 0, startedAt, '/bin/sh -c node server.js'],
-            [7, 1, startedAt, 'node server.js'],
-          ]
-        : img?.app === 'nginx'
-          ? [
-              [1, 0, startedAt, 'nginx: master process nginx -g daemon off;'],
-              [29, 1, startedAt, 'nginx: worker process'],
-            ]
-          : [[1, 0, startedAt, [...(spec?.command ?? []), ...(spec?.args ?? [])].join(' ') || 'sh']];
+      profile.processes.length > 0 && !spec?.command?.length
+        ? profile.processes.map(
+            ([pid, cmd]) => [pid, pid === 1 ? 0 : 1, startedAt, cmd] as [number, number, number, string],
+          )
+        : [[1, 0, startedAt, [...(spec?.command ?? []), ...(spec?.args ?? [])].join(' ') || 'sh']];
     const execs = c.execs ?? 0;
     return {
       hostname,
@@ -225,6 +236,8 @@ export class SimContainerRuntime implements ContainerRuntime {
       nextPid: 20 + execs,
       now: this.now(),
       tty: options.tty ?? false,
+      cwd: options.cwd ?? '/',
+      profile,
       curl: (host, port) => {
         const target = host === 'localhost' || host === '127.0.0.1' ? undefined : host;
         const result =

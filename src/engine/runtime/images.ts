@@ -3,7 +3,9 @@
  * image runs once started. The two bootcamp digests are the real ones (reference §5.7); other digests, sizes and
  * times are plausible values of this engine's own.
  */
-export type AppKind = 'bootcamp' | 'nginx' | 'busybox' | 'system' | BatchAppKind;
+export type AppKind = 'bootcamp' | 'nginx' | 'busybox' | 'system' | BatchAppKind | ServerAppKind;
+/** Images of course examples with their own server or shell (issue 14, image-profiles.ts). */
+export type ServerAppKind = 'httpd' | 'redis' | 'alpine';
 /** Images of the Job examples (issue 14): perl for the pi Job, polinux/stress as the memory hog. */
 export type BatchAppKind = 'perl' | 'stress';
 
@@ -80,6 +82,19 @@ const CATALOGUE = new Map<string, CatalogueImage>([
   image('busybox', 'latest', 4261550, 2.2, 'busybox'),
   image('busybox', '1.36', 4261550, 2.2, 'busybox'),
   image('busybox', 'stable', 4261550, 2.2, 'busybox'),
+  image('busybox', '1.28', 1146369, 1.6, 'busybox'),
+  image('nginx', '1.14.2', 109294489, 6.1, 'nginx'),
+  image('nginx', '1.16.1', 126698063, 6.6, 'nginx'),
+  image('httpd', 'latest', 147865402, 7.4, 'httpd'),
+  image('httpd', '2.4', 147865402, 7.4, 'httpd'),
+  image('httpd', 'alpine', 60932151, 3.9, 'httpd'),
+  image('redis', 'latest', 116502283, 6.9, 'redis'),
+  image('redis', '7.2', 116502283, 6.9, 'redis'),
+  image('redis', '7', 116502283, 6.9, 'redis'),
+  image('redis', 'alpine', 40980314, 3.2, 'redis'),
+  image('alpine', 'latest', 7797760, 1.9, 'alpine'),
+  image('alpine', '3.20', 7797760, 1.9, 'alpine'),
+  image('alpine', '3.19', 7380352, 1.9, 'alpine'),
   // Issue 14: the Job/CronJob examples of the Kubernetes documentation.
   image('busybox', '1.28', 1223894, 1.4, 'busybox'),
   image('perl', '5.34.0', 889814528, 38.5, 'perl'),

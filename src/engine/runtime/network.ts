@@ -7,6 +7,7 @@ import type { Endpoints, Node, Pod, Service } from '../api/types';
 import type { Kubelet } from '../controllers/kubelet';
 import type { ObjectStore } from '../store/store';
 import { bootcampReply, listensOn, NGINX_WELCOME, podHostname } from './apps';
+import { HTTPD_INDEX } from './image-profiles';
 import { lookupImage } from './images';
 import type { ClusterNetwork, HttpResult } from './types';
 
@@ -122,6 +123,8 @@ export class SimNetwork implements ClusterNetwork {
           status: 200,
           body: bootcampReply(podHostname(pod.metadata.name), img.version ?? 1),
         };
+      if (img.app === 'httpd') return { ok: true, status: 200, body: HTTPD_INDEX };
+      if (img.app === 'redis') return { ok: false, error: 'refused' }; // not HTTP: curl gets an empty reply
       return { ok: true, status: 200, body: NGINX_WELCOME };
     }
     return { ok: false, error: 'refused' };

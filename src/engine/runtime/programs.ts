@@ -49,7 +49,7 @@ export function containerArgv(image: string, command?: string[], args?: string[]
   if (app === 'perl') return args?.length ? args : ['perl', '-de0'];
   if (app === 'stress') return ['stress', ...(args ?? [])];
   if (args && args.length > 0) return args;
-  if (app === 'busybox') return ['sh'];
+  if (app === 'busybox' || app === 'alpine') return ['sh'];
   return [];
 }
 
@@ -57,6 +57,7 @@ export function runProgram(input: ProgramInput): ProgramRun {
   const app = lookupImage(input.image)?.app;
   const argv = containerArgv(input.image, input.command, input.args);
   if (argv.length === 0) return FOREVER; // the image's own server (bootcamp, nginx, system images)
+  if (app === 'system') return FOREVER; // control-plane images run their own binary (kube-proxy's DaemonSet pods)
   const sim = new Sim(input, app);
   sim.exec(argv);
   return sim.result();
@@ -81,7 +82,8 @@ class Sim {
 
   result(): ProgramRun {
     if (this.outcome) return { lines: this.lines, exitCode: 0, ...this.outcome };
-    if (this.forever) return { lines: this.lines, exitCode: 0 };
+    // Still running at the horizon: as far as anyone can tell, it runs on.
+    if (this.forever || this.t > this.input.horizon) return { lines: this.lines, exitCode: 0 };
     return { lines: this.lines, exitAfter: this.t, exitCode: this.status };
   }
 
@@ -388,14 +390,18 @@ function parseList(tokens: Token[], start: number, stop: string[]): { items: Ite
     if (isWord(t, 'while') || isWord(t, 'until')) {
       const cond = parseList(tokens, i + 1, ['do']);
       const body = parseList(tokens, cond.next + 1, ['done']);
-      items.push({ op, node: { kind: 'loop', whileLoop: t.text === 'while', cond: cond.items, body: body.items } });
+      items.push({
+        op,
+        node: { kind: 'loop', whileLoop: t.text === 'while', cond: cond.items, body: body.items },
+      });
       i = body.next + 1;
     } else if (isWord(t, 'for')) {
       const variable = (tokens[i + 1] as Word | undefined)?.text ?? 'i';
       const values: Word[] = [];
       let j = i + 2;
       if (isWord(tokens[j], 'in')) j++;
-      while (j < tokens.length && isWord(tokens[j]) && !isWord(tokens[j], 'do')) values.push(tokens[j++] as Word);
+      while (j < tokens.length && isWord(tokens[j]) && !isWord(tokens[j], 'do'))
+        values.push(tokens[j++] as Word);
       while (j < tokens.length && !isWord(tokens[j], 'do')) j++;
       const body = parseList(tokens, j + 1, ['done']);
       items.push({ op, node: { kind: 'for', variable, values, body: body.items } });

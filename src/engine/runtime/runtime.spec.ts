@@ -139,7 +139,18 @@ describe('container runtime', () => {
     expect(exec('date').stdout).toMatch(
       /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d UTC \d{4}\n$/,
     );
-    expect(exec('foo')).toEqual({ stdout: '', stderr: 'bash: foo: command not found\n', exitCode: 127 });
+    // Without a shell, the runtime cannot start a program the image lacks (docker's exec error, exit 126).
+    expect(exec('foo')).toEqual({
+      stdout: '',
+      stderr:
+        'OCI runtime exec failed: exec failed: unable to start container process: exec: "foo": executable file not found in $PATH: unknown\n',
+      exitCode: 126,
+    });
+    expect(exec('bash', '-c', 'foo')).toEqual({
+      stdout: '',
+      stderr: 'bash: foo: command not found\n',
+      exitCode: 127,
+    });
     expect(exec('bash', '-c', 'echo a && false || echo b; exit 3')).toEqual({
       stdout: 'a\nb\n',
       stderr: '',

@@ -1,8 +1,10 @@
 /**
- * The programs a student runs inside the bootcamp container (a Debian-based node image): hostname, env, ps,
- * ls, cat/more server.js, curl localhost:8080, echo, pwd, whoami, date, ... Output follows the real tools
- * (procps ps, coreutils ls, GNU date). Unknown programs give bash's `command not found` (exit 127).
+ * A small shell over the container's filesystem (image-profiles.ts): cd (the working directory lives in the exec
+ * session), pwd, ls [-l] [-a], cat, env, echo, hostname, ps, sleep, curl, wget, nslookup, date, exit. Output follows
+ * the image's tools: procps/coreutils on Debian images (bash: `command not found`), busybox on busybox and Alpine
+ * (ash: `sh: foo: not found`); unknown programs exit 127.
  */
+import type { ImageProfile } from './image-profiles';
 import type { ExecResult } from './types';
 
 export interface ShellContext {
@@ -17,40 +19,14 @@ export interface ShellContext {
   nextPid: number;
   now: number;
   tty: boolean;
+  /** The session's working directory (absolute). */
+  cwd: string;
+  profile: ImageProfile;
+  /** Name lookups: the service's cluster IP, or undefined (no cluster DNS records until issue 14 part 3). */
+  lookup?(name: string): string | undefined;
   /** An HTTP GET from inside the pod. */
   curl(host: string, port: number): { ok: true; body: string } | { ok: false; message: string };
 }
-
-const ROOT_ENTRIES = [
-  'bin',
-  'boot',
-  'dev',
-  'etc',
-  'home',
-  'lib',
-  'lib64',
-  'media',
-  'mnt',
-  'opt',
-  'proc',
-  'root',
-  'run',
-  'sbin',
-  'server.js',
-  'srv',
-  'sys',
-  'tmp',
-  'usr',
-  'var',
-];
-const DIRS: Record<string, string[]> = {
-  '/': ROOT_ENTRIES,
-  '/etc': ['debian_version', 'hostname', 'hosts', 'os-release', 'passwd', 'resolv.conf'],
-  '/root': [],
-  '/tmp': [],
-  '/home': [],
-  '/var/run/secrets/kubernetes.io/serviceaccount': ['ca.crt', 'namespace', 'token'],
-};
 
 const ok = (stdout: string): ExecResult => ({ stdout, stderr: '', exitCode: 0 });
 const fail = (stderr: string, exitCode = 1): ExecResult => ({ stdout: '', stderr, exitCode });
@@ -77,14 +53,25 @@ function dateText(ms: number): string {
   return `${day} ${month} ${pad(d.getUTCDate(), 2)} ${time} UTC ${d.getUTCFullYear()}`;
 }
 
-function resolvePath(path: string): string {
+function resolvePath(path: string, cwd = '/'): string {
   const parts: string[] = [];
-  for (const part of (path.startsWith('/') ? path : `/${path}`).split('/')) {
+  for (const part of (path.startsWith('/') ? path : `${cwd}/${path}`).split('/')) {
     if (part === '' || part === '.') continue;
     if (part === '..') parts.pop();
     else parts.push(part);
   }
   return `/${parts.join('/')}`;
+}
+
+function dirEntries(ctx: ShellContext, path: string): readonly string[] | undefined {
+  const listed = ctx.profile.dirs[path];
+  if (listed) return listed;
+  // Parents of listed directories and files exist too (their other entries are not modelled).
+  const prefix = path === '/' ? '/' : `${path}/`;
+  const children = new Set<string>();
+  for (const known of [...Object.keys(ctx.profile.dirs), ...Object.keys(ctx.files)])
+    if (known.startsWith(prefix) && known !== path) children.add(known.slice(prefix.length).split('/')[0]);
+  return children.size ? [...children].sort() : undefined;
 }
 
 /** The process table for ps: the container's own processes, the interactive bash (tty), then ps itself. */
@@ -100,7 +87,7 @@ function processTable(ctx: ShellContext, argv: string[]): [number, number, numbe
   if (ctx.tty) {
     // The interactive shell `kubectl exec -ti POD -- bash` started (PID 14, as in the real container).
     const bashPid = 14;
-    rows.push([bashPid, 0, ctx.now, '/bin/bash', 'pts/0']);
+    rows.push([bashPid, 0, ctx.now, ctx.profile.shell === 'ash' ? 'sh' : '/bin/bash', 'pts/0']);
     parent = bashPid;
   }
   rows.push([ctx.nextPid, parent, ctx.now, argv.join(' '), ctx.tty ? 'pts/0' : '?']);
@@ -124,6 +111,11 @@ function processInfo(cmd: string): ProcessInfo {
 function ps(ctx: ShellContext, argv: string[]): ExecResult {
   const opts = argv.slice(1);
   const rows = processTable(ctx, argv);
+  if (ctx.profile.shell === 'ash') {
+    // busybox ps: one format whatever the options.
+    const lines = rows.map(([pid, , , cmd]) => `${pad(pid, 5)} root      0:00 ${cmd}`);
+    return ok(`PID   USER     TIME  COMMAND\n${lines.join('\n')}\n`);
+  }
   const last = rows.length - 1;
   const unix = opts.every((o) => o.startsWith('-'));
   const letters = opts.map((o) => o.replace(/^-/, '')).join('');
@@ -176,13 +168,13 @@ function ps(ctx: ShellContext, argv: string[]): ExecResult {
 function ls(ctx: ShellContext, args: string[]): ExecResult {
   const flags = args.filter((a) => a.startsWith('-')).join('');
   const targets = args.filter((a) => !a.startsWith('-'));
-  const paths = targets.length ? targets : ['/'];
+  const paths = targets.length ? targets : ['.'];
   let stdout = '';
   let stderr = '';
   let exitCode = 0;
   for (const target of paths) {
-    const path = resolvePath(target);
-    const entries = DIRS[path];
+    const path = resolvePath(target, ctx.cwd);
+    const entries = dirEntries(ctx, path);
     if (entries === undefined) {
       if (ctx.files[path] !== undefined) {
         stdout += `${target}\n`;
@@ -193,16 +185,20 @@ function ls(ctx: ShellContext, args: string[]): ExecResult {
       continue;
     }
     if (paths.length > 1) stdout += `${target}:\n`;
-    // Only the bootcamp image has its server.js in the root directory.
-    const present = entries.filter((e) => e !== 'server.js' || ctx.files['/server.js'] !== undefined);
+    const present = [...entries];
     let shown = flags.includes('a') ? ['.', '..', ...present] : present;
     shown = [...shown].sort();
     if (flags.includes('l')) {
       stdout += `total ${shown.length * 4}\n`;
       for (const e of shown) {
-        const full = resolvePath(`${path}/${e}`);
-        const isFile = ctx.files[full] !== undefined;
-        const size = isFile ? Buffer.byteLength(ctx.files[full]) : 4096;
+        const full = resolvePath(`${path}/${e}`, ctx.cwd);
+        const isFile =
+          ctx.files[full] !== undefined ||
+          (dirEntries(ctx, full) === undefined &&
+            (path !== '/' || e.includes('.')) &&
+            e !== '.' &&
+            e !== '..');
+        const size = isFile ? Buffer.byteLength(ctx.files[full] ?? '') : 4096;
         stdout += `${isFile ? '-rw-r--r--' : 'drwxr-xr-x'} ${isFile ? 1 : 2} root root ${pad(size, 5)} Jul 25  2016 ${e}\n`;
       }
     } else if (ctx.tty && shown.length) {
@@ -267,9 +263,9 @@ export function runProgram(ctx: ShellContext, argv: string[]): ExecResult {
       let stdout = '';
       let stderr = '';
       for (const file of args.filter((a) => !a.startsWith('-'))) {
-        const path = resolvePath(file);
+        const path = resolvePath(file, ctx.cwd);
         if (ctx.files[path] !== undefined) stdout += ctx.files[path];
-        else if (DIRS[path]) stderr += `${name}: ${file}: Is a directory\n`;
+        else if (dirEntries(ctx, path)) stderr += `${name}: ${file}: Is a directory\n`;
         else
           stderr +=
             name === 'more'
@@ -279,11 +275,42 @@ export function runProgram(ctx: ShellContext, argv: string[]): ExecResult {
       return { stdout, stderr, exitCode: stderr ? 1 : 0 };
     }
     case 'curl':
+      if (!ctx.profile.tools.includes('curl')) return notFound(ctx, program);
       return curl(ctx, args);
+    case 'wget':
+      if (!ctx.profile.tools.includes('wget')) return notFound(ctx, program);
+      return wget(ctx, args);
+    case 'nslookup':
+      if (!ctx.profile.tools.includes('nslookup')) return notFound(ctx, program);
+      return nslookup(ctx, args);
+    case 'sleep':
+      if (args.length === 0 || !/^\d+(\.\d+)?[smhd]?$/.test(args[0]))
+        return ctx.profile.shell === 'ash'
+          ? fail(`sleep: invalid number '${args[0] ?? ''}'\n`, 1)
+          : fail(
+              args.length
+                ? `sleep: invalid time interval '${args[0]}'\nTry 'sleep --help' for more information.\n`
+                : "sleep: missing operand\nTry 'sleep --help' for more information.\n",
+              1,
+            );
+      return ok('');
     case 'echo':
       return ok(`${args.join(' ')}\n`);
     case 'pwd':
-      return ok('/\n');
+      return ok(`${ctx.cwd}\n`);
+    case 'cd': {
+      const target = args[0] === undefined || args[0] === '~' ? '/root' : args[0];
+      const path = resolvePath(target, ctx.cwd);
+      if (dirEntries(ctx, path) !== undefined || path === '/')
+        return { stdout: '', stderr: '', exitCode: 0, cwd: path };
+      const isFile = ctx.files[path] !== undefined;
+      if (ctx.profile.shell === 'ash')
+        return fail(
+          `sh: cd: can't cd to ${target}: ${isFile ? 'Not a directory' : 'No such file or directory'}\n`,
+          2,
+        );
+      return fail(`bash: cd: ${target}: ${isFile ? 'Not a directory' : 'No such file or directory'}\n`, 1);
+    }
     case 'whoami':
       return ok('root\n');
     case 'id':
@@ -297,7 +324,6 @@ export function runProgram(ctx: ShellContext, argv: string[]): ExecResult {
           : 'Linux\n',
       );
     case 'true':
-    case 'cd':
     case 'clear':
       return ok('');
     case 'false':
@@ -307,11 +333,90 @@ export function runProgram(ctx: ShellContext, argv: string[]): ExecResult {
       return { stdout: '', stderr: '', exitCode: Number.isInteger(code) ? code & 255 : 2 };
     }
     case 'node':
+      if (ctx.files['/server.js'] === undefined) return notFound(ctx, program);
       if (args[0] === '-v' || args[0] === '--version') return ok('v6.3.1\n');
       return fail('', 0);
+    case 'bash':
+      if (!ctx.profile.hasBash) return notFound(ctx, program);
+      return ok('');
+    case 'sh':
+      return ok('');
     default:
-      return fail(`bash: ${program}: command not found\n`, 127);
+      return notFound(ctx, program);
   }
+}
+
+/** bash's and busybox ash's answer to a program the image does not have. */
+function notFound(ctx: ShellContext, program: string): ExecResult {
+  if (program.includes('/')) {
+    return ctx.profile.shell === 'ash'
+      ? fail(`sh: ${program}: not found\n`, 127)
+      : fail(`bash: ${program}: No such file or directory\n`, 127);
+  }
+  return ctx.profile.shell === 'ash'
+    ? fail(`sh: ${program}: not found\n`, 127)
+    : fail(`bash: ${program}: command not found\n`, 127);
+}
+
+/** busybox wget: `wget -qO- URL` prints the body; otherwise it saves index.html. */
+function wget(ctx: ShellContext, args: string[]): ExecResult {
+  const url = args.find((a) => !a.startsWith('-'));
+  if (!url)
+    return fail(
+      'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n',
+      1,
+    );
+  const m = /^(?:(https?):\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
+  if (!m) return fail(`wget: bad address '${url}'\n`, 1);
+  const [, scheme, host, portText] = m;
+  const port = portText ? Number(portText) : scheme === 'https' ? 443 : 80;
+  const quietStdout =
+    args.some((a) => /^-q?O-$|^-qO-$/.test(a)) ||
+    (args.includes('-O') && args[args.indexOf('-O') + 1] === '-');
+  const quiet = args.some((a) => /^-[^-]*q/.test(a));
+  const result = ctx.curl(host, port);
+  const connecting = quiet
+    ? ''
+    : `Connecting to ${host}${portText ? `:${portText}` : ''} (${ctx.lookup?.(host) ?? host}:${port})\n`;
+  if (!result.ok) {
+    if (result.message.startsWith('curl: (6)'))
+      return fail(`wget: bad address '${host}${portText ? `:${portText}` : ''}'\n`, 1);
+    return fail(
+      `${connecting}wget: can't connect to remote host (${ctx.lookup?.(host) ?? host}): Connection refused\n`,
+      1,
+    );
+  }
+  if (quietStdout)
+    return { stdout: result.body, stderr: connecting ? `${connecting}writing to stdout\n` : '', exitCode: 0 };
+  ctx.files[resolvePath('index.html', ctx.cwd)] = result.body;
+  return {
+    stdout: '',
+    stderr: quiet
+      ? ''
+      : `${connecting}saving to 'index.html'\nindex.html           100% |********************************|   ${result.body.length}  0:00:00 ETA\n'index.html' saved\n`,
+    exitCode: 0,
+  };
+}
+
+/**
+ * busybox nslookup against the pod's nameserver 10.96.0.10. Until cluster DNS records exist (issue 14 part 3),
+ * every name is answered NXDOMAIN, for both the A and the AAAA query, as a resolver with no records for it does.
+ */
+function nslookup(ctx: ShellContext, args: string[]): ExecResult {
+  const name = args.find((a) => !a.startsWith('-'));
+  if (!name)
+    return fail(
+      'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n',
+      1,
+    );
+  const header = 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n';
+  const ip = ctx.lookup?.(name);
+  if (ip) return ok(`${header}Name:\t${name}\nAddress: ${ip}\n\n`);
+  return {
+    stdout: `${header}** server can't find ${name}: NXDOMAIN\n\n** server can't find ${name}: NXDOMAIN\n\n`,
+    stderr: '',
+    exitCode: 1,
+  };
 }
 
 /** Splits `bash -c '<line>'` text into argv (quotes and backslashes, no expansion). */

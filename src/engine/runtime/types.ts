@@ -13,13 +13,20 @@ export interface ExecResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /** The shell's working directory after the command, when it changed (`cd`). */
+  cwd?: string;
 }
 
 /** `kubectl logs` and `kubectl exec` inside the simulated containers. */
 export interface ContainerRuntime {
   /** The container's log lines (the bootcamp app's start line and one line per HTTP request it served).
    *  Throws StatusError BadRequest with kubectl's text when the container has not started. */
-  logs(namespace: string, pod: string, container?: string): string;
+  logs(
+    namespace: string,
+    pod: string,
+    container?: string,
+    options?: { previous?: boolean; timestamps?: boolean; since?: number; tail?: number },
+  ): string;
   /** Runs argv inside the container. Throws StatusError (NotFound / BadRequest) when the pod or container is not
    *  there or not running; otherwise returns the program's output (unknown program → exit 127). */
   exec(
@@ -27,6 +34,6 @@ export interface ContainerRuntime {
     pod: string,
     container: string | undefined,
     argv: string[],
-    options?: { tty?: boolean },
+    options?: { tty?: boolean; cwd?: string; interactive?: boolean },
   ): ExecResult;
 }

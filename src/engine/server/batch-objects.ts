@@ -34,7 +34,11 @@ export function defaultBatchObject(obj: KubeObject): void {
     if (spec.manualSelector === undefined) delete spec.manualSelector;
     defaultTemplate(spec.template);
     const templateLabels = spec.template?.metadata?.labels;
-    if (Object.keys(job.metadata.labels ?? {}).length === 0 && templateLabels && Object.keys(templateLabels).length)
+    if (
+      Object.keys(job.metadata.labels ?? {}).length === 0 &&
+      templateLabels &&
+      Object.keys(templateLabels).length
+    )
       job.metadata.labels = { ...templateLabels };
   } else if (obj.kind === 'CronJob') {
     const cj = obj as CronJob;
@@ -66,7 +70,8 @@ export function labelJob(job: Job): void {
   const template = job.spec.template;
   template.metadata = { ...template.metadata, labels: { ...(template.metadata.labels ?? {}), ...generated } };
   job.spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
-  if (Object.keys(job.metadata.labels ?? {}).length === 0) job.metadata.labels = { ...template.metadata.labels };
+  if (Object.keys(job.metadata.labels ?? {}).length === 0)
+    job.metadata.labels = { ...template.metadata.labels };
 }
 
 function validateJobTemplate(path: string, template: PodTemplateSpec | undefined): StatusCause[] {
@@ -96,7 +101,9 @@ export function validateBatchObject(obj: KubeObject): StatusCause[] {
     nonNegative(causes, 'spec.backoffLimit', spec.backoffLimit);
     nonNegative(causes, 'spec.ttlSecondsAfterFinished', spec.ttlSecondsAfterFinished);
     if (spec.activeDeadlineSeconds !== undefined && !(Number(spec.activeDeadlineSeconds) > 0))
-      causes.push(invalidValue('spec.activeDeadlineSeconds', spec.activeDeadlineSeconds, 'must be greater than 0'));
+      causes.push(
+        invalidValue('spec.activeDeadlineSeconds', spec.activeDeadlineSeconds, 'must be greater than 0'),
+      );
     causes.push(...validateJobTemplate('spec.template', spec.template));
   } else if (obj.kind === 'CronJob') {
     const cj = obj as CronJob;

@@ -1,4 +1,5 @@
 /** API-server defaulting (reference §4.5), applied on create and update like the real registry strategies. */
+import { qosClass } from '../controllers/kubelet-status';
 import { deepFreeze } from '../store/store';
 import type {
   Container,
@@ -99,6 +100,9 @@ const TOKEN_PROJECTION = deepFreeze({
 export function defaultPod(pod: Pod, randomSuffix: () => string): void {
   pod.spec ??= { containers: [] };
   defaultPodSpec(pod.spec);
+  // PrepareForCreate: a new pod is Pending with its QoS class worked out.
+  if (!pod.status || typeof pod.status !== 'object' || !pod.status.phase)
+    pod.status = { phase: 'Pending', qosClass: qosClass(pod) };
   const spec = pod.spec;
   spec.serviceAccountName ??= 'default';
   if (spec.serviceAccount !== spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;

@@ -1,6 +1,6 @@
 /**
  * API defaulting of the issue-14 workload kinds (SetDefaults_DaemonSet, SetDefaults_StatefulSet, autoscaling/v2
- * SetDefaults_HorizontalPodAutoscaler and its behavior defaults).
+ * SetDefaults_HorizontalPodAutoscaler: behavior is only filled in when the client gave one, and here never).
  */
 import type { KubeObject } from '../api/types';
 import type { DaemonSet, HorizontalPodAutoscaler, StatefulSet } from '../api/workload-types';
@@ -40,23 +40,11 @@ function defaultHpa(hpa: HorizontalPodAutoscaler): void {
   // autoscaling/v2 with no metrics means 80% average CPU utilization.
   if (!hpa.spec.metrics || hpa.spec.metrics.length === 0)
     hpa.spec.metrics = [
-      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+      {
+        type: 'Resource',
+        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+      },
     ];
-  const spec = hpa.spec as HorizontalPodAutoscaler['spec'] & { behavior?: Record<string, unknown> };
-  spec.behavior ??= {};
-  spec.behavior.scaleDown ??= {
-    policies: [{ periodSeconds: 15, type: 'Percent', value: 100 }],
-    selectPolicy: 'Max',
-    stabilizationWindowSeconds: 300,
-  };
-  spec.behavior.scaleUp ??= {
-    policies: [
-      { periodSeconds: 15, type: 'Pods', value: 4 },
-      { periodSeconds: 15, type: 'Percent', value: 100 },
-    ],
-    selectPolicy: 'Max',
-    stabilizationWindowSeconds: 0,
-  };
 }
 
 export function defaultWorkloadObject(obj: KubeObject): void {

@@ -1,4 +1,6 @@
 import { isStatusError } from '../api/status-error';
+import type { Pod } from '../api/types';
+import { profileForImage, shellPrompt } from '../runtime/image-profiles';
 import type { Cluster } from '../cluster';
 import type { PodShellSession } from '../kubectl/context';
 import { formatError } from '../kubectl/errors';
@@ -27,7 +29,11 @@ export async function runPodShellLine(
     throw new RejectedLine('here-documents are not available in the pod shell of this lab terminal', 2);
   if (stages.length === 0) return { exitCode: 0, ended: false };
   const exec = (argv: string[], tty: boolean) =>
-    cluster.runtime.exec(session.namespace, session.pod, session.container, argv, { tty });
+    cluster.runtime.exec(session.namespace, session.pod, session.container, argv, {
+      tty,
+      cwd: session.cwd ?? '/',
+      interactive: true,
+    });
   const envValue = (name: string) => {
     try {
       const result = exec(['printenv', name], false);
@@ -41,7 +47,11 @@ export async function runPodShellLine(
   );
   if (argvs[0][0] === 'exit') {
     io.stdout('exit\n');
-    return { exitCode: 0, ended: true };
+    // The shell's status ends the exec stream; kubectl reports a non-zero one.
+    const status = argvs[0][1] === undefined ? 0 : Number(argvs[0][1]);
+    const code = Number.isInteger(status) ? ((status % 256) + 256) % 256 : 2;
+    if (code !== 0) io.stderr(`command terminated with exit code ${code}\n`);
+    return { exitCode: code, ended: true };
   }
   for (const argv of argvs.slice(1))
     if (!FILTER_NAMES.includes(argv[0] ?? ''))
@@ -55,6 +65,18 @@ export async function runPodShellLine(
   const exitCode = await runPipeline(io.stdout, filters, async (out) => {
     try {
       const result = exec(argvs[0], true);
+      if (result.cwd !== undefined || argvs[0][0] === 'cd') {
+        session.cwd = result.cwd ?? session.cwd ?? '/';
+        const image = cluster.api
+          .get<Pod>('pods', session.namespace, session.pod)
+          .spec.containers.find((c) => c.name === session.container)?.image;
+        session.prompt = shellPrompt(
+          session.shell ?? 'bash',
+          profileForImage(image ?? ''),
+          session.pod,
+          session.cwd,
+        );
+      }
       out(result.stdout);
       io.stderr(result.stderr);
       return result.exitCode;

@@ -13,7 +13,7 @@ import { CommandError, KubectlContext, UsageError } from '../context';
 import { createAndPrint, DRY_RUN_FLAG } from './create-output';
 
 /** The printing and apply flags every `create` generator has. */
-const GENERATOR_FLAGS: FlagSpec[] = [
+export const GENERATOR_FLAGS: FlagSpec[] = [
   flag.bool(
     'allow-missing-template-keys',
     undefined,

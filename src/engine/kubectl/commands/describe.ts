@@ -2,6 +2,8 @@ import type { ResourceInfo } from '../../api/resources';
 import { isStatusError, StatusError } from '../../api/status-error';
 import type {
   ConfigMap,
+  CronJob,
+  Job,
   Deployment,
   Endpoints,
   KubeObject,
@@ -13,6 +15,7 @@ import type {
   Service,
   ServiceAccount,
 } from '../../api/types';
+import type { DaemonSet, HorizontalPodAutoscaler, StatefulSet } from '../../api/workload-types';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
 import { DescribeWriter, eventsFor, writeAnnotations, writeEvents, writeLabels } from '../describe/common';
@@ -23,9 +26,11 @@ import {
   writeNamespaceConditions,
 } from '../describe/config';
 import { describePod } from '../describe/pod';
+import { describeCronJob, describeJob } from '../describe/batch';
 import { describePolicyObject } from '../describe/policy';
 import { describeNode, describeService } from '../describe/service-node';
 import { describeDeployment, describeReplicaSet } from '../describe/workloads';
+import { describeDaemonSet, describeHpa, describeStatefulSet } from '../describe/sets';
 import { alignTabs, DESCRIBE_OPTIONS } from '../printers/tabwriter';
 import { parseResourceArgs } from '../resource-args';
 import { deepEqual } from './shared';
@@ -112,6 +117,10 @@ function describeObject(
   switch (info.resource) {
     case 'pods':
       return render(describePod(obj as Pod, events, now));
+    case 'jobs':
+      return render(describeJob(obj as Job, events, now));
+    case 'cronjobs':
+      return render(describeCronJob(obj as CronJob, events, now));
     case 'deployments': {
       const deployment = obj as Deployment;
       const sets = ownedReplicaSets(ctx, deployment);
@@ -136,6 +145,19 @@ function describeObject(
         .filter((p) => p.metadata.ownerReferences?.some((o) => o.controller && o.uid === rs.metadata.uid));
       return render(describeReplicaSet(rs, pods, events, now));
     }
+    case 'daemonsets':
+    case 'statefulsets': {
+      const pods = cluster.api
+        .list<Pod>('pods', { namespace: obj.metadata.namespace })
+        .filter((p) => p.metadata.ownerReferences?.some((o) => o.controller && o.uid === obj.metadata.uid));
+      return render(
+        obj.kind === 'DaemonSet'
+          ? describeDaemonSet(obj as DaemonSet, pods, events, now)
+          : describeStatefulSet(obj as StatefulSet, pods, events, now),
+      );
+    }
+    case 'horizontalpodautoscalers':
+      return render(describeHpa(obj as HorizontalPodAutoscaler, events, now));
     case 'services': {
       let endpoints: Endpoints | undefined;
       try {

@@ -2,8 +2,10 @@ import type { CommandDef } from '../command';
 import { annotateCommand } from './annotate';
 import { applyCommand } from './apply';
 import { authCanICommand } from './auth';
+import { autoscaleCommand } from './autoscale';
 import { authWhoamiCommand, createTokenCommand } from './auth-token';
 import { createDeploymentCommand, runCommand } from './create';
+import { createCronJobCommand, createJobCommand } from './create-batch';
 import {
   createConfigMapCommand,
   createNamespaceCommand,
@@ -29,7 +31,8 @@ import { exposeCommand } from './expose';
 import { getCommand } from './get';
 import { apiResourcesCommand, clusterInfoCommand, versionCommand } from './info';
 import { labelCommand } from './label';
-import { execCommand, logsCommand } from './logs-exec';
+import { execCommand } from './logs-exec';
+import { logsCommand } from './logs';
 import { portForwardCommand } from './port-forward';
 import { proxyCommand } from './proxy';
 import {
@@ -42,6 +45,7 @@ import {
 } from './rollout';
 import { scaleCommand } from './scale';
 import { setImageCommand } from './set-image';
+import { setEnvCommand, setResourcesCommand, setServiceAccountCommand } from './set-workload';
 import { waitCommand } from './wait';
 
 /** The kubectl commands the lab terminal implements, in `kubectl help` order. */
@@ -51,10 +55,13 @@ export const COMMANDS: CommandDef[] = [
   applyCommand,
   authCanICommand,
   authWhoamiCommand,
+  autoscaleCommand,
   clusterInfoCommand,
   ...CONFIG_COMMANDS,
   createConfigMapCommand,
+  createCronJobCommand,
   createDeploymentCommand,
+  createJobCommand,
   createNamespaceCommand,
   createSecretDockerRegistryCommand,
   createSecretGenericCommand,
@@ -86,7 +93,10 @@ export const COMMANDS: CommandDef[] = [
   rolloutUndoCommand,
   runCommand,
   scaleCommand,
+  setEnvCommand,
   setImageCommand,
+  setResourcesCommand,
+  setServiceAccountCommand,
   versionCommand,
   waitCommand,
 ];

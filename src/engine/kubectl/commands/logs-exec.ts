@@ -1,9 +1,9 @@
 import { isStatusError } from '../../api/status-error';
+import { profileForImage, shellPrompt } from '../../runtime/image-profiles';
 import type { Deployment, Pod, ReplicaSet } from '../../api/types';
 import type { ParsedArgs } from '../argv';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, KubectlContext, RawError, UsageError } from '../context';
-import { waitForClusterChange } from '../wait';
 
 /** `POD` or `TYPE/NAME` (deployment, replicaset) → a pod, as kubectl's attachablePodForObject picks it. */
 /** `onMany` hears how many pods a workload reference matched and which one was picked. */
@@ -21,12 +21,12 @@ export function resolvePod(
   if (!info) throw new CommandError(`the server doesn't have a resource type "${ref.slice(0, slash)}"`);
   const name = ref.slice(slash + 1);
   if (info.resource === 'pods') return api.get<Pod>('pods', namespace, name);
-  if (info.resource !== 'deployments' && info.resource !== 'replicasets')
+  if (info.resource !== 'deployments' && info.resource !== 'replicasets' && info.resource !== 'jobs')
     throw new CommandError(
       `cannot attach to ${info.kind.toLowerCase()}.${info.group || ''}: not implemented`.replace('.:', ':'),
     );
   const owner = api.get<Deployment | ReplicaSet>(info.resource, namespace, name);
-  const selector = Object.entries(owner.spec.selector.matchLabels ?? {})
+  const selector = Object.entries(owner.spec.selector?.matchLabels ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
   const pods = api
@@ -50,66 +50,6 @@ function defaultContainer(pod: Pod, requested: string): string {
   }
   return pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'] ?? pod.spec.containers[0].name;
 }
-
-export const logsCommand: CommandDef = {
-  path: ['logs'],
-  short: 'Print the logs for a container in a pod',
-  usage: 'kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]',
-  flags: [
-    flag.string('container', 'c', '', 'Print the logs of this container'),
-    flag.bool('follow', 'f', false, 'Specify if the logs should be streamed.'),
-    flag.int('tail', undefined, -1, 'Lines of recent log file to display.'),
-    flag.bool(
-      'previous',
-      'p',
-      false,
-      'If true, print the logs for the previous instance of the container in a pod if it exists.',
-    ),
-    flag.bool('timestamps', undefined, false, 'Include timestamps on each line in the log output'),
-  ],
-  async run(ctx, args) {
-    if (args.positional.length === 0 || args.positional.length > 2)
-      throw new UsageError(
-        "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command",
-      );
-    const containerArg = args.positional[1] ?? (args.flags.container as string);
-    const pod = resolvePod(ctx, args, args.positional[0], (count, chosen) => {
-      if (count > 1) ctx.stderr(`Found ${count} pods, using pod/${chosen.metadata.name}\n`);
-    });
-    const container = defaultContainer(pod, containerArg);
-    const namespace = pod.metadata.namespace ?? 'default';
-    if (args.flags.previous)
-      throw new CommandError(
-        `previous terminated container "${container}" in pod "${pod.metadata.name}" not found`,
-      );
-    const read = () => ctx.cluster.runtime.logs(namespace, pod.metadata.name, container);
-    let text = read();
-    const tail = args.flags.tail as number;
-    if (tail >= 0) {
-      const lines = text.split('\n');
-      if (lines[lines.length - 1] === '') lines.pop();
-      text = lines
-        .slice(Math.max(0, lines.length - tail))
-        .map((l) => l + '\n')
-        .join('')
-        .slice(0, tail === 0 ? 0 : undefined);
-    }
-    ctx.stdout(text);
-    if (!(args.flags.follow as boolean)) return 0;
-    let seen = read().length;
-    for (;;) {
-      await waitForClusterChange(ctx);
-      let current: string;
-      try {
-        current = read();
-      } catch {
-        return 0;
-      }
-      if (current.length > seen) ctx.stdout(current.slice(seen));
-      seen = current.length;
-    }
-  },
-};
 
 const SHELLS = new Set(['bash', 'sh', '/bin/bash', '/bin/sh', '/usr/bin/bash', '/usr/bin/sh']);
 
@@ -165,14 +105,22 @@ export const execCommand: CommandDef = {
       }
     };
     if (stdin && SHELLS.has(command[0]) && command.length === 1 && ctx.interactive && ctx.enterPodShell) {
-      runInContainer(command, true);
+      const started = runInContainer(command, true);
+      if (started.exitCode !== 0) {
+        // The image has no such shell (bash in busybox or Alpine): the runtime cannot start it.
+        ctx.stderr(started.stderr);
+        throw new RawError(`command terminated with exit code ${started.exitCode}`, started.exitCode);
+      }
+      const image =
+        [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c) => c.name === container)
+          ?.image ?? '';
       ctx.enterPodShell({
         namespace,
         pod: pod.metadata.name,
         container,
-        prompt: command[0].endsWith('bash')
-          ? `root@${pod.metadata.name.slice(0, 63).split('.')[0]}:/# `
-          : '# ',
+        shell: command[0],
+        cwd: '/',
+        prompt: shellPrompt(command[0], profileForImage(image), pod.metadata.name, '/'),
       });
       return 0;
     }

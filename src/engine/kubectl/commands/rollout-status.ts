@@ -3,6 +3,7 @@ import type { ParsedArgs } from '../argv';
 import { CommandError, KubectlContext } from '../context';
 import { waitForClusterChange } from '../wait';
 import { rolloutTarget } from './rollout';
+import { setRolloutStatus, setTarget, type SetObject } from './rollout-sets';
 
 /** One status line for a Deployment and whether the rollout is complete (reference §3.1). */
 export function deploymentRolloutStatus(d: Deployment, revision = 0): { message: string; done: boolean } {
@@ -73,15 +74,18 @@ export function parseGoDuration(text: string): number {
 export async function rolloutStatus(ctx: KubectlContext, args: ParsedArgs): Promise<number> {
   const timeoutMs = parseGoDuration(args.flags.timeout as string);
   const revision = args.flags.revision as number;
-  let deployment = rolloutTarget(ctx, args, 'status viewer');
-  const first = deploymentRolloutStatus(deployment, revision);
+  const set = setTarget(ctx, args);
+  let deployment = set ? (set.obj as unknown as Deployment) : rolloutTarget(ctx, args, 'status viewer');
+  const statusOf = (obj: KubeObject) =>
+    set ? setRolloutStatus(obj as SetObject) : deploymentRolloutStatus(obj as Deployment, revision);
+  const first = statusOf(deployment);
   ctx.stdout(first.message);
   if (first.done || !(args.flags.watch as boolean)) return 0;
 
   const deadline = timeoutMs > 0 ? ctx.cluster.clock.now() + timeoutMs : Infinity;
   const pending: { type: string; obj: KubeObject }[] = [];
   const stop = ctx.cluster.api.watch(
-    'deployments',
+    set ? set.info.resource : 'deployments',
     { namespace: deployment.metadata.namespace },
     (type, obj) => {
       if (obj.metadata.name === deployment.metadata.name) pending.push({ type, obj });
@@ -93,7 +97,7 @@ export async function rolloutStatus(ctx: KubectlContext, args: ParsedArgs): Prom
         const event = pending.shift() as { type: string; obj: KubeObject };
         if (event.type === 'DELETED') throw new CommandError('object has been deleted');
         deployment = event.obj as Deployment;
-        const status = deploymentRolloutStatus(deployment, revision);
+        const status = statusOf(deployment);
         ctx.stdout(status.message);
         if (status.done) return 0;
       }

@@ -7,6 +7,7 @@ import { alignTabs, DESCRIBE_OPTIONS } from '../printers/tabwriter';
 import { kindWithGroup, parseResourceArgs } from '../resource-args';
 import { deepEqual } from './shared';
 import { rolloutStatus } from './rollout-status';
+import { setHistory, setPauseError, setRestart, setTarget, setUndo } from './rollout-sets';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 
@@ -58,6 +59,11 @@ export const rolloutHistoryCommand: CommandDef = {
     flag.int('revision', undefined, 0, 'See the details, including podTemplate of the revision specified'),
   ],
   run(ctx, args) {
+    const set = setTarget(ctx, args);
+    if (set)
+      return setHistory(ctx, set, args.flags.revision as number, (header, template) =>
+        printRevisionTemplate(ctx, header, template),
+      );
     const deployment = rolloutTarget(ctx, args, 'history viewer');
     const history = new Map<number, ReplicaSet>();
     for (const rs of ownedReplicaSets(ctx, deployment)) {
@@ -70,26 +76,11 @@ export const rolloutHistoryCommand: CommandDef = {
     if (wanted > 0) {
       const rs = history.get(wanted);
       if (!rs) throw new CommandError(`unable to find the specified revision`);
-      const template = rs.spec.template;
-      const labels = Object.entries(template.metadata.labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
-      const lines = [
+      printRevisionTemplate(
+        ctx,
         `${kindWithGroup(info)}/${deployment.metadata.name} with revision #${wanted}`,
-        'Pod Template:',
-      ];
-      lines.push(`  Labels:\t${labels.map(([k, v]) => `${k}=${v}`).join('\n\t') || '<none>'}`);
-      lines.push('  Containers:');
-      for (const c of template.spec.containers) {
-        lines.push(`   ${c.name}:`, `    Image:\t${c.image}`);
-        lines.push(
-          `    Port:\t${c.ports?.length ? c.ports.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') : '<none>'}`,
-        );
-        lines.push(
-          `    Host Port:\t${c.ports?.length ? c.ports.map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', ') : '<none>'}`,
-        );
-        lines.push('    Environment:\t<none>', '    Mounts:\t<none>');
-      }
-      lines.push('  Volumes:\t<none>', '  Node-Selectors:\t<none>', '  Tolerations:\t<none>');
-      ctx.stdout(alignTabs(lines.join('\n') + '\n', DESCRIBE_OPTIONS) + '\n');
+        rs.spec.template,
+      );
       return;
     }
     const rows = [...history.keys()]
@@ -103,6 +94,30 @@ export const rolloutHistoryCommand: CommandDef = {
     ctx.stdout(alignTabs(`REVISION\tCHANGE-CAUSE\n${rows.join('')}`, DESCRIBE_OPTIONS) + '\n');
   },
 };
+
+/** `rollout history --revision=N`: the header, then the revision's pod template. */
+export function printRevisionTemplate(
+  ctx: KubectlContext,
+  header: string,
+  template: Deployment['spec']['template'],
+): void {
+  const labels = Object.entries(template.metadata?.labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const lines = [header, 'Pod Template:'];
+  lines.push(`  Labels:\t${labels.map(([k, v]) => `${k}=${v}`).join('\n\t') || '<none>'}`);
+  lines.push('  Containers:');
+  for (const c of template.spec?.containers ?? []) {
+    lines.push(`   ${c.name}:`, `    Image:\t${c.image}`);
+    lines.push(
+      `    Port:\t${c.ports?.length ? c.ports.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') : '<none>'}`,
+    );
+    lines.push(
+      `    Host Port:\t${c.ports?.length ? c.ports.map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', ') : '<none>'}`,
+    );
+    lines.push('    Environment:\t<none>', '    Mounts:\t<none>');
+  }
+  lines.push('  Volumes:\t<none>', '  Node-Selectors:\t<none>', '  Tolerations:\t<none>');
+  ctx.stdout(alignTabs(lines.join('\n') + '\n', DESCRIBE_OPTIONS) + '\n');
+}
 
 /** Annotations a rollback never copies from the ReplicaSet (rollback.go annotationsToSkip). */
 const ANNOTATIONS_TO_SKIP = new Set([
@@ -122,6 +137,8 @@ export const rolloutUndoCommand: CommandDef = {
     flag.int('to-revision', undefined, 0, 'The revision to rollback to. Default to 0 (last revision).'),
   ],
   run(ctx, args) {
+    const set = setTarget(ctx, args);
+    if (set) return setUndo(ctx, set, args.flags['to-revision'] as number);
     const deployment = rolloutTarget(ctx, args, 'rollbacker');
     const toRevision = args.flags['to-revision'] as number;
     if (deployment.spec.paused)
@@ -187,6 +204,8 @@ export const rolloutRestartCommand: CommandDef = {
   usage: 'kubectl rollout restart RESOURCE [options]',
   flags: [],
   run(ctx, args) {
+    const set = setTarget(ctx, args);
+    if (set) return setRestart(ctx, set);
     const deployment = rolloutTarget(ctx, args, 'restarter');
     if (deployment.spec.paused)
       throw new CommandError(`can't restart paused deployment (run rollout resume first)`);
@@ -208,6 +227,8 @@ function pauseCommand(verb: 'pause' | 'resume'): CommandDef {
     usage: `kubectl rollout ${verb} RESOURCE [options]`,
     flags: [],
     run(ctx, args) {
+      const set = setTarget(ctx, args);
+      if (set) throw setPauseError(set, verb);
       const deployment = rolloutTarget(ctx, args, paused ? 'pauser' : 'resumer');
       if (!!deployment.spec.paused === paused)
         throw new CommandError(

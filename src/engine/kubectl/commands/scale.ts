@@ -36,7 +36,7 @@ export const scaleCommand: CommandDef = {
     const { targets, errors } = resolveTargets(ctx, args, args.positional, { allowSelector: true });
     if (targets.length === 0 && errors.length === 0) throw new CommandError('no objects passed to scale');
     for (const { info, obj } of targets) {
-      if (info.resource !== 'deployments' && info.resource !== 'replicasets')
+      if (!['deployments', 'replicasets', 'statefulsets'].includes(info.resource))
         throw new CommandError(`no scaler has been implemented for {"${info.group}" "${info.kind}"}`);
       const scalable = obj as Deployment | ReplicaSet;
       const current = args.flags['current-replicas'] as number;

@@ -42,7 +42,9 @@ export function describePod(pod: Pod, events: KubeEvent[] | undefined, now: numb
   }
   const controller = controllerOf(pod);
   if (controller) w.write(0, `Controlled By:\t${controller}\n`);
-  writeContainers(w, 'Containers', pod.spec.containers, status?.containerStatuses, '');
+  if (pod.spec.initContainers?.length)
+    writeContainers(w, 'Init Containers', pod.spec.initContainers, status?.initContainerStatuses, '', pod);
+  writeContainers(w, 'Containers', pod.spec.containers, status?.containerStatuses, '', pod);
   const conditions = status?.conditions ?? [];
   if (conditions.length > 0) {
     w.write(0, 'Conditions:\n  Type\tStatus\n');
@@ -75,6 +77,7 @@ function writeContainers(
   containers: Container[],
   statuses: ContainerStatus[] | undefined,
   space: string,
+  pod?: Pod,
 ): void {
   w.write(0, `${space}${label}:${containers.length === 0 ? ' <none>' : ''}\n`);
   for (const container of containers) {
@@ -107,16 +110,61 @@ function writeContainers(
       w.write(2, `Restart Count:\t${status.restartCount}\n`);
     }
     writeResources(w, container);
-    const env = container.env ?? [];
-    if (env.length === 0) w.write(2, 'Environment:\t<none>\n');
-    else {
-      w.write(2, 'Environment:\n');
-      for (const e of env) w.write(3, `${e.name}:\t${e.value ?? ''}\n`);
-    }
+    writeEnvironment(w, container, pod);
     const mounts = [...(container.volumeMounts ?? [])].sort((a, b) => a.mountPath.localeCompare(b.mountPath));
     w.write(2, `Mounts:${mounts.length === 0 ? '\t<none>' : ''}\n`);
     for (const m of mounts) w.write(3, `${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'})\n`);
   }
+}
+
+/** describeContainerEnvFrom and describeContainerEnvVars. */
+function writeEnvironment(w: DescribeWriter, container: Container, pod: Pod | undefined): void {
+  const from = container.envFrom ?? [];
+  if (from.length > 0) {
+    w.write(2, 'Environment Variables from:\n');
+    for (const source of from) {
+      const ref = source.configMapRef ?? source.secretRef;
+      const kind = source.configMapRef ? 'ConfigMap' : 'Secret';
+      const prefix = source.prefix ? ` with prefix '${source.prefix}'` : '';
+      w.write(3, `${ref?.name ?? ''}\t${kind}${prefix}\tOptional: ${ref?.optional === true}\n`);
+    }
+  }
+  const env = container.env ?? [];
+  if (env.length === 0) return w.write(2, 'Environment:\t<none>\n');
+  w.write(2, 'Environment:\n');
+  for (const e of env) {
+    const from = e.valueFrom;
+    if (!from) {
+      (e.value ?? '')
+        .split('\n')
+        .forEach((line, i) => w.write(3, i === 0 ? `${e.name}:\t${line}\n` : `\t${line}\n`));
+    } else if (from.fieldRef) {
+      const path = from.fieldRef.fieldPath;
+      const value = pod && path.startsWith('metadata.') ? metadataField(pod, path) : '';
+      w.write(3, `${e.name}:\t${value} (${from.fieldRef.apiVersion ?? 'v1'}:${path})\n`);
+    } else if (from.secretKeyRef) {
+      const r = from.secretKeyRef;
+      w.write(
+        3,
+        `${e.name}:\t<set to the key '${r.key}' in secret '${r.name}'>\tOptional: ${r.optional === true}\n`,
+      );
+    } else if (from.configMapKeyRef) {
+      const r = from.configMapKeyRef;
+      w.write(
+        3,
+        `${e.name}:\t<set to the key '${r.key}' of config map '${r.name}'>\tOptional: ${r.optional === true}\n`,
+      );
+    } else w.write(3, `${e.name}:\t\n`);
+  }
+}
+
+function metadataField(pod: Pod, path: string): string {
+  const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
+  if (m) return pod.metadata[m[1] as 'labels']?.[m[2]] ?? '';
+  if (path === 'metadata.name') return pod.metadata.name;
+  if (path === 'metadata.namespace') return pod.metadata.namespace ?? '';
+  if (path === 'metadata.uid') return pod.metadata.uid ?? '';
+  return '';
 }
 
 function writeResources(w: DescribeWriter, container: Container): void {

@@ -10,7 +10,27 @@ export function podRowState(pod: Pod, nowMs: number): { ready: string; status: s
   let restarts = 0;
   let lastRestart: string | undefined;
   let hasRunning = false;
-  const statuses = status?.containerStatuses ?? [];
+  // Init containers first: the first one not finished decides (Init:i/n, Init:<reason>).
+  const inits = status?.initContainerStatuses ?? [];
+  const initCount = pod.spec.initContainers?.length ?? 0;
+  let initializing = false;
+  for (let i = 0; i < inits.length; i++) {
+    const container = inits[i];
+    restarts += container.restartCount;
+    const finished = container.lastState?.terminated?.finishedAt;
+    if (finished && (!lastRestart || finished > lastRestart)) lastRestart = finished;
+    const { waiting, terminated } = container.state;
+    if (terminated && terminated.exitCode === 0) continue;
+    initializing = true;
+    if (terminated)
+      reason = terminated.reason ? `Init:${terminated.reason}` : `Init:ExitCode:${terminated.exitCode}`;
+    else if (waiting?.reason && waiting.reason !== 'PodInitializing') reason = `Init:${waiting.reason}`;
+    else reason = `Init:${i}/${initCount}`;
+    break;
+  }
+  const initialized = status?.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True');
+  const statuses = !initializing || initialized ? (status?.containerStatuses ?? []) : [];
+  if (statuses.length) restarts = 0;
   for (let i = statuses.length - 1; i >= 0; i--) {
     const container = statuses[i];
     restarts += container.restartCount;

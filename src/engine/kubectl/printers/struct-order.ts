@@ -263,7 +263,67 @@ const roleBinding = struct(
   ['roleRef', struct('apiGroup', 'kind', 'name')],
 );
 
+const jobSpec = struct(
+  'parallelism',
+  'completions',
+  'activeDeadlineSeconds',
+  'podFailurePolicy',
+  'successPolicy',
+  'backoffLimit',
+  'backoffLimitPerIndex',
+  'maxFailedIndexes',
+  ['selector', labelSelector],
+  'manualSelector',
+  ['template', podTemplate],
+  'ttlSecondsAfterFinished',
+  'completionMode',
+  'suspend',
+  'podReplacementPolicy',
+  'managedBy',
+);
+const job = struct(
+  ...typeMeta,
+  ['metadata', objectMeta],
+  ['spec', jobSpec],
+  [
+    'status',
+    struct(
+      'conditions',
+      'startTime',
+      'completionTime',
+      'active',
+      'succeeded',
+      'failed',
+      'terminating',
+      'completedIndexes',
+      'failedIndexes',
+      'uncountedTerminatedPods',
+      'ready',
+    ),
+  ],
+);
+const cronJob = struct(
+  ...typeMeta,
+  ['metadata', objectMeta],
+  [
+    'spec',
+    struct(
+      'schedule',
+      'timeZone',
+      'startingDeadlineSeconds',
+      'concurrencyPolicy',
+      'suspend',
+      ['jobTemplate', struct(['metadata', objectMeta], ['spec', jobSpec])],
+      'successfulJobsHistoryLimit',
+      'failedJobsHistoryLimit',
+    ),
+  ],
+  ['status', struct('active', 'lastScheduleTime', 'lastSuccessfulTime')],
+);
+
 const KINDS: Record<string, Struct> = {
+  Job: job,
+  CronJob: cronJob,
   Deployment: deployment,
   Pod: pod,
   Service: service,

@@ -79,7 +79,10 @@ export function hpaTargets(hpa: HorizontalPodAutoscaler): string {
     const target = m.resource.target;
     if (target.type === 'Utilization') {
       const now = status?.averageUtilization !== undefined ? `${status.averageUtilization}%` : '<unknown>';
-      return `${m.resource.name}: ${now}/${target.averageUtilization ?? '<auto>'}%`.replace('<auto>%', '<auto>');
+      return `${m.resource.name}: ${now}/${target.averageUtilization ?? '<auto>'}%`.replace(
+        '<auto>%',
+        '<auto>',
+      );
     }
     const now = status?.averageValue ?? '<unknown>';
     return `${m.resource.name}: ${now}/${target.averageValue ?? target.value ?? '<auto>'}`;
@@ -92,7 +95,10 @@ const hpaColumns: Column<HorizontalPodAutoscaler>[] = [
   name,
   { header: 'REFERENCE', cell: (h) => `${h.spec.scaleTargetRef.kind}/${h.spec.scaleTargetRef.name}` },
   { header: 'TARGETS', cell: hpaTargets },
-  { header: 'MINPODS', cell: (h) => (h.spec.minReplicas === undefined ? '<unset>' : String(h.spec.minReplicas)) },
+  {
+    header: 'MINPODS',
+    cell: (h) => (h.spec.minReplicas === undefined ? '<unset>' : String(h.spec.minReplicas)),
+  },
   { header: 'MAXPODS', cell: (h) => String(h.spec.maxReplicas) },
   { header: 'REPLICAS', cell: (h) => count(h.status?.currentReplicas) },
   age,

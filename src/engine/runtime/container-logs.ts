@@ -1,0 +1,114 @@
+/**
+ * What `kubectl logs` reads from the kubelet: the lines of a container instance (the current one, or with
+ * `previous` the one before), each with the time it was written, for `--timestamps`, `--since` and `--tail`.
+ * Program output is recomputed from the container's argv (runtime/programs.ts); the servers' logs from their
+ * start and the requests they served.
+ */
+import type { Container, Pod } from '../api/types';
+import { resolveEnv } from '../controllers/container-env';
+import type { ContainerRecord, ExitRecord } from '../controllers/kubelet';
+import type { ObjectStore } from '../store/store';
+import { bootcampLog, nginxLog, podHostname } from './apps';
+import { startupLog } from './image-profiles';
+import { lookupImage } from './images';
+import { runProgram, type ProgramLine } from './programs';
+
+export interface LogOptions {
+  previous?: boolean;
+  timestamps?: boolean;
+  /** Only lines written at or after this time (epoch ms). */
+  since?: number;
+  /** The last N lines (negative: all). */
+  tail?: number;
+}
+
+/** Log lines stamped with epoch ms. */
+export type LogLine = ProgramLine;
+
+function timed(text: string, startedAt: number, headLines: number, served: number[]): LogLine[] {
+  const lines = text.replace(/\n$/, '').split('\n');
+  return lines.map((line, i) => ({
+    at: i < headLines ? startedAt : (served[i - headLines] ?? startedAt),
+    text: line,
+  }));
+}
+
+/** The instance's lines, or undefined when the instance asked for does not exist. */
+export function instanceLogLines(
+  store: ObjectStore,
+  pod: Pod,
+  spec: Container,
+  c: ContainerRecord,
+  now: number,
+  previous: boolean,
+  coredns: string,
+): LogLine[] | undefined {
+  const finishedCurrent = c.stage !== 'running' && c.lastExit !== undefined;
+  let instance: { startedAt: number; until: number; served: number[] } | undefined;
+  const fromExit = (e: ExitRecord | undefined) =>
+    e ? { startedAt: e.startedAt, until: e.finishedAt, served: [] } : undefined;
+  if (previous) instance = fromExit(finishedCurrent ? c.priorExit : c.lastExit);
+  else if (c.stage === 'running' && c.startedAt !== undefined)
+    instance = { startedAt: c.startedAt, until: now, served: c.served };
+  else instance = fromExit(c.lastExit);
+  if (!instance) return undefined;
+  const hostname = podHostname(pod.metadata.name);
+  const app = lookupImage(c.image)?.app;
+  const hasProgram = (spec.command?.length ?? 0) > 0 || (spec.args?.length ?? 0) > 0;
+  if (
+    !hasProgram ||
+    app === 'bootcamp' ||
+    app === 'nginx' ||
+    app === 'system' ||
+    app === 'httpd' ||
+    app === 'redis'
+  ) {
+    if (app === 'bootcamp')
+      return timed(
+        bootcampLog(hostname, instance.startedAt, instance.served),
+        instance.startedAt,
+        2,
+        instance.served,
+      );
+    if (app === 'nginx')
+      return timed(
+        nginxLog(instance.startedAt, instance.served, '10.244.0.1'),
+        instance.startedAt,
+        7,
+        instance.served,
+      );
+    if (c.image.startsWith('registry.k8s.io/coredns/')) return timed(coredns, instance.startedAt, 99, []);
+    const start = startupLog(app, instance.startedAt, pod.status?.podIP ?? '');
+    if (start) return timed(start, instance.startedAt, 5, []);
+    if (!hasProgram) return [];
+  }
+  const env = resolveEnv(store, pod, spec);
+  const run = runProgram({
+    image: spec.image,
+    command: spec.command,
+    args: spec.args,
+    env: 'env' in env ? Object.fromEntries(env.env) : {},
+    memoryLimit: undefined,
+    hostname,
+    startedAt: instance.startedAt,
+    horizon: Math.max(0, instance.until - instance.startedAt),
+  });
+  return run.lines.map((l) => ({ at: instance!.startedAt + l.at, text: l.text }));
+}
+
+/** RFC 3339 with nanoseconds, as the kubelet stamps lines (the sub-millisecond digits are made up). */
+function stamp(ms: number, index: number): string {
+  const base = new Date(ms).toISOString().slice(0, 23);
+  const nanos = String(((Math.imul(ms % 1_000_003, 7919) + index * 104_729) % 1_000_000) >>> 0).padStart(
+    6,
+    '0',
+  );
+  return `${base}${nanos}Z`.replace(/\.?0+Z$/, 'Z');
+}
+
+export function formatLogLines(lines: LogLine[], options: LogOptions): string {
+  let selected = options.since !== undefined ? lines.filter((l) => l.at >= options.since!) : lines;
+  if (options.tail !== undefined && options.tail >= 0)
+    selected = options.tail === 0 ? [] : selected.slice(-options.tail);
+  return selected.map((l, i) => `${options.timestamps ? `${stamp(l.at, i)} ` : ''}${l.text}\n`).join('');
+}
