@@ -47,18 +47,36 @@ function eligible(ds: DaemonSet, node: Node): boolean {
 export class DaemonSetController implements Controller {
   readonly watches = ['daemonsets', 'pods', 'nodes', 'controllerrevisions'] as const;
 
+  /** What each DaemonSet was last synced against (its, its pods', the nodes' and revisions' versions). */
+  private readonly seen = new Map<string, string>();
+
   constructor(private readonly ctx: ControllerContext) {}
 
   reconcile(): void {
     if (this.ctx.store.count('daemonsets') === 0) return;
     for (const ds of this.ctx.store.values<DaemonSet>('daemonsets').sort(byCreation)) {
       if (isTerminating(ds)) continue;
+      // Most changes are to other namespaces' pods: a DaemonSet whose inputs did not change has nothing to do.
+      const signature = this.signature(ds);
+      if (this.seen.get(ds.metadata.uid ?? '') === signature) continue;
+      this.seen.set(ds.metadata.uid ?? '', signature);
       try {
         this.sync(ds);
       } catch (error) {
         if (!isStatusError(error)) throw error;
       }
     }
+  }
+
+  private signature(ds: DaemonSet): string {
+    const { store } = this.ctx;
+    const ns = ds.metadata.namespace ?? 'default';
+    let key = `${ds.metadata.resourceVersion}|${store.count('nodes')}|${store.count('controllerrevisions')}`;
+    for (const n of store.values<Node>('nodes')) key += `|${n.metadata.resourceVersion}`;
+    for (const p of store.valuesIn<Pod>('pods', ns))
+      if (isControlledBy(p, ds)) key += `|${p.metadata.resourceVersion}`;
+    for (const r of store.valuesIn('controllerrevisions', ns)) key += `|${r.metadata.resourceVersion}`;
+    return key;
   }
 
   private sync(ds: DaemonSet): void {
