@@ -2,13 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { enrolledStudent, startPlatform, TestPlatform } from '../support/platform';
-import {
-  launchChromium,
-  run,
-  terminalRows,
-  terminalText,
-  waitForPrompt,
-} from './support/browser';
+import { launchChromium, run, terminalRows, terminalText, waitForPrompt } from './support/browser';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const setup = require('../../scripts/lib/setup.cjs') as { ensureWebBuild(): void; ROOT: string };
