@@ -571,7 +571,11 @@ describe('CommandRunnerService on the embedded engine', () => {
       'echo "$NS $LEAK $NAME"',
     );
     await flush();
-    expect(exitOf(job)).toMatchObject({ exitCode: 0, jobNotice: expect.stringMatching(/^\[1\]\+ {2}Done/) });
+    // `[1]+` when job 1 ended before job 2 started, `[1]-` when job 2 was already the current job.
+    expect(exitOf(job)).toMatchObject({
+      exitCode: 0,
+      jobNotice: expect.stringMatching(/^\[1\][+-] {2}Done/),
+    });
     expect(exitOf(jobAssign)).toMatchObject({ exitCode: 0 });
     expect(outputOf(echo)).toBe('kube-system  \n');
     expectEveryRunEndedOnce();
