@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { ManualClock } from '../../src/engine/clock/clock';
 import { createCluster } from '../../src/engine/cluster';
 import { LabTerminal } from '../../src/engine/terminal';
+import { clientKubeconfigText } from '../../src/engine/store/kubeconfig';
 
 /** kubectl v1.30.13, shipped with the Google Cloud SDK on every machine of ours. */
 export const ORACLE_BINARY = '/usr/lib/google-cloud-sdk/bin/kubectl.1.30';
@@ -134,27 +135,7 @@ export class OracleSandbox {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubelab-oracle-'));
     const home = (this.home = path.join(this.dir, 'home'));
     fs.mkdirSync(home);
-    this.kubeconfig = [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      '- name: minikube',
-      '  cluster:',
-      '    server: https://127.0.0.1:1',
-      'contexts:',
-      '- name: minikube',
-      '  context:',
-      '    cluster: minikube',
-      '    namespace: default',
-      '    user: minikube',
-      'current-context: minikube',
-      'users:',
-      '- name: minikube',
-      '  user:',
-      // Without credentials kubectl would prompt for a user name on its stdin.
-      '    token: oracle',
-      '',
-    ].join('\n');
+    this.kubeconfig = clientKubeconfigText({ server: 'https://127.0.0.1:1', token: 'oracle' });
     // Nothing of the caller's environment: no proxy settings, no KUBECTL_* switches, no editor.
     this.env = { HOME: home, PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' };
   }

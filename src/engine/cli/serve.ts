@@ -18,6 +18,7 @@ import { createCluster, restoreCluster, type Cluster } from '../cluster';
 import { ApiHandler } from '../http/handler';
 import { makeServingCertificates } from '../http/tls';
 import { parseDuration, runTranscript, TRANSCRIPT_SEED, TRANSCRIPT_START_MS } from './transcript-runner';
+import { clientKubeconfigText } from '../store/kubeconfig';
 
 export interface ServeOptions {
   port: number;
@@ -63,35 +64,6 @@ async function startCluster(options: ServeOptions): Promise<{ cluster: Cluster; 
   return { cluster: restoreCluster(cluster.snapshot(), { clock: new RealClock() }) };
 }
 
-function kubeconfigText(server: string, token: string | undefined, caCert: string | undefined): string {
-  const lines = [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '- name: minikube',
-    '  cluster:',
-    `    server: ${server}`,
-  ];
-  if (caCert) lines.push(`    certificate-authority-data: ${Buffer.from(caCert).toString('base64')}`);
-  lines.push(
-    'contexts:',
-    '- name: minikube',
-    '  context:',
-    '    cluster: minikube',
-    '    namespace: default',
-    '    user: minikube',
-    'current-context: minikube',
-    'preferences: {}',
-    'users:',
-    '- name: minikube',
-    '  user:',
-    // Over plain http kubectl sends no credentials; a token keeps it from prompting for a user name.
-    `    token: ${token ?? 'kubelab'}`,
-    '',
-  );
-  return lines.join('\n');
-}
-
 export async function serve(argv: string[]): Promise<number> {
   const options = parseServeArgs(argv);
   const { cluster, clock } = await startCluster(options);
@@ -113,7 +85,12 @@ export async function serve(argv: string[]): Promise<number> {
   const kubeconfig = path.join(dir, 'kubeconfig');
   fs.writeFileSync(
     kubeconfig,
-    kubeconfigText(`${certs ? 'https' : 'http'}://${address}`, token, certs?.caCert),
+    clientKubeconfigText({
+      server: `${certs ? 'https' : 'http'}://${address}`,
+      // Over plain http kubectl sends no credentials anyway; the token only keeps it from prompting.
+      token: token ?? 'kubelab',
+      caCert: certs?.caCert,
+    }),
     { mode: 0o600 },
   );
   process.stdout.write(`KUBECONFIG=${kubeconfig}\n`);

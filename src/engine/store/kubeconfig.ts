@@ -128,3 +128,30 @@ export class Kubeconfig {
     this.edits = 1;
   }
 }
+
+/**
+ * A kubeconfig for a real kubectl on this machine talking to `server` (engine serve, or the oracle's address where
+ * nothing listens): cluster, context and user named `minikube`, namespace `default`, and a bearer token, since without
+ * credentials kubectl would prompt for a user name on its stdin.
+ */
+export function clientKubeconfigText(options: { server: string; token: string; caCert?: string }): string {
+  const lines = ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: minikube', '  cluster:'];
+  lines.push(`    server: ${options.server}`);
+  if (options.caCert)
+    lines.push(`    certificate-authority-data: ${Buffer.from(options.caCert).toString('base64')}`);
+  lines.push(
+    'contexts:',
+    '- name: minikube',
+    '  context:',
+    '    cluster: minikube',
+    '    namespace: default',
+    '    user: minikube',
+    'current-context: minikube',
+    'users:',
+    '- name: minikube',
+    '  user:',
+    `    token: ${options.token}`,
+    '',
+  );
+  return lines.join('\n');
+}
