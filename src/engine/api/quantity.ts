@@ -21,6 +21,20 @@ const DECIMAL_SUFFIX = new Map(Object.entries(DECIMAL).map(([s, e]) => [e, s]));
 
 /** Parses a quantity; undefined when the text is not one. */
 export function parseQuantity(text: string): Quantity | undefined {
+  // Quantities repeat endlessly (every pod's requests, every node's allocatable): parse each text once.
+  const known = parsedQuantities.get(text);
+  if (known !== undefined || parsedQuantities.has(text)) return known;
+  const parsed = parseQuantityText(text);
+  if (parsed) Object.freeze(parsed);
+  if (parsedQuantities.size >= PARSED_QUANTITIES_MAX) parsedQuantities.clear();
+  parsedQuantities.set(text, parsed);
+  return parsed;
+}
+
+const PARSED_QUANTITIES_MAX = 4096;
+const parsedQuantities = new Map<string, Quantity | undefined>();
+
+function parseQuantityText(text: string): Quantity | undefined {
   const match = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/.exec(
     text.trim(),
   );

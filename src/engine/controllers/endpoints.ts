@@ -36,24 +36,47 @@ function resolvePort(pods: Pod[], target: number | string | undefined, fallback:
 const byIp = (a: EndpointAddress, b: EndpointAddress) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0);
 
 export class EndpointsController implements Controller {
-  /** Per service uid: the versions its endpoints were last computed from. */
-  private signatures = new Map<string, string>();
+  /** Per namespace, per service uid: the versions its endpoints were last computed from. */
+  private signatures = new Map<string, Map<string, string>>();
+  /**
+   * Namespaces where a pod, service or endpoints object changed since the last pass: only their services can
+   * need new endpoints. Everything is looked at on the first pass (after a boot or a restore).
+   */
+  private dirty = new Set<string>();
+  private firstPass = true;
 
   readonly watches = ['services', 'pods', 'endpoints'] as const;
 
-  constructor(private readonly ctx: ControllerContext) {}
+  constructor(private readonly ctx: ControllerContext) {
+    ctx.store.subscribe((_type, resource, obj) => {
+      if (resource === 'pods' || resource === 'services' || resource === 'endpoints')
+        this.dirty.add(obj.metadata.namespace ?? '');
+    });
+  }
 
   reconcile(): void {
+    const { store } = this.ctx;
+    const dirty = this.dirty;
+    const all = this.firstPass;
+    this.firstPass = false;
+    this.dirty = new Set();
+    if (!all && dirty.size === 0) return;
+    // In the services table's order (the order namespaces got their first service), as a full pass would go.
+    for (const namespace of store.namespacesOf(['services', 'endpoints']))
+      if (all || dirty.has(namespace)) this.reconcileNamespace(namespace);
+  }
+
+  private reconcileNamespace(namespace: string): void {
     const { store, server } = this.ctx;
-    const services = store.values<Service>('services');
     const wanted = new Set<string>();
     const seen = new Map<string, string>();
-    for (const svc of services) {
+    const last = this.signatures.get(namespace);
+    for (const svc of store.valuesIn<Service>('services', namespace)) {
       if (!svc.spec.selector || svc.spec.type === 'ExternalName') continue;
-      wanted.add(`${svc.metadata.namespace}/${svc.metadata.name}`);
+      wanted.add(svc.metadata.name);
       const selector = Object.entries(svc.spec.selector);
       const selected = store
-        .valuesIn<Pod>('pods', svc.metadata.namespace!)
+        .valuesIn<Pod>('pods', namespace)
         .filter(
           (p) =>
             !p.metadata.deletionTimestamp &&
@@ -61,10 +84,10 @@ export class EndpointsController implements Controller {
             selector.every(([k, v]) => p.metadata.labels?.[k] === v),
         );
       // Same service, same selected pods at the same versions, endpoints unchanged: nothing to recompute.
-      const ep = store.get<Endpoints>('endpoints', svc.metadata.namespace, svc.metadata.name);
+      const ep = store.get<Endpoints>('endpoints', namespace, svc.metadata.name);
       const signature = `${svc.metadata.resourceVersion}|${ep?.metadata.resourceVersion}|${selected.map((p) => p.metadata.resourceVersion).join(',')}`;
       seen.set(svc.metadata.uid!, signature);
-      if (this.signatures.get(svc.metadata.uid!) === signature) continue;
+      if (last?.get(svc.metadata.uid!) === signature) continue;
       const ready = selected.filter(isPodReady).map(address).sort(byIp);
       const notReady = selected
         .filter((p) => !isPodReady(p))
@@ -88,12 +111,12 @@ export class EndpointsController implements Controller {
           : undefined;
       this.write(svc, subsets);
     }
-    this.signatures = seen;
-    for (const ep of store.values<Endpoints>('endpoints')) {
-      const key = `${ep.metadata.namespace}/${ep.metadata.name}`;
-      const svc = store.get<Service>('services', ep.metadata.namespace, ep.metadata.name);
-      if (!wanted.has(key) && (!svc || svc.spec.selector))
-        server.removeObject('endpoints', ep.metadata.namespace, ep.metadata.name);
+    if (seen.size) this.signatures.set(namespace, seen);
+    else this.signatures.delete(namespace);
+    for (const ep of store.valuesIn<Endpoints>('endpoints', namespace)) {
+      const svc = store.get<Service>('services', namespace, ep.metadata.name);
+      if (!wanted.has(ep.metadata.name) && (!svc || svc.spec.selector))
+        server.removeObject('endpoints', namespace, ep.metadata.name);
     }
   }
 

@@ -28,6 +28,16 @@ export type NodeUsage = Map<string, { cpu: bigint; memory: bigint; pods: number 
 
 /** A pod's effective request in thousandths: the larger of its containers' sum and any init container's. */
 export function podRequests(pod: Pod): { cpu: bigint; memory: bigint } {
+  // The scheduler sums every bound pod's requests on each decision; a pod's containers never change, so its spec
+  // (shared by all versions of the pod that only changed status) keys the sum.
+  let requests = requestsBySpec.get(pod.spec);
+  if (!requests) requestsBySpec.set(pod.spec, (requests = sumRequests(pod)));
+  return requests;
+}
+
+const requestsBySpec = new WeakMap<Pod['spec'], Readonly<{ cpu: bigint; memory: bigint }>>();
+
+function sumRequests(pod: Pod): { cpu: bigint; memory: bigint } {
   const of = (c: Container, r: 'cpu' | 'memory') =>
     parseQuantity(c.resources?.requests?.[r] ?? '0')?.milli ?? 0n;
   const out = { cpu: 0n, memory: 0n };

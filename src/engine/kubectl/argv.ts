@@ -42,9 +42,28 @@ export interface ParsedArgs {
 /** A flag-parsing failure; the message is pflag's text without the `error: ` prefix. */
 export class FlagError extends Error {}
 
+/** A flag table's lookups by name and shorthand, built once per table (tables are constant). */
+function indexOf(specs: readonly FlagSpec[]): FlagIndex {
+  let index = flagIndexes.get(specs);
+  if (!index) {
+    index = {
+      byName: new Map(specs.map((s) => [s.name, s])),
+      byShort: new Map(specs.filter((s) => s.shorthand).map((s) => [s.shorthand as string, s])),
+    };
+    flagIndexes.set(specs, index);
+  }
+  return index;
+}
+
+interface FlagIndex {
+  byName: Map<string, FlagSpec>;
+  byShort: Map<string, FlagSpec>;
+}
+
+const flagIndexes = new WeakMap<readonly FlagSpec[], FlagIndex>();
+
 export function parseArgs(args: readonly string[], specs: readonly FlagSpec[]): ParsedArgs {
-  const byName = new Map(specs.map((s) => [s.name, s]));
-  const byShort = new Map(specs.filter((s) => s.shorthand).map((s) => [s.shorthand as string, s]));
+  const { byName, byShort } = indexOf(specs);
   const result: ParsedArgs = {
     flags: {},
     changed: new Set(),

@@ -72,3 +72,12 @@ export const flag = {
     description: 'List the requested object(s) across all namespaces',
   }),
 };
+
+/** A command's flags with the global ones in front, built once per flag list (every kubectl line needs it). */
+export function withGlobalFlags(flags: readonly FlagSpec[]): FlagSpec[] {
+  let all = withGlobals.get(flags);
+  if (!all) withGlobals.set(flags, (all = [...GLOBAL_FLAGS, ...flags]));
+  return all;
+}
+
+const withGlobals = new WeakMap<readonly FlagSpec[], FlagSpec[]>();

@@ -1,5 +1,5 @@
 import { FlagError, findCommandWords, ParsedArgs, parseArgs } from './argv';
-import { CommandDef, GLOBAL_FLAGS } from './command';
+import { CommandDef, GLOBAL_FLAGS, withGlobalFlags } from './command';
 import { COMMANDS } from './commands';
 import { KubectlContext } from './context';
 import { formatError } from './errors';
@@ -161,7 +161,7 @@ export async function runKubectl(argv: readonly string[], ctx: KubectlContext): 
       );
     commandPath = `kubectl ${command.path.join(' ')}`;
     const rest = argv.filter((_, i) => !consumed.includes(i));
-    const own = [...GLOBAL_FLAGS, ...command.flags];
+    const own = withGlobalFlags(command.flags);
     const args = parseArgs(rest, flagsFor(command.path.join(' '), own));
     for (const warning of args.warnings) ctx.stderr(`${warning}\n`);
     // Without -n, the current context's namespace applies (not marked as given: dry runs leave it out).

@@ -155,6 +155,17 @@ const INT32_FLAGS: Record<string, readonly string[]> = {
  * of the real ones they implement. A duration the lab keeps as text is still checked as kubectl checks it.
  */
 export function flagsFor(path: string, own: readonly FlagSpec[]): FlagSpec[] {
+  // Every kubectl line asks for its command's table; the inputs are constant arrays, so build each table once.
+  let byPath = mergedFlags.get(own);
+  if (!byPath) mergedFlags.set(own, (byPath = new Map()));
+  let flags = byPath.get(path);
+  if (!flags) byPath.set(path, (flags = mergeFlags(path, own)));
+  return flags;
+}
+
+const mergedFlags = new WeakMap<readonly FlagSpec[], Map<string, FlagSpec[]>>();
+
+function mergeFlags(path: string, own: readonly FlagSpec[]): FlagSpec[] {
   const merged = new Map<string, FlagSpec>();
   for (const real of [...KUBECTL_GLOBAL_FLAGS, ...(KUBECTL_FLAGS[path] ?? [])])
     merged.set(real.name, toFlagSpec(real));

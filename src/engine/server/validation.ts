@@ -151,8 +151,7 @@ export function validateAnnotations(
 /** apimachinery's TotalAnnotationSizeLimitB: 256 KiB. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
-const encoder = new TextEncoder();
 
 function utf8Length(text: string): number {
-  return encoder.encode(text).length;
+  return Buffer.byteLength(text, 'utf8');
 }

@@ -82,6 +82,14 @@ export class ObjectStore {
     return names ? ([...names.values()] as T[]) : [];
   }
 
+  /** The namespaces holding objects of these resources, each once, in the tables' order. */
+  namespacesOf(resources: readonly ResourceName[]): Set<string> {
+    const out = new Set<string>();
+    for (const resource of resources)
+      for (const [namespace, names] of this.tables.get(resource) ?? []) if (names.size) out.add(namespace);
+    return out;
+  }
+
   count(resource: ResourceName): number {
     return this.counts.get(resource) ?? 0;
   }
