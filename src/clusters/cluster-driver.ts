@@ -1,3 +1,5 @@
+import type { HomeSnapshot } from '../engine';
+
 /**
  * ClusterDriver: the one interface every cluster backend (embedded engine, Docker) implements.
  * What one backend can do and another cannot is declared in `capabilities` (DriverCapabilities);
@@ -25,6 +27,12 @@
  *     `options.background` says the line is such a job (its `&` already removed): as bash runs a job
  *     in a subshell, it reads no typed input and what it sets in the shell (variables) does not
  *     outlive it; what it writes to files (the kubeconfig of `kubectl config`) stays, as in bash.
+ *     With `capabilities.homeFiles`, `options.home` is the student's home directory as the platform
+ *     stores it (it belongs to the lab session, not the cluster, so it outlives resets and
+ *     idle-outs): the driver's copy is replaced by it first when the stored one is newer or the copy
+ *     was never filled (a new or restored cluster), and `ExecResult.home` is the home after the
+ *     line when the line changed it, which the platform stores (merging with an editor save that
+ *     happened meanwhile).
  *  4. readObjects(ref, query)  – API objects as Kubernetes JSON (what `kubectl get -o json`
  *     prints), for grading. Same shape on every driver, so checks give the same verdict.
  *  5. snapshot(ref)  – with `capabilities.stateVersions`: a compact serialisable state, with a
@@ -108,6 +116,11 @@ export interface DriverCapabilities {
   readonly interactiveInput: boolean;
   /** Several exec() calls of one cluster may run at the same time (background jobs). */
   readonly backgroundRuns: boolean;
+  /**
+   * exec() takes the session's home (ExecOptions.home) and returns it when a line changed it
+   * (ExecResult.home): files the student writes with the terminal are the ones the editor shows.
+   */
+  readonly homeFiles: boolean;
 }
 
 export interface ProvisionRequest {
@@ -160,10 +173,21 @@ export interface ExecInput {
 export interface ExecOptions {
   /** A background job (` &`): a subshell of the session's shell, without a terminal. */
   background?: boolean;
+  /** With `capabilities.homeFiles`: the session's stored home. */
+  home?: ExecHome;
+}
+
+/** The session's home as the platform stores it: its version, and the home itself when needed. */
+export interface ExecHome {
+  /** Only grows: a driver whose copy is at a lower version (or was never filled) loads the home. */
+  version: number;
+  load(): Promise<HomeSnapshot>;
 }
 
 export interface ExecResult {
   exitCode: number;
+  /** With `capabilities.homeFiles`: the home after the line, when the line changed it. */
+  home?: HomeSnapshot;
 }
 
 export interface ObjectQuery {

@@ -34,6 +34,7 @@ describe('driver capabilities', () => {
       multiHost: false,
       interactiveInput: true,
       backgroundRuns: true,
+      homeFiles: true,
     });
     expectConsistent(driver);
   });
@@ -47,6 +48,8 @@ describe('driver capabilities', () => {
       interactiveInput: false,
       // The node agent runs one line at a time.
       backgroundRuns: false,
+      // The agent's terminal keeps its own home; the platform's stored one does not reach it.
+      homeFiles: false,
     });
     expectConsistent(kubelab);
     expect(await kubelab.snapshot()).toBeNull();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { ClusterDriver, ClusterRef } from '../clusters/cluster-driver';
+import type { ClusterDriver, ClusterRef, ExecHome, ExecResult } from '../clusters/cluster-driver';
 import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -15,6 +15,7 @@ import { MailboxEntry, SessionMailboxRepository } from '../repositories/session-
 import { sessionRoom } from '../shared/events';
 import { ClusterLookupService, ClusterUnavailableError } from '../services/cluster-lookup.service';
 import { FinishedCommand, GradingService } from '../services/grading.service';
+import { HomeStoreService } from '../services/home-store.service';
 import { InputQueue } from './input-queue';
 import { runJobControl } from './job-control';
 import { endStateOf, RunOutcome } from './outcomes';
@@ -38,6 +39,7 @@ const ACTIVITY_FLUSH_MS = 2000;
  */
 export const JOB_WAIT_POLL_MS = 250;
 
+type ExecResultHome = ExecResult['home'];
 type StopReason = StopRequest | 'timeout' | 'output-limit' | 'shutdown';
 
 /** A run executing in this process: how to stop it, and where its typed input goes. */
@@ -78,6 +80,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     private readonly ledger: RunLedger,
     private readonly events: EventRepository,
     private readonly grading: GradingService,
+    private readonly homes: HomeStoreService,
   ) {}
 
   jobHandlers() {
@@ -155,6 +158,8 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     if (!run) return;
     const plan = planRun(run.command);
     const ending = { id: run.id, labSessionId, kind: plan.kind, identity: run };
+    // Read beside the cluster lookup (usually one Redis key): the home the line runs with.
+    const home = plan.jobControl ? undefined : this.homeFor(labSessionId);
 
     let target;
     try {
@@ -178,7 +183,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
         'kubelab: this cluster backend cannot pass what you type to a running command; paste a heredoc whole (kubectl apply -f - <<EOF … EOF)\n',
       );
     }
-    if (plan.kind !== 'background') return this.runToEnd(run, plan, target);
+    if (plan.kind !== 'background') return this.runToEnd(run, plan, target, home);
     if (!capabilities.backgroundRuns) {
       return this.refuse(
         run,
@@ -203,7 +208,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     }
     await this.runs.startLasting(run, { job, clusterId: target.cluster.id, startedAt });
     this.grading.backgroundStarted(labSessionId, run.seq);
-    const started = this.runToEnd(run, plan, target, { job, startedAt }).catch((error: Error) =>
+    const started = this.runToEnd(run, plan, target, home, { job, startedAt }).catch((error: Error) =>
       this.logger.error({ msg: 'background run failed', runId: run.id, error: error.message }),
     );
     this.background.set(run.id, started);
@@ -215,6 +220,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     run: QueuedRun,
     plan: RunPlan,
     target: { cluster: ClusterSummary; ref: ClusterRef },
+    homeRead: Promise<ExecHome | undefined> | undefined,
     background?: { job: { number: number; pid: number }; startedAt: Date },
   ): Promise<void> {
     const labSessionId = run.labSessionId;
@@ -254,12 +260,21 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     const limit = limitSeconds(plan.limit, this.config.commands);
     const timer = setTimeout(() => controller.abort('timeout' satisfies StopReason), limit * 1000);
     let exitCode: number;
+    const home = await homeRead;
+    let homeVersion = home?.version ?? null;
     try {
       // A job runs as in a subshell: variables it sets do not reach the session's later lines.
-      const options = background ? { background: true } : undefined;
-      exitCode = (
-        await this.driver.exec(target.ref, plan.text, capture.sink, controller.signal, live.input, options)
-      ).exitCode;
+      const options = background || home ? { background: background ? true : undefined, home } : undefined;
+      const result = await this.driver.exec(
+        target.ref,
+        plan.text,
+        capture.sink,
+        controller.signal,
+        live.input,
+        options,
+      );
+      exitCode = result.exitCode;
+      if (result.home && home) homeVersion = await this.storeHome(run, home.version, result.home);
     } catch (error) {
       const failure = error instanceof Error ? error.message : String(error);
       this.logger.error({ msg: 'command failed inside the driver', runId: run.id, error: failure });
@@ -281,6 +296,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
       output: capture.output,
       outputBytes: capture.bytes,
       truncated: capture.truncated,
+      homeVersion,
     });
     await this.afterCommand(labSessionId, target.cluster, target.ref, {
       seq: run.seq,
@@ -428,6 +444,26 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
       if (overflow) live.echo?.('[input ended: more was typed than one command may read]');
     }
     if (signal.eof) live.input.end();
+  }
+
+  /** The session's home for the driver, when it takes one; a home that cannot be read is left out. */
+  private homeFor(labSessionId: string): Promise<ExecHome | undefined> | undefined {
+    if (!this.driver.capabilities.homeFiles) return undefined;
+    return this.homes.execHome(labSessionId).catch((error: Error) => {
+      this.logger.warn({ msg: 'home not read', labSessionId, error: error.message });
+      return undefined;
+    });
+  }
+
+  /**
+   * Stores the home a run changed before its record is written, so the record links the version. A
+   * failure is logged: the driver keeps the files and hands them back with the next change.
+   */
+  private async storeHome(run: QueuedRun, base: number, after: NonNullable<ExecResultHome>): Promise<number | null> {
+    return this.homes.recordRun(run.labSessionId, run.id, base, after).catch((error: Error) => {
+      this.logger.warn({ msg: 'home not stored', runId: run.id, error: error.message });
+      return null;
+    });
   }
 
   /** A mailbox entry without its command (re-posted from the database): read it back. */

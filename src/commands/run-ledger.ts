@@ -27,6 +27,8 @@ export interface RunBody {
   output: string;
   outputBytes: number;
   truncated: boolean;
+  /** The session's home version after the run, when known (replay shows the files as they were). */
+  homeVersion?: number | null;
 }
 
 /**
@@ -86,6 +88,7 @@ export class RunLedger {
             finishedAt,
             durationMs,
             error: state.error,
+            homeVersion: body?.homeVersion ?? null,
           })
         : await this.runs.endIfOpen(run.id, state.status, state.exitCode, state.error ?? state.status);
     } catch (error) {

@@ -37,6 +37,7 @@ import {
 } from './snapshot/boot-image';
 import { Kubeconfig, minikubeKubeconfig, type KubeconfigData } from './store/kubeconfig';
 import { minikubeObjects, nodeInternalIp } from './store/minikube';
+import { bootConfigMaps, CONTROLLER_SERVICE_ACCOUNTS } from './store/minikube-config';
 import { loadKubeProxyDaemonSet } from './store/minikube-daemonset';
 import { bootPolicyObjects } from './store/minikube-policy';
 import { Random, type RandomState } from './store/random';
@@ -185,13 +186,18 @@ export class Cluster {
       () => this.now(),
     );
     this.network = this.simNetwork;
-    this.runtime = new SimContainerRuntime(
+    const runtime = new SimContainerRuntime(
       this.store,
       this.kubelet,
       this.simNetwork,
       () => this.now(),
       () => this.sync(),
     );
+    this.runtime = runtime;
+    this.kubelet.prober.targets = {
+      connect: (host, port, path) => this.simNetwork.probe(host, port, path),
+      exec: (pod, rec, c, argv) => runtime.execIn(pod, rec, c, argv),
+    };
   }
 
   /**
@@ -310,6 +316,17 @@ export class Cluster {
         const configUids = new Random(0x636f6e66);
         for (const ns of m.namespaces) this.namespaces.populate(ns.metadata.name, () => configUids.uid());
         return m.nodes.map((n) => server.createObject(n));
+      });
+      // The API server's, kubeadm's and the addons' configuration, and kube-controller-manager's own accounts.
+      const systemUids = new Random(0x6b636d73);
+      for (const { after, configMap } of bootConfigMaps(bootAt))
+        this.at(bootAt + after * 1000, () => server.createObject(configMap, systemUids.uid()));
+      this.at(bootAt + 6_000, () => {
+        for (const name of CONTROLLER_SERVICE_ACCOUNTS)
+          server.createObject(
+            { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'kube-system' } },
+            systemUids.uid(),
+          );
       });
       this.at(bootAt + 2_000, () => {
         for (const svc of m.services.filter((s) => s.metadata.name === 'kubernetes'))

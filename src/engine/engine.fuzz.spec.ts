@@ -78,6 +78,22 @@ const LAB_LINES = [
   'kubectl delete job pi',
   'kubectl apply -f - <<EOF\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: par\nspec:\n  completions: 5\n  parallelism: 2\n  backoffLimit: 2\n  activeDeadlineSeconds: 40\n  ttlSecondsAfterFinished: 30\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: w\n        image: busybox\n        command: [sh, -c, "sleep 4; exit $((RANDOM % 2))"]\nEOF',
   'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  initContainers:\n  - name: init\n    image: busybox\n    command: [sleep, "2"]\n  containers:\n  - name: c\n    image: polinux/stress\n    resources:\n      limits:\n        memory: 10Mi\n        cpu: "3"\n    args: [--vm, "1", --vm-bytes, 50M]\nEOF',
+  // Issue 14 part 2: Indexed Jobs, podFailurePolicy, backoffLimitPerIndex, CronJob timeZone, volumes.
+  'kubectl apply -f - <<EOF\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: idx\nspec:\n  completions: 4\n  parallelism: 2\n  completionMode: Indexed\n  backoffLimitPerIndex: 1\n  podFailurePolicy:\n    rules:\n    - action: Ignore\n      onExitCodes:\n        operator: In\n        values: [3]\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: w\n        image: busybox\n        command: [sh, -c, "sleep 3; exit $((RANDOM % 4))"]\nEOF',
+  "kubectl create cronjob tz --image=busybox:1.28 --schedule='*/2 * * * *' -- date",
+  'kubectl apply -f - <<EOF\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: tokyo\nspec:\n  schedule: "*/3 * * * *"\n  timeZone: Asia/Tokyo\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: c\n            image: busybox:1.28\nEOF',
+  'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: vols\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [sleep, "3600"]\n    volumeMounts:\n    - {name: cfg, mountPath: /etc/cfg}\n    - {name: data, mountPath: /data}\n  volumes:\n  - name: cfg\n    configMap: {name: cfg}\n  - name: data\n    emptyDir: {}\nEOF',
+  'kubectl create configmap cfg --from-literal=mode=debug',
+  "kubectl exec vols -- sh -c 'echo hi > /data/x; cat /data/x /etc/cfg/mode; ls -la /etc/cfg'",
+  'kubectl delete configmap cfg',
+];
+
+/** Probes (issue 14 part 2): readiness flapping behind a Service, a liveness probe restarting its container. */
+const PROBE_LINES = [
+  'kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: flap\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: flap\n  template:\n    metadata:\n      labels:\n        app: flap\n    spec:\n      containers:\n      - name: c\n        image: busybox\n        command: [sh, -c, "while true; do touch /tmp/ready; sleep 20; rm /tmp/ready; sleep 20; done"]\n        readinessProbe:\n          exec:\n            command: [cat, /tmp/ready]\n          periodSeconds: 3\n          failureThreshold: 1\nEOF',
+  'kubectl expose deployment flap --port=80',
+  'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: live\nspec:\n  containers:\n  - name: c\n    image: nginx\n    livenessProbe:\n      httpGet:\n        path: /healthz\n        port: 80\n      periodSeconds: 2\n    startupProbe:\n      tcpSocket:\n        port: 80\nEOF',
+  'kubectl describe pod live',
 ];
 
 const VERBS = [
@@ -212,6 +228,7 @@ const hostileLine = fc.oneof(
 const step = fc.record({
   line: fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...LAB_LINES) },
+    { weight: 1, arbitrary: fc.constantFrom(...PROBE_LINES) },
     { weight: 4, arbitrary: kubectlLine },
     { weight: 1, arbitrary: hostileLine },
   ),

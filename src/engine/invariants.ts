@@ -46,9 +46,28 @@ function batchViolations(cluster: Cluster, pods: Pod[]): string[] {
     ).length;
     if (running > (job.spec.parallelism ?? 1))
       out.push(`${key(job)} runs ${running} pods, more than its parallelism ${job.spec.parallelism ?? 1}`);
+    out.push(...indexedJobViolations(job, pods));
     const ref = controllerRef(job);
     if (ref?.kind === 'CronJob' && !uids.has(ref.uid) && !job.metadata.deletionTimestamp)
       out.push(`${key(job)} is owned by missing CronJob ${ref.name}`);
+  }
+  return out;
+}
+
+/** Issue 14 part 2: an Indexed Job runs at most one pod per completion index, every index below its completions. */
+function indexedJobViolations(job: Job, pods: Pod[]): string[] {
+  if (job.spec.completionMode !== 'Indexed') return [];
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const pod of pods) {
+    if (controllerRef(pod)?.uid !== job.metadata.uid || pod.metadata.deletionTimestamp) continue;
+    const index = pod.metadata.annotations?.['batch.kubernetes.io/job-completion-index'];
+    if (index === undefined || !(Number(index) < (job.spec.completions ?? 0)))
+      out.push(`${key(pod)} of Indexed ${key(job)} has completion index ${index ?? '<none>'}`);
+    const running = pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+    if (running && index !== undefined && seen.has(index))
+      out.push(`${key(job)} runs two pods for completion index ${index}`);
+    if (running && index !== undefined) seen.add(index);
   }
   return out;
 }
@@ -114,25 +133,32 @@ export function checkInvariants(cluster: Cluster): string[] {
       nodePorts.set(p.nodePort, key(svc));
     }
     if (!svc.spec.selector) continue;
-    const expected = pods
-      .filter(
-        (p) =>
-          p.metadata.namespace === svc.metadata.namespace &&
-          !p.metadata.deletionTimestamp &&
-          p.status?.podIP &&
-          isPodReady(p) &&
-          matchesLabelSelector({ matchLabels: svc.spec.selector }, p.metadata.labels),
-      )
-      .map((p) => p.status!.podIP!)
-      .sort();
+    const selected = pods.filter(
+      (p) =>
+        p.metadata.namespace === svc.metadata.namespace &&
+        !p.metadata.deletionTimestamp &&
+        p.status?.podIP &&
+        matchesLabelSelector({ matchLabels: svc.spec.selector }, p.metadata.labels),
+    );
+    const ips = (list: Pod[]) => list.map((p) => p.status!.podIP!).sort();
+    const expected = ips(selected.filter(isPodReady));
+    const unready = ips(selected.filter((p) => !isPodReady(p)));
     const ep = store.get<Endpoints>('endpoints', svc.metadata.namespace, svc.metadata.name);
-    const actual = (ep?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort();
+    const subsets = ep?.subsets ?? [];
+    const actual = subsets.flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort();
+    const actualUnready = subsets.flatMap((s) => (s.notReadyAddresses ?? []).map((a) => a.ip)).sort();
     if (!ep) violations.push(`${key(svc)} has no Endpoints object`);
     else if (expected.join(',') !== actual.join(','))
       violations.push(
         `Endpoints ${svc.metadata.namespace}/${svc.metadata.name} = [${actual}] but ready pods = [${expected}]`,
       );
+    // Pods failing their readiness probe stay listed, as not ready.
+    else if (actualUnready.join(',') !== unready.join(','))
+      violations.push(
+        `Endpoints ${svc.metadata.namespace}/${svc.metadata.name} not ready = [${actualUnready}] but unready pods = [${unready}]`,
+      );
   }
+  violations.push(...readinessViolations(pods));
 
   const podIps = new Map<string, string>();
   for (const pod of pods) {
@@ -186,6 +212,28 @@ export function checkInvariants(cluster: Cluster): string[] {
       );
   }
   return violations;
+}
+
+/**
+ * Probes: a pod is Ready exactly when it has not finished and all its containers are ready, and a container is
+ * ready only while it runs and has started (a startup probe passed).
+ */
+function readinessViolations(pods: Pod[]): string[] {
+  const out: string[] = [];
+  for (const pod of pods) {
+    const statuses = pod.status?.containerStatuses;
+    if (!statuses?.length) continue;
+    for (const s of statuses)
+      if (s.ready && !(s.started && s.state.running))
+        out.push(`${key(pod)} container ${s.name} is ready but not started and running`);
+    const phase = pod.status?.phase;
+    const expected = phase !== 'Succeeded' && phase !== 'Failed' && statuses.every((s) => s.ready);
+    if (isPodReady(pod) !== expected)
+      out.push(
+        `${key(pod)} Ready=${isPodReady(pod)} but its containers' ready = ${statuses.map((s) => s.ready)}`,
+      );
+  }
+  return out;
 }
 
 /** Remembers resourceVersions across checks: per object (by uid) and for the store they may only grow. */

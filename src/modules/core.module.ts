@@ -27,6 +27,8 @@ import { ClusterLookupService } from '../services/cluster-lookup.service';
 import { ClusterMaintenanceService } from '../services/cluster-maintenance.service';
 import { GradingService } from '../services/grading.service';
 import { LabCatalogService } from '../services/lab-catalog.service';
+import { HomeRepository } from '../repositories/home.repository';
+import { HomeStoreService } from '../services/home-store.service';
 
 const repositories = [
   DatabaseRepository,
@@ -45,6 +47,7 @@ const repositories = [
   ClusterRepository,
   CommandRunRepository,
   StepResultRepository,
+  HomeRepository,
 ];
 
 /** A session's cluster: its lifecycle, the hot-path lookup, and housekeeping (see each class). */
@@ -56,7 +59,7 @@ const clusterServices = [
 ];
 
 /** Services both processes use: clusters change state from API and worker; grading reads from both. */
-const sharedServices = [RunLedger, ...clusterServices, GradingService, LabCatalogService];
+const sharedServices = [RunLedger, ...clusterServices, GradingService, LabCatalogService, HomeStoreService];
 
 /** What both the API and the worker need: the database, Redis, queues, events, repositories, drivers. */
 @Global()

@@ -28,11 +28,12 @@ interface CommandRunRow {
   started_at: Date | null;
   finished_at: Date | null;
   duration_ms: number | null;
+  home_version: number | null;
 }
 
 const COLUMNS =
   'id, lab_session_id, user_id, cluster_id, seq, command, status, exit_code, output, output_bytes, ' +
-  'truncated, error, kind, job_number, pid, queued_at, started_at, finished_at, duration_ms';
+  'truncated, error, kind, job_number, pid, queued_at, started_at, finished_at, duration_ms, home_version';
 
 // Every command runs these, so they are plain SQL (see DatabaseRepository.sql). A command's record
 // is written with asynchronous commit: if PostgreSQL itself crashes, the last fraction of a second
@@ -60,12 +61,13 @@ const FINISH: SqlStatement = {
   name: 'command-run.finish',
   text:
     'INSERT INTO command_runs AS run (id, lab_session_id, user_id, seq, command, kind, queued_at, status, ' +
-    'exit_code, output, output_bytes, truncated, finished_at, duration_ms, error, cluster_id, started_at) ' +
-    'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ' +
+    'exit_code, output, output_bytes, truncated, finished_at, duration_ms, error, cluster_id, started_at, ' +
+    'home_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ' +
     'ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, exit_code = EXCLUDED.exit_code, ' +
     'output = EXCLUDED.output, output_bytes = EXCLUDED.output_bytes, truncated = EXCLUDED.truncated, ' +
     'finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, ' +
     'cluster_id = COALESCE(EXCLUDED.cluster_id, run.cluster_id), ' +
+    'home_version = COALESCE(EXCLUDED.home_version, run.home_version), ' +
     "started_at = COALESCE(EXCLUDED.started_at, run.started_at) WHERE run.status IN ('queued', 'running')",
   asyncCommit: true,
 };
@@ -109,6 +111,7 @@ function fromRow(row: CommandRunRow): CommandRun {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     durationMs: row.duration_ms,
+    homeVersion: row.home_version,
   };
 }
 
@@ -194,6 +197,8 @@ export class CommandRunRepository {
       finishedAt: Date;
       durationMs: number | null;
       error?: string;
+      /** The session's home version after the run (replay). */
+      homeVersion?: number | null;
     },
   ): Promise<boolean> {
     const values = [
@@ -208,6 +213,7 @@ export class CommandRunRepository {
       result.error ?? null,
       result.clusterId,
       result.startedAt,
+      result.homeVersion ?? null,
     ];
     return this.upsert(FINISH, values);
   }

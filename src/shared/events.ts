@@ -119,6 +119,15 @@ export interface GradingUpdate {
   newlyPassed: string[];
 }
 
+/** The student's home directory changed (a command wrote files, or an editor saved one). */
+export interface HomeChanged {
+  labSessionId: string;
+  /** The stored home's new version (GET /api/lab-sessions/:id/home answers it). */
+  version: number;
+  /** The command whose run changed it; absent for an editor save or removal. */
+  runId?: string;
+}
+
 export interface HistoryEntry {
   runId: string;
   seq: number;
@@ -160,6 +169,7 @@ export interface ServerToClientEvents {
   'cluster.status': (payload: ClusterStatusEvent) => void;
   'cluster.idle-warning': (payload: ClusterIdleWarning) => void;
   'grading.updated': (payload: GradingUpdate) => void;
+  'home.changed': (payload: HomeChanged) => void;
 }
 
 export type ServerEventName = keyof ServerToClientEvents;

@@ -101,6 +101,19 @@ export class ServedCluster {
   }
 }
 
+const PIPED = /^echo '([^']*)' \| (kubectl .*)$/;
+
+/** The kubectl command of a corpus line (`echo 'TEXT' | kubectl ...` pipes TEXT into it). */
+export function kubectlLine(line: string): string {
+  return PIPED.exec(line)?.[2] ?? line;
+}
+
+/** What `echo 'TEXT' | ` gives kubectl's stdin, if the line has it. */
+function pipedInput(line: string): string | undefined {
+  const m = PIPED.exec(line);
+  return m ? `${m[1]}\n` : undefined;
+}
+
 /** kubectl with a private HOME (discovery cache) and the served kubeconfig, in a directory holding the lab's files. */
 export class RealKubectl {
   readonly dir: string;
@@ -114,8 +127,10 @@ export class RealKubectl {
       fs.writeFileSync(path.join(this.dir, name), text);
   }
 
+  /** `kubectl ...`, or `echo 'TEXT' | kubectl ...` (TEXT and a newline on kubectl's stdin, as the lab's echo gives). */
   run(line: string, binary = KUBECTL): Promise<Outcome> {
-    const words = splitWords(line);
+    const piped = pipedInput(line);
+    const words = splitWords(kubectlLine(line));
     if (words[0] !== 'kubectl') throw new Error(`conformance lines start with kubectl: ${line}`);
     return new Promise((resolve, reject) => {
       const child = execFile(
@@ -137,7 +152,7 @@ export class RealKubectl {
           resolve({ stdout, stderr, code });
         },
       );
-      child.stdin?.end();
+      child.stdin?.end(piped);
     });
   }
 
@@ -171,8 +186,9 @@ export class TwinTerminal {
  *   carry virtual-clock timestamps); the table is re-aligned after masking, since the column width depends on it.
  */
 export function mask(line: string, outcome: Outcome): Outcome {
-  const base = normalize(line, outcome);
-  if (!splitWords(line).includes('describe')) return base;
+  const command = kubectlLine(line);
+  const base = normalize(command, outcome);
+  if (!splitWords(command).includes('describe')) return base;
   return { ...base, stdout: maskEventAges(base.stdout) };
 }
 

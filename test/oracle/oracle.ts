@@ -18,6 +18,7 @@ import { ManualClock } from '../../src/engine/clock/clock';
 import { createCluster } from '../../src/engine/cluster';
 import { LabTerminal } from '../../src/engine/terminal';
 import { clientKubeconfigText } from '../../src/engine/store/kubeconfig';
+import { EXAMPLE_MANIFESTS } from '../../src/engine/kubectl/virtual-files';
 
 /** kubectl v1.30.13, shipped with the Google Cloud SDK on every machine of ours. */
 export const ORACLE_BINARY = '/usr/lib/google-cloud-sdk/bin/kubectl.1.30';
@@ -135,6 +136,9 @@ export class OracleSandbox {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubelab-oracle-'));
     const home = (this.home = path.join(this.dir, 'home'));
     fs.mkdirSync(home);
+    // kubectl runs in `dir`, which holds the lab home's starter manifests, so `-f deployment.yaml` reads the same
+    // file on both sides (client-side lines only: `--local`, `--dry-run=client`).
+    for (const [name, text] of Object.entries(EXAMPLE_MANIFESTS)) fs.writeFileSync(path.join(this.dir, name), text);
     this.kubeconfig = clientKubeconfigText({ server: 'https://127.0.0.1:1', token: 'oracle' });
     // Nothing of the caller's environment: no proxy settings, no KUBECTL_* switches, no editor.
     this.env = { HOME: home, PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' };
@@ -295,8 +299,9 @@ export function render(outcome: Outcome): string {
 
 /**
  * The oracle's answers are kept in .tmp/oracle/ (not committed), in a file named after the SHA-256 of the binary and
- * of this sandbox's set-up, so a changed binary or kubeconfig is asked again. kubectl takes about 0.1 s a line; a
- * remembered answer is what the same binary printed for the same line. ORACLE_CACHE=0 asks the binary every time.
+ * of this sandbox's set-up (its version and the manifests it holds), so a changed binary, kubeconfig or manifest is
+ * asked again. kubectl takes about 0.1 s a line; a remembered answer is what the same binary printed for the same
+ * line. ORACLE_CACHE=0 asks the binary every time.
  */
 const CACHE_DIR = path.resolve(__dirname, '..', '..', '.tmp', 'oracle');
 const SANDBOX_VERSION = '2';
@@ -306,6 +311,7 @@ function cacheFile(name: string): string | undefined {
   const hash = createHash('sha256')
     .update(fs.readFileSync(ORACLE_BINARY))
     .update(SANDBOX_VERSION)
+    .update(JSON.stringify(EXAMPLE_MANIFESTS))
     .digest('hex');
   return path.join(CACHE_DIR, `${name}-${hash.slice(0, 16)}.json`);
 }

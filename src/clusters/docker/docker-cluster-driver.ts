@@ -78,6 +78,10 @@ export class DockerClusterDriver implements ClusterDriver {
       // `docker exec` of kubelab-exec / k3s kubectl is given no stdin: typed input cannot reach it.
       interactiveInput: false,
       backgroundRuns: this.flavour.concurrentRuns,
+      // Not yet: the kubelab flavour's agent keeps its terminal's own home (same commands and limits)
+      // in the container, but `docker exec` arguments cannot carry a 2 MiB home to it, and k3s's
+      // bare kubectl has no home at all; the platform's stored home (editor, replay) is not theirs.
+      homeFiles: false,
     };
   }
 

@@ -155,6 +155,8 @@ export function kubectlArgv(line: string): string[] | string {
     return (error as Error).message;
   }
   if (parsed.stages.length === 0) return [];
+  if (parsed.redirects.length > 0)
+    return 'redirection into files is not available on k3s nodes (the kubelab node image supports it)';
   if (parsed.stages.length > 1)
     return 'pipes are not available on k3s nodes (the kubelab node image supports them)';
   const argv: string[] = [];

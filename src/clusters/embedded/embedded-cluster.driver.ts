@@ -24,10 +24,13 @@ import type {
   ProvisionProgress,
   ProvisionRequest,
 } from '../cluster-driver';
+import { HomeCopy } from '../home-sync';
 
 interface LiveCluster {
   cluster: Cluster;
   terminal: LabTerminal;
+  /** The terminal's home, a copy of the session's stored home (ExecOptions.home). */
+  home: HomeCopy;
   labSessionId: string;
   ownerId: string;
   /**
@@ -80,6 +83,8 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     interactiveInput: true,
     // LabTerminal.run calls are independent promises on one in-process cluster.
     backgroundRuns: true,
+    // The lab terminal's home is loaded from and handed back to the platform (HomeCopy).
+    homeFiles: true,
   };
   private readonly live = new Map<string, LiveCluster>();
 
@@ -125,8 +130,9 @@ export class EmbeddedClusterDriver implements ClusterDriver {
       // A job runs in a subshell: the session's variables are not changed by it.
       background: options.background === true,
     };
+    const before = await live.home.sync(options.home);
     const exitCode = await live.terminal.run(line, io);
-    return { exitCode };
+    return { exitCode, home: live.home.changedSince(before, options.home) };
   }
 
   async readObjects(ref: ClusterRef, query: ObjectQuery): Promise<KubeObjectJson[]> {
@@ -191,9 +197,11 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     ownerId: string,
     version: string | undefined,
   ): LiveCluster {
+    const terminal = new LabTerminal(cluster);
     const live: LiveCluster = {
       cluster,
-      terminal: new LabTerminal(cluster),
+      terminal,
+      home: new HomeCopy(terminal.home),
       labSessionId,
       ownerId,
       versions: version ? [version] : [],

@@ -10,8 +10,11 @@
  *
  * Lines a FakeDriver understands beyond echoing: `sleep` (and the lines `runsUntilAborted` picks)
  * run until aborted (exit 130); `cat` echoes typed input (ExecInput) until it ends, with
- * `capabilities.interactiveInput`.
+ * `capabilities.interactiveInput`; `write PATH TEXT` writes TEXT to the file PATH of the cluster's
+ * home (a copy of the session's stored home, as the embedded driver keeps one), with
+ * `capabilities.homeFiles`.
  */
+import { HomeDirectory } from '../../engine';
 import type {
   ClusterDriver,
   ClusterRef,
@@ -29,6 +32,7 @@ import type {
   ProvisionProgress,
   ProvisionRequest,
 } from '../cluster-driver';
+import { HomeCopy } from '../home-sync';
 
 export const ABORTED_EXIT = 130;
 
@@ -83,6 +87,13 @@ interface FakeCluster {
   ownerId: string;
   /** The lines run so far: the cluster's whole state. */
   lines: string[];
+  /** Not part of the cluster's state: the session's home, loaded on the first exec. */
+  home: HomeCopy;
+}
+
+/** A home with a fixed clock, so the fakes' files have stable times. */
+function fakeHome(): HomeCopy {
+  return new HomeCopy(new HomeDirectory(() => 0));
 }
 
 const DEFAULT_CAPABILITIES: DriverCapabilities = {
@@ -91,6 +102,7 @@ const DEFAULT_CAPABILITIES: DriverCapabilities = {
   multiHost: false,
   interactiveInput: true,
   backgroundRuns: true,
+  homeFiles: true,
 };
 
 export class FakeDriver implements ClusterDriver {
@@ -125,7 +137,12 @@ export class FakeDriver implements ClusterDriver {
       request.snapshot && this.capabilities.restoresFromSnapshot
         ? (JSON.parse(request.snapshot) as string[])
         : [];
-    this.held.set(request.clusterId, { labSessionId: request.labSessionId, ownerId: request.ownerId, lines });
+    this.held.set(request.clusterId, {
+      labSessionId: request.labSessionId,
+      ownerId: request.ownerId,
+      lines,
+      home: fakeHome(),
+    });
     onProgress({ step: 'Cluster ready', done: 1, total: 1 });
     const attachState: Record<string, unknown> = {
       labSessionId: request.labSessionId,
@@ -152,6 +169,18 @@ export class FakeDriver implements ClusterDriver {
     const cluster = await this.attach(ref);
     if (signal.aborted) return { exitCode: ABORTED_EXIT };
     cluster.lines.push(line);
+    const home = this.capabilities.homeFiles ? options?.home : undefined;
+    const before = await cluster.home.sync(home);
+    const write = /^write (\S+) (.*)$/.exec(line);
+    if (write && home) {
+      try {
+        cluster.home.home.writeFile(write[1], `${write[2]}\n`);
+      } catch (error) {
+        sink.stderr(`write: ${write[1]}: ${(error as Error).message}\n`);
+        return { exitCode: 1 };
+      }
+      return { exitCode: 0, home: cluster.home.changedSince(before, home) };
+    }
     const canned = this.options.replies?.[line];
     if (canned) {
       if (canned.stdout) sink.stdout(canned.stdout);
@@ -230,6 +259,7 @@ export class FakeDriver implements ClusterDriver {
         labSessionId: String(ref.attachState.labSessionId ?? ''),
         ownerId: String(ref.attachState.ownerId ?? ''),
         lines: JSON.parse(snapshot) as string[],
+        home: fakeHome(),
       };
       this.held.set(ref.clusterId, restored);
       return restored;

@@ -26,6 +26,11 @@ import {
 import { ClusterEpochService } from '../../services/cluster-epoch.service';
 import { ClusterLifecycleService } from '../../services/cluster-lifecycle.service';
 import { ClusterLookupService } from '../../services/cluster-lookup.service';
+import { HomeStoreService } from '../../services/home-store.service';
+import { LabCatalogService } from '../../services/lab-catalog.service';
+import type { HomeRepository } from '../../repositories/home.repository';
+import type { LabRepository } from '../../repositories/lab.repository';
+import { InMemoryHomeRepository } from '../../repositories/testing/in-memory-home';
 import type { FinishedCommand, GradingService } from '../../services/grading.service';
 import { CommandRunnerService } from '../command-runner.service';
 import { RunLedger } from '../run-ledger';
@@ -66,6 +71,9 @@ export interface CommandRunnerHarness {
   ledger: RunLedger;
   lifecycle: ClusterLifecycleService;
   runner: CommandRunnerService;
+  /** The sessions' stored homes (what the runner hands drivers and stores after a line). */
+  homeRows: InMemoryHomeRepository;
+  homes: HomeStoreService;
   /** A student's lab session. */
   session(): LabSession;
   /** Admits `line` as the API does: numbered, recorded as queued and posted to the mailbox. */
@@ -116,6 +124,15 @@ export function commandRunnerHarness(
     jobs as unknown as SessionJobsRepository,
     events as unknown as EventRepository,
   );
+  const homeRows = new InMemoryHomeRepository();
+  // No labs are loaded (onModuleInit reads labs/): sessions start with the default starter files.
+  const catalog = new LabCatalogService(config, undefined as unknown as LabRepository);
+  const homes = new HomeStoreService(
+    homeRows as unknown as HomeRepository,
+    sessions as unknown as LabSessionRepository,
+    catalog,
+    events as unknown as EventRepository,
+  );
   const runner = new CommandRunnerService(
     config,
     driver,
@@ -128,6 +145,7 @@ export function commandRunnerHarness(
     ledger,
     events as unknown as EventRepository,
     grading as unknown as GradingService,
+    homes,
   );
   const seqs = new Map<string, number>();
   return {
@@ -144,6 +162,8 @@ export function commandRunnerHarness(
     ledger,
     lifecycle,
     runner,
+    homeRows,
+    homes,
     session: () => sessions.add(),
     async submit(session, line) {
       const seq = (seqs.get(session.id) ?? 0) + 1;

@@ -105,6 +105,7 @@ export class InMemoryCommandRunRepository implements Implements<
       kind: run.kind,
       jobNumber: null,
       pid: null,
+      homeVersion: null,
       status: 'queued',
       exitCode: null,
       output: '',

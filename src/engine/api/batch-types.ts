@@ -10,6 +10,14 @@ export interface JobCondition {
   message?: string;
 }
 
+/** A podFailurePolicy rule: an action for failed pods whose containers exited with given codes or that carry a
+ *  pod condition (DisruptionTarget). */
+export interface PodFailurePolicyRule {
+  action: 'FailJob' | 'FailIndex' | 'Ignore' | 'Count';
+  onExitCodes?: { containerName?: string; operator: 'In' | 'NotIn'; values: number[] };
+  onPodConditions?: { type: string; status?: string }[];
+}
+
 export interface JobSpec {
   parallelism?: number;
   completions?: number;
@@ -22,6 +30,9 @@ export interface JobSpec {
   completionMode?: 'NonIndexed' | 'Indexed';
   suspend?: boolean;
   podReplacementPolicy?: string;
+  podFailurePolicy?: { rules: PodFailurePolicyRule[] };
+  backoffLimitPerIndex?: number;
+  maxFailedIndexes?: number;
 }
 
 export interface JobStatus {
@@ -32,6 +43,9 @@ export interface JobStatus {
   succeeded?: number;
   failed?: number;
   terminating?: number;
+  /** Indexed Jobs: the succeeded (and, with backoffLimitPerIndex, failed) indexes as `0-2,5`. */
+  completedIndexes?: string;
+  failedIndexes?: string;
   uncountedTerminatedPods?: Record<string, never>;
   ready?: number;
 }

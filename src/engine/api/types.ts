@@ -4,6 +4,7 @@
  * Like the real API server, numeric status fields that are zero are omitted (read them as `?? 0`).
  */
 
+import type * as core from 'kubernetes-types/core/v1';
 import type { ConfigMap, NamespaceCondition, Secret, ServiceAccount } from './config-types';
 
 export interface OwnerReference {
@@ -84,6 +85,21 @@ export interface VolumeMount {
   name: string;
   mountPath: string;
   readOnly?: boolean;
+  /** One entry of the volume mounted alone (a file's content is fixed when the container starts). */
+  subPath?: string;
+}
+
+/** `items` of a configMap/secret volume: which key goes to which relative path, with its own mode. */
+export interface KeyToPath {
+  key: string;
+  path: string;
+  mode?: number;
+}
+
+export interface DownwardAPIVolumeFile {
+  path: string;
+  fieldRef?: { apiVersion?: string; fieldPath: string };
+  mode?: number;
 }
 
 export interface Container {
@@ -99,7 +115,13 @@ export interface Container {
   volumeMounts?: VolumeMount[];
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
 }
+
+/** A container probe (exec, httpGet, tcpSocket or grpc handler plus its timing), as the API defines it. */
+export type Probe = core.Probe;
 
 export interface Toleration {
   key?: string;
@@ -116,7 +138,10 @@ export interface Volume {
     defaultMode?: number;
   };
   hostPath?: { path: string; type?: string };
-  configMap?: { name: string; items?: unknown[]; defaultMode?: number };
+  configMap?: { name: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
+  secret?: { secretName: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
+  emptyDir?: { medium?: string; sizeLimit?: string };
+  downwardAPI?: { items?: DownwardAPIVolumeFile[]; defaultMode?: number };
 }
 
 export interface PodSpec {
@@ -132,6 +157,9 @@ export interface PodSpec {
   serviceAccount?: string;
   nodeName?: string;
   hostNetwork?: boolean;
+  /** The pod's hostname instead of its name (Indexed Job pods get `<job>-<index>`). */
+  hostname?: string;
+  subdomain?: string;
   securityContext?: Record<string, unknown>;
   schedulerName?: string;
   tolerations?: Toleration[];
@@ -297,6 +325,8 @@ export interface ServiceSpec {
   clusterIP?: string;
   clusterIPs?: string[];
   externalIPs?: string[];
+  /** type ExternalName: the DNS name the service is an alias of. */
+  externalName?: string;
   sessionAffinity?: 'None' | 'ClientIP';
   externalTrafficPolicy?: 'Cluster' | 'Local';
   internalTrafficPolicy?: 'Cluster' | 'Local';

@@ -1,6 +1,6 @@
 /**
- * `npm run --silent engine -- serve [--port N] [--transcript FILE] [--tls] [--clock=manual]`: one cluster's
- * Kubernetes API on 127.0.0.1 (never another address). Writes a kubeconfig (context `minikube`), prints
+ * `npm run --silent engine -- serve [--port N] [--transcript FILE] [--tls] [--clock=manual] [--user NAME]`:
+ * one cluster's Kubernetes API on 127.0.0.1 (never another address). Writes a kubeconfig (context `minikube`), prints
  * `KUBECONFIG=<path>` and serves until stdin closes or SIGTERM.
  *
  * With `--clock=manual` the cluster runs on a virtual clock starting where `engine FILE` transcripts start (seed 1,
@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { ManualClock, RealClock } from '../clock/clock';
 import { createCluster, restoreCluster, type Cluster } from '../cluster';
 import { ApiHandler } from '../http/handler';
+import { impersonated } from '../server/rbac';
 import { makeServingCertificates } from '../http/tls';
 import { parseDuration, runTranscript, TRANSCRIPT_SEED, TRANSCRIPT_START_MS } from './transcript-runner';
 import { clientKubeconfigText } from '../store/kubeconfig';
@@ -25,6 +26,8 @@ export interface ServeOptions {
   transcript?: string;
   tls: boolean;
   manualClock: boolean;
+  /** Who the kubeconfig's credentials stand for (`system:serviceaccount:NS:NAME` for a service account's token). */
+  user?: string;
 }
 
 export function parseServeArgs(argv: string[]): ServeOptions {
@@ -42,7 +45,8 @@ export function parseServeArgs(argv: string[]): ServeOptions {
       const port = Number(value('--port'));
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port: ${arg}`);
       options.port = port;
-    } else if (arg === '--transcript' || arg.startsWith('--transcript='))
+    } else if (arg === '--user' || arg.startsWith('--user=')) options.user = value('--user');
+    else if (arg === '--transcript' || arg.startsWith('--transcript='))
       options.transcript = value('--transcript');
     else if (arg === '--clock' || arg.startsWith('--clock=')) {
       const clock = value('--clock');
@@ -69,7 +73,9 @@ export async function serve(argv: string[]): Promise<number> {
   const { cluster, clock } = await startCluster(options);
   const token = options.tls ? randomBytes(24).toString('hex') : undefined;
   let address = '127.0.0.1:0';
-  const handler = new ApiHandler({ cluster, token, address: () => address });
+  // Requests are authorised by the cluster's RBAC objects as this user (impersonation headers aside).
+  const user = options.user === undefined ? undefined : impersonated(options.user);
+  const handler = new ApiHandler({ cluster, token, user, address: () => address });
   const certs = options.tls ? makeServingCertificates() : undefined;
   const server = certs
     ? https.createServer({ cert: certs.serverCert, key: certs.serverKey }, handler.handle)

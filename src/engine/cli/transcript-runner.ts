@@ -22,6 +22,7 @@ import {
   startNotice,
 } from '../terminal/job-control';
 import { isComplete, JobControlBuiltin, lineShape } from '../terminal/line-shape';
+import { HomeDirectory } from '../terminal/home/home-directory';
 import { LabTerminal } from '../terminal/terminal';
 import { expandWords, tokenize } from '../terminal/tokenizer';
 
@@ -72,7 +73,9 @@ export async function runTranscript(
 ): Promise<TranscriptStep[]> {
   const clock = options.clock ?? new ManualClock(options.startMs ?? TRANSCRIPT_START_MS);
   const cluster = options.cluster ?? createCluster({ seed: options.seed ?? TRANSCRIPT_SEED, clock });
-  const shell = new TranscriptShell(cluster, clock, new LabTerminal(cluster));
+  // A transcript starts from an empty home, as a lab that ships no starter files.
+  const home = new HomeDirectory(() => clock.now());
+  const shell = new TranscriptShell(cluster, clock, new LabTerminal(cluster, { home }));
   const steps: TranscriptStep[] = [];
   const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
   // The file's last newline ends its last line; it does not add an empty line to an open here-document.

@@ -16,7 +16,7 @@ function decode(value: string): string {
   }
 }
 
-function fieldValue(pod: Pod, path: string): string {
+export function fieldValue(pod: Pod, path: string): string {
   const labels = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
   if (labels) return (pod.metadata[labels[1] as 'labels'] ?? {})[labels[2]] ?? '';
   switch (path) {

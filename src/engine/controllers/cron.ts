@@ -1,8 +1,11 @@
 /**
  * Standard cron schedules as the CronJob controller reads them (robfig/cron's ParseStandard): five fields
  * (minute hour day-of-month month day-of-week) with `*`, `?`, lists, ranges, steps and month/day names, or one of
- * the descriptors @yearly @annually @monthly @weekly @daily @midnight @hourly. Times are UTC (the node's zone).
+ * the descriptors @yearly @annually @monthly @weekly @daily @midnight @hourly. Times are UTC (the node's zone)
+ * unless a zone is given (CronJob spec.timeZone, or a grandfathered `TZ=`/`CRON_TZ=` prefix).
  */
+import { instantOf, isKnownTimeZone, wallClock } from './time-zone';
+
 export interface CronSchedule {
   minute: Set<number>;
   hour: Set<number>;
@@ -12,6 +15,8 @@ export interface CronSchedule {
   /** Day-of-month or day-of-week was `*` or `?`: the other one alone decides. */
   domStar: boolean;
   dowStar: boolean;
+  /** The `TZ=` / `CRON_TZ=` prefix's zone. */
+  location?: string;
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -75,8 +80,14 @@ function parseField(field: string, b: Bounds): { values: Set<number>; star: bool
 export function parseCron(spec: string): CronSchedule | { error: string } {
   try {
     let text = spec.trim();
-    if (text.startsWith('TZ=') || text.startsWith('CRON_TZ='))
-      text = text.slice(text.indexOf(' ') + 1).trim();
+    let location: string | undefined;
+    if (text.startsWith('TZ=') || text.startsWith('CRON_TZ=')) {
+      const space = text.indexOf(' ');
+      location = text.slice(text.indexOf('=') + 1, space < 0 ? undefined : space);
+      if (!isKnownTimeZone(location))
+        return { error: `provided bad location ${location}: unknown time zone ${location}` };
+      text = space < 0 ? '' : text.slice(space + 1).trim();
+    }
     if (text.startsWith('@')) {
       const expanded = DESCRIPTORS[text.toLowerCase()];
       if (!expanded) return { error: `unrecognized descriptor: ${text}` };
@@ -95,6 +106,7 @@ export function parseCron(spec: string): CronSchedule | { error: string } {
       dow: dow.values,
       domStar: dom.star,
       dowStar: dow.star,
+      ...(location ? { location } : {}),
     };
   } catch (error) {
     return { error: (error as Error).message };
@@ -108,8 +120,25 @@ function dayMatches(s: CronSchedule, d: Date): boolean {
   return domOk || dowOk;
 }
 
-/** The first schedule time strictly after `after` (ms), or undefined if none within five years. */
-export function nextCronTime(s: CronSchedule, after: number): number | undefined {
+/**
+ * The first schedule time strictly after `after` (ms) in `zone` (UTC when none), or undefined if none within five
+ * years. Fields are matched on the zone's wall clock: a time the clocks skip does not run that day, a time they
+ * repeat runs once (robfig/cron's behaviour around daylight-saving changes).
+ */
+export function nextCronTime(s: CronSchedule, after: number, zone = s.location): number | undefined {
+  if (!zone || zone === 'UTC') return nextUtcTime(s, after);
+  let wall = wallClock(after, zone);
+  for (let i = 0; i < 1000; i++) {
+    const nextWall = nextUtcTime(s, wall);
+    if (nextWall === undefined) return undefined;
+    const at = instantOf(nextWall, zone);
+    if (at !== undefined && at > after) return at;
+    wall = nextWall;
+  }
+  return undefined;
+}
+
+function nextUtcTime(s: CronSchedule, after: number): number | undefined {
   const d = new Date(Math.floor(after / 60_000) * 60_000 + 60_000);
   const limit = after + 5 * 366 * 86_400_000;
   while (d.getTime() <= limit) {

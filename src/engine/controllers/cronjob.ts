@@ -1,5 +1,5 @@
 /**
- * The CronJob controller (v2): at each schedule time (UTC, on the virtual clock) it creates the Job
+ * The CronJob controller (v2): at each schedule time (in spec.timeZone, else UTC, on the virtual clock) it creates the Job
  * `<cronjob>-<minutes since the epoch>` from the job template, honouring suspend and the concurrency policy; it
  * notices finished Jobs (SawCompletedJob), records lastScheduleTime/lastSuccessfulTime and the active list, and
  * prunes finished Jobs beyond the history limits.
@@ -71,15 +71,21 @@ export class CronJobController implements Controller {
     jobs = this.prune(cj, jobs);
     let lastScheduleTime = cj.status?.lastScheduleTime;
     const schedule = parseCron(cj.spec.schedule);
+    // The controller reads `TZ=<spec.timeZone> <schedule>` (formatSchedule); without a zone, the node's UTC.
+    const zone = cj.spec.timeZone || undefined;
     if (!('error' in schedule)) {
       const from = lastScheduleTime
         ? Date.parse(lastScheduleTime)
         : Date.parse(cj.metadata.creationTimestamp ?? '') || now;
       // The most recent missed time only (the controller never runs a backlog).
       let due: number | undefined;
-      for (let t = nextCronTime(schedule, from), n = 0; t !== undefined && t <= now && n < 1000; n++) {
+      for (
+        let t = nextCronTime(schedule, from, zone ?? schedule.location), n = 0;
+        t !== undefined && t <= now && n < 1000;
+        n++
+      ) {
         due = t;
-        t = nextCronTime(schedule, t);
+        t = nextCronTime(schedule, t, zone ?? schedule.location);
       }
       const deadline = cj.spec.startingDeadlineSeconds;
       if (due !== undefined && !cj.spec.suspend && !(deadline !== undefined && due + deadline * 1000 < now)) {
@@ -87,7 +93,7 @@ export class CronJobController implements Controller {
         if (created !== false) lastScheduleTime = rfc3339(due);
         if (created) jobs = [...jobs, created];
       }
-      const next = nextCronTime(schedule, Math.max(now, due ?? 0));
+      const next = nextCronTime(schedule, Math.max(now, due ?? 0), zone ?? schedule.location);
       if (next !== undefined && !cj.spec.suspend)
         this.ctx.timers.replace(next + SLACK_MS, WAKE, `cronjob/${cj.metadata.uid}`);
     }

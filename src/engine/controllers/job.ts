@@ -1,20 +1,40 @@
 /**
- * The Job controller (1.30, NonIndexed): keeps up to `parallelism` active pods until `completions` pods have
- * succeeded, recreates failed pods with a back-off (10 s doubling, capped at 6 min), fails the Job after more than
- * `backoffLimit` failures or past `activeDeadlineSeconds`, and writes the status kubectl prints. The
+ * The Job controller (1.30): keeps up to `parallelism` active pods until `completions` pods have succeeded
+ * (Indexed: one per completion index, job-indexes.ts), recreates failed pods with a back-off (10 s doubling, capped
+ * at 6 min), applies the podFailurePolicy (pod-failure-policy.ts), fails the Job after more than `backoffLimit`
+ * failures (or per index, backoffLimitPerIndex) or past `activeDeadlineSeconds`, and writes the status kubectl
+ * prints. The
  * ttl-after-finished controller's part is here too: a finished Job with `ttlSecondsAfterFinished` is deleted then.
  */
 import { isStatusError } from '../api/status-error';
 import { rfc3339 } from '../api/time';
 import type { Job, JobCondition, Pod } from '../api/types';
 import type { JobStatus } from '../api/batch-types';
+import type { Container } from '../api/types';
 import { deepEqual, withStatus } from '../store/store';
 import { WAKE, type Controller, type ControllerContext } from './context';
+import { COMPLETION_INDEX, formatIndexes, INDEX_FAILURE_COUNT, indexOf, parseIndexes } from './job-indexes';
 import { isControlledBy, isPodReady, isTerminating, ownerReferenceTo } from './owners';
+import { podFailureVerdict, type FailureVerdict } from './pod-failure-policy';
 
 const COMPONENT = { component: 'job-controller' };
 const POD_BACKOFF_INITIAL_MS = 10_000;
 const POD_BACKOFF_MAX_MS = 360_000;
+
+interface IndexState {
+  completed: Set<number>;
+  failed: Set<number>;
+}
+
+const INDEX_ENV = {
+  name: 'JOB_COMPLETION_INDEX',
+  valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: `metadata.annotations['${COMPLETION_INDEX}']` } },
+};
+
+function withIndexEnv(c: Container): Container {
+  if (c.env?.some((e) => e.name === INDEX_ENV.name)) return c;
+  return { ...c, env: [...(c.env ?? []), structuredClone(INDEX_ENV)] };
+}
 
 const isFinishedJob = (job: Job) =>
   job.status?.conditions?.some(
@@ -62,28 +82,59 @@ export class JobController implements Controller {
       (n, p) => n + (p.status?.containerStatuses ?? []).reduce((m, s) => m + s.restartCount, 0),
       0,
     );
-    const succeeded = succeededPods.length;
-    const failed = failedPods.length;
+    // podFailurePolicy: ignored failures count neither in status.failed nor towards any back-off limit.
+    const verdicts = new Map(failedPods.map((p) => [p, podFailureVerdict(spec.podFailurePolicy, p)]));
+    const countedFailures = failedPods.filter((p) => verdicts.get(p)!.action !== 'Ignore');
+    const failJob = [...verdicts.values()].find((v) => v.action === 'FailJob');
+    const indexes = this.indexes(job, succeededPods, countedFailures, verdicts);
+    const succeeded = indexes ? indexes.completed.size : succeededPods.length;
+    const failed = countedFailures.length;
     const startTime = job.status?.startTime ?? (spec.suspend ? undefined : rfc3339(now));
     const completions = spec.completions;
-    const parallelism = spec.parallelism ?? 1;
-    let condition: JobCondition | undefined;
+    const conditions: JobCondition[] = [];
     let completionTime: string | undefined;
     const deadline = spec.activeDeadlineSeconds;
     const startMs = startTime ? Date.parse(startTime) : now;
-    if (failed + restarts > (spec.backoffLimit ?? 6)) {
-      condition = this.failed('BackoffLimitExceeded', 'Job has reached the specified backoff limit', now);
+    if (failJob) {
+      // The v1.30 controller records FailureTarget first, then Failed with the same reason and message.
+      conditions.push(
+        { ...this.failed('PodFailurePolicy', failJob.message!, now), type: 'FailureTarget' },
+        this.failed('PodFailurePolicy', failJob.message!, now),
+      );
+    } else if (failed + restarts > (spec.backoffLimit ?? 6)) {
+      conditions.push(
+        this.failed('BackoffLimitExceeded', 'Job has reached the specified backoff limit', now),
+      );
     } else if (deadline !== undefined && startTime && now >= startMs + deadline * 1000) {
-      condition = this.failed('DeadlineExceeded', 'Job was active longer than specified deadline', now);
+      conditions.push(this.failed('DeadlineExceeded', 'Job was active longer than specified deadline', now));
+    } else if (
+      indexes &&
+      spec.maxFailedIndexes !== undefined &&
+      indexes.failed.size > spec.maxFailedIndexes
+    ) {
+      conditions.push(
+        this.failed(
+          'MaxFailedIndexesExceeded',
+          'Job has exceeded the specified maximal number of failed indexes',
+          now,
+        ),
+      );
+    } else if (
+      indexes &&
+      indexes.failed.size > 0 &&
+      indexes.completed.size + indexes.failed.size >= completions!
+    ) {
+      conditions.push(this.failed('FailedIndexes', 'Job has failed indexes', now));
     } else if (completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0) {
-      condition = {
+      conditions.push({
         type: 'Complete',
         status: 'True',
         lastProbeTime: rfc3339(now),
         lastTransitionTime: rfc3339(now),
-      };
+      });
       completionTime = rfc3339(now);
     }
+    const condition = conditions[conditions.length - 1];
     if (condition?.type === 'Failed') {
       for (const pod of active)
         this.ctx.server.deleteObject('pods', pod.metadata.namespace, pod.metadata.name);
@@ -91,33 +142,20 @@ export class JobController implements Controller {
     } else if (!condition && !spec.suspend) {
       if (deadline !== undefined)
         this.ctx.timers.replace(startMs + deadline * 1000, WAKE, `job/${job.metadata.uid}`);
-      const remaining = completions !== undefined ? completions - succeeded : succeeded > 0 ? 0 : parallelism;
-      const want = Math.max(0, Math.min(parallelism, remaining));
-      if (active.length < want) {
-        const readyAt = this.backoffEnds(failedPods);
-        if (readyAt > now) this.ctx.timers.replace(readyAt, WAKE, `job/${job.metadata.uid}/backoff`);
-        else
-          for (let i = active.length; i < want; i++) {
-            const pod = this.createPod(job);
-            if (!pod) break;
-            active.push(pod);
-          }
-      } else if (active.length > want) {
-        const extra = [...active].sort((a, b) => (a.spec.nodeName ? 1 : 0) - (b.spec.nodeName ? 1 : 0));
-        for (const pod of extra.slice(0, active.length - want)) {
-          this.ctx.server.deleteObject('pods', pod.metadata.namespace, pod.metadata.name);
-          active = active.filter((p) => p !== pod);
-        }
-      }
+      // Every failure delays the next pod (the back-off record counts ignored ones too).
+      if (indexes) active = this.manageIndexed(job, active, indexes, failedPods, countedFailures, now);
+      else active = this.manage(job, active, succeeded, failedPods, now);
     }
     const status: JobStatus = {
-      ...(condition ? { conditions: [...(job.status?.conditions ?? []), condition] } : {}),
+      ...(conditions.length ? { conditions: [...(job.status?.conditions ?? []), ...conditions] } : {}),
       ...(startTime ? { startTime } : {}),
       ...(completionTime ? { completionTime } : {}),
       ...(active.length ? { active: active.length } : {}),
       ...(succeeded ? { succeeded } : {}),
       ...(failed ? { failed } : {}),
       terminating: pods.filter(isTerminating).length,
+      ...(indexes?.completed.size ? { completedIndexes: formatIndexes(indexes.completed) } : {}),
+      ...(indexes?.failed.size ? { failedIndexes: formatIndexes(indexes.failed) } : {}),
       uncountedTerminatedPods: {},
       ready: active.filter(isPodReady).length,
     };
@@ -130,6 +168,109 @@ export class JobController implements Controller {
     else if (condition)
       this.ctx.events.record(job, 'Warning', condition.reason!, condition.message!, COMPONENT);
     if (condition) this.expire(this.ctx.store.get<Job>('jobs', job.metadata.namespace, job.metadata.name)!);
+  }
+
+  /** NonIndexed: up to `parallelism` pods while completions remain, replacements after the back-off. */
+  private manage(job: Job, active: Pod[], succeeded: number, failures: Pod[], now: number): Pod[] {
+    const { completions } = job.spec;
+    const parallelism = job.spec.parallelism ?? 1;
+    const remaining = completions !== undefined ? completions - succeeded : succeeded > 0 ? 0 : parallelism;
+    const want = Math.max(0, Math.min(parallelism, remaining));
+    if (active.length < want) {
+      const readyAt = this.backoffEnds(failures);
+      if (readyAt > now) this.ctx.timers.replace(readyAt, WAKE, `job/${job.metadata.uid}/backoff`);
+      else
+        for (let i = active.length; i < want; i++) {
+          const pod = this.createPod(job);
+          if (!pod) break;
+          active = [...active, pod];
+        }
+    } else if (active.length > want) active = this.removeExtra(active, active.length - want);
+    return active;
+  }
+
+  /**
+   * Indexed: one pod per pending index, lowest first, up to `parallelism`; an index whose pods failed waits out
+   * its back-off (per index with backoffLimitPerIndex, else the Job's); pods of a failed index are removed.
+   */
+  private manageIndexed(
+    job: Job,
+    active: Pod[],
+    indexes: IndexState,
+    failures: Pod[],
+    counted: Pod[],
+    now: number,
+  ): Pod[] {
+    const completions = job.spec.completions ?? 0;
+    const parallelism = job.spec.parallelism ?? 1;
+    for (const pod of active) {
+      const index = indexOf(pod, completions);
+      if (index === undefined || indexes.failed.has(index) || indexes.completed.has(index)) {
+        this.ctx.server.deleteObject('pods', pod.metadata.namespace, pod.metadata.name);
+        active = active.filter((p) => p !== pod);
+      }
+    }
+    const running = new Set(active.map((p) => indexOf(p, completions)));
+    const perIndex = job.spec.backoffLimitPerIndex !== undefined;
+    const jobReadyAt = perIndex ? 0 : this.backoffEnds(failures);
+    let wake = Infinity;
+    for (let index = 0; index < completions && active.length < parallelism; index++) {
+      if (running.has(index) || indexes.completed.has(index) || indexes.failed.has(index)) continue;
+      const readyAt = perIndex
+        ? this.backoffEnds(failures.filter((p) => indexOf(p, completions) === index))
+        : jobReadyAt;
+      if (readyAt > now) {
+        wake = Math.min(wake, readyAt);
+        continue;
+      }
+      const failuresOfIndex = counted.filter((p) => indexOf(p, completions) === index).length;
+      const pod = this.createPod(job, index, perIndex ? failuresOfIndex : undefined);
+      if (!pod) break;
+      active = [...active, pod];
+    }
+    if (wake !== Infinity) this.ctx.timers.replace(wake, WAKE, `job/${job.metadata.uid}/backoff`);
+    if (active.length > parallelism) active = this.removeExtra(active, active.length - parallelism);
+    return active;
+  }
+
+  /** Scale-down: unscheduled pods go first. */
+  private removeExtra(active: Pod[], count: number): Pod[] {
+    const extra = [...active].sort((a, b) => (a.spec.nodeName ? 1 : 0) - (b.spec.nodeName ? 1 : 0));
+    const removed = new Set(extra.slice(0, count));
+    for (const pod of removed)
+      this.ctx.server.deleteObject('pods', pod.metadata.namespace, pod.metadata.name);
+    return active.filter((p) => !removed.has(p));
+  }
+
+  /**
+   * An Indexed Job's succeeded and failed indexes: those already in its status plus what its pods show now. With
+   * backoffLimitPerIndex an index fails after more than that many counted failures, or at once on FailIndex.
+   */
+  private indexes(
+    job: Job,
+    succeededPods: Pod[],
+    failures: Pod[],
+    verdicts: Map<Pod, FailureVerdict>,
+  ): IndexState | undefined {
+    const { completionMode, completions, backoffLimitPerIndex } = job.spec;
+    if (completionMode !== 'Indexed' || completions === undefined) return undefined;
+    const completed = parseIndexes(job.status?.completedIndexes, completions);
+    for (const pod of succeededPods) {
+      const index = indexOf(pod, completions);
+      if (index !== undefined) completed.add(index);
+    }
+    const failed = parseIndexes(job.status?.failedIndexes, completions);
+    if (backoffLimitPerIndex !== undefined) {
+      const counts = new Map<number, number>();
+      for (const pod of failures) {
+        const index = indexOf(pod, completions);
+        if (index === undefined || completed.has(index)) continue;
+        counts.set(index, (counts.get(index) ?? 0) + 1);
+        if (verdicts.get(pod)?.action === 'FailIndex' || counts.get(index)! > backoffLimitPerIndex)
+          failed.add(index);
+      }
+    }
+    return { completed, failed };
   }
 
   private failed(reason: string, message: string, now: number): JobCondition {
@@ -151,20 +292,40 @@ export class JobController implements Controller {
     return last + delay;
   }
 
-  private createPod(job: Job): Pod | undefined {
+  private createPod(job: Job, index?: number, failureCount?: number): Pod | undefined {
     const template = job.spec.template;
+    const indexed = index === undefined ? undefined : String(index);
+    const annotations = {
+      ...(template.metadata.annotations ?? {}),
+      ...(indexed !== undefined ? { [COMPLETION_INDEX]: indexed } : {}),
+      ...(failureCount !== undefined ? { [INDEX_FAILURE_COUNT]: String(failureCount) } : {}),
+    };
     const pod: Pod = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
         name: '',
-        generateName: `${job.metadata.name}-`,
+        generateName: indexed === undefined ? `${job.metadata.name}-` : `${job.metadata.name}-${indexed}-`,
         namespace: job.metadata.namespace,
-        labels: template.metadata.labels,
-        ...(template.metadata.annotations ? { annotations: template.metadata.annotations } : {}),
+        labels:
+          indexed === undefined
+            ? template.metadata.labels
+            : { ...(template.metadata.labels ?? {}), [COMPLETION_INDEX]: indexed },
+        ...(Object.keys(annotations).length ? { annotations } : {}),
         ownerReferences: [ownerReferenceTo(job)],
       },
-      spec: { ...template.spec },
+      spec:
+        indexed === undefined
+          ? { ...template.spec }
+          : {
+              ...template.spec,
+              // Each index gets a stable hostname and the JOB_COMPLETION_INDEX variable (from the annotation).
+              hostname: `${job.metadata.name}-${indexed}`,
+              containers: template.spec.containers.map(withIndexEnv),
+              ...(template.spec.initContainers
+                ? { initContainers: template.spec.initContainers.map(withIndexEnv) }
+                : {}),
+            },
     };
     try {
       const created = this.ctx.server.createObject(pod);

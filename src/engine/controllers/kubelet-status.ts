@@ -6,6 +6,7 @@ import { rfc3339 } from '../api/time';
 import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
 import { imageId, lookupImage } from '../runtime/images';
 import type { ContainerRecord, ExitRecord, PodRecord } from './kubelet';
+import { containerReady, containerStarted } from './prober';
 
 function terminated(exit: ExitRecord): ContainerState {
   return {
@@ -42,12 +43,12 @@ function containerStatus(c: ContainerRecord, defaultWaiting: string): ContainerS
     name: c.name,
     state,
     lastState: previous ? terminated(previous) : {},
-    ready: running,
+    ready: containerReady(c),
     restartCount: c.restarts,
     image: c.image,
     imageID: created && img ? imageId(img) : '',
     ...(created && id ? { containerID: `docker://${id}` } : {}),
-    started: running,
+    started: containerStarted(c),
   };
 }
 

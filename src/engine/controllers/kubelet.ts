@@ -1,19 +1,29 @@
 /**
  * The simulated kubelet of every node: sandbox and pod IP, image pulls against the catalogue (serialised per
- * node, "already present" on later pulls), pull failures with exponential back-off, container start, readiness,
- * crash loops, and graceful termination. Each pod is a small state machine advanced by timers; the pod's status
+ * node, "already present" on later pulls), pull failures with exponential back-off, container start, probes
+ * (prober.ts: readiness, liveness and startup, a failed liveness probe killing the container), crash loops, and
+ * graceful termination. Each pod is a small state machine advanced by timers; the pod's status
  * is rendered from that state whenever it changes. All state is plain data so the cluster can snapshot it.
  */
 import { parseQuantity } from '../api/quantity';
 import type { Container, Node, Pod } from '../api/types';
-import { podHostname } from '../runtime/apps';
+import { podHostname, type ProbeRequest } from '../runtime/apps';
 import { lookupImage, parseImage, PRELOADED_IMAGES, pullFailure } from '../runtime/images';
 import { goDuration } from '../runtime/go-duration';
 import { runProgram } from '../runtime/programs';
+import {
+  isServiceAccountVolume,
+  isStale,
+  subPathCopies,
+  timestampedDir,
+  volumeContent,
+  type PodVolumes,
+} from '../runtime/volumes';
 import { deepEqual, withStatus } from '../store/store';
 import { resolveEnv } from './container-env';
 import type { Controller, ControllerContext } from './context';
 import { renderStatus } from './kubelet-status';
+import { newProbeWorkers, nextProbeAt, Prober, probesOnStart, probeSpec, type ProbeWorker } from './prober';
 
 export { renderStatus } from './kubelet-status';
 
@@ -24,6 +34,11 @@ export const PULL_BACKOFF_MAX_MS = 300_000;
 /** Crash-loop back-off (kubelet flowcontrol.Backoff): 10 s doubling to 5 min, forgotten after 10 min. */
 export const CRASH_BACKOFF_INITIAL_MS = 10_000;
 export const CRASH_BACKOFF_MAX_MS = 300_000;
+/** Volume operation retries (nestedpendingoperations): 500 ms doubling to 2 min 2 s. */
+const MOUNT_BACKOFF_INITIAL_MS = 500;
+const MOUNT_BACKOFF_MAX_MS = 122_000;
+/** The kubelet's periodic pod sync (--sync-frequency), when updated ConfigMaps and Secrets reach the files. */
+export const VOLUME_SYNC_MS = 60_000;
 /** How long a program is simulated ahead to find when it exits. */
 const PROGRAM_HORIZON_MS = 7 * 86_400_000;
 
@@ -80,6 +95,15 @@ export interface ContainerRecord {
   served: number[];
   /** Commands exec'd so far (process IDs in `ps` grow with them). */
   execs?: number;
+  /** Liveness/readiness/startup probe workers (prober.ts), and the HTTP probe requests nginx logged. */
+  probes?: ProbeWorker[];
+  probeRequests?: ProbeRequest[];
+  /** The running instance is being killed for a failed liveness/startup probe; it restarts when it ends. */
+  killed?: boolean;
+  /** Files written into the container's own layer (`sh -c 'echo hi > /tmp/x'`), gone when it restarts. */
+  files?: Record<string, string>;
+  /** subPath mounts: mount path → the entry's content when the container started (runtime/volumes.ts). */
+  subPaths?: Record<string, string>;
 }
 
 export interface PodRecord {
@@ -92,6 +116,12 @@ export interface PodRecord {
   ip?: string;
   terminatingAt?: number;
   containers: ContainerRecord[];
+  /** Content volumes as last written, and emptyDir files (runtime/volumes.ts). */
+  volumes?: PodVolumes['volumes'];
+  emptyDirs?: PodVolumes['emptyDirs'];
+  /** Failed MountVolume.SetUp attempts so far (their back-off), and the periodic sync that rewrites volumes. */
+  mountFailures?: number;
+  volumeSyncAt?: number;
 }
 
 export interface NodeRecord {
@@ -120,10 +150,16 @@ export function podSubnetOf(node: Node): string {
 }
 
 export class Kubelet implements Controller {
-  readonly watches = ['pods', 'nodes'] as const;
+  readonly watches = ['pods', 'nodes', 'configmaps', 'secrets'] as const;
 
   private pods = new Map<string, PodRecord>();
   private nodes = new Map<string, NodeRecord>();
+  /** Its targets (network, container runtime) are attached by the cluster once they exist. */
+  readonly prober = new Prober({
+    event: (pod, type, reason, message, container) => this.record(pod, type, reason, message, container),
+    kill: (pod, rec, c, type, now) => this.killForProbe(pod, rec, c, type, now),
+    syncDelay: () => this.ctx.random.int(20, 120),
+  });
 
   constructor(private readonly ctx: ControllerContext) {}
 
@@ -172,6 +208,8 @@ export class Kubelet implements Controller {
       }
       if (pod.metadata.deletionTimestamp && rec.terminatingAt === undefined)
         this.beginTermination(pod, rec, now);
+      else if (rec.volumes && rec.volumeSyncAt === undefined && rec.terminatingAt === undefined)
+        this.noticeVolumeChanges(pod, rec, now);
     }
     for (const uid of [...this.pods.keys()]) if (!live.has(uid)) this.pods.delete(uid);
   }
@@ -186,7 +224,7 @@ export class Kubelet implements Controller {
       seenAt: now,
       containers: [
         ...(pod.spec.initContainers ?? []).map((c) => newContainer(c, true)),
-        ...pod.spec.containers.map((c) => newContainer(c, false)),
+        ...pod.spec.containers.map((c) => ({ ...newContainer(c, false), probes: newProbeWorkers(c, now) })),
       ],
     };
     this.pods.set(rec.uid, rec);
@@ -219,7 +257,10 @@ export class Kubelet implements Controller {
       if (now >= rec.terminatingAt) this.finishTermination(rec);
       return;
     }
+    if (rec.volumeSyncAt !== undefined && rec.volumeSyncAt <= now) this.rewriteVolumes(pod, rec, now);
     if (rec.sandboxAt === undefined) {
+      // The pod's volumes are mounted before its sandbox starts (WaitForAttachAndMount).
+      if (!this.mountVolumes(pod, rec, now)) return this.writeStatus(pod, rec);
       this.createSandbox(pod, rec, now);
     }
     for (const c of rec.containers) {
@@ -228,10 +269,74 @@ export class Kubelet implements Controller {
         this.step(pod, rec, c, now);
       }
     }
-    const next = rec.containers.map((c) => c.nextAt).filter((t): t is number => t !== undefined);
+    this.prober.run(pod, rec, (c) => this.containerSpec(pod, c), now);
+    const next = rec.containers
+      .flatMap((c) => [c.nextAt, nextProbeAt(c)])
+      .filter((t): t is number => t !== undefined);
     if (next.length) this.schedule(rec, Math.min(...next));
     const latest = this.ctx.store.get<Pod>('pods', rec.namespace, rec.name);
     if (latest) this.writeStatus(latest, rec);
+  }
+
+  // ---------------------------------------------------------------- volumes
+
+  /**
+   * Mounts every content volume (configMap, secret, downwardAPI, projected). A missing source fails the mount with
+   * kubelet's FailedMount event, retried with the volume manager's back-off until the source appears.
+   */
+  private mountVolumes(pod: Pod, rec: PodRecord, now: number): boolean {
+    const written: NonNullable<PodRecord['volumes']> = {};
+    for (const volume of pod.spec.volumes ?? []) {
+      if (isServiceAccountVolume(volume.name)) continue;
+      const content = volumeContent(this.ctx.store, pod, volume);
+      if (content === undefined) continue;
+      if ('error' in content) {
+        rec.mountFailures = (rec.mountFailures ?? 0) + 1;
+        this.ctx.events.record(
+          pod,
+          'Warning',
+          'FailedMount',
+          `MountVolume.SetUp failed for volume "${volume.name}" : ${content.error}`,
+          SOURCE(rec.node),
+        );
+        const delay = Math.min(MOUNT_BACKOFF_INITIAL_MS * 2 ** (rec.mountFailures - 1), MOUNT_BACKOFF_MAX_MS);
+        this.schedule(rec, now + delay);
+        return false;
+      }
+      written[volume.name] = { dir: this.stampDir(rec, volume.name, now), writtenAt: now, ...content };
+    }
+    if (Object.keys(written).length) rec.volumes = written;
+    return true;
+  }
+
+  /** The directory name's random part comes from the pod, volume and time, not the shared random stream, so
+   *  mounting volumes leaves the names of everything else unchanged. */
+  private stampDir(rec: PodRecord, volume: string, now: number): string {
+    let h = 0x811c9dc5;
+    for (const ch of `${rec.uid}/${volume}/${now}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    return timestampedDir(now, h);
+  }
+
+  /** A source of a mounted volume changed: the files follow at the pod's next periodic sync. */
+  private noticeVolumeChanges(pod: Pod, rec: PodRecord, now: number): void {
+    if (rec.sandboxAt === undefined) return;
+    if (!Object.values(rec.volumes ?? {}).some((snap) => isStale(this.ctx.store, pod, snap))) return;
+    const periods = Math.floor((now - rec.sandboxAt) / VOLUME_SYNC_MS) + 1;
+    rec.volumeSyncAt = rec.sandboxAt + periods * VOLUME_SYNC_MS;
+    this.schedule(rec, rec.volumeSyncAt);
+  }
+
+  /** The periodic sync: the atomic writer swaps `..data` to a new timestamped directory (subPath copies stay). */
+  private rewriteVolumes(pod: Pod, rec: PodRecord, now: number): void {
+    rec.volumeSyncAt = undefined;
+    for (const volume of pod.spec.volumes ?? []) {
+      const old = rec.volumes?.[volume.name];
+      if (!old || !isStale(this.ctx.store, pod, old)) continue;
+      const content = volumeContent(this.ctx.store, pod, volume);
+      // A source deleted after the mount leaves the files as they were.
+      if (!content || 'error' in content) continue;
+      rec.volumes![volume.name] = { dir: this.stampDir(rec, volume.name, now), writtenAt: now, ...content };
+    }
   }
 
   private createSandbox(pod: Pod, rec: PodRecord, now: number): void {
@@ -410,15 +515,19 @@ export class Kubelet implements Controller {
       args: spec.args,
       env: Object.fromEntries(env.env),
       memoryLimit,
-      hostname: podHostname(pod.metadata.name),
+      hostname: pod.spec.hostname ?? podHostname(pod.metadata.name),
       startedAt: now,
       horizon: PROGRAM_HORIZON_MS,
     });
     if (c.lastExit) c.restarts++;
     c.containerId = this.ctx.random.hex(64);
+    // A new container: a fresh writable layer, and subPath copies of the volumes as they are now.
+    c.files = undefined;
+    c.subPaths = subPathCopies(spec, rec);
     c.waitingReason = undefined;
     c.waitingMessage = undefined;
     c.served = [];
+    c.probeRequests = undefined;
     c.startedAt = now;
     this.record(pod, 'Normal', 'Created', `Created container ${c.name}`, c.name);
     if (run.startError) {
@@ -435,14 +544,44 @@ export class Kubelet implements Controller {
     }
     c.stage = 'running';
     this.record(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name);
+    // The PLEG relist reports it running (drawn only for probed containers, so others keep their randomness).
+    if (c.probes) probesOnStart(c, now, now + this.ctx.random.int(300, 1000));
     c.exitCode = run.exitCode;
     c.exitReason = run.reason;
     if (run.exitAfter !== undefined)
       c.nextAt = now + Math.max(run.exitAfter, 0) + this.ctx.random.int(20, 80);
   }
 
+  /**
+   * A liveness/startup probe failed: the instance is stopped like on deletion (SIGTERM, SIGKILL when the grace
+   * period, the probe's own or the pod's, ends) unless its program ends first.
+   */
+  private killForProbe(
+    pod: Pod,
+    rec: PodRecord,
+    c: ContainerRecord,
+    type: 'liveness' | 'startup',
+    now: number,
+  ) {
+    const restart = (pod.spec.restartPolicy ?? 'Always') !== 'Never';
+    const message = `Container ${c.name} failed ${type} probe${restart ? ', will be restarted' : ''}`;
+    this.record(pod, 'Normal', 'Killing', message, c.name);
+    const probe = probeSpec(this.containerSpec(pod, c), type);
+    const grace =
+      (probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+    const stubborn = ignoresSigterm(c.image);
+    const at = now + (stubborn ? grace : this.ctx.random.int(300, 900));
+    c.killed = true;
+    if (c.nextAt !== undefined && c.nextAt <= at) return;
+    c.nextAt = at;
+    c.exitCode = stubborn ? 137 : 0;
+    c.exitReason = stubborn ? 'Error' : 'Completed';
+  }
+
   /** The container's process ended: the restart policy decides whether the kubelet brings it back. */
   private containerExited(pod: Pod, rec: PodRecord, c: ContainerRecord, now: number): void {
+    const killed = c.killed;
+    c.killed = undefined;
     const exitCode = c.exitCode ?? 0;
     c.priorExit = c.lastExit;
     c.lastExit = {
@@ -453,9 +592,10 @@ export class Kubelet implements Controller {
       containerId: c.containerId ?? '',
     };
     const policy = pod.spec.restartPolicy ?? 'Always';
-    // Init containers restart like OnFailure under Always.
-    const restart =
-      policy === 'Always' ? !c.init || exitCode !== 0 : policy === 'OnFailure' ? exitCode !== 0 : false;
+    // Init containers restart like OnFailure under Always. A probe kill was decided together with the restart
+    // (computePodActions), so OnFailure restarts it whatever its exit code.
+    let restart = policy === 'Always' ? !c.init || exitCode !== 0 : policy === 'OnFailure' && exitCode !== 0;
+    if (killed) restart = policy !== 'Never';
     if (!restart) {
       c.stage = 'terminated';
       c.nextAt = undefined;
@@ -463,6 +603,11 @@ export class Kubelet implements Controller {
       return;
     }
     c.stage = 'exited';
+    // Killed for a probe: the same sync starts it again, its back-off judged by the instance before.
+    if (killed) {
+      if (!c.priorExit) return this.beginImage(pod, rec, c, now);
+      return this.syncCrashed(pod, rec, c, now, c.priorExit.finishedAt);
+    }
     c.nextAt = now + this.ctx.random.int(300, 1000); // the PLEG relist notices the exit
   }
 
@@ -470,8 +615,13 @@ export class Kubelet implements Controller {
    * A sync of a crashed container (kuberuntime doBackOff): inside the back-off window it stays in
    * CrashLoopBackOff and the pod worker retries 10–15 s later; otherwise the back-off advances and it restarts.
    */
-  private syncCrashed(pod: Pod, rec: PodRecord, c: ContainerRecord, now: number): void {
-    const finished = c.lastExit?.finishedAt ?? now;
+  private syncCrashed(
+    pod: Pod,
+    rec: PodRecord,
+    c: ContainerRecord,
+    now: number,
+    finished = c.lastExit?.finishedAt ?? now,
+  ): void {
     const expired = c.backoffAt === undefined || finished - c.backoffAt > 2 * CRASH_BACKOFF_MAX_MS;
     if (!expired && now - finished < (c.backoffMs ?? 0)) {
       c.stage = 'crash-backoff';
@@ -502,11 +652,7 @@ export class Kubelet implements Controller {
     for (const c of running) this.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, c.name);
     // The bootcamp app runs under `/bin/sh -c`, which ignores SIGTERM: it is killed when the grace period ends.
     // Apps that handle SIGTERM (nginx) stop at once; pods with nothing running are torn down in a moment.
-    const ignoresSigterm = running.some((c) => {
-      const app = lookupImage(c.image)?.app;
-      return app === 'bootcamp' || app === 'busybox';
-    });
-    const at = ignoresSigterm ? deadline : now + this.ctx.random.int(300, 900);
+    const at = running.some((c) => ignoresSigterm(c.image)) ? deadline : now + this.ctx.random.int(300, 900);
     rec.terminatingAt = Math.min(Math.max(at, now), Math.max(deadline, now));
     this.ctx.timers.cancel(KUBELET_TIMER, rec.uid);
     this.schedule(rec, rec.terminatingAt);
@@ -549,6 +695,12 @@ export class Kubelet implements Controller {
     if (deepEqual(status, pod.status)) return;
     this.ctx.server.updateObject(withStatus(pod, status), { fromClient: false });
   }
+}
+
+/** The bootcamp app runs under `/bin/sh -c` and busybox's sh is PID 1: neither handles SIGTERM. */
+function ignoresSigterm(image: string): boolean {
+  const app = lookupImage(image)?.app;
+  return app === 'bootcamp' || app === 'busybox';
 }
 
 function newContainer(c: Container, init: boolean): ContainerRecord {

@@ -8,7 +8,11 @@ import type { ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import type { Cluster } from '../cluster';
 import { versionInfo } from '../kubectl/commands/info';
+import { MINIKUBE_USER, type UserInfo } from '../server/rbac';
+import { authorizeRequest, requestUser, resourceAttributes } from './auth';
+import { hpaFromV1, hpaToV1 } from './autoscaling-v1';
 import { decodeBody, MAX_BODY_BYTES, readBody } from './body';
+import { checkFields, parseFieldValidation } from './field-validation';
 import {
   AGGREGATED_CONTENT_TYPE,
   aggregatedDiscovery,
@@ -22,18 +26,24 @@ import {
 } from './discovery';
 import { openApiV2, openApiV3GroupVersion, openApiV3Root } from './openapi';
 import { applyPatch, PATCH_TYPES, type PatchType } from './patch';
+import { review as reviewAnswer, reviewTarget } from '../server/reviews';
 import { podLog, readScale, writeScale, writeStatus } from './subresources';
+import { issueToken, type TokenRequestSpec } from '../server/token-request';
 import { HttpStatus, methodNotAllowed, notFoundPath, statusFor } from './status';
 import { toTable, wantsTable, type IncludeObject } from './table';
-import { WatchHub } from './watch';
+import { WatchHub, type WatchLimits } from './watch';
 
 export interface ApiHandlerOptions {
   cluster: Cluster;
   /** When set, requests must carry `Authorization: Bearer <token>` (kubectl sends it over TLS only). */
   token?: string;
+  /** Who the requests come from (the token's user); minikube's user, a member of system:masters, by default. */
+  user?: UserInfo;
   /** `host:port` the server listens on (`/api`'s serverAddressByClientCIDRs). */
   address(): string;
   maxBodyBytes?: number;
+  /** Bounds of the watch history and of a watcher's unread backlog (defaults in watch.ts). */
+  watchLimits?: WatchLimits;
   /** Called once per request when it has been answered (for logs and tests). */
   onRequest?(method: string, url: string, code: number): void;
 }
@@ -44,6 +54,8 @@ interface ResourcePath {
   namespace?: string;
   name?: string;
   subresource?: string;
+  /** Served in another version than the engine stores (autoscaling/v1 HorizontalPodAutoscalers). */
+  v1Hpa?: boolean;
 }
 
 const JSON_TYPE = 'application/json';
@@ -55,7 +67,7 @@ export class ApiHandler {
 
   constructor(private readonly options: ApiHandlerOptions) {
     this.cluster = options.cluster;
-    this.watches = new WatchHub(options.cluster);
+    this.watches = new WatchHub(options.cluster, options.watchLimits);
   }
 
   /** The node:http request listener. */
@@ -78,13 +90,47 @@ export class ApiHandler {
         throw new HttpStatus(401, 'Unauthorized', 'Unauthorized');
       }
     }
+    const store = this.cluster.store;
+    let user: UserInfo;
+    try {
+      user = requestUser(req, this.options.user ?? MINIKUBE_USER, store);
+    } catch (error) {
+      req.resume();
+      throw error;
+    }
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const accept = req.headers.accept;
-    if (method === 'GET' && this.serveStatic(path, url, accept, res)) return;
+    const review = reviewTarget(path);
+    if (review) {
+      const attributes = { verb: 'create', resource: review.resource, group: review.group };
+      authorizeRequest(store, user, { ...attributes, namespace: review.namespace });
+      if (method !== 'POST') {
+        req.resume();
+        throw methodNotAllowed();
+      }
+      this.send(res, 201, reviewAnswer(store, user, review, await this.body(req)));
+      return;
+    }
     const parsed = this.parsePath(path);
     if (!parsed) {
       req.resume();
+      // Discovery, OpenAPI, /version, health: non-resource URLs, authorised by path.
+      authorizeRequest(store, user, {
+        verb: method.toLowerCase(),
+        resource: '',
+        group: '',
+        nonResourceURL: url.pathname,
+      });
+      if (method === 'GET' && this.serveStatic(path, url, accept, res)) return;
       throw notFoundPath();
+    }
+    const { info, namespace, name, subresource } = parsed;
+    const watch = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
+    try {
+      authorizeRequest(store, user, resourceAttributes(method, watch, info, namespace, name, subresource));
+    } catch (error) {
+      req.resume();
+      throw error;
     }
     await this.serveResource(req, res, method, url, parsed);
   }
@@ -161,10 +207,11 @@ export class ApiHandler {
       rest = segments.slice(2);
     }
     if (rest.length > 3) return undefined;
-    const info = findResource(group, version, rest[0]);
+    const v1Hpa = group === 'autoscaling' && version === 'v1' && rest[0] === 'horizontalpodautoscalers';
+    const info = findResource(group, v1Hpa ? 'v2' : version, rest[0]);
     if (!info) return undefined;
     if (namespace !== undefined && !info.namespaced) return undefined;
-    return { info, namespace, name: rest[1], subresource: rest[2] };
+    return { info, namespace, name: rest[1], subresource: rest[2], ...(v1Hpa ? { v1Hpa } : {}) };
   }
 
   // ------------------------------------------------------------------------------------------- resources
@@ -182,6 +229,9 @@ export class ApiHandler {
     const namespace = info.namespaced ? target.namespace : undefined;
     const dryRun = q.getAll('dryRun').includes('All');
     const accept = req.headers.accept;
+    // The version the client speaks, when it is not the stored one.
+    const view = (obj: KubeObject): KubeObject => (target.v1Hpa ? hpaToV1(obj) : obj);
+    const input = (body: unknown): unknown => (target.v1Hpa ? hpaFromV1(body) : body);
 
     if (subresource !== undefined) {
       if (name === undefined) throw notFoundPath();
@@ -223,7 +273,8 @@ export class ApiHandler {
       const metadata: Record<string, unknown> = { resourceVersion };
       if (next) metadata.continue = next;
       if (remaining) metadata.remainingItemCount = remaining;
-      this.send(res, 200, { kind: `${info.kind}List`, apiVersion: info.apiVersion, metadata, items });
+      const apiVersion = target.v1Hpa ? 'autoscaling/v1' : info.apiVersion;
+      this.send(res, 200, { kind: `${info.kind}List`, apiVersion, metadata, items: items.map(view) });
       return;
     }
 
@@ -236,27 +287,33 @@ export class ApiHandler {
           include: includeObject(q),
         });
         this.send(res, 200, table, TABLE_TYPE);
-      } else this.send(res, 200, obj);
+      } else this.send(res, 200, view(obj));
       return;
     }
 
     if (method === 'POST' && name === undefined) {
-      const body = this.objectBody(await this.body(req), info, namespace);
+      const raw = await readBody(req, this.maxBody);
+      const body = this.objectBody(input(decodeBody(raw, req.headers['content-type'])), info, namespace);
+      const text = target.v1Hpa ? undefined : jsonText(raw, req.headers['content-type']);
+      warn(res, checkFields(body, info, parseFieldValidation(q.get('fieldValidation')), 'create', text));
       const created = api.create(body, { dryRun });
-      this.send(res, 201, created);
+      this.send(res, 201, view(created));
       return;
     }
 
     if (method === 'PUT' && name !== undefined) {
-      const body = this.objectBody(await this.body(req), info, namespace);
+      const raw = await readBody(req, this.maxBody);
+      const body = this.objectBody(input(decodeBody(raw, req.headers['content-type'])), info, namespace);
       if (body.metadata.name !== name)
         throw new HttpStatus(
           400,
           'BadRequest',
           `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`,
         );
+      const text = target.v1Hpa ? undefined : jsonText(raw, req.headers['content-type']);
+      warn(res, checkFields(body, info, parseFieldValidation(q.get('fieldValidation')), 'update', text));
       const updated = api.update(body, { dryRun });
-      this.send(res, 200, updated);
+      this.send(res, 200, view(updated));
       return;
     }
 
@@ -264,13 +321,14 @@ export class ApiHandler {
       const type = patchType(req.headers['content-type']);
       const patch = decodeBody(await readBody(req, this.maxBody), req.headers['content-type']);
       const current = api.get(info.resource, namespace, name);
-      const patched = applyPatch(type, current, patch) as KubeObject;
+      const patched = input(applyPatch(type, view(current), patch)) as KubeObject;
       this.checkPatched(patched, info, namespace, name);
+      warn(res, checkFields(patched, info, parseFieldValidation(q.get('fieldValidation')), 'patch'));
       // The patch's own resourceVersion (if any) is a precondition; otherwise the object just read is current.
       if (!patched.metadata.resourceVersion)
         patched.metadata.resourceVersion = current.metadata.resourceVersion;
       const updated = api.update(patched, { dryRun });
-      this.send(res, 200, updated);
+      this.send(res, 200, view(updated));
       return;
     }
 
@@ -287,7 +345,7 @@ export class ApiHandler {
         dryRun: dryRun || bodyDryRun,
         gracePeriodSeconds: typeof grace === 'number' && Number.isFinite(grace) ? grace : undefined,
       });
-      this.send(res, 200, deleted);
+      this.send(res, 200, view(deleted));
       return;
     }
 
@@ -355,6 +413,13 @@ export class ApiHandler {
         this.send(res, 200, writeScale(this.cluster, info, namespace, name!, scale, dryRun));
         return;
       }
+    }
+    if (subresource === 'token' && info.resource === 'serviceaccounts' && method === 'POST') {
+      const body = decodeBody(await readBody(req, this.maxBody), req.headers['content-type']);
+      const spec = (body as { spec?: TokenRequestSpec } | null)?.spec ?? {};
+      const ns = namespace ?? 'default';
+      this.send(res, 201, issueToken(this.cluster.api, this.cluster.clock.now(), ns, name!, spec));
+      return;
     }
     if (subresource === 'status') {
       const api = this.cluster.api;
@@ -458,6 +523,20 @@ export class ApiHandler {
     }
     if (req.readable) req.resume();
   }
+}
+
+/** A JSON body's text (duplicate keys are only visible there); YAML bodies are decoded strictly already. */
+function jsonText(raw: Buffer, contentType: string | undefined): string | undefined {
+  const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  return type.endsWith('json') ? raw.toString('utf8') : undefined;
+}
+
+/** Warnings travel as `Warning: 299 - "<text>"` headers (quotes escaped, or kubectl drops the header). */
+function warn(res: ServerResponse, warnings: string[]): void {
+  if (warnings.length === 0) return;
+  const previous = res.getHeader('Warning');
+  const earlier = Array.isArray(previous) ? previous : previous === undefined ? [] : [String(previous)];
+  res.setHeader('Warning', [...earlier, ...warnings.map((w) => `299 - ${JSON.stringify(w)}`)]);
 }
 
 function includeObject(q: URLSearchParams): IncludeObject {

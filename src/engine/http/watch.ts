@@ -1,7 +1,9 @@
 /**
  * Watch streams: headers flushed at once (kubectl's informers wait for them), then one JSON event per line with
- * the object's resourceVersion; Tables when asked for; timeoutSeconds; bookmarks. A client that stops reading is
- * cut off once its unread backlog passes a limit, so a stalled watch cannot hold the server's memory.
+ * the object's resourceVersion; Tables when asked for; timeoutSeconds; bookmarks. A watch from resourceVersion N
+ * first replays the changes after N from the bounded history (watch-history.ts); one older than the history gets
+ * the 410 Expired ERROR event and the stream ends. A client that stops reading is cut off once its unread backlog
+ * passes a limit, so a stalled watch cannot hold the server's memory.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../api/resources';
@@ -10,6 +12,7 @@ import { RealClock } from '../clock/clock';
 import type { Cluster } from '../cluster';
 import type { WatchEventType } from '../server/api-server';
 import { toTable, type IncludeObject } from './table';
+import { ExpiredError, WatchHistory } from './watch-history';
 
 export interface WatchRequest {
   namespace?: string;
@@ -23,37 +26,77 @@ export interface WatchRequest {
 }
 
 /** Unread bytes a watcher may leave queued before the server drops it. */
-const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
+export const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
 const BOOKMARK_INTERVAL_MS = 60_000;
 /** On a wall clock, how often an open watch lets the cluster's timers run (pods start, rollouts progress). */
 const TICK_MS = 200;
 
 interface OpenWatch {
   close(): void;
+  /** Bytes written to the client and not yet taken by it. */
+  buffered(): number;
+}
+
+export interface WatchLimits {
+  /** Events the history keeps (watch-history.ts HISTORY_EVENTS). */
+  historyEvents?: number;
+  /** Unread bytes per watcher before it is cut off (MAX_BACKLOG_BYTES). */
+  backlogBytes?: number;
 }
 
 export class WatchHub {
   private readonly active = new Set<OpenWatch>();
   private ticker: NodeJS.Timeout | undefined;
+  readonly history: WatchHistory;
 
-  constructor(private readonly cluster: Cluster) {}
+  private readonly backlogBytes: number;
+
+  constructor(
+    private readonly cluster: Cluster,
+    limits: WatchLimits = {},
+  ) {
+    this.history = new WatchHistory(cluster.store, limits.historyEvents);
+    this.backlogBytes = limits.backlogBytes ?? MAX_BACKLOG_BYTES;
+  }
 
   get count(): number {
     return this.active.size;
   }
 
+  /** What the open watches hold unread, in bytes: at most one event over the backlog limit each. */
+  get bufferedBytes(): number {
+    let total = 0;
+    for (const w of this.active) total += w.buffered();
+    return total;
+  }
+
   closeAll(): void {
     for (const w of [...this.active]) w.close();
+    this.history.close();
   }
 
   open(req: IncomingMessage, res: ServerResponse, info: ResourceInfo, opts: WatchRequest): void {
     const cluster = this.cluster;
     // Validates the selectors (a bad one is a 400 before the stream starts) and lists what a watch from "0" replays.
-    const existing = cluster.api.list(info.resource, {
+    const filter = {
       namespace: opts.namespace,
       labelSelector: opts.labelSelector,
       fieldSelector: opts.fieldSelector,
-    });
+    };
+    const existing = cluster.api.list(info.resource, filter);
+    // From a resourceVersion: the changes after it (or 410 once the history has dropped some of them).
+    const since = Number(opts.resourceVersion);
+    const fromVersion = !!opts.resourceVersion && opts.resourceVersion !== '0';
+    let replay: { type: WatchEventType; obj: KubeObject }[] = [];
+    let expired: ExpiredError | undefined;
+    if (fromVersion && Number.isInteger(since) && since >= 0) {
+      try {
+        replay = this.history.since(info, since, filter);
+      } catch (error) {
+        if (!(error instanceof ExpiredError)) throw error;
+        expired = error;
+      }
+    }
     res.writeHead(200, {
       'Content-Type': opts.table ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json',
       'Cache-Control': 'no-cache, private',
@@ -74,8 +117,13 @@ export class WatchHub {
         });
         headersSent = true;
       }
+      // What is still queued is what the client has not taken: past the limit it is cut off (one event may be
+      // larger than the limit by itself; that is not a stall).
+      if (res.writableLength > this.backlogBytes) {
+        close(true);
+        return;
+      }
       res.write(JSON.stringify({ type, object }) + '\n');
-      if (res.writableLength > MAX_BACKLOG_BYTES) close(true);
     };
     const stop = cluster.api.watch(
       info.resource,
@@ -85,8 +133,27 @@ export class WatchHub {
         write(type, obj);
       },
     );
-    if (!opts.resourceVersion || opts.resourceVersion === '0')
-      for (const obj of existing) write('ADDED', obj);
+    if (expired) {
+      // The watch cache's answer: one ERROR event carrying the 410 Status, then the end of the stream.
+      res.end(
+        JSON.stringify({
+          type: 'ERROR',
+          object: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: expired.message,
+            reason: 'Expired',
+            code: 410,
+          },
+        }) + '\n',
+      );
+      stop();
+      return;
+    }
+    if (!fromVersion) for (const obj of existing) write('ADDED', obj);
+    for (const event of replay) write(event.type, event.obj);
     const bookmark = () =>
       write('BOOKMARK', {
         kind: info.kind,
@@ -102,7 +169,7 @@ export class WatchHub {
           close(false);
         }, opts.timeoutSeconds * 1000),
       );
-    const entry: OpenWatch = { close: () => close(false) };
+    const entry: OpenWatch = { close: () => close(false), buffered: () => res.writableLength };
     const close = (abort: boolean) => {
       if (closed) return;
       closed = true;

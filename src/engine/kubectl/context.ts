@@ -1,4 +1,5 @@
 import type { Cluster } from '../cluster';
+import type { UserInfo } from '../server/rbac';
 import type { InputSource } from '../terminal/input';
 import type { LocalPorts } from '../terminal/local-ports';
 import type { VirtualFiles } from './virtual-files';
@@ -20,6 +21,8 @@ export interface KubectlContext {
   stdin?: InputSource;
   /** The lab machine's loopback ports (`port-forward`, `proxy` listen there; `curl localhost:PORT` connects). */
   localPorts?: LocalPorts;
+  /** Who the command acts as (`--as`); minikube's user when absent. */
+  user?: UserInfo;
 }
 
 export interface PodShellSession {

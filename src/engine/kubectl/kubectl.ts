@@ -3,6 +3,7 @@ import { CommandDef, GLOBAL_FLAGS, withGlobalFlags } from './command';
 import { COMMANDS } from './commands';
 import { KubectlContext } from './context';
 import { formatError } from './errors';
+import { actingUser, IMPERSONATION_FLAGS, impersonatingContext } from './impersonation';
 import { commandHelp, rootHelp } from './help';
 import {
   flagsFor,
@@ -170,8 +171,11 @@ export async function runKubectl(argv: readonly string[], ctx: KubectlContext): 
       ctx.stdout(commandHelp(command.path.join(' '), [command]));
       return 0;
     }
-    rejectUnavailableFlags(args, own);
-    const code = await command.run(ctx, args);
+    rejectUnavailableFlags(args, [...own, ...IMPERSONATION_FLAGS]);
+    // `--as`: the command's API calls are authorised for that user.
+    const acting = args.changed.has('as') || args.changed.has('as-group');
+    const runCtx = acting ? impersonatingContext(ctx, actingUser(args)) : ctx;
+    const code = await command.run(runCtx, args);
     return typeof code === 'number' ? code : 0;
   } catch (error) {
     // `kubectl help --foo`: the error names `kubectl help`.

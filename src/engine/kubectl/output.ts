@@ -73,7 +73,8 @@ export function printObjects(
 ): string {
   switch (format.kind) {
     case 'name':
-      return objects.map((o) => `${kindWithGroup(infoOf(o))}/${o.metadata.name}\n`).join('');
+      // kubectl's NamePrinter names an object without a name `<unknown>` (a SelfSubjectReview).
+      return objects.map((o) => `${kindWithGroup(infoOf(o))}/${o.metadata?.name || '<unknown>'}\n`).join('');
     case 'json':
       if (typed && single && objects.length === 1) return toGoJson(objects[0], inStructOrder);
       return toGoJson(single && objects.length === 1 ? objects[0] : asList(objects));

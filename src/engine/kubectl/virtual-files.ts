@@ -1,29 +1,88 @@
 /**
- * The lab terminal has no file system. `kubectl apply -f` and `cat` read from this small virtual home directory,
- * which offers example manifests students can apply (the lab's deployment and service).
+ * What kubectl reads files through: the student's home directory (terminal/home), seen from the shell's working
+ * directory. `-f FILE|DIR`, `--from-file`, `--from-env-file`, `--cert`/`--key` and `-o custom-columns-file` all
+ * resolve here, so no flag can read outside /home/student. The example manifests below are the home's starter
+ * files until labs ship their own.
  */
-export const HOME = '/home/student';
+import { HOME, HomeDirectory, HomeEntry, HomeError } from '../terminal/home/home-directory';
+
+export { HOME };
+
+/** The extensions kubectl's file visitor takes from a folder (a file named on its own is read whatever its name). */
+const MANIFEST_EXTENSIONS = ['.json', '.yaml', '.yml'];
 
 export class VirtualFiles {
-  private readonly files = new Map<string, string>();
+  readonly home: HomeDirectory;
 
-  constructor(initial: Record<string, string> = EXAMPLE_MANIFESTS) {
-    for (const [name, text] of Object.entries(initial)) this.files.set(name, text);
+  /** `home` defaults to a home holding the example manifests; `cwd` gives the shell's working directory. */
+  constructor(
+    home: HomeDirectory | Record<string, string> = EXAMPLE_MANIFESTS,
+    private readonly cwd: () => string = () => '',
+  ) {
+    this.home = home instanceof HomeDirectory ? home : new HomeDirectory(undefined, home);
   }
 
   names(): string[] {
-    return [...this.files.keys()].sort();
+    return this.home.list('');
   }
 
-  /** The file's text for `name`, `./name`, `~/name` or `/home/student/name`; undefined if there is no such file. */
+  /** The file's text, or undefined when `path` is not a readable file of the home. */
   read(path: string): string | undefined {
-    return this.files.get(this.resolve(path) ?? '');
+    try {
+      return this.home.readFile(path, this.cwd());
+    } catch (error) {
+      if (error instanceof HomeError) return undefined;
+      throw error;
+    }
   }
 
-  private resolve(path: string): string | undefined {
-    for (const prefix of ['./', '~/', `${HOME}/`])
-      if (path.startsWith(prefix)) return this.resolve(path.slice(prefix.length));
-    return path.includes('/') ? undefined : path;
+  /** The key of the home `path` names from the working directory (its parents unchecked); throws OUTSIDE. */
+  key(path: string): string {
+    return this.home.resolve(path, this.cwd()).key;
+  }
+
+  /** The key and entry `path` names from the working directory (entry undefined if none); throws a HomeError. */
+  locate(path: string): { key: string; entry: HomeEntry | undefined } {
+    const { key } = this.home.resolve(path, this.cwd());
+    this.home.checkParents(key);
+    return { key, entry: this.home.stat(key) };
+  }
+
+  /** The file's text; throws the HomeError saying why it cannot be read (ENOENT, EISDIR, OUTSIDE...). */
+  readFile(path: string): string {
+    return this.home.readFile(path, this.cwd());
+  }
+
+  /**
+   * The manifests a `-f PATH` names, as kubectl's file visitors find them: the file itself, or a folder's `.json`,
+   * `.yaml` and `.yml` files in name order (its subfolders too with `-R`), each named as kubectl names it in
+   * messages (`dir/web.yaml`). Undefined when the path does not exist; throws OUTSIDE for a path outside the home.
+   */
+  manifestSources(path: string, recursive: boolean): { source: string; text: string }[] | undefined {
+    const { key } = this.home.resolve(path, this.cwd());
+    try {
+      this.home.checkParents(key);
+    } catch {
+      return undefined;
+    }
+    const entry = this.home.stat(key);
+    if (!entry) return undefined;
+    if (entry.kind === 'file') return [{ source: path, text: entry.text }];
+    const root = path.replace(/\/+$/, '') || '/';
+    const out: { source: string; text: string }[] = [];
+    const walk = (dirKey: string, shown: string) => {
+      for (const name of this.home.list(dirKey)) {
+        const childKey = dirKey === '' ? name : `${dirKey}/${name}`;
+        const child = this.home.stat(childKey);
+        const childShown = shown === '/' ? `/${name}` : `${shown}/${name}`;
+        if (child?.kind === 'dir') {
+          if (recursive) walk(childKey, childShown);
+        } else if (child && MANIFEST_EXTENSIONS.some((ext) => name.endsWith(ext)))
+          out.push({ source: childShown, text: child.text });
+      }
+    };
+    walk(key, root);
+    return out;
   }
 }
 

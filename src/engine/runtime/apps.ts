@@ -16,6 +16,21 @@ export function listensOn(app: AppKind): number | undefined {
   return undefined;
 }
 
+/**
+ * The status an HTTP GET of `path` gets from the app (its body is not needed by its callers): the bootcamp app
+ * answers every path, nginx and httpd serve their index page and 404 the rest; redis does not speak HTTP.
+ */
+export function answerPath(
+  app: AppKind,
+  path: string,
+): { ok: true; status: number; body: string } | { ok: false; error: 'malformed' } {
+  if (app === 'redis') return { ok: false, error: 'malformed' };
+  if (app === 'bootcamp') return { ok: true, status: 200, body: '' };
+  const bare = path.split('?')[0];
+  const index = bare === '/' || bare === '' || bare === '/index.html';
+  return { ok: true, status: index ? 200 : 404, body: '' };
+}
+
 export function bootcampReply(hostname: string, version: number): string {
   return `Hello Kubernetes bootcamp! | Running on: ${hostname} | v=${version}\n`;
 }
@@ -56,23 +71,54 @@ export function bootcampLog(hostname: string, startedAt: number, served: number[
   return out;
 }
 
-export function nginxLog(startedAt: number, served: number[], clientIp: string): string {
+/** An HTTP probe's request as the app saw it: when, the path, and the status it answered. */
+export type ProbeRequest = [at: number, path: string, status: number];
+
+/**
+ * nginx's output, each line with the time it was written: the entrypoint's start-up lines, then one access log
+ * line per request (curl's from the lab, the kubelet's probes with their path and status); a path nginx has no
+ * file for also writes its error log line first. Connections are numbered in the order they came.
+ */
+export function nginxLogLines(
+  startedAt: number,
+  served: number[],
+  clientIp: string,
+  probes: ProbeRequest[] = [],
+  podIp = '',
+): { at: number; text: string }[] {
+  const pad = (n: number) => String(n).padStart(2, '0');
   const stamp = (ms: number) => {
     const d = new Date(ms);
-    const pad = (n: number) => String(n).padStart(2, '0');
     const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
     return `${pad(d.getUTCDate())}/${month}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
   };
-  const boot = new Date(startedAt).toISOString().replace('T', ' ').slice(0, 19).replace(/-/g, '/');
-  let out =
-    '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n' +
-    '/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n' +
-    '/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh\n' +
-    '10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf\n' +
-    '/docker-entrypoint.sh: Configuration complete; ready for start up\n' +
-    `${boot} [notice] 1#1: using the "epoll" event method\n` +
-    `${boot} [notice] 1#1: start worker processes\n`;
-  for (const at of served)
-    out += `${clientIp} - - [${stamp(at)}] "GET / HTTP/1.1" 200 615 "-" "curl/7.81.0" "-"\n`;
-  return out;
+  const errorStamp = (ms: number) =>
+    new Date(ms).toISOString().replace('T', ' ').slice(0, 19).replace(/-/g, '/');
+  const boot = errorStamp(startedAt);
+  const lines = [
+    '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration',
+    '/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/',
+    '/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh',
+    '10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf',
+    '/docker-entrypoint.sh: Configuration complete; ready for start up',
+    `${boot} [notice] 1#1: using the "epoll" event method`,
+    `${boot} [notice] 1#1: start worker processes`,
+  ].map((text) => ({ at: startedAt, text }));
+  const requests: ProbeRequest[] = [...served.map((at): ProbeRequest => [at, '', 200]), ...probes];
+  requests.sort((a, b) => a[0] - b[0]);
+  requests.forEach(([at, path, status], i) => {
+    const probe = path !== '';
+    const request = `GET ${probe ? path : '/'} HTTP/1.1`;
+    if (status === 404)
+      lines.push({
+        at,
+        text: `${errorStamp(at)} [error] 29#29: *${i + 1} open() "/usr/share/nginx/html${path.split('?')[0]}" failed (2: No such file or directory), client: ${clientIp}, server: localhost, request: "${request}", host: "${podIp}:80"`,
+      });
+    const agent = probe ? 'kube-probe/1.30' : 'curl/7.81.0';
+    lines.push({
+      at,
+      text: `${clientIp} - - [${stamp(at)}] "${request}" ${status} ${status === 404 ? 153 : 615} "-" "${agent}" "-"`,
+    });
+  });
+  return lines;
 }

@@ -8,7 +8,7 @@ import type { Container, Pod } from '../api/types';
 import { resolveEnv } from '../controllers/container-env';
 import type { ContainerRecord, ExitRecord } from '../controllers/kubelet';
 import type { ObjectStore } from '../store/store';
-import { bootcampLog, nginxLog, podHostname } from './apps';
+import { bootcampLog, nginxLogLines, podHostname, type ProbeRequest } from './apps';
 import { startupLog } from './image-profiles';
 import { lookupImage } from './images';
 import { runProgram, type ProgramLine } from './programs';
@@ -44,12 +44,12 @@ export function instanceLogLines(
   coredns: string,
 ): LogLine[] | undefined {
   const finishedCurrent = c.stage !== 'running' && c.lastExit !== undefined;
-  let instance: { startedAt: number; until: number; served: number[] } | undefined;
+  let instance: { startedAt: number; until: number; served: number[]; probes?: ProbeRequest[] } | undefined;
   const fromExit = (e: ExitRecord | undefined) =>
     e ? { startedAt: e.startedAt, until: e.finishedAt, served: [] } : undefined;
   if (previous) instance = fromExit(finishedCurrent ? c.priorExit : c.lastExit);
   else if (c.stage === 'running' && c.startedAt !== undefined)
-    instance = { startedAt: c.startedAt, until: now, served: c.served };
+    instance = { startedAt: c.startedAt, until: now, served: c.served, probes: c.probeRequests };
   else instance = fromExit(c.lastExit);
   if (!instance) return undefined;
   const hostname = podHostname(pod.metadata.name);
@@ -71,11 +71,12 @@ export function instanceLogLines(
         instance.served,
       );
     if (app === 'nginx')
-      return timed(
-        nginxLog(instance.startedAt, instance.served, '10.244.0.1'),
+      return nginxLogLines(
         instance.startedAt,
-        7,
         instance.served,
+        '10.244.0.1',
+        instance.probes,
+        pod.status?.podIP ?? '',
       );
     if (c.image.startsWith('registry.k8s.io/coredns/')) return timed(coredns, instance.startedAt, 99, []);
     const start = startupLog(app, instance.startedAt, pod.status?.podIP ?? '');

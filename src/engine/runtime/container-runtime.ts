@@ -3,7 +3,7 @@
  * shell toolset (runtime/shell.ts); nginx and system containers answer logs and the basic commands too.
  */
 import { StatusError } from '../api/status-error';
-import type { Pod, Service } from '../api/types';
+import type { Container, Pod, Service } from '../api/types';
 import type { ContainerRecord, Kubelet, PodRecord } from '../controllers/kubelet';
 import type { ObjectStore } from '../store/store';
 import { NGINX_WELCOME, podHostname } from './apps';
@@ -11,7 +11,10 @@ import { imageProfile } from './image-profiles';
 import { formatLogLines, instanceLogLines, type LogOptions } from './container-logs';
 import { lookupImage, parseImage } from './images';
 import type { SimNetwork } from './network';
-import { runProgram, splitWords, type ShellContext } from './shell';
+import { applyProgramFiles } from './program-files';
+import { runProgram, runRedirected, splitWords, type ShellContext } from './shell';
+import { containerView, writeTarget } from './volumes';
+import { resolveEnv } from '../controllers/container-env';
 import type { ContainerRuntime, ExecResult } from './types';
 
 export interface ExecOptions {
@@ -129,6 +132,34 @@ export class SimContainerRuntime implements ContainerRuntime {
     if (c.stage !== 'running')
       throw badRequest(`unable to upgrade connection: container not found ("${c.name}")`);
     if (argv.length === 0) throw badRequest('you must specify at least one command for the container');
+    return this.execIn(pod, rec, c, argv, options);
+  }
+
+  /** `kubectl cp` into a running container: writes the file as `tar -x` would; 'read-only' on a read-only mount. */
+  writeFile(
+    namespace: string,
+    podName: string,
+    container: string | undefined,
+    path: string,
+    content: string,
+  ): 'read-only' | undefined {
+    const { pod, rec, c } = this.find(namespace, podName, container);
+    if (c.stage !== 'running')
+      throw badRequest(`unable to upgrade connection: container not found ("${c.name}")`);
+    return this.shellContext(pod, rec, c, {}).write?.(path, content);
+  }
+
+  /**
+   * Runs argv in a running container the caller has already found (the kubelet's exec probes, which run inside
+   * the simulation's own step and must not sync it again).
+   */
+  execIn(
+    pod: Pod,
+    rec: PodRecord,
+    c: ContainerRecord,
+    argv: string[],
+    options: ExecOptions = {},
+  ): ExecResult {
     const ctx = this.shellContext(pod, rec, c, options);
     c.execs = (c.execs ?? 0) + 1;
     const [program, ...rest] = argv;
@@ -172,7 +203,7 @@ export class SimContainerRuntime implements ContainerRuntime {
       else if (op === '||') skip = exitCode === 0;
       else skip = false;
       if (skip || words.length === 0) continue;
-      const result = runProgram(ctx, words);
+      const result = runRedirected(ctx, words);
       if (result.cwd) ctx.cwd = result.cwd;
       stdout += result.stdout;
       stderr += result.stderr;
@@ -182,8 +213,15 @@ export class SimContainerRuntime implements ContainerRuntime {
     return { stdout, stderr, exitCode, ...(ctx.cwd !== '/' ? { cwd: ctx.cwd } : {}) };
   }
 
+  /** The container's own variables as the kubelet resolved them (values from ConfigMaps, Secrets, the pod). */
+  private containerEnv(pod: Pod, spec: Container | undefined): [string, string][] {
+    if (!spec) return [];
+    const resolved = resolveEnv(this.store, pod, spec);
+    return 'env' in resolved ? resolved.env : [];
+  }
+
   private shellContext(pod: Pod, rec: PodRecord, c: ContainerRecord, options: ExecOptions): ShellContext {
-    const hostname = podHostname(pod.metadata.name);
+    const hostname = pod.spec.hostname ?? podHostname(pod.metadata.name);
     const img = lookupImage(c.image);
     const parsed = parseImage(c.image);
     const profile = imageProfile(img?.app, 'error' in parsed ? '' : parsed.tag, img?.version, NGINX_WELCOME);
@@ -205,7 +243,7 @@ export class SimContainerRuntime implements ContainerRuntime {
       ['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
       ['HOSTNAME', hostname],
       ...(options.tty ? ([['TERM', 'xterm']] as [string, string][]) : []),
-      ...(spec?.env ?? []).map((e) => [e.name, e.value ?? ''] as [string, string]),
+      ...this.containerEnv(pod, spec),
       ...serviceEnv(services),
       ...(profile.env as [string, string][]),
       ['HOME', '/root'],
@@ -219,6 +257,10 @@ export class SimContainerRuntime implements ContainerRuntime {
         'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\nnode:x:1000:1000::/home/node:/bin/bash\n',
       '/var/run/secrets/kubernetes.io/serviceaccount/namespace': pod.metadata.namespace ?? 'default',
     };
+    applyProgramFiles(files, this.store, pod, spec, c, this.now());
+    // The volume mounts over the image, then what the container wrote into its own layer.
+    const view = containerView(pod, spec, rec, c.subPaths, startedAt);
+    Object.assign(files, view.files, c.files);
     const processes: ShellContext['processes'] =
       profile.processes.length > 0 && !spec?.command?.length
         ? profile.processes.map(
@@ -238,6 +280,18 @@ export class SimContainerRuntime implements ContainerRuntime {
       tty: options.tty ?? false,
       cwd: options.cwd ?? '/',
       profile,
+      dirs: view.dirs,
+      entries: view.entries,
+      write: (path, content) => {
+        const target = writeTarget(pod, spec, path);
+        if (target.kind === 'read-only') return 'read-only';
+        if (target.kind === 'emptyDir') ((rec.emptyDirs ??= {})[target.volume] ??= {})[target.path] = content;
+        else (c.files ??= {})[path] = content;
+        // Written files are cluster state kept in the kubelet's records, not in API objects: move the revision so
+        // the change is saved with the next snapshot (a save is skipped while the revision stands still).
+        this.store.setRevision(this.store.revision + 1);
+        return undefined;
+      },
       curl: (host, port) => {
         const target = host === 'localhost' || host === '127.0.0.1' ? undefined : host;
         const result =

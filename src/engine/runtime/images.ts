@@ -100,6 +100,8 @@ const CATALOGUE = new Map<string, CatalogueImage>([
   image('perl', '5.34.0', 889814528, 38.5, 'perl'),
   image('perl', 'latest', 890180617, 38.9, 'perl'),
   image('polinux/stress', 'latest', 9744175, 2.6, 'stress'),
+  // The probes page's liveness-exec example.
+  image('registry.k8s.io/busybox', 'latest', 1144547, 1.1, 'busybox'),
   image('registry.k8s.io/coredns/coredns', 'v1.11.1', 59817826, 4.9, 'system'),
   image('registry.k8s.io/etcd', '3.5.12-0', 149257904, 9.0, 'system'),
   image('registry.k8s.io/kube-apiserver', 'v1.30.0', 117091968, 7.2, 'system'),

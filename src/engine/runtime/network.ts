@@ -6,7 +6,7 @@
 import type { Endpoints, Node, Pod, Service } from '../api/types';
 import type { Kubelet } from '../controllers/kubelet';
 import type { ObjectStore } from '../store/store';
-import { bootcampReply, listensOn, NGINX_WELCOME, podHostname } from './apps';
+import { answerPath, bootcampReply, listensOn, NGINX_WELCOME, podHostname } from './apps';
 import { HTTPD_INDEX } from './image-profiles';
 import { lookupImage } from './images';
 import type { ClusterNetwork, HttpResult } from './types';
@@ -14,6 +14,11 @@ import type { ClusterNetwork, HttpResult } from './types';
 const MAX_SERVED_LOG = 500;
 
 export type NetworkResult = HttpResult;
+
+/** What a probe's connection gets: an HTTP status, or why there is none ('malformed': not an HTTP server). */
+export type ProbeAnswer =
+  | { ok: true; status: number }
+  | { ok: false; error: 'refused' | 'timeout' | 'no-route' | 'unresolved' | 'malformed' };
 
 export class SimNetwork implements ClusterNetwork {
   private roundRobin = new Map<string, number>();
@@ -105,6 +110,38 @@ export class SimNetwork implements ClusterNetwork {
       : undefined;
     if (!pod) return { ok: false, error: 'refused' };
     return this.toPod(pod, targetPort);
+  }
+
+  /**
+   * What the kubelet's prober reaches from the node: a pod's own IP is answered by the container listening on
+   * `port` (by path, and logged by the app; without a path, a TCP probe's bare connect); any other host goes
+   * through the cluster network.
+   */
+  probe(host: string, port: number, path?: string): ProbeAnswer {
+    const pod = this.store.values<Pod>('pods').find((p) => p.status?.podIP === host && !p.spec.hostNetwork);
+    if (!pod) {
+      const result = this.request(host, port, 'default');
+      return result.ok ? { ok: true, status: result.status } : result;
+    }
+    const rec = this.kubelet.podRecord(pod.metadata.uid);
+    for (const c of rec?.containers ?? []) {
+      const app = lookupImage(c.image)?.app;
+      if (c.stage !== 'running' || !app || listensOn(app) !== port) continue;
+      if (path === undefined) return { ok: true, status: 0 }; // a TCP connect: accepted, no request
+      const answer = answerPath(app, path);
+      if (!answer.ok) return answer;
+      // The app logs the request: bootcamp counts it like any other, nginx names the probe's path and agent.
+      if (app === 'bootcamp') this.remember(c.served, this.now());
+      if (app === 'nginx') this.remember((c.probeRequests ??= []), [this.now(), path, answer.status]);
+      return { ok: true, status: answer.status };
+    }
+    return { ok: false, error: 'refused' };
+  }
+
+  /** Appends to an app's request log, keeping the newest MAX_SERVED_LOG entries. */
+  private remember<T>(log: T[], entry: T): void {
+    log.push(entry);
+    if (log.length > MAX_SERVED_LOG) log.splice(0, log.length - MAX_SERVED_LOG);
   }
 
   /** A request reaching a pod's network namespace on `port`. */

@@ -1,8 +1,9 @@
 /**
  * What a container's process does over (virtual) time: the lines it writes, when it exits and with what code. A
  * small interpreter for the programs course pods run (busybox's `sh -c` with `;` `&&` `||`, `while`/`until`/`for`
- * loops, echo, printf, sleep, date, exit, true, false, env, printenv, hostname; perl's `bpi` one-liner; the stress
- * memory hog), deterministic from the container's argv, environment and memory limit, so nothing is stored.
+ * loops, echo, printf, sleep, date, exit, true, false, env, printenv, hostname, touch, rm; perl's `bpi` one-liner;
+ * the stress memory hog), deterministic from the container's argv, environment and memory limit, so nothing is
+ * stored.
  */
 import { lookupImage } from './images';
 import { piDigits } from './pi';
@@ -22,6 +23,15 @@ export interface ProgramRun {
   reason?: string;
   /** The runtime's message when the program could not be started at all. */
   startError?: string;
+  /** Files the program created (`touch`) or removed (`rm`), in order (what an exec probe's `cat` sees). */
+  files?: FileChange[];
+}
+
+export interface FileChange {
+  /** ms after start. */
+  at: number;
+  path: string;
+  exists: boolean;
 }
 
 export interface ProgramInput {
@@ -74,6 +84,9 @@ class Sim {
   forever = false;
   outcome?: Partial<ProgramRun>;
   status = 0;
+  files: FileChange[] = [];
+  /** The paths that exist now (of those the program made). */
+  present = new Set<string>();
 
   constructor(
     private readonly input: ProgramInput,
@@ -81,10 +94,29 @@ class Sim {
   ) {}
 
   result(): ProgramRun {
-    if (this.outcome) return { lines: this.lines, exitCode: 0, ...this.outcome };
+    const files = this.files.length ? { files: this.files } : {};
+    if (this.outcome) return { lines: this.lines, exitCode: 0, ...files, ...this.outcome };
     // Still running at the horizon: as far as anyone can tell, it runs on.
-    if (this.forever || this.t > this.input.horizon) return { lines: this.lines, exitCode: 0 };
-    return { lines: this.lines, exitAfter: this.t, exitCode: this.status };
+    if (this.forever || this.t > this.input.horizon) return { lines: this.lines, exitCode: 0, ...files };
+    return { lines: this.lines, exitAfter: this.t, exitCode: this.status, ...files };
+  }
+
+  /** `touch` and `rm` of absolute paths; only the files the program itself made are known to exist. */
+  private fileCommand(name: 'touch' | 'rm', args: string[]): number {
+    const force = name === 'rm' && args.some((a) => /^-\w*f/.test(a));
+    let status = 0;
+    for (const path of args.filter((a) => !a.startsWith('-'))) {
+      if (this.t > this.input.horizon) break;
+      if (name === 'rm' && !this.present.has(path) && !force) {
+        this.out(`rm: can't remove '${path}': No such file or directory`);
+        status = 1;
+        continue;
+      }
+      if (name === 'touch') this.present.add(path);
+      else this.present.delete(path);
+      this.files.push({ at: this.t, path, exists: name === 'touch' });
+    }
+    return status;
   }
 
   private out(text: string): void {
@@ -173,6 +205,9 @@ class Sim {
       case 'hostname':
         this.out(this.input.hostname);
         return 0;
+      case 'touch':
+      case 'rm':
+        return this.fileCommand(name, rest);
       case 'perl':
         return this.perl(rest);
       case 'stress':

@@ -6,6 +6,7 @@
  */
 import type { ImageProfile } from './image-profiles';
 import type { ExecResult } from './types';
+import type { EntryInfo } from './volumes';
 
 export interface ShellContext {
   hostname: string;
@@ -22,6 +23,12 @@ export interface ShellContext {
   /** The session's working directory (absolute). */
   cwd: string;
   profile: ImageProfile;
+  /** Directories the container's volume mounts add (runtime/volumes.ts), beyond the image's. */
+  dirs?: Record<string, readonly string[]>;
+  /** ls -l's details of mounted entries: symlinks of configMap/secret volumes, modes, times. */
+  entries?: Record<string, EntryInfo>;
+  /** Stores a redirection's output (`> file`): where it lands is the runtime's business; 'read-only' refuses. */
+  write?(path: string, content: string): 'read-only' | undefined;
   /** Name lookups: the service's cluster IP, or undefined (no cluster DNS records until issue 14 part 3). */
   lookup?(name: string): string | undefined;
   /** An HTTP GET from inside the pod. */
@@ -65,13 +72,40 @@ function resolvePath(path: string, cwd = '/'): string {
 
 function dirEntries(ctx: ShellContext, path: string): readonly string[] | undefined {
   const listed = ctx.profile.dirs[path];
-  if (listed) return listed;
-  // Parents of listed directories and files exist too (their other entries are not modelled).
+  const mounted = ctx.dirs?.[path];
   const prefix = path === '/' ? '/' : `${path}/`;
-  const children = new Set<string>();
-  for (const known of [...Object.keys(ctx.profile.dirs), ...Object.keys(ctx.files)])
-    if (known.startsWith(prefix) && known !== path) children.add(known.slice(prefix.length).split('/')[0]);
-  return children.size ? [...children].sort() : undefined;
+  const children = new Set<string>([...(listed ?? []), ...(mounted ?? [])]);
+  let known = listed !== undefined || mounted !== undefined;
+  // Parents of listed directories and files exist too (their other entries are not modelled); files written
+  // since the image was built (volumes, redirections) show in listed directories as well.
+  const keys = [
+    ...(known ? [] : Object.keys(ctx.profile.dirs)),
+    ...Object.keys(ctx.dirs ?? {}),
+    ...Object.keys(ctx.files),
+  ];
+  for (const key of keys)
+    if (key.startsWith(prefix) && key !== path) {
+      children.add(key.slice(prefix.length).split('/')[0]);
+      known = true;
+    }
+  return known ? [...children].sort() : undefined;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `drwxrwxrwx` from a type and permission bits. */
+function modeText(type: EntryInfo['type'], mode: number): string {
+  const bits = 'rwxrwxrwx'
+    .split('')
+    .map((ch, i) => (mode & (1 << (8 - i)) ? ch : '-'))
+    .join('');
+  return `${type === 'dir' ? 'd' : type === 'link' ? 'l' : '-'}${bits}`;
+}
+
+/** ls -l's date of a recent file: `Jun  3 02:15`. */
+function lsDate(ms: number): string {
+  const d = new Date(ms);
+  return `${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate(), 2)} ${clock(ms)}`;
 }
 
 /** The process table for ps: the container's own processes, the interactive bash (tty), then ps itself. */
@@ -185,13 +219,29 @@ function ls(ctx: ShellContext, args: string[]): ExecResult {
       continue;
     }
     if (paths.length > 1) stdout += `${target}:\n`;
-    const present = [...entries];
+    // Dot entries (a volume's `..data`) only with -a / -A.
+    const present =
+      flags.includes('a') || flags.includes('A') ? [...entries] : entries.filter((e) => !e.startsWith('.'));
     let shown = flags.includes('a') ? ['.', '..', ...present] : present;
     shown = [...shown].sort();
     if (flags.includes('l')) {
       stdout += `total ${shown.length * 4}\n`;
       for (const e of shown) {
         const full = resolvePath(`${path}/${e}`, ctx.cwd);
+        // `.` of a mount root is the volume's directory (`..` the image's).
+        const info = e === '..' ? undefined : ctx.entries?.[e === '.' ? path : full];
+        if (info) {
+          const size =
+            info.type === 'link'
+              ? (info.target ?? '').length
+              : info.type === 'dir'
+                ? 4096
+                : Buffer.byteLength(ctx.files[full] ?? '');
+          const links = info.type === 'dir' ? 2 : 1;
+          const arrow = info.type === 'link' ? ` -> ${info.target}` : '';
+          stdout += `${modeText(info.type, info.mode)} ${links} root root ${pad(size, 5)} ${lsDate(info.mtime)} ${e}${arrow}\n`;
+          continue;
+        }
         const isFile =
           ctx.files[full] !== undefined ||
           (dirEntries(ctx, full) === undefined &&
@@ -270,7 +320,9 @@ export function runProgram(ctx: ShellContext, argv: string[]): ExecResult {
           stderr +=
             name === 'more'
               ? `more: stat of ${file} failed: No such file or directory\n`
-              : `${name}: ${file}: No such file or directory\n`;
+              : ctx.profile.shell === 'ash' // busybox's open_or_warn
+                ? `${name}: can't open '${file}': No such file or directory\n`
+                : `${name}: ${file}: No such file or directory\n`;
       }
       return { stdout, stderr, exitCode: stderr ? 1 : 0 };
     }
@@ -417,6 +469,73 @@ function nslookup(ctx: ShellContext, args: string[]): ExecResult {
     stderr: '',
     exitCode: 1,
   };
+}
+
+/**
+ * A command with output redirections (`echo hi > /data/x`, `date >> /data/log`, `2> file`): the program runs, the
+ * redirected stream goes to the file through ctx.write. The messages are busybox ash's and dash's (`sh -c`).
+ */
+export function runRedirected(ctx: ShellContext, words: string[]): ExecResult {
+  const argv: string[] = [];
+  const targets: { fd: 1 | 2; append: boolean; file: string }[] = [];
+  let merge = false;
+  for (let i = 0; i < words.length; i++) {
+    const m = /^(2?)(>>?)(.*)$/.exec(words[i]);
+    if (!m || (m[1] === '2' && m[3] === '&1')) {
+      // `2>&1`: errors go where the output goes (the exec stream, or the output's file).
+      if (m) merge = true;
+      else argv.push(words[i]);
+      continue;
+    }
+    const file = m[3] || words[++i];
+    if (file === undefined)
+      return fail(
+        ctx.profile.shell === 'ash'
+          ? 'sh: syntax error: unexpected newline\n'
+          : 'sh: 1: Syntax error: newline unexpected\n',
+        2,
+      );
+    targets.push({ fd: m[1] === '2' ? 2 : 1, append: m[2] === '>>', file });
+  }
+  if (targets.length === 0) {
+    const result = runProgram(ctx, argv);
+    return merge ? { ...result, stdout: result.stdout + result.stderr, stderr: '' } : result;
+  }
+  for (const target of targets) {
+    const path = resolvePath(target.file, ctx.cwd);
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    const problem =
+      dirEntries(ctx, path) !== undefined
+        ? 'Is a directory'
+        : parent !== '/' && dirEntries(ctx, parent) === undefined
+          ? ctx.profile.shell === 'ash'
+            ? 'nonexistent directory'
+            : 'Directory nonexistent'
+          : ctx.write?.(path, ctx.files[path] ?? '') === 'read-only'
+            ? 'Read-only file system'
+            : undefined;
+    if (problem)
+      return ctx.profile.shell === 'ash'
+        ? fail(`sh: can't create ${target.file}: ${problem}\n`, 1)
+        : fail(`sh: 1: cannot create ${target.file}: ${problem}\n`, 2);
+    if (!target.append) ctx.files[path] = '';
+    else ctx.files[path] ??= '';
+  }
+  const result = argv.length ? runProgram(ctx, argv) : ok('');
+  let { stdout, stderr } = result;
+  if (merge) {
+    stdout += stderr;
+    stderr = '';
+  }
+  for (const target of targets) {
+    const path = resolvePath(target.file, ctx.cwd);
+    const text = target.fd === 1 ? stdout : stderr;
+    ctx.files[path] += text;
+    ctx.write?.(path, ctx.files[path]);
+    if (target.fd === 1) stdout = '';
+    else stderr = '';
+  }
+  return { ...result, stdout, stderr };
 }
 
 /** Splits `bash -c '<line>'` text into argv (quotes and backslashes, no expansion). */

@@ -36,4 +36,13 @@ export interface ContainerRuntime {
     argv: string[],
     options?: { tty?: boolean; cwd?: string; interactive?: boolean },
   ): ExecResult;
+  /** `kubectl cp` into the container: writes a file (absolute path); 'read-only' when a read-only mount holds it.
+   *  Throws like exec when the pod or container is not there or not running. */
+  writeFile(
+    namespace: string,
+    pod: string,
+    container: string | undefined,
+    path: string,
+    content: string,
+  ): 'read-only' | undefined;
 }

@@ -5,6 +5,7 @@
 import type { StatusCause } from '../api/status-error';
 import type { Container, CronJob, Job, KubeObject, PodTemplateSpec } from '../api/types';
 import { parseCron } from '../controllers/cron';
+import { isKnownTimeZone } from '../controllers/time-zone';
 import { defaultPodSpec } from './defaults';
 import { invalidValue, required, unsupported } from './validation';
 
@@ -26,10 +27,14 @@ export function defaultBatchObject(obj: KubeObject): void {
       spec.parallelism = 1;
     }
     spec.parallelism ??= 1;
-    spec.backoffLimit ??= 6;
+    // With a per-index limit, the Job-wide one is effectively off (math.MaxInt32).
+    spec.backoffLimit ??= spec.backoffLimitPerIndex !== undefined ? 2147483647 : 6;
     spec.completionMode ??= 'NonIndexed';
     spec.suspend ??= false;
-    spec.podReplacementPolicy ??= 'TerminatingOrFailed';
+    spec.podReplacementPolicy ??= spec.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed';
+    for (const rule of Array.isArray(spec.podFailurePolicy?.rules) ? spec.podFailurePolicy.rules : [])
+      for (const pattern of Array.isArray(rule?.onPodConditions) ? rule.onPodConditions : [])
+        if (pattern && typeof pattern === 'object') pattern.status ??= 'True';
     spec.manualSelector ??= undefined;
     if (spec.manualSelector === undefined) delete spec.manualSelector;
     defaultTemplate(spec.template);
@@ -85,10 +90,77 @@ function validateJobTemplate(path: string, template: PodTemplateSpec | undefined
   return causes;
 }
 
+const FAILURE_ACTIONS = ['Count', 'FailIndex', 'FailJob', 'Ignore'];
+
+/** completionMode, backoffLimitPerIndex and podFailurePolicy (validateJobSpec, v1.30). */
+function validateIndexedJob(spec: Job['spec']): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const mode = spec.completionMode ?? 'NonIndexed';
+  if (mode !== 'NonIndexed' && mode !== 'Indexed')
+    causes.push(unsupported('spec.completionMode', String(mode), ['NonIndexed', 'Indexed']));
+  if (mode === 'Indexed' && spec.completions === undefined)
+    causes.push(required('spec.completions', 'when completion mode is Indexed'));
+  nonNegative(causes, 'spec.backoffLimitPerIndex', spec.backoffLimitPerIndex);
+  nonNegative(causes, 'spec.maxFailedIndexes', spec.maxFailedIndexes);
+  if (spec.backoffLimitPerIndex !== undefined && mode !== 'Indexed')
+    causes.push(
+      invalidValue(
+        'spec.backoffLimitPerIndex',
+        spec.backoffLimitPerIndex,
+        'requires indexed completion mode',
+      ),
+    );
+  const policy = spec.podFailurePolicy;
+  if (policy === undefined) return causes;
+  const rules = Array.isArray(policy?.rules) ? policy.rules : [];
+  rules.forEach((rule, i) => {
+    const path = `spec.podFailurePolicy.rules[${i}]`;
+    if (!rule || typeof rule !== 'object') return;
+    if (!FAILURE_ACTIONS.includes(rule.action))
+      causes.push(unsupported(`${path}.action`, String(rule.action ?? ''), FAILURE_ACTIONS));
+    else if (rule.action === 'FailIndex' && spec.backoffLimitPerIndex === undefined)
+      causes.push(invalidValue(`${path}.action`, rule.action, 'requires the backoffLimitPerIndex to be set'));
+    if (!rule.onExitCodes === !rule.onPodConditions)
+      causes.push({
+        field: path,
+        message: 'Invalid value: specifying one of OnExitCodes and OnPodConditions is required',
+      });
+    const codes = rule.onExitCodes;
+    if (codes && codes.operator !== 'In' && codes.operator !== 'NotIn')
+      causes.push(unsupported(`${path}.onExitCodes.operator`, String(codes.operator ?? ''), ['In', 'NotIn']));
+  });
+  return causes;
+}
+
 function nonNegative(causes: StatusCause[], field: string, value: unknown): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
     causes.push(invalidValue(field, value as number, 'must be greater than or equal to 0'));
+}
+
+/** https://data.iana.org/time-zones/theory.html#naming, with digits and '+' tolerated for legacy names. */
+const TIME_ZONE_PART = /^[A-Za-z.\-_0-9+]{1,14}$/;
+
+/** validateTimeZone (v1.30): naming rules, no "Local", then what time.LoadLocation knows. */
+function validateTimeZone(zone: unknown): StatusCause[] {
+  if (zone === undefined || zone === null) return [];
+  const name = String(zone);
+  if (name === '') return [invalidValue('spec.timeZone', name, 'timeZone must be nil or non-empty string')];
+  const unknown = invalidValue('spec.timeZone', name, `unknown time zone ${name}`);
+  for (const part of name.split('/'))
+    if (part === '.' || part === '..' || part.startsWith('-') || !TIME_ZONE_PART.test(part)) return [unknown];
+  const causes: StatusCause[] = [];
+  if (name.toLowerCase() === 'local')
+    causes.push(
+      invalidValue(
+        'spec.timeZone',
+        name,
+        'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones',
+      ),
+    );
+  // time.LoadLocation("Local") succeeds; every other name must be in the tz database.
+  if (name !== 'Local' && !isKnownTimeZone(name)) causes.push(unknown);
+  return causes;
 }
 
 export function validateBatchObject(obj: KubeObject): StatusCause[] {
@@ -104,7 +176,18 @@ export function validateBatchObject(obj: KubeObject): StatusCause[] {
       causes.push(
         invalidValue('spec.activeDeadlineSeconds', spec.activeDeadlineSeconds, 'must be greater than 0'),
       );
+    // validateJobSpec's order: index and failure-policy fields, then the template, then restartPolicy vs policy.
+    causes.push(...validateIndexedJob(spec));
     causes.push(...validateJobTemplate('spec.template', spec.template));
+    const restartPolicy = spec.template?.spec?.restartPolicy;
+    if (spec.podFailurePolicy !== undefined && restartPolicy === 'OnFailure')
+      causes.push(
+        invalidValue(
+          'spec.template.spec.restartPolicy',
+          restartPolicy,
+          'only "Never" is supported when podFailurePolicy is specified',
+        ),
+      );
   } else if (obj.kind === 'CronJob') {
     const cj = obj as CronJob;
     if ((cj.metadata.name ?? '').length > 52)
@@ -115,7 +198,17 @@ export function validateBatchObject(obj: KubeObject): StatusCause[] {
     else {
       const parsed = parseCron(String(spec.schedule));
       if ('error' in parsed) causes.push(invalidValue('spec.schedule', spec.schedule, parsed.error));
+      // validateScheduleFormat on create: the zone belongs in spec.timeZone (any "TZ" in the text is refused).
+      if (String(spec.schedule).includes('TZ'))
+        causes.push(
+          invalidValue(
+            'spec.schedule',
+            spec.schedule,
+            'cannot use TZ or CRON_TZ in schedule, use timeZone field instead',
+          ),
+        );
     }
+    causes.push(...validateTimeZone(spec.timeZone));
     const policies = ['Allow', 'Forbid', 'Replace'];
     if (spec.concurrencyPolicy && !policies.includes(spec.concurrencyPolicy))
       causes.push(unsupported('spec.concurrencyPolicy', spec.concurrencyPolicy, policies));

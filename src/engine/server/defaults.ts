@@ -8,6 +8,7 @@ import type {
   Pod,
   PodSpec,
   PodTemplateSpec,
+  Probe,
   ReplicaSet,
   Service,
   Volume,
@@ -25,10 +26,25 @@ function defaultContainer(c: Container): void {
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';
   for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+  for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) if (probe) defaultProbe(probe);
   // SetDefaults_ResourceRequirements: a limit with no request is also the request.
   const limits = c.resources.limits;
   if (limits && Object.keys(limits).some((k) => c.resources!.requests?.[k] === undefined))
     c.resources = { ...c.resources, requests: { ...limits, ...(c.resources.requests ?? {}) } };
+}
+
+/** SetDefaults_Probe, SetDefaults_HTTPGetAction and GRPCAction's `service` default (writes only what is unset). */
+function defaultProbe(probe: Probe): void {
+  if (!probe.timeoutSeconds) probe.timeoutSeconds = 1;
+  if (!probe.periodSeconds) probe.periodSeconds = 10;
+  if (!probe.successThreshold) probe.successThreshold = 1;
+  if (!probe.failureThreshold) probe.failureThreshold = 3;
+  const http = probe.httpGet;
+  if (http) {
+    if (!http.path) http.path = '/';
+    if (!http.scheme) http.scheme = 'HTTP';
+  }
+  if (probe.grpc) probe.grpc.service ??= '';
 }
 
 export function defaultPodSpec(spec: PodSpec): void {

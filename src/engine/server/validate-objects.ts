@@ -15,6 +15,7 @@ import { policyNameRule, validatePolicyObject } from './policy-objects';
 import { validateConfigMap, validateSecret } from './config-objects';
 import { validateBatchObject } from './batch-objects';
 import { matchesLabelSelector } from './selectors';
+import { validateContainerProbes, validateInitContainerProbes } from './probe-validation';
 import {
   invalidValue,
   isDns1035Label,
@@ -73,6 +74,7 @@ function validateContainers(path: string, containers: Container[] | undefined): 
           ),
         );
     });
+    causes.push(...validateContainerProbes(c, at));
   });
   return causes;
 }
@@ -90,6 +92,7 @@ function validateTemplate(
       message: `Invalid value: ${goMap(template.metadata?.labels ?? {})}: \`selector\` does not match template \`labels\``,
     });
   causes.push(...validateContainers(`${path}.spec.containers`, template.spec?.containers));
+  causes.push(...validateInitContainerProbes(`${path}.spec.initContainers`, template.spec?.initContainers));
   const policy = template.spec?.restartPolicy;
   if (policy && policy !== 'Always')
     causes.push(unsupported(`${path}.spec.restartPolicy`, policy, ['Always']));
@@ -152,7 +155,10 @@ function validateService(svc: Service): StatusCause[] {
 }
 
 function validatePod(pod: Pod): StatusCause[] {
-  return validateContainers('spec.containers', pod.spec?.containers);
+  return [
+    ...validateContainers('spec.containers', pod.spec?.containers),
+    ...validateInitContainerProbes('spec.initContainers', pod.spec?.initContainers),
+  ];
 }
 
 export function validateObject(obj: KubeObject): StatusCause[] {

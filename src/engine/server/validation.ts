@@ -98,6 +98,19 @@ export function isQualifiedName(value: string): string[] {
   return errs;
 }
 
+/** IsValidPortName (an IANA_SVC_NAME): the messages in the order the real check appends them. */
+export function isValidPortName(name: string): string[] {
+  const errs: string[] = [];
+  if (name.length > 15) errs.push('must be no more than 15 characters');
+  if (!/^[-a-z0-9]+$/.test(name))
+    errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/[a-z]/.test(name)) errs.push('must contain at least one letter (a-z)');
+  if (name.includes('--')) errs.push('must not contain consecutive hyphens');
+  if (name.length > 0 && (name.startsWith('-') || name.endsWith('-')))
+    errs.push('must not begin or end with a hyphen');
+  return errs;
+}
+
 /** Go's %q for the simple strings names are made of. */
 export function quote(value: string): string {
   return JSON.stringify(value);
@@ -150,7 +163,6 @@ export function validateAnnotations(
 
 /** apimachinery's TotalAnnotationSizeLimitB: 256 KiB. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
-
 
 function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');

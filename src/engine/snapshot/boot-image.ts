@@ -49,7 +49,8 @@ export interface BootState {
   kubelet: KubeletState;
 }
 
-type Slot = { time: number } | { updatedAt: number } | { draw: number };
+/** `day`: a UTC date (`2024-06-03`) that many days after the boot day (the legacy token tracking ConfigMap's). */
+type Slot = { time: number } | { updatedAt: number } | { draw: number } | { day: number };
 
 /**
  * The template of one JSON value. Subtrees without any random value or timestamp are `literal`: one deep-frozen
@@ -78,7 +79,14 @@ export function updatedAtLabel(ms: number): string {
 }
 
 const TOKENS =
-  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$|(\d{4}_\d\d_\d\dT\d\d_\d\d_\d\d)_0700|([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})|([0-9a-f]{32,64})|(?<=-)([bcdfghjklmnpqrstvwxz2456789]{5})$/g;
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$|(\d{4}_\d\d_\d\dT\d\d_\d\d_\d\d)_0700|([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})|([0-9a-f]{32,64})|(?<=-)([bcdfghjklmnpqrstvwxz2456789]{5})$|^(\d{4}-\d\d-\d\d)$/g;
+
+const DAY_MS = 86_400_000;
+
+/** The UTC date `days` after the day of `at`. */
+function dayText(at: number, days: number): string {
+  return new Date((Math.floor(at / DAY_MS) + days) * DAY_MS).toISOString().slice(0, 10);
+}
 
 function isLiteral(t: Template): t is { literal: unknown } {
   return 'literal' in t;
@@ -89,9 +97,10 @@ function compileString(value: string, bootAt: number, byValue: Map<string, numbe
   const slots: Slot[] = [];
   let last = 0;
   for (const m of value.matchAll(TOKENS)) {
-    const [whole, time, updated, uid, hex, suffix] = m;
+    const [whole, time, updated, uid, hex, suffix, day] = m;
     let slot: Slot;
     if (time) slot = { time: Date.parse(time) - bootAt };
+    else if (day) slot = { day: Math.round((Date.parse(day) - Math.floor(bootAt / DAY_MS) * DAY_MS) / DAY_MS) };
     else if (updated)
       slot = {
         updatedAt:
@@ -169,6 +178,7 @@ type ObjectsBuilder = (
   values: string[],
   time: (offset: number) => string,
   updatedAt: (offset: number) => string,
+  day: (days: number) => string,
 ) => unknown;
 
 const builders = new WeakMap<BootImage, { build: ObjectsBuilder; literals: unknown[] }>();
@@ -178,7 +188,7 @@ function builderFor(image: BootImage): { build: ObjectsBuilder; literals: unknow
   if (!builder) {
     const literals: unknown[] = [];
     const source = generate(image.objects, literals);
-    const build = new Function('lit', 'v', 't', 'u', `return ${source};`) as ObjectsBuilder;
+    const build = new Function('lit', 'v', 't', 'u', 'd', `return ${source};`) as ObjectsBuilder;
     builder = { build, literals };
     builders.set(image, builder);
   }
@@ -195,7 +205,13 @@ function generate(t: Template, literals: unknown[]): string {
     const parts: string[] = [JSON.stringify(t.text[0])];
     t.slots.forEach((slot, i) => {
       parts.push(
-        'draw' in slot ? `v[${slot.draw}]` : 'updatedAt' in slot ? `u(${slot.updatedAt})` : `t(${slot.time})`,
+        'draw' in slot
+          ? `v[${slot.draw}]`
+          : 'updatedAt' in slot
+            ? `u(${slot.updatedAt})`
+            : 'day' in slot
+              ? `d(${slot.day})`
+              : `t(${slot.time})`,
         JSON.stringify(t.text[i + 1]),
       );
     });
@@ -217,6 +233,7 @@ export function instantiateBootImage(image: BootImage, random: Random, bootAt: n
   const fill = (slot: Slot): string => {
     if ('draw' in slot) return values[slot.draw];
     if ('updatedAt' in slot) return updatedAtLabel(bootAt + slot.updatedAt);
+    if ('day' in slot) return dayText(bootAt, slot.day);
     let text = times.get(slot.time);
     if (text === undefined) {
       text = new Date(Math.floor((bootAt + slot.time) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
@@ -230,6 +247,7 @@ export function instantiateBootImage(image: BootImage, random: Random, bootAt: n
     values,
     (offset) => fill({ time: offset }),
     (offset) => updatedAtLabel(bootAt + offset),
+    (days) => dayText(bootAt, days),
   ) as BootState['objects'];
   // The kubelet's records change in place as pods progress: never shared.
   const kubelet = instantiate(image.kubelet, fill, false) as KubeletState;

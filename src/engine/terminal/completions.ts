@@ -1,7 +1,8 @@
 import type { ResourceName } from '../api/resources';
 import type { Cluster } from '../cluster';
 import { COMMANDS } from '../kubectl/commands';
-import { HOME } from '../kubectl/virtual-files';
+import { EXAMPLE_MANIFESTS } from '../kubectl/virtual-files';
+import { HomeDirectory } from './home/home-directory';
 import { tokenize, expandWords, ShellSyntaxError } from './tokenizer';
 import { FILTER_NAMES, KIND_PLURALS, LINE_PROGRAMS } from './vocabulary';
 
@@ -11,11 +12,36 @@ const KINDS = KIND_PLURALS;
 const TYPED_VERBS = ['get', 'describe', 'delete', 'label', 'scale', 'expose', 'rollout', 'set'];
 const POD_VERBS = ['exec', 'logs'];
 
+/** Programs whose arguments are paths of the home. */
+const FILE_PROGRAMS = [
+  'cat',
+  'ls',
+  'cd',
+  'mkdir',
+  'rm',
+  'mv',
+  'cp',
+  'touch',
+  'diff',
+  'vim',
+  'vi',
+  'nano',
+  ...FILTER_NAMES,
+];
+/** kubectl flags whose value is a path of the home. */
+const FILE_FLAGS = ['-f', '--filename', '--from-file', '--from-env-file', '--cert', '--key'];
+
 /**
- * Tab completion for the word being typed at the end of `partialLine`: programs, kubectl verbs and subcommands,
- * resource types, and object names (read from the cluster, in the namespace given with -n).
+ * Tab completion for the word being typed at the end of `partialLine`: programs, paths of the home (folders end in
+ * `/`), kubectl verbs and subcommands, resource types, and object names (read from the cluster, in the namespace
+ * given with -n). Without a home, paths complete against the example manifests.
  */
-export function completions(cluster: Cluster, partialLine: string): string[] {
+export function completions(
+  cluster: Cluster,
+  partialLine: string,
+  home: HomeDirectory = new HomeDirectory(undefined, EXAMPLE_MANIFESTS),
+  cwd = '',
+): string[] {
   let words: string[];
   try {
     const stages = tokenize(partialLine).stages;
@@ -30,8 +56,7 @@ export function completions(cluster: Cluster, partialLine: string): string[] {
   if (words.length === 0) return pick(PROGRAMS);
   const [program, ...args] = words;
   if (program === 'minikube') return args.length === 0 ? pick(['ip', 'status', 'version', 'start']) : [];
-  if (program === 'cat' || program === 'ls')
-    return pick(['deployment.yaml', 'service.yaml', 'pod.yaml', HOME]);
+  if (FILE_PROGRAMS.includes(program)) return pick(paths(home, cwd, current));
   if (program !== 'kubectl') return [];
 
   const namespaceIndex = args.findIndex((a) => a === '-n' || a === '--namespace');
@@ -41,8 +66,11 @@ export function completions(cluster: Cluster, partialLine: string): string[] {
   );
   if (args[args.length - 1] === '-n' || args[args.length - 1] === '--namespace')
     return pick(names(cluster, 'namespaces'));
-  if (args[args.length - 1] === '-f' && positional[0] === 'apply')
-    return pick(['deployment.yaml', 'service.yaml', 'pod.yaml']);
+  if (FILE_FLAGS.includes(args[args.length - 1])) return pick(paths(home, cwd, current));
+  const inline = /^(--(?:filename|from-file|from-env-file|cert|key)=)(.*)$/.exec(current);
+  if (inline) return pick(paths(home, cwd, inline[2]).map((path) => inline[1] + path));
+  if (positional[0] === 'cp' && !current.startsWith('-') && !current.includes(':'))
+    return pick(paths(home, cwd, current));
   if (current.startsWith('-')) return [];
   const verbs = [...new Set(COMMANDS.map((c) => c.path[0]))];
   if (positional.length === 0) return pick(verbs);
@@ -74,6 +102,22 @@ export function completions(cluster: Cluster, partialLine: string): string[] {
   const info = cluster.api.resourceFor(typeArgs[0]);
   if (!info) return [];
   return pick(names(cluster, info.resource, info.namespaced ? (namespace ?? 'default') : undefined));
+}
+
+/** The entries of the folder `current` points into, written as the student typed the folder part. */
+function paths(home: HomeDirectory, cwd: string, current: string): string[] {
+  const slash = current.lastIndexOf('/');
+  const typedDir = slash >= 0 ? current.slice(0, slash + 1) : '';
+  try {
+    const { key } = home.resolve(typedDir === '' ? '.' : typedDir, cwd);
+    if (home.stat(key)?.kind !== 'dir') return [];
+    return home.list(key).map((name) => {
+      const isDir = home.stat(key === '' ? name : `${key}/${name}`)?.kind === 'dir';
+      return `${typedDir}${name}${isDir ? '/' : ''}`;
+    });
+  } catch {
+    return [];
+  }
 }
 
 function names(cluster: Cluster, resource: ResourceName, namespace?: string): string[] {

@@ -8,7 +8,23 @@ export interface Filter {
   end(): number;
 }
 
-export type FilterFactory = (out: (chunk: string) => void) => Filter;
+/** How a filter reading several files labels one: grep's `FILE:` prefix, wc's name column and its width. */
+export interface FileLabel {
+  label: string;
+  width: number;
+}
+
+export type FilterFactory = (out: (chunk: string) => void, file?: FileLabel) => Filter;
+
+/** A parsed filter stage; `files` are its file operands (`file` is the first, for callers reading one). */
+export interface ParsedFilter {
+  name: string;
+  factory: FilterFactory;
+  file?: string;
+  files: string[];
+  /** grep -q: a match makes the status 0 even when a file could not be read. */
+  quiet?: boolean;
+}
 
 export class FilterUsageError extends Error {
   constructor(
@@ -37,21 +53,21 @@ class LineSplitter {
   }
 }
 
-export function parseFilter(name: string, args: string[]): { factory: FilterFactory; file?: string } {
+export function parseFilter(name: string, args: string[]): ParsedFilter {
   switch (name) {
     case 'grep':
-      return parseGrep(args);
+      return { ...parseGrep(args), name };
     case 'wc':
-      return parseWc(args);
+      return { ...parseWc(args), name };
     case 'head':
     case 'tail':
-      return parseHeadTail(name, args);
+      return { ...parseHeadTail(name, args), name };
     default:
       throw new FilterUsageError(`${name}: not a filter`, 2);
   }
 }
 
-function parseGrep(args: string[]): { factory: FilterFactory; file?: string } {
+function parseGrep(args: string[]): Omit<ParsedFilter, 'name'> {
   const opts = {
     invert: false,
     ignoreCase: false,
@@ -136,8 +152,6 @@ function parseGrep(args: string[]): { factory: FilterFactory; file?: string } {
       );
     patterns.push(...pattern.split('\n'));
   }
-  if (operands.length > 1)
-    throw new FilterUsageError('grep: only one file can be read in this lab terminal', 2);
   const source = patterns
     .map((p) => (opts.fixed ? escapeRegExp(p) : opts.extended ? p : basicToJs(p)))
     .map((p) => (opts.word ? `(?<![A-Za-z0-9_])(?:${p})(?![A-Za-z0-9_])` : p))
@@ -148,7 +162,9 @@ function parseGrep(args: string[]): { factory: FilterFactory; file?: string } {
   } catch {
     throw new FilterUsageError(`grep: Invalid regular expression`, 2);
   }
-  const factory: FilterFactory = (out) => {
+  const factory: FilterFactory = (out, file) => {
+    // Several files: each line and count is prefixed by its file's name.
+    const label = file ? `${file.label}:` : '';
     let selected = 0;
     let lineNumber = 0;
     const splitter = new LineSplitter((line, terminated) => {
@@ -158,7 +174,7 @@ function parseGrep(args: string[]): { factory: FilterFactory; file?: string } {
       if (matches === opts.invert) return;
       selected++;
       if (opts.count || opts.quiet) return;
-      const prefix = opts.lineNumbers ? `${lineNumber}:` : '';
+      const prefix = label + (opts.lineNumbers ? `${lineNumber}:` : '');
       if (opts.onlyMatching && !opts.invert) {
         regex.lastIndex = 0;
         for (const m of line.matchAll(regex)) if (m[0] !== '') out(`${prefix}${m[0]}\n`);
@@ -170,12 +186,12 @@ function parseGrep(args: string[]): { factory: FilterFactory; file?: string } {
       write: (chunk) => splitter.write(chunk),
       end: () => {
         splitter.end();
-        if (opts.count) out(`${selected}\n`);
+        if (opts.count) out(`${label}${selected}\n`);
         return selected > 0 ? 0 : 1;
       },
     };
   };
-  return { factory, file: operands[0] };
+  return { factory, file: operands[0], files: operands, quiet: opts.quiet };
 }
 
 function escapeRegExp(text: string): string {
@@ -199,7 +215,7 @@ function basicToJs(pattern: string): string {
   return out;
 }
 
-function parseWc(args: string[]): { factory: FilterFactory; file?: string } {
+function parseWc(args: string[]): Omit<ParsedFilter, 'name'> {
   const counts = { lines: false, words: false, bytes: false, chars: false };
   const operands: string[] = [];
   for (const arg of args) {
@@ -228,10 +244,7 @@ function parseWc(args: string[]): { factory: FilterFactory; file?: string } {
   }
   if (!counts.lines && !counts.words && !counts.bytes && !counts.chars)
     Object.assign(counts, { lines: true, words: true, bytes: true });
-  if (operands.length > 1)
-    throw new FilterUsageError('wc: only one file can be read in this lab terminal', 1);
-  const file = operands[0];
-  const factory: FilterFactory = (out) => {
+  const factory: FilterFactory = (out, file) => {
     let text = '';
     return {
       write: (chunk) => void (text += chunk),
@@ -241,17 +254,18 @@ function parseWc(args: string[]): { factory: FilterFactory; file?: string } {
         if (counts.words) values.push(text.split(/\s+/).filter((w) => w !== '').length);
         if (counts.chars) values.push([...text].length);
         if (counts.bytes) values.push(Buffer.byteLength(text, 'utf8'));
-        const width = values.length === 1 && !file ? 0 : file ? String(Math.max(...values)).length : 7;
+        // wc sizes its columns from the files' total size; a pipe gets 7 unless one count is asked for.
+        const width = file ? file.width : values.length === 1 ? 0 : 7;
         const cells = values.map((v) => String(v).padStart(width));
-        out(cells.join(' ') + (file ? ` ${file}` : '') + '\n');
+        out(cells.join(' ') + (file ? ` ${file.label}` : '') + '\n');
         return 0;
       },
     };
   };
-  return { factory, file };
+  return { factory, file: operands[0], files: operands };
 }
 
-function parseHeadTail(name: 'head' | 'tail', args: string[]): { factory: FilterFactory; file?: string } {
+function parseHeadTail(name: 'head' | 'tail', args: string[]): Omit<ParsedFilter, 'name'> {
   let count = 10;
   let fromStart = false;
   let allBut = false;
@@ -281,8 +295,6 @@ function parseHeadTail(name: 'head' | 'tail', args: string[]): { factory: Filter
       );
     else operands.push(arg);
   }
-  if (operands.length > 1)
-    throw new FilterUsageError(`${name}: only one file can be read in this lab terminal`, 1);
   const factory: FilterFactory = (out) => {
     const lines: string[] = [];
     let emitted = 0;
@@ -308,5 +320,5 @@ function parseHeadTail(name: 'head' | 'tail', args: string[]): { factory: Filter
       },
     };
   };
-  return { factory, file: operands[0] };
+  return { factory, file: operands[0], files: operands };
 }

@@ -1,9 +1,11 @@
 export { LabTerminal } from './terminal';
-export type { TerminalIO } from './terminal';
+export type { LabTerminalOptions, TerminalIO } from './terminal';
+export { HOME, HOME_LIMITS, HomeDirectory, HomeError } from './home/home-directory';
+export type { HomeEntry, HomeSnapshot } from './home/home-directory';
 export { completions } from './completions';
 export type { InputSource } from './input';
 export { NO_INPUT, textInput } from './input';
-export { isComplete, JOB_CONTROL_BUILTINS, lineShape } from './line-shape';
+export { editorTarget, isComplete, JOB_CONTROL_BUILTINS, lineShape } from './line-shape';
 export type { JobControlBuiltin, LineShape } from './line-shape';
 export {
   decodeSignal,

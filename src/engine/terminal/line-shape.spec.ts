@@ -1,10 +1,29 @@
-import { isComplete, LineShape, lineShape } from './line-shape';
+import { editorTarget, isComplete, LineShape, lineShape } from './line-shape';
 
 const foreground = (text: string, lasting = false): LineShape => ({ kind: 'foreground', text, lasting });
 const interactive = (text: string, inputPrompt = ''): LineShape => ({
   kind: 'interactive',
   text,
   inputPrompt,
+});
+
+describe('editorTarget', () => {
+  it.each([
+    ['vim web.yaml', 'web.yaml'],
+    ['vi ~/manifests/web.yaml', '~/manifests/web.yaml'],
+    ['nano +3 "my file.yaml"', 'my file.yaml'],
+    ['vim', undefined],
+    ['vim a b', undefined],
+    ['vim $FILE', undefined],
+    ['cat web.yaml', undefined],
+    ['vim web.yaml | cat', undefined],
+  ])('%s opens %s in the editor pane', (line, file) => {
+    expect(editorTarget(line)).toBe(file);
+  });
+
+  it('an editor line runs in the foreground (it reads nothing the student types)', () => {
+    expect(lineShape('vim web.yaml')).toEqual(foreground('vim web.yaml'));
+  });
 });
 
 describe('lineShape', () => {
@@ -85,11 +104,20 @@ describe('lineShape', () => {
     'kubectl apply --filename=-',
     'kubectl create -f -',
     'kubectl edit deployment web',
-    'vim deployment.yaml',
-    'vi deployment.yaml',
-    'nano deployment.yaml',
+    'cat > web.yaml',
+    'kubectl delete -f -',
+    'kubectl diff -f -',
+    'kubectl replace -f -',
   ])('%s reads what the student types', (line) => {
     expect(lineShape(line)).toEqual(interactive(line));
+  });
+
+  it('asks for the body of a here-document written into a file, then runs it in the foreground', () => {
+    expect(lineShape('cat <<EOF > web.yaml')).toEqual(interactive('cat <<EOF > web.yaml', '> '));
+    expect(isComplete('cat <<EOF > web.yaml\nkind: Pod')).toBe(false);
+    const whole = 'cat <<EOF > web.yaml\nkind: Pod\nEOF';
+    expect(isComplete(whole)).toBe(true);
+    expect(lineShape(whole)).toEqual(foreground(whole));
   });
 
   it('asks for the rest of an open here-document, and sees the whole text once it is complete', () => {

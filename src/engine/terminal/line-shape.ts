@@ -32,6 +32,23 @@ export const JOB_CONTROL_BUILTINS: readonly JobControlBuiltin[] = [
 
 const EDITORS = ['vim', 'vi', 'nano'];
 
+/**
+ * The file a `vim FILE` / `vi FILE` / `nano FILE` line names (as typed), for the web page to open in its editor pane;
+ * undefined for any other line.
+ */
+export function editorTarget(text: string): string | undefined {
+  try {
+    const [stage, ...more] = tokenize(text).stages;
+    if (!stage || more.length > 0) return undefined;
+    const words = stage.map(wordText);
+    const files = words.slice(1).filter((w) => !w.startsWith('-') && !w.startsWith('+'));
+    return EDITORS.includes(words[0]) && files.length === 1 && files[0] !== '\u0000' ? files[0] : undefined;
+  } catch (error) {
+    if (error instanceof ShellSyntaxError) return undefined;
+    throw error;
+  }
+}
+
 export function lineShape(text: string): LineShape {
   const background = withoutTrailingAmpersand(text);
   let parsed: ReturnType<typeof tokenize>;
@@ -74,16 +91,18 @@ function readsTerminal(argv: string[]): boolean {
   const [name, ...args] = argv;
   if (name === 'read') return true;
   if (name === 'cat') return args.length === 0 || args.includes('-');
-  if (EDITORS.includes(name)) return true;
   if (name !== 'kubectl') return false;
   return kubectlVerb(args).verb === 'edit' || kubectlReadsStdin(args);
 }
 
-/** `kubectl apply|create ... -f -` (argv without `kubectl`, or with it): the kubectl commands that read stdin. */
+/** The kubectl commands whose `-f -` reads stdin. */
+const STDIN_VERBS = ['apply', 'create', 'delete', 'replace', 'diff'];
+
+/** `kubectl apply|create|delete|replace|diff ... -f -` (argv without `kubectl`, or with it): kubectl reading stdin. */
 export function kubectlReadsStdin(argv: readonly string[]): boolean {
   const args = argv[0] === 'kubectl' ? argv.slice(1) : argv;
   const { verb } = kubectlVerb(args);
-  return (verb === 'apply' || verb === 'create') && readsStdin(args);
+  return STDIN_VERBS.includes(verb ?? '') && readsStdin(args);
 }
 
 /** `-f -`, `-f=-`, `--filename -`, `--filename=-`. */

@@ -24,9 +24,11 @@ export async function runPodShellLine(
   line: string,
   io: PodShellIO,
 ): Promise<{ exitCode: number; ended: boolean }> {
-  const { stages, heredocs } = tokenize(line);
+  const { stages, heredocs, redirects } = tokenize(line);
   if (heredocs.length > 0)
     throw new RejectedLine('here-documents are not available in the pod shell of this lab terminal', 2);
+  if (redirects.length > 0)
+    throw new RejectedLine("redirection ('>') is not available in the pod shell of this lab terminal", 2);
   if (stages.length === 0) return { exitCode: 0, ended: false };
   const exec = (argv: string[], tty: boolean) =>
     cluster.runtime.exec(session.namespace, session.pod, session.container, argv, {

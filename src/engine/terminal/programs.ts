@@ -1,6 +1,5 @@
 import type { Node } from '../api/types';
 import type { Cluster } from '../cluster';
-import type { VirtualFiles } from '../kubectl/virtual-files';
 import { HOME } from '../kubectl/virtual-files';
 import { httpReason, LocalPorts, type LocalResponse } from './local-ports';
 
@@ -199,27 +198,6 @@ export function runEcho(args: string[], io: ProgramIO): number {
   return 0;
 }
 
-export function runLs(files: VirtualFiles, args: string[], io: ProgramIO): number {
-  const operands = args.filter((a) => !a.startsWith('-'));
-  const long = args.some((a) => /^-[a-zA-Z]*l/.test(a));
-  for (const operand of operands) {
-    if (!['.', '~', HOME, './', '~/', `${HOME}/`].includes(operand) && files.read(operand) === undefined) {
-      io.stderr(`ls: cannot access '${operand}': No such file or directory\n`);
-      return 2;
-    }
-  }
-  const names =
-    operands.length > 0 && operands.every((o) => files.read(o) !== undefined) ? operands : files.names();
-  if (long) {
-    io.stdout(`total ${names.length * 4}\n`);
-    for (const name of names)
-      io.stdout(
-        `-rw-r--r-- 1 student student ${String(Buffer.byteLength(files.read(name) ?? '')).padStart(4)} Jun  3 02:15 ${name}\n`,
-      );
-  } else io.stdout(names.join('  ') + '\n');
-  return 0;
-}
-
 /** Hints for programs students meet in the handout that this terminal does not run. */
 export const UNAVAILABLE_HINTS: Record<string, string> = {
   docker:
@@ -229,9 +207,6 @@ export const UNAVAILABLE_HINTS: Record<string, string> = {
   hostnamectl: 'the lab machine is shared; its hostname cannot be changed',
   hostname: 'try minikube ip or kubectl get nodes -o wide',
   ssh: 'there is no SSH access from this lab terminal',
-  vi: 'there is no editor; apply the example manifests (ls, cat deployment.yaml, kubectl apply -f deployment.yaml)',
-  vim: 'there is no editor; apply the example manifests (ls, cat deployment.yaml, kubectl apply -f deployment.yaml)',
-  nano: 'there is no editor; apply the example manifests (ls, cat deployment.yaml, kubectl apply -f deployment.yaml)',
 };
 
 export const HELP_TEXT = `This lab terminal runs the commands of the Kubernetes basics lab against your own simulated minikube cluster.
@@ -239,11 +214,14 @@ export const HELP_TEXT = `This lab terminal runs the commands of the Kubernetes 
 Available commands:
   kubectl ...          version, cluster-info, get, describe, create deployment, create -f, run, apply -f, delete, scale,
                        expose, set image, rollout status|history|undo|restart|pause|resume, label, logs, exec, wait,
-                       api-resources, port-forward, proxy
+                       api-resources, port-forward, proxy, diff -f, replace -f, cp (files and folders of your home
+                       work with -f, e.g. kubectl apply -f manifests/)
   minikube ...         ip, status, version, start
   curl URL             HTTP requests to node, service and pod addresses, e.g. curl $(minikube ip):30080, and to
                        localhost ports opened by kubectl port-forward and kubectl proxy, e.g. curl localhost:8001/version
-  echo, ls, cat, pwd   ls and cat show the example manifests in ${HOME} (deployment.yaml, service.yaml, pod.yaml)
+  ls, cat, cd, pwd, mkdir, rm, mv, cp, touch, diff, echo
+                       your files in ${HOME} (~), e.g. cat deployment.yaml, mkdir manifests, kubectl apply -f manifests/
+  vim FILE             opens FILE in the editor pane of the lab page (also vi, nano)
   export NAME=value    shell variables, e.g. export POD_NAME=$(kubectl get pods -o name | head -1)
   read NAME            reads a line you type into NAME (cat with no file copies what you type)
   jobs, kill, fg, bg, wait
@@ -252,10 +230,11 @@ Available commands:
 
 Pipes into grep (-v -i -c -E -F -w -n -o), wc (-l -w -c), head and tail (-n N, -N) work, e.g.
   kubectl get pod --no-headers --all-namespaces | wc -l
-Pipes can also feed kubectl apply -f - (and create -f -), e.g. kubectl create deployment web --image=nginx
---dry-run=client -o yaml | kubectl apply -f -. Here-documents give a command its input:
+Pipes can also feed kubectl apply -f - (and create, delete, replace, diff -f -), e.g. kubectl create deployment web --image=nginx
+--dry-run=client -o yaml | kubectl apply -f -. Here-documents give a command its input, and > FILE / >> FILE write output into a file of your home:
   kubectl apply -f - <<EOF      (then the manifest's lines, then a line EOF)
+  cat <<EOF > web.yaml          (writes the lines up to EOF into ~/web.yaml)
 Substitution works for $(minikube ip), $(kubectl ...) and $NAME / \${NAME} variables.
-Not available: other programs, ';', '&&', '||', redirections ('>', '<'), backquotes.
+Not available: other programs, ';', '&&', '||', '<' and redirections outside ${HOME}, backquotes.
 Inside 'kubectl exec -ti POD -- bash' your lines run in the pod's shell until you type 'exit'.
 `;

@@ -2,15 +2,15 @@
  * The programs that read standard input: `cat` (no file, or `-`) and the `read` builtin. Their input is the
  * student's typing, a here-document body or a pipe (see input.ts).
  */
-import { HOME, VirtualFiles } from '../kubectl/virtual-files';
+import type { FileContext } from './home/file-context';
+import { reason } from './home/file-context';
 import type { InputSource } from './input';
 import type { ProgramIO } from './programs';
 
-/** `cat [FILE | -]...`: files from the virtual home directory; `-` or no operand copies stdin as lines arrive. */
+/** `cat [FILE | -]...`: files of the home directory; `-` or no operand copies stdin as lines arrive. */
 export async function runCat(
-  files: VirtualFiles,
+  io: FileContext,
   args: string[],
-  io: ProgramIO,
   stdin: InputSource,
   signal?: AbortSignal,
 ): Promise<number> {
@@ -21,13 +21,12 @@ export async function runCat(
         io.stdout(`${line}\n`);
       continue;
     }
-    const text = files.read(name);
-    if (text === undefined) {
-      io.stderr(
-        `cat: ${name}: No such file or directory (this lab terminal only has the example manifests in ${HOME}: ${files.names().join(', ')})\n`,
-      );
+    try {
+      io.stdout(io.home.readFile(name, io.cwd));
+    } catch (error) {
+      io.stderr(`cat: ${name}: ${reason(error)}\n`);
       code = 1;
-    } else io.stdout(text);
+    }
   }
   return code;
 }

@@ -1,6 +1,6 @@
 import { ManualClock } from '../clock/clock';
 import { createCluster } from '../cluster';
-import { VirtualFiles } from '../kubectl/virtual-files';
+import { HomeDirectory } from './home/home-directory';
 import { InputSource, NO_INPUT, readAll, textInput } from './input';
 import { runCat, runRead } from './stdin-programs';
 import { LabTerminal } from './terminal';
@@ -156,8 +156,13 @@ describe('cat', () => {
   it('copies stdin as the lines arrive, then the files', async () => {
     const input = keyboard();
     let out = '';
-    const io = { stdout: (c: string) => (out += c), stderr: () => undefined };
-    const done = runCat(new VirtualFiles({ 'a.txt': 'A\n' }), ['-', 'a.txt'], io, input);
+    const io = {
+      home: new HomeDirectory(undefined, { 'a.txt': 'A\n' }),
+      cwd: '',
+      stdout: (c: string) => void (out += c),
+      stderr: () => undefined,
+    };
+    const done = runCat(io, ['-', 'a.txt'], input);
     await tick();
     expect(input.waiting()).toBe(true);
     input.type('first');

@@ -2,7 +2,8 @@ import type { Cluster } from '../cluster';
 import { isCreateFromFiles, runCreateFromFiles } from '../kubectl/commands/create';
 import type { KubectlContext, PodShellSession } from '../kubectl/context';
 import { runKubectl } from '../kubectl/kubectl';
-import { HOME, VirtualFiles } from '../kubectl/virtual-files';
+import { EXAMPLE_MANIFESTS, HOME, VirtualFiles } from '../kubectl/virtual-files';
+import { completions } from './completions';
 import { FILTER_NAMES, FilterUsageError } from './filters';
 import { InputSource, isAbortError, NO_INPUT, textInput } from './input';
 import { formatJobs, parseBg, parseDisown, parseFg, parseKill, parseWait } from './job-control';
@@ -10,8 +11,17 @@ import { JOB_CONTROL_BUILTINS, kubectlReadsStdin } from './line-shape';
 import { LocalPorts } from './local-ports';
 import { NOT_AVAILABLE, PreparedFilter, prepareFilter, RejectedLine, runPipeline } from './pipeline';
 import { runPodShellLine } from './pod-shell';
-import { HELP_TEXT, ProgramIO, runCurl, runEcho, runLs, runMinikube, UNAVAILABLE_HINTS } from './programs';
+import { HELP_TEXT, ProgramIO, runCurl, runEcho, runMinikube, UNAVAILABLE_HINTS } from './programs';
 import { runCat, runRead } from './stdin-programs';
+import { runCp, runMv } from './home/copy-move';
+import { runDiff } from './home/diff';
+import type { FileContext } from './home/file-context';
+import { runCd, runMkdir, runPwd, runRm, runTouch } from './home/file-commands';
+import { runFilterFiles } from './home/file-filters';
+import { HomeDirectory } from './home/home-directory';
+import { runLs } from './home/ls';
+import { openRedirect, Redirection, validateRedirects, writeRedirect } from './home/redirect';
+import { runEditor } from './home/editor';
 import { LINE_PROGRAMS } from './vocabulary';
 import {
   addHeredocLine,
@@ -20,6 +30,7 @@ import {
   heredocParts,
   heredocText,
   literalText,
+  Redirect,
   ShellSyntaxError,
   tokenize,
   Word,
@@ -41,27 +52,67 @@ export interface TerminalIO {
    * `exec -ti`), and variables it sets do not outlive it, as bash runs a job in a subshell.
    */
   background?: boolean;
+  /** False when stdout is not the terminal (a `> FILE` redirection): `ls` then prints one name per line. */
+  tty?: boolean;
 }
 
 /** Programs that can start a line (filters may too, reading one of the example files). */
 const PROGRAMS: readonly string[] = [...LINE_PROGRAMS, ...FILTER_NAMES];
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
+/** bash's tilde expansion: an unquoted `~` or `~/...` starting a word is the home directory. */
+function expandTilde(word: Word): Word {
+  const [first, ...rest] = word.parts;
+  if (first?.kind !== 'text' || first.quoted || !/^~(\/|$)/.test(first.text)) return word;
+  if (first.text === '~' && rest[0]?.kind === 'text' && !rest[0].text.startsWith('/')) return word;
+  return { parts: [{ ...first, text: HOME + first.text.slice(1) }, ...rest] };
+}
+
 /** Output of the `$(...)` substitutions of the line being run, by their command text. */
 type Captured = Map<string, string>;
 
+export interface LabTerminalOptions {
+  /**
+   * The student's home directory, which belongs to the lab session (restore it with HomeDirectory.restore). By
+   * default a new home holding the example manifests (deployment.yaml, service.yaml, pod.yaml) as starter files.
+   */
+  home?: HomeDirectory;
+}
+
 /**
- * The student's shell: kubectl, minikube, curl and a few shell basics, all in-process against one Cluster.
- * Every line is checked completely (programs, operators, substitutions, filter options) before any part runs.
+ * The student's shell: kubectl, minikube, curl, file commands over the home directory and a few shell basics, all
+ * in-process against one Cluster. Every line is checked completely (programs, operators, substitutions, filter
+ * options, redirection targets) before any part runs.
  */
 export class LabTerminal {
   private readonly variables = new Map<string, string>([['HOME', HOME]]);
-  private readonly files = new VirtualFiles();
+  /** The student's files; `home.snapshot()` is what the session stores. */
+  readonly home: HomeDirectory;
+  private readonly files: VirtualFiles;
+  /** The working directory (a key of the home) and `cd -`'s previous one. */
+  private cwd = '';
+  private oldCwd: string | undefined;
   private shell: PodShellSession | undefined;
   /** The machine's loopback ports, shared by every line (a background port-forward keeps its ports). */
   private readonly localPorts = new LocalPorts();
 
-  constructor(private readonly cluster: Cluster) {}
+  constructor(
+    private readonly cluster: Cluster,
+    options: LabTerminalOptions = {},
+  ) {
+    this.home = options.home ?? new HomeDirectory(() => cluster.clock.now(), EXAMPLE_MANIFESTS);
+    this.files = new VirtualFiles(this.home, () => this.cwd);
+  }
+
+  /** Tab completion for `partialLine`, with paths of this terminal's home from its working directory. */
+  complete(partialLine: string): string[] {
+    return completions(this.cluster, partialLine, this.home, this.cwd);
+  }
+
+  /** The working directory as the prompt shows it: `~` for the home, `~/manifests` below it. */
+  workingDirectory(): string {
+    return this.cwd === '' ? '~' : `~/${this.cwd}`;
+  }
 
   prompt(): string {
     return this.shell ? this.shell.prompt : '$ ';
@@ -100,10 +151,11 @@ export class LabTerminal {
   }
 
   private async runLine(text: string, io: TerminalIO): Promise<number> {
-    const { stages, heredocs } = tokenize(text);
+    const { stages, heredocs, redirects } = tokenize(text);
     await this.readHeredocBodies(heredocs, io);
     if (stages.length === 0) return 0;
     this.validate(stages, heredocs);
+    validateRedirects(this.fileContext(io), stages.length, redirects);
     const [first] = stages;
     const name = literalText(first[0]) as string;
     if (ASSIGNMENT.test(name) || name === 'export' || name === 'unset') return this.assign(first, io);
@@ -118,9 +170,52 @@ export class LabTerminal {
         ? heredocText(heredoc)
         : this.expand([{ parts: heredocParts(heredocText(heredoc)) }], captured, false).join('');
     });
+    // bash opens (creates or empties) the file of `>` before the command runs; a bad target stops the line.
+    const redirection = this.openRedirection(redirects, captured, io);
+    if (redirection === 'failed') return 1;
+    const out = redirection
+      ? { ...io, tty: false, stdout: (chunk: string) => void (redirection.text += chunk) }
+      : io;
+    const code = await this.runCommand(name, argvs, inputs, out);
+    if (redirection && !writeRedirect(this.fileContext(io), redirection)) return 1;
+    return code;
+  }
+
+  private runCommand(
+    name: string,
+    argvs: string[][],
+    inputs: (string | undefined)[],
+    io: TerminalIO,
+  ): Promise<number> | number {
     if ((JOB_CONTROL_BUILTINS as readonly string[]).includes(name)) return this.jobControl(argvs[0], io);
     if (name === 'read') return this.read(argvs[0].slice(1), inputs[0], io);
+    if (name === 'cd') return this.cd(argvs[0].slice(1), io);
     return this.runStages(argvs, inputs, io);
+  }
+
+  private openRedirection(
+    redirects: Redirect[],
+    captured: Captured,
+    io: TerminalIO,
+  ): Redirection | undefined | 'failed' {
+    const [redirect] = redirects;
+    if (!redirect) return undefined;
+    const target = this.expand([redirect.target], captured, false).join('');
+    return openRedirect(this.fileContext(io), target, redirect.append) ?? 'failed';
+  }
+
+  private fileContext(io: Pick<TerminalIO, 'stdout' | 'stderr'>, out = io.stdout): FileContext {
+    return { home: this.home, cwd: this.cwd, stdout: out, stderr: io.stderr };
+  }
+
+  /** `cd`: a background job's `cd` is its subshell's, as in bash. */
+  private cd(args: string[], io: TerminalIO): number {
+    const result = runCd(this.fileContext(io), args, this.oldCwd);
+    if (result.cwd !== undefined && !io.background) {
+      this.oldCwd = this.cwd;
+      this.cwd = result.cwd;
+    }
+    return result.code;
   }
 
   /**
@@ -156,10 +251,12 @@ export class LabTerminal {
       const head = prepared[start];
       const fromTerminal = start === 0 && input === undefined && !io.background;
       const stdin = input !== undefined ? textInput(input) : fromTerminal ? (io.stdin ?? NO_INPUT) : NO_INPUT;
+      // ls prints columns only to the terminal itself (not into a pipe or a redirected file).
+      const tty = out === io.stdout && filters.length === 0 && io.tty !== false;
       code = await runPipeline(out, filters, (sink) =>
         head
           ? this.runFilterHead(head, input, sink, io)
-          : this.runProgram(argvs[start], sink, io, fromTerminal && filters.length === 0, stdin),
+          : this.runProgram(argvs[start], sink, io, fromTerminal && filters.length === 0, stdin, tty),
       );
       piped = buffer;
     }
@@ -278,7 +375,7 @@ export class LabTerminal {
 
   private expand(stage: Word[], captured: Captured, split = true): string[] {
     return expandWords(
-      stage,
+      stage.map(expandTilde),
       (part) =>
         part.kind === 'var' ? (this.variables.get(part.name) ?? '') : (captured.get(part.command) ?? ''),
       { split },
@@ -326,14 +423,7 @@ export class LabTerminal {
       );
       return 2;
     }
-    const text = this.files.read(filter.file);
-    if (text === undefined) {
-      io.stderr(`${filter.file}: No such file or directory\n`);
-      return 2;
-    }
-    const instance = filter.factory(out);
-    instance.write(text);
-    return instance.end();
+    return runFilterFiles(this.fileContext(io, out), filter.name, filter);
   }
 
   private async runProgram(
@@ -342,8 +432,10 @@ export class LabTerminal {
     io: TerminalIO,
     interactive: boolean,
     stdin: InputSource = NO_INPUT,
+    tty = false,
   ): Promise<number> {
     const programIO: ProgramIO = { stdout: out, stderr: io.stderr };
+    const files = this.fileContext(io, out);
     const [name, ...args] = argv;
     switch (name) {
       case 'kubectl': {
@@ -369,12 +461,30 @@ export class LabTerminal {
       case 'echo':
         return runEcho(args, programIO);
       case 'ls':
-        return runLs(this.files, args, programIO);
+        return runLs(files, args, tty);
       case 'cat':
-        return runCat(this.files, args, programIO, stdin, io.signal);
+        return runCat(files, args, stdin, io.signal);
       case 'pwd':
-        out(`${HOME}\n`);
-        return 0;
+        return runPwd(files, args);
+      case 'mkdir':
+        return runMkdir(files, args);
+      case 'rm':
+        return runRm(files, args);
+      case 'mv':
+        return runMv(files, args);
+      case 'cp':
+        return runCp(files, args);
+      case 'touch':
+        return runTouch(files, args);
+      case 'diff':
+        return runDiff(files, args);
+      case 'vim':
+      case 'vi':
+      case 'nano':
+        return runEditor(files, name, args);
+      case 'cd':
+        // `cd` in a pipeline runs in a subshell: it checks its directory and changes nothing.
+        return runCd(files, args, this.oldCwd).code;
       case 'help':
         out(HELP_TEXT);
         return 0;

@@ -23,6 +23,44 @@ describe('tokenize', () => {
     ]);
   });
 
+  it('reads > FILE and >> FILE as a redirection of their stage, after a here-document too', () => {
+    const written = tokenize('cat <<EOF > "web app.yaml"\nkind: Pod\nEOF');
+    expect(written.stages.map((stage) => stage.map(literalText))).toEqual([['cat']]);
+    expect(written.redirects).toEqual([
+      { stage: 0, append: false, target: { parts: [{ kind: 'text', text: 'web app.yaml', quoted: true }] } },
+    ]);
+    expect(heredocText(written.heredocs[0])).toBe('kind: Pod\n');
+    const appended = tokenize('kubectl get pods | grep web>>$HOME/out');
+    expect(appended.stages.map((stage) => stage.map(literalText))).toEqual([
+      ['kubectl', 'get', 'pods'],
+      ['grep', 'web'],
+    ]);
+    expect(appended.redirects).toEqual([
+      {
+        stage: 1,
+        append: true,
+        target: {
+          parts: [
+            { kind: 'var', name: 'HOME', quoted: false },
+            { kind: 'text', text: '/out', quoted: false },
+          ],
+        },
+      },
+    ]);
+    expect(tokenize("echo '>' x").redirects).toEqual([]);
+  });
+
+  it.each([
+    ['echo x >', "bash: syntax error near unexpected token `newline'"],
+    ['echo x > | wc', "bash: syntax error near unexpected token `|'"],
+    ['echo x > >> y', "bash: syntax error near unexpected token `>>'"],
+    ['echo x 2> y', "redirection ('2>') is not available in this lab terminal"],
+    ['echo x >& y', "redirection ('>&') is not available in this lab terminal"],
+    ['echo x >| y', "redirection ('>|') is not available in this lab terminal"],
+  ])('%s is refused: %s', (line, message) => {
+    expect(() => tokenize(line)).toThrow(message);
+  });
+
   it('splits pipelines and keeps | inside quotes', () => {
     expect(words(`kubectl get pod --no-headers --all-namespaces |wc -l`)).toEqual([
       ['kubectl', 'get', 'pod', '--no-headers', '--all-namespaces'],
@@ -59,7 +97,10 @@ describe('tokenize', () => {
     'kubectl get pods; rm -rf /',
     'kubectl get pods && echo ok',
     'kubectl get pods || true',
-    'kubectl get pods > out.txt',
+    'kubectl get pods 2> err.txt',
+    'kubectl get pods >& out.txt',
+    'kubectl get pods >',
+    'kubectl get pods > | wc',
     'cat < /etc/passwd',
     'sleep 100 &',
     'echo `id`',

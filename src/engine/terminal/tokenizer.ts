@@ -29,13 +29,21 @@ export interface Heredoc {
   complete: boolean;
 }
 
+/** `> FILE` or `>> FILE` (`append`) on a pipeline stage: the stage's output goes to a file of the home. */
+export interface Redirect {
+  stage: number;
+  append: boolean;
+  target: Word;
+}
+
 /**
- * A line: pipeline stages, each a list of words, and its here-documents in the order their bodies follow. An empty
- * or comment-only line has no stages.
+ * A line: pipeline stages, each a list of words, its here-documents in the order their bodies follow and its output
+ * redirections. An empty or comment-only line has no stages.
  */
 export interface ParsedLine {
   stages: Word[][];
   heredocs: Heredoc[];
+  redirects: Redirect[];
 }
 
 /** The line cannot run: `exitCode` 2 for syntax errors and unsupported shell operators (bash's usage code). */
@@ -54,11 +62,21 @@ const UNSUPPORTED_HINT =
 export function tokenize(line: string): ParsedLine {
   const stages: Word[][] = [[]];
   const heredocs: Heredoc[] = [];
+  const redirects: Redirect[] = [];
+  /** A `>` or `>>` whose FILE word comes next. */
+  let pending: Omit<Redirect, 'target'> | undefined;
   let parts: WordPart[] | null = null;
   const stage = () => stages[stages.length - 1];
   const endWord = () => {
-    if (parts) stage().push({ parts });
+    if (parts && pending) {
+      redirects.push({ ...pending, target: { parts } });
+      pending = undefined;
+    } else if (parts) stage().push({ parts });
     parts = null;
+  };
+  /** An operator where the FILE of a redirection should be: bash's syntax error naming it. */
+  const needTarget = (token: string) => {
+    if (pending) throw new ShellSyntaxError(`bash: syntax error near unexpected token \`${token}'`);
   };
   const addText = (text: string, quoted: boolean) => {
     parts ??= [];
@@ -82,6 +100,7 @@ export function tokenize(line: string): ParsedLine {
     const c = line[i];
     if (c === '\n' && heredocs.length > 0) {
       endWord();
+      needTarget('newline');
       bodyStart = i + 1;
       break;
     } else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
@@ -134,6 +153,7 @@ export function tokenize(line: string): ParsedLine {
     } else if (c === '|') {
       if (line[i + 1] === '|') throw new ShellSyntaxError(`'||' ${UNSUPPORTED_HINT}`);
       endWord();
+      needTarget('|');
       if (stage().length === 0) throw new ShellSyntaxError("bash: syntax error near unexpected token `|'");
       stages.push([]);
       i++;
@@ -167,8 +187,22 @@ export function tokenize(line: string): ParsedLine {
         complete: false,
       });
       i = word.end;
-    } else if (c === '>' || c === '<') {
-      throw new ShellSyntaxError(`redirection ('${c}') ${UNSUPPORTED_HINT}`);
+    } else if (c === '>') {
+      const append = line[i + 1] === '>';
+      const operator = append ? '>>' : '>';
+      // `2>`, `1>>`: a file descriptor written right before the operator; `>&`, `>|`: other redirections.
+      const fd = fdDigits(parts as WordPart[] | null);
+      const after = line[i + operator.length];
+      if (fd !== undefined || after === '&' || after === '|')
+        throw new ShellSyntaxError(
+          `redirection ('${fd ?? ''}${operator}${fd === undefined ? after : ''}') is not available in this lab terminal: only '> FILE' and '>> FILE' into your home directory work`,
+        );
+      endWord();
+      needTarget(operator);
+      pending = { stage: stages.length - 1, append };
+      i += operator.length;
+    } else if (c === '<') {
+      throw new ShellSyntaxError(`redirection ('<') ${UNSUPPORTED_HINT}`);
     } else if (c === '`') {
       throw new ShellSyntaxError(`backquote command substitution ${UNSUPPORTED_HINT}`);
     } else if (c === '(' || c === ')') {
@@ -179,10 +213,17 @@ export function tokenize(line: string): ParsedLine {
     }
   }
   endWord();
+  needTarget('newline');
   if (stages.length > 1 && stage().length === 0)
     throw new ShellSyntaxError('bash: syntax error: unexpected end of file');
   if (bodyStart !== undefined) readBodies(heredocs, line.slice(bodyStart));
-  return { stages: stage().length === 0 && stages.length === 1 ? [] : stages, heredocs };
+  return { stages: stage().length === 0 && stages.length === 1 ? [] : stages, heredocs, redirects };
+}
+
+/** The digits of a word that is only unquoted digits (the N of `N>`); undefined otherwise. */
+function fdDigits(parts: WordPart[] | null): string | undefined {
+  const only = parts?.length === 1 ? parts[0] : undefined;
+  return only?.kind === 'text' && !only.quoted && /^\d+$/.test(only.text) ? only.text : undefined;
 }
 
 /**

@@ -12,6 +12,16 @@ export const LINE_PROGRAMS = [
   'ls',
   'cat',
   'pwd',
+  'cd',
+  'mkdir',
+  'rm',
+  'mv',
+  'cp',
+  'touch',
+  'diff',
+  'vim',
+  'vi',
+  'nano',
   'help',
   'clear',
   'export',
@@ -26,7 +36,7 @@ export const LINE_PROGRAMS = [
   'exit',
 ] as const;
 
-/** Programs a pipe can feed (they can also start a line, reading one of the example files). */
+/** Programs a pipe can feed (they can also start a line, reading files of the home directory). */
 export const FILTER_NAMES = ['grep', 'wc', 'head', 'tail'];
 
 /** The resource types `kubectl get` serves, by their plural names. */

@@ -32,6 +32,11 @@ export interface Lab {
   vars: Record<string, VarDefinition>;
   steps: Step[];
   diagnostics: Diagnostic[];
+  /**
+   * Files a new lab session's home starts with (path under ~ to text); a lab without them starts with
+   * the lab terminal's example manifests (deployment.yaml, service.yaml, pod.yaml).
+   */
+  starterFiles?: Record<string, string>;
 }
 
 export interface Step {

@@ -1,7 +1,9 @@
 /**
  * Turns the parsed YAML of one lab.yaml into a validated Lab, reporting every problem through the cursor's
- * session. Top-level keys: id, title, description, estimatedMinutes, vars, steps, diagnostics (labs/README.md).
+ * session. Top-level keys: id, title, description, estimatedMinutes, vars, steps, diagnostics, starterFiles
+ * (labs/README.md).
  */
+import { HomeDirectory } from '../../engine';
 import { placeholdersIn } from '../format/template';
 import { parseSolutionLine } from '../format/solution';
 import { Diagnostic, Lab, Step, VarDefinition } from '../format/types';
@@ -17,7 +19,7 @@ export const MATCHED_PLACEHOLDER = 'matched';
 
 export function readLab(root: Cursor, labDir: string, file: string): Lab | undefined {
   const required = ['id', 'title', 'description', 'estimatedMinutes', 'steps'];
-  if (!root.mapping([...required, 'vars', 'diagnostics'], required)) return undefined;
+  if (!root.mapping([...required, 'vars', 'diagnostics', 'starterFiles'], required)) return undefined;
   const id = readId(root.child('id'));
   const title = root.child('title').localized();
   const description = readProse(root.child('description'), labDir);
@@ -45,9 +47,40 @@ export function readLab(root: Cursor, labDir: string, file: string): Lab | undef
     .map((item, index) => readDiagnostic(item, index, scope, stepIds));
   reportDuplicates(root.child('diagnostics'), 'diagnostic');
 
-  if (!id || !title || !description || !estimatedMinutes || !vars) return undefined;
+  const starterFiles = readStarterFiles(root.child('starterFiles'));
+
+  if (!id || !title || !description || !estimatedMinutes || !vars || starterFiles === null) return undefined;
   if (!allDefined(steps) || !allDefined(diagnostics)) return undefined;
-  return { id, file, title, description, estimatedMinutes, vars, steps, diagnostics };
+  const lab: Lab = { id, file, title, description, estimatedMinutes, vars, steps, diagnostics };
+  return starterFiles ? { ...lab, starterFiles } : lab;
+}
+
+/**
+ * `starterFiles`: paths under the student's home (relative, no `..`) to the text each file starts
+ * with; a new lab session's home holds them. Null when one is invalid or together they break the
+ * home's limits (both reported); undefined when the lab lists none.
+ */
+function readStarterFiles(cursor: Cursor): Record<string, string> | undefined | null {
+  if (cursor.value === undefined) return undefined;
+  if (!isMapping(cursor.value)) return cursor.report('must map file paths to their text') ?? null;
+  const files: Record<string, string> = {};
+  let valid = true;
+  for (const path of Object.keys(cursor.value)) {
+    const text = cursor.child(path).string();
+    if (path.startsWith('/') || path.split('/').some((part) => part === '..' || part === '') || path.includes('\0')) {
+      cursor.child(path).report(`"${path}" must be a path inside the home: relative, without ".." or empty parts`);
+      valid = false;
+    } else if (text === undefined) valid = false;
+    else files[path] = text;
+  }
+  if (!valid) return null;
+  try {
+    new HomeDirectory(() => 0, files);
+  } catch (error) {
+    cursor.report(error instanceof Error ? error.message : String(error));
+    return null;
+  }
+  return files;
 }
 
 function isString(value: unknown): value is string {

@@ -1,4 +1,5 @@
 import type { GradingUpdate } from '@shared/events';
+import type { HomeFile, HomeListing, HomeVersion } from '../editor/home-files';
 import type {
   Course,
   Gradebook,
@@ -17,6 +18,8 @@ export class ApiError extends Error {
     message: string,
     readonly fields?: Record<string, string[] | string>,
     readonly retryAfterSeconds?: number,
+    /** The whole answer (a save's 409 carries the newer copy of the file). */
+    readonly body?: unknown,
   ) {
     super(message);
   }
@@ -64,6 +67,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       message,
       payload.fields,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      data,
     );
   }
   return data as T;
@@ -113,6 +117,26 @@ export const api = {
       points,
       comment,
     }),
+
+  // The student's home, for the editor pane (paths are relative to the home folder).
+  home: (id: string) => request<HomeListing>('GET', `/lab-sessions/${json(id)}/home`),
+  homeFile: (id: string, path: string) =>
+    request<HomeFile>('GET', `/lab-sessions/${json(id)}/home/file?path=${json(path)}`),
+  homeFileDownloadUrl: (id: string, path: string) =>
+    `/api/lab-sessions/${json(id)}/home/file?path=${json(path)}&download=1`,
+  saveHomeFile: (id: string, path: string, text: string, baseVersion: HomeVersion | null) =>
+    request<{ version: HomeVersion }>('PUT', `/lab-sessions/${json(id)}/home/file`, {
+      path,
+      text,
+      baseVersion,
+    }),
+  deleteHomeFile: (id: string, path: string, recursive = false) =>
+    request<void>(
+      'DELETE',
+      `/lab-sessions/${json(id)}/home/file?path=${json(path)}${recursive ? '&recursive=1' : ''}`,
+    ),
+  /** The engine's OpenAPI v3 document of a group version (`api/v1`, `apis/apps/v1`). */
+  openApi: (documentPath: string) => request<unknown>('GET', `/schema/openapi/v3/${documentPath}`),
 };
 
 /** A message for any error: the API's own text when there is one. */

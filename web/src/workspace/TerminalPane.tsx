@@ -5,12 +5,12 @@ import { useEffect, useRef, useState } from 'react';
 import type { SessionSnapshot } from '@shared/events';
 import { useI18n } from '../i18n/i18n';
 import { getSocket } from '../lib/socket';
-import { TerminalSession, TerminalTexts } from './terminal-session';
+import { FinishedRun, TerminalSession, TerminalTexts } from './terminal-session';
 
 interface Props {
   labSessionId: string;
   onSnapshot(snapshot: SessionSnapshot): void;
-  onCommandFinished(): void;
+  onCommandFinished(run: FinishedRun): void;
 }
 
 const THEME = {
@@ -89,7 +89,7 @@ export function TerminalPane({ labSessionId, onSnapshot, onCommandFinished }: Pr
       labSessionId,
       texts,
       onSnapshot: (snapshot) => callbacks.current.onSnapshot(snapshot),
-      onCommandFinished: () => callbacks.current.onCommandFinished(),
+      onCommandFinished: (run) => callbacks.current.onCommandFinished(run),
       onBusyChange: setBusy,
     });
     session.start();

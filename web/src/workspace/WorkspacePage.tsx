@@ -1,5 +1,5 @@
-import { Alert, Anchor, Badge, Group, ScrollArea, Stack, Text, Title } from '@mantine/core';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, Anchor, Badge, Button, Group, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { ClusterStatusEvent, GradingUpdate, SessionSnapshot } from '@shared/events';
 import { useI18n } from '../i18n/i18n';
 import { ErrorState, Loading } from '../layout/States';
@@ -9,9 +9,15 @@ import { renderMarkdown } from '../lib/markdown';
 import { Link } from '../lib/router';
 import { getSocket, useConnection } from '../lib/socket';
 import { useTitle } from '../lib/use-title';
+import { editorRequest } from '../editor/home-files';
 import { ClusterPanel } from './ClusterPanel';
 import { StepList } from './StepList';
 import { TerminalPane } from './TerminalPane';
+import type { FinishedRun } from './terminal-session';
+
+// CodeMirror and the schema checks load with the editor, not with the page.
+const EditorPane = lazy(() => import('../editor/EditorPane'));
+const EDITOR_OPEN_KEY = 'kubelab.editor.open';
 
 type Loaded = { lab: LabView; session: LabSessionView; grading: GradingUpdate | null };
 
@@ -71,6 +77,8 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
   const [actionError, setActionError] = useState<string>();
   const [actionNote, setActionNote] = useState<string>();
   const [terminalKey, setTerminalKey] = useState(0);
+  const [editorOpen, setEditorOpen] = useState(() => sessionStorage.getItem(EDITOR_OPEN_KEY) === 'yes');
+  const [editorTarget, setEditorTarget] = useState<{ path: string }>();
   const sessionId = session.id;
   const connection = useConnection();
   useTitle(pick(lab.title));
@@ -138,20 +146,34 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
     [sessionId],
   );
 
+  const showEditor = useCallback((open: boolean) => {
+    sessionStorage.setItem(EDITOR_OPEN_KEY, open ? 'yes' : 'no');
+    setEditorOpen(open);
+  }, []);
+
   // Each command pushes the idle expiry back on the server; read it again shortly after.
-  const onCommandFinished = useCallback(() => {
-    setIdleWarningAt(null);
-    clearTimeout(refreshTimer.current);
-    refreshTimer.current = setTimeout(() => {
-      api.session(sessionId).then(
-        (view) => {
-          setSession(view);
-          if (view.cluster) setCluster(view.cluster);
-        },
-        () => undefined,
-      );
-    }, 800);
-  }, [sessionId]);
+  // `vim FILE` (and vi, nano) opens the file in the editor pane.
+  const onCommandFinished = useCallback(
+    (run: FinishedRun) => {
+      const path = editorRequest(run.command, run.output, run.exitCode);
+      if (path !== undefined) {
+        showEditor(true);
+        setEditorTarget({ path });
+      }
+      setIdleWarningAt(null);
+      clearTimeout(refreshTimer.current);
+      refreshTimer.current = setTimeout(() => {
+        api.session(sessionId).then(
+          (view) => {
+            setSession(view);
+            if (view.cluster) setCluster(view.cluster);
+          },
+          () => undefined,
+        );
+      }, 800);
+    },
+    [sessionId, showEditor],
+  );
   useEffect(() => () => clearTimeout(refreshTimer.current), []);
 
   const check = async () => {
@@ -270,12 +292,31 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
             </Text>
           </Alert>
         )}
-        <TerminalPane
-          key={terminalKey}
-          labSessionId={sessionId}
-          onSnapshot={onSnapshot}
-          onCommandFinished={onCommandFinished}
-        />
+        <Group justify="flex-end" px="sm" py={2} className="editor-toggle">
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            color="gray"
+            aria-expanded={editorOpen}
+            onClick={() => showEditor(!editorOpen)}
+            data-testid="editor-toggle"
+          >
+            {editorOpen ? t('editor.hide') : t('editor.show')}
+          </Button>
+        </Group>
+        <div className="workspace-split" data-editor={editorOpen}>
+          {editorOpen && (
+            <Suspense fallback={<Loading />}>
+              <EditorPane labSessionId={sessionId} request={editorTarget} />
+            </Suspense>
+          )}
+          <TerminalPane
+            key={terminalKey}
+            labSessionId={sessionId}
+            onSnapshot={onSnapshot}
+            onCommandFinished={onCommandFinished}
+          />
+        </div>
         <div className="visually-hidden" role="status" aria-live="polite" data-testid="announcement">
           {announcement}
         </div>

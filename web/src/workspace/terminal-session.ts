@@ -42,9 +42,16 @@ export interface TerminalSessionOptions {
   labSessionId: string;
   texts: TerminalTexts;
   onSnapshot?(snapshot: SessionSnapshot): void;
-  onCommandFinished?(): void;
+  /** A command typed here ended (not the ones redrawn from history). */
+  onCommandFinished?(run: FinishedRun): void;
   /** Busy (a command runs) or idle (the prompt waits). */
   onBusyChange?(busy: boolean): void;
+}
+
+export interface FinishedRun {
+  command: string;
+  output: string;
+  exitCode: number;
 }
 
 /** A command on its way: submitted (maybe not acknowledged yet) or restored running from history. */
@@ -508,7 +515,8 @@ export class TerminalSession {
     // The terminal's `clear` prints nothing: clearing the screen is the client's job.
     if (run.command.trim() === 'clear' && exit.status === 'completed')
       terminal.write(CLEAR_SCREEN + CLEAR_SCROLLBACK);
-    if (this.joined) this.options.onCommandFinished?.();
+    if (this.joined)
+      this.options.onCommandFinished?.({ command: run.command, output: run.output, exitCode: exit.exitCode });
   }
 
   private writeOutput(data: string): void {

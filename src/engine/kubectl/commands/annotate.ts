@@ -1,7 +1,14 @@
 import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
 import { DRY_RUN_FLAG } from './create-output';
-import { Changes, MetadataVerb, runMetadataUpdate } from './metadata-update';
+import {
+  Changes,
+  FILENAME_FLAG,
+  LOCAL_FLAG,
+  MetadataVerb,
+  RECURSIVE_FLAG,
+  runMetadataUpdate,
+} from './metadata-update';
 import { CHANGE_CAUSE, RECORD_FLAG } from './record';
 
 /** `kubectl annotate`: kubectl's annotate.go through the update path it shares with label. */
@@ -9,6 +16,7 @@ export const ANNOTATE: MetadataVerb = {
   path: ['annotate'],
   field: 'annotations',
   noun: 'annotation',
+  exampleFile: 'rsrc',
   parse: parseAnnotationSpecs,
   overwriteError(current, set) {
     // The change-cause --record writes may always be overwritten.
@@ -41,6 +49,9 @@ export const annotateCommand: CommandDef = {
     flag.output(),
     DRY_RUN_FLAG,
     RECORD_FLAG,
+    FILENAME_FLAG,
+    LOCAL_FLAG,
+    RECURSIVE_FLAG,
   ],
   run: (ctx, args) => runMetadataUpdate(ctx, args, ANNOTATE),
 };

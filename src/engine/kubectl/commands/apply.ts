@@ -1,15 +1,17 @@
 import { parseAllDocuments } from 'yaml';
-import { isStatusError } from '../../api/status-error';
+import { isStatusError, StatusError } from '../../api/status-error';
 import type { KubeObject } from '../../api/types';
+import { HomeError } from '../../terminal/home/home-directory';
 import { isAbortError, NO_INPUT, readAll } from '../../terminal/input';
 import { CommandDef, namespaceFlag } from '../command';
 import { CommandError, InterruptedError, KubectlContext } from '../context';
 import { successLine } from '../output';
 import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
 import { recordCommand, RECORD_FLAG } from './record';
+import { VALIDATE_FLAG, validateFields, validationDirective } from './validate-flag';
 import { sortKeys } from '../printers/json';
 
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 export const applyCommand: CommandDef = {
   path: ['apply'],
@@ -32,6 +34,7 @@ export const applyCommand: CommandDef = {
     },
     DRY_RUN_FLAG,
     RECORD_FLAG,
+    VALIDATE_FLAG,
   ],
   async run(ctx, args) {
     const files = args.flags.filename as string[];
@@ -40,11 +43,12 @@ export const applyCommand: CommandDef = {
     if (files.length === 0) throw new CommandError('must specify one of -f and -k');
     if (args.positional.length > 0) throw new CommandError(`Unexpected args: [${args.positional.join(' ')}]`);
     const dryRun = dryRunStrategy(ctx, args.flags['dry-run'] as string);
+    const directive = validationDirective(args);
     const write = { dryRun: dryRun === 'server' };
     const manifests = await readManifests(ctx, files);
     if (manifests.length === 0) throw new CommandError('no objects passed to apply');
     const api = ctx.cluster.api;
-    for (const { obj } of manifests) {
+    for (const { source, obj } of manifests) {
       const info = api.resourceFor(obj.kind);
       if (!info)
         throw new CommandError(
@@ -53,7 +57,7 @@ export const applyCommand: CommandDef = {
       if (info.namespaced) obj.metadata.namespace ??= namespaceFlag(args);
       // The change-cause is part of what is applied (and of the last-applied record).
       recordCommand(obj, ['apply'], args);
-      const applied = JSON.stringify(sortKeys(obj));
+      const applied = appliedConfiguration(obj);
       let existing: KubeObject | undefined;
       try {
         existing = api.get(info.resource, obj.metadata.namespace, obj.metadata.name);
@@ -62,7 +66,11 @@ export const applyCommand: CommandDef = {
       }
       if (!existing) {
         obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [LAST_APPLIED]: applied + '\n' };
-        if (dryRun !== 'client') api.create(obj, write);
+        if (dryRun !== 'client')
+          withSource(`creating "${source}"`, () => {
+            validateFields(ctx, obj, info, directive, 'create');
+            api.create(obj, write);
+          });
         ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix('created', dryRun)));
         continue;
       }
@@ -70,18 +78,11 @@ export const applyCommand: CommandDef = {
         ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix('unchanged', dryRun)));
         continue;
       }
-      const merged: KubeObject = { ...existing, spec: obj.spec ?? existing.spec };
-      merged.metadata = {
-        ...existing.metadata,
-        labels: obj.metadata.labels ?? existing.metadata.labels,
-        annotations: {
-          ...(existing.metadata.annotations ?? {}),
-          ...(obj.metadata.annotations ?? {}),
-          [LAST_APPLIED]: applied + '\n',
-        },
-      };
       const before = JSON.stringify(sortKeys(existing));
-      const next = mergeServerDefaults(existing, merged);
+      const next = mergeForApply(existing, obj, applied);
+      // kubectl sends a patch here; its Strict error also carries the patch text, which the lab does not compute.
+      if (dryRun !== 'client')
+        withSource(`patching "${source}"`, () => validateFields(ctx, next, info, directive, 'patch'));
       const result = dryRun === 'client' ? next : api.update(next, write);
       const after = JSON.stringify(sortKeys(result));
       const operation = before === after ? 'unchanged' : 'configured';
@@ -91,6 +92,43 @@ export const applyCommand: CommandDef = {
   },
 };
 
+/**
+ * GetModifiedConfiguration: the last-applied record of `obj` (which always gets an annotations map, empty if none,
+ * and never holds the record itself).
+ */
+export function appliedConfiguration(obj: KubeObject): string {
+  obj.metadata.annotations ??= {};
+  delete obj.metadata.annotations[LAST_APPLIED];
+  return JSON.stringify(sortKeys(obj));
+}
+
+/** The object an apply of `obj` over `existing` writes (`applied` from appliedConfiguration). */
+export function mergeForApply(existing: KubeObject, obj: KubeObject, applied: string): KubeObject {
+  // Every top-level field the manifest sets (spec, a ConfigMap's data, a Secret's type...) replaces the live one.
+  const { metadata: _metadata, status: _status, ...fields } = obj as KubeObject & { status?: unknown };
+  const merged: KubeObject = { ...existing, ...fields };
+  merged.metadata = {
+    ...existing.metadata,
+    labels: obj.metadata.labels ?? existing.metadata.labels,
+    annotations: {
+      ...(existing.metadata.annotations ?? {}),
+      ...(obj.metadata.annotations ?? {}),
+      [LAST_APPLIED]: applied + '\n',
+    },
+  };
+  return mergeServerDefaults(existing, merged);
+}
+
+/** kubectl's AddSourceToErr: a server error names the manifest it came from. */
+function withSource(what: string, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    if (!isStatusError(error)) throw error;
+    throw new StatusError({ ...error.status, message: `error when ${what}: ${error.status.message}` });
+  }
+}
+
 /** A manifest object and where it came from (`STDIN` for `-f -`, as kubectl names it in messages). */
 export interface Manifest {
   source: string;
@@ -98,10 +136,14 @@ export interface Manifest {
 }
 
 /**
- * The objects of `-f` arguments in order: files of the virtual home directory, or `-` for stdin (read to its end),
+ * The objects of `-f` arguments in order: files or folders of the home directory, or `-` for stdin (read to its end),
  * each multi-document YAML or JSON; `List` objects contribute their items.
  */
-export async function readManifests(ctx: KubectlContext, files: readonly string[]): Promise<Manifest[]> {
+export async function readManifests(
+  ctx: KubectlContext,
+  files: readonly string[],
+  recursive = false,
+): Promise<Manifest[]> {
   if (files.filter((file) => file === '-').length > 1)
     throw new CommandError('standard input cannot be used for multiple arguments');
   const texts: { source: string; text: string }[] = [];
@@ -112,9 +154,7 @@ export async function readManifests(ctx: KubectlContext, files: readonly string[
     }
     if (/^https?:\/\//.test(file))
       throw new CommandError(`unable to read URL "${file}": this lab terminal has no internet access`);
-    const text = ctx.files.read(file);
-    if (text === undefined) throw new CommandError(`the path "${file}" does not exist`);
-    texts.push({ source: file, text });
+    texts.push(...filesOf(ctx, file, recursive));
   }
   const manifests: Manifest[] = [];
   for (const { source, text } of texts)
@@ -134,6 +174,19 @@ export async function readManifests(ctx: KubectlContext, files: readonly string[
       }
     }
   return manifests;
+}
+
+/** A `-f` path of the home: the file, or a folder's manifests (virtual-files.ts); kubectl's error when missing. */
+function filesOf(ctx: KubectlContext, file: string, recursive: boolean): { source: string; text: string }[] {
+  let found: ReturnType<typeof ctx.files.manifestSources>;
+  try {
+    found = ctx.files.manifestSources(file, recursive);
+  } catch (error) {
+    if (error instanceof HomeError) throw new CommandError(`the path "${file}" is ${error.message}`);
+    throw error;
+  }
+  if (found === undefined) throw new CommandError(`the path "${file}" does not exist`);
+  return found;
 }
 
 async function readStdin(ctx: KubectlContext): Promise<string> {

@@ -1,23 +1,17 @@
 /**
- * `kubectl auth whoami` (a SelfSubjectReview of minikube's user) and `kubectl create token SA` (a TokenRequest).
- * The token is JWT-shaped like the API server's: an RS256 header with a key id, the claims a v1.30 server puts in a
- * service account token (audience and issuer `https://kubernetes.default.svc.cluster.local`, iat/nbf/exp, the
- * `kubernetes.io` block with the namespace and the account's name and uid, `sub`), and a 256-byte signature that
- * is a SHA-256 stretch of the rest: it has the right shape but no key could verify it.
+ * `kubectl auth whoami` (a SelfSubjectReview of minikube's user) and `kubectl create token SA` (a TokenRequest the
+ * API server answers: server/token-request.ts).
  */
-import { createHash } from 'node:crypto';
 import type { ResourceInfo } from '../../api/resources';
 import { isStatusError } from '../../api/status-error';
 import type { KubeObject } from '../../api/types';
 import { MINIKUBE_USER } from '../../server/rbac';
+import { issueToken, type TokenRequest } from '../../server/token-request';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, UsageError } from '../context';
 import { parseOutputFormat, printObjects } from '../output';
 import { alignTabs, GET_TABLE_OPTIONS } from '../printers/tabwriter';
 import { parseGoDuration } from './rollout-status';
-
-const ISSUER = 'https://kubernetes.default.svc.cluster.local';
-const DEFAULT_EXPIRATION_SECONDS = 3600;
 
 const TEMPLATE_FLAG = flag.string(
   'template',
@@ -34,12 +28,10 @@ export const authWhoamiCommand: CommandDef = {
   run(ctx, args) {
     const output = args.flags.output as string;
     const format = output ? parseOutputFormat(output, false, args.flags.template as string) : undefined;
+    // `--as` makes the review answer for the impersonated user, as the API server's does.
+    const user = ctx.user ?? MINIKUBE_USER;
     if (!format) {
-      const rows = [
-        'ATTRIBUTE\tVALUE',
-        `Username\t${MINIKUBE_USER.name}`,
-        `Groups\t[${MINIKUBE_USER.groups.join(' ')}]`,
-      ];
+      const rows = ['ATTRIBUTE\tVALUE', `Username\t${user.name}`, `Groups\t[${user.groups.join(' ')}]`];
       ctx.stdout(alignTabs(rows.join('\n') + '\n', GET_TABLE_OPTIONS));
       return 0;
     }
@@ -47,7 +39,7 @@ export const authWhoamiCommand: CommandDef = {
       kind: 'SelfSubjectReview',
       apiVersion: 'authentication.k8s.io/v1',
       metadata: { creationTimestamp: null },
-      status: { userInfo: { username: MINIKUBE_USER.name, groups: [...MINIKUBE_USER.groups] } },
+      status: { userInfo: { username: user.name, groups: [...user.groups] } },
     } as unknown as KubeObject;
     const info = { kind: 'SelfSubjectReview', group: 'authentication.k8s.io' } as ResourceInfo;
     // The Go struct's field order: kind, apiVersion, metadata, status.
@@ -96,96 +88,25 @@ export const createTokenCommand: CommandDef = {
     if (ms % 1000 !== 0) throw new CommandError('--duration cannot be expressed in units less than seconds');
     const output = args.flags.output as string;
     const format = output ? parseOutputFormat(output, false, args.flags.template as string) : undefined;
-    const namespace = namespaceFlag(args);
-    let account: KubeObject;
+    const uid = args.flags['bound-object-uid'] as string;
+    let request: TokenRequest;
     try {
-      account = ctx.cluster.api.get('serviceaccounts', namespace, name);
+      request = issueToken(ctx.cluster.api, ctx.cluster.clock.now(), namespaceFlag(args), name, {
+        audiences: args.flags.audience as string[],
+        // kubectl sends no lifetime for 0s: the API server's default applies.
+        expirationSeconds: ms === 0 ? null : ms / 1000,
+        boundObjectRef: kind ? { kind, apiVersion: 'v1', name: boundName, ...(uid ? { uid } : {}) } : null,
+      });
     } catch (error) {
       if (isStatusError(error)) throw new CommandError(`failed to create token: ${error.message}`);
       throw error;
     }
-    const seconds = ms === 0 ? DEFAULT_EXPIRATION_SECONDS : ms / 1000;
-    if (seconds < 600)
-      throw new CommandError(
-        `failed to create token: TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${seconds}: may not specify a duration less than 10 minutes`,
-      );
-    if (seconds > 2 ** 32)
-      throw new CommandError(
-        `failed to create token: TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${seconds}: may not specify a duration larger than 2^32 seconds`,
-      );
-    const now = Math.floor(ctx.cluster.clock.now() / 1000);
-    const audiences = args.flags.audience as string[];
-    const token = serviceAccountToken({
-      aud: audiences.length > 0 ? audiences : [ISSUER],
-      exp: now + seconds,
-      iat: now,
-      iss: ISSUER,
-      namespace,
-      name,
-      uid: account.metadata.uid ?? '',
-    });
     if (!format) {
-      ctx.stdout(token + '\n');
+      ctx.stdout(request.status.token + '\n');
       return 0;
     }
-    const request = {
-      kind: 'TokenRequest',
-      apiVersion: 'authentication.k8s.io/v1',
-      metadata: { name, namespace, creationTimestamp: null },
-      spec: {
-        audiences: audiences.length > 0 ? audiences : [ISSUER],
-        expirationSeconds: seconds,
-        boundObjectRef: null,
-      },
-      status: {
-        token,
-        expirationTimestamp: new Date((now + seconds) * 1000).toISOString().replace('.000Z', 'Z'),
-      },
-    } as unknown as KubeObject;
     const info = { kind: 'TokenRequest', group: 'authentication.k8s.io' } as ResourceInfo;
-    ctx.stdout(printObjects([request], format, true, () => info, true));
+    ctx.stdout(printObjects([request as unknown as KubeObject], format, true, () => info, true));
     return 0;
   },
 };
-
-interface TokenClaims {
-  aud: string[];
-  exp: number;
-  iat: number;
-  iss: string;
-  namespace: string;
-  name: string;
-  uid: string;
-}
-
-/** A JWT of the API server's shape; the key id and signature are derived from the claims (deterministic). */
-export function serviceAccountToken(claims: TokenClaims): string {
-  const kid = base64url(sha256(`kid:${claims.iss}`)).slice(0, 43);
-  const header = base64url(Buffer.from(JSON.stringify({ alg: 'RS256', kid })));
-  const payload = base64url(
-    Buffer.from(
-      JSON.stringify({
-        aud: claims.aud,
-        exp: claims.exp,
-        iat: claims.iat,
-        iss: claims.iss,
-        'kubernetes.io': {
-          namespace: claims.namespace,
-          serviceaccount: { name: claims.name, uid: claims.uid },
-        },
-        nbf: claims.iat,
-        sub: `system:serviceaccount:${claims.namespace}:${claims.name}`,
-      }),
-    ),
-  );
-  const blocks = Array.from({ length: 8 }, (_, i) => sha256(`${i}.${header}.${payload}`));
-  return `${header}.${payload}.${base64url(Buffer.concat(blocks))}`;
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-function base64url(bytes: Buffer): string {
-  return bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}

@@ -1,10 +1,13 @@
 /**
- * `kubectl auth can-i VERB TYPE[/NAME] | VERB /URL [--subresource] [-A] [--list] [-q] [--as] [--as-group]`
- * (cmd/auth/cani.go), answered by the engine's RBAC authorizer: the student is minikube's user (system:masters),
- * `--as` impersonates a user or `system:serviceaccount:NS:NAME`. `no` exits 1.
+ * `kubectl auth can-i VERB TYPE[/NAME] | VERB /URL [--subresource] [-A] [--list] [-q]` (cmd/auth/cani.go): a
+ * SelfSubjectAccessReview (`--list`: a SelfSubjectRulesReview) answered by server/reviews.ts, exactly what
+ * `engine serve` answers real kubectl. The student is minikube's user (system:masters); the global `--as`
+ * (impersonation.ts) makes it a user or `system:serviceaccount:NS:NAME`. `no` exits 1.
  */
+import type { PolicyRule } from '../../api/policy-types';
 import { resourceFor } from '../../api/resources';
-import { authorize, impersonated, MINIKUBE_USER, rulesFor } from '../../server/rbac';
+import { MINIKUBE_USER } from '../../server/rbac';
+import { review } from '../../server/reviews';
 import type { ParsedArgs } from '../argv';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, KubectlContext, RawError } from '../context';
@@ -28,19 +31,23 @@ const KNOWN_VERBS = [
 const TWO_ARGS = `error: you must specify two arguments: verb resource or verb resource/resourceName.
 See 'kubectl auth can-i -h' for help and examples.`;
 
-function userOf(args: ParsedArgs) {
-  const as = args.flags.as as string;
-  const groups = args.flags['as-group'] as string[];
-  if (!as && groups.length > 0)
-    throw new CommandError('requesting groups or user-extra for  without impersonating a user');
-  return as ? impersonated(as, groups) : MINIKUBE_USER;
+const SSAR = { group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews' };
+const SSRR = { group: 'authorization.k8s.io', resource: 'selfsubjectrulesreviews' };
+
+/** Posts a review as the command's user and returns its status. */
+function ask(ctx: KubectlContext, target: typeof SSAR, kind: string, spec: object): Record<string, unknown> {
+  const body = { kind, apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec };
+  const answer = review(ctx.cluster.store, ctx.user ?? MINIKUBE_USER, target, body);
+  return answer.status as Record<string, unknown>;
 }
 
 function list(ctx: KubectlContext, args: ParsedArgs): number {
   if (args.positional.length > 0) throw new CommandError('list option must be specified with no arguments');
   const all = args.flags['all-namespaces'] as boolean;
-  const rules = rulesFor(ctx.cluster.store, userOf(args), all ? undefined : namespaceFlag(args));
-  const lines = compactRules(rules).map((r) => `${ruleRow(r)}\n`);
+  // -A asks with no namespace: only cluster-wide bindings count then.
+  const status = ask(ctx, SSRR, 'SelfSubjectRulesReview', { namespace: all ? '' : namespaceFlag(args) });
+  const rules = [...(status.resourceRules as PolicyRule[]), ...(status.nonResourceRules as PolicyRule[])];
+  const lines = compactRules(rules).map((rule) => `${ruleRow(rule)}\n`);
   const header = args.flags['no-headers'] ? '' : 'Resources\tNon-Resource URLs\tResource Names\tVerbs\n';
   ctx.stdout(alignTabs(header + lines.join(''), GET_TABLE_OPTIONS));
   return 0;
@@ -56,13 +63,6 @@ export const authCanICommand: CommandDef = {
     flag.bool('no-headers', undefined, false, 'If true, prints allowed actions without headers'),
     flag.bool('quiet', 'q', false, 'If true, suppress output and just return the exit code.'),
     flag.string('subresource', undefined, '', 'SubResource such as pod/log or deployment/scale'),
-    flag.string('as', undefined, '', 'Username to impersonate for the operation.'),
-    {
-      name: 'as-group',
-      type: 'stringArray',
-      default: [],
-      description: 'Group to impersonate for the operation.',
-    },
   ],
   run(ctx, args) {
     if (args.flags.list) return list(ctx, args);
@@ -75,10 +75,9 @@ export const authCanICommand: CommandDef = {
     const all = args.flags['all-namespaces'] as boolean;
     const namespace = all ? undefined : namespaceFlag(args);
     if (!KNOWN_VERBS.includes(verb)) warn(`verb '${verb}' is not a known verb`);
-    let allowed: boolean;
-    const user = userOf(args);
+    let spec: object;
     if (target.startsWith('/')) {
-      allowed = authorize(ctx.cluster.store, user, { verb, resource: '', group: '', nonResourceURL: target });
+      spec = { nonResourceAttributes: { path: target, verb } };
     } else {
       const slash = target.indexOf('/');
       const type = slash >= 0 ? target.slice(0, slash) : target;
@@ -89,18 +88,22 @@ export const authCanICommand: CommandDef = {
       let group = info?.group ?? (dot >= 0 ? type.slice(dot + 1) : '');
       if (type === '*') [resource, group] = ['*', '*'];
       else if (!info) warn(`the server doesn't have a resource type '${type}'`);
-      if (info && !info.namespaced && args.changed.has('namespace'))
+      // The kubeconfig's context names a namespace (minikube's: default), so only -A leaves it out.
+      if (info && !info.namespaced && namespace !== undefined)
         warn(`resource '${info.resource}' is not namespace scoped`);
       const subresource = (args.flags.subresource as string) || undefined;
-      allowed = authorize(ctx.cluster.store, user, {
-        verb,
-        resource,
-        group,
-        subresource,
-        name,
-        namespace: info && !info.namespaced ? undefined : namespace,
-      });
+      spec = {
+        resourceAttributes: {
+          namespace: info && !info.namespaced ? undefined : namespace,
+          verb,
+          group,
+          resource,
+          subresource,
+          name,
+        },
+      };
     }
+    const allowed = ask(ctx, SSAR, 'SelfSubjectAccessReview', spec).allowed === true;
     if (!quiet) ctx.stdout(allowed ? 'yes\n' : 'no\n');
     return allowed ? 0 : 1;
   },

@@ -2,8 +2,11 @@
 import type { HorizontalPodAutoscaler } from '../../api/workload-types';
 import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
-import { successLine } from '../output';
+import type { KubeObject } from '../../api/types';
+import { hpaToV1 } from '../../http/autoscaling-v1';
+import { parseOutputFormat, printObjects, successLine } from '../output';
 import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
+import { recordCommand, RECORD_FLAG } from './record';
 import { reportErrors, resolveTargets } from './shared';
 
 const SCALABLE = new Set(['deployments', 'replicasets', 'statefulsets']);
@@ -30,9 +33,14 @@ export const autoscaleCommand: CommandDef = {
     flag.string('name', undefined, '', 'The name for the newly created object.'),
     flag.output(),
     DRY_RUN_FLAG,
+    RECORD_FLAG,
   ],
   run(ctx, args) {
     if (!args.changed.has('max')) throw new CommandError('required flag(s) "max" not set');
+    const output = args.flags.output as string;
+    const format = output
+      ? parseOutputFormat(output, false, (args.flags.template as string) ?? '')
+      : undefined;
     const min = args.flags.min as number;
     const max = args.flags.max as number;
     const cpu = args.flags['cpu-percent'] as number;
@@ -71,8 +79,26 @@ export const autoscaleCommand: CommandDef = {
             : {}),
         },
       };
-      if (dryRun !== 'client') ctx.cluster.api.create(hpa, { dryRun: dryRun === 'server' });
-      if (hpaInfo) ctx.stdout(successLine(hpaInfo, name, withDryRunSuffix('autoscaled', dryRun)));
+      // kubectl records the command line on the autoscaler it creates.
+      recordCommand(hpa, ['autoscale'], args);
+      const created =
+        dryRun !== 'client' ? ctx.cluster.api.create(hpa, { dryRun: dryRun === 'server' }) : hpa;
+      if (!hpaInfo) continue;
+      if (format) {
+        // kubectl 1.30 builds an autoscaling/v1 object and prints it typed (so a status without replica counts
+        // reads as zeros): on a client dry run as built (no namespace, no creationTimestamp), otherwise as the API
+        // server answers it in v1.
+        const base =
+          dryRun === 'client'
+            ? ({
+                ...hpa,
+                metadata: { ...hpa.metadata, namespace: undefined, creationTimestamp: null },
+              } as unknown)
+            : created;
+        const v1 = hpaToV1(base as KubeObject);
+        const shown = { ...v1, status: { currentReplicas: 0, desiredReplicas: 0, ...(v1.status ?? {}) } };
+        ctx.stdout(printObjects([shown], format, true, () => hpaInfo, true));
+      } else ctx.stdout(successLine(hpaInfo, name, withDryRunSuffix('autoscaled', dryRun)));
     }
     return reportErrors(ctx, errors);
   },

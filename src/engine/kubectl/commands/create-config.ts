@@ -1,7 +1,7 @@
 /**
  * `kubectl create namespace|serviceaccount|configmap|secret generic|secret docker-registry|secret tls`: the objects
  * kubectl v1.30's generators build (reference kubectl-breadth §2.2, §2.4, §3.2, §3.5) with their flag sets and
- * client-side errors. Flags that read files answer that files are not in this lab terminal yet.
+ * client-side errors. Flags that read files read the student's home directory (file-sources.ts).
  */
 import { createHash } from 'node:crypto';
 import { StatusError } from '../../api/status-error';
@@ -11,6 +11,7 @@ import type { FlagSpec, ParsedArgs } from '../argv';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, KubectlContext, UsageError } from '../context';
 import { createAndPrint, DRY_RUN_FLAG } from './create-output';
+import { fromEnvFile, fromFileSources, readKeyPair } from './file-sources';
 
 /** The printing and apply flags every `create` generator has. */
 export const GENERATOR_FLAGS: FlagSpec[] = [
@@ -78,13 +79,25 @@ function oneName(args: ParsedArgs): string {
   return args.positional[0];
 }
 
-/** The flags that read files: the lab terminal has no file system yet. */
+/** docker-registry's --from-file (a ready .dockerconfigjson) is the one file flag the lab does not read. */
 function refuseFiles(args: ParsedArgs, names: string[]): void {
   for (const name of names)
     if (args.changed.has(name))
       throw new CommandError(
-        `--${name} reads files, which are not available in this lab terminal yet (they come with a later update); use --from-literal=KEY=VALUE`,
+        `--${name} is not available for docker-registry secrets in this lab terminal; use --docker-username, --docker-password and --docker-server`,
       );
+}
+
+/**
+ * The data sources in kubectl's order: --from-file, then --from-literal, then --from-env-file (each checked and
+ * added in turn, so the first bad or repeated key stops the command).
+ */
+function dataSources(ctx: KubectlContext, args: ParsedArgs): [string, string][] {
+  return [
+    ...fromFileSources(ctx, args.flags['from-file'] as string[]),
+    ...(args.flags['from-literal'] as string[]).map(parseLiteral),
+    ...(args.flags['from-env-file'] as string[]).flatMap((path) => fromEnvFile(ctx, path)),
+  ];
 }
 
 /** kubectl's ParseLiteralSource: `key=value`, the key not empty (the value may hold more `=`). */
@@ -161,10 +174,9 @@ export const createConfigMapCommand: CommandDef = {
     const literals = args.flags['from-literal'] as string[];
     if (args.changed.has('from-env-file') && (args.changed.has('from-file') || literals.length > 0))
       throw new CommandError('from-env-file cannot be combined with from-file or from-literal');
-    refuseFiles(args, ['from-file', 'from-env-file']);
+    const sources = dataSources(ctx, args);
     const data: Record<string, string> = {};
-    for (const source of literals) {
-      const [key, value] = parseLiteral(source);
+    for (const [key, value] of sources) {
       if (isConfigMapKey(key).length > 0)
         throw new CommandError(
           `${JSON.stringify(key)} is not a valid key name for a ConfigMap: ${CONFIG_KEY_MSG}`,
@@ -176,7 +188,7 @@ export const createConfigMapCommand: CommandDef = {
       data[key] = value;
     }
     const cm: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } };
-    if (literals.length > 0) cm.data = data;
+    if (sources.length > 0) cm.data = data;
     if (args.flags['append-hash']) cm.metadata.name = `${name}-${configMapHash(cm)}`;
     run(ctx, args, namespaced(cm, args), (m) => `failed to create configmap: ${m}`);
   },
@@ -203,10 +215,9 @@ export const createSecretGenericCommand: CommandDef = {
     const literals = args.flags['from-literal'] as string[];
     if (args.changed.has('from-env-file') && (args.changed.has('from-file') || literals.length > 0))
       throw new CommandError('from-env-file cannot be combined with from-file or from-literal');
-    refuseFiles(args, ['from-file', 'from-env-file']);
+    const sources = dataSources(ctx, args);
     const data: Record<string, string> = {};
-    for (const source of literals) {
-      const [key, value] = parseLiteral(source);
+    for (const [key, value] of sources) {
       if (isConfigMapKey(key).length > 0)
         throw new CommandError(`${JSON.stringify(key)} is not valid key name for a Secret ${CONFIG_KEY_MSG}`);
       if (key in data)
@@ -214,7 +225,7 @@ export const createSecretGenericCommand: CommandDef = {
       data[key] = encodeBase64(value);
     }
     const secret: Secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name } };
-    if (literals.length > 0) secret.data = data;
+    if (sources.length > 0) secret.data = data;
     const type = args.flags.type as string;
     if (type) secret.type = type;
     if (args.flags['append-hash']) secret.metadata.name = `${name}-${secretHash(secret)}`;
@@ -282,11 +293,18 @@ export const createSecretTlsCommand: CommandDef = {
     flag.string('key', undefined, '', 'Path to private key associated with given certificate.'),
   ],
   run(ctx, args) {
-    oneName(args);
+    const name = oneName(args);
     if (!args.flags.cert || !args.flags.key) throw new CommandError('key and cert must be specified');
-    throw new CommandError(
-      '--cert and --key read files, which are not available in this lab terminal yet (they come with a later update)',
-    );
+    const { cert, key } = readKeyPair(ctx, args.flags.cert as string, args.flags.key as string);
+    const secret: Secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name },
+      data: { 'tls.crt': encodeBase64(cert), 'tls.key': encodeBase64(key) },
+      type: 'kubernetes.io/tls',
+    };
+    if (args.flags['append-hash']) secret.metadata.name = `${name}-${secretHash(secret)}`;
+    run(ctx, args, namespaced(secret, args), wrapSecret);
   },
 };
 

@@ -17,7 +17,9 @@ export const DRY_RUN_FLAG: FlagSpec = {
 
 /**
  * Creates an object built on the client side (create deployment, run, expose) and prints the result like kubectl:
- * the success line, `-o name|yaml|json`, or with `--dry-run=client` the object that would have been sent.
+ * the success line, `-o name|yaml|json`, or with `--dry-run=client` the object that would have been sent. The
+ * generators print a typed object (JSON in struct order); `create -f` prints the server's answer as unstructured
+ * (`typed` false: sorted keys).
  */
 export function createAndPrint(
   ctx: KubectlContext,
@@ -25,6 +27,7 @@ export function createAndPrint(
   obj: KubeObject,
   operation: string,
   create: (obj: KubeObject, opts: WriteOptions) => KubeObject,
+  typed = true,
 ): void {
   const dryRun = dryRunStrategy(ctx, args.flags['dry-run'] as string);
   const output = args.flags.output as string;
@@ -36,7 +39,7 @@ export function createAndPrint(
       : create(obj, { dryRun: dryRun === 'server' });
   // ObjectMeta.name is `omitempty`: `kubectl create deployment '' ...` prints no name.
   if (result.metadata.name === '') delete (result.metadata as { name?: string }).name;
-  if (format) ctx.stdout(printObjects([result], format, true, () => info, true));
+  if (format) ctx.stdout(printObjects([result], format, true, () => info, typed));
   else ctx.stdout(successLine(info, result.metadata.name, withDryRunSuffix(operation, dryRun)));
 }
 

@@ -1,12 +1,15 @@
+import type { ResourceInfo } from '../../api/resources';
 import { isStatusError, StatusError } from '../../api/status-error';
-import type { Container, Deployment, Pod } from '../../api/types';
-import { FlagSpec, findCommandWords, parseArgs } from '../argv';
-import { CommandDef, flag, GLOBAL_FLAGS, namespaceFlag } from '../command';
+import type { Container, Deployment, KubeObject, Pod } from '../../api/types';
+import { FlagSpec, findCommandWords, parseArgs, type ParsedArgs } from '../argv';
+import { CommandDef, flag, GLOBAL_FLAGS, namespaceFlag, withGlobalFlags } from '../command';
 import { CommandError, KubectlContext, UsageError } from '../context';
 import { formatError, formatStatusError } from '../errors';
+import { parseOutputFormat, printObjects, successLine } from '../output';
 import { flagsFor, rejectUnavailableFlags } from '../real-kubectl';
 import { readManifests } from './apply';
-import { createAndPrint, DRY_RUN_FLAG } from './create-output';
+import { VALIDATE_FLAG, validateFields, validationDirective } from './validate-flag';
+import { createAndPrint, DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
 import { recordCommand, RECORD_FLAG } from './record';
 
 /** §4.3: the container name kubectl derives from an image reference. */
@@ -199,14 +202,20 @@ export const createFromFilesCommand: CommandDef = {
   path: ['create'],
   short: 'Create a resource from a file or from stdin',
   usage: 'kubectl create -f FILENAME [options]',
-  flags: [FILENAME_FLAG, flag.output(), DRY_RUN_FLAG, RECORD_FLAG],
+  flags: [FILENAME_FLAG, flag.output(), DRY_RUN_FLAG, RECORD_FLAG, VALIDATE_FLAG],
   async run(ctx, args) {
     const files = args.flags.filename as string[];
     if (args.positional.length > 0) throw new CommandError(`Unexpected args: [${args.positional.join(' ')}]`);
+    const directive = validationDirective(args);
+    // A client dry run is settled before the files are read (with its deprecation warning, once).
+    const dryRunValue = args.flags['dry-run'] as string;
+    const clientDryRun =
+      ['client', 'unchanged', 'true'].includes(dryRunValue) && dryRunStrategy(ctx, dryRunValue) === 'client';
     const manifests = await readManifests(ctx, files);
     if (manifests.length === 0) throw new CommandError('no objects passed to create');
     const api = ctx.cluster.api;
     const errors: string[] = [];
+    let printed = 0;
     for (const { source, obj } of manifests) {
       const info = api.resourceFor(obj.kind);
       if (!info) {
@@ -218,7 +227,21 @@ export const createFromFilesCommand: CommandDef = {
       if (info.namespaced) obj.metadata.namespace ??= namespaceFlag(args);
       try {
         recordCommand(obj, ['create'], args);
-        createAndPrint(ctx, args, obj, 'created', (o, opts) => api.create(o, opts));
+        if (clientDryRun) {
+          printClientDryRun(ctx, args, obj, info, printed++);
+          continue;
+        }
+        createAndPrint(
+          ctx,
+          args,
+          obj,
+          'created',
+          (o, opts) => {
+            validateFields(ctx, o, info, directive, 'create');
+            return api.create(o, opts);
+          },
+          false,
+        );
       } catch (error) {
         if (!isStatusError(error)) throw error;
         // kubectl's AddSourceToErr: the server's message names the manifest it came from.
@@ -234,6 +257,28 @@ export const createFromFilesCommand: CommandDef = {
   },
 };
 
+/**
+ * `create -f --dry-run=client`: kubectl sends nothing and prints the object as the builder read it (the manifest,
+ * its namespace defaulted, the change-cause if recorded; no creationTimestamp, no status), as an unstructured
+ * object (sorted keys), through one printer for all the objects (YAML documents after the first open with `---`).
+ */
+function printClientDryRun(
+  ctx: KubectlContext,
+  args: ParsedArgs,
+  obj: KubeObject,
+  info: ResourceInfo,
+  count: number,
+): void {
+  const output = args.flags.output as string;
+  if (!output) {
+    ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix('created', 'client')));
+    return;
+  }
+  const format = parseOutputFormat(output, false, (args.flags.template as string) ?? '');
+  const separator = format.kind === 'yaml' && count > 0 ? '---\n' : '';
+  ctx.stdout(separator + printObjects([obj], format, true, () => info));
+}
+
 /** `kubectl create ... -f ...` without a subcommand (argv without `kubectl`); `-h` stays with kubectl's help. */
 export function isCreateFromFiles(args: readonly string[]): boolean {
   const words = findCommandWords(args, [...GLOBAL_FLAGS, ...createFromFilesCommand.flags], 2);
@@ -245,7 +290,7 @@ export function isCreateFromFiles(args: readonly string[]): boolean {
 /** Runs `kubectl create -f ...` with kubectl's flag parsing and error printing. */
 export async function runCreateFromFiles(args: readonly string[], ctx: KubectlContext): Promise<number> {
   try {
-    const own = [...GLOBAL_FLAGS, ...createFromFilesCommand.flags];
+    const own = withGlobalFlags(createFromFilesCommand.flags);
     const verb = findCommandWords(args, own, 1)[0];
     const parsed = parseArgs(
       args.filter((_, i) => i !== verb),

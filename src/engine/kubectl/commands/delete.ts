@@ -4,6 +4,7 @@ import { CommandError } from '../context';
 import { kindWithGroup } from '../resource-args';
 import { waitForClusterChange } from '../wait';
 import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
+import { targetsFromFiles } from './delete-files';
 import { reportErrors, resolveTargets, Target } from './shared';
 
 export const deleteCommand: CommandDef = {
@@ -49,17 +50,21 @@ export const deleteCommand: CommandDef = {
     },
   ],
   async run(ctx, args) {
-    if ((args.flags.filename as string[]).length > 0)
-      throw new CommandError(
-        'kubectl delete -f is not available in this lab terminal; delete by TYPE NAME or TYPE/NAME',
-      );
+    const files = args.flags.filename as string[];
     if (args.flags.now && args.changed.has('grace-period'))
       throw new CommandError('--now and --grace-period cannot be specified together');
     if ((args.flags.all as boolean) && args.flags.selector)
       throw new CommandError('cannot set --all and --selector at the same time');
-    if (args.positional.length === 0 && (args.flags.selector || (args.flags.all as boolean)))
+    if (
+      files.length === 0 &&
+      args.positional.length === 0 &&
+      (args.flags.selector || (args.flags.all as boolean))
+    )
       throw new CommandError('at least one resource must be specified to use a selector');
-    const { targets, errors } = resolveTargets(ctx, args, args.positional, { allowSelector: true });
+    const { targets, errors } =
+      files.length > 0
+        ? await targetsFromFiles(ctx, args, files, 'deleting')
+        : resolveTargets(ctx, args, args.positional, { allowSelector: true });
     const selecting = !!args.flags.selector || (args.flags.all as boolean);
     const visibleErrors = (args.flags['ignore-not-found'] as boolean) ? [] : errors;
     if (targets.length === 0 && selecting && visibleErrors.length === 0) {

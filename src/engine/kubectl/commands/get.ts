@@ -12,6 +12,8 @@ import { selectJsonPath } from '../printers/jsonpath';
 import { GET_TABLE_OPTIONS, TabWriter } from '../printers/tabwriter';
 import { kindWithGroup, parseResourceArgs, ResourceRequest } from '../resource-args';
 import { waitForClusterChange } from '../wait';
+import { targetsFromFiles } from './delete-files';
+import { parseGoDuration } from './rollout-status';
 
 const NO_TYPE_MESSAGE = `You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.
 
@@ -60,26 +62,44 @@ export const getCommand: CommandDef = {
       false,
       'Watch for changes to the requested object(s), without listing/getting first',
     ),
+    {
+      name: 'filename',
+      shorthand: 'f',
+      type: 'stringArray',
+      default: [],
+      description: 'Filename, directory, or URL to files identifying the resource to get from a server.',
+    },
   ],
   async run(ctx, args) {
     const api = ctx.cluster.api;
-    if (args.positional.length === 0) throw new RawError(NO_TYPE_MESSAGE);
+    const files = args.flags.filename as string[];
+    if (args.positional.length === 0 && files.length === 0) throw new RawError(NO_TYPE_MESSAGE);
+    // `-f`: the objects the manifests name, fetched in the namespaces they give (delete-files.ts).
+    const fromFiles = files.length > 0 ? await targetsFromFiles(ctx, args, files) : undefined;
     const format = parseOutputFormat(args.flags.output as string, true, args.flags.template as string);
     const selector = args.flags.selector as string;
     const fieldSelector = args.flags['field-selector'] as string;
     const allNamespaces = args.flags['all-namespaces'] as boolean;
     const namespace = namespaceFlag(args);
-    const requests = parseResourceArgs(api, args.positional);
-    const named = requests.some((r) => r.names.length > 0);
+    const requests: ResourceRequest[] = fromFiles
+      ? [...new Set(fromFiles.targets.map((t) => t.info))].map((info) => ({
+          info,
+          names: fromFiles.targets.filter((t) => t.info === info).map((t) => t.obj.metadata.name),
+        }))
+      : parseResourceArgs(api, args.positional);
+    const named = fromFiles !== undefined || requests.some((r) => r.names.length > 0);
     if (named && selector) throw new CommandError('name cannot be provided when a selector is specified');
     const showKind =
-      args.positional[0].toLowerCase() === 'all' ||
+      args.positional[0]?.toLowerCase() === 'all' ||
       (args.positional.length > 0 && !args.positional[0].includes('/') && args.positional[0].includes(',')) ||
       new Set(requests.map((r) => r.info.resource)).size > 1;
 
-    const errors: string[] = [];
-    const fetched: Fetched[] = requests.map((request) => ({ request, objects: [] }));
-    for (const entry of fetched) {
+    const errors: string[] = fromFiles?.errors ?? [];
+    const fetched: Fetched[] = requests.map((request) => ({
+      request,
+      objects: fromFiles?.targets.filter((t) => t.info === request.info).map((t) => t.obj) ?? [],
+    }));
+    for (const entry of fromFiles ? [] : fetched) {
       const { info, names } = entry.request;
       const ns = info.namespaced ? namespace : undefined;
       if (names.length > 0) {
@@ -230,11 +250,34 @@ async function watch(
       ctx.stdout(writer.flush());
     },
   );
+  // `--request-timeout` bounds the watch request: when it runs out the stream ends and kubectl exits quietly.
+  const timeout = requestTimeoutMs(args);
+  const deadline = timeout === undefined ? undefined : ctx.cluster.clock.now() + timeout;
   try {
-    for (;;) await waitForClusterChange(ctx);
+    while (deadline === undefined || ctx.cluster.clock.now() < deadline)
+      await waitForClusterChange(ctx, deadline);
   } finally {
     stop();
   }
+}
+
+/** The global `--request-timeout`: seconds, or a duration with a unit; 0 (the default) means none. */
+function requestTimeoutMs(args: ParsedArgs): number | undefined {
+  const value = String(args.flags['request-timeout'] ?? '0');
+  let ms: number;
+  if (/^\d+$/.test(value)) ms = Number(value) * 1000;
+  else {
+    try {
+      ms = parseGoDuration(value);
+    } catch {
+      ms = NaN;
+    }
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new CommandError(
+        'Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a unit (e.g. 1s | 2m | 3h)',
+      );
+  }
+  return ms > 0 ? ms : undefined;
 }
 
 /** Objects as kubectl's unstructured printers see them (plain JSON values). */

@@ -25,14 +25,19 @@ import {
   createRoleCommand,
 } from './create-policy';
 import { createServiceCommands } from './create-service';
+import { cpCommand } from './cp';
 import { deleteCommand } from './delete';
+import { diffCommand } from './diff';
+import { replaceCommand } from './replace';
 import { describeCommand } from './describe';
+import { explainCommand } from './explain';
 import { exposeCommand } from './expose';
 import { getCommand } from './get';
 import { apiResourcesCommand, clusterInfoCommand, versionCommand } from './info';
 import { labelCommand } from './label';
 import { execCommand } from './logs-exec';
 import { logsCommand } from './logs';
+import { patchCommand } from './patch';
 import { portForwardCommand } from './port-forward';
 import { proxyCommand } from './proxy';
 import {
@@ -76,13 +81,18 @@ export const COMMANDS: CommandDef[] = [
   createRoleCommand,
   createRoleBindingCommand,
   ...createServiceCommands,
+  cpCommand,
   deleteCommand,
+  diffCommand,
+  replaceCommand,
   describeCommand,
   execCommand,
+  explainCommand,
   exposeCommand,
   getCommand,
   labelCommand,
   logsCommand,
+  patchCommand,
   portForwardCommand,
   proxyCommand,
   rolloutHistoryCommand,

@@ -1,6 +1,13 @@
 import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
-import { Changes, MetadataVerb, runMetadataUpdate } from './metadata-update';
+import {
+  Changes,
+  FILENAME_FLAG,
+  LOCAL_FLAG,
+  MetadataVerb,
+  RECURSIVE_FLAG,
+  runMetadataUpdate,
+} from './metadata-update';
 import { DRY_RUN_FLAG } from './create-output';
 import { RECORD_FLAG } from './record';
 import { labelValueError } from './validation';
@@ -10,6 +17,7 @@ export const LABEL: MetadataVerb = {
   path: ['label'],
   field: 'labels',
   noun: 'label',
+  exampleFile: 'pod',
   parse: parseLabelSpecs,
   overwriteError(current, set) {
     const conflicts = Object.entries(set)
@@ -56,6 +64,9 @@ export const labelCommand: CommandDef = {
     flag.output(),
     DRY_RUN_FLAG,
     RECORD_FLAG,
+    FILENAME_FLAG,
+    LOCAL_FLAG,
+    RECURSIVE_FLAG,
   ],
   run: (ctx, args) => runMetadataUpdate(ctx, args, LABEL),
 };

@@ -1,8 +1,8 @@
 /**
  * `--record` (hidden and deprecated in kubectl v1.30, still working): kubectl's RecordFlags. Every verb that takes it
- * (annotate, apply, create -f, expose, label, run, scale, set image in the lab) records the command line in the
- * object's `kubernetes.io/change-cause` annotation, which the deployment controller copies to the new ReplicaSet and
- * `rollout history` shows as CHANGE-CAUSE. pflag prints the deprecation notice (help/kubectl-help.generated.ts,
+ * (annotate, apply, autoscale, create -f, expose, label, run, scale, set image|resources|serviceaccount in the lab)
+ * records the command line in the object's `kubernetes.io/change-cause` annotation, which the deployment controller
+ * copies to the new ReplicaSet and `rollout history` shows as CHANGE-CAUSE. pflag prints the deprecation notice (help/kubectl-help.generated.ts,
  * KUBECTL_RECORD_FLAG) each time the flag is set, whatever its value.
  */
 import type { KubeObject } from '../../api/types';

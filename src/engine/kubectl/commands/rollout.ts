@@ -2,6 +2,8 @@ import type { Deployment, ReplicaSet } from '../../api/types';
 import type { ParsedArgs } from '../argv';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
+import { DescribeWriter } from '../describe/common';
+import { writePodTemplate } from '../describe/pod';
 import { successLine } from '../output';
 import { alignTabs, DESCRIBE_OPTIONS } from '../printers/tabwriter';
 import { kindWithGroup, parseResourceArgs } from '../resource-args';
@@ -95,28 +97,18 @@ export const rolloutHistoryCommand: CommandDef = {
   },
 };
 
-/** `rollout history --revision=N`: the header, then the revision's pod template. */
+/**
+ * `rollout history --revision=N`: the header, then the revision's pod template as describe prints it
+ * (DescribePodTemplate), but straight into the output: kubectl's history viewer does not align its columns.
+ */
 export function printRevisionTemplate(
   ctx: KubectlContext,
   header: string,
   template: Deployment['spec']['template'],
 ): void {
-  const labels = Object.entries(template.metadata?.labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  const lines = [header, 'Pod Template:'];
-  lines.push(`  Labels:\t${labels.map(([k, v]) => `${k}=${v}`).join('\n\t') || '<none>'}`);
-  lines.push('  Containers:');
-  for (const c of template.spec?.containers ?? []) {
-    lines.push(`   ${c.name}:`, `    Image:\t${c.image}`);
-    lines.push(
-      `    Port:\t${c.ports?.length ? c.ports.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') : '<none>'}`,
-    );
-    lines.push(
-      `    Host Port:\t${c.ports?.length ? c.ports.map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', ') : '<none>'}`,
-    );
-    lines.push('    Environment:\t<none>', '    Mounts:\t<none>');
-  }
-  lines.push('  Volumes:\t<none>', '  Node-Selectors:\t<none>', '  Tolerations:\t<none>');
-  ctx.stdout(alignTabs(lines.join('\n') + '\n', DESCRIBE_OPTIONS) + '\n');
+  const w = new DescribeWriter();
+  writePodTemplate(w, template);
+  ctx.stdout(`${header}\n${w.chunks.join('')}\n`);
 }
 
 /** Annotations a rollback never copies from the ReplicaSet (rollback.go annotationsToSkip). */

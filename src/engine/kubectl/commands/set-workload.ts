@@ -8,9 +8,10 @@ import { canonicalQuantity, isQuantity } from '../../api/quantity';
 import type { ParsedArgs } from '../argv';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
-import { successLine } from '../output';
+import { parseOutputFormat, printObjects, successLine } from '../output';
 import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
 import { splitResourcesAndPairs } from './metadata-update';
+import { recordCommand, RECORD_FLAG } from './record';
 import { deepEqual, reportErrors, resolveTargets, type Target } from './shared';
 
 export function podSpecOf(obj: KubeObject): PodSpec | undefined {
@@ -32,23 +33,39 @@ function matchContainers(spec: PodSpec, pattern: string): Container[] {
   return [...(spec.initContainers ?? []), ...spec.containers].filter((c) => re.test(c.name));
 }
 
-/** Updates each target with `change` (returns whether it changed anything) and prints `<what> updated`. */
+/**
+ * Updates each target with `change` and prints `<what> updated`, or with `-o` the object (the server's answer, or on a
+ * client dry run the changed object). With `--record` (set resources, set serviceaccount) the command line goes into
+ * the object's change-cause after the change, and a new change-cause alone is an update, as in kubectl's patch
+ * calculation. An unchanged object is skipped, except by set serviceaccount (`always`), which sends its empty patch
+ * and prints it as updated.
+ */
 function updateTargets(
   ctx: KubectlContext,
   args: ParsedArgs,
+  path: readonly string[],
   targets: Target[],
   what: string,
   change: (spec: PodSpec, target: Target) => boolean,
+  always = false,
 ): void {
   const dryRun = dryRunStrategy(ctx, (args.flags['dry-run'] as string) ?? 'none');
+  const output = args.flags.output as string;
+  const format = output ? parseOutputFormat(output, false, (args.flags.template as string) ?? '') : undefined;
   for (const target of targets) {
     const spec = podSpecOf(target.obj);
     if (!spec) continue;
     const before = JSON.stringify(spec);
     change(spec, target);
-    if (JSON.stringify(spec) === before) continue;
-    if (dryRun !== 'client') ctx.cluster.api.update(target.obj, { dryRun: dryRun === 'server' });
-    ctx.stdout(successLine(target.info, target.obj.metadata.name, withDryRunSuffix(what, dryRun)));
+    const recorded = recordCommand(target.obj, path, args);
+    const changed = JSON.stringify(spec) !== before || recorded;
+    if (!changed && !always) continue;
+    let result = target.obj;
+    if (dryRun !== 'client' && changed)
+      result = ctx.cluster.api.update(target.obj, { dryRun: dryRun === 'server' });
+    // The set commands print typed objects: JSON in struct order.
+    if (format) ctx.stdout(printObjects([result], format, true, () => target.info, true));
+    else ctx.stdout(successLine(target.info, target.obj.metadata.name, withDryRunSuffix(what, dryRun)));
   }
 }
 
@@ -145,7 +162,7 @@ export const setEnvCommand: CommandDef = {
     if (set.length === 0 && remove.length === 0)
       throw new CommandError('at least one environment variable must be provided');
     const overwrite = args.flags.overwrite as boolean;
-    updateTargets(ctx, args, targets, 'env updated', (spec) => {
+    updateTargets(ctx, args, ['set', 'env'], targets, 'env updated', (spec) => {
       for (const c of matchContainers(spec, pattern)) {
         const env = [...(c.env ?? [])];
         for (const change of set) {
@@ -198,6 +215,7 @@ export const setResourcesCommand: CommandDef = {
     flag.selector(),
     flag.output(),
     DRY_RUN_FLAG,
+    RECORD_FLAG,
   ],
   run(ctx, args) {
     if (args.flags.local as boolean)
@@ -212,7 +230,7 @@ export const setResourcesCommand: CommandDef = {
         'you must specify an update to requests or limits (in the form of --requests/--limits)',
       );
     const pattern = args.flags.containers as string;
-    updateTargets(ctx, args, targets, 'resource requirements updated', (spec) => {
+    updateTargets(ctx, args, ['set', 'resources'], targets, 'resource requirements updated', (spec) => {
       const matched = matchContainers(spec, pattern);
       if (matched.length === 0) throw new CommandError(`unable to find container named ${pattern}`);
       for (const c of matched) {
@@ -240,6 +258,7 @@ export const setServiceAccountCommand: CommandDef = {
     flag.bool('local', undefined, false),
     flag.output(),
     DRY_RUN_FLAG,
+    RECORD_FLAG,
   ],
   run(ctx, args) {
     if (args.positional.length === 0) throw new CommandError('serviceaccount is required');
@@ -247,10 +266,18 @@ export const setServiceAccountCommand: CommandDef = {
     const { targets, errors } = resolveTargets(ctx, args, args.positional.slice(0, -1), {
       allowSelector: true,
     });
-    updateTargets(ctx, args, targets, 'serviceaccount updated', (spec) => {
-      spec.serviceAccountName = account;
-      return true;
-    });
+    updateTargets(
+      ctx,
+      args,
+      ['set', 'serviceaccount'],
+      targets,
+      'serviceaccount updated',
+      (spec) => {
+        spec.serviceAccountName = account;
+        return true;
+      },
+      true,
+    );
     return reportErrors(ctx, errors);
   },
 };

@@ -37,9 +37,18 @@ export function describeJob(job: Job, events: KubeEvent[] | undefined, now: numb
     0,
     `Pods Statuses:\t${status.active ?? 0} Active${ready} / ${status.succeeded ?? 0} Succeeded / ${status.failed ?? 0} Failed\n`,
   );
+  if (spec.completionMode === 'Indexed')
+    w.write(0, `Completed Indexes:\t${capIndexes(status.completedIndexes, 50)}\n`);
   writePodTemplate(w, spec.template);
   if (events) writeEvents(w, events, now);
   return w;
+}
+
+/** capIndexesListOrNone: the list cut after the first comma at or past `softLimit` characters. */
+function capIndexes(indexes: string | undefined, softLimit: number): string {
+  if (!indexes) return '<none>';
+  const comma = indexes.indexOf(',', softLimit);
+  return comma < 0 ? indexes : `${indexes.slice(0, comma + 1)}...`;
 }
 
 export function describeCronJob(cj: CronJob, events: KubeEvent[] | undefined, now: number): DescribeWriter {

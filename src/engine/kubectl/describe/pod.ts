@@ -5,6 +5,7 @@ import type {
   KubeEvent,
   Pod,
   PodTemplateSpec,
+  Probe,
   Toleration,
   Volume,
 } from '../../api/types';
@@ -67,6 +68,8 @@ export function writePodTemplate(w: DescribeWriter, template: PodTemplateSpec): 
   if (template.spec.serviceAccountName) w.write(1, `Service Account:\t${template.spec.serviceAccountName}\n`);
   writeContainers(w, 'Containers', template.spec.containers, undefined, '  ');
   writeVolumes(w, template.spec.volumes, '  ');
+  if (template.spec.priorityClassName)
+    w.write(1, `Priority Class Name:\t${template.spec.priorityClassName}\n`);
   writeLabels(w, '  Node-Selectors', template.spec.nodeSelector);
   writeTolerations(w, '  Tolerations', template.spec.tolerations);
 }
@@ -110,10 +113,15 @@ function writeContainers(
       w.write(2, `Restart Count:\t${status.restartCount}\n`);
     }
     writeResources(w, container);
+    writeProbes(w, container);
     writeEnvironment(w, container, pod);
     const mounts = [...(container.volumeMounts ?? [])].sort((a, b) => a.mountPath.localeCompare(b.mountPath));
     w.write(2, `Mounts:${mounts.length === 0 ? '\t<none>' : ''}\n`);
-    for (const m of mounts) w.write(3, `${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'})\n`);
+    for (const m of mounts)
+      w.write(
+        3,
+        `${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'}${m.subPath ? `,path="${m.subPath}"` : ''})\n`,
+      );
   }
 }
 
@@ -165,6 +173,32 @@ function metadataField(pod: Pod, path: string): string {
   if (path === 'metadata.namespace') return pod.metadata.namespace ?? '';
   if (path === 'metadata.uid') return pod.metadata.uid ?? '';
   return '';
+}
+
+/** describeContainerProbe / DescribeProbe. */
+function writeProbes(w: DescribeWriter, container: Container): void {
+  for (const [title, probe] of [
+    ['Liveness', container.livenessProbe],
+    ['Readiness', container.readinessProbe],
+    ['Startup', container.startupProbe],
+  ] as const)
+    if (probe) w.write(2, `${title}:\t${describeProbe(probe)}\n`);
+}
+
+function describeProbe(probe: Probe): string {
+  const attrs = `delay=${probe.initialDelaySeconds ?? 0}s timeout=${probe.timeoutSeconds ?? 0}s period=${probe.periodSeconds ?? 0}s #success=${probe.successThreshold ?? 0} #failure=${probe.failureThreshold ?? 0}`;
+  if (probe.exec) return `exec [${(probe.exec.command ?? []).join(' ')}] ${attrs}`;
+  if (probe.httpGet) {
+    const http = probe.httpGet;
+    const port = String(http.port ?? '');
+    // url.URL.String(): host:port (or the bare host without a port), a path always rooted.
+    const host = port ? `${http.host ?? ''}:${port}` : (http.host ?? '');
+    const path = http.path ?? '';
+    return `http-get ${(http.scheme ?? '').toLowerCase()}://${host}${path && !path.startsWith('/') ? '/' : ''}${path} ${attrs}`;
+  }
+  if (probe.tcpSocket) return `tcp-socket ${probe.tcpSocket.host ?? ''}:${probe.tcpSocket.port} ${attrs}`;
+  if (probe.grpc) return `grpc <pod>:${probe.grpc.port} ${probe.grpc.service ?? ''} ${attrs}`;
+  return `unknown ${attrs}`;
 }
 
 function writeResources(w: DescribeWriter, container: Container): void {
@@ -231,8 +265,18 @@ function writeVolumes(w: DescribeWriter, volumes: Volume[] | undefined, space: s
     } else if (volume.configMap) {
       w.write(
         2,
-        `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${volume.configMap.name}\n    Optional:\tfalse\n`,
+        `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${volume.configMap.name}\n    Optional:\t${volume.configMap.optional === true}\n`,
       );
+    } else if (volume.secret) {
+      w.write(
+        2,
+        `Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t${volume.secret.secretName}\n    Optional:\t${volume.secret.optional === true}\n`,
+      );
+    } else if (volume.downwardAPI) {
+      w.write(2, 'Type:\tDownwardAPI (a volume populated by information about the pod)\n');
+      w.write(2, 'Items:\n');
+      for (const item of volume.downwardAPI.items ?? [])
+        if (item.fieldRef) w.write(3, `${item.fieldRef.fieldPath} -> ${item.path}\n`);
     } else {
       w.write(
         2,

@@ -17,8 +17,6 @@ import { DescribeWriter, writeAnnotations, writeEvents, writeLabels } from './co
 
 /** Go's `%v` of a []string. */
 const goSlice = (items: string[] | undefined) => `[${(items ?? []).join(' ')}]`;
-/** Go's `%q` of a []string. */
-const goQuoted = (items: string[]) => `[${items.map((i) => JSON.stringify(i)).join(' ')}]`;
 
 /** rbac.BreakdownRule: one rule per group × resource × resource name, and one per non-resource URL. */
 function breakdown(rule: PolicyRule): PolicyRule[] {
@@ -34,15 +32,13 @@ function breakdown(rule: PolicyRule): PolicyRule[] {
   return out;
 }
 
-/** PolicyRule.String(): the sort key of describe's rule table. */
+/**
+ * rbacv1.PolicyRule's generated String() (`&PolicyRule{Verbs:[get list],APIGroups:[apps],...}`): the key kubectl's
+ * util/rbac SortableRuleSlice sorts by, for describe's rule table and `auth can-i --list` alike.
+ */
 function ruleString(r: PolicyRule): string {
-  const parts: string[] = [];
-  if (r.apiGroups?.length) parts.push(`APIGroups:${goQuoted(r.apiGroups)}`);
-  if (r.resources?.length) parts.push(`Resources:${goQuoted(r.resources)}`);
-  if (r.nonResourceURLs?.length) parts.push(`NonResourceURLs:${goQuoted(r.nonResourceURLs)}`);
-  if (r.resourceNames?.length) parts.push(`ResourceNames:${goQuoted(r.resourceNames)}`);
-  if (r.verbs?.length) parts.push(`Verbs:${goQuoted(r.verbs)}`);
-  return `PolicyRule{${parts.join(', ')}}`;
+  const v = (items: string[] | undefined) => `[${(items ?? []).join(' ')}]`;
+  return `&PolicyRule{Verbs:${v(r.verbs)},APIGroups:${v(r.apiGroups)},Resources:${v(r.resources)},ResourceNames:${v(r.resourceNames)},NonResourceURLs:${v(r.nonResourceURLs)},}`;
 }
 
 /** Broken-down rules with the same single group/resource/name merged (their verbs appended), sorted. */

@@ -24,6 +24,7 @@ export function describeService(
   w.write(0, `IP:\t${spec.clusterIP ?? ''}\n`);
   w.write(0, `IPs:\t${spec.clusterIPs?.length ? spec.clusterIPs.join(',') : '<none>'}\n`);
   if (spec.externalIPs?.length) w.write(0, `External IPs:\t${spec.externalIPs.join(',')}\n`);
+  if (spec.externalName) w.write(0, `External Name:\t${spec.externalName}\n`);
   for (const port of spec.ports ?? []) {
     const name = port.name || '<unset>';
     w.write(0, `Port:\t${name}\t${port.port}/${port.protocol}\n`);

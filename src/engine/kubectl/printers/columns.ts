@@ -207,7 +207,7 @@ const eventColumns: Column<KubeEvent>[] = [
     wide: true,
     cell: (e) => [e.source.component, e.source.host].filter(Boolean).join(', '),
   },
-  { header: 'MESSAGE', cell: (e) => e.message.trim() },
+  { header: 'MESSAGE', cell: (e) => e.message },
   { header: 'FIRST SEEN', wide: true, cell: (e, now) => ageSince(e.firstTimestamp, now) },
   { header: 'COUNT', wide: true, cell: (e) => String(e.count) },
   { header: 'NAME', wide: true, cell: (e) => e.metadata.name },
@@ -252,6 +252,15 @@ export function tableHeaders(resource: ResourceName, options: TableOptions): str
   return headers;
 }
 
+/**
+ * kubectl's table printer cuts a cell at its first line break (newline, carriage return or form feed) and marks
+ * the cut with `...` (an exec probe's output ends in a newline, so its Unhealthy events print that way).
+ */
+function printedCell(cell: string): string {
+  const at = cell.search(/[\f\n\r]/);
+  return at < 0 ? cell : `${cell.slice(0, at)}...`;
+}
+
 export function tableRow(
   resource: ResourceName,
   obj: KubeObject,
@@ -259,7 +268,7 @@ export function tableRow(
   options: TableOptions,
 ): string[] {
   const columns = COLUMNS[resource] as Column<KubeObject>[];
-  const cells = columns.filter((c) => options.wide || !c.wide).map((c) => c.cell(obj, now));
+  const cells = columns.filter((c) => options.wide || !c.wide).map((c) => printedCell(c.cell(obj, now)));
   if (options.namePrefix && resource !== 'events') cells[0] = `${options.namePrefix}/${cells[0]}`;
   if (options.withNamespace) cells.unshift(obj.metadata.namespace ?? '');
   if (options.showLabels) cells.push(formatLabels(obj.metadata.labels));

@@ -321,6 +321,46 @@ const cronJob = struct(
   ['status', struct('active', 'lastScheduleTime', 'lastSuccessfulTime')],
 );
 
+// authentication.k8s.io/v1: what `create token` and `auth whoami` print.
+const tokenRequest = struct(
+  ...typeMeta,
+  ['metadata', objectMeta],
+  [
+    'spec',
+    struct('audiences', 'expirationSeconds', ['boundObjectRef', struct('kind', 'apiVersion', 'name', 'uid')]),
+  ],
+  ['status', struct('token', 'expirationTimestamp')],
+);
+const selfSubjectReview = struct(
+  ...typeMeta,
+  ['metadata', objectMeta],
+  ['status', struct(['userInfo', struct('username', 'uid', 'groups', ['extra', 'map'])])],
+);
+// autoscaling/v1, the version `kubectl autoscale` (1.30) creates and prints.
+const horizontalPodAutoscaler = struct(
+  ...typeMeta,
+  ['metadata', objectMeta],
+  [
+    'spec',
+    struct(
+      ['scaleTargetRef', struct('kind', 'name', 'apiVersion')],
+      'minReplicas',
+      'maxReplicas',
+      'targetCPUUtilizationPercentage',
+    ),
+  ],
+  [
+    'status',
+    struct(
+      'observedGeneration',
+      'lastScaleTime',
+      'currentReplicas',
+      'desiredReplicas',
+      'currentCPUUtilizationPercentage',
+    ),
+  ],
+);
+
 const KINDS: Record<string, Struct> = {
   Job: job,
   CronJob: cronJob,
@@ -338,6 +378,9 @@ const KINDS: Record<string, Struct> = {
   ClusterRole: clusterRole,
   RoleBinding: roleBinding,
   ClusterRoleBinding: roleBinding,
+  TokenRequest: tokenRequest,
+  SelfSubjectReview: selfSubjectReview,
+  HorizontalPodAutoscaler: horizontalPodAutoscaler,
 };
 
 /** The object with its keys in Go struct order (kinds not listed: sorted, as an unstructured object prints). */

@@ -1,15 +1,26 @@
 import { sortKeys } from './json';
+import { CommandError } from '../context';
+import { hasControlCharacters, type ScalarPlace, scalarStyle, writeScalar } from './yaml-scalar';
 
 /**
  * `-o yaml`: kubectl converts the object to JSON and emits it with go-yaml v2 (sigs.k8s.io/yaml): keys sorted,
- * 2-space indentation, sequences at the parent's indentation, strings that would read back as another type
- * double-quoted, other strings plain when YAML allows it and single-quoted otherwise.
+ * 2-space indentation, sequences at the parent's indentation; strings as go-yaml v2 writes them (yaml-scalar.ts).
  */
 export function toGoYaml(value: unknown, options: { sortKeys?: boolean } = {}): string {
+  if (someString(value, hasControlCharacters))
+    throw new CommandError('error converting JSON to YAML: yaml: control characters are not allowed');
   const lines: string[] = [];
   // Objects go through a JSON map (sorted keys); Go structs such as `kubectl version` keep their field order.
   emit(options.sortKeys === false ? value : sortKeys(value), 0, lines);
   return lines.join('\n') + '\n';
+}
+
+/** Whether a key or string value anywhere in `value` passes `test`. */
+function someString(value: unknown, test: (text: string) => boolean): boolean {
+  if (typeof value === 'string') return test(value);
+  if (Array.isArray(value)) return value.some((item) => someString(item, test));
+  if (isMap(value)) return Object.entries(value).some(([key, child]) => test(key) || someString(child, test));
+  return false;
 }
 
 function emit(value: unknown, indent: number, lines: string[]): void {
@@ -26,11 +37,18 @@ function emit(value: unknown, indent: number, lines: string[]): void {
     for (const key of keys) emitMapEntry(key, value[key], indent, lines);
     return;
   }
-  lines.push(pad + scalar(value, indent));
+  lines.push(pad + scalar(value, { column: indent, indent, simpleKey: false }));
 }
 
 function emitMapEntry(key: string, child: unknown, indent: number, lines: string[]): void {
-  const head = ' '.repeat(indent) + scalar(key, indent) + ':';
+  const pad = ' '.repeat(indent);
+  // go-yaml writes a key longer than 128 bytes as a complex key: `? key` on its own line, then `: value`.
+  if (Buffer.byteLength(key) > 128 && !isCollection(child)) {
+    lines.push(pad + '? ' + scalar(key, { column: indent + 2, indent: indent + 2, simpleKey: false }));
+    lines.push(pad + ': ' + scalar(child, { column: indent + 2, indent: indent + 2, simpleKey: false }));
+    return;
+  }
+  const head = pad + scalar(key, { column: indent, indent: indent + 2, simpleKey: true }) + ':';
   if (Array.isArray(child) && child.length > 0) {
     lines.push(head);
     for (const item of child) emitSequenceItem(item, indent, lines);
@@ -38,43 +56,13 @@ function emitMapEntry(key: string, child: unknown, indent: number, lines: string
     lines.push(head);
     emit(child, indent + 2, lines);
   } else {
-    const text = inlineValue(child, indent + 2);
-    const plain = typeof child === 'string' && text === child;
-    const quoted = typeof child === 'string' && !plain && text.startsWith("'");
-    lines.push(`${head} ${plain || quoted ? fold(text, head.length + 1, indent + 2, quoted) : text}`);
+    const column = [...head].length + 1;
+    lines.push(`${head} ${inlineValue(child, { column, indent: indent + 2, simpleKey: false })}`);
   }
 }
 
-/** go-yaml v2's preferred line width (best_width). */
-const BEST_WIDTH = 80;
-
-/**
- * go-yaml v2's write_plain_scalar and write_single_quoted_scalar for a mapping value: once the line is past 80
- * columns, a single space before a non-space becomes a line break and the value goes on at the mapping's indentation
- * plus two. A quoted value's first and last characters (after and before the quotes) never break.
- */
-function fold(text: string, column: number, indent: number, quoted: boolean): string {
-  const chars = [...text];
-  let out = '';
-  let spaces = false;
-  chars.forEach((c, i) => {
-    if (c !== ' ') {
-      out += c;
-      column++;
-      spaces = false;
-      return;
-    }
-    const inside = !quoted || (i > 1 && i < chars.length - 2);
-    if (!spaces && inside && column > BEST_WIDTH && chars[i + 1] !== ' ') {
-      out += '\n' + ' '.repeat(indent);
-      column = indent;
-    } else {
-      out += c;
-      column++;
-    }
-    spaces = true;
-  });
-  return out;
+function isCollection(value: unknown): boolean {
+  return (Array.isArray(value) && value.length > 0) || (isMap(value) && Object.keys(value).length > 0);
 }
 
 function emitSequenceItem(item: unknown, indent: number, lines: string[]): void {
@@ -90,72 +78,83 @@ function emitSequenceItem(item: unknown, indent: number, lines: string[]): void 
     nested[0] = pad + '- ' + nested[0].slice(indent + 2);
     lines.push(...nested);
   } else {
-    lines.push(`${pad}- ${inlineValue(item, indent + 2)}`);
+    lines.push(`${pad}- ${inlineValue(item, { column: indent + 2, indent: indent + 2, simpleKey: false })}`);
   }
 }
 
-function inlineValue(value: unknown, indent: number): string {
+function inlineValue(value: unknown, place: ScalarPlace): string {
   if (Array.isArray(value)) return '[]';
   if (isMap(value)) return '{}';
-  return scalar(value, indent);
+  return scalar(value, place);
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function scalar(value: unknown, indent: number): string {
+function scalar(value: unknown, place: ScalarPlace): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'boolean' || typeof value === 'number') return String(value);
   const text = String(value);
-  if (text.includes('\n')) return literalBlock(text, indent);
-  if (readsAsNonString(text)) return doubleQuoted(text);
-  if (plainAllowed(text)) return text;
-  if (/^[\x20-\x7e\u00a0-\uffff]*$/.test(text)) return `'${text.replace(/'/g, "''")}'`;
-  return doubleQuoted(text);
+  return writeScalar(text, scalarStyle(text, readsAsNonString(text), place.simpleKey), place);
 }
 
-function literalBlock(text: string, indent: number): string {
-  const keep = text.endsWith('\n');
-  const body = keep ? text.slice(0, -1) : text;
-  const pad = ' '.repeat(indent);
-  return (
-    (keep ? '|' : '|-') +
-    body
-      .split('\n')
-      .map((line) => '\n' + (line === '' ? '' : pad + line))
-      .join('')
-  );
-}
+/** The plain scalars go-yaml v2's resolver reads as something else than a string (its resolve table). */
+const RESOLVED = new Set(
+  [
+    'y Y yes Yes YES true True TRUE on On ON n N no No NO false False FALSE off Off OFF',
+    '~ null Null NULL .nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF',
+  ]
+    .join(' ')
+    .split(' '),
+);
 
-function doubleQuoted(text: string): string {
-  return JSON.stringify(text);
-}
+/** yamlStyleFloat: what go-yaml hands to strconv.ParseFloat. */
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 
-/** YAML 1.1 implicit types (what go-yaml's resolver would not read back as a string). */
+/**
+ * Whether go-yaml v2 would not write `text` plain because it reads back as another type: its resolver (the map of
+ * booleans and nulls; a timestamp, strconv.ParseInt/ParseUint with base 0 or ParseFloat for a leading digit or
+ * sign, after dropping `_`; ParseFloat for a leading `.`), or a sexagesimal float (isBase60Float).
+ */
 function readsAsNonString(text: string): boolean {
-  if (text === '' || text === '~' || /^(null|Null|NULL)$/.test(text)) return true;
-  if (/^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(text))
-    return true;
-  if (
-    /^[-+]?(0|[1-9][0-9_]*)$/.test(text) ||
-    /^[-+]?0[0-7_]+$/.test(text) ||
-    /^[-+]?0x[0-9a-fA-F_]+$/.test(text)
-  )
-    return true;
-  if (/^[-+]?0b[01_]+$/.test(text)) return true;
-  if (/^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$/.test(text) && /[0-9]/.test(text)) return true;
-  if (/^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/.test(text)) return true;
-  if (/^[-+]?\.(inf|Inf|INF)$/.test(text) || /^\.(nan|NaN|NAN)$/.test(text)) return true;
-  if (/^\d{4}-\d\d?-\d\d?([Tt ]|$)/.test(text)) return true;
-  return false;
+  if (text === '' || RESOLVED.has(text)) return true;
+  const first = text[0];
+  if (first === '.') return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) && Number.isFinite(Number(text));
+  if (/^[-+0-9]/.test(first)) {
+    if (isTimestamp(text)) return true;
+    const plain = text.replace(/_/g, '');
+    if (parsesAsGoInteger(plain)) return true;
+    if (YAML_STYLE_FLOAT.test(plain) && Number.isFinite(Number(plain))) return true;
+  }
+  return /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/.test(text);
 }
 
-function plainAllowed(text: string): boolean {
-  if (/^\s|\s$/.test(text)) return false;
-  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(text)) {
-    if (!/^[-?:]/.test(text) || text.length === 1 || /^[-?:]\s/.test(text)) return false;
-  }
-  if (text.includes(': ') || text.includes(' #') || text.endsWith(':')) return false;
-  return !/[\u0000-\u001f\u007f]/.test(text);
+/** strconv.ParseInt(s, 0, 64) or ParseUint(s, 0, 64) succeeds: a prefixed or decimal integer within range. */
+function parsesAsGoInteger(s: string): boolean {
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (!m) return false;
+  const digits = m[2];
+  const value = /^0[oO]/.test(digits)
+    ? BigInt('0o' + digits.slice(2))
+    : /^0[0-7]+$/.test(digits)
+      ? BigInt('0o' + digits.slice(1))
+      : BigInt(digits);
+  if (m[1] === '-') return value <= 2n ** 63n;
+  if (m[1] === '+') return value < 2n ** 63n;
+  return value < 2n ** 64n;
+}
+
+/** go-yaml's timestamp layouts (2006-1-2, with a time and zone after `T`/`t`, or a time after a space). */
+function isTimestamp(text: string): boolean {
+  const m =
+    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?))?$/.exec(
+      text,
+    );
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return false;
+  const [hour, minute, second] = [m[4] ?? m[7], m[5] ?? m[8], m[6] ?? m[9]].map((v) => Number(v ?? 0));
+  return hour < 24 && minute < 60 && second < 60;
 }

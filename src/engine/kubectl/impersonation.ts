@@ -1,0 +1,43 @@
+/**
+ * kubectl's global `--as USER` and `--as-group GROUP`: the command runs as that user, every API call put to the
+ * cluster's RBAC authorizer (server/authorizing-api.ts) as the API server does for impersonated requests.
+ * minikube's user is system:masters, so impersonating anyone is allowed.
+ */
+import type { Cluster } from '../cluster';
+import { authorizingApi } from '../server/authorizing-api';
+import { impersonated, MINIKUBE_USER, type UserInfo } from '../server/rbac';
+import type { FlagSpec, ParsedArgs } from './argv';
+import { CommandError, KubectlContext } from './context';
+
+/** The flags, for the commands that implement them this way (all of them). */
+export const IMPERSONATION_FLAGS: FlagSpec[] = [
+  { name: 'as', type: 'string', default: '', description: 'Username to impersonate for the operation.' },
+  {
+    name: 'as-group',
+    type: 'stringArray',
+    default: [],
+    description: 'Group to impersonate for the operation.',
+  },
+];
+
+/** Who the command acts as: the impersonated user, or minikube's. */
+export function actingUser(args: ParsedArgs): UserInfo {
+  const as = typeof args.flags.as === 'string' ? args.flags.as : '';
+  const groups = Array.isArray(args.flags['as-group']) ? (args.flags['as-group'] as string[]) : [];
+  if (!as && groups.length > 0)
+    throw new CommandError('requesting groups or user-extra for  without impersonating a user');
+  return as ? impersonated(as, groups) : MINIKUBE_USER;
+}
+
+/** The context a command gets under `--as`: the same cluster, its API authorised for that user. */
+export function impersonatingContext(ctx: KubectlContext, user: UserInfo): KubectlContext {
+  const api = authorizingApi(ctx.cluster.api, ctx.cluster.store, user);
+  const cluster = new Proxy(ctx.cluster, {
+    get(target, prop) {
+      if (prop === 'api') return api;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  }) as Cluster;
+  return { ...ctx, cluster, user };
+}

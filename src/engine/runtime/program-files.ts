@@ -1,0 +1,38 @@
+/**
+ * The files a container's own program has made or removed so far (`touch /tmp/healthy; sleep 30; rm -f
+ * /tmp/healthy`), replayed from its argv like its log, so `kubectl exec` and exec probes see them.
+ */
+import type { Container, Pod } from '../api/types';
+import { resolveEnv } from '../controllers/container-env';
+import type { ContainerRecord } from '../controllers/kubelet';
+import type { ObjectStore } from '../store/store';
+import { podHostname } from './apps';
+import { runProgram } from './programs';
+
+/** Applies the running instance's file changes up to `now` to `files` (path → content). */
+export function applyProgramFiles(
+  files: Record<string, string>,
+  store: ObjectStore,
+  pod: Pod,
+  spec: Container | undefined,
+  c: ContainerRecord,
+  now: number,
+): void {
+  if (!spec || c.stage !== 'running' || c.startedAt === undefined) return;
+  if (!spec.command?.length && !spec.args?.length) return;
+  const env = resolveEnv(store, pod, spec);
+  const run = runProgram({
+    image: spec.image,
+    command: spec.command,
+    args: spec.args,
+    env: 'env' in env ? Object.fromEntries(env.env) : {},
+    hostname: podHostname(pod.metadata.name),
+    startedAt: c.startedAt,
+    horizon: Math.max(0, now - c.startedAt),
+  });
+  for (const change of run.files ?? []) {
+    if (change.at > now - c.startedAt) break;
+    if (change.exists) files[change.path] ??= '';
+    else delete files[change.path];
+  }
+}

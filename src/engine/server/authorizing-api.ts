@@ -1,0 +1,58 @@
+/**
+ * The API server as one user sees it: every call is first put to the RBAC authorizer (rbac.ts, the same decision
+ * the HTTP face makes for `Impersonate-User` requests) and a denied one throws the API server's 403. The built-in
+ * kubectl uses it for `--as`/`--as-group`. Verbs are the ApiServer method's (the built-in updates where real kubectl
+ * sometimes patches, so a denial may name `update` where kubectl's request would have been a `patch`).
+ */
+import type { ResourceName } from '../api/resources';
+import type { KubeObject } from '../api/types';
+import type { ObjectStore } from '../store/store';
+import type { ApiServer } from './api-server';
+import { decide, forbiddenError, type RequestAttributes, type UserInfo } from './rbac';
+
+export function authorizingApi(api: ApiServer, store: ObjectStore, user: UserInfo): ApiServer {
+  const check = (verb: string, resource: ResourceName, namespace: string | undefined, name?: string) => {
+    const info = api.resourceFor(resource);
+    const attributes: RequestAttributes = {
+      verb,
+      resource,
+      group: info?.group ?? '',
+      // A request on a namespace object happens in that namespace (apiserver RequestInfo).
+      namespace:
+        resource === 'namespaces' && name !== undefined ? name : info?.namespaced ? namespace : undefined,
+      name,
+    };
+    if (!decide(store, user, attributes).allowed) throw forbiddenError(user, attributes);
+  };
+  const resourceOf = (obj: KubeObject): ResourceName | undefined => api.resourceFor(obj.kind)?.resource;
+  return {
+    get(resource, namespace, name) {
+      check('get', resource, namespace, name);
+      return api.get(resource, namespace, name);
+    },
+    list(resource, opts) {
+      check('list', resource, opts?.namespace);
+      return api.list(resource, opts);
+    },
+    create(obj, opts) {
+      const resource = resourceOf(obj);
+      // A create names no object: RBAC sees the collection (the API server's 403 has no name either).
+      if (resource) check('create', resource, obj.metadata?.namespace);
+      return api.create(obj, opts);
+    },
+    update(obj, opts) {
+      const resource = resourceOf(obj);
+      if (resource) check('update', resource, obj.metadata?.namespace, obj.metadata?.name);
+      return api.update(obj, opts);
+    },
+    delete(resource, namespace, name, opts) {
+      check('delete', resource, namespace, name);
+      return api.delete(resource, namespace, name, opts);
+    },
+    watch(resource, opts, onEvent) {
+      check('watch', resource, opts.namespace);
+      return api.watch(resource, opts, onEvent);
+    },
+    resourceFor: (kindOrAlias) => api.resourceFor(kindOrAlias),
+  };
+}

@@ -1,0 +1,388 @@
+import { Alert, Button, Group, ScrollArea, Switch, Text } from '@mantine/core';
+import type { EditorState } from '@codemirror/state';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { HomeChanged } from '@shared/events';
+import { useI18n } from '../i18n/i18n';
+import { api, ApiError, errorMessage } from '../lib/api';
+import { getSocket } from '../lib/socket';
+import { CodeEditor } from './CodeEditor';
+import { FileTree } from './FileTree';
+import { buildTree, displayName, HomeEntry, HomeVersion, TreeNode } from './home-files';
+import { openedTab, TabEvent, tabReducer, TabState } from './tab-state';
+
+interface Props {
+  labSessionId: string;
+  /** A file the terminal asked to open (`vim FILE`); a new object each time, even for the same file. */
+  request?: { path: string };
+  readOnly?: boolean;
+}
+
+const VIM_KEY = 'kubelab.editor.vim';
+const tabsKey = (labSessionId: string) => `kubelab.editor.tabs.${labSessionId}`;
+
+/** The editor pane: the home's files, tabs of open files, and the editor. Loaded on first use (its own chunk). */
+export default function EditorPane({ labSessionId, request, readOnly = false }: Props) {
+  const { t } = useI18n();
+  const [entries, setEntries] = useState<HomeEntry[]>([]);
+  const [tabs, setTabs] = useState<TabState[]>([]);
+  const [active, setActive] = useState<string>();
+  const [notice, setNotice] = useState<{ error: boolean; text: string }>();
+  const [vim, setVimOn] = useState(() => localStorage.getItem(VIM_KEY) === 'on');
+  const states = useMemo(() => new Map<string, EditorState>(), []);
+  const tabsRef = useRef(tabs);
+  tabsRef.current = tabs;
+  const upload = useRef<HTMLInputElement>(null);
+  const [focus, setFocus] = useState(0);
+
+  const update = useCallback((path: string, event: TabEvent) => {
+    setTabs((list) => list.map((tab) => (tab.path === path ? tabReducer(tab, event) : tab)));
+  }, []);
+
+  const refreshListing = useCallback(async () => {
+    try {
+      setEntries((await api.home(labSessionId)).entries);
+    } catch (caught) {
+      setNotice({ error: true, text: errorMessage(caught) });
+    }
+  }, [labSessionId]);
+
+  /** Reads an open file again after the home changed: reloads it, or puts up the conflict banner. */
+  const refreshTab = useCallback(
+    async (path: string) => {
+      try {
+        const file = await api.homeFile(labSessionId, path);
+        update(path, { type: 'remote', version: file.version, text: file.text });
+      } catch (caught) {
+        if (caught instanceof ApiError && caught.status === 404)
+          update(path, { type: 'remote', version: null, text: null });
+      }
+    },
+    [labSessionId, update],
+  );
+
+  const open = useCallback(
+    async (path: string) => {
+      setActive(path);
+      if (tabsRef.current.some((tab) => tab.path === path)) return;
+      let file: { text: string; version: HomeVersion } | null = null;
+      try {
+        file = await api.homeFile(labSessionId, path);
+      } catch (caught) {
+        // Not there yet: `vim new.yaml` opens an empty file that saving creates.
+        if (!(caught instanceof ApiError && caught.status === 404)) {
+          setNotice({ error: true, text: errorMessage(caught) });
+          return;
+        }
+      }
+      setTabs((list) => (list.some((tab) => tab.path === path) ? list : [...list, openedTab(path, file)]));
+    },
+    [labSessionId],
+  );
+
+  const save = useCallback(
+    async (path: string) => {
+      const tab = tabsRef.current.find((candidate) => candidate.path === path);
+      if (!tab || readOnly || tab.status === 'saving' || tab.status === 'conflict') return;
+      update(path, { type: 'save-started' });
+      try {
+        const { version } = await api.saveHomeFile(labSessionId, path, tab.text, tab.base);
+        update(path, { type: 'saved', version });
+        void refreshListing();
+      } catch (caught) {
+        if (caught instanceof ApiError && caught.status === 409) {
+          const body = (caught.body ?? {}) as { version?: HomeVersion; text?: string };
+          update(path, { type: 'save-conflict', version: body.version ?? null, text: body.text ?? null });
+        } else
+          update(path, {
+            type: 'save-failed',
+            message: t('editor.saveFailed', { name: displayName(path), message: errorMessage(caught) }),
+          });
+      }
+    },
+    [labSessionId, readOnly, refreshListing, t, update],
+  );
+
+  // Tabs open before a reload come back; the listing follows every change of the home.
+  useEffect(() => {
+    void refreshListing();
+    const kept = safeParse(sessionStorage.getItem(tabsKey(labSessionId)));
+    if (kept) {
+      kept.paths.forEach((path) => void open(path));
+      if (kept.active) setActive(kept.active);
+    }
+    const socket = getSocket();
+    const onChanged = (event: HomeChanged) => {
+      if (event.labSessionId !== labSessionId) return;
+      void refreshListing();
+      tabsRef.current.forEach((tab) => void refreshTab(tab.path));
+    };
+    // After a reconnect (the API restarted) changes may have been missed.
+    const onConnect = () => onChanged({ labSessionId, version: 0 });
+    socket.on('home.changed', onChanged);
+    socket.on('connect', onConnect);
+    return () => {
+      socket.off('home.changed', onChanged);
+      socket.off('connect', onConnect);
+    };
+  }, [labSessionId, open, refreshListing, refreshTab]);
+
+  useEffect(() => {
+    sessionStorage.setItem(
+      tabsKey(labSessionId),
+      JSON.stringify({ paths: tabs.map((tab) => tab.path), active }),
+    );
+  }, [labSessionId, tabs, active]);
+
+  useEffect(() => {
+    if (!request) return;
+    void open(request.path);
+    setFocus((n) => n + 1);
+  }, [request, open]);
+
+  const close = (path: string) => {
+    const tab = tabs.find((candidate) => candidate.path === path);
+    if (
+      tab &&
+      tab.status !== 'clean' &&
+      !window.confirm(t('editor.closeUnsaved', { name: displayName(path) }))
+    )
+      return;
+    states.delete(path);
+    const rest = tabs.filter((candidate) => candidate.path !== path);
+    setTabs(rest);
+    if (active === path) setActive(rest[rest.length - 1]?.path);
+  };
+
+  const remove = async (node: TreeNode) => {
+    const name = displayName(node.path);
+    const question = node.kind === 'dir' ? 'editor.deleteDirConfirm' : 'editor.deleteConfirm';
+    if (!window.confirm(t(question, { name }))) return;
+    try {
+      await api.deleteHomeFile(labSessionId, node.path, node.kind === 'dir');
+      const gone = (path: string) => path === node.path || path.startsWith(`${node.path}/`);
+      tabs.filter((tab) => gone(tab.path)).forEach((tab) => states.delete(tab.path));
+      setTabs((list) => list.filter((tab) => !gone(tab.path)));
+      if (active && gone(active)) setActive(undefined);
+      await refreshListing();
+    } catch (caught) {
+      setNotice({ error: true, text: errorMessage(caught) });
+    }
+  };
+
+  const uploadFiles = async (files: FileList | null) => {
+    const done: string[] = [];
+    for (const file of Array.from(files ?? [])) {
+      const path = file.name;
+      const name = displayName(path);
+      const existing = entries.some((entry) => entry.path === path);
+      if (existing && !window.confirm(t('editor.uploadReplace', { name }))) continue;
+      try {
+        const base = existing ? (await api.homeFile(labSessionId, path)).version : null;
+        await api.saveHomeFile(labSessionId, path, await file.text(), base);
+        done.push(name);
+      } catch (caught) {
+        setNotice({ error: true, text: t('editor.saveFailed', { name, message: errorMessage(caught) }) });
+      }
+    }
+    if (upload.current) upload.current.value = '';
+    if (done.length > 0) setNotice({ error: false, text: t('editor.uploaded', { names: done.join(', ') }) });
+    await refreshListing();
+  };
+
+  const tree = useMemo(() => buildTree(entries), [entries]);
+  const current = tabs.find((tab) => tab.path === active);
+
+  return (
+    <div className="editor-pane" data-testid="editor-pane">
+      <nav className="editor-files" aria-label={t('editor.files')}>
+        <Group justify="space-between" px="xs" py={4} wrap="nowrap">
+          <Text size="sm" fw={600}>
+            {t('editor.files')}
+          </Text>
+          <Button
+            size="compact-xs"
+            variant="light"
+            onClick={() => upload.current?.click()}
+            disabled={readOnly}
+          >
+            {t('editor.upload')}
+          </Button>
+          <input
+            ref={upload}
+            type="file"
+            multiple
+            hidden
+            aria-label={t('editor.upload')}
+            data-testid="upload-input"
+            onChange={(event) => void uploadFiles(event.currentTarget.files)}
+          />
+        </Group>
+        <ScrollArea type="auto" className="editor-files-list">
+          {tree.length === 0 ? (
+            <Text size="xs" c="dimmed" p="xs">
+              {t('editor.empty')}
+            </Text>
+          ) : (
+            <FileTree
+              nodes={tree}
+              activePath={active}
+              downloadUrl={(path) => api.homeFileDownloadUrl(labSessionId, path)}
+              onOpen={(path) => void open(path)}
+              onDelete={(node) => void remove(node)}
+            />
+          )}
+        </ScrollArea>
+      </nav>
+      <section className="editor-main" aria-label={t('editor.label')}>
+        <Group justify="space-between" wrap="nowrap" className="editor-tabs-bar">
+          <div role="tablist" aria-label={t('editor.tabs')} className="editor-tabs">
+            {tabs.map((tab) => {
+              const name = displayName(tab.path.slice(tab.path.lastIndexOf('/') + 1));
+              return (
+                <div key={tab.path} className="editor-tab" data-active={tab.path === active}>
+                  <button
+                    type="button"
+                    role="tab"
+                    aria-selected={tab.path === active}
+                    title={displayName(tab.path)}
+                    data-status={tab.status}
+                    data-path={tab.path}
+                    onClick={() => setActive(tab.path)}
+                  >
+                    {name}
+                    {tab.status !== 'clean' && <span aria-label={t('editor.unsaved')}> ●</span>}
+                  </button>
+                  <button
+                    type="button"
+                    className="editor-tab-close"
+                    aria-label={t('editor.close', { name })}
+                    onClick={() => close(tab.path)}
+                  >
+                    ×
+                  </button>
+                </div>
+              );
+            })}
+          </div>
+          <Switch
+            size="xs"
+            label={t('editor.vim')}
+            checked={vim}
+            onChange={(event) => {
+              const on = event.currentTarget.checked;
+              localStorage.setItem(VIM_KEY, on ? 'on' : 'off');
+              setVimOn(on);
+            }}
+          />
+        </Group>
+        {notice && (
+          <Alert
+            color={notice.error ? 'red' : 'teal'}
+            p={6}
+            withCloseButton
+            closeButtonLabel={t('common.close')}
+            onClose={() => setNotice(undefined)}
+            role={notice.error ? 'alert' : 'status'}
+          >
+            <Text size="xs">{notice.text}</Text>
+          </Alert>
+        )}
+        {current ? (
+          <>
+            <TabBanner
+              tab={current}
+              onKeepMine={() => update(current.path, { type: 'keep-mine' })}
+              onTakeTheirs={() => update(current.path, { type: 'take-theirs' })}
+            />
+            <Group justify="space-between" px="xs" py={2} wrap="nowrap" className="editor-status">
+              <Text size="xs" c="dimmed" data-testid="editor-status" data-status={current.status}>
+                {current.base === null && current.status === 'clean'
+                  ? t('editor.new')
+                  : t(`editor.status.${current.status}`)}
+                {current.error ? ` — ${current.error}` : ''}
+              </Text>
+              <Group gap={6} wrap="nowrap">
+                <Button
+                  size="compact-xs"
+                  component="a"
+                  variant="subtle"
+                  href={api.homeFileDownloadUrl(labSessionId, current.path)}
+                  download
+                  disabled={current.base === null}
+                >
+                  {t('editor.downloadThis')}
+                </Button>
+                <Button
+                  size="compact-xs"
+                  onClick={() => void save(current.path)}
+                  disabled={readOnly || current.status === 'conflict' || current.status === 'saving'}
+                >
+                  {t('common.save')}
+                </Button>
+              </Group>
+            </Group>
+            <CodeEditor
+              path={current.path}
+              text={current.text}
+              label={t('editor.of', { name: displayName(current.path) })}
+              vim={vim}
+              readOnly={readOnly}
+              states={states}
+              focus={focus}
+              onChange={(path, text) => update(path, { type: 'edited', text })}
+              onSave={(path) => void save(path)}
+            />
+            <p className="editor-help">{t('editor.help')}</p>
+          </>
+        ) : (
+          <Text size="sm" c="dimmed" p="md">
+            {t('editor.noFile')}
+          </Text>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function TabBanner({
+  tab,
+  onKeepMine,
+  onTakeTheirs,
+}: {
+  tab: TabState;
+  onKeepMine(): void;
+  onTakeTheirs(): void;
+}) {
+  const { t } = useI18n();
+  if (tab.status !== 'conflict' || !tab.theirs) return null;
+  const name = displayName(tab.path);
+  const deleted = tab.theirs.text === null;
+  return (
+    <Alert color="orange" p={6} role="alert" data-testid="conflict">
+      <Text size="xs">{t(deleted ? 'editor.conflictDeleted' : 'editor.conflict', { name })}</Text>
+      <Group gap={6} mt={4}>
+        <Button size="compact-xs" onClick={onKeepMine}>
+          {t('editor.keepMine')}
+        </Button>
+        {!deleted && (
+          <Button size="compact-xs" variant="default" onClick={onTakeTheirs}>
+            {t('editor.takeTheirs')}
+          </Button>
+        )}
+      </Group>
+    </Alert>
+  );
+}
+
+function safeParse(text: string | null): { paths: string[]; active?: string } | undefined {
+  try {
+    const value = JSON.parse(text ?? 'null') as { paths?: unknown; active?: unknown } | null;
+    if (!value || !Array.isArray(value.paths)) return undefined;
+    return {
+      paths: value.paths.filter((p): p is string => typeof p === 'string'),
+      active: typeof value.active === 'string' ? value.active : undefined,
+    };
+  } catch {
+    return undefined;
+  }
+}
