@@ -10,11 +10,19 @@
  * instead (every 4th second, 200 changes and gradings at once).
  * Environment: BENCH_STUDENTS (200), BENCH_SECONDS (20), BENCH_CHANGE_EVERY (4; 0 = reads only),
  * BENCH_CHANGES_TOGETHER (0), BENCH_BACKGROUND (0; 1 = every student first starts a background job,
- * `kubectl get pods -w &`, which runs through the whole measurement).
+ * `kubectl get pods -w &`, which runs through the whole measurement), BENCH_FILES (1; 0 = skip the
+ * files workload).
+ *
+ * Then, in the same run and with the same students, the files workload: every BENCH_CHANGE_EVERY-th
+ * command writes a manifest into the student's home (`kubectl create deployment … --dry-run=client
+ * -o yaml > w.yaml`) or applies it (`kubectl apply -f w.yaml`), so the home is stored after the
+ * command; the first workload is its baseline. Last, the stored size of one session's home with 20
+ * files (lab_session_homes.snapshot) and of its revisions.
  */
 import { performance } from 'node:perf_hooks';
 import { RedisConnections } from '../src/infra/redis/redis-connections';
-import { ClientSocket, enrolledStudent, startPlatform } from '../test/support/platform';
+import type { ServerToClientEvents } from '../src/shared/events';
+import { ClientSocket, enrolledStudent, startPlatform, TestPlatform } from '../test/support/platform';
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -22,8 +30,19 @@ const CHANGE_EVERY = Number(process.env.BENCH_CHANGE_EVERY ?? 4);
 const CHANGES_TOGETHER = process.env.BENCH_CHANGES_TOGETHER === '1';
 const BACKGROUND = process.env.BENCH_BACKGROUND === '1';
 const BACKGROUND_COMMAND = 'kubectl get pods -w &';
+const FILES = process.env.BENCH_FILES !== '0';
 const READ = 'kubectl get pods';
 const change = (tick: number) => `kubectl label nodes minikube bench=t${tick} --overwrite`;
+/** Changing commands of the files workload each student has submitted, so each writes before it applies. */
+const fileCommands = new Map<number, number>();
+/** The files workload's changing command: write a manifest, then (next time) apply it. */
+const fileCommand = (tick: number, student: number) => {
+  const count = fileCommands.get(student) ?? 0;
+  fileCommands.set(student, count + 1);
+  return count % 2 === 0
+    ? `kubectl create deployment w${student}-${tick} --image=nginx --dry-run=client -o yaml > w.yaml`
+    : 'kubectl apply -f w.yaml';
+};
 /** The first seconds, when every student starts at once, are reported apart from the steady state. */
 const WARMUP_SECONDS = 3;
 
@@ -122,143 +141,211 @@ async function main(): Promise<void> {
     }
 
     const floor = await redisPingFloor(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const toFirstOutput: number[] = [];
-    const toExit: number[] = [];
-    const exitSamples: { at: number; ms: number }[] = [];
-    const gradingSamples: { at: number; ms: number }[] = [];
-    const toGrading: number[] = [];
-    let errors = 0;
-    const errorKinds = new Map<string, number>();
-    const failed = (kind: string) => {
-      errors++;
-      errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
-    };
-    let completed = 0;
-    const pending = new Map<
-      string,
-      { submitted: number; accepted: number; started?: number; firstOutput?: number; exited?: number }
-    >();
-    // Where the time goes, as each client sees it: API (submit → accepted), queue and pick-up
-    // (accepted → started), run and record (started → exit).
-    const stages = { accepted: [] as number[], pickedUp: [] as number[], ran: [] as number[] };
-    const submitTimes = new Map<ClientSocket, number[]>();
-    let measuringFrom = Infinity;
-    for (const student of students) {
-      submitTimes.set(student.socket, []);
-      // The accepted event reaches the client before the submit's acknowledgement (and before any
-      // output), so it binds the run id to its submit time without racing the exit.
-      student.socket.on('command.accepted', ({ runId, command }) => {
-        const submitted = submitTimes.get(student.socket)?.shift();
-        if (submitted !== undefined) pending.set(runId, { submitted, accepted: performance.now() });
-        if (command !== READ) changing.add(runId);
-      });
-      student.socket.on('command.started', ({ runId }) => {
-        const entry = pending.get(runId);
-        if (entry) entry.started = performance.now();
-      });
-      student.socket.on('command.output', ({ runId }) => {
-        const entry = pending.get(runId);
-        if (entry && entry.firstOutput === undefined) entry.firstOutput = performance.now();
-      });
-      student.socket.on('command.exit', ({ runId, exitCode }) => {
-        const entry = pending.get(runId);
-        if (!entry) return;
-        entry.exited = performance.now();
-        if (exitCode !== 0) failed(`exit ${exitCode}`);
-        completed++;
-        toExit.push(entry.exited - entry.submitted);
-        exitSamples.push({ at: entry.submitted, ms: entry.exited - entry.submitted });
-        if (entry.firstOutput !== undefined) toFirstOutput.push(entry.firstOutput - entry.submitted);
-        if (entry.submitted >= measuringFrom + WARMUP_SECONDS * 1000 && entry.started !== undefined) {
-          stages.accepted.push(entry.accepted - entry.submitted);
-          stages.pickedUp.push(entry.started - entry.accepted);
-          stages.ran.push(entry.exited - entry.started);
-        }
-      });
-    }
-    // Grading latency per session: exit of a command that changed the cluster → next grading update.
-    const changing = new Set<string>();
-    const lastExit = new Map<string, number>();
-    let unexpectedUpdates = 0;
-    for (const student of students) {
-      student.socket.on('command.exit', ({ runId }) => {
-        if (changing.has(runId)) lastExit.set(student.sessionId, performance.now());
-      });
-      student.socket.on('grading.updated', ({ labSessionId }) => {
-        if (!lastExit.has(labSessionId)) unexpectedUpdates++;
-        const exitedAt = lastExit.get(labSessionId);
-        if (exitedAt !== undefined) {
-          toGrading.push(performance.now() - exitedAt);
-          gradingSamples.push({ at: exitedAt, ms: performance.now() - exitedAt });
-          lastExit.delete(labSessionId);
-        }
-      });
-    }
-
-    process.stdout.write(`Measuring: ${STUDENTS} students × 1 command/s for ${SECONDS} s…\n`);
-    const started = performance.now();
-    measuringFrom = started;
-    const timers = students.map((student, index) =>
-      setTimeout(
-        () => {
-          let ticks = 0;
-          const tick = () => {
-            ticks++;
-            const phase = CHANGES_TOGETHER ? 0 : index;
-            const command = CHANGE_EVERY > 0 && (ticks + phase) % CHANGE_EVERY === 0 ? change(ticks) : READ;
-            submitTimes.get(student.socket)?.push(performance.now());
-            student.socket
-              .emitWithAck('command.submit', { labSessionId: student.sessionId, command })
-              .then((ack) => {
-                if (!ack.ok) failed(`${ack.code}: ${ack.message}`);
-              })
-              .catch((error: Error) => failed(`no acknowledgement: ${error.message}`));
-          };
-          tick();
-          const interval = setInterval(tick, 1000);
-          setTimeout(() => clearInterval(interval), SECONDS * 1000 - 1);
-        },
-        (index * 1000) / STUDENTS,
-      ),
-    );
-    await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000 + 3000));
-    timers.forEach(clearTimeout);
-    const elapsed = (performance.now() - started) / 1000;
-    const submitted = pending.size;
-    const lost = [...pending.values()].filter((entry) => entry.exited === undefined).length;
-
-    const steadyFrom = started + WARMUP_SECONDS * 1000;
-    const steadyExit = exitSamples.filter((sample) => sample.at >= steadyFrom).map((sample) => sample.ms);
-    const steadyGrading = gradingSamples
-      .filter((sample) => sample.at >= steadyFrom)
-      .map((sample) => sample.ms);
-    const statuses = (await platform.db.prisma.$queryRawUnsafe(
-      `SELECT status::text AS status, count(*)::int AS n FROM command_runs GROUP BY status ORDER BY status`,
-    )) as { status: string; n: number }[];
-    const floorP50 = percentile(floor, 50);
-    const lines = [
-      '',
-      `bench:commands — ${STUDENTS} students, 1 command/s each (every ${CHANGE_EVERY || '—'}th changes the cluster${CHANGE_EVERY && CHANGES_TOGETHER ? ', the whole class in the same second' : ''}), ${SECONDS} s, API and worker as separate processes`,
-      `  commands submitted ${submitted}, completed ${completed}, errors ${errors}, without exit ${lost}`,
-      ...[...errorKinds].map(([kind, count]) => `    error ×${count}: ${kind}`),
-      `  throughput          ${(completed / elapsed).toFixed(1)} commands/s`,
-      `  submit → first output  p50 ${fmt(percentile(toFirstOutput, 50))}  p99 ${fmt(percentile(toFirstOutput, 99))}`,
-      `  submit → exit          p50 ${fmt(percentile(toExit, 50))}  p90 ${fmt(percentile(toExit, 90))}  p99 ${fmt(percentile(toExit, 99))}`,
-      `  slow exits (> 100 ms) by second of the run: ${slowBySecond(exitSamples, started)}`,
-      `  steady state (after the first ${WARMUP_SECONDS} s): submit → exit p50 ${fmt(percentile(steadyExit, 50))}  p99 ${fmt(percentile(steadyExit, 99))}; exit → grading p50 ${fmt(percentile(steadyGrading, 50))}  p99 ${fmt(percentile(steadyGrading, 99))}`,
-      `  exit → grading update  p50 ${fmt(percentile(toGrading, 50))}  p99 ${fmt(percentile(toGrading, 99))}  (${toGrading.length} updates after ${changing.size} changing commands; ${unexpectedUpdates} other updates)`,
-      `  steady-state stages  submit → accepted p50 ${fmt(percentile(stages.accepted, 50))} p99 ${fmt(percentile(stages.accepted, 99))}; accepted → started p50 ${fmt(percentile(stages.pickedUp, 50))} p99 ${fmt(percentile(stages.pickedUp, 99))}; started → exit p50 ${fmt(percentile(stages.ran, 50))} p99 ${fmt(percentile(stages.ran, 99))}`,
-      `  records by status: ${statuses.map((entry) => `${entry.status} ${entry.n}`).join(', ')}`,
-      `  floor: Redis PING      p50 ${fmt(floorP50)}  p99 ${fmt(percentile(floor, 99))}`,
-      `  ratio submit→exit p50 / PING p50 = ${(percentile(toExit, 50) / floorP50).toFixed(1)}×`,
-      '',
+    const workloads: [string, (tick: number, student: number) => string][] = [
+      ['cluster changes', (tick) => change(tick)],
+      ...(FILES ? ([['files', fileCommand]] as [string, (tick: number, student: number) => string][]) : []),
     ];
+    const lines: string[] = [];
+    for (const [name, changing] of workloads)
+      lines.push(...(await measure(platform, students, floor, name, changing)));
+    if (FILES) lines.push(...(await homeSize(platform, students[0])), '');
     process.stdout.write(lines.join('\n'));
   } finally {
     for (const student of students) student.socket.close();
     await platform.stop();
   }
   process.exit(0);
+}
+
+/** One workload: every student submits once a second, every CHANGE_EVERY-th command `changing(tick, student)`. */
+async function measure(
+  platform: TestPlatform,
+  students: { socket: ClientSocket; sessionId: string }[],
+  floor: number[],
+  name: string,
+  changing: (tick: number, student: number) => string,
+): Promise<string[]> {
+  const toFirstOutput: number[] = [];
+  const toExit: number[] = [];
+  const exitSamples: { at: number; ms: number }[] = [];
+  const gradingSamples: { at: number; ms: number }[] = [];
+  const toGrading: number[] = [];
+  let errors = 0;
+  const errorKinds = new Map<string, number>();
+  const failed = (kind: string) => {
+    errors++;
+    errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+  };
+  let completed = 0;
+  const pending = new Map<
+    string,
+    { submitted: number; accepted: number; started?: number; firstOutput?: number; exited?: number }
+  >();
+  // Where the time goes, as each client sees it: API (submit → accepted), queue and pick-up
+  // (accepted → started), run and record (started → exit).
+  const stages = { accepted: [] as number[], pickedUp: [] as number[], ran: [] as number[] };
+  const submitTimes = new Map<ClientSocket, number[]>();
+  let measuringFrom = Infinity;
+  const handlers: [ClientSocket, string, (...args: never[]) => void][] = [];
+  const on = <E extends keyof ServerToClientEvents>(
+    socket: ClientSocket,
+    event: E,
+    handler: ServerToClientEvents[E],
+  ) => {
+    socket.on(event, handler as never);
+    handlers.push([socket, event, handler as (...args: never[]) => void]);
+  };
+  for (const student of students) {
+    submitTimes.set(student.socket, []);
+    // The accepted event reaches the client before the submit's acknowledgement (and before any
+    // output), so it binds the run id to its submit time without racing the exit.
+    on(student.socket, 'command.accepted', ({ runId, command }) => {
+      const submitted = submitTimes.get(student.socket)?.shift();
+      if (submitted !== undefined) pending.set(runId, { submitted, accepted: performance.now() });
+      if (command !== READ) changed.add(runId);
+    });
+    on(student.socket, 'command.started', ({ runId }) => {
+      const entry = pending.get(runId);
+      if (entry) entry.started = performance.now();
+    });
+    on(student.socket, 'command.output', ({ runId }) => {
+      const entry = pending.get(runId);
+      if (entry && entry.firstOutput === undefined) entry.firstOutput = performance.now();
+    });
+    on(student.socket, 'command.exit', ({ runId, exitCode }) => {
+      const entry = pending.get(runId);
+      if (!entry) return;
+      entry.exited = performance.now();
+      if (exitCode !== 0) failed(`exit ${exitCode}`);
+      completed++;
+      toExit.push(entry.exited - entry.submitted);
+      exitSamples.push({ at: entry.submitted, ms: entry.exited - entry.submitted });
+      if (entry.firstOutput !== undefined) toFirstOutput.push(entry.firstOutput - entry.submitted);
+      if (entry.submitted >= measuringFrom + WARMUP_SECONDS * 1000 && entry.started !== undefined) {
+        stages.accepted.push(entry.accepted - entry.submitted);
+        stages.pickedUp.push(entry.started - entry.accepted);
+        stages.ran.push(entry.exited - entry.started);
+      }
+    });
+  }
+  // Grading latency per session: exit of a command that changed the cluster → next grading update.
+  const changed = new Set<string>();
+  const lastExit = new Map<string, number>();
+  let unexpectedUpdates = 0;
+  for (const student of students) {
+    on(student.socket, 'command.exit', ({ runId }) => {
+      if (changed.has(runId)) lastExit.set(student.sessionId, performance.now());
+    });
+    on(student.socket, 'grading.updated', ({ labSessionId }) => {
+      if (!lastExit.has(labSessionId)) unexpectedUpdates++;
+      const exitedAt = lastExit.get(labSessionId);
+      if (exitedAt !== undefined) {
+        toGrading.push(performance.now() - exitedAt);
+        gradingSamples.push({ at: exitedAt, ms: performance.now() - exitedAt });
+        lastExit.delete(labSessionId);
+      }
+    });
+  }
+
+  process.stdout.write(`Measuring (${name}): ${STUDENTS} students × 1 command/s for ${SECONDS} s…\n`);
+  const started = performance.now();
+  measuringFrom = started;
+  const timers = students.map((student, index) =>
+    setTimeout(
+      () => {
+        let ticks = 0;
+        const tick = () => {
+          ticks++;
+          const phase = CHANGES_TOGETHER ? 0 : index;
+          const command =
+            CHANGE_EVERY > 0 && (ticks + phase) % CHANGE_EVERY === 0 ? changing(ticks, index) : READ;
+          submitTimes.get(student.socket)?.push(performance.now());
+          student.socket
+            .emitWithAck('command.submit', { labSessionId: student.sessionId, command })
+            .then((ack) => {
+              if (!ack.ok) failed(`${ack.code}: ${ack.message}`);
+            })
+            .catch((error: Error) => failed(`no acknowledgement: ${error.message}`));
+        };
+        tick();
+        const interval = setInterval(tick, 1000);
+        setTimeout(() => clearInterval(interval), SECONDS * 1000 - 1);
+      },
+      (index * 1000) / STUDENTS,
+    ),
+  );
+  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000 + 3000));
+  timers.forEach(clearTimeout);
+  const elapsed = (performance.now() - started) / 1000;
+  const submitted = pending.size;
+  const lost = [...pending.values()].filter((entry) => entry.exited === undefined).length;
+
+  const steadyFrom = started + WARMUP_SECONDS * 1000;
+  const steadyExit = exitSamples.filter((sample) => sample.at >= steadyFrom).map((sample) => sample.ms);
+  const steadyGrading = gradingSamples.filter((sample) => sample.at >= steadyFrom).map((sample) => sample.ms);
+  const statuses = (await platform.db.prisma.$queryRawUnsafe(
+    `SELECT status::text AS status, count(*)::int AS n FROM command_runs GROUP BY status ORDER BY status`,
+  )) as { status: string; n: number }[];
+  const floorP50 = percentile(floor, 50);
+  const lines = [
+    '',
+    '',
+    `bench:commands [${name}] — ${STUDENTS} students, 1 command/s each (every ${CHANGE_EVERY || '—'}th ${name === 'files' ? 'writes or applies a file' : 'changes the cluster'}${CHANGE_EVERY && CHANGES_TOGETHER ? ', the whole class in the same second' : ''}), ${SECONDS} s, API and worker as separate processes`,
+    `  commands submitted ${submitted}, completed ${completed}, errors ${errors}, without exit ${lost}`,
+    ...[...errorKinds].map(([kind, count]) => `    error ×${count}: ${kind}`),
+    `  throughput          ${(completed / elapsed).toFixed(1)} commands/s`,
+    `  submit → first output  p50 ${fmt(percentile(toFirstOutput, 50))}  p99 ${fmt(percentile(toFirstOutput, 99))}`,
+    `  submit → exit          p50 ${fmt(percentile(toExit, 50))}  p90 ${fmt(percentile(toExit, 90))}  p99 ${fmt(percentile(toExit, 99))}`,
+    `  slow exits (> 100 ms) by second of the run: ${slowBySecond(exitSamples, started)}`,
+    `  steady state (after the first ${WARMUP_SECONDS} s): submit → exit p50 ${fmt(percentile(steadyExit, 50))}  p99 ${fmt(percentile(steadyExit, 99))}; exit → grading p50 ${fmt(percentile(steadyGrading, 50))}  p99 ${fmt(percentile(steadyGrading, 99))}`,
+    `  exit → grading update  p50 ${fmt(percentile(toGrading, 50))}  p99 ${fmt(percentile(toGrading, 99))}  (${toGrading.length} updates after ${changed.size} changing commands; ${unexpectedUpdates} other updates)`,
+    `  steady-state stages  submit → accepted p50 ${fmt(percentile(stages.accepted, 50))} p99 ${fmt(percentile(stages.accepted, 99))}; accepted → started p50 ${fmt(percentile(stages.pickedUp, 50))} p99 ${fmt(percentile(stages.pickedUp, 99))}; started → exit p50 ${fmt(percentile(stages.ran, 50))} p99 ${fmt(percentile(stages.ran, 99))}`,
+    `  records by status (whole run so far): ${statuses.map((entry) => `${entry.status} ${entry.n}`).join(', ')}`,
+    `  floor: Redis PING      p50 ${fmt(floorP50)}  p99 ${fmt(percentile(floor, 99))}`,
+    `  ratio submit→exit p50 / PING p50 = ${(percentile(toExit, 50) / floorP50).toFixed(1)}×`,
+  ];
+  for (const [socket, event, handler] of handlers) socket.off(event as never, handler as never);
+  // Let the last gradings of this workload land before the next one starts.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  return lines;
+}
+
+/**
+ * The stored home of a session with 20 files (3 starter files and 17 manifests written by the
+ * terminal), and of its revisions: what the platform keeps per session for the home.
+ */
+async function homeSize(
+  platform: TestPlatform,
+  student: { socket: ClientSocket; sessionId: string },
+): Promise<string[]> {
+  const sql = (text: string) => platform.db.prisma.$queryRawUnsafe(text, student.sessionId);
+  const exited = new Set<string>();
+  const onExit = ({ runId }: { runId: string }) => exited.add(runId);
+  student.socket.on('command.exit', onExit);
+  const runOne = async (command: string) => {
+    const ack = await student.socket.emitWithAck('command.submit', {
+      labSessionId: student.sessionId,
+      command,
+    });
+    if (!ack.ok) throw new Error(`${command}: ${ack.message}`);
+    while (!exited.has(ack.data.runId)) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  await runOne('rm -f w.yaml');
+  for (let i = 1; i <= 17; i++)
+    await runOne(
+      `kubectl create deployment f${i} --image=nginx:1.27 --replicas=2 --dry-run=client -o yaml > f${i}.yaml`,
+    );
+  student.socket.off('command.exit', onExit);
+  const [home] = (await sql(
+    `SELECT octet_length(snapshot)::int AS bytes, (SELECT count(*)::int FROM jsonb_array_elements(snapshot::jsonb->'entries')) AS entries FROM lab_session_homes WHERE lab_session_id = $1::uuid`,
+  )) as { bytes: number; entries: number }[];
+  const [revisions] = (await sql(
+    `SELECT count(*)::int AS n, coalesce(sum(octet_length(changes) + coalesce(octet_length(snapshot), 0)), 0)::int AS bytes FROM home_revisions WHERE lab_session_id = $1::uuid`,
+  )) as { n: number; bytes: number }[];
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+  return [
+    `home of one session with ${home?.entries ?? 0} files: stored snapshot ${kib(home?.bytes ?? 0)} (target ≤ 64 KiB); its ${revisions?.n ?? 0} revisions ${kib(revisions?.bytes ?? 0)} together`,
+  ];
 }
 
 main().catch((error) => {

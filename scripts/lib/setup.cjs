@@ -75,6 +75,9 @@ function ensureWebBuild() {
     'web/vite.config.ts',
     'web/tsconfig.json',
     'src/shared',
+    // Engine modules the web client imports (shell vocabulary, `vim FILE` lines, the served kinds).
+    'src/engine/terminal',
+    'src/engine/api/resources.ts',
     'package-lock.json',
   ];
   const newestSource = Math.max(...sources.map((source) => newestMtime(path.join(ROOT, source))));

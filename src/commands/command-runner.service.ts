@@ -459,7 +459,11 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
    * Stores the home a run changed before its record is written, so the record links the version. A
    * failure is logged: the driver keeps the files and hands them back with the next change.
    */
-  private async storeHome(run: QueuedRun, base: number, after: NonNullable<ExecResultHome>): Promise<number | null> {
+  private async storeHome(
+    run: QueuedRun,
+    base: number,
+    after: NonNullable<ExecResultHome>,
+  ): Promise<number | null> {
     return this.homes.recordRun(run.labSessionId, run.id, base, after).catch((error: Error) => {
       this.logger.warn({ msg: 'home not stored', runId: run.id, error: error.message });
       return null;

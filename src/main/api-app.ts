@@ -3,9 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import { json } from 'express';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config/app-config';
+import { HOME_FILE_BODY_LIMIT, HOME_FILE_TOO_LARGE } from '../dtos/home.dto';
 import { JsonLogger } from '../infra/logging/json-logger';
 import { RedisIoAdapter } from '../infra/websocket/redis-io.adapter';
 import { HttpExceptionFilter } from '../middleware/http-exception.filter';
@@ -24,6 +26,9 @@ export async function createApiApp(
     logger,
     bodyParser: true,
   });
+  // A saved home file may be up to 256 KiB: its route alone takes bodies that large (parsed first, so
+  // the 64 KiB default below skips it); anything bigger is refused before it is read whole.
+  app.use(HOME_FILE_ROUTE, json({ limit: HOME_FILE_BODY_LIMIT }), homeBodyTooLarge);
   app.useBodyParser('json', { limit: '64kb' });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
@@ -35,6 +40,15 @@ export async function createApiApp(
   setUpDocs(app);
   serveWebClient(app, config);
   return app;
+}
+
+/** PUT /api/lab-sessions/:labSessionId/home/file (HomeController.save). */
+const HOME_FILE_ROUTE = /^\/api\/lab-sessions\/[^/]+\/home\/file$/;
+
+/** A body over the home file limit (a huge paste) is answered with what the limit is, not read further. */
+function homeBodyTooLarge(error: unknown, _request: Request, response: Response, next: NextFunction): void {
+  if ((error as { status?: unknown })?.status !== 413) return next(error);
+  response.status(413).json({ statusCode: 413, message: HOME_FILE_TOO_LARGE });
 }
 
 function setUpDocs(app: INestApplication): void {

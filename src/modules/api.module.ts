@@ -22,6 +22,9 @@ import { TerminalService } from '../commands/terminal.service';
 import { LoginThrottleService } from '../services/login-throttle.service';
 import { SeedService } from '../services/seed.service';
 import { CoreModule } from './core.module';
+import { HomeController } from '../controllers/home.controller';
+import { SchemaController } from '../controllers/schema.controller';
+import { HomeService } from '../services/home.service';
 
 /** The HTTP API and websocket gateway. */
 @Module({})
@@ -38,6 +41,8 @@ export class ApiModule {
         LabSessionController,
         GradebookController,
         HealthController,
+        HomeController,
+        SchemaController,
       ],
       providers: [
         AuthService,
@@ -51,6 +56,7 @@ export class ApiModule {
         TerminalService,
         TerminalGateway,
         GradebookService,
+        HomeService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

@@ -119,13 +119,12 @@ export class HomeRepository {
   }
 
   /** The changes of every revision after `version` (an editor save checks them for its file). */
-  async changesAfter(labSessionId: string, version: number): Promise<string[]> {
-    const rows = await this.db.client.homeRevision.findMany({
+  changesAfter(labSessionId: string, version: number): Promise<{ version: number; changes: string }[]> {
+    return this.db.client.homeRevision.findMany({
       where: { labSessionId, version: { gt: version } },
       orderBy: { version: 'asc' },
-      select: { changes: true },
+      select: { version: true, changes: true },
     });
-    return rows.map((row) => row.changes);
   }
 
   /**

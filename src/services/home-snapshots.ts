@@ -139,6 +139,7 @@ function isoTime(ms: number): string {
 /** Total UTF-8 bytes of the files of a snapshot. */
 export function bytesOf(snapshot: HomeSnapshot): number {
   let bytes = 0;
-  for (const entry of snapshot.entries) if (entry.t !== undefined) bytes += Buffer.byteLength(entry.t, 'utf8');
+  for (const entry of snapshot.entries)
+    if (entry.t !== undefined) bytes += Buffer.byteLength(entry.t, 'utf8');
   return bytes;
 }

@@ -93,7 +93,11 @@ export class HomeStoreService {
             // The driver counts its own changes; the stored version only ever grows.
             next = { ...after, version: Math.max(after.version, current.version + 1) };
           } else if (start) {
-            next = mergeInto(stored, diffSnapshots(start, after), Math.max(after.version, current.version) + 1);
+            next = mergeInto(
+              stored,
+              diffSnapshots(start, after),
+              Math.max(after.version, current.version) + 1,
+            );
           } else {
             return { write: null, answer: { version: current.version, done: false } };
           }
@@ -130,9 +134,11 @@ export class HomeStoreService {
   }
 
   private async announce(labSessionId: string, version: number, runId?: string): Promise<void> {
-    await this.homes.raise(labSessionId, version).catch((error: Error) =>
-      this.logger.warn({ msg: 'home version hint not raised', labSessionId, error: error.message }),
-    );
+    await this.homes
+      .raise(labSessionId, version)
+      .catch((error: Error) =>
+        this.logger.warn({ msg: 'home version hint not raised', labSessionId, error: error.message }),
+      );
     let courseId = this.courses.get(labSessionId);
     if (!courseId) {
       courseId = (await this.sessions.findById(labSessionId).catch(() => null))?.courseId;

@@ -151,3 +151,48 @@ export interface HealthReport {
   status: 'ok' | 'degraded';
   checks: { database: HealthCheck; redis: HealthCheck; clusterDriver: HealthCheck };
 }
+
+/** One entry of a student's home directory (/home/student), its path relative to `~`. */
+export interface HomeEntryView {
+  path: string;
+  kind: 'file' | 'dir';
+  /** UTF-8 bytes of a file; 0 for a folder. */
+  size: number;
+  mtime: string;
+}
+
+/** GET /lab-sessions/:id/home: every entry, sorted by path. */
+export interface HomeListing {
+  version: number;
+  entries: HomeEntryView[];
+}
+
+/** GET /lab-sessions/:id/home/file?path=P. */
+export interface HomeFile {
+  path: string;
+  text: string;
+  version: number;
+}
+
+/** PUT and DELETE /lab-sessions/:id/home/file: the home's version after the change. */
+export interface HomeSaved {
+  version: number;
+}
+
+/**
+ * The body of PUT's 409: the file changed since `baseVersion` (another tab saved, or a command wrote
+ * it). `text` is the file as it is now, null when it was removed.
+ */
+export interface HomeConflict {
+  statusCode: 409;
+  message: string;
+  version: number;
+  text: string | null;
+}
+
+/** GET /lab-sessions/:id/home/at/:commandRunId (replay): the home as it was after that command. */
+export interface HomeAtRun {
+  runId: string;
+  version: number;
+  entries: (HomeEntryView & { text?: string })[];
+}

@@ -83,4 +83,59 @@ describe('kubectl --record', () => {
       "error: unknown flag: --record\nSee 'kubectl rollout undo --help' for usage.\n",
     );
   });
+
+  it('records autoscale, set resources, set serviceaccount and patch; set env has no --record', async () => {
+    const { run, settle } = setup();
+    await run('kubectl create deployment web --image=nginx:1.24');
+    await settle();
+    const cause = async (resource: string) =>
+      (
+        await run(
+          `kubectl get ${resource} -o jsonpath='{.metadata.annotations.kubernetes\\.io/change-cause}'`,
+        )
+      ).stdout;
+    expect(await run('kubectl autoscale deployment web --max=3 --record')).toEqual({
+      stdout: 'horizontalpodautoscaler.autoscaling/web autoscaled\n',
+      stderr: NOTICE,
+      code: 0,
+    });
+    expect(await cause('hpa/web')).toBe('kubectl autoscale deployment web --max=3 --record=true');
+    expect(await run('kubectl set resources deployment web --limits=cpu=200m --record')).toEqual({
+      stdout: 'deployment.apps/web resource requirements updated\n',
+      stderr: NOTICE,
+      code: 0,
+    });
+    await settle();
+    // The service account is unchanged, but the new change-cause is an update (and set serviceaccount always says so).
+    expect((await run('kubectl set sa deployment web default --record')).stdout).toBe(
+      'deployment.apps/web serviceaccount updated\n',
+    );
+    expect(await cause('deployment/web')).toBe('kubectl set sa deployment web default --record=true');
+    expect(await run('kubectl patch deployment web -p \'{"spec":{"replicas":2}}\' --record')).toEqual({
+      stdout: 'deployment.apps/web patched\n',
+      stderr: NOTICE,
+      code: 0,
+    });
+    // The change-cause goes as a second patch: a patch that changes nothing else is still "no change".
+    expect((await run('kubectl patch deployment web -p \'{"spec":{"replicas":2}}\' --record')).stdout).toBe(
+      'deployment.apps/web patched (no change)\n',
+    );
+    await run(
+      'kubectl patch deployment web -p \'{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.25"}]}}}}\' --record',
+    );
+    await settle();
+    expect((await run('kubectl rollout history deployment/web')).stdout).toBe(
+      'deployment.apps/web \n' +
+        'REVISION  CHANGE-CAUSE\n' +
+        '1         <none>\n' +
+        '2         kubectl set resources deployment web --limits=cpu=200m --record=true\n' +
+        // set sa changed the template (revision 3); the deployment's later change-cause is copied to its ReplicaSet.
+        '3         kubectl patch deployment web --patch={"spec":{"replicas":2}} --record=true\n' +
+        '4         kubectl patch deployment web --patch={"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.25"}]}}}} --record=true\n' +
+        '\n',
+    );
+    expect((await run('kubectl set env deployment web A=b --record')).stderr).toBe(
+      "error: unknown flag: --record\nSee 'kubectl set env --help' for usage.\n",
+    );
+  });
 });

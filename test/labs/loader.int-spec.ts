@@ -68,7 +68,7 @@ const EXPECTED: Record<string, string[]> = {
     'lab.yaml: steps[1] checks[2].all: expected at least 1 item (line 22)',
   ],
   'unknown-keys': [
-    'lab.yaml: titel: unknown key (allowed: id, title, description, estimatedMinutes, steps, vars, diagnostics) (line 2)',
+    'lab.yaml: titel: unknown key (allowed: id, title, description, estimatedMinutes, steps, vars, diagnostics, starterFiles) (line 2)',
     'lab.yaml: title: is required (line 1)',
     'lab.yaml: step "first" title.fr: unknown key (allowed: zh-CN, en) (line 7)',
     'lab.yaml: step "first" checks[0].select.labelSelecter: unknown key (allowed: kind, namespace, name, labelSelector) (line 11)',
@@ -126,6 +126,40 @@ describe('loading malformed labs', () => {
       writeFileSync(file, 'id: invalid-yaml\ntitle: { zh-CN: 语法, en: Syntax\nsteps:\n  - id: first\n');
       expect(() => loadLabFile(file)).toThrow(
         `${file}: invalid YAML: Flow map in block collection must be sufficiently indented and end with a } (line 3)`,
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('reads starter files for the home, and refuses paths that leave it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'labs-'));
+    const lab = (files: string) =>
+      [
+        'id: starter',
+        'title: { zh-CN: 文件, en: Files }',
+        'description: { zh-CN: 说明, en: Description }',
+        'estimatedMinutes: 5',
+        files,
+        'steps:',
+        '  - id: first',
+        '    title: { zh-CN: 一, en: One }',
+        '    instructions: { zh-CN: 做, en: Do }',
+        '    points: 1',
+        '    checks:',
+        '      - select: { kind: Node }',
+        '    solution:',
+        '      - kubectl get nodes',
+        '',
+      ].join('\n');
+    try {
+      mkdirSync(join(root, 'starter'));
+      const file = join(root, 'starter', 'lab.yaml');
+      writeFileSync(file, lab('starterFiles:\n  manifests/web.yaml: "kind: Pod\\n"'));
+      expect(loadLabFile(file).starterFiles).toEqual({ 'manifests/web.yaml': 'kind: Pod\n' });
+      writeFileSync(file, lab('starterFiles:\n  ../escape.yaml: x'));
+      expect(() => loadLabFile(file)).toThrow(
+        `${file}: starterFiles.../escape.yaml: "../escape.yaml" must be a path inside the home: relative, without ".." or empty parts (line 6)`,
       );
     } finally {
       rmSync(root, { recursive: true, force: true });

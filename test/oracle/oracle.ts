@@ -138,7 +138,8 @@ export class OracleSandbox {
     fs.mkdirSync(home);
     // kubectl runs in `dir`, which holds the lab home's starter manifests, so `-f deployment.yaml` reads the same
     // file on both sides (client-side lines only: `--local`, `--dry-run=client`).
-    for (const [name, text] of Object.entries(EXAMPLE_MANIFESTS)) fs.writeFileSync(path.join(this.dir, name), text);
+    for (const [name, text] of Object.entries(EXAMPLE_MANIFESTS))
+      fs.writeFileSync(path.join(this.dir, name), text);
     this.kubeconfig = clientKubeconfigText({ server: 'https://127.0.0.1:1', token: 'oracle' });
     // Nothing of the caller's environment: no proxy settings, no KUBECTL_* switches, no editor.
     this.env = { HOME: home, PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' };

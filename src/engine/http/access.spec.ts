@@ -51,7 +51,7 @@ describe('engine serve: fieldValidation, RBAC and reviews', () => {
         );
       });
       req.on('error', reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
+      req.end(body === undefined || typeof body === 'string' ? body : JSON.stringify(body));
     });
   }
 
@@ -110,6 +110,22 @@ describe('engine serve: fieldValidation, RBAC and reviews', () => {
       code: 400,
       message: 'fieldValidation must be one of "Ignore", "Warn", or "Strict", but got "Loose"',
     });
+  });
+
+  it('reports duplicate fields of a JSON body with the unknown ones, in document order', async () => {
+    const text =
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dup"},"datta":{},"data":{"a":"1","a":"2"}}';
+    const strict = await call('POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Strict', text);
+    expect(strict.json.message).toBe(
+      'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "datta", duplicate field "data.a"',
+    );
+    const warned = await call('POST', '/api/v1/namespaces/default/configmaps', text);
+    expect(warned.warnings).toEqual([
+      '299 - "unknown field \\"datta\\""',
+      '299 - "duplicate field \\"data.a\\""',
+    ]);
+    // The last value wins, as in the API server's decoder.
+    expect(warned.json.data).toEqual({ a: '2' });
   });
 
   it('authorises every request for the served user and for Impersonate-User', async () => {

@@ -9,6 +9,7 @@ import type { KubeObject } from '../api/types';
 import type { Cluster } from '../cluster';
 import { versionInfo } from '../kubectl/commands/info';
 import { MINIKUBE_USER, type UserInfo } from '../server/rbac';
+import { deepEqual } from '../store/store';
 import { authorizeRequest, requestUser, resourceAttributes } from './auth';
 import { hpaFromV1, hpaToV1 } from './autoscaling-v1';
 import { decodeBody, MAX_BODY_BYTES, readBody } from './body';
@@ -327,6 +328,11 @@ export class ApiHandler {
       // The patch's own resourceVersion (if any) is a precondition; otherwise the object just read is current.
       if (!patched.metadata.resourceVersion)
         patched.metadata.resourceVersion = current.metadata.resourceVersion;
+      // A patch that changes nothing writes nothing (etcd's update is skipped): same object, same resourceVersion.
+      if (deepEqual(patched, current)) {
+        this.send(res, 200, view(current));
+        return;
+      }
       const updated = api.update(patched, { dryRun });
       this.send(res, 200, view(updated));
       return;

@@ -37,6 +37,8 @@ export interface ParsedArgs {
   order: Array<[name: string, value: string]>;
   /** Deprecation notices of the flags set, to print on stderr. */
   warnings: string[];
+  /** The command's words as typed (`set sa`), when the dispatcher found them: --record writes them so. */
+  commandWords?: string[];
 }
 
 /** A flag-parsing failure; the message is pflag's text without the `error: ` prefix. */

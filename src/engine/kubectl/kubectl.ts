@@ -164,6 +164,7 @@ export async function runKubectl(argv: readonly string[], ctx: KubectlContext): 
     const rest = argv.filter((_, i) => !consumed.includes(i));
     const own = withGlobalFlags(command.flags);
     const args = parseArgs(rest, flagsFor(command.path.join(' '), own));
+    args.commandWords = consumed.map((i) => argv[i]);
     for (const warning of args.warnings) ctx.stderr(`${warning}\n`);
     // Without -n, the current context's namespace applies (not marked as given: dry runs leave it out).
     if (!args.changed.has('namespace')) args.flags.namespace = ctx.cluster.kubeconfig.namespace();

@@ -207,9 +207,10 @@ export function optionsHelp(): string {
 
 /**
  * The `kubernetes.io/change-cause` kubectl records with `--record`: `kubectl`, the command's arguments (its words
- * included) and every flag set, as `--name=value` in the order given (kubectl's parseCommandArguments).
+ * as typed included: `set sa`) and every flag set, as `--name=value` in the order given (kubectl's
+ * parseCommandArguments).
  */
 export function changeCause(path: readonly string[], args: ParsedArgs): string {
-  const words = ['kubectl', ...path, ...args.positional].join(' ');
+  const words = ['kubectl', ...(args.commandWords ?? path), ...args.positional].join(' ');
   return words + args.order.map(([name, value]) => ` --${name}=${value}`).join('');
 }

@@ -86,7 +86,12 @@ export function issueToken(
 }
 
 /** token.go: the bound object is looked up (NotFound as the API server's), its uid compared with a given one. */
-function checkBoundObject(api: ApiServer, namespace: string, account: string, ref: BoundObjectReference): void {
+function checkBoundObject(
+  api: ApiServer,
+  namespace: string,
+  account: string,
+  ref: BoundObjectReference,
+): void {
   const core = (ref.apiVersion ?? '') === 'v1';
   let found: KubeObject;
   if (core && ref.kind === 'Pod') {

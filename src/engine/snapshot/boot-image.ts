@@ -100,7 +100,8 @@ function compileString(value: string, bootAt: number, byValue: Map<string, numbe
     const [whole, time, updated, uid, hex, suffix, day] = m;
     let slot: Slot;
     if (time) slot = { time: Date.parse(time) - bootAt };
-    else if (day) slot = { day: Math.round((Date.parse(day) - Math.floor(bootAt / DAY_MS) * DAY_MS) / DAY_MS) };
+    else if (day)
+      slot = { day: Math.round((Date.parse(day) - Math.floor(bootAt / DAY_MS) * DAY_MS) / DAY_MS) };
     else if (updated)
       slot = {
         updatedAt:

@@ -312,7 +312,10 @@ export function bootConfigMaps(bootAt: number): { after: number; configMap: Conf
         since: new Date(bootAt).toISOString().slice(0, 10),
       }),
     },
-    { after: 4, configMap: configMap('kube-system', 'kubeadm-config', { ClusterConfiguration: CLUSTER_CONFIGURATION }) },
+    {
+      after: 4,
+      configMap: configMap('kube-system', 'kubeadm-config', { ClusterConfiguration: CLUSTER_CONFIGURATION }),
+    },
     { after: 4, configMap: configMap('kube-system', 'kubelet-config', { kubelet: KUBELET_CONFIGURATION }) },
     {
       after: 5,

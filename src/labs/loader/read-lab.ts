@@ -67,8 +67,14 @@ function readStarterFiles(cursor: Cursor): Record<string, string> | undefined | 
   let valid = true;
   for (const path of Object.keys(cursor.value)) {
     const text = cursor.child(path).string();
-    if (path.startsWith('/') || path.split('/').some((part) => part === '..' || part === '') || path.includes('\0')) {
-      cursor.child(path).report(`"${path}" must be a path inside the home: relative, without ".." or empty parts`);
+    if (
+      path.startsWith('/') ||
+      path.split('/').some((part) => part === '..' || part === '') ||
+      path.includes('\0')
+    ) {
+      cursor
+        .child(path)
+        .report(`"${path}" must be a path inside the home: relative, without ".." or empty parts`);
       valid = false;
     } else if (text === undefined) valid = false;
     else files[path] = text;

@@ -42,7 +42,9 @@ export class InMemoryHomeRepository implements Pick<HomeRepository, HomeMethods>
   async createIfMissing(labSessionId: string, home: HomeWrite): Promise<void> {
     if (this.homes.has(labSessionId)) return;
     this.homes.set(labSessionId, { version: home.version, snapshot: home.snapshot });
-    this.revisions.set(labSessionId, [{ version: home.version, changes: home.changes, snapshot: home.keyframe }]);
+    this.revisions.set(labSessionId, [
+      { version: home.version, changes: home.changes, snapshot: home.keyframe },
+    ]);
   }
 
   async update<R extends { write: HomeWrite | null }>(
@@ -51,8 +53,8 @@ export class InMemoryHomeRepository implements Pick<HomeRepository, HomeMethods>
   ): Promise<R | null> {
     const previous = this.locks.get(labSessionId) ?? Promise.resolve();
     const turn = previous.then(async () => {
-      // A turn of the event loop, as a database round trip would take: concurrent writers interleave.
-      await new Promise((resolve) => setImmediate(resolve));
+      // A pause, as a database round trip takes one: concurrent writers interleave (fake timers allow it).
+      await Promise.resolve();
       const current = this.homes.get(labSessionId);
       if (!current) return null;
       const result = decide({ ...current });
@@ -79,8 +81,10 @@ export class InMemoryHomeRepository implements Pick<HomeRepository, HomeMethods>
     return start < 0 ? [] : list.slice(start);
   }
 
-  async changesAfter(labSessionId: string, version: number): Promise<string[]> {
-    return (this.revisions.get(labSessionId) ?? []).filter((r) => r.version > version).map((r) => r.changes);
+  async changesAfter(labSessionId: string, version: number): Promise<{ version: number; changes: string }[]> {
+    return (this.revisions.get(labSessionId) ?? [])
+      .filter((r) => r.version > version)
+      .map((r) => ({ version: r.version, changes: r.changes }));
   }
 
   async versionAfterRun(labSessionId: string, runId: string): Promise<number | null> {

@@ -52,7 +52,7 @@ export function CodeEditor({ path, text, label, vim, readOnly, states, focus, on
         ? kept
         : EditorState.create({
             doc: text,
-            extensions: editorExtensions({ path, label, vim, readOnly }, hooks.current),
+            extensions: editorExtensions({ path, label, readOnly }, hooks.current),
           });
     current.setState(state);
     shown.current = path;

@@ -2,12 +2,13 @@ import { Alert, Button, Group, ScrollArea, Switch, Text } from '@mantine/core';
 import type { EditorState } from '@codemirror/state';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { HomeChanged } from '@shared/events';
+import type { HomeConflict } from '@shared/http-api';
 import { useI18n } from '../i18n/i18n';
 import { api, ApiError, errorMessage } from '../lib/api';
 import { getSocket } from '../lib/socket';
 import { CodeEditor } from './CodeEditor';
 import { FileTree } from './FileTree';
-import { buildTree, displayName, HomeEntry, HomeVersion, TreeNode } from './home-files';
+import { buildTree, displayName, HomeEntry, TreeNode } from './home-files';
 import { openedTab, TabEvent, tabReducer, TabState } from './tab-state';
 
 interface Props {
@@ -38,23 +39,27 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
     setTabs((list) => list.map((tab) => (tab.path === path ? tabReducer(tab, event) : tab)));
   }, []);
 
-  const refreshListing = useCallback(async () => {
+  /** The listing, and the home version it is at. */
+  const refreshListing = useCallback(async (): Promise<number | undefined> => {
     try {
-      setEntries((await api.home(labSessionId)).entries);
+      const listing = await api.home(labSessionId);
+      setEntries(listing.entries);
+      return listing.version;
     } catch (caught) {
       setNotice({ error: true, text: errorMessage(caught) });
+      return undefined;
     }
   }, [labSessionId]);
 
   /** Reads an open file again after the home changed: reloads it, or puts up the conflict banner. */
   const refreshTab = useCallback(
-    async (path: string) => {
+    async (path: string, homeVersion: number) => {
       try {
         const file = await api.homeFile(labSessionId, path);
         update(path, { type: 'remote', version: file.version, text: file.text });
       } catch (caught) {
         if (caught instanceof ApiError && caught.status === 404)
-          update(path, { type: 'remote', version: null, text: null });
+          update(path, { type: 'remote', version: homeVersion, text: null });
       }
     },
     [labSessionId, update],
@@ -64,19 +69,23 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
     async (path: string) => {
       setActive(path);
       if (tabsRef.current.some((tab) => tab.path === path)) return;
-      let file: { text: string; version: HomeVersion } | null = null;
+      let tab: TabState;
       try {
-        file = await api.homeFile(labSessionId, path);
+        const file = await api.homeFile(labSessionId, path);
+        tab = openedTab(path, file, file.version);
       } catch (caught) {
         // Not there yet: `vim new.yaml` opens an empty file that saving creates.
         if (!(caught instanceof ApiError && caught.status === 404)) {
           setNotice({ error: true, text: errorMessage(caught) });
           return;
         }
+        const version = await refreshListing();
+        if (version === undefined) return;
+        tab = openedTab(path, null, version);
       }
-      setTabs((list) => (list.some((tab) => tab.path === path) ? list : [...list, openedTab(path, file)]));
+      setTabs((list) => (list.some((existing) => existing.path === path) ? list : [...list, tab]));
     },
-    [labSessionId],
+    [labSessionId, refreshListing],
   );
 
   const save = useCallback(
@@ -90,8 +99,12 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
         void refreshListing();
       } catch (caught) {
         if (caught instanceof ApiError && caught.status === 409) {
-          const body = (caught.body ?? {}) as { version?: HomeVersion; text?: string };
-          update(path, { type: 'save-conflict', version: body.version ?? null, text: body.text ?? null });
+          const body = caught.body as Partial<HomeConflict> | undefined;
+          update(path, {
+            type: 'save-conflict',
+            version: typeof body?.version === 'number' ? body.version : tab.base,
+            text: typeof body?.text === 'string' ? body.text : null,
+          });
         } else
           update(path, {
             type: 'save-failed',
@@ -111,13 +124,15 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
       if (kept.active) setActive(kept.active);
     }
     const socket = getSocket();
+    const refreshAll = async () => {
+      const version = await refreshListing();
+      if (version !== undefined) tabsRef.current.forEach((tab) => void refreshTab(tab.path, version));
+    };
     const onChanged = (event: HomeChanged) => {
-      if (event.labSessionId !== labSessionId) return;
-      void refreshListing();
-      tabsRef.current.forEach((tab) => void refreshTab(tab.path));
+      if (event.labSessionId === labSessionId) void refreshAll();
     };
     // After a reconnect (the API restarted) changes may have been missed.
-    const onConnect = () => onChanged({ labSessionId, version: 0 });
+    const onConnect = () => void refreshAll();
     socket.on('home.changed', onChanged);
     socket.on('connect', onConnect);
     return () => {
@@ -177,8 +192,8 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
       const existing = entries.some((entry) => entry.path === path);
       if (existing && !window.confirm(t('editor.uploadReplace', { name }))) continue;
       try {
-        const base = existing ? (await api.homeFile(labSessionId, path)).version : null;
-        await api.saveHomeFile(labSessionId, path, await file.text(), base);
+        const { version } = await api.home(labSessionId);
+        await api.saveHomeFile(labSessionId, path, await file.text(), version);
         done.push(name);
       } catch (caught) {
         setNotice({ error: true, text: t('editor.saveFailed', { name, message: errorMessage(caught) }) });
@@ -265,6 +280,7 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
             })}
           </div>
           <Switch
+            className="editor-vim"
             size="xs"
             label={t('editor.vim')}
             checked={vim}
@@ -296,7 +312,7 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
             />
             <Group justify="space-between" px="xs" py={2} wrap="nowrap" className="editor-status">
               <Text size="xs" c="dimmed" data-testid="editor-status" data-status={current.status}>
-                {current.base === null && current.status === 'clean'
+                {!current.exists && current.status === 'clean'
                   ? t('editor.new')
                   : t(`editor.status.${current.status}`)}
                 {current.error ? ` — ${current.error}` : ''}
@@ -308,7 +324,7 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
                   variant="subtle"
                   href={api.homeFileDownloadUrl(labSessionId, current.path)}
                   download
-                  disabled={current.base === null}
+                  disabled={!current.exists}
                 >
                   {t('editor.downloadThis')}
                 </Button>

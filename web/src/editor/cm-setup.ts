@@ -8,7 +8,6 @@ import { yaml, yamlLanguage } from '@codemirror/lang-yaml';
 import { linter, type Diagnostic } from '@codemirror/lint';
 import { Compartment, Extension, Prec } from '@codemirror/state';
 import { EditorView, hoverTooltip, keymap } from '@codemirror/view';
-import { vim, Vim } from '@replit/codemirror-vim';
 import { basicSetup } from 'codemirror';
 import { checkManifests, manifestApiVersions } from './manifest-check';
 import { completeManifest, schemaAt } from './manifest-complete';
@@ -24,15 +23,20 @@ export const vimMode = new Compartment();
 
 /** The save action of each view, for vim's `:w`, which is defined once for every editor. */
 const saveOf = new WeakMap<EditorView, () => void>();
-let exDefined = false;
-function defineVimWrite(): void {
-  if (exDefined) return;
-  exDefined = true;
-  const write = (cm: { cm6?: EditorView }) => {
-    if (cm.cm6) saveOf.get(cm.cm6)?.();
-  };
-  Vim.defineEx('write', 'w', write);
-  Vim.defineEx('update', 'up', write);
+type VimModule = typeof import('@replit/codemirror-vim');
+let vimModule: Promise<VimModule> | undefined;
+
+/** The vim bindings load on first use (their own chunk), with `:w` and `:up` saving. */
+function loadVim(): Promise<VimModule> {
+  vimModule ??= import('@replit/codemirror-vim').then((loaded) => {
+    const write = (cm: { cm6?: EditorView }) => {
+      if (cm.cm6) saveOf.get(cm.cm6)?.();
+    };
+    loaded.Vim.defineEx('write', 'w', write);
+    loaded.Vim.defineEx('update', 'up', write);
+    return loaded;
+  });
+  return vimModule;
 }
 
 export function isManifest(path: string): boolean {
@@ -119,19 +123,17 @@ export interface EditorOptions {
   path: string;
   /** The editor's accessible name. */
   label: string;
-  vim: boolean;
   readOnly: boolean;
 }
 
 export function editorExtensions(
-  { path, label, vim: vimOn, readOnly }: EditorOptions,
+  { path, label, readOnly }: EditorOptions,
   hooks: () => EditorHooks,
 ): Extension[] {
-  defineVimWrite();
   const manifest = isManifest(path);
   return [
-    // Vim's keys come before every other keymap, as its docs ask.
-    vimMode.of(vimOn ? vim() : []),
+    // Vim's keys come before every other keymap, as its docs ask (setVim fills this in).
+    vimMode.of([]),
     Prec.highest(
       keymap.of([
         {
@@ -163,6 +165,14 @@ export function attachSave(view: EditorView, save: () => void): void {
   saveOf.set(view, save);
 }
 
+/** Turns vim bindings on or off in a view (loading them the first time). */
 export function setVim(view: EditorView, on: boolean): void {
-  view.dispatch({ effects: vimMode.reconfigure(on ? vim() : []) });
+  if (!on) {
+    view.dispatch({ effects: vimMode.reconfigure([]) });
+    return;
+  }
+  void loadVim().then(
+    (loaded) => view.dispatch({ effects: vimMode.reconfigure(loaded.vim()) }),
+    () => undefined,
+  );
 }

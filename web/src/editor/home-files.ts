@@ -4,26 +4,8 @@
  */
 import { editorTarget } from '../../../src/engine/terminal/line-shape';
 
-export type HomeVersion = string | number;
-
-export interface HomeEntry {
-  /** Relative to the home folder, `/`-separated: `web.yaml`, `app/deploy.yaml`. */
-  path: string;
-  kind: 'file' | 'dir';
-  size: number;
-  mtime: string;
-}
-
-export interface HomeListing {
-  version: HomeVersion;
-  entries: HomeEntry[];
-}
-
-export interface HomeFile {
-  path: string;
-  text: string;
-  version: HomeVersion;
-}
+export type { HomeEntryView as HomeEntry, HomeFile, HomeListing } from '@shared/http-api';
+import type { HomeEntryView as HomeEntry } from '@shared/http-api';
 
 /** Control characters and the bidirectional overrides that could disguise a name. */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

@@ -1,12 +1,11 @@
 /**
  * One open file of the editor pane and what it knows of the copy in the home: the text as last loaded or saved
- * (`saved`) and its version (`base`, what a save says it changes). A save of a file someone else changed meanwhile
- * (the terminal, another browser tab) is refused by the API with the newer copy; a change announced by `home.changed`
- * reloads a tab with nothing unsaved and puts a conflict banner on one that has. The student then keeps their text
- * (the next save overwrites the newer copy) or takes the newer copy.
+ * (`saved`) and the home version it was read at (`base`, what a save says it was edited from: the home has one
+ * version for all its files). A save of a file someone else changed meanwhile (the terminal, another browser tab)
+ * is refused by the API with the newer copy; a change announced by `home.changed` reloads a tab with nothing unsaved
+ * and puts a conflict banner on one that has. The student then keeps their text (the next save overwrites the newer
+ * copy) or takes the newer copy.
  */
-import type { HomeVersion } from './home-files';
-
 export type TabStatus = 'clean' | 'dirty' | 'saving' | 'conflict';
 
 export interface TabState {
@@ -15,13 +14,15 @@ export interface TabState {
   text: string;
   /** The home's copy as this tab last loaded or saved it; '' for a file not created yet. */
   saved: string;
-  /** The version of that copy; null while the file does not exist yet. */
-  base: HomeVersion | null;
+  /** Whether the file is in the home (false for `vim new.yaml` until the first save). */
+  exists: boolean;
+  /** The home version `saved` was read or written at. */
+  base: number;
   status: TabStatus;
   /** The text a save in flight sends. */
   saving?: string;
   /** The newer copy found in the home (text null: it was deleted). */
-  theirs?: { version: HomeVersion | null; text: string | null };
+  theirs?: { version: number; text: string | null };
   /** Why the last save failed (too large, offline…). */
   error?: string;
 }
@@ -29,17 +30,18 @@ export interface TabState {
 export type TabEvent =
   | { type: 'edited'; text: string }
   | { type: 'save-started' }
-  | { type: 'saved'; version: HomeVersion }
-  | { type: 'save-conflict'; version: HomeVersion | null; text: string | null }
+  | { type: 'saved'; version: number }
+  | { type: 'save-conflict'; version: number; text: string | null }
   | { type: 'save-failed'; message: string }
-  /** The home's copy as read after a `home.changed` (text null: the file is gone). */
-  | { type: 'remote'; version: HomeVersion | null; text: string | null }
+  /** The home's copy as read after a `home.changed` (text null: the file is not there). */
+  | { type: 'remote'; version: number; text: string | null }
   | { type: 'keep-mine' }
   | { type: 'take-theirs' };
 
-export function openedTab(path: string, file: { text: string; version: HomeVersion } | null): TabState {
+/** A tab for a file read at home version `version`, or (file null) one to create, the home being at `version`. */
+export function openedTab(path: string, file: { text: string } | null, version: number): TabState {
   const text = file?.text ?? '';
-  return { path, text, saved: text, base: file?.version ?? null, status: 'clean' };
+  return { path, text, saved: text, exists: file !== null, base: version, status: 'clean' };
 }
 
 export function tabReducer(tab: TabState, event: TabEvent): TabState {
@@ -57,6 +59,7 @@ export function tabReducer(tab: TabState, event: TabEvent): TabState {
       return {
         ...tab,
         saved,
+        exists: true,
         base: event.version,
         saving: undefined,
         theirs: undefined,
@@ -72,38 +75,50 @@ export function tabReducer(tab: TabState, event: TabEvent): TabState {
       };
     case 'save-failed':
       return { ...tab, saving: undefined, status: statusOf(tab.text, tab.saved), error: event.message };
-    case 'remote': {
-      if (event.version !== null && event.version === tab.base) return tab;
-      // Our own save coming back, or a copy equal to what we hold: nothing to decide.
-      if (
-        event.text !== null &&
-        (event.text === tab.saving || (tab.status !== 'saving' && event.text === tab.text))
-      )
-        return tab.status === 'saving'
-          ? tab
-          : { ...tab, saved: event.text, base: event.version, status: 'clean', theirs: undefined };
-      if (tab.status === 'clean' && event.text !== null)
-        return { ...tab, text: event.text, saved: event.text, base: event.version };
-      if (tab.status === 'clean' && tab.base === null) return tab;
-      return { ...tab, status: 'conflict', theirs: { version: event.version, text: event.text } };
-    }
+    case 'remote':
+      return remote(tab, event.version, event.text);
     case 'keep-mine': {
       if (tab.status !== 'conflict' || !tab.theirs) return tab;
-      const saved = tab.theirs.text ?? '';
+      const { version, text } = tab.theirs;
+      // Saving next overwrites (or creates again) the copy now in the home.
       return {
         ...tab,
-        base: tab.theirs.version,
-        saved,
+        base: version,
+        saved: text ?? '',
+        exists: text !== null,
         theirs: undefined,
-        status: statusOf(tab.text, saved) === 'clean' && tab.theirs.text !== null ? 'clean' : 'dirty',
+        status: 'dirty',
       };
     }
     case 'take-theirs': {
       if (tab.status !== 'conflict' || !tab.theirs) return tab;
       const text = tab.theirs.text ?? '';
-      return { ...tab, text, saved: text, base: tab.theirs.version, theirs: undefined, status: 'clean' };
+      return {
+        ...tab,
+        text,
+        saved: text,
+        exists: tab.theirs.text !== null,
+        base: tab.theirs.version,
+        theirs: undefined,
+        status: 'clean',
+      };
     }
   }
+}
+
+function remote(tab: TabState, version: number, text: string | null): TabState {
+  if (version <= tab.base) return tab;
+  // Our own save coming back: its answer says the rest.
+  if (tab.status === 'saving' && text === tab.saving) return tab;
+  const unchanged = text === null ? !tab.exists : tab.exists && text === tab.saved;
+  // Another file changed, or this one did not: the tab is simply up to date at the newer version.
+  if (unchanged) return tab.status === 'saving' ? tab : { ...tab, base: version };
+  if (tab.status === 'clean' && text !== null)
+    return { ...tab, text, saved: text, exists: true, base: version };
+  // Changed to what this tab holds already: nothing to decide.
+  if (text !== null && text === tab.text && tab.status !== 'saving')
+    return { ...tab, saved: text, exists: true, base: version, status: 'clean', theirs: undefined };
+  return { ...tab, status: 'conflict', theirs: { version, text } };
 }
 
 function statusOf(text: string, saved: string): TabStatus {

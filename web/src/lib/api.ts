@@ -1,9 +1,11 @@
 import type { GradingUpdate } from '@shared/events';
-import type { HomeFile, HomeListing, HomeVersion } from '../editor/home-files';
 import type {
   Course,
   Gradebook,
   GradingRequested,
+  HomeFile,
+  HomeListing,
+  HomeSaved,
   LabSessionView,
   LabView,
   Replay,
@@ -124,14 +126,15 @@ export const api = {
     request<HomeFile>('GET', `/lab-sessions/${json(id)}/home/file?path=${json(path)}`),
   homeFileDownloadUrl: (id: string, path: string) =>
     `/api/lab-sessions/${json(id)}/home/file?path=${json(path)}&download=1`,
-  saveHomeFile: (id: string, path: string, text: string, baseVersion: HomeVersion | null) =>
-    request<{ version: HomeVersion }>('PUT', `/lab-sessions/${json(id)}/home/file`, {
+  /** `baseVersion`: the home version the text was edited from; 409 (HomeConflict) when the file changed since. */
+  saveHomeFile: (id: string, path: string, text: string, baseVersion: number) =>
+    request<HomeSaved>('PUT', `/lab-sessions/${json(id)}/home/file`, {
       path,
       text,
       baseVersion,
     }),
   deleteHomeFile: (id: string, path: string, recursive = false) =>
-    request<void>(
+    request<HomeSaved>(
       'DELETE',
       `/lab-sessions/${json(id)}/home/file?path=${json(path)}${recursive ? '&recursive=1' : ''}`,
     ),

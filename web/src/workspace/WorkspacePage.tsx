@@ -295,8 +295,7 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
         <Group justify="flex-end" px="sm" py={2} className="editor-toggle">
           <Button
             size="compact-xs"
-            variant="subtle"
-            color="gray"
+            variant="light"
             aria-expanded={editorOpen}
             onClick={() => showEditor(!editorOpen)}
             data-testid="editor-toggle"

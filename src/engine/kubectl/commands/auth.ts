@@ -82,12 +82,20 @@ export const authCanICommand: CommandDef = {
       const slash = target.indexOf('/');
       const type = slash >= 0 ? target.slice(0, slash) : target;
       const name = slash >= 0 ? target.slice(slash + 1) : undefined;
-      const info = resourceFor(type);
+      // TYPE or TYPE.GROUP (schema.ParseGroupResource splits at the first dot).
       const dot = type.indexOf('.');
-      let resource = info?.resource ?? (dot >= 0 ? type.slice(0, dot) : type);
-      let group = info?.group ?? (dot >= 0 ? type.slice(dot + 1) : '');
+      const qualified = dot >= 0 ? resourceFor(type.slice(0, dot)) : undefined;
+      const info = resourceFor(type) ?? (qualified?.group === type.slice(dot + 1) ? qualified : undefined);
+      // A type the server does not know is asked about as typed, in the core group (cani.go resourceFor).
+      let resource = info?.resource ?? type;
+      let group = info?.group ?? '';
       if (type === '*') [resource, group] = ['*', '*'];
-      else if (!info) warn(`the server doesn't have a resource type '${type}'`);
+      else if (!info)
+        warn(
+          dot >= 0
+            ? `the server doesn't have a resource type '${type.slice(0, dot)}' in group '${type.slice(dot + 1)}'`
+            : `the server doesn't have a resource type '${type}'`,
+        );
       // The kubeconfig's context names a namespace (minikube's: default), so only -A leaves it out.
       if (info && !info.namespaced && namespace !== undefined)
         warn(`resource '${info.resource}' is not namespace scoped`);

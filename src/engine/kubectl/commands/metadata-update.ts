@@ -124,7 +124,9 @@ export async function runMetadataUpdate(
         `can only use local files by -f ${yamlFile} or --filename=${jsonFile} when --local=true is set`,
       );
     if (files.length === 0)
-      throw new CommandError(`one or more files must be specified as -f ${yamlFile} or --filename=${jsonFile}`);
+      throw new CommandError(
+        `one or more files must be specified as -f ${yamlFile} or --filename=${jsonFile}`,
+      );
   } else if (resources.length === 0 && files.length === 0)
     throw new CommandError(
       'one or more resources must be specified as <resource> <name> or <resource>/<name>',
@@ -197,7 +199,7 @@ export async function runMetadataUpdate(
  * The objects `-f` names: with `--local` the manifests themselves (kubectl never asks the server), otherwise the
  * server's copy of each (NotFound collected as for named resources), in the manifest's namespace or the flag's.
  */
-async function fileTargets(
+export async function fileTargets(
   ctx: KubectlContext,
   args: ParsedArgs,
   files: string[],
