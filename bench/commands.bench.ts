@@ -33,6 +33,14 @@ const BACKGROUND_COMMAND = 'kubectl get pods -w &';
 const FILES = process.env.BENCH_FILES !== '0';
 const READ = 'kubectl get pods';
 const change = (tick: number) => `kubectl label nodes minikube bench=t${tick} --overwrite`;
+/** What a command does, for the latency breakdown. */
+function kindOf(command: string): string {
+  if (command === READ) return 'read';
+  if (command.includes(' > ')) return 'write a file';
+  if (command.startsWith('kubectl apply -f')) return 'apply a file';
+  return 'change the cluster';
+}
+
 /** Changing commands of the files workload each student has submitted, so each writes before it applies. */
 const fileCommands = new Map<number, number>();
 /** The files workload's changing command: write a manifest, then (next time) apply it. */
@@ -177,6 +185,9 @@ async function measure(
     errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
   };
   let completed = 0;
+  // Latency by what the command does, so a slow kind shows apart from the rest.
+  const kinds = new Map<string, string>();
+  const byKind = new Map<string, number[]>();
   const pending = new Map<
     string,
     { submitted: number; accepted: number; started?: number; firstOutput?: number; exited?: number }
@@ -203,6 +214,7 @@ async function measure(
       const submitted = submitTimes.get(student.socket)?.shift();
       if (submitted !== undefined) pending.set(runId, { submitted, accepted: performance.now() });
       if (command !== READ) changed.add(runId);
+      kinds.set(runId, kindOf(command));
     });
     on(student.socket, 'command.started', ({ runId }) => {
       const entry = pending.get(runId);
@@ -219,6 +231,8 @@ async function measure(
       if (exitCode !== 0) failed(`exit ${exitCode}`);
       completed++;
       toExit.push(entry.exited - entry.submitted);
+      const kind = kinds.get(runId) ?? 'read';
+      byKind.set(kind, [...(byKind.get(kind) ?? []), entry.exited - entry.submitted]);
       exitSamples.push({ at: entry.submitted, ms: entry.exited - entry.submitted });
       if (entry.firstOutput !== undefined) toFirstOutput.push(entry.firstOutput - entry.submitted);
       if (entry.submitted >= measuringFrom + WARMUP_SECONDS * 1000 && entry.started !== undefined) {
@@ -296,6 +310,12 @@ async function measure(
     `  throughput          ${(completed / elapsed).toFixed(1)} commands/s`,
     `  submit → first output  p50 ${fmt(percentile(toFirstOutput, 50))}  p99 ${fmt(percentile(toFirstOutput, 99))}`,
     `  submit → exit          p50 ${fmt(percentile(toExit, 50))}  p90 ${fmt(percentile(toExit, 90))}  p99 ${fmt(percentile(toExit, 99))}`,
+    `  submit → exit by command: ${[...byKind]
+      .map(
+        ([kind, values]) =>
+          `${kind} p50 ${fmt(percentile(values, 50))} p99 ${fmt(percentile(values, 99))} (${values.length})`,
+      )
+      .join('; ')}`,
     `  slow exits (> 100 ms) by second of the run: ${slowBySecond(exitSamples, started)}`,
     `  steady state (after the first ${WARMUP_SECONDS} s): submit → exit p50 ${fmt(percentile(steadyExit, 50))}  p99 ${fmt(percentile(steadyExit, 99))}; exit → grading p50 ${fmt(percentile(steadyGrading, 50))}  p99 ${fmt(percentile(steadyGrading, 99))}`,
     `  exit → grading update  p50 ${fmt(percentile(toGrading, 50))}  p99 ${fmt(percentile(toGrading, 99))}  (${toGrading.length} updates after ${changed.size} changing commands; ${unexpectedUpdates} other updates)`,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { DatabaseRepository } from './database.repository';
+import { DatabaseRepository, SqlStatement } from './database.repository';
 import { RedisRepository, RedisScript } from './redis.repository';
 
 /** A session's stored home: the engine's HomeSnapshot JSON and its version. */
@@ -19,6 +19,20 @@ export interface HomeWrite {
   /** Stored beside the changes on a keyframe (the whole home). */
   keyframe: string | null;
 }
+
+/**
+ * The command runner's usual write, in one statement: the home moves from version $2 to $3 only if it
+ * is still at $2, and its revision is recorded with it (nothing is inserted when the swap missed).
+ */
+const SWAP: SqlStatement = {
+  name: 'home.swap',
+  text:
+    'WITH swapped AS (UPDATE lab_session_homes SET version = $3, snapshot = $4, bytes = $5, updated_at = now() ' +
+    'WHERE lab_session_id = $1::uuid AND version = $2 RETURNING lab_session_id) ' +
+    'INSERT INTO home_revisions (lab_session_id, version, changes, snapshot, created_at) ' +
+    'SELECT lab_session_id, $3, $6, $7, now() FROM swapped ' +
+    'ON CONFLICT (lab_session_id, version) DO UPDATE SET changes = EXCLUDED.changes, snapshot = EXCLUDED.snapshot',
+};
 
 /** Raises the hint (KEYS[1]) to ARGV[1] unless it already holds a higher version. */
 const RAISE_HINT = `local current = tonumber(redis.call('get', KEYS[1]) or '-1')
@@ -98,6 +112,20 @@ export class HomeRepository {
       });
       return result;
     });
+  }
+
+  /** Stores `home` if the stored version is still `from` (one round trip); false when it moved on. */
+  async swap(labSessionId: string, from: number, home: HomeWrite): Promise<boolean> {
+    const { rowCount } = await this.db.sql(SWAP, [
+      labSessionId,
+      from,
+      home.version,
+      home.snapshot,
+      home.bytes,
+      home.changes,
+      home.keyframe,
+    ]);
+    return rowCount === 1;
   }
 
   /** The revisions needed to rebuild `version`: from the last whole one at or before it, in order. */

@@ -19,6 +19,9 @@ import {
 } from './home-snapshots';
 import { LabCatalogService } from './lab-catalog.service';
 
+/** Sessions whose last stored home a process keeps (a few KiB each, usually). */
+const REMEMBERED_HOMES = 2000;
+
 /** What a change of the stored home decided: the write (or none) and what the caller answers. */
 export interface HomeDecision<T> {
   write: HomeWrite | null;
@@ -36,6 +39,11 @@ export class HomeStoreService {
   private readonly logger = new Logger('HomeStore');
   /** Course of each session seen, for the instructors' room (a session never changes course). */
   private readonly courses = new Map<string, string>();
+  /**
+   * The last home this process stored for each session: a run that started from it is stored in one
+   * statement (a compare-and-swap on the version) instead of a locked read and write.
+   */
+  private readonly stored = new Map<string, HomeSnapshot>();
 
   constructor(
     private readonly homes: HomeRepository,
@@ -81,12 +89,23 @@ export class HomeStoreService {
    * to the stored home instead, so neither is lost. Answers the stored version after the run.
    */
   async recordRun(labSessionId: string, runId: string, base: number, after: HomeSnapshot): Promise<number> {
+    const known = this.stored.get(labSessionId);
+    if (known?.version === base) {
+      const next = { ...after, version: Math.max(after.version, base + 1) };
+      const write = writeOf(known, next);
+      if (!write) return base;
+      if (await this.homes.swap(labSessionId, base, write)) {
+        this.remember(labSessionId, next);
+        await this.announce(labSessionId, next.version, runId);
+        return next.version;
+      }
+    }
     // Known only once the stored home is found to have moved on: the home the run started from.
     let start: HomeSnapshot | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       const outcome = await this.change(
         labSessionId,
-        (current): HomeDecision<{ version: number; done: boolean }> => {
+        (current): HomeDecision<{ version: number; done: boolean; home?: HomeSnapshot }> => {
           const stored = parseSnapshot(current.snapshot);
           let next: HomeSnapshot | null;
           if (current.version === base) {
@@ -102,14 +121,23 @@ export class HomeStoreService {
             return { write: null, answer: { version: current.version, done: false } };
           }
           const write = next && writeOf(stored, next);
-          return { write, answer: { version: write ? write.version : current.version, done: true } };
+          const home = write && next ? next : stored;
+          return { write, answer: { version: write ? write.version : current.version, done: true, home } };
         },
         runId,
       );
+      if (outcome.home) this.remember(labSessionId, { ...outcome.home, version: outcome.version });
       if (outcome.done) return outcome.version;
       start = (await this.snapshotAt(labSessionId, base)) ?? EMPTY_SNAPSHOT;
     }
     return base;
+  }
+
+  private remember(labSessionId: string, home: HomeSnapshot): void {
+    this.stored.delete(labSessionId);
+    this.stored.set(labSessionId, home);
+    // Bounded: the least recently stored sessions are forgotten first (they take the locked path).
+    if (this.stored.size > REMEMBERED_HOMES) this.stored.delete(this.stored.keys().next().value as string);
   }
 
   /**

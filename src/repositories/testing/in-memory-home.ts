@@ -5,6 +5,7 @@ type HomeMethods =
   | 'version'
   | 'createIfMissing'
   | 'update'
+  | 'swap'
   | 'revisionsUpTo'
   | 'changesAfter'
   | 'versionAfterRun'
@@ -72,6 +73,13 @@ export class InMemoryHomeRepository implements Pick<HomeRepository, HomeMethods>
       turn.catch(() => undefined),
     );
     return turn;
+  }
+
+  async swap(labSessionId: string, from: number, home: HomeWrite): Promise<boolean> {
+    const result = await this.update(labSessionId, (current) => ({
+      write: current.version === from ? home : null,
+    }));
+    return (result?.write ?? null) !== null;
   }
 
   async revisionsUpTo(labSessionId: string, version: number): Promise<Revision[]> {

@@ -6,6 +6,8 @@ import { attachSave, EditorHooks, editorExtensions, setVim } from './cm-setup';
 interface Props {
   path: string;
   text: string;
+  /** Changes when `text` was replaced from outside (TabState.revision). */
+  revision: number;
   label: string;
   vim: boolean;
   readOnly: boolean;
@@ -18,10 +20,22 @@ interface Props {
 }
 
 /** One CodeMirror view; switching tabs swaps the file's state into it. */
-export function CodeEditor({ path, text, label, vim, readOnly, states, focus, onChange, onSave }: Props) {
+export function CodeEditor({
+  path,
+  text,
+  revision,
+  label,
+  vim,
+  readOnly,
+  states,
+  focus,
+  onChange,
+  onSave,
+}: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(undefined);
   const shown = useRef<string>(undefined);
+  const shownRevision = useRef(revision);
   const latest = useRef({ path, onChange, onSave, vim });
   latest.current = { path, onChange, onSave, vim };
   const hooks = useRef<() => EditorHooks>(() => ({
@@ -56,17 +70,20 @@ export function CodeEditor({ path, text, label, vim, readOnly, states, focus, on
           });
     current.setState(state);
     shown.current = path;
+    shownRevision.current = revision;
     setVim(current, latest.current.vim);
     // Only a change of file swaps the state; the text's later changes are the effect below.
   }, [path, states]);
 
-  // Text replaced from outside (reloaded from the home, the saved version taken).
+  // Text replaced from outside (reloaded from the home, the saved version taken). Only then: the text the editor
+  // itself reported comes back a render later, when the view may already hold newer keystrokes.
   useEffect(() => {
     const current = view.current;
-    if (!current || shown.current !== path) return;
+    if (!current || shown.current !== path || shownRevision.current === revision) return;
+    shownRevision.current = revision;
     const doc = current.state.doc.toString();
     if (doc !== text) current.dispatch({ changes: { from: 0, to: doc.length, insert: text } });
-  }, [path, text]);
+  }, [path, revision, text]);
 
   useEffect(() => {
     if (view.current) setVim(view.current, vim);

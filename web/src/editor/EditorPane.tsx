@@ -340,6 +340,7 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
             <CodeEditor
               path={current.path}
               text={current.text}
+              revision={current.revision}
               label={t('editor.of', { name: displayName(current.path) })}
               vim={vim}
               readOnly={readOnly}

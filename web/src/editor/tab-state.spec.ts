@@ -17,7 +17,7 @@ describe('tabReducer', () => {
 
   it('reloads an unmodified tab when the file changed elsewhere, and ignores its own save', () => {
     const tab = run(opened(), { type: 'remote', version: 6, text: 'replicas: 2\n' });
-    expect(tab).toMatchObject({ status: 'clean', text: 'replicas: 2\n', base: 6 });
+    expect(tab).toMatchObject({ status: 'clean', text: 'replicas: 2\n', base: 6, revision: 1 });
     const saving = run(opened(), { type: 'edited', text: 'x\n' }, { type: 'save-started' });
     expect(run(saving, { type: 'remote', version: 6, text: 'x\n' })).toBe(saving);
     expect(run(tab, { type: 'remote', version: 6, text: 'replicas: 2\n' })).toBe(tab);

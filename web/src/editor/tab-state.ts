@@ -12,6 +12,11 @@ export interface TabState {
   path: string;
   /** What the editor holds now. */
   text: string;
+  /**
+   * Counts the times `text` was replaced from outside the editor (a reload from the home, the saved version taken):
+   * the editor then shows it; any other change of `text` came from the editor itself.
+   */
+  revision: number;
   /** The home's copy as this tab last loaded or saved it; '' for a file not created yet. */
   saved: string;
   /** Whether the file is in the home (false for `vim new.yaml` until the first save). */
@@ -41,7 +46,7 @@ export type TabEvent =
 /** A tab for a file read at home version `version`, or (file null) one to create, the home being at `version`. */
 export function openedTab(path: string, file: { text: string } | null, version: number): TabState {
   const text = file?.text ?? '';
-  return { path, text, saved: text, exists: file !== null, base: version, status: 'clean' };
+  return { path, text, revision: 0, saved: text, exists: file !== null, base: version, status: 'clean' };
 }
 
 export function tabReducer(tab: TabState, event: TabEvent): TabState {
@@ -96,6 +101,7 @@ export function tabReducer(tab: TabState, event: TabEvent): TabState {
       return {
         ...tab,
         text,
+        revision: tab.revision + 1,
         saved: text,
         exists: tab.theirs.text !== null,
         base: tab.theirs.version,
@@ -114,7 +120,7 @@ function remote(tab: TabState, version: number, text: string | null): TabState {
   // Another file changed, or this one did not: the tab is simply up to date at the newer version.
   if (unchanged) return tab.status === 'saving' ? tab : { ...tab, base: version };
   if (tab.status === 'clean' && text !== null)
-    return { ...tab, text, saved: text, exists: true, base: version };
+    return { ...tab, text, revision: tab.revision + 1, saved: text, exists: true, base: version };
   // Changed to what this tab holds already: nothing to decide.
   if (text !== null && text === tab.text && tab.status !== 'saving')
     return { ...tab, saved: text, exists: true, base: version, status: 'clean', theirs: undefined };

@@ -112,10 +112,7 @@ export const patchCommand: CommandDef = {
     }
     if (found.targets.length === 0 && errors.length === 0)
       throw new CommandError('no objects passed to patch');
-    if (errors.length === 1 && found.targets.length + found.errors.length <= 1) {
-      ctx.stderr(errors[0] + '\n');
-      return 1;
-    }
+    // ContinueOnError: the objects that could be patched were; the server's errors come last.
     for (const error of errors) ctx.stderr(error + '\n');
     return errors.length > 0 ? 1 : 0;
   },
