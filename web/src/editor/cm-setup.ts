@@ -59,15 +59,22 @@ async function lint(view: EditorView): Promise<Diagnostic[]> {
     }));
 }
 
-async function complete(context: CompletionContext): Promise<CompletionResult | null> {
+/** Synchronous once the document's schema is loaded, so the list follows every keystroke at once. */
+function complete(context: CompletionContext): CompletionResult | null | Promise<CompletionResult | null> {
   const text = context.state.doc.toString();
   const { apiVersion } = documentHeader(text, context.pos);
-  if (apiVersion) await loadSchemas([apiVersion]);
+  if (apiVersion && knownSchema(apiVersion) === undefined)
+    return loadSchemas([apiVersion]).then(() => completionsAt(context, text));
+  return completionsAt(context, text);
+}
+
+function completionsAt(context: CompletionContext, text: string): CompletionResult | null {
   const result = completeManifest(text, context.pos, knownSchema);
   if (!result || result.options.length === 0) return null;
   // Offered as the student types a word, or on Ctrl-Space anywhere.
   if (!context.explicit && result.from === context.pos && !/[:-]\s$/.test(text.slice(0, context.pos)))
     return null;
+  const labels = new Set(result.options.map((o) => o.label));
   return {
     from: result.from,
     options: result.options.map((o) => ({
@@ -77,7 +84,8 @@ async function complete(context: CompletionContext): Promise<CompletionResult | 
       info: o.info,
       apply: o.apply,
     })),
-    validFor: /^[\w./-]*$/,
+    // Asked again once a value is typed in full, which closes the list (Enter then ends the line).
+    validFor: (typed) => /^[\w./-]*$/.test(typed) && !(result.value && labels.has(typed)),
   };
 }
 

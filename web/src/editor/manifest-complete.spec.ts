@@ -56,5 +56,8 @@ describe('completeManifest', () => {
       complete('apiVersion: apps/v1\nkind: Deployment\nspec:\n  paused: |\n')?.options.map((o) => o.label),
     ).toEqual(['true', 'false']);
     expect(complete('|')?.options.map((o) => o.label)).toEqual(['apiVersion', 'kind']);
+    // A value typed in full is not offered again: Enter after it ends the line.
+    expect(complete('apiVersion: v1|\n')).toBeUndefined();
+    expect(complete('kind: ConfigMap|\n')).toBeUndefined();
   });
 });

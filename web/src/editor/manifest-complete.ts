@@ -21,6 +21,16 @@ export interface CompletionItem {
 export interface Completions {
   from: number;
   options: CompletionItem[];
+  /** Values after `key: ` (keys otherwise): a value typed in full is not offered again, so Enter ends the line. */
+  value: boolean;
+}
+
+function values(
+  context: { from: number; typed: string },
+  options: CompletionItem[],
+): Completions | undefined {
+  if (options.some((o) => o.label === context.typed)) return undefined;
+  return { from: context.from, options, value: true };
 }
 
 /** Follows a path of field names and '[]' from a kind's schema. */
@@ -40,27 +50,30 @@ export function completeManifest(text: string, pos: number, lookup: SchemaLookup
   const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
   if (context.mode === 'value' && context.path.length === 0 && context.key === 'apiVersion') {
     const versions = [...new Set(RESOURCES.map((r) => r.apiVersion))].sort();
-    return { from: context.from, options: versions.map((v) => ({ label: v, type: 'constant', apply: v })) };
+    return values(
+      context,
+      versions.map((v) => ({ label: v, type: 'constant', apply: v })),
+    );
   }
   if (context.mode === 'value' && context.path.length === 0 && context.key === 'kind') {
     const kinds = RESOURCES.filter((r) => !apiVersion || r.apiVersion === apiVersion);
     const unique = [...new Map(kinds.map((r) => [r.kind, r])).values()].sort((a, b) =>
       a.kind.localeCompare(b.kind),
     );
-    return {
-      from: context.from,
-      options: unique.map((r) => ({ label: r.kind, type: 'type', detail: r.apiVersion, apply: r.kind })),
-    };
+    return values(
+      context,
+      unique.map((r) => ({ label: r.kind, type: 'type', detail: r.apiVersion, apply: r.kind })),
+    );
   }
   const index = apiVersion ? lookup(apiVersion) : undefined;
   const top = index && kind ? index.kind(apiVersion as string, kind) : undefined;
   if (context.mode === 'value') {
     const field = index && top ? schemaAt(index, top, [...context.path, context.key as string]) : undefined;
     if (field?.schema.type !== 'boolean') return undefined;
-    return {
-      from: context.from,
-      options: ['true', 'false'].map((v) => ({ label: v, type: 'constant', apply: v })),
-    };
+    return values(
+      context,
+      ['true', 'false'].map((v) => ({ label: v, type: 'constant', apply: v })),
+    );
   }
   if (!index || !top) {
     // Without a schema, the two fields every manifest starts with.
@@ -68,7 +81,7 @@ export function completeManifest(text: string, pos: number, lookup: SchemaLookup
     const options = ['apiVersion', 'kind']
       .filter((key) => !context.siblings.includes(key))
       .map((key): CompletionItem => ({ label: key, type: 'property', apply: `${key}: ` }));
-    return { from: context.from, options };
+    return { from: context.from, options, value: false };
   }
   const here = schemaAt(index, top, context.path);
   const properties = here?.schema.properties;
@@ -87,7 +100,7 @@ export function completeManifest(text: string, pos: number, lookup: SchemaLookup
       apply: `${key}:${opening(index, field, indent)}`,
     });
   }
-  return { from: context.from, options };
+  return { from: context.from, options, value: false };
 }
 
 /** What follows `key:`: a value on the line for scalars, a nested block for objects and lists (kubectl's layout). */
