@@ -62,6 +62,17 @@ describe('checkCommandLine', () => {
     if (!verdict.ok) expect(verdict.message).toMatch(/not available in this lab terminal/);
   });
 
+  it('allows output into the home and refuses it elsewhere before anything is queued', () => {
+    const limits = { maxLineBytes: LIMIT, maxBlockBytes: 262144 };
+    expect(checkCommandLine('kubectl get pods -o yaml > pods.yaml', limits).ok).toBe(true);
+    expect(checkCommandLine('kubectl get pods >> /home/student/notes/pods.txt', limits).ok).toBe(true);
+    expect(checkCommandLine('echo hi >> /home/student/../../etc/profile', limits)).toEqual({
+      ok: false,
+      message:
+        '>> /home/student/../../etc/profile is not available in this lab terminal: output can be redirected only into files in /home/student.',
+    });
+  });
+
   it('allows $( ) only around kubectl and minikube', () => {
     expect(checkCommandLine('curl $(rm -rf /)', { maxLineBytes: LIMIT, maxBlockBytes: 262144 })).toEqual({
       ok: false,

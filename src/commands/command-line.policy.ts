@@ -1,3 +1,5 @@
+import { posix } from 'node:path';
+import { HOME } from '../engine/terminal/home/home-directory';
 import { withoutTrailingAmpersand } from '../engine/terminal/line-shape';
 import { literalText, ParsedLine, ShellSyntaxError, tokenize } from '../engine/terminal/tokenizer';
 
@@ -50,13 +52,28 @@ export function checkCommandLine(
   try {
     // A background job's `&` is the run's kind, not part of what the terminal runs.
     const parsed = tokenize(withoutTrailingAmpersand(line) ?? line);
-    const refused = refusedSubstitution(parsed);
+    const refused = refusedSubstitution(parsed) ?? refusedRedirection(parsed);
     if (refused) return { ok: false, message: refused };
   } catch (error) {
     if (error instanceof ShellSyntaxError) return { ok: false, message: error.message };
     throw error;
   }
   return { ok: true, line };
+}
+
+/**
+ * Output goes only into the student's home. A target written as an absolute path elsewhere is refused here, before
+ * anything is queued; a relative one can only be judged against the working directory, which the terminal does.
+ */
+function refusedRedirection(parsed: ParsedLine): string | undefined {
+  for (const redirect of parsed.redirects) {
+    const target = literalText(redirect.target);
+    if (target === undefined || !target.startsWith('/')) continue;
+    const normal = posix.normalize(target);
+    if (normal !== HOME && !normal.startsWith(`${HOME}/`))
+      return `${redirect.append ? '>>' : '>'} ${target} is not available in this lab terminal: output can be redirected only into files in ${HOME}.`;
+  }
+  return undefined;
 }
 
 function refusedSubstitution(parsed: ParsedLine, depth = 0): string | undefined {
