@@ -84,7 +84,12 @@ function ensureWebBuild() {
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestSource) return;
   say('Building the web client…');
   const started = Date.now();
-  run('npm', ['run', '--silent', 'build:web'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // A production build whoever calls: inside Jest NODE_ENV is "test", with which Vite bundles React's development
+  // build (StrictMode then mounts every effect twice, e.g. joining the terminal's session twice).
+  run('npm', ['run', '--silent', 'build:web'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   say(`Web client built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 

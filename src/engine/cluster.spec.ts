@@ -1,5 +1,5 @@
 import { ManualClock, RealClock } from './clock/clock';
-import { createCluster } from './cluster';
+import { createCluster, restoreCluster, WAKE, type Cluster } from './cluster';
 import { checkInvariants } from './invariants';
 import { labWithApp } from './testing';
 
@@ -48,6 +48,28 @@ describe('cluster', () => {
       return rest;
     };
     expect(stable(cluster.snapshot())).toEqual(stable(before));
+  });
+
+  it('starts at a fixpoint of every controller (so a fresh cluster skips their first pass)', () => {
+    const start = Date.UTC(2024, 5, 3, 2, 15, 0);
+    const fresh = createCluster({ clock: new ManualClock(start) });
+    const state = (cluster: Cluster) => {
+      const { now: _now, lastEventSweep: _sweep, timers: _timers, ...rest } = JSON.parse(
+        cluster.snapshot(),
+      ) as Record<string, unknown>;
+      return rest;
+    };
+    const before = state(fresh);
+    // A restored cluster's controllers know nothing yet: a wake-up timer makes each do a full pass.
+    for (const later of [0, 50 * 60_000]) {
+      const clock = new ManualClock(start);
+      const restored = restoreCluster(fresh.snapshot(), { clock });
+      clock.set(start + later);
+      restored.timers.schedule(clock.now(), WAKE, 'fixpoint-check');
+      restored.sync();
+      expect(restored.nextDueAt()).toBeUndefined();
+      expect(state(restored)).toEqual(before);
+    }
   });
 
   it('expires events an hour after their last occurrence', () => {

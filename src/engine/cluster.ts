@@ -22,8 +22,11 @@ import { DisruptionController, ResourceQuotaController } from './controllers/pol
 import { HpaController } from './controllers/hpa';
 import { ReplicaSetController } from './controllers/replicaset';
 import { StatefulSetController } from './controllers/statefulset';
+import { VolumeBindingController } from './controllers/volume-binding';
+import { HostPathProvisioner } from './controllers/hostpath-provisioner';
 import { Scheduler } from './controllers/scheduler';
 import { SimContainerRuntime } from './runtime/container-runtime';
+import { forgetHostPath } from './runtime/host-paths';
 import { SimNetwork } from './runtime/network';
 import type { ClusterNetwork, ContainerRuntime } from './runtime/types';
 import type { ApiServer } from './server/api-server';
@@ -40,6 +43,7 @@ import { minikubeObjects, nodeInternalIp } from './store/minikube';
 import { bootConfigMaps, CONTROLLER_SERVICE_ACCOUNTS } from './store/minikube-config';
 import { loadKubeProxyDaemonSet } from './store/minikube-daemonset';
 import { bootPolicyObjects } from './store/minikube-policy';
+import { standardStorageClass } from './store/minikube-storage';
 import { Random, type RandomState } from './store/random';
 import { objectKey, ObjectStore } from './store/store';
 
@@ -115,8 +119,8 @@ export class Cluster {
   private readonly scheduler: Scheduler;
   private readonly namespaces: NamespaceController;
   private readonly controllers: Controller[];
-  /** Revision at which each controller last ran. */
-  private readonly lastRun = new Map<Controller, number>();
+  /** Revision at which each controller (same index in `controllers`) last ran; -1: never. */
+  private lastRun: number[] = [];
   private simNow: number | undefined;
   private syncing = false;
   private settledRevision = -1;
@@ -178,7 +182,10 @@ export class Cluster {
       new EndpointsController(ctx),
       new ResourceQuotaController(ctx),
       new DisruptionController(ctx),
+      new VolumeBindingController(ctx, (name) => forgetHostPath(this.kubelet.state().nodes, name)),
+      new HostPathProvisioner(ctx),
     ];
+    this.lastRun = this.controllers.map(() => -1);
     this.simNetwork = new SimNetwork(
       this.store,
       this.kubelet,
@@ -247,11 +254,12 @@ export class Cluster {
     let all = force;
     for (let round = 0; round < MAX_RECONCILE_ROUNDS; round++) {
       const before = this.store.revision;
-      for (const controller of this.controllers) {
-        const last = this.lastRun.get(controller);
-        if (!all && last !== undefined && !this.store.changedSince(controller.watches, last)) continue;
-        this.lastRun.set(controller, this.store.revision);
-        controller.reconcile();
+      const controllers = this.controllers;
+      for (let i = 0; i < controllers.length; i++) {
+        const last = this.lastRun[i];
+        if (!all && last >= 0 && !this.store.changedSince(controllers[i].watches, last)) continue;
+        this.lastRun[i] = this.store.revision;
+        controllers[i].reconcile();
       }
       all = false;
       if (this.store.revision === before) break;
@@ -287,6 +295,10 @@ export class Cluster {
     this.bootAt = bootAt;
     this.bootRv = image.rv;
     this.loadBootState(instantiateBootImage(image, this.random, bootAt));
+    // The image was recorded after a forced pass of every controller, at their fixpoint: none has anything to do
+    // until something changes (cluster.spec.ts checks it), so the first write runs only the controllers it concerns.
+    this.lastRun = this.controllers.map(() => image.rv);
+    for (const controller of this.controllers) controller.assumeSettled?.();
   }
 
   private loadBootState(state: BootState, keep?: ClusterSnapshot['bootKept']): void {
@@ -336,6 +348,8 @@ export class Cluster {
       this.at(bootAt + 8_000, () => {
         const accountUids = new Random(0x73616363);
         for (const sa of m.serviceAccounts) server.createObject(sa, accountUids.uid());
+        // The default-storageclass addon, applied with the storage-provisioner (its own uid sequence).
+        server.createObject(standardStorageClass(), new Random(0x73746f72).uid());
       });
       const rs = this.at(bootAt + 18_000, () => {
         for (const svc of m.services.filter((s) => s.metadata.name !== 'kubernetes'))

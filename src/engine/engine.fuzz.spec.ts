@@ -86,6 +86,28 @@ const LAB_LINES = [
   'kubectl create configmap cfg --from-literal=mode=debug',
   "kubectl exec vols -- sh -c 'echo hi > /data/x; cat /data/x /etc/cfg/mode; ls -la /etc/cfg'",
   'kubectl delete configmap cfg',
+  // Issue 14 part 2, last gaps: sidecars with probes (in a Pod and in a Job), exec probes past their timeout,
+  // run --expose, logs flags, set env --list --resolve.
+  'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: side\nspec:\n  initContainers:\n  - name: proxy\n    image: nginx:1.25\n    restartPolicy: Always\n    readinessProbe:\n      httpGet: {path: /, port: 80}\n      periodSeconds: 2\n  - name: setup\n    image: busybox\n    command: [sh, -c, "echo ready"]\n  containers:\n  - name: c\n    image: busybox\n    command: [sh, -c, "sleep 3600"]\n    livenessProbe:\n      exec: {command: [sleep, "3"]}\n      periodSeconds: 3\n      timeoutSeconds: 1\nEOF',
+  'kubectl apply -f - <<EOF\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: sidejob\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      initContainers:\n      - name: log\n        image: busybox\n        restartPolicy: Always\n        command: [sh, -c, "sleep 3600"]\n      containers:\n      - name: w\n        image: busybox\n        command: [sh, -c, "sleep 5"]\nEOF',
+  'kubectl run exposed --image=nginx:1.25 --port=80 --expose --labels=app=exposed',
+  'kubectl logs side -c proxy --timestamps --tail=2',
+  'kubectl logs -l app=exposed --prefix --since=10s',
+  'kubectl set env pod/side --list --resolve',
+  'kubectl get pods side sidejob -o wide',
+  // Issue 17: claims, their volumes, a StatefulSet's claim templates and data written through a claim.
+  'kubectl apply -f - <<EOF\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\nEOF',
+  'kubectl apply -f - <<EOF\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: manual\nspec:\n  capacity:\n    storage: 2Gi\n  accessModes: [ReadWriteOnce]\n  storageClassName: ""\n  hostPath:\n    path: /mnt/manual\nEOF',
+  'kubectl apply -f - <<EOF\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: static\nspec:\n  storageClassName: ""\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\nEOF',
+  'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: store\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [sleep, "3600"]\n    volumeMounts:\n    - {name: d, mountPath: /data}\n  volumes:\n  - name: d\n    persistentVolumeClaim: {claimName: data}\nEOF',
+  "kubectl exec store -- sh -c 'echo hi > /data/x; cat /data/x'",
+  'kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n        volumeMounts:\n        - {name: data, mountPath: /data}\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources:\n        requests:\n          storage: 1Gi\nEOF',
+  'kubectl delete pvc data --wait=false',
+  'kubectl delete pv manual --wait=false',
+  'kubectl delete pod store --grace-period=1',
+  'kubectl get pvc,pv -o wide',
+  'kubectl describe pvc',
+  'kubectl describe pv',
 ];
 
 /** Probes (issue 14 part 2): readiness flapping behind a Service, a liveness probe restarting its container. */

@@ -19,6 +19,7 @@ import type {
 import type { Cluster } from './cluster';
 import { controllerRef, isPodReady } from './controllers/owners';
 import { matchesLabelSelector } from './server/selectors';
+import { storageViolations } from './storage-invariants';
 
 /**
  * Issue 14: every pod is owned by an object that exists (or is standalone, or being deleted); a Job never runs
@@ -110,6 +111,7 @@ export function checkInvariants(cluster: Cluster): string[] {
       violations.push(`${key(pod)} is owned by missing ReplicaSet ${ref.name} and not being deleted`);
   }
   violations.push(...batchViolations(cluster, pods), ...statefulSetViolations(cluster, pods));
+  violations.push(...storageViolations(store, pods));
   for (const rs of replicaSets) {
     const ref = controllerRef(rs);
     if (ref?.kind === 'Deployment' && !deployByUid.has(ref.uid) && !rs.metadata.deletionTimestamp)
@@ -221,8 +223,16 @@ export function checkInvariants(cluster: Cluster): string[] {
 function readinessViolations(pods: Pod[]): string[] {
   const out: string[] = [];
   for (const pod of pods) {
-    const statuses = pod.status?.containerStatuses;
-    if (!statuses?.length) continue;
+    const app = pod.status?.containerStatuses;
+    if (!app?.length) continue;
+    // Sidecars (init containers restarted Always) count towards the pod's readiness like app containers.
+    const sidecars = new Set(
+      (pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name),
+    );
+    const statuses = [
+      ...app,
+      ...(pod.status?.initContainerStatuses ?? []).filter((s) => sidecars.has(s.name)),
+    ];
     for (const s of statuses)
       if (s.ready && !(s.started && s.state.running))
         out.push(`${key(pod)} container ${s.name} is ready but not started and running`);

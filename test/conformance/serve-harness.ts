@@ -183,13 +183,24 @@ export class TwinTerminal {
  * - the oracle's masks (normalize): klog headers' date, time and pid; `kubectl version`'s build identity (v1.30.13
  *   against the lab's v1.30.0);
  * - the Age column of describe's Events table, which kubectl computes from its own wall clock (the served objects
- *   carry virtual-clock timestamps); the table is re-aligned after masking, since the column width depends on it.
+ *   carry virtual-clock timestamps); the table is re-aligned after masking, since the column width depends on it;
+ * - for the same reason, the Age column of `describe node`'s Non-terminated Pods table (its last column).
  */
 export function mask(line: string, outcome: Outcome): Outcome {
   const command = kubectlLine(line);
   const base = normalize(command, outcome);
   if (!splitWords(command).includes('describe')) return base;
-  return { ...base, stdout: maskEventAges(base.stdout) };
+  return { ...base, stdout: maskNodePodAges(maskEventAges(base.stdout)) };
+}
+
+/** The node's pods table: each row's last cell (Age) masked; being the last column, it widens no other. */
+function maskNodePodAges(text: string): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => /^Non-terminated Pods:/.test(l));
+  if (at < 0 || !/^\s+Namespace\s+Name\s+CPU Requests\s.*\sAge$/.test(lines[at + 1] ?? '')) return text;
+  for (let j = at + 3; j < lines.length && /^\s{2}\S/.test(lines[j]); j++)
+    lines[j] = lines[j].replace(/\S+$/, '<age>');
+  return lines.join('\n');
 }
 
 function maskEventAges(text: string): string {

@@ -119,6 +119,7 @@ describe('the editor pane', () => {
     expect(await marked.first().textContent()).toBe('replicaz');
     await marked.first().hover();
     await lab.locator('.cm-tooltip-lint', { hasText: 'unknown field "spec.replicaz"' }).waitFor();
+    await lab.screenshot({ path: path.join(ARTIFACTS, 'editor-lint.png') });
 
     await cursorToLine(lab, 'replicaz: 3');
     for (let i = 0; i < 'replicaz'.length; i++) await lab.keyboard.press('Delete');
@@ -213,6 +214,7 @@ describe('the editor pane', () => {
     expect(await conflict.textContent()).toContain(
       'web.yaml changed in your home folder since you opened it',
     );
+    await second.screenshot({ path: path.join(ARTIFACTS, 'editor-conflict.png') });
     await second.keyboard.press('Control+s');
     await second.locator('[data-testid="editor-status"][data-status="conflict"]').waitFor();
     // Keeping its version and saving again overwrites; the first tab, with nothing unsaved, reloads it.

@@ -11,7 +11,25 @@ export type ResourceName =
   | ConfigResourceName
   | PolicyResourceName
   | BatchResourceName
-  | WorkloadResourceName;
+  | WorkloadResourceName
+  | StorageResourceName
+  | 'leases'
+  | ReviewResourceName;
+
+/**
+ * The review APIs (authorization.k8s.io and authentication.k8s.io): create-only questions, never stored
+ * (server/reviews.ts answers them).
+ */
+export type ReviewResourceName =
+  | 'selfsubjectreviews'
+  | 'tokenreviews'
+  | 'localsubjectaccessreviews'
+  | 'selfsubjectaccessreviews'
+  | 'selfsubjectrulesreviews'
+  | 'subjectaccessreviews';
+
+/** Claims, volumes and classes (issue 17). */
+export type StorageResourceName = 'persistentvolumeclaims' | 'persistentvolumes' | 'storageclasses';
 
 /** DaemonSets, StatefulSets, their ControllerRevisions and HorizontalPodAutoscalers (issue 14). */
 export type WorkloadResourceName =
@@ -43,6 +61,8 @@ export interface ResourceInfo {
   apiVersion: string;
   namespaced: boolean;
   shortNames: string[];
+  /** Only these verbs are served (the review APIs: `create`); every verb when absent. */
+  verbs?: readonly string[];
 }
 
 function info(
@@ -67,6 +87,19 @@ function info(
 }
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** A review API: created to ask a question, answered at once, never stored or listed. */
+function review(resource: ReviewResourceName, kind: string, group: string, namespaced = false): ResourceInfo {
+  return Object.freeze({
+    ...info(resource, kind.toLowerCase(), kind, group, namespaced, []),
+    verbs: ['create'],
+  });
+}
+
+/** Whether the resource is a review API (only `create` is served). */
+export function isCreateOnly(info: ResourceInfo): boolean {
+  return info.verbs !== undefined && !info.verbs.includes('get');
+}
 
 export const RESOURCES: readonly ResourceInfo[] = Object.freeze([
   info('pods', 'pod', 'Pod', '', true, ['po']),
@@ -101,6 +134,16 @@ export const RESOURCES: readonly ResourceInfo[] = Object.freeze([
   info('priorityclasses', 'priorityclass', 'PriorityClass', 'scheduling.k8s.io', false, ['pc']),
   info('cronjobs', 'cronjob', 'CronJob', 'batch', true, ['cj']),
   info('jobs', 'job', 'Job', 'batch', true, []),
+  info('leases', 'lease', 'Lease', 'coordination.k8s.io', true, []),
+  review('selfsubjectreviews', 'SelfSubjectReview', 'authentication.k8s.io'),
+  review('tokenreviews', 'TokenReview', 'authentication.k8s.io'),
+  review('localsubjectaccessreviews', 'LocalSubjectAccessReview', 'authorization.k8s.io', true),
+  review('selfsubjectaccessreviews', 'SelfSubjectAccessReview', 'authorization.k8s.io'),
+  review('selfsubjectrulesreviews', 'SelfSubjectRulesReview', 'authorization.k8s.io'),
+  review('subjectaccessreviews', 'SubjectAccessReview', 'authorization.k8s.io'),
+  info('persistentvolumeclaims', 'persistentvolumeclaim', 'PersistentVolumeClaim', '', true, ['pvc']),
+  info('persistentvolumes', 'persistentvolume', 'PersistentVolume', '', false, ['pv']),
+  info('storageclasses', 'storageclass', 'StorageClass', 'storage.k8s.io', false, ['sc']),
 ]);
 
 const BY_ALIAS = new Map<string, ResourceInfo>();
@@ -121,6 +164,10 @@ export function resourceFor(kindOrAlias: string): ResourceInfo | undefined {
   return BY_ALIAS.get(kindOrAlias.toLowerCase());
 }
 
+/** Each kind's first resource in RESOURCES: every write looks its object's kind up. */
+const BY_KIND = new Map<string, ResourceInfo>();
+for (const r of RESOURCES) if (!BY_KIND.has(r.kind)) BY_KIND.set(r.kind, r);
+
 export function resourceForKind(kind: string): ResourceInfo | undefined {
-  return RESOURCES.find((r) => r.kind === kind);
+  return BY_KIND.get(kind);
 }

@@ -1,5 +1,6 @@
 /** The API server's error Status (apimachinery `pkg/api/errors`), thrown by every ApiServer method. */
-export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Invalid' | 'BadRequest' | 'Conflict' | 'Forbidden';
+export type StatusReason =
+  'NotFound' | 'AlreadyExists' | 'Invalid' | 'BadRequest' | 'Conflict' | 'Forbidden' | 'MethodNotAllowed';
 
 export interface StatusCause {
   field: string;
@@ -27,6 +28,7 @@ const HTTP_CODES: Record<StatusReason, number> = {
   Invalid: 422,
   BadRequest: 400,
   Forbidden: 403,
+  MethodNotAllowed: 405,
 };
 
 export class StatusError extends Error {
@@ -96,5 +98,13 @@ export function forbidden(resource: string, group: string, name: string, detail:
     reason: 'Forbidden',
     message: `${groupResource(resource, group)} "${name}" is forbidden: ${detail}`,
     details: { name, group, kind: resource },
+  });
+}
+
+/** 405: a verb the resource does not serve (listing or reading a review API). */
+export function methodNotAllowedStatus(): StatusError {
+  return new StatusError({
+    reason: 'MethodNotAllowed',
+    message: 'the server does not allow this method on the requested resource',
   });
 }

@@ -118,6 +118,8 @@ export interface Container {
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;
+  /** Only on init containers: `Always` makes it a sidecar. */
+  restartPolicy?: string;
 }
 
 /** A container probe (exec, httpGet, tcpSocket or grpc handler plus its timing), as the API defines it. */
@@ -142,6 +144,7 @@ export interface Volume {
   secret?: { secretName: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
   emptyDir?: { medium?: string; sizeLimit?: string };
   downwardAPI?: { items?: DownwardAPIVolumeFile[]; defaultMode?: number };
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
 }
 
 export interface PodSpec {

@@ -22,4 +22,9 @@ export const WAKE = 'wake';
 export interface Controller {
   readonly watches: readonly import('../api/resources').ResourceName[];
   reconcile(): void;
+  /**
+   * Told that the store is at a state where this controller has nothing to do (a fresh cluster from the boot
+   * image, recorded at a fixpoint of every controller), so it can skip its first full pass.
+   */
+  assumeSettled?(): void;
 }

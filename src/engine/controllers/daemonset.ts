@@ -49,13 +49,26 @@ export class DaemonSetController implements Controller {
 
   /** What each DaemonSet was last synced against (its, its pods', the nodes' and revisions' versions). */
   private readonly seen = new Map<string, string>();
+  /** The store revision at which each DaemonSet's signature was last computed. */
+  private readonly seenAt = new Map<string, number>();
 
   constructor(private readonly ctx: ControllerContext) {}
 
   reconcile(): void {
-    if (this.ctx.store.count('daemonsets') === 0) return;
-    for (const ds of this.ctx.store.values<DaemonSet>('daemonsets').sort(byCreation)) {
+    const { store } = this.ctx;
+    if (store.count('daemonsets') === 0) return;
+    for (const ds of store.values<DaemonSet>('daemonsets').sort(byCreation)) {
       if (isTerminating(ds)) continue;
+      // The signature is made of these resources only: when none moved, it is the one already seen.
+      const uid = ds.metadata.uid ?? '';
+      const at = this.seenAt.get(uid);
+      this.seenAt.set(uid, store.revision);
+      if (
+        at !== undefined &&
+        !store.changedSince(['daemonsets', 'nodes', 'controllerrevisions'], at) &&
+        !store.changedInSince('pods', ds.metadata.namespace ?? 'default', at)
+      )
+        continue;
       // Most changes are to other namespaces' pods: a DaemonSet whose inputs did not change has nothing to do.
       const signature = this.signature(ds);
       if (this.seen.get(ds.metadata.uid ?? '') === signature) continue;

@@ -49,12 +49,36 @@ const sum = (list: ReplicaSet[], f: (rs: ReplicaSet) => number) => list.reduce((
 export class DeploymentController implements Controller {
   readonly watches = ['deployments', 'replicasets'] as const;
 
+  /**
+   * Per deployment uid: the store revision of its last sync that found the rollout complete and wrote nothing.
+   * Such a sync depends only on the deployments and ReplicaSets of its namespace (not on the time), so while
+   * none of those change it would find the same and write nothing again: it is skipped.
+   */
+  private readonly settled = new Map<string, number>();
+
   constructor(private readonly ctx: ControllerContext) {}
 
   reconcile(): void {
-    for (const d of this.ctx.store.values<Deployment>('deployments')) {
-      const current = this.ctx.store.get<Deployment>('deployments', d.metadata.namespace, d.metadata.name);
-      if (current && !isTerminating(current)) this.sync(current);
+    const { store } = this.ctx;
+    for (const d of store.values<Deployment>('deployments')) {
+      const current = store.get<Deployment>('deployments', d.metadata.namespace, d.metadata.name);
+      if (!current || isTerminating(current)) continue;
+      const uid = current.metadata.uid ?? '';
+      const namespace = current.metadata.namespace;
+      const at = this.settled.get(uid);
+      if (
+        at !== undefined &&
+        !store.changedInSince('deployments', namespace, at) &&
+        !store.changedInSince('replicasets', namespace, at)
+      )
+        continue;
+      this.settled.delete(uid);
+      const before = store.revision;
+      if (this.sync(current) && store.revision === before) this.settled.set(uid, before);
+    }
+    if (this.settled.size > store.count('deployments')) {
+      const live = new Set(store.values('deployments').map((d) => d.metadata.uid));
+      for (const uid of [...this.settled.keys()]) if (!live.has(uid)) this.settled.delete(uid);
     }
   }
 
@@ -64,7 +88,8 @@ export class DeploymentController implements Controller {
       .filter((rs) => isControlledBy(rs, d) && !isTerminating(rs));
   }
 
-  private sync(d: Deployment): void {
+  /** Returns whether the rollout is complete (all the way through to the status). */
+  private sync(d: Deployment): boolean {
     const all = this.ownedReplicaSets(d).sort(byCreation);
     const newRs = all.find((rs) => templatesEqualIgnoringHash(rs.spec.template, d.spec.template));
     const old = all.filter((rs) => rs !== newRs);
@@ -73,24 +98,25 @@ export class DeploymentController implements Controller {
 
     // A paused deployment does not roll out; a changed replica count is spread over the active ReplicaSets first.
     if (d.spec.paused || this.isScalingEvent(d, all)) {
-      if (this.scaleProportionally(d, newRs, old)) return;
+      if (this.scaleProportionally(d, newRs, old)) return false;
       this.syncStatus(d, newRs, all, false);
-      return;
+      return false;
     }
     if (!newRs) {
       this.createNewReplicaSet(d, all, newRevision);
-      return; // the store changed: the loop comes back with the new RS in place
+      return false; // the store changed: the loop comes back with the new RS in place
     }
-    if (this.syncRevision(d, newRs, newRevision)) return;
+    if (this.syncRevision(d, newRs, newRevision)) return false;
 
     if (d.spec.strategy?.type === 'Recreate') {
-      if (this.rolloutRecreate(d, newRs, old)) return;
+      if (this.rolloutRecreate(d, newRs, old)) return false;
     } else {
-      if (this.reconcileNewReplicaSet(d, all, newRs)) return;
-      if (this.reconcileOldReplicaSets(d, all, old, newRs)) return;
+      if (this.reconcileNewReplicaSet(d, all, newRs)) return false;
+      if (this.reconcileOldReplicaSets(d, all, old, newRs)) return false;
     }
     const complete = this.syncStatus(d, newRs, all, true);
     if (complete) this.cleanupHistory(d, old);
+    return complete;
   }
 
   // ---------------------------------------------------------------- new ReplicaSet and revisions

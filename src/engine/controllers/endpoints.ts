@@ -54,6 +54,11 @@ export class EndpointsController implements Controller {
     });
   }
 
+  assumeSettled(): void {
+    this.firstPass = false;
+    this.dirty.clear();
+  }
+
   reconcile(): void {
     const { store } = this.ctx;
     const dirty = this.dirty;

@@ -28,6 +28,10 @@ export class GarbageCollector implements Controller {
 
   private checkedAt = -1;
 
+  assumeSettled(): void {
+    this.checkedAt = this.ctx.store.revision;
+  }
+
   reconcile(): void {
     const { store } = this.ctx;
     // Orphans and pods on vanished nodes only appear when something is removed (or, once, after a restore).

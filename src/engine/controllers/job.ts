@@ -36,6 +36,17 @@ function withIndexEnv(c: Container): Container {
   return { ...c, env: [...(c.env ?? []), structuredClone(INDEX_ENV)] };
 }
 
+/** Longest generateName the API server keeps whole (names.MaxGeneratedNameLength: 63 less 5 random characters). */
+const MAX_GENERATED_NAME_LENGTH = 58;
+
+/** podGenerateNameWithIndex: a long Job name is cut so that the `-<index>-` part always survives. */
+function indexedGenerateName(job: Job, index: string): string {
+  const suffix = `-${index}-`;
+  const prefix = job.metadata.name + suffix;
+  if (prefix.length <= MAX_GENERATED_NAME_LENGTH) return prefix;
+  return job.metadata.name.slice(0, MAX_GENERATED_NAME_LENGTH - suffix.length) + suffix;
+}
+
 const isFinishedJob = (job: Job) =>
   job.status?.conditions?.some(
     (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
@@ -136,8 +147,7 @@ export class JobController implements Controller {
     }
     const condition = conditions[conditions.length - 1];
     if (condition?.type === 'Failed') {
-      for (const pod of active)
-        this.ctx.server.deleteObject('pods', pod.metadata.namespace, pod.metadata.name);
+      for (const pod of active) this.deletePod(job, pod);
       active = [];
     } else if (!condition && !spec.suspend) {
       if (deadline !== undefined)
@@ -185,7 +195,7 @@ export class JobController implements Controller {
           if (!pod) break;
           active = [...active, pod];
         }
-    } else if (active.length > want) active = this.removeExtra(active, active.length - want);
+    } else if (active.length > want) active = this.removeExtra(job, active, active.length - want);
     return active;
   }
 
@@ -206,7 +216,7 @@ export class JobController implements Controller {
     for (const pod of active) {
       const index = indexOf(pod, completions);
       if (index === undefined || indexes.failed.has(index) || indexes.completed.has(index)) {
-        this.ctx.server.deleteObject('pods', pod.metadata.namespace, pod.metadata.name);
+        this.deletePod(job, pod);
         active = active.filter((p) => p !== pod);
       }
     }
@@ -229,17 +239,22 @@ export class JobController implements Controller {
       active = [...active, pod];
     }
     if (wake !== Infinity) this.ctx.timers.replace(wake, WAKE, `job/${job.metadata.uid}/backoff`);
-    if (active.length > parallelism) active = this.removeExtra(active, active.length - parallelism);
+    if (active.length > parallelism) active = this.removeExtra(job, active, active.length - parallelism);
     return active;
   }
 
   /** Scale-down: unscheduled pods go first. */
-  private removeExtra(active: Pod[], count: number): Pod[] {
+  private removeExtra(job: Job, active: Pod[], count: number): Pod[] {
     const extra = [...active].sort((a, b) => (a.spec.nodeName ? 1 : 0) - (b.spec.nodeName ? 1 : 0));
     const removed = new Set(extra.slice(0, count));
-    for (const pod of removed)
-      this.ctx.server.deleteObject('pods', pod.metadata.namespace, pod.metadata.name);
+    for (const pod of removed) this.deletePod(job, pod);
     return active.filter((p) => !removed.has(p));
+  }
+
+  /** The controller's PodControl.DeletePod: the deletion, then its SuccessfulDelete event on the Job. */
+  private deletePod(job: Job, pod: Pod): void {
+    this.ctx.server.deleteObject('pods', pod.metadata.namespace, pod.metadata.name);
+    this.ctx.events.record(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, COMPONENT);
   }
 
   /**
@@ -305,7 +320,7 @@ export class JobController implements Controller {
       kind: 'Pod',
       metadata: {
         name: '',
-        generateName: indexed === undefined ? `${job.metadata.name}-` : `${job.metadata.name}-${indexed}-`,
+        generateName: indexed === undefined ? `${job.metadata.name}-` : indexedGenerateName(job, indexed),
         namespace: job.metadata.namespace,
         labels:
           indexed === undefined

@@ -77,7 +77,7 @@ const succeededExit = (c: ContainerRecord) => c.stage === 'terminated' && c.last
 /** getPhase: Pending while initialising or a container never ran; then by restart policy. */
 export function podPhase(pod: Pod, rec: PodRecord): PodStatus['phase'] {
   const policy = pod.spec.restartPolicy ?? 'Always';
-  const inits = rec.containers.filter((c) => c.init);
+  const inits = rec.containers.filter((c) => c.init && !c.sidecar);
   const failedInit = inits.find((c) => c.stage === 'terminated' && c.lastExit?.exitCode !== 0);
   if (failedInit) return 'Failed';
   if (inits.some((c) => !succeededExit(c))) return 'Pending';
@@ -86,6 +86,11 @@ export function podPhase(pod: Pod, rec: PodRecord): PodStatus['phase'] {
   let stopped = 0;
   let succeeded = 0;
   for (const c of rec.containers) {
+    // A sidecar counts while it runs (Pending until it has started); once it has ended it no longer matters.
+    if (c.sidecar && c.stage === 'running') {
+      if (!containerStarted(c)) return 'Pending';
+      running++;
+    } else if (c.sidecar && !c.lastExit && c.stage !== 'terminated') return 'Pending';
     if (c.init) continue;
     if (c.stage === 'running') running++;
     else if (c.stage === 'terminated') {
@@ -132,9 +137,15 @@ export function renderStatus(pod: Pod, rec: PodRecord, hostIp: string, now: numb
   const initStatuses = initRecs.map((c) => containerStatus(c, 'PodInitializing'));
   const phase = podPhase(pod, rec);
   const finished = phase === 'Succeeded' || phase === 'Failed';
-  const pendingInit = initRecs.filter((c) => !succeededExit(c)).map((c) => c.name);
-  const initialized = pendingInit.length === 0;
-  const notReady = statuses.filter((s) => !s.ready).map((s) => s.name);
+  const pendingInit = initRecs
+    .filter((c) => (c.sidecar ? !containerStarted(c) : !succeededExit(c)))
+    .map((c) => c.name);
+  // With sidecars, a pod whose app containers have run stays initialized while a sidecar restarts.
+  const initialized =
+    pendingInit.length === 0 ||
+    (initRecs.some((c) => c.sidecar) && appRecs.some((c) => c.stage === 'running' || c.lastExit));
+  const sidecarStatuses = initStatuses.filter((_, i) => initRecs[i].sidecar);
+  const notReady = [...sidecarStatuses, ...statuses].filter((s) => !s.ready).map((s) => s.name);
   const allReady = notReady.length === 0 && !finished;
   const readyReason = allReady ? undefined : finished ? 'PodCompleted' : 'ContainersNotReady';
   const readyMessage =

@@ -18,17 +18,46 @@ export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 const ROOT_CA_DESCRIPTION =
   'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
 
+const POPULATE_INPUTS: readonly ResourceName[] = ['namespaces'];
 const NAMESPACED: readonly ResourceName[] = RESOURCES.filter((r) => r.namespaced).map((r) => r.resource);
 
 export class NamespaceController implements Controller {
   readonly watches: readonly ResourceName[] = ['namespaces', ...NAMESPACED];
 
+  /**
+   * Per active namespace: the store revision when populate last looked at it. Populate reads only that
+   * namespace's ServiceAccounts, ConfigMaps and quotas: while none of them (nor any namespace) changed, it would
+   * find the same and do nothing, so it is skipped.
+   */
+  private readonly populatedAt = new Map<string, number>();
+
   constructor(private readonly ctx: ControllerContext) {}
 
+  assumeSettled(): void {
+    for (const ns of this.ctx.store.values<Namespace>('namespaces'))
+      if (ns.status?.phase !== 'Terminating') this.populatedAt.set(ns.metadata.name, this.ctx.store.revision);
+  }
+
   reconcile(): void {
-    for (const ns of this.ctx.store.values<Namespace>('namespaces')) {
-      if (ns.status?.phase === 'Terminating') this.finalize(ns);
-      else this.populate(ns.metadata.name);
+    const { store } = this.ctx;
+    for (const ns of store.values<Namespace>('namespaces')) {
+      const name = ns.metadata.name;
+      if (ns.status?.phase === 'Terminating') {
+        this.populatedAt.delete(name);
+        this.finalize(ns);
+        continue;
+      }
+      const at = this.populatedAt.get(name);
+      if (
+        at !== undefined &&
+        !store.changedSince(POPULATE_INPUTS, at) &&
+        !store.changedInSince('serviceaccounts', name, at) &&
+        !store.changedInSince('configmaps', name, at) &&
+        !store.changedInSince('resourcequotas', name, at)
+      )
+        continue;
+      this.populatedAt.set(name, store.revision);
+      this.populate(name);
     }
   }
 

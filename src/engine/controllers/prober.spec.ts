@@ -152,6 +152,32 @@ describe('prober', () => {
     expect(status(cluster, 'named')).toMatchObject({ restartCount: 0, ready: true });
   });
 
+  it('fails exec probes that outlast timeoutSeconds and HTTP probes nobody answers in time', () => {
+    const { cluster, clock } = labCluster();
+    cluster.api.create(
+      pod('slow', {
+        command: ['sleep', '3600'],
+        livenessProbe: exec(['sleep', '5'], { periodSeconds: 5 }),
+        readinessProbe: exec(['sh', '-c', 'sleep 2; true'], { timeoutSeconds: 3, periodSeconds: 5 }),
+      }),
+    );
+    cluster.api.create(
+      pod('far', {
+        image: 'nginx:1.25',
+        readinessProbe: { httpGet: { host: '203.0.113.9', path: '/healthz', port: 80 }, periodSeconds: 5 },
+      }),
+    );
+    at(cluster, clock, 16_000);
+    expect(events(cluster, 'slow')).toEqual([
+      '3 Unhealthy: Liveness probe failed: command "sleep 5" timed out',
+      '1 Killing: Container c failed liveness probe, will be restarted',
+    ]);
+    expect(status(cluster, 'slow').ready).toBe(true);
+    expect(events(cluster, 'far')).toEqual([
+      '2 Unhealthy: Readiness probe failed: Get "http://203.0.113.9:80/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+    ]);
+  });
+
   it('carries the workers through a snapshot', () => {
     const { cluster, clock } = labCluster();
     cluster.api.create(

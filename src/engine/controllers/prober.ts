@@ -9,6 +9,7 @@
  * record, so snapshots carry it.
  */
 import type { Container, Pod, Probe } from '../api/types';
+import { goQuote } from '../jsonpath/go-values';
 import type { ExecResult } from '../runtime/types';
 import type { ProbeAnswer } from '../runtime/network';
 import type { ContainerRecord, PodRecord } from './kubelet';
@@ -133,7 +134,7 @@ export class Prober {
   /** Runs every worker of the pod that is due (the kubelet then renders the status from the results). */
   run(pod: Pod, rec: PodRecord, specOf: (c: ContainerRecord) => Container, now: number): void {
     for (const c of rec.containers) {
-      if (c.init || !c.probes) continue;
+      if ((c.init && !c.sidecar) || !c.probes) continue;
       for (const w of c.probes) {
         const manual = w.triggerAt !== undefined && w.triggerAt <= now;
         const ticked = w.nextAt <= now;
@@ -142,7 +143,7 @@ export class Prober {
         const probe = probeSpec(specOf(c), w.type);
         // The ticker keeps its phase: skip the ticks missed while nothing was scheduled.
         if (ticked) w.nextAt += Math.ceil((now - w.nextAt + 1) / w.period) * w.period;
-        if (!w.stopped && probe) this.doProbe(pod, rec, c, w, probe, now);
+        if (!w.stopped && probe) this.doProbe(pod, rec, c, w, probe, specOf(c), now);
       }
     }
   }
@@ -151,7 +152,15 @@ export class Prober {
    * One pass of the worker loop (worker.go doProbe). A deleted pod is not probed at all: the kubelet stops its
    * timers (the real liveness and startup workers stop there too; readiness no longer matters to its endpoints).
    */
-  private doProbe(pod: Pod, rec: PodRecord, c: ContainerRecord, w: ProbeWorker, probe: Probe, now: number) {
+  private doProbe(
+    pod: Pod,
+    rec: PodRecord,
+    c: ContainerRecord,
+    w: ProbeWorker,
+    probe: Probe,
+    spec: Container,
+    now: number,
+  ) {
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
       w.stopped = true;
@@ -170,7 +179,7 @@ export class Prober {
     }
     if (Math.floor((now - (c.startedAt ?? now)) / 1000) < (probe.initialDelaySeconds ?? 0)) return;
     if (containerStarted(c) !== (w.type !== 'startup')) return;
-    const outcome = this.runProbe(pod, rec, c, probe);
+    const outcome = this.runProbe(pod, rec, c, probe, spec);
     const title = TITLE[w.type];
     if ('error' in outcome) {
       // A probe that cannot even be run (an unknown named port) is reported and its result thrown away.
@@ -200,16 +209,20 @@ export class Prober {
     rec: PodRecord,
     c: ContainerRecord,
     probe: Probe,
+    spec: Container,
   ): { ok: boolean; output: string } | { error: string } {
     const targets = this.targets;
     if (!targets) return { error: 'no prober' };
-    const spec = pod.spec.containers.find((x) => x.name === c.name);
     const ip = rec.ip ?? '';
     const timeout = `${probe.timeoutSeconds ?? 1}s`;
     if (probe.exec) {
       const argv = probe.exec.command ?? [];
       if (argv.length === 0) return { error: 'missing command' };
       const result = targets.exec(pod, rec, c, argv);
+      // The runtime gives up on the command at timeoutSeconds; pkg/probe/exec makes the CRI's TimeoutError (its
+      // output thrown away) a failure whose output is the error's text.
+      if ((result.elapsedMs ?? 0) >= timeoutMs(probe))
+        return { ok: false, output: `command ${goQuote(argv.join(' '))} timed out` };
       return { ok: result.exitCode === 0, output: result.stdout + result.stderr };
     }
     if (probe.httpGet) {
@@ -248,6 +261,9 @@ export class Prober {
     return { ok: false, output: '' };
   }
 }
+
+/** timeoutSeconds (default 1; the API server refuses values below 1). */
+const timeoutMs = (probe: Probe) => Math.max(1, probe.timeoutSeconds ?? 1) * 1000;
 
 /** probe.ResolveContainerPort: a number, or a named container port; otherwise Go's error text. */
 function resolvePort(port: number | string | undefined, spec: Container | undefined): number | string {

@@ -36,12 +36,39 @@ function deletionRank(a: Pod, b: Pod): number {
 export class ReplicaSetController implements Controller {
   readonly watches = ['replicasets', 'pods'] as const;
 
+  /**
+   * Per ReplicaSet uid: the store revision of its last sync that wrote nothing and waited on no clock (no pod
+   * short of minReadySeconds). It read only the ReplicaSets and pods of its namespace, so while none of those
+   * change it would write nothing again: it is skipped.
+   */
+  private readonly settled = new Map<string, number>();
+  /** Set by isAvailable when a pod's availability depends on the time. */
+  private waiting = false;
+
   constructor(private readonly ctx: ControllerContext) {}
 
   reconcile(): void {
-    for (const rs of this.ctx.store.values<ReplicaSet>('replicasets').sort(byCreation)) {
+    const { store } = this.ctx;
+    for (const rs of store.values<ReplicaSet>('replicasets').sort(byCreation)) {
       if (isTerminating(rs)) continue;
+      const uid = rs.metadata.uid ?? '';
+      const namespace = rs.metadata.namespace;
+      const at = this.settled.get(uid);
+      if (
+        at !== undefined &&
+        !store.changedInSince('replicasets', namespace, at) &&
+        !store.changedInSince('pods', namespace, at)
+      )
+        continue;
+      this.settled.delete(uid);
+      const before = store.revision;
+      this.waiting = false;
       this.sync(rs, this.claimPods(rs));
+      if (!this.waiting && store.revision === before) this.settled.set(uid, before);
+    }
+    if (this.settled.size > store.count('replicasets')) {
+      const live = new Set(store.values('replicasets').map((rs) => rs.metadata.uid));
+      for (const uid of [...this.settled.keys()]) if (!live.has(uid)) this.settled.delete(uid);
     }
   }
 
@@ -117,6 +144,7 @@ export class ReplicaSetController implements Controller {
     );
     const at = since + minReady;
     if (at <= this.ctx.now()) return true;
+    this.waiting = true;
     this.ctx.timers.replace(at, WAKE, `available/${pod.metadata.uid}`);
     return false;
   }

@@ -8,7 +8,8 @@ import { fitsNodeAffinity } from './daemonset';
 import { rfc3339 } from '../api/time';
 import { parseQuantity } from '../api/quantity';
 import type { Container, Node, Pod, PodCondition, Toleration } from '../api/types';
-import { deepEqual, withStatus } from '../store/store';
+import type { PersistentVolumeClaim } from '../api/storage-types';
+import { deepEqual, withStatus, type ObjectStore } from '../store/store';
 import type { Controller, ControllerContext } from './context';
 
 const COMPONENT = { component: 'default-scheduler' };
@@ -133,8 +134,40 @@ function failureMessage(pod: Pod, nodes: Node[], usage?: NodeUsage): string {
   return `0/${n} nodes are available: ${reasons}. preemption: 0/${n} nodes are available: ${preempt}.`;
 }
 
+/**
+ * The VolumeBinding plugin's PreFilter verdict on the pod's claims (unresolvable whatever the node): a missing
+ * or deleted claim, or one not bound yet. Undefined when every claim is bound.
+ */
+function claimProblem(store: ObjectStore, pod: Pod): string | undefined {
+  let unbound = false;
+  for (const volume of pod.spec.volumes ?? []) {
+    const name = volume.persistentVolumeClaim?.claimName;
+    if (name === undefined) continue;
+    const pvc = store.get<PersistentVolumeClaim>('persistentvolumeclaims', pod.metadata.namespace, name);
+    if (!pvc) return `persistentvolumeclaim "${name}" not found`;
+    if (pvc.metadata.deletionTimestamp) return `persistentvolumeclaim "${name}" is being deleted`;
+    if (!pvc.spec.volumeName) unbound = true;
+  }
+  return unbound ? 'pod has unbound immediate PersistentVolumeClaims' : undefined;
+}
+
+/** The claims' state a pending pod's retry depends on. */
+function claimState(store: ObjectStore, pod: Pod): string {
+  return (pod.spec.volumes ?? [])
+    .filter((v) => v.persistentVolumeClaim)
+    .map((v) => {
+      const pvc = store.get(
+        'persistentvolumeclaims',
+        pod.metadata.namespace,
+        v.persistentVolumeClaim!.claimName,
+      );
+      return pvc?.metadata.resourceVersion ?? '-';
+    })
+    .join(',');
+}
+
 export class Scheduler implements Controller {
-  readonly watches = ['pods', 'nodes'] as const;
+  readonly watches = ['pods', 'nodes', 'persistentvolumeclaims'] as const;
 
   constructor(private readonly ctx: ControllerContext) {}
 
@@ -153,6 +186,13 @@ export class Scheduler implements Controller {
     for (const pod of pending.sort((a, b) =>
       a.metadata.creationTimestamp! < b.metadata.creationTimestamp! ? -1 : 1,
     )) {
+      const claims = claimProblem(this.ctx.store, pod);
+      if (claims !== undefined) {
+        const n = nodes.length;
+        const message = `0/${n} nodes are available: ${claims}. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`;
+        this.markUnschedulable(pod, message, `claims:${claimState(this.ctx.store, pod)}`);
+        continue;
+      }
       const fitting = nodes.filter((n) => judge(pod, n, usage) === 'fits');
       if (fitting.length > 0) {
         const node = this.pick(fitting);
@@ -168,7 +208,7 @@ export class Scheduler implements Controller {
             return `${n.metadata.name}@${n.metadata.resourceVersion}/${u?.cpu ?? 0}/${u?.memory ?? 0}/${u?.pods ?? 0}`;
           })
           .join(',');
-        this.markUnschedulable(pod, nodes, nodeState, usage);
+        this.markUnschedulable(pod, failureMessage(pod, nodes, usage), nodeState);
       }
     }
   }
@@ -204,8 +244,7 @@ export class Scheduler implements Controller {
   }
 
   /** Records the failure once per change of the node set (the real scheduler retries when nodes change). */
-  private markUnschedulable(pod: Pod, nodes: Node[], nodeState: string, usage: NodeUsage): void {
-    const message = failureMessage(pod, nodes, usage);
+  private markUnschedulable(pod: Pod, message: string, nodeState: string): void {
     const existing = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (this.lastState.get(pod.metadata.uid!) === nodeState) return;
     this.lastState.set(pod.metadata.uid!, nodeState);

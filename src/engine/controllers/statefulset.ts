@@ -4,9 +4,11 @@
  * every lower one is Running and Ready, and removes the highest ordinal first, one at a time; Parallel does
  * both at once. A changed template rolls from the highest ordinal down to the partition. Revisions are
  * ControllerRevisions named `<sts>-<hash>`, which is also the pods' controller-revision-hash.
- * volumeClaimTemplates are kept on the object but make no claims (storage comes with issue 14 part 3).
+ * Each volumeClaimTemplates entry gives every pod a claim `<template>-<sts>-<ordinal>`, made before the pod and
+ * kept when the pod, a scale-down or the set itself removes it (the default Retain/Retain retention policy).
  */
 import { isStatusError } from '../api/status-error';
+import type { PersistentVolumeClaim } from '../api/storage-types';
 import type { Pod } from '../api/types';
 import type { StatefulSet, StatefulSetStatus } from '../api/workload-types';
 import { deepEqual, withStatus } from '../store/store';
@@ -135,9 +137,44 @@ export class StatefulSetController implements Controller {
     this.ctx.server.updateObject(withStatus(latest, status), { fromClient: false });
   }
 
+  /** createPersistentVolumeClaims: the pod's claims that do not exist yet; false when one could not be made. */
+  private createClaims(sts: StatefulSet, podName: string): boolean {
+    const ns = sts.metadata.namespace ?? 'default';
+    for (const claim of claimsFor(sts, podName)) {
+      if (this.ctx.store.get('persistentvolumeclaims', ns, claim.metadata.name)) continue;
+      const what = `Claim ${claim.metadata.name} Pod ${podName} in StatefulSet ${sts.metadata.name}`;
+      try {
+        this.ctx.server.createObject(claim);
+        this.ctx.events.record(sts, 'Normal', 'SuccessfulCreate', `create ${what} success`, COMPONENT);
+      } catch (error) {
+        if (!isStatusError(error)) throw error;
+        this.ctx.events.record(
+          sts,
+          'Warning',
+          'FailedCreate',
+          `create ${what} failed error: ${error.message}`,
+          COMPONENT,
+        );
+        return false;
+      }
+    }
+    return true;
+  }
+
   private createPod(sts: StatefulSet, ordinal: number, revision: string): void {
     const template = sts.spec.template;
     const podName = `${sts.metadata.name}-${ordinal}`;
+    if (!this.createClaims(sts, podName)) return;
+    const claims = claimsFor(sts, podName);
+    const claimed = new Set((sts.spec.volumeClaimTemplates ?? []).map((t) => t.metadata.name));
+    // updateStorage: the claims' volumes first, then the template's own volumes they do not replace.
+    const volumes = [
+      ...claims.map((c, i) => ({
+        name: sts.spec.volumeClaimTemplates![i].metadata.name,
+        persistentVolumeClaim: { claimName: c.metadata.name },
+      })),
+      ...(template.spec.volumes ?? []).filter((v) => !claimed.has(v.name)),
+    ];
     const pod: Pod = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -155,6 +192,7 @@ export class StatefulSetController implements Controller {
       },
       spec: {
         ...template.spec,
+        ...(volumes.length > 0 ? { volumes } : {}),
         hostname: podName,
         ...(sts.spec.serviceName ? { subdomain: sts.spec.serviceName } : {}),
       } as Pod['spec'],
@@ -190,4 +228,22 @@ export class StatefulSetController implements Controller {
       COMPONENT,
     );
   }
+}
+
+/** The claims of one pod of the set: the templates named `<template>-<pod>`, labelled with the set's selector. */
+function claimsFor(sts: StatefulSet, podName: string): PersistentVolumeClaim[] {
+  return (sts.spec.volumeClaimTemplates ?? []).map((template) => {
+    const tpl = template as PersistentVolumeClaim;
+    return {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: {
+        name: `${tpl.metadata.name}-${podName}`,
+        namespace: sts.metadata.namespace,
+        labels: { ...(tpl.metadata.labels ?? {}), ...(sts.spec.selector?.matchLabels ?? {}) },
+        ...(tpl.metadata.annotations ? { annotations: { ...tpl.metadata.annotations } } : {}),
+      },
+      spec: structuredClone(tpl.spec ?? {}),
+    };
+  });
 }

@@ -50,11 +50,12 @@ const WITH_STATUS = new Set([
 export const WITH_SCALE = new Set(['deployments', 'replicasets', 'statefulsets', 'replicationcontrollers']);
 
 export function verbsOf(info: ResourceInfo): string[] {
+  if (info.verbs) return [...info.verbs];
   if (info.resource === 'namespaces') return ALL_VERBS.filter((v) => v !== 'deletecollection');
   return ALL_VERBS;
 }
 
-function categoriesOf(info: ResourceInfo): string[] {
+export function categoriesOf(info: ResourceInfo): string[] {
   return ALL_CATEGORY.includes(info.resource) ? ['all'] : [];
 }
 
@@ -63,10 +64,30 @@ function groupRank(group: string): number {
   return at < 0 ? GROUP_ORDER.length : at;
 }
 
-/** The served group/versions in discovery order: the core group, then groups by kube-apiserver's priority. */
+/**
+ * Resources the API server also serves in an older version than the one the engine stores, converting on the way
+ * (autoscaling/v1 HorizontalPodAutoscalers: http/autoscaling-v1.ts). Discovery lists that version after the
+ * preferred one, as kube-apiserver does; `api-resources` shows the preferred one only.
+ */
+const OLDER_VERSIONS: readonly { resource: string; version: string }[] = [
+  { resource: 'horizontalpodautoscalers', version: 'v1' },
+];
+
+function inVersion(info: ResourceInfo, version: string): ResourceInfo {
+  return { ...info, version, apiVersion: info.group ? `${info.group}/${version}` : version };
+}
+
+/**
+ * The served group/versions in discovery order: the core group, then groups by kube-apiserver's priority; a group's
+ * preferred version first.
+ */
 export function servedGroups(): { group: string; version: string; resources: ResourceInfo[] }[] {
   const byGv = new Map<string, { group: string; version: string; resources: ResourceInfo[] }>();
-  for (const info of RESOURCES) {
+  const older = OLDER_VERSIONS.flatMap(({ resource, version }) => {
+    const info = RESOURCES.find((r) => r.resource === resource);
+    return info ? [inVersion(info, version)] : [];
+  });
+  for (const info of [...RESOURCES, ...older]) {
     const key = `${info.group}/${info.version}`;
     if (!byGv.has(key)) byGv.set(key, { group: info.group, version: info.version, resources: [] });
     byGv.get(key)!.resources.push(info);
@@ -89,7 +110,19 @@ export function findResource(group: string, version: string, resource: string): 
 }
 
 export function isServedGroupVersion(group: string, version: string): boolean {
-  return RESOURCES.some((r) => r.group === group && r.version === version);
+  return servedGroups().some((g) => g.group === group && g.version === version);
+}
+
+/** Each named group with its served versions, the preferred one first. */
+function groupsByName(): { name: string; versions: string[] }[] {
+  const out: { name: string; versions: string[] }[] = [];
+  for (const g of servedGroups()) {
+    if (g.group === '') continue;
+    const last = out[out.length - 1];
+    if (last?.name === g.group) last.versions.push(g.version);
+    else out.push({ name: g.group, versions: [g.version] });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -108,12 +141,10 @@ export function apiGroupList(): unknown {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: servedGroups()
-      .filter((g) => g.group !== '')
-      .map((g) => {
-        const gv = { groupVersion: `${g.group}/${g.version}`, version: g.version };
-        return { name: g.group, versions: [gv], preferredVersion: gv };
-      }),
+    groups: groupsByName().map((g) => {
+      const versions = g.versions.map((version) => ({ groupVersion: `${g.name}/${version}`, version }));
+      return { name: g.name, versions, preferredVersion: versions[0] };
+    }),
   };
 }
 
@@ -218,13 +249,15 @@ export function aggregatedDiscovery(core: boolean): unknown {
     kind: 'APIGroupDiscoveryList',
     apiVersion: 'apidiscovery.k8s.io/v2',
     metadata: {},
-    items: servedGroups()
-      .filter((g) => (g.group === '') === core)
-      .map((g) => ({
-        metadata: { name: g.group, creationTimestamp: null },
-        versions: [
-          { version: g.version, resources: g.resources.map(resourceDiscovery), freshness: 'Current' },
-        ],
+    items: (core ? [{ name: '', versions: ['v1'] }] : groupsByName()).map((g) => ({
+      metadata: { name: g.name, creationTimestamp: null },
+      versions: g.versions.map((version) => ({
+        version,
+        resources: servedGroups()
+          .find((s) => s.group === g.name && s.version === version)!
+          .resources.map(resourceDiscovery),
+        freshness: 'Current',
       })),
+    })),
   };
 }

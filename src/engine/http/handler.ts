@@ -9,7 +9,6 @@ import type { KubeObject } from '../api/types';
 import type { Cluster } from '../cluster';
 import { versionInfo } from '../kubectl/commands/info';
 import { MINIKUBE_USER, type UserInfo } from '../server/rbac';
-import { deepEqual } from '../store/store';
 import { authorizeRequest, requestUser, resourceAttributes } from './auth';
 import { hpaFromV1, hpaToV1 } from './autoscaling-v1';
 import { decodeBody, MAX_BODY_BYTES, readBody } from './body';
@@ -252,6 +251,7 @@ export class ApiHandler {
           bookmarks: q.get('allowWatchBookmarks') === 'true',
           table: wantsTable(accept),
           include: includeObject(q),
+          ...(target.v1Hpa ? { view, apiVersion: 'autoscaling/v1' } : {}),
         });
         return;
       }
@@ -328,11 +328,7 @@ export class ApiHandler {
       // The patch's own resourceVersion (if any) is a precondition; otherwise the object just read is current.
       if (!patched.metadata.resourceVersion)
         patched.metadata.resourceVersion = current.metadata.resourceVersion;
-      // A patch that changes nothing writes nothing (etcd's update is skipped): same object, same resourceVersion.
-      if (deepEqual(patched, current)) {
-        this.send(res, 200, view(current));
-        return;
-      }
+      // A patch that changes nothing is not written (the API server's update skips it): same resourceVersion.
       const updated = api.update(patched, { dryRun });
       this.send(res, 200, view(updated));
       return;
@@ -393,6 +389,9 @@ export class ApiHandler {
         container: q.get('container') ?? undefined,
         tailLines: q.has('tailLines') ? Number(q.get('tailLines')) : undefined,
         previous: q.get('previous') === 'true',
+        timestamps: q.get('timestamps') === 'true',
+        sinceSeconds: q.has('sinceSeconds') ? Number(q.get('sinceSeconds')) : undefined,
+        sinceTime: q.get('sinceTime') ?? undefined,
       });
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
       res.end(text);

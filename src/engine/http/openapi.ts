@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { RESOURCES, type ResourceInfo } from '../api/resources';
+import type { ResourceInfo } from '../api/resources';
 import { servedGroups } from './discovery';
 
 type Schema = Record<string, unknown>;
@@ -247,7 +247,7 @@ function v3Doc(group: string, version: string): { doc: unknown; hash: string } |
   const key = `${group}/${version}`;
   const cached = v3Docs.get(key);
   if (cached) return cached;
-  const kinds = RESOURCES.filter((r) => r.group === group && r.version === version);
+  const kinds = servedGroups().find((g) => g.group === group && g.version === version)?.resources ?? [];
   if (kinds.length === 0) return undefined;
   const doc = {
     openapi: '3.0.0',
@@ -279,7 +279,10 @@ export function openApiV2(): unknown {
     swagger: '2.0',
     info: { title: 'Kubernetes', version: 'v1.30.0' },
     paths: {},
-    definitions: closure([...RESOURCES], V2_REF),
+    definitions: closure(
+      servedGroups().flatMap((g) => g.resources),
+      V2_REF,
+    ),
   };
   return v2;
 }

@@ -90,15 +90,23 @@ export function writeStatus(
   return JSON.parse(JSON.stringify(written)) as KubeObject;
 }
 
-/** GET …/pods/<name>/log (no follow): the container's log as text. */
+/** GET …/pods/<name>/log (no follow): the container's log as text, with the kubelet's query options. */
 export function podLog(
   cluster: Cluster,
   namespace: string,
   name: string,
-  opts: { container?: string; tailLines?: number; previous?: boolean },
+  opts: {
+    container?: string;
+    tailLines?: number;
+    previous?: boolean;
+    timestamps?: boolean;
+    sinceSeconds?: number;
+    sinceTime?: string;
+  },
 ): string {
   const pod = cluster.api.get<Pod>('pods', namespace, name);
   const names = pod.spec.containers.map((c) => c.name);
+  const inits = (pod.spec.initContainers ?? []).map((c) => c.name);
   let container = opts.container;
   if (!container) {
     if (names.length !== 1)
@@ -106,22 +114,21 @@ export function podLog(
         `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`,
       );
     container = names[0];
-  } else if (!names.includes(container))
+  } else if (!names.includes(container) && !inits.includes(container))
     throw badRequest(`container ${container} is not valid for pod ${name}`);
-  if (opts.previous)
-    throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
-  let text = cluster.runtime.logs(namespace, name, container);
+  const now = cluster.clock.now();
+  const sinceTime = opts.sinceTime ? Date.parse(opts.sinceTime) : NaN;
+  const since =
+    opts.sinceSeconds !== undefined && Number.isFinite(opts.sinceSeconds)
+      ? now - opts.sinceSeconds * 1000
+      : Number.isNaN(sinceTime)
+        ? undefined
+        : sinceTime;
   const tail = opts.tailLines;
-  if (tail !== undefined && Number.isFinite(tail) && tail >= 0) {
-    const lines = text.split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    text =
-      tail === 0
-        ? ''
-        : lines
-            .slice(Math.max(0, lines.length - tail))
-            .map((l) => l + '\n')
-            .join('');
-  }
-  return text;
+  return cluster.runtime.logs(namespace, name, container, {
+    previous: opts.previous,
+    timestamps: opts.timestamps,
+    since,
+    tail: tail !== undefined && Number.isFinite(tail) && tail >= 0 ? tail : undefined,
+  });
 }

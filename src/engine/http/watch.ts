@@ -23,6 +23,10 @@ export interface WatchRequest {
   bookmarks: boolean;
   table: boolean;
   include: IncludeObject;
+  /** The object in the version the client watches, when not the stored one (autoscaling/v1 HPAs). */
+  view?: (obj: KubeObject) => KubeObject;
+  /** That version's apiVersion, for bookmarks. */
+  apiVersion?: string;
 }
 
 /** Unread bytes a watcher may leave queued before the server drops it. */
@@ -108,7 +112,7 @@ export class WatchHub {
     let closed = false;
     const write = (type: WatchEventType | 'BOOKMARK', obj: KubeObject | Record<string, unknown>) => {
       if (closed) return;
-      let object: unknown = obj;
+      let object: unknown = type !== 'BOOKMARK' && opts.view ? opts.view(obj as KubeObject) : obj;
       if (type !== 'BOOKMARK' && opts.table) {
         object = toTable(info, [obj as KubeObject], cluster.now(), {
           resourceVersion: (obj as KubeObject).metadata.resourceVersion,
@@ -157,7 +161,7 @@ export class WatchHub {
     const bookmark = () =>
       write('BOOKMARK', {
         kind: info.kind,
-        apiVersion: info.apiVersion,
+        apiVersion: opts.apiVersion ?? info.apiVersion,
         metadata: { resourceVersion: lastRv, annotations: { 'k8s.io/initial-events-end': 'true' } },
       });
     const timers: NodeJS.Timeout[] = [];

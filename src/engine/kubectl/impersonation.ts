@@ -3,8 +3,10 @@
  * cluster's RBAC authorizer (server/authorizing-api.ts) as the API server does for impersonated requests.
  * minikube's user is system:masters, so impersonating anyone is allowed.
  */
+import type { ResourceName } from '../api/resources';
 import type { Cluster } from '../cluster';
-import { authorizingApi } from '../server/authorizing-api';
+import type { ApiServer } from '../server/api-server';
+import { authorize, authorizingApi } from '../server/authorizing-api';
 import { impersonated, MINIKUBE_USER, type UserInfo } from '../server/rbac';
 import type { FlagSpec, ParsedArgs } from './argv';
 import { CommandError, KubectlContext } from './context';
@@ -32,12 +34,32 @@ export function actingUser(args: ParsedArgs): UserInfo {
 /** The context a command gets under `--as`: the same cluster, its API authorised for that user. */
 export function impersonatingContext(ctx: KubectlContext, user: UserInfo): KubectlContext {
   const api = authorizingApi(ctx.cluster.api, ctx.cluster.store, user);
-  const cluster = new Proxy(ctx.cluster, {
+  const cluster: Cluster = new Proxy(ctx.cluster, {
     get(target, prop) {
       if (prop === 'api') return api;
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   }) as Cluster;
+  UNAUTHORISED.set(cluster, ctx.cluster.api);
   return { ...ctx, cluster, user };
+}
+
+/** Behind an impersonating context's cluster: the API its calls are authorised in front of. */
+const UNAUTHORISED = new WeakMap<Cluster, ApiServer>();
+
+/**
+ * The API to carry out one request of kubectl's with, where the built-in's calls differ from kubectl's: a DELETE
+ * kubectl sends without reading the object first (the built-in reads it), or a PATCH (the built-in updates). Under
+ * `--as`, kubectl's own request is authorised here, so a denial names its verb as the API server's 403 would; the
+ * built-in's calls for it are then not put to the authorizer again. Without `--as`, the context's API.
+ */
+export function asKubectlRequest(
+  ctx: KubectlContext,
+  request: { verb: string; resource: ResourceName; namespace: string | undefined; name: string },
+): ApiServer {
+  const unauthorised = UNAUTHORISED.get(ctx.cluster);
+  if (!unauthorised || !ctx.user) return ctx.cluster.api;
+  authorize(unauthorised, ctx.cluster.store, ctx.user, request);
+  return unauthorised;
 }

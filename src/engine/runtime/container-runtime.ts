@@ -14,6 +14,7 @@ import type { SimNetwork } from './network';
 import { applyProgramFiles } from './program-files';
 import { runProgram, runRedirected, splitWords, type ShellContext } from './shell';
 import { containerView, writeTarget } from './volumes';
+import { claimVolumeName, hostPathFiles, writeHostPathFile } from './host-paths';
 import { resolveEnv } from '../controllers/container-env';
 import type { ContainerRuntime, ExecResult } from './types';
 
@@ -194,6 +195,7 @@ export class SimContainerRuntime implements ContainerRuntime {
     let stdout = '';
     let stderr = '';
     let exitCode = 0;
+    let elapsedMs = 0;
     const parts = line.split(/(;|&&|\|\|)/);
     let skip = false;
     for (let i = 0; i < parts.length; i += 2) {
@@ -208,9 +210,16 @@ export class SimContainerRuntime implements ContainerRuntime {
       stdout += result.stdout;
       stderr += result.stderr;
       exitCode = result.exitCode;
+      elapsedMs += result.elapsedMs ?? 0;
       if (words[0] === 'exit') break;
     }
-    return { stdout, stderr, exitCode, ...(ctx.cwd !== '/' ? { cwd: ctx.cwd } : {}) };
+    return {
+      stdout,
+      stderr,
+      exitCode,
+      ...(ctx.cwd !== '/' ? { cwd: ctx.cwd } : {}),
+      ...(elapsedMs ? { elapsedMs } : {}),
+    };
   }
 
   /** The container's own variables as the kubelet resolved them (values from ConfigMaps, Secrets, the pod). */
@@ -238,7 +247,9 @@ export class SimContainerRuntime implements ContainerRuntime {
       const api = this.store.get<Service>('services', 'default', 'kubernetes');
       if (api) services.unshift(api);
     }
-    const spec = pod.spec.containers.find((x) => x.name === c.name);
+    const spec = (c.init ? (pod.spec.initContainers ?? []) : pod.spec.containers).find(
+      (x) => x.name === c.name,
+    );
     const env: [string, string][] = [
       ['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
       ['HOSTNAME', hostname],
@@ -259,7 +270,12 @@ export class SimContainerRuntime implements ContainerRuntime {
     };
     applyProgramFiles(files, this.store, pod, spec, c, this.now());
     // The volume mounts over the image, then what the container wrote into its own layer.
-    const view = containerView(pod, spec, rec, c.subPaths, startedAt);
+    const node = this.kubelet.nodeRecord(rec.node);
+    const claimFiles = (volume: string) => {
+      const pv = claimVolumeName(this.store, pod, volume);
+      return pv === undefined ? undefined : hostPathFiles(node, pv);
+    };
+    const view = containerView(pod, spec, rec, c.subPaths, startedAt, claimFiles);
     Object.assign(files, view.files, c.files);
     const processes: ShellContext['processes'] =
       profile.processes.length > 0 && !spec?.command?.length
@@ -285,7 +301,9 @@ export class SimContainerRuntime implements ContainerRuntime {
       write: (path, content) => {
         const target = writeTarget(pod, spec, path);
         if (target.kind === 'read-only') return 'read-only';
+        const pv = target.kind === 'claim' ? claimVolumeName(this.store, pod, target.volume) : undefined;
         if (target.kind === 'emptyDir') ((rec.emptyDirs ??= {})[target.volume] ??= {})[target.path] = content;
+        else if (target.kind === 'claim' && pv) writeHostPathFile(node, pv, target.path, content);
         else (c.files ??= {})[path] = content;
         // Written files are cluster state kept in the kubelet's records, not in API objects: move the revision so
         // the change is saved with the next snapshot (a save is skipped while the revision stands still).

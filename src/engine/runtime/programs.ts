@@ -458,7 +458,7 @@ function parseList(tokens: Token[], start: number, stop: string[]): { items: Ite
 
 // ---------------------------------------------------------------- helpers
 
-function parseSleep(text: string | undefined): number | undefined {
+export function parseSleep(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (text === 'inf' || text === 'infinity') return Infinity;
   const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(text);

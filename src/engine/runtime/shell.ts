@@ -5,6 +5,7 @@
  * (ash: `sh: foo: not found`); unknown programs exit 127.
  */
 import type { ImageProfile } from './image-profiles';
+import { parseSleep } from './programs';
 import type { ExecResult } from './types';
 import type { EntryInfo } from './volumes';
 
@@ -345,7 +346,8 @@ export function runProgram(ctx: ShellContext, argv: string[]): ExecResult {
                 : "sleep: missing operand\nTry 'sleep --help' for more information.\n",
               1,
             );
-      return ok('');
+      // An exec returns at once on the virtual clock; the time is only kept for exec probes' timeouts.
+      return { ...ok(''), elapsedMs: (parseSleep(args[0]) ?? 0) * 1000 };
     case 'echo':
       return ok(`${args.join(' ')}\n`);
     case 'pwd':

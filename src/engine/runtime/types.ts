@@ -15,6 +15,8 @@ export interface ExecResult {
   exitCode: number;
   /** The shell's working directory after the command, when it changed (`cd`). */
   cwd?: string;
+  /** Simulated time the command took (`sleep`): an exec probe past its timeoutSeconds times out. */
+  elapsedMs?: number;
 }
 
 /** `kubectl logs` and `kubectl exec` inside the simulated containers. */

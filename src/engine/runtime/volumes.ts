@@ -50,7 +50,13 @@ export interface FileView {
 }
 
 export type WriteTarget =
-  { kind: 'read-only' } | { kind: 'emptyDir'; volume: string; path: string } | { kind: 'layer' };
+  | { kind: 'read-only' }
+  | { kind: 'emptyDir'; volume: string; path: string }
+  | { kind: 'claim'; volume: string; path: string }
+  | { kind: 'layer' };
+
+/** The files of a claim's volume as the node holds them (relative path → text), by pod volume name. */
+export type ClaimFiles = (volumeName: string) => Record<string, string> | undefined;
 
 const DEFAULT_MODE = 0o644;
 
@@ -235,11 +241,26 @@ export function containerView(
   state: PodVolumes,
   subPaths: Record<string, string> | undefined,
   startedAt: number,
+  claimFiles?: ClaimFiles,
 ): FileView {
   const view: FileView = { files: {}, dirs: {}, entries: {} };
   for (const mount of container?.volumeMounts ?? []) {
     if (isServiceAccountVolume(mount.name)) continue;
     const root = mount.mountPath.replace(/\/+$/, '') || '/';
+    const claimed = claimFiles?.(mount.name);
+    if (claimed) {
+      // The provisioner's directory is world-writable (0777); a subPath mounts one directory of it.
+      addDir(view, root, { type: 'dir', mode: 0o777, mtime: startedAt });
+      const prefix = mount.subPath ? `${mount.subPath.replace(/\/+$/, '')}/` : '';
+      for (const [rel, content] of Object.entries(claimed))
+        if (rel.startsWith(prefix))
+          addFile(view, `${root}/${rel.slice(prefix.length)}`, content, {
+            type: 'file',
+            mode: DEFAULT_MODE,
+            mtime: startedAt,
+          });
+      continue;
+    }
     if (mount.subPath) {
       const copy = subPaths?.[root];
       if (copy !== undefined)
@@ -283,6 +304,12 @@ export function writeTarget(pod: Pod, container: Container | undefined, path: st
   const volume = pod.spec.volumes?.find((v) => v.name === best.mount.name);
   if (volume?.emptyDir && !best.mount.readOnly && !best.mount.subPath)
     return { kind: 'emptyDir', volume: volume.name, path: path.slice(best.root.length + 1) };
+  const claim = volume?.persistentVolumeClaim;
+  if (claim && !claim.readOnly && !best.mount.readOnly) {
+    const rel = path.slice(best.root.length + 1);
+    const sub = best.mount.subPath?.replace(/\/+$/, '');
+    return { kind: 'claim', volume: volume.name, path: sub ? `${sub}/${rel}` : rel };
+  }
   if (volume?.emptyDir || volume?.hostPath)
     return best.mount.readOnly ? { kind: 'read-only' } : { kind: 'layer' };
   return { kind: 'read-only' };

@@ -10,20 +10,30 @@ import type { ObjectStore } from '../store/store';
 import type { ApiServer } from './api-server';
 import { decide, forbiddenError, type RequestAttributes, type UserInfo } from './rbac';
 
-export function authorizingApi(api: ApiServer, store: ObjectStore, user: UserInfo): ApiServer {
-  const check = (verb: string, resource: ResourceName, namespace: string | undefined, name?: string) => {
-    const info = api.resourceFor(resource);
-    const attributes: RequestAttributes = {
-      verb,
-      resource,
-      group: info?.group ?? '',
-      // A request on a namespace object happens in that namespace (apiserver RequestInfo).
-      namespace:
-        resource === 'namespaces' && name !== undefined ? name : info?.namespaced ? namespace : undefined,
-      name,
-    };
-    if (!decide(store, user, attributes).allowed) throw forbiddenError(user, attributes);
+/** Throws the API server's 403 unless `user` may make this request. */
+export function authorize(
+  api: ApiServer,
+  store: ObjectStore,
+  user: UserInfo,
+  request: { verb: string; resource: ResourceName; namespace: string | undefined; name?: string },
+): void {
+  const { verb, resource, namespace, name } = request;
+  const info = api.resourceFor(resource);
+  const attributes: RequestAttributes = {
+    verb,
+    resource,
+    group: info?.group ?? '',
+    // A request on a namespace object happens in that namespace (apiserver RequestInfo).
+    namespace:
+      resource === 'namespaces' && name !== undefined ? name : info?.namespaced ? namespace : undefined,
+    name,
   };
+  if (!decide(store, user, attributes).allowed) throw forbiddenError(user, attributes);
+}
+
+export function authorizingApi(api: ApiServer, store: ObjectStore, user: UserInfo): ApiServer {
+  const check = (verb: string, resource: ResourceName, namespace: string | undefined, name?: string) =>
+    authorize(api, store, user, { verb, resource, namespace, name });
   const resourceOf = (obj: KubeObject): ResourceName | undefined => api.resourceFor(obj.kind)?.resource;
   return {
     get(resource, namespace, name) {

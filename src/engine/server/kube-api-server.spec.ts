@@ -150,6 +150,39 @@ describe('API server', () => {
       expect(cluster.api.update(stale).metadata.generation).toBe(2);
     });
 
+    it('skips an update that changes nothing: same resourceVersion, no watch event', () => {
+      const { cluster } = labCluster();
+      cluster.api.create<ConfigMap>({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'same', labels: { a: '1' } },
+        data: { k: 'v' },
+      });
+      const stored = cluster.api.get<ConfigMap>('configmaps', 'default', 'same');
+      const events: string[] = [];
+      const stop = cluster.api.watch('configmaps', { namespace: 'default' }, (type, obj) =>
+        events.push(`${type} ${obj.metadata.name} ${obj.metadata.resourceVersion}`),
+      );
+      const revision = cluster.store.revision;
+      // Without a resourceVersion (as a PUT may come), and with the current one.
+      const again = structuredClone(stored);
+      delete again.metadata.resourceVersion;
+      expect(cluster.api.update(again).metadata.resourceVersion).toBe(stored.metadata.resourceVersion);
+      expect(cluster.api.update(structuredClone(stored)).metadata.resourceVersion).toBe(
+        stored.metadata.resourceVersion,
+      );
+      expect(cluster.store.revision).toBe(revision);
+      const changed = structuredClone(stored);
+      changed.metadata.labels = { a: '2' };
+      const written = cluster.api.update(changed);
+      cluster.sync();
+      stop();
+      expect(Number(written.metadata.resourceVersion)).toBeGreaterThan(
+        Number(stored.metadata.resourceVersion),
+      );
+      expect(events).toEqual([`MODIFIED same ${written.metadata.resourceVersion}`]);
+    });
+
     it('reports bad selectors as BadRequest', () => {
       const { cluster } = labCluster();
       expect(statusOf(() => cluster.api.list('pods', { labelSelector: 'app in (a' })).reason).toBe(

@@ -1,17 +1,35 @@
-import { resourceFor, resourceForKind, type ResourceInfo, type ResourceName } from '../api/resources';
+import {
+  isCreateOnly,
+  resourceFor,
+  resourceForKind,
+  type ResourceInfo,
+  type ResourceName,
+} from '../api/resources';
 import {
   alreadyExists,
   badRequest,
   conflict,
   forbidden,
   invalid,
+  methodNotAllowedStatus,
   notFound,
+  StatusError,
   type StatusCause,
 } from '../api/status-error';
 import { rfc3339 } from '../api/time';
-import type { Deployment, Job, KubeObject, Namespace, Pod, ReplicaSet, Secret, Service } from '../api/types';
+import type {
+  Deployment,
+  Job,
+  KubeObject,
+  Namespace,
+  Node,
+  Pod,
+  ReplicaSet,
+  Secret,
+  Service,
+} from '../api/types';
 import { Random } from '../store/random';
-import { clone, deepEqual, ObjectStore } from '../store/store';
+import { clone, compareObjects, deepEqual, ObjectStore } from '../store/store';
 import type { ApiServer, DeleteOptions, ListOptions, WatchEventType, WriteOptions } from './api-server';
 import { ClusterIpAllocator, NodePortAllocator, NODE_PORT_MAX, NODE_PORT_MIN } from './allocators';
 import { configUpdateCauses, decodeError, defaultSecret } from './config-objects';
@@ -29,7 +47,16 @@ import { defaultWorkloadObject } from './workload-defaults';
 import { defaultPolicyObject, immutablePolicyCauses } from './policy-objects';
 import { admitPodPriority } from './priority';
 import { quotaRefusal } from './quota';
+import {
+  admitStorageObject,
+  defaultStorageObject,
+  STORAGE_KINDS,
+  storageUpdateCauses,
+} from './storage-objects';
 import { invalidValue } from './validation';
+import { NODE_LEASE_NAMESPACE, nodeLease, nodeLeases } from './node-leases';
+import { review } from './reviews';
+import { MINIKUBE_USER } from './rbac';
 
 export interface ApiServerHooks {
   /** Simulation time (epoch ms). */
@@ -67,6 +94,8 @@ const STATUS_SUBRESOURCE = new Set<ResourceName>([
   'daemonsets',
   'statefulsets',
   'horizontalpodautoscalers',
+  'persistentvolumeclaims',
+  'persistentvolumes',
 ]);
 
 const META_ORDER = [
@@ -98,6 +127,16 @@ function canonicalOrder<T extends KubeObject>(obj: T): T {
 
 const sameJson = deepEqual;
 
+/** Whether `next` is `old` again, whatever resourceVersion the writer sent (it was checked for conflicts already). */
+function unchanged(old: KubeObject, next: KubeObject): boolean {
+  const sent = next.metadata.resourceVersion;
+  next.metadata.resourceVersion = old.metadata.resourceVersion;
+  const same = deepEqual(old, next);
+  next.metadata.resourceVersion = sent;
+  if (same) next.metadata.resourceVersion = old.metadata.resourceVersion;
+  return same;
+}
+
 /**
  * The API server: defaulting, validation, naming, versioning, graceful deletion and watches over the store.
  * Public methods (the ApiServer contract) work on copies and sync the cluster first; the `*Object` methods are the
@@ -120,11 +159,32 @@ export class KubeApiServer implements ApiServer {
 
   get<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string): T {
     this.hooks.beforeAccess();
+    this.refuseCreateOnly(resource);
+    if (resource === 'leases' && namespace === NODE_LEASE_NAMESPACE) {
+      const node = this.store.get<Node>('nodes', undefined, name);
+      if (node && !this.store.get('leases', namespace, name)) return nodeLease(node, this.hooks.now()) as T;
+    }
     return clone(this.mustGet(resource, namespace, name)) as T;
+  }
+
+  /**
+   * The review APIs serve `create` only: reading, listing, watching, updating or deleting one is a 405. A namespaced
+   * one has no path outside a namespace at all (kube-apiserver registers none), so asking across namespaces is a 404.
+   */
+  private refuseCreateOnly(resource: ResourceName, allNamespaces = false): void {
+    const info = resourceFor(resource);
+    if (!info || !isCreateOnly(info)) return;
+    if (info.namespaced && allNamespaces)
+      throw new StatusError({
+        reason: 'NotFound',
+        message: 'the server could not find the requested resource',
+      });
+    throw methodNotAllowedStatus();
   }
 
   list<T extends KubeObject>(resource: ResourceName, opts: ListOptions = {}): T[] {
     this.hooks.beforeAccess();
+    this.refuseCreateOnly(resource, opts.namespace === undefined);
     const info = this.info(resource);
     const labels = opts.labelSelector
       ? parseLabelSelector(resource, info.group, opts.labelSelector, opts.fieldSelector ?? '')
@@ -139,12 +199,27 @@ export class KubeApiServer implements ApiServer {
       if (fields.length && !matchesFields(fields, obj)) continue;
       out.push(clone(obj) as T);
     }
-    return out;
+    if (resource !== 'leases') return out;
+    for (const lease of nodeLeases(this.store, namespace, this.hooks.now())) {
+      if (labels.length && !matchesSelector(labels, lease.metadata.labels)) continue;
+      if (fields.length && !matchesFields(fields, lease)) continue;
+      out.push(lease as unknown as T);
+    }
+    return out.sort(compareObjects);
   }
 
   create<T extends KubeObject>(obj: T, opts: WriteOptions = {}): T {
     this.hooks.beforeAccess();
     if (!obj || typeof obj !== 'object' || !obj.metadata) throw badRequest('Object is missing metadata');
+    const asked = resourceForKind(obj.kind);
+    // A review is answered, not stored; this face has no requester but the cluster's admin (minikube).
+    if (asked && isCreateOnly(asked))
+      return review(
+        this.store,
+        MINIKUBE_USER,
+        { ...asked, namespace: obj.metadata.namespace },
+        clone(obj),
+      ) as T;
     const created = clone(this.createObject(clone(obj), undefined, opts.dryRun)) as T;
     if (!opts.dryRun) this.hooks.afterWrite();
     return created;
@@ -153,6 +228,7 @@ export class KubeApiServer implements ApiServer {
   update<T extends KubeObject>(obj: T, opts: WriteOptions = {}): T {
     this.hooks.beforeAccess();
     if (!obj || typeof obj !== 'object' || !obj.metadata) throw badRequest('Object is missing metadata');
+    if (typeof obj.kind === 'string') this.refuseCreateOnly(resourceForKind(obj.kind)?.resource ?? 'pods');
     const updated = clone(this.updateObject(clone(obj), { fromClient: true, dryRun: opts.dryRun })) as T;
     if (!opts.dryRun) this.hooks.afterWrite();
     return updated;
@@ -165,6 +241,7 @@ export class KubeApiServer implements ApiServer {
     opts: DeleteOptions = {},
   ): KubeObject {
     this.hooks.beforeAccess();
+    this.refuseCreateOnly(resource);
     const deleted = clone(this.deleteObject(resource, namespace, name, opts));
     if (!opts.dryRun) this.hooks.afterWrite();
     return deleted;
@@ -175,6 +252,7 @@ export class KubeApiServer implements ApiServer {
     opts: { namespace?: string; labelSelector?: string; fieldSelector?: string },
     onEvent: (type: WatchEventType, obj: KubeObject) => void,
   ): () => void {
+    this.refuseCreateOnly(resource, opts.namespace === undefined);
     const info = this.info(resource);
     const selector = opts.labelSelector ? parseLabelSelector(resource, info.group, opts.labelSelector) : [];
     const fields = opts.fieldSelector ? parseFieldSelector(resource, info.group, opts.fieldSelector) : [];
@@ -263,6 +341,7 @@ export class KubeApiServer implements ApiServer {
     if (!meta.name && meta.generateName)
       meta.name = this.generateName(info, meta.namespace, meta.generateName);
     this.applyDefaults(info.resource, obj);
+    if (STORAGE_KINDS.has(obj.kind)) admitStorageObject(this.store, obj);
     const causes = validateObject(obj);
     if (causes.length) throw invalid(info.kind, info.group, meta.name ?? '', causes);
     if (this.store.get(info.resource, meta.namespace, meta.name))
@@ -337,6 +416,10 @@ export class KubeApiServer implements ApiServer {
       case 'statefulsets':
       case 'horizontalpodautoscalers':
         return defaultWorkloadObject(obj);
+      case 'persistentvolumeclaims':
+      case 'persistentvolumes':
+      case 'storageclasses':
+        return defaultStorageObject(obj);
       default:
         return defaultPolicyObject(obj);
     }
@@ -388,16 +471,30 @@ export class KubeApiServer implements ApiServer {
       const generation = old.metadata.generation ?? 1;
       meta.generation = specShared || sameJson(old.spec, obj.spec) ? generation : generation + 1;
     }
+    // A write that changes nothing is skipped, as the real API server's storage does: the object keeps its
+    // resourceVersion and no watch event is sent (apply twice, label or scale to the same value).
+    if (unchanged(old, obj)) return (opts.dryRun ? canonicalOrder(obj) : old) as T;
     if (opts.dryRun) {
       meta.resourceVersion = old.metadata.resourceVersion;
       return canonicalOrder(obj);
     }
     // Controllers write copies of stored objects, whose fields are already in order.
+    // The last finalizer of an object marked for deletion is gone: the object goes with it.
+    if (
+      meta.deletionTimestamp &&
+      !meta.finalizers?.length &&
+      info.resource !== 'pods' &&
+      info.resource !== 'namespaces'
+    ) {
+      this.store.remove(info.resource, meta.namespace, meta.name);
+      return obj;
+    }
     return this.store.put(info.resource, opts.fromClient ? canonicalOrder(obj) : obj) as T;
   }
 
   private immutableFieldCauses(resource: ResourceName, old: KubeObject, next: KubeObject): StatusCause[] {
     if (resource === 'configmaps' || resource === 'secrets') return configUpdateCauses(old, next);
+    if (STORAGE_KINDS.has(next.kind)) return storageUpdateCauses(old, next);
     if (['deployments', 'replicasets', 'daemonsets', 'statefulsets'].includes(resource)) {
       const before = (old as Deployment).spec.selector;
       const after = (next as Deployment).spec.selector;
@@ -548,6 +645,14 @@ export class KubeApiServer implements ApiServer {
     }
     if (opts.dryRun) return obj;
     if (resource === 'pods') return this.deletePod(obj as Pod, opts.gracePeriodSeconds);
+    // An object with finalizers stays, marked for deletion, until their owners remove them (see updateObject).
+    if (obj.metadata.finalizers?.length) {
+      if (obj.metadata.deletionTimestamp) return obj;
+      const next = clone(obj);
+      next.metadata.deletionTimestamp = rfc3339(this.hooks.now());
+      next.metadata.deletionGracePeriodSeconds = 0;
+      return this.store.put(resource, next);
+    }
     if (resource === 'services') this.releaseService(obj as Service);
     return this.store.remove(resource, ns, name)!;
   }

@@ -107,7 +107,7 @@ export function validateInitContainerProbes(
 ): StatusCause[] {
   const causes: StatusCause[] = [];
   (containers ?? []).forEach((c, i) => {
-    if ((c as { restartPolicy?: string }).restartPolicy === 'Always') return;
+    if (c.restartPolicy === 'Always') return;
     for (const key of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const)
       if (c[key])
         causes.push({

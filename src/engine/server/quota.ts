@@ -6,6 +6,7 @@
 import type { ResourceQuota } from '../api/policy-types';
 import { addQuantity, formatQuantity, parseQuantity, zeroQuantity, type Quantity } from '../api/quantity';
 import { resourceFor, type ResourceInfo, type ResourceName } from '../api/resources';
+import type { PersistentVolumeClaim } from '../api/storage-types';
 import type { Container, KubeObject, Pod, Service } from '../api/types';
 import type { ObjectStore } from '../store/store';
 
@@ -68,6 +69,19 @@ export function usageOf(info: ResourceInfo, obj: KubeObject): Usage {
         if (lim) add(usage, `limits.${r}`, lim);
       }
     }
+  }
+  if (info.resource === 'persistentvolumeclaims') {
+    // The PVC evaluator: the storage request, also per class (`<class>.storageclass.storage.k8s.io/...`).
+    const spec = (obj as PersistentVolumeClaim).spec;
+    const storage = parseQuantity(String(spec?.resources?.requests?.storage ?? '0'));
+    const perClass = spec?.storageClassName
+      ? `${spec.storageClassName}.storageclass.storage.k8s.io/`
+      : undefined;
+    if (storage) {
+      usage.set('requests.storage', storage);
+      if (perClass) usage.set(`${perClass}requests.storage`, storage);
+    }
+    if (perClass) usage.set(`${perClass}persistentvolumeclaims`, ONE);
   }
   if (info.resource === 'services') {
     const svc = obj as Service;

@@ -26,6 +26,7 @@ export const REVIEW_PATHS: Record<string, { group: string; resource: string; nam
     group: 'authentication.k8s.io',
     resource: 'selfsubjectreviews',
   },
+  '/apis/authentication.k8s.io/v1/tokenreviews': { group: 'authentication.k8s.io', resource: 'tokenreviews' },
 };
 
 /** `/apis/authorization.k8s.io/v1/namespaces/NS/localsubjectaccessreviews` names its namespace in the path. */
@@ -89,6 +90,8 @@ export function review(
     apiVersion: `${target.group}/v1`,
     metadata: { creationTimestamp: null, ...(isObject(body.metadata) ? body.metadata : {}) },
   };
+  // The engine's tokens are shaped like real ones but signed by no key it holds: none authenticates.
+  if (target.resource === 'tokenreviews') return { ...base, spec, status: { user: {} } };
   if (target.resource === 'selfsubjectreviews')
     return { ...base, status: { userInfo: { username: user.name, groups: user.groups } } };
   if (target.resource === 'selfsubjectrulesreviews') {

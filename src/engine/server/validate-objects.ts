@@ -14,6 +14,7 @@ import type {
 import { policyNameRule, validatePolicyObject } from './policy-objects';
 import { validateConfigMap, validateSecret } from './config-objects';
 import { validateBatchObject } from './batch-objects';
+import { validateStorageObject } from './storage-objects';
 import { matchesLabelSelector } from './selectors';
 import { validateContainerProbes, validateInitContainerProbes } from './probe-validation';
 import {
@@ -185,6 +186,11 @@ export function validateObject(obj: KubeObject): StatusCause[] {
     case 'Job':
     case 'CronJob':
       causes.push(...validateBatchObject(obj));
+      break;
+    case 'PersistentVolumeClaim':
+    case 'PersistentVolume':
+    case 'StorageClass':
+      causes.push(...validateStorageObject(obj));
       break;
     default:
       causes.push(...validatePolicyObject(obj));

@@ -73,8 +73,21 @@ export function isValidLabelValue(value: string): string[] {
   return errs;
 }
 
+/** Keys already found valid: every object written carries the same few label and annotation keys. */
+const VALID_QUALIFIED_NAMES = new Set<string>();
+
 /** Label keys: `[prefix/]name`, prefix a DNS subdomain, name a qualified name (apimachinery IsQualifiedName). */
 export function isQualifiedName(value: string): string[] {
+  if (VALID_QUALIFIED_NAMES.has(value)) return [];
+  const errs = qualifiedNameErrors(value);
+  if (errs.length === 0) {
+    if (VALID_QUALIFIED_NAMES.size >= 4096) VALID_QUALIFIED_NAMES.clear();
+    VALID_QUALIFIED_NAMES.add(value);
+  }
+  return errs;
+}
+
+function qualifiedNameErrors(value: string): string[] {
   const parts = value.split('/');
   let name = value;
   const errs: string[] = [];

@@ -44,6 +44,22 @@ describe('boot image', () => {
     expect(JSON.stringify(pod)).toContain(`sha256:${'0d6b'.repeat(16)}`);
   });
 
+  it("builds every cluster's kubelet records afresh (the kubelet changes them in place)", () => {
+    const state: BootState = {
+      rv: 10,
+      objects: {},
+      kubelet: { pods: [], nodes: { minikube: { images: { 'busybox:1.36': 5 }, pullerFreeAt: 0, lastIp: 3 } } },
+    };
+    const bootAt = Date.UTC(2024, 0, 1);
+    const image = buildBootImage(state, bootAt, []);
+    const a = instantiateBootImage(image, new Random(1), bootAt);
+    const b = instantiateBootImage(image, new Random(2), bootAt);
+    a.kubelet.nodes.minikube.lastIp = 9;
+    a.kubelet.nodes.minikube.images['nginx:1.25'] = 7;
+    expect(b.kubelet).toEqual(state.kubelet);
+    expect(instantiateBootImage(image, new Random(3), bootAt).kubelet).toEqual(state.kubelet);
+  });
+
   it('gives every cluster its own seeded system objects on the same fresh-minikube layout', () => {
     const at = Date.UTC(2024, 5, 3, 2, 15, 0);
     const a = createCluster({ seed: 1, clock: new ManualClock(at) });

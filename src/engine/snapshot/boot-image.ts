@@ -152,22 +152,6 @@ export function buildBootImage(state: BootState, bootAt: number, draws: Recordin
   };
 }
 
-function instantiate(t: Template, fill: (slot: Slot) => string, share: boolean): unknown {
-  if ('literal' in t)
-    return share || t.literal === null || typeof t.literal !== 'object'
-      ? t.literal
-      : JSON.parse(JSON.stringify(t.literal));
-  if ('text' in t) {
-    let out = t.text[0];
-    for (let i = 0; i < t.slots.length; i++) out += fill(t.slots[i]) + t.text[i + 1];
-    return out;
-  }
-  if ('array' in t) return t.array.map((item) => instantiate(item, fill, share));
-  const out: Record<string, unknown> = {};
-  for (const [key, child] of t.object) out[key] = instantiate(child, fill, share);
-  return out;
-}
-
 /**
  * The objects template as one generated function of object literals: V8 builds a literal from a prepared shape,
  * several times faster than setting keys one by one, and a boot image is instantiated for every new cluster.
@@ -183,6 +167,7 @@ type ObjectsBuilder = (
 ) => unknown;
 
 const builders = new WeakMap<BootImage, { build: ObjectsBuilder; literals: unknown[] }>();
+const kubeletBuilders = new WeakMap<BootImage, ObjectsBuilder>();
 
 function builderFor(image: BootImage): { build: ObjectsBuilder; literals: unknown[] } {
   let builder = builders.get(image);
@@ -196,9 +181,36 @@ function builderFor(image: BootImage): { build: ObjectsBuilder; literals: unknow
   return builder;
 }
 
-function generate(t: Template, literals: unknown[]): string {
+/** The kubelet's records as a generated function too, but with every literal written out: each call builds fresh
+ *  objects (the kubelet changes its records in place, so nothing may be shared). */
+function kubeletBuilderFor(image: BootImage): ObjectsBuilder {
+  let build = kubeletBuilders.get(image);
+  if (!build) {
+    const source = generate(image.kubelet, undefined);
+    build = new Function('lit', 'v', 't', 'u', 'd', `return ${source};`) as ObjectsBuilder;
+    kubeletBuilders.set(image, build);
+  }
+  return build;
+}
+
+// Plain keys let V8 build the literal from a prepared shape; "__proto__" alone needs a computed key, which
+// defines an own property where a plain one would set the prototype.
+const keySource = (name: string) => (name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name));
+
+/** A JSON value as the source of an expression that builds a new copy of it. */
+function literalSource(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
+  if (Array.isArray(value)) return `[${value.map(literalSource).join(', ')}]`;
+  return `{${Object.entries(value)
+    .map(([name, child]) => `${keySource(name)}: ${literalSource(child)}`)
+    .join(', ')}}`;
+}
+
+/** `literals` collects the shared (frozen) literals; without it they are written out, fresh on every call. */
+function generate(t: Template, literals: unknown[] | undefined): string {
   if ('literal' in t) {
     if (t.literal === null || typeof t.literal !== 'object') return JSON.stringify(t.literal) ?? 'undefined';
+    if (!literals) return literalSource(t.literal);
     literals.push(t.literal);
     return `lit[${literals.length - 1}]`;
   }
@@ -219,10 +231,7 @@ function generate(t: Template, literals: unknown[]): string {
     return `(${parts.join(' + ')})`;
   }
   if ('array' in t) return `[${t.array.map((item) => generate(item, literals)).join(', ')}]`;
-  // Plain keys let V8 build the literal from a prepared shape; "__proto__" alone needs a computed key, which
-  // defines an own property where a plain one would set the prototype.
-  const key = (name: string) => (name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name));
-  return `{${t.object.map(([name, child]) => `${key(name)}: ${generate(child, literals)}`).join(', ')}}`;
+  return `{${t.object.map(([name, child]) => `${keySource(name)}: ${generate(child, literals)}`).join(', ')}}`;
 }
 
 /** The boot state of a new cluster: this image with `random`'s draws, booted at `bootAt`. Shared parts are frozen. */
@@ -243,15 +252,12 @@ export function instantiateBootImage(image: BootImage, random: Random, bootAt: n
     return text;
   };
   const { build, literals } = builderFor(image);
-  const objects = build(
-    literals,
-    values,
-    (offset) => fill({ time: offset }),
-    (offset) => updatedAtLabel(bootAt + offset),
-    (days) => dayText(bootAt, days),
-  ) as BootState['objects'];
+  const time = (offset: number) => fill({ time: offset });
+  const updatedAt = (offset: number) => updatedAtLabel(bootAt + offset);
+  const day = (days: number) => dayText(bootAt, days);
+  const objects = build(literals, values, time, updatedAt, day) as BootState['objects'];
   // The kubelet's records change in place as pods progress: never shared.
-  const kubelet = instantiate(image.kubelet, fill, false) as KubeletState;
+  const kubelet = kubeletBuilderFor(image)([], values, time, updatedAt, day) as KubeletState;
   const shift = bootAt - image.bootAt;
   for (const pod of kubelet.pods) {
     pod.seenAt += shift;

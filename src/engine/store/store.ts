@@ -31,6 +31,8 @@ export class ObjectStore {
   private readonly listeners = new Set<StoreListener>();
   /** Per resource: the revision of its latest change (so controllers can skip when nothing they watch moved). */
   private readonly changedAt = new Map<ResourceName, number>();
+  /** Per resource, per namespace ('' for cluster-scoped): the revision of its latest change there. */
+  private readonly changedAtIn = new Map<ResourceName, Map<string, number>>();
   private lastRemoval = 0;
   private rv: number;
 
@@ -107,6 +109,7 @@ export class ObjectStore {
     const existed = names.has(obj.metadata.name);
     obj.metadata.resourceVersion = String(++this.rv);
     this.changedAt.set(resource, this.rv);
+    this.markChangedIn(resource, obj.metadata.namespace, this.rv);
     names.set(obj.metadata.name, obj);
     if (!existed) this.counts.set(resource, this.count(resource) + 1);
     this.emit(existed ? 'MODIFIED' : 'ADDED', resource, obj);
@@ -120,6 +123,7 @@ export class ObjectStore {
     names.delete(name);
     this.counts.set(resource, this.count(resource) - 1);
     this.changedAt.set(resource, this.rv + 1);
+    this.markChangedIn(resource, namespace, this.rv + 1);
     this.lastRemoval = this.rv + 1;
     const gone = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.rv) } };
     this.emit('DELETED', resource, gone);
@@ -135,7 +139,23 @@ export class ObjectStore {
 
   /** Whether any object of these resources changed after revision `since`. */
   changedSince(resources: readonly ResourceName[], since: number): boolean {
-    return resources.some((r) => (this.changedAt.get(r) ?? 0) > since);
+    for (let i = 0; i < resources.length; i++) if ((this.changedAt.get(resources[i]) ?? 0) > since) return true;
+    return false;
+  }
+
+  /** Whether any object of this resource in this namespace ('' or undefined: cluster-scoped) changed after
+   *  revision `since`. Lets a controller skip the objects of namespaces where nothing it reads moved. */
+  changedInSince(resource: ResourceName, namespace: string | undefined, since: number): boolean {
+    return (this.changedAtIn.get(resource)?.get(namespace ?? '') ?? 0) > since;
+  }
+
+  private markChangedIn(resource: ResourceName, namespace: string | undefined, rv: number): void {
+    let byNamespace = this.changedAtIn.get(resource);
+    if (!byNamespace) {
+      byNamespace = new Map();
+      this.changedAtIn.set(resource, byNamespace);
+    }
+    byNamespace.set(namespace ?? '', rv);
   }
 
   /** Whether any object was removed after revision `since` (owners disappearing is what the GC reacts to). */

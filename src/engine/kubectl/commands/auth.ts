@@ -98,7 +98,9 @@ export const authCanICommand: CommandDef = {
         );
       // The kubeconfig's context names a namespace (minikube's: default), so only -A leaves it out.
       if (info && !info.namespaced && namespace !== undefined)
-        warn(`resource '${info.resource}' is not namespace scoped`);
+        warn(
+          `resource '${info.resource}' is not namespace scoped${info.group ? ` in group '${info.group}'` : ''}`,
+        );
       const subresource = (args.flags.subresource as string) || undefined;
       spec = {
         resourceAttributes: {

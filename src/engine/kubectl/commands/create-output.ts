@@ -29,6 +29,18 @@ export function createAndPrint(
   create: (obj: KubeObject, opts: WriteOptions) => KubeObject,
   typed = true,
 ): void {
+  createThenPrint(ctx, args, obj, operation, create, typed)();
+}
+
+/** createAndPrint in two steps, for commands that print their objects in another order than they create them. */
+export function createThenPrint(
+  ctx: KubectlContext,
+  args: ParsedArgs,
+  obj: KubeObject,
+  operation: string,
+  create: (obj: KubeObject, opts: WriteOptions) => KubeObject,
+  typed = true,
+): () => void {
   const dryRun = dryRunStrategy(ctx, args.flags['dry-run'] as string);
   const output = args.flags.output as string;
   const format = output ? parseOutputFormat(output, false, (args.flags.template as string) ?? '') : undefined;
@@ -39,8 +51,10 @@ export function createAndPrint(
       : create(obj, { dryRun: dryRun === 'server' });
   // ObjectMeta.name is `omitempty`: `kubectl create deployment '' ...` prints no name.
   if (result.metadata.name === '') delete (result.metadata as { name?: string }).name;
-  if (format) ctx.stdout(printObjects([result], format, true, () => info, typed));
-  else ctx.stdout(successLine(info, result.metadata.name, withDryRunSuffix(operation, dryRun)));
+  return () => {
+    if (format) ctx.stdout(printObjects([result], format, true, () => info, typed));
+    else ctx.stdout(successLine(info, result.metadata.name, withDryRunSuffix(operation, dryRun)));
+  };
 }
 
 /** kubectl's PrintFlagsWithDryRunStrategy: `created (dry run)`, `created (server dry run)`. */

@@ -2,14 +2,23 @@ import type { ResourceInfo } from '../../api/resources';
 import { isStatusError, StatusError } from '../../api/status-error';
 import type { Container, Deployment, KubeObject, Pod } from '../../api/types';
 import { FlagSpec, findCommandWords, parseArgs, type ParsedArgs } from '../argv';
-import { CommandDef, flag, GLOBAL_FLAGS, namespaceFlag, withGlobalFlags } from '../command';
+import { CommandDef, flag, namespaceFlag, withGlobalFlags } from '../command';
 import { CommandError, KubectlContext, UsageError } from '../context';
 import { formatError, formatStatusError } from '../errors';
 import { parseOutputFormat, printObjects, successLine } from '../output';
 import { flagsFor, rejectUnavailableFlags } from '../real-kubectl';
+import { actingUser, IMPERSONATION_FLAGS, impersonatingContext } from '../impersonation';
 import { readManifests } from './apply';
 import { VALIDATE_FLAG, validateFields, validationDirective } from './validate-flag';
-import { createAndPrint, DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
+import {
+  createAndPrint,
+  createThenPrint,
+  DRY_RUN_FLAG,
+  dryRunStrategy,
+  withDryRunSuffix,
+} from './create-output';
+import { runService } from './run-expose';
+import type { WriteOptions } from '../../server/api-server';
 import { recordCommand, RECORD_FLAG } from './record';
 
 /** §4.3: the container name kubectl derives from an image reference. */
@@ -118,6 +127,7 @@ export const runCommand: CommandDef = {
     flag.bool('stdin', 'i', false, 'Keep stdin open on the container in the pod.'),
     flag.bool('tty', 't', false, 'Allocate a TTY for the container in the pod.'),
     flag.bool('rm', undefined, false, 'If true, delete the pod after it exits.'),
+    flag.bool('expose', undefined, false, 'If true, create a ClusterIP service associated with the pod.'),
   ],
   run(ctx, args) {
     const image = args.flags.image as string;
@@ -130,6 +140,8 @@ export const runCommand: CommandDef = {
     if (names.length === 0) throw new UsageError('NAME is required for run');
     if (args.flags.tty && !args.flags.stdin)
       throw new UsageError('-i/--stdin is required for containers with -t/--tty=true');
+    if (args.flags.expose && !args.flags.port)
+      throw new UsageError('--port must be set when exposing a service');
     const restart = args.flags.restart as string;
     if (!['Always', 'OnFailure', 'Never'].includes(restart))
       throw new UsageError(`invalid restart policy: ${restart}`);
@@ -182,7 +194,29 @@ export const runCommand: CommandDef = {
       },
     };
     recordCommand(pod, ['run'], args);
-    createAndPrint(ctx, args, pod, 'created', (obj, opts) => ctx.cluster.api.create(obj, opts));
+    const create = (obj: KubeObject, opts: WriteOptions) => ctx.cluster.api.create(obj, opts);
+    const printPod = createThenPrint(ctx, args, pod, 'created', create);
+    if (!args.flags.expose) return printPod();
+    // The pod is created first, then its Service; kubectl prints the Service first, and a failed Service
+    // (it exists) is reported after the pod's line.
+    const service = runService(
+      name,
+      pod.metadata.namespace!,
+      labels,
+      !!args.flags.labels,
+      Number(args.flags.port),
+    );
+    let printService: () => void;
+    try {
+      printService = createThenPrint(ctx, args, service, 'created', create);
+    } catch (error) {
+      printPod();
+      throw error;
+    }
+    printService();
+    // generateService separates the two YAML documents itself, and the printer adds its own separator too.
+    if (args.flags.output === 'yaml') ctx.stdout('---\n---\n');
+    printPod();
   },
 };
 
@@ -281,7 +315,8 @@ function printClientDryRun(
 
 /** `kubectl create ... -f ...` without a subcommand (argv without `kubectl`); `-h` stays with kubectl's help. */
 export function isCreateFromFiles(args: readonly string[]): boolean {
-  const words = findCommandWords(args, [...GLOBAL_FLAGS, ...createFromFilesCommand.flags], 2);
+  // kubectl's global flags (`--as jane`) take values too: those values are not command words.
+  const words = findCommandWords(args, flagsFor('create', withGlobalFlags(createFromFilesCommand.flags)), 2);
   if (words.length !== 1 || args[words[0]] !== 'create') return false;
   if (args.includes('-h') || args.includes('--help')) return false;
   return args.some((arg) => arg === '-f' || arg === '--filename' || /^(-f.|--filename=)/.test(arg));
@@ -297,8 +332,11 @@ export async function runCreateFromFiles(args: readonly string[], ctx: KubectlCo
       flagsFor('create', own),
     );
     for (const warning of parsed.warnings) ctx.stderr(`${warning}\n`);
-    rejectUnavailableFlags(parsed, own);
-    const code = await createFromFilesCommand.run(ctx, parsed);
+    rejectUnavailableFlags(parsed, [...own, ...IMPERSONATION_FLAGS]);
+    // `--as`/`--as-group`: every create is authorised for that user, as runKubectl does for other commands.
+    const acting = parsed.changed.has('as') || parsed.changed.has('as-group');
+    const runCtx = acting ? impersonatingContext(ctx, actingUser(parsed)) : ctx;
+    const code = await createFromFilesCommand.run(runCtx, parsed);
     return typeof code === 'number' ? code : 0;
   } catch (error) {
     const { text, exitCode } = formatError(error, 'kubectl create');

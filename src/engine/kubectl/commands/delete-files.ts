@@ -8,6 +8,7 @@ import type { ParsedArgs } from '../argv';
 import { namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
 import { formatStatusError } from '../errors';
+import { asKubectlRequest } from '../impersonation';
 import { readManifests } from './apply';
 import type { Target } from './shared';
 
@@ -32,7 +33,13 @@ export async function targetsFromFiles(
       );
     const namespace = info.namespaced ? (obj.metadata?.namespace ?? namespaceFlag(args)) : undefined;
     try {
-      targets.push({ info, obj: api.get(info.resource, namespace, obj.metadata?.name ?? '') });
+      const name = obj.metadata?.name ?? '';
+      // delete sends its DELETE without reading the object: under --as that is the request authorised.
+      const reader =
+        verb === 'deleting'
+          ? asKubectlRequest(ctx, { verb: 'delete', resource: info.resource, namespace, name })
+          : api;
+      targets.push({ info, obj: reader.get(info.resource, namespace, name) });
     } catch (error) {
       if (!isStatusError(error)) throw error;
       const message = verb ? `error when ${verb} "${source}": ${error.status.message}` : error.status.message;

@@ -5,6 +5,7 @@ import { kindWithGroup } from '../resource-args';
 import { waitForClusterChange } from '../wait';
 import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
 import { targetsFromFiles } from './delete-files';
+import { asKubectlRequest } from '../impersonation';
 import { reportErrors, resolveTargets, Target } from './shared';
 
 export const deleteCommand: CommandDef = {
@@ -64,7 +65,7 @@ export const deleteCommand: CommandDef = {
     const { targets, errors } =
       files.length > 0
         ? await targetsFromFiles(ctx, args, files, 'deleting')
-        : resolveTargets(ctx, args, args.positional, { allowSelector: true });
+        : resolveTargets(ctx, args, args.positional, { allowSelector: true, requestVerb: 'delete' });
     const selecting = !!args.flags.selector || (args.flags.all as boolean);
     const visibleErrors = (args.flags['ignore-not-found'] as boolean) ? [] : errors;
     if (targets.length === 0 && selecting && visibleErrors.length === 0) {
@@ -108,11 +109,14 @@ export const deleteCommand: CommandDef = {
 
 function stillThere(ctx: Parameters<CommandDef['run']>[0], target: Target): boolean {
   try {
-    const current = ctx.cluster.api.get(
-      target.info.resource,
-      target.obj.metadata.namespace,
-      target.obj.metadata.name,
-    );
+    // Waiting is kubectl's bookkeeping after the DELETE it was allowed to send: no new denial comes of it.
+    const reader = asKubectlRequest(ctx, {
+      verb: 'delete',
+      resource: target.info.resource,
+      namespace: target.obj.metadata.namespace,
+      name: target.obj.metadata.name,
+    });
+    const current = reader.get(target.info.resource, target.obj.metadata.namespace, target.obj.metadata.name);
     return current.metadata.uid === target.obj.metadata.uid;
   } catch (error) {
     if (isStatusError(error, 'NotFound')) return false;

@@ -1,4 +1,6 @@
 import type { ResourceInfo } from '../../api/resources';
+import type { Lease } from '../../api/coordination-types';
+import { NODE_LEASE_NAMESPACE } from '../../server/node-leases';
 import { isStatusError, StatusError } from '../../api/status-error';
 import type {
   ConfigMap,
@@ -31,6 +33,12 @@ import { describePolicyObject } from '../describe/policy';
 import { describeNode, describeService } from '../describe/service-node';
 import { describeDeployment, describeReplicaSet } from '../describe/workloads';
 import { describeDaemonSet, describeHpa, describeStatefulSet } from '../describe/sets';
+import {
+  describePersistentVolume,
+  describePersistentVolumeClaim,
+  describeStorageClass,
+} from '../describe/storage';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/storage-types';
 import { alignTabs, DESCRIBE_OPTIONS } from '../printers/tabwriter';
 import { parseResourceArgs } from '../resource-args';
 import { deepEqual } from './shared';
@@ -174,7 +182,14 @@ function describeObject(
             .list<import('../../api/types').KubeEvent>('events', {})
             .filter((e) => e.involvedObject.kind === 'Node' && e.involvedObject.name === obj.metadata.name)
         : undefined;
-      return render(describeNode(obj as Node, pods, nodeEvents, now));
+      let lease: Lease | { error: string };
+      try {
+        lease = cluster.api.get<Lease>('leases', NODE_LEASE_NAMESPACE, obj.metadata.name);
+      } catch (error) {
+        if (!isStatusError(error)) throw error;
+        lease = { error: error.status.message };
+      }
+      return render(describeNode(obj as Node, pods, nodeEvents, now, lease));
     }
     case 'roles':
     case 'clusterroles':
@@ -184,6 +199,14 @@ function describeObject(
     case 'priorityclasses':
     case 'poddisruptionbudgets':
       return render(describePolicyObject(obj, events, now));
+    case 'persistentvolumeclaims': {
+      const pods = cluster.api.list<Pod>('pods', { namespace: obj.metadata.namespace });
+      return render(describePersistentVolumeClaim(obj as PersistentVolumeClaim, pods, events, now));
+    }
+    case 'persistentvolumes':
+      return render(describePersistentVolume(obj as PersistentVolume, events, now));
+    case 'storageclasses':
+      return render(describeStorageClass(obj as StorageClass, events, now));
     case 'serviceaccounts':
       return render(describeServiceAccount(obj as ServiceAccount, events, now));
     case 'configmaps':

@@ -1,4 +1,5 @@
 import { RESOURCES } from '../../api/resources';
+import { categoriesOf, verbsOf } from '../../http/discovery';
 import type { Service } from '../../api/types';
 import { alignTabs, GET_TABLE_OPTIONS } from '../printers/tabwriter';
 import { CommandDef, flag } from '../command';
@@ -109,14 +110,18 @@ export const apiResourcesCommand: CommandDef = {
       ctx.stdout(resources.map((r) => (r.group ? `${r.resource}.${r.group}` : r.resource) + '\n').join(''));
       return;
     }
+    const wide = output === 'wide';
     const rows = resources.map((r) =>
-      [r.resource, r.shortNames.join(','), r.apiVersion, String(r.namespaced), r.kind].join('\t'),
+      [
+        r.resource,
+        r.shortNames.join(','),
+        r.apiVersion,
+        String(r.namespaced),
+        r.kind,
+        ...(wide ? [verbsOf(r).join(','), categoriesOf(r).join(',')] : []),
+      ].join('\t'),
     );
-    ctx.stdout(
-      alignTabs(
-        ['NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND', ...rows].join('\n') + '\n',
-        GET_TABLE_OPTIONS,
-      ),
-    );
+    const header = 'NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND' + (wide ? '\tVERBS\tCATEGORIES' : '');
+    ctx.stdout(alignTabs([header, ...rows].join('\n') + '\n', GET_TABLE_OPTIONS));
   },
 };

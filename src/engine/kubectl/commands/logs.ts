@@ -53,6 +53,12 @@ function durationMs(text: string): number {
   return total;
 }
 
+/** The end of LogsOptions.Validate, which runs once the pods have been found. */
+function validateLimits(args: ParsedArgs): void {
+  if (/^-/.test(args.flags.since as string)) throw new CommandError('--since must be greater than 0');
+  if ((args.flags.tail as number) < -1) throw new CommandError('--tail must be greater than or equal to -1');
+}
+
 function sinceOf(ctx: KubectlContext, args: ParsedArgs): number | undefined {
   const since = args.flags.since as string;
   const sinceTime = args.flags['since-time'] as string;
@@ -135,6 +141,7 @@ export const logsCommand: CommandDef = {
       pods = ctx.cluster.api.list<Pod>('pods', { namespace, labelSelector: selector });
       if (pods.length === 0) {
         ctx.stderr(`No resources found in ${namespace} namespace.\n`);
+        validateLimits(args);
         return 0;
       }
       if (args.flags.follow && pods.length > (args.flags['max-log-requests'] as number))
@@ -148,6 +155,7 @@ export const logsCommand: CommandDef = {
         }),
       ];
     }
+    validateLimits(args);
     let tail = args.flags.tail as number;
     if (selector && !args.changed.has('tail')) tail = 10;
     const sources: { pod: Pod; container: string }[] = [];

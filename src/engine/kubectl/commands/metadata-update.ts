@@ -11,6 +11,7 @@ import type { KubeObject } from '../../api/types';
 import type { FlagSpec, ParsedArgs } from '../argv';
 import { namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
+import { asKubectlRequest } from '../impersonation';
 import { formatStatusError } from '../errors';
 import { OutputFormat, parseOutputFormat, printObjects, successLine } from '../output';
 import { parseResourceArgs } from '../resource-args';
@@ -176,7 +177,14 @@ export async function runMetadataUpdate(
         // ObjectMeta's maps are omitempty: the server keeps no empty map.
         const sent = structuredClone(obj);
         if (Object.keys(sent.metadata[verb.field] ?? {}).length === 0) delete sent.metadata[verb.field];
-        const answer = ctx.cluster.api.update(sent, { dryRun: dryRun === 'server' });
+        // kubectl sends a merge patch: under --as, `patch` is the verb authorised.
+        const patcher = asKubectlRequest(ctx, {
+          verb: 'patch',
+          resource: info.resource,
+          namespace: sent.metadata.namespace,
+          name: sent.metadata.name,
+        });
+        const answer = patcher.update(sent, { dryRun: dryRun === 'server' });
         if (verb.printsResponse) result = answer;
       }
       if (list) {

@@ -14,6 +14,7 @@ import { HttpStatus } from '../../http/status';
 import type { ParsedArgs } from '../argv';
 import { CommandDef, flag } from '../command';
 import { CommandError, KubectlContext } from '../context';
+import { asKubectlRequest } from '../impersonation';
 import { formatStatusError } from '../errors';
 import { parseOutputFormat, printObjects, successLine } from '../output';
 import { DRY_RUN_FLAG, dryRunStrategy } from './create-output';
@@ -203,7 +204,14 @@ function patchOnServer(
   patched.metadata.resourceVersion ||= current.metadata.resourceVersion;
   validateFields(ctx, patched, target.info, 'Warn', 'patch');
   const changed = !deepEqual(current, patched);
-  let result = changed ? api.update(patched, { dryRun: serverDryRun }) : current;
+  // Under --as, `patch` is the verb authorised, as for kubectl's PATCH.
+  const patcher = asKubectlRequest(ctx, {
+    verb: 'patch',
+    resource: target.info.resource,
+    namespace: current.metadata.namespace,
+    name: current.metadata.name,
+  });
+  let result = changed ? patcher.update(patched, { dryRun: serverDryRun }) : current;
   // The change-cause goes as a merge patch, without a resourceVersion: onto the object as it now is.
   if (!serverDryRun && args.flags.record === true) {
     const latest = api.get(target.info.resource, current.metadata.namespace, current.metadata.name);

@@ -40,8 +40,8 @@ export const replaceCommand: CommandDef = {
         );
       if (info.namespaced) obj.metadata.namespace ??= namespaceFlag(args);
       try {
-        // The object must exist: a PUT never creates here.
-        api.get(info.resource, obj.metadata.namespace, obj.metadata.name);
+        // kubectl PUTs straight away: a missing object is the update's NotFound (a PUT never creates here), a
+        // denial names `update`. A client dry run asks the server nothing.
         if (dryRun !== 'client') api.update(obj, { dryRun: dryRun === 'server' });
       } catch (error) {
         if (!isStatusError(error)) throw error;

@@ -33,8 +33,9 @@ export const scaleCommand: CommandDef = {
         'The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0',
       );
     const dryRun = dryRunStrategy(ctx, args.flags['dry-run'] as string);
+    // Nothing readable (NotFound, Forbidden) is kubectl's "no objects"; otherwise the read errors follow.
     const { targets, errors } = resolveTargets(ctx, args, args.positional, { allowSelector: true });
-    if (targets.length === 0 && errors.length === 0) throw new CommandError('no objects passed to scale');
+    if (targets.length === 0) throw new CommandError('no objects passed to scale');
     for (const { info, obj } of targets) {
       if (!['deployments', 'replicasets', 'statefulsets'].includes(info.resource))
         throw new CommandError(`no scaler has been implemented for {"${info.group}" "${info.kind}"}`);

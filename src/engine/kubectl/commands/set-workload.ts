@@ -12,6 +12,7 @@ import { parseOutputFormat, printObjects, successLine } from '../output';
 import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
 import { splitResourcesAndPairs } from './metadata-update';
 import { recordCommand, RECORD_FLAG } from './record';
+import { listEnv } from './set-env-list';
 import { deepEqual, reportErrors, resolveTargets, type Target } from './shared';
 
 export function podSpecOf(obj: KubeObject): PodSpec | undefined {
@@ -67,14 +68,6 @@ function updateTargets(
     if (format) ctx.stdout(printObjects([result], format, true, () => target.info, true));
     else ctx.stdout(successLine(target.info, target.obj.metadata.name, withDryRunSuffix(what, dryRun)));
   }
-}
-
-function refString(env: EnvVar): string {
-  const from = env.valueFrom;
-  if (from?.configMapKeyRef) return `configmap ${from.configMapKeyRef.name}, key ${from.configMapKeyRef.key}`;
-  if (from?.secretKeyRef) return `secret ${from.secretKeyRef.name}, key ${from.secretKeyRef.key}`;
-  if (from?.fieldRef) return `field path ${from.fieldRef.fieldPath}`;
-  return 'unknown';
 }
 
 const keyToEnvName = (key: string) => key.replace(/[^A-Za-z0-9_]/g, '_').toUpperCase();
@@ -145,24 +138,8 @@ export const setEnvCommand: CommandDef = {
     }
     set.push(...fromSource(ctx, args));
     const pattern = args.flags.containers as string;
-    if (list) {
-      for (const { obj } of targets) {
-        const spec = podSpecOf(obj);
-        if (!spec) continue;
-        for (const c of matchContainers(spec, pattern)) {
-          ctx.stdout(`# ${obj.kind} ${obj.metadata.name}, container ${c.name}\n`);
-          for (const env of c.env ?? [])
-            ctx.stdout(
-              env.valueFrom ? `# ${env.name} from ${refString(env)}\n` : `${env.name}=${env.value ?? ''}\n`,
-            );
-        }
-      }
-      return reportErrors(ctx, errors);
-    }
-    if (set.length === 0 && remove.length === 0)
-      throw new CommandError('at least one environment variable must be provided');
     const overwrite = args.flags.overwrite as boolean;
-    updateTargets(ctx, args, ['set', 'env'], targets, 'env updated', (spec) => {
+    const apply = (spec: PodSpec) => {
       for (const c of matchContainers(spec, pattern)) {
         const env = [...(c.env ?? [])];
         for (const change of set) {
@@ -180,7 +157,20 @@ export const setEnvCommand: CommandDef = {
         else delete c.env;
       }
       return true;
-    });
+    };
+    if (list) {
+      // The listing shows the objects with this command's changes made in memory only.
+      const objects = targets.map(({ obj }) => structuredClone(obj));
+      for (const obj of objects) {
+        const spec = podSpecOf(obj);
+        if (spec) apply(spec);
+      }
+      listEnv(ctx, args, objects, podSpecOf, (spec) => matchContainers(spec, pattern));
+      return reportErrors(ctx, errors);
+    }
+    if (set.length === 0 && remove.length === 0)
+      throw new CommandError('at least one environment variable must be provided');
+    updateTargets(ctx, args, ['set', 'env'], targets, 'env updated', apply);
     return reportErrors(ctx, errors);
   },
 };

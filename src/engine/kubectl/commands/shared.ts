@@ -6,6 +6,7 @@ import { namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
 import { formatStatusError } from '../errors';
 import { parseResourceArgs } from '../resource-args';
+import { asKubectlRequest } from '../impersonation';
 
 export interface Target {
   info: ResourceInfo;
@@ -27,7 +28,8 @@ export function resolveTargets(
   ctx: KubectlContext,
   args: ParsedArgs,
   resourceArgs: string[],
-  opts: { allowSelector?: boolean; requireName?: boolean } = {},
+  /** `requestVerb`: kubectl sends that request for a named object without reading it first (delete). */
+  opts: { allowSelector?: boolean; requireName?: boolean; requestVerb?: string } = {},
 ): { targets: Target[]; errors: string[] } {
   const api = ctx.cluster.api;
   if (resourceArgs.length === 0) throw new CommandError(NO_RESOURCES);
@@ -44,7 +46,10 @@ export function resolveTargets(
       if (selector) throw new CommandError('name cannot be provided when a selector is specified');
       for (const name of names) {
         try {
-          targets.push({ info, obj: api.get(info.resource, ns, name) });
+          const reader = opts.requestVerb
+            ? asKubectlRequest(ctx, { verb: opts.requestVerb, resource: info.resource, namespace: ns, name })
+            : api;
+          targets.push({ info, obj: reader.get(info.resource, ns, name) });
         } catch (error) {
           if (!isStatusError(error)) throw error;
           errors.push(formatStatusError(error));

@@ -272,6 +272,11 @@ function writeVolumes(w: DescribeWriter, volumes: Volume[] | undefined, space: s
         2,
         `Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t${volume.secret.secretName}\n    Optional:\t${volume.secret.optional === true}\n`,
       );
+    } else if (volume.persistentVolumeClaim) {
+      w.write(
+        2,
+        `Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t${volume.persistentVolumeClaim.claimName}\n    ReadOnly:\t${volume.persistentVolumeClaim.readOnly === true}\n`,
+      );
     } else if (volume.downwardAPI) {
       w.write(2, 'Type:\tDownwardAPI (a volume populated by information about the pod)\n');
       w.write(2, 'Items:\n');

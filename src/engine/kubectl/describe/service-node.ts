@@ -1,3 +1,4 @@
+import type { Lease } from '../../api/coordination-types';
 import type { Endpoints, KubeEvent, Node, Pod, Service } from '../../api/types';
 import { ageSince } from '../duration';
 import { formatEndpoints } from '../printers/columns';
@@ -45,6 +46,7 @@ export function describeNode(
   pods: Pod[],
   events: KubeEvent[] | undefined,
   now: number,
+  lease: Lease | { error: string },
 ): DescribeWriter {
   const w = new DescribeWriter();
   const labels = node.metadata.labels ?? {};
@@ -63,11 +65,15 @@ export function describeNode(
     `Taints:\t${taints.length === 0 ? '<none>' : taints.map((t) => `${t.key}${t.value ? '=' + t.value : ''}:${t.effect}`).join('\n\t')}\n`,
   );
   w.write(0, `Unschedulable:\t${node.spec.unschedulable ? 'true' : 'false'}\n`);
-  w.write(0, 'Lease:\n');
-  const heartbeat = node.status.conditions.find((c) => c.type === 'Ready')?.lastHeartbeatTime;
-  w.write(1, `HolderIdentity:\t${node.metadata.name}\n`);
-  w.write(1, 'AcquireTime:\t<unset>\n');
-  w.write(1, `RenewTime:\t${rfc1123z(heartbeat)}\n`);
+  // The kubelet's heartbeat Lease (kube-node-lease/<node>), as kubectl reads it.
+  if ('error' in lease) w.write(0, `Lease:\tFailed to get lease: ${lease.error}\n`);
+  else {
+    const spec = lease.spec ?? {};
+    w.write(0, 'Lease:\n');
+    w.write(1, `HolderIdentity:\t${spec.holderIdentity ?? '<unset>'}\n`);
+    w.write(1, `AcquireTime:\t${spec.acquireTime ? rfc1123z(spec.acquireTime) : '<unset>'}\n`);
+    w.write(1, `RenewTime:\t${spec.renewTime ? rfc1123z(spec.renewTime) : '<unset>'}\n`);
+  }
   w.write(0, 'Conditions:\n');
   w.write(1, 'Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n');
   w.write(1, '----\t------\t-----------------\t------------------\t------\t-------\n');
@@ -104,8 +110,9 @@ export function describeNode(
   if (node.spec.podCIDRs?.length) w.write(0, `PodCIDRs:\t${node.spec.podCIDRs.join(',')}\n`);
   const running = pods.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
   w.write(0, `Non-terminated Pods:\t(${running.length} in total)\n`);
-  w.write(1, 'Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n');
-  w.write(1, '---------\t----\t------------\t----------\t---------------\t-------------\t---\n');
+  // kubectl's format has an empty column after Name (two tabs), which widens the gap before CPU Requests.
+  w.write(1, 'Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n');
+  w.write(1, '---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n');
   const cpuCapacity = parseCpu(node.status.allocatable.cpu ?? '0');
   const memCapacity = parseMemory(node.status.allocatable.memory ?? '0');
   const totals = { cpuReq: 0, cpuLim: 0, memReq: 0, memLim: 0 };
@@ -129,7 +136,7 @@ export function describeNode(
     totals.memLim += memLim;
     w.write(
       1,
-      `${pod.metadata.namespace}\t${pod.metadata.name}\t${cpuCell(cpuReq, cpuCapacity)}\t${cpuCell(cpuLim, cpuCapacity)}\t${memCell(memReq, memCapacity)}\t${memCell(memLim, memCapacity)}\t${ageSince(pod.metadata.creationTimestamp, now)}\n`,
+      `${pod.metadata.namespace}\t${pod.metadata.name}\t\t${cpuCell(cpuReq, cpuCapacity)}\t${cpuCell(cpuLim, cpuCapacity)}\t${memCell(memReq, memCapacity)}\t${memCell(memLim, memCapacity)}\t${ageSince(pod.metadata.creationTimestamp, now)}\n`,
     );
   }
   w.write(0, 'Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n');

@@ -76,8 +76,9 @@ export function describeStatefulSet(
       w.write(1, `StorageClass:\t${spec?.storageClassName ?? ''}\n`);
       writeLabels(w, '  Labels', claim.metadata?.labels);
       writeAnnotations(w, '  Annotations', claim.metadata?.annotations);
-      w.write(1, `Capacity:\t${spec?.resources?.requests?.storage ?? ''}\n`);
-      w.write(1, `Access Modes:\t${(spec?.accessModes ?? []).join(', ')}\n`);
+      w.write(1, `Capacity:\t${spec?.resources?.requests?.storage ?? '<default>'}\n`);
+      // Go's %s of the modes slice: `[ReadWriteOnce]`.
+      w.write(1, `Access Modes:\t[${(spec?.accessModes ?? []).join(' ')}]\n`);
     }
   }
   if (events) writeEvents(w, events, now);

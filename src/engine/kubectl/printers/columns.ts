@@ -1,3 +1,4 @@
+import type { Lease } from '../../api/coordination-types';
 import type { ResourceName } from '../../api/resources';
 import type {
   Deployment,
@@ -17,6 +18,7 @@ import { CONFIG_COLUMNS } from './config-columns';
 import { POLICY_COLUMNS } from './policy-columns';
 import { WORKLOAD_COLUMNS } from './workload-columns';
 import { BATCH_COLUMNS } from './batch-columns';
+import { STORAGE_COLUMNS } from './storage-columns';
 
 /** A server-side printer column; `wide` ones show only with `-o wide` (Priority != 0). */
 export interface Column<T> {
@@ -213,6 +215,16 @@ const eventColumns: Column<KubeEvent>[] = [
   { header: 'NAME', wide: true, cell: (e) => e.metadata.name },
 ];
 
+/** printLease: the holder's identity, empty when nobody holds the lease. */
+const leaseColumns: Column<Lease>[] = [
+  name,
+  { header: 'HOLDER', cell: (l) => l.spec?.holderIdentity ?? '' },
+  age,
+];
+
+/** The review APIs are never listed (the server answers 405), so they have no printer of their own. */
+const unlisted: Column<KubeObject>[] = [name, age];
+
 const COLUMNS: Record<ResourceName, Column<never>[]> = {
   pods: podColumns,
   deployments: deploymentColumns,
@@ -222,10 +234,18 @@ const COLUMNS: Record<ResourceName, Column<never>[]> = {
   nodes: nodeColumns,
   namespaces: namespaceColumns,
   events: eventColumns,
+  leases: leaseColumns,
+  selfsubjectreviews: unlisted,
+  tokenreviews: unlisted,
+  localsubjectaccessreviews: unlisted,
+  selfsubjectaccessreviews: unlisted,
+  selfsubjectrulesreviews: unlisted,
+  subjectaccessreviews: unlisted,
   ...(CONFIG_COLUMNS as unknown as Record<keyof typeof CONFIG_COLUMNS, Column<never>[]>),
   ...(POLICY_COLUMNS as unknown as Record<keyof typeof POLICY_COLUMNS, Column<never>[]>),
   ...(WORKLOAD_COLUMNS as unknown as Record<keyof typeof WORKLOAD_COLUMNS, Column<never>[]>),
   ...(BATCH_COLUMNS as unknown as Record<keyof typeof BATCH_COLUMNS, Column<never>[]>),
+  ...(STORAGE_COLUMNS as unknown as Record<keyof typeof STORAGE_COLUMNS, Column<never>[]>),
 };
 
 /**

@@ -4,7 +4,11 @@ import { ageSince } from '../duration';
 /** The STATUS, READY and RESTARTS cells of `get pods` (server printer printPod, reference §6). */
 export function podRowState(pod: Pod, nowMs: number): { ready: string; status: string; restarts: string } {
   const status = pod.status;
-  const total = pod.spec.containers.length;
+  // Sidecars (init containers restarted Always) count in READY and, once initialised, in RESTARTS.
+  const sidecars = new Set(
+    (pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name),
+  );
+  const total = pod.spec.containers.length + sidecars.size;
   let reason: string = status?.reason || status?.phase || 'Pending';
   let readyCount = 0;
   let restarts = 0;
@@ -14,13 +18,24 @@ export function podRowState(pod: Pod, nowMs: number): { ready: string; status: s
   const inits = status?.initContainerStatuses ?? [];
   const initCount = pod.spec.initContainers?.length ?? 0;
   let initializing = false;
+  let sidecarRestarts = 0;
+  let sidecarLastRestart: string | undefined;
   for (let i = 0; i < inits.length; i++) {
     const container = inits[i];
     restarts += container.restartCount;
     const finished = container.lastState?.terminated?.finishedAt;
     if (finished && (!lastRestart || finished > lastRestart)) lastRestart = finished;
+    const sidecar = sidecars.has(container.name);
+    if (sidecar) {
+      sidecarRestarts += container.restartCount;
+      if (finished && (!sidecarLastRestart || finished > sidecarLastRestart)) sidecarLastRestart = finished;
+    }
     const { waiting, terminated } = container.state;
     if (terminated && terminated.exitCode === 0) continue;
+    if (sidecar && container.started) {
+      if (container.ready) readyCount++;
+      continue;
+    }
     initializing = true;
     if (terminated)
       reason = terminated.reason ? `Init:${terminated.reason}` : `Init:ExitCode:${terminated.exitCode}`;
@@ -30,7 +45,7 @@ export function podRowState(pod: Pod, nowMs: number): { ready: string; status: s
   }
   const initialized = status?.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True');
   const statuses = !initializing || initialized ? (status?.containerStatuses ?? []) : [];
-  if (statuses.length) restarts = 0;
+  if (statuses.length) [restarts, lastRestart] = [sidecarRestarts, sidecarLastRestart];
   for (let i = statuses.length - 1; i >= 0; i--) {
     const container = statuses[i];
     restarts += container.restartCount;
