@@ -45,7 +45,7 @@ import { loadKubeProxyDaemonSet } from './store/minikube-daemonset';
 import { bootPolicyObjects } from './store/minikube-policy';
 import { standardStorageClass } from './store/minikube-storage';
 import { Random, type RandomState } from './store/random';
-import { objectKey, ObjectStore } from './store/store';
+import { objectKey, ObjectStore, resourceSlot } from './store/store';
 
 export interface ClusterOptions {
   /** Seeds every random choice (uids, name suffixes, IPs, NodePorts): same seed + same commands = same output. */
@@ -121,6 +121,8 @@ export class Cluster {
   private readonly controllers: Controller[];
   /** Revision at which each controller (same index in `controllers`) last ran; -1: never. */
   private lastRun: number[] = [];
+  /** Each controller's watched resources, as store resource slots. */
+  private readonly watchSlots: number[][];
   private simNow: number | undefined;
   private syncing = false;
   private settledRevision = -1;
@@ -186,6 +188,7 @@ export class Cluster {
       new HostPathProvisioner(ctx),
     ];
     this.lastRun = this.controllers.map(() => -1);
+    this.watchSlots = this.controllers.map((c) => c.watches.map(resourceSlot));
     this.simNetwork = new SimNetwork(
       this.store,
       this.kubelet,
@@ -257,7 +260,7 @@ export class Cluster {
       const controllers = this.controllers;
       for (let i = 0; i < controllers.length; i++) {
         const last = this.lastRun[i];
-        if (!all && last >= 0 && !this.store.changedSince(controllers[i].watches, last)) continue;
+        if (!all && last >= 0 && !this.store.changedSinceSlots(this.watchSlots[i], last)) continue;
         this.lastRun[i] = this.store.revision;
         controllers[i].reconcile();
       }

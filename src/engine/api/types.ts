@@ -182,7 +182,13 @@ export interface PodTemplateSpec {
 }
 
 export interface PodCondition {
-  type: 'PodReadyToStartContainers' | 'Initialized' | 'Ready' | 'ContainersReady' | 'PodScheduled';
+  type:
+    | 'PodReadyToStartContainers'
+    | 'Initialized'
+    | 'Ready'
+    | 'ContainersReady'
+    | 'PodScheduled'
+    | 'DisruptionTarget';
   status: 'True' | 'False' | 'Unknown';
   lastProbeTime: string | null;
   lastTransitionTime: string;

@@ -5,11 +5,19 @@
  */
 import { RESOURCES, type ResourceName } from '../api/resources';
 import type { Node, Pod } from '../api/types';
+import { withStatus } from '../store/store';
 import type { Controller, ControllerContext } from './context';
+import { disruptedStatus } from './disruption';
 
 /** Kinds the engine stores; owners of other kinds (DaemonSet for kube-proxy) are never considered missing. */
 const MODELLED_KINDS = new Set(RESOURCES.map((r) => r.kind));
-const DEPENDENT_RESOURCES: ResourceName[] = ['replicasets', 'controllerrevisions', 'jobs', 'pods'];
+const DEPENDENT_RESOURCES: ResourceName[] = [
+  'replicasets',
+  'controllerrevisions',
+  'jobs',
+  'pods',
+  'persistentvolumeclaims',
+];
 
 export class GarbageCollector implements Controller {
   readonly watches = [
@@ -61,8 +69,11 @@ export class GarbageCollector implements Controller {
     const { store, server } = this.ctx;
     const nodes = new Set(store.values<Node>('nodes').map((n) => n.metadata.name));
     for (const pod of store.values<Pod>('pods')) {
-      if (pod.spec.nodeName && !nodes.has(pod.spec.nodeName))
-        server.removeObject('pods', pod.metadata.namespace, pod.metadata.name);
+      if (!pod.spec.nodeName || nodes.has(pod.spec.nodeName)) continue;
+      // PodGC marks the orphan Failed with DisruptionTarget, then force-deletes it.
+      const status = disruptedStatus(pod, 'DeletionByPodGC', 'PodGC: node no longer exists', this.ctx.now());
+      if (status) server.updateObject(withStatus(pod, status), { fromClient: false });
+      server.removeObject('pods', pod.metadata.namespace, pod.metadata.name);
     }
   }
 }

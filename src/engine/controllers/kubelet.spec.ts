@@ -205,4 +205,33 @@ describe('kubelet', () => {
       reason: 'Completed',
     });
   });
+
+  it('restarts a sidecar that exits even under restartPolicy Never, and keeps the pod Running', () => {
+    const { cluster, clock } = labCluster();
+    cluster.api.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'flaky', namespace: 'default' },
+      spec: {
+        restartPolicy: 'Never',
+        initContainers: [
+          {
+            name: 'side',
+            image: 'busybox:1.36',
+            restartPolicy: 'Always',
+            command: ['sh', '-c', 'sleep 2; exit 1'],
+          },
+        ],
+        containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'] }],
+      },
+    } as Pod);
+    clock.advance(40_000);
+    const pod = cluster.api.get<Pod>('pods', 'default', 'flaky')!;
+    expect(pod.status?.phase).toBe('Running');
+    const side = pod.status!.initContainerStatuses![0];
+    expect(side.restartCount).toBeGreaterThanOrEqual(2);
+    expect(side.lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+    expect(pod.status!.containerStatuses![0]).toMatchObject({ restartCount: 0, ready: true });
+    expect(pod.status!.conditions!.find((c) => c.type === 'Initialized')!.status).toBe('True');
+  });
 });

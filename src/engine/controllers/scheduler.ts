@@ -8,7 +8,7 @@ import { fitsNodeAffinity } from './daemonset';
 import { rfc3339 } from '../api/time';
 import { parseQuantity } from '../api/quantity';
 import type { Container, Node, Pod, PodCondition, Toleration } from '../api/types';
-import type { PersistentVolumeClaim } from '../api/storage-types';
+import type { PersistentVolumeClaim, StorageClass } from '../api/storage-types';
 import { deepEqual, withStatus, type ObjectStore } from '../store/store';
 import type { Controller, ControllerContext } from './context';
 
@@ -140,16 +140,24 @@ function failureMessage(pod: Pod, nodes: Node[], usage?: NodeUsage): string {
  */
 function claimProblem(store: ObjectStore, pod: Pod): string | undefined {
   let unbound = false;
+  let delayed = false;
   for (const volume of pod.spec.volumes ?? []) {
     const name = volume.persistentVolumeClaim?.claimName;
     if (name === undefined) continue;
     const pvc = store.get<PersistentVolumeClaim>('persistentvolumeclaims', pod.metadata.namespace, name);
     if (!pvc) return `persistentvolumeclaim "${name}" not found`;
     if (pvc.metadata.deletionTimestamp) return `persistentvolumeclaim "${name}" is being deleted`;
-    if (!pvc.spec.volumeName) unbound = true;
+    if (pvc.spec.volumeName) continue;
+    const sc = store.get<StorageClass>('storageclasses', undefined, pvc.spec.storageClassName ?? '');
+    if (sc?.volumeBindingMode === 'WaitForFirstConsumer') delayed = true;
+    else unbound = true;
   }
-  return unbound ? 'pod has unbound immediate PersistentVolumeClaims' : undefined;
+  if (unbound) return 'pod has unbound immediate PersistentVolumeClaims';
+  // A claim that waits for its first consumer is provisioned now; the pod waits in PreBind (no failure).
+  return delayed ? WAITING_FOR_CLAIMS : undefined;
 }
+
+const WAITING_FOR_CLAIMS = 'waiting';
 
 /** The claims' state a pending pod's retry depends on. */
 function claimState(store: ObjectStore, pod: Pod): string {
@@ -187,6 +195,7 @@ export class Scheduler implements Controller {
       a.metadata.creationTimestamp! < b.metadata.creationTimestamp! ? -1 : 1,
     )) {
       const claims = claimProblem(this.ctx.store, pod);
+      if (claims === WAITING_FOR_CLAIMS) continue;
       if (claims !== undefined) {
         const n = nodes.length;
         const message = `0/${n} nodes are available: ${claims}. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`;

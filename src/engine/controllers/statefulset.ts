@@ -9,7 +9,7 @@
  */
 import { isStatusError } from '../api/status-error';
 import type { PersistentVolumeClaim } from '../api/storage-types';
-import type { Pod } from '../api/types';
+import type { OwnerReference, Pod } from '../api/types';
 import type { StatefulSet, StatefulSetStatus } from '../api/workload-types';
 import { deepEqual, withStatus } from '../store/store';
 import type { Controller, ControllerContext } from './context';
@@ -79,6 +79,9 @@ export class StatefulSetController implements Controller {
     const condemned = pods
       .filter((p) => ordinalOf(name, p.metadata.name) >= replicas)
       .sort((a, b) => ordinalOf(name, b.metadata.name) - ordinalOf(name, a.metadata.name));
+    // whenScaled: Delete hands a condemned pod's claims to the pod, so they go with it (garbage collector).
+    if (sts.spec.persistentVolumeClaimRetentionPolicy?.whenScaled === 'Delete')
+      for (const pod of condemned) this.giveClaimsTo(sts, pod);
     if (parallel) {
       for (const pod of condemned) if (!isTerminating(pod)) this.deletePod(sts, pod);
     } else if (!blocked && condemned.length > 0) {
@@ -159,6 +162,24 @@ export class StatefulSetController implements Controller {
       }
     }
     return true;
+  }
+
+  private giveClaimsTo(sts: StatefulSet, pod: Pod): void {
+    for (const claim of claimsFor(sts, pod.metadata.name)) {
+      const stored = this.ctx.store.get<PersistentVolumeClaim>(
+        'persistentvolumeclaims',
+        pod.metadata.namespace,
+        claim.metadata.name,
+      );
+      if (!stored || stored.metadata.ownerReferences?.some((r) => r.uid === pod.metadata.uid)) continue;
+      // The set lets go of a condemned pod's claims (updateClaimOwnerRefForSetAndPod), the pod takes them.
+      const owned = { ...stored, metadata: { ...stored.metadata } };
+      owned.metadata.ownerReferences = [
+        ...(stored.metadata.ownerReferences ?? []).filter((r) => r.uid !== sts.metadata.uid),
+        plainOwnerRef(pod),
+      ];
+      this.ctx.server.updateObject(owned, { fromClient: false });
+    }
   }
 
   private createPod(sts: StatefulSet, ordinal: number, revision: string): void {
@@ -242,8 +263,22 @@ function claimsFor(sts: StatefulSet, podName: string): PersistentVolumeClaim[] {
         namespace: sts.metadata.namespace,
         labels: { ...(tpl.metadata.labels ?? {}), ...(sts.spec.selector?.matchLabels ?? {}) },
         ...(tpl.metadata.annotations ? { annotations: { ...tpl.metadata.annotations } } : {}),
+        // whenDeleted: Delete makes the set an owner, so the claims go with it (garbage collector).
+        ...(sts.spec.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete'
+          ? { ownerReferences: [plainOwnerRef(sts)] }
+          : {}),
       },
       spec: structuredClone(tpl.spec ?? {}),
     };
   });
+}
+
+/** setOwnerRef of the v1.30 controller: an owner that is neither the controller nor blocks deletion. */
+function plainOwnerRef(owner: Pod | StatefulSet): OwnerReference {
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid!,
+  };
 }

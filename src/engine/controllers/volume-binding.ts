@@ -85,6 +85,21 @@ export class VolumeBindingController implements Controller {
       return;
     }
     if (pvc.metadata.annotations?.[STORAGE_PROVISIONER] === sc.provisioner) return;
+    // Delayed binding: nothing is provisioned until a pod that mounts the claim is being scheduled.
+    if (
+      sc.volumeBindingMode === 'WaitForFirstConsumer' &&
+      podsUsing(this.ctx.store, ns, pvc.metadata.name).length === 0
+    ) {
+      if (!hasEvent(this.ctx.store, pvc, 'WaitForFirstConsumer'))
+        this.ctx.events.record(
+          pvc,
+          'Normal',
+          'WaitForFirstConsumer',
+          'waiting for first consumer to be created before binding',
+          PV_CONTROLLER,
+        );
+      return;
+    }
     // Dynamic provisioning is the external provisioner's job: the claim is handed to it by annotation.
     const next = editable(pvc);
     next.metadata.annotations = {

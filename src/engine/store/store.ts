@@ -8,6 +8,18 @@ export function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
+const RESOURCE_SLOTS = new Map<string, number>();
+
+/** A small number for each resource name (given on first use), to keep per-resource values in arrays. */
+export function resourceSlot(resource: ResourceName): number {
+  let slot = RESOURCE_SLOTS.get(resource);
+  if (slot === undefined) {
+    slot = RESOURCE_SLOTS.size;
+    RESOURCE_SLOTS.set(resource, slot);
+  }
+  return slot;
+}
+
 /** etcd key order: namespace, then name, compared as bytes (not locale). */
 export function compareObjects(a: KubeObject, b: KubeObject): number {
   const an = a.metadata.namespace ?? '';
@@ -29,8 +41,9 @@ export class ObjectStore {
   private readonly tables = new Map<ResourceName, Map<string, Map<string, KubeObject>>>();
   private readonly counts = new Map<ResourceName, number>();
   private readonly listeners = new Set<StoreListener>();
-  /** Per resource: the revision of its latest change (so controllers can skip when nothing they watch moved). */
-  private readonly changedAt = new Map<ResourceName, number>();
+  /** Per resource (by resourceSlot): the revision of its latest change (so controllers can skip when nothing they
+   *  watch moved). An array: the reconcile loop asks for every controller after every round of writes. */
+  private readonly changedAt: number[] = [];
   /** Per resource, per namespace ('' for cluster-scoped): the revision of its latest change there. */
   private readonly changedAtIn = new Map<ResourceName, Map<string, number>>();
   private lastRemoval = 0;
@@ -108,7 +121,7 @@ export class ObjectStore {
     const names = this.namespaceTable(resource, obj.metadata.namespace);
     const existed = names.has(obj.metadata.name);
     obj.metadata.resourceVersion = String(++this.rv);
-    this.changedAt.set(resource, this.rv);
+    this.changedAt[resourceSlot(resource)] = this.rv;
     this.markChangedIn(resource, obj.metadata.namespace, this.rv);
     names.set(obj.metadata.name, obj);
     if (!existed) this.counts.set(resource, this.count(resource) + 1);
@@ -122,7 +135,7 @@ export class ObjectStore {
     if (!names || !obj) return undefined;
     names.delete(name);
     this.counts.set(resource, this.count(resource) - 1);
-    this.changedAt.set(resource, this.rv + 1);
+    this.changedAt[resourceSlot(resource)] = this.rv + 1;
     this.markChangedIn(resource, namespace, this.rv + 1);
     this.lastRemoval = this.rv + 1;
     const gone = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.rv) } };
@@ -139,7 +152,15 @@ export class ObjectStore {
 
   /** Whether any object of these resources changed after revision `since`. */
   changedSince(resources: readonly ResourceName[], since: number): boolean {
-    for (let i = 0; i < resources.length; i++) if ((this.changedAt.get(resources[i]) ?? 0) > since) return true;
+    for (let i = 0; i < resources.length; i++)
+      if ((this.changedAt[resourceSlot(resources[i])] ?? 0) > since) return true;
+    return false;
+  }
+
+  /** changedSince for resources given by their resourceSlot. */
+  changedSinceSlots(slots: readonly number[], since: number): boolean {
+    const changedAt = this.changedAt;
+    for (let i = 0; i < slots.length; i++) if ((changedAt[slots[i]] ?? 0) > since) return true;
     return false;
   }
 

@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/i18n';
 import { api, ApiError, errorMessage } from '../lib/api';
 import { getSocket } from '../lib/socket';
 import { CodeEditor } from './CodeEditor';
+import { ConflictBanner, EditorTabs } from './EditorTabs';
 import { FileTree } from './FileTree';
 import { buildTree, displayName, HomeEntry, TreeNode } from './home-files';
 import { openedTab, TabEvent, tabReducer, TabState } from './tab-state';
@@ -250,35 +251,7 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
       </nav>
       <section className="editor-main" aria-label={t('editor.label')}>
         <Group justify="space-between" wrap="nowrap" className="editor-tabs-bar">
-          <div role="tablist" aria-label={t('editor.tabs')} className="editor-tabs">
-            {tabs.map((tab) => {
-              const name = displayName(tab.path.slice(tab.path.lastIndexOf('/') + 1));
-              return (
-                <div key={tab.path} className="editor-tab" data-active={tab.path === active}>
-                  <button
-                    type="button"
-                    role="tab"
-                    aria-selected={tab.path === active}
-                    title={displayName(tab.path)}
-                    data-status={tab.status}
-                    data-path={tab.path}
-                    onClick={() => setActive(tab.path)}
-                  >
-                    {name}
-                    {tab.status !== 'clean' && <span aria-label={t('editor.unsaved')}> ●</span>}
-                  </button>
-                  <button
-                    type="button"
-                    className="editor-tab-close"
-                    aria-label={t('editor.close', { name })}
-                    onClick={() => close(tab.path)}
-                  >
-                    ×
-                  </button>
-                </div>
-              );
-            })}
-          </div>
+          <EditorTabs tabs={tabs} active={active} onSelect={setActive} onClose={close} />
           <Switch
             className="editor-vim"
             size="xs"
@@ -305,7 +278,7 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
         )}
         {current ? (
           <>
-            <TabBanner
+            <ConflictBanner
               tab={current}
               onKeepMine={() => update(current.path, { type: 'keep-mine' })}
               onTakeTheirs={() => update(current.path, { type: 'take-theirs' })}
@@ -358,36 +331,6 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
         )}
       </section>
     </div>
-  );
-}
-
-function TabBanner({
-  tab,
-  onKeepMine,
-  onTakeTheirs,
-}: {
-  tab: TabState;
-  onKeepMine(): void;
-  onTakeTheirs(): void;
-}) {
-  const { t } = useI18n();
-  if (tab.status !== 'conflict' || !tab.theirs) return null;
-  const name = displayName(tab.path);
-  const deleted = tab.theirs.text === null;
-  return (
-    <Alert color="orange" p={6} role="alert" data-testid="conflict">
-      <Text size="xs">{t(deleted ? 'editor.conflictDeleted' : 'editor.conflict', { name })}</Text>
-      <Group gap={6} mt={4}>
-        <Button size="compact-xs" onClick={onKeepMine}>
-          {t('editor.keepMine')}
-        </Button>
-        {!deleted && (
-          <Button size="compact-xs" variant="default" onClick={onTakeTheirs}>
-            {t('editor.takeTheirs')}
-          </Button>
-        )}
-      </Group>
-    </Alert>
   );
 }
 

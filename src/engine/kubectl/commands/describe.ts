@@ -31,6 +31,7 @@ import { describePod } from '../describe/pod';
 import { describeCronJob, describeJob } from '../describe/batch';
 import { describePolicyObject } from '../describe/policy';
 import { describeNode, describeService } from '../describe/service-node';
+import { describeUnstructured } from '../describe/unstructured';
 import { describeDeployment, describeReplicaSet } from '../describe/workloads';
 import { describeDaemonSet, describeHpa, describeStatefulSet } from '../describe/sets';
 import {
@@ -215,6 +216,9 @@ function describeObject(
       return render(describeSecret(obj as Secret));
     case 'events':
       throw new CommandError('describe events is not available in this lab terminal; use kubectl get events');
+    case 'leases':
+    case 'controllerrevisions':
+      return render(describeUnstructured(obj, events, now));
     default:
       return render(describeGeneric(obj, events, now));
   }
