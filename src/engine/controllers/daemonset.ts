@@ -54,6 +54,16 @@ export class DaemonSetController implements Controller {
 
   constructor(private readonly ctx: ControllerContext) {}
 
+  /** At the boot image's fixpoint every DaemonSet's sync is a no-op: only its signature needs noting. */
+  assumeSettled(): void {
+    const { store } = this.ctx;
+    for (const ds of store.values<DaemonSet>('daemonsets')) {
+      if (isTerminating(ds)) continue;
+      this.seen.set(ds.metadata.uid ?? '', this.signature(ds));
+      this.seenAt.set(ds.metadata.uid ?? '', store.revision);
+    }
+  }
+
   reconcile(): void {
     const { store } = this.ctx;
     if (store.count('daemonsets') === 0) return;

@@ -17,10 +17,10 @@ describe('pod GC', () => {
     clock.advance(10_000);
     cluster.sync();
     expect(cluster.api.get<Pod>('pods', 'default', 'far')!.status!.phase).toBe('Running');
-    const seen: [string, PodStatus['phase'], unknown][] = [];
+    const seen: [string, PodStatus['phase'] | undefined, unknown][] = [];
     const stop = cluster.api.watch('pods', { namespace: 'default' }, (type, obj) => {
       const pod = obj as Pod;
-      const target = pod.status?.conditions?.find((c) => (c.type as string) === 'DisruptionTarget');
+      const target = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
       seen.push([type, pod.status?.phase, target && { ...target, lastTransitionTime: '' }]);
     });
     cluster.api.delete('nodes', undefined, node);
@@ -41,6 +41,6 @@ describe('pod GC', () => {
       ],
       ['DELETED', 'Failed', expect.anything()],
     ]);
-    expect(cluster.api.get<Pod>('pods', 'default', 'far')).toBeUndefined();
+    expect(() => cluster.api.get<Pod>('pods', 'default', 'far')).toThrow('pods "far" not found');
   });
 });

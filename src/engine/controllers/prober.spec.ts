@@ -173,6 +173,15 @@ describe('prober', () => {
       '1 Killing: Container c failed liveness probe, will be restarted',
     ]);
     expect(status(cluster, 'slow').ready).toBe(true);
+    // Each run returns when the runtime gives up, timeoutSeconds after the tick; the 2 s command under a 3 s
+    // timeout returns after 2 s, successfully.
+    const unhealthy = cluster.api
+      .list<KubeEvent>('events', {
+        namespace: 'default',
+        fieldSelector: 'involvedObject.name=slow,reason=Unhealthy',
+      })
+      .map((e) => [e.firstTimestamp, e.lastTimestamp]);
+    expect(unhealthy).toEqual([['2024-06-03T02:15:06Z', '2024-06-03T02:15:16Z']]);
     expect(events(cluster, 'far')).toEqual([
       '2 Unhealthy: Readiness probe failed: Get "http://203.0.113.9:80/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
     ]);

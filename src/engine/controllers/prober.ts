@@ -34,7 +34,12 @@ export interface ProbeWorker {
   onHold?: boolean;
   /** The pod finished (Succeeded or Failed): the worker has exited. */
   stopped?: boolean;
+  /** A run still in progress (a command that sleeps, a connection nobody answers): its outcome is known when the
+   *  handler returns at `at`, and the worker is blocked until then. */
+  pending?: { at: number; instance: string; outcome: ProbeOutcome };
 }
+
+type ProbeOutcome = { ok: boolean; output: string } | { error: string };
 
 /** How the prober reaches the containers (the cluster's network and container runtime). */
 export interface ProbeTargets {
@@ -101,7 +106,7 @@ export function nextProbeAt(c: ContainerRecord): number | undefined {
   let next: number | undefined;
   for (const w of c.probes) {
     if (w.stopped || (w.onHold && w.instance === c.containerId)) continue;
-    const at = Math.min(w.nextAt, w.triggerAt ?? Infinity);
+    const at = w.pending ? w.pending.at : Math.min(w.nextAt, w.triggerAt ?? Infinity);
     if (next === undefined || at < next) next = at;
   }
   return next;
@@ -136,9 +141,15 @@ export class Prober {
     for (const c of rec.containers) {
       if ((c.init && !c.sidecar) || !c.probes) continue;
       for (const w of c.probes) {
+        if (w.pending && w.pending.at <= now) this.finishPending(pod, rec, c, w, specOf(c), now);
         const manual = w.triggerAt !== undefined && w.triggerAt <= now;
         const ticked = w.nextAt <= now;
         if (!manual && !ticked) continue;
+        // A worker blocked in a run misses the ticks meanwhile (time.Ticker drops them); a trigger waits.
+        if (w.pending) {
+          if (ticked) w.nextAt += Math.ceil((now - w.nextAt + 1) / w.period) * w.period;
+          continue;
+        }
         if (manual) w.triggerAt = undefined;
         const probe = probeSpec(specOf(c), w.type);
         // The ticker keeps its phase: skip the ticks missed while nothing was scheduled.
@@ -179,7 +190,42 @@ export class Prober {
     }
     if (Math.floor((now - (c.startedAt ?? now)) / 1000) < (probe.initialDelaySeconds ?? 0)) return;
     if (containerStarted(c) !== (w.type !== 'startup')) return;
-    const outcome = this.runProbe(pod, rec, c, probe, spec);
+    const { tookMs, ...outcome } = this.runProbe(pod, rec, c, probe, spec);
+    if (tookMs) {
+      w.pending = { at: now + tookMs, instance: c.containerId, outcome };
+      return;
+    }
+    this.record(pod, rec, c, w, probe, outcome, now);
+  }
+
+  /** A run that took time has returned: its outcome counts if the instance it probed still runs. */
+  private finishPending(
+    pod: Pod,
+    rec: PodRecord,
+    c: ContainerRecord,
+    w: ProbeWorker,
+    spec: Container,
+    now: number,
+  ): void {
+    const { instance, outcome } = w.pending!;
+    w.pending = undefined;
+    const probe = probeSpec(spec, w.type);
+    const phase = pod.status?.phase;
+    if (!probe || phase === 'Succeeded' || phase === 'Failed' || w.onHold) return;
+    if (c.stage !== 'running' || c.containerId !== instance || w.instance !== instance) return;
+    this.record(pod, rec, c, w, probe, outcome, now);
+  }
+
+  /** The outcome of a run: its event, then the result once `successThreshold`/`failureThreshold` runs agree. */
+  private record(
+    pod: Pod,
+    rec: PodRecord,
+    c: ContainerRecord,
+    w: ProbeWorker,
+    probe: Probe,
+    outcome: ProbeOutcome,
+    now: number,
+  ): void {
     const title = TITLE[w.type];
     if ('error' in outcome) {
       // A probe that cannot even be run (an unknown named port) is reported and its result thrown away.
@@ -210,7 +256,7 @@ export class Prober {
     c: ContainerRecord,
     probe: Probe,
     spec: Container,
-  ): { ok: boolean; output: string } | { error: string } {
+  ): ProbeOutcome & { tookMs?: number } {
     const targets = this.targets;
     if (!targets) return { error: 'no prober' };
     const ip = rec.ip ?? '';
@@ -222,8 +268,12 @@ export class Prober {
       // The runtime gives up on the command at timeoutSeconds; pkg/probe/exec makes the CRI's TimeoutError (its
       // output thrown away) a failure whose output is the error's text.
       if ((result.elapsedMs ?? 0) >= timeoutMs(probe))
-        return { ok: false, output: `command ${goQuote(argv.join(' '))} timed out` };
-      return { ok: result.exitCode === 0, output: result.stdout + result.stderr };
+        return {
+          ok: false,
+          output: `command ${goQuote(argv.join(' '))} timed out`,
+          tookMs: timeoutMs(probe),
+        };
+      return { ok: result.exitCode === 0, output: result.stdout + result.stderr, tookMs: result.elapsedMs };
     }
     if (probe.httpGet) {
       const http = probe.httpGet;
@@ -240,7 +290,11 @@ export class Prober {
         return answer.status >= 200 && answer.status < 400
           ? { ok: true, output: '' }
           : { ok: false, output: `HTTP probe failed with statuscode: ${answer.status}` };
-      return { ok: false, output: `Get "${url}": ${dialError(answer.error, host, port)}` };
+      return {
+        ok: false,
+        output: `Get "${url}": ${dialError(answer.error, host, port)}`,
+        ...(answer.error === 'timeout' ? { tookMs: timeoutMs(probe) } : {}),
+      };
     }
     if (probe.tcpSocket) {
       const port = resolvePort(probe.tcpSocket.port, spec);
@@ -248,7 +302,8 @@ export class Prober {
       const host = probe.tcpSocket.host || ip;
       const answer = targets.connect(host, port);
       if (answer.ok) return { ok: true, output: '' };
-      if (answer.error === 'timeout') return { ok: false, output: `dial tcp ${host}:${port}: i/o timeout` };
+      if (answer.error === 'timeout')
+        return { ok: false, output: `dial tcp ${host}:${port}: i/o timeout`, tookMs: timeoutMs(probe) };
       return { ok: false, output: dialError(answer.error, host, port) };
     }
     if (probe.grpc) {
@@ -256,6 +311,7 @@ export class Prober {
       return {
         ok: false,
         output: `timeout: failed to connect service "${ip}:${probe.grpc.port}" within ${timeout}: context deadline exceeded`,
+        tookMs: timeoutMs(probe),
       };
     }
     return { ok: false, output: '' };

@@ -47,6 +47,19 @@ export class VolumeBindingController implements Controller {
 
   // ---------------------------------------------------------------- claims
 
+  /** Claims already told why they wait (uid/reason); a restored cluster finds the events themselves. */
+  private readonly told = new Set<string>();
+
+  /** Whether the claim already has this one-time event (the reason it stays Pending); records that it will. */
+  private reported(pvc: PersistentVolumeClaim, reason: string): boolean {
+    const key = `${pvc.metadata.uid}/${reason}`;
+    if (this.told.has(key)) return true;
+    // Only a cache of the store's events: bounded, and rebuilt from them when cleared.
+    if (this.told.size > 4096) this.told.clear();
+    this.told.add(key);
+    return hasEvent(this.ctx.store, pvc, reason);
+  }
+
   private syncClaim(pvc: PersistentVolumeClaim): void {
     const ns = pvc.metadata.namespace ?? 'default';
     if (pvc.metadata.deletionTimestamp) {
@@ -62,7 +75,7 @@ export class VolumeBindingController implements Controller {
     if (volume) return this.bind(pvc, volume);
     const className = pvc.spec.storageClassName ?? '';
     if (className === '') {
-      if (!hasEvent(this.ctx.store, pvc, 'FailedBinding'))
+      if (!this.reported(pvc, 'FailedBinding'))
         this.ctx.events.record(
           pvc,
           'Normal',
@@ -74,7 +87,7 @@ export class VolumeBindingController implements Controller {
     }
     const sc = this.ctx.store.get<StorageClass>('storageclasses', undefined, className);
     if (!sc) {
-      if (!hasEvent(this.ctx.store, pvc, 'ProvisioningFailed'))
+      if (!this.reported(pvc, 'ProvisioningFailed'))
         this.ctx.events.record(
           pvc,
           'Warning',
@@ -90,7 +103,7 @@ export class VolumeBindingController implements Controller {
       sc.volumeBindingMode === 'WaitForFirstConsumer' &&
       podsUsing(this.ctx.store, ns, pvc.metadata.name).length === 0
     ) {
-      if (!hasEvent(this.ctx.store, pvc, 'WaitForFirstConsumer'))
+      if (!this.reported(pvc, 'WaitForFirstConsumer'))
         this.ctx.events.record(
           pvc,
           'Normal',

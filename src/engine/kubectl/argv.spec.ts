@@ -20,6 +20,38 @@ describe('parseArgs (pflag semantics)', () => {
     expect(parsed.changed).toEqual(new Set(['namespace', 'output']));
   });
 
+  it('starts every parse from fresh defaults, in table order (a repeated flag keeps its place, last default)', () => {
+    const table: FlagSpec[] = [
+      ...specs,
+      { name: 'selector', shorthand: 'l', type: 'string' },
+      { name: 'labels', type: 'stringSlice', default: ['a'] },
+      { name: 'namespace', type: 'string', default: 'default' },
+    ];
+    const first = parseArgs(['--env=A=1', '--labels=b'], table);
+    expect(first.flags.env).toEqual(['A=1']);
+    expect(first.flags.labels).toEqual(['b']);
+    (first.flags.env as string[]).push('changed');
+    const second = parseArgs([], table);
+    expect(second.flags).toEqual({
+      namespace: 'default',
+      output: '',
+      'all-namespaces': false,
+      stdin: false,
+      tty: false,
+      replicas: 1,
+      overwrite: false,
+      env: [],
+      labels: ['a'],
+    });
+    expect(Object.keys(second.flags)).toEqual(
+      Object.keys(second.flags).sort((a, b) => keyOrder(a) - keyOrder(b)),
+    );
+    expect(second.flags.env).not.toBe(parseArgs([], table).flags.env);
+    function keyOrder(name: string) {
+      return table.findIndex((s) => s.name === name);
+    }
+  });
+
   it('supports attached shorthand values, -n=x and combined boolean shorthands', () => {
     expect(parseArgs(['-owide'], specs).flags.output).toBe('wide');
     expect(parseArgs(['-n=x'], specs).flags.namespace).toBe('x');

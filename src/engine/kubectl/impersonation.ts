@@ -5,7 +5,9 @@
  */
 import type { ResourceName } from '../api/resources';
 import type { Cluster } from '../cluster';
-import type { ApiServer } from '../server/api-server';
+import { isStatusError } from '../api/status-error';
+import type { KubeObject } from '../api/types';
+import type { ApiServer, WriteOptions } from '../server/api-server';
 import { authorize, authorizingApi } from '../server/authorizing-api';
 import { impersonated, MINIKUBE_USER, type UserInfo } from '../server/rbac';
 import type { FlagSpec, ParsedArgs } from './argv';
@@ -56,10 +58,42 @@ const UNAUTHORISED = new WeakMap<Cluster, ApiServer>();
  */
 export function asKubectlRequest(
   ctx: KubectlContext,
-  request: { verb: string; resource: ResourceName; namespace: string | undefined; name: string },
+  request: {
+    verb: string;
+    resource: ResourceName;
+    namespace: string | undefined;
+    name: string;
+    subresource?: string;
+  },
 ): ApiServer {
   const unauthorised = UNAUTHORISED.get(ctx.cluster);
   if (!unauthorised || !ctx.user) return ctx.cluster.api;
   authorize(unauthorised, ctx.cluster.store, ctx.user, request);
   return unauthorised;
+}
+
+/** A write kubectl sends as a PATCH of the object, which the built-in makes as an update: `patch` is authorised. */
+export function patchObject<T extends KubeObject>(ctx: KubectlContext, obj: T, opts?: WriteOptions): T {
+  const info = ctx.cluster.api.resourceFor(obj.kind);
+  if (!info) return ctx.cluster.api.update(obj, opts);
+  const request = {
+    verb: 'patch',
+    resource: info.resource,
+    namespace: info.namespaced ? obj.metadata.namespace : undefined,
+    name: obj.metadata.name,
+  };
+  return asKubectlRequest(ctx, request).update(obj, opts);
+}
+
+/**
+ * kubectl's wrapping of a failed request (`failed to patch: <error>`): the message follows `error: `, no longer a
+ * server Status.
+ */
+export function wrapFailure(prefix: string, request: () => void): void {
+  try {
+    request();
+  } catch (error) {
+    if (!isStatusError(error)) throw error;
+    throw new CommandError(`${prefix}: ${error.status.message}`);
+  }
 }

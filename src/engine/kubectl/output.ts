@@ -113,6 +113,7 @@ export function customColumnsOf(
 }
 
 /** The name printer's success line: `deployment.apps/x created`. */
-export function successLine(info: ResourceInfo, name: string, operation: string): string {
-  return `${kindWithGroup(info)}/${name} ${operation}\n`;
+export function successLine(info: ResourceInfo, name: string | undefined, operation: string): string {
+  // The name printer's placeholder for an object without a name (a created review).
+  return `${kindWithGroup(info)}/${name || '<unknown>'} ${operation}\n`;
 }

@@ -4,49 +4,14 @@
  * the image's tools: procps/coreutils on Debian images (bash: `command not found`), busybox on busybox and Alpine
  * (ash: `sh: foo: not found`); unknown programs exit 127.
  */
-import type { ImageProfile } from './image-profiles';
 import { parseSleep } from './programs';
+import { fail, ok, pad, clock, resolvePath, type ShellContext } from './shell-context';
+import { curl, nslookup, wget } from './shell-net';
+import { ps } from './shell-ps';
 import type { ExecResult } from './types';
 import type { EntryInfo } from './volumes';
 
-export interface ShellContext {
-  hostname: string;
-  podIp: string;
-  namespace: string;
-  env: [string, string][];
-  files: Record<string, string>;
-  /** Processes of the container, PID 1 first: [pid, ppid, startedAt, command]. */
-  processes: [number, number, number, string][];
-  /** PID the next command gets (20 for the first, as after the shell's start-up in the real container). */
-  nextPid: number;
-  now: number;
-  tty: boolean;
-  /** The session's working directory (absolute). */
-  cwd: string;
-  profile: ImageProfile;
-  /** Directories the container's volume mounts add (runtime/volumes.ts), beyond the image's. */
-  dirs?: Record<string, readonly string[]>;
-  /** ls -l's details of mounted entries: symlinks of configMap/secret volumes, modes, times. */
-  entries?: Record<string, EntryInfo>;
-  /** Stores a redirection's output (`> file`): where it lands is the runtime's business; 'read-only' refuses. */
-  write?(path: string, content: string): 'read-only' | undefined;
-  /** Name lookups: the service's cluster IP, or undefined (no cluster DNS records until issue 14 part 3). */
-  lookup?(name: string): string | undefined;
-  /** An HTTP GET from inside the pod. */
-  curl(host: string, port: number): { ok: true; body: string } | { ok: false; message: string };
-}
-
-const ok = (stdout: string): ExecResult => ({ stdout, stderr: '', exitCode: 0 });
-const fail = (stderr: string, exitCode = 1): ExecResult => ({ stdout: '', stderr, exitCode });
-
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, ' ');
-}
-
-function clock(ms: number): string {
-  const d = new Date(ms);
-  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
-}
+export type { ShellContext } from './shell-context';
 
 /** GNU date's default format in UTC: `Mon Jun  3 02:15:02 UTC 2024`. */
 function dateText(ms: number): string {
@@ -59,16 +24,6 @@ function dateText(ms: number): string {
     .map((n) => String(n).padStart(2, '0'))
     .join(':');
   return `${day} ${month} ${pad(d.getUTCDate(), 2)} ${time} UTC ${d.getUTCFullYear()}`;
-}
-
-function resolvePath(path: string, cwd = '/'): string {
-  const parts: string[] = [];
-  for (const part of (path.startsWith('/') ? path : `${cwd}/${path}`).split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return `/${parts.join('/')}`;
 }
 
 function dirEntries(ctx: ShellContext, path: string): readonly string[] | undefined {
@@ -107,97 +62,6 @@ function modeText(type: EntryInfo['type'], mode: number): string {
 function lsDate(ms: number): string {
   const d = new Date(ms);
   return `${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate(), 2)} ${clock(ms)}`;
-}
-
-/** The process table for ps: the container's own processes, the interactive bash (tty), then ps itself. */
-function processTable(ctx: ShellContext, argv: string[]): [number, number, number, string, string][] {
-  const rows: [number, number, number, string, string][] = ctx.processes.map(([pid, ppid, at, cmd]) => [
-    pid,
-    ppid,
-    at,
-    cmd,
-    '?',
-  ]);
-  let parent = 0;
-  if (ctx.tty) {
-    // The interactive shell `kubectl exec -ti POD -- bash` started (PID 14, as in the real container).
-    const bashPid = 14;
-    rows.push([bashPid, 0, ctx.now, ctx.profile.shell === 'ash' ? 'sh' : '/bin/bash', 'pts/0']);
-    parent = bashPid;
-  }
-  rows.push([ctx.nextPid, parent, ctx.now, argv.join(' '), ctx.tty ? 'pts/0' : '?']);
-  return rows;
-}
-
-interface ProcessInfo {
-  size: number; // SZ in pages
-  vsz: number; // KiB
-  rss: number; // KiB
-}
-
-function processInfo(cmd: string): ProcessInfo {
-  if (cmd.startsWith('node')) return { size: 177843, vsz: 711372, rss: 26864 };
-  if (cmd.startsWith('/bin/bash')) return { size: 4960, vsz: 20244, rss: 3180 };
-  if (cmd.startsWith('ps')) return { size: 4358, vsz: 17500, rss: 2072 };
-  return { size: 1084, vsz: 4336, rss: 720 };
-}
-
-/** procps `ps` in its three common forms: `ps`, `ps -ef`/`ps -elf`, `ps aux`. */
-function ps(ctx: ShellContext, argv: string[]): ExecResult {
-  const opts = argv.slice(1);
-  const rows = processTable(ctx, argv);
-  if (ctx.profile.shell === 'ash') {
-    // busybox ps: one format whatever the options.
-    const lines = rows.map(([pid, , , cmd]) => `${pad(pid, 5)} root      0:00 ${cmd}`);
-    return ok(`PID   USER     TIME  COMMAND\n${lines.join('\n')}\n`);
-  }
-  const last = rows.length - 1;
-  const unix = opts.every((o) => o.startsWith('-'));
-  const letters = opts.map((o) => o.replace(/^-/, '')).join('');
-  if (opts.length > 0 && unix && /^[elfAa]+$/.test(letters) && /[eA]/.test(letters)) {
-    const long = letters.includes('l');
-    const full = letters.includes('f');
-    const header = long
-      ? full
-        ? 'F S UID        PID  PPID  C PRI  NI ADDR SZ WCHAN  STIME TTY          TIME CMD'
-        : 'F S   UID   PID  PPID  C PRI  NI ADDR SZ WCHAN  TTY          TIME CMD'
-      : full
-        ? 'UID        PID  PPID  C STIME TTY          TIME CMD'
-        : '  PID TTY          TIME CMD';
-    const lines = rows.map(([pid, ppid, at, cmd, tty], i) => {
-      const running = i === last;
-      const short = cmd.startsWith('/bin/sh') ? 'sh' : (cmd.split(' ')[0].split('/').pop() ?? cmd);
-      if (!long && !full) return `${pad(pid, 5)} ${tty.padEnd(8)} 00:00:00 ${short}`;
-      const prefix = long ? `${running ? '0 R' : '4 S'} ` : '';
-      const middle = long
-        ? ` ${pad(80, 3)} ${pad(0, 3)} - ${pad(processInfo(cmd).size, 5)} ${'-'.padEnd(6)}`
-        : '';
-      if (!full)
-        return `${prefix}${pad(0, 5)} ${pad(pid, 5)} ${pad(ppid, 5)} ${pad(0, 2)}${middle} ${tty.padEnd(8)} 00:00:00 ${short}`;
-      return `${prefix}${'root'.padEnd(8)} ${pad(pid, 5)} ${pad(ppid, 5)} ${pad(0, 2)}${middle} ${clock(at)} ${tty.padEnd(8)} 00:00:00 ${cmd}`;
-    });
-    return ok(`${header}\n${lines.join('\n')}\n`);
-  }
-  if (opts.length > 0 && /^-?[aux]+$/.test(letters) && letters.includes('x') && !opts[0].startsWith('-')) {
-    const header = 'USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND';
-    const lines = rows.map(([pid, , at, cmd, tty], i) => {
-      const info = processInfo(cmd);
-      const stat = i === last ? 'R+' : cmd.startsWith('node') ? 'Sl' : tty === '?' ? 'Ss' : 'Ss';
-      const mem = cmd.startsWith('node') ? '0.1' : '0.0';
-      return `${'root'.padEnd(8)} ${pad(pid, 5)}  0.0 ${mem.padStart(4)} ${pad(info.vsz, 6)} ${pad(info.rss, 5)} ${tty.padEnd(8)} ${stat.padEnd(4)} ${clock(at)}   0:00 ${cmd}`;
-    });
-    return ok(`${header}\n${lines.join('\n')}\n`);
-  }
-  if (opts.length === 0) {
-    const mine = ctx.tty ? rows.filter((r) => r[4] === 'pts/0') : rows;
-    const name = (cmd: string) =>
-      cmd.startsWith('/bin/sh') ? 'sh' : (cmd.split(' ')[0].split('/').pop() ?? cmd).slice(0, 15);
-    const lines = mine.map(([pid, , , cmd, tty]) => `${pad(pid, 5)} ${tty.padEnd(8)} 00:00:00 ${name(cmd)}`);
-    return ok(`  PID TTY          TIME CMD\n${lines.join('\n')}\n`);
-  }
-  return fail(
-    "error: unsupported option (BSD syntax)\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n",
-  );
 }
 
 function ls(ctx: ShellContext, args: string[]): ExecResult {
@@ -259,21 +123,6 @@ function ls(ctx: ShellContext, args: string[]): ExecResult {
     }
   }
   return { stdout, stderr, exitCode };
-}
-
-function curl(ctx: ShellContext, args: string[]): ExecResult {
-  const url = args.find((a) => !a.startsWith('-'));
-  if (!url) return fail("curl: try 'curl --help' or 'curl --manual' for more information\n", 2);
-  const m = /^(?:(https?):\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
-  if (!m) return fail(`curl: (3) URL using bad/illegal format or missing URL\n`, 3);
-  const [, scheme, host, portText] = m;
-  const port = portText ? Number(portText) : scheme === 'https' ? 443 : 80;
-  const result = ctx.curl(host, port);
-  if (result.ok) return ok(result.body);
-  return fail(
-    `${result.message}\n`,
-    result.message.startsWith('curl: (6)') ? 6 : result.message.startsWith('curl: (28)') ? 28 : 7,
-  );
 }
 
 /** Runs one command line's argv. */
@@ -410,67 +259,6 @@ function notFound(ctx: ShellContext, program: string): ExecResult {
   return ctx.profile.shell === 'ash'
     ? fail(`sh: ${program}: not found\n`, 127)
     : fail(`bash: ${program}: command not found\n`, 127);
-}
-
-/** busybox wget: `wget -qO- URL` prints the body; otherwise it saves index.html. */
-function wget(ctx: ShellContext, args: string[]): ExecResult {
-  const url = args.find((a) => !a.startsWith('-'));
-  if (!url)
-    return fail(
-      'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n',
-      1,
-    );
-  const m = /^(?:(https?):\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
-  if (!m) return fail(`wget: bad address '${url}'\n`, 1);
-  const [, scheme, host, portText] = m;
-  const port = portText ? Number(portText) : scheme === 'https' ? 443 : 80;
-  const quietStdout =
-    args.some((a) => /^-q?O-$|^-qO-$/.test(a)) ||
-    (args.includes('-O') && args[args.indexOf('-O') + 1] === '-');
-  const quiet = args.some((a) => /^-[^-]*q/.test(a));
-  const result = ctx.curl(host, port);
-  const connecting = quiet
-    ? ''
-    : `Connecting to ${host}${portText ? `:${portText}` : ''} (${ctx.lookup?.(host) ?? host}:${port})\n`;
-  if (!result.ok) {
-    if (result.message.startsWith('curl: (6)'))
-      return fail(`wget: bad address '${host}${portText ? `:${portText}` : ''}'\n`, 1);
-    return fail(
-      `${connecting}wget: can't connect to remote host (${ctx.lookup?.(host) ?? host}): Connection refused\n`,
-      1,
-    );
-  }
-  if (quietStdout)
-    return { stdout: result.body, stderr: connecting ? `${connecting}writing to stdout\n` : '', exitCode: 0 };
-  ctx.files[resolvePath('index.html', ctx.cwd)] = result.body;
-  return {
-    stdout: '',
-    stderr: quiet
-      ? ''
-      : `${connecting}saving to 'index.html'\nindex.html           100% |********************************|   ${result.body.length}  0:00:00 ETA\n'index.html' saved\n`,
-    exitCode: 0,
-  };
-}
-
-/**
- * busybox nslookup against the pod's nameserver 10.96.0.10. Until cluster DNS records exist (issue 14 part 3),
- * every name is answered NXDOMAIN, for both the A and the AAAA query, as a resolver with no records for it does.
- */
-function nslookup(ctx: ShellContext, args: string[]): ExecResult {
-  const name = args.find((a) => !a.startsWith('-'));
-  if (!name)
-    return fail(
-      'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n',
-      1,
-    );
-  const header = 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n';
-  const ip = ctx.lookup?.(name);
-  if (ip) return ok(`${header}Name:\t${name}\nAddress: ${ip}\n\n`);
-  return {
-    stdout: `${header}** server can't find ${name}: NXDOMAIN\n\n** server can't find ${name}: NXDOMAIN\n\n`,
-    stderr: '',
-    exitCode: 1,
-  };
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * The API server as one user sees it: every call is first put to the RBAC authorizer (rbac.ts, the same decision
  * the HTTP face makes for `Impersonate-User` requests) and a denied one throws the API server's 403. The built-in
- * kubectl uses it for `--as`/`--as-group`. Verbs are the ApiServer method's (the built-in updates where real kubectl
- * sometimes patches, so a denial may name `update` where kubectl's request would have been a `patch`).
+ * kubectl uses it for `--as`/`--as-group`. Verbs are the ApiServer method's; where the built-in's calls differ from
+ * kubectl's requests (it updates where kubectl patches, reads before a DELETE), the command authorises kubectl's own
+ * request first (kubectl/impersonation.ts asKubectlRequest, patchObject), so the denial names the same verb.
  */
 import type { ResourceName } from '../api/resources';
 import type { KubeObject } from '../api/types';
@@ -15,9 +16,15 @@ export function authorize(
   api: ApiServer,
   store: ObjectStore,
   user: UserInfo,
-  request: { verb: string; resource: ResourceName; namespace: string | undefined; name?: string },
+  request: {
+    verb: string;
+    resource: ResourceName;
+    namespace: string | undefined;
+    name?: string;
+    subresource?: string;
+  },
 ): void {
-  const { verb, resource, namespace, name } = request;
+  const { verb, resource, namespace, name, subresource } = request;
   const info = api.resourceFor(resource);
   const attributes: RequestAttributes = {
     verb,
@@ -27,6 +34,7 @@ export function authorize(
     namespace:
       resource === 'namespaces' && name !== undefined ? name : info?.namespaced ? namespace : undefined,
     name,
+    ...(subresource ? { subresource } : {}),
   };
   if (!decide(store, user, attributes).allowed) throw forbiddenError(user, attributes);
 }

@@ -50,6 +50,7 @@ import { quotaRefusal } from './quota';
 import {
   admitStorageObject,
   defaultStorageObject,
+  resizeRefusal,
   STORAGE_KINDS,
   storageUpdateCauses,
 } from './storage-objects';
@@ -210,16 +211,16 @@ export class KubeApiServer implements ApiServer {
 
   create<T extends KubeObject>(obj: T, opts: WriteOptions = {}): T {
     this.hooks.beforeAccess();
-    if (!obj || typeof obj !== 'object' || !obj.metadata) throw badRequest('Object is missing metadata');
-    const asked = resourceForKind(obj.kind);
-    // A review is answered, not stored; this face has no requester but the cluster's admin (minikube).
+    const asked = obj && typeof obj === 'object' ? resourceForKind(obj.kind) : undefined;
+    // A review is answered, not stored (it needs no metadata); this face has no requester but the cluster's admin.
     if (asked && isCreateOnly(asked))
       return review(
         this.store,
         MINIKUBE_USER,
-        { ...asked, namespace: obj.metadata.namespace },
+        { ...asked, namespace: obj.metadata?.namespace },
         clone(obj),
       ) as T;
+    if (!obj || typeof obj !== 'object' || !obj.metadata) throw badRequest('Object is missing metadata');
     const created = clone(this.createObject(clone(obj), undefined, opts.dryRun)) as T;
     if (!opts.dryRun) this.hooks.afterWrite();
     return created;
@@ -465,6 +466,8 @@ export class KubeApiServer implements ApiServer {
         : validateMetadata(obj)
       : [...validateObject(obj), ...this.immutableFieldCauses(info.resource, old, obj)];
     if (causes.length) throw invalid(info.kind, info.group, meta.name, causes);
+    const resize = specShared ? undefined : resizeRefusal(this.store, old, obj);
+    if (resize) throw forbidden(info.resource, info.group, meta.name, resize);
     if (info.resource === 'services' && !opts.dryRun)
       this.allocateService(obj as unknown as Service, old as Service);
     if (WITH_GENERATION.has(info.resource)) {

@@ -12,7 +12,7 @@ import {
   type StorageClass,
 } from '../api/storage-types';
 import type { KubeObject } from '../api/types';
-import type { ObjectStore } from '../store/store';
+import { deepEqual, type ObjectStore } from '../store/store';
 import { invalidValue, required, unsupported } from './validation';
 
 export const STORAGE_KINDS = new Set(['PersistentVolumeClaim', 'PersistentVolume', 'StorageClass']);
@@ -136,7 +136,8 @@ export function validateStorageObject(obj: KubeObject): StatusCause[] {
   return validateClass(obj as StorageClass);
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** Field order is not meaning: a defaulted field may come last in one version and first in the other. */
+const same = (a: unknown, b: unknown) => deepEqual(a ?? null, b ?? null);
 
 /**
  * ValidatePersistentVolumeClaimUpdate: only a bound claim's storage request may change; volumeName may be set
@@ -190,4 +191,20 @@ export function storageUpdateCauses(old: KubeObject, next: KubeObject): StatusCa
     return claimUpdateCauses(old as PersistentVolumeClaim, next as PersistentVolumeClaim);
   if (next.kind === 'StorageClass') return classUpdateCauses(old as StorageClass, next as StorageClass);
   return [];
+}
+
+/**
+ * PersistentVolumeClaimResize admission: a bound claim's storage request may only grow when its class allows
+ * volume expansion. The Forbidden text, or undefined.
+ */
+export function resizeRefusal(store: ObjectStore, old: KubeObject, next: KubeObject): string | undefined {
+  if (next.kind !== 'PersistentVolumeClaim') return undefined;
+  const before = (old as PersistentVolumeClaim).spec.resources?.requests?.storage;
+  const after = (next as PersistentVolumeClaim).spec.resources?.requests?.storage;
+  const grows = (parseQuantity(after ?? '0')?.milli ?? 0n) > (parseQuantity(before ?? '0')?.milli ?? 0n);
+  if (!grows || (old as PersistentVolumeClaim).status?.phase !== 'Bound') return undefined;
+  const className = (old as PersistentVolumeClaim).spec.storageClassName ?? '';
+  const sc = store.get<StorageClass>('storageclasses', undefined, className);
+  if (sc?.allowVolumeExpansion) return undefined;
+  return 'only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize';
 }

@@ -6,6 +6,7 @@
  * shape is instantiated from the template with its own seeded draws and its own boot time: one string join and
  * one JSON.parse instead of validating, defaulting and reconciling thirty objects.
  */
+import { rfc3339 } from '../api/time';
 import type { KubeObject } from '../api/types';
 import type { KubeletState } from '../controllers/kubelet';
 import { NAME_ALPHABET, Random } from '../store/random';
@@ -239,20 +240,9 @@ export function instantiateBootImage(image: BootImage, random: Random, bootAt: n
   const values = image.draws.map((d) =>
     d.kind === 'uid' ? random.uid() : d.kind === 'hex' ? random.hex(d.length) : random.string(d.length),
   );
-  const times = new Map<number, string>();
-  const fill = (slot: Slot): string => {
-    if ('draw' in slot) return values[slot.draw];
-    if ('updatedAt' in slot) return updatedAtLabel(bootAt + slot.updatedAt);
-    if ('day' in slot) return dayText(bootAt, slot.day);
-    let text = times.get(slot.time);
-    if (text === undefined) {
-      text = new Date(Math.floor((bootAt + slot.time) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-      times.set(slot.time, text);
-    }
-    return text;
-  };
   const { build, literals } = builderFor(image);
-  const time = (offset: number) => fill({ time: offset });
+  // rfc3339 keeps the texts of recent seconds: clusters created about the same time share them.
+  const time = (offset: number) => rfc3339(bootAt + offset);
   const updatedAt = (offset: number) => updatedAtLabel(bootAt + offset);
   const day = (days: number) => dayText(bootAt, days);
   const objects = build(literals, values, time, updatedAt, day) as BootState['objects'];

@@ -20,7 +20,7 @@ describe('complete', () => {
 
   it('completes program names at the start of a line and filters after a pipe', () => {
     expect(complete('kub', empty).insert).toBe('kubectl ');
-    expect(complete('c', empty).candidates).toEqual(['cat', 'clear', 'curl']);
+    expect(complete('c', empty).candidates).toEqual(['cat', 'cd', 'clear', 'cp', 'curl']);
     expect(complete('c', empty).insert).toBe('c');
     expect(complete('kubectl get pods | gr', empty).insert).toBe('grep ');
   });

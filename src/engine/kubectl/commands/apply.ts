@@ -219,8 +219,19 @@ async function readStdin(ctx: KubectlContext): Promise<string> {
   }
 }
 
-/** Keeps server-assigned fields (a Service's clusterIP and nodePorts) that a manifest does not mention. */
+/**
+ * Keeps server-assigned fields that a manifest does not mention: a Service's clusterIP and nodePorts, a claim's
+ * class (DefaultStorageClass admission) and volume (the binder).
+ */
 function mergeServerDefaults(existing: KubeObject, merged: KubeObject): KubeObject {
+  if (existing.kind === 'PersistentVolumeClaim') {
+    const oldSpec = existing.spec as { storageClassName?: string; volumeName?: string };
+    const newSpec = (merged.spec ?? {}) as typeof oldSpec;
+    newSpec.storageClassName ??= oldSpec.storageClassName;
+    newSpec.volumeName ??= oldSpec.volumeName;
+    merged.spec = newSpec;
+    return merged;
+  }
   if (existing.kind !== 'Service') return merged;
   const oldSpec = existing.spec as {
     clusterIP?: string;

@@ -8,6 +8,7 @@ import type { ControllerRevision, DaemonSet, StatefulSet } from '../../api/workl
 import type { ParsedArgs } from '../argv';
 import { namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
+import { patchObject } from '../impersonation';
 import { successLine } from '../output';
 import { alignTabs, DESCRIBE_OPTIONS } from '../printers/tabwriter';
 import { kindWithGroup, parseResourceArgs } from '../resource-args';
@@ -93,7 +94,7 @@ export function setUndo(
     return;
   }
   obj.spec.template = JSON.parse(JSON.stringify(template)) as PodTemplateSpec;
-  ctx.cluster.api.update(obj);
+  patchObject(ctx, obj);
   ctx.stdout(successLine(target.info, obj.metadata.name, 'rolled back'));
 }
 
@@ -107,7 +108,7 @@ export function setRestart(ctx: KubectlContext, target: { info: ResourceInfo; ob
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z'),
   };
-  ctx.cluster.api.update(obj);
+  patchObject(ctx, obj);
   ctx.stdout(successLine(target.info, obj.metadata.name, 'restarted'));
 }
 

@@ -2,6 +2,7 @@ import type { Deployment, ReplicaSet } from '../../api/types';
 import type { ParsedArgs } from '../argv';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
+import { wrapFailure, patchObject } from '../impersonation';
 import { DescribeWriter } from '../describe/common';
 import { writePodTemplate } from '../describe/pod';
 import { successLine } from '../output';
@@ -159,7 +160,7 @@ export const rolloutUndoCommand: CommandDef = {
       if (!ANNOTATIONS_TO_SKIP.has(key)) annotations[key] = value;
     deployment.spec.template = template;
     deployment.metadata.annotations = annotations;
-    ctx.cluster.api.update(deployment);
+    patchObject(ctx, deployment);
     ctx.stdout(successLine(info, deployment.metadata.name, 'rolled back'));
   },
 };
@@ -174,7 +175,11 @@ function withoutHash(template: Deployment['spec']['template']): Deployment['spec
 function findRevision(ctx: KubectlContext, deployment: Deployment, toRevision: number): ReplicaSet {
   let latest: { revision: number; rs?: ReplicaSet } = { revision: -1 };
   let previous: { revision: number; rs?: ReplicaSet } = { revision: -1 };
-  for (const rs of ownedReplicaSets(ctx, deployment)) {
+  let owned: ReplicaSet[] = [];
+  wrapFailure(`failed to retrieve replica sets from deployment ${deployment.metadata.name}`, () => {
+    owned = ownedReplicaSets(ctx, deployment);
+  });
+  for (const rs of owned) {
     const revision = revisionOf(rs);
     if (revision === undefined) continue;
     if (toRevision === 0) {
@@ -205,7 +210,7 @@ export const rolloutRestartCommand: CommandDef = {
     annotations['kubectl.kubernetes.io/restartedAt'] = new Date(ctx.cluster.clock.now())
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
-    ctx.cluster.api.update(deployment);
+    wrapFailure('failed to patch', () => patchObject(ctx, deployment));
     const info = ctx.cluster.api.resourceFor('deployments');
     if (info) ctx.stdout(successLine(info, deployment.metadata.name, 'restarted'));
   },
@@ -227,7 +232,7 @@ function pauseCommand(verb: 'pause' | 'resume'): CommandDef {
           `deployments.apps "${deployment.metadata.name}" ${paused ? 'is already paused' : 'is not paused'}`,
         );
       deployment.spec.paused = paused ? true : undefined;
-      ctx.cluster.api.update(deployment);
+      wrapFailure('failed to patch', () => patchObject(ctx, deployment));
       const info = ctx.cluster.api.resourceFor('deployments');
       if (info) ctx.stdout(successLine(info, deployment.metadata.name, paused ? 'paused' : 'resumed'));
     },

@@ -1,6 +1,7 @@
 import type { Deployment, ReplicaSet } from '../../api/types';
 import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
+import { asKubectlRequest } from '../impersonation';
 import { successLine } from '../output';
 import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
 import { recordCommand, RECORD_FLAG } from './record';
@@ -45,7 +46,15 @@ export const scaleCommand: CommandDef = {
         throw new CommandError(`Expected replicas to be ${current}, was ${scalable.spec.replicas ?? 1}`);
       scalable.spec.replicas = replicas;
       recordCommand(scalable, ['scale'], args);
-      if (dryRun !== 'client') ctx.cluster.api.update(scalable, { dryRun: dryRun === 'server' });
+      // kubectl PATCHes the scale subresource: under --as, that is the request authorised.
+      const scaler = asKubectlRequest(ctx, {
+        verb: 'patch',
+        resource: info.resource,
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name,
+        subresource: 'scale',
+      });
+      if (dryRun !== 'client') scaler.update(scalable, { dryRun: dryRun === 'server' });
       ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix('scaled', dryRun)));
     }
     return reportErrors(ctx, errors);

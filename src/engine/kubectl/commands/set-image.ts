@@ -1,6 +1,7 @@
 import type { Container, Deployment, Pod, ReplicaSet } from '../../api/types';
 import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
+import { wrapFailure, patchObject } from '../impersonation';
 import { successLine } from '../output';
 import { splitResourcesAndPairs } from './metadata-update';
 import { recordCommand, RECORD_FLAG } from './record';
@@ -47,7 +48,7 @@ export const setImageCommand: CommandDef = {
       // --record changes the annotation, which counts as a change as it does in kubectl's patch.
       if (recordCommand(obj, ['set', 'image'], args)) changed = true;
       if (!changed) continue;
-      ctx.cluster.api.update(obj);
+      wrapFailure('failed to patch image update to pod template', () => patchObject(ctx, obj));
       ctx.stdout(successLine(info, obj.metadata.name, 'image updated'));
     }
     return reportErrors(ctx, errors);

@@ -8,6 +8,7 @@ import { canonicalQuantity, isQuantity } from '../../api/quantity';
 import type { ParsedArgs } from '../argv';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
+import { wrapFailure, patchObject } from '../impersonation';
 import { parseOutputFormat, printObjects, successLine } from '../output';
 import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
 import { splitResourcesAndPairs } from './metadata-update';
@@ -62,8 +63,12 @@ function updateTargets(
     const changed = JSON.stringify(spec) !== before || recorded;
     if (!changed && !always) continue;
     let result = target.obj;
-    if (dryRun !== 'client' && changed)
-      result = ctx.cluster.api.update(target.obj, { dryRun: dryRun === 'server' });
+    if (dryRun !== 'client' && changed) {
+      const write = () => (result = patchObject(ctx, target.obj, { dryRun: dryRun === 'server' }));
+      // set env wraps the server's error as kubectl does (the other set commands' wordings are not known here).
+      if (path[1] === 'env') wrapFailure('failed to patch env update to pod template', write);
+      else write();
+    }
     // The set commands print typed objects: JSON in struct order.
     if (format) ctx.stdout(printObjects([result], format, true, () => target.info, true));
     else ctx.stdout(successLine(target.info, target.obj.metadata.name, withDryRunSuffix(what, dryRun)));
