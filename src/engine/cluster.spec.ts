@@ -54,9 +54,12 @@ describe('cluster', () => {
     const start = Date.UTC(2024, 5, 3, 2, 15, 0);
     const fresh = createCluster({ clock: new ManualClock(start) });
     const state = (cluster: Cluster) => {
-      const { now: _now, lastEventSweep: _sweep, timers: _timers, ...rest } = JSON.parse(
-        cluster.snapshot(),
-      ) as Record<string, unknown>;
+      const {
+        now: _now,
+        lastEventSweep: _sweep,
+        timers: _timers,
+        ...rest
+      } = JSON.parse(cluster.snapshot()) as Record<string, unknown>;
       return rest;
     };
     const before = state(fresh);

@@ -30,6 +30,8 @@ const EXPECTED_TABLES = [
   'courses',
   'enrollments',
   'grading_events',
+  'home_revisions',
+  'lab_session_homes',
   'lab_sessions',
   'labs',
   'step_results',

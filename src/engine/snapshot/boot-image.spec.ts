@@ -48,7 +48,10 @@ describe('boot image', () => {
     const state: BootState = {
       rv: 10,
       objects: {},
-      kubelet: { pods: [], nodes: { minikube: { images: { 'busybox:1.36': 5 }, pullerFreeAt: 0, lastIp: 3 } } },
+      kubelet: {
+        pods: [],
+        nodes: { minikube: { images: { 'busybox:1.36': 5 }, pullerFreeAt: 0, lastIp: 3 } },
+      },
     };
     const bootAt = Date.UTC(2024, 0, 1);
     const image = buildBootImage(state, bootAt, []);

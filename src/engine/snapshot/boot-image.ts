@@ -196,7 +196,8 @@ function kubeletBuilderFor(image: BootImage): ObjectsBuilder {
 
 // Plain keys let V8 build the literal from a prepared shape; "__proto__" alone needs a computed key, which
 // defines an own property where a plain one would set the prototype.
-const keySource = (name: string) => (name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name));
+const keySource = (name: string) =>
+  name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name);
 
 /** A JSON value as the source of an expression that builds a new copy of it. */
 function literalSource(value: unknown): string {
