@@ -122,7 +122,10 @@ export function killForProbe(
   now: number,
 ): void {
   const restart = (pod.spec.restartPolicy ?? 'Always') !== 'Never';
-  const message = `Container ${c.name} failed ${type} probe${restart ? ', will be restarted' : ''}`;
+  // A sidecar is restarted whatever the policy (computeInitContainerActions words it its own way).
+  const message = c.sidecar
+    ? `Init container ${c.name} failed ${type} probe`
+    : `Container ${c.name} failed ${type} probe${restart ? ', will be restarted' : ''}`;
   k.record(pod, 'Normal', 'Killing', message, c.name);
   const probe = probeSpec(k.containerSpec(pod, c), type);
   const grace = (probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;

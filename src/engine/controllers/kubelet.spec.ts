@@ -221,6 +221,13 @@ describe('kubelet', () => {
             restartPolicy: 'Always',
             command: ['sh', '-c', 'sleep 2; exit 1'],
           },
+          {
+            name: 'probed',
+            image: 'busybox:1.36',
+            restartPolicy: 'Always',
+            command: ['sleep', '3600'],
+            livenessProbe: { exec: { command: ['cat', '/nope'] }, periodSeconds: 5, failureThreshold: 1 },
+          },
         ],
         containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'] }],
       },
@@ -233,5 +240,12 @@ describe('kubelet', () => {
     expect(side.lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
     expect(pod.status!.containerStatuses![0]).toMatchObject({ restartCount: 0, ready: true });
     expect(pod.status!.conditions!.find((c) => c.type === 'Initialized')!.status).toBe('True');
+    const kills = cluster.api
+      .list<KubeEvent>('events', {
+        namespace: 'default',
+        fieldSelector: 'involvedObject.name=flaky,reason=Killing',
+      })
+      .map((e) => `${e.involvedObject.fieldPath} ${e.message}`);
+    expect(kills[0]).toBe('spec.initContainers{probed} Init container probed failed liveness probe');
   });
 });

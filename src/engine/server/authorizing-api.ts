@@ -5,11 +5,12 @@
  * kubectl's requests (it updates where kubectl patches, reads before a DELETE), the command authorises kubectl's own
  * request first (kubectl/impersonation.ts asKubectlRequest, patchObject), so the denial names the same verb.
  */
-import type { ResourceName } from '../api/resources';
+import { isCreateOnly, type ResourceName } from '../api/resources';
 import type { KubeObject } from '../api/types';
-import type { ObjectStore } from '../store/store';
+import { clone, type ObjectStore } from '../store/store';
 import type { ApiServer } from './api-server';
 import { decide, forbiddenError, type RequestAttributes, type UserInfo } from './rbac';
+import { review } from './reviews';
 
 /** Throws the API server's 403 unless `user` may make this request. */
 export function authorize(
@@ -56,6 +57,10 @@ export function authorizingApi(api: ApiServer, store: ObjectStore, user: UserInf
       const resource = resourceOf(obj);
       // A create names no object: RBAC sees the collection (the API server's 403 has no name either).
       if (resource) check('create', resource, obj.metadata?.namespace);
+      const info = resource ? api.resourceFor(resource) : undefined;
+      // A review asks about its requester: answered for this user, not for the cluster's admin.
+      if (info && isCreateOnly(info))
+        return review(store, user, { ...info, namespace: obj.metadata?.namespace }, clone(obj)) as typeof obj;
       return api.create(obj, opts);
     },
     update(obj, opts) {
