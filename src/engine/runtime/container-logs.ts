@@ -5,13 +5,13 @@
  * start and the requests they served.
  */
 import type { Container, Pod } from '../api/types';
-import { resolveEnv } from '../controllers/container-env';
 import type { ContainerRecord, ExitRecord } from '../controllers/kubelet';
 import type { ObjectStore } from '../store/store';
 import { bootcampLog, nginxLogLines, podHostname, type ProbeRequest } from './apps';
 import { startupLog } from './image-profiles';
 import { lookupImage } from './images';
-import { runProgram, type ProgramLine } from './programs';
+import { runContainerProgram } from './program-files';
+import type { ProgramLine } from './programs';
 
 export interface LogOptions {
   previous?: boolean;
@@ -83,17 +83,13 @@ export function instanceLogLines(
     if (start) return timed(start, instance.startedAt, 5, []);
     if (!hasProgram) return [];
   }
-  const env = resolveEnv(store, pod, spec);
-  const run = runProgram({
-    image: spec.image,
-    command: spec.command,
-    args: spec.args,
-    env: 'env' in env ? Object.fromEntries(env.env) : {},
-    memoryLimit: undefined,
-    hostname,
-    startedAt: instance.startedAt,
-    horizon: Math.max(0, instance.until - instance.startedAt),
-  });
+  const run = runContainerProgram(
+    store,
+    pod,
+    spec,
+    instance.startedAt,
+    Math.max(0, instance.until - instance.startedAt),
+  );
   return run.lines.map((l) => ({ at: instance!.startedAt + l.at, text: l.text }));
 }
 

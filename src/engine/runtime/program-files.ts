@@ -7,7 +7,7 @@ import { resolveEnv } from '../controllers/container-env';
 import type { ContainerRecord } from '../controllers/kubelet';
 import type { ObjectStore } from '../store/store';
 import { podHostname } from './apps';
-import { runProgram } from './programs';
+import { runProgram, type ProgramRun } from './programs';
 
 /** Applies the running instance's file changes up to `now` to `files` (path → content). */
 export function applyProgramFiles(
@@ -20,19 +20,33 @@ export function applyProgramFiles(
 ): void {
   if (!spec || c.stage !== 'running' || c.startedAt === undefined) return;
   if (!spec.command?.length && !spec.args?.length) return;
-  const env = resolveEnv(store, pod, spec);
-  const run = runProgram({
-    image: spec.image,
-    command: spec.command,
-    args: spec.args,
-    env: 'env' in env ? Object.fromEntries(env.env) : {},
-    hostname: podHostname(pod.metadata.name),
-    startedAt: c.startedAt,
-    horizon: Math.max(0, now - c.startedAt),
-  });
+  const run = runContainerProgram(store, pod, spec, c.startedAt, Math.max(0, now - c.startedAt));
   for (const change of run.files ?? []) {
     if (change.at > now - c.startedAt) break;
     if (change.exists) files[change.path] ??= '';
     else delete files[change.path];
   }
+}
+
+/**
+ * The container's program as it ran from `startedAt` for `horizon` ms, with the environment the kubelet gave it:
+ * what its log shows (container-logs.ts) and the files it made (above) come from this one run.
+ */
+export function runContainerProgram(
+  store: ObjectStore,
+  pod: Pod,
+  spec: Container,
+  startedAt: number,
+  horizon: number,
+): ProgramRun {
+  const env = resolveEnv(store, pod, spec);
+  return runProgram({
+    image: spec.image,
+    command: spec.command,
+    args: spec.args,
+    env: 'env' in env ? Object.fromEntries(env.env) : {},
+    hostname: podHostname(pod.metadata.name),
+    startedAt,
+    horizon,
+  });
 }
