@@ -4,10 +4,11 @@ import { formatPlain, runTranscript } from '../../src/engine/cli/transcript-runn
 
 /**
  * Issue 13's kinds end to end: RBAC objects and `auth can-i` (rbac.transcript), ResourceQuota admission,
- * PriorityClass, PodDisruptionBudget status and `create service` (quota-pdb.transcript). Generator outputs
+ * PriorityClass, PodDisruptionBudget status and `create service` (quota-pdb.transcript); LimitRange validation,
+ * describe and LimitRanger admission (limitrange.transcript, issues 15 and 17). Generator outputs
  * (`--dry-run=client -o yaml`) and flag errors were compared with kubectl v1.30.13.
  */
-describe.each(['rbac', 'quota-pdb'])('%s transcript', (name) => {
+describe.each(['rbac', 'quota-pdb', 'limitrange'])('%s transcript', (name) => {
   it('prints exactly the reviewed output', async () => {
     const transcript = readFileSync(join(__dirname, `${name}.transcript`), 'utf8');
     const expected = readFileSync(join(__dirname, `${name}.expected`), 'utf8');

@@ -1,8 +1,9 @@
 /**
  * API shapes of the access-control, quota, priority and disruption-budget kinds (rbac.authorization.k8s.io/v1,
- * core/v1 ResourceQuota, scheduling.k8s.io/v1 PriorityClass, policy/v1 PodDisruptionBudget). Field names and
+ * core/v1 ResourceQuota and LimitRange, scheduling.k8s.io/v1 PriorityClass, policy/v1 PodDisruptionBudget). Field names and
  * order follow the real API; only what the simulation reads is typed.
  */
+import type * as core from 'kubernetes-types/core/v1';
 import type { KubeObject, LabelSelector } from './types';
 
 export interface PolicyRule {
@@ -93,3 +94,12 @@ export interface PodDisruptionBudget extends KubeObject {
     }[];
   };
 }
+
+/** core/v1 LimitRange: per-namespace defaults and bounds for container, pod and claim resources. */
+export interface LimitRange extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'LimitRange';
+  spec?: { limits?: LimitRangeItem[] };
+}
+
+export type LimitRangeItem = core.LimitRangeItem;

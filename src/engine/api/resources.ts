@@ -48,6 +48,7 @@ export type PolicyResourceName =
   | 'clusterroles'
   | 'clusterrolebindings'
   | 'resourcequotas'
+  | 'limitranges'
   | 'priorityclasses'
   | 'poddisruptionbudgets';
 
@@ -126,6 +127,7 @@ export const RESOURCES: readonly ResourceInfo[] = Object.freeze([
   info('configmaps', 'configmap', 'ConfigMap', '', true, ['cm']),
   info('secrets', 'secret', 'Secret', '', true, []),
   info('resourcequotas', 'resourcequota', 'ResourceQuota', '', true, ['quota']),
+  info('limitranges', 'limitrange', 'LimitRange', '', true, ['limits']),
   info('poddisruptionbudgets', 'poddisruptionbudget', 'PodDisruptionBudget', 'policy', true, ['pdb']),
   info('clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', RBAC_GROUP, false, []),
   info('clusterroles', 'clusterrole', 'ClusterRole', RBAC_GROUP, false, []),

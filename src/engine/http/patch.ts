@@ -166,11 +166,12 @@ const MERGE_KEYS: Record<string, string> = {
   secrets: 'name',
 };
 /** Primitive lists merged as sets. */
-const MERGED_PRIMITIVE_LISTS = new Set(['finalizers']);
+export const MERGED_PRIMITIVE_LISTS = new Set(['finalizers']);
 
-function mergeKeyFor(field: string, items: Json[]): string | undefined {
+/** The merge key of a list of objects named `field` (kubectl apply's patch is computed with the same table). */
+export function mergeKeyFor(field: string, items: unknown[]): string | undefined {
   if (field === 'ports') {
-    const sample = items.find(isObject);
+    const sample = (items as Json[]).find(isObject);
     return sample && 'containerPort' in sample ? 'containerPort' : 'port';
   }
   return MERGE_KEYS[field];

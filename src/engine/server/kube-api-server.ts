@@ -46,6 +46,7 @@ import { validateMetadata, validateObject } from './validate-objects';
 import { defaultWorkloadObject } from './workload-defaults';
 import { defaultPolicyObject, immutablePolicyCauses } from './policy-objects';
 import { admitPodPriority } from './priority';
+import { applyLimitRangeDefaults, limitRangeRefusal } from './limit-ranger';
 import { quotaRefusal } from './quota';
 import {
   admitStorageObject,
@@ -342,12 +343,16 @@ export class KubeApiServer implements ApiServer {
     if (!meta.name && meta.generateName)
       meta.name = this.generateName(info, meta.namespace, meta.generateName);
     this.applyDefaults(info.resource, obj);
+    // LimitRanger's mutating half runs before validation, so the defaults it sets are validated too.
+    if (info.resource === 'pods') applyLimitRangeDefaults(this.store, obj as unknown as Pod);
     if (STORAGE_KINDS.has(obj.kind)) admitStorageObject(this.store, obj);
     const causes = validateObject(obj);
     if (causes.length) throw invalid(info.kind, info.group, meta.name ?? '', causes);
     if (this.store.get(info.resource, meta.namespace, meta.name))
       throw alreadyExists(info.resource, info.group, meta.name);
     if (info.resource === 'pods') {
+      const outOfRange = limitRangeRefusal(this.store, obj as unknown as Pod);
+      if (outOfRange) throw forbidden('pods', '', meta.name, outOfRange);
       const refusal = admitPodPriority(this.store, obj as unknown as Pod);
       if (refusal) throw forbidden('pods', '', meta.name, refusal);
     }

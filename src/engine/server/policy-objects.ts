@@ -4,6 +4,7 @@
  */
 import type {
   ClusterRole,
+  LimitRange,
   PodDisruptionBudget,
   PolicyRule,
   PriorityClass,
@@ -15,6 +16,7 @@ import { RBAC_GROUP } from '../api/resources';
 import { canonicalQuantity, parseQuantity, QUANTITY_REGEX_MESSAGE } from '../api/quantity';
 import type { StatusCause } from '../api/status-error';
 import type { KubeObject } from '../api/types';
+import { defaultLimitRange, validateLimitRange } from './limit-range-objects';
 import { invalidValue, isDns1123Subdomain, required, unsupported, validateLabels } from './validation';
 
 export const POLICY_KINDS = new Set([
@@ -23,6 +25,7 @@ export const POLICY_KINDS = new Set([
   'RoleBinding',
   'ClusterRoleBinding',
   'ResourceQuota',
+  'LimitRange',
   'PriorityClass',
   'PodDisruptionBudget',
 ]);
@@ -80,6 +83,8 @@ export function defaultPolicyObject(obj: KubeObject): void {
       if (hard) for (const key of Object.keys(hard)) hard[key] = canonicalQuantity(String(hard[key]));
       return;
     }
+    case 'LimitRange':
+      return defaultLimitRange(obj as LimitRange);
     case 'PodDisruptionBudget': {
       const pdb = obj as PodDisruptionBudget;
       pdb.spec ??= {};
@@ -240,6 +245,8 @@ export function validatePolicyObject(obj: KubeObject): StatusCause[] {
       return validateBinding(obj as RoleBinding);
     case 'ResourceQuota':
       return validateQuota(obj as ResourceQuota);
+    case 'LimitRange':
+      return validateLimitRange(obj as LimitRange);
     case 'PriorityClass':
       return validatePriorityClass(obj as PriorityClass);
     case 'PodDisruptionBudget':

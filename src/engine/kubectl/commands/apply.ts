@@ -11,7 +11,9 @@ import { successLine } from '../output';
 import { DRY_RUN_FLAG, dryRunStrategy, withDryRunSuffix } from './create-output';
 import { recordCommand, RECORD_FLAG } from './record';
 import { VALIDATE_FLAG, validateFields, validationDirective } from './validate-flag';
-import { sortKeys } from '../printers/json';
+import { hpaFromV1, hpaToV1 } from '../../http/autoscaling-v1';
+import { strategicMerge } from '../../http/patch';
+import { patchText, threeWayMergePatch } from './apply-patch';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -60,6 +62,9 @@ export const applyCommand: CommandDef = {
       // The change-cause is part of what is applied (and of the last-applied record).
       recordCommand(obj, ['apply'], args);
       const applied = appliedConfiguration(obj);
+      // An autoscaling/v1 manifest is stored as v2 (as the API server converts it), and diffed against, and patched
+      // onto, the v1 view of the stored object.
+      const v1Hpa = obj.kind === 'HorizontalPodAutoscaler' && obj.apiVersion === 'autoscaling/v1';
       let existing: KubeObject | undefined;
       try {
         existing = api.get(info.resource, obj.metadata.namespace, obj.metadata.name);
@@ -70,32 +75,45 @@ export const applyCommand: CommandDef = {
         obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [LAST_APPLIED]: applied + '\n' };
         if (dryRun !== 'client')
           withSource(`creating "${source}"`, () => {
-            validateFields(ctx, obj, info, directive, 'create');
-            api.create(obj, write);
+            const body = (v1Hpa ? hpaFromV1(obj) : obj) as KubeObject;
+            validateFields(ctx, body, info, directive, 'create');
+            api.create(body, write);
           });
         ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix('created', dryRun)));
         continue;
       }
-      if (existing.metadata.annotations?.[LAST_APPLIED] === applied + '\n') {
+      const recorded = existing.metadata.annotations?.[LAST_APPLIED];
+      if (recorded === undefined && dryRun !== 'client')
+        ctx.stderr(
+          `Warning: resource ${info.resource}/${obj.metadata.name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`,
+        );
+      const current = v1Hpa ? hpaToV1(existing) : existing;
+      const patch = applyPatchFor(current, obj, applied);
+      const text = patchText(patch);
+      // Under client dry-run kubectl sends nothing and reports every existing object as configured.
+      if (dryRun !== 'client' && text === '{}') {
         ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix('unchanged', dryRun)));
         continue;
       }
-      const before = JSON.stringify(sortKeys(existing));
-      const next = mergeForApply(existing, obj, applied);
-      // kubectl sends a patch here; its Strict error also carries the patch text, which the lab does not compute.
-      if (dryRun !== 'client')
-        withSource(`patching "${source}"`, () => validateFields(ctx, next, info, directive, 'patch'));
-      // kubectl PATCHes the live object: under --as, `patch` is the verb authorised.
-      const patcher = asKubectlRequest(ctx, {
-        verb: 'patch',
-        resource: info.resource,
-        namespace: obj.metadata.namespace,
-        name: obj.metadata.name,
-      });
-      const result = dryRun === 'client' ? next : patcher.update(next, write);
-      const after = JSON.stringify(sortKeys(result));
-      const operation = before === after ? 'unchanged' : 'configured';
-      ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix(operation, dryRun)));
+      if (dryRun !== 'client') {
+        // kubectl PATCHes the live object: under --as, `patch` is the verb authorised.
+        const patcher = asKubectlRequest(ctx, {
+          verb: 'patch',
+          resource: info.resource,
+          namespace: obj.metadata.namespace,
+          name: obj.metadata.name,
+        });
+        const merged = strategicMerge(current, patch);
+        const next = (v1Hpa ? hpaFromV1(merged) : merged) as KubeObject;
+        withSource(
+          `applying patch:\n${text}\nto:\n${objectInfo(info, obj)}\nfor: "${source}": error when patching "${source}"`,
+          () => {
+            validateFields(ctx, next, info, directive, 'patch');
+            patcher.update(next, write);
+          },
+        );
+      }
+      ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix('configured', dryRun)));
     }
     return 0;
   },
@@ -108,35 +126,52 @@ export const applyCommand: CommandDef = {
 export function appliedConfiguration(obj: KubeObject): string {
   obj.metadata.annotations ??= {};
   delete obj.metadata.annotations[LAST_APPLIED];
-  return JSON.stringify(sortKeys(obj));
+  // json.Marshal's text: keys sorted, HTML characters escaped.
+  return patchText(obj);
 }
 
-/** The object an apply of `obj` over `existing` writes (`applied` from appliedConfiguration). */
-export function mergeForApply(existing: KubeObject, obj: KubeObject, applied: string): KubeObject {
-  // Every top-level field the manifest sets (spec, a ConfigMap's data, a Secret's type...) replaces the live one.
-  const { metadata: _metadata, status: _status, ...fields } = obj as KubeObject & { status?: unknown };
-  const merged: KubeObject = { ...existing, ...fields };
-  merged.metadata = {
-    ...existing.metadata,
-    labels: obj.metadata.labels ?? existing.metadata.labels,
-    annotations: {
-      ...(existing.metadata.annotations ?? {}),
-      ...(obj.metadata.annotations ?? {}),
-      [LAST_APPLIED]: applied + '\n',
-    },
+/** The strategic merge patch kubectl apply sends to bring `existing` to `obj` (`applied` from appliedConfiguration). */
+export function applyPatchFor(
+  existing: KubeObject,
+  obj: KubeObject,
+  applied: string,
+): Record<string, unknown> {
+  const recorded = existing.metadata.annotations?.[LAST_APPLIED];
+  let original: unknown = {};
+  try {
+    original = recorded ? JSON.parse(recorded) : {};
+  } catch {
+    // A hand-edited record that is not JSON: kubectl fails to decode it; the lab treats it as absent.
+  }
+  const modified = JSON.parse(JSON.stringify(obj)) as KubeObject;
+  modified.metadata.annotations = {
+    ...(modified.metadata.annotations ?? {}),
+    [LAST_APPLIED]: applied + '\n',
   };
-  return mergeServerDefaults(existing, merged);
+  return threeWayMergePatch(original, modified, existing);
+}
+
+/** The object an apply of `obj` over `existing` writes: the live object with kubectl's patch applied. */
+export function mergeForApply(existing: KubeObject, obj: KubeObject, applied: string): KubeObject {
+  return strategicMerge(existing, applyPatchFor(existing, obj, applied)) as KubeObject;
+}
+
+/** How kubectl prints a resource.Info in messages (its String()). */
+function objectInfo(info: ResourceInfo, obj: KubeObject): string {
+  // GroupVersion's String(): a core kind reads "/v1".
+  const gv = `${info.group}/${info.version}`;
+  return (
+    `Resource: "${gv}, Resource=${info.resource}", GroupVersionKind: "${gv}, Kind=${info.kind}"\n` +
+    `Name: "${obj.metadata.name}", Namespace: "${obj.metadata.namespace ?? ''}"`
+  );
 }
 
 /** kubectl's message when reading the live object fails otherwise than NotFound: what it read, for which file. */
 function retrievalError(error: unknown, info: ResourceInfo, obj: KubeObject, source: string): unknown {
   if (!isStatusError(error)) return error;
-  const gv = `${info.group}/${info.version}`;
   return new StatusError({
     ...error.status,
-    message:
-      `error when retrieving current configuration of:\nResource: "${gv}, Resource=${info.resource}", GroupVersionKind: "${gv}, Kind=${info.kind}"\n` +
-      `Name: "${obj.metadata.name}", Namespace: "${obj.metadata.namespace ?? ''}"\nfrom server for: "${source}": ${error.status.message}`,
+    message: `error when retrieving current configuration of:\n${objectInfo(info, obj)}\nfrom server for: "${source}": ${error.status.message}`,
   });
 }
 
@@ -217,33 +252,4 @@ async function readStdin(ctx: KubectlContext): Promise<string> {
     if (isAbortError(error)) throw new InterruptedError();
     throw error;
   }
-}
-
-/**
- * Keeps server-assigned fields that a manifest does not mention: a Service's clusterIP and nodePorts, a claim's
- * class (DefaultStorageClass admission) and volume (the binder).
- */
-function mergeServerDefaults(existing: KubeObject, merged: KubeObject): KubeObject {
-  if (existing.kind === 'PersistentVolumeClaim') {
-    const oldSpec = existing.spec as { storageClassName?: string; volumeName?: string };
-    const newSpec = (merged.spec ?? {}) as typeof oldSpec;
-    newSpec.storageClassName ??= oldSpec.storageClassName;
-    newSpec.volumeName ??= oldSpec.volumeName;
-    merged.spec = newSpec;
-    return merged;
-  }
-  if (existing.kind !== 'Service') return merged;
-  const oldSpec = existing.spec as {
-    clusterIP?: string;
-    clusterIPs?: string[];
-    ports?: { port: number; nodePort?: number }[];
-  };
-  const newSpec = merged.spec as typeof oldSpec;
-  newSpec.clusterIP ??= oldSpec.clusterIP;
-  newSpec.clusterIPs ??= oldSpec.clusterIPs;
-  for (const port of newSpec.ports ?? []) {
-    const match = oldSpec.ports?.find((p) => p.port === port.port);
-    if (match?.nodePort && port.nodePort === undefined) port.nodePort = match.nodePort;
-  }
-  return merged;
 }

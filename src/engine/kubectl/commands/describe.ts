@@ -17,6 +17,7 @@ import type {
   Service,
   ServiceAccount,
 } from '../../api/types';
+import type { LimitRange } from '../../api/policy-types';
 import type { DaemonSet, HorizontalPodAutoscaler, StatefulSet } from '../../api/workload-types';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
@@ -27,6 +28,7 @@ import {
   describeServiceAccount,
   writeNamespaceConditions,
 } from '../describe/config';
+import { describeLimitRange, writeLimitRanges } from '../describe/limit-range';
 import { describePod } from '../describe/pod';
 import { describeCronJob, describeJob } from '../describe/batch';
 import { describePolicyObject } from '../describe/policy';
@@ -208,6 +210,8 @@ function describeObject(
       return render(describePersistentVolume(obj as PersistentVolume, events, now));
     case 'storageclasses':
       return render(describeStorageClass(obj as StorageClass, events, now));
+    case 'limitranges':
+      return render(describeLimitRange(obj as LimitRange));
     case 'serviceaccounts':
       return render(describeServiceAccount(obj as ServiceAccount, events, now));
     case 'configmaps':
@@ -219,6 +223,12 @@ function describeObject(
     case 'leases':
     case 'controllerrevisions':
       return render(describeUnstructured(obj, events, now));
+    case 'namespaces': {
+      const limitRanges = cluster.api
+        .list<LimitRange>('limitranges', { namespace: obj.metadata.name })
+        .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+      return render(describeGeneric(obj, events, now, limitRanges));
+    }
     default:
       return render(describeGeneric(obj, events, now));
   }
@@ -229,6 +239,7 @@ function describeGeneric(
   obj: KubeObject,
   events: ReturnType<typeof eventsFor> | undefined,
   now: number,
+  limitRanges?: LimitRange[],
 ): DescribeWriter {
   const w = new DescribeWriter();
   w.write(0, `Name:\t${obj.metadata.name}\n`);
@@ -238,7 +249,8 @@ function describeGeneric(
   if (obj.kind === 'Namespace') {
     w.write(0, `Status:\t${(obj.status as { phase?: string } | undefined)?.phase ?? 'Active'}\n`);
     writeNamespaceConditions(w, obj as Namespace);
-    w.write(0, '\nNo resource quota.\n\nNo LimitRange resource.\n');
+    w.write(0, '\nNo resource quota.\n\n');
+    writeLimitRanges(w, limitRanges ?? []);
     return w;
   }
   if (obj.kind === 'Endpoints') {

@@ -91,6 +91,7 @@ export const POLICY_COLUMNS = {
   rolebindings: roleBindingColumns,
   clusterrolebindings: roleBindingColumns,
   resourcequotas: resourceQuotaColumns,
+  limitranges: defaultTableColumns,
   priorityclasses: priorityClassColumns,
   poddisruptionbudgets: podDisruptionBudgetColumns,
 } as const;

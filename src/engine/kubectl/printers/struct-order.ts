@@ -220,6 +220,26 @@ const resourceQuota = struct(
   ['spec', struct(['hard', 'map'], 'scopes', ['scopeSelector', scopedResourceSelector])],
   ['status', struct(['hard', 'map'], ['used', 'map'])],
 );
+const limitRange = struct(
+  ...typeMeta,
+  ['metadata', objectMeta],
+  [
+    'spec',
+    struct([
+      'limits',
+      list(
+        struct(
+          'type',
+          ['max', 'map'],
+          ['min', 'map'],
+          ['default', 'map'],
+          ['defaultRequest', 'map'],
+          ['maxLimitRequestRatio', 'map'],
+        ),
+      ),
+    ]),
+  ],
+);
 const priorityClass = struct(
   ...typeMeta,
   ['metadata', objectMeta],
@@ -372,6 +392,7 @@ const KINDS: Record<string, Struct> = {
   Secret: secret,
   ServiceAccount: serviceAccount,
   ResourceQuota: resourceQuota,
+  LimitRange: limitRange,
   PriorityClass: priorityClass,
   PodDisruptionBudget: podDisruptionBudget,
   Role: role,
