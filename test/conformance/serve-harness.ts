@@ -189,8 +189,18 @@ export class TwinTerminal {
 export function mask(line: string, outcome: Outcome): Outcome {
   const command = kubectlLine(line);
   const base = normalize(command, outcome);
-  if (!splitWords(command).includes('describe')) return base;
+  const words = splitWords(command);
+  if (words[1] === 'cluster-info') return { ...base, stdout: maskServerAddress(base.stdout) };
+  if (!words.includes('describe')) return base;
   return { ...base, stdout: maskNodePodAges(maskEventAges(base.stdout)) };
+}
+
+/**
+ * `cluster-info` names the API server each kubectl talks to: real kubectl the served http://127.0.0.1:<port>, the
+ * built-in minikube's https://192.168.49.2:8443. Only that address is masked; the rest, colours included, is compared.
+ */
+function maskServerAddress(text: string): string {
+  return text.replace(/https?:\/\/(127\.0\.0\.1:\d+|192\.168\.49\.2:8443)/g, '<server>');
 }
 
 /** The node's pods table: each row's last cell (Age) masked; being the last column, it widens no other. */

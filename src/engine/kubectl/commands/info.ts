@@ -53,6 +53,11 @@ export const versionCommand: CommandDef = {
   },
 };
 
+/** kubectl 1.30 colours the name green and the address yellow whether or not stdout is a terminal. */
+function runningAt(name: string, url: string): string {
+  return `\x1b[0;32m${name}\x1b[0m is running at \x1b[0;33m${url}\x1b[0m\n`;
+}
+
 export const clusterInfoCommand: CommandDef = {
   path: ['cluster-info'],
   short: 'Display cluster information',
@@ -62,7 +67,7 @@ export const clusterInfoCommand: CommandDef = {
     if (args.positional[0] === 'dump')
       throw new CommandError('kubectl cluster-info dump is not available in this lab terminal');
     const server = `https://${ctx.cluster.nodeIp}:8443`;
-    ctx.stdout(`Kubernetes control plane is running at ${server}\n`);
+    ctx.stdout(runningAt('Kubernetes control plane', server));
     const services = ctx.cluster.api.list<Service>('services', {
       namespace: 'kube-system',
       labelSelector: 'kubernetes.io/cluster-service=true',
@@ -73,7 +78,7 @@ export const clusterInfoCommand: CommandDef = {
         const segment = port.name ? `${svc.metadata.name}:${port.name}` : svc.metadata.name;
         const scheme = port.name === 'https' || port.port === 443 ? 'https:' : '';
         ctx.stdout(
-          `${display} is running at ${server}/api/v1/namespaces/kube-system/services/${scheme}${segment}/proxy\n`,
+          runningAt(display, `${server}/api/v1/namespaces/kube-system/services/${scheme}${segment}/proxy`),
         );
         break;
       }
