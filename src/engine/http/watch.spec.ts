@@ -181,4 +181,29 @@ describe('engine serve watches', () => {
     expect((await call('GET', `${CM}/big-0`)).kind).toBe('ConfigMap');
     stalled.destroy();
   }, 30_000);
+  it('holds 1,000 watches opened at once, forgets every one when its client drops it, and keeps serving', async () => {
+    // Each watch on its own connection, as 1,000 kubectl -w would open them.
+    const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+    const requests = Array.from({ length: 1000 }, () => {
+      const req = http.get({
+        host: '127.0.0.1',
+        port,
+        agent,
+        path: `${CM}?watch=true&resourceVersion=${cluster.revision}`,
+      });
+      req.on('error', () => undefined);
+      return req;
+    });
+    await Promise.all(requests.map((req) => new Promise((resolve) => req.on('response', resolve))));
+    expect(handler.watches.count).toBe(1000);
+    // A change reaches the open watches while they are all there.
+    expect((await call('POST', CM, cm('while-watched'))).kind).toBe('ConfigMap');
+    for (const req of requests) req.destroy();
+    for (let i = 0; i < 100 && handler.watches.count > 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(handler.watches.count).toBe(0);
+    expect(handler.watches.bufferedBytes).toBe(0);
+    expect((await call('GET', `${CM}/while-watched`)).kind).toBe('ConfigMap');
+    agent.destroy();
+  }, 30_000);
 });
