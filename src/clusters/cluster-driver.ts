@@ -1,4 +1,5 @@
 import type { HomeSnapshot } from '../engine';
+import type { TextEditor } from '../engine/terminal/text-editor';
 
 /**
  * ClusterDriver: the one interface every cluster backend (embedded engine, Docker) implements.
@@ -175,6 +176,8 @@ export interface ExecOptions {
   background?: boolean;
   /** With `capabilities.homeFiles`: the session's stored home. */
   home?: ExecHome;
+  /** Interactive runs: the page's editor pane, where `kubectl edit` opens its buffer. */
+  editor?: TextEditor;
 }
 
 /** The session's home as the platform stores it: its version, and the home itself when needed. */

@@ -48,14 +48,16 @@ describe('driver capabilities', () => {
       interactiveInput: false,
       // The node agent runs one line at a time.
       backgroundRuns: false,
-      // The agent's terminal keeps its own home; the platform's stored one does not reach it.
-      homeFiles: false,
+      // The agent's terminal keeps the session's home in the control plane's volume, synced through exec.
+      homeFiles: true,
     });
     expectConsistent(kubelab);
     expect(await kubelab.snapshot()).toBeNull();
     // k3s nodes: each line is its own `docker exec` of kubectl.
     const k3s = new DockerClusterDriver(dockerSettingsFromEnv({ NODE_IMAGE: 'k3s' }));
     expect(k3s.capabilities.backgroundRuns).toBe(true);
+    // A bare kubectl per line has no terminal, so no home.
+    expect(k3s.capabilities.homeFiles).toBe(false);
     await Promise.all([kubelab.close(), k3s.close()]);
   });
 

@@ -72,6 +72,16 @@ function startOf(run: QueuedRun) {
   return h.events.payloadsOf('command.started').find((started) => started.runId === run.id);
 }
 
+/** The buffer a run opened in the editor pane (command.editor), once it has. */
+async function editorOf(run: QueuedRun) {
+  for (let i = 0; i < 200; i++) {
+    const opened = h.events.payloadsOf('command.editor').find((editor) => editor.runId === run.id);
+    if (opened) return opened;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`run ${run.command} opened no editor`);
+}
+
 function outputOf(run: QueuedRun): string {
   return h.events
     .payloadsOf('command.output')
@@ -558,6 +568,39 @@ describe('CommandRunnerService on the embedded engine', () => {
     expect(outputOf(apply)).toBe(`${body.map((line) => `> ${line}\n`).join('')}configmap/typed created\n`);
     expect(exitOf(apply)).toMatchObject({ status: 'completed', exitCode: 0 });
     expect(outputOf(get)).toBe('configmap/typed\n');
+    expectEveryRunEndedOnce();
+  });
+
+  it('opens kubectl edit in the editor pane and applies the text the student saves', async () => {
+    await setup(new EmbeddedClusterDriver({ seed: 7 }));
+    await withReadyCluster();
+    const [, edit, get] = await submit(
+      'kubectl create deployment web --image=nginx',
+      'kubectl edit deploy/web',
+      "kubectl get deploy web -o jsonpath='{.spec.replicas}'",
+    );
+    const opened = await editorOf(edit);
+    expect(startOf(edit)).toMatchObject({ kind: 'interactive' });
+    expect(opened.name).toMatch(/^kubectl-edit-\d+\.yaml$/);
+    expect(opened.text).toMatch(/^# Please edit the object below\./);
+    await h.type(edit, { edited: opened.text.replace('  replicas: 1\n', '  replicas: 2\n') });
+    await Promise.all(drains);
+    expect(outputOf(edit)).toBe('deployment.apps/web edited\n');
+    expect(exitOf(edit)).toMatchObject({ status: 'completed', exitCode: 0 });
+    expect(outputOf(get)).toBe('2');
+    expectEveryRunEndedOnce();
+  });
+
+  it('ends a kubectl edit whose pane is left open when the student presses Ctrl-C', async () => {
+    await setup(new EmbeddedClusterDriver({ seed: 7 }));
+    await withReadyCluster();
+    const [, edit] = await submit('kubectl create deployment web --image=nginx', 'kubectl edit deploy/web');
+    await editorOf(edit);
+    await h.cancel(edit);
+    await Promise.all(drains);
+    expect(exitOf(edit)).toMatchObject({ status: 'cancelled' });
+    // A save that arrives after the run ended goes nowhere.
+    await h.type(edit, { edited: 'kind: Nothing\n' });
     expectEveryRunEndedOnce();
   });
 

@@ -16,6 +16,7 @@ import { sessionRoom } from '../shared/events';
 import { ClusterLookupService, ClusterUnavailableError } from '../services/cluster-lookup.service';
 import { FinishedCommand, GradingService } from '../services/grading.service';
 import { HomeStoreService } from '../services/home-store.service';
+import { EditorPane } from './editor-pane';
 import { InputQueue } from './input-queue';
 import { runJobControl } from './job-control';
 import { endStateOf, RunOutcome } from './outcomes';
@@ -48,6 +49,8 @@ interface LiveRun {
   input?: InputQueue;
   /** Shows typed input in the run's output, as a terminal echoes what is typed. */
   echo?: (line: string) => void;
+  /** Interactive runs: the page's editor pane (kubectl edit). */
+  editor?: EditorPane;
 }
 
 /**
@@ -241,6 +244,14 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     if (plan.kind === 'interactive') {
       live.input = new InputQueue(this.config.commands.maxBlockBytes);
       live.echo = (line) => capture.sink.stdout(`${plan.inputPrompt ?? ''}${line}\n`);
+      live.editor = new EditorPane((file) =>
+        this.events.emit(sessionRoom(labSessionId), 'command.editor', {
+          labSessionId,
+          runId: run.id,
+          name: file.name,
+          text: file.text,
+        }),
+      );
       await this.runs
         .startLasting(run, { clusterId: target.cluster.id, startedAt })
         .catch((error: Error) =>
@@ -264,7 +275,10 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     let homeVersion = home?.version ?? null;
     try {
       // A job runs as in a subshell: variables it sets do not reach the session's later lines.
-      const options = background || home ? { background: background ? true : undefined, home } : undefined;
+      const options =
+        background || home || live.editor
+          ? { background: background ? true : undefined, home, editor: live.editor }
+          : undefined;
       const result = await this.driver.exec(
         target.ref,
         plan.text,
@@ -438,6 +452,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
       return;
     }
     if (!live.input) return;
+    if (signal.edited !== undefined) live.editor?.closed(signal.edited);
     if (signal.data) {
       const { accepted, overflow } = live.input.push(signal.data);
       for (const line of accepted) live.echo?.(line);

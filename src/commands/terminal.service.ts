@@ -151,7 +151,7 @@ export class TerminalService {
    */
   async input(
     user: AuthUser,
-    request: { labSessionId: string; runId: string; data?: string; eof?: boolean },
+    request: { labSessionId: string; runId: string; data?: string; eof?: boolean; edited?: string },
   ): Promise<void> {
     await this.owned(user, request.labSessionId);
     const data = request.data ?? '';
@@ -161,10 +161,16 @@ export class TerminalService {
         `Too much input at once: the limit is ${this.config.commands.maxBlockBytes} bytes.`,
       );
     }
-    if (data.includes('\u0000'))
+    if (data.includes('\u0000') || request.edited?.includes('\u0000'))
       throw new CommandRejectedError('invalid_line', 'The input contains a NUL byte.');
+    const { edited } = request;
+    if (edited !== undefined && Buffer.byteLength(edited) > this.config.commands.maxBlockBytes)
+      throw new CommandRejectedError(
+        'invalid_line',
+        `Too much text to save: the limit is ${this.config.commands.maxBlockBytes} bytes.`,
+      );
     try {
-      await this.signals.send({ type: 'input', runId: request.runId, data, eof: request.eof });
+      await this.signals.send({ type: 'input', runId: request.runId, data, eof: request.eof, edited });
     } catch {
       throw new CommandRejectedError(
         'unavailable',

@@ -60,8 +60,11 @@ export class CommandInputDto {
   @IsUUID('all', { message: 'runId must be a command run id' })
   runId!: string;
 
-  /** Whole typed lines; required unless the message is Ctrl-D (`eof: true`) alone. */
-  @ValidateIf((input: CommandInputDto) => input.data !== undefined || input.eof !== true)
+  /** Whole typed lines; required unless the message is Ctrl-D (`eof: true`) or an editor's text alone. */
+  @ValidateIf(
+    (input: CommandInputDto) =>
+      input.data !== undefined || (input.eof !== true && input.edited === undefined),
+  )
   @IsDefined({ message: 'data (the typed lines) or eof: true (Ctrl-D) is required' })
   @IsString({ message: 'data must be a string' })
   @IsByteLength(0, COMMAND_INPUT_MAX_BYTES, {
@@ -72,6 +75,14 @@ export class CommandInputDto {
   @IsOptional()
   @IsBoolean({ message: 'eof must be true or false' })
   eof?: boolean;
+
+  /** The editor pane's text as the student closed it (kubectl edit). */
+  @IsOptional()
+  @IsString({ message: 'edited must be a string' })
+  @IsByteLength(0, COMMAND_INPUT_MAX_BYTES, {
+    message: `edited must be at most ${COMMAND_INPUT_MAX_BYTES / 1024} KiB`,
+  })
+  edited?: string;
 }
 
 export class CommandCancelDto {

@@ -1,3 +1,4 @@
+import { TaintEvictionController } from './controllers/taints';
 import type { ResourceName } from './api/resources';
 import type { Deployment, KubeObject, Node, Pod, ReplicaSet } from './api/types';
 import { ManualClock, RealClock, type Clock } from './clock/clock';
@@ -8,6 +9,9 @@ import { DeploymentController } from './controllers/deployment';
 import { CronJobController } from './controllers/cronjob';
 import { JobController } from './controllers/job';
 import { EndpointsController } from './controllers/endpoints';
+import { ApiServiceAvailabilityController } from './controllers/apiservice-availability';
+import { EndpointSliceController } from './controllers/endpointslice';
+import { IngressNginxController } from './controllers/ingress-nginx';
 import { EventRecorder } from './controllers/events';
 import { GarbageCollector } from './controllers/garbage-collector';
 import { NamespaceController } from './controllers/namespace';
@@ -43,6 +47,7 @@ import { minikubeObjects, nodeInternalIp } from './store/minikube';
 import { bootConfigMaps, CONTROLLER_SERVICE_ACCOUNTS } from './store/minikube-config';
 import { loadKubeProxyDaemonSet } from './store/minikube-daemonset';
 import { bootPolicyObjects } from './store/minikube-policy';
+import { bootApiObjects } from './store/minikube-apis';
 import { standardStorageClass } from './store/minikube-storage';
 import { Random, type RandomState } from './store/random';
 import { objectKey, ObjectStore, resourceSlot } from './store/store';
@@ -182,8 +187,12 @@ export class Cluster {
       this.scheduler,
       this.kubelet,
       new EndpointsController(ctx),
+      new ApiServiceAvailabilityController(ctx),
+      new EndpointSliceController(ctx),
+      new IngressNginxController(ctx),
       new ResourceQuotaController(ctx),
       new DisruptionController(ctx),
+      new TaintEvictionController(ctx),
       new VolumeBindingController(ctx, (name) => forgetHostPath(this.kubelet.state().nodes, name)),
       new HostPathProvisioner(ctx),
     ];
@@ -262,7 +271,7 @@ export class Cluster {
         const last = this.lastRun[i];
         if (!all && last >= 0 && !this.store.changedSinceSlots(this.watchSlots[i], last)) continue;
         this.lastRun[i] = this.store.revision;
-        controllers[i].reconcile();
+        controllers[i].reconcile(all);
       }
       all = false;
       if (this.store.revision === before) break;
@@ -347,6 +356,7 @@ export class Cluster {
         for (const svc of m.services.filter((s) => s.metadata.name === 'kubernetes'))
           server.createObject(svc);
         for (const ep of m.endpoints) server.createObject(ep);
+        for (const slice of m.endpointSlices) server.createObject(slice, new Random(0x65707363).uid());
       });
       this.at(bootAt + 8_000, () => {
         const accountUids = new Random(0x73616363);
@@ -416,6 +426,13 @@ export class Cluster {
       loadKubeProxyDaemonSet(this.server, m.kubeProxyDaemonSet(), nodes.length, bootAt + 18_000);
       this.at(bootAt + 24_000, () => this.reconcile(true));
       this.recordNodeBootEvents(nodes as Node[], bootAt);
+      // The API machinery's objects (APIServices, flow control, CSINodes, leader leases), stamped with the boot
+      // time but written last, with their own uid sequence, so every other object keeps its resourceVersion.
+      this.at(bootAt, () => {
+        const apiUids = new Random(0x61706973);
+        for (const obj of bootApiObjects(nodes as Node[], bootAt, apiUids))
+          server.createObject(obj, apiUids.uid());
+      });
     }
     const objects: BootState['objects'] = {};
     for (const resource of this.store.resources()) objects[resource] = this.store.values(resource);

@@ -19,6 +19,7 @@ import type {
 import type { Cluster } from './cluster';
 import { controllerRef, isPodReady } from './controllers/owners';
 import { matchesLabelSelector } from './server/selectors';
+import { OperationsInvariants } from './operations-invariants';
 import { storageViolations } from './storage-invariants';
 
 /**
@@ -250,11 +251,15 @@ function readinessViolations(pods: Pod[]): string[] {
 export class InvariantChecker {
   private lastRevision = 0;
   private readonly versions = new Map<string, number>();
+  private readonly operations: OperationsInvariants;
 
-  constructor(private readonly cluster: Cluster) {}
+  constructor(private readonly cluster: Cluster) {
+    this.operations = new OperationsInvariants(cluster);
+  }
 
   check(): string[] {
     const violations = checkInvariants(this.cluster);
+    violations.push(...this.operations.check());
     const store = this.cluster.store;
     if (store.revision < this.lastRevision)
       violations.push(`store revision went back from ${this.lastRevision} to ${store.revision}`);

@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createCluster, LabTerminal, RealClock } from '../engine/index';
 import { NodeAgent } from './agent';
+import { AgentHome } from './agent-home';
+import type { AgentReply } from './protocol';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLIENT = ['-r', path.join(ROOT, 'scripts/swc-register.cjs'), path.join(__dirname, 'exec-client.ts')];
@@ -22,26 +24,39 @@ interface ClientResult {
   stderr: string;
 }
 
-function client(args: string[], socket = socketPath): Promise<ClientResult> {
+function client(args: string[], socket = socketPath, stdin?: string): Promise<ClientResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [...CLIENT, ...args],
-      { env: { ...process.env, KUBELAB_AGENT_SOCKET: socket } },
+      { env: { ...process.env, KUBELAB_AGENT_SOCKET: socket }, maxBuffer: 16 * 2 ** 20 },
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );
+    if (stdin !== undefined) child.stdin?.end(stdin);
   });
+}
+
+/** A request through `kubelab-exec --framed` (as the Docker driver sends it), and the agent's replies. */
+async function framed(request: object): Promise<AgentReply[]> {
+  const result = await client(['--framed'], socketPath, JSON.stringify(request));
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  return result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as AgentReply);
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-agent-'));
   socketPath = path.join(dir, 'agent.sock');
   const cluster = createCluster({ nodeCount: 2, seed: 7, clock: new RealClock() });
+  const terminal = new LabTerminal(cluster);
   agent = new NodeAgent({
     socketPath,
     cluster,
-    terminal: new LabTerminal(cluster),
+    terminal,
+    home: await AgentHome.open(terminal.home, path.join(dir, 'state/home.json')),
     nodeCount: 2,
     claimFile: path.join(dir, 'claim.json'),
   });
@@ -126,7 +141,7 @@ test('usage errors and an absent agent give clear messages', async () => {
     code: 2,
     stdout: '',
     stderr:
-      'kubelab-exec: usage: kubelab-exec [--id ID] LINE | --cancel ID | --objects JSON | --status | --claim JSON\n',
+      'kubelab-exec: usage: kubelab-exec [--id ID] LINE | --cancel ID | --objects JSON | --status | --claim JSON | --framed\n',
   });
   const absent = await client(['--status'], path.join(dir, 'nobody.sock'));
   expect(absent.code).toBe(125);
@@ -143,4 +158,74 @@ test('a malformed request gets an error reply instead of a hang', async () => {
   expect(reply).toBe(
     '{"type":"error","message":"unknown request; expected one of run, cancel, objects, status, claim"}\n',
   );
+});
+
+test('--framed: a stored home newer than the copy is asked for, loaded, and the changed home comes back', async () => {
+  const stored = { v: 1 as const, version: 40, entries: [{ p: 'notes.txt', t: 'hello\n', m: 1 }] };
+  // Without the home itself, the agent asks for it instead of running the line.
+  expect(await framed({ type: 'run', id: 'f-1', line: 'cat notes.txt', home: { version: 40 } })).toEqual([
+    { type: 'home-needed' },
+  ]);
+  expect(
+    await framed({ type: 'run', id: 'f-2', line: 'cat notes.txt', home: { version: 40, snapshot: stored } }),
+  ).toEqual([
+    { type: 'stdout', data: 'hello\n' },
+    { type: 'exit', code: 0 },
+  ]);
+  // The copy is now at the stored version: a line that reads needs no home and sends none back.
+  expect(await framed({ type: 'run', id: 'f-3', line: 'cat notes.txt', home: { version: 40 } })).toEqual([
+    { type: 'stdout', data: 'hello\n' },
+    { type: 'exit', code: 0 },
+  ]);
+  const written = await framed({
+    type: 'run',
+    id: 'f-4',
+    line: 'kubectl create deployment web --image=nginx --dry-run=client -o yaml > web.yaml',
+    home: { version: 40 },
+  });
+  expect(written.map((reply) => reply.type)).toEqual(['home', 'exit']);
+  const home = (written[0] as Extract<AgentReply, { type: 'home' }>).snapshot;
+  expect(home.version).toBeGreaterThan(40);
+  expect(home.entries.map((entry) => entry.p)).toEqual(['notes.txt', 'web.yaml']);
+  expect(home.entries[1].t).toContain('kind: Deployment');
+  // The volume's copy is what a restarted agent starts from.
+  const kept = JSON.parse(readFileSync(path.join(dir, 'state/home.json'), 'utf8')) as typeof home;
+  expect(kept).toEqual(home);
+});
+
+test('a restarted agent starts from the home its volume kept, filled', async () => {
+  const file = path.join(dir, 'state/home.json');
+  const cluster = createCluster({ nodeCount: 1, seed: 1, clock: new RealClock() });
+  const terminal = new LabTerminal(cluster);
+  const home = await AgentHome.open(terminal.home, file);
+  expect(terminal.home.readFile('web.yaml')).toContain('name: web');
+  // Filled at the kept version: a line carrying that version runs without the stored home.
+  expect(await home.prepare({ version: terminal.home.version })).toEqual({
+    ready: true,
+    before: terminal.home.version,
+  });
+  expect(await home.prepare({ version: terminal.home.version + 1 })).toEqual({ ready: false });
+  // A fresh container (no kept file) has never been filled: it asks whatever the version.
+  const fresh = await AgentHome.open(new LabTerminal(cluster).home, path.join(dir, 'none/home.json'));
+  expect(await fresh.prepare({ version: 0 })).toEqual({ ready: false });
+});
+
+test('a line that breaks a home limit is refused whole: the same error, no home sent back', async () => {
+  const entries = [
+    { p: 'a.txt', t: 'a'.repeat(200 * 1024), m: 1 },
+    { p: 'b.txt', t: 'b'.repeat(100 * 1024), m: 1 },
+  ];
+  const replies = await framed({
+    type: 'run',
+    id: 'f-5',
+    line: 'cat a.txt >> b.txt',
+    home: { version: 90, snapshot: { v: 1, version: 90, entries } },
+  });
+  expect(replies).toEqual([
+    {
+      type: 'stderr',
+      data: 'bash: b.txt: file too large: a file in this lab terminal holds at most 256 KiB (this would be 300 KiB)\n',
+    },
+    { type: 'exit', code: 1 },
+  ]);
 });

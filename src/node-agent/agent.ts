@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Cluster, LabTerminal } from '../engine/index';
+import type { AgentHome } from './agent-home';
 import { queryObjects } from './object-query';
 import {
   ABORTED_EXIT,
@@ -18,12 +19,15 @@ import {
   type ClaimInfo,
   encode,
   LineSplitter,
+  type RunHome,
 } from './protocol';
 
 export interface NodeAgentOptions {
   socketPath: string;
   cluster: Cluster;
   terminal: LabTerminal;
+  /** The terminal's home as this container keeps it (AgentHome.open with the terminal's home). */
+  home: AgentHome;
   nodeCount: number;
   /** Where the claim (lab session, owner) is written, so an operator can read it inside the container. */
   claimFile: string;
@@ -75,7 +79,7 @@ export class NodeAgent {
     const request = parseRequest(raw);
     switch (request.type) {
       case 'run':
-        return this.run(request.id, request.line, reply, socket);
+        return this.run(request.id, request.line, request.home, reply, socket);
       case 'cancel': {
         const controller = this.running.get(request.id);
         controller?.abort();
@@ -91,22 +95,38 @@ export class NodeAgent {
     }
   }
 
-  private async run(id: string, line: string, reply: (message: AgentReply) => void, socket: net.Socket) {
+  private async run(
+    id: string,
+    line: string,
+    home: RunHome | undefined,
+    reply: (message: AgentReply) => void,
+    socket: net.Socket,
+  ) {
     if (this.running.has(id)) throw new Error(`a command with id "${id}" is already running`);
     const controller = new AbortController();
     this.running.set(id, controller);
     socket.on('close', () => controller.abort());
-    const turn = this.queue.then(async () => {
+    // The home is brought up to date and read back inside the line's turn: no other line changes it meanwhile.
+    const turn = this.queue.then(async (): Promise<number | undefined> => {
       if (controller.signal.aborted) return ABORTED_EXIT;
-      return this.options.terminal.run(line, {
+      const readiness = await this.options.home.prepare(home);
+      if (!readiness.ready) {
+        reply({ type: 'home-needed' });
+        return undefined;
+      }
+      const code = await this.options.terminal.run(line, {
         stdout: (data) => reply({ type: 'stdout', data }),
         stderr: (data) => reply({ type: 'stderr', data }),
         signal: controller.signal,
       });
+      const changed = await this.options.home.finish(readiness.before, home);
+      if (changed) reply({ type: 'home', snapshot: changed });
+      return code;
     });
     this.queue = turn.catch(() => undefined);
     try {
-      reply({ type: 'exit', code: await turn });
+      const code = await turn;
+      if (code !== undefined) reply({ type: 'exit', code });
     } finally {
       this.running.delete(id);
     }
@@ -148,5 +168,7 @@ function parseRequest(raw: string): AgentRequest {
     throw new Error(`${request.type} needs an "id"`);
   }
   if (request.type === 'run' && typeof request.line !== 'string') throw new Error('run needs a "line"');
+  if (request.type === 'run' && request.home !== undefined && typeof request.home?.version !== 'number')
+    throw new Error('run\'s "home" needs a "version"');
   return request;
 }

@@ -6,6 +6,10 @@
  *   kubelab-exec --objects JSON     print the objects an ObjectQuery selects, as a JSON array
  *   kubelab-exec --status           print the agent's status as JSON
  *   kubelab-exec --claim JSON       record {clusterId, labSessionId, ownerId} for a warm-pool cluster
+ *   kubelab-exec --framed           send the request read from stdin (one JSON line, which may carry a home
+ *                                   of megabytes: more than an argument holds) and print the agent's reply
+ *                                   lines as they come; exits 0 once the agent has answered (the driver reads
+ *                                   the line's own exit code from the replies)
  *
  * Exits 125 when the agent cannot be reached or answers with an error. Kept free of heavy imports:
  * it starts once per command, so its start-up time is part of every command's latency.
@@ -20,7 +24,8 @@ import {
   LineSplitter,
 } from './protocol';
 
-const USAGE = 'usage: kubelab-exec [--id ID] LINE | --cancel ID | --objects JSON | --status | --claim JSON';
+const USAGE =
+  'usage: kubelab-exec [--id ID] LINE | --cancel ID | --objects JSON | --status | --claim JSON | --framed';
 
 function requestFrom(argv: string[]): AgentRequest {
   const [flag, value, ...rest] = argv;
@@ -47,6 +52,40 @@ function parseJson<T>(text: string): T {
   }
 }
 
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => (text += chunk));
+    process.stdin.on('end', () => resolve(text));
+    process.stdin.on('error', reject);
+  });
+}
+
+/** --framed: the request as the driver wrote it, the replies as the agent wrote them. */
+function relay(raw: string, socketPath: string): Promise<number> {
+  return new Promise((resolve) => {
+    let answered = false;
+    let failed = false;
+    const socket = net.createConnection(socketPath, () =>
+      socket.write(raw.endsWith('\n') ? raw : `${raw}\n`),
+    );
+    socket.on('error', (error) => {
+      failed = true;
+      process.stderr.write(`kubelab-exec: agent unreachable at ${socketPath}: ${error.message}\n`);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      answered = true;
+      process.stdout.write(chunk);
+    });
+    socket.on('close', () => {
+      if (!failed && !answered)
+        process.stderr.write('kubelab-exec: the agent closed the connection without an answer\n');
+      resolve(answered && !failed ? 0 : CLIENT_FAILURE_EXIT);
+    });
+  });
+}
+
 function send(request: AgentRequest, socketPath: string): Promise<number> {
   return new Promise((resolve) => {
     let failed = false;
@@ -67,6 +106,8 @@ function send(request: AgentRequest, socketPath: string): Promise<number> {
         if (reply.type === 'stdout') process.stdout.write(reply.data);
         else if (reply.type === 'stderr') process.stderr.write(reply.data);
         else if (reply.type === 'exit') exitCode = reply.code;
+        else if (reply.type === 'home' || reply.type === 'home-needed')
+          continue; // only for a request that carried a home (--framed)
         else if (reply.type === 'error') {
           process.stderr.write(`kubelab-exec: ${reply.message}\n`);
           exitCode = CLIENT_FAILURE_EXIT;
@@ -89,14 +130,24 @@ function send(request: AgentRequest, socketPath: string): Promise<number> {
   });
 }
 
-let request: AgentRequest;
-try {
-  request = requestFrom(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`kubelab-exec: ${(error as Error).message}\n`);
-  process.exit(2);
+const socketPath = process.env.KUBELAB_AGENT_SOCKET ?? DEFAULT_AGENT_SOCKET;
+// Let stdout/stderr drain before exiting (they are pipes to `docker exec`): set the code, do not exit.
+const done = (code: number) => (process.exitCode = code);
+if (process.argv.length === 3 && process.argv[2] === '--framed') {
+  readStdin().then(
+    (raw) => relay(raw, socketPath).then(done),
+    (error: Error) => {
+      process.stderr.write(`kubelab-exec: reading the request: ${error.message}\n`);
+      done(CLIENT_FAILURE_EXIT);
+    },
+  );
+} else {
+  let request: AgentRequest | undefined;
+  try {
+    request = requestFrom(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`kubelab-exec: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  void send(request, socketPath).then(done);
 }
-send(request, process.env.KUBELAB_AGENT_SOCKET ?? DEFAULT_AGENT_SOCKET).then((code) => {
-  // Let stdout/stderr drain before exiting (they are pipes to `docker exec`).
-  process.exitCode = code;
-});

@@ -2,28 +2,36 @@
  * Entry point of the control-plane container: one simulated cluster on real time, its lab terminal,
  * and the agent serving them on a unix socket. Prints AGENT_READY_MARKER when it accepts commands.
  *
- *   node agent/main.js [--nodes N] [--seed N] [--socket PATH]
+ *   node agent/main.js [--nodes N] [--seed N] [--socket PATH] [--home-file PATH]
  */
 import path from 'node:path';
 import { createCluster, LabTerminal, RealClock } from '../engine/index';
 import { NodeAgent } from './agent';
-import { AGENT_READY_MARKER, DEFAULT_AGENT_SOCKET } from './protocol';
+import { AgentHome } from './agent-home';
+import { AGENT_READY_MARKER, DEFAULT_AGENT_SOCKET, DEFAULT_HOME_FILE } from './protocol';
 
 interface AgentArgs {
   nodeCount: number;
   seed: number | undefined;
   socketPath: string;
+  homeFile: string;
 }
 
 function parseArgs(argv: string[]): AgentArgs {
-  const args: AgentArgs = { nodeCount: 1, seed: undefined, socketPath: DEFAULT_AGENT_SOCKET };
+  const args: AgentArgs = {
+    nodeCount: 1,
+    seed: undefined,
+    socketPath: DEFAULT_AGENT_SOCKET,
+    homeFile: DEFAULT_HOME_FILE,
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === '--nodes') args.nodeCount = wholeNumber(flag, value, 1, 9);
     else if (flag === '--seed') args.seed = wholeNumber(flag, value, 0, 2 ** 31);
     else if (flag === '--socket') args.socketPath = value;
-    else throw new Error(`unknown option ${flag} (expected --nodes, --seed, --socket)`);
+    else if (flag === '--home-file') args.homeFile = value;
+    else throw new Error(`unknown option ${flag} (expected --nodes, --seed, --socket, --home-file)`);
   }
   return args;
 }
@@ -38,10 +46,12 @@ function wholeNumber(flag: string, raw: string, min: number, max: number): numbe
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const cluster = createCluster({ nodeCount: args.nodeCount, seed: args.seed, clock: new RealClock() });
+  const terminal = new LabTerminal(cluster);
   const agent = new NodeAgent({
     socketPath: args.socketPath,
     cluster,
-    terminal: new LabTerminal(cluster),
+    terminal,
+    home: await AgentHome.open(terminal.home, args.homeFile),
     nodeCount: args.nodeCount,
     claimFile: path.join(path.dirname(args.socketPath), 'claim.json'),
   });

@@ -3,8 +3,13 @@
  * The client (`kubelab-exec`) writes one request line; the agent answers with reply lines and closes.
  */
 import type { KubeObjectJson, ObjectQuery } from '../clusters/cluster-driver';
+import type { HomeSnapshot } from '../engine/index';
 
 export const DEFAULT_AGENT_SOCKET = '/tmp/kubelab/agent.sock';
+/** The control-plane container's volume: what the agent keeps across a restart of the container. */
+export const AGENT_STATE_DIR = '/var/lib/kubelab';
+/** The lab terminal's home, kept in the volume (AgentHome). */
+export const DEFAULT_HOME_FILE = `${AGENT_STATE_DIR}/home.json`;
 /** Printed by the agent once its socket accepts connections; the Docker driver waits for it. */
 export const AGENT_READY_MARKER = 'kubelab-agent ready';
 /** Exit code of `kubelab-exec` when it could not get an answer at all (like `docker run`'s own failures). */
@@ -24,8 +29,18 @@ export interface AgentStatus {
   runningCommands: string[];
 }
 
+/**
+ * The session's stored home, beside a line (the platform's ExecOptions.home): its version, and the home
+ * itself when the driver has loaded it. The agent loads it when its copy is older or was never filled;
+ * without `snapshot` it then answers `home-needed` instead of running the line.
+ */
+export interface RunHome {
+  version: number;
+  snapshot?: HomeSnapshot;
+}
+
 export type AgentRequest =
-  | { type: 'run'; id: string; line: string }
+  | { type: 'run'; id: string; line: string; home?: RunHome }
   | { type: 'cancel'; id: string }
   | { type: 'objects'; query: ObjectQuery }
   | { type: 'status' }
@@ -35,6 +50,10 @@ export type AgentReply =
   | { type: 'stdout'; data: string }
   | { type: 'stderr'; data: string }
   | { type: 'exit'; code: number }
+  /** Before `exit`, when the request carried a home and the line changed the agent's copy. */
+  | { type: 'home'; snapshot: HomeSnapshot }
+  /** Instead of running: the request's home is newer than the agent's copy; send it again with `snapshot`. */
+  | { type: 'home-needed' }
   | { type: 'objects'; objects: KubeObjectJson[] }
   | { type: 'status'; status: AgentStatus }
   | { type: 'cancelled'; found: boolean }

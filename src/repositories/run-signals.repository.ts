@@ -10,8 +10,8 @@ export type StopRequest = 'cancel' | 'TERM' | 'KILL' | 'INT' | 'HUP' | 'cluster-
 
 export type RunSignal =
   | { type: 'stop'; runId: string; reason: StopRequest }
-  /** Typed input for an interactive run: whole lines, or the end of input (Ctrl-D). */
-  | { type: 'input'; runId: string; data?: string; eof?: boolean };
+  /** Typed input for an interactive run: whole lines, the end of input (Ctrl-D), or its editor's text. */
+  | { type: 'input'; runId: string; data?: string; eof?: boolean; edited?: string };
 
 /**
  * Messages for a running command, from any API instance or worker to the worker that runs it (which

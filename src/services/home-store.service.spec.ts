@@ -58,6 +58,16 @@ describe('HomeStoreService: the session’s stored home', () => {
     expect(await h.homeRows.hint(session.id)).toBe(1);
   });
 
+  it('stores a session’s first write in one statement: the home the driver loaded is known', async () => {
+    const { h, session } = await setup();
+    const swap = jest.spyOn(h.homeRows, 'swap');
+    // The first line fills the new cluster's copy from the stored home; the write after it swaps from there.
+    await runAll(h, session, 'echo first', 'write notes.txt hello');
+    expect(swap).toHaveBeenCalledTimes(1);
+    await expect(swap.mock.results[0].value).resolves.toBe(true);
+    expect((await h.homes.current(session.id)).version).toBe(1);
+  });
+
   it('keeps the files when the cluster is reset: the new cluster loads the stored home', async () => {
     const { h, session } = await setup();
     await runAll(h, session, 'write app.yaml kind: Pod');

@@ -62,7 +62,18 @@ export class HomeStoreService {
       version = (await this.current(labSessionId)).version;
       await this.homes.raise(labSessionId, version).catch(() => undefined);
     }
-    return { version, load: async () => parseSnapshot((await this.current(labSessionId)).snapshot) };
+    return { version, load: () => this.load(labSessionId) };
+  }
+
+  /**
+   * The stored home, for a driver whose copy must be filled (a new or restored cluster). Remembered
+   * as the last stored home, so the run's write (usually the session's first) is the one-statement swap.
+   */
+  private async load(labSessionId: string): Promise<HomeSnapshot> {
+    const current = await this.current(labSessionId);
+    const home = { ...parseSnapshot(current.snapshot), version: current.version };
+    this.remember(labSessionId, home);
+    return home;
   }
 
   /** The stored home, created from the lab's starter files if the session has none yet. */

@@ -46,6 +46,17 @@ export interface CommandStarted {
   inputPrompt?: string;
 }
 
+/**
+ * An interactive run opened the page's editor pane (`kubectl edit`): show `text` under `name` until the student
+ * saves and closes it (command.input with `edited`). A reopened buffer (an invalid edit) comes as a new event.
+ */
+export interface CommandEditor {
+  labSessionId: string;
+  runId: string;
+  name: string;
+  text: string;
+}
+
 export interface CommandOutput {
   labSessionId: string;
   runId: string;
@@ -164,6 +175,7 @@ export interface ServerToClientEvents {
   'command.accepted': (payload: CommandAccepted) => void;
   'command.started': (payload: CommandStarted) => void;
   'command.output': (payload: CommandOutput) => void;
+  'command.editor': (payload: CommandEditor) => void;
   'command.exit': (payload: CommandExit) => void;
   'command.rejected': (payload: CommandRejected) => void;
   'cluster.status': (payload: ClusterStatusEvent) => void;
@@ -190,10 +202,12 @@ export interface ClientToServerEvents {
   ) => void;
   /**
    * What the student types while an interactive run of theirs waits for input: `data` is one or more
-   * whole lines (each ending in a newline); `eof` is Ctrl-D (no more input).
+   * whole lines (each ending in a newline); `eof` is Ctrl-D (no more input). `edited` is the editor pane's
+   * text when the student closes a buffer the run opened (command.editor): the text it was given means
+   * closed without saving.
    */
   'command.input': (
-    payload: { labSessionId: string; runId: string; data?: string; eof?: boolean },
+    payload: { labSessionId: string; runId: string; data?: string; eof?: boolean; edited?: string },
     ack: Ack<null>,
   ) => void;
   /** Ctrl-C: cancels the given run, or the session's running and queued commands when runId is absent. */

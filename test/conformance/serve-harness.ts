@@ -102,10 +102,17 @@ export class ServedCluster {
 }
 
 const PIPED = /^echo '([^']*)' \| (kubectl .*)$/;
+/** `KUBE_EDITOR='PROGRAM' kubectl edit ...`: the editor kubectl runs (`cat`, `true`, `cp FILE`). */
+const WITH_EDITOR = /^KUBE_EDITOR='([^']*)' (kubectl .*)$/;
 
 /** The kubectl command of a corpus line (`echo 'TEXT' | kubectl ...` pipes TEXT into it). */
 export function kubectlLine(line: string): string {
-  return PIPED.exec(line)?.[2] ?? line;
+  return PIPED.exec(line)?.[2] ?? WITH_EDITOR.exec(line)?.[2] ?? line;
+}
+
+/** The KUBE_EDITOR a line sets for its kubectl, if it sets one. */
+export function editorOf(line: string): string | undefined {
+  return WITH_EDITOR.exec(line)?.[1];
 }
 
 /** What `echo 'TEXT' | ` gives kubectl's stdin, if the line has it. */
@@ -138,7 +145,13 @@ export class RealKubectl {
         words.slice(1),
         {
           cwd: this.dir,
-          env: { HOME: this.home, PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', KUBECONFIG: this.kubeconfig },
+          env: {
+            HOME: this.home,
+            PATH: '/usr/bin:/bin',
+            LANG: 'C.UTF-8',
+            KUBECONFIG: this.kubeconfig,
+            ...(editorOf(line) !== undefined ? { KUBE_EDITOR: editorOf(line) } : {}),
+          },
           encoding: 'utf8',
           timeout: 20_000,
           killSignal: 'SIGKILL',
@@ -168,8 +181,17 @@ export class TwinTerminal {
   private readonly terminal = new LabTerminal(this.cluster);
 
   async run(line: string): Promise<Outcome> {
-    const step = await runStep(this.cluster, this.clock, this.terminal, line);
-    return { stdout: step.stdout, stderr: step.stderr, code: step.exitCode };
+    // The lab's shell sets a variable for one command with export on its own line (terminal.ts validate).
+    const editor = editorOf(line);
+    if (editor !== undefined)
+      await runStep(this.cluster, this.clock, this.terminal, `export KUBE_EDITOR='${editor}'`);
+    try {
+      const command = editor !== undefined ? kubectlLine(line) : line;
+      const step = await runStep(this.cluster, this.clock, this.terminal, command);
+      return { stdout: step.stdout, stderr: step.stderr, code: step.exitCode };
+    } finally {
+      if (editor !== undefined) await runStep(this.cluster, this.clock, this.terminal, 'unset KUBE_EDITOR');
+    }
   }
 
   advance(ms: number): void {
@@ -191,8 +213,30 @@ export function mask(line: string, outcome: Outcome): Outcome {
   const base = normalize(command, outcome);
   const words = splitWords(command);
   if (words[1] === 'cluster-info') return { ...base, stdout: maskServerAddress(base.stdout) };
+  if (words[1] === 'diff') return { ...base, stdout: maskDiffPaths(base.stdout) };
+  if (words[1] === 'edit') return { ...base, stderr: maskEditCopy(base.stderr) };
   if (!words.includes('describe')) return base;
   return { ...base, stdout: maskNodePodAges(maskEventAges(base.stdout)) };
+}
+
+/**
+ * `kubectl diff` compares two temporary folders, `/tmp/LIVE-<random>` and `/tmp/MERGED-<random>` (os.MkdirTemp),
+ * and `diff -u` prints each file's modification time (real kubectl's: the wall clock; the lab's: its virtual
+ * clock). The random digits and the times on the `---`/`+++` lines are masked; everything else is compared.
+ */
+function maskDiffPaths(text: string): string {
+  return text
+    .replace(/\/tmp\/(LIVE|MERGED)-\d+\//g, '/tmp/$1-<n>/')
+    .replace(/^(---|\+\+\+) (\S+)\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ [+-]\d{4}$/gm, '$1 $2\t<time>');
+}
+
+/**
+ * `kubectl edit` keeps the saved text when it gives up: real kubectl in its temporary file
+ * (`/tmp/kubectl-edit-<random>.yaml`), the lab in the home (`/home/student/kubectl-edit-<n>.yaml`, the only place
+ * its files live). That path is masked.
+ */
+function maskEditCopy(text: string): string {
+  return text.replace(/"(\/tmp|\/home\/student)\/kubectl-edit-\d+\.(yaml|json)"/g, '"<edit-copy>"');
 }
 
 /**

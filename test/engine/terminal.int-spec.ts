@@ -359,6 +359,16 @@ describe('completions', () => {
       'kube-scheduler-minikube',
     ]);
     expect(completions(cluster, 'kubectl logs ')).toHaveLength(1);
-    expect(completions(cluster, 'minikube ')).toEqual(['ip', 'start', 'status', 'version']);
+    expect(completions(cluster, 'minikube ')).toEqual([
+      'addons',
+      'ip',
+      'node',
+      'service',
+      'ssh',
+      'start',
+      'status',
+      'tunnel',
+      'version',
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { enrolledStudent, startPlatform, TestPlatform } from '../support/platform';
-import { launchChromium, run, waitForPrompt } from './support/browser';
+import { launchChromium, run, waitForOutput, waitForPrompt } from './support/browser';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const setup = require('../../scripts/lib/setup.cjs') as { ensureWebBuild(): void; ROOT: string };
@@ -296,5 +296,38 @@ describe('the editor pane', () => {
     await lab.getByRole('button', { name: 'Open uploaded.yaml' }).waitFor({ state: 'detached' });
     await lab.getByTestId('terminal').click();
     await run(lab, 'cat uploaded.yaml', /cat: uploaded\.yaml: No such file or directory/);
+  });
+
+  it('opens kubectl edit in the pane: saving applies the change, closing unchanged cancels it', async () => {
+    await lab.getByTestId('terminal').click();
+    await lab.keyboard.type('kubectl edit deployment/yanwei.app', { delay: 5 });
+    await lab.keyboard.press('Enter');
+    await lab.getByTestId('edit-buffer-tab').waitFor();
+    expect(await lab.getByTestId('edit-buffer-tab').textContent()).toMatch(
+      /^kubectl edit: kubectl-edit-\d+\.yaml$/,
+    );
+    const specReplicas = editorOf(lab).locator('.cm-line', { hasText: /^ {2}replicas: 3$/ });
+    await specReplicas.waitFor();
+    expect(await editorText(lab)).toMatch(
+      /^# Please edit the object below\. Lines beginning with a '#' will be ignored,\n/,
+    );
+    // replicas: 3 → 2 with real key presses, then Ctrl-S saves and closes.
+    await specReplicas.click();
+    await lab.keyboard.press('End');
+    await lab.keyboard.press('Backspace');
+    await lab.keyboard.type('2');
+    expect(await editorText(lab)).toContain('\n  replicas: 2\n');
+    await lab.keyboard.press('Control+s');
+    await lab.getByTestId('edit-buffer').waitFor({ state: 'detached' });
+    await waitForOutput(lab, 'kubectl edit deployment/yanwei.app', /^deployment\.apps\/yanwei\.app edited$/m);
+    await lab.getByTestId('terminal').click();
+    await run(lab, "kubectl get deployment yanwei.app -o jsonpath='{.spec.replicas}'", /^2$/m);
+
+    // Opened again and closed without saving: kubectl's "no changes" outcome.
+    await lab.keyboard.type('kubectl edit deployment/yanwei.app', { delay: 5 });
+    await lab.keyboard.press('Enter');
+    await lab.getByTestId('edit-cancel').click();
+    await lab.getByTestId('edit-buffer').waitFor({ state: 'detached' });
+    await waitForOutput(lab, 'kubectl edit deployment/yanwei.app', /^Edit cancelled, no changes made\.$/m);
   });
 });

@@ -4,6 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   launchChromium,
   pasteIntoTerminal,
+  PROMPT,
+  PROMPT_PATTERN,
   run,
   terminalText,
   waitForOutput,
@@ -149,8 +151,10 @@ describe('Kubelab in a browser', () => {
     await waitForOutput(lab, 'kubectl get deployments yanwei.app', /yanwei\.app\s+1\/1\s+1\s+1/, 90_000);
     const screen = await terminalText(lab);
     const rolledOut = screen.lastIndexOf('deployment "yanwei.app" successfully rolled out');
-    expect(rolledOut).toBeGreaterThan(screen.lastIndexOf('$ kubectl rollout status deployment/yanwei.app'));
-    expect(rolledOut).toBeLessThan(screen.lastIndexOf('$ kubectl get deployments yanwei.app'));
+    expect(rolledOut).toBeGreaterThan(
+      screen.lastIndexOf(`${PROMPT}kubectl rollout status deployment/yanwei.app`),
+    );
+    expect(rolledOut).toBeLessThan(screen.lastIndexOf(`${PROMPT}kubectl get deployments yanwei.app`));
     const pods = await run(lab, 'kubectl get pod', /yanwei\.app-[a-z0-9]+-[a-z0-9]+\s+1\/1\s+Running/);
     const podName = /(yanwei\.app-[a-z0-9]+-[a-z0-9]+)/.exec(pods)?.[1] as string;
     await lab.locator('[data-testid="step-create-deployment"][data-state="passed"]').waitFor();
@@ -206,7 +210,10 @@ describe('Kubelab in a browser', () => {
     const lines = Array.from({ length: RATE_LIMIT + 5 }, (_, i) => `echo pasted-${i + 1}`);
     await pasteIntoTerminal(lab, `${lines.join('\n')}\n`);
     await waitForOutput(lab, lines[lines.length - 1], /✗ Too many commands — wait \d+ s\./);
-    const refused = (await terminalText(lab)).match(/^\$ echo pasted-\d+\n✗ Too many commands/gm) ?? [];
+    const refused =
+      (await terminalText(lab)).match(
+        new RegExp(`^${PROMPT_PATTERN} echo pasted-\\d+\\n✗ Too many commands`, 'gm'),
+      ) ?? [];
     expect(refused.length).toBeGreaterThanOrEqual(5);
     // The lines before the limit ran one after another, in order, each with its own output.
     const session = await (

@@ -2,7 +2,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { enrolledStudent, startPlatform, TestPlatform } from '../support/platform';
-import { launchChromium, run, terminalRows, terminalText, waitForPrompt } from './support/browser';
+import {
+  launchChromium,
+  PROMPT,
+  PROMPT_PATTERN,
+  PROMPT_ROW,
+  run,
+  terminalRows,
+  terminalText,
+  waitForPrompt,
+} from './support/browser';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const setup = require('../../scripts/lib/setup.cjs') as { ensureWebBuild(): void; ROOT: string };
@@ -68,7 +77,10 @@ describe('background jobs and interactive runs in the browser terminal', () => {
     await lab.keyboard.type('kubectl get pods -w &', { delay: 5 });
     await lab.keyboard.press('Enter');
     // bash's start notice, and the prompt back at once while the watch goes on.
-    const started = await waitForText(lab, /^\$ kubectl get pods -w &\n\[1\] (\d+)\n\$ ?$/m);
+    const started = await waitForText(
+      lab,
+      new RegExp(`^${PROMPT_PATTERN} kubectl get pods -w &\\n\\[1\\] (\\d+)\\n${PROMPT_PATTERN} ?$`, 'm'),
+    );
     const pid = /^\[1\] (\d+)$/m.exec(started)?.[1] as string;
     expect(Number(pid)).toBeGreaterThan(0);
 
@@ -78,10 +90,12 @@ describe('background jobs and interactive runs in the browser terminal', () => {
     await run(lab, 'kubectl get deployments', /web\s+\d\/1/);
     await run(lab, 'echo after', /^after$/m);
     const text = await terminalText(lab);
-    expect(text.indexOf('$ kubectl create deployment web')).toBeLessThan(
-      text.indexOf('$ kubectl get deployments'),
+    expect(text.indexOf(`${PROMPT}kubectl create deployment web`)).toBeLessThan(
+      text.indexOf(`${PROMPT}kubectl get deployments`),
     );
-    expect(text.indexOf('$ kubectl get deployments')).toBeLessThan(text.lastIndexOf('$ echo after'));
+    expect(text.indexOf(`${PROMPT}kubectl get deployments`)).toBeLessThan(
+      text.lastIndexOf(`${PROMPT}echo after`),
+    );
 
     const jobs = await run(lab, 'jobs', /Running/);
     expect(jobs.split('\n')[0]).toBe('[1]+  Running                 kubectl get pods -w &');
@@ -92,13 +106,13 @@ describe('background jobs and interactive runs in the browser terminal', () => {
     await waitForText(lab, /^\[1\]\+  Terminated\s+kubectl get pods -w$/m);
     // No job is left.
     const listed = await run(lab, 'jobs', /\$/);
-    expect(listed.split('\n').filter((row) => row !== '')).toEqual(['$']);
+    expect(listed.split('\n').filter((row) => row !== '')).toEqual([PROMPT_ROW]);
   });
 
   it('shows the > prompt for a heredoc typed line by line, and creates the object', async () => {
     await lab.keyboard.type('kubectl apply -f - <<EOF', { delay: 5 });
     await lab.keyboard.press('Enter');
-    await waitForText(lab, /^\$ kubectl apply -f - <<EOF\n> ?$/m);
+    await waitForText(lab, new RegExp(`^${PROMPT_PATTERN} kubectl apply -f - <<EOF\\n> ?$`, 'm'));
     const body = [
       'apiVersion: v1',
       'kind: ConfigMap',
@@ -115,11 +129,11 @@ describe('background jobs and interactive runs in the browser terminal', () => {
     }
     await lab.keyboard.type('EOF', { delay: 5 });
     await lab.keyboard.press('Enter');
-    await waitForText(lab, /^> EOF\nconfigmap\/typed-config created\n\$ ?$/m);
+    await waitForText(lab, new RegExp(`^> EOF\\nconfigmap/typed-config created\\n${PROMPT_PATTERN} ?$`, 'm'));
     const rows = await terminalRows(lab);
-    const opened = rows.lastIndexOf('$ kubectl apply -f - <<EOF');
+    const opened = rows.lastIndexOf(`${PROMPT}kubectl apply -f - <<EOF`);
     expect(rows.slice(opened, opened + body.length + 3)).toEqual([
-      '$ kubectl apply -f - <<EOF',
+      `${PROMPT}kubectl apply -f - <<EOF`,
       ...body.map((line) => `> ${line}`),
       '> EOF',
       'configmap/typed-config created',

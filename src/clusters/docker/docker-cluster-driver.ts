@@ -14,6 +14,8 @@ import type {
   ClusterStatus,
   DriverCapabilities,
   DriverHealth,
+  ExecInput,
+  ExecOptions,
   ExecResult,
   KubeObjectJson,
   ListedCluster,
@@ -78,10 +80,9 @@ export class DockerClusterDriver implements ClusterDriver {
       // `docker exec` of kubelab-exec / k3s kubectl is given no stdin: typed input cannot reach it.
       interactiveInput: false,
       backgroundRuns: this.flavour.concurrentRuns,
-      // Not yet: the kubelab flavour's agent keeps its terminal's own home (same commands and limits)
-      // in the container, but `docker exec` arguments cannot carry a 2 MiB home to it, and k3s's
-      // bare kubectl has no home at all; the platform's stored home (editor, replay) is not theirs.
-      homeFiles: false,
+      // The kubelab flavour's terminal keeps the session's home in its control plane's volume, synced
+      // with the stored one through exec (KubelabFlavour); k3s's bare kubectl has no home at all.
+      homeFiles: this.flavour.homeFiles,
     };
   }
 
@@ -168,12 +169,19 @@ export class DockerClusterDriver implements ClusterDriver {
     return details.running ? 'ready' : 'failed';
   }
 
-  async exec(ref: ClusterRef, line: string, sink: OutputSink, signal: AbortSignal): Promise<ExecResult> {
+  async exec(
+    ref: ClusterRef,
+    line: string,
+    sink: OutputSink,
+    signal: AbortSignal,
+    _input?: ExecInput,
+    options?: ExecOptions,
+  ): Promise<ExecResult> {
     const docker = this.nodeApiOf(ref);
-    const exitCode = await this.explainMissing(ref, () =>
-      this.flavour.exec(docker, controlPlaneName(ref.clusterId), line, sink, signal),
+    const home = this.capabilities.homeFiles ? options?.home : undefined;
+    return this.explainMissing(ref, () =>
+      this.flavour.exec(docker, controlPlaneName(ref.clusterId), line, sink, signal, home),
     );
-    return { exitCode };
   }
 
   async readObjects(ref: ClusterRef, query: ObjectQuery): Promise<KubeObjectJson[]> {

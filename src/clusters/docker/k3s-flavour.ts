@@ -8,7 +8,7 @@
 import type { DockerRepository } from '../../infra/docker/docker.repository';
 import { tokenize } from '../../engine/terminal/tokenizer';
 import { ABORTED_EXIT } from '../../node-agent/protocol';
-import type { KubeObjectJson, ObjectQuery, OutputSink } from '../cluster-driver';
+import type { ExecResult, KubeObjectJson, ObjectQuery, OutputSink } from '../cluster-driver';
 import { execCollect, type FlavourSpec, type NodeFlavour, type NodePlan } from './node-flavour';
 import { randomUUID } from 'node:crypto';
 
@@ -19,6 +19,8 @@ export class K3sFlavour implements NodeFlavour {
   readonly name = 'k3s' as const;
   /** Every line is its own `docker exec` of `k3s kubectl` (with its own pid file for abort): no shared state. */
   readonly concurrentRuns = true;
+  /** A bare `k3s kubectl` per line: there is no lab terminal, so no home for `> file` or `-f file`. */
+  readonly homeFiles = false;
 
   constructor(readonly image: string) {}
 
@@ -85,7 +87,17 @@ export class K3sFlavour implements NodeFlavour {
     line: string,
     sink: OutputSink,
     signal: AbortSignal,
-  ) {
+  ): Promise<ExecResult> {
+    return { exitCode: await this.runKubectl(docker, controlPlane, line, sink, signal) };
+  }
+
+  private async runKubectl(
+    docker: DockerRepository,
+    controlPlane: string,
+    line: string,
+    sink: OutputSink,
+    signal: AbortSignal,
+  ): Promise<number> {
     if (signal.aborted) return ABORTED_EXIT;
     const argv = kubectlArgv(line);
     if (typeof argv === 'string') {

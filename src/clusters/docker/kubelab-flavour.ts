@@ -1,12 +1,24 @@
 /**
  * The project's own node image: the control-plane container runs the node agent (simulated cluster on
  * real time + the full lab terminal); worker containers hold their node's resources and run nothing else.
- * Lines go through `kubelab-exec` over `docker exec`; abort goes through `kubelab-exec --cancel`.
+ * Lines go through `kubelab-exec --framed` over `docker exec` (the request on stdin, the agent's replies on
+ * stdout); abort goes through `kubelab-exec --cancel`. The terminal's home lives in the control plane's
+ * volume (AgentHome) and is synced with the session's stored home through the same requests.
  */
 import { randomUUID } from 'node:crypto';
 import type { DockerRepository } from '../../infra/docker/docker.repository';
-import { ABORTED_EXIT, AGENT_READY_MARKER } from '../../node-agent/protocol';
-import type { KubeObjectJson, ObjectQuery, OutputSink } from '../cluster-driver';
+import type { HomeSnapshot } from '../../engine';
+import {
+  ABORTED_EXIT,
+  AGENT_READY_MARKER,
+  AGENT_STATE_DIR,
+  type AgentReply,
+  type AgentRequest,
+  CLIENT_FAILURE_EXIT,
+  encode,
+  LineSplitter,
+} from '../../node-agent/protocol';
+import type { ExecHome, ExecResult, KubeObjectJson, ObjectQuery, OutputSink } from '../cluster-driver';
 import {
   type ClaimRecord,
   execCollect,
@@ -27,10 +39,20 @@ function heapLimitMiB(memoryBytes: number): number {
 }
 const CANCEL_ATTEMPTS = 40;
 
+/** How one request through `kubelab-exec --framed` ended. */
+interface AgentAnswer {
+  exitCode: number;
+  home?: HomeSnapshot;
+  /** The agent's home is older than the stored one: send the request again with the home itself. */
+  homeNeeded: boolean;
+}
+
 export class KubelabFlavour implements NodeFlavour {
   readonly name = 'kubelab' as const;
   /** The node agent queues lines and runs them one at a time (NodeAgent.run): concurrent execs wait in turn. */
   readonly concurrentRuns = false;
+  /** The agent runs the full lab terminal, home included (same commands and limits as the embedded one). */
+  readonly homeFiles = true;
 
   constructor(readonly image: string) {}
 
@@ -50,6 +72,8 @@ export class KubelabFlavour implements NodeFlavour {
       privileged: false,
       readonlyRootfs: true,
       tmpfs: { '/tmp': 'rw,nosuid,nodev,noexec,size=16m,mode=1777' },
+      // The home outlives a restart of the container (the image makes the folder the node user's).
+      volumes: node.role === 'control-plane' ? [AGENT_STATE_DIR] : [],
     };
   }
 
@@ -62,28 +86,80 @@ export class KubelabFlavour implements NodeFlavour {
     await docker.waitForOutput(controlPlane, AGENT_READY_MARKER, timeoutMs);
   }
 
+  /**
+   * The stored home's version goes with the line; the home itself only when the agent asks for it (its
+   * copy is older, or new), so a usual line carries a few bytes and a changed home comes back with it.
+   */
   async exec(
     docker: DockerRepository,
     controlPlane: string,
     line: string,
     sink: OutputSink,
     signal: AbortSignal,
-  ) {
-    if (signal.aborted) return ABORTED_EXIT;
+    home?: ExecHome,
+  ): Promise<ExecResult> {
+    if (signal.aborted) return { exitCode: ABORTED_EXIT };
     const id = randomUUID();
     let finished = false;
     const cancel = () => void this.cancel(docker, controlPlane, id, () => finished);
     signal.addEventListener('abort', cancel, { once: true });
     try {
-      const code = await docker.exec(controlPlane, [EXEC_CLIENT, '--id', id, line], {
-        onStdout: (chunk) => sink.stdout(chunk),
-        onStderr: (chunk) => sink.stderr(chunk),
-      });
-      return signal.aborted ? ABORTED_EXIT : code;
+      const request = { type: 'run' as const, id, line, home: home && { version: home.version } };
+      let answer = await this.ask(docker, controlPlane, request, sink);
+      if (answer.homeNeeded && home && !signal.aborted) {
+        const snapshot = await home.load();
+        answer = await this.ask(
+          docker,
+          controlPlane,
+          { ...request, home: { version: home.version, snapshot } },
+          sink,
+        );
+      }
+      if (signal.aborted) return { exitCode: ABORTED_EXIT };
+      if (answer.homeNeeded) {
+        sink.stderr(`${EXEC_CLIENT}: the node did not take the session's home; the line was not run\n`);
+        return { exitCode: CLIENT_FAILURE_EXIT };
+      }
+      return { exitCode: answer.exitCode, home: answer.home };
     } finally {
       finished = true;
       signal.removeEventListener('abort', cancel);
     }
+  }
+
+  /** Sends one request through `kubelab-exec --framed`; output replies go to the sink as they arrive. */
+  private async ask(
+    docker: DockerRepository,
+    controlPlane: string,
+    request: AgentRequest,
+    sink: OutputSink,
+  ): Promise<AgentAnswer> {
+    const lines = new LineSplitter();
+    const answer: Partial<AgentAnswer> & { homeNeeded: boolean } = { homeNeeded: false };
+    const take = (reply: AgentReply) => {
+      if (reply.type === 'stdout') sink.stdout(reply.data);
+      else if (reply.type === 'stderr') sink.stderr(reply.data);
+      else if (reply.type === 'exit') answer.exitCode = reply.code;
+      else if (reply.type === 'home') answer.home = reply.snapshot;
+      else if (reply.type === 'home-needed') answer.homeNeeded = true;
+      else if (reply.type === 'error') {
+        sink.stderr(`${EXEC_CLIENT}: ${reply.message}\n`);
+        answer.exitCode = CLIENT_FAILURE_EXIT;
+      }
+    };
+    const clientCode = await docker.exec(
+      controlPlane,
+      [EXEC_CLIENT, '--framed'],
+      {
+        onStdout: (chunk) => {
+          for (const raw of lines.push(chunk)) take(parseReply(raw));
+        },
+        // The client's own failures (agent unreachable), as `kubelab-exec LINE` prints them.
+        onStderr: (chunk) => sink.stderr(chunk),
+      },
+      encode(request),
+    );
+    return { ...answer, exitCode: answer.exitCode ?? (clientCode === 0 ? CLIENT_FAILURE_EXIT : clientCode) };
   }
 
   /** The command may not have reached the agent yet when abort fires: retry until it is found or has ended. */
@@ -106,5 +182,14 @@ export class KubelabFlavour implements NodeFlavour {
 
   async recordClaim(docker: DockerRepository, controlPlane: string, claim: ClaimRecord): Promise<void> {
     await execCollect(docker, controlPlane, [EXEC_CLIENT, '--claim', JSON.stringify(claim)]);
+  }
+}
+
+/** A reply line; anything that is not one (a client older than the driver) is shown as error output. */
+function parseReply(raw: string): AgentReply {
+  try {
+    return JSON.parse(raw) as AgentReply;
+  } catch {
+    return { type: 'stderr', data: `${raw}\n` };
   }
 }

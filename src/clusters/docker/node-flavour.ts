@@ -4,7 +4,7 @@
  * labels, limits, placement, pool) is the same for every flavour.
  */
 import type { DockerRepository, NodeContainerSpec } from '../../infra/docker/docker.repository';
-import type { KubeObjectJson, ObjectQuery, OutputSink } from '../cluster-driver';
+import type { ExecHome, ExecResult, KubeObjectJson, ObjectQuery, OutputSink } from '../cluster-driver';
 import type { NodeRole } from './cluster-names';
 import type { NodeFlavourName } from './docker-settings';
 
@@ -20,7 +20,7 @@ export interface NodePlan {
 
 export type FlavourSpec = Pick<
   NodeContainerSpec,
-  'cmd' | 'env' | 'user' | 'privileged' | 'readonlyRootfs' | 'tmpfs' | 'networkAliases'
+  'cmd' | 'env' | 'user' | 'privileged' | 'readonlyRootfs' | 'tmpfs' | 'networkAliases' | 'volumes'
 >;
 
 export interface ClaimRecord {
@@ -38,6 +38,11 @@ export interface NodeFlavour {
    * every later one, so it cannot run in the background.
    */
   readonly concurrentRuns: boolean;
+  /**
+   * Whether the cluster's terminal has the lab session's home (the driver's `capabilities.homeFiles`):
+   * exec() then takes the stored home and returns the home a line changed.
+   */
+  readonly homeFiles: boolean;
   containerSpec(node: NodePlan): FlavourSpec;
   /** Resolves when the cluster answers commands; rejects with a clear reason after timeoutMs. */
   waitReady(
@@ -46,14 +51,18 @@ export interface NodeFlavour {
     nodeCount: number,
     timeoutMs: number,
   ): Promise<void>;
-  /** Runs one terminal line; resolves with its exit code, 130 once `signal` aborted it. */
+  /**
+   * Runs one terminal line; resolves with its exit code (130 once `signal` aborted it) and, with
+   * `homeFiles` and a `home`, the home after the line when the line changed it.
+   */
   exec(
     docker: DockerRepository,
     controlPlane: string,
     line: string,
     sink: OutputSink,
     signal: AbortSignal,
-  ): Promise<number>;
+    home?: ExecHome,
+  ): Promise<ExecResult>;
   readObjects(docker: DockerRepository, controlPlane: string, query: ObjectQuery): Promise<KubeObjectJson[]>;
   /** Tells the cluster who claimed it from the warm pool (where the flavour has somewhere to keep it). */
   recordClaim(docker: DockerRepository, controlPlane: string, claim: ClaimRecord): Promise<void>;

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { transformSync } from '@swc/core';
 import { DockerRepository } from '../../infra/docker/docker.repository';
+import { AGENT_STATE_DIR } from '../../node-agent/protocol';
 import { AGENT_ENTRY, EXEC_CLIENT, NODE_USER } from './kubelab-flavour';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -121,8 +122,11 @@ async function assembleRootfs(root: string): Promise<void> {
   for (const dir of ['/tmp', '/root', '/proc', '/sys', '/dev', '/etc'])
     await fs.mkdir(path.join(root, dir), { recursive: true });
   await fs.chmod(path.join(root, 'tmp'), 0o1777);
-  await fs.mkdir(path.join(root, 'home/kubelab'), { recursive: true });
-  await fs.chown(path.join(root, 'home/kubelab'), 1000, 1000);
+  // The node user's: Docker fills a new volume mounted here (KubelabFlavour) from the image, owner included.
+  for (const dir of ['home/kubelab', AGENT_STATE_DIR.slice(1)]) {
+    await fs.mkdir(path.join(root, dir), { recursive: true });
+    await fs.chown(path.join(root, dir), 1000, 1000);
+  }
 }
 
 /** The host's node binary and every shared library it links (paths kept, so the loader finds them). */
@@ -164,7 +168,8 @@ async function compileSources(root: string): Promise<Set<string>> {
   for (const file of await sourceFiles()) {
     const source = await fs.readFile(path.join(REPO_ROOT, file), 'utf8');
     const { code } = transformSync(source, { ...swcOptions, filename: file, sourceMaps: false });
-    for (const [, specifier] of code.matchAll(/require\("([^"]+)"\)/g)) {
+    // require.resolve too: the OpenAPI schemas (kubectl's field validation) are read from kubernetes-types' files.
+    for (const [, , specifier] of code.matchAll(/require(?:\.resolve)?\((["'])([^"']+)\1\)/g)) {
       if (specifier.startsWith('.') || specifier.startsWith('node:') || builtins.has(specifier)) continue;
       packages.add(packageName(specifier));
     }

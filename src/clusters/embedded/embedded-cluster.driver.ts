@@ -127,6 +127,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
       stderr: sink.stderr,
       signal,
       stdin: input,
+      editor: options.editor,
       // A job runs in a subshell: the session's variables are not changed by it.
       background: options.background === true,
     };

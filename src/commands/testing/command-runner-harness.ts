@@ -81,7 +81,7 @@ export interface CommandRunnerHarness {
   /** Ctrl-C as the API handles it: a queued run is withdrawn and ended, a running one is told to stop. */
   cancel(run: QueuedRun): Promise<void>;
   /** What the student types into a running interactive run (whole lines), or Ctrl-D. */
-  type(run: QueuedRun, input: { data?: string; eof?: boolean }): Promise<void>;
+  type(run: QueuedRun, input: { data?: string; eof?: boolean; edited?: string }): Promise<void>;
 }
 
 export function commandRunnerHarness(

@@ -1,10 +1,20 @@
 /** The API server's error Status (apimachinery `pkg/api/errors`), thrown by every ApiServer method. */
 export type StatusReason =
-  'NotFound' | 'AlreadyExists' | 'Invalid' | 'BadRequest' | 'Conflict' | 'Forbidden' | 'MethodNotAllowed';
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Invalid'
+  | 'BadRequest'
+  | 'Conflict'
+  | 'Forbidden'
+  | 'MethodNotAllowed'
+  | 'TooManyRequests'
+  | 'InternalError';
 
 export interface StatusCause {
   field: string;
   message: string;
+  /** The cause's type when it is not a field's (e.g. `DisruptionBudget`). */
+  reason?: string;
 }
 
 export interface StatusDetails {
@@ -29,6 +39,8 @@ const HTTP_CODES: Record<StatusReason, number> = {
   BadRequest: 400,
   Forbidden: 403,
   MethodNotAllowed: 405,
+  TooManyRequests: 429,
+  InternalError: 500,
 };
 
 export class StatusError extends Error {
@@ -107,4 +119,9 @@ export function methodNotAllowedStatus(): StatusError {
     reason: 'MethodNotAllowed',
     message: 'the server does not allow this method on the requested resource',
   });
+}
+
+/** 429: a request refused for now that may succeed later (an eviction a disruption budget blocks). */
+export function tooManyRequests(message: string, causes?: StatusCause[]): StatusError {
+  return new StatusError({ reason: 'TooManyRequests', message, ...(causes ? { details: { causes } } : {}) });
 }

@@ -158,6 +158,7 @@ export interface PodSpec {
   nodeSelector?: Record<string, string>;
   serviceAccountName?: string;
   serviceAccount?: string;
+  automountServiceAccountToken?: boolean;
   nodeName?: string;
   hostNetwork?: boolean;
   /** The pod's hostname instead of its name (Indexed Job pods get `<job>-<index>`). */

@@ -189,8 +189,9 @@ async function drive(
       return true;
     }
     wait.beforeAdvance?.();
-    const due = cluster.nextDueAt();
-    clock.set(due !== undefined && due > clock.now() ? Math.min(due, wait.limit) : wait.limit);
+    // The next thing due: a cluster timer, or a waiter's own deadline (a retry or a timeout of its own).
+    const due = Math.min(cluster.nextDueAt() ?? Infinity, clock.nextSleepAt() ?? Infinity);
+    clock.set(due > clock.now() ? Math.min(due, wait.limit) : wait.limit);
   }
   await wait.settled;
   return false;

@@ -79,6 +79,11 @@ export class ManualClock implements Clock {
     for (const sleeper of due) sleeper.resolve();
   }
 
+  /** When the earliest waiting sleep is due (undefined when none waits). */
+  nextSleepAt(): number | undefined {
+    return this.sleepers.length === 0 ? undefined : Math.min(...this.sleepers.map((s) => s.deadline));
+  }
+
   /** Number of sleeps still waiting (lets tests wait until a waiter has parked). */
   pendingSleeps(): number {
     return this.sleepers.length;

@@ -21,7 +21,8 @@ export const WAKE = 'wake';
 /** A reconcile loop and the resources whose changes can give it work. */
 export interface Controller {
   readonly watches: readonly import('../api/resources').ResourceName[];
-  reconcile(): void;
+  /** `forced`: a pass after a WAKE timer (every controller runs; time-based conditions may have come due). */
+  reconcile(forced?: boolean): void;
   /**
    * Told that the store is at a state where this controller has nothing to do (a fresh cluster from the boot
    * image, recorded at a fixpoint of every controller), so it can skip its first full pass.

@@ -557,9 +557,13 @@ export class DeploymentController implements Controller {
       // One wake-up at the progress deadline while the rollout runs; none once it is complete or failed.
       const wake = `deployment/${d.metadata.namespace}/${d.metadata.name}`;
       const after = status.conditions!.find((c) => c.type === 'Progressing');
-      if (!complete && after && after.reason !== 'ProgressDeadlineExceeded') {
-        const deadline = Date.parse(after.lastUpdateTime) + (d.spec.progressDeadlineSeconds ?? 600) * 1000;
-        this.ctx.timers.replace(Math.max(deadline + 1000, now), WAKE, wake);
+      const deadline = after
+        ? Date.parse(after.lastUpdateTime) + (d.spec.progressDeadlineSeconds ?? 600) * 1000
+        : NaN;
+      // A deadline already past that did not time out (a complete rollout that lost a pod keeps its
+      // NewReplicaSetAvailable reason) never will: waking for it at once would wake again forever.
+      if (!complete && after && after.reason !== 'ProgressDeadlineExceeded' && deadline + 1000 > now) {
+        this.ctx.timers.replace(deadline + 1000, WAKE, wake);
       } else {
         this.ctx.timers.cancel(WAKE, wake);
       }

@@ -2,7 +2,7 @@ import type { Node, Pod, PodStatus } from '../api/types';
 import { labCluster } from '../testing';
 
 describe('pod GC', () => {
-  it('marks a pod on a deleted node Failed with DisruptionTarget before deleting it', () => {
+  it('marks a pod on a deleted node Failed with DisruptionTarget and deletes it after the 40 s quarantine', () => {
     const { cluster, clock } = labCluster({ nodeCount: 2 });
     const node = cluster.api.list<Node>('nodes', {})[1].metadata.name;
     cluster.api.create({
@@ -24,6 +24,13 @@ describe('pod GC', () => {
       seen.push([type, pod.status?.phase, target && { ...target, lastTransitionTime: '' }]);
     });
     cluster.api.delete('nodes', undefined, node);
+    cluster.sync();
+    // The node must stay missing for 40 s before its pods go.
+    clock.advance(39_000);
+    cluster.sync();
+    expect(seen).toEqual([]);
+    expect(cluster.api.get<Pod>('pods', 'default', 'far')!.status!.phase).toBe('Running');
+    clock.advance(1_000);
     cluster.sync();
     stop();
     expect(seen).toEqual([

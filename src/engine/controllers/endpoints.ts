@@ -33,6 +33,12 @@ function resolvePort(pods: Pod[], target: number | string | undefined, fallback:
   return undefined;
 }
 
+/** Every key of the service's selector has its value among the pod's labels. */
+function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
+  for (const key in selector) if (labels?.[key] !== selector[key]) return false;
+  return true;
+}
+
 const byIp = (a: EndpointAddress, b: EndpointAddress) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0);
 
 export class EndpointsController implements Controller {
@@ -66,6 +72,11 @@ export class EndpointsController implements Controller {
     this.firstPass = false;
     this.dirty = new Set();
     if (!all && dirty.size === 0) return;
+    // One namespace (the usual case): no order to keep; a namespace without services or endpoints is a no-op.
+    if (!all && dirty.size === 1) {
+      for (const namespace of dirty) this.reconcileNamespace(namespace);
+      return;
+    }
     // In the services table's order (the order namespaces got their first service), as a full pass would go.
     for (const namespace of store.namespacesOf(['services', 'endpoints']))
       if (all || dirty.has(namespace)) this.reconcileNamespace(namespace);
@@ -76,21 +87,21 @@ export class EndpointsController implements Controller {
     const wanted = new Set<string>();
     const seen = new Map<string, string>();
     const last = this.signatures.get(namespace);
+    let pods: Pod[] | undefined;
     for (const svc of store.valuesIn<Service>('services', namespace)) {
-      if (!svc.spec.selector || svc.spec.type === 'ExternalName') continue;
+      const selector = svc.spec.selector;
+      if (!selector || svc.spec.type === 'ExternalName') continue;
       wanted.add(svc.metadata.name);
-      const selector = Object.entries(svc.spec.selector);
-      const selected = store
-        .valuesIn<Pod>('pods', namespace)
-        .filter(
-          (p) =>
-            !p.metadata.deletionTimestamp &&
-            p.status?.podIP &&
-            selector.every(([k, v]) => p.metadata.labels?.[k] === v),
-        );
+      pods ??= store.valuesIn<Pod>('pods', namespace);
+      const selected: Pod[] = [];
+      for (const p of pods)
+        if (!p.metadata.deletionTimestamp && p.status?.podIP && selects(selector, p.metadata.labels))
+          selected.push(p);
       // Same service, same selected pods at the same versions, endpoints unchanged: nothing to recompute.
       const ep = store.get<Endpoints>('endpoints', namespace, svc.metadata.name);
-      const signature = `${svc.metadata.resourceVersion}|${ep?.metadata.resourceVersion}|${selected.map((p) => p.metadata.resourceVersion).join(',')}`;
+      let signature = `${svc.metadata.resourceVersion}|${ep?.metadata.resourceVersion}|`;
+      for (let i = 0; i < selected.length; i++)
+        signature += i ? `,${selected[i].metadata.resourceVersion}` : selected[i].metadata.resourceVersion;
       seen.set(svc.metadata.uid!, signature);
       if (last?.get(svc.metadata.uid!) === signature) continue;
       const ready = selected.filter(isPodReady).map(address).sort(byIp);

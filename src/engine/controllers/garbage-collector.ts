@@ -6,7 +6,7 @@
 import { RESOURCES, type ResourceName } from '../api/resources';
 import type { Node, Pod } from '../api/types';
 import { withStatus } from '../store/store';
-import type { Controller, ControllerContext } from './context';
+import { WAKE, type Controller, type ControllerContext } from './context';
 import { disruptedStatus } from './disruption';
 
 /** Kinds the engine stores; owners of other kinds (DaemonSet for kube-proxy) are never considered missing. */
@@ -18,6 +18,9 @@ const DEPENDENT_RESOURCES: ResourceName[] = [
   'pods',
   'persistentvolumeclaims',
 ];
+
+/** podgc's quarantineTime. */
+const ORPHAN_QUARANTINE_MS = 40_000;
 
 export class GarbageCollector implements Controller {
   readonly watches = [
@@ -40,14 +43,17 @@ export class GarbageCollector implements Controller {
     this.checkedAt = this.ctx.store.revision;
   }
 
-  reconcile(): void {
+  /** Node name → when the pod GC first found pods bound to it while it did not exist (its quarantine start). */
+  private readonly missingSince = new Map<string, number>();
+
+  reconcile(forced = false): void {
     const { store } = this.ctx;
     // Orphans and pods on vanished nodes only appear when something is removed (or, once, after a restore).
     if (this.checkedAt < 0 || store.removedSince(this.checkedAt)) {
       this.checkedAt = store.revision;
       this.collectOrphans();
       this.collectPodsOnMissingNodes();
-    }
+    } else if (forced && this.missingSince.size > 0) this.collectPodsOnMissingNodes();
   }
 
   private collectOrphans(): void {
@@ -65,15 +71,35 @@ export class GarbageCollector implements Controller {
     }
   }
 
+  /**
+   * podgc's gcOrphaned: a node must stay missing for the 40 s quarantine (a node object can be deleted and come back
+   * as its kubelet re-registers) before the pods bound to it go.
+   */
   private collectPodsOnMissingNodes(): void {
     const { store, server } = this.ctx;
+    const now = this.ctx.now();
     const nodes = new Set(store.values<Node>('nodes').map((n) => n.metadata.name));
+    const stillMissing = new Set<string>();
     for (const pod of store.values<Pod>('pods')) {
-      if (!pod.spec.nodeName || nodes.has(pod.spec.nodeName)) continue;
+      const node = pod.spec.nodeName;
+      if (!node || nodes.has(node)) continue;
+      stillMissing.add(node);
+      let since = this.missingSince.get(node);
+      if (since === undefined) {
+        since = now;
+        this.missingSince.set(node, since);
+        this.ctx.timers.replace(since + ORPHAN_QUARANTINE_MS, WAKE, `podgc/${node}`);
+      }
+      if (now - since < ORPHAN_QUARANTINE_MS) continue;
       // PodGC marks the orphan Failed with DisruptionTarget, then force-deletes it.
       const status = disruptedStatus(pod, 'DeletionByPodGC', 'PodGC: node no longer exists', this.ctx.now());
       if (status) server.updateObject(withStatus(pod, status), { fromClient: false });
       server.removeObject('pods', pod.metadata.namespace, pod.metadata.name);
     }
+    for (const node of this.missingSince.keys())
+      if (!stillMissing.has(node) || now - this.missingSince.get(node)! >= ORPHAN_QUARANTINE_MS) {
+        this.missingSince.delete(node);
+        this.ctx.timers.cancel(WAKE, `podgc/${node}`);
+      }
   }
 }

@@ -16,6 +16,7 @@ import { WAKE, type Controller, type ControllerContext } from './context';
 import { COMPLETION_INDEX, formatIndexes, INDEX_FAILURE_COUNT, indexOf, parseIndexes } from './job-indexes';
 import { isControlledBy, isPodReady, isTerminating, ownerReferenceTo } from './owners';
 import { podFailureVerdict, type FailureVerdict } from './pod-failure-policy';
+import { SettledSyncs } from './settled';
 
 const COMPONENT = { component: 'job-controller' };
 const POD_BACKOFF_INITIAL_MS = 10_000;
@@ -64,14 +65,28 @@ function podFinishedAt(pod: Pod): number {
 export class JobController implements Controller {
   readonly watches = ['jobs', 'pods'] as const;
 
-  constructor(private readonly ctx: ControllerContext) {}
+  /**
+   * An unfinished Job's sync reads only its namespace's Jobs and pods, and the time only for conditions that a WAKE
+   * timer announces (deadline, back-off): one that wrote nothing is skipped until those change or a forced pass.
+   */
+  private readonly settled: SettledSyncs;
 
-  reconcile(): void {
+  constructor(private readonly ctx: ControllerContext) {
+    this.settled = new SettledSyncs(ctx.store, ['jobs', 'pods']);
+  }
+
+  reconcile(forced?: boolean): void {
+    if (forced) this.settled.clear();
     for (const job of this.ctx.store.values<Job>('jobs')) {
       if (isTerminating(job)) continue;
       if (isFinishedJob(job)) this.expire(job);
-      else this.sync(job);
+      else
+        this.settled.run(job.metadata.uid ?? '', job.metadata.namespace, () => {
+          this.sync(job);
+          return true;
+        });
     }
+    this.settled.prune('jobs');
   }
 
   private pods(job: Job): Pod[] {

@@ -149,15 +149,80 @@ export function ignoresSigterm(image: string): boolean {
   return app === 'bootcamp' || app === 'busybox';
 }
 
-export function newContainer(c: Container, init: boolean): ContainerRecord {
+/**
+ * Records have every field from the start (undefined until used), in one order: the steps set them in place instead
+ * of growing each record through shapes of its own, which made every store a slow one. The order is also the order
+ * of the fields in a snapshot (undefined ones are not written), so a restored record is given the same shape first.
+ */
+function blankContainer(): ContainerRecord {
   return {
-    name: c.name,
-    image: c.image,
-    ...(init ? { init } : {}),
-    ...(init && c.restartPolicy === 'Always' ? { sidecar: true } : {}),
+    name: '',
+    init: undefined,
+    sidecar: undefined,
+    shutdown: undefined,
+    image: '',
     stage: 'waiting',
+    nextAt: undefined,
+    pullRequestedAt: undefined,
+    pullFails: undefined,
+    pullDurationMs: undefined,
     pullFailures: 0,
+    lastPullFailureAt: undefined,
+    waitingReason: undefined,
+    waitingMessage: undefined,
+    containerId: undefined,
+    startedAt: undefined,
     restarts: 0,
+    lastExit: undefined,
+    priorExit: undefined,
+    exitCode: undefined,
+    exitReason: undefined,
+    backoffMs: undefined,
+    backoffAt: undefined,
     served: [],
+    execs: undefined,
+    probes: undefined,
+    probeRequests: undefined,
+    killed: undefined,
+    files: undefined,
+    subPaths: undefined,
   };
+}
+
+/** A new pod record in the common shape (see blankContainer). */
+export function newPodRecord(
+  fields: Pick<PodRecord, 'uid' | 'namespace' | 'name' | 'node' | 'seenAt' | 'containers'>,
+): PodRecord {
+  return {
+    uid: fields.uid,
+    namespace: fields.namespace,
+    name: fields.name,
+    node: fields.node,
+    seenAt: fields.seenAt,
+    sandboxAt: undefined,
+    ip: undefined,
+    terminatingAt: undefined,
+    volumes: undefined,
+    emptyDirs: undefined,
+    mountFailures: undefined,
+    volumeSyncAt: undefined,
+    containers: fields.containers,
+  };
+}
+
+/** A record loaded from a snapshot or the boot image, given the common shape and field order. */
+export function shapedPodRecord(loaded: PodRecord): PodRecord {
+  const rec = newPodRecord(loaded);
+  Object.assign(rec, loaded);
+  rec.containers = loaded.containers.map((c) => Object.assign(blankContainer(), c));
+  return rec;
+}
+
+export function newContainer(c: Container, init: boolean): ContainerRecord {
+  const rec = blankContainer();
+  rec.name = c.name;
+  rec.init = init ? true : undefined;
+  rec.sidecar = init && c.restartPolicy === 'Always' ? true : undefined;
+  rec.image = c.image;
+  return rec;
 }

@@ -15,6 +15,8 @@ import {
   ignoresSigterm,
   KUBELET_TIMER,
   newContainer,
+  newPodRecord,
+  shapedPodRecord,
   podSubnetOf,
   SOURCE,
   type ContainerRecord,
@@ -35,6 +37,10 @@ export class Kubelet implements Controller, PodWorker {
 
   private pods = new Map<string, PodRecord>();
   private nodes = new Map<string, NodeRecord>();
+  /** The store revision when the last reconcile pass began (-1: none yet, the next one looks at everything). */
+  private lastPass = -1;
+  /** Namespaces of the pods whose records timer steps changed since the last pass. */
+  private touched = new Set<string>();
   /** Its targets (network, container runtime) are attached by the cluster once they exist. */
   readonly prober = new Prober({
     event: (pod, type, reason, message, container) => this.record(pod, type, reason, message, container),
@@ -51,8 +57,9 @@ export class Kubelet implements Controller, PodWorker {
   }
 
   load(state: KubeletState): void {
-    this.pods = new Map(state.pods.map((p) => [p.uid, p]));
+    this.pods = new Map(state.pods.map((p) => [p.uid, shapedPodRecord(p)]));
     this.nodes = new Map(Object.entries(state.nodes));
+    this.lastPass = -1;
   }
 
   nodeRecord(name: string): NodeRecord {
@@ -76,28 +83,49 @@ export class Kubelet implements Controller, PodWorker {
 
   // ---------------------------------------------------------------- reconcile (level-triggered)
 
-  reconcile(): void {
+  /**
+   * What a pass over a pod reads: the pod, the ConfigMaps and Secrets of its namespace (volume sources), the nodes,
+   * and its record (changed only by timer steps, which note the namespace in `touched`). A namespace where none of
+   * them moved since the last pass holds nothing to do, and is skipped; so is the rest of a big cluster.
+   */
+  reconcile(forced?: boolean): void {
+    const { store } = this.ctx;
+    const since = this.lastPass;
+    this.lastPass = store.revision;
+    const touched = this.touched;
+    this.touched = new Set();
+    const all = forced || since < 0 || store.changedSince(['nodes'], since);
+    const dirty = (namespace: string) =>
+      all ||
+      touched.has(namespace) ||
+      store.changedInSince('pods', namespace, since) ||
+      store.changedInSince('configmaps', namespace, since) ||
+      store.changedInSince('secrets', namespace, since);
     const now = this.ctx.now();
     const live = new Set<string>();
-    for (const pod of this.ctx.store.values<Pod>('pods')) {
-      if (!pod.spec.nodeName) continue;
-      const uid = pod.metadata.uid!;
-      live.add(uid);
-      let rec = this.pods.get(uid);
-      if (!rec) {
-        rec = this.admit(pod, now);
+    // Namespaces in the pods table's order, pods in theirs: the order a full pass goes (random draws in admit).
+    for (const namespace of store.namespacesOf(['pods'])) {
+      if (!dirty(namespace)) continue;
+      for (const pod of store.valuesIn<Pod>('pods', namespace)) {
+        if (!pod.spec.nodeName) continue;
+        const uid = pod.metadata.uid!;
+        live.add(uid);
+        let rec = this.pods.get(uid);
+        if (!rec) {
+          rec = this.admit(pod, now);
+        }
+        if (pod.metadata.deletionTimestamp && rec.terminatingAt === undefined)
+          this.beginTermination(pod, rec, now);
+        else if (rec.volumes && rec.volumeSyncAt === undefined && rec.terminatingAt === undefined)
+          noticeVolumeChanges(this, pod, rec, now);
       }
-      if (pod.metadata.deletionTimestamp && rec.terminatingAt === undefined)
-        this.beginTermination(pod, rec, now);
-      else if (rec.volumes && rec.volumeSyncAt === undefined && rec.terminatingAt === undefined)
-        noticeVolumeChanges(this, pod, rec, now);
     }
-    for (const uid of [...this.pods.keys()]) if (!live.has(uid)) this.pods.delete(uid);
+    for (const [uid, rec] of this.pods) if (!live.has(uid) && dirty(rec.namespace)) this.pods.delete(uid);
   }
 
   /** A pod newly bound to this node: ContainerCreating now, the sandbox (and its IP) a moment later. */
   private admit(pod: Pod, now: number): PodRecord {
-    const rec: PodRecord = {
+    const rec = newPodRecord({
       uid: pod.metadata.uid!,
       namespace: pod.metadata.namespace!,
       name: pod.metadata.name,
@@ -106,11 +134,16 @@ export class Kubelet implements Controller, PodWorker {
       containers: [
         ...(pod.spec.initContainers ?? []).map((c) => {
           const init = newContainer(c, true);
-          return init.sidecar ? { ...init, probes: newProbeWorkers(c, now) } : init;
+          if (init.sidecar) init.probes = newProbeWorkers(c, now);
+          return init;
         }),
-        ...pod.spec.containers.map((c) => ({ ...newContainer(c, false), probes: newProbeWorkers(c, now) })),
+        ...pod.spec.containers.map((c) => {
+          const app = newContainer(c, false);
+          app.probes = newProbeWorkers(c, now);
+          return app;
+        }),
       ],
-    };
+    });
     this.pods.set(rec.uid, rec);
     if (pod.metadata.deletionTimestamp) {
       this.beginTermination(pod, rec, now);
@@ -131,6 +164,7 @@ export class Kubelet implements Controller, PodWorker {
   onTimer(uid: string): void {
     const rec = this.pods.get(uid);
     if (!rec) return;
+    this.touched.add(rec.namespace);
     const pod = this.ctx.store.get<Pod>('pods', rec.namespace, rec.name);
     if (!pod || pod.metadata.uid !== uid) {
       this.pods.delete(uid);

@@ -19,6 +19,13 @@ const ROOT_CA_DESCRIPTION =
   'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
 
 const POPULATE_INPUTS: readonly ResourceName[] = ['namespaces'];
+/** Everything populate reads, in any namespace. */
+const ALL_POPULATE_INPUTS: readonly ResourceName[] = [
+  'namespaces',
+  'serviceaccounts',
+  'configmaps',
+  'resourcequotas',
+];
 const NAMESPACED: readonly ResourceName[] = RESOURCES.filter((r) => r.namespaced).map((r) => r.resource);
 
 export class NamespaceController implements Controller {
@@ -30,6 +37,9 @@ export class NamespaceController implements Controller {
    * find the same and do nothing, so it is skipped.
    */
   private readonly populatedAt = new Map<string, number>();
+  /** The store revision when the last pass began (-1: none yet), and whether it found a namespace Terminating. */
+  private lastPass = -1;
+  private terminating = false;
 
   constructor(private readonly ctx: ControllerContext) {}
 
@@ -40,9 +50,16 @@ export class NamespaceController implements Controller {
 
   reconcile(): void {
     const { store } = this.ctx;
+    // Most passes follow writes that concern none of this: no namespace being emptied (that takes a write to the
+    // namespace), and none of what populate reads changed anywhere since the last pass.
+    const since = this.lastPass;
+    this.lastPass = store.revision;
+    if (!this.terminating && since >= 0 && !store.changedSince(ALL_POPULATE_INPUTS, since)) return;
+    this.terminating = false;
     for (const ns of store.values<Namespace>('namespaces')) {
       const name = ns.metadata.name;
       if (ns.status?.phase === 'Terminating') {
+        this.terminating = true;
         this.populatedAt.delete(name);
         this.finalize(ns);
         continue;

@@ -284,8 +284,11 @@ export class Prober {
       const path = http.path ?? '/';
       const url = `${scheme}://${host}:${port}${path.startsWith('/') ? '' : '/'}${path}`;
       const answer = targets.connect(host, port, path);
-      if (answer.ok && scheme === 'https')
+      if (answer.ok && scheme === 'https' && !answer.tls)
         return { ok: false, output: `Get "${url}": http: server gave HTTP response to HTTPS client` };
+      // A TLS server answers a plain HTTP request with 400 (Go's "Client sent an HTTP request to an HTTPS server").
+      if (answer.ok && scheme === 'http' && answer.tls)
+        return { ok: false, output: 'HTTP probe failed with statuscode: 400' };
       if (answer.ok)
         return answer.status >= 200 && answer.status < 400
           ? { ok: true, output: '' }

@@ -7,18 +7,27 @@
 import { fitsNodeAffinity } from './daemonset';
 import { rfc3339 } from '../api/time';
 import { parseQuantity } from '../api/quantity';
-import type { Container, Node, Pod, PodCondition, Toleration } from '../api/types';
+import type { Container, Node, Pod, PodCondition, Taint, Toleration } from '../api/types';
+import { tolerated } from './taints';
 import type { PersistentVolumeClaim, StorageClass } from '../api/storage-types';
 import { deepEqual, withStatus, type ObjectStore } from '../store/store';
 import type { Controller, ControllerContext } from './context';
 
 const COMPONENT = { component: 'default-scheduler' };
 
-function tolerates(tolerations: Toleration[] | undefined, key: string, effect: string): boolean {
-  return (tolerations ?? []).some(
-    (t) =>
-      (t.key === undefined || t.key === '' ? t.operator === 'Exists' : t.key === key) &&
-      (!t.effect || t.effect === effect),
+function tolerates(
+  tolerations: Toleration[] | undefined,
+  key: string,
+  effect: string,
+  value?: string,
+): boolean {
+  return tolerated(tolerations, { key, value, effect: effect as Taint['effect'] });
+}
+
+/** TaintToleration scoring: a node whose PreferNoSchedule taints the pod does not tolerate ranks below the rest. */
+function avoids(pod: Pod, node: Node): boolean {
+  return (node.spec.taints ?? []).some(
+    (t) => t.effect === 'PreferNoSchedule' && !tolerates(pod.spec.tolerations, t.key, t.effect, t.value),
   );
 }
 
@@ -90,7 +99,10 @@ function judge(pod: Pod, node: Node, usage?: NodeUsage): Verdict {
     if (node.metadata.labels?.[k] !== v) return 'selector';
   if (!fitsNodeAffinity(pod, node)) return 'selector';
   for (const taint of node.spec.taints ?? []) {
-    if (taint.effect !== 'PreferNoSchedule' && !tolerates(pod.spec.tolerations, taint.key, taint.effect))
+    if (
+      taint.effect !== 'PreferNoSchedule' &&
+      !tolerates(pod.spec.tolerations, taint.key, taint.effect, taint.value)
+    )
       return 'taint';
   }
   if (insufficient(pod, node, usage).length > 0) return 'resources';
@@ -116,7 +128,9 @@ function failureMessage(pod: Pod, nodes: Node[], usage?: NodeUsage): string {
     else if (verdict === 'notready')
       reason = 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
     else {
-      const taint = (node.spec.taints ?? []).find((t) => !tolerates(pod.spec.tolerations, t.key, t.effect));
+      const taint = (node.spec.taints ?? []).find(
+        (t) => t.effect !== 'PreferNoSchedule' && !tolerates(pod.spec.tolerations, t.key, t.effect, t.value),
+      );
       reason = `node(s) had untolerated taint {${taint?.key}: ${taint?.value ?? ''}}`;
     }
     counts.set(reason, (counts.get(reason) ?? 0) + 1);
@@ -204,7 +218,8 @@ export class Scheduler implements Controller {
       }
       const fitting = nodes.filter((n) => judge(pod, n, usage) === 'fits');
       if (fitting.length > 0) {
-        const node = this.pick(fitting);
+        const preferred = fitting.filter((n) => !avoids(pod, n));
+        const node = this.pick(preferred.length > 0 ? preferred : fitting);
         this.bind(pod, node);
         const u = usage.get(node.metadata.name) ?? { cpu: 0n, memory: 0n, pods: 0 };
         const r = podRequests(pod);
@@ -242,7 +257,7 @@ export class Scheduler implements Controller {
       spec: { ...pod.spec, nodeName: node.metadata.name },
       status: { ...(pod.status ?? { phase: 'Pending' }), conditions },
     };
-    const bound = this.ctx.server.updateObject(next, { fromClient: false });
+    const bound = this.ctx.server.bindPod(next);
     this.ctx.events.record(
       bound,
       'Normal',

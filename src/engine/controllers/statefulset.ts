@@ -15,6 +15,7 @@ import { deepEqual, withStatus } from '../store/store';
 import type { Controller, ControllerContext } from './context';
 import { currentRevision, REVISION_HASH_LABEL, truncateHistory } from './history';
 import { byCreation, isControlledBy, isPodReady, isTerminating, ownerReferenceTo } from './owners';
+import { SettledSyncs } from './settled';
 
 const COMPONENT = { component: 'statefulset-controller' };
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
@@ -32,18 +33,34 @@ const runningAndReady = (p: Pod) => p.status?.phase === 'Running' && isPodReady(
 export class StatefulSetController implements Controller {
   readonly watches = ['statefulsets', 'pods', 'controllerrevisions'] as const;
 
-  constructor(private readonly ctx: ControllerContext) {}
+  /** A set's sync reads only these, in its namespace, and never the time: one that wrote nothing is skipped
+   *  until they change. A sync cut short by a refused write is not (it retries on every pass, as before). */
+  private readonly settled: SettledSyncs;
+
+  constructor(private readonly ctx: ControllerContext) {
+    this.settled = new SettledSyncs(ctx.store, [
+      'statefulsets',
+      'pods',
+      'controllerrevisions',
+      'persistentvolumeclaims',
+    ]);
+  }
 
   reconcile(): void {
     if (this.ctx.store.count('statefulsets') === 0) return;
     for (const sts of this.ctx.store.values<StatefulSet>('statefulsets').sort(byCreation)) {
       if (isTerminating(sts)) continue;
-      try {
-        this.sync(sts);
-      } catch (error) {
-        if (!isStatusError(error)) throw error;
-      }
+      this.settled.run(sts.metadata.uid ?? '', sts.metadata.namespace, () => {
+        try {
+          this.sync(sts);
+          return true;
+        } catch (error) {
+          if (!isStatusError(error)) throw error;
+          return false;
+        }
+      });
     }
+    this.settled.prune('statefulsets');
   }
 
   private sync(sts: StatefulSet): void {

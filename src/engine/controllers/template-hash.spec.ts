@@ -26,4 +26,16 @@ describe('pod-template-hash (reference §4.1)', () => {
     expect(templatesEqualIgnoringHash(a, withHash)).toBe(true);
     expect(templatesEqualIgnoringHash(a, template('nginx'))).toBe(false);
   });
+
+  it('hashes the UTF-8 bytes of the dump: names made before stay the same (non-ASCII labels included)', () => {
+    const labelled = (app: string): PodTemplateSpec => ({
+      metadata: { labels: { app } },
+      spec: { containers: [{ name: 'kubernetes-bootcamp', image: 'nginx' }] },
+    });
+    expect(computeTemplateHash(template('gcr.io/google-samples/kubernetes-bootcamp:v1'))).toBe('fb967c579');
+    expect(computeTemplateHash(labelled('café-中-😀'))).toBe('56f659b7b5');
+    // A lone surrogate counts as U+FFFD, as TextEncoder encodes it.
+    expect(computeTemplateHash(labelled('lone-\ud800'))).toBe('7f49b57bcc');
+    expect(computeTemplateHash(template('nginx'), 3)).toBe('6959dcbffd');
+  });
 });

@@ -27,11 +27,46 @@ function fnv1a(hash: number, bytes: Uint8Array): number {
   return h;
 }
 
+const fnvByte = (h: number, b: number) => Math.imul(h ^ b, 0x01000193) >>> 0;
+
+/** fnv1a over the UTF-8 bytes of `text`, encoded on the fly (no TextEncoder buffer per hash). */
+function fnv1aUtf8(hash: number, text: string): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) {
+      h = fnvByte(h, code);
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+      }
+    }
+    // A lone surrogate is encoded as U+FFFD, as TextEncoder does.
+    if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd;
+    if (code < 0x800) {
+      h = fnvByte(h, 0xc0 | (code >> 6));
+    } else if (code < 0x10000) {
+      h = fnvByte(h, 0xe0 | (code >> 12));
+      h = fnvByte(h, 0x80 | ((code >> 6) & 0x3f));
+    } else {
+      h = fnvByte(h, 0xf0 | (code >> 18));
+      h = fnvByte(h, 0x80 | ((code >> 12) & 0x3f));
+      h = fnvByte(h, 0x80 | ((code >> 6) & 0x3f));
+    }
+    h = fnvByte(h, 0x80 | (code & 0x3f));
+  }
+  return h;
+}
+
 export function computeTemplateHash(template: PodTemplateSpec, collisionCount?: number): string {
   const labels = { ...(template.metadata?.labels ?? {}) };
   delete labels['pod-template-hash'];
   const normalized = { ...template, metadata: { ...template.metadata, labels } };
-  let h = fnv1a(0x811c9dc5, new TextEncoder().encode(canonical(normalized)));
+  let h = fnv1aUtf8(0x811c9dc5, canonical(normalized));
   if (collisionCount !== undefined) {
     const extra = new Uint8Array(8);
     new DataView(extra.buffer).setUint32(0, collisionCount >>> 0, true);

@@ -2,38 +2,14 @@
  * Discovery documents (`/api`, `/apis`, `/api/v1`, `/apis/<group>/<version>`), legacy and aggregated
  * (apidiscovery.k8s.io/v2), derived from the engine's resource registry so that every kind it serves is listed.
  */
-import { RESOURCES, type ResourceInfo } from '../api/resources';
-import { ALL_CATEGORY } from '../kubectl/resource-args';
+import { compareGroups, olderVersions, RESOURCES, type ResourceInfo } from '../api/resources';
 
-/** kube-apiserver's group priority order (the order `/apis` lists them); groups not named here follow by name. */
-const GROUP_ORDER = [
-  'apiregistration.k8s.io',
-  'apps',
-  'events.k8s.io',
-  'authentication.k8s.io',
-  'authorization.k8s.io',
-  'autoscaling',
-  'batch',
-  'certificates.k8s.io',
-  'networking.k8s.io',
-  'policy',
-  'rbac.authorization.k8s.io',
-  'storage.k8s.io',
-  'admissionregistration.k8s.io',
-  'apiextensions.k8s.io',
-  'scheduling.k8s.io',
-  'coordination.k8s.io',
-  'node.k8s.io',
-  'discovery.k8s.io',
-  'flowcontrol.apiserver.k8s.io',
-];
-
-const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 /** Resources with a /status subresource, and those with /scale. */
 const WITH_STATUS = new Set([
   'pods',
   'deployments',
   'replicasets',
+  'replicationcontrollers',
   'statefulsets',
   'daemonsets',
   'jobs',
@@ -46,77 +22,75 @@ const WITH_STATUS = new Set([
   'horizontalpodautoscalers',
   'persistentvolumeclaims',
   'persistentvolumes',
+  'ingresses',
+  'apiservices',
+  'customresourcedefinitions',
+  'certificatesigningrequests',
+  'flowschemas',
+  'prioritylevelconfigurations',
+  'validatingadmissionpolicies',
+  'volumeattachments',
 ]);
 export const WITH_SCALE = new Set(['deployments', 'replicasets', 'statefulsets', 'replicationcontrollers']);
 
 export function verbsOf(info: ResourceInfo): string[] {
-  if (info.verbs) return [...info.verbs];
-  if (info.resource === 'namespaces') return ALL_VERBS.filter((v) => v !== 'deletecollection');
-  return ALL_VERBS;
+  return [...info.verbs];
 }
 
 export function categoriesOf(info: ResourceInfo): string[] {
-  return ALL_CATEGORY.includes(info.resource) ? ['all'] : [];
+  return [...info.categories];
 }
 
-function groupRank(group: string): number {
-  const at = GROUP_ORDER.indexOf(group);
-  return at < 0 ? GROUP_ORDER.length : at;
-}
-
-/**
- * Resources the API server also serves in an older version than the one the engine stores, converting on the way
- * (autoscaling/v1 HorizontalPodAutoscalers: http/autoscaling-v1.ts). Discovery lists that version after the
- * preferred one, as kube-apiserver does; `api-resources` shows the preferred one only.
- */
-const OLDER_VERSIONS: readonly { resource: string; version: string }[] = [
-  { resource: 'horizontalpodautoscalers', version: 'v1' },
-];
-
-function inVersion(info: ResourceInfo, version: string): ResourceInfo {
-  return { ...info, version, apiVersion: info.group ? `${info.group}/${version}` : version };
+/** A served group/version and its resources (by name). */
+export interface ServedGroupVersion {
+  group: string;
+  version: string;
+  resources: ResourceInfo[];
 }
 
 /**
  * The served group/versions in discovery order: the core group, then groups by kube-apiserver's priority; a group's
- * preferred version first.
+ * preferred version first, then the older ones it still serves (OLDER_VERSIONS). `served` is what the cluster
+ * serves now (servedResources: aggregated groups only while their APIService is available).
  */
-export function servedGroups(): { group: string; version: string; resources: ResourceInfo[] }[] {
-  const byGv = new Map<string, { group: string; version: string; resources: ResourceInfo[] }>();
-  const older = OLDER_VERSIONS.flatMap(({ resource, version }) => {
-    const info = RESOURCES.find((r) => r.resource === resource);
-    return info ? [inVersion(info, version)] : [];
-  });
-  for (const info of [...RESOURCES, ...older]) {
+export function servedGroups(served: readonly ResourceInfo[] = RESOURCES): ServedGroupVersion[] {
+  const byGv = new Map<string, ServedGroupVersion>();
+  for (const info of [...served, ...olderVersions(served)]) {
     const key = `${info.group}/${info.version}`;
     if (!byGv.has(key)) byGv.set(key, { group: info.group, version: info.version, resources: [] });
     byGv.get(key)!.resources.push(info);
   }
   const groups = [...byGv.values()];
-  for (const g of groups) g.resources.sort((a, b) => a.resource.localeCompare(b.resource));
-  return groups.sort((a, b) =>
-    a.group === b.group
-      ? 0
-      : a.group === ''
-        ? -1
-        : b.group === ''
-          ? 1
-          : groupRank(a.group) - groupRank(b.group) || a.group.localeCompare(b.group),
-  );
+  for (const g of groups)
+    g.resources.sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
+  // Array.prototype.sort is stable: a group's preferred version stays ahead of its older ones.
+  return groups.sort((a, b) => compareGroups(a.group, b.group));
 }
 
-export function findResource(group: string, version: string, resource: string): ResourceInfo | undefined {
-  return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+/** The served resource at this group/version path (an older version is the registry's entry in that version). */
+export function findResource(
+  group: string,
+  version: string,
+  resource: string,
+  served: readonly ResourceInfo[] = RESOURCES,
+): ResourceInfo | undefined {
+  return servedGroups(served)
+    .find((g) => g.group === group && g.version === version)
+    ?.resources.find((r) => r.resource === resource);
 }
 
-export function isServedGroupVersion(group: string, version: string): boolean {
-  return servedGroups().some((g) => g.group === group && g.version === version);
+export function isServedGroupVersion(
+  group: string,
+  version: string,
+  served: readonly ResourceInfo[] = RESOURCES,
+): boolean {
+  return servedGroups(served).some((g) => g.group === group && g.version === version);
 }
 
 /** Each named group with its served versions, the preferred one first. */
-function groupsByName(): { name: string; versions: string[] }[] {
+function groupsByName(served: readonly ResourceInfo[]): { name: string; versions: string[] }[] {
   const out: { name: string; versions: string[] }[] = [];
-  for (const g of servedGroups()) {
+  for (const g of servedGroups(served)) {
     if (g.group === '') continue;
     const last = out[out.length - 1];
     if (last?.name === g.group) last.versions.push(g.version);
@@ -137,21 +111,25 @@ export function apiVersions(serverAddress: string): unknown {
   };
 }
 
-export function apiGroupList(): unknown {
+export function apiGroupList(served: readonly ResourceInfo[] = RESOURCES): unknown {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: groupsByName().map((g) => {
+    groups: groupsByName(served).map((g) => {
       const versions = g.versions.map((version) => ({ groupVersion: `${g.name}/${version}`, version }));
       return { name: g.name, versions, preferredVersion: versions[0] };
     }),
   };
 }
 
-export function apiResourceList(group: string, version: string): unknown {
+export function apiResourceList(
+  group: string,
+  version: string,
+  served: readonly ResourceInfo[] = RESOURCES,
+): unknown {
   const resources: unknown[] = [];
-  for (const info of servedGroups().find((g) => g.group === group && g.version === version)?.resources ??
-    []) {
+  for (const info of servedGroups(served).find((g) => g.group === group && g.version === version)
+    ?.resources ?? []) {
     const entry: Record<string, unknown> = {
       name: info.resource,
       singularName: info.singular,
@@ -163,6 +141,16 @@ export function apiResourceList(group: string, version: string): unknown {
     const categories = categoriesOf(info);
     if (categories.length) entry.categories = categories;
     resources.push(entry);
+    if (info.resource === 'pods')
+      resources.push({
+        name: 'pods/eviction',
+        singularName: '',
+        namespaced: true,
+        group: 'policy',
+        version: 'v1',
+        kind: 'Eviction',
+        verbs: ['create'],
+      });
     if (info.resource === 'pods')
       resources.push({
         name: 'pods/log',
@@ -223,6 +211,12 @@ function resourceDiscovery(info: ResourceInfo): Record<string, unknown> {
   const subresources: unknown[] = [];
   if (info.resource === 'pods')
     subresources.push({
+      subresource: 'eviction',
+      responseKind: { group: 'policy', version: 'v1', kind: 'Eviction' },
+      verbs: ['create'],
+    });
+  if (info.resource === 'pods')
+    subresources.push({
       subresource: 'log',
       responseKind: { group: '', version: '', kind: 'Pod' },
       verbs: ['get'],
@@ -244,16 +238,17 @@ function resourceDiscovery(info: ResourceInfo): Record<string, unknown> {
 }
 
 /** `/api` (core only) or `/apis` (every named group) as an APIGroupDiscoveryList. */
-export function aggregatedDiscovery(core: boolean): unknown {
+export function aggregatedDiscovery(core: boolean, served: readonly ResourceInfo[] = RESOURCES): unknown {
+  const groups = servedGroups(served);
   return {
     kind: 'APIGroupDiscoveryList',
     apiVersion: 'apidiscovery.k8s.io/v2',
     metadata: {},
-    items: (core ? [{ name: '', versions: ['v1'] }] : groupsByName()).map((g) => ({
+    items: (core ? [{ name: '', versions: ['v1'] }] : groupsByName(served)).map((g) => ({
       metadata: { name: g.name, creationTimestamp: null },
       versions: g.versions.map((version) => ({
         version,
-        resources: servedGroups()
+        resources: groups
           .find((s) => s.group === g.name && s.version === version)!
           .resources.map(resourceDiscovery),
         freshness: 'Current',

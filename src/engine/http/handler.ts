@@ -4,7 +4,7 @@
  * differ only in formatting. Nothing thrown while serving escapes: every failure is answered with a Status.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ResourceInfo } from '../api/resources';
+import { fromServedVersion, inServedVersion, type ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import type { Cluster } from '../cluster';
 import { versionInfo } from '../kubectl/commands/info';
@@ -25,11 +25,14 @@ import {
   WITH_SCALE,
 } from './discovery';
 import { openApiV2, openApiV3GroupVersion, openApiV3Root } from './openapi';
+import { servedNow } from '../server/served';
 import { applyPatch, PATCH_TYPES, type PatchType } from './patch';
 import { review as reviewAnswer, reviewTarget } from '../server/reviews';
+import { evictPod } from '../server/eviction';
 import { podLog, readScale, writeScale, writeStatus } from './subresources';
 import { issueToken, type TokenRequestSpec } from '../server/token-request';
 import { HttpStatus, methodNotAllowed, notFoundPath, statusFor } from './status';
+import { metricsAnswer, metricsRequest } from './metrics-api';
 import { toTable, wantsTable, type IncludeObject } from './table';
 import { WatchHub, type WatchLimits } from './watch';
 
@@ -111,6 +114,16 @@ export class ApiHandler {
       this.send(res, 201, reviewAnswer(store, user, review, await this.body(req)));
       return;
     }
+    const metrics = metricsRequest(path);
+    if (metrics) {
+      req.resume();
+      const verb = metrics.name === undefined ? 'list' : 'get';
+      const { resource, namespace, name } = metrics;
+      authorizeRequest(store, user, { verb, resource, group: 'metrics.k8s.io', namespace, name });
+      const table = { wanted: wantsTable(accept), include: includeObject(url.searchParams) };
+      this.send(res, 200, metricsAnswer(this.cluster, method, metrics, url.searchParams, table));
+      return;
+    }
     const parsed = this.parsePath(path);
     if (!parsed) {
       req.resume();
@@ -143,17 +156,19 @@ export class ApiHandler {
       return true;
     }
     if (path === '/api' || path === '/apis') {
+      const served = servedNow(this.cluster.store);
       if (wantsAggregated(accept))
-        this.send(res, 200, aggregatedDiscovery(path === '/api'), AGGREGATED_CONTENT_TYPE);
-      else this.send(res, 200, path === '/api' ? apiVersions(this.options.address()) : apiGroupList());
+        this.send(res, 200, aggregatedDiscovery(path === '/api', served), AGGREGATED_CONTENT_TYPE);
+      else this.send(res, 200, path === '/api' ? apiVersions(this.options.address()) : apiGroupList(served));
       return true;
     }
     const gv = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
     if (gv) {
       const group = gv[1] ? '' : gv[2];
       const version = gv[1] ?? gv[3];
-      if (!isServedGroupVersion(group, version)) throw notFoundPath();
-      this.send(res, 200, apiResourceList(group, version));
+      const served = servedNow(this.cluster.store);
+      if (!isServedGroupVersion(group, version, served)) throw notFoundPath();
+      this.send(res, 200, apiResourceList(group, version, served));
       return true;
     }
     if (path === '/openapi/v2') {
@@ -208,7 +223,7 @@ export class ApiHandler {
     }
     if (rest.length > 3) return undefined;
     const v1Hpa = group === 'autoscaling' && version === 'v1' && rest[0] === 'horizontalpodautoscalers';
-    const info = findResource(group, v1Hpa ? 'v2' : version, rest[0]);
+    const info = findResource(group, v1Hpa ? 'v2' : version, rest[0], servedNow(this.cluster.store));
     if (!info) return undefined;
     if (namespace !== undefined && !info.namespaced) return undefined;
     return { info, namespace, name: rest[1], subresource: rest[2], ...(v1Hpa ? { v1Hpa } : {}) };
@@ -227,11 +242,13 @@ export class ApiHandler {
     const q = url.searchParams;
     const { info, name, subresource } = target;
     const namespace = info.namespaced ? target.namespace : undefined;
+    if (info.warning) warn(res, [info.warning]);
     const dryRun = q.getAll('dryRun').includes('All');
     const accept = req.headers.accept;
     // The version the client speaks, when it is not the stored one.
-    const view = (obj: KubeObject): KubeObject => (target.v1Hpa ? hpaToV1(obj) : obj);
-    const input = (body: unknown): unknown => (target.v1Hpa ? hpaFromV1(body) : body);
+    const view = (obj: KubeObject): KubeObject => (target.v1Hpa ? hpaToV1(obj) : inServedVersion(info, obj));
+    const input = (body: unknown): unknown =>
+      target.v1Hpa ? hpaFromV1(body) : fromServedVersion(info, body);
 
     if (subresource !== undefined) {
       if (name === undefined) throw notFoundPath();
@@ -251,7 +268,7 @@ export class ApiHandler {
           bookmarks: q.get('allowWatchBookmarks') === 'true',
           table: wantsTable(accept),
           include: includeObject(q),
-          ...(target.v1Hpa ? { view, apiVersion: 'autoscaling/v1' } : {}),
+          ...(target.v1Hpa ? { view, apiVersion: 'autoscaling/v1' } : { view }),
         });
         return;
       }
@@ -418,6 +435,18 @@ export class ApiHandler {
         this.send(res, 200, writeScale(this.cluster, info, namespace, name!, scale, dryRun));
         return;
       }
+    }
+    if (subresource === 'eviction' && info.resource === 'pods' && method === 'POST') {
+      const body = decodeBody(await readBody(req, this.maxBody), req.headers['content-type']);
+      const options = (body as { deleteOptions?: { gracePeriodSeconds?: number; dryRun?: string[] } } | null)
+        ?.deleteOptions;
+      evictPod(this.cluster.server, namespace ?? 'default', name!, {
+        dryRun: dryRun || (options?.dryRun?.length ?? 0) > 0,
+        gracePeriodSeconds: options?.gracePeriodSeconds ?? undefined,
+        now: this.cluster.clock.now(),
+      });
+      this.send(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+      return;
     }
     if (subresource === 'token' && info.resource === 'serviceaccounts' && method === 'POST') {
       const body = decodeBody(await readBody(req, this.maxBody), req.headers['content-type']);

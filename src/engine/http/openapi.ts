@@ -141,6 +141,9 @@ function allDefinitions(): Map<string, Schema> {
 
 export function kindDefinitionName(info: ResourceInfo): string {
   const group = info.group === '' ? 'core' : info.group.split('.')[0];
+  // CustomResourceDefinitions are apiextensions-apiserver's own types (packageOf names them the same way).
+  if (group === 'apiextensions')
+    return `io.k8s.apiextensions-apiserver.pkg.apis.${group}.${info.version}.${info.kind}`;
   return `io.k8s.api.${group}.${info.version}.${info.kind}`;
 }
 

@@ -38,6 +38,7 @@ const CAUSE_REASONS: [string, string][] = [
 ];
 
 function causeReason(cause: StatusCause): string {
+  if (cause.reason) return cause.reason;
   return CAUSE_REASONS.find(([prefix]) => cause.message.startsWith(prefix))?.[1] ?? 'FieldValueInvalid';
 }
 
@@ -63,7 +64,7 @@ export function statusFor(error: unknown): StatusBody {
         out.causes = details.causes.map((c) => ({
           reason: causeReason(c),
           message: c.message,
-          field: c.field,
+          ...(c.field ? { field: c.field } : {}),
         }));
       body.details = out;
     }

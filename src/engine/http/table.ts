@@ -5,7 +5,7 @@
 import type { ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import { defaultTableColumns } from '../kubectl/printers/policy-columns';
-import { tableColumns, type Column } from '../kubectl/printers/columns';
+import { inTableOrder, tableColumns, type Column } from '../kubectl/printers/columns';
 
 export interface TableColumnDefinition {
   name: string;
@@ -61,7 +61,7 @@ export function toTable(
     apiVersion: 'meta.k8s.io/v1',
     metadata,
     columnDefinitions: options.headers === false ? [] : columnDefinitions(info),
-    rows: objects.map((obj) => {
+    rows: inTableOrder(info.resource, objects).map((obj) => {
       const row: Table['rows'][number] = { cells: columns.map((c) => c.cell(obj, now)) };
       const object = rowObject(info, obj, options.include);
       if (object !== undefined) row.object = object;

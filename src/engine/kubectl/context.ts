@@ -2,6 +2,7 @@ import type { Cluster } from '../cluster';
 import type { UserInfo } from '../server/rbac';
 import type { InputSource } from '../terminal/input';
 import type { LocalPorts } from '../terminal/local-ports';
+import type { TextEditor } from '../terminal/text-editor';
 import type { VirtualFiles } from './virtual-files';
 
 /** What a kubectl command runs against and writes to. */
@@ -21,6 +22,8 @@ export interface KubectlContext {
   stdin?: InputSource;
   /** The lab machine's loopback ports (`port-forward`, `proxy` listen there; `curl localhost:PORT` connects). */
   localPorts?: LocalPorts;
+  /** Where `kubectl edit` opens its buffer (terminal/text-editor.ts); none: edit says how to do without. */
+  editor?: TextEditor;
   /** Who the command acts as (`--as`); minikube's user when absent. */
   user?: UserInfo;
 }

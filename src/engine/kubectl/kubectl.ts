@@ -66,7 +66,7 @@ export const KUBECTL_TOP_LEVEL = [
 ];
 
 /** Commands that only group subcommands (`kubectl rollout status`). */
-const GROUPS = ['auth', 'create', 'rollout', 'set', 'config'];
+const GROUPS = ['auth', 'create', 'rollout', 'set', 'config', 'top'];
 /** Aliases of groups inside a group (`kubectl create svc clusterip`). */
 const GROUP_ALIASES: Record<string, Record<string, string>> = { create: { svc: 'service' } };
 /** Real subcommands of a group that the lab does not serve: they say so instead of "unknown command". */
@@ -83,6 +83,19 @@ const UNSERVED: Record<string, string[]> = {
 };
 
 const startsWith = (path: string[], prefix: string[]) => prefix.every((word, i) => path[i] === word);
+
+/** The commands below a group path (`create`, `create secret`), in COMMANDS order: worked out once per group. */
+const commandsBelow = new Map<string, CommandDef[]>();
+
+function commandsInGroup(groupPath: string[]): CommandDef[] {
+  const key = groupPath.join(' ');
+  let group = commandsBelow.get(key);
+  if (!group) {
+    group = COMMANDS.filter((c) => c.path.length > groupPath.length && startsWith(c.path, groupPath));
+    commandsBelow.set(key, group);
+  }
+  return group;
+}
 
 /**
  * Runs `kubectl <argv>`: finds the command like cobra, parses its flags like pflag, runs it, and prints errors the
@@ -112,7 +125,7 @@ export async function runKubectl(argv: readonly string[], ctx: KubectlContext): 
       const depth = groupPath.length;
       const typed = words.length > depth ? argv[words[depth]] : undefined;
       const sub = typed === undefined ? undefined : (GROUP_ALIASES[groupPath.join(' ')]?.[typed] ?? typed);
-      const group = COMMANDS.filter((c) => c.path.length > depth && startsWith(c.path, groupPath));
+      const group = commandsInGroup(groupPath);
       const next = group.find(
         (c) => c.path[depth] === sub || (c.path.length === depth + 1 && c.aliases?.includes(sub ?? '')),
       );

@@ -1,4 +1,4 @@
-import type { ResourceInfo } from '../api/resources';
+import { resourcesInCategory, type ResourceInfo } from '../api/resources';
 import type { ApiServer } from '../server/api-server';
 import { CommandError } from './context';
 
@@ -9,20 +9,10 @@ export interface ResourceRequest {
 }
 
 /**
- * What `all` means in kubectl, limited to the kinds this cluster serves (in kubectl's order); `engine serve` lists
- * the same resources in its discovery category `all`.
+ * What `all` means in kubectl: the resources of discovery category `all`, in discovery order (the registry's
+ * categories, which `engine serve` lists too).
  */
-export const ALL_CATEGORY = [
-  'pods',
-  'services',
-  'daemonsets',
-  'deployments',
-  'replicasets',
-  'statefulsets',
-  'horizontalpodautoscalers',
-  'cronjobs',
-  'jobs',
-];
+export const ALL_CATEGORY: readonly string[] = resourcesInCategory('all').map((r) => r.resource);
 
 /**
  * kubectl's resource builder arguments: `TYPE`, `TYPE NAME...`, `TYPE1,TYPE2`, `TYPE/NAME...` (reference §2).

@@ -13,7 +13,17 @@ export function listensOn(app: AppKind): number | undefined {
   if (app === 'bootcamp') return 8080;
   if (app === 'nginx' || app === 'httpd') return 80;
   if (app === 'redis') return 6379;
+  if (app === 'hpa-example') return 80;
+  if (app === 'metrics-server') return 4443;
+  if (app === 'ingress-nginx') return 80;
+  if (app === 'dashboard') return 9090;
+  if (app === 'metrics-scraper') return 8000;
   return undefined;
+}
+
+/** Servers that listen with TLS only (metrics-server's secure port 4443). */
+export function speaksTls(app: AppKind): boolean {
+  return app === 'metrics-server';
 }
 
 /**
@@ -25,11 +35,17 @@ export function answerPath(
   path: string,
 ): { ok: true; status: number; body: string } | { ok: false; error: 'malformed' } {
   if (app === 'redis') return { ok: false, error: 'malformed' };
-  if (app === 'bootcamp') return { ok: true, status: 200, body: '' };
+  if (app === 'bootcamp' || app === 'hpa-example') return { ok: true, status: 200, body: '' };
+  // metrics-server answers its probes (/readyz, /livez); the dashboard and its scraper serve their root page.
+  if (app === 'metrics-server' || app === 'dashboard' || app === 'metrics-scraper')
+    return { ok: true, status: 200, body: '' };
   const bare = path.split('?')[0];
   const index = bare === '/' || bare === '' || bare === '/index.html';
   return { ok: true, status: index ? 200 : 404, body: '' };
 }
+
+/** The HPA walkthrough's php-apache (registry.k8s.io/hpa-example): a CPU-heavy loop per request, then `OK!`. */
+export const HPA_EXAMPLE_REPLY = 'OK!';
 
 export function bootcampReply(hostname: string, version: number): string {
   return `Hello Kubernetes bootcamp! | Running on: ${hostname} | v=${version}\n`;

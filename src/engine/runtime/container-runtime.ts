@@ -3,6 +3,8 @@
  * shell toolset (runtime/shell.ts); nginx and system containers answer logs and the basic commands too.
  */
 import { StatusError } from '../api/status-error';
+import { podServiceAccountToken } from '../server/token-request';
+import { MINIKUBE_CA_PEM } from '../store/minikube-ca';
 import type { Container, Pod, Service } from '../api/types';
 import type { ContainerRecord, Kubelet, PodRecord } from '../controllers/kubelet';
 import type { ObjectStore } from '../store/store';
@@ -10,13 +12,16 @@ import { NGINX_WELCOME, podHostname } from './apps';
 import { imageProfile } from './image-profiles';
 import { formatLogLines, instanceLogLines, type LogOptions } from './container-logs';
 import { lookupImage, parseImage } from './images';
+import { aRecords, resolve } from './cluster-dns';
 import type { SimNetwork } from './network';
 import { applyProgramFiles } from './program-files';
 import { runProgram, runRedirected, splitWords, type ShellContext } from './shell';
-import { containerView, writeTarget } from './volumes';
+import { containerView, isServiceAccountVolume, writeTarget } from './volumes';
 import { claimVolumeName, hostPathFiles, writeHostPathFile } from './host-paths';
 import { resolveEnv } from '../controllers/container-env';
 import type { ContainerRuntime, ExecResult } from './types';
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export interface ExecOptions {
   /** `-t`: a terminal is attached (ps shows the interactive bash on pts/0, ls prints columns). */
@@ -229,6 +234,30 @@ export class SimContainerRuntime implements ContainerRuntime {
     return 'env' in resolved ? resolved.env : [];
   }
 
+  /**
+   * The files of the `kube-api-access-*` volume admission adds: the cluster CA, the namespace and the pod-bound token
+   * the kubelet got when it mounted the volume (at the pod's start).
+   */
+  private serviceAccountFiles(pod: Pod, rec: PodRecord): Record<string, string> {
+    if (!pod.spec.volumes?.some((v) => isServiceAccountVolume(v.name))) return {};
+    const namespace = pod.metadata.namespace ?? 'default';
+    const accountName = pod.spec.serviceAccountName ?? 'default';
+    const account = this.store.get('serviceaccounts', namespace, accountName);
+    const node = rec.node ? this.store.get('nodes', undefined, rec.node) : undefined;
+    const token = podServiceAccountToken({
+      issuedAt: Date.parse(pod.status?.startTime ?? '') || this.now(),
+      namespace,
+      account: { name: accountName, uid: account?.metadata.uid ?? '' },
+      pod: { name: pod.metadata.name, uid: pod.metadata.uid ?? '' },
+      node: node ? { name: node.metadata.name, uid: node.metadata.uid ?? '' } : undefined,
+    });
+    return {
+      [`${SERVICE_ACCOUNT_DIR}/ca.crt`]: MINIKUBE_CA_PEM,
+      [`${SERVICE_ACCOUNT_DIR}/namespace`]: namespace,
+      [`${SERVICE_ACCOUNT_DIR}/token`]: token,
+    };
+  }
+
   private shellContext(pod: Pod, rec: PodRecord, c: ContainerRecord, options: ExecOptions): ShellContext {
     const hostname = pod.spec.hostname ?? podHostname(pod.metadata.name);
     const img = lookupImage(c.image);
@@ -266,7 +295,7 @@ export class SimContainerRuntime implements ContainerRuntime {
       '/etc/resolv.conf': `nameserver 10.96.0.10\nsearch ${pod.metadata.namespace}.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`,
       '/etc/passwd':
         'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\nnode:x:1000:1000::/home/node:/bin/bash\n',
-      '/var/run/secrets/kubernetes.io/serviceaccount/namespace': pod.metadata.namespace ?? 'default',
+      ...this.serviceAccountFiles(pod, rec),
     };
     applyProgramFiles(files, this.store, pod, spec, c, this.now());
     // The volume mounts over the image, then what the container wrote into its own layer.
@@ -276,6 +305,8 @@ export class SimContainerRuntime implements ContainerRuntime {
       return pv === undefined ? undefined : hostPathFiles(node, pv);
     };
     const view = containerView(pod, spec, rec, c.subPaths, startedAt, claimFiles);
+    if (files[`${SERVICE_ACCOUNT_DIR}/token`] !== undefined)
+      view.dirs[SERVICE_ACCOUNT_DIR] ??= ['ca.crt', 'namespace', 'token'];
     Object.assign(files, view.files, c.files);
     const processes: ShellContext['processes'] =
       profile.processes.length > 0 && !spec?.command?.length
@@ -310,13 +341,16 @@ export class SimContainerRuntime implements ContainerRuntime {
         this.store.setRevision(this.store.revision + 1);
         return undefined;
       },
-      curl: (host, port) => {
+      lookup: (name) => resolve(this.store, name, pod.metadata.namespace ?? 'default')?.ips[0],
+      dns: (fqdn) => aRecords(this.store, fqdn),
+      curl: (host, port, path = '/', hostHeader) => {
         const target = host === 'localhost' || host === '127.0.0.1' ? undefined : host;
+        const line = { path, host: hostHeader ?? host };
         const result =
           target === undefined
-            ? this.network.toPod(pod, port)
-            : this.network.request(target, port, pod.metadata.namespace ?? 'default');
-        if (result.ok) return { ok: true, body: result.body };
+            ? this.network.toPod(pod, port, line)
+            : this.network.request(target, port, pod.metadata.namespace ?? 'default', line);
+        if (result.ok) return { ok: true, body: result.body, status: result.status };
         const shownHost = host;
         if (result.error === 'unresolved')
           return { ok: false, message: `curl: (6) Could not resolve host: ${shownHost}` };

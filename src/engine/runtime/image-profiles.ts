@@ -79,7 +79,6 @@ const COMMON_DIRS = {
   '/root': [],
   '/tmp': [],
   '/home': [],
-  '/var/run/secrets/kubernetes.io/serviceaccount': ['ca.crt', 'namespace', 'token'],
 };
 
 /** server.js as the gcr.io/google-samples/kubernetes-bootcamp image publishes it (v=1; the v2 image says v=2). */

@@ -3,7 +3,19 @@
  * image runs once started. The two bootcamp digests are the real ones (reference §5.7); other digests, sizes and
  * times are plausible values of this engine's own.
  */
-export type AppKind = 'bootcamp' | 'nginx' | 'busybox' | 'system' | BatchAppKind | ServerAppKind;
+export type AppKind =
+  | 'bootcamp'
+  | 'nginx'
+  | 'busybox'
+  | 'system'
+  | BatchAppKind
+  | ServerAppKind
+  | MetricsAppKind
+  | IngressAppKind;
+/** The ingress add-on's images (issue 17): the ingress-nginx controller and the admission jobs' certgen. */
+export type IngressAppKind = 'ingress-nginx' | 'webhook-certgen';
+/** Images of the metrics add-ons and the HPA walkthrough (issue 17): their servers, and php-apache's `OK!`. */
+export type MetricsAppKind = 'metrics-server' | 'dashboard' | 'metrics-scraper' | 'hpa-example';
 /** Images of course examples with their own server or shell (issue 14, image-profiles.ts). */
 export type ServerAppKind = 'httpd' | 'redis' | 'alpine';
 /** Images of the Job examples (issue 14): perl for the pi Job, polinux/stress as the memory hog. */
@@ -110,6 +122,49 @@ const CATALOGUE = new Map<string, CatalogueImage>([
   image('registry.k8s.io/kube-proxy', 'v1.30.0', 84669480, 5.6, 'system'),
   image('registry.k8s.io/pause', '3.9', 743952, 1.1, 'system'),
   image('gcr.io/k8s-minikube/storage-provisioner', 'v5', 31465472, 3.4, 'system'),
+  // Issue 17: the ingress add-on (minikube v1.33.1 pins both by digest).
+  image(
+    'registry.k8s.io/ingress-nginx/controller',
+    'v1.10.1',
+    287000000,
+    14.2,
+    'ingress-nginx',
+    'sha256:e24f39d3eed6bcc239a56f20098878845f62baa34b9f2be2fd2c38ce9fb0f29e',
+  ),
+  image(
+    'registry.k8s.io/ingress-nginx/kube-webhook-certgen',
+    'v1.4.1',
+    56200000,
+    3.9,
+    'webhook-certgen',
+    'sha256:36d05b4077fb8e3d13663702fa337f124675ba8667cbd949c03a8e8ea6fa4366',
+  ),
+  // Issue 17: the metrics-server and dashboard add-ons (pulled when enabled), the HPA walkthrough's php-apache.
+  image(
+    'registry.k8s.io/metrics-server/metrics-server',
+    'v0.7.1',
+    67140800,
+    4.6,
+    'metrics-server',
+    'sha256:db3800085a0957083930c3932b17580eec652cfb6156a05c0f79c7543e80d17a',
+  ),
+  image(
+    'kubernetesui/dashboard',
+    'v2.7.0',
+    249000000,
+    11.8,
+    'dashboard',
+    'sha256:2e500d29e9d5f4a086b908eb8dfe7ecac57d2ab09d65b24f588b1d449841ef93',
+  ),
+  image(
+    'kubernetesui/metrics-scraper',
+    'v1.0.8',
+    43800000,
+    3.9,
+    'metrics-scraper',
+    'sha256:76049887f07a0476dc93efc2d3569b9529bf982b22d29f356092ce206e98765c',
+  ),
+  image('registry.k8s.io/hpa-example', 'latest', 481000000, 21.3, 'hpa-example'),
 ]);
 
 /** The images a fresh minikube node already has (its preload tarball plus the addons). */

@@ -1,13 +1,24 @@
 /**
  * The cluster network as curl sees it: node IP + NodePort and ClusterIP + port go through kube-proxy to a ready
  * endpoint (round-robin; connection refused when the service has none), pod IP + port reaches the container
- * directly. Service DNS names (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`) resolve to the ClusterIP.
+ * directly. Names resolve through cluster DNS (cluster-dns.ts) with the pod's search path.
  */
 import type { Endpoints, Node, Pod, Service } from '../api/types';
 import type { Kubelet } from '../controllers/kubelet';
 import type { ObjectStore } from '../store/store';
-import { answerPath, bootcampReply, listensOn, NGINX_WELCOME, podHostname } from './apps';
+import {
+  answerPath,
+  bootcampReply,
+  HPA_EXAMPLE_REPLY,
+  listensOn,
+  NGINX_WELCOME,
+  podHostname,
+  speaksTls,
+} from './apps';
 import { HTTPD_INDEX } from './image-profiles';
+import type { Ingress } from '../api/network-types';
+import { nginxErrorPage, routeIngress } from './ingress-routing';
+import { resolve } from './cluster-dns';
 import { lookupImage } from './images';
 import type { ClusterNetwork, HttpResult } from './types';
 
@@ -17,8 +28,15 @@ export type NetworkResult = HttpResult;
 
 /** What a probe's connection gets: an HTTP status, or why there is none ('malformed': not an HTTP server). */
 export type ProbeAnswer =
-  | { ok: true; status: number }
+  /** `tls`: the server speaks HTTPS (metrics-server's secure port). */
+  | { ok: true; status: number; tls?: boolean }
   | { ok: false; error: 'refused' | 'timeout' | 'no-route' | 'unresolved' | 'malformed' };
+
+/** What a request carries beyond its address: its path and Host header (what an Ingress routes on). */
+export interface RequestLine {
+  path: string;
+  host: string;
+}
 
 export class SimNetwork implements ClusterNetwork {
   private roundRobin = new Map<string, number>();
@@ -39,29 +57,31 @@ export class SimNetwork implements ClusterNetwork {
   }
 
   /** `host` is an IP or a service DNS name; 'unresolved' is returned only for names. */
-  httpGet(host: string, port: number, _path = '/'): HttpResult {
+  httpGet(host: string, port: number, path = '/', hostHeader?: string): HttpResult {
     this.sync();
-    return this.request(host, port, 'default');
+    return this.request(host, port, 'default', { path, host: hostHeader ?? host });
   }
 
   /** Like httpGet, resolving short service names relative to `namespace` (a request made from inside a pod). */
-  request(host: string, port: number, namespace: string): NetworkResult {
+  request(host: string, port: number, namespace: string, line?: RequestLine): NetworkResult {
+    const req = line ?? { path: '/', host };
     const target = host.trim().toLowerCase();
     if (target === '') return { ok: false, error: 'unresolved' };
     if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(target)) {
-      const svc = this.resolveName(target, namespace);
-      if (!svc) return { ok: false, error: 'unresolved' };
-      return this.viaService(svc, port, 'cluster');
+      // Cluster DNS: a Service's cluster IP, or a headless Service's (or its named pod's) pod address.
+      const ip = resolve(this.store, target, namespace)?.ips[0];
+      if (!ip) return { ok: false, error: 'unresolved' };
+      return this.request(ip, port, namespace, req);
     }
     for (const node of this.store.values<Node>('nodes')) {
       if (node.status.addresses.some((a) => a.type === 'InternalIP' && a.address === target))
-        return this.toNode(port);
+        return this.toNode(port, req);
     }
     for (const svc of this.store.values<Service>('services')) {
-      if (svc.spec.clusterIP === target) return this.viaService(svc, port, 'cluster');
+      if (svc.spec.clusterIP === target) return this.viaService(svc, port, 'cluster', req);
     }
     const pod = this.store.values<Pod>('pods').find((p) => p.status?.podIP === target && !p.spec.hostNetwork);
-    if (pod) return this.toPod(pod, port);
+    if (pod) return this.toPod(pod, port, req);
     if (target.startsWith('127.')) return { ok: false, error: 'refused' };
     return {
       ok: false,
@@ -69,27 +89,23 @@ export class SimNetwork implements ClusterNetwork {
     };
   }
 
-  private resolveName(name: string, namespace: string): Service | undefined {
-    let parts = name.replace(/\.$/, '').split('.');
-    let qualified = false;
-    if (parts.slice(-3).join('.') === 'svc.cluster.local') [parts, qualified] = [parts.slice(0, -3), true];
-    else if (parts[parts.length - 1] === 'svc') [parts, qualified] = [parts.slice(0, -1), true];
-    if (parts.length === 1 && !qualified) return this.store.get<Service>('services', namespace, parts[0]);
-    if (parts.length === 2) return this.store.get<Service>('services', parts[1], parts[0]);
-    return undefined;
-  }
-
-  private toNode(port: number): NetworkResult {
+  private toNode(port: number, req: RequestLine): NetworkResult {
     for (const svc of this.store.values<Service>('services')) {
       const sp = svc.spec.ports?.find((p) => p.nodePort === port);
-      if (sp) return this.viaService(svc, sp.port, 'node');
+      if (sp) return this.viaService(svc, sp.port, 'node', req);
+    }
+    // A running pod's hostPort (the ingress controller's 80 and 443) answers on the node's address.
+    for (const pod of this.store.values<Pod>('pods')) {
+      if (pod.status?.phase !== 'Running' || pod.metadata.deletionTimestamp) continue;
+      for (const c of pod.spec.containers)
+        for (const p of c.ports ?? []) if (p.hostPort === port) return this.toPod(pod, p.containerPort, req);
     }
     if (port === 8443 || port === 10250)
       return { ok: true, status: 400, body: 'Client sent an HTTP request to an HTTPS server.\n' };
     return { ok: false, error: 'refused' };
   }
 
-  private viaService(svc: Service, port: number, _via: 'node' | 'cluster'): NetworkResult {
+  private viaService(svc: Service, port: number, _via: 'node' | 'cluster', req?: RequestLine): NetworkResult {
     const sp = svc.spec.ports?.find((p) => p.port === port);
     if (!sp) return { ok: false, error: 'timeout' };
     if (svc.metadata.name === 'kubernetes' && svc.metadata.namespace === 'default')
@@ -109,7 +125,18 @@ export class SimNetwork implements ClusterNetwork {
       ? this.store.get<Pod>('pods', address.targetRef.namespace, address.targetRef.name)
       : undefined;
     if (!pod) return { ok: false, error: 'refused' };
-    return this.toPod(pod, targetPort);
+    return this.toPod(pod, targetPort, req);
+  }
+
+  /** ingress-nginx: the backend the Ingress rules pick for the request, nginx's 404 or 503 page otherwise. */
+  private viaIngress(req: RequestLine): NetworkResult {
+    const route = routeIngress(this.store.values<Ingress>('ingresses'), req.host, req.path);
+    if (!route) return { ok: true, status: 404, body: nginxErrorPage(404) };
+    const svc = this.store.get<Service>('services', route.namespace, route.backend.name);
+    const port =
+      route.backend.port.number ?? svc?.spec.ports?.find((p) => p.name === route.backend.port.name)?.port;
+    const result = svc && port !== undefined ? this.viaService(svc, port, 'cluster', req) : undefined;
+    return result?.ok ? result : { ok: true, status: 503, body: nginxErrorPage(503) };
   }
 
   /**
@@ -133,7 +160,7 @@ export class SimNetwork implements ClusterNetwork {
       // The app logs the request: bootcamp counts it like any other, nginx names the probe's path and agent.
       if (app === 'bootcamp') this.remember(c.served, this.now());
       if (app === 'nginx') this.remember((c.probeRequests ??= []), [this.now(), path, answer.status]);
-      return { ok: true, status: answer.status };
+      return { ok: true, status: answer.status, ...(speaksTls(app) ? { tls: true } : {}) };
     }
     return { ok: false, error: 'refused' };
   }
@@ -145,7 +172,7 @@ export class SimNetwork implements ClusterNetwork {
   }
 
   /** A request reaching a pod's network namespace on `port`. */
-  toPod(pod: Pod, port: number): NetworkResult {
+  toPod(pod: Pod, port: number, req?: RequestLine): NetworkResult {
     const rec = this.kubelet.podRecord(pod.metadata.uid);
     if (!rec) return { ok: false, error: 'no-route' };
     for (const c of rec.containers) {
@@ -161,6 +188,9 @@ export class SimNetwork implements ClusterNetwork {
           body: bootcampReply(podHostname(pod.metadata.name), img.version ?? 1),
         };
       if (img.app === 'httpd') return { ok: true, status: 200, body: HTTPD_INDEX };
+      if (img.app === 'ingress-nginx')
+        return this.viaIngress(req ?? { path: '/', host: pod.status?.podIP ?? '' });
+      if (img.app === 'hpa-example') return { ok: true, status: 200, body: HPA_EXAMPLE_REPLY };
       if (img.app === 'redis') return { ok: false, error: 'refused' }; // not HTTP: curl gets an empty reply
       return { ok: true, status: 200, body: NGINX_WELCOME };
     }

@@ -49,6 +49,14 @@ export interface ProgramInput {
 }
 
 const MAX_LINES = 2000;
+/** Add-on and walkthrough images whose entrypoint is their own server (issue 17). */
+const OWN_ENTRYPOINT = new Set<string>([
+  'metrics-server',
+  'dashboard',
+  'metrics-scraper',
+  'hpa-example',
+  'ingress-nginx',
+]);
 const MAX_STEPS = 20_000;
 const FOREVER: ProgramRun = { lines: [], exitCode: 0 };
 
@@ -68,9 +76,36 @@ export function runProgram(input: ProgramInput): ProgramRun {
   const argv = containerArgv(input.image, input.command, input.args);
   if (argv.length === 0) return FOREVER; // the image's own server (bootcamp, nginx, system images)
   if (app === 'system') return FOREVER; // control-plane images run their own binary (kube-proxy's DaemonSet pods)
+  // Images with their own server binary as entrypoint: `args` are its flags (metrics-server's --cert-dir=/tmp).
+  if (app && OWN_ENTRYPOINT.has(app) && !input.command?.length) return FOREVER;
+  if (app === 'webhook-certgen' && !input.command?.length) return certgen(argv);
   const sim = new Sim(input, app);
   sim.exec(argv);
   return sim.result();
+}
+
+/**
+ * kube-webhook-certgen's `create` (makes the admission webhook's certificate Secret) and `patch` (writes its CA
+ * into the webhook configuration): a couple of log lines, done within a few seconds, exit 0.
+ */
+function certgen(argv: string[]): ProgramRun {
+  const secret = argv.find((a) => a.startsWith('--secret-name='))?.slice('--secret-name='.length) ?? '';
+  const namespace = argv.find((a) => a.startsWith('--namespace='))?.slice('--namespace='.length) ?? '';
+  const level = (at: number, msg: string) => ({
+    at,
+    text: `{"level":"info","msg":"${msg}","source":"k8s/k8s.go:${argv[0] === 'patch' ? 119 : 68}"}`,
+  });
+  const lines =
+    argv[0] === 'patch'
+      ? [
+          level(
+            1200,
+            "patching webhook configurations 'ingress-nginx-admission' mutating=false, validating=true, failurePolicy=Fail",
+          ),
+          level(1900, 'Patched hook(s)'),
+        ]
+      : [level(1100, `creating new secret`), level(1800, `saved secret ${namespace}/${secret}`)];
+  return { lines, exitAfter: 2500, exitCode: 0 };
 }
 
 class ExitSignal {

@@ -27,10 +27,17 @@ export interface ShellContext {
   entries?: Record<string, EntryInfo>;
   /** Stores a redirection's output (`> file`): where it lands is the runtime's business; 'read-only' refuses. */
   write?(path: string, content: string): 'read-only' | undefined;
-  /** Name lookups: the service's cluster IP, or undefined (no cluster DNS records until issue 14 part 3). */
+  /** The resolver's answer for a name (search path applied, as curl and wget resolve), or undefined. */
   lookup?(name: string): string | undefined;
-  /** An HTTP GET from inside the pod. */
-  curl(host: string, port: number): { ok: true; body: string } | { ok: false; message: string };
+  /** Cluster DNS's A records for one absolute name (what nslookup queries), or undefined: NXDOMAIN. */
+  dns?(fqdn: string): string[] | undefined;
+  /** An HTTP GET from inside the pod (`hostHeader`: a Host header other than the URL's host, for an Ingress). */
+  curl(
+    host: string,
+    port: number,
+    path?: string,
+    hostHeader?: string,
+  ): { ok: true; body: string; status?: number } | { ok: false; message: string };
 }
 
 export const ok = (stdout: string): ExecResult => ({ stdout, stderr: '', exitCode: 0 });

@@ -5,6 +5,7 @@
  * (ash: `sh: foo: not found`); unknown programs exit 127.
  */
 import { parseSleep } from './programs';
+import { FilterUsageError, parseFilter } from '../terminal/filters';
 import { fail, ok, pad, clock, resolvePath, type ShellContext } from './shell-context';
 import { curl, nslookup, wget } from './shell-net';
 import { ps } from './shell-ps';
@@ -162,9 +163,12 @@ export function runProgram(ctx: ShellContext, argv: string[]): ExecResult {
       if (args.length === 0) return ok('');
       let stdout = '';
       let stderr = '';
-      for (const file of args.filter((a) => !a.startsWith('-'))) {
+      // head and tail take the lab terminal's line counting (`-n N`, `-N`, `+N`); a bad option falls back to the whole file.
+      const lines = name === 'head' || name === 'tail' ? lineFilter(name, args) : undefined;
+      const operands = lines ? lines.files : args.filter((a) => !a.startsWith('-'));
+      for (const file of operands) {
         const path = resolvePath(file, ctx.cwd);
-        if (ctx.files[path] !== undefined) stdout += ctx.files[path];
+        if (ctx.files[path] !== undefined) stdout += lines ? lines.apply(ctx.files[path]) : ctx.files[path];
         else if (dirEntries(ctx, path)) stderr += `${name}: ${file}: Is a directory\n`;
         else
           stderr +=
@@ -360,3 +364,26 @@ export function splitWords(line: string): string[] {
 }
 
 export { dateText };
+
+/** `head`/`tail` options parsed as the terminal's filters parse them; undefined when they do not parse. */
+function lineFilter(
+  name: 'head' | 'tail',
+  args: string[],
+): { files: string[]; apply(text: string): string } | undefined {
+  try {
+    const parsed = parseFilter(name, args);
+    return {
+      files: parsed.files,
+      apply(text) {
+        let out = '';
+        const filter = parsed.factory((chunk) => (out += chunk));
+        filter.write(text);
+        filter.end();
+        return out;
+      },
+    };
+  } catch (error) {
+    if (error instanceof FilterUsageError) return undefined;
+    throw error;
+  }
+}

@@ -6,7 +6,7 @@ export type HttpResult =
 export interface ClusterNetwork {
   /** `host` is an IP or a service DNS name (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`, resolved from namespace
    *  default); an unknown name gives 'unresolved' (curl's `Could not resolve host`). */
-  httpGet(host: string, port: number, path?: string): HttpResult;
+  httpGet(host: string, port: number, path?: string, hostHeader?: string): HttpResult;
 }
 
 export interface ExecResult {

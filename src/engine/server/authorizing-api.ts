@@ -5,7 +5,7 @@
  * kubectl's requests (it updates where kubectl patches, reads before a DELETE), the command authorises kubectl's own
  * request first (kubectl/impersonation.ts asKubectlRequest, patchObject), so the denial names the same verb.
  */
-import { isCreateOnly, type ResourceName } from '../api/resources';
+import { isReview, type ResourceName } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import { clone, type ObjectStore } from '../store/store';
 import type { ApiServer } from './api-server';
@@ -59,7 +59,7 @@ export function authorizingApi(api: ApiServer, store: ObjectStore, user: UserInf
       if (resource) check('create', resource, obj.metadata?.namespace);
       const info = resource ? api.resourceFor(resource) : undefined;
       // A review asks about its requester: answered for this user, not for the cluster's admin.
-      if (info && isCreateOnly(info))
+      if (info && isReview(info))
         return review(store, user, { ...info, namespace: obj.metadata?.namespace }, clone(obj)) as typeof obj;
       return api.create(obj, opts);
     },

@@ -113,7 +113,7 @@ const TOKEN_PROJECTION = deepFreeze({
  * The pod's own spec object is written; the containers and lists it holds may be shared with its
  * ReplicaSet's template, so they are replaced, never changed in place.
  */
-export function defaultPod(pod: Pod, randomSuffix: () => string): void {
+export function defaultPod(pod: Pod, randomSuffix: () => string, accountAutomounts = true): void {
   pod.spec ??= { containers: [] };
   defaultPodSpec(pod.spec);
   // PrepareForCreate: a new pod is Pending with its QoS class worked out.
@@ -133,7 +133,9 @@ export function defaultPod(pod: Pod, randomSuffix: () => string): void {
     );
     if (missing.length) spec.tolerations = [...spec.tolerations, ...missing];
   }
-  if (!spec.hostNetwork && !spec.volumes?.some((v) => v.name.startsWith('kube-api-access-'))) {
+  // The ServiceAccount admission plugin: the pod's automountServiceAccountToken wins over its account's.
+  const automount = spec.automountServiceAccountToken ?? accountAutomounts;
+  if (automount && !spec.hostNetwork && !spec.volumes?.some((v) => v.name.startsWith('kube-api-access-'))) {
     const volume = `kube-api-access-${randomSuffix()}`;
     spec.volumes = [
       ...(spec.volumes ?? []),

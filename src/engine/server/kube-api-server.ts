@@ -1,5 +1,6 @@
 import {
   isCreateOnly,
+  isReview,
   resourceFor,
   resourceForKind,
   type ResourceInfo,
@@ -55,9 +56,12 @@ import {
   STORAGE_KINDS,
   storageUpdateCauses,
 } from './storage-objects';
+import { admitNetworkObject, defaultNetworkObject, NETWORK_KINDS } from './network-objects';
 import { invalidValue } from './validation';
 import { NODE_LEASE_NAMESPACE, nodeLease, nodeLeases } from './node-leases';
 import { review } from './reviews';
+import { componentStatuses } from './component-statuses';
+import { boundPod, type Binding } from './bindings';
 import { MINIKUBE_USER } from './rbac';
 
 export interface ApiServerHooks {
@@ -80,6 +84,10 @@ const WITH_GENERATION = new Set<ResourceName>([
   'horizontalpodautoscalers',
   'jobs',
   'cronjobs',
+  'endpointslices',
+  'ingresses',
+  'ingressclasses',
+  'networkpolicies',
 ]);
 /** Resources whose status is a subresource: a client's update never changes it. */
 const STATUS_SUBRESOURCE = new Set<ResourceName>([
@@ -98,6 +106,7 @@ const STATUS_SUBRESOURCE = new Set<ResourceName>([
   'horizontalpodautoscalers',
   'persistentvolumeclaims',
   'persistentvolumes',
+  'ingresses',
 ]);
 
 const META_ORDER = [
@@ -129,6 +138,47 @@ function canonicalOrder<T extends KubeObject>(obj: T): T {
 
 const sameJson = deepEqual;
 
+/** What an update cannot change in metadata: the stored uid, creation time, deletion mark and generateName. */
+function keepServerMetadata(
+  meta: KubeObject['metadata'],
+  old: KubeObject['metadata'],
+  fromClient: boolean,
+): void {
+  meta.uid = old.uid;
+  meta.creationTimestamp = old.creationTimestamp;
+  if (old.deletionTimestamp) {
+    meta.deletionTimestamp = old.deletionTimestamp;
+    meta.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
+  } else if (fromClient) {
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+  }
+  // The stored generateName, as the last key (where deleting and setting it again leaves it: clients see that order).
+  if (old.generateName)
+    moveKeyLast(meta as unknown as Record<string, unknown>, 'generateName', old.generateName);
+  else delete meta.generateName;
+}
+
+/**
+ * Sets `key` as the last of `obj`'s keys, the order `delete obj[key]; obj[key] = value` gives, but deleting only ever
+ * the last key: V8 keeps an object fast when its last key goes, and makes it a slow dictionary for the rest of its life
+ * when a key in the middle does (every pod's metadata, at its first update, moving generateName after the rest).
+ */
+function moveKeyLast(obj: Record<string, unknown>, key: string, value: unknown): void {
+  const keys = Object.keys(obj);
+  const at = keys.indexOf(key);
+  if (at === -1 || at === keys.length - 1) {
+    obj[key] = value;
+    return;
+  }
+  const after = keys.slice(at + 1);
+  const values = after.map((k) => obj[k]);
+  for (let i = after.length - 1; i >= 0; i--) delete obj[after[i]];
+  delete obj[key];
+  for (let i = 0; i < after.length; i++) obj[after[i]] = values[i];
+  obj[key] = value;
+}
+
 /** Whether `next` is `old` again, whatever resourceVersion the writer sent (it was checked for conflicts already). */
 function unchanged(old: KubeObject, next: KubeObject): boolean {
   const sent = next.metadata.resourceVersion;
@@ -156,12 +206,20 @@ export class KubeApiServer implements ApiServer {
   // ------------------------------------------------------------------ public contract
 
   resourceFor(kindOrAlias: string): ResourceInfo | undefined {
-    return resourceFor(kindOrAlias);
+    const info = resourceFor(kindOrAlias);
+    // An aggregated API (metrics.k8s.io) is served by its extension server over HTTP (http/metrics-api.ts), not
+    // from the store: the terminal's kubectl reads it through its own commands (kubectl top).
+    return info?.aggregated ? undefined : info;
   }
 
   get<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string): T {
     this.hooks.beforeAccess();
     this.refuseCreateOnly(resource);
+    if (resource === 'componentstatuses') {
+      const status = componentStatuses().find((c) => c.metadata.name === name);
+      if (!status) throw notFound('componentstatuses', '', name);
+      return status as unknown as T;
+    }
     if (resource === 'leases' && namespace === NODE_LEASE_NAMESPACE) {
       const node = this.store.get<Node>('nodes', undefined, name);
       if (node && !this.store.get('leases', namespace, name)) return nodeLease(node, this.hooks.now()) as T;
@@ -196,7 +254,9 @@ export class KubeApiServer implements ApiServer {
       : [];
     const namespace = info.namespaced ? opts.namespace : undefined;
     const out: T[] = [];
-    for (const obj of this.store.list(resource, namespace)) {
+    const stored =
+      resource === 'componentstatuses' ? componentStatuses() : this.store.list(resource, namespace);
+    for (const obj of stored) {
       if (labels.length && !matchesSelector(labels, obj.metadata.labels)) continue;
       if (fields.length && !matchesFields(fields, obj)) continue;
       out.push(clone(obj) as T);
@@ -214,7 +274,15 @@ export class KubeApiServer implements ApiServer {
     this.hooks.beforeAccess();
     const asked = obj && typeof obj === 'object' ? resourceForKind(obj.kind) : undefined;
     // A review is answered, not stored (it needs no metadata); this face has no requester but the cluster's admin.
-    if (asked && isCreateOnly(asked))
+    if (asked?.resource === 'bindings') {
+      const { pod, answer } = boundPod(this.store, clone(obj) as unknown as Binding, this.hooks.now());
+      if (!opts.dryRun) {
+        this.updateObject(pod, { fromClient: false });
+        this.hooks.afterWrite();
+      }
+      return answer as T;
+    }
+    if (asked && isReview(asked))
       return review(
         this.store,
         MINIKUBE_USER,
@@ -346,6 +414,7 @@ export class KubeApiServer implements ApiServer {
     // LimitRanger's mutating half runs before validation, so the defaults it sets are validated too.
     if (info.resource === 'pods') applyLimitRangeDefaults(this.store, obj as unknown as Pod);
     if (STORAGE_KINDS.has(obj.kind)) admitStorageObject(this.store, obj);
+    if (NETWORK_KINDS.has(obj.kind)) admitNetworkObject(this.store, obj);
     const causes = validateObject(obj);
     if (causes.length) throw invalid(info.kind, info.group, meta.name ?? '', causes);
     if (this.store.get(info.resource, meta.namespace, meta.name))
@@ -401,6 +470,19 @@ export class KubeApiServer implements ApiServer {
     return prefix + this.hooks.random.string(5);
   }
 
+  /** Whether the pod's ServiceAccount lets admission mount its token (automountServiceAccountToken not false). */
+  private accountAutomounts(pod: Pod): boolean {
+    const account = this.store.get(
+      'serviceaccounts',
+      pod.metadata.namespace,
+      pod.spec?.serviceAccountName ?? 'default',
+    );
+    return (
+      (account as { automountServiceAccountToken?: boolean } | undefined)?.automountServiceAccountToken !==
+      false
+    );
+  }
+
   private applyDefaults(resource: ResourceName, obj: KubeObject): void {
     switch (resource) {
       case 'deployments':
@@ -408,7 +490,7 @@ export class KubeApiServer implements ApiServer {
       case 'replicasets':
         return defaultReplicaSet(obj as ReplicaSet);
       case 'pods':
-        return defaultPod(obj as Pod, () => this.hooks.random.string(5));
+        return defaultPod(obj as Pod, () => this.hooks.random.string(5), this.accountAutomounts(obj as Pod));
       case 'services':
         return defaultService(obj as Service);
       case 'namespaces':
@@ -426,6 +508,11 @@ export class KubeApiServer implements ApiServer {
       case 'persistentvolumes':
       case 'storageclasses':
         return defaultStorageObject(obj);
+      case 'endpointslices':
+      case 'ingresses':
+      case 'ingressclasses':
+      case 'networkpolicies':
+        return defaultNetworkObject(obj);
       default:
         return defaultPolicyObject(obj);
     }
@@ -449,17 +536,7 @@ export class KubeApiServer implements ApiServer {
         'the object has been modified; please apply your changes to the latest version and try again',
       );
     obj.apiVersion = info.apiVersion;
-    meta.uid = old.metadata.uid;
-    meta.creationTimestamp = old.metadata.creationTimestamp;
-    if (old.metadata.deletionTimestamp) {
-      meta.deletionTimestamp = old.metadata.deletionTimestamp;
-      meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
-    } else if (opts.fromClient) {
-      delete meta.deletionTimestamp;
-      delete meta.deletionGracePeriodSeconds;
-    }
-    delete meta.generateName;
-    if (old.metadata.generateName) meta.generateName = old.metadata.generateName;
+    keepServerMetadata(meta, old.metadata, opts.fromClient);
     if (opts.fromClient && STATUS_SUBRESOURCE.has(info.resource)) obj.status = clone(old.status);
     // A controller's status or metadata write shares the stored spec: nothing there to default or re-validate.
     const specShared = old.spec === obj.spec && obj.spec !== undefined;
@@ -498,6 +575,33 @@ export class KubeApiServer implements ApiServer {
       return obj;
     }
     return this.store.put(info.resource, opts.fromClient ? canonicalOrder(obj) : obj) as T;
+  }
+
+  /**
+   * The scheduler's binding (what pods/binding does): `pod` is the stored pod again, with spec.nodeName set and its
+   * PodScheduled condition, and nothing else changed since it was defaulted and validated at creation, so neither
+   * runs again (updateObject would default and validate the whole pod once more for every pod scheduled).
+   */
+  bindPod(pod: Pod): Pod {
+    const meta = pod.metadata;
+    const old = this.store.get<Pod>('pods', meta.namespace, meta.name);
+    if (!old) throw notFound('pods', '', meta.name);
+    if (meta.resourceVersion !== old.metadata.resourceVersion)
+      throw conflict(
+        'pods',
+        '',
+        meta.name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
+    if (old.spec.nodeName)
+      throw conflict(
+        'pods/binding',
+        '',
+        meta.name,
+        `pod ${meta.name} is already assigned to node "${old.spec.nodeName}"`,
+      );
+    keepServerMetadata(meta, old.metadata, false);
+    return this.store.put('pods', pod) as Pod;
   }
 
   private immutableFieldCauses(resource: ResourceName, old: KubeObject, next: KubeObject): StatusCause[] {

@@ -18,6 +18,9 @@ import type { ApiServer } from './api-server';
 
 export const TOKEN_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const DEFAULT_EXPIRATION_SECONDS = 3600;
+/** What the kubelet asks for a pod's token, and the year the API server then grants (--service-account-extend-token-expiration). */
+const KUBELET_TOKEN_SECONDS = 3607;
+const EXTENDED_EXPIRATION_SECONDS = 365 * 24 * 3600;
 
 export interface BoundObjectReference {
   kind?: string;
@@ -115,7 +118,7 @@ function checkBoundObject(
     );
 }
 
-interface TokenClaims {
+export interface TokenClaims {
   aud: string[];
   exp: number;
   iat: number;
@@ -123,6 +126,37 @@ interface TokenClaims {
   namespace: string;
   name: string;
   uid: string;
+  /** A token bound to a pod (the kubelet's projected token) names the pod and its node (v1.30's PodNodeInfo). */
+  pod?: { name: string; uid: string };
+  node?: { name: string; uid: string };
+  /** With the API server's extended expiration: when the kubelet's requested lifetime would have ended. */
+  warnafter?: number;
+}
+
+/**
+ * The token a pod's `kube-api-access-*` volume holds (the kubelet's TokenRequest of 3607 s, bound to the pod): the API
+ * server extends such a request to a year and records the requested end as `warnafter`.
+ */
+export function podServiceAccountToken(options: {
+  issuedAt: number;
+  namespace: string;
+  account: { name: string; uid: string };
+  pod: { name: string; uid: string };
+  node?: { name: string; uid: string };
+}): string {
+  const iat = Math.floor(options.issuedAt / 1000);
+  return serviceAccountToken({
+    aud: [TOKEN_ISSUER],
+    exp: iat + EXTENDED_EXPIRATION_SECONDS,
+    iat,
+    iss: TOKEN_ISSUER,
+    namespace: options.namespace,
+    name: options.account.name,
+    uid: options.account.uid,
+    pod: options.pod,
+    node: options.node,
+    warnafter: iat + KUBELET_TOKEN_SECONDS,
+  });
 }
 
 /** A JWT of the API server's shape; the key id and signature are derived from the claims (deterministic). */
@@ -136,9 +170,14 @@ export function serviceAccountToken(claims: TokenClaims): string {
         exp: claims.exp,
         iat: claims.iat,
         iss: claims.iss,
+        jti: jwtId(claims),
+        // The signer merges the claim structs into maps, so every level is in key order.
         'kubernetes.io': {
           namespace: claims.namespace,
+          ...(claims.node ? { node: claims.node } : {}),
+          ...(claims.pod ? { pod: claims.pod } : {}),
           serviceaccount: { name: claims.name, uid: claims.uid },
+          ...(claims.warnafter !== undefined ? { warnafter: claims.warnafter } : {}),
         },
         nbf: claims.iat,
         sub: `system:serviceaccount:${claims.namespace}:${claims.name}`,
@@ -147,6 +186,13 @@ export function serviceAccountToken(claims: TokenClaims): string {
   );
   const blocks = Array.from({ length: 8 }, (_, i) => sha256(`${i}.${header}.${payload}`));
   return `${header}.${payload}.${base64url(Buffer.concat(blocks))}`;
+}
+
+/** v1.30 gives every token a random UUID `jti`; here it is derived from the claims so transcripts stay repeatable. */
+function jwtId(claims: TokenClaims): string {
+  const hex = sha256(`jti:${JSON.stringify(claims)}`).toString('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function sha256(text: string): Buffer {

@@ -15,6 +15,7 @@ import { policyNameRule, validatePolicyObject } from './policy-objects';
 import { validateConfigMap, validateSecret } from './config-objects';
 import { validateBatchObject } from './batch-objects';
 import { validateStorageObject } from './storage-objects';
+import { validateNetworkObject } from './network-objects';
 import { matchesLabelSelector } from './selectors';
 import { validateContainerProbes, validateInitContainerProbes } from './probe-validation';
 import {
@@ -32,6 +33,8 @@ import {
 const NAME_RULE: Record<string, (v: string) => string[]> = {
   Service: isDns1035Label,
   Namespace: isDns1123Label,
+  // kube-aggregator: `<version>.<group>`, and the core group's is `v1.` (a path segment, not a DNS name).
+  APIService: (v) => (v.split('.').length < 2 ? ['must be in the form: version.group'] : []),
 };
 
 export function validateMetadata(obj: KubeObject): StatusCause[] {
@@ -191,6 +194,12 @@ export function validateObject(obj: KubeObject): StatusCause[] {
     case 'PersistentVolume':
     case 'StorageClass':
       causes.push(...validateStorageObject(obj));
+      break;
+    case 'EndpointSlice':
+    case 'Ingress':
+    case 'IngressClass':
+    case 'NetworkPolicy':
+      causes.push(...validateNetworkObject(obj));
       break;
     default:
       causes.push(...validatePolicyObject(obj));

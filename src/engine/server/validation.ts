@@ -107,7 +107,8 @@ function qualifiedNameErrors(value: string): string[] {
   }
   if (name.length === 0) errs.push('name part must be non-empty');
   else if (name.length > 63) errs.push(`name part ${maxLen(63)}`);
-  if (name.length > 0 && !QUALIFIED_NAME_RE.test(name)) errs.push(QUALIFIED_NAME_MSG);
+  // apimachinery checks the pattern even on an empty name (both messages then appear).
+  if (!QUALIFIED_NAME_RE.test(name)) errs.push(QUALIFIED_NAME_MSG);
   return errs;
 }
 

@@ -63,6 +63,23 @@ describe('boot image', () => {
     expect(instantiateBootImage(image, new Random(3), bootAt).kubelet).toEqual(state.kubelet);
   });
 
+  it('shares the objects that vary with the boot time alone between clusters booted in the same second', () => {
+    const at = Date.UTC(2024, 5, 3, 2, 15, 0);
+    const a = createCluster({ seed: 1, clock: new ManualClock(at) });
+    const b = createCluster({ seed: 2, clock: new ManualClock(at + 400) });
+    const later = createCluster({ seed: 1, clock: new ManualClock(at + 5_000) });
+    const role = (c: typeof a) => c.store.get('clusterroles', undefined, 'admin')!;
+    expect(role(b)).toBe(role(a));
+    expect(Object.isFrozen(role(a)) && Object.isFrozen(role(a).metadata)).toBe(true);
+    expect(role(later)).not.toBe(role(a));
+    expect(role(later).metadata.creationTimestamp).toBe('2024-06-03T02:13:35Z');
+    expect(role(a).metadata.creationTimestamp).toBe('2024-06-03T02:13:30Z');
+    // Objects holding the cluster's own random values (uids, names) are its own.
+    const ns = (c: typeof a) => c.store.get('namespaces', undefined, 'default')!;
+    expect(ns(b)).not.toBe(ns(a));
+    expect(ns(b).metadata.uid).not.toBe(ns(a).metadata.uid);
+  });
+
   it('gives every cluster its own seeded system objects on the same fresh-minikube layout', () => {
     const at = Date.UTC(2024, 5, 3, 2, 15, 0);
     const a = createCluster({ seed: 1, clock: new ManualClock(at) });

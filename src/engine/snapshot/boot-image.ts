@@ -4,7 +4,9 @@
  * bootstrapped for real — through the API server and the controllers — while its random draws are recorded;
  * the result is kept as a template text split at every random value and timestamp. Every later cluster of that
  * shape is instantiated from the template with its own seeded draws and its own boot time: one string join and
- * one JSON.parse instead of validating, defaulting and reconciling thirty objects.
+ * one JSON.parse instead of validating, defaulting and reconciling thirty objects. What holds no random value is
+ * shared and frozen: literal parts by every cluster, parts that vary with the boot time alone by the clusters booted
+ * in the same second (the store never changes an object in place).
  */
 import { rfc3339 } from '../api/time';
 import type { KubeObject } from '../api/types';
@@ -84,9 +86,19 @@ const TOKENS =
 
 const DAY_MS = 86_400_000;
 
+/** The texts of recent days (by day number): every cluster booted that day asks for the same few. */
+const dayTexts = new Map<number, string>();
+
 /** The UTC date `days` after the day of `at`. */
 function dayText(at: number, days: number): string {
-  return new Date((Math.floor(at / DAY_MS) + days) * DAY_MS).toISOString().slice(0, 10);
+  const day = Math.floor(at / DAY_MS) + days;
+  let text = dayTexts.get(day);
+  if (text === undefined) {
+    if (dayTexts.size >= 64) dayTexts.clear();
+    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    dayTexts.set(day, text);
+  }
+  return text;
 }
 
 function isLiteral(t: Template): t is { literal: unknown } {
@@ -165,18 +177,33 @@ type ObjectsBuilder = (
   time: (offset: number) => string,
   updatedAt: (offset: number) => string,
   day: (days: number) => string,
+  shared: (index: number, build: () => unknown) => unknown,
 ) => unknown;
 
-const builders = new WeakMap<BootImage, { build: ObjectsBuilder; literals: unknown[] }>();
+/**
+ * The objects' builder, its literals, and the boot-time values of the latest boot time: the subtrees whose only
+ * variable parts are times (most of the system objects: roles, bindings, accounts, API services) are the same for
+ * every cluster booted in the same second, so they are built and frozen once for that second and shared, like the
+ * literals. Clusters created together (a class starting a lab, a pool filling up) then cost a fraction to build
+ * and to keep.
+ */
+interface Builder {
+  build: ObjectsBuilder;
+  literals: unknown[];
+  bootAt: number;
+  timed: unknown[];
+}
+
+const builders = new WeakMap<BootImage, Builder>();
 const kubeletBuilders = new WeakMap<BootImage, ObjectsBuilder>();
 
-function builderFor(image: BootImage): { build: ObjectsBuilder; literals: unknown[] } {
+function builderFor(image: BootImage): Builder {
   let builder = builders.get(image);
   if (!builder) {
     const literals: unknown[] = [];
-    const source = generate(image.objects, literals);
-    const build = new Function('lit', 'v', 't', 'u', 'd', `return ${source};`) as ObjectsBuilder;
-    builder = { build, literals };
+    const source = generate(image.objects, literals, { count: 0 });
+    const build = new Function('lit', 'v', 't', 'u', 'd', 's', `return ${source};`) as ObjectsBuilder;
+    builder = { build, literals, bootAt: NaN, timed: [] };
     builders.set(image, builder);
   }
   return builder;
@@ -187,8 +214,8 @@ function builderFor(image: BootImage): { build: ObjectsBuilder; literals: unknow
 function kubeletBuilderFor(image: BootImage): ObjectsBuilder {
   let build = kubeletBuilders.get(image);
   if (!build) {
-    const source = generate(image.kubelet, undefined);
-    build = new Function('lit', 'v', 't', 'u', 'd', `return ${source};`) as ObjectsBuilder;
+    const source = generate(image.kubelet, undefined, undefined);
+    build = new Function('lit', 'v', 't', 'u', 'd', 's', `return ${source};`) as ObjectsBuilder;
     kubeletBuilders.set(image, build);
   }
   return build;
@@ -208,8 +235,26 @@ function literalSource(value: unknown): string {
     .join(', ')}}`;
 }
 
-/** `literals` collects the shared (frozen) literals; without it they are written out, fresh on every call. */
-function generate(t: Template, literals: unknown[] | undefined): string {
+/** Whether a template takes any of the cluster's random values (otherwise it varies with the boot time alone). */
+function drawsValues(t: Template): boolean {
+  if ('literal' in t) return false;
+  if ('text' in t) return t.slots.some((slot) => 'draw' in slot);
+  if ('array' in t) return t.array.some(drawsValues);
+  return t.object.some(([, child]) => drawsValues(child));
+}
+
+/**
+ * `literals` collects the shared (frozen) literals; without it they are written out, fresh on every call. With
+ * `timed`, each largest object or array that varies with the boot time alone is built through `s(index, build)`,
+ * which shares it between clusters of the same boot time (`timed.count` numbers them).
+ */
+function generate(
+  t: Template,
+  literals: unknown[] | undefined,
+  timed: { count: number } | undefined,
+): string {
+  if (timed && ('array' in t || 'object' in t) && !drawsValues(t))
+    return `s(${timed.count++}, () => (${generate(t, literals, undefined)}))`;
   if ('literal' in t) {
     if (t.literal === null || typeof t.literal !== 'object') return JSON.stringify(t.literal) ?? 'undefined';
     if (!literals) return literalSource(t.literal);
@@ -232,8 +277,8 @@ function generate(t: Template, literals: unknown[] | undefined): string {
     });
     return `(${parts.join(' + ')})`;
   }
-  if ('array' in t) return `[${t.array.map((item) => generate(item, literals)).join(', ')}]`;
-  return `{${t.object.map(([name, child]) => `${keySource(name)}: ${generate(child, literals)}`).join(', ')}}`;
+  if ('array' in t) return `[${t.array.map((item) => generate(item, literals, timed)).join(', ')}]`;
+  return `{${t.object.map(([name, child]) => `${keySource(name)}: ${generate(child, literals, timed)}`).join(', ')}}`;
 }
 
 /** The boot state of a new cluster: this image with `random`'s draws, booted at `bootAt`. Shared parts are frozen. */
@@ -241,14 +286,27 @@ export function instantiateBootImage(image: BootImage, random: Random, bootAt: n
   const values = image.draws.map((d) =>
     d.kind === 'uid' ? random.uid() : d.kind === 'hex' ? random.hex(d.length) : random.string(d.length),
   );
-  const { build, literals } = builderFor(image);
+  const builder = builderFor(image);
   // rfc3339 keeps the texts of recent seconds: clusters created about the same time share them.
   const time = (offset: number) => rfc3339(bootAt + offset);
   const updatedAt = (offset: number) => updatedAtLabel(bootAt + offset);
   const day = (days: number) => dayText(bootAt, days);
-  const objects = build(literals, values, time, updatedAt, day) as BootState['objects'];
+  if (builder.bootAt !== bootAt) {
+    builder.bootAt = bootAt;
+    builder.timed = [];
+  }
+  const timed = builder.timed;
+  const shared = (index: number, build: () => unknown) => (timed[index] ??= deepFreeze(build()));
+  const objects = builder.build(
+    builder.literals,
+    values,
+    time,
+    updatedAt,
+    day,
+    shared,
+  ) as BootState['objects'];
   // The kubelet's records change in place as pods progress: never shared.
-  const kubelet = kubeletBuilderFor(image)([], values, time, updatedAt, day) as KubeletState;
+  const kubelet = kubeletBuilderFor(image)([], values, time, updatedAt, day, shared) as KubeletState;
   const shift = bootAt - image.bootAt;
   for (const pod of kubelet.pods) {
     pod.seenAt += shift;

@@ -19,6 +19,7 @@ import type {
   ServiceAccount,
 } from '../api/types';
 import type { DaemonSet } from '../api/workload-types';
+import { SERVICE_NAME_LABEL, type EndpointSlice } from '../api/network-types';
 import type { Random } from './random';
 
 export const KUBERNETES_VERSION = 'v1.30.0';
@@ -209,6 +210,7 @@ export interface MinikubeObjects {
   nodes: Node[];
   services: Service[];
   endpoints: Endpoints[];
+  endpointSlices: EndpointSlice[];
   corednsDeployment: Deployment;
   corednsReplicaSet: (deploymentUid: string) => ReplicaSet;
   /** Built once nodes and the CoreDNS ReplicaSet have uids. */
@@ -273,6 +275,15 @@ export function minikubeObjects(
     subsets: [
       { addresses: [{ ip: nodeInternalIp(0) }], ports: [{ name: 'https', port: 8443, protocol: 'TCP' }] },
     ],
+  };
+  // The API server keeps its own slice beside its Endpoints (endpointsadapter): same name, no managing controller.
+  const apiSlice: EndpointSlice = {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { [SERVICE_NAME_LABEL]: 'kubernetes' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [nodeInternalIp(0)], conditions: { ready: true } }],
+    ports: [{ name: 'https', protocol: 'TCP', port: 8443 }],
   };
   const corednsTemplate = {
     metadata: { labels: { 'k8s-app': 'kube-dns' } },
@@ -491,6 +502,7 @@ export function minikubeObjects(
     nodes,
     services: [kubernetes, kubeDns],
     endpoints: [apiEndpoints],
+    endpointSlices: [apiSlice],
     corednsDeployment,
     corednsReplicaSet,
     pods,

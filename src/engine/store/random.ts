@@ -7,7 +7,13 @@ export type RandomState = [number, number, number, number];
 /** apimachinery `util/rand`: no vowels, no 0/1/3, so generated names never spell words (reference §4.2). */
 export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const VARIANT_CODES = Array.from('89ab', (c) => c.charCodeAt(0));
+const DASH = '-'.charCodeAt(0);
+const VERSION_4 = '4'.charCodeAt(0);
+/** Scratch buffers of uid(): reused, since a cluster draws a uid for every object it creates. */
+const UID_DIGITS = new Array<number>(32).fill(0);
+const UID_CODES = new Array<number>(36).fill(0);
 
 export class Random {
   private a: number;
@@ -49,20 +55,38 @@ export class Random {
     return out;
   }
 
-  /** `length` lowercase hex digits, eight per draw. */
+  /**
+   * `length` lowercase hex digits, eight per draw (each draw's most significant digit first). Written as character
+   * codes and made into one string at the end: appending pieces would leave a chain of V8 rope nodes in every stored
+   * uid and container ID, and allocate a string per step.
+   */
   hex(length: number): string {
-    let out = '';
-    while (out.length < length) {
-      const v = this.nextUint32();
-      out += HEX_BYTE[v >>> 24] + HEX_BYTE[(v >>> 16) & 255] + HEX_BYTE[(v >>> 8) & 255] + HEX_BYTE[v & 255];
-    }
-    return out.length === length ? out : out.slice(0, length);
+    const codes = new Array<number>(length);
+    this.hexCodes(codes, 0, length);
+    return String.fromCharCode.apply(null, codes);
   }
 
-  /** RFC 4122 version-4 shaped uid. */
+  /** RFC 4122 version-4 shaped uid: 32 hex digits with the version and variant digits set, as one flat string. */
   uid(): string {
-    const h = this.hex(32);
-    const variant = '89ab'[this.int(0, 3)];
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    const digits = UID_DIGITS;
+    this.hexCodes(digits, 0, 32);
+    const codes = UID_CODES;
+    let at = 0;
+    for (let i = 0; i < 32; i++) {
+      if (i === 8 || i === 12 || i === 16 || i === 20) codes[at++] = DASH;
+      codes[at++] = i === 12 ? VERSION_4 : digits[i];
+    }
+    // The variant digit is drawn after the 32 digits, as it always was (the sequence of draws is part of snapshots).
+    codes[19] = VARIANT_CODES[this.int(0, 3)];
+    return String.fromCharCode.apply(null, codes);
+  }
+
+  /** Writes `count` hex digit codes at `from`, eight per draw. */
+  private hexCodes(out: number[], from: number, count: number): void {
+    for (let done = 0; done < count; done += 8) {
+      const v = this.nextUint32();
+      for (let j = 0; j < 8 && done + j < count; j++)
+        out[from + done + j] = HEX_CODES[(v >>> (28 - 4 * j)) & 15];
+    }
   }
 }

@@ -30,6 +30,18 @@ export function compareObjects(a: KubeObject, b: KubeObject): number {
   return a1 < b1 ? -1 : a1 > b1 ? 1 : 0;
 }
 
+/** One namespace's objects of a resource ('' for cluster-scoped ones), and the revision of their latest change. */
+interface NamespaceTable {
+  names: Map<string, KubeObject>;
+  changedAt: number;
+}
+
+/** One resource's objects by namespace, and how many there are. */
+interface ResourceTable {
+  namespaces: Map<string, NamespaceTable>;
+  count: number;
+}
+
 /**
  * The cluster's etcd: one table per resource, a single resourceVersion counter, and change listeners.
  * Stored objects are owned by the store; everyone else reads them without modifying them (the API server
@@ -37,15 +49,15 @@ export function compareObjects(a: KubeObject, b: KubeObject): number {
  */
 export class ObjectStore {
   /** resource → namespace ('' for cluster-scoped) → name → object. Nested maps: lookups hash the names
-   *  themselves instead of a freshly concatenated key. */
-  private readonly tables = new Map<ResourceName, Map<string, Map<string, KubeObject>>>();
-  private readonly counts = new Map<ResourceName, number>();
-  private readonly listeners = new Set<StoreListener>();
+   *  themselves instead of a freshly concatenated key. A table also keeps its count and latest change, so a write
+   *  updates them where it already is, with no map of its own (every cluster holds some thirty tables). */
+  private readonly tables = new Map<ResourceName, ResourceTable>();
+  /** Replaced, never changed, when someone subscribes or leaves: a write hands its change to the array as it was
+   *  when the write began, without copying it first (writes are many, subscriptions few). */
+  private listeners: readonly StoreListener[] = [];
   /** Per resource (by resourceSlot): the revision of its latest change (so controllers can skip when nothing they
    *  watch moved). An array: the reconcile loop asks for every controller after every round of writes. */
   private readonly changedAt: number[] = [];
-  /** Per resource, per namespace ('' for cluster-scoped): the revision of its latest change there. */
-  private readonly changedAtIn = new Map<ResourceName, Map<string, number>>();
   private lastRemoval = 0;
   private rv: number;
 
@@ -58,16 +70,20 @@ export class ObjectStore {
     return this.rv;
   }
 
-  private namespaceTable(resource: ResourceName, namespace: string | undefined): Map<string, KubeObject> {
+  private resourceTable(resource: ResourceName): ResourceTable {
     let table = this.tables.get(resource);
     if (!table) {
-      table = new Map();
+      table = { namespaces: new Map(), count: 0 };
       this.tables.set(resource, table);
     }
-    let names = table.get(namespace ?? '');
+    return table;
+  }
+
+  private namespaceTable(table: ResourceTable, namespace: string | undefined): NamespaceTable {
+    let names = table.namespaces.get(namespace ?? '');
     if (!names) {
-      names = new Map();
-      table.set(namespace ?? '', names);
+      names = { names: new Map(), changedAt: 0 };
+      table.namespaces.set(namespace ?? '', names);
     }
     return names;
   }
@@ -79,21 +95,22 @@ export class ObjectStore {
   ): T | undefined {
     return this.tables
       .get(resource)
-      ?.get(namespace ?? '')
-      ?.get(name) as T | undefined;
+      ?.namespaces.get(namespace ?? '')
+      ?.names.get(name) as T | undefined;
   }
 
   /** Unsorted, live view for controllers: do not modify the objects. */
   values<T extends KubeObject = KubeObject>(resource: ResourceName): T[] {
     const out: T[] = [];
     const table = this.tables.get(resource);
-    if (table) for (const names of table.values()) for (const obj of names.values()) out.push(obj as T);
+    if (table)
+      for (const { names } of table.namespaces.values()) for (const obj of names.values()) out.push(obj as T);
     return out;
   }
 
   /** Unsorted objects of one namespace. */
   valuesIn<T extends KubeObject = KubeObject>(resource: ResourceName, namespace: string): T[] {
-    const names = this.tables.get(resource)?.get(namespace);
+    const names = this.tables.get(resource)?.namespaces.get(namespace)?.names;
     return names ? ([...names.values()] as T[]) : [];
   }
 
@@ -101,12 +118,13 @@ export class ObjectStore {
   namespacesOf(resources: readonly ResourceName[]): Set<string> {
     const out = new Set<string>();
     for (const resource of resources)
-      for (const [namespace, names] of this.tables.get(resource) ?? []) if (names.size) out.add(namespace);
+      for (const [namespace, { names }] of this.tables.get(resource)?.namespaces ?? [])
+        if (names.size) out.add(namespace);
     return out;
   }
 
   count(resource: ResourceName): number {
-    return this.counts.get(resource) ?? 0;
+    return this.tables.get(resource)?.count ?? 0;
   }
 
   /** Sorted by namespace then name; `namespace` undefined = all. */
@@ -118,25 +136,27 @@ export class ObjectStore {
 
   /** Stores `obj` (taking ownership), giving it the next resourceVersion. */
   put(resource: ResourceName, obj: KubeObject): KubeObject {
-    const names = this.namespaceTable(resource, obj.metadata.namespace);
-    const existed = names.has(obj.metadata.name);
+    const table = this.resourceTable(resource);
+    const namespace = this.namespaceTable(table, obj.metadata.namespace);
+    const existed = namespace.names.has(obj.metadata.name);
     obj.metadata.resourceVersion = String(++this.rv);
     this.changedAt[resourceSlot(resource)] = this.rv;
-    this.markChangedIn(resource, obj.metadata.namespace, this.rv);
-    names.set(obj.metadata.name, obj);
-    if (!existed) this.counts.set(resource, this.count(resource) + 1);
+    namespace.changedAt = this.rv;
+    namespace.names.set(obj.metadata.name, obj);
+    if (!existed) table.count++;
     this.emit(existed ? 'MODIFIED' : 'ADDED', resource, obj);
     return obj;
   }
 
   remove(resource: ResourceName, namespace: string | undefined, name: string): KubeObject | undefined {
-    const names = this.tables.get(resource)?.get(namespace ?? '');
-    const obj = names?.get(name);
-    if (!names || !obj) return undefined;
-    names.delete(name);
-    this.counts.set(resource, this.count(resource) - 1);
+    const table = this.tables.get(resource);
+    const names = table?.namespaces.get(namespace ?? '');
+    const obj = names?.names.get(name);
+    if (!table || !names || !obj) return undefined;
+    names.names.delete(name);
+    table.count--;
     this.changedAt[resourceSlot(resource)] = this.rv + 1;
-    this.markChangedIn(resource, namespace, this.rv + 1);
+    names.changedAt = this.rv + 1;
     this.lastRemoval = this.rv + 1;
     const gone = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.rv) } };
     this.emit('DELETED', resource, gone);
@@ -145,8 +165,9 @@ export class ObjectStore {
 
   /** Loads objects as they are (snapshot restore): keeps their resourceVersions, emits nothing. */
   load(resource: ResourceName, obj: KubeObject): void {
-    const names = this.namespaceTable(resource, obj.metadata.namespace);
-    if (!names.has(obj.metadata.name)) this.counts.set(resource, this.count(resource) + 1);
+    const table = this.resourceTable(resource);
+    const { names } = this.namespaceTable(table, obj.metadata.namespace);
+    if (!names.has(obj.metadata.name)) table.count++;
     names.set(obj.metadata.name, obj);
   }
 
@@ -167,16 +188,7 @@ export class ObjectStore {
   /** Whether any object of this resource in this namespace ('' or undefined: cluster-scoped) changed after
    *  revision `since`. Lets a controller skip the objects of namespaces where nothing it reads moved. */
   changedInSince(resource: ResourceName, namespace: string | undefined, since: number): boolean {
-    return (this.changedAtIn.get(resource)?.get(namespace ?? '') ?? 0) > since;
-  }
-
-  private markChangedIn(resource: ResourceName, namespace: string | undefined, rv: number): void {
-    let byNamespace = this.changedAtIn.get(resource);
-    if (!byNamespace) {
-      byNamespace = new Map();
-      this.changedAtIn.set(resource, byNamespace);
-    }
-    byNamespace.set(namespace ?? '', rv);
+    return (this.tables.get(resource)?.namespaces.get(namespace ?? '')?.changedAt ?? 0) > since;
   }
 
   /** Whether any object was removed after revision `since` (owners disappearing is what the GC reacts to). */
@@ -193,12 +205,18 @@ export class ObjectStore {
   }
 
   subscribe(listener: StoreListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    // A Set's semantics: the same function subscribed twice is there once, and unsubscribing removes it.
+    if (!this.listeners.includes(listener)) this.listeners = [...this.listeners, listener];
+    return () => {
+      const had = this.listeners.includes(listener);
+      this.listeners = this.listeners.filter((l) => l !== listener);
+      return had;
+    };
   }
 
   private emit(type: ChangeType, resource: ResourceName, obj: KubeObject): void {
-    for (const listener of [...this.listeners]) listener(type, resource, obj);
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i](type, resource, obj);
   }
 }
 

@@ -55,7 +55,10 @@ export function completions(
   const pick = (candidates: string[]) => [...new Set(candidates)].filter((c) => c.startsWith(current)).sort();
   if (words.length === 0) return pick(PROGRAMS);
   const [program, ...args] = words;
-  if (program === 'minikube') return args.length === 0 ? pick(['ip', 'status', 'version', 'start']) : [];
+  if (program === 'minikube')
+    return args.length === 0
+      ? pick(['ip', 'status', 'version', 'start', 'addons', 'service', 'tunnel', 'node', 'ssh'])
+      : [];
   if (FILE_PROGRAMS.includes(program)) return pick(paths(home, cwd, current));
   if (program !== 'kubectl') return [];
 

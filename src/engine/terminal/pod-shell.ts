@@ -6,11 +6,14 @@ import type { PodShellSession } from '../kubectl/context';
 import { formatError } from '../kubectl/errors';
 import { FILTER_NAMES } from './filters';
 import { NOT_AVAILABLE, prepareFilter, RejectedLine, runPipeline } from './pipeline';
+import { isRequestLoop, runRequestLoop } from './request-loop';
 import { expandWords, tokenize } from './tokenizer';
 
 export interface PodShellIO {
   stdout(chunk: string): void;
   stderr(chunk: string): void;
+  /** Ctrl-C: ends a line that runs until interrupted (a request loop). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -24,6 +27,8 @@ export async function runPodShellLine(
   line: string,
   io: PodShellIO,
 ): Promise<{ exitCode: number; ended: boolean }> {
+  if (isRequestLoop(line))
+    return { exitCode: await runRequestLoop(cluster, session, line, io), ended: false };
   const { stages, heredocs, redirects } = tokenize(line);
   if (heredocs.length > 0)
     throw new RejectedLine('here-documents are not available in the pod shell of this lab terminal', 2);

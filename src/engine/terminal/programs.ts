@@ -2,6 +2,10 @@ import type { Node } from '../api/types';
 import type { Cluster } from '../cluster';
 import { HOME } from '../kubectl/virtual-files';
 import { httpReason, LocalPorts, type LocalResponse } from './local-ports';
+import { runMinikubeAddons } from './minikube-addons';
+import { runMinikubeService } from './minikube-network';
+import { runMinikubeNode } from './minikube-node';
+import { runMinikubeSsh } from './minikube-ssh';
 
 export interface ProgramIO {
   stdout(chunk: string): void;
@@ -44,6 +48,14 @@ export function runMinikube(cluster: Cluster, args: string[], io: ProgramIO): nu
       io.stdout(blocks.join(''));
       return 0;
     }
+    case 'ssh':
+      return runMinikubeSsh(nodes, args.slice(args.indexOf('ssh') + 1), io);
+    case 'node':
+      return runMinikubeNode(nodes, args.slice(args.indexOf('node') + 1), io);
+    case 'service':
+      return runMinikubeService(cluster, args.slice(args.indexOf('service') + 1), io);
+    case 'addons':
+      return runMinikubeAddons(cluster, args.slice(args.indexOf('addons') + 1), io);
     case 'version':
       io.stdout(`minikube version: ${MINIKUBE_VERSION}\ncommit: ${MINIKUBE_COMMIT}\n`);
       return 0;
@@ -61,13 +73,13 @@ export function runMinikube(cluster: Cluster, args: string[], io: ProgramIO): nu
       return 0;
     case undefined:
       io.stdout(
-        'minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nAvailable in this lab: minikube ip, minikube status, minikube version, minikube start\n',
+        'minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nAvailable in this lab: minikube ip, minikube status, minikube version, minikube start, minikube addons, minikube node list, minikube ssh -- COMMAND\n',
       );
       return 0;
     default:
       void rest;
       io.stderr(
-        `minikube ${sub}: not available in this lab terminal (available: ip, status, version, start)\n`,
+        `minikube ${sub}: not available in this lab terminal (available: ip, status, version, start, addons, node list, ssh -- COMMAND, service, tunnel)\n`,
       );
       return 127;
   }
@@ -90,6 +102,9 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO, localPo
   let includeHeaders = false;
   let silent = false;
   let showErrors = false;
+  let hostHeader: string | undefined;
+  /** `--resolve host:port:address`: names this terminal cannot resolve, pinned for one request. */
+  const resolved = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '-s' || arg === '--silent') silent = true;
@@ -108,10 +123,15 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO, localPo
       if (arg.includes('s')) silent = true;
       if (arg.includes('S')) showErrors = true;
       if (arg.includes('i')) includeHeaders = true;
-    } else if (
-      ['-m', '--max-time', '--connect-timeout', '-H', '--header', '-A', '--user-agent'].includes(arg)
-    )
-      i++;
+    } else if (arg === '-H' || arg === '--header') {
+      const header = args[++i] ?? '';
+      const colon = header.indexOf(':');
+      if (colon > 0 && header.slice(0, colon).trim().toLowerCase() === 'host')
+        hostHeader = header.slice(colon + 1).trim();
+    } else if (arg === '--resolve') {
+      const entry = /^([^:]+):(\d+):(.+)$/.exec(args[++i] ?? '');
+      if (entry) resolved.set(`${entry[1].toLowerCase()}:${entry[2]}`, entry[3]);
+    } else if (['-m', '--max-time', '--connect-timeout', '-A', '--user-agent'].includes(arg)) i++;
     else if (arg.startsWith('-')) {
       io.stderr(
         `curl: option ${arg}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n`,
@@ -132,7 +152,9 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO, localPo
       exitCode = parsed.code;
       continue;
     }
-    const { host, port, path } = parsed;
+    const { port, path } = parsed;
+    const pinned = resolved.get(`${parsed.host.toLowerCase()}:${port}`);
+    const host = pinned ?? parsed.host;
     // The lab terminal is the minikube host: cluster DNS names do not resolve there (only inside pods).
     const local = LocalPorts.isLocalHost(host.toLowerCase());
     if (!/^\d+\.\d+\.\d+\.\d+$/.test(host) && !local) {
@@ -142,7 +164,7 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO, localPo
     }
     const result: LocalResponse = local
       ? (localPorts?.connect(host.toLowerCase(), port, path) ?? { ok: false, error: 'refused' })
-      : cluster.network.httpGet(host, port, path);
+      : cluster.network.httpGet(host, port, path, hostHeader ?? (pinned ? parsed.host : undefined));
     if (result.ok) {
       if (includeHeaders)
         io.stdout(
@@ -215,13 +237,18 @@ Available commands:
   kubectl ...          version, cluster-info, get, describe, create deployment, create -f, run, apply -f, delete, scale,
                        expose, set image, rollout status|history|undo|restart|pause|resume, label, logs, exec, wait,
                        api-resources, port-forward, proxy, diff -f, replace -f, cp (files and folders of your home
-                       work with -f, e.g. kubectl apply -f manifests/)
-  minikube ...         ip, status, version, start
+                       work with -f, e.g. kubectl apply -f manifests/), top pod|node (with minikube addons enable
+                       metrics-server), autoscale
+  minikube ...         ip, status, version, start, addons list|enable|disable, node list, ssh -- COMMAND,
+                       service NAME [--url], service list, tunnel (until Ctrl-C, or in the background with &)
   curl URL             HTTP requests to node, service and pod addresses, e.g. curl $(minikube ip):30080, and to
-                       localhost ports opened by kubectl port-forward and kubectl proxy, e.g. curl localhost:8001/version
+                       localhost ports opened by kubectl port-forward and kubectl proxy, e.g. curl localhost:8001/version;
+                       an Ingress by its host: curl -H 'Host: NAME' $(minikube ip) or --resolve NAME:80:$(minikube ip)
   ls, cat, cd, pwd, mkdir, rm, mv, cp, touch, diff, echo
                        your files in ${HOME} (~), e.g. cat deployment.yaml, mkdir manifests, kubectl apply -f manifests/
   vim FILE             opens FILE in the editor pane of the lab page (also vi, nano)
+  kubectl edit TYPE/NAME
+                       opens the object in the editor pane; saving applies it (KUBE_EDITOR="cp FILE" edits from a file)
   export NAME=value    shell variables, e.g. export POD_NAME=$(kubectl get pods -o name | head -1)
   read NAME            reads a line you type into NAME (cat with no file copies what you type)
   jobs, kill, fg, bg, wait
@@ -237,4 +264,5 @@ Pipes can also feed kubectl apply -f - (and create, delete, replace, diff -f -),
 Substitution works for $(minikube ip), $(kubectl ...) and $NAME / \${NAME} variables.
 Not available: other programs, ';', '&&', '||', '<' and redirections outside ${HOME}, backquotes.
 Inside 'kubectl exec -ti POD -- bash' your lines run in the pod's shell until you type 'exit'.
+NetworkPolicies are stored and shown, but as with minikube's default CNI they are not enforced: no traffic is blocked.
 `;

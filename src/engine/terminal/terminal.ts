@@ -12,6 +12,7 @@ import { LocalPorts } from './local-ports';
 import { NOT_AVAILABLE, PreparedFilter, prepareFilter, RejectedLine, runPipeline } from './pipeline';
 import { runPodShellLine } from './pod-shell';
 import { HELP_TEXT, ProgramIO, runCurl, runEcho, runMinikube, UNAVAILABLE_HINTS } from './programs';
+import { runMinikubeTunnel } from './minikube-network';
 import { runCat, runRead } from './stdin-programs';
 import { runCp, runMv } from './home/copy-move';
 import { runDiff } from './home/diff';
@@ -23,6 +24,7 @@ import { runLs } from './home/ls';
 import { openRedirect, Redirection, validateRedirects, writeRedirect } from './home/redirect';
 import { runEditor } from './home/editor';
 import { LINE_PROGRAMS } from './vocabulary';
+import { chooseEditor, type TextEditor } from './text-editor';
 import {
   addHeredocLine,
   expandWords,
@@ -54,6 +56,12 @@ export interface TerminalIO {
   background?: boolean;
   /** False when stdout is not the terminal (a `> FILE` redirection): `ls` then prints one name per line. */
   tty?: boolean;
+  /**
+   * The page's editor pane, attached to runs that may open it (`kubectl edit`): the buffer is shown there and the
+   * run waits until the student saves or closes it. Without it (and without KUBE_EDITOR), kubectl edit says how
+   * to edit otherwise.
+   */
+  editor?: TextEditor;
 }
 
 /** Programs that can start a line (filters may too, reading one of the example files). */
@@ -449,12 +457,23 @@ export class LabTerminal {
           enterPodShell: interactive ? (session) => (this.shell = session) : undefined,
           stdin,
           localPorts: this.localPorts,
+          // A background job or a substitution has no terminal to edit in; KUBE_EDITOR still works there.
+          editor: chooseEditor({
+            setting: this.variables.get('KUBE_EDITOR') || this.variables.get('EDITOR'),
+            pane: interactive ? io.editor : undefined,
+            stdout: out,
+            stderr: io.stderr,
+            readFile: (path) => this.files.read(path),
+          }),
         };
         // `create -f` is kubectl's create without a subcommand, which its command table does not route.
         if (isCreateFromFiles(args)) return runCreateFromFiles(args, ctx);
         return runKubectl(args, ctx);
       }
       case 'minikube':
+        // The tunnel runs until Ctrl-C (or kill, with &), like kubectl proxy.
+        if (args.find((a) => !a.startsWith('-')) === 'tunnel')
+          return runMinikubeTunnel(this.cluster, programIO, io.signal);
         return runMinikube(this.cluster, args, programIO);
       case 'curl':
         return runCurl(this.cluster, args, programIO, this.localPorts);

@@ -40,6 +40,8 @@ export interface NodeContainerSpec {
   privileged: boolean;
   readonlyRootfs: boolean;
   tmpfs: Record<string, string>;
+  /** Paths given an anonymous volume each: kept across restarts, removed with the container. */
+  volumes?: string[];
 }
 
 export interface ContainerSummary {
@@ -195,6 +197,7 @@ export class DockerRepository {
         Hostname: spec.hostname,
         User: spec.user,
         Labels: spec.labels,
+        Volumes: Object.fromEntries((spec.volumes ?? []).map((path) => [path, {}])),
         AttachStdin: false,
         AttachStdout: false,
         AttachStderr: false,
@@ -322,17 +325,26 @@ export class DockerRepository {
   /**
    * Runs argv in a running container through the exec API (no TTY, stdout and stderr demultiplexed) and
    * streams decoded text to `streams` as the engine delivers it. Resolves with the process's exit code.
+   * `stdin`, when given, is the process's whole input: written, then closed (the process reads its end).
    */
-  async exec(container: string, argv: string[], streams: ExecStreams): Promise<number> {
+  async exec(container: string, argv: string[], streams: ExecStreams, stdin?: string): Promise<number> {
+    const withInput = stdin !== undefined;
     const exec = await this.call(`exec in ${container}`, () =>
-      this.docker
-        .getContainer(container)
-        .exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, Tty: false }),
+      this.docker.getContainer(container).exec({
+        Cmd: argv,
+        AttachStdin: withInput,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+      }),
     );
     const stream = await this.call(`start exec in ${container}`, () =>
-      exec.start({ hijack: true, stdin: false }),
+      exec.start({ hijack: true, stdin: withInput }),
     );
-    await demultiplex(stream, streams);
+    const output = demultiplex(stream, streams);
+    // Half-closing the hijacked connection is how the engine learns the input ended (as `docker exec -i`).
+    if (withInput) (stream as NodeJS.WritableStream).end(stdin);
+    await output;
     // The output ends as the process exits; the engine may take a moment more to record its exit code.
     for (let attempt = 0; attempt < EXIT_CODE_ATTEMPTS; attempt++) {
       const state = await this.call(`inspect exec in ${container}`, () => exec.inspect());

@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
+import { shellPrompt } from '../../../src/engine/terminal/prompt';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The lab shell's prompt in the home directory, and as a trimmed terminal row shows it alone. */
+export const PROMPT = shellPrompt('~');
+export const PROMPT_ROW = PROMPT.trimEnd();
+/** The prompt as a RegExp source, for patterns over the terminal's text. */
+export const PROMPT_PATTERN = PROMPT_ROW.replace(/[$.*+?^(){}|[\]\\]/g, '\\$&');
 
 /** Debian's chromium, headless, with the flags that work on these machines (see shared notes). */
 export function launchChromium(): Promise<Browser> {
@@ -56,14 +63,14 @@ export async function pasteIntoTerminal(page: Page, text: string): Promise<void>
 export async function waitForPrompt(page: Page, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if ((await terminalRows(page)).filter((row) => row !== '').pop() === '$') return;
+    if ((await terminalRows(page)).filter((row) => row !== '').pop() === PROMPT_ROW) return;
     await page.waitForTimeout(150);
   }
   throw new Error(`the terminal showed no prompt within ${timeoutMs} ms:\n${await terminalText(page)}`);
 }
 
 /**
- * Waits until the terminal shows the prompt line `$ <commandLine>`, then output matching `pattern`
+ * Waits until the terminal shows the prompt line `<PROMPT><commandLine>`, then output matching `pattern`
  * below it, then the prompt again on the last line. The last echo of the line counts, so a command
  * typed twice is matched by its second run.
  */
@@ -78,14 +85,14 @@ export async function waitForOutput(
   while (Date.now() < deadline) {
     const rows = await terminalRows(page);
     text = rows.join('\n');
-    const echo = rows.lastIndexOf(`$ ${commandLine}`);
+    const echo = rows.lastIndexOf(`${PROMPT}${commandLine}`);
     const below = echo >= 0 ? rows.slice(echo + 1) : [];
     const last = below.filter((row) => row !== '').pop();
-    if (echo >= 0 && last === '$' && pattern.test(below.join('\n'))) return below.join('\n');
+    if (echo >= 0 && last === PROMPT_ROW && pattern.test(below.join('\n'))) return below.join('\n');
     await page.waitForTimeout(150);
   }
   throw new Error(
-    `terminal did not show "$ ${commandLine}", ${pattern} and a prompt within ${timeoutMs} ms:\n${text}`,
+    `terminal did not show "${PROMPT}${commandLine}", ${pattern} and a prompt within ${timeoutMs} ms:\n${text}`,
   );
 }
 
@@ -99,7 +106,7 @@ export async function waitForOutputSoFar(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const rows = await terminalRows(page);
-    const echo = rows.lastIndexOf(`$ ${commandLine}`);
+    const echo = rows.lastIndexOf(`${PROMPT}${commandLine}`);
     if (echo >= 0 && pattern.test(rows.slice(echo + 1).join('\n'))) return;
     await page.waitForTimeout(150);
   }

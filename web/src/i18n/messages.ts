@@ -127,6 +127,11 @@ const en = {
   'editor.keepMine': 'Keep my version',
   'editor.takeTheirs': 'Load the saved version',
   'editor.vim': 'Vim keys',
+  'edit.title': 'kubectl edit: {name}',
+  'edit.save': 'Save and close',
+  'edit.cancel': 'Close without saving',
+  'edit.hint':
+    'kubectl edit is waiting: saving applies your changes (Ctrl-S), closing without saving cancels the edit, Ctrl-C in the terminal stops it.',
   'editor.noFile': 'Open a file from the list, or type vim FILE in the terminal.',
   'editor.help':
     'Ctrl-S saves. Ctrl-Space suggests fields. Problems are underlined; point at one to read it.',
@@ -308,6 +313,11 @@ const zh: Record<MessageKey, string> = {
   'editor.keepMine': '保留我的版本',
   'editor.takeTheirs': '载入已保存的版本',
   'editor.vim': 'Vim 按键',
+  'edit.title': 'kubectl edit：{name}',
+  'edit.save': '保存并关闭',
+  'edit.cancel': '不保存关闭',
+  'edit.hint':
+    'kubectl edit 正在等待：保存即应用修改（Ctrl-S），不保存关闭则取消编辑，在终端按 Ctrl-C 可中止。',
   'editor.noFile': '从列表中打开一个文件，或在终端输入 vim 文件名。',
   'editor.help': 'Ctrl-S 保存，Ctrl-空格 提示字段。问题会加下划线，指向它即可查看。',
   'teach.title': '教师面板',

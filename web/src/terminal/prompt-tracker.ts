@@ -1,10 +1,51 @@
+import { shellPrompt, workingDirectoryAfterCd } from '../../../src/engine/terminal/prompt';
 import { parseKubectlArgs, SHELLS } from './kubectl-vocabulary';
 import { splitWords } from './shell-words';
 
-export const SHELL_PROMPT = '$ ';
+/** The lab shell's prompt in the home directory: `student@kubelab:~$ `. */
+export const SHELL_PROMPT = shellPrompt('~');
 
 /**
- * The prompt the server's terminal shows next, worked out from the commands that ran: `$ ` normally,
+ * The lab shell's prompt as bash shows it (`student@kubelab:~/app$ `), following the working directory through
+ * each `cd` that succeeded, and the pod shell's prompt while one is open (promptAfter). Like promptAfter it
+ * learns from the commands and their outcomes, so replaying the history after a reload ends in the same place.
+ */
+export class PromptTracker {
+  private cwd = '~';
+  private oldCwd: string | undefined;
+  private podPrompt: string | undefined;
+
+  get prompt(): string {
+    return this.podPrompt ?? shellPrompt(this.cwd);
+  }
+
+  reset(): void {
+    this.cwd = '~';
+    this.oldCwd = undefined;
+    this.podPrompt = undefined;
+  }
+
+  /** The prompt after `command` ended with `result`. */
+  after(command: string, result: { exitCode: number | null; status: string }): string {
+    const inPod = this.podPrompt !== undefined;
+    const next = promptAfter(this.podPrompt ?? SHELL_PROMPT, command, result);
+    this.podPrompt = next === SHELL_PROMPT ? undefined : next;
+    const ok = result.status === 'completed' && result.exitCode === 0;
+    const words = splitWords(command.trim()).words;
+    // Only a plain `cd` line moves the shell: in a pipeline or a background job it runs in a subshell.
+    if (!inPod && ok && words[0] === 'cd' && !/[|&;<>]/.test(command)) {
+      const cwd = workingDirectoryAfterCd(this.cwd, this.oldCwd, words.slice(1));
+      if (cwd !== undefined) {
+        this.oldCwd = this.cwd;
+        this.cwd = cwd;
+      }
+    }
+    return this.prompt;
+  }
+}
+
+/**
+ * The prompt the server's terminal shows next, worked out from the commands that ran: SHELL_PROMPT normally,
  * `root@HOST:/# ` inside `kubectl exec -ti POD -- bash` until `exit`. The server keeps the real state;
  * this follows it from the same history (also when the history is replayed after a reload).
  * HOST is the pod name up to its first dot, as the terminal's bash prints it; for `deploy/NAME` the

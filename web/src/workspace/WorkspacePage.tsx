@@ -1,6 +1,12 @@
 import { Alert, Anchor, Badge, Button, Group, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import type { ClusterStatusEvent, GradingUpdate, SessionSnapshot } from '@shared/events';
+import type {
+  ClusterStatusEvent,
+  CommandEditor,
+  CommandExit,
+  GradingUpdate,
+  SessionSnapshot,
+} from '@shared/events';
 import { useI18n } from '../i18n/i18n';
 import { ErrorState, Loading } from '../layout/States';
 import { api, ApiError, errorMessage } from '../lib/api';
@@ -17,6 +23,9 @@ import type { FinishedRun } from './terminal-session';
 
 // CodeMirror and the schema checks load with the editor, not with the page.
 const EditorPane = lazy(() => import('../editor/EditorPane'));
+const EditBuffer = lazy(() =>
+  import('../editor/EditBuffer').then((module) => ({ default: module.EditBuffer })),
+);
 const EDITOR_OPEN_KEY = 'kubelab.editor.open';
 
 type Loaded = { lab: LabView; session: LabSessionView; grading: GradingUpdate | null };
@@ -79,6 +88,9 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
   const [terminalKey, setTerminalKey] = useState(0);
   const [editorOpen, setEditorOpen] = useState(() => sessionStorage.getItem(EDITOR_OPEN_KEY) === 'yes');
   const [editorTarget, setEditorTarget] = useState<{ path: string }>();
+  /** The buffer a running `kubectl edit` opened in the editor pane, until it is closed or the run ends. */
+  const [editBuffer, setEditBuffer] = useState<CommandEditor>();
+  const editBuffersOpened = useRef(0);
   const sessionId = session.id;
   const connection = useConnection();
   useTitle(pick(lab.title));
@@ -150,6 +162,28 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
     sessionStorage.setItem(EDITOR_OPEN_KEY, open ? 'yes' : 'no');
     setEditorOpen(open);
   }, []);
+
+  // `kubectl edit` opens its buffer in the editor pane; the run's end (edited, cancelled, Ctrl-C) closes it.
+  useEffect(() => {
+    const socket = getSocket();
+    const onEditor = (event: CommandEditor) => {
+      if (event.labSessionId !== sessionId) return;
+      showEditor(true);
+      editBuffersOpened.current++;
+      setEditBuffer(event);
+    };
+    const onExit = (event: CommandExit) => {
+      if (event.labSessionId === sessionId)
+        setEditBuffer((open) => (open?.runId === event.runId ? undefined : open));
+    };
+    socket.on('command.editor', onEditor);
+    socket.on('command.exit', onExit);
+    return () => {
+      socket.off('command.editor', onEditor);
+      socket.off('command.exit', onExit);
+    };
+  }, [sessionId, showEditor]);
+  const closeEditBuffer = useCallback(() => setEditBuffer(undefined), []);
 
   // Each command pushes the idle expiry back on the server; read it again shortly after.
   // `vim FILE` (and vi, nano) opens the file in the editor pane.
@@ -306,7 +340,16 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
         <div className="workspace-split" data-editor={editorOpen}>
           {editorOpen && (
             <Suspense fallback={<Loading />}>
-              <EditorPane labSessionId={sessionId} request={editorTarget} />
+              {editBuffer ? (
+                <EditBuffer
+                  key={editBuffersOpened.current}
+                  buffer={editBuffer}
+                  vim={localStorage.getItem('kubelab.editor.vim') === 'on'}
+                  onClosed={closeEditBuffer}
+                />
+              ) : (
+                <EditorPane labSessionId={sessionId} request={editorTarget} />
+              )}
             </Suspense>
           )}
           <TerminalPane

@@ -14,7 +14,7 @@ import { decodeInput, InputAction } from '../terminal/input-decoder';
 import { editLine, LineEditor } from '../terminal/line-editor';
 import { renderLine, rowsBelowCursor } from '../terminal/line-render';
 import { ObjectNameBook } from '../terminal/object-names';
-import { promptAfter, SHELL_PROMPT } from '../terminal/prompt-tracker';
+import { PromptTracker, SHELL_PROMPT } from '../terminal/prompt-tracker';
 
 const RED = '\x1b[31m';
 const YELLOW = '\x1b[33m';
@@ -84,6 +84,8 @@ export class TerminalSession {
   private editor = new LineEditor();
   private readonly names = new ObjectNameBook();
   private prompt = SHELL_PROMPT;
+  /** The shell's own prompt (working directory, pod shell), whatever an interactive run shows meanwhile. */
+  private readonly shellPrompt = new PromptTracker();
   private runs: Run[] = [];
   private readonly jobs = new Map<string, Job>();
   private readonly earlyEvents = new Map<string, (CommandOutput | CommandExit)[]>();
@@ -188,7 +190,8 @@ export class TerminalSession {
     terminal.write(FULL_RESET);
     this.editor = new LineEditor();
     this.names.clear();
-    this.prompt = SHELL_PROMPT;
+    this.shellPrompt.reset();
+    this.prompt = this.shellPrompt.prompt;
     this.runs = [];
     this.jobs.clear();
     this.earlyEvents.clear();
@@ -510,8 +513,7 @@ export class TerminalSession {
     if (run.output && !run.output.endsWith('\n')) terminal.write('\r\n');
     if (exit.note) terminal.write(`${exit.note === '^C' ? '' : YELLOW}${exit.note}${RESET}\r\n`);
     this.names.learn(run.command, run.output);
-    if (run.inputPrompt !== undefined) this.prompt = SHELL_PROMPT;
-    this.prompt = promptAfter(this.prompt, run.command, exit);
+    this.prompt = this.shellPrompt.after(run.command, exit);
     // The terminal's `clear` prints nothing: clearing the screen is the client's job.
     if (run.command.trim() === 'clear' && exit.status === 'completed')
       terminal.write(CLEAR_SCREEN + CLEAR_SCROLLBACK);

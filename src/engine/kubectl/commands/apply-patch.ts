@@ -54,6 +54,16 @@ export function threeWayMergePatch(original: unknown, modified: unknown, current
   return mergePatches(deletions, delta);
 }
 
+/** CreateTwoWayMergePatch(original, modified): what `kubectl edit` sends (deletions become nulls). */
+export function twoWayMergePatch(original: unknown, modified: unknown): JsonObject {
+  const asObject = (v: unknown): JsonObject => (isObject(v) ? v : {});
+  return diffMaps(asObject(original), asObject(modified), {
+    ignoreDeletions: false,
+    ignoreChangesAndAdditions: false,
+    retainKeys: false,
+  });
+}
+
 function diffMaps(original: JsonObject, modified: JsonObject, options: DiffOptions): JsonObject {
   const patch: JsonObject = {};
   const retained: string[] = [];

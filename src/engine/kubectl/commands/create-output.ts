@@ -53,7 +53,11 @@ export function createThenPrint(
   if (result.metadata.name === '') delete (result.metadata as { name?: string }).name;
   return () => {
     if (format) ctx.stdout(printObjects([result], format, true, () => info, typed));
-    else ctx.stdout(successLine(info, result.metadata.name, withDryRunSuffix(operation, dryRun)));
+    else {
+      // The name printer names what the server answered: a Binding's create answers a Status (`status/<unknown>`).
+      const named = result.kind === 'Status' ? { ...info, kind: 'Status', group: '' } : info;
+      ctx.stdout(successLine(named, result.metadata.name, withDryRunSuffix(operation, dryRun)));
+    }
   };
 }
 
@@ -111,7 +115,8 @@ function clientView(obj: KubeObject, namespaceGiven: boolean): KubeObject {
   if (!namespaceGiven) delete metadata.namespace;
   if (copy.kind === 'Deployment' && copy.spec) copy.spec.strategy ??= {};
   // Kinds without a status field (ConfigMap, Secret, ServiceAccount, RBAC) print none.
-  if (!STATUSLESS_KINDS.has(copy.kind)) copy.status = copy.kind === 'Service' ? { loadBalancer: {} } : {};
+  if (!STATUSLESS_KINDS.has(copy.kind))
+    copy.status = copy.kind === 'Service' || copy.kind === 'Ingress' ? { loadBalancer: {} } : {};
   if (copy.kind === 'PodDisruptionBudget')
     copy.status = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
   return copy;

@@ -17,7 +17,7 @@ import type {
   Service,
   ServiceAccount,
 } from '../../api/types';
-import type { LimitRange } from '../../api/policy-types';
+import type { LimitRange, ResourceQuota } from '../../api/policy-types';
 import type { DaemonSet, HorizontalPodAutoscaler, StatefulSet } from '../../api/workload-types';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
@@ -31,9 +31,17 @@ import {
 import { describeLimitRange, writeLimitRanges } from '../describe/limit-range';
 import { describePod } from '../describe/pod';
 import { describeCronJob, describeJob } from '../describe/batch';
-import { describePolicyObject } from '../describe/policy';
+import { describePolicyObject, writeResourceQuotas } from '../describe/policy';
 import { describeNode, describeService } from '../describe/service-node';
 import { describeUnstructured } from '../describe/unstructured';
+import {
+  describeEndpointSlice,
+  describeIngress,
+  describeIngressClass,
+  describeNetworkPolicy,
+  type BackendLookup,
+} from '../describe/network';
+import type { EndpointSlice, Ingress, IngressClass, NetworkPolicy } from '../../api/network-types';
 import { describeDeployment, describeReplicaSet } from '../describe/workloads';
 import { describeDaemonSet, describeHpa, describeStatefulSet } from '../describe/sets';
 import {
@@ -210,6 +218,27 @@ function describeObject(
       return render(describePersistentVolume(obj as PersistentVolume, events, now));
     case 'storageclasses':
       return render(describeStorageClass(obj as StorageClass, events, now));
+    case 'endpointslices':
+      return render(describeEndpointSlice(obj as EndpointSlice, events, now));
+    case 'ingresses': {
+      const read = <T extends KubeObject>(resource: 'endpoints' | 'services', ns: string, name: string) => {
+        try {
+          return cluster.api.get<T>(resource, ns, name);
+        } catch (error) {
+          if (!isStatusError(error)) throw error;
+          return { error: error.status.message };
+        }
+      };
+      const lookup: BackendLookup = {
+        endpoints: (ns, name) => read<Endpoints>('endpoints', ns, name),
+        service: (ns, name) => read<Service>('services', ns, name),
+      };
+      return render(describeIngress(obj as Ingress, lookup, events, now));
+    }
+    case 'ingressclasses':
+      return render(describeIngressClass(obj as IngressClass, events, now));
+    case 'networkpolicies':
+      return render(describeNetworkPolicy(obj as NetworkPolicy));
     case 'limitranges':
       return render(describeLimitRange(obj as LimitRange));
     case 'serviceaccounts':
@@ -227,7 +256,8 @@ function describeObject(
       const limitRanges = cluster.api
         .list<LimitRange>('limitranges', { namespace: obj.metadata.name })
         .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
-      return render(describeGeneric(obj, events, now, limitRanges));
+      const quotas = cluster.api.list<ResourceQuota>('resourcequotas', { namespace: obj.metadata.name });
+      return render(describeGeneric(obj, events, now, limitRanges, quotas));
     }
     default:
       return render(describeGeneric(obj, events, now));
@@ -240,6 +270,7 @@ function describeGeneric(
   events: ReturnType<typeof eventsFor> | undefined,
   now: number,
   limitRanges?: LimitRange[],
+  quotas?: ResourceQuota[],
 ): DescribeWriter {
   const w = new DescribeWriter();
   w.write(0, `Name:\t${obj.metadata.name}\n`);
@@ -249,7 +280,9 @@ function describeGeneric(
   if (obj.kind === 'Namespace') {
     w.write(0, `Status:\t${(obj.status as { phase?: string } | undefined)?.phase ?? 'Active'}\n`);
     writeNamespaceConditions(w, obj as Namespace);
-    w.write(0, '\nNo resource quota.\n\n');
+    w.write(0, '\n');
+    writeResourceQuotas(w, quotas ?? []);
+    w.write(0, '\n');
     writeLimitRanges(w, limitRanges ?? []);
     return w;
   }

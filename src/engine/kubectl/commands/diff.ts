@@ -5,13 +5,17 @@
  * name`, and `diff -u -N` compares the folders: one `diff -u -N LIVE/x MERGED/x` line per changed object, then its
  * unified diff. Exit 0 without differences, 1 with some, as kubectl's external diff reports them.
  */
-import { isStatusError } from '../../api/status-error';
+import { isStatusError, StatusError } from '../../api/status-error';
 import type { KubeObject } from '../../api/types';
 import { diffDate, diffLines, unifiedHunks } from '../../terminal/home/diff';
 import { CommandDef, namespaceFlag } from '../command';
-import { CommandError } from '../context';
+import type { ParsedArgs } from '../argv';
+import { CommandError, KubectlContext, RawError, UsageError } from '../context';
+import { formatStatusError } from '../errors';
 import { toGoYaml } from '../printers/yaml';
-import { appliedConfiguration, LAST_APPLIED, mergeForApply, readManifests } from './apply';
+import { appliedConfiguration, LAST_APPLIED, readManifests } from './apply';
+import { threeWayMergePatch } from './apply-patch';
+import { strategicMerge } from '../../http/patch';
 
 export const diffCommand: CommandDef = {
   path: ['diff'],
@@ -27,55 +31,87 @@ export const diffCommand: CommandDef = {
     },
   ],
   async run(ctx, args) {
-    const files = args.flags.filename as string[];
-    if (files.length === 0) throw new CommandError('must specify one of -f and -k');
-    if (args.positional.length > 0) throw new CommandError(`Unexpected args: [${args.positional.join(' ')}]`);
-    const api = ctx.cluster.api;
-    const now = ctx.cluster.clock.now();
-    // os.MkdirTemp's random suffixes; any digits do, tests normalise them.
-    const live = `/tmp/LIVE-${(now % 1_000_000_007) + 1}`;
-    const merged = `/tmp/MERGED-${(now % 999_999_937) + 2}`;
-    const pairs: { name: string; before: string | undefined; after: string }[] = [];
-    for (const { obj } of await readManifests(ctx, files)) {
-      const info = api.resourceFor(obj.kind);
-      if (!info)
-        throw new CommandError(
-          `resource mapping not found for name: "${obj.metadata?.name}" namespace: "" from "": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`,
-        );
-      if (info.namespaced) obj.metadata.namespace ??= namespaceFlag(args);
-      const applied = appliedConfiguration(obj);
-      let existing: KubeObject | undefined;
-      try {
-        existing = api.get(info.resource, obj.metadata.namespace, obj.metadata.name);
-      } catch (error) {
-        if (!isStatusError(error, 'NotFound')) throw error;
-      }
-      let result: KubeObject;
-      if (existing) result = api.update(mergeForApply(existing, obj, applied), { dryRun: true });
-      else {
-        obj.metadata.annotations = { ...obj.metadata.annotations, [LAST_APPLIED]: applied + '\n' };
-        result = api.create(obj, { dryRun: true });
-      }
-      const group = info.group ? `${info.group}.` : '';
-      pairs.push({
-        name: `${group}${info.version}.${info.kind}.${obj.metadata.namespace ?? ''}.${obj.metadata.name}`,
-        before: existing ? asYaml(existing) : undefined,
-        after: asYaml(result),
-      });
+    try {
+      return await runDiff(ctx, args);
+    } catch (error) {
+      throw asDiffError(error);
     }
-    let differs = false;
-    for (const { name, before, after } of pairs.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (before === after) continue;
-      differs = true;
-      ctx.stdout(`diff -u -N ${live}/${name} ${merged}/${name}\n`);
-      // -N: a missing file is empty and dated at the epoch.
-      ctx.stdout(`--- ${live}/${name}\t${diffDate(before === undefined ? 0 : now)}\n`);
-      ctx.stdout(`+++ ${merged}/${name}\t${diffDate(now)}\n`);
-      ctx.stdout(unifiedHunks(diffLines(before ?? '', after), 3, before ?? '', after));
-    }
-    return differs ? 1 : 0;
   },
 };
+
+/**
+ * cmdutil.CheckDiffErr: diff's own exit status 1 means "differences", so an error that would exit 1 exits 2.
+ */
+function asDiffError(error: unknown): unknown {
+  if (error instanceof UsageError)
+    return new RawError(`error: ${error.message}\nSee 'kubectl diff -h' for help and examples`, 2);
+  if (error instanceof StatusError) return new RawError(formatStatusError(error), 2);
+  if (error instanceof CommandError && error.exitCode === 1) return new CommandError(error.message, 2);
+  return error;
+}
+
+async function runDiff(ctx: KubectlContext, args: ParsedArgs): Promise<number> {
+  const files = args.flags.filename as string[];
+  if (args.positional.length > 0) throw new UsageError(`Unexpected args: [${args.positional.join(' ')}]`);
+  if (files.length === 0) throw new CommandError('must specify one of -f and -k');
+  const api = ctx.cluster.api;
+  const now = ctx.cluster.clock.now();
+  // os.MkdirTemp's random suffixes; any digits do, tests normalise them.
+  const live = `/tmp/LIVE-${(now % 1_000_000_007) + 1}`;
+  const merged = `/tmp/MERGED-${(now % 999_999_937) + 2}`;
+  const pairs: { name: string; before: string | undefined; after: string }[] = [];
+  for (const { obj } of await readManifests(ctx, files)) {
+    const info = api.resourceFor(obj.kind);
+    if (!info)
+      throw new CommandError(
+        `resource mapping not found for name: "${obj.metadata?.name}" namespace: "" from "": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`,
+      );
+    if (info.namespaced) obj.metadata.namespace ??= namespaceFlag(args);
+    let existing: KubeObject | undefined;
+    try {
+      existing = api.get(info.resource, obj.metadata.namespace, obj.metadata.name);
+    } catch (error) {
+      if (!isStatusError(error, 'NotFound')) throw error;
+    }
+    let result: KubeObject;
+    if (existing) result = api.update(mergedWithLive(existing, obj), { dryRun: true });
+    // A new object is the server's dry-run create of the manifest as it is (kubectl diff's InfoObject.Merged).
+    else result = api.create(obj, { dryRun: true });
+    const group = info.group ? `${info.group}.` : '';
+    pairs.push({
+      name: `${group}${info.version}.${info.kind}.${obj.metadata.namespace ?? ''}.${obj.metadata.name}`,
+      before: existing ? asYaml(existing) : undefined,
+      after: asYaml(result),
+    });
+  }
+  let differs = false;
+  for (const { name, before, after } of pairs.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (before === after) continue;
+    differs = true;
+    ctx.stdout(`diff -u -N ${live}/${name} ${merged}/${name}\n`);
+    // -N: a missing file is empty and dated at the epoch.
+    ctx.stdout(`--- ${live}/${name}\t${diffDate(before === undefined ? 0 : now)}\n`);
+    ctx.stdout(`+++ ${merged}/${name}\t${diffDate(now)}\n`);
+    ctx.stdout(unifiedHunks(diffLines(before ?? '', after), 3, before ?? '', after));
+  }
+  return differs ? 1 : 0;
+}
+
+/**
+ * The apply patch as kubectl diff computes it (GetModifiedConfiguration without annotating): the manifest is not
+ * recorded as the new last-applied configuration, so the live record stays as it is in the merged object.
+ */
+function mergedWithLive(existing: KubeObject, obj: KubeObject): KubeObject {
+  const recorded = existing.metadata.annotations?.[LAST_APPLIED];
+  let original: unknown = {};
+  try {
+    original = recorded ? JSON.parse(recorded) : {};
+  } catch {
+    // A record that is not JSON counts as none, as in apply.
+  }
+  const modified = JSON.parse(appliedConfiguration(structuredClone(obj))) as unknown;
+  return strategicMerge(existing, threeWayMergePatch(original, modified, existing)) as KubeObject;
+}
 
 function asYaml(obj: KubeObject): string {
   const copy = structuredClone(obj);

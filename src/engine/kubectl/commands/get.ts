@@ -1,4 +1,4 @@
-import type { ResourceInfo } from '../../api/resources';
+import { inServedVersion, type ResourceInfo } from '../../api/resources';
 import { isStatusError } from '../../api/status-error';
 import type { KubeObject } from '../../api/types';
 import type { ParsedArgs } from '../argv';
@@ -7,7 +7,7 @@ import { CommandError, KubectlContext, RawError } from '../context';
 import { formatStatusError } from '../errors';
 import { customColumnsOf, OutputFormat, parseOutputFormat, printObjects } from '../output';
 import { printCustomColumns } from '../printers/custom-columns';
-import { tableHeaders, tableRow, TableOptions } from '../printers/columns';
+import { inTableOrder, tableHeaders, tableRow, TableOptions } from '../printers/columns';
 import { selectJsonPath } from '../printers/jsonpath';
 import { GET_TABLE_OPTIONS, TabWriter } from '../printers/tabwriter';
 import { kindWithGroup, parseResourceArgs, ResourceRequest } from '../resource-args';
@@ -43,6 +43,19 @@ export const getCommand: CommandDef = {
     ),
     flag.string('field-selector', undefined, '', 'Selector (field query) to filter on'),
     flag.bool('show-labels', undefined, false, 'When printing, show all labels as the last column'),
+    {
+      name: 'label-columns',
+      shorthand: 'L',
+      type: 'stringSlice',
+      default: [],
+      description: 'Accepts a comma separated list of labels that are going to be presented as columns.',
+    },
+    flag.bool(
+      'show-kind',
+      undefined,
+      false,
+      'If present, list the resource type for the requested object(s).',
+    ),
     flag.bool(
       'no-headers',
       undefined,
@@ -90,10 +103,14 @@ export const getCommand: CommandDef = {
     const named = fromFiles !== undefined || requests.some((r) => r.names.length > 0);
     if (named && selector) throw new CommandError('name cannot be provided when a selector is specified');
     const showKind =
+      (args.flags['show-kind'] as boolean) ||
       args.positional[0]?.toLowerCase() === 'all' ||
       (args.positional.length > 0 && !args.positional[0].includes('/') && args.positional[0].includes(',')) ||
       new Set(requests.map((r) => r.info.resource)).size > 1;
 
+    // A deprecated API's Warning, once per message as kubectl's deduplicating warning writer prints it.
+    for (const warning of new Set(requests.map((r) => r.info.warning)))
+      if (warning) ctx.stderr(`Warning: ${warning}\n`);
     const errors: string[] = fromFiles?.errors ?? [];
     const fetched: Fetched[] = requests.map((request) => ({
       request,
@@ -121,8 +138,12 @@ export const getCommand: CommandDef = {
     }
 
     const sortBy = args.flags['sort-by'] as string;
-    if (sortBy) for (const entry of fetched) entry.objects = sortObjects(entry.objects, sortBy);
     const watching = (args.flags.watch as boolean) || (args.flags['watch-only'] as boolean);
+    if (sortBy && watching)
+      ctx.stderr('warning: --watch or --watch-only requested, --sort-by will be ignored\n');
+    else if (sortBy)
+      for (const entry of fetched)
+        entry.objects = sortObjects(entry.objects, sortBy, format.kind === 'table');
     if (watching && requests.length !== 1)
       throw new CommandError(
         `watch is only supported on individual resources and resource collections, but ${requests.length} resource types were found`,
@@ -132,6 +153,7 @@ export const getCommand: CommandDef = {
       withNamespace: allNamespaces && info.namespaced,
       showLabels: args.flags['show-labels'] as boolean,
       namePrefix: showKind ? kindWithGroup(info) : undefined,
+      labelColumns: args.flags['label-columns'] as string[],
     });
     const writer = new TabWriter(GET_TABLE_OPTIONS);
     let printedHeader = false;
@@ -172,9 +194,11 @@ function printInitial(
 ): boolean {
   const now = ctx.cluster.clock.now();
   if (format.kind !== 'table') {
-    const all = fetched.flatMap((f) => f.objects);
+    // Printed in the version asked for (events.events.k8s.io, flowschemas.v1beta3...); tables read the stored form.
+    const shown = fetched.map((f) => f.objects.map((o) => inServedVersion(f.request.info, o)));
+    const all = shown.flat();
     const infoOf = (o: KubeObject) =>
-      fetched.find((f) => f.objects.includes(o))?.request.info as ResourceInfo;
+      fetched[shown.findIndex((objects) => objects.includes(o))]?.request.info as ResourceInfo;
     const single = named && fetched.length === 1 && fetched[0].request.names.length === 1;
     // A single named object that is missing prints only the error; otherwise found items print as a List.
     if (single && all.length === 0) return false;
@@ -197,7 +221,9 @@ function printInitial(
     const target = fetched.length === 1 ? writer : grouped;
     if (!(args.flags['no-headers'] as boolean))
       target.write(tableHeaders(request.info.resource, options).join('\t') + '\n');
-    for (const obj of objects)
+    // --sort-by orders the rows itself; otherwise they come in the API server's table order.
+    const rows = args.flags['sort-by'] ? objects : inTableOrder(request.info.resource, objects);
+    for (const obj of rows)
       target.write(tableRow(request.info.resource, obj, now, options).join('\t') + '\n');
     ctx.stdout(target.flush());
     printedGroups++;
@@ -285,10 +311,29 @@ function toJson(objects: KubeObject[]): unknown[] {
   return JSON.parse(JSON.stringify(objects)) as unknown[];
 }
 
-/** `--sort-by`: numbers numerically, everything else as text; objects without the field come first. */
-function sortObjects(objects: KubeObject[], expression: string): KubeObject[] {
+/** get.go RelaxedJSONPathExpression: `a.b`, `.a.b`, `{a.b}` and `{.a.b}` all mean `{.a.b}`. */
+function relaxedJsonPath(expression: string): string | undefined {
+  const match = /^\{\.?([^{}]+)\}$|^\.?([^{}]+)$/.exec(expression);
+  return match ? `{.${match[1] ?? match[2]}}` : undefined;
+}
+
+/**
+ * `--sort-by`: numbers numerically, everything else as text; objects without the field come first. kubectl
+ * refuses a field no object has (a table of rows, or a list of more than one object) and, outside tables, a path
+ * that is not a plain field path.
+ */
+function sortObjects(objects: KubeObject[], expression: string, table: boolean): KubeObject[] {
+  const relaxed = relaxedJsonPath(expression);
+  if (!table && relaxed === undefined && objects.length > 1)
+    throw new CommandError(
+      "unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'",
+    );
+  const field = relaxed ?? expression;
+  if (objects.length === 0 || (!table && objects.length === 1)) return objects;
+  const found = objects.some((obj) => selectJsonPath(field, JSON.parse(JSON.stringify(obj))).length > 0);
+  if (!found) throw new CommandError(`couldn't find any field with path "${field}" in the list of objects`);
   const keyed = objects.map((obj) => {
-    const values = selectJsonPath(expression, JSON.parse(JSON.stringify(obj)));
+    const values = selectJsonPath(field, JSON.parse(JSON.stringify(obj)));
     if (values.length > 1)
       throw new CommandError(
         `couldn't get any field values for sorting with ${expression}: more than one value selected`,
@@ -300,7 +345,25 @@ function sortObjects(objects: KubeObject[], expression: string): KubeObject[] {
     if (typeof a === 'number' && typeof b === 'number') return a - b;
     const x = typeof a === 'object' ? JSON.stringify(a) : String(a);
     const y = typeof b === 'object' ? JSON.stringify(b) : String(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+    return naturalCompare(x, y);
   };
   return keyed.sort((a, b) => compare(a.value, b.value)).map((k) => k.obj);
+}
+
+/** sortorder.NaturalLess, as kubectl's sorter compares strings: runs of digits by value, the rest by character. */
+export function naturalCompare(a: string, b: string): number {
+  const chunks = (text: string) => text.match(/\d+|\D+/g) ?? [];
+  const x = chunks(a);
+  const y = chunks(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const [p, q] = [x[i], y[i]];
+    if (p === q) continue;
+    const digits = /^\d/.test(p) && /^\d/.test(q);
+    if (!digits) return p < q ? -1 : 1;
+    const [m, n] = [BigInt(p), BigInt(q)];
+    if (m !== n) return m < n ? -1 : 1;
+    // Equal values: fewer leading zeros first.
+    return p.length - q.length;
+  }
+  return x.length - y.length;
 }

@@ -25,15 +25,21 @@ import {
   createRoleCommand,
 } from './create-policy';
 import { createServiceCommands } from './create-service';
+import { createIngressCommand } from './create-ingress';
 import { cpCommand } from './cp';
+import { cordonCommandDef, uncordonCommandDef } from './cordon';
+import { drainCommand } from './drain';
 import { deleteCommand } from './delete';
 import { diffCommand } from './diff';
+import { editCommand } from './edit';
 import { replaceCommand } from './replace';
 import { describeCommand } from './describe';
+import { eventsCommand } from './events';
 import { explainCommand } from './explain';
 import { exposeCommand } from './expose';
 import { getCommand } from './get';
-import { apiResourcesCommand, clusterInfoCommand, versionCommand } from './info';
+import { clusterInfoCommand, versionCommand } from './info';
+import { apiResourcesCommand, apiVersionsCommand } from './api-resources';
 import { labelCommand } from './label';
 import { execCommand } from './logs-exec';
 import { logsCommand } from './logs';
@@ -50,13 +56,17 @@ import {
 } from './rollout';
 import { scaleCommand } from './scale';
 import { setImageCommand } from './set-image';
+import { taintCommand } from './taint';
+import { setSelectorCommand } from './set-selector';
 import { setEnvCommand, setResourcesCommand, setServiceAccountCommand } from './set-workload';
+import { topNodeCommand, topPodCommand } from './top';
 import { waitCommand } from './wait';
 
 /** The kubectl commands the lab terminal implements, in `kubectl help` order. */
 export const COMMANDS: CommandDef[] = [
   annotateCommand,
   apiResourcesCommand,
+  apiVersionsCommand,
   applyCommand,
   authCanICommand,
   authWhoamiCommand,
@@ -76,16 +86,21 @@ export const COMMANDS: CommandDef[] = [
   createClusterRoleCommand,
   createClusterRoleBindingCommand,
   createPdbCommand,
+  createIngressCommand,
   createPriorityClassCommand,
   createQuotaCommand,
   createRoleCommand,
   createRoleBindingCommand,
   ...createServiceCommands,
+  cordonCommandDef,
   cpCommand,
   deleteCommand,
   diffCommand,
+  drainCommand,
+  editCommand,
   replaceCommand,
   describeCommand,
+  eventsCommand,
   execCommand,
   explainCommand,
   exposeCommand,
@@ -106,7 +121,12 @@ export const COMMANDS: CommandDef[] = [
   setEnvCommand,
   setImageCommand,
   setResourcesCommand,
+  setSelectorCommand,
   setServiceAccountCommand,
+  taintCommand,
+  uncordonCommandDef,
   versionCommand,
+  topNodeCommand,
+  topPodCommand,
   waitCommand,
 ];

@@ -1,7 +1,4 @@
-import { RESOURCES } from '../../api/resources';
-import { categoriesOf, verbsOf } from '../../http/discovery';
 import type { Service } from '../../api/types';
-import { alignTabs, GET_TABLE_OPTIONS } from '../printers/tabwriter';
 import { CommandDef, flag } from '../command';
 import { CommandError } from '../context';
 import { toGoYaml } from '../printers/yaml';
@@ -84,49 +81,5 @@ export const clusterInfoCommand: CommandDef = {
       }
     }
     ctx.stdout("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
-  },
-};
-
-export const apiResourcesCommand: CommandDef = {
-  path: ['api-resources'],
-  short: 'Print the supported API resources on the server',
-  usage: 'kubectl api-resources [flags] [options]',
-  flags: [
-    flag.bool('namespaced', undefined, true, 'If false, non-namespaced resources will be returned.'),
-    flag.output(),
-  ],
-  run(ctx, args) {
-    const output = args.flags.output as string;
-    if (output !== '' && output !== 'wide' && output !== 'name')
-      throw new CommandError(`--output ${output} is not available`);
-    // core group first, then apps, each by name (the order of discovery).
-    const resources = [...RESOURCES]
-      .filter((r) => !args.changed.has('namespaced') || r.namespaced === (args.flags.namespaced as boolean))
-      .sort((a, b) =>
-        a.group === b.group
-          ? a.resource.localeCompare(b.resource)
-          : a.group === ''
-            ? -1
-            : b.group === ''
-              ? 1
-              : a.group.localeCompare(b.group),
-      );
-    if (output === 'name') {
-      ctx.stdout(resources.map((r) => (r.group ? `${r.resource}.${r.group}` : r.resource) + '\n').join(''));
-      return;
-    }
-    const wide = output === 'wide';
-    const rows = resources.map((r) =>
-      [
-        r.resource,
-        r.shortNames.join(','),
-        r.apiVersion,
-        String(r.namespaced),
-        r.kind,
-        ...(wide ? [verbsOf(r).join(','), categoriesOf(r).join(',')] : []),
-      ].join('\t'),
-    );
-    const header = 'NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND' + (wide ? '\tVERBS\tCATEGORIES' : '');
-    ctx.stdout(alignTabs([header, ...rows].join('\n') + '\n', GET_TABLE_OPTIONS));
   },
 };

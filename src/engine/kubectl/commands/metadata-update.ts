@@ -252,6 +252,8 @@ function unmappedInfo(obj: KubeObject): ResourceInfo {
     apiVersion: obj.apiVersion,
     namespaced: true,
     shortNames: [],
+    verbs: [],
+    categories: [],
   };
 }
 

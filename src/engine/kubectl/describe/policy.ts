@@ -208,3 +208,28 @@ export function describePolicyObject(
       return describePodDisruptionBudget(obj as PodDisruptionBudget, events, now);
   }
 }
+
+/**
+ * describe.go DescribeResourceQuotas, in `describe namespace`: every quota by name, its scopes, then each
+ * resource's used and hard quantities from its status (as stored, unlike `describe quota`).
+ */
+export function writeResourceQuotas(w: DescribeWriter, quotas: ResourceQuota[]): void {
+  if (quotas.length === 0) {
+    w.write(0, 'No resource quota.\n');
+    return;
+  }
+  w.write(0, 'Resource Quotas\n');
+  for (const q of [...quotas].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))) {
+    w.write(1, `Name:\t${q.metadata.name}\n`);
+    const scopes = [...(q.spec?.scopes ?? [])].sort();
+    if (scopes.length > 0) {
+      w.write(1, `Scopes:\t${scopes.join(', ')}\n`);
+      for (const scope of scopes) if (SCOPE_HELP[scope]) w.write(1, `* ${SCOPE_HELP[scope]}\n`);
+    }
+    w.write(1, 'Resource\tUsed\tHard\n');
+    w.write(1, '--------\t---\t---\n');
+    const hard = q.status?.hard ?? {};
+    for (const key of Object.keys(hard).sort())
+      w.write(1, `${key}\t${q.status?.used?.[key] ?? '0'}\t${hard[key]}\n`);
+  }
+}

@@ -19,6 +19,8 @@ import { POLICY_COLUMNS } from './policy-columns';
 import { WORKLOAD_COLUMNS } from './workload-columns';
 import { BATCH_COLUMNS } from './batch-columns';
 import { STORAGE_COLUMNS } from './storage-columns';
+import { CLUSTER_COLUMNS, TABLE_ORDER } from './cluster-columns';
+import { NETWORK_COLUMNS } from './network-columns';
 
 /** A server-side printer column; `wide` ones show only with `-o wide` (Priority != 0). */
 export interface Column<T> {
@@ -246,6 +248,8 @@ const COLUMNS: Record<ResourceName, Column<never>[]> = {
   ...(WORKLOAD_COLUMNS as unknown as Record<keyof typeof WORKLOAD_COLUMNS, Column<never>[]>),
   ...(BATCH_COLUMNS as unknown as Record<keyof typeof BATCH_COLUMNS, Column<never>[]>),
   ...(STORAGE_COLUMNS as unknown as Record<keyof typeof STORAGE_COLUMNS, Column<never>[]>),
+  ...(CLUSTER_COLUMNS as unknown as Record<keyof typeof CLUSTER_COLUMNS, Column<never>[]>),
+  ...(NETWORK_COLUMNS as unknown as Record<keyof typeof NETWORK_COLUMNS, Column<never>[]>),
 };
 
 /**
@@ -256,6 +260,14 @@ export function tableColumns(resource: string): readonly Column<KubeObject>[] | 
   return (COLUMNS as Record<string, Column<KubeObject>[] | undefined>)[resource];
 }
 
+/** The rows of a server-side table in the order the API server prints them (TABLE_ORDER; otherwise as listed). */
+export function inTableOrder<T extends KubeObject>(resource: string, objects: T[]): T[] {
+  const order = (TABLE_ORDER as Record<string, ((a: KubeObject, b: KubeObject) => number) | undefined>)[
+    resource
+  ];
+  return order ? [...objects].sort(order) : objects;
+}
+
 export interface TableOptions {
   wide: boolean;
   /** NAMESPACE first column (`-A`). */
@@ -263,11 +275,19 @@ export interface TableOptions {
   showLabels: boolean;
   /** `kind.group/` prefix on names (several types in one `get`). */
   namePrefix?: string;
+  /** `-L key,...`: one column per label key, before LABELS. */
+  labelColumns?: readonly string[];
+}
+
+/** A `-L` column's header: the key's last `/`-separated part, upper-cased (cli-runtime tableprinter). */
+function labelColumnHeader(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1).toUpperCase();
 }
 
 export function tableHeaders(resource: ResourceName, options: TableOptions): string[] {
   const headers = COLUMNS[resource].filter((c) => options.wide || !c.wide).map((c) => c.header);
   if (options.withNamespace) headers.unshift('NAMESPACE');
+  for (const key of options.labelColumns ?? []) headers.push(labelColumnHeader(key));
   if (options.showLabels) headers.push('LABELS');
   return headers;
 }
@@ -291,6 +311,7 @@ export function tableRow(
   const cells = columns.filter((c) => options.wide || !c.wide).map((c) => printedCell(c.cell(obj, now)));
   if (options.namePrefix && resource !== 'events') cells[0] = `${options.namePrefix}/${cells[0]}`;
   if (options.withNamespace) cells.unshift(obj.metadata.namespace ?? '');
+  for (const key of options.labelColumns ?? []) cells.push(obj.metadata.labels?.[key] ?? '');
   if (options.showLabels) cells.push(formatLabels(obj.metadata.labels));
   return cells;
 }

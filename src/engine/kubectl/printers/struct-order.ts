@@ -381,7 +381,35 @@ const horizontalPodAutoscaler = struct(
   ],
 );
 
+const ingressBackend = struct(
+  ['service', struct('name', ['port', struct('name', 'number')])],
+  ['resource', struct('apiGroup', 'kind', 'name')],
+);
+const ingress = struct(
+  ...typeMeta,
+  ['metadata', objectMeta],
+  [
+    'spec',
+    struct(
+      'ingressClassName',
+      ['defaultBackend', ingressBackend],
+      ['tls', list(struct('hosts', 'secretName'))],
+      [
+        'rules',
+        list(
+          struct('host', [
+            'http',
+            struct(['paths', list(struct('path', 'pathType', ['backend', ingressBackend]))]),
+          ]),
+        ),
+      ],
+    ),
+  ],
+  ['status', struct(['loadBalancer', struct('ingress')])],
+);
+
 const KINDS: Record<string, Struct> = {
+  Ingress: ingress,
   Job: job,
   CronJob: cronJob,
   Deployment: deployment,
