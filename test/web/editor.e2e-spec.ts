@@ -60,9 +60,9 @@ beforeAll(async () => {
   student.socket.disconnect();
   labSessionId = student.labSessionId;
   browser = await launchChromium();
-  // Wide enough that the generating command fits on one terminal row.
+  // Wide enough that the generating command fits on one terminal row after the student@kubelab:~$ prompt.
   context = await browser.newContext({
-    viewport: { width: 1920, height: 1000 },
+    viewport: { width: 2240, height: 1000 },
     locale: 'en-GB',
     acceptDownloads: true,
   });
@@ -250,7 +250,7 @@ describe('the editor pane', () => {
     await lab.locator('[data-testid="editor-status"][data-status="clean"]').waitFor();
     await lab.getByTestId('terminal').click();
     await run(lab, 'kubectl apply -f cm.yaml', /configmap\/typed created/);
-    await run(lab, 'kubectl get configmap typed -o jsonpath={.data.greeting}', /hello/);
+    await run(lab, 'kubectl get cm typed -o jsonpath={.data.greeting}', /hello/);
   });
 
   it('saves with :w when vim keys are on', async () => {
@@ -306,7 +306,10 @@ describe('the editor pane', () => {
     expect(await lab.getByTestId('edit-buffer-tab').textContent()).toMatch(
       /^kubectl edit: kubectl-edit-\d+\.yaml$/,
     );
-    const specReplicas = editorOf(lab).locator('.cm-line', { hasText: /^ {2}replicas: 3$/ });
+    // The spec's line (status.replicas comes later, with the same indentation).
+    const specReplicas = editorOf(lab)
+      .locator('.cm-line', { hasText: /^ {2}replicas: 3$/ })
+      .first();
     await specReplicas.waitFor();
     expect(await editorText(lab)).toMatch(
       /^# Please edit the object below\. Lines beginning with a '#' will be ignored,\n/,
@@ -321,7 +324,7 @@ describe('the editor pane', () => {
     await lab.getByTestId('edit-buffer').waitFor({ state: 'detached' });
     await waitForOutput(lab, 'kubectl edit deployment/yanwei.app', /^deployment\.apps\/yanwei\.app edited$/m);
     await lab.getByTestId('terminal').click();
-    await run(lab, "kubectl get deployment yanwei.app -o jsonpath='{.spec.replicas}'", /^2$/m);
+    await run(lab, 'kubectl get deploy yanwei.app', /^yanwei\.app\s+\d\/2\s/m);
 
     // Opened again and closed without saving: kubectl's "no changes" outcome.
     await lab.keyboard.type('kubectl edit deployment/yanwei.app', { delay: 5 });

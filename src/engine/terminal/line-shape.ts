@@ -7,7 +7,7 @@
 import { heredocsComplete, literalText, ShellSyntaxError, tokenize, Word } from './tokenizer';
 
 export type LineShape =
-  /** `lasting`: follows changes until Ctrl-C (watches, follows, port-forward, proxy, attach, rollout status). */
+  /** `lasting`: follows changes until Ctrl-C (watches, follows, port-forward, proxy, attach, rollout status, drain). */
   | { kind: 'foreground'; text: string; lasting: boolean }
   /**
    * Reads what the student types: `inputPrompt` is what the terminal shows before each typed line ('> ' for the rest
@@ -147,6 +147,8 @@ function isLasting(argv: string[]): boolean {
     case 'port-forward':
     case 'proxy':
     case 'attach':
+    // drain retries evictions a disruption budget refuses until they pass or its --timeout runs out.
+    case 'drain':
       return true;
     case 'get':
     case 'events':

@@ -238,7 +238,7 @@ Available commands:
                        expose, set image, rollout status|history|undo|restart|pause|resume, label, logs, exec, wait,
                        api-resources, port-forward, proxy, diff -f, replace -f, cp (files and folders of your home
                        work with -f, e.g. kubectl apply -f manifests/), top pod|node (with minikube addons enable
-                       metrics-server), autoscale
+                       metrics-server), autoscale, cordon, uncordon, drain, taint, events
   minikube ...         ip, status, version, start, addons list|enable|disable, node list, ssh -- COMMAND,
                        service NAME [--url], service list, tunnel (until Ctrl-C, or in the background with &)
   curl URL             HTTP requests to node, service and pod addresses, e.g. curl $(minikube ip):30080, and to
