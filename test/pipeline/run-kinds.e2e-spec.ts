@@ -161,7 +161,7 @@ describe('runs that last: background jobs and interactive runs', () => {
     await platform.worker.stop('SIGKILL');
     platform.worker.start();
     for (const runId of [background, interactive]) {
-      const exit = await who.log.exitOf(runId, 40_000);
+      const exit = await who.log.exitOf(runId, 75_000);
       expect(exit).toMatchObject({ exitCode: 137, status: 'interrupted' });
       expect(exit.note).toMatch(/Interrupted: the worker running this command stopped/);
     }
@@ -171,9 +171,9 @@ describe('runs that last: background jobs and interactive runs', () => {
     await started(who, foreground);
     await platform.worker.stop('SIGKILL');
     platform.worker.start();
-    expect(await who.log.exitOf(foreground, 40_000)).toMatchObject({ exitCode: 137, status: 'interrupted' });
+    expect(await who.log.exitOf(foreground, 75_000)).toMatchObject({ exitCode: 137, status: 'interrupted' });
     const next = await run(who, 'kubectl get deployments -o name');
     expect(next.exit.exitCode).toBe(0);
     who.socket.close();
-  }, 120_000);
+  }, 240_000);
 });

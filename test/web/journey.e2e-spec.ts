@@ -27,7 +27,8 @@ jest.setTimeout(300_000);
 const PASSWORD = 'kubelab-demo';
 const STUDENT = { name: 'E2E 学生', email: `e2e-${Date.now()}@kubelab.local`, password: 'correct horse 42' };
 const COURSE_TITLE = `E2E 课程 ${new Date().toISOString().slice(0, 16)}`;
-const SCREEN = { width: 1440, height: 900 };
+// Wide enough that the longest lab command fits on one terminal row after the `student@kubelab:~$ ` prompt.
+const SCREEN = { width: 2240, height: 900 };
 const RATE_LIMIT = 30;
 const ARTIFACTS = path.join(setup.ROOT, 'test-artifacts');
 
