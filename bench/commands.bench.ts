@@ -11,7 +11,9 @@
  * Environment: BENCH_STUDENTS (200), BENCH_SECONDS (20), BENCH_CHANGE_EVERY (4; 0 = reads only),
  * BENCH_CHANGES_TOGETHER (0), BENCH_BACKGROUND (0; 1 = every student first starts a background job,
  * `kubectl get pods -w &`, which runs through the whole measurement), BENCH_FILES (1; 0 = skip the
- * files workload).
+ * files workload), BENCH_LAB (lec7 = the shipped lec7-k8s-basics lab; grading-200 = issue 18's bench-only
+ * lab of bench/grading-lab.ts, 10 steps whose checks each read 200 ConfigMaps, served from a labs folder
+ * of its own; every student applies the 200 ConfigMaps before the measurement).
  *
  * Then, in the same run and with the same students, the files workload: every BENCH_CHANGE_EVERY-th
  * command writes a manifest into the student's home (`kubectl create deployment … --dry-run=client
@@ -19,10 +21,14 @@
  * command; the first workload is its baseline. Last, the stored size of one session's home with 20
  * files (lab_session_homes.snapshot) and of its revisions.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RedisConnections } from '../src/infra/redis/redis-connections';
 import type { ServerToClientEvents } from '../src/shared/events';
 import { ClientSocket, enrolledStudent, startPlatform, TestPlatform } from '../test/support/platform';
+import { GRADING_LAB_ID, GRADING_LAB_OBJECTS_FILE, writeGradingLab } from './grading-lab';
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -31,6 +37,15 @@ const CHANGES_TOGETHER = process.env.BENCH_CHANGES_TOGETHER === '1';
 const BACKGROUND = process.env.BENCH_BACKGROUND === '1';
 const BACKGROUND_COMMAND = 'kubectl get pods -w &';
 const FILES = process.env.BENCH_FILES !== '0';
+const BENCH_LAB = process.env.BENCH_LAB ?? 'lec7';
+if (BENCH_LAB !== 'lec7' && BENCH_LAB !== 'grading-200') throw new Error('BENCH_LAB is lec7 or grading-200');
+const GRADING_LAB = BENCH_LAB === 'grading-200';
+const LAB_ID = GRADING_LAB ? GRADING_LAB_ID : 'lec7-k8s-basics';
+/** The machine is shared: each report carries the load average (1, 5, 15 min) it was measured under. */
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(', ');
 const READ = 'kubectl get pods';
 const change = (tick: number) => `kubectl label nodes minikube bench=t${tick} --overwrite`;
 /** What a command does, for the latency breakdown. */
@@ -88,8 +103,11 @@ async function redisPingFloor(url: string, rounds = 2000): Promise<number[]> {
 
 async function main(): Promise<void> {
   process.stdout.write(`Starting the platform (API and worker as separate processes)…\n`);
+  // The bench-only lab is served from a folder of its own, so it is never offered next to the shipped labs.
+  const labsDir = GRADING_LAB ? writeGradingLab(mkdtempSync(join('.tmp', 'bench-labs-'))) : undefined;
   const platform = await startPlatform(
     {
+      ...(labsDir ? { LABS_DIR: labsDir } : {}),
       LOG_LEVEL: 'error',
       COMMANDS_PER_MINUTE: '1000',
       WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '50',
@@ -108,26 +126,32 @@ async function main(): Promise<void> {
     for (let start = 0; start < STUDENTS; start += batch) {
       const created = await Promise.all(
         Array.from({ length: Math.min(batch, STUDENTS - start) }, async (_, offset) => {
-          const student = await enrolledStudent(platform, `bench${start + offset}@example.edu`);
+          const student = await enrolledStudent(platform, `bench${start + offset}@example.edu`, LAB_ID);
           return { socket: student.socket, sessionId: student.labSessionId };
         }),
       );
       students.push(...created);
     }
     // Warm every cluster and its first grading (every session's first command is graded), so the
-    // measurement sees steady state, not provisioning.
-    await Promise.all(
+    // measurement sees steady state, not provisioning. The grading lab's first command creates the
+    // objects its checks read.
+    const firstReasons = await Promise.all(
       students.map(
         (student) =>
-          new Promise<void>((resolve) => {
-            student.socket.once('grading.updated', () => resolve());
+          new Promise<string>((resolve) => {
+            student.socket.once('grading.updated', (update) =>
+              resolve(update.steps[0]?.reasons?.[0]?.en ?? ''),
+            );
             void student.socket.emitWithAck('command.submit', {
               labSessionId: student.sessionId,
-              command: READ,
+              command: GRADING_LAB ? `kubectl apply -f ${GRADING_LAB_OBJECTS_FILE}` : READ,
             });
           }),
       ),
     );
+    // What one check saw, as evidence that each reads the 200 objects (the reason counts them).
+    process.stdout.write(`Lab ${LAB_ID}; first step's reason after warm-up: ${firstReasons[0]}\n`);
+    const loadBefore = load();
 
     if (BACKGROUND) {
       // One job per student, started before the measurement and running through it.
@@ -155,12 +179,14 @@ async function main(): Promise<void> {
     ];
     const lines: string[] = [];
     for (const [name, changing] of workloads)
-      lines.push(...(await measure(platform, students, floor, name, changing)));
+      lines.push(...(await measure(platform, students, floor, `${name}, lab ${LAB_ID}`, changing)));
     if (FILES) lines.push(...(await homeSize(platform, students[0])), '');
+    lines.push(`load average (1, 5, 15 min): ${loadBefore} before measuring, ${load()} after`, '');
     process.stdout.write(lines.join('\n'));
   } finally {
     for (const student of students) student.socket.close();
     await platform.stop();
+    if (labsDir) rmSync(labsDir, { recursive: true, force: true });
   }
   process.exit(0);
 }
@@ -304,7 +330,7 @@ async function measure(
   const lines = [
     '',
     '',
-    `bench:commands [${name}] — ${STUDENTS} students, 1 command/s each (every ${CHANGE_EVERY || '—'}th ${name === 'files' ? 'writes or applies a file' : 'changes the cluster'}${CHANGE_EVERY && CHANGES_TOGETHER ? ', the whole class in the same second' : ''}), ${SECONDS} s, API and worker as separate processes`,
+    `bench:commands [${name}] — ${STUDENTS} students, 1 command/s each (every ${CHANGE_EVERY || '—'}th ${name.startsWith('files') ? 'writes or applies a file' : 'changes the cluster'}${CHANGE_EVERY && CHANGES_TOGETHER ? ', the whole class in the same second' : ''}), ${SECONDS} s, API and worker as separate processes`,
     `  commands submitted ${submitted}, completed ${completed}, errors ${errors}, without exit ${lost}`,
     ...[...errorKinds].map(([kind, count]) => `    error ×${count}: ${kind}`),
     `  throughput          ${(completed / elapsed).toFixed(1)} commands/s`,

@@ -6,11 +6,17 @@
  *   secret generic);
  * - `+workloads` (issue 14): `+config` and also a Job run to completion and a StatefulSet of 2 with its headless
  *   Service, every pod Running or Completed.
+ * - `+storage-net` (issue 17): `+workloads` and also the metrics-server add-on, a PersistentVolumeClaim (bound by
+ *   the storage provisioner), an Ingress and an HPA for the lab deployment; an HPA re-checks every 15 s, so the
+ *   clock is advanced to STORAGE_NET_HORIZON_MS after the start (the metrics-server pod Running and its scrapes
+ *   done, so `kubectl top pod` answers) instead of until nothing is scheduled.
  * For each: BENCH_CLUSTERS (5000) clusters created after BENCH_WARMUP (300) dropped ones; clusters per second (wall
  * and CPU time), heap bytes per cluster (gc before/after, all kept alive); then latency through LabTerminal of
- * `kubectl get pods -o wide`, `kubectl describe pod <name>` and `kubectl get all -A` over BENCH_SAMPLES (3000) calls
- * spread over the clusters, p50/p99, next to a bare JSON.stringify of the same cluster's pod list.
- * BENCH_ROUNDS (1) repeats the three in turn; figures are the median over rounds. BENCH_ONLY=lab,+config picks some.
+ * `kubectl get pods -o wide`, `kubectl describe pod <name>` and `kubectl get all -A` (and `kubectl top pod` for
+ * `+storage-net`) over BENCH_SAMPLES (3000) calls spread over the clusters, p50/p99, next to a bare JSON.stringify
+ * of the same cluster's pod list.
+ * BENCH_ROUNDS (1) repeats the workloads in turn; figures are the median over rounds. BENCH_ONLY=lab,+config picks
+ * some.
  * Targets on the 2-core machine: <= 256 KiB per cluster, >= 1000 clusters/s, get pods p99 <= 1 ms,
  * get all -A p99 <= 2 ms.
  */
@@ -25,12 +31,14 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 3000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 
-type Workload = 'lab' | '+config' | '+workloads';
-const WORKLOADS: Workload[] = ['lab', '+config', '+workloads'];
+type Workload = 'lab' | '+config' | '+workloads' | '+storage-net';
+const WORKLOADS: Workload[] = ['lab', '+config', '+workloads', '+storage-net'];
 const ONLY = process.env.BENCH_ONLY?.split(',') ?? WORKLOADS;
 for (const name of ONLY)
   if (!WORKLOADS.includes(name as Workload)) throw new Error(`BENCH_ONLY: unknown workload ${name}`);
 const START = Date.UTC(2024, 5, 3, 2, 15, 0);
+/** `+storage-net`: metrics-server's pod is Ready within ~20 s and scrapes every 60 s from then. */
+const STORAGE_NET_HORIZON_MS = 150_000;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -97,6 +105,20 @@ function createStatefulSet(cluster: Cluster): void {
   } as KubeObject);
 }
 
+/** The PVC of `+storage-net` (no kubectl create verb for it: applied like a student would). */
+const PVC_MANIFEST = `kubectl apply -f - <<EOF
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+  namespace: lab
+spec:
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: 1Gi
+EOF`;
+
 async function labStudent(seed: number, workload: Workload): Promise<Student> {
   const clock = new ManualClock(START);
   const cluster = createCluster({ seed, clock });
@@ -115,14 +137,30 @@ async function labStudent(seed: number, workload: Workload): Promise<Student> {
     );
     await run(terminal, 'kubectl create secret generic db --from-literal=password=S3cr3t! -n lab');
   }
-  if (workload === '+workloads') {
+  const storageNet = workload === '+storage-net';
+  if (workload === '+workloads' || storageNet) {
     await run(terminal, "kubectl create job hello --image=busybox:1.36 -- sh -c 'echo hello'");
     createStatefulSet(cluster);
   }
-  // Discrete-event waiting: jump the clock to each next due change until nothing more is scheduled.
+  if (storageNet) {
+    await run(terminal, 'minikube addons enable metrics-server');
+    await run(terminal, PVC_MANIFEST);
+    await run(terminal, 'kubectl create ingress yanwei --rule="yanwei.info/*=yanwei:8080"');
+    // --min=3: the deployment keeps its 3 pods (its pods request no CPU, so the HPA could not scale it anyway).
+    await run(terminal, 'kubectl autoscale deployment yanwei.app --cpu-percent=50 --min=3 --max=5');
+  }
+  // Discrete-event waiting: jump the clock to each next due change until nothing more is scheduled (or, with an
+  // HPA's periodic checks, until the horizon).
+  const horizon = storageNet ? START + STORAGE_NET_HORIZON_MS : undefined;
   for (let due = cluster.nextDueAt(); due !== undefined; due = cluster.nextDueAt()) {
-    if (due - START > 120_000) throw new Error(`seed ${seed}: still busy after 120 s`);
+    if (horizon !== undefined && due > horizon) break;
+    if (due - START > 120_000 && horizon === undefined)
+      throw new Error(`seed ${seed}: still busy after 120 s`);
     clock.set(Math.max(due, clock.now()));
+    cluster.sync();
+  }
+  if (horizon !== undefined) {
+    clock.set(horizon);
     cluster.sync();
   }
   const phases = (namespace: string) =>
@@ -130,11 +168,18 @@ async function labStudent(seed: number, workload: Workload): Promise<Student> {
       .list('pods', { namespace })
       .map((p) => (p.status as { phase?: string } | undefined)?.phase ?? 'Unknown');
   const lab = phases('default');
-  const expected =
-    workload === '+workloads' ? ['Running', 'Running', 'Running', 'Succeeded'] : Array(3).fill('Running');
+  const withWorkloads = workload === '+workloads' || storageNet;
+  const expected = withWorkloads ? ['Running', 'Running', 'Running', 'Succeeded'] : Array(3).fill('Running');
   if (lab.sort().join() !== expected.join()) throw new Error(`seed ${seed}: default pods are ${lab.join()}`);
-  if (workload === '+workloads' && phases('lab').join() !== 'Running,Running')
+  if (withWorkloads && phases('lab').join() !== 'Running,Running')
     throw new Error(`seed ${seed}: StatefulSet pods are ${phases('lab').join()}`);
+  if (storageNet) {
+    const claim = cluster.api.get('persistentvolumeclaims', 'lab', 'data');
+    const phase = (claim.status as { phase?: string } | undefined)?.phase;
+    if (phase !== 'Bound') throw new Error(`seed ${seed}: PVC data is ${phase}`);
+    // Exits non-zero (and run() throws) until metrics-server has served a scrape.
+    await run(terminal, 'kubectl top pod');
+  }
   return { clock, cluster, terminal };
 }
 
@@ -176,14 +221,17 @@ interface Figures {
   latency: Record<string, { p50: number; p99: number }>;
 }
 
-const LINES: Array<[label: string, line: (s: Student) => string]> = [
+/** The timed command lines; `only`: the workloads where it can run (top needs the metrics-server add-on). */
+const LINES: Array<[label: string, line: (s: Student) => string, only?: Workload[]]> = [
   ['kubectl get pods -o wide', () => 'kubectl get pods -o wide'],
   [
     'kubectl describe pod <name>',
     (s) => `kubectl describe pod ${s.cluster.api.list('pods', { namespace: 'default' })[0].metadata.name}`,
   ],
   ['kubectl get all -A', () => 'kubectl get all -A'],
+  ['kubectl top pod', () => 'kubectl top pod', ['+storage-net']],
 ];
+const linesFor = (workload: Workload) => LINES.filter(([, , only]) => !only || only.includes(workload));
 
 async function measureWorkload(workload: Workload): Promise<Figures> {
   // Warm-up (not measured, then dropped): records the boot image and lets the JIT optimise the hot paths,
@@ -198,7 +246,7 @@ async function measureWorkload(workload: Workload): Promise<Figures> {
   const cpu = process.cpuUsage(cpuBefore);
   const after = heapUsed();
   const latency: Figures['latency'] = {};
-  for (const [label, line] of LINES) {
+  for (const [label, line] of linesFor(workload)) {
     const sorted = await measure(label, students, line);
     latency[label] = { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
   }
@@ -217,6 +265,7 @@ const DESCRIPTIONS: Record<Workload, string> = {
   lab: 'lab deployment x3 + NodePort service, pods Running; the baseline',
   '+config': 'lab + namespace, ConfigMap, Secret',
   '+workloads': 'lab + namespace, ConfigMap, Secret + a Job run to completion + a StatefulSet of 2',
+  '+storage-net': '+workloads + metrics-server, a bound PVC, an Ingress, an HPA; clock run to 150 s',
 };
 
 function report(workload: Workload, rounds: Figures[], labRate: number | undefined): void {
@@ -240,7 +289,7 @@ function report(workload: Workload, rounds: Figures[], labRate: number | undefin
   const b99 = at('baseline', 'p99');
   out.write(`  latency over ${SAMPLES} calls (LabTerminal.run, includes cluster.sync):
 `);
-  for (const [label] of LINES) {
+  for (const [label] of linesFor(workload)) {
     const p50 = at(label, 'p50');
     const p99 = at(label, 'p99');
     out.write(

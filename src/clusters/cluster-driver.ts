@@ -115,6 +115,12 @@ export interface DriverCapabilities {
   readonly multiHost: boolean;
   /** exec() feeds `input` (what the student types) to the running command. */
   readonly interactiveInput: boolean;
+  /**
+   * exec() opens `kubectl edit`'s buffer in ExecOptions.editor (the page's editor pane) and hands the command the
+   * text it is closed with. Needed only without `interactiveInput`, which covers it: with this alone, the lines
+   * that wait for the editor pane only run (RunPlan.editorOnly) and those that read typed input are refused.
+   */
+  readonly editorPane?: boolean;
   /** Several exec() calls of one cluster may run at the same time (background jobs). */
   readonly backgroundRuns: boolean;
   /**

@@ -442,6 +442,18 @@ describe('CommandRunnerService: interactive runs', () => {
     expect(outputOf(cat)).toMatch(/cannot pass what you type to a running command/);
     expectEveryRunEndedOnce();
   });
+
+  it('runs kubectl edit on a backend with the editor pane but no typed input, and refuses what reads input', async () => {
+    await setup(new FakeDriver({ capabilities: { interactiveInput: false, editorPane: true } }));
+    await withReadyCluster();
+    const [edit, cat] = await submit('kubectl edit deploy/web', 'cat');
+    await Promise.all(drains);
+    expect(startOf(edit)).toMatchObject({ kind: 'interactive' });
+    expect(outputOf(edit)).toBe('kubectl edit deploy/web\n');
+    expect(exitOf(edit)).toMatchObject({ status: 'completed', exitCode: 0 });
+    expect(outputOf(cat)).toMatch(/cannot pass what you type to a running command/);
+    expectEveryRunEndedOnce();
+  });
 });
 
 describe('CommandRunnerService: wait, fg, bg and disown', () => {
@@ -571,6 +583,22 @@ describe('CommandRunnerService on the embedded engine', () => {
     expectEveryRunEndedOnce();
   });
 
+  it('hostile: a heredoc that never ends waits for its EOF until Ctrl-C, and writes nothing', async () => {
+    await setup(new EmbeddedClusterDriver({ seed: 7 }));
+    await withReadyCluster();
+    const [open] = await submit('cat <<EOF > never.yaml');
+    expect(startOf(open)).toMatchObject({ kind: 'interactive', inputPrompt: '> ' });
+    for (let i = 0; i < 50; i++) await h.type(open, { data: `line ${i}\nEO\nEOF \n` });
+    await flush();
+    expect(exitsOf(open)).toEqual([]);
+    await h.cancel(open);
+    const [ls] = await submit('ls never.yaml');
+    await Promise.all(drains);
+    expect(exitOf(open)).toMatchObject({ status: 'cancelled', exitCode: 130 });
+    expect(outputOf(ls)).toBe("ls: cannot access 'never.yaml': No such file or directory\n");
+    expectEveryRunEndedOnce();
+  });
+
   it('opens kubectl edit in the editor pane and applies the text the student saves', async () => {
     await setup(new EmbeddedClusterDriver({ seed: 7 }));
     await withReadyCluster();
@@ -601,6 +629,40 @@ describe('CommandRunnerService on the embedded engine', () => {
     expect(exitOf(edit)).toMatchObject({ status: 'cancelled' });
     // A save that arrives after the run ended goes nowhere.
     await h.type(edit, { edited: 'kind: Nothing\n' });
+    expectEveryRunEndedOnce();
+  });
+
+  it('keeps the open kubectl edit buffer for a reloaded page until it is closed, reopened or the run ends', async () => {
+    await setup(new EmbeddedClusterDriver({ seed: 7 }));
+    await withReadyCluster();
+    const [, edit] = await submit('kubectl create deployment web --image=nginx', 'kubectl edit deploy/web');
+    const opened = await editorOf(edit);
+    // What session.join answers while the run waits: the buffer as it was sent.
+    expect(await h.buffers.find(edit.id)).toEqual(opened);
+    // An invalid edit reopens the buffer with kubectl's reasons; the kept buffer is the reopened one.
+    await h.type(edit, { edited: opened.text.replace('  replicas: 1\n', '  replicas: -1\n') });
+    let reopened = opened;
+    for (let i = 0; i < 200 && reopened === opened; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      reopened = h.events.payloadsOf('command.editor').filter((e) => e.runId === edit.id)[1] ?? opened;
+    }
+    expect(reopened.text).toMatch(
+      /^# deployments\.apps "web" was not valid:\n# \* spec\.replicas: Invalid value: -1/m,
+    );
+    expect(await h.buffers.find(edit.id)).toEqual(reopened);
+    await h.cancel(edit);
+    await Promise.all(drains);
+    expect(exitOf(edit)).toMatchObject({ status: 'cancelled' });
+    expect(await h.buffers.find(edit.id)).toBeNull();
+
+    // Saved: the buffer is forgotten with the save, before the run has ended.
+    const [again] = await submit('kubectl edit deploy/web');
+    const second = await editorOf(again);
+    expect(await h.buffers.find(again.id)).toEqual(second);
+    await h.type(again, { edited: second.text });
+    expect(await h.buffers.find(again.id)).toBeNull();
+    await Promise.all(drains);
+    expect(outputOf(again)).toBe('Edit cancelled, no changes made.\n');
     expectEveryRunEndedOnce();
   });
 

@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/app-config';
 import { JobHandlerProvider, JobName } from '../jobs/job.types';
 import type { ClusterSummary } from '../repositories/cluster.repository';
 import { CommandRunRepository, QueuedRun } from '../repositories/command-run.repository';
+import { EditorBuffersRepository } from '../repositories/editor-buffers.repository';
 import { EventRepository } from '../repositories/event.repository';
 import { LabSessionRepository } from '../repositories/lab-session.repository';
 import { RunSignal, RunSignalsRepository, StopRequest } from '../repositories/run-signals.repository';
@@ -16,7 +17,7 @@ import { sessionRoom } from '../shared/events';
 import { ClusterLookupService, ClusterUnavailableError } from '../services/cluster-lookup.service';
 import { FinishedCommand, GradingService } from '../services/grading.service';
 import { HomeStoreService } from '../services/home-store.service';
-import { EditorPane } from './editor-pane';
+import { PaneEditor } from '../engine/terminal/pane-editor';
 import { InputQueue } from './input-queue';
 import { runJobControl } from './job-control';
 import { endStateOf, RunOutcome } from './outcomes';
@@ -50,7 +51,7 @@ interface LiveRun {
   /** Shows typed input in the run's output, as a terminal echoes what is typed. */
   echo?: (line: string) => void;
   /** Interactive runs: the page's editor pane (kubectl edit). */
-  editor?: EditorPane;
+  editor?: PaneEditor;
 }
 
 /**
@@ -84,6 +85,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     private readonly events: EventRepository,
     private readonly grading: GradingService,
     private readonly homes: HomeStoreService,
+    private readonly buffers: EditorBuffersRepository,
   ) {}
 
   jobHandlers() {
@@ -179,7 +181,8 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
 
     if (plan.jobControl) return this.runJobControl(run, plan, target.cluster);
     const { capabilities } = this.driver;
-    if (plan.kind === 'interactive' && !capabilities.interactiveInput) {
+    const runsHere = capabilities.interactiveInput || (plan.editorOnly && capabilities.editorPane);
+    if (plan.kind === 'interactive' && !runsHere) {
       return this.refuse(
         run,
         target.cluster,
@@ -244,14 +247,12 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     if (plan.kind === 'interactive') {
       live.input = new InputQueue(this.config.commands.maxBlockBytes);
       live.echo = (line) => capture.sink.stdout(`${plan.inputPrompt ?? ''}${line}\n`);
-      live.editor = new EditorPane((file) =>
-        this.events.emit(sessionRoom(labSessionId), 'command.editor', {
-          labSessionId,
-          runId: run.id,
-          name: file.name,
-          text: file.text,
-        }),
-      );
+      live.editor = new PaneEditor((file) => {
+        const buffer = { labSessionId, runId: run.id, name: file.name, text: file.text };
+        // Kept until it is closed, so that a page that reloads meanwhile shows it again (session.join).
+        this.remember(this.buffers.open(buffer, limitSeconds(plan.limit, this.config.commands)));
+        this.events.emit(sessionRoom(labSessionId), 'command.editor', buffer);
+      });
       await this.runs
         .startLasting(run, { clusterId: target.cluster.id, startedAt })
         .catch((error: Error) =>
@@ -297,6 +298,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     } finally {
       clearTimeout(timer);
       this.running.delete(run.id);
+      if (live.editor?.opened) this.remember(this.buffers.close(run.id));
     }
     capture.flush();
 
@@ -452,13 +454,21 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
       return;
     }
     if (!live.input) return;
-    if (signal.edited !== undefined) live.editor?.closed(signal.edited);
+    if (signal.edited !== undefined && live.editor?.closed(signal.edited))
+      this.remember(this.buffers.close(signal.runId));
     if (signal.data) {
       const { accepted, overflow } = live.input.push(signal.data);
       for (const line of accepted) live.echo?.(line);
       if (overflow) live.echo?.('[input ended: more was typed than one command may read]');
     }
     if (signal.eof) live.input.end();
+  }
+
+  /** A write about an open editor buffer: a failure only costs showing it after a reload, so it is logged. */
+  private remember(write: Promise<void>): void {
+    write.catch((error: Error) =>
+      this.logger.warn({ msg: 'editor buffer not stored', error: error.message }),
+    );
   }
 
   /** The session's home for the driver, when it takes one; a home that cannot be read is left out. */

@@ -13,6 +13,7 @@ describe('planRun', () => {
     ['kubectl apply -f - <<EOF', { kind: 'interactive', limit: 'lasting', inputPrompt: '> ' }],
     ['read NAME', { kind: 'interactive', limit: 'lasting', inputPrompt: '' }],
     ['cat', { kind: 'interactive', limit: 'lasting', inputPrompt: '' }],
+    ['kubectl edit deploy/web', { kind: 'interactive', limit: 'lasting', editorOnly: true }],
     ['kubectl apply -f - <<EOF\nkind: ConfigMap\nEOF', { kind: 'foreground', limit: 'command' }],
     ['jobs -l', { kind: 'foreground', limit: 'command', jobControl: 'jobs' }],
     ['kill %1', { kind: 'foreground', limit: 'command', jobControl: 'kill' }],

@@ -11,6 +11,8 @@ export interface RunPlan {
   limit: RunLimit;
   /** Interactive runs: what the terminal shows before each typed line. */
   inputPrompt?: string;
+  /** Interactive runs that wait for the editor pane only (`kubectl edit`), never for typed input. */
+  editorOnly?: boolean;
   /** `jobs`, `kill`…: run by the platform against the session's job table, not by the cluster. */
   jobControl?: Extract<LineShape, { kind: 'job-control' }>['builtin'];
 }
@@ -25,7 +27,13 @@ export function planRun(line: string): RunPlan {
     case 'background':
       return { kind: 'background', text: shape.text, limit: 'background' };
     case 'interactive':
-      return { kind: 'interactive', text: shape.text, limit: 'lasting', inputPrompt: shape.inputPrompt };
+      return {
+        kind: 'interactive',
+        text: shape.text,
+        limit: 'lasting',
+        inputPrompt: shape.inputPrompt,
+        editorOnly: shape.editorOnly,
+      };
     case 'job-control':
       return { kind: 'foreground', text: shape.text, limit: 'command', jobControl: shape.builtin };
     case 'foreground':

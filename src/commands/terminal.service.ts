@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { JobName } from '../jobs/job.types';
 import { CommandRun, CommandRunRepository, QueuedRun } from '../repositories/command-run.repository';
+import { EditorBuffersRepository } from '../repositories/editor-buffers.repository';
 import { EventRepository } from '../repositories/event.repository';
 import { JobRepository } from '../repositories/job.repository';
 import { RunSignalsRepository } from '../repositories/run-signals.repository';
@@ -67,6 +68,7 @@ export class TerminalService {
     private readonly signals: RunSignalsRepository,
     private readonly ledger: RunLedger,
     private readonly events: EventRepository,
+    private readonly buffers: EditorBuffersRepository,
   ) {}
 
   async submit(user: AuthUser, labSessionId: string, command: unknown): Promise<CommandAccepted> {
@@ -186,6 +188,8 @@ export class TerminalService {
       this.sessionJobs.list(labSessionId).catch(() => []),
     ]);
     const waiting = history.find((run) => run.kind === 'interactive' && run.status === 'running');
+    // A buffer that cannot be read now is missing from this join only: the next one shows it.
+    const editing = waiting ? await this.buffers.find(waiting.id).catch(() => null) : null;
     return {
       labSessionId,
       history: history.map(toHistoryEntry),
@@ -199,6 +203,7 @@ export class TerminalService {
       waitingForInput: waiting
         ? { runId: waiting.id, inputPrompt: planRun(waiting.command).inputPrompt ?? '' }
         : null,
+      editing,
       cluster: await this.clusters.statusEvent(session),
       readOnly: access !== 'owner',
     };

@@ -1,4 +1,5 @@
 import { TaintEvictionController } from './controllers/taints';
+import { NodeLifecycleController } from './controllers/node-lifecycle';
 import type { ResourceName } from './api/resources';
 import type { Deployment, KubeObject, Node, Pod, ReplicaSet } from './api/types';
 import { ManualClock, RealClock, type Clock } from './clock/clock';
@@ -184,6 +185,8 @@ export class Cluster {
       new JobController(ctx),
       new GarbageCollector(ctx),
       this.namespaces,
+      // Before the scheduler: a cordon's taint lands in the same pass, so pending pods are judged once.
+      new NodeLifecycleController(ctx),
       this.scheduler,
       this.kubelet,
       new EndpointsController(ctx),

@@ -14,5 +14,7 @@ export type {
   StepVerdict,
 } from './evaluation/context';
 export { readObjectsFromList } from './evaluation/objects-from-list';
+export { labUsesFiles } from './format/uses-files';
+export { selectableKind, selectableKinds } from './format/kinds';
 export { diagnose } from './diagnostics/diagnose';
 export type { DiagnosticHint } from './diagnostics/diagnose';

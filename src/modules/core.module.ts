@@ -16,6 +16,7 @@ import { JobRepository } from '../repositories/job.repository';
 import { LabRepository } from '../repositories/lab.repository';
 import { LabSessionRepository } from '../repositories/lab-session.repository';
 import { RedisRepository } from '../repositories/redis.repository';
+import { EditorBuffersRepository } from '../repositories/editor-buffers.repository';
 import { RunSignalsRepository } from '../repositories/run-signals.repository';
 import { SessionJobsRepository } from '../repositories/session-jobs.repository';
 import { SessionMailboxRepository } from '../repositories/session-mailbox.repository';
@@ -38,6 +39,7 @@ const repositories = [
   SessionMailboxRepository,
   SessionJobsRepository,
   RunSignalsRepository,
+  EditorBuffersRepository,
   UserRepository,
   AuthSessionRepository,
   CourseRepository,

@@ -156,7 +156,7 @@ test('a malformed request gets an error reply instead of a hang', async () => {
     socket.on('close', () => resolve(text));
   });
   expect(reply).toBe(
-    '{"type":"error","message":"unknown request; expected one of run, cancel, objects, status, claim"}\n',
+    '{"type":"error","message":"unknown request; expected one of run, cancel, edited, objects, status, claim"}\n',
   );
 });
 
@@ -228,4 +228,59 @@ test('a line that breaks a home limit is refused whole: the same error, no home 
     },
     { type: 'exit', code: 1 },
   ]);
+});
+
+/** A framed request over a socket of its own, its replies read as they come (the run is still going). */
+function streamed(request: object): {
+  replies: AgentReply[];
+  next(type: AgentReply['type']): Promise<AgentReply>;
+} {
+  const replies: AgentReply[] = [];
+  const waiters: (() => void)[] = [];
+  let pending = '';
+  const socket = net.createConnection(socketPath, () => socket.write(JSON.stringify(request) + '\n'));
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) if (line) replies.push(JSON.parse(line) as AgentReply);
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  return {
+    replies,
+    async next(type) {
+      for (;;) {
+        const found = replies.find((reply) => reply.type === type);
+        if (found) return found;
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
+    },
+  };
+}
+
+test("kubectl edit opens its buffer in the driver's editor pane and applies the text an `edited` request brings", async () => {
+  expect((await client(['kubectl create deployment edited --image=nginx'])).code).toBe(0);
+  const run = streamed({ type: 'run', id: 'edit-1', line: 'kubectl edit deployment/edited', editor: true });
+  const opened = await run.next('editor');
+  expect(opened).toMatchObject({ type: 'editor', name: expect.stringMatching(/^kubectl-edit-\d+\.yaml$/) });
+  const text = (opened as Extract<AgentReply, { type: 'editor' }>).text;
+  expect(text).toMatch(/^# Please edit the object below\./);
+  expect(
+    await framed({ type: 'edited', id: 'edit-1', text: text.replace('  replicas: 1\n', '  replicas: 4\n') }),
+  ).toEqual([{ type: 'edited', found: true }]);
+  expect(await run.next('exit')).toEqual({ type: 'exit', code: 0 });
+  expect(run.replies).toContainEqual({ type: 'stdout', data: 'deployment.apps/edited edited\n' });
+  expect((await client(['kubectl get deploy edited -o jsonpath={.spec.replicas}'])).stdout).toBe('4');
+  // The run has ended: a late save finds no buffer.
+  expect(await framed({ type: 'edited', id: 'edit-1', text })).toEqual([{ type: 'edited', found: false }]);
+});
+
+test('kubectl edit without an editor pane says how to edit without one, as the embedded terminal does', async () => {
+  const replies = await framed({ type: 'run', id: 'edit-2', line: 'kubectl edit deployment/edited' });
+  expect(replies[replies.length - 1]).toEqual({ type: 'exit', code: 1 });
+  expect(replies[0]).toMatchObject({
+    type: 'stderr',
+    data: expect.stringMatching(/^error: kubectl edit opens the object in the editor pane/),
+  });
 });

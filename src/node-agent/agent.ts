@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Cluster, LabTerminal } from '../engine/index';
+import { PaneEditor } from '../engine/terminal/pane-editor';
 import type { AgentHome } from './agent-home';
 import { queryObjects } from './object-query';
 import {
@@ -19,7 +20,6 @@ import {
   type ClaimInfo,
   encode,
   LineSplitter,
-  type RunHome,
 } from './protocol';
 
 export interface NodeAgentOptions {
@@ -36,6 +36,8 @@ export interface NodeAgentOptions {
 export class NodeAgent {
   private readonly server = net.createServer((socket) => this.accept(socket));
   private readonly running = new Map<string, AbortController>();
+  /** The page's editor pane of runs that have one (`editor` requests), by run id. */
+  private readonly panes = new Map<string, PaneEditor>();
   private queue: Promise<unknown> = Promise.resolve();
   private claim: ClaimInfo | null = null;
 
@@ -79,7 +81,9 @@ export class NodeAgent {
     const request = parseRequest(raw);
     switch (request.type) {
       case 'run':
-        return this.run(request.id, request.line, request.home, reply, socket);
+        return this.run(request, reply, socket);
+      case 'edited':
+        return reply({ type: 'edited', found: this.panes.get(request.id)?.closed(request.text) ?? false });
       case 'cancel': {
         const controller = this.running.get(request.id);
         controller?.abort();
@@ -96,15 +100,18 @@ export class NodeAgent {
   }
 
   private async run(
-    id: string,
-    line: string,
-    home: RunHome | undefined,
+    { id, line, home, editor }: Extract<AgentRequest, { type: 'run' }>,
     reply: (message: AgentReply) => void,
     socket: net.Socket,
   ) {
     if (this.running.has(id)) throw new Error(`a command with id "${id}" is already running`);
     const controller = new AbortController();
     this.running.set(id, controller);
+    // The buffer goes to the driver on this connection; the text comes back on another (an `edited` request).
+    const pane = editor
+      ? new PaneEditor((file) => reply({ type: 'editor', name: file.name, text: file.text }))
+      : undefined;
+    if (pane) this.panes.set(id, pane);
     socket.on('close', () => controller.abort());
     // The home is brought up to date and read back inside the line's turn: no other line changes it meanwhile.
     const turn = this.queue.then(async (): Promise<number | undefined> => {
@@ -118,6 +125,7 @@ export class NodeAgent {
         stdout: (data) => reply({ type: 'stdout', data }),
         stderr: (data) => reply({ type: 'stderr', data }),
         signal: controller.signal,
+        editor: pane,
       });
       const changed = await this.options.home.finish(readiness.before, home);
       if (changed) reply({ type: 'home', snapshot: changed });
@@ -129,6 +137,7 @@ export class NodeAgent {
       if (code !== undefined) reply({ type: 'exit', code });
     } finally {
       this.running.delete(id);
+      this.panes.delete(id);
     }
   }
 
@@ -160,14 +169,16 @@ function parseRequest(raw: string): AgentRequest {
   } catch {
     throw new Error('request is not JSON');
   }
-  const known = ['run', 'cancel', 'objects', 'status', 'claim'];
+  const known = ['run', 'cancel', 'edited', 'objects', 'status', 'claim'];
   if (!request || typeof request !== 'object' || !known.includes(request.type)) {
     throw new Error(`unknown request; expected one of ${known.join(', ')}`);
   }
-  if ((request.type === 'run' || request.type === 'cancel') && typeof request.id !== 'string') {
+  const needsId = ['run', 'cancel', 'edited'].includes(request.type);
+  if (needsId && typeof (request as { id?: unknown }).id !== 'string') {
     throw new Error(`${request.type} needs an "id"`);
   }
   if (request.type === 'run' && typeof request.line !== 'string') throw new Error('run needs a "line"');
+  if (request.type === 'edited' && typeof request.text !== 'string') throw new Error('edited needs a "text"');
   if (request.type === 'run' && request.home !== undefined && typeof request.home?.version !== 'number')
     throw new Error('run\'s "home" needs a "version"');
   return request;

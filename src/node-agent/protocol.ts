@@ -40,8 +40,11 @@ export interface RunHome {
 }
 
 export type AgentRequest =
-  | { type: 'run'; id: string; line: string; home?: RunHome }
+  /** `editor`: the driver has the page's editor pane for this run; `kubectl edit` opens its buffer there. */
+  | { type: 'run'; id: string; line: string; home?: RunHome; editor?: boolean }
   | { type: 'cancel'; id: string }
+  /** The text the student closed run `id`'s editor buffer with (the `editor` reply's). */
+  | { type: 'edited'; id: string; text: string }
   | { type: 'objects'; query: ObjectQuery }
   | { type: 'status' }
   | { type: 'claim'; claim: ClaimInfo };
@@ -54,6 +57,10 @@ export type AgentReply =
   | { type: 'home'; snapshot: HomeSnapshot }
   /** Instead of running: the request's home is newer than the agent's copy; send it again with `snapshot`. */
   | { type: 'home-needed' }
+  /** While running (a run with `editor`): `kubectl edit` opened this buffer and waits for an `edited` request. */
+  | { type: 'editor'; name: string; text: string }
+  /** The answer to `edited`: whether the run had a buffer open to take the text. */
+  | { type: 'edited'; found: boolean }
   | { type: 'objects'; objects: KubeObjectJson[] }
   | { type: 'status'; status: AgentStatus }
   | { type: 'cancelled'; found: boolean }

@@ -118,6 +118,7 @@ export class GradebookService {
       ...commands.map((run): ReplayEvent => ({
         type: 'command',
         at: (run.startedAt ?? run.queuedAt).toISOString(),
+        runId: run.id,
         seq: run.seq,
         command: run.command,
         output: run.output,

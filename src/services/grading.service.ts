@@ -11,6 +11,7 @@ import {
   HistoryEntry,
   HistoryWatch,
   Lab,
+  labUsesFiles,
 } from '../labs';
 import { CommandRunRepository } from '../repositories/command-run.repository';
 import { EventRepository } from '../repositories/event.repository';
@@ -20,6 +21,9 @@ import { courseRoom, GradingUpdate, sessionRoom, StepStatus } from '../shared/ev
 import { ClusterLookupService } from './cluster-lookup.service';
 import { LabCatalogService } from './lab-catalog.service';
 import { SessionHistory } from './session-history';
+import { HomeStoreService } from './home-store.service';
+import { parseSnapshot } from './home-snapshots';
+import { HomeDirectory } from '../engine';
 
 const HISTORY_CACHE_SESSIONS = 5000;
 
@@ -70,6 +74,7 @@ export class GradingService implements JobHandlerProvider {
     private readonly runs: CommandRunRepository,
     private readonly results: StepResultRepository,
     private readonly events: EventRepository,
+    private readonly homes: HomeStoreService,
   ) {}
 
   jobHandlers() {
@@ -156,7 +161,7 @@ export class GradingService implements JobHandlerProvider {
       ? ((await this.driver.snapshot(ready.ref))?.version ?? null)
       : null;
     const watches: HistoryWatch[] = [];
-    const context = this.contextFor(ready.ref, history.entries, watches);
+    const context = this.contextFor(ready.ref, history.entries, watches, labSessionId);
     const coveredSeq = history.lastSeq;
     const now = new Date();
     const stored = new Map(storedResults.map((result) => [result.stepId, result]));
@@ -188,7 +193,8 @@ export class GradingService implements JobHandlerProvider {
       diagnosed = false;
       return [];
     });
-    if (stateVersion !== null && diagnosed) {
+    // A file the student writes changes neither the cluster nor a history check: with file checks, grade every time.
+    if (stateVersion !== null && diagnosed && !labUsesFiles(lab)) {
       this.remember(this.graded, labSessionId, { stateVersion, coveredSeq, watches });
     } else {
       this.graded.delete(labSessionId);
@@ -222,11 +228,17 @@ export class GradingService implements JobHandlerProvider {
     return session;
   }
 
-  private contextFor(ref: ClusterRef, entries: HistoryEntry[], watches: HistoryWatch[]): EvaluationContext {
+  private contextFor(
+    ref: ClusterRef,
+    entries: HistoryEntry[],
+    watches: HistoryWatch[],
+    labSessionId: string,
+  ): EvaluationContext {
     // One grading run asks the same question of several checks; ask the cluster once.
     const cache = new Map<string, Promise<KubeObjectJson[]>>();
     // A copy: the cached list grows with later gradings, and watches must see this one's history.
     const history = entries.slice();
+    let home: Promise<HomeDirectory> | undefined;
     return {
       readObjects: (query: ObjectQuery) => {
         const key = JSON.stringify([query.kind, query.namespace, query.name, query.labelSelector]);
@@ -239,6 +251,17 @@ export class GradingService implements JobHandlerProvider {
       },
       history,
       watchHistory: (watch) => watches.push(watch),
+      readFile: async (path: string) => {
+        // The stored home, read once per grading and only by labs with file checks.
+        home ??= this.homes
+          .current(labSessionId)
+          .then((stored) => HomeDirectory.restore(parseSnapshot(stored.snapshot)));
+        try {
+          return (await home).readFile(path);
+        } catch {
+          return undefined; // no such file, or a folder
+        }
+      },
     };
   }
 

@@ -167,6 +167,8 @@ export interface SessionSnapshot {
   jobs: RunningJob[];
   /** The interactive run waiting for input, if any (a reload resumes typing into it). */
   waitingForInput: { runId: string; inputPrompt: string } | null;
+  /** The buffer that run has open in the editor pane (`kubectl edit`), shown again after a reload. */
+  editing: CommandEditor | null;
   cluster: ClusterStatusEvent | null;
   readOnly: boolean;
 }

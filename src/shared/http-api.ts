@@ -107,6 +107,8 @@ export type ReplayEvent =
   | {
       type: 'command';
       at: string;
+      /** The run: GET /lab-sessions/:id/home/at/:runId gives the student's files as they were after it. */
+      runId: string;
       seq: number;
       command: string;
       output: string;

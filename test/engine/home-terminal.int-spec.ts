@@ -186,6 +186,24 @@ describe('the home on the terminal', () => {
     expect(home.stat('a')).toBeUndefined();
   });
 
+  it('hostile: touch of 10,000 tiny files fills the home to its 200 entries and says so for each of the rest', async () => {
+    const { run, home } = setup();
+    const names = Array.from({ length: 10_000 }, (_, i) => `f${i}`);
+    const touched = await run(`touch ${names.join(' ')}`);
+    // GNU touch goes on after a file it cannot create and exits 1 at the end.
+    expect(touched.code).toBe(1);
+    const refused = touched.stderr.split('\n').filter(Boolean);
+    expect(refused).toHaveLength(10_000 - HOME_LIMITS.entries);
+    expect(refused[0]).toBe(
+      "touch: cannot touch 'f200': home directory full: it holds at most 200 files and folders; remove some with rm",
+    );
+    expect(home.usage().entries).toBe(HOME_LIMITS.entries);
+    expect(await run('ls | wc -l')).toEqual(ok('200\n'));
+    // The full home still reads, and frees up with rm.
+    expect(await run('rm f0 f1')).toEqual(ok(''));
+    expect(await run('touch late.txt')).toEqual(ok(''));
+  });
+
   it('keeps the home when asked to remove it, as /home is root’s', async () => {
     const { run, home } = setup();
     await run('mkdir -p a/b');

@@ -86,6 +86,7 @@ describe('the lab CLI', () => {
     );
     expect(run.stdout).toContain('step "scale" check 1 "Five replicas" still fails AFTER the solution ran');
     expect(run.stdout).toMatch(/^FAIL flawed: 0\/2 steps/m);
+    expect(run.stdout).toMatch(/^total: 0\/1 labs passed in \d+\.\d\d s \(loading included\)$/m);
   });
 
   it('exits 1 with the precise message for an invalid lab and 2 for a bad command line', () => {

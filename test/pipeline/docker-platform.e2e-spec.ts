@@ -65,6 +65,35 @@ describe('platform on the Docker driver', () => {
     const containers = await engine.docker.findContainers({ [LABEL.clusterKey]: cluster!.id });
     expect(containers.length).toBeGreaterThanOrEqual(1);
 
+    // kubectl edit: the node's terminal opens the buffer in the page's editor pane (command.editor), which a
+    // session.join shows again while it is open; the text saved there (command.input `edited`) is applied.
+    const submitted = await socket.emitWithAck('command.submit', {
+      labSessionId,
+      command: 'kubectl edit deployment/yanwei.app',
+    });
+    if (!submitted.ok) throw new Error(submitted.message);
+    const editRun = submitted.data.runId;
+    await log.waitFor(
+      (e) => e.name === 'command.editor' && e.payload.runId === editRun,
+      60_000,
+      'the buffer',
+    );
+    const buffer = log.of(editRun).find((e) => e.name === 'command.editor')!.payload as { text: string };
+    expect(buffer.text).toMatch(/^# Please edit the object below\./);
+    const joined = await socket.emitWithAck('session.join', { labSessionId });
+    expect(joined.ok && joined.data.editing).toMatchObject({ runId: editRun, text: buffer.text });
+    const saved = await socket.emitWithAck('command.input', {
+      labSessionId,
+      runId: editRun,
+      edited: buffer.text.replace('\n  replicas: 1\n', '\n  replicas: 2\n'),
+    });
+    expect(saved.ok).toBe(true);
+    expect(await log.exitOf(editRun, 60_000)).toMatchObject({ exitCode: 0, status: 'completed' });
+    expect(log.outputOf(editRun)).toBe('deployment.apps/yanwei.app edited\n');
+    expect((await run('kubectl get deployment yanwei.app -o jsonpath={.spec.replicas}')).output).toBe('2');
+    const rejoined = await socket.emitWithAck('session.join', { labSessionId });
+    expect(rejoined.ok && rejoined.data.editing).toBeNull();
+
     // Reset: the old containers go, a fresh cluster has no deployment.
     const reset = await api(platform.baseUrl, cookie, 'POST', `/lab-sessions/${labSessionId}/reset`);
     expect(reset.status).toBe(200);

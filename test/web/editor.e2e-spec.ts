@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { enrolledStudent, startPlatform, TestPlatform } from '../support/platform';
+import { enrolledStudent, login, startPlatform, TestPlatform } from '../support/platform';
 import { launchChromium, run, waitForOutput, waitForPrompt } from './support/browser';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -332,5 +332,77 @@ describe('the editor pane', () => {
     await lab.getByTestId('edit-cancel').click();
     await lab.getByTestId('edit-buffer').waitFor({ state: 'detached' });
     await waitForOutput(lab, 'kubectl edit deployment/yanwei.app', /^Edit cancelled, no changes made\.$/m);
+  });
+
+  it('keeps the kubectl edit buffer, as a tab beside the files, over a reload and an API restart', async () => {
+    await lab.getByTestId('terminal').click();
+    await lab.keyboard.type('kubectl edit deployment/yanwei.app', { delay: 5 });
+    await lab.keyboard.press('Enter');
+    const editTab = lab.getByTestId('edit-buffer-tab');
+    await editTab.waitFor();
+    // One pane: the buffer is a tab in front of the open files' tabs, beside the file list.
+    expect(await editTab.getAttribute('aria-selected')).toBe('true');
+    expect(await lab.getByRole('tab', { name: 'web.yaml' }).getAttribute('aria-selected')).toBe('false');
+    await lab.getByRole('button', { name: 'Open web.yaml' }).waitFor();
+    const specReplicas = editorOf(lab)
+      .locator('.cm-line', { hasText: /^ {2}replicas: 2$/ })
+      .first();
+    await specReplicas.click();
+    await lab.keyboard.press('End');
+    await lab.keyboard.press('Backspace');
+    await lab.keyboard.type('4');
+
+    // Another tab comes to the front and the buffer waits behind it, with what was typed.
+    await lab.getByRole('tab', { name: 'web.yaml' }).click();
+    await editorOf(lab).locator('.cm-line', { hasText: 'kind: Deployment # vim' }).waitFor();
+    expect(await lab.getByTestId('edit-buffer').isHidden()).toBe(true);
+    await editTab.click();
+    await editorOf(lab)
+      .locator('.cm-line', { hasText: /^ {2}replicas: 4$/ })
+      .first()
+      .waitFor();
+
+    // A reload shows the waiting buffer again, in front, with the change not yet saved.
+    await lab.reload();
+    await lab.locator('[data-testid="cluster"][data-status="ready"]').waitFor({ timeout: 60_000 });
+    await editTab.waitFor();
+    expect(await editTab.textContent()).toMatch(/^kubectl edit: kubectl-edit-\d+\.yaml$/);
+    await editorOf(lab)
+      .locator('.cm-line', { hasText: /^ {2}replicas: 4$/ })
+      .first()
+      .waitFor();
+
+    // So does a reconnect to a restarted API, which learns of the buffer from Redis.
+    await platform.restartApi();
+    await lab.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 60_000 });
+    await editTab.waitFor();
+    await editorOf(lab)
+      .locator('.cm-line', { hasText: /^ {2}replicas: 4$/ })
+      .first()
+      .click();
+    await lab.keyboard.press('Control+s');
+    await lab.getByTestId('edit-buffer').waitFor({ state: 'detached' });
+    await waitForOutput(lab, 'kubectl edit deployment/yanwei.app', /^deployment\.apps\/yanwei\.app edited$/m);
+    await lab.getByTestId('terminal').click();
+    await run(lab, 'kubectl get deploy yanwei.app', /^yanwei\.app\s+\d\/4\s/m);
+  });
+
+  it("shows the instructor's replay the student's files as they were after a command", async () => {
+    const teacher = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB' });
+    const [name, value] = (await login(platform.baseUrl, 'teacher@kubelab.local')).split('=');
+    await teacher.addCookies([{ name, value, url: platform.baseUrl }]);
+    const replay = await teacher.newPage();
+    await replay.goto(`${platform.baseUrl}/teach/${platform.courseId}/sessions/${labSessionId}`);
+    const generated = replay.locator('.timeline-command', { hasText: `$ ${GENERATE}` }).first();
+    await generated.waitFor();
+    await generated.getByText('Files after this command').click();
+    // The file as the command wrote it, before the editor changed replicas to 3.
+    const file = generated.locator('.replay-file[data-path="web.yaml"]');
+    await file.waitFor();
+    expect(await file.locator('pre').textContent()).toMatch(
+      /^apiVersion: apps\/v1\nkind: Deployment\n[\s\S]*\n {2}replicas: 1\n/,
+    );
+    await replay.screenshot({ path: path.join(ARTIFACTS, 'editor-replay-files.png') });
+    await teacher.close();
   });
 });

@@ -83,6 +83,9 @@ export class DockerClusterDriver implements ClusterDriver {
       // The kubelab flavour's terminal keeps the session's home in its control plane's volume, synced
       // with the stored one through exec (KubelabFlavour); k3s's bare kubectl has no home at all.
       homeFiles: this.flavour.homeFiles,
+      // The kubelab flavour's `kubectl edit` opens its buffer in the page's editor pane (through exec, as a
+      // cancel goes), although nothing typed reaches a command.
+      editorPane: this.flavour.editorPane,
     };
   }
 
@@ -179,8 +182,9 @@ export class DockerClusterDriver implements ClusterDriver {
   ): Promise<ExecResult> {
     const docker = this.nodeApiOf(ref);
     const home = this.capabilities.homeFiles ? options?.home : undefined;
+    const editor = this.capabilities.editorPane ? options?.editor : undefined;
     return this.explainMissing(ref, () =>
-      this.flavour.exec(docker, controlPlaneName(ref.clusterId), line, sink, signal, home),
+      this.flavour.exec(docker, controlPlaneName(ref.clusterId), line, sink, signal, home, editor),
     );
   }
 

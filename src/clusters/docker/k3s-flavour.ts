@@ -21,6 +21,8 @@ export class K3sFlavour implements NodeFlavour {
   readonly concurrentRuns = true;
   /** A bare `k3s kubectl` per line: there is no lab terminal, so no home for `> file` or `-f file`. */
   readonly homeFiles = false;
+  /** Real kubectl edit would start a real editor, and the node has none the page can drive. */
+  readonly editorPane = false;
 
   constructor(readonly image: string) {}
 

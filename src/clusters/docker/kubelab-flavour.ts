@@ -3,11 +3,15 @@
  * real time + the full lab terminal); worker containers hold their node's resources and run nothing else.
  * Lines go through `kubelab-exec --framed` over `docker exec` (the request on stdin, the agent's replies on
  * stdout); abort goes through `kubelab-exec --cancel`. The terminal's home lives in the control plane's
- * volume (AgentHome) and is synced with the session's stored home through the same requests.
+ * volume (AgentHome) and is synced with the session's stored home through the same requests. `kubectl edit` opens
+ * its buffer in the page's editor pane through an `editor` reply; the text the pane is closed with goes back as an
+ * `edited` request (another `kubelab-exec --framed`), as a cancel does.
  */
 import { randomUUID } from 'node:crypto';
 import type { DockerRepository } from '../../infra/docker/docker.repository';
 import type { HomeSnapshot } from '../../engine';
+import { isAbortError } from '../../engine/terminal/input';
+import type { TextEditor } from '../../engine/terminal/text-editor';
 import {
   ABORTED_EXIT,
   AGENT_READY_MARKER,
@@ -53,6 +57,8 @@ export class KubelabFlavour implements NodeFlavour {
   readonly concurrentRuns = false;
   /** The agent runs the full lab terminal, home included (same commands and limits as the embedded one). */
   readonly homeFiles = true;
+  /** The agent's terminal is the embedded one: its `kubectl edit` takes the page's editor pane. */
+  readonly editorPane = true;
 
   constructor(readonly image: string) {}
 
@@ -97,15 +103,24 @@ export class KubelabFlavour implements NodeFlavour {
     sink: OutputSink,
     signal: AbortSignal,
     home?: ExecHome,
+    editor?: TextEditor,
   ): Promise<ExecResult> {
     if (signal.aborted) return { exitCode: ABORTED_EXIT };
     const id = randomUUID();
+    const opened =
+      editor && ((buffer: EditorReply) => this.edit(docker, controlPlane, id, buffer, editor, sink, signal));
     let finished = false;
     const cancel = () => void this.cancel(docker, controlPlane, id, () => finished);
     signal.addEventListener('abort', cancel, { once: true });
     try {
-      const request = { type: 'run' as const, id, line, home: home && { version: home.version } };
-      let answer = await this.ask(docker, controlPlane, request, sink);
+      const request = {
+        type: 'run' as const,
+        id,
+        line,
+        home: home && { version: home.version },
+        editor: editor ? true : undefined,
+      };
+      let answer = await this.ask(docker, controlPlane, request, sink, opened);
       if (answer.homeNeeded && home && !signal.aborted) {
         const snapshot = await home.load();
         answer = await this.ask(
@@ -113,6 +128,7 @@ export class KubelabFlavour implements NodeFlavour {
           controlPlane,
           { ...request, home: { version: home.version, snapshot } },
           sink,
+          opened,
         );
       }
       if (signal.aborted) return { exitCode: ABORTED_EXIT };
@@ -127,12 +143,50 @@ export class KubelabFlavour implements NodeFlavour {
     }
   }
 
-  /** Sends one request through `kubelab-exec --framed`; output replies go to the sink as they arrive. */
+  /**
+   * Shows the buffer the agent's `kubectl edit` opened in the page's editor pane and sends back the text it is
+   * closed with. Ctrl-C rejects the wait and cancels the run itself (exec's abort), so nothing is sent then.
+   */
+  private async edit(
+    docker: DockerRepository,
+    controlPlane: string,
+    id: string,
+    buffer: EditorReply,
+    editor: TextEditor,
+    sink: OutputSink,
+    signal: AbortSignal,
+  ): Promise<void> {
+    let text: string;
+    try {
+      text = await editor.edit({ name: buffer.name, text: buffer.text }, signal);
+    } catch (error) {
+      if (!isAbortError(error))
+        sink.stderr(`${EXEC_CLIENT}: the editor failed: ${(error as Error).message}\n`);
+      return;
+    }
+    let found = false;
+    await docker
+      .exec(
+        controlPlane,
+        [EXEC_CLIENT, '--framed'],
+        { onStdout: (chunk) => (found ||= chunk.includes('"found":true')), onStderr: () => undefined },
+        encode({ type: 'edited', id, text }),
+      )
+      .catch(() => undefined);
+    if (!found && !signal.aborted)
+      sink.stderr(`${EXEC_CLIENT}: the saved text did not reach kubectl edit; press Ctrl-C and edit again\n`);
+  }
+
+  /**
+   * Sends one request through `kubelab-exec --framed`; output replies go to the sink as they arrive, a buffer
+   * `kubectl edit` opens to `opened`.
+   */
   private async ask(
     docker: DockerRepository,
     controlPlane: string,
     request: AgentRequest,
     sink: OutputSink,
+    opened?: (buffer: EditorReply) => Promise<void>,
   ): Promise<AgentAnswer> {
     const lines = new LineSplitter();
     const answer: Partial<AgentAnswer> & { homeNeeded: boolean } = { homeNeeded: false };
@@ -142,6 +196,7 @@ export class KubelabFlavour implements NodeFlavour {
       else if (reply.type === 'exit') answer.exitCode = reply.code;
       else if (reply.type === 'home') answer.home = reply.snapshot;
       else if (reply.type === 'home-needed') answer.homeNeeded = true;
+      else if (reply.type === 'editor') void opened?.(reply);
       else if (reply.type === 'error') {
         sink.stderr(`${EXEC_CLIENT}: ${reply.message}\n`);
         answer.exitCode = CLIENT_FAILURE_EXIT;
@@ -184,6 +239,8 @@ export class KubelabFlavour implements NodeFlavour {
     await execCollect(docker, controlPlane, [EXEC_CLIENT, '--claim', JSON.stringify(claim)]);
   }
 }
+
+type EditorReply = Extract<AgentReply, { type: 'editor' }>;
 
 /** A reply line; anything that is not one (a client older than the driver) is shown as error output. */
 function parseReply(raw: string): AgentReply {

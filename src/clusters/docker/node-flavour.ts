@@ -4,6 +4,7 @@
  * labels, limits, placement, pool) is the same for every flavour.
  */
 import type { DockerRepository, NodeContainerSpec } from '../../infra/docker/docker.repository';
+import type { TextEditor } from '../../engine/terminal/text-editor';
 import type { ExecHome, ExecResult, KubeObjectJson, ObjectQuery, OutputSink } from '../cluster-driver';
 import type { NodeRole } from './cluster-names';
 import type { NodeFlavourName } from './docker-settings';
@@ -43,6 +44,11 @@ export interface NodeFlavour {
    * exec() then takes the stored home and returns the home a line changed.
    */
   readonly homeFiles: boolean;
+  /**
+   * Whether `kubectl edit` in the cluster's terminal opens its buffer in the page's editor pane (the driver's
+   * `capabilities.editorPane`): exec() then takes the pane and hands the command the text it is closed with.
+   */
+  readonly editorPane: boolean;
   containerSpec(node: NodePlan): FlavourSpec;
   /** Resolves when the cluster answers commands; rejects with a clear reason after timeoutMs. */
   waitReady(
@@ -53,7 +59,8 @@ export interface NodeFlavour {
   ): Promise<void>;
   /**
    * Runs one terminal line; resolves with its exit code (130 once `signal` aborted it) and, with
-   * `homeFiles` and a `home`, the home after the line when the line changed it.
+   * `homeFiles` and a `home`, the home after the line when the line changed it. With `editorPane`, `editor` is
+   * the page's editor pane of an interactive run.
    */
   exec(
     docker: DockerRepository,
@@ -62,6 +69,7 @@ export interface NodeFlavour {
     sink: OutputSink,
     signal: AbortSignal,
     home?: ExecHome,
+    editor?: TextEditor,
   ): Promise<ExecResult>;
   readObjects(docker: DockerRepository, controlPlane: string, query: ObjectQuery): Promise<KubeObjectJson[]>;
   /** Tells the cluster who claimed it from the warm pool (where the flavour has somewhere to keep it). */

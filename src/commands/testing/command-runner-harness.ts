@@ -9,6 +9,7 @@ import type { ClusterDriver } from '../../clusters/cluster-driver';
 import { type AppConfig, parseConfig } from '../../config/app-config';
 import type { ClusterRepository } from '../../repositories/cluster.repository';
 import type { CommandRunRepository, QueuedRun } from '../../repositories/command-run.repository';
+import type { EditorBuffersRepository } from '../../repositories/editor-buffers.repository';
 import type { EventRepository } from '../../repositories/event.repository';
 import type { JobRepository } from '../../repositories/job.repository';
 import type { LabSession, LabSessionRepository } from '../../repositories/lab-session.repository';
@@ -31,6 +32,7 @@ import { LabCatalogService } from '../../services/lab-catalog.service';
 import type { HomeRepository } from '../../repositories/home.repository';
 import type { LabRepository } from '../../repositories/lab.repository';
 import { InMemoryHomeRepository } from '../../repositories/testing/in-memory-home';
+import { InMemoryEditorBuffersRepository } from '../../repositories/testing/in-memory-editor-buffers';
 import type { FinishedCommand, GradingService } from '../../services/grading.service';
 import { CommandRunnerService } from '../command-runner.service';
 import { RunLedger } from '../run-ledger';
@@ -74,6 +76,8 @@ export interface CommandRunnerHarness {
   /** The sessions' stored homes (what the runner hands drivers and stores after a line). */
   homeRows: InMemoryHomeRepository;
   homes: HomeStoreService;
+  /** The editor buffers runs have open (what a reloaded page is shown again). */
+  buffers: InMemoryEditorBuffersRepository;
   /** A student's lab session. */
   session(): LabSession;
   /** Admits `line` as the API does: numbered, recorded as queued and posted to the mailbox. */
@@ -125,6 +129,7 @@ export function commandRunnerHarness(
     events as unknown as EventRepository,
   );
   const homeRows = new InMemoryHomeRepository();
+  const buffers = new InMemoryEditorBuffersRepository();
   // No labs are loaded (onModuleInit reads labs/): sessions start with the default starter files.
   const catalog = new LabCatalogService(config, undefined as unknown as LabRepository);
   const homes = new HomeStoreService(
@@ -146,6 +151,7 @@ export function commandRunnerHarness(
     events as unknown as EventRepository,
     grading as unknown as GradingService,
     homes,
+    buffers as unknown as EditorBuffersRepository,
   );
   const seqs = new Map<string, number>();
   return {
@@ -164,6 +170,7 @@ export function commandRunnerHarness(
     runner,
     homeRows,
     homes,
+    buffers,
     session: () => sessions.add(),
     async submit(session, line) {
       const seq = (seqs.get(session.id) ?? 0) + 1;

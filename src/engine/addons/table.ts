@@ -73,12 +73,25 @@ function centre(text: string, width: number): string {
   return ' '.repeat(left) + text + ' '.repeat(gap - left);
 }
 
+/**
+ * tablewriter's parseDimension with AutoWrapText and ReflowText on (the defaults): a cell's lines are joined into one
+ * paragraph and wrapped again at the width of its longest line, capped at 30 columns. A one-line cell up to 30
+ * columns stays as it is; minikube joins several URLs with newlines and gets one per line.
+ */
+function cellLines(cell: string): string[] {
+  const lines = cell.split('\n');
+  const limit = Math.min(MAX_CELL_WIDTH, Math.max(...lines.map(displayWidth)));
+  return wrapCell(lines.join(' '), limit);
+}
+
+/**
+ * The whole table. A row may have fewer cells than there are headers: tablewriter prints only the cells it has (the
+ * line stops early), as in `minikube service list`'s "No node port" rows.
+ */
 export function renderTable(headers: string[], rows: string[][]): string {
-  const cells = rows.map((row) =>
-    row.map((cell) => (displayWidth(cell) > MAX_CELL_WIDTH ? wrapCell(cell, MAX_CELL_WIDTH) : [cell])),
-  );
+  const cells = rows.map((row) => row.map(cellLines));
   const widths = headers.map((h, c) =>
-    Math.max(displayWidth(h), ...cells.map((row) => Math.max(...row[c].map(displayWidth)))),
+    Math.max(displayWidth(h), ...cells.map((row) => (row[c] ? Math.max(...row[c].map(displayWidth)) : 0))),
   );
   const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n`;
   let out = rule + `|${headers.map((h, c) => ` ${centre(h.toUpperCase(), widths[c])} `).join('|')}|\n` + rule;

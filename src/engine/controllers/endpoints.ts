@@ -9,6 +9,7 @@ import type { EndpointAddress, EndpointPort, Endpoints, Pod, Service } from '../
 import { deepEqual } from '../store/store';
 import type { Controller, ControllerContext } from './context';
 import { isPodReady } from './owners';
+import { resolveTargetPort, servicePods } from './service-pods';
 
 function address(pod: Pod): EndpointAddress {
   return {
@@ -21,22 +22,6 @@ function address(pod: Pod): EndpointAddress {
       uid: pod.metadata.uid!,
     },
   };
-}
-
-/** A named targetPort resolves against the pod's container ports. */
-function resolvePort(pods: Pod[], target: number | string | undefined, fallback: number): number | undefined {
-  if (typeof target === 'number') return target;
-  if (target === undefined) return fallback;
-  for (const pod of pods)
-    for (const c of pod.spec.containers)
-      for (const p of c.ports ?? []) if (p.name === target) return p.containerPort;
-  return undefined;
-}
-
-/** Every key of the service's selector has its value among the pod's labels. */
-function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
-  for (const key in selector) if (labels?.[key] !== selector[key]) return false;
-  return true;
 }
 
 const byIp = (a: EndpointAddress, b: EndpointAddress) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0);
@@ -93,15 +78,13 @@ export class EndpointsController implements Controller {
       if (!selector || svc.spec.type === 'ExternalName') continue;
       wanted.add(svc.metadata.name);
       pods ??= store.valuesIn<Pod>('pods', namespace);
-      const selected: Pod[] = [];
-      for (const p of pods)
-        if (!p.metadata.deletionTimestamp && p.status?.podIP && selects(selector, p.metadata.labels))
-          selected.push(p);
+      const selected = servicePods(pods, selector);
       // Same service, same selected pods at the same versions, endpoints unchanged: nothing to recompute.
       const ep = store.get<Endpoints>('endpoints', namespace, svc.metadata.name);
-      let signature = `${svc.metadata.resourceVersion}|${ep?.metadata.resourceVersion}|`;
+      let versions = '';
       for (let i = 0; i < selected.length; i++)
-        signature += i ? `,${selected[i].metadata.resourceVersion}` : selected[i].metadata.resourceVersion;
+        versions += i ? `,${selected[i].metadata.resourceVersion}` : selected[i].metadata.resourceVersion;
+      const signature = `${svc.metadata.resourceVersion}|${ep?.metadata.resourceVersion}|${versions}`;
       seen.set(svc.metadata.uid!, signature);
       if (last?.get(svc.metadata.uid!) === signature) continue;
       const ready = selected.filter(isPodReady).map(address).sort(byIp);
@@ -111,7 +94,7 @@ export class EndpointsController implements Controller {
         .sort(byIp);
       const ports: EndpointPort[] = [];
       for (const p of svc.spec.ports ?? []) {
-        const port = resolvePort(selected, p.targetPort, p.port);
+        const port = resolveTargetPort(selected, p.targetPort, p.port);
         if (port !== undefined)
           ports.push({ ...(p.name ? { name: p.name } : {}), port, protocol: p.protocol });
       }
@@ -125,7 +108,9 @@ export class EndpointsController implements Controller {
               },
             ]
           : undefined;
-      this.write(svc, subsets);
+      // Noted with the version this write leaves: the pass its own write triggers need not work it out again.
+      const written = this.write(svc, subsets);
+      seen.set(svc.metadata.uid!, `${svc.metadata.resourceVersion}|${written}|${versions}`);
     }
     if (seen.size) this.signatures.set(namespace, seen);
     else this.signatures.delete(namespace);
@@ -136,7 +121,8 @@ export class EndpointsController implements Controller {
     }
   }
 
-  private write(svc: Service, subsets: Endpoints['subsets']): void {
+  /** Returns the resourceVersion of the Service's Endpoints after the write. */
+  private write(svc: Service, subsets: Endpoints['subsets']): string | undefined {
     const { store, server } = this.ctx;
     const existing = store.get<Endpoints>('endpoints', svc.metadata.namespace, svc.metadata.name);
     const labels = svc.metadata.labels;
@@ -151,10 +137,10 @@ export class EndpointsController implements Controller {
         },
         ...(subsets ? { subsets } : {}),
       };
-      server.createObject(ep);
-      return;
+      return server.createObject(ep).metadata.resourceVersion;
     }
-    if (deepEqual(existing.subsets, subsets) && deepEqual(existing.metadata.labels, labels)) return;
+    if (deepEqual(existing.subsets, subsets) && deepEqual(existing.metadata.labels, labels))
+      return existing.metadata.resourceVersion;
     const next: Endpoints = { ...existing, metadata: { ...existing.metadata } };
     if (subsets) next.subsets = subsets;
     else delete next.subsets;
@@ -164,6 +150,6 @@ export class EndpointsController implements Controller {
       ...(next.metadata.annotations ?? {}),
       'endpoints.kubernetes.io/last-change-trigger-time': rfc3339(this.ctx.now()),
     };
-    server.updateObject(next, { fromClient: false });
+    return server.updateObject(next, { fromClient: false }).metadata.resourceVersion;
   }
 }

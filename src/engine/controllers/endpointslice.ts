@@ -20,17 +20,9 @@ import { Random } from '../store/random';
 import { deepEqual } from '../store/store';
 import type { Controller, ControllerContext } from './context';
 import { isPodReady } from './owners';
+import { resolveTargetPort, servicePods } from './service-pods';
 
 const HEADLESS_LABEL = 'service.kubernetes.io/headless';
-
-function resolvePort(pods: Pod[], target: number | string | undefined, fallback: number): number | undefined {
-  if (typeof target === 'number') return target;
-  if (target === undefined) return fallback;
-  for (const pod of pods)
-    for (const c of pod.spec.containers)
-      for (const p of c.ports ?? []) if (p.name === target) return p.containerPort;
-  return undefined;
-}
 
 function endpoint(pod: Pod, svc: Service): EndpointSliceEndpoint {
   const ready = isPodReady(pod);
@@ -82,7 +74,24 @@ export function slicesOf(slices: EndpointSlice[], service: string): EndpointSlic
   );
 }
 
+/** The versions a Service's slice was last worked out from: the Service, its selected pods, then its slices. */
+function signatureOf(svc: Service, pods: readonly Pod[], slices: readonly EndpointSlice[]): string {
+  let signature = `${svc.metadata.resourceVersion}|`;
+  for (let i = 0; i < pods.length; i++)
+    signature += i ? `,${pods[i].metadata.resourceVersion}` : pods[i].metadata.resourceVersion;
+  signature += '|';
+  for (let i = 0; i < slices.length; i++)
+    signature += i ? `,${slices[i].metadata.resourceVersion}` : slices[i].metadata.resourceVersion;
+  return signature;
+}
+
 export class EndpointSliceController implements Controller {
+  /**
+   * Per namespace, per Service uid: the signature its slice was last written or checked at. Every pod write in a
+   * namespace marks it dirty, but most (a pod without an IP yet, another Service's pod, this controller's own slice
+   * write) cannot change a given Service's slice: those are skipped without building the slice again.
+   */
+  private signatures = new Map<string, Map<string, string>>();
   private dirty = new Set<string>();
   private firstPass = true;
 
@@ -114,29 +123,43 @@ export class EndpointSliceController implements Controller {
     const { store, server } = this.ctx;
     const slices = store.valuesIn<EndpointSlice>('endpointslices', namespace);
     const wanted = new Set<string>();
+    const last = this.signatures.get(namespace);
+    const seen = new Map<string, string>();
+    let inNamespace: Pod[] | undefined;
     for (const svc of store.valuesIn<Service>('services', namespace)) {
       if (!svc.spec.selector || svc.spec.type === 'ExternalName' || svc.metadata.deletionTimestamp) continue;
       wanted.add(svc.metadata.name);
-      const selector = Object.entries(svc.spec.selector);
-      const pods = store
-        .valuesIn<Pod>('pods', namespace)
-        .filter(
-          (p) =>
-            !p.metadata.deletionTimestamp &&
-            p.status?.podIP &&
-            selector.every(([k, v]) => p.metadata.labels?.[k] === v),
-        )
-        .sort((a, b) =>
-          a.status!.podIP! < b.status!.podIP! ? -1 : a.status!.podIP! > b.status!.podIP! ? 1 : 0,
-        );
+      inNamespace ??= store.valuesIn<Pod>('pods', namespace);
+      const pods = servicePods(inNamespace, svc.spec.selector);
+      const own = slicesOf(slices, svc.metadata.name);
+      const uid = svc.metadata.uid!;
+      const signature = signatureOf(svc, pods, own);
+      // Same Service, same pods and slices at the same versions: the slice would come out as it is.
+      if (last?.get(uid) === signature) {
+        seen.set(uid, signature);
+        continue;
+      }
+      // A sorted copy: the signature keeps the store order.
+      const byIp = [...pods].sort((a, b) =>
+        a.status!.podIP! < b.status!.podIP! ? -1 : a.status!.podIP! > b.status!.podIP! ? 1 : 0,
+      );
       const ports: EndpointSlicePort[] = [];
       for (const p of svc.spec.ports ?? []) {
-        const port = resolvePort(pods, p.targetPort, p.port);
+        const port = resolveTargetPort(byIp, p.targetPort, p.port);
         if (port !== undefined) ports.push({ name: p.name ?? '', protocol: p.protocol ?? 'TCP', port });
       }
-      const endpoints = pods.map((p) => endpoint(p, svc));
-      this.write(svc, slicesOf(slices, svc.metadata.name), endpoints, ports);
+      const endpoints = byIp.map((p) => endpoint(p, svc));
+      const before = store.revision;
+      this.write(svc, own, endpoints, ports);
+      // After its own write, the slice is what these pods make: the next pass need not build it again.
+      const written =
+        store.revision === before
+          ? own
+          : slicesOf(store.valuesIn<EndpointSlice>('endpointslices', namespace), svc.metadata.name);
+      seen.set(uid, signatureOf(svc, pods, written));
     }
+    if (seen.size) this.signatures.set(namespace, seen);
+    else this.signatures.delete(namespace);
     for (const slice of slices) {
       const service = slice.metadata.labels?.[SERVICE_NAME_LABEL];
       if (slice.metadata.labels?.[MANAGED_BY_LABEL] !== SLICE_CONTROLLER || service === undefined) continue;

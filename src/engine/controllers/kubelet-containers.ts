@@ -80,6 +80,7 @@ function startContainer(
   });
   if (c.lastExit) c.restarts++;
   c.containerId = k.ctx.random.hex(64);
+  c.env = env.env;
   // A new container: a fresh writable layer, and subPath copies of the volumes as they are now.
   c.files = undefined;
   c.subPaths = subPathCopies(spec, rec);
@@ -174,6 +175,7 @@ function containerExited(k: PodWorker, pod: Pod, rec: PodRecord, c: ContainerRec
     startedAt: c.startedAt ?? now,
     finishedAt: now,
     containerId: c.containerId ?? '',
+    env: c.env,
   };
   const policy = pod.spec.restartPolicy ?? 'Always';
   // Init containers restart like OnFailure under Always. A probe kill was decided together with the restart

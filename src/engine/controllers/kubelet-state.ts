@@ -38,6 +38,8 @@ export interface ExitRecord {
   startedAt: number;
   finishedAt: number;
   containerId: string;
+  /** The environment that instance was started with (its replayed log uses it). */
+  env?: [string, string][];
 }
 
 export interface ContainerRecord {
@@ -62,6 +64,9 @@ export interface ContainerRecord {
   waitingMessage?: string;
   containerId?: string;
   startedAt?: number;
+  /** The environment the kubelet resolved when it created the instance: later ConfigMap/Secret changes do not
+   *  reach a running container, only a new one. */
+  env?: [string, string][];
   restarts: number;
   /** The latest termination; `priorExit` the one before (State / Last State of a terminated container). */
   lastExit?: ExitRecord;

@@ -87,17 +87,18 @@ function insufficient(pod: Pod, node: Node, usage: NodeUsage | undefined): strin
   return out;
 }
 
+/**
+ * The first Filter plugin that rejects the node, in the default profile's order: NodeUnschedulable, TaintToleration
+ * (a node that is not Ready carries the not-ready taint), NodeAffinity (nodeSelector too), NodeResourcesFit.
+ */
 function judge(pod: Pod, node: Node, usage?: NodeUsage): Verdict {
-  const ready = node.status.conditions.find((c) => c.type === 'Ready')?.status === 'True';
-  if (!ready) return 'notready';
   if (
     node.spec.unschedulable &&
     !tolerates(pod.spec.tolerations, 'node.kubernetes.io/unschedulable', 'NoSchedule')
   )
     return 'unschedulable';
-  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {}))
-    if (node.metadata.labels?.[k] !== v) return 'selector';
-  if (!fitsNodeAffinity(pod, node)) return 'selector';
+  const ready = node.status.conditions.find((c) => c.type === 'Ready')?.status === 'True';
+  if (!ready) return 'notready';
   for (const taint of node.spec.taints ?? []) {
     if (
       taint.effect !== 'PreferNoSchedule' &&
@@ -105,6 +106,9 @@ function judge(pod: Pod, node: Node, usage?: NodeUsage): Verdict {
     )
       return 'taint';
   }
+  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {}))
+    if (node.metadata.labels?.[k] !== v) return 'selector';
+  if (!fitsNodeAffinity(pod, node)) return 'selector';
   if (insufficient(pod, node, usage).length > 0) return 'resources';
   return 'fits';
 }

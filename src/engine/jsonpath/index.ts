@@ -3,7 +3,7 @@
  * `{...}` actions, fields (`.a`, `.a\.b`, `['a']`), `..` recursive descent, `*`, indexes and slices
  * (`[0]`, `[-1]`, `[1:3:2]`), unions (`[0,2]`, `['a','b']`), filters (`[?(@.type=="Ready")]`), `range`/`end`,
  * string, number and bool literals. kubectl's printers (`-o jsonpath`, custom columns, `--sort-by`) and the lab
- * grader (src/labs/jsonpath) use it.
+ * grader (one expression at a time: ./expression.ts) use it.
  */
 import { EvaluateOptions, evaluateList, findResults } from './evaluate';
 import { goFloat, goJson, goKind, NumberMode, numberOf } from './go-values';
@@ -14,6 +14,8 @@ export type { EvaluateOptions } from './evaluate';
 export { goFloat, goJson, goQuote, goSharpV, goSprint, GoInt, GoFloat } from './go-values';
 export type { NumberMode } from './go-values';
 export { JsonPathSyntaxError, parseTemplate } from './parser';
+export { evaluateJsonPath, JsonPathError, parseJsonPath, selectsMany } from './expression';
+export type { JsonPath } from './expression';
 export type { JsonPathNode, ListNode } from './parser';
 
 /** Renders a template like kubectl's JSONPathPrinter: results of one action joined by spaces, JSON for objects. */

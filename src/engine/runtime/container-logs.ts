@@ -44,12 +44,20 @@ export function instanceLogLines(
   coredns: string,
 ): LogLine[] | undefined {
   const finishedCurrent = c.stage !== 'running' && c.lastExit !== undefined;
-  let instance: { startedAt: number; until: number; served: number[]; probes?: ProbeRequest[] } | undefined;
+  let instance:
+    | {
+        startedAt: number;
+        until: number;
+        served: number[];
+        probes?: ProbeRequest[];
+        env?: [string, string][];
+      }
+    | undefined;
   const fromExit = (e: ExitRecord | undefined) =>
-    e ? { startedAt: e.startedAt, until: e.finishedAt, served: [] } : undefined;
+    e ? { startedAt: e.startedAt, until: e.finishedAt, served: [], env: e.env } : undefined;
   if (previous) instance = fromExit(finishedCurrent ? c.priorExit : c.lastExit);
   else if (c.stage === 'running' && c.startedAt !== undefined)
-    instance = { startedAt: c.startedAt, until: now, served: c.served, probes: c.probeRequests };
+    instance = { startedAt: c.startedAt, until: now, served: c.served, probes: c.probeRequests, env: c.env };
   else instance = fromExit(c.lastExit);
   if (!instance) return undefined;
   const hostname = podHostname(pod.metadata.name);
@@ -89,6 +97,7 @@ export function instanceLogLines(
     spec,
     instance.startedAt,
     Math.max(0, instance.until - instance.startedAt),
+    instance.env,
   );
   return run.lines.map((l) => ({ at: instance!.startedAt + l.at, text: l.text }));
 }

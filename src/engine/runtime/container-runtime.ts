@@ -15,7 +15,7 @@ import { lookupImage, parseImage } from './images';
 import { aRecords, resolve } from './cluster-dns';
 import type { SimNetwork } from './network';
 import { applyProgramFiles } from './program-files';
-import { runProgram, runRedirected, splitWords, type ShellContext } from './shell';
+import { expandParameters, runProgram, runRedirected, splitWords, type ShellContext } from './shell';
 import { containerView, isServiceAccountVolume, writeTarget } from './volumes';
 import { claimVolumeName, hostPathFiles, writeHostPathFile } from './host-paths';
 import { resolveEnv } from '../controllers/container-env';
@@ -204,7 +204,7 @@ export class SimContainerRuntime implements ContainerRuntime {
     const parts = line.split(/(;|&&|\|\|)/);
     let skip = false;
     for (let i = 0; i < parts.length; i += 2) {
-      const words = splitWords(parts[i]);
+      const words = splitWords(expandParameters(parts[i], ctx.env));
       const op = parts[i - 1];
       if (op === '&&') skip = exitCode !== 0;
       else if (op === '||') skip = exitCode === 0;
@@ -227,8 +227,12 @@ export class SimContainerRuntime implements ContainerRuntime {
     };
   }
 
-  /** The container's own variables as the kubelet resolved them (values from ConfigMaps, Secrets, the pod). */
-  private containerEnv(pod: Pod, spec: Container | undefined): [string, string][] {
+  /**
+   * The container's own variables as the kubelet resolved them when it created the instance (values from
+   * ConfigMaps, Secrets, the pod); a ConfigMap changed since then does not change them.
+   */
+  private containerEnv(pod: Pod, spec: Container | undefined, c: ContainerRecord): [string, string][] {
+    if (c.env) return c.env;
     if (!spec) return [];
     const resolved = resolveEnv(this.store, pod, spec);
     return 'env' in resolved ? resolved.env : [];
@@ -283,7 +287,7 @@ export class SimContainerRuntime implements ContainerRuntime {
       ['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
       ['HOSTNAME', hostname],
       ...(options.tty ? ([['TERM', 'xterm']] as [string, string][]) : []),
-      ...this.containerEnv(pod, spec),
+      ...this.containerEnv(pod, spec, c),
       ...serviceEnv(services),
       ...(profile.env as [string, string][]),
       ['HOME', '/root'],

@@ -7,8 +7,13 @@
 import type { HTTPIngressPath, Ingress, IngressServiceBackend } from '../api/network-types';
 import { servedByNginx } from '../controllers/ingress-nginx';
 
-export function nginxErrorPage(status: 404 | 503): string {
-  const title = status === 404 ? '404 Not Found' : '503 Service Temporarily Unavailable';
+export function nginxErrorPage(status: 308 | 404 | 503): string {
+  const title =
+    status === 308
+      ? '308 Permanent Redirect'
+      : status === 404
+        ? '404 Not Found'
+        : '503 Service Temporarily Unavailable';
   return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 }
 

@@ -20,11 +20,17 @@ import type { Ingress } from '../api/network-types';
 import { nginxErrorPage, routeIngress } from './ingress-routing';
 import { resolve } from './cluster-dns';
 import { lookupImage } from './images';
-import type { ClusterNetwork, HttpResult } from './types';
+import type { ClusterNetwork, HttpResult, HttpsResult } from './types';
 
 const MAX_SERVED_LOG = 500;
+const INGRESS_HTTPS_PORT = 443;
+/** nginx's answer to plain HTTP on its TLS port. */
+const PLAIN_HTTP_TO_HTTPS_PAGE =
+  '<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n<body>\r\n' +
+  '<center><h1>400 Bad Request</h1></center>\r\n<center>The plain HTTP request was sent to HTTPS port</center>\r\n' +
+  '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
-export type NetworkResult = HttpResult;
+export type NetworkResult = HttpsResult;
 
 /** What a probe's connection gets: an HTTP status, or why there is none ('malformed': not an HTTP server). */
 export type ProbeAnswer =
@@ -36,6 +42,15 @@ export type ProbeAnswer =
 export interface RequestLine {
   path: string;
   host: string;
+  /** Sent over TLS (https://); `insecure`: without checking the server's certificate. */
+  tls?: { insecure: boolean };
+}
+
+/** A request made without TLS never fails for a TLS reason: its result is a plain HttpResult. */
+function plain(result: NetworkResult): HttpResult {
+  if (!result.ok && (result.error === 'tls-plain' || result.error === 'tls-untrusted'))
+    throw new Error(`a plain HTTP request failed with ${result.error}`);
+  return result as HttpResult;
 }
 
 export class SimNetwork implements ClusterNetwork {
@@ -59,7 +74,18 @@ export class SimNetwork implements ClusterNetwork {
   /** `host` is an IP or a service DNS name; 'unresolved' is returned only for names. */
   httpGet(host: string, port: number, path = '/', hostHeader?: string): HttpResult {
     this.sync();
-    return this.request(host, port, 'default', { path, host: hostHeader ?? host });
+    return plain(this.request(host, port, 'default', { path, host: hostHeader ?? host }));
+  }
+
+  httpsGet(
+    host: string,
+    port: number,
+    path: string,
+    hostHeader: string | undefined,
+    insecure: boolean,
+  ): HttpsResult {
+    this.sync();
+    return this.request(host, port, 'default', { path, host: hostHeader ?? host, tls: { insecure } });
   }
 
   /** Like httpGet, resolving short service names relative to `namespace` (a request made from inside a pod). */
@@ -128,6 +154,27 @@ export class SimNetwork implements ClusterNetwork {
     return this.toPod(pod, targetPort, req);
   }
 
+  /**
+   * ingress-nginx's two ports: 80 takes plain HTTP (and redirects a host its Ingresses serve over TLS to https with
+   * a 308, the controller's default ssl-redirect), 443 takes TLS with the host's certificate (the TLS Secret, else
+   * the controller's fake one: self-signed either way) and answers a plain request with nginx's 400 page.
+   */
+  private atIngressController(port: number, req: RequestLine): NetworkResult {
+    if (port === INGRESS_HTTPS_PORT) {
+      if (!req.tls) return { ok: true, status: 400, body: PLAIN_HTTP_TO_HTTPS_PAGE };
+      if (!req.tls.insecure) return { ok: false, error: 'tls-untrusted' };
+      return this.viaIngress(req);
+    }
+    if (req.tls) return { ok: false, error: 'tls-plain' };
+    const host = req.host.replace(/:\d+$/, '').toLowerCase();
+    const redirects = this.store
+      .values<Ingress>('ingresses')
+      .some((ing) => (ing.spec.tls ?? []).some((t) => (t.hosts ?? []).some((h) => h.toLowerCase() === host)));
+    if (redirects && routeIngress(this.store.values<Ingress>('ingresses'), req.host, req.path))
+      return { ok: true, status: 308, body: nginxErrorPage(308) };
+    return this.viaIngress(req);
+  }
+
   /** ingress-nginx: the backend the Ingress rules pick for the request, nginx's 404 or 503 page otherwise. */
   private viaIngress(req: RequestLine): NetworkResult {
     const route = routeIngress(this.store.values<Ingress>('ingresses'), req.host, req.path);
@@ -135,7 +182,9 @@ export class SimNetwork implements ClusterNetwork {
     const svc = this.store.get<Service>('services', route.namespace, route.backend.name);
     const port =
       route.backend.port.number ?? svc?.spec.ports?.find((p) => p.name === route.backend.port.name)?.port;
-    const result = svc && port !== undefined ? this.viaService(svc, port, 'cluster', req) : undefined;
+    // The controller ends TLS: it talks plain HTTP to the backend.
+    const upstream = { path: req.path, host: req.host };
+    const result = svc && port !== undefined ? this.viaService(svc, port, 'cluster', upstream) : undefined;
     return result?.ok ? result : { ok: true, status: 503, body: nginxErrorPage(503) };
   }
 
@@ -147,7 +196,7 @@ export class SimNetwork implements ClusterNetwork {
   probe(host: string, port: number, path?: string): ProbeAnswer {
     const pod = this.store.values<Pod>('pods').find((p) => p.status?.podIP === host && !p.spec.hostNetwork);
     if (!pod) {
-      const result = this.request(host, port, 'default');
+      const result = plain(this.request(host, port, 'default'));
       return result.ok ? { ok: true, status: result.status } : result;
     }
     const rec = this.kubelet.podRecord(pod.metadata.uid);
@@ -178,7 +227,12 @@ export class SimNetwork implements ClusterNetwork {
     for (const c of rec.containers) {
       if (c.stage !== 'running') continue;
       const img = lookupImage(c.image);
+      if (img?.app === 'ingress-nginx' && (port === 80 || port === INGRESS_HTTPS_PORT))
+        return this.atIngressController(port, req ?? { path: '/', host: pod.status?.podIP ?? '' });
       if (!img || listensOn(img.app) !== port) continue;
+      // Over TLS: only a server that speaks it answers, and its self-signed certificate needs -k.
+      if (req?.tls && !speaksTls(img.app)) return { ok: false, error: 'tls-plain' };
+      if (req?.tls && !req.tls.insecure) return { ok: false, error: 'tls-untrusted' };
       c.served.push(this.now());
       if (c.served.length > MAX_SERVED_LOG) c.served.splice(0, c.served.length - MAX_SERVED_LOG);
       if (img.app === 'bootcamp')
@@ -188,8 +242,6 @@ export class SimNetwork implements ClusterNetwork {
           body: bootcampReply(podHostname(pod.metadata.name), img.version ?? 1),
         };
       if (img.app === 'httpd') return { ok: true, status: 200, body: HTTPD_INDEX };
-      if (img.app === 'ingress-nginx')
-        return this.viaIngress(req ?? { path: '/', host: pod.status?.podIP ?? '' });
       if (img.app === 'hpa-example') return { ok: true, status: 200, body: HPA_EXAMPLE_REPLY };
       if (img.app === 'redis') return { ok: false, error: 'refused' }; // not HTTP: curl gets an empty reply
       return { ok: true, status: 200, body: NGINX_WELCOME };

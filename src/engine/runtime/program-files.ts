@@ -20,7 +20,7 @@ export function applyProgramFiles(
 ): void {
   if (!spec || c.stage !== 'running' || c.startedAt === undefined) return;
   if (!spec.command?.length && !spec.args?.length) return;
-  const run = runContainerProgram(store, pod, spec, c.startedAt, Math.max(0, now - c.startedAt));
+  const run = runContainerProgram(store, pod, spec, c.startedAt, Math.max(0, now - c.startedAt), c.env);
   for (const change of run.files ?? []) {
     if (change.at > now - c.startedAt) break;
     if (change.exists) files[change.path] ??= '';
@@ -38,8 +38,10 @@ export function runContainerProgram(
   spec: Container,
   startedAt: number,
   horizon: number,
+  /** The instance's environment as recorded at its start; resolved now only for instances without one. */
+  started?: [string, string][],
 ): ProgramRun {
-  const env = resolveEnv(store, pod, spec);
+  const env = started ? { env: started } : resolveEnv(store, pod, spec);
   return runProgram({
     image: spec.image,
     command: spec.command,

@@ -333,6 +333,39 @@ export function runRedirected(ctx: ShellContext, words: string[]): ExecResult {
 }
 
 /** Splits `bash -c '<line>'` text into argv (quotes and backslashes, no expansion). */
+/**
+ * `$NAME` and `${NAME}` in a `sh -c` line, replaced by the container's variables (unset: empty) as sh expands
+ * them before splitting words: not inside single quotes, the value kept one word inside double quotes. The
+ * value's quotes and backslashes are escaped so splitWords takes them literally.
+ */
+export function expandParameters(line: string, env: [string, string][]): string {
+  const lookup = (name: string) => env.findLast(([key]) => key === name)?.[1] ?? '';
+  let out = '';
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '\\' && quote !== "'" && i + 1 < line.length) {
+      out += ch + line[++i];
+      continue;
+    }
+    if ((ch === '"' || ch === "'") && (quote === undefined || quote === ch)) {
+      quote = quote ? undefined : ch;
+      out += ch;
+      continue;
+    }
+    const name =
+      ch === '$' && quote !== "'" ? /^\{([A-Za-z_]\w*)\}|^([A-Za-z_]\w*)/.exec(line.slice(i + 1)) : null;
+    if (!name) {
+      out += ch;
+      continue;
+    }
+    const value = lookup(name[1] ?? name[2]);
+    out += value.replace(quote === '"' ? /["\\]/g : /["'\\]/g, (c) => `\\${c}`);
+    i += name[0].length;
+  }
+  return out;
+}
+
 export function splitWords(line: string): string[] {
   const words: string[] = [];
   let current = '';

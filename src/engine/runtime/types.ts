@@ -3,10 +3,24 @@ export type HttpResult =
   | { ok: true; status: number; body: string }
   | { ok: false; error: 'refused' | 'timeout' | 'no-route' | 'unresolved' };
 
+/**
+ * What an HTTPS request gets beyond HttpResult: the server does not speak TLS on that port ('tls-plain'), or its
+ * certificate is not trusted (every certificate in a minikube is self-signed) and the client did not say `-k`.
+ */
+export type HttpsResult = HttpResult | { ok: false; error: 'tls-plain' | 'tls-untrusted' };
+
 export interface ClusterNetwork {
   /** `host` is an IP or a service DNS name (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`, resolved from namespace
    *  default); an unknown name gives 'unresolved' (curl's `Could not resolve host`). */
   httpGet(host: string, port: number, path?: string, hostHeader?: string): HttpResult;
+  /** The same over TLS; `insecure`: the certificate is not checked (curl -k). */
+  httpsGet(
+    host: string,
+    port: number,
+    path: string,
+    hostHeader: string | undefined,
+    insecure: boolean,
+  ): HttpsResult;
 }
 
 export interface ExecResult {

@@ -1,6 +1,7 @@
 /** API-server defaulting (reference §4.5), applied on create and update like the real registry strategies. */
 import { qosClass } from '../controllers/kubelet-status';
 import { deepFreeze } from '../store/store';
+import type { PodTemplate, ReplicationController } from '../api/cluster-types';
 import type {
   Container,
   Deployment,
@@ -86,6 +87,25 @@ export function defaultReplicaSet(rs: ReplicaSet): void {
   rs.spec ??= {} as ReplicaSet['spec'];
   rs.spec.replicas ??= 1;
   if (rs.spec.template) defaultTemplate(rs.spec.template);
+}
+
+/**
+ * SetDefaults_ReplicationController: selector and labels from the template's labels when empty, one replica; the
+ * template gets the pod defaults (a container port's protocol TCP, ...), as a PodTemplate's does.
+ */
+export function defaultReplicationController(rc: ReplicationController): void {
+  rc.spec ??= {};
+  const labels = rc.spec.template?.metadata?.labels;
+  if (labels) {
+    if (Object.keys(rc.spec.selector ?? {}).length === 0) rc.spec.selector = { ...labels };
+    if (Object.keys(rc.metadata.labels ?? {}).length === 0) rc.metadata.labels = { ...labels };
+  }
+  rc.spec.replicas ??= 1;
+  if (rc.spec.template) defaultTemplate(rc.spec.template);
+}
+
+export function defaultPodTemplate(pt: PodTemplate): void {
+  if (pt.template) defaultTemplate(pt.template);
 }
 
 /** Pod defaults plus what admission adds: the service account token volume and default tolerations. */

@@ -39,9 +39,12 @@ import {
   defaultDeployment,
   defaultNamespace,
   defaultPod,
+  defaultPodTemplate,
   defaultReplicaSet,
+  defaultReplicationController,
   defaultService,
 } from './defaults';
+import type { PodTemplate, ReplicationController } from '../api/cluster-types';
 import { matchesFields, matchesSelector, parseFieldSelector, parseLabelSelector } from './selectors';
 import { validateMetadata, validateObject } from './validate-objects';
 import { defaultWorkloadObject } from './workload-defaults';
@@ -489,6 +492,10 @@ export class KubeApiServer implements ApiServer {
         return defaultDeployment(obj as Deployment);
       case 'replicasets':
         return defaultReplicaSet(obj as ReplicaSet);
+      case 'replicationcontrollers':
+        return defaultReplicationController(obj as ReplicationController);
+      case 'podtemplates':
+        return defaultPodTemplate(obj as PodTemplate);
       case 'pods':
         return defaultPod(obj as Pod, () => this.hooks.random.string(5), this.accountAutomounts(obj as Pod));
       case 'services':

@@ -7,6 +7,8 @@ import {
   matchesSelector,
   parseFieldSelector,
   parseLabelSelector,
+  parseRequirements,
+  SelectorSyntaxError,
 } from './selectors';
 
 const labels = { app: 'yanwei.app', tier: 'web', 'transwarp.io/name': 'yanwei' };
@@ -80,5 +82,26 @@ describe('field selectors', () => {
     expect(() => parseFieldSelector('services', '', 'spec.type=NodePort')).toThrow(
       'Unable to find "/v1, Resource=services" that match label selector "", field selector "spec.type=NodePort": field label not supported: spec.type: only "metadata.name", "metadata.namespace"',
     );
+  });
+});
+
+describe('label selector syntax errors (labs report them with the lab file)', () => {
+  it.each([
+    ['app=yanwei.app,', "found '', expected: identifier after ','"],
+    ['app=a b', "found 'b', expected: ',' or 'end of string'"],
+    ['-app=x', 'invalid label key "-app"'],
+    ['Bad_Prefix/app=x', 'invalid label key "Bad_Prefix/app"'],
+    ['app in (a,-b)', 'invalid label value: "-b"'],
+    ['app (x)', "found '(', expected: '=', '!=', '==', 'in', notin'"],
+  ])('%p: %s', (text, message) => {
+    expect(() => parseRequirements(text)).toThrow(SelectorSyntaxError);
+    expect(() => parseRequirements(text)).toThrow(message);
+  });
+
+  it('matches the requirements it parsed against a label map', () => {
+    const pod = { app: 'yanwei.app', 'pod-template-hash': '6b8f8d6c9d' };
+    expect(matchesSelector(parseRequirements('app in (a,b),pod-template-hash'), pod)).toBe(false);
+    expect(matchesSelector(parseRequirements('pod-template-hash,app==yanwei.app'), pod)).toBe(true);
+    expect(matchesSelector(parseRequirements('!disktype'), pod)).toBe(true);
   });
 });

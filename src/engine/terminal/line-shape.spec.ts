@@ -103,13 +103,21 @@ describe('lineShape', () => {
     'kubectl apply -f -',
     'kubectl apply --filename=-',
     'kubectl create -f -',
-    'kubectl edit deployment web',
+    'kubectl edit -f -',
     'cat > web.yaml',
     'kubectl delete -f -',
     'kubectl diff -f -',
     'kubectl replace -f -',
   ])('%s reads what the student types', (line) => {
     expect(lineShape(line)).toEqual(interactive(line));
+  });
+
+  it.each([
+    'kubectl edit deployment web',
+    'kubectl -n kube-system edit cm/coredns',
+    'kubectl edit deploy/web | cat',
+  ])('%s waits for the editor pane only, never for typed input', (line) => {
+    expect(lineShape(line)).toEqual({ ...interactive(line), editorOnly: true });
   });
 
   it('asks for the body of a here-document written into a file, then runs it in the foreground', () => {

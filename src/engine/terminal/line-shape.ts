@@ -13,7 +13,13 @@ export type LineShape =
    * Reads what the student types: `inputPrompt` is what the terminal shows before each typed line ('> ' for the rest
    * of an open here-document; once `isComplete(text)`, ask again for the shape of the whole text).
    */
-  | { kind: 'interactive'; text: string; inputPrompt: string }
+  | {
+      kind: 'interactive';
+      text: string;
+      inputPrompt: string;
+      /** Reads nothing typed, only the editor pane (`kubectl edit`): a backend without typed input can run it. */
+      editorOnly?: true;
+    }
   /** A line ending in `&`; `text` is the line without it (here-document bodies kept), to run as a job. */
   | { kind: 'background'; text: string }
   /** A job-control builtin, answered from the job table (job-control.ts). */
@@ -67,7 +73,8 @@ export function lineShape(text: string): LineShape {
   const builtin = JOB_CONTROL_BUILTINS.find((name) => name === first[0]);
   if (builtin && stages.length === 1) return { kind: 'job-control', text, builtin };
   const fedByHeredoc = parsed.heredocs.some((h) => h.stage === 0);
-  if (!fedByHeredoc && readsTerminal(first)) return { kind: 'interactive', text, inputPrompt: '' };
+  if (!fedByHeredoc && readsTerminal(first))
+    return { kind: 'interactive', text, inputPrompt: '', ...(editsOnly(first) ? { editorOnly: true } : {}) };
   return { kind: 'foreground', text, lasting: stages.some(isLasting) };
 }
 
@@ -93,6 +100,12 @@ function readsTerminal(argv: string[]): boolean {
   if (name === 'cat') return args.length === 0 || args.includes('-');
   if (name !== 'kubectl') return false;
   return kubectlVerb(args).verb === 'edit' || kubectlReadsStdin(args);
+}
+
+/** `kubectl edit` without `-f -`: it waits for the editor, not for typed input. */
+function editsOnly(argv: string[]): boolean {
+  const [name, ...args] = argv;
+  return name === 'kubectl' && kubectlVerb(args).verb === 'edit' && !readsStdin(args);
 }
 
 /** The kubectl commands whose `-f -` reads stdin. */

@@ -1,5 +1,6 @@
 import { runTranscript } from '../cli/transcript-runner';
-import { minikubeTable, tunnelStatus } from './minikube-network';
+import { renderTable } from '../addons/table';
+import { tunnelStatus } from './minikube-network';
 
 /** The output of each line of a transcript, by its command. */
 async function outputs(lines: string[]): Promise<Map<string, string>> {
@@ -10,7 +11,7 @@ async function outputs(lines: string[]): Promise<Map<string, string>> {
 describe('minikube service and tunnel', () => {
   it('lays out minikube tables: centred headers, numbers right, text left', () => {
     expect(
-      minikubeTable(
+      renderTable(
         ['NAMESPACE', 'NAME', 'TARGET PORT', 'URL'],
         [['default', 'web', '8080', 'http://192.168.49.2:31234']],
       ),
@@ -45,6 +46,23 @@ describe('minikube service and tunnel', () => {
     expect(out.get('minikube service nope')).toBe(
       "\n❌  Exiting due to SVC_NOT_FOUND: Service 'nope' was not found in 'default' namespace.\n" +
         "You may select another namespace by using 'minikube service nope -n <namespace>'. Or list out all the services using 'minikube service list'\n\n",
+    );
+  });
+
+  it('lists every Service: one line per node port, and only three cells where there is none', async () => {
+    const out = await outputs([
+      `echo '{"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},"spec":{"type":"NodePort","selector":{"app":"web"},"ports":[{"name":"http","port":80,"nodePort":31234},{"name":"https","port":443,"nodePort":31443}]}}' | kubectl apply -f -`,
+      'minikube service list',
+    ]);
+    expect(out.get('minikube service list')).toBe(
+      '|-------------|------------|--------------|---------------------------|\n' +
+        '|  NAMESPACE  |    NAME    | TARGET PORT  |            URL            |\n' +
+        '|-------------|------------|--------------|---------------------------|\n' +
+        '| default     | kubernetes | No node port |\n' +
+        '| default     | web        | http/80      | http://192.168.49.2:31234 |\n' +
+        '|             |            | https/443    | http://192.168.49.2:31443 |\n' +
+        '| kube-system | kube-dns   | No node port |\n' +
+        '|-------------|------------|--------------|---------------------------|\n',
     );
   });
 

@@ -4,6 +4,7 @@
  * minikube's bordered table; and the route-based tunnel, which while it runs gives every LoadBalancer Service its
  * cluster IP as external IP (EXTERNAL-IP leaves `<pending>`) and takes it back when it stops (Ctrl-C or kill).
  */
+import { renderTable } from '../addons/table';
 import type { Service } from '../api/types';
 import type { Cluster } from '../cluster';
 import { InterruptedError } from '../kubectl/context';
@@ -16,22 +17,6 @@ function optionValue(args: string[], short: string, long: string): string | unde
     if (args[i].startsWith(`${long}=`)) return args[i].slice(long.length + 1);
   }
   return undefined;
-}
-
-/** olekukonko/tablewriter as minikube configures it: `|` borders, upper-case centred headers, numbers right. */
-export function minikubeTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n`;
-  const centre = (text: string, width: number) => {
-    const gap = width - text.length;
-    const left = Math.floor(gap / 2);
-    return ' '.repeat(left) + text + ' '.repeat(gap - left);
-  };
-  const cell = (text: string, width: number) =>
-    /^-?\d+(\.\d+)?$/.test(text) ? text.padStart(width) : text.padEnd(width);
-  const line = (cells: string[], format: (t: string, w: number) => string) =>
-    `| ${cells.map((c, i) => format(c, widths[i])).join(' | ')} |\n`;
-  return rule + line(headers, centre) + rule + rows.map((r) => line(r, cell)).join('') + rule;
 }
 
 /** The URLs of a Service's node ports (`http://<node IP>:<nodePort>`), one per port that has one. */
@@ -52,19 +37,15 @@ export function runMinikubeService(cluster: Cluster, args: string[], io: Program
   );
   const urlOnly = args.includes('--url');
   if (positional[0] === 'list') {
-    const rows = cluster.api.list<Service>('services').flatMap((svc) => {
+    // cmd/service_list.go: a Service without node ports has three cells; the others list theirs one per line.
+    const rows = cluster.api.list<Service>('services').map((svc) => {
       const urls = serviceUrls(cluster, svc);
-      const ports = (svc.spec.ports ?? []).map(portLabel);
-      return [
-        [
-          svc.metadata.namespace ?? '',
-          svc.metadata.name,
-          ports.join(' ') || 'No node port',
-          urls.join(' ') || 'No node port',
-        ],
-      ];
+      const row = [svc.metadata.namespace ?? '', svc.metadata.name];
+      if (urls.length === 0) return [...row, 'No node port'];
+      const ports = (svc.spec.ports ?? []).filter((p) => p.nodePort).map(portLabel);
+      return [...row, ports.join('\n'), urls.join('\n')];
     });
-    io.stdout(minikubeTable(['NAMESPACE', 'NAME', 'TARGET PORT', 'URL'], rows));
+    io.stdout(renderTable(['NAMESPACE', 'NAME', 'TARGET PORT', 'URL'], rows));
     return 0;
   }
   const name = positional[0];
@@ -89,9 +70,10 @@ export function runMinikubeService(cluster: Cluster, args: string[], io: Program
     io.stdout(urls.map((u) => `${u}\n`).join(''));
     return 0;
   }
-  const ports = (svc.spec.ports ?? []).filter((p) => p.nodePort);
-  const rows = ports.map((p, i) => [i === 0 ? namespace : '', i === 0 ? name : '', portLabel(p), urls[i]]);
-  io.stdout(minikubeTable(['NAMESPACE', 'NAME', 'TARGET PORT', 'URL'], rows));
+  // One row per Service, its ports and URLs one per line (cmd/service.go).
+  const ports = (svc.spec.ports ?? []).filter((p) => p.nodePort).map(portLabel);
+  const rows = [[namespace, name, ports.join('\n'), urls.join('\n')]];
+  io.stdout(renderTable(['NAMESPACE', 'NAME', 'TARGET PORT', 'URL'], rows));
   // No browser in the lab terminal: minikube names the URL it would have opened.
   io.stdout(`🎉  Opening service ${namespace}/${name} in default browser...\n`);
   for (const url of urls) io.stdout(`👉  ${url}\n`);

@@ -1,5 +1,6 @@
 import type { Node } from '../api/types';
 import type { Cluster } from '../cluster';
+import type { HttpsResult } from '../runtime/types';
 import { HOME } from '../kubectl/virtual-files';
 import { httpReason, LocalPorts, type LocalResponse } from './local-ports';
 import { runMinikubeAddons } from './minikube-addons';
@@ -103,6 +104,7 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO, localPo
   let silent = false;
   let showErrors = false;
   let hostHeader: string | undefined;
+  let insecure = false;
   /** `--resolve host:port:address`: names this terminal cannot resolve, pinned for one request. */
   const resolved = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
@@ -110,19 +112,13 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO, localPo
     if (arg === '-s' || arg === '--silent') silent = true;
     else if (arg === '-S' || arg === '--show-error') showErrors = true;
     else if (arg === '-i' || arg === '--include') includeHeaders = true;
-    else if (
-      arg === '-L' ||
-      arg === '--location' ||
-      arg === '-v' ||
-      arg === '--verbose' ||
-      arg === '-k' ||
-      arg === '--insecure'
-    )
-      continue;
+    else if (arg === '-k' || arg === '--insecure') insecure = true;
+    else if (arg === '-L' || arg === '--location' || arg === '-v' || arg === '--verbose') continue;
     else if (/^-[sSiLvk]+$/.test(arg)) {
       if (arg.includes('s')) silent = true;
       if (arg.includes('S')) showErrors = true;
       if (arg.includes('i')) includeHeaders = true;
+      if (arg.includes('k')) insecure = true;
     } else if (arg === '-H' || arg === '--header') {
       const header = args[++i] ?? '';
       const colon = header.indexOf(':');
@@ -162,13 +158,16 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO, localPo
       exitCode = 6;
       continue;
     }
-    const result: LocalResponse = local
+    const sentHost = hostHeader ?? (pinned ? parsed.host : undefined);
+    const result: LocalResponse | HttpsResult = local
       ? (localPorts?.connect(host.toLowerCase(), port, path) ?? { ok: false, error: 'refused' })
-      : cluster.network.httpGet(host, port, path, hostHeader ?? (pinned ? parsed.host : undefined));
+      : parsed.tls
+        ? cluster.network.httpsGet(host, port, path, sentHost, insecure)
+        : cluster.network.httpGet(host, port, path, sentHost);
     if (result.ok) {
       if (includeHeaders)
         io.stdout(
-          `HTTP/1.1 ${result.status} ${httpReason(result.status)}\r\nContent-Type: ${result.contentType ?? 'text/plain'}\r\nDate: ${new Date(cluster.clock.now()).toUTCString()}\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n`,
+          `HTTP/1.1 ${result.status} ${httpReason(result.status)}\r\nContent-Type: ${('contentType' in result && result.contentType) || 'text/plain'}\r\nDate: ${new Date(cluster.clock.now()).toUTCString()}\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n`,
         );
       io.stdout(result.body);
       continue;
@@ -185,6 +184,11 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO, localPo
         text: `Failed to connect to ${host} port ${port} after 133987 ms: Connection timed out`,
       },
       unresolved: { code: 6, text: `Could not resolve host: ${host}` },
+      'tls-plain': { code: 35, text: 'error:0A00010B:SSL routines::wrong version number' },
+      'tls-untrusted': {
+        code: 60,
+        text: `SSL certificate problem: self-signed certificate\n${CURL_CERT_ADVICE}`,
+      },
     } as const;
     const failure = messages[result.error];
     if (!quietErrors) io.stderr(`curl: (${failure.code}) ${failure.text}\n`);
@@ -193,9 +197,16 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO, localPo
   return exitCode;
 }
 
+/** What curl adds after a certificate it cannot verify. */
+const CURL_CERT_ADVICE =
+  'More details here: https://curl.se/docs/sslcerts.html\n\n' +
+  'curl failed to verify the legitimacy of the server and therefore could not\n' +
+  'establish a secure connection to it. To learn more about this situation and\n' +
+  'how to fix it, please visit the web page mentioned above.';
+
 function parseUrl(
   url: string,
-): { host: string; port: number; path: string } | { error: string; code: number } {
+): { host: string; port: number; path: string; tls: boolean } | { error: string; code: number } {
   const match = /^(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?([^/:?#]*)(?::(\d*))?([/?#].*)?$/.exec(
     url.startsWith('//') ? `http:${url}` : url,
   );
@@ -211,7 +222,7 @@ function parseUrl(
       error: 'curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535',
       code: 3,
     };
-  return { host, port, path: match[4] && match[4].startsWith('/') ? match[4] : '/' };
+  return { host, port, path: match[4] && match[4].startsWith('/') ? match[4] : '/', tls: scheme === 'https' };
 }
 
 export function runEcho(args: string[], io: ProgramIO): number {

@@ -35,6 +35,8 @@ export async function runLabCli(argv: string[], io: CliIo): Promise<number> {
     io.err(USAGE);
     return 2;
   }
+  // `lab test` ends with the time all labs took together, loading included (issue 18's budget is 5 s).
+  const started = performance.now();
   let labs: Lab[];
   try {
     labs = loadPath(parsed.path);
@@ -49,6 +51,7 @@ export async function runLabCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   let ok = true;
+  let passed = 0;
   for (const lab of labs) {
     io.out(formatLabHeader(lab));
     const result = await testLab(lab, {
@@ -58,7 +61,10 @@ export async function runLabCli(argv: string[], io: CliIo): Promise<number> {
     });
     io.out(formatLabSummary(lab, result));
     ok &&= result.ok;
+    if (result.ok) passed++;
   }
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  io.out(`total: ${passed}/${labs.length} labs passed in ${seconds} s (loading included)`);
   return ok ? 0 : 1;
 }
 

@@ -1,9 +1,10 @@
 /**
  * Conditions on one selected object. Each answers whether it holds and, in words, what the object actually
- * looks like, so a failing verdict can say "phase is Pending" rather than just "no".
+ * looks like, so a failing verdict can say "phase is Pending" rather than just "no". Conditions arrive with
+ * their {{vars}} already filled (fill-condition.ts).
  */
-import { evaluateJsonPath, parseJsonPath } from '../jsonpath/jsonpath';
-import { Condition, FieldCondition, Localized } from '../format/types';
+import { evaluateJsonPath, JsonPath, JsonPathError, parseJsonPath, selectsMany } from '../../engine/jsonpath';
+import { Condition, FieldCondition, LengthCondition, Localized } from '../format/types';
 import { EvaluationContext, KubeObjectJson } from './context';
 import {
   containersOf,
@@ -17,8 +18,9 @@ import {
 } from './kube';
 import { localized, show } from './phrases';
 import { rolloutProgress } from './rollout';
-import { selectorFromLabels } from '../selector/label-selector';
+import { formatLabelSelector } from '../../engine/server/selectors';
 import { VarResolver } from './vars';
+import { safeRegex } from './regex-runner';
 
 export interface ConditionResult {
   ok: boolean;
@@ -68,7 +70,7 @@ export async function evaluateCondition(
       };
     }
     case 'image':
-      return evaluateImage(condition, object, env);
+      return evaluateImage(condition, object);
     case 'serviceType': {
       const type = text(record(object.spec).type) ?? 'ClusterIP';
       return { ok: type === condition.serviceType, actual: localized(`type is ${type}`, `类型为 ${type}`) };
@@ -82,17 +84,16 @@ export async function evaluateCondition(
     case 'selectsPods':
       return evaluateSelectsPods(condition.selects, object, env.context);
     case 'field':
-      return evaluateField(condition, object, env);
+      return evaluateField(condition, object);
+    case 'length':
+      return evaluateLength(condition, object);
   }
 }
 
 async function evaluateImage(
   condition: Extract<Condition, { type: 'image' }>,
   object: KubeObjectJson,
-  env: ConditionEnv,
 ): Promise<ConditionResult> {
-  const filled = await env.vars.fill(condition.image);
-  if (!filled.ok) return { ok: false, actual: filled.reason };
   const containers = containersOf(object).filter(
     (container) => condition.container === undefined || container.name === condition.container,
   );
@@ -101,7 +102,7 @@ async function evaluateImage(
     return { ok: false, actual: localized(`has no container ${what}`.trim(), `没有容器 ${what}`.trim()) };
   }
   const images = containers.map((container) => text(container.image) ?? '');
-  const wanted = normalizeImage(filled.value);
+  const wanted = normalizeImage(condition.image);
   const ok = images.some((image) => normalizeImage(image) === wanted);
   return { ok, actual: localized(`image is ${images.join(', ')}`, `镜像为 ${images.join('、')}`) };
 }
@@ -136,7 +137,7 @@ async function evaluateSelectsPods(
   if (Object.keys(selector).length === 0) {
     return { ok: false, actual: localized('has no selector', '没有选择器') };
   }
-  const labelSelector = selectorFromLabels(selector);
+  const labelSelector = formatLabelSelector({ matchLabels: selector });
   const pods = await context.readObjects({
     kind: 'Pod',
     namespace: service.metadata.namespace,
@@ -151,8 +152,75 @@ async function evaluateSelectsPods(
   };
 }
 
-async function evaluateField(condition: FieldCondition, object: KubeObjectJson, env: ConditionEnv) {
-  const values = evaluateJsonPath(parseJsonPath(condition.path), object);
+/**
+ * Paths are parsed once each: after {{vars}} are filled a path is only known while grading, and one lab's
+ * checks use a few dozen at most. A filled value can make a path invalid (a quote in a filter): that is
+ * the check's failure, not a crash.
+ */
+const parsedPaths = new Map<string, JsonPath | JsonPathError>();
+const PARSED_PATHS_LIMIT = 10_000;
+
+function pathOf(source: string): JsonPath | ConditionResult {
+  let parsed = parsedPaths.get(source);
+  if (!parsed) {
+    try {
+      parsed = parseJsonPath(source);
+    } catch (error) {
+      if (!(error instanceof JsonPathError)) throw error;
+      parsed = error;
+    }
+    if (parsedPaths.size >= PARSED_PATHS_LIMIT) parsedPaths.clear();
+    parsedPaths.set(source, parsed);
+  }
+  if (parsed instanceof JsonPathError) {
+    return {
+      ok: false,
+      actual: localized(`cannot read it: ${parsed.message}`, `无法读取：${parsed.message}`),
+    };
+  }
+  return parsed;
+}
+
+function evaluateLength(condition: LengthCondition, object: KubeObjectJson): ConditionResult {
+  const path = pathOf(condition.path);
+  if ('ok' in path) return path;
+  const values = evaluateJsonPath(path, object);
+  const size = selectsMany(path) ? values.length : measure(values[0]);
+  if (size === undefined) {
+    const what = show(values[0]);
+    return {
+      ok: false,
+      actual: localized(
+        `${condition.path} is ${what}, which has no length`,
+        `${condition.path} 为 ${what}，没有长度`,
+      ),
+    };
+  }
+  const ok =
+    condition.op === 'equals'
+      ? size === condition.expected
+      : condition.op === 'atLeast'
+        ? size >= condition.expected
+        : size <= condition.expected;
+  return {
+    ok,
+    actual: localized(`${condition.path} has length ${size}`, `${condition.path} 的长度为 ${size}`),
+  };
+}
+
+/** List items, map keys, string characters; an unset value has length 0; numbers and booleans have none. */
+function measure(value: unknown): number | undefined {
+  if (value === undefined || value === null) return 0;
+  if (Array.isArray(value)) return value.length;
+  if (typeof value === 'string') return [...value].length;
+  if (typeof value === 'object') return Object.keys(value).length;
+  return undefined;
+}
+
+async function evaluateField(condition: FieldCondition, object: KubeObjectJson) {
+  const path = pathOf(condition.path);
+  if ('ok' in path) return path;
+  const values = evaluateJsonPath(path, object);
   const present = values.filter((value) => value !== undefined && value !== null);
   const actual =
     present.length === 0
@@ -165,26 +233,26 @@ async function evaluateField(condition: FieldCondition, object: KubeObjectJson, 
     case 'exists':
       return { ok: present.length > 0 === condition.expected, actual };
     case 'atLeast':
+    case 'atMost': {
+      const { op, expected } = condition;
+      const inRange = (value: number) => (op === 'atLeast' ? value >= expected : value <= expected);
       return {
-        ok:
-          present.length > 0 &&
-          present.every((value) => typeof value === 'number' && value >= condition.expected),
+        ok: present.length > 0 && present.every((value) => typeof value === 'number' && inRange(value)),
         actual,
       };
+    }
     case 'matches': {
-      const source = await env.vars.fillRegex(condition.expected);
-      if (!source.ok) return { ok: false, actual: source.reason };
-      const regex = new RegExp(source.value);
+      const regex = safeRegex(condition.expected);
+      regex.prime(present.map(scalarText));
       return { ok: present.length > 0 && present.every((value) => regex.test(scalarText(value))), actual };
     }
     case 'equals': {
       if (typeof condition.expected !== 'string') {
         return { ok: values.length > 0 && values.every((value) => value === condition.expected), actual };
       }
-      const expected = await env.vars.fill(condition.expected);
-      if (!expected.ok) return { ok: false, actual: expected.reason };
+      const expected = condition.expected;
       return {
-        ok: present.length > 0 && present.every((value) => scalarText(value) === expected.value),
+        ok: present.length > 0 && present.every((value) => scalarText(value) === expected),
         actual,
       };
     }

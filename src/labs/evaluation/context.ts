@@ -13,11 +13,21 @@ export interface HistoryEntry {
   exitCode: number | null;
   /** stdout and stderr as the student saw them, when recorded. */
   output?: string;
+  /**
+   * The kubeconfig context's namespace when the command started ('' = none, i.e. default), when the
+   * runner knows it; otherwise it is replayed from the history's `kubectl config set-context` commands.
+   */
+  contextNamespace?: string;
 }
 
 export interface EvaluationContext {
   readObjects(query: ObjectQuery): Promise<KubeObjectJson[]>;
   history: HistoryEntry[];
+  /**
+   * The text of a file of the student's home (path relative to `~`), undefined when there is no such file.
+   * Absent where the platform cannot read homes: file checks then fail saying so.
+   */
+  readFile?(path: string): Promise<string | undefined>;
   /**
    * Told of every history check that does not hold, with a test of whether one more command would
    * change its verdict or its reason. With the cluster unchanged, only a command that changes some

@@ -415,7 +415,7 @@ describe('captured values that break a selector', () => {
     const result = await evaluateCheck(check, contextOf(runningV1()), vars);
     expect(result.passed).toBe(false);
     expect(result.reason.en).toBe(
-      'Cannot select objects: bad label selector "owner=two words": invalid label value "two words".',
+      `Cannot select objects: bad label selector "owner=two words": found 'words', expected: ',' or 'end of string'.`,
     );
   });
 });

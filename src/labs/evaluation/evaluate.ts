@@ -2,12 +2,15 @@
  * Evaluates checks against cluster state and command history. Every verdict carries a reason in each
  * language, so the student sees what is expected and what the cluster shows instead.
  */
-import { Check, CountRule, Lab, ObjectCheck, Step } from '../format/types';
+import { Check, CountRule, Lab, Localized, ObjectCheck, Step } from '../format/types';
 import { CheckVerdict, EvaluationContext, KubeObjectJson, StepVerdict } from './context';
 import { ConditionEnv, ConditionResult, evaluateCondition } from './conditions';
 import { evaluateRan, evaluateRanInOrder } from './history';
 import { describeConditions, describeCount, describeSelection, listNames, localized } from './phrases';
 import { VarResolver } from './vars';
+import { fillConditions } from './fill-condition';
+import { evaluateFile } from './file-check';
+import { RegexBudgetError } from './regex-runner';
 
 export async function evaluateStep(step: Step, context: EvaluationContext): Promise<StepVerdict> {
   const vars = new VarResolver(step.vars, context);
@@ -26,8 +29,26 @@ export function evaluateCheck(
 }
 
 export async function evaluateCheckWith(check: Check, env: ConditionEnv): Promise<CheckVerdict> {
-  const verdict = await evaluateUnlabelled(check, env);
-  return check.label ? { ...verdict, label: check.label } : verdict;
+  let verdict: CheckVerdict;
+  try {
+    verdict = await evaluateUnlabelled(check, env);
+  } catch (error) {
+    // A lab regex that ran past its budget fails its own check; the rest of the grading goes on.
+    if (!(error instanceof RegexBudgetError)) throw error;
+    verdict = { passed: false, reason: error.reason, matched: [] };
+  }
+  if (!check.label) return verdict;
+  return { ...verdict, label: await fillLocalized(check.label, env.vars) };
+}
+
+/** A text with its {{vars}} filled where they can be (a var not yet captured stays as written). */
+async function fillLocalized(text: Localized, vars: VarResolver): Promise<Localized> {
+  const filled = { ...text };
+  for (const language of Object.keys(text) as (keyof Localized)[]) {
+    const result = await vars.fill(text[language]);
+    if (result.ok) filled[language] = result.value;
+  }
+  return filled;
 }
 
 async function evaluateUnlabelled(check: Check, env: ConditionEnv): Promise<CheckVerdict> {
@@ -38,6 +59,8 @@ async function evaluateUnlabelled(check: Check, env: ConditionEnv): Promise<Chec
       return evaluateRan(check.pattern, env.context, env.vars);
     case 'ranInOrder':
       return evaluateRanInOrder(check.patterns, env.context, env.vars);
+    case 'file':
+      return evaluateFile(check, env);
     case 'all':
     case 'any': {
       const children: CheckVerdict[] = [];
@@ -83,9 +106,12 @@ function combine(type: 'all' | 'any', children: CheckVerdict[]): CheckVerdict {
   return { passed, matched, children, reason: localized(en, zh) };
 }
 
-async function evaluateObjects(check: ObjectCheck, env: ConditionEnv): Promise<CheckVerdict> {
-  const selected = await env.vars.query(check.select);
+async function evaluateObjects(unfilled: ObjectCheck, env: ConditionEnv): Promise<CheckVerdict> {
+  const selected = await env.vars.query(unfilled.select);
   if (!selected.ok) return { passed: false, reason: selected.reason, matched: [] };
+  const filled = await fillConditions(unfilled.where, env.vars);
+  if (!filled.ok) return { passed: false, reason: filled.reason, matched: [] };
+  const check: ObjectCheck = { ...unfilled, where: filled.conditions };
   const objects = await env.context.readObjects(selected.query);
   const satisfying: KubeObjectJson[] = [];
   const misses: { name: string; actual: ConditionResult['actual'] }[] = [];

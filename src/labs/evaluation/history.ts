@@ -3,29 +3,53 @@ import { CommandPattern, Localized } from '../format/types';
 import { CheckVerdict, EvaluationContext, HistoryEntry } from './context';
 import { localized } from './phrases';
 import { VarResolver } from './vars';
+import { SafeRegex, safeRegex } from './regex-runner';
+import { effectiveNamespaces, namespaceOf } from './namespaces';
 
 interface CompiledPattern {
   pattern: CommandPattern;
-  command: RegExp;
-  output?: RegExp;
+  command: SafeRegex;
+  output?: SafeRegex;
   /** The pattern's example with captured values filled in. */
   example?: string;
+  /** The namespace the command must have run in, filled in. */
+  namespace?: string;
+}
+
+/** The effective namespace of each entry, worked out only when some pattern asks for one. */
+function namespacesFor(patterns: CompiledPattern[], history: HistoryEntry[]): string[] | undefined {
+  return patterns.some((pattern) => pattern.namespace !== undefined)
+    ? effectiveNamespaces(history).namespaces
+    : undefined;
+}
+
+/** The namespace a further command would run in, after `history`. */
+function nextNamespace(history: HistoryEntry[], entry: HistoryEntry): string {
+  const context = entry.contextNamespace || effectiveNamespaces(history).after;
+  return namespaceOf(entry.command, context);
 }
 
 export async function evaluateRan(pattern: CommandPattern, context: EvaluationContext, vars: VarResolver) {
   const compiled = await compile(pattern, vars);
   if ('reason' in compiled) return failed(compiled.reason);
   const { history } = context;
-  const verdict = ranOutcome(compiled, history);
+  prime(compiled, history);
+  const namespaces = namespacesFor([compiled], history);
+  const verdict = ranOutcome(compiled, history, namespaces);
   if (!verdict.passed && context.watchHistory) {
     // What watched() would find, without re-reading the history for every later command: only a hit,
     // or a command that becomes the near miss the reason names (and reads differently), changes it.
-    const near = describeNearMiss(history, compiled).en;
+    const near = describeNearMiss(history, compiled, namespaces).en;
     const hasSameCommand = history.some((entry) => compiled.command.test(entry.command.trim()));
     context.watchHistory((entry) => {
-      if (matches(compiled, entry)) return true;
+      const namespace = compiled.namespace === undefined ? undefined : nextNamespace(history, entry);
+      if (matches(compiled, entry, namespace)) return true;
       if (hasSameCommand && !compiled.command.test(entry.command.trim())) return false;
-      const asNearMiss = describeNearMiss([entry], compiled).en;
+      const asNearMiss = describeNearMiss(
+        [entry],
+        compiled,
+        namespace === undefined ? undefined : [namespace],
+      ).en;
       return asNearMiss !== '' && asNearMiss !== near;
     });
   }
@@ -41,9 +65,12 @@ export async function evaluateRanInOrder(
   for (const pattern of patterns) {
     const one = await compile(pattern, vars);
     if ('reason' in one) return failed(one.reason);
+    prime(one, context.history);
     compiled.push(one);
   }
-  return watched(context, (history) => inOrderOutcome(compiled, patterns.length, history));
+  return watched(context, (history) =>
+    inOrderOutcome(compiled, patterns.length, history, namespacesFor(compiled, history)),
+  );
 }
 
 /**
@@ -65,8 +92,8 @@ function verdictKey(verdict: CheckVerdict): string {
   return JSON.stringify([verdict.passed, verdict.reason, verdict.matched]);
 }
 
-function ranOutcome(compiled: CompiledPattern, history: HistoryEntry[]): CheckVerdict {
-  const hit = history.find((entry) => matches(compiled, entry));
+function ranOutcome(compiled: CompiledPattern, history: HistoryEntry[], namespaces?: string[]): CheckVerdict {
+  const hit = history.find((entry, index) => matches(compiled, entry, namespaces?.[index]));
   if (hit) {
     return passed(
       localized(
@@ -77,7 +104,7 @@ function ranOutcome(compiled: CompiledPattern, history: HistoryEntry[]): CheckVe
     );
   }
   const wanted = describePattern(compiled);
-  const nearText = describeNearMiss(history, compiled);
+  const nearText = describeNearMiss(history, compiled, namespaces);
   return failed(
     localized(
       `Your history has no command ${wanted.en}.${nearText.en}`,
@@ -86,11 +113,18 @@ function ranOutcome(compiled: CompiledPattern, history: HistoryEntry[]): CheckVe
   );
 }
 
-function inOrderOutcome(compiled: CompiledPattern[], count: number, history: HistoryEntry[]): CheckVerdict {
+function inOrderOutcome(
+  compiled: CompiledPattern[],
+  count: number,
+  history: HistoryEntry[],
+  namespaces?: string[],
+): CheckVerdict {
   const hits: string[] = [];
   let position = 0;
   for (const [index, pattern] of compiled.entries()) {
-    const offset = history.slice(position).findIndex((entry) => matches(pattern, entry));
+    const offset = history
+      .slice(position)
+      .findIndex((entry, at) => matches(pattern, entry, namespaces?.[position + at]));
     if (offset < 0) {
       const wanted = describePattern(pattern);
       const after =
@@ -121,18 +155,29 @@ async function compile(
 ): Promise<CompiledPattern | { reason: Localized }> {
   const command = await vars.fillRegex(pattern.command);
   if (!command.ok) return { reason: command.reason };
-  const compiled: CompiledPattern = { pattern, command: new RegExp(command.value) };
+  const compiled: CompiledPattern = { pattern, command: safeRegex(command.value) };
   if (pattern.output !== undefined) {
     const output = await vars.fillRegex(pattern.output);
     if (!output.ok) return { reason: output.reason };
-    compiled.output = new RegExp(output.value);
+    compiled.output = safeRegex(output.value);
   }
   if (pattern.example !== undefined) {
     const example = await vars.fill(pattern.example);
     if (!example.ok) return { reason: example.reason };
     compiled.example = example.value;
   }
+  if (pattern.namespace !== undefined) {
+    const namespace = await vars.fill(pattern.namespace);
+    if (!namespace.ok) return { reason: namespace.reason };
+    compiled.namespace = namespace.value;
+  }
   return compiled;
+}
+
+/** Tests the whole history in one run per regex (each run has a fixed cost; see regex-runner.ts). */
+function prime(compiled: CompiledPattern, history: HistoryEntry[]): void {
+  compiled.command.prime(history.map((entry) => entry.command.trim()));
+  compiled.output?.prime(history.flatMap((entry) => (entry.output === undefined ? [] : [entry.output])));
 }
 
 /** Lab patterns are few and fixed, and a near miss is looked for after every command: each is worked out once. */
@@ -148,8 +193,9 @@ function nearMissPrefix(compiled: CompiledPattern): string | undefined {
   return nearMissPrefixes.get(source);
 }
 
-function matches(compiled: CompiledPattern, entry: HistoryEntry): boolean {
+function matches(compiled: CompiledPattern, entry: HistoryEntry, namespace?: string): boolean {
   if (!compiled.command.test(entry.command.trim())) return false;
+  if (compiled.namespace !== undefined && namespace !== compiled.namespace) return false;
   const succeeded = entry.exitCode === 0;
   if (compiled.pattern.status === 'succeeded' && !succeeded) return false;
   if (compiled.pattern.status === 'failed' && succeeded) return false;
@@ -163,19 +209,38 @@ function describePattern(compiled: CompiledPattern): Localized {
   const statusZh = { succeeded: '且执行成功', failed: '且执行失败', any: '' }[status];
   const outputEn = compiled.output ? ` with output matching /${compiled.output.source}/` : '';
   const outputZh = compiled.output ? `、输出匹配 /${compiled.output.source}/ ` : '';
+  const namespaceEn = compiled.namespace !== undefined ? ` in namespace ${compiled.namespace}` : '';
+  const namespaceZh = compiled.namespace !== undefined ? `、在命名空间 ${compiled.namespace} 中执行` : '';
   const what = compiled.example
     ? localized(`like \`${compiled.example}\``, `类似 \`${compiled.example}\` `)
     : localized(`matching /${compiled.command.source}/`, `匹配 /${compiled.command.source}/ `);
-  return localized(`${what.en}${statusEn}${outputEn}`, `${what['zh-CN']}${statusZh}${outputZh}`);
+  return localized(
+    `${what.en}${namespaceEn}${statusEn}${outputEn}`,
+    `${what['zh-CN']}${namespaceZh}${statusZh}${outputZh}`,
+  );
 }
 
 /**
  * The most recent command that comes close: one matching the command regex but with the wrong exit code or
  * output, else one starting with the regex's literal beginning (`^kubectl\s+rollout\s+undo` -> `kubectl rollout undo`).
  */
-function describeNearMiss(history: HistoryEntry[], compiled: CompiledPattern): Localized {
+function describeNearMiss(
+  history: HistoryEntry[],
+  compiled: CompiledPattern,
+  namespaces?: string[],
+): Localized {
   const recent = [...history].reverse();
-  const sameCommand = recent.find((entry) => compiled.command.test(entry.command.trim()));
+  const sameIndex = recent.findIndex((entry) => compiled.command.test(entry.command.trim()));
+  const sameCommand = sameIndex < 0 ? undefined : recent[sameIndex];
+  const ranIn = namespaces?.[history.length - 1 - sameIndex];
+  if (sameCommand && compiled.namespace !== undefined && ranIn !== compiled.namespace) {
+    const where = ranIn === '*' ? 'across all namespaces' : `in namespace ${ranIn}`;
+    const whereZh = ranIn === '*' ? '针对所有命名空间' : `在命名空间 ${ranIn} 中`;
+    return localized(
+      ` The closest one, \`${sameCommand.command}\`, ran ${where}.`,
+      `最接近的一条 \`${sameCommand.command}\` 是${whereZh}执行的。`,
+    );
+  }
   if (sameCommand) {
     const { command, exitCode } = sameCommand;
     if (exitCode === 0 && compiled.pattern.status !== 'failed') {

@@ -1,4 +1,6 @@
 /** Reading the few Kubernetes object fields checks care about, tolerating absent or oddly typed fields. */
+import type { LabelSelector } from '../../engine/api/types';
+import { formatLabelSelector } from '../../engine/server/selectors';
 import type { KubeObjectJson } from './context';
 
 export type JsonRecord = Record<string, unknown>;
@@ -27,11 +29,30 @@ export function annotationsOf(object: KubeObjectJson): Record<string, string> {
   return record(object.metadata.annotations) as Record<string, string>;
 }
 
-/** Containers of a Pod, or of the pod template of a Deployment/ReplicaSet. */
-export function containersOf(object: KubeObjectJson): JsonRecord[] {
+/** Kinds that own a pod template (CronJob through its jobTemplate); their containers are the template's. */
+export const POD_TEMPLATE_KINDS = [
+  'Deployment',
+  'ReplicaSet',
+  'DaemonSet',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'ReplicationController',
+  'PodTemplate',
+] as const;
+
+/** The pod spec of a Pod, or of the pod template of a workload (a CronJob's through its jobTemplate). */
+export function podSpecOf(object: KubeObjectJson): JsonRecord {
+  if (object.kind === 'Pod') return record(object.spec);
+  if (object.kind === 'PodTemplate') return record(record(object.template).spec);
   const spec = record(object.spec);
-  const podSpec = object.kind === 'Pod' ? spec : record(record(spec.template).spec);
-  return records(podSpec.containers);
+  const owner = object.kind === 'CronJob' ? record(record(spec.jobTemplate).spec) : spec;
+  return record(record(owner.template).spec);
+}
+
+/** Containers of a Pod, or of the pod template of a workload. */
+export function containersOf(object: KubeObjectJson): JsonRecord[] {
+  return records(podSpecOf(object).containers);
 }
 
 export function podIsReady(pod: KubeObjectJson): boolean {
@@ -69,18 +90,8 @@ export function normalizeImage(image: string): string {
   return result;
 }
 
-/** The label selector string of a Deployment/ReplicaSet `spec.selector` (matchLabels and matchExpressions). */
+/** The label selector string of a workload's `spec.selector` (matchLabels and matchExpressions). */
 export function workloadSelector(object: KubeObjectJson): string | undefined {
-  const selector = record(record(object.spec).selector);
-  const parts = Object.entries(record(selector.matchLabels)).map(([key, value]) => `${key}=${String(value)}`);
-  for (const expression of records(selector.matchExpressions)) {
-    const key = text(expression.key);
-    const values = Array.isArray(expression.values) ? expression.values.map(String) : [];
-    if (!key) continue;
-    if (expression.operator === 'In') parts.push(`${key} in (${values.join(',')})`);
-    if (expression.operator === 'NotIn') parts.push(`${key} notin (${values.join(',')})`);
-    if (expression.operator === 'Exists') parts.push(key);
-    if (expression.operator === 'DoesNotExist') parts.push(`!${key}`);
-  }
-  return parts.length > 0 ? parts.join(',') : undefined;
+  const selector = record(record(object.spec).selector) as LabelSelector;
+  return formatLabelSelector(selector) || undefined;
 }

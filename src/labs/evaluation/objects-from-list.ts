@@ -3,21 +3,21 @@
  * lets checks be evaluated without a live cluster. Filters exactly like an API server list: kind, namespace,
  * name, label selector; sorted by namespace, then name.
  */
-import { matchesLabelSelector, parseLabelSelector } from '../selector/label-selector';
+import { matchesSelector, parseRequirements } from '../../engine/server/selectors';
 import { KubeObjectJson, ObjectQuery } from './context';
 
 export function readObjectsFromList(
   objects: KubeObjectJson[],
 ): (query: ObjectQuery) => Promise<KubeObjectJson[]> {
   return async (query) => {
-    const requirements = query.labelSelector ? parseLabelSelector(query.labelSelector) : [];
+    const requirements = query.labelSelector ? parseRequirements(query.labelSelector) : [];
     return objects
       .filter(
         (object) =>
           object.kind === query.kind &&
           (query.namespace === undefined || object.metadata.namespace === query.namespace) &&
           (query.name === undefined || object.metadata.name === query.name) &&
-          matchesLabelSelector(requirements, object.metadata.labels),
+          matchesSelector(requirements, object.metadata.labels),
       )
       .sort(
         (a, b) =>

@@ -8,7 +8,7 @@ export function localized(en: string, zh: string): Localized {
 
 /** `Pods with labels app=x in namespace default`, `Deployment yanwei.app in namespace default`. */
 export function describeSelection(query: ObjectQuery): Localized {
-  const plural = query.kind.endsWith('s') ? query.kind : `${query.kind}s`;
+  const plural = pluralKind(query.kind);
   let en = query.name ? `${query.kind} ${query.name}` : plural;
   if (query.labelSelector) en += ` with labels ${query.labelSelector}`;
   if (query.namespace) en += ` in namespace ${query.namespace}`;
@@ -25,6 +25,14 @@ export function describeSelection(query: ObjectQuery): Localized {
         ? `${where}的 ${query.kind}`
         : query.kind;
   return localized(en, zh);
+}
+
+/** English plural of a kind: Pods, Ingresses, NetworkPolicies, Endpoints. */
+export function pluralKind(kind: string): string {
+  if (kind.endsWith('ss')) return `${kind}es`;
+  if (kind.endsWith('s')) return kind;
+  if (/[^aeiou]y$/.test(kind)) return `${kind.slice(0, -1)}ies`;
+  return `${kind}s`;
 }
 
 export function describeCount(rule: CountRule): Localized {
@@ -76,6 +84,15 @@ export function describeCondition(condition: Condition): Localized {
       return condition.selects
         ? localized('a selector that matches at least one pod', '选择器至少匹配一个 Pod')
         : localized('a selector that matches no pod', '选择器匹配不到任何 Pod');
+    case 'length': {
+      const { path, expected } = condition;
+      if (condition.op === 'equals')
+        return localized(`${path} of length ${expected}`, `${path} 的长度为 ${expected}`);
+      if (condition.op === 'atLeast') {
+        return localized(`${path} of length at least ${expected}`, `${path} 的长度至少为 ${expected}`);
+      }
+      return localized(`${path} of length at most ${expected}`, `${path} 的长度至多为 ${expected}`);
+    }
     case 'field':
       switch (condition.op) {
         case 'equals':
@@ -92,6 +109,11 @@ export function describeCondition(condition: Condition): Localized {
           return localized(
             `${condition.path} at least ${condition.expected}`,
             `${condition.path} 至少为 ${condition.expected}`,
+          );
+        case 'atMost':
+          return localized(
+            `${condition.path} at most ${condition.expected}`,
+            `${condition.path} 至多为 ${condition.expected}`,
           );
         case 'exists':
           return condition.expected

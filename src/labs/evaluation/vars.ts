@@ -3,12 +3,12 @@
  * (first selected object, first value of the field). Results are cached per evaluation so a step's checks
  * see one consistent value and the cluster is read once per var.
  */
-import { evaluateJsonPath, parseJsonPath } from '../jsonpath/jsonpath';
+import { evaluateJsonPath, JsonPathError, parseJsonPath } from '../../engine/jsonpath';
 import { escapeRegExp, fillPlaceholders, placeholdersIn } from '../format/template';
 import { Lab, Localized, ObjectSelector } from '../format/types';
 import { EvaluationContext, ObjectQuery } from './context';
 import { describeSelection, localized } from './phrases';
-import { LabelSelectorError, parseLabelSelector } from '../selector/label-selector';
+import { parseRequirements, SelectorSyntaxError } from '../../engine/server/selectors';
 
 export type Resolved = { ok: true; value: string } | { ok: false; reason: Localized };
 
@@ -59,12 +59,13 @@ export class VarResolver {
     if (query.labelSelector !== undefined && select.labelSelector !== query.labelSelector) {
       // A captured value can make a selector invalid (e.g. a space); say so instead of letting the read fail.
       try {
-        parseLabelSelector(query.labelSelector);
+        parseRequirements(query.labelSelector);
       } catch (error) {
-        if (!(error instanceof LabelSelectorError)) throw error;
+        if (!(error instanceof SelectorSyntaxError)) throw error;
+        const problem = `bad label selector "${query.labelSelector}": ${error.message}`;
         return {
           ok: false,
-          reason: localized(`Cannot select objects: ${error.message}.`, `无法选择对象：${error.message}。`),
+          reason: localized(`Cannot select objects: ${problem}.`, `无法选择对象：${problem}。`),
         };
       }
     }
@@ -82,12 +83,21 @@ export class VarResolver {
     if (objects.length === 0) {
       return failure(name, { en: `there is no ${where.en}`, 'zh-CN': `没有找到${where['zh-CN']}` });
     }
-    const [value] = evaluateJsonPath(parseJsonPath(definition.field), objects[0]);
+    const field = await this.fill(definition.field);
+    if (!field.ok) return field;
+    let path;
+    try {
+      path = parseJsonPath(field.value);
+    } catch (error) {
+      if (!(error instanceof JsonPathError)) throw error;
+      return failure(name, { en: error.message, 'zh-CN': error.message });
+    }
+    const [value] = evaluateJsonPath(path, objects[0]);
     if (value === undefined || value === null || typeof value === 'object') {
       const object = objects[0].metadata.name;
       return failure(name, {
-        en: `${definition.field} of ${object} has no value yet`,
-        'zh-CN': `${object} 的 ${definition.field} 还没有值`,
+        en: `${field.value} of ${object} has no value yet`,
+        'zh-CN': `${object} 的 ${field.value} 还没有值`,
       });
     }
     return { ok: true, value: String(value) };

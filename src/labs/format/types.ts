@@ -9,19 +9,6 @@ export type Language = (typeof LANGUAGES)[number];
 /** A text in every supported language (Markdown where it is prose). */
 export type Localized = Record<Language, string>;
 
-/** Kubernetes kinds a lab may select; the engine and the Docker driver both serve these. */
-export const KNOWN_KINDS = [
-  'Pod',
-  'Deployment',
-  'ReplicaSet',
-  'Service',
-  'Endpoints',
-  'Node',
-  'Namespace',
-  'Event',
-] as const;
-export type KnownKind = (typeof KNOWN_KINDS)[number];
-
 export interface Lab {
   id: string;
   /** Path of the lab.yaml it came from, as given to the loader (used in messages). */
@@ -37,6 +24,17 @@ export interface Lab {
    * the lab terminal's example manifests (deployment.yaml, service.yaml, pod.yaml).
    */
   starterFiles?: Record<string, string>;
+  /** The cluster a session starts from; absent: one node, no add-ons beyond minikube's defaults, no objects. */
+  cluster?: ClusterShape;
+}
+
+/** `cluster:` of lab.yaml. */
+export interface ClusterShape {
+  nodes: number;
+  /** minikube add-ons enabled before the student starts (`minikube addons enable <name>`). */
+  addons: string[];
+  /** YAML manifests (one or more documents each) applied before the student starts. */
+  objects: string[];
 }
 
 export interface Step {
@@ -60,7 +58,8 @@ export type VarDefinition = { value: string } | { select: ObjectSelector; field:
 
 /** Which objects a check looks at. String fields may contain {{vars}}. */
 export interface ObjectSelector {
-  kind: KnownKind;
+  /** A kind the engine's registry serves, spelled as in a manifest (src/labs/format/kinds.ts). */
+  kind: string;
   /** Omitted: every namespace (and cluster-scoped kinds). */
   namespace?: string;
   name?: string;
@@ -70,7 +69,7 @@ export interface ObjectSelector {
 /** How many selected objects must satisfy the conditions. */
 export type CountRule = { equals: number } | { atLeast: number } | 'all';
 
-export type Check = ObjectCheck | RanCheck | RanInOrderCheck | AllCheck | AnyCheck | NotCheck;
+export type Check = ObjectCheck | RanCheck | RanInOrderCheck | FileCheck | AllCheck | AnyCheck | NotCheck;
 
 interface CheckBase {
   /** Optional author-written name of the check, shown next to the generated reason. */
@@ -92,6 +91,8 @@ export interface CommandPattern {
   output?: string;
   /** A command line the regex accepts, shown to students instead of the regex (checked at load time). */
   example?: string;
+  /** The namespace the command must have run in (its -n flag, else the context's); may hold {{vars}}. */
+  namespace?: string;
 }
 
 export interface RanCheck extends CheckBase {
@@ -102,6 +103,19 @@ export interface RanCheck extends CheckBase {
 export interface RanInOrderCheck extends CheckBase {
   type: 'ranInOrder';
   patterns: CommandPattern[];
+}
+
+/**
+ * A file in the student's home (`~`). With `manifest`, it must parse as YAML with a document of that kind;
+ * `condition` (a field or length condition) is then checked on that document (else the first one).
+ */
+export interface FileCheck extends CheckBase {
+  type: 'file';
+  /** Relative to the home; may hold {{vars}}. */
+  path: string;
+  exists: boolean;
+  manifest?: { kind: string };
+  condition?: FieldCondition | LengthCondition;
 }
 
 export interface AllCheck extends CheckBase {
@@ -119,9 +133,10 @@ export interface NotCheck extends CheckBase {
   check: Check;
 }
 
-/** A condition on one selected object. */
+/** A condition on one selected object. String fields (paths, values, regexes, images, names) may hold {{vars}}. */
 export type Condition =
   | FieldCondition
+  | LengthCondition
   | { type: 'phase'; phase: string }
   | { type: 'ready'; ready: boolean }
   | { type: 'waitingReason'; reasons: string[] }
@@ -134,8 +149,19 @@ export type Condition =
 export type FieldCondition =
   | { type: 'field'; path: string; op: 'equals'; expected: unknown }
   | { type: 'field'; path: string; op: 'matches'; expected: string }
-  | { type: 'field'; path: string; op: 'atLeast'; expected: number }
+  | { type: 'field'; path: string; op: 'atLeast' | 'atMost'; expected: number }
   | { type: 'field'; path: string; op: 'exists'; expected: boolean };
+
+/**
+ * The size of what a JSONPath selects: a path that selects several values (`[*]`, a filter, a slice, a union,
+ * `..`) counts them; a path to one value measures it (list items, map keys, string characters; unset = 0).
+ */
+export interface LengthCondition {
+  type: 'length';
+  path: string;
+  op: 'equals' | 'atLeast' | 'atMost';
+  expected: number;
+}
 
 /** A hint shown when its condition holds, e.g. a pod stuck in ImagePullBackOff. */
 export interface Diagnostic {

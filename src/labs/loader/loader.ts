@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { Document, isNode, LineCounter, parseDocument } from 'yaml';
 import { Check, Lab } from '../format/types';
 import { readCheck } from './read-check';
 import { Cursor, LabIssue, LabLoadError, PathPart, ReadSession } from './reader';
@@ -68,13 +68,35 @@ function readLabFile(file: string, issues: LabIssue[]): Lab | undefined {
       return isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : undefined;
     },
   };
+  const value = toPlainValue(document, file, issues);
+  if (value === undefined) return undefined;
   const before = issues.length;
-  const lab = readLab(new Cursor(document.toJS(), session), dirname(file), file);
+  const lab = readLab(new Cursor(value, session), dirname(file), file);
   const folderName = basename(dirname(file));
   if (lab && lab.id !== folderName) {
-    new Cursor(document.toJS(), session).child('id').report(`must match the folder name "${folderName}"`);
+    new Cursor(value, session).child('id').report(`must match the folder name "${folderName}"`);
   }
   return issues.length === before ? lab : undefined;
+}
+
+/**
+ * Aliases may be expanded at most MAX_ALIAS_COUNT times in all: a "billion laughs" file (aliases of aliases)
+ * would otherwise grow to gigabytes while being read. The yaml library stops and throws past the limit.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+function toPlainValue(document: Document, file: string, issues: LabIssue[]): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    issues.push({
+      file,
+      path: '',
+      message: `invalid YAML: aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses): ${error.message}`,
+    });
+    return undefined;
+  }
 }
 
 /** One check written in lab YAML, validated like inside a lab (for tools and specs). Throws LabLoadError. */
@@ -87,7 +109,9 @@ export function parseCheck(yamlText: string, varNames: string[] = [], source = '
     ]);
   }
   const session: ReadSession = { file: source, issues, lineOf: () => undefined };
-  const check = readCheck(new Cursor(document.toJS(), session), { varNames: new Set(varNames) });
+  const value = toPlainValue(document, source, issues);
+  if (value === undefined) throw new LabLoadError(issues);
+  const check = readCheck(new Cursor(value, session), { varNames: new Set(varNames) });
   if (!check || issues.length > 0) throw new LabLoadError(issues);
   return check;
 }

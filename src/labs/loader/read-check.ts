@@ -3,14 +3,15 @@
  * `ran`, `ranInOrder`, `all`, `any`, `not`. Regexes, selectors and JSONPaths are compiled here, so evaluation
  * never meets a malformed one.
  */
-import { parseLabelSelector, LabelSelectorError } from '../selector/label-selector';
+import { parseRequirements, SelectorSyntaxError } from '../../engine/server/selectors';
 import { escapeRegExp, fillPlaceholders } from '../format/template';
-import { Check, CommandPattern, CountRule, KNOWN_KINDS, KnownKind, ObjectSelector } from '../format/types';
+import { Check, CommandPattern, CountRule, ObjectSelector } from '../format/types';
+import { selectableKind, suggestKind } from '../format/kinds';
 import { Cursor } from './reader';
-import { checkConditionFitsKind, readCondition } from './read-condition';
+import { checkConditionFitsKind, readCondition, readFileCheck } from './read-condition';
 import { allDefined, CheckScope, readRegex, readTemplate } from './read-values';
 
-const CHECK_KEYS = ['select', 'ran', 'ranInOrder', 'all', 'any', 'not'] as const;
+const CHECK_KEYS = ['select', 'ran', 'ranInOrder', 'file', 'all', 'any', 'not'] as const;
 
 export function readCheck(cursor: Cursor, scope: CheckScope): Check | undefined {
   const present = CHECK_KEYS.filter((key) => cursor.has(key));
@@ -40,6 +41,10 @@ export function readCheck(cursor: Cursor, scope: CheckScope): Check | undefined 
         .list(2)
         .map((item) => readCommandPattern(item, scope));
       return withLabel(allDefined(patterns) ? { type: 'ranInOrder', patterns } : undefined);
+    }
+    case 'file': {
+      if (!cursor.mapping(['file', 'label'])) return undefined;
+      return withLabel(readFileCheck(cursor.child('file'), scope));
     }
     case 'all':
     case 'any': {
@@ -76,8 +81,16 @@ export function readSelector(cursor: Cursor, scope: CheckScope): ObjectSelector 
   if (!cursor.mapping(['kind', 'namespace', 'name', 'labelSelector'], ['kind'])) return undefined;
   const kindCursor = cursor.child('kind');
   const kind = kindCursor.string();
-  if (kind !== undefined && !KNOWN_KINDS.includes(kind as KnownKind)) {
-    kindCursor.report(`unknown kind "${kind}" (known: ${KNOWN_KINDS.join(', ')})`);
+  const info = kind === undefined ? undefined : selectableKind(kind);
+  if (kind !== undefined && !info) {
+    const suggestion = suggestKind(kind);
+    kindCursor.report(
+      `unknown kind "${kind}" (${suggestion ? `did you mean ${suggestion}? ` : ''}` +
+        'a kind the cluster serves, spelled as in a manifest: Pod, ConfigMap, Job, Ingress, ...)',
+    );
+  }
+  if (info && !info.namespaced && cursor.has('namespace')) {
+    cursor.child('namespace').report(`${info.kind} is cluster-scoped: it has no namespace`);
   }
   const namespace = readTemplate(cursor.child('namespace'), scope, { optional: true });
   const name = readTemplate(cursor.child('name'), scope, { optional: true });
@@ -85,14 +98,14 @@ export function readSelector(cursor: Cursor, scope: CheckScope): ObjectSelector 
   const labelSelector = readTemplate(selectorCursor, scope, { optional: true });
   if (labelSelector !== undefined) {
     try {
-      parseLabelSelector(fillPlaceholders(labelSelector, () => 'x'));
+      parseRequirements(fillPlaceholders(labelSelector, () => 'x'));
     } catch (error) {
-      if (!(error instanceof LabelSelectorError)) throw error;
-      selectorCursor.report(error.message);
+      if (!(error instanceof SelectorSyntaxError)) throw error;
+      selectorCursor.report(`bad label selector "${labelSelector}": ${error.message}`);
     }
   }
-  if (kind === undefined || !KNOWN_KINDS.includes(kind as KnownKind)) return undefined;
-  return { kind: kind as KnownKind, namespace, name, labelSelector };
+  if (kind === undefined || !info) return undefined;
+  return { kind: info.kind, namespace, name, labelSelector };
 }
 
 function readCount(cursor: Cursor): CountRule | undefined {
@@ -109,7 +122,8 @@ function readCount(cursor: Cursor): CountRule | undefined {
   return cursor.report('expected a non-negative integer, { atLeast: N } or all');
 }
 export function readCommandPattern(cursor: Cursor, scope: CheckScope): CommandPattern | undefined {
-  if (!cursor.mapping(['command', 'status', 'output', 'example'], ['command'])) return undefined;
+  if (!cursor.mapping(['command', 'status', 'output', 'example', 'namespace'], ['command'])) return undefined;
+  const namespace = readTemplate(cursor.child('namespace'), scope, { optional: true });
   const command = readRegex(cursor.child('command'), scope);
   const statusCursor = cursor.child('status');
   const status = statusCursor.value ?? 'succeeded';
@@ -132,5 +146,6 @@ export function readCommandPattern(cursor: Cursor, scope: CheckScope): CommandPa
     status,
     ...(output !== undefined ? { output } : {}),
     ...(example !== undefined ? { example } : {}),
+    ...(namespace !== undefined ? { namespace } : {}),
   };
 }

@@ -1,20 +1,24 @@
 /**
- * Reads the conditions of an object check (`where:`), each a mapping with one main key: field, phase, ready,
- * waitingReason, image, serviceType, port, rolloutComplete, selectsPods.
+ * Reads the conditions of an object check (`where:`), each a mapping with one main key: field, length, phase,
+ * ready, waitingReason, image, serviceType, port, rolloutComplete, selectsPods.
  */
-import { Condition, KnownKind } from '../format/types';
+import { Condition, FileCheck } from '../format/types';
+import { selectableKind } from '../format/kinds';
+import { POD_TEMPLATE_KINDS } from '../evaluation/kube';
 import { Cursor } from './reader';
 import {
   allDefined,
   checkPlaceholders,
   CheckScope,
   readJsonPath,
+  readPlainString,
   readRegex,
   readTemplate,
 } from './read-values';
 
 const CONDITION_KEYS: Record<Condition['type'], readonly string[]> = {
-  field: ['field', 'equals', 'matches', 'atLeast', 'exists'],
+  field: ['field', 'equals', 'matches', 'atLeast', 'atMost', 'exists'],
+  length: ['length'],
   phase: ['phase'],
   ready: ['ready'],
   waitingReason: ['waitingReason'],
@@ -26,11 +30,11 @@ const CONDITION_KEYS: Record<Condition['type'], readonly string[]> = {
 };
 
 /** Conditions that only make sense for some kinds, so a mistaken pairing is caught at load time. */
-const CONDITION_KINDS: Partial<Record<Condition['type'], readonly KnownKind[]>> = {
+const CONDITION_KINDS: Partial<Record<Condition['type'], readonly string[]>> = {
   phase: ['Pod'],
   ready: ['Pod'],
   waitingReason: ['Pod'],
-  image: ['Pod', 'Deployment', 'ReplicaSet'],
+  image: ['Pod', ...POD_TEMPLATE_KINDS],
   serviceType: ['Service'],
   port: ['Service'],
   rolloutComplete: ['Deployment'],
@@ -51,8 +55,10 @@ export function readCondition(cursor: Cursor, scope: CheckScope): Condition | un
   switch (type) {
     case 'field':
       return readFieldCondition(cursor, scope);
+    case 'length':
+      return readLengthCondition(main, scope);
     case 'phase': {
-      const phase = main.string();
+      const phase = readPlainString(main);
       return phase === undefined ? undefined : { type, phase };
     }
     case 'ready': {
@@ -60,12 +66,14 @@ export function readCondition(cursor: Cursor, scope: CheckScope): Condition | un
       return ready === undefined ? undefined : { type, ready };
     }
     case 'waitingReason': {
-      const reasons = Array.isArray(main.value) ? main.list(1).map((item) => item.string()) : [main.string()];
+      const reasons = Array.isArray(main.value)
+        ? main.list(1).map((item) => readPlainString(item))
+        : [readPlainString(main)];
       return allDefined(reasons) ? { type, reasons } : undefined;
     }
     case 'image': {
       const image = readTemplate(main, scope);
-      const container = cursor.child('container').string({ optional: true });
+      const container = readTemplate(cursor.child('container'), scope, { optional: true });
       return image === undefined ? undefined : { type, image, ...(container ? { container } : {}) };
     }
     case 'serviceType': {
@@ -90,10 +98,10 @@ export function readCondition(cursor: Cursor, scope: CheckScope): Condition | un
 }
 
 function readFieldCondition(cursor: Cursor, scope: CheckScope): Condition | undefined {
-  const path = readJsonPath(cursor.child('field'));
-  const ops = (['equals', 'matches', 'atLeast', 'exists'] as const).filter((op) => cursor.has(op));
+  const path = readJsonPath(cursor.child('field'), scope);
+  const ops = (['equals', 'matches', 'atLeast', 'atMost', 'exists'] as const).filter((op) => cursor.has(op));
   if (ops.length !== 1) {
-    return cursor.report('a field condition needs exactly one of equals, matches, atLeast, exists');
+    return cursor.report('a field condition needs exactly one of equals, matches, atLeast, atMost, exists');
   }
   const op = ops[0];
   const valueCursor = cursor.child(op);
@@ -111,7 +119,8 @@ function readFieldCondition(cursor: Cursor, scope: CheckScope): Condition | unde
       const expected = readRegex(valueCursor, scope);
       return expected === undefined ? undefined : { type: 'field', path, op, expected };
     }
-    case 'atLeast': {
+    case 'atLeast':
+    case 'atMost': {
       const expected = valueCursor.number();
       return expected === undefined ? undefined : { type: 'field', path, op, expected };
     }
@@ -122,11 +131,70 @@ function readFieldCondition(cursor: Cursor, scope: CheckScope): Condition | unde
   }
 }
 
+/**
+ * `file: { path: web.yaml, exists: true }`, `file: { path: web.yaml, manifest: { kind: Deployment } }`,
+ * `file: { path: web.yaml, field: .spec.replicas, equals: 3 }` (or any field op, or `length: {...}`).
+ */
+export function readFileCheck(cursor: Cursor, scope: CheckScope): FileCheck | undefined {
+  const fieldKeys = CONDITION_KEYS.field;
+  if (!cursor.mapping(['path', 'exists', 'manifest', ...fieldKeys, 'length'], ['path'])) return undefined;
+  const pathCursor = cursor.child('path');
+  const path = readTemplate(pathCursor, scope);
+  if (path !== undefined && (path.startsWith('/') || path.split('/').includes('..'))) {
+    return pathCursor.report('must be a path inside the home: relative, without ".."');
+  }
+  // With a field, `exists` is the field's (`field: .spec.replicas, exists: true`); the file must exist then.
+  const exists = cursor.has('exists') && !cursor.has('field') ? cursor.child('exists').boolean() : true;
+  let manifest: FileCheck['manifest'];
+  if (cursor.has('manifest')) {
+    const manifestCursor = cursor.child('manifest');
+    if (!manifestCursor.mapping(['kind'], ['kind'])) return undefined;
+    const kindCursor = manifestCursor.child('kind');
+    const kind = readPlainString(kindCursor);
+    if (kind !== undefined && !selectableKind(kind)) return kindCursor.report(`unknown kind "${kind}"`);
+    manifest = kind === undefined ? undefined : { kind };
+    if (!manifest) return undefined;
+  }
+  let condition: FileCheck['condition'];
+  if (cursor.has('field')) condition = readFieldCondition(cursor, scope) as FileCheck['condition'];
+  else if (cursor.has('length'))
+    condition = readLengthCondition(cursor.child('length'), scope) as FileCheck['condition'];
+  else {
+    const stray = fieldKeys.filter((key) => key !== 'field' && key !== 'exists' && cursor.has(key));
+    if (stray.length > 0) return cursor.child(stray[0]).report('needs a field: JSONPath to compare');
+  }
+  if ((cursor.has('field') || cursor.has('length')) && !condition) return undefined;
+  if (exists === false && (manifest || condition)) {
+    return cursor.child('exists').report('exists: false cannot be combined with manifest, field or length');
+  }
+  if (path === undefined || exists === undefined) return undefined;
+  return {
+    type: 'file',
+    path,
+    exists,
+    ...(manifest ? { manifest } : {}),
+    ...(condition ? { condition } : {}),
+  };
+}
+
+/** `length: { path: .spec.containers, equals: 2 }` (or atLeast / atMost). */
+function readLengthCondition(cursor: Cursor, scope: CheckScope): Condition | undefined {
+  const ops = ['equals', 'atLeast', 'atMost'] as const;
+  if (!cursor.mapping(['path', ...ops], ['path'])) return undefined;
+  const path = readJsonPath(cursor.child('path'), scope);
+  const present = ops.filter((op) => cursor.has(op));
+  if (present.length !== 1)
+    return cursor.report('a length condition needs exactly one of equals, atLeast, atMost');
+  const op = present[0];
+  const expected = cursor.child(op).integer(0);
+  return path === undefined || expected === undefined ? undefined : { type: 'length', path, op, expected };
+}
+
 function readPortCondition(cursor: Cursor): Condition | undefined {
   const port = cursor.child('port').integer(1);
   const targetPort = cursor.child('targetPort').integer(1, { optional: true });
   const nodePort = cursor.child('nodePort').integer(1, { optional: true });
-  const protocol = cursor.child('protocol').string({ optional: true });
+  const protocol = readPlainString(cursor.child('protocol'), { optional: true });
   if (protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(protocol)) {
     return cursor.child('protocol').report('expected TCP, UDP or SCTP');
   }
@@ -134,7 +202,7 @@ function readPortCondition(cursor: Cursor): Condition | undefined {
   return { type: 'port', port, targetPort, nodePort, protocol };
 }
 
-export function checkConditionFitsKind(condition: Condition, kind: KnownKind, cursor: Cursor): void {
+export function checkConditionFitsKind(condition: Condition, kind: string, cursor: Cursor): void {
   const kinds = CONDITION_KINDS[condition.type];
   if (kinds && !kinds.includes(kind)) {
     cursor.report(`condition ${condition.type} applies to ${kinds.join(', ')}, not to ${kind}`);

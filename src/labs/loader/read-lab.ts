@@ -10,6 +10,7 @@ import { Diagnostic, Lab, Step, VarDefinition } from '../format/types';
 import { readCheck, readSelector } from './read-check';
 import { allDefined, checkPlaceholders, CheckScope, readJsonPath } from './read-values';
 import { readProse } from './prose';
+import { readClusterShape, readFilesFolder } from './read-cluster';
 import { Cursor, isMapping } from './reader';
 
 const ID = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -19,7 +20,8 @@ export const MATCHED_PLACEHOLDER = 'matched';
 
 export function readLab(root: Cursor, labDir: string, file: string): Lab | undefined {
   const required = ['id', 'title', 'description', 'estimatedMinutes', 'steps'];
-  if (!root.mapping([...required, 'vars', 'diagnostics', 'starterFiles'], required)) return undefined;
+  if (!root.mapping([...required, 'vars', 'diagnostics', 'starterFiles', 'cluster'], required))
+    return undefined;
   const id = readId(root.child('id'));
   const title = root.child('title').localized();
   const description = readProse(root.child('description'), labDir);
@@ -47,12 +49,13 @@ export function readLab(root: Cursor, labDir: string, file: string): Lab | undef
     .map((item, index) => readDiagnostic(item, index, scope, stepIds));
   reportDuplicates(root.child('diagnostics'), 'diagnostic');
 
-  const starterFiles = readStarterFiles(root.child('starterFiles'));
+  const starterFiles = readStarterFiles(root.child('starterFiles'), readFilesFolder(labDir));
+  const cluster = readClusterShape(root.child('cluster'), labDir);
 
   if (!id || !title || !description || !estimatedMinutes || !vars || starterFiles === null) return undefined;
-  if (!allDefined(steps) || !allDefined(diagnostics)) return undefined;
+  if (!allDefined(steps) || !allDefined(diagnostics) || cluster === null) return undefined;
   const lab: Lab = { id, file, title, description, estimatedMinutes, vars, steps, diagnostics };
-  return starterFiles ? { ...lab, starterFiles } : lab;
+  return { ...lab, ...(starterFiles ? { starterFiles } : {}), ...(cluster ? { cluster } : {}) };
 }
 
 /**
@@ -60,12 +63,22 @@ export function readLab(root: Cursor, labDir: string, file: string): Lab | undef
  * with; a new lab session's home holds them. Null when one is invalid or together they break the
  * home's limits (both reported); undefined when the lab lists none.
  */
-function readStarterFiles(cursor: Cursor): Record<string, string> | undefined | null {
-  if (cursor.value === undefined) return undefined;
-  if (!isMapping(cursor.value)) return cursor.report('must map file paths to their text') ?? null;
-  const files: Record<string, string> = {};
+function readStarterFiles(
+  cursor: Cursor,
+  folderFiles: Record<string, string>,
+): Record<string, string> | undefined | null {
+  if (cursor.value === undefined && Object.keys(folderFiles).length === 0) return undefined;
+  const listed = cursor.value ?? {};
+  if (!isMapping(listed)) return cursor.report('must map file paths to their text') ?? null;
+  const files: Record<string, string> = { ...folderFiles };
   let valid = true;
-  for (const path of Object.keys(cursor.value)) {
+  for (const path of Object.keys(listed)) {
+    if (path in folderFiles) {
+      cursor.child(path).report(`"${path}" is also in the lab's files/ folder; keep one`);
+      valid = false;
+    }
+  }
+  for (const path of Object.keys(listed)) {
     const text = cursor.child(path).string();
     if (
       path.startsWith('/') ||
@@ -215,7 +228,7 @@ function readVar(cursor: Cursor, scope: CheckScope): VarDefinition | undefined {
   }
   if (!cursor.mapping(['select', 'field'], ['select', 'field'])) return undefined;
   const select = readSelector(cursor.child('select'), scope);
-  const field = readJsonPath(cursor.child('field'));
+  const field = readJsonPath(cursor.child('field'), scope);
   return select && field ? { select, field } : undefined;
 }
 
@@ -225,7 +238,7 @@ function reportVarCycles(cursor: Cursor, vars: Record<string, VarDefinition>): v
     const definition = vars[name];
     if (!definition || 'value' in definition) return [];
     const { namespace = '', name: objectName = '', labelSelector = '' } = definition.select;
-    return placeholdersIn(`${namespace} ${objectName} ${labelSelector}`);
+    return placeholdersIn(`${namespace} ${objectName} ${labelSelector} ${definition.field}`);
   };
   for (const start of Object.keys(vars)) {
     const seen = new Set<string>();

@@ -50,15 +50,20 @@ export interface LabTestResult {
 
 export async function testLab(lab: Lab, options: LabTestOptions = {}): Promise<LabTestResult> {
   const started = performance.now();
-  const session = new LabSession({ seed: options.seed ?? LAB_TEST_SEED });
+  const session = new LabSession({ seed: options.seed ?? LAB_TEST_SEED, lab });
+  const setupErrors = await session.setUp();
   const { context, clock } = session;
 
   const steps: StepTestResult[] = [];
   for (const [index, step] of lab.steps.entries()) {
+    // A cluster set-up that failed fails the first step, which names the lines.
+    const setup = index === 0 ? setupErrors.map((error) => `cluster set-up: ${error}`) : [];
     const stepStarted = performance.now();
     const clockStarted = clock.now();
     const before = await evaluateStep(step, context);
-    const { commands, errors } = await runSolution(step, session);
+    const solution = await runSolution(step, session);
+    const { commands } = solution;
+    const errors = [...setup, ...solution.errors];
     const after = await evaluateStep(step, context);
 
     const problems: CheckProblem[] = [

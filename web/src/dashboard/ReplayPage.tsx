@@ -23,6 +23,7 @@ import { Link } from '../lib/router';
 import { useAsync } from '../lib/use-async';
 import { useTitle } from '../lib/use-title';
 import { groupReplay, ReplayItem } from './replay-items';
+import { ReplayFiles } from './ReplayFiles';
 
 type Filter = 'all' | 'command' | 'grading';
 
@@ -101,7 +102,7 @@ function ReplayView({
         ) : (
           <ol className="timeline" data-testid="replay-timeline">
             {items.map((item, index) => (
-              <TimelineItem key={index} item={item} stepTitle={stepTitle} />
+              <TimelineItem key={index} item={item} labSessionId={replay.session.id} stepTitle={stepTitle} />
             ))}
           </ol>
         )}
@@ -113,7 +114,15 @@ function ReplayView({
   );
 }
 
-function TimelineItem({ item: event, stepTitle }: { item: ReplayItem; stepTitle(stepId: string): string }) {
+function TimelineItem({
+  item: event,
+  labSessionId,
+  stepTitle,
+}: {
+  item: ReplayItem;
+  labSessionId: string;
+  stepTitle(stepId: string): string;
+}) {
   const { t, formatDateTime } = useI18n();
   const time = (
     <time dateTime={event.at} className="timeline-time">
@@ -137,6 +146,7 @@ function TimelineItem({ item: event, stepTitle }: { item: ReplayItem; stepTitle(
         </Group>
         <pre className="replay-command">$ {event.command}</pre>
         {event.output && <pre className="replay-output">{event.output}</pre>}
+        <ReplayFiles labSessionId={labSessionId} runId={event.runId} />
       </li>
     );
   }

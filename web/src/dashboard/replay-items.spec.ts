@@ -4,6 +4,7 @@ import { groupReplay } from './replay-items';
 const command = (at: string, seq: number): ReplayEvent => ({
   type: 'command',
   at,
+  runId: `run-${seq}`,
   seq,
   command: 'kubectl get nodes',
   output: '',

@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Text } from '@mantine/core';
 import type { EditorState } from '@codemirror/state';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CommandEditor } from '@shared/events';
 import { useI18n } from '../i18n/i18n';
 import { errorMessage } from '../lib/api';
@@ -8,11 +8,31 @@ import { emitWithAck, getSocket } from '../lib/socket';
 import { CodeEditor } from './CodeEditor';
 
 interface Props {
-  /** The buffer `kubectl edit` opened (command.editor); a reopened one is a new object. */
+  /** The buffer `kubectl edit` opened (command.editor, or the session's snapshot after a reload). */
   buffer: CommandEditor;
   vim: boolean;
-  /** The text was sent: the pane shows the files again until the run opens another buffer. */
+  /** Another tab of the pane is shown: the buffer stays, with what was typed, until its tab comes back. */
+  hidden: boolean;
+  /** Changes when the editor should take the keyboard (the buffer was opened, or its tab chosen). */
+  focus: number;
+  /** The text was sent: the tab goes until the run opens another buffer. */
   onClosed(): void;
+}
+
+/** What was typed into a buffer, kept for the browser tab's life so that a reload does not lose it. */
+const draftKey = (runId: string) => `kubelab.edit.draft.${runId}`;
+
+function keptDraft(buffer: CommandEditor): string | undefined {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(draftKey(buffer.runId)) ?? 'null') as {
+      given?: unknown;
+      text?: unknown;
+    } | null;
+    // A draft of an earlier opening (kubectl reopened the buffer with errors since) is not this buffer's.
+    return kept?.given === buffer.text && typeof kept.text === 'string' ? kept.text : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -20,15 +40,19 @@ interface Props {
  * Ctrl-S / :wq) hands the text to the waiting run, which applies it; "Close without saving" hands back the text it
  * was given, which kubectl answers with "Edit cancelled, no changes made.". Ctrl-C in the terminal ends the run.
  */
-export function EditBuffer({ buffer, vim, onClosed }: Props) {
+export function EditBuffer({ buffer, vim, hidden, focus, onClosed }: Props) {
   const { t } = useI18n();
-  const [text, setText] = useState(buffer.text);
+  const [initial] = useState(() => keptDraft(buffer) ?? buffer.text);
   const [sending, setSending] = useState(false);
   const [failure, setFailure] = useState<string>();
   const states = useMemo(() => new Map<string, EditorState>(), []);
-  const textRef = useRef(text);
-  textRef.current = text;
+  const textRef = useRef(initial);
   const path = `kubectl-edit/${buffer.runId}/${buffer.name}`;
+
+  // The reopened buffer of the same run starts from kubectl's text, not from the draft of the one before.
+  useEffect(() => {
+    if (initial === buffer.text) sessionStorage.removeItem(draftKey(buffer.runId));
+  }, [buffer, initial]);
 
   const close = useCallback(
     async (edited: string) => {
@@ -41,6 +65,7 @@ export function EditBuffer({ buffer, vim, onClosed }: Props) {
           edited,
         });
         if (!answer.ok) throw new Error(answer.message);
+        sessionStorage.removeItem(draftKey(buffer.runId));
         onClosed();
       } catch (caught) {
         setFailure(errorMessage(caught));
@@ -50,17 +75,26 @@ export function EditBuffer({ buffer, vim, onClosed }: Props) {
     [buffer, onClosed, sending],
   );
 
+  const changed = useCallback(
+    (_path: string, text: string) => {
+      textRef.current = text;
+      sessionStorage.setItem(draftKey(buffer.runId), JSON.stringify({ given: buffer.text, text }));
+    },
+    [buffer],
+  );
+
   return (
     <section
       className="edit-buffer"
+      hidden={hidden}
       aria-label={t('edit.title', { name: buffer.name })}
       data-testid="edit-buffer"
     >
-      <Group justify="space-between" px="sm" py={4} wrap="nowrap">
-        <Text size="sm" fw={600} role="tab" aria-selected="true" data-testid="edit-buffer-tab">
-          {t('edit.title', { name: buffer.name })}
+      <Group justify="space-between" px="xs" py={2} wrap="nowrap" className="editor-status">
+        <Text size="xs" c="dimmed">
+          {t('edit.hint')}
         </Text>
-        <Group gap="xs" wrap="nowrap">
+        <Group gap={6} wrap="nowrap">
           <Button
             size="compact-xs"
             onClick={() => void close(textRef.current)}
@@ -80,9 +114,6 @@ export function EditBuffer({ buffer, vim, onClosed }: Props) {
           </Button>
         </Group>
       </Group>
-      <Text size="xs" c="dimmed" px="sm">
-        {t('edit.hint')}
-      </Text>
       {failure && (
         <Alert color="red" p="xs" mx="sm" role="alert">
           <Text size="sm">{failure}</Text>
@@ -90,14 +121,14 @@ export function EditBuffer({ buffer, vim, onClosed }: Props) {
       )}
       <CodeEditor
         path={path}
-        text={buffer.text}
+        text={initial}
         revision={0}
         label={t('edit.title', { name: buffer.name })}
         vim={vim}
         readOnly={false}
         states={states}
-        focus={1}
-        onChange={(_path, changed) => setText(changed)}
+        focus={focus}
+        onChange={changed}
         onSave={() => void close(textRef.current)}
       />
     </section>

@@ -1,12 +1,13 @@
 import { Alert, Button, Group, ScrollArea, Switch, Text } from '@mantine/core';
 import type { EditorState } from '@codemirror/state';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { HomeChanged } from '@shared/events';
+import type { CommandEditor, HomeChanged } from '@shared/events';
 import type { HomeConflict } from '@shared/http-api';
 import { useI18n } from '../i18n/i18n';
 import { api, ApiError, errorMessage } from '../lib/api';
 import { getSocket } from '../lib/socket';
 import { CodeEditor } from './CodeEditor';
+import { EditBuffer } from './EditBuffer';
 import { ConflictBanner, EditorTabs } from './EditorTabs';
 import { FileTree } from './FileTree';
 import { buildTree, displayName, HomeEntry, TreeNode } from './home-files';
@@ -17,13 +18,26 @@ interface Props {
   /** A file the terminal asked to open (`vim FILE`); a new object each time, even for the same file. */
   request?: { path: string };
   readOnly?: boolean;
+  /** The buffer a running `kubectl edit` has open: a tab of its own, shown when it opens. */
+  editBuffer?: CommandEditor;
+  /** Changes with every buffer opened, even a reopened one with the same text. */
+  editKey?: number;
+  /** The buffer's text was handed to the run (saved or closed unchanged). */
+  onEditClosed?(): void;
 }
 
 const VIM_KEY = 'kubelab.editor.vim';
 const tabsKey = (labSessionId: string) => `kubelab.editor.tabs.${labSessionId}`;
 
 /** The editor pane: the home's files, tabs of open files, and the editor. Loaded on first use (its own chunk). */
-export default function EditorPane({ labSessionId, request, readOnly = false }: Props) {
+export default function EditorPane({
+  labSessionId,
+  request,
+  readOnly = false,
+  editBuffer,
+  editKey,
+  onEditClosed,
+}: Props) {
   const { t } = useI18n();
   const [entries, setEntries] = useState<HomeEntry[]>([]);
   const [tabs, setTabs] = useState<TabState[]>([]);
@@ -35,6 +49,22 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
   tabsRef.current = tabs;
   const upload = useRef<HTMLInputElement>(null);
   const [focus, setFocus] = useState(0);
+  /** Whether the `kubectl edit` tab is the one shown (when there is a buffer); choosing a file shows that instead. */
+  const [editShown, setEditShown] = useState(true);
+  const [editFocus, setEditFocus] = useState(0);
+  const editing = editBuffer !== undefined && editShown;
+
+  // A buffer kubectl opens (or reopens with its errors) comes to the front and takes the keyboard.
+  useEffect(() => {
+    if (!editBuffer) return;
+    setEditShown(true);
+    setEditFocus((n) => n + 1);
+  }, [editBuffer]);
+
+  const selectFile = useCallback((path: string) => {
+    setEditShown(false);
+    setActive(path);
+  }, []);
 
   const update = useCallback((path: string, event: TabEvent) => {
     setTabs((list) => list.map((tab) => (tab.path === path ? tabReducer(tab, event) : tab)));
@@ -66,9 +96,10 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
     [labSessionId, update],
   );
 
+  /** Opens a file's tab; `show` brings it to the front (not so for tabs restored after a reload). */
   const open = useCallback(
-    async (path: string) => {
-      setActive(path);
+    async (path: string, show = true) => {
+      if (show) selectFile(path);
       if (tabsRef.current.some((tab) => tab.path === path)) return;
       let tab: TabState;
       try {
@@ -86,7 +117,7 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
       }
       setTabs((list) => (list.some((existing) => existing.path === path) ? list : [...list, tab]));
     },
-    [labSessionId, refreshListing],
+    [labSessionId, refreshListing, selectFile],
   );
 
   const save = useCallback(
@@ -121,8 +152,9 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
     void refreshListing();
     const kept = safeParse(sessionStorage.getItem(tabsKey(labSessionId)));
     if (kept) {
-      kept.paths.forEach((path) => void open(path));
-      if (kept.active) setActive(kept.active);
+      // Restored behind a `kubectl edit` buffer that may be open: that one stays in front.
+      kept.paths.forEach((path) => void open(path, false));
+      setActive(kept.active ?? kept.paths[kept.paths.length - 1]);
     }
     const socket = getSocket();
     const refreshAll = async () => {
@@ -251,7 +283,22 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
       </nav>
       <section className="editor-main" aria-label={t('editor.label')}>
         <Group justify="space-between" wrap="nowrap" className="editor-tabs-bar">
-          <EditorTabs tabs={tabs} active={active} onSelect={setActive} onClose={close} />
+          <EditorTabs
+            tabs={tabs}
+            active={active}
+            editTab={
+              editBuffer && {
+                label: t('edit.title', { name: editBuffer.name }),
+                active: editing,
+                onSelect: () => {
+                  setEditShown(true);
+                  setEditFocus((n) => n + 1);
+                },
+              }
+            }
+            onSelect={selectFile}
+            onClose={close}
+          />
           <Switch
             className="editor-vim"
             size="xs"
@@ -276,7 +323,17 @@ export default function EditorPane({ labSessionId, request, readOnly = false }: 
             <Text size="xs">{notice.text}</Text>
           </Alert>
         )}
-        {current ? (
+        {editBuffer && (
+          <EditBuffer
+            key={editKey}
+            buffer={editBuffer}
+            vim={vim}
+            hidden={!editing}
+            focus={editFocus}
+            onClosed={() => onEditClosed?.()}
+          />
+        )}
+        {editing ? null : current ? (
           <>
             <ConflictBanner
               tab={current}

@@ -6,23 +6,38 @@ import type { TabState } from './tab-state';
 interface TabsProps {
   tabs: TabState[];
   active?: string;
+  /** The buffer a running `kubectl edit` has open, as the first tab (closed by saving or cancelling it). */
+  editTab?: { label: string; active: boolean; onSelect(): void };
   onSelect(path: string): void;
   onClose(path: string): void;
 }
 
 /** The open files: a tab (Tab reaches each, Enter shows it) and a labelled close button each; ● marks unsaved. */
-export function EditorTabs({ tabs, active, onSelect, onClose }: TabsProps) {
+export function EditorTabs({ tabs, active, editTab, onSelect, onClose }: TabsProps) {
   const { t } = useI18n();
   return (
     <div role="tablist" aria-label={t('editor.tabs')} className="editor-tabs">
+      {editTab && (
+        <div className="editor-tab edit-tab" data-active={editTab.active}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={editTab.active}
+            data-testid="edit-buffer-tab"
+            onClick={editTab.onSelect}
+          >
+            {editTab.label}
+          </button>
+        </div>
+      )}
       {tabs.map((tab) => {
         const name = displayName(tab.path.slice(tab.path.lastIndexOf('/') + 1));
         return (
-          <div key={tab.path} className="editor-tab" data-active={tab.path === active}>
+          <div key={tab.path} className="editor-tab" data-active={!editTab?.active && tab.path === active}>
             <button
               type="button"
               role="tab"
-              aria-selected={tab.path === active}
+              aria-selected={!editTab?.active && tab.path === active}
               title={displayName(tab.path)}
               data-status={tab.status}
               data-path={tab.path}

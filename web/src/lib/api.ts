@@ -3,6 +3,7 @@ import type {
   Course,
   Gradebook,
   GradingRequested,
+  HomeAtRun,
   HomeFile,
   HomeListing,
   HomeSaved,
@@ -133,6 +134,9 @@ export const api = {
       text,
       baseVersion,
     }),
+  /** The files as they were after one command of the session (instructors' replay). */
+  homeAt: (id: string, runId: string) =>
+    request<HomeAtRun>('GET', `/lab-sessions/${json(id)}/home/at/${json(runId)}`),
   deleteHomeFile: (id: string, path: string, recursive = false) =>
     request<HomeSaved>(
       'DELETE',

@@ -23,9 +23,6 @@ import type { FinishedRun } from './terminal-session';
 
 // CodeMirror and the schema checks load with the editor, not with the page.
 const EditorPane = lazy(() => import('../editor/EditorPane'));
-const EditBuffer = lazy(() =>
-  import('../editor/EditBuffer').then((module) => ({ default: module.EditBuffer })),
-);
 const EDITOR_OPEN_KEY = 'kubelab.editor.open';
 
 type Loaded = { lab: LabView; session: LabSessionView; grading: GradingUpdate | null };
@@ -88,6 +85,10 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
   const [terminalKey, setTerminalKey] = useState(0);
   const [editorOpen, setEditorOpen] = useState(() => sessionStorage.getItem(EDITOR_OPEN_KEY) === 'yes');
   const [editorTarget, setEditorTarget] = useState<{ path: string }>();
+  const showEditor = useCallback((open: boolean) => {
+    sessionStorage.setItem(EDITOR_OPEN_KEY, open ? 'yes' : 'no');
+    setEditorOpen(open);
+  }, []);
   /** The buffer a running `kubectl edit` opened in the editor pane, until it is closed or the run ends. */
   const [editBuffer, setEditBuffer] = useState<CommandEditor>();
   const editBuffersOpened = useRef(0);
@@ -149,19 +150,24 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
   const onSnapshot = useCallback(
     (snapshot: SessionSnapshot) => {
       if (snapshot.cluster) setCluster(snapshot.cluster);
+      // A reload or reconnect: the `kubectl edit` buffer still waiting comes back (the same one is left as it is,
+      // with what was typed); one that was closed or whose run ended meanwhile goes.
+      const editing = snapshot.editing;
+      if (editing) showEditor(true);
+      setEditBuffer((open) => {
+        if (!editing) return undefined;
+        if (open?.runId === editing.runId && open.text === editing.text) return open;
+        editBuffersOpened.current++;
+        return editing;
+      });
       // Grading may have moved on while we were away (reconnect): fetch the current state.
       api.grading(sessionId).then(
         (update) => update && setGrading(update),
         () => undefined,
       );
     },
-    [sessionId],
+    [sessionId, showEditor],
   );
-
-  const showEditor = useCallback((open: boolean) => {
-    sessionStorage.setItem(EDITOR_OPEN_KEY, open ? 'yes' : 'no');
-    setEditorOpen(open);
-  }, []);
 
   // `kubectl edit` opens its buffer in the editor pane; the run's end (edited, cancelled, Ctrl-C) closes it.
   useEffect(() => {
@@ -340,16 +346,13 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
         <div className="workspace-split" data-editor={editorOpen}>
           {editorOpen && (
             <Suspense fallback={<Loading />}>
-              {editBuffer ? (
-                <EditBuffer
-                  key={editBuffersOpened.current}
-                  buffer={editBuffer}
-                  vim={localStorage.getItem('kubelab.editor.vim') === 'on'}
-                  onClosed={closeEditBuffer}
-                />
-              ) : (
-                <EditorPane labSessionId={sessionId} request={editorTarget} />
-              )}
+              <EditorPane
+                labSessionId={sessionId}
+                request={editorTarget}
+                editBuffer={editBuffer}
+                editKey={editBuffersOpened.current}
+                onEditClosed={closeEditBuffer}
+              />
             </Suspense>
           )}
           <TerminalPane

@@ -34,6 +34,8 @@ import { describeCronJob, describeJob } from '../describe/batch';
 import { describePolicyObject, writeResourceQuotas } from '../describe/policy';
 import { describeNode, describeService } from '../describe/service-node';
 import { describeUnstructured } from '../describe/unstructured';
+import { describeCsiNode, describeReplicationController } from '../describe/cluster-kinds';
+import type { CSINode, ReplicationController } from '../../api/cluster-types';
 import {
   describeEndpointSlice,
   describeIngress,
@@ -81,7 +83,13 @@ export const describeCommand: CommandDef = {
       first = false;
     };
     const errors: string[] = [];
+    // A deprecated API answers with a Warning header; kubectl prints each message once.
+    const warned = new Set<string>();
     for (const { info, names } of requests) {
+      if (info.warning && !warned.has(info.warning)) {
+        warned.add(info.warning);
+        ctx.stderr(`Warning: ${info.warning}\n`);
+      }
       const ns = info.namespaced ? namespace : undefined;
       if (names.length === 0) {
         const objects = api.list(info.resource, {
@@ -249,9 +257,15 @@ function describeObject(
       return render(describeSecret(obj as Secret));
     case 'events':
       throw new CommandError('describe events is not available in this lab terminal; use kubectl get events');
-    case 'leases':
-    case 'controllerrevisions':
-      return render(describeUnstructured(obj, events, now));
+    case 'replicationcontrollers': {
+      const rc = obj as ReplicationController;
+      const pods = cluster.api
+        .list<Pod>('pods', { namespace: rc.metadata.namespace })
+        .filter((p) => p.metadata.ownerReferences?.some((o) => o.controller && o.uid === rc.metadata.uid));
+      return render(describeReplicationController(rc, pods, events, now));
+    }
+    case 'csinodes':
+      return render(describeCsiNode(obj as CSINode, events, now));
     case 'namespaces': {
       const limitRanges = cluster.api
         .list<LimitRange>('limitranges', { namespace: obj.metadata.name })
@@ -259,8 +273,12 @@ function describeObject(
       const quotas = cluster.api.list<ResourceQuota>('resourcequotas', { namespace: obj.metadata.name });
       return render(describeGeneric(obj, events, now, limitRanges, quotas));
     }
-    default:
+    case 'endpoints':
       return render(describeGeneric(obj, events, now));
+    default:
+      // describe.go GenericDescriberFor: every kind without a describer of its own (Leases, ControllerRevisions,
+      // APIServices, FlowSchemas, RuntimeClasses, webhook configurations, ...) prints all its fields.
+      return render(describeUnstructured(obj, events, now));
   }
 }
 

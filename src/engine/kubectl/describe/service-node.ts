@@ -1,5 +1,5 @@
 import type { Lease } from '../../api/coordination-types';
-import type { Endpoints, KubeEvent, Node, Pod, Service } from '../../api/types';
+import type { Endpoints, KubeEvent, Node, Pod, Service, Taint } from '../../api/types';
 import { ageSince } from '../duration';
 import { formatEndpoints } from '../printers/columns';
 import { formatLabels, rfc1123z } from '../printers/format';
@@ -59,7 +59,11 @@ export function describeNode(
   writeLabels(w, 'Labels', node.metadata.labels);
   writeAnnotations(w, 'Annotations', node.metadata.annotations);
   w.write(0, `CreationTimestamp:\t${rfc1123z(node.metadata.creationTimestamp)}\n`);
-  const taints = node.spec.taints ?? [];
+  // printTaintsMultilineWithIndent sorts by effect, then key.
+  const taintOrder = (t: Taint) => `${t.effect},${t.key}`;
+  const taints = [...(node.spec.taints ?? [])].sort((a, b) =>
+    taintOrder(a) < taintOrder(b) ? -1 : taintOrder(a) > taintOrder(b) ? 1 : 0,
+  );
   w.write(
     0,
     `Taints:\t${taints.length === 0 ? '<none>' : taints.map((t) => `${t.key}${t.value ? '=' + t.value : ''}:${t.effect}`).join('\n\t')}\n`,

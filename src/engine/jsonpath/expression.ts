@@ -1,5 +1,6 @@
 /**
- * Lab checks' JSONPath: the engine's kubectl JSONPath library (src/engine/jsonpath) applied to one expression:
+ * One JSONPath expression (not a template), as lab checks and vars use it; the engine's kubectl JSONPath library
+ * applied to one expression:
  * `.a.b`, `..name`, `['key.with.dots']`, `.a\.b`, `[0]`, `[-1]`, `[1:3]`, `[*]`, `.*`, unions `[0,2]` and filters
  * such as `[?(@.type=="Ready")]` or `[?(@.port>=8000)]`. Accepts the kubectl spellings `{.spec.replicas}` and
  * `$.spec.replicas` too. Two differences from kubectl suit grading: a quoted key in brackets is one key even with
@@ -7,14 +8,8 @@
  * the wrong type or a comparison of different types selects nothing instead of failing). Parsing happens once at
  * load time so a typo is reported with the lab file, not discovered while grading.
  */
-import {
-  evaluateList,
-  JsonPathExecutionError,
-  JsonPathNode,
-  JsonPathSyntaxError,
-  ListNode,
-  parseTemplate,
-} from '../../engine/jsonpath';
+import { evaluateList, JsonPathExecutionError } from './evaluate';
+import { JsonPathNode, JsonPathSyntaxError, ListNode, parseTemplate } from './parser';
 
 export class JsonPathError extends Error {}
 
@@ -57,6 +52,21 @@ export function evaluateJsonPath(path: JsonPath, root: unknown): unknown[] {
     if (error instanceof JsonPathExecutionError) return [];
     throw error;
   }
+}
+
+/**
+ * Whether the path can select several values: it has a wildcard, `..`, a filter, a union or a slice. A path
+ * without any (`.spec.containers`, `.items[0]`) names one value at most.
+ */
+export function selectsMany(path: JsonPath): boolean {
+  return path.action.nodes.some(
+    (node) =>
+      node.type === 'wildcard' ||
+      node.type === 'recursive' ||
+      node.type === 'filter' ||
+      node.type === 'union' ||
+      (node.type === 'array' && !node.params[1].derived),
+  );
 }
 
 /** `['a.b']` and `["a.b"]` (one quoted key, no union) become `.a\.b`, so the dots stay in the key. */

@@ -1,4 +1,4 @@
-import { evaluateJsonPath, JsonPathError, parseJsonPath } from './jsonpath';
+import { evaluateJsonPath, JsonPathError, parseJsonPath } from './expression';
 
 const node = {
   metadata: { name: 'minikube', labels: { 'kubernetes.io/hostname': 'minikube', disktype: 'ssd' } },
@@ -16,7 +16,7 @@ const node = {
 
 const values = (path: string, root: unknown = node) => evaluateJsonPath(parseJsonPath(path), root);
 
-describe('JSONPath', () => {
+describe('single JSONPath expressions (lab checks)', () => {
   it('follows dotted keys in all kubectl spellings', () => {
     expect(values('.metadata.name')).toEqual(['minikube']);
     expect(values('{.metadata.name}')).toEqual(['minikube']);
