@@ -2,40 +2,11 @@
  * The configuration checks against real sessions in the embedded engine: other valid ways through each step
  * pass, typical mistakes fail with a reason that says what is missing, and the diagnostics catch them.
  */
-import { join } from 'node:path';
-import { diagnose, evaluateStep, Lab, loadLabFile } from '../../src/labs';
+import { diagnose } from '../../src/labs';
+import { studentPaths } from './support/student-paths';
 import { LabSession } from '../../src/labs/runner/lab-session';
 
-const lab: Lab = loadLabFile(join(__dirname, '../../labs/configuration/lab.yaml'));
-
-function step(id: string) {
-  const found = lab.steps.find((candidate) => candidate.id === id);
-  if (!found) throw new Error(`no step ${id}`);
-  return found;
-}
-
-/** Runs lines (`+30s` advances the clock) and fails loudly if a command unexpectedly fails. */
-async function play(session: LabSession, lines: string[], expectFailure: string[] = []): Promise<void> {
-  for (const line of lines) {
-    const advance = /^\+(\d+)s$/.exec(line);
-    if (advance) {
-      session.advance(Number(advance[1]) * 1000);
-      continue;
-    }
-    const run = await session.run(line);
-    if (!expectFailure.includes(line))
-      expect({ line, exitCode: run.exitCode, output: run.output }).toMatchObject({ exitCode: 0 });
-  }
-}
-
-async function failing(session: LabSession, stepId: string): Promise<string[]> {
-  const verdict = await evaluateStep(step(stepId), session.context);
-  return verdict.checks.filter((check) => !check.passed).map((check) => check.reason.en);
-}
-
-async function hintIds(session: LabSession, stepId: string): Promise<string[]> {
-  return (await diagnose(lab, session.context, { stepId })).map((hint) => hint.id);
-}
+const { lab, play, failing, hintIds } = studentPaths('configuration');
 
 /** `cat > FILE <<'EOF' ... EOF` as a student types it in the terminal. */
 function write(file: string, lines: string[]): string {
