@@ -1,4 +1,5 @@
 /** API-server defaulting (reference §4.5), applied on create and update like the real registry strategies. */
+import { canonicalQuantity } from '../api/quantity';
 import { qosClass } from '../controllers/kubelet-status';
 import { deepFreeze } from '../store/store';
 import type { PodTemplate, ReplicationController } from '../api/cluster-types';
@@ -24,6 +25,7 @@ function defaultImagePullPolicy(image: string): 'Always' | 'IfNotPresent' {
 function defaultContainer(c: Container): void {
   c.imagePullPolicy ??= defaultImagePullPolicy(c.image ?? '');
   c.resources ??= {};
+  numbersAsQuantities(c.resources);
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';
   for (const p of c.ports ?? []) p.protocol ??= 'TCP';
@@ -32,6 +34,17 @@ function defaultContainer(c: Container): void {
   const limits = c.resources.limits;
   if (limits && Object.keys(limits).some((k) => c.resources!.requests?.[k] === undefined))
     c.resources = { ...c.resources, requests: { ...limits, ...(c.resources.requests ?? {}) } };
+}
+
+/**
+ * A manifest may write a quantity as a YAML number (`cpu: 0.5`, `cpu: 1`); the API server decodes it into a
+ * Quantity and stores its canonical text ("500m", "1"), so everything after this point sees strings.
+ */
+function numbersAsQuantities(resources: NonNullable<Container['resources']>): void {
+  for (const map of [resources.limits, resources.requests] as (Record<string, unknown> | undefined)[])
+    if (map)
+      for (const key of Object.keys(map))
+        if (typeof map[key] === 'number') map[key] = canonicalQuantity(String(map[key]));
 }
 
 /** SetDefaults_Probe, SetDefaults_HTTPGetAction and GRPCAction's `service` default (writes only what is unset). */
