@@ -21,11 +21,17 @@ export class LabRepository {
     return this.db.client.lab.findUnique({ where: { id } });
   }
 
-  listForCourse(courseId: string): Promise<Lab[]> {
-    return this.db.client.lab.findMany({
+  /** In course order: the definition's `position`, then id; labs without a position come last. */
+  async listForCourse(courseId: string): Promise<Lab[]> {
+    const labs = await this.db.client.lab.findMany({
       where: { courses: { some: { courseId } } },
       orderBy: { id: 'asc' },
     });
+    const position = (lab: Lab): number => {
+      const value = (lab.definition as { position?: unknown } | null)?.position;
+      return typeof value === 'number' ? value : Number.MAX_SAFE_INTEGER;
+    };
+    return labs.sort((a, b) => position(a) - position(b) || a.id.localeCompare(b.id));
   }
 
   async isInCourse(courseId: string, labId: string): Promise<boolean> {

@@ -16,6 +16,8 @@ export interface Lab {
   title: Localized;
   description: Localized;
   estimatedMinutes: number;
+  /** Where the lab comes in the course (1 = first); labs are listed by position, then by id, unpositioned last. */
+  position?: number;
   vars: Record<string, VarDefinition>;
   steps: Step[];
   diagnostics: Diagnostic[];

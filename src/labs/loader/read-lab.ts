@@ -20,12 +20,13 @@ export const MATCHED_PLACEHOLDER = 'matched';
 
 export function readLab(root: Cursor, labDir: string, file: string): Lab | undefined {
   const required = ['id', 'title', 'description', 'estimatedMinutes', 'steps'];
-  if (!root.mapping([...required, 'vars', 'diagnostics', 'starterFiles', 'cluster'], required))
+  if (!root.mapping([...required, 'position', 'vars', 'diagnostics', 'starterFiles', 'cluster'], required))
     return undefined;
   const id = readId(root.child('id'));
   const title = root.child('title').localized();
   const description = readProse(root.child('description'), labDir);
   const estimatedMinutes = root.child('estimatedMinutes').integer(1);
+  const position = root.child('position').integer(1, { optional: true });
   const vars = readVars(root.child('vars'));
   const fixedValues = new Map(
     Object.entries(vars ?? {}).flatMap(([name, definition]) =>
@@ -55,7 +56,12 @@ export function readLab(root: Cursor, labDir: string, file: string): Lab | undef
   if (!id || !title || !description || !estimatedMinutes || !vars || starterFiles === null) return undefined;
   if (!allDefined(steps) || !allDefined(diagnostics) || cluster === null) return undefined;
   const lab: Lab = { id, file, title, description, estimatedMinutes, vars, steps, diagnostics };
-  return { ...lab, ...(starterFiles ? { starterFiles } : {}), ...(cluster ? { cluster } : {}) };
+  return {
+    ...lab,
+    ...(position !== undefined ? { position } : {}),
+    ...(starterFiles ? { starterFiles } : {}),
+    ...(cluster ? { cluster } : {}),
+  };
 }
 
 /**
