@@ -3,8 +3,34 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
+const crypto = require('node:crypto');
 const { transformSync } = require('@swc/core');
 const options = require('./swc-options.cjs');
+
+// Compiled files are kept on disk, keyed by path, source and options: a restarted API or worker (the fault
+// tests kill and restart them) then starts in a second instead of compiling the whole engine again.
+const cacheDir = path.join(__dirname, '..', 'node_modules', '.cache', 'kubelab-swc');
+const optionsKey = JSON.stringify(options);
+
+function compile(source, filename) {
+  const key = crypto.createHash('sha256').update(optionsKey).update(filename).update(source).digest('hex');
+  const cached = path.join(cacheDir, key + '.js');
+  try {
+    return fs.readFileSync(cached, 'utf8');
+  } catch {
+    const { code } = transformSync(source, { ...options, filename });
+    try {
+      fs.mkdirSync(cacheDir, { recursive: true });
+      // Written aside and renamed, so a process starting at the same time never reads half a file.
+      const partial = `${cached}.${process.pid}.tmp`;
+      fs.writeFileSync(partial, code);
+      fs.renameSync(partial, cached);
+    } catch {
+      // A read-only or full disk only costs the next start its speed.
+    }
+    return code;
+  }
+}
 
 const originalResolve = Module._resolveFilename;
 Module._resolveFilename = function resolveTsFirst(request, parent, ...rest) {
@@ -17,6 +43,5 @@ Module._resolveFilename = function resolveTsFirst(request, parent, ...rest) {
 
 require.extensions['.ts'] = function compileTypeScript(module, filename) {
   const source = fs.readFileSync(filename, 'utf8');
-  const { code } = transformSync(source, { ...options, filename });
-  module._compile(code, filename);
+  module._compile(compile(source, filename), filename);
 };
