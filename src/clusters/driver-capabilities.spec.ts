@@ -50,6 +50,7 @@ describe('driver capabilities', () => {
       backgroundRuns: false,
       // The agent's terminal keeps the session's home in the control plane's volume, synced through exec.
       homeFiles: true,
+      editorPane: true,
     });
     expectConsistent(kubelab);
     expect(await kubelab.snapshot()).toBeNull();
@@ -58,6 +59,7 @@ describe('driver capabilities', () => {
     expect(k3s.capabilities.backgroundRuns).toBe(true);
     // A bare kubectl per line has no terminal, so no home.
     expect(k3s.capabilities.homeFiles).toBe(false);
+    expect(k3s.capabilities.editorPane).toBeFalsy();
     await Promise.all([kubelab.close(), k3s.close()]);
   });
 

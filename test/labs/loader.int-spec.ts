@@ -68,7 +68,7 @@ const EXPECTED: Record<string, string[]> = {
     'lab.yaml: steps[1] checks[2].all: expected at least 1 item (line 22)',
   ],
   'unknown-keys': [
-    'lab.yaml: titel: unknown key (allowed: id, title, description, estimatedMinutes, steps, vars, diagnostics, starterFiles, cluster) (line 2)',
+    'lab.yaml: titel: unknown key (allowed: id, title, description, estimatedMinutes, steps, position, vars, diagnostics, starterFiles, cluster) (line 2)',
     'lab.yaml: title: is required (line 1)',
     'lab.yaml: step "first" title.fr: unknown key (allowed: zh-CN, en) (line 7)',
     'lab.yaml: step "first" checks[0].select.labelSelecter: unknown key (allowed: kind, namespace, name, labelSelector) (line 11)',
