@@ -152,6 +152,18 @@ describe('runs that last: background jobs and interactive runs', () => {
     who.socket.close();
   }, 60_000);
 
+  /** The exit a restarted worker's housekeeping gives a dead worker's run; a timeout shows what the platform said. */
+  async function exitAfterRestart(who: EnrolledStudent, runId: string) {
+    try {
+      return await who.log.exitOf(runId, 150_000);
+    } catch (error) {
+      const tail = (text: string) => text.slice(-5000);
+      throw new Error(
+        `${(error as Error).message}\n--- worker ---\n${tail(platform.worker.output)}\n--- api ---\n${tail(platform.api.output)}`,
+      );
+    }
+  }
+
   // The restarted worker compiles its sources on the fly (no cache in a fresh clone): on a busy machine that
   // took 39-50 s here with the machine quiet, and over 75 s in a busy CI run, before it finds the dead worker's runs.
   it('ends foreground, background and interactive runs as interrupted when the worker is killed', async () => {
@@ -163,7 +175,7 @@ describe('runs that last: background jobs and interactive runs', () => {
     await platform.worker.stop('SIGKILL');
     platform.worker.start();
     for (const runId of [background, interactive]) {
-      const exit = await who.log.exitOf(runId, 150_000);
+      const exit = await exitAfterRestart(who, runId);
       expect(exit).toMatchObject({ exitCode: 137, status: 'interrupted' });
       expect(exit.note).toMatch(/Interrupted: the worker running this command stopped/);
     }
@@ -173,7 +185,7 @@ describe('runs that last: background jobs and interactive runs', () => {
     await started(who, foreground);
     await platform.worker.stop('SIGKILL');
     platform.worker.start();
-    expect(await who.log.exitOf(foreground, 150_000)).toMatchObject({ exitCode: 137, status: 'interrupted' });
+    expect(await exitAfterRestart(who, foreground)).toMatchObject({ exitCode: 137, status: 'interrupted' });
     const next = await run(who, 'kubectl get deployments -o name');
     expect(next.exit.exitCode).toBe(0);
     who.socket.close();

@@ -227,8 +227,11 @@ export async function connect(baseUrl: string, cookie?: string): Promise<ClientS
 export class EventLog {
   readonly events: { name: keyof ServerToClientEvents; payload: Record<string, unknown>; at: number }[] = [];
   private waiters: { match: (e: EventLog['events'][number]) => boolean; resolve: () => void }[] = [];
+  /** Why the socket closed, if it did: a wait that times out says so, since no event can come after. */
+  private closedBecause: string | undefined;
 
   constructor(socket: ClientSocket) {
+    socket.on('disconnect', (reason) => (this.closedBecause = `${reason} at ${new Date().toISOString()}`));
     socket.onAny((name: keyof ServerToClientEvents, payload: Record<string, unknown>) => {
       const event = { name, payload, at: Date.now() };
       this.events.push(event);
@@ -251,7 +254,10 @@ export class EventLog {
   ): Promise<void> {
     if (this.events.some(match)) return;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+      const timer = setTimeout(() => {
+        const closed = this.closedBecause ? ` (the socket closed: ${this.closedBecause})` : '';
+        reject(new Error(`timed out waiting for ${what}${closed}`));
+      }, timeoutMs);
       this.waiters.push({
         match,
         resolve: () => {
