@@ -1,4 +1,10 @@
-import { EnrolledStudent, enrolledStudent, startPlatform, TestPlatform } from '../support/platform';
+import {
+  EnrolledStudent,
+  enrolledStudent,
+  explainingFailure,
+  startPlatform,
+  TestPlatform,
+} from '../support/platform';
 
 /**
  * The three kinds of run through the real platform (separate API and worker processes, real Redis
@@ -152,16 +158,9 @@ describe('runs that last: background jobs and interactive runs', () => {
     who.socket.close();
   }, 60_000);
 
-  /** The exit a restarted worker's housekeeping gives a dead worker's run; a timeout shows what the platform said. */
-  async function exitAfterRestart(who: EnrolledStudent, runId: string) {
-    try {
-      return await who.log.exitOf(runId, 150_000);
-    } catch (error) {
-      const tail = (text: string) => text.slice(-5000);
-      throw new Error(
-        `${(error as Error).message}\n--- worker ---\n${tail(platform.worker.output)}\n--- api ---\n${tail(platform.api.output)}`,
-      );
-    }
+  /** The exit a restarted worker's housekeeping gives a dead worker's run. */
+  function exitAfterRestart(who: EnrolledStudent, runId: string) {
+    return explainingFailure(platform, who.log.exitOf(runId, 150_000));
   }
 
   // The restarted worker compiles its sources on the fly (no cache in a fresh clone): on a busy machine that

@@ -59,6 +59,23 @@ class PlatformProcess {
   }
 }
 
+/**
+ * Waits for `promise`; when it fails (a wait that timed out, usually), the error carries what the API and the
+ * worker printed last, since that is where the cause of a lost event shows.
+ */
+export async function explainingFailure<T>(platform: TestPlatform, promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    const tail = (text: string) => text.slice(-5000);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `${message}\n--- worker output (last 5000 characters) ---\n${tail(platform.worker.output)}` +
+        `\n--- API output (last 5000 characters) ---\n${tail(platform.api.output)}`,
+    );
+  }
+}
+
 export interface TestPlatform {
   baseUrl: string;
   db: TestDatabase;
