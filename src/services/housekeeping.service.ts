@@ -91,15 +91,20 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
   private async endOrphanedRuns(): Promise<void> {
     for (const { labSessionId, runId } of await this.mailbox.inFlight()) {
       if (this.runner.isRunningHere(runId) || (await this.mailbox.isLocked(labSessionId))) continue;
-      const ended = await this.ledger.end(
-        // An interactive run holds the drain lock too; its kind only decides what the exit says.
-        { id: runId, labSessionId, kind: 'foreground' },
-        { kind: 'interrupted', reason: 'worker-died' },
-      );
-      if (ended) this.logger.warn({ msg: 'run interrupted', runId, labSessionId });
-      await this.mailbox.forgetInFlight(labSessionId, runId);
-      // Commands queued behind it still wait in the mailbox.
-      await this.jobs.queue({ name: JobName.CommandRun, data: { labSessionId, runId } });
+      try {
+        const ended = await this.ledger.end(
+          // An interactive run holds the drain lock too; its kind only decides what the exit says.
+          { id: runId, labSessionId, kind: 'foreground' },
+          { kind: 'interrupted', reason: 'worker-died' },
+        );
+        this.logger.warn({ msg: ended ? 'run interrupted' : 'run in flight had ended', runId, labSessionId });
+        await this.mailbox.forgetInFlight(labSessionId, runId);
+        // Commands queued behind it still wait in the mailbox.
+        await this.jobs.queue({ name: JobName.CommandRun, data: { labSessionId, runId } });
+      } catch (error) {
+        // As for background jobs below: one run that cannot be ended now must not hold up the others.
+        this.logger.warn({ msg: 'run in flight not ended yet', runId, error: String(error) });
+      }
     }
     const alive = new Map<string, boolean>();
     for (const { runId, labSessionId, workerId } of await this.sessionJobs.inFlight()) {
