@@ -44,8 +44,13 @@ redis.call('hset', KEYS[4], ARGV[2], popped[1])
 local entry = redis.call('hget', KEYS[2], popped[1])
 redis.call('hdel', KEYS[2], popped[1])
 return entry or cjson.encode({runId = popped[1]})`;
-/** Takes the drain lock (ttl ARGV[3] ms), then the first entry: false when another drain holds it. */
-const LOCK_AND_TAKE = `if not redis.call('set', KEYS[3], ARGV[1], 'PX', ARGV[3], 'NX') then return false end
+/**
+ * Takes the drain lock (ttl ARGV[3] ms), then the first entry: false when another drain holds it, or when a
+ * run is still in flight without a lock — its drain died, and until the housekeeping has ended that run (and
+ * queued a drain again), a new drain must not take over: TAKE would overwrite or erase the only record of it.
+ */
+const LOCK_AND_TAKE = `if redis.call('hexists', KEYS[4], ARGV[2]) == 1 then return false end
+if not redis.call('set', KEYS[3], ARGV[1], 'PX', ARGV[3], 'NX') then return false end
 ${TAKE}`;
 const WITHDRAW = `local removed = redis.call('zrem', KEYS[1], ARGV[1])
 redis.call('hdel', KEYS[2], ARGV[1])
@@ -148,7 +153,8 @@ export class SessionMailboxRepository implements OnModuleDestroy {
 
   /**
    * Takes the session's drain lock and the first waiting entry together; null when the lock is held
-   * elsewhere (that drain takes the entry) or when nothing waits (the lock is then released again).
+   * elsewhere (that drain takes the entry), when a dead drain's run is still in flight (the housekeeping
+   * ends it, then queues a drain), or when nothing waits (the lock is then released again).
    */
   async lockAndTakeFirst(labSessionId: string, token: string, ttlMs: number): Promise<MailboxEntry | null> {
     return this.take(this.scripts.lockAndTake, labSessionId, [token, labSessionId, ttlMs]);

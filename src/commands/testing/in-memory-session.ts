@@ -30,7 +30,8 @@ export class InMemorySessionMailboxRepository implements Implements<
   }
 
   async lockAndTakeFirst(labSessionId: string, token: string): Promise<MailboxEntry | null> {
-    if (this.locks.has(labSessionId)) return null;
+    // A run in flight with no lock held was left by a dead drain: the housekeeping ends it first.
+    if (this.locks.has(labSessionId) || this.inFlight.has(labSessionId)) return null;
     this.locks.set(labSessionId, token);
     return this.take(labSessionId, token);
   }
