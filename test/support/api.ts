@@ -28,6 +28,8 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     DATABASE_URL: database.url,
     REDIS_PREFIX: uniquePrefix(),
     WEB_DIR: '.tmp/no-web-client',
+    // Suites share PostgreSQL's 100 connections (see platform.ts).
+    DATABASE_POOL_SIZE: '4',
     ...env,
   });
   const app = await createApiApp(config, new JsonLogger('error', 'api-test', () => undefined));

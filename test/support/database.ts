@@ -25,7 +25,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const url = withDatabase(TEST_POSTGRES_SERVER_URL, `kubelab_test_${randomBytes(6).toString('hex')}`);
   await migrate({ url, pgliteDir: '' });
-  const prisma = await createPrismaClient({ url, pgliteDir: '' });
+  const prisma = await createPrismaClient({ url, pgliteDir: '', poolSize: 2 });
   let dropped = false;
   return {
     url,

@@ -134,6 +134,10 @@ export async function startPlatform(
     HOST: '127.0.0.1',
     WEB_DIR: '.tmp/no-web-client',
     LOGIN_MAX_ATTEMPTS_PER_IP: '10000',
+    // PostgreSQL allows 100 connections in all, and two suites run at once, each with an API and a worker
+    // (and some with a second API): at the default pool of 20 (+4), a restarted worker found none left and
+    // died at start-up, so the runs of the worker it replaced were never ended.
+    DATABASE_POOL_SIZE: '4',
     ...extraEnv,
   };
   const seeded = spawnSync(process.execPath, [...REGISTER, 'src/main/seed.ts'], {
