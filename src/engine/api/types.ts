@@ -120,6 +120,10 @@ export interface Container {
   startupProbe?: Probe;
   /** Only on init containers: `Always` makes it a sidecar. */
   restartPolicy?: string;
+  /** `kubectl run -i -t`: the process gets a terminal and waits for what is typed (an interactive shell runs on). */
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
 }
 
 /** A container probe (exec, httpGet, tcpSocket or grpc handler plus its timing), as the API defines it. */

@@ -25,6 +25,7 @@ import { isComplete, JobControlBuiltin, lineShape } from '../terminal/line-shape
 import { HomeDirectory } from '../terminal/home/home-directory';
 import { LabTerminal } from '../terminal/terminal';
 import { expandWords, tokenize } from '../terminal/tokenizer';
+import type { EffectsRecorder } from '../kubectl/effects';
 
 export interface TranscriptStep {
   /** The command line, with its here-document bodies on the following lines. */
@@ -145,7 +146,7 @@ async function runForeground(
   clock: ManualClock,
   terminal: LabTerminal,
   step: TranscriptStep,
-  out: Output,
+  out: Output & { effects?: EffectsRecorder },
   beforeAdvance?: () => void,
 ): Promise<void> {
   const controller = new AbortController();
@@ -239,7 +240,8 @@ export class TranscriptShell {
     private readonly terminal: LabTerminal,
   ) {}
 
-  async step(command: string): Promise<TranscriptStep> {
+  /** Runs a line; `effects` records its kubectl namespace and writes (a job's: those of its start). */
+  async step(command: string, options: { effects?: EffectsRecorder } = {}): Promise<TranscriptStep> {
     const step = newStep(command, this.terminal.prompt());
     this.current = step;
     for (const { stream, chunk } of this.idle) append(step, stream, chunk);
@@ -247,11 +249,11 @@ export class TranscriptShell {
     // Typing the line took time: jobs that ended before it are noticed now.
     this.reap();
     const shape = this.terminal.inPodShell() ? undefined : lineShape(command);
-    if (shape?.kind === 'background') await this.startJob(step, shape.text);
+    if (shape?.kind === 'background') await this.startJob(step, shape.text, options.effects);
     else if (shape?.kind === 'job-control') await this.jobControl(step, shape.builtin);
     else {
       const write = (stream: 'stdout' | 'stderr') => (chunk: string) => append(step, stream, chunk);
-      const out = { stdout: write('stdout'), stderr: write('stderr') };
+      const out = { stdout: write('stdout'), stderr: write('stderr'), effects: options.effects };
       await runForeground(this.cluster, this.clock, this.terminal, step, out, () => this.reap());
     }
     await settle();
@@ -326,7 +328,7 @@ export class TranscriptShell {
     for (const number of numbers) this.running.delete(number);
   }
 
-  private async startJob(step: TranscriptStep, text: string): Promise<void> {
+  private async startJob(step: TranscriptStep, text: string, effects?: EffectsRecorder): Promise<void> {
     // A pipeline's processes get consecutive pids; `[N] PID` shows the last one.
     const processes = processTexts(text).length;
     const pid = this.nextPid + processes - 1;
@@ -342,7 +344,7 @@ export class TranscriptShell {
       reaped: false,
     };
     job.settled = this.terminal
-      .run(text, { ...this.output(job), signal: controller.signal, background: true })
+      .run(text, { ...this.output(job), signal: controller.signal, background: true, effects })
       .then((code) => {
         job.outcome = job.signal !== undefined ? signalOutcome(job.signal) : exitOutcome(code);
       });

@@ -77,6 +77,7 @@ function startContainer(
     hostname: pod.spec.hostname ?? podHostname(pod.metadata.name),
     startedAt: now,
     horizon: PROGRAM_HORIZON_MS,
+    stdin: spec.stdin,
   });
   if (c.lastExit) c.restarts++;
   c.containerId = k.ctx.random.hex(64);

@@ -72,6 +72,21 @@ export class Kubelet implements Controller, PodWorker {
     return rec;
   }
 
+  /**
+   * A container's main process ends on its own now, with `exitCode` (an attached shell's `exit N`): from here it is
+   * handled like any exit, the restart policy deciding what follows.
+   */
+  endMainProcess(uid: string | undefined, container: string, exitCode: number): void {
+    const rec = this.podRecord(uid);
+    const c = rec?.containers.find((x) => x.name === container);
+    if (!rec || !c || c.stage !== 'running') return;
+    const now = this.ctx.now();
+    c.exitCode = exitCode;
+    c.exitReason = exitCode === 0 ? 'Completed' : 'Error';
+    c.nextAt = now;
+    this.schedule(rec, now);
+  }
+
   podRecord(uid: string | undefined): PodRecord | undefined {
     return uid ? this.pods.get(uid) : undefined;
   }

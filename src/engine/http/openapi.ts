@@ -130,7 +130,38 @@ function loadDefinitions(): Map<string, Schema> {
     'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1',
   ])
     if (defs.has(opaque)) defs.set(opaque, { description: defs.get(opaque)!.description, type: 'object' });
+  addInlinedRuleFields(defs);
   return defs;
+}
+
+/**
+ * The admission rules embed Go's `Rule` struct inline (`json:",inline"`), and kubernetes-types 1.30 drops the two
+ * fields only that struct declares, `resources` and `scope`: without them every webhook configuration naming its
+ * resources would be refused as having an unknown field. The descriptions are ours (the package has none to load).
+ */
+function addInlinedRuleFields(defs: Map<string, Schema>): void {
+  const inlined: Record<string, Schema> = {
+    resources: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        "Resources is the list of resources the rule applies to, written as the resource's plural name, " +
+        "optionally followed by '/' and a subresource ('pods', 'pods/status', 'pods/*', '*/scale', '*'). " +
+        'Required.',
+    },
+    scope: {
+      type: 'string',
+      description:
+        'Scope says whether the rule matches cluster-scoped resources ("Cluster"), namespaced resources ' +
+        '("Namespaced") or both ("*", the default).',
+    },
+  };
+  for (const version of ['v1', 'v1beta1', 'v1alpha1'])
+    for (const kind of ['RuleWithOperations', 'NamedRuleWithOperations']) {
+      const def = defs.get(`io.k8s.api.admissionregistration.${version}.${kind}`);
+      const properties = def?.properties as Record<string, Schema> | undefined;
+      if (properties) for (const [name, schema] of Object.entries(inlined)) properties[name] ??= schema;
+    }
 }
 
 let definitions: Map<string, Schema> | undefined;

@@ -3,6 +3,7 @@ import type { UserInfo } from '../server/rbac';
 import type { InputSource } from '../terminal/input';
 import type { LocalPorts } from '../terminal/local-ports';
 import type { TextEditor } from '../terminal/text-editor';
+import type { EffectsRecorder } from './effects';
 import type { VirtualFiles } from './virtual-files';
 
 /** What a kubectl command runs against and writes to. */
@@ -26,6 +27,8 @@ export interface KubectlContext {
   editor?: TextEditor;
   /** Who the command acts as (`--as`); minikube's user when absent. */
   user?: UserInfo;
+  /** Where the command notes its namespace and the objects it writes, when the runner records them (effects.ts). */
+  effects?: EffectsRecorder;
 }
 
 export interface PodShellSession {
@@ -38,6 +41,16 @@ export interface PodShellSession {
   /** The shell program (`bash`, `sh`, `/bin/sh`) and its working directory. */
   shell?: string;
   cwd?: string;
+  /** Attached to the container's own shell (`kubectl run -it`), not an exec: its status ends the session silently. */
+  attached?: boolean;
+  /**
+   * Runs when the shell ends, with its status; returns the line's exit code. `kubectl run -it` attaches this way:
+   * kubectl then reports the session's end and, with --rm, deletes the pod.
+   */
+  onEnd?(
+    exitCode: number,
+    io: { stdout(chunk: string): void; stderr(chunk: string): void },
+  ): number | Promise<number>;
 }
 
 /** An error kubectl prints as `error: <message>` (exit 1). */

@@ -4,6 +4,7 @@ import { COMMANDS } from './commands';
 import { KubectlContext } from './context';
 import { formatError } from './errors';
 import { actingUser, IMPERSONATION_FLAGS, impersonatingContext } from './impersonation';
+import { noteNamespace } from './effects';
 import { commandHelp, rootHelp } from './help';
 import {
   flagsFor,
@@ -181,6 +182,7 @@ export async function runKubectl(argv: readonly string[], ctx: KubectlContext): 
     for (const warning of args.warnings) ctx.stderr(`${warning}\n`);
     // Without -n, the current context's namespace applies (not marked as given: dry runs leave it out).
     if (!args.changed.has('namespace')) args.flags.namespace = ctx.cluster.kubeconfig.namespace();
+    noteNamespace(ctx, args.flags, { config: command.path[0] === 'config' });
     if (args.flags.help) {
       ctx.stdout(commandHelp(command.path.join(' '), [command]));
       return 0;

@@ -201,7 +201,8 @@ export class SimContainerRuntime implements ContainerRuntime {
     let stderr = '';
     let exitCode = 0;
     let elapsedMs = 0;
-    const parts = line.split(/(;|&&|\|\|)/);
+    // Like line.split(/(;|&&|\|\|)/), but an operator inside quotes is part of a word.
+    const parts = splitOutsideQuotes(line, [';', '&&', '||']);
     let skip = false;
     for (let i = 0; i < parts.length; i += 2) {
       const words = splitWords(expandParameters(parts[i], ctx.env));
@@ -210,7 +211,7 @@ export class SimContainerRuntime implements ContainerRuntime {
       else if (op === '||') skip = exitCode === 0;
       else skip = false;
       if (skip || words.length === 0) continue;
-      const result = runRedirected(ctx, words);
+      const result = this.runPipeline(ctx, parts[i]);
       if (result.cwd) ctx.cwd = result.cwd;
       stdout += result.stdout;
       stderr += result.stderr;
@@ -225,6 +226,24 @@ export class SimContainerRuntime implements ContainerRuntime {
       ...(ctx.cwd !== '/' ? { cwd: ctx.cwd } : {}),
       ...(elapsedMs ? { elapsedMs } : {}),
     };
+  }
+
+  /**
+   * `a | b | c` inside one `sh -c` command: each stage reads the previous one's output; the pipeline's status is the
+   * last stage's, and every stage's errors reach the exec stream.
+   */
+  private runPipeline(ctx: ShellContext, text: string): ExecResult {
+    const stages = splitOutsideQuotes(text, ['|']).filter((_, i) => i % 2 === 0);
+    let piped: ExecResult | undefined;
+    let stderr = '';
+    let elapsedMs = 0;
+    for (const stage of stages) {
+      const words = splitWords(expandParameters(stage, ctx.env));
+      piped = runRedirected(ctx, words, piped?.stdout);
+      stderr += piped.stderr;
+      elapsedMs += piped.elapsedMs ?? 0;
+    }
+    return { ...piped!, stderr, ...(elapsedMs ? { elapsedMs } : {}) };
   }
 
   /**
@@ -376,4 +395,36 @@ export class SimContainerRuntime implements ContainerRuntime {
       },
     };
   }
+}
+
+/**
+ * `text` cut at each of `operators` that stands outside quotes, the operators kept between the pieces as
+ * String.split with a capturing group keeps them (a quoted `|` or `;` is part of a word).
+ */
+function splitOutsideQuotes(text: string, operators: string[]): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\' && quote !== "'" && i + 1 < text.length) {
+      current += ch + text[++i];
+      continue;
+    }
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else {
+      const op = operators.find((o) => text.startsWith(o, i));
+      if (op) {
+        parts.push(current, op);
+        current = '';
+        i += op.length - 1;
+        continue;
+      }
+    }
+    current += ch;
+  }
+  parts.push(current);
+  return parts;
 }

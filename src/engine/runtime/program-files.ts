@@ -50,5 +50,6 @@ export function runContainerProgram(
     hostname: podHostname(pod.metadata.name),
     startedAt,
     horizon,
+    stdin: spec.stdin,
   });
 }

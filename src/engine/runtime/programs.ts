@@ -46,6 +46,8 @@ export interface ProgramInput {
   startedAt: number;
   /** Simulate at most this long (ms); lines after it are not produced. */
   horizon: number;
+  /** The container keeps stdin open (`stdin: true`): a shell reading it waits for input instead of ending. */
+  stdin?: boolean;
 }
 
 const MAX_LINES = 2000;
@@ -79,6 +81,8 @@ export function runProgram(input: ProgramInput): ProgramRun {
   // Images with their own server binary as entrypoint: `args` are its flags (metrics-server's --cert-dir=/tmp).
   if (app && OWN_ENTRYPOINT.has(app) && !input.command?.length) return FOREVER;
   if (app === 'webhook-certgen' && !input.command?.length) return certgen(argv);
+  // A lone shell with stdin open (`kubectl run -it ... -- sh`) waits for its terminal until someone attaches.
+  if (input.stdin && argv.length === 1 && /(^|\/)(sh|ash|bash)$/.test(argv[0])) return FOREVER;
   const sim = new Sim(input, app);
   sim.exec(argv);
   return sim.result();

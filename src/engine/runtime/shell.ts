@@ -5,10 +5,11 @@
  * (ash: `sh: foo: not found`); unknown programs exit 127.
  */
 import { parseSleep } from './programs';
-import { FilterUsageError, parseFilter } from '../terminal/filters';
+import { FILTER_NAMES, FilterUsageError, parseFilter } from '../terminal/filters';
 import { fail, ok, pad, clock, resolvePath, type ShellContext } from './shell-context';
 import { curl, nslookup, wget } from './shell-net';
 import { ps } from './shell-ps';
+import { sed } from './shell-sed';
 import type { ExecResult } from './types';
 import type { EntryInfo } from './volumes';
 
@@ -72,18 +73,28 @@ function ls(ctx: ShellContext, args: string[]): ExecResult {
   let stdout = '';
   let stderr = '';
   let exitCode = 0;
-  for (const target of paths) {
+  // coreutils and busybox alike: the missing first, then the files named, then each directory (arguments sorted),
+  // a directory under a `NAME:` header when several were named, a blank line before every block but the first.
+  const dirs: [string, readonly string[]][] = [];
+  const files: string[] = [];
+  for (const target of [...paths].sort()) {
     const path = resolvePath(target, ctx.cwd);
     const entries = dirEntries(ctx, path);
-    if (entries === undefined) {
-      if (ctx.files[path] !== undefined) {
-        stdout += `${target}\n`;
-        continue;
-      }
+    if (entries !== undefined) dirs.push([target, entries]);
+    else if (ctx.files[path] !== undefined) files.push(target);
+    else if (ctx.profile.shell === 'ash') {
+      // busybox's my_stat: perror of the name, status 1.
+      stderr += `ls: ${target}: No such file or directory\n`;
+      exitCode = 1;
+    } else {
       stderr += `ls: cannot access '${target}': No such file or directory\n`;
       exitCode = 2;
-      continue;
     }
+  }
+  if (files.length) stdout += ctx.tty ? `${files.join('  ')}\n` : `${files.join('\n')}\n`;
+  for (const [target, entries] of dirs) {
+    const path = resolvePath(target, ctx.cwd);
+    if (stdout) stdout += '\n';
     if (paths.length > 1) stdout += `${target}:\n`;
     // Dot entries (a volume's `..data`) only with -a / -A.
     const present =
@@ -126,12 +137,23 @@ function ls(ctx: ShellContext, args: string[]): ExecResult {
   return { stdout, stderr, exitCode };
 }
 
-/** Runs one command line's argv. */
-export function runProgram(ctx: ShellContext, argv: string[]): ExecResult {
+/**
+ * Runs one command line's argv; `stdin` is what a pipe feeds it (`sh -c 'echo x | tee f'`), read by cat, head,
+ * tail, grep, wc, tee and sed when they name no file.
+ */
+export function runProgram(ctx: ShellContext, argv: string[], stdin?: string): ExecResult {
   const [program, ...args] = argv;
   if (program === undefined || program === '') return ok('');
   const name = program.split('/').pop()!;
+  if (stdin !== undefined) {
+    const piped = readStdin(ctx, name, args, stdin);
+    if (piped) return piped;
+  }
   switch (name) {
+    case 'sed':
+      return sed(ctx, args, stdin);
+    case 'tee':
+      return tee(ctx, args, stdin ?? '');
     case 'hostname':
       return ok(`${args.includes('-i') || args.includes('-I') ? ctx.podIp : ctx.hostname}\n`);
     case 'env':
@@ -203,6 +225,15 @@ export function runProgram(ctx: ShellContext, argv: string[]): ExecResult {
       return { ...ok(''), elapsedMs: (parseSleep(args[0]) ?? 0) * 1000 };
     case 'echo':
       return ok(`${args.join(' ')}\n`);
+    case 'printf':
+      if (args.length === 0)
+        return fail(
+          ctx.profile.shell === 'ash'
+            ? 'printf: usage: printf FORMAT [ARGUMENT...]\n'
+            : 'printf: usage: printf format [arguments]\n',
+          ctx.profile.shell === 'ash' ? 1 : 2,
+        );
+      return ok(printf(args[0], args.slice(1)));
     case 'pwd':
       return ok(`${ctx.cwd}\n`);
     case 'cd': {
@@ -265,11 +296,14 @@ function notFound(ctx: ShellContext, program: string): ExecResult {
     : fail(`bash: ${program}: command not found\n`, 127);
 }
 
+/** Output sent here is gone (every image has the device). */
+const DEV_NULL = '/dev/null';
+
 /**
  * A command with output redirections (`echo hi > /data/x`, `date >> /data/log`, `2> file`): the program runs, the
  * redirected stream goes to the file through ctx.write. The messages are busybox ash's and dash's (`sh -c`).
  */
-export function runRedirected(ctx: ShellContext, words: string[]): ExecResult {
+export function runRedirected(ctx: ShellContext, words: string[], stdin?: string): ExecResult {
   const argv: string[] = [];
   const targets: { fd: 1 | 2; append: boolean; file: string }[] = [];
   let merge = false;
@@ -292,11 +326,12 @@ export function runRedirected(ctx: ShellContext, words: string[]): ExecResult {
     targets.push({ fd: m[1] === '2' ? 2 : 1, append: m[2] === '>>', file });
   }
   if (targets.length === 0) {
-    const result = runProgram(ctx, argv);
+    const result = runProgram(ctx, argv, stdin);
     return merge ? { ...result, stdout: result.stdout + result.stderr, stderr: '' } : result;
   }
   for (const target of targets) {
     const path = resolvePath(target.file, ctx.cwd);
+    if (path === DEV_NULL) continue;
     const parent = path.slice(0, path.lastIndexOf('/')) || '/';
     const problem =
       dirEntries(ctx, path) !== undefined
@@ -315,7 +350,7 @@ export function runRedirected(ctx: ShellContext, words: string[]): ExecResult {
     if (!target.append) ctx.files[path] = '';
     else ctx.files[path] ??= '';
   }
-  const result = argv.length ? runProgram(ctx, argv) : ok('');
+  const result = argv.length ? runProgram(ctx, argv, stdin) : ok('');
   let { stdout, stderr } = result;
   if (merge) {
     stdout += stderr;
@@ -324,8 +359,10 @@ export function runRedirected(ctx: ShellContext, words: string[]): ExecResult {
   for (const target of targets) {
     const path = resolvePath(target.file, ctx.cwd);
     const text = target.fd === 1 ? stdout : stderr;
-    ctx.files[path] += text;
-    ctx.write?.(path, ctx.files[path]);
+    if (path !== DEV_NULL) {
+      ctx.files[path] += text;
+      ctx.write?.(path, ctx.files[path]);
+    }
     if (target.fd === 1) stdout = '';
     else stderr = '';
   }
@@ -375,7 +412,9 @@ export function splitWords(line: string): string[] {
     const ch = line[i];
     if (quote) {
       if (ch === quote) quote = undefined;
-      else if (ch === '\\' && quote === '"' && i + 1 < line.length) current += line[++i];
+      // Inside double quotes a backslash escapes only $ ` " \ and a newline; before anything else it stays.
+      else if (ch === '\\' && quote === '"' && i + 1 < line.length)
+        current += '$`"\\\n'.includes(line[i + 1]) ? line[++i] : ch;
       else current += ch;
     } else if (ch === '"' || ch === "'") {
       quote = ch;
@@ -419,4 +458,69 @@ function lineFilter(
     if (error instanceof FilterUsageError) return undefined;
     throw error;
   }
+}
+
+/** A filter (cat, grep, wc, head, tail) naming no file reads the pipe; undefined: the program runs as usual. */
+function readStdin(ctx: ShellContext, name: string, args: string[], stdin: string): ExecResult | undefined {
+  if (name === 'cat') return args.every((a) => a === '-') ? ok(stdin) : undefined;
+  if (!FILTER_NAMES.includes(name)) return undefined;
+  try {
+    const parsed = parseFilter(name, args);
+    if (parsed.files.length > 0) return undefined;
+    let stdout = '';
+    const filter = parsed.factory((chunk) => (stdout += chunk));
+    filter.write(stdin);
+    const exitCode = filter.end();
+    return { stdout, stderr: '', exitCode: typeof exitCode === 'number' ? exitCode : 0 };
+  } catch (error) {
+    if (error instanceof FilterUsageError) return fail(`${error.message}\n`, error.exitCode);
+    throw error;
+  }
+}
+
+/** tee [-a] FILE...: the input to each file (through the runtime's writes) and to the output. */
+function tee(ctx: ShellContext, args: string[], stdin: string): ExecResult {
+  const append = args.includes('-a') || args.includes('--append');
+  let stderr = '';
+  for (const file of args.filter((a) => !a.startsWith('-'))) {
+    const path = resolvePath(file, ctx.cwd);
+    const content = append ? (ctx.files[path] ?? '') + stdin : stdin;
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    const problem =
+      dirEntries(ctx, path) !== undefined
+        ? 'Is a directory'
+        : parent !== '/' && dirEntries(ctx, parent) === undefined
+          ? 'No such file or directory'
+          : ctx.write?.(path, content) === 'read-only'
+            ? 'Read-only file system'
+            : undefined;
+    if (problem) {
+      stderr += `tee: ${file}: ${problem}\n`;
+      continue;
+    }
+    ctx.files[path] = content;
+  }
+  return { stdout: stdin, stderr, exitCode: stderr ? 1 : 0 };
+}
+
+/**
+ * printf FORMAT [ARG...]: `%s`, `%d`, `%%` and the escapes `\n`, `\t`, `\\`; the format is reused while
+ * arguments remain, as POSIX printf does.
+ */
+function printf(format: string, args: string[]): string {
+  const escaped = format.replace(/\\([nt\\])/g, (_, c: string) =>
+    c === 'n' ? '\n' : c === 't' ? '\t' : '\\',
+  );
+  let out = '';
+  let next = 0;
+  do {
+    const before = next;
+    out += escaped.replace(/%([sd%])/g, (_, c: string) => {
+      if (c === '%') return '%';
+      const value = args[next++] ?? '';
+      return c === 'd' ? String(Number.parseInt(value, 10) || 0) : value;
+    });
+    if (next === before) break;
+  } while (next < args.length);
+  return out;
 }

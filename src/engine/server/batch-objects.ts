@@ -7,6 +7,7 @@ import type { Container, CronJob, Job, KubeObject, PodTemplateSpec } from '../ap
 import { parseCron } from '../controllers/cron';
 import { isKnownTimeZone } from '../controllers/time-zone';
 import { defaultPodSpec } from './defaults';
+import { validatePodSpec } from './pod-spec-validation';
 import { invalidValue, required, unsupported } from './validation';
 
 function defaultTemplate(template: PodTemplateSpec | undefined): void {
@@ -81,9 +82,9 @@ export function labelJob(job: Job): void {
 
 function validateJobTemplate(path: string, template: PodTemplateSpec | undefined): StatusCause[] {
   if (!template || !template.spec) return [required(`${path}.spec.containers`)];
-  const causes: StatusCause[] = [];
   const containers: Container[] | undefined = template.spec.containers;
-  if (!Array.isArray(containers) || containers.length === 0) causes.push(required(`${path}.spec.containers`));
+  if (!Array.isArray(containers)) return [required(`${path}.spec.containers`)];
+  const causes = validatePodSpec(`${path}.spec`, template.spec);
   const policy = template.spec.restartPolicy ?? 'Always';
   if (policy !== 'OnFailure' && policy !== 'Never')
     causes.push(unsupported(`${path}.spec.restartPolicy`, policy, ['OnFailure', 'Never']));

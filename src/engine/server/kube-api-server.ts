@@ -47,6 +47,7 @@ import {
 import type { PodTemplate, ReplicationController } from '../api/cluster-types';
 import { matchesFields, matchesSelector, parseFieldSelector, parseLabelSelector } from './selectors';
 import { validateMetadata, validateObject } from './validate-objects';
+import { decodeNulls } from './json-nulls';
 import { defaultWorkloadObject } from './workload-defaults';
 import { defaultPolicyObject, immutablePolicyCauses } from './policy-objects';
 import { admitPodPriority } from './priority';
@@ -409,6 +410,7 @@ export class KubeApiServer implements ApiServer {
     } else {
       delete meta.namespace;
     }
+    decodeNulls(obj);
     const undecodable = decodeError(obj);
     if (undecodable) throw undecodable;
     if (!meta.name && meta.generateName)
@@ -533,6 +535,7 @@ export class KubeApiServer implements ApiServer {
     else delete meta.namespace;
     const old = this.store.get(info.resource, meta.namespace, meta.name);
     if (!old) throw notFound(info.resource, info.group, meta.name);
+    if (opts.fromClient) decodeNulls(obj);
     const undecodable = decodeError(obj);
     if (undecodable) throw undecodable;
     if (meta.resourceVersion && meta.resourceVersion !== old.metadata.resourceVersion)

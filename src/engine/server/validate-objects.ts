@@ -2,7 +2,6 @@
 import type { StatusCause } from '../api/status-error';
 import type {
   ConfigMap,
-  Container,
   Deployment,
   KubeObject,
   Pod,
@@ -17,7 +16,7 @@ import { validateBatchObject } from './batch-objects';
 import { validateStorageObject } from './storage-objects';
 import { validateNetworkObject } from './network-objects';
 import { matchesLabelSelector } from './selectors';
-import { validateContainerProbes, validateInitContainerProbes } from './probe-validation';
+import { validatePodSpec } from './pod-spec-validation';
 import {
   invalidValue,
   isDns1035Label,
@@ -54,39 +53,11 @@ export function validateMetadata(obj: KubeObject): StatusCause[] {
   return causes;
 }
 
-function validateContainers(path: string, containers: Container[] | undefined): StatusCause[] {
-  if (!containers || containers.length === 0) return [required(path)];
-  const causes: StatusCause[] = [];
-  const seen = new Set<string>();
-  containers.forEach((c, i) => {
-    const at = `${path}[${i}]`;
-    if (!c.name) causes.push(required(`${at}.name`));
-    else {
-      causes.push(...validateName(`${at}.name`, c.name, isDns1123Label));
-      if (seen.has(c.name))
-        causes.push({ field: `${at}.name`, message: `Duplicate value: ${JSON.stringify(c.name)}` });
-      seen.add(c.name);
-    }
-    if (!c.image || c.image.trim() === '') causes.push(required(`${at}.image`));
-    (c.ports ?? []).forEach((p, j) => {
-      if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535)
-        causes.push(
-          invalidValue(
-            `${at}.ports[${j}].containerPort`,
-            p.containerPort,
-            'must be between 1 and 65535, inclusive',
-          ),
-        );
-    });
-    causes.push(...validateContainerProbes(c, at));
-  });
-  return causes;
-}
-
 function validateTemplate(
   path: string,
   template: PodTemplateSpec | undefined,
   selector: Deployment['spec']['selector'],
+  statefulSet: boolean,
 ): StatusCause[] {
   if (!template) return [required(path)];
   const causes = validateLabels(`${path}.metadata.labels`, template.metadata?.labels);
@@ -95,8 +66,7 @@ function validateTemplate(
       field: `${path}.metadata.labels`,
       message: `Invalid value: ${goMap(template.metadata?.labels ?? {})}: \`selector\` does not match template \`labels\``,
     });
-  causes.push(...validateContainers(`${path}.spec.containers`, template.spec?.containers));
-  causes.push(...validateInitContainerProbes(`${path}.spec.initContainers`, template.spec?.initContainers));
+  causes.push(...validatePodSpec(`${path}.spec`, template.spec, { statefulSet }));
   const policy = template.spec?.restartPolicy;
   if (policy && policy !== 'Always')
     causes.push(unsupported(`${path}.spec.restartPolicy`, policy, ['Always']));
@@ -121,7 +91,9 @@ function validateWorkload(obj: Deployment | ReplicaSet): StatusCause[] {
   if (!sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0))
     causes.push(required('spec.selector'));
   else causes.push(...validateLabels('spec.selector.matchLabels', sel.matchLabels));
-  causes.push(...validateTemplate('spec.template', spec.template, sel));
+  causes.push(
+    ...validateTemplate('spec.template', spec.template, sel, (obj.kind as string) === 'StatefulSet'),
+  );
   return causes;
 }
 
@@ -159,10 +131,7 @@ function validateService(svc: Service): StatusCause[] {
 }
 
 function validatePod(pod: Pod): StatusCause[] {
-  return [
-    ...validateContainers('spec.containers', pod.spec?.containers),
-    ...validateInitContainerProbes('spec.initContainers', pod.spec?.initContainers),
-  ];
+  return validatePodSpec('spec', pod.spec);
 }
 
 export function validateObject(obj: KubeObject): StatusCause[] {

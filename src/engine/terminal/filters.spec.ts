@@ -36,6 +36,16 @@ describe('pipeline filters', () => {
     expect(run('tail', ['-n', '+3'], TEXT).out).toBe('beta   0/1 Pending\nGamma  1/1 Running\n');
   });
 
+  it('head and tail take -c N for bytes, as coreutils does (outputs checked against GNU head and tail)', () => {
+    expect(run('head', ['-c', '7'], TEXT).out).toBe('NAME   ');
+    expect(run('head', ['-c5'], 'hello world\n').out).toBe('hello');
+    expect(run('head', ['--bytes=-2'], 'hello\n').out).toBe('hell');
+    expect(run('tail', ['-c', '+3'], 'hello\n').out).toBe('llo\n');
+    expect(run('tail', ['-c', '4'], 'hello\n').out).toBe('llo\n');
+    expect(() => parseFilter('head', ['-c', 'x'])).toThrow('head: invalid number of bytes: ‘x’');
+    expect(() => parseFilter('head', ['-c'])).toThrow("head: option requires an argument -- 'c'");
+  });
+
   it('rejects bad options with the tools own texts', () => {
     expect(() => parseFilter('grep', ['-Z', 'x'])).toThrow(FilterUsageError);
     expect(() => parseFilter('grep', [])).toThrow('Usage: grep [OPTION]... PATTERNS [FILE]...');

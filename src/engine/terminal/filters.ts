@@ -265,19 +265,48 @@ function parseWc(args: string[]): Omit<ParsedFilter, 'name'> {
   return { factory, file: operands[0], files: operands };
 }
 
+/** head/tail -c: the text's bytes (UTF-8), cut as coreutils cuts them (a character may be split). */
+function byteFilter(
+  name: 'head' | 'tail',
+  count: number,
+  fromStart: boolean,
+  allBut: boolean,
+  out: (chunk: string) => void,
+): ReturnType<FilterFactory> {
+  const chunks: Buffer[] = [];
+  return {
+    write: (chunk) => void chunks.push(Buffer.from(chunk, 'utf8')),
+    end: () => {
+      const all = Buffer.concat(chunks);
+      let kept: Buffer;
+      if (name === 'head')
+        kept = allBut ? all.subarray(0, Math.max(0, all.length - count)) : all.subarray(0, count);
+      else
+        kept = fromStart
+          ? all.subarray(Math.max(0, count - 1))
+          : all.subarray(all.length - Math.min(count, all.length));
+      out(kept.toString('utf8'));
+      return 0;
+    },
+  };
+}
+
 function parseHeadTail(name: 'head' | 'tail', args: string[]): Omit<ParsedFilter, 'name'> {
   let count = 10;
   let fromStart = false;
   let allBut = false;
+  // `-c N`: bytes instead of lines (the last -n or -c given wins, as in coreutils).
+  let bytes = false;
   const operands: string[] = [];
-  const setCount = (value: string | undefined) => {
+  const setCount = (value: string | undefined, unit: 'lines' | 'bytes' = 'lines') => {
     if (value === undefined)
       throw new FilterUsageError(
-        `${name}: option requires an argument -- 'n'\nTry '${name} --help' for more information.`,
+        `${name}: option requires an argument -- '${unit === 'bytes' ? 'c' : 'n'}'\nTry '${name} --help' for more information.`,
         1,
       );
     const match = /^([+-]?)(\d+)$/.exec(value);
-    if (!match) throw new FilterUsageError(`${name}: invalid number of lines: ‘${value}’`, 1);
+    if (!match) throw new FilterUsageError(`${name}: invalid number of ${unit}: ‘${value}’`, 1);
+    bytes = unit === 'bytes';
     count = Number(match[2]);
     fromStart = name === 'tail' && match[1] === '+';
     allBut = name === 'head' && match[1] === '-';
@@ -288,6 +317,9 @@ function parseHeadTail(name: 'head' | 'tail', args: string[]): Omit<ParsedFilter
     else if (arg.startsWith('--lines=')) setCount(arg.slice(8));
     else if (/^-n./.test(arg)) setCount(arg.slice(2));
     else if (/^-\d+$/.test(arg)) setCount(arg.slice(1));
+    else if (arg === '-c' || arg === '--bytes') setCount(args[++i], 'bytes');
+    else if (arg.startsWith('--bytes=')) setCount(arg.slice(8), 'bytes');
+    else if (/^-c./.test(arg)) setCount(arg.slice(2), 'bytes');
     else if (arg.startsWith('-') && arg.length > 1)
       throw new FilterUsageError(
         `${name}: invalid option -- '${arg[1]}'\nTry '${name} --help' for more information.`,
@@ -296,6 +328,7 @@ function parseHeadTail(name: 'head' | 'tail', args: string[]): Omit<ParsedFilter
     else operands.push(arg);
   }
   const factory: FilterFactory = (out) => {
+    if (bytes) return byteFilter(name, count, fromStart, allBut, out);
     const lines: string[] = [];
     let emitted = 0;
     const splitter = new LineSplitter((line, terminated) => {

@@ -5,7 +5,7 @@ import type { Cluster } from '../cluster';
 import type { PodShellSession } from '../kubectl/context';
 import { formatError } from '../kubectl/errors';
 import { FILTER_NAMES } from './filters';
-import { NOT_AVAILABLE, prepareFilter, RejectedLine, runPipeline } from './pipeline';
+import { prepareFilter, RejectedLine, runPipeline } from './pipeline';
 import { isRequestLoop, runRequestLoop } from './request-loop';
 import { expandWords, tokenize } from './tokenizer';
 
@@ -32,8 +32,6 @@ export async function runPodShellLine(
   const { stages, heredocs, redirects } = tokenize(line);
   if (heredocs.length > 0)
     throw new RejectedLine('here-documents are not available in the pod shell of this lab terminal', 2);
-  if (redirects.length > 0)
-    throw new RejectedLine("redirection ('>') is not available in the pod shell of this lab terminal", 2);
   if (stages.length === 0) return { exitCode: 0, ended: false };
   const exec = (argv: string[], tty: boolean) =>
     cluster.runtime.exec(session.namespace, session.pod, session.container, argv, {
@@ -57,15 +55,13 @@ export async function runPodShellLine(
     // The shell's status ends the exec stream; kubectl reports a non-zero one.
     const status = argvs[0][1] === undefined ? 0 : Number(argvs[0][1]);
     const code = Number.isInteger(status) ? ((status % 256) + 256) % 256 : 2;
-    if (code !== 0) io.stderr(`command terminated with exit code ${code}\n`);
+    if (code !== 0 && !session.attached) io.stderr(`command terminated with exit code ${code}\n`);
     return { exitCode: code, ended: true };
   }
-  for (const argv of argvs.slice(1))
-    if (!FILTER_NAMES.includes(argv[0] ?? ''))
-      throw new RejectedLine(
-        `${argv[0] ?? ''}: not available after a pipe in this lab terminal (pipes can feed grep, wc, head and tail)`,
-        NOT_AVAILABLE,
-      );
+  // Redirections and pipes into the container's own programs (`echo x | tee f`, `cat f | sed s/a/b/`) are the
+  // container shell's business: the line runs there as `sh -c LINE`, in the session's directory.
+  if (redirects.length > 0 || argvs.slice(1).some((argv) => !FILTER_NAMES.includes(argv[0] ?? '')))
+    return runInContainerShell(io, () => exec(['sh', '-c', line], true));
   const filters = argvs.slice(1).map(prepareFilter);
   if (argvs[0].length === 0) return { exitCode: 0, ended: false };
   let ended = false;
@@ -97,4 +93,21 @@ export async function runPodShellLine(
     }
   });
   return { exitCode, ended };
+}
+
+function runInContainerShell(
+  io: PodShellIO,
+  run: () => { stdout: string; stderr: string; exitCode: number },
+): { exitCode: number; ended: boolean } {
+  try {
+    const result = run();
+    io.stdout(result.stdout);
+    io.stderr(result.stderr);
+    return { exitCode: result.exitCode, ended: false };
+  } catch (error) {
+    if (!isStatusError(error)) throw error;
+    io.stderr(formatError(error, 'kubectl exec').text);
+    io.stderr('command terminated with exit code 137\n');
+    return { exitCode: 137, ended: true };
+  }
 }

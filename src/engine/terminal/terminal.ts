@@ -2,6 +2,7 @@ import type { Cluster } from '../cluster';
 import { isCreateFromFiles, runCreateFromFiles } from '../kubectl/commands/create';
 import type { KubectlContext, PodShellSession } from '../kubectl/context';
 import { runKubectl } from '../kubectl/kubectl';
+import { EffectsRecorder, recordingContext } from '../kubectl/effects';
 import { EXAMPLE_MANIFESTS, HOME, VirtualFiles } from '../kubectl/virtual-files';
 import { completions } from './completions';
 import { FILTER_NAMES, FilterUsageError } from './filters';
@@ -62,6 +63,8 @@ export interface TerminalIO {
    * to edit otherwise.
    */
   editor?: TextEditor;
+  /** Records the line's kubectl namespace and the objects it writes (kubectl/effects.ts), for graders. */
+  effects?: EffectsRecorder;
 }
 
 /** Programs that can start a line (filters may too, reading one of the example files). */
@@ -139,9 +142,12 @@ export class LabTerminal {
     try {
       this.cluster.sync();
       if (!this.shell) return await this.runLine(text, io);
-      const { exitCode, ended } = await runPodShellLine(this.cluster, this.shell, text, io);
-      if (ended) this.shell = undefined;
-      return exitCode;
+      const shell = this.shell;
+      const { exitCode, ended } = await runPodShellLine(this.cluster, shell, text, io);
+      if (!ended) return exitCode;
+      this.shell = undefined;
+      // What the kubectl that opened the shell does once it ends (`run --rm -it` deletes its pod).
+      return shell.onEnd ? await shell.onEnd(exitCode, io) : exitCode;
     } catch (error) {
       // Ctrl-C while a program waited for input.
       if (isAbortError(error)) return 130;
@@ -466,9 +472,10 @@ export class LabTerminal {
             readFile: (path) => this.files.read(path),
           }),
         };
+        const run = io.effects ? recordingContext(ctx, io.effects) : ctx;
         // `create -f` is kubectl's create without a subcommand, which its command table does not route.
-        if (isCreateFromFiles(args)) return runCreateFromFiles(args, ctx);
-        return runKubectl(args, ctx);
+        if (isCreateFromFiles(args)) return runCreateFromFiles(args, run);
+        return runKubectl(args, run);
       }
       case 'minikube':
         // The tunnel runs until Ctrl-C (or kill, with &), like kubectl proxy.

@@ -8,6 +8,7 @@ import { formatError, formatStatusError } from '../errors';
 import { parseOutputFormat, printObjects, successLine } from '../output';
 import { flagsFor, rejectUnavailableFlags } from '../real-kubectl';
 import { actingUser, IMPERSONATION_FLAGS, impersonatingContext } from '../impersonation';
+import { noteNamespace } from '../effects';
 import { readManifests } from './apply';
 import { VALIDATE_FLAG, validateFields, validationDirective } from './validate-flag';
 import {
@@ -18,6 +19,8 @@ import {
   withDryRunSuffix,
 } from './create-output';
 import { runService } from './run-expose';
+import { applyRunOverrides } from './run-overrides';
+import { attachableShell, runAttached } from './run-attach';
 import type { WriteOptions } from '../../server/api-server';
 import { recordCommand, RECORD_FLAG } from './record';
 
@@ -128,6 +131,10 @@ export const runCommand: CommandDef = {
     flag.bool('tty', 't', false, 'Allocate a TTY for the container in the pod.'),
     flag.bool('rm', undefined, false, 'If true, delete the pod after it exits.'),
     flag.bool('expose', undefined, false, 'If true, create a ClusterIP service associated with the pod.'),
+    flag.string('overrides', undefined, '', 'An inline JSON override for the generated object.'),
+    flag.string('override-type', undefined, 'merge', 'The method used to override the generated object.'),
+    flag.bool('quiet', 'q', false, 'If true, suppress prompt messages.'),
+    flag.string('pod-running-timeout', undefined, '1m0s', 'How long to wait until the pod is running.'),
   ],
   run(ctx, args) {
     const image = args.flags.image as string;
@@ -147,10 +154,6 @@ export const runCommand: CommandDef = {
       throw new UsageError(`invalid restart policy: ${restart}`);
     if (args.flags.rm && !args.flags.stdin)
       throw new UsageError('--rm should only be used for attached containers');
-    if (args.flags.stdin)
-      throw new CommandError(
-        'kubectl run -i/--rm (attaching to the new pod) is not available in this lab terminal; run the pod, then use kubectl exec -ti NAME -- sh',
-      );
     const pullPolicy = args.flags['image-pull-policy'] as string;
     if (!['', 'Always', 'IfNotPresent', 'Never'].includes(pullPolicy))
       throw new UsageError(`invalid image pull policy: ${pullPolicy}`);
@@ -183,7 +186,7 @@ export const runCommand: CommandDef = {
     if (env.length > 0) container.env = env;
     const policy = args.flags['image-pull-policy'] as string;
     if (policy) container.imagePullPolicy = policy as Container['imagePullPolicy'];
-    const pod: Pod = {
+    let pod: Pod = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name, namespace: namespaceFlag(args), labels },
@@ -193,7 +196,22 @@ export const runCommand: CommandDef = {
         dnsPolicy: 'ClusterFirst',
       },
     };
+    if (args.flags.overrides)
+      pod = applyRunOverrides(pod, args.flags.overrides as string, args.flags['override-type'] as string);
     recordCommand(pod, ['run'], args);
+    if (args.flags.stdin) {
+      const shell = attachableShell(ctx, pod);
+      if (!shell || args.flags.expose || args.flags['dry-run'] !== 'none' || args.flags.output)
+        throw new CommandError(
+          'kubectl run -i (attaching to the new pod) is available in this lab terminal for a shell only (kubectl run NAME -it --image=busybox -- sh); otherwise run the pod, then use kubectl exec -ti NAME -- sh',
+        );
+      return runAttached(ctx, pod, shell, {
+        remove: args.flags.rm as boolean,
+        tty: args.flags.tty as boolean,
+        quiet: args.flags.quiet as boolean,
+        runningTimeout: args.flags['pod-running-timeout'] as string,
+      });
+    }
     const create = (obj: KubeObject, opts: WriteOptions) => ctx.cluster.api.create(obj, opts);
     const printPod = createThenPrint(ctx, args, pod, 'created', create);
     if (!args.flags.expose) return printPod();
@@ -333,6 +351,7 @@ export async function runCreateFromFiles(args: readonly string[], ctx: KubectlCo
     );
     for (const warning of parsed.warnings) ctx.stderr(`${warning}\n`);
     rejectUnavailableFlags(parsed, [...own, ...IMPERSONATION_FLAGS]);
+    noteNamespace(ctx, parsed.flags);
     // `--as`/`--as-group`: every create is authorised for that user, as runKubectl does for other commands.
     const acting = parsed.changed.has('as') || parsed.changed.has('as-group');
     const runCtx = acting ? impersonatingContext(ctx, actingUser(parsed)) : ctx;
