@@ -13,7 +13,9 @@
  * `kubectl get pods -w &`, which runs through the whole measurement), BENCH_FILES (1; 0 = skip the
  * files workload), BENCH_LAB (lec7 = the shipped lec7-k8s-basics lab; grading-200 = issue 18's bench-only
  * lab of bench/grading-lab.ts, 10 steps whose checks each read 200 ConfigMaps, served from a labs folder
- * of its own; every student applies the 200 ConfigMaps before the measurement).
+ * of its own; every student applies the 200 ConfigMaps before the measurement), BENCH_CHANGE (node = the
+ * changing command labels the node; configmap = it labels one of the grading lab's ConfigMaps instead, so every
+ * grading has to evaluate the checks over the 200 objects again rather than reuse the last verdicts).
  *
  * Then, in the same run and with the same students, the files workload: every BENCH_CHANGE_EVERY-th
  * command writes a manifest into the student's home (`kubectl create deployment … --dry-run=client
@@ -21,7 +23,7 @@
  * command; the first workload is its baseline. Last, the stored size of one session's home with 20
  * files (lab_session_homes.snapshot) and of its revisions.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -46,8 +48,16 @@ const load = () =>
   loadavg()
     .map((value) => value.toFixed(2))
     .join(', ');
+const BENCH_CHANGE = process.env.BENCH_CHANGE ?? 'node';
+if (BENCH_CHANGE !== 'node' && BENCH_CHANGE !== 'configmap')
+  throw new Error('BENCH_CHANGE is node or configmap');
+if (BENCH_CHANGE === 'configmap' && !GRADING_LAB)
+  throw new Error('BENCH_CHANGE=configmap needs BENCH_LAB=grading-200');
 const READ = 'kubectl get pods';
-const change = (tick: number) => `kubectl label nodes minikube bench=t${tick} --overwrite`;
+const change = (tick: number) =>
+  BENCH_CHANGE === 'configmap'
+    ? `kubectl label configmap item-000 touched=t${tick} --overwrite`
+    : `kubectl label nodes minikube bench=t${tick} --overwrite`;
 /** What a command does, for the latency breakdown. */
 function kindOf(command: string): string {
   if (command === READ) return 'read';
@@ -104,6 +114,7 @@ async function redisPingFloor(url: string, rounds = 2000): Promise<number[]> {
 async function main(): Promise<void> {
   process.stdout.write(`Starting the platform (API and worker as separate processes)…\n`);
   // The bench-only lab is served from a folder of its own, so it is never offered next to the shipped labs.
+  if (GRADING_LAB) mkdirSync('.tmp', { recursive: true }); // absent in a fresh checkout
   const labsDir = GRADING_LAB ? writeGradingLab(mkdtempSync(join('.tmp', 'bench-labs-'))) : undefined;
   const platform = await startPlatform(
     {
@@ -174,7 +185,7 @@ async function main(): Promise<void> {
 
     const floor = await redisPingFloor(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     const workloads: [string, (tick: number, student: number) => string][] = [
-      ['cluster changes', (tick) => change(tick)],
+      [`cluster changes (${BENCH_CHANGE === 'node' ? 'the node' : 'a ConfigMap'})`, (tick) => change(tick)],
       ...(FILES ? ([['files', fileCommand]] as [string, (tick: number, student: number) => string][]) : []),
     ];
     const lines: string[] = [];

@@ -1,4 +1,5 @@
 import type { HomeSnapshot } from '../engine';
+import type { CommandEffects } from '../engine/kubectl/effects';
 import type { TextEditor } from '../engine/terminal/text-editor';
 
 /**
@@ -197,6 +198,17 @@ export interface ExecResult {
   exitCode: number;
   /** With `capabilities.homeFiles`: the home after the line, when the line changed it. */
   home?: HomeSnapshot;
+  /**
+   * What the line did, as the cluster's terminal recorded it: the namespaces it ran in and the objects it
+   * wrote. Drivers whose terminal cannot tell leave it out; graders then infer the namespace from the history.
+   */
+  effects?: RunEffects;
+}
+
+/** The recorded effects of one line (stored with its run; grading reads them in its history entries). */
+export interface RunEffects extends CommandEffects {
+  /** The kubeconfig context's namespace when the line started ('' = none, i.e. default). */
+  contextNamespace: string;
 }
 
 export interface ObjectQuery {

@@ -17,6 +17,7 @@ import { sessionRoom } from '../shared/events';
 import { ClusterLookupService, ClusterUnavailableError } from '../services/cluster-lookup.service';
 import { FinishedCommand, GradingService } from '../services/grading.service';
 import { HomeStoreService } from '../services/home-store.service';
+import { historyEntryOf } from '../services/session-history';
 import { PaneEditor } from '../engine/terminal/pane-editor';
 import { InputQueue } from './input-queue';
 import { runJobControl } from './job-control';
@@ -213,7 +214,8 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
       );
     }
     await this.runs.startLasting(run, { job, clusterId: target.cluster.id, startedAt });
-    this.grading.backgroundStarted(labSessionId, run.seq);
+    // A running job is in the graded history (`kubectl port-forward ... &` is graded while it forwards).
+    await this.afterStart(labSessionId, run, target.ref);
     const started = this.runToEnd(run, plan, target, home, { job, startedAt }).catch((error: Error) =>
       this.logger.error({ msg: 'background run failed', runId: run.id, error: error.message }),
     );
@@ -272,6 +274,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     const limit = limitSeconds(plan.limit, this.config.commands);
     const timer = setTimeout(() => controller.abort('timeout' satisfies StopReason), limit * 1000);
     let exitCode: number;
+    let effects: ExecResult['effects'];
     const home = await homeRead;
     let homeVersion = home?.version ?? null;
     try {
@@ -289,6 +292,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
         options,
       );
       exitCode = result.exitCode;
+      effects = result.effects;
       if (result.home && home) homeVersion = await this.storeHome(run, home.version, result.home);
     } catch (error) {
       const failure = error instanceof Error ? error.message : String(error);
@@ -313,12 +317,18 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
       outputBytes: capture.bytes,
       truncated: capture.truncated,
       homeVersion,
+      effects,
     });
     await this.afterCommand(labSessionId, target.cluster, target.ref, {
+      ...historyEntryOf({
+        seq: run.seq,
+        command: run.command,
+        exitCode: endStateOf(outcome).exitCode,
+        output: capture.output,
+        status: endStateOf(outcome).status,
+        effects,
+      }),
       seq: run.seq,
-      command: run.command,
-      exitCode: endStateOf(outcome).exitCode,
-      output: capture.output,
     });
   }
 
@@ -519,6 +529,26 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     ];
     this.active.add(labSessionId);
     await Promise.all(work);
+  }
+
+  /**
+   * A background job has started: grading hears of it as of a command, running (no exit code), so a check
+   * that a later command completes (`curl localhost:8080` after `kubectl port-forward ... &`) sees it.
+   */
+  private async afterStart(labSessionId: string, run: QueuedRun, ref: ClusterRef): Promise<void> {
+    const snapshot = await this.driver.snapshot(ref).catch(() => null);
+    await this.grading
+      .afterCommand(labSessionId, {
+        command: run.command,
+        exitCode: null,
+        output: '',
+        running: true,
+        seq: run.seq,
+        stateVersion: snapshot?.version ?? null,
+      })
+      .catch((error: Error) =>
+        this.logger.warn({ msg: 'grading not requested', labSessionId, error: error.message }),
+      );
   }
 
   private async recordActivity(): Promise<void> {

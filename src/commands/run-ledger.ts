@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { RunEffects } from '../clusters/cluster-driver';
 import { CommandRunRepository, QueuedRun } from '../repositories/command-run.repository';
 import { EventRepository } from '../repositories/event.repository';
 import { SessionJobsRepository } from '../repositories/session-jobs.repository';
@@ -29,6 +30,8 @@ export interface RunBody {
   truncated: boolean;
   /** The session's home version after the run, when known (replay shows the files as they were). */
   homeVersion?: number | null;
+  /** What the run did, when the driver recorded it (grading reads it with the history). */
+  effects?: RunEffects | null;
 }
 
 /**
@@ -89,6 +92,7 @@ export class RunLedger {
             durationMs,
             error: state.error,
             homeVersion: body?.homeVersion ?? null,
+            effects: body?.effects ?? null,
           })
         : await this.runs.endIfOpen(run.id, state.status, state.exitCode, state.error ?? state.status);
     } catch (error) {

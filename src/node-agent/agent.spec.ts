@@ -284,3 +284,31 @@ test('kubectl edit without an editor pane says how to edit without one, as the e
     data: expect.stringMatching(/^error: kubectl edit opens the object in the editor pane/),
   });
 });
+
+test('a run that asks for its effects gets them before the exit: namespaces and the objects it wrote', async () => {
+  await client(['kubectl create namespace fx']);
+  const replies = await framed({
+    type: 'run',
+    id: 'fx-1',
+    line: 'kubectl create configmap fx-settings -n fx --from-literal=a=b',
+    effects: true,
+  });
+  expect(replies.slice(-2)).toEqual([
+    {
+      type: 'effects',
+      effects: {
+        // Whatever earlier tests left in the kubeconfig; the command's -n decides where it ran.
+        contextNamespace: expect.any(String),
+        namespace: 'fx',
+        touched: [{ kind: 'ConfigMap', namespace: 'fx', name: 'fx-settings', change: 'created' }],
+      },
+    },
+    { type: 'exit', code: 0 },
+  ]);
+  // kubelab-exec without --framed prints only the command's own output.
+  expect(await client(['kubectl get configmap fx-settings -n fx -o name'])).toEqual({
+    code: 0,
+    stdout: 'configmap/fx-settings\n',
+    stderr: '',
+  });
+});

@@ -10,6 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Cluster, LabTerminal } from '../engine/index';
 import { PaneEditor } from '../engine/terminal/pane-editor';
+import { EffectsRecorder } from '../engine/kubectl/effects';
 import type { AgentHome } from './agent-home';
 import { queryObjects } from './object-query';
 import {
@@ -100,7 +101,7 @@ export class NodeAgent {
   }
 
   private async run(
-    { id, line, home, editor }: Extract<AgentRequest, { type: 'run' }>,
+    { id, line, home, editor, effects }: Extract<AgentRequest, { type: 'run' }>,
     reply: (message: AgentReply) => void,
     socket: net.Socket,
   ) {
@@ -121,14 +122,18 @@ export class NodeAgent {
         reply({ type: 'home-needed' });
         return undefined;
       }
+      const contextNamespace = this.options.cluster.kubeconfig.namespace();
+      const recorder = effects ? new EffectsRecorder() : undefined;
       const code = await this.options.terminal.run(line, {
         stdout: (data) => reply({ type: 'stdout', data }),
         stderr: (data) => reply({ type: 'stderr', data }),
         signal: controller.signal,
         editor: pane,
+        effects: recorder,
       });
       const changed = await this.options.home.finish(readiness.before, home);
       if (changed) reply({ type: 'home', snapshot: changed });
+      if (recorder) reply({ type: 'effects', effects: { contextNamespace, ...recorder.effects() } });
       return code;
     });
     this.queue = turn.catch(() => undefined);

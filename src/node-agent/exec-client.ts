@@ -106,8 +106,8 @@ function send(request: AgentRequest, socketPath: string): Promise<number> {
         if (reply.type === 'stdout') process.stdout.write(reply.data);
         else if (reply.type === 'stderr') process.stderr.write(reply.data);
         else if (reply.type === 'exit') exitCode = reply.code;
-        else if (reply.type === 'home' || reply.type === 'home-needed')
-          continue; // only for a request that carried a home (--framed)
+        else if (reply.type === 'home' || reply.type === 'home-needed' || reply.type === 'effects')
+          continue; // only for a request that carried a home or asked for effects (--framed)
         else if (reply.type === 'error') {
           process.stderr.write(`kubelab-exec: ${reply.message}\n`);
           exitCode = CLIENT_FAILURE_EXIT;

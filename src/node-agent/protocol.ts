@@ -2,7 +2,7 @@
  * The node agent's wire protocol: newline-delimited JSON over a unix socket, one request per connection.
  * The client (`kubelab-exec`) writes one request line; the agent answers with reply lines and closes.
  */
-import type { KubeObjectJson, ObjectQuery } from '../clusters/cluster-driver';
+import type { KubeObjectJson, ObjectQuery, RunEffects } from '../clusters/cluster-driver';
 import type { HomeSnapshot } from '../engine/index';
 
 export const DEFAULT_AGENT_SOCKET = '/tmp/kubelab/agent.sock';
@@ -41,7 +41,8 @@ export interface RunHome {
 
 export type AgentRequest =
   /** `editor`: the driver has the page's editor pane for this run; `kubectl edit` opens its buffer there. */
-  | { type: 'run'; id: string; line: string; home?: RunHome; editor?: boolean }
+  /** `effects`: the driver stores what the line did (its namespaces, the objects it wrote): an `effects` reply. */
+  | { type: 'run'; id: string; line: string; home?: RunHome; editor?: boolean; effects?: boolean }
   | { type: 'cancel'; id: string }
   /** The text the student closed run `id`'s editor buffer with (the `editor` reply's). */
   | { type: 'edited'; id: string; text: string }
@@ -57,6 +58,8 @@ export type AgentReply =
   | { type: 'home'; snapshot: HomeSnapshot }
   /** Instead of running: the request's home is newer than the agent's copy; send it again with `snapshot`. */
   | { type: 'home-needed' }
+  /** Before `exit`, for a run that asked for them: what the line did (ClusterDriver's RunEffects). */
+  | { type: 'effects'; effects: RunEffects }
   /** While running (a run with `editor`): `kubectl edit` opened this buffer and waits for an `edited` request. */
   | { type: 'editor'; name: string; text: string }
   /** The answer to `edited`: whether the run had a buffer open to take the text. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { CommandRun, CommandStatus, RunKind } from '../infra/database/generated/client';
+import type { RunEffects } from '../clusters/cluster-driver';
 import { DatabaseRepository, SqlStatement } from './database.repository';
 
 export type { CommandRun, CommandStatus, RunKind };
@@ -29,11 +30,13 @@ interface CommandRunRow {
   finished_at: Date | null;
   duration_ms: number | null;
   home_version: number | null;
+  effects: CommandRun['effects'];
 }
 
 const COLUMNS =
   'id, lab_session_id, user_id, cluster_id, seq, command, status, exit_code, output, output_bytes, ' +
-  'truncated, error, kind, job_number, pid, queued_at, started_at, finished_at, duration_ms, home_version';
+  'truncated, error, kind, job_number, pid, queued_at, started_at, finished_at, duration_ms, home_version, ' +
+  'effects';
 
 // Every command runs these, so they are plain SQL (see DatabaseRepository.sql). A command's record
 // is written with asynchronous commit: if PostgreSQL itself crashes, the last fraction of a second
@@ -62,12 +65,14 @@ const FINISH: SqlStatement = {
   text:
     'INSERT INTO command_runs AS run (id, lab_session_id, user_id, seq, command, kind, queued_at, status, ' +
     'exit_code, output, output_bytes, truncated, finished_at, duration_ms, error, cluster_id, started_at, ' +
-    'home_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ' +
+    'home_version, effects) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, ' +
+    '$18, $19::jsonb) ' +
     'ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, exit_code = EXCLUDED.exit_code, ' +
     'output = EXCLUDED.output, output_bytes = EXCLUDED.output_bytes, truncated = EXCLUDED.truncated, ' +
     'finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, ' +
     'cluster_id = COALESCE(EXCLUDED.cluster_id, run.cluster_id), ' +
     'home_version = COALESCE(EXCLUDED.home_version, run.home_version), ' +
+    'effects = COALESCE(EXCLUDED.effects, run.effects), ' +
     "started_at = COALESCE(EXCLUDED.started_at, run.started_at) WHERE run.status IN ('queued', 'running')",
   asyncCommit: true,
 };
@@ -86,7 +91,7 @@ const START_LASTING: SqlStatement = {
 const HISTORY: SqlStatement = {
   name: 'command-run.history',
   text:
-    'SELECT seq, command, exit_code, output, status FROM command_runs ' +
+    'SELECT seq, command, exit_code, output, status, kind, effects FROM command_runs ' +
     'WHERE lab_session_id = $1 AND (seq > $2 OR seq = ANY($3::int[])) ORDER BY seq',
 };
 
@@ -112,8 +117,14 @@ function fromRow(row: CommandRunRow): CommandRun {
     finishedAt: row.finished_at,
     durationMs: row.duration_ms,
     homeVersion: row.home_version,
+    effects: row.effects,
   };
 }
+
+/** A run as grading reads it: what ran, how it ended, and what it did when the driver recorded that. */
+export type HistoryRun = Pick<CommandRun, 'seq' | 'command' | 'exitCode' | 'output' | 'status' | 'kind'> & {
+  effects: RunEffects | null;
+};
 
 /** What identifies a run in its record: enough to write the record whole from a worker. */
 export interface QueuedRun {
@@ -199,6 +210,8 @@ export class CommandRunRepository {
       error?: string;
       /** The session's home version after the run (replay). */
       homeVersion?: number | null;
+      /** What the run did, as the driver recorded it (grading's history entries). */
+      effects?: RunEffects | null;
     },
   ): Promise<boolean> {
     const values = [
@@ -214,6 +227,7 @@ export class CommandRunRepository {
       result.clusterId,
       result.startedAt,
       result.homeVersion ?? null,
+      result.effects ? JSON.stringify(result.effects) : null,
     ];
     return this.upsert(FINISH, values);
   }
@@ -283,13 +297,11 @@ export class CommandRunRepository {
 
   /** Commands of a session as grading sees them (what ran and how it ended), after sequence `afterSeq`. */
   /** The session's runs numbered after `afterSeq`, and those numbered `again`, whatever their status. */
-  async history(
-    labSessionId: string,
-    afterSeq = 0,
-    again: number[] = [],
-  ): Promise<Pick<CommandRun, 'seq' | 'command' | 'exitCode' | 'output' | 'status'>[]> {
+  async history(labSessionId: string, afterSeq = 0, again: number[] = []): Promise<HistoryRun[]> {
     const { rows } = await this.db.sql<
-      Pick<CommandRunRow, 'seq' | 'command' | 'exit_code' | 'output' | 'status'>
+      Pick<CommandRunRow, 'seq' | 'command' | 'exit_code' | 'output' | 'status' | 'kind'> & {
+        effects: RunEffects | null;
+      }
     >(HISTORY, [labSessionId, afterSeq, again]);
     return rows.map((row) => ({
       seq: row.seq,
@@ -297,6 +309,8 @@ export class CommandRunRepository {
       exitCode: row.exit_code,
       output: row.output,
       status: row.status,
+      kind: row.kind,
+      effects: row.effects,
     }));
   }
 }

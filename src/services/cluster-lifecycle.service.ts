@@ -1,7 +1,7 @@
 import { RunSignalsRepository } from '../repositories/run-signals.repository';
 import { SessionJobsRepository } from '../repositories/session-jobs.repository';
-import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
-import type { ClusterDriver } from '../clusters/cluster-driver';
+import { HttpException, HttpStatus, Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { ClusterDriver, ClusterRef } from '../clusters/cluster-driver';
 import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -12,6 +12,9 @@ import { JobRepository } from '../repositories/job.repository';
 import { LabSession, LabSessionRepository } from '../repositories/lab-session.repository';
 import { ClusterStatusEvent, sessionRoom } from '../shared/events';
 import { ClusterEpochService } from './cluster-epoch.service';
+import { LabCatalogService } from './lab-catalog.service';
+import { applyClusterShape } from '../labs/runner/cluster-setup';
+import type { ClusterShape } from '../labs/format/types';
 
 /** What cluster lifecycle needs to know of a lab session. */
 export type SessionKey = Pick<LabSession, 'id' | 'userId'>;
@@ -46,6 +49,8 @@ export class ClusterLifecycleService implements JobHandlerProvider {
     private readonly epochs: ClusterEpochService,
     private readonly sessionJobs: SessionJobsRepository,
     private readonly signals: RunSignalsRepository,
+    // The labs' cluster shapes; specs of the lifecycle alone leave it out (every cluster then has one node).
+    @Optional() private readonly catalog?: LabCatalogService,
   ) {}
 
   // ---- API side ----
@@ -136,17 +141,22 @@ export class ClusterLifecycleService implements JobHandlerProvider {
     const session = await this.sessions.findById(cluster.labSessionId);
     if (!session) return;
     this.publish(cluster, { status: 'provisioning', message: 'Provisioning' });
+    const shape = this.catalog?.get(session.labId)?.cluster;
     try {
       const ref = await this.driver.provision(
         {
           clusterId,
           labSessionId: session.id,
           ownerId: session.userId,
-          nodeCount: 1,
+          nodeCount: shape?.nodes ?? 1,
           snapshot: cluster.snapshot,
         },
         (progress) => this.publish(cluster, { status: 'provisioning', progress, message: progress.step }),
       );
+      // A cluster restored from a snapshot has its shape already (and the student's changes since). The mark
+      // that the shape is set up is the ready transition below, which stores the state with it: a worker that
+      // dies before it leaves the record provisioning, and the re-queued job provisions and sets up again.
+      if (!cluster.snapshot) await this.setUpShape(cluster, ref, shape);
       const snapshot = await this.driver.snapshot(ref);
       const host = this.driver.capabilities.multiHost ? (this.driver.hostFor?.(ref) ?? null) : null;
       const ready = await this.clusters.transition(clusterId, ['provisioning'], 'ready', {
@@ -173,6 +183,35 @@ export class ClusterLifecycleService implements JobHandlerProvider {
       await this.clusters.transition(clusterId, ['provisioning'], 'failed', { error: message });
       this.publish(cluster, { status: 'failed', message: `Cluster could not be created: ${message}` });
     }
+  }
+
+  /**
+   * Brings a fresh cluster to its lab's `cluster:` shape through the driver's terminal, as `lab test` does
+   * (applyClusterShape). A line that fails fails the provisioning, after the driver's cluster is removed.
+   */
+  private async setUpShape(cluster: ClusterSummary, ref: ClusterRef, shape: ClusterShape | undefined) {
+    const signal = AbortSignal.timeout(this.config.clusters.provisionTimeoutSeconds * 1000);
+    const failures = await applyClusterShape(
+      shape,
+      async (line) => {
+        let output = '';
+        const sink = {
+          stdout: (chunk: string) => (output += chunk),
+          stderr: (chunk: string) => (output += chunk),
+        };
+        const { exitCode } = await this.driver.exec(ref, line, sink, signal);
+        return { exitCode, output };
+      },
+      (title, done, total) =>
+        this.publish(cluster, {
+          status: 'provisioning',
+          progress: { step: `Setting up the lab: ${title}`, done, total },
+          message: `Setting up the lab: ${title}`,
+        }),
+    ).catch(async (error: Error) => [error.message]);
+    if (failures.length === 0) return;
+    await this.driver.destroy(ref).catch(() => undefined);
+    throw new Error(`the lab's cluster set-up failed: ${failures.join('; ')}`);
   }
 
   /** Removes a cluster, keeping its final state (unless reset) so the session can resume from it. */

@@ -52,3 +52,69 @@ describe('SessionHistory', () => {
     expect(history.entries).toEqual([]);
   });
 });
+
+describe('SessionHistory: running jobs and recorded effects', () => {
+  const background = (seq: number, status: HistoryRow['status'], exitCode: number | null): HistoryRow => ({
+    seq,
+    command: 'kubectl port-forward svc/web 8080:80 &',
+    exitCode,
+    output: '',
+    status,
+    kind: 'background',
+  });
+
+  it('shows a running background job at its place without an exit code, then replaces it when it ends', () => {
+    const history = new SessionHistory();
+    history.add([row(1, 'completed'), background(2, 'running', null)]);
+    expect(history.entries[1]).toEqual({
+      command: 'kubectl port-forward svc/web 8080:80 &',
+      exitCode: null,
+      output: '',
+      running: true,
+    });
+    expect(history.openSeqs()).toEqual([2]);
+
+    history.add([background(2, 'running', null), row(3, 'completed', 'curl localhost:8080')]);
+    expect(history.entries.map((entry) => entry.command)).toEqual([
+      'cmd 1',
+      'kubectl port-forward svc/web 8080:80 &',
+      'curl localhost:8080',
+    ]);
+
+    history.add([background(2, 'cancelled', 130)]);
+    expect(history.entries[1]).toMatchObject({ exitCode: 130 });
+    expect(history.entries[1].running).toBeUndefined();
+    expect(history.entries).toHaveLength(3);
+    expect(history.openSeqs()).toEqual([]);
+  });
+
+  it('drops a job seen running that ended interrupted (a dead worker)', () => {
+    const history = new SessionHistory();
+    history.add([background(1, 'running', null)]);
+    history.add([background(1, 'interrupted', null)]);
+    expect(history.entries).toEqual([]);
+  });
+
+  it('carries the namespaces and objects the driver recorded', () => {
+    const history = new SessionHistory();
+    const touched = [{ kind: 'Deployment', namespace: 'shop', name: 'web', change: 'created' as const }];
+    history.add([
+      {
+        ...row(1, 'completed', 'kubectl create deployment web --image=nginx'),
+        effects: { contextNamespace: 'shop', namespace: 'shop', touched },
+      },
+      { ...row(2, 'completed', 'echo hi'), effects: { contextNamespace: '', touched: [] } },
+    ]);
+    expect(history.entries).toEqual([
+      {
+        command: 'kubectl create deployment web --image=nginx',
+        exitCode: 0,
+        output: '',
+        contextNamespace: 'shop',
+        namespace: 'shop',
+        touched,
+      },
+      { command: 'echo hi', exitCode: 0, output: '', contextNamespace: '', touched: [] },
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
+import type { RunEffects } from '../clusters/cluster-driver';
 import type { HistoryEntry } from '../labs/evaluation/context';
-import type { CommandState } from '../shared/events';
+import type { CommandState, RunKind } from '../shared/events';
 
 /** A command record as the grader reads it. */
 export interface HistoryRow {
@@ -8,6 +9,10 @@ export interface HistoryRow {
   exitCode: number | null;
   output: string;
   status: CommandState;
+  /** Absent in older callers: taken as foreground. */
+  kind?: RunKind;
+  /** What the command did as the driver recorded it; null for drivers that cannot tell and older records. */
+  effects?: RunEffects | null;
 }
 
 /** Statuses whose commands the lab's history checks see. */
@@ -16,10 +21,12 @@ const GRADED: ReadonlySet<CommandState> = new Set(['completed', 'timed_out', 'ca
 const OPEN: ReadonlySet<CommandState> = new Set(['queued', 'running']);
 
 /**
- * A session's finished commands in sequence order, kept between gradings and read incrementally.
- * Foreground commands end in sequence order, but a background job ends whenever it stops, after
- * commands numbered later: so besides the rows after the highest number read, each read asks again
- * for the runs that were still open, and an ended one is inserted at its place in the order.
+ * A session's commands in sequence order as the checks see them, kept between gradings and read
+ * incrementally. Foreground commands end in sequence order, but a background job ends whenever it stops,
+ * after commands numbered later: so besides the rows after the highest number read, each read asks again
+ * for the runs that were still open. A background job that is running is in the history already (as
+ * running, without an exit code: `kubectl port-forward ... &` is graded while it forwards), and is replaced
+ * by its ended record once it has one; other open runs enter when they end, each at its place in the order.
  */
 export class SessionHistory {
   /** The highest sequence number read so far, ended or not. */
@@ -37,16 +44,49 @@ export class SessionHistory {
     for (const row of rows) {
       this.open.delete(row.seq);
       if (row.seq > this.lastSeq) this.lastSeq = row.seq;
-      if (OPEN.has(row.status)) this.open.add(row.seq);
-      else if (GRADED.has(row.status)) this.insert(row);
+      if (OPEN.has(row.status)) {
+        this.open.add(row.seq);
+        if (row.status === 'running' && row.kind === 'background') this.put(row, true);
+      } else if (GRADED.has(row.status)) this.put(row, false);
+      else this.drop(row.seq);
     }
   }
 
-  private insert(row: HistoryRow): void {
+  /** Inserts the row's entry at its place, replacing the entry of the same run read earlier. */
+  private put(row: HistoryRow, running: boolean): void {
     let at = this.seqs.length;
     while (at > 0 && this.seqs[at - 1] > row.seq) at--;
-    if (at > 0 && this.seqs[at - 1] === row.seq) return;
+    const entry = historyEntryOf(row, running);
+    if (at > 0 && this.seqs[at - 1] === row.seq) {
+      this.entries[at - 1] = entry;
+      return;
+    }
     this.seqs.splice(at, 0, row.seq);
-    this.entries.splice(at, 0, { command: row.command, exitCode: row.exitCode, output: row.output });
+    this.entries.splice(at, 0, entry);
   }
+
+  /** A run seen running that ended in a state the checks do not see (interrupted): it leaves the history. */
+  private drop(seq: number): void {
+    const at = this.seqs.indexOf(seq);
+    if (at < 0) return;
+    this.seqs.splice(at, 1);
+    this.entries.splice(at, 1);
+  }
+}
+
+/** The grader's entry of a record: the recorded namespaces and objects when the driver gave them. */
+export function historyEntryOf(row: HistoryRow, running = false): HistoryEntry {
+  const entry: HistoryEntry = {
+    command: row.command,
+    exitCode: running ? null : row.exitCode,
+    output: row.output,
+  };
+  if (running) entry.running = true;
+  const effects = row.effects;
+  if (effects) {
+    entry.contextNamespace = effects.contextNamespace;
+    if (effects.namespace !== undefined) entry.namespace = effects.namespace;
+    entry.touched = effects.touched;
+  }
+  return entry;
 }

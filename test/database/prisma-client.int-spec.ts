@@ -292,6 +292,9 @@ describe.each([
         exitCode: 0,
         output: 'No resources found in default namespace.\n',
         status: 'completed',
+        kind: 'foreground',
+        // What the run did (namespace, objects written) is recorded by the worker; none for this record.
+        effects: null,
       },
     ]);
     expect(await runs.history(session.id, 1)).toEqual([]);

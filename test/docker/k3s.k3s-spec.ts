@@ -57,7 +57,7 @@ describe(`k3s nodes (${IMAGE})`, () => {
 
   test('both nodes are Ready and kubectl lines run as k3s kubectl', async () => {
     const sink = recordingSink();
-    expect(await driver.exec(ref, 'kubectl get nodes', sink, neverAborted())).toEqual({ exitCode: 0 });
+    expect(await driver.exec(ref, 'kubectl get nodes', sink, neverAborted())).toMatchObject({ exitCode: 0 });
     expect(sink.stdoutText()).toMatch(/minikube\s+Ready/);
     expect(sink.stdoutText()).toMatch(/minikube-m02\s+Ready/);
     const nodes = await driver.readObjects(ref, { kind: 'Node' });
@@ -67,7 +67,7 @@ describe(`k3s nodes (${IMAGE})`, () => {
 
   test('lines other than kubectl are refused with the reason', async () => {
     const sink = recordingSink();
-    expect(await driver.exec(ref, 'minikube ip', sink, neverAborted())).toEqual({ exitCode: 127 });
+    expect(await driver.exec(ref, 'minikube ip', sink, neverAborted())).toMatchObject({ exitCode: 127 });
     expect(sink.stderrText()).toContain('minikube: command not available on k3s nodes');
   });
 

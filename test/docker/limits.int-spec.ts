@@ -39,7 +39,7 @@ afterAll(async () => {
 
 async function kubectlWorks(ref: ClusterRef): Promise<void> {
   const sink = recordingSink();
-  expect(await driver.exec(ref, 'kubectl get nodes', sink, neverAborted())).toEqual({ exitCode: 0 });
+  expect(await driver.exec(ref, 'kubectl get nodes', sink, neverAborted())).toMatchObject({ exitCode: 0 });
   expect(sink.stdoutText()).toMatch(
     /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\nminikube\s+Ready\s+control-plane/,
   );

@@ -74,7 +74,9 @@ test('each cluster goes to the host with the most free capacity until all are fu
     expect(await other.docker.inspectContainer(controlPlaneName(ref.clusterId))).toBeUndefined();
   }
   const sink = recordingSink();
-  expect(await driver.exec(refs[1], 'kubectl get nodes', sink, neverAborted())).toEqual({ exitCode: 0 });
+  expect(await driver.exec(refs[1], 'kubectl get nodes', sink, neverAborted())).toMatchObject({
+    exitCode: 0,
+  });
   expect(sink.stdoutText()).toContain('minikube');
 
   // Destroying one on A frees room there.

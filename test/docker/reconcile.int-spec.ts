@@ -72,7 +72,9 @@ test('a new driver instance removes orphans and reports vanished clusters', asyn
 
   // The live cluster is untouched and answers through the new instance.
   const sink = recordingSink();
-  expect(await after.exec(refs.keep, 'kubectl get nodes', sink, neverAborted())).toEqual({ exitCode: 0 });
+  expect(await after.exec(refs.keep, 'kubectl get nodes', sink, neverAborted())).toMatchObject({
+    exitCode: 0,
+  });
   expect(sink.stdoutText()).toContain('minikube');
 
   // The platform provisions the vanished cluster again: the leftover network is reused, the node recreated.
@@ -107,7 +109,7 @@ test('a stopped cluster reports failed, and provisioning it again restarts it', 
   expect(again).toEqual(refs.keep);
   // Ready means the restarted agent answers, not the previous run's line in the container's log.
   const sink = recordingSink();
-  expect(await driver.exec(again, 'kubectl get nodes', sink, neverAborted())).toEqual({ exitCode: 0 });
+  expect(await driver.exec(again, 'kubectl get nodes', sink, neverAborted())).toMatchObject({ exitCode: 0 });
   expect(sink.stdoutText()).toContain('minikube');
   await driver.close();
 });

@@ -66,7 +66,7 @@ test('a claim hands a pooled cluster to the student and the pool refills', async
   expect(await driver.status(ref)).toBe('ready');
 
   const sink = recordingSink();
-  expect(await driver.exec(ref, 'kubectl get nodes', sink, neverAborted())).toEqual({ exitCode: 0 });
+  expect(await driver.exec(ref, 'kubectl get nodes', sink, neverAborted())).toMatchObject({ exitCode: 0 });
   expect(sink.stdoutText()).toContain('minikube');
 
   const status = await execIn(engine.docker, controlPlaneName('claimed-1'), ['kubelab-exec', '--status']);

@@ -1,15 +1,12 @@
 /**
  * The networking lab's checks against real sessions in the embedded engine: other valid ways through each step
  * pass, typical mistakes fail with a reason that says what is missing, and the diagnostics catch them. The
- * background jobs of the LoadBalancer step (`minikube tunnel &`, `kubectl port-forward ... &`) need a shell with
- * job control, which LabSession lacks; those paths run in the transcript runner's shell.
+ * background jobs of the LoadBalancer step (`minikube tunnel &`, `kubectl port-forward ... &`) run in LabSession's
+ * shell, which has job control as the platform's terminal does.
  */
 import { join } from 'node:path';
-import { diagnose, evaluateStep, EvaluationContext, HistoryEntry, Lab, loadLabFile } from '../../src/labs';
+import { diagnose, evaluateStep, EvaluationContext, Lab, loadLabFile } from '../../src/labs';
 import { LabSession } from '../../src/labs/runner/lab-session';
-import { readObjectsFromCluster } from '../../src/labs/runner/cluster-objects';
-import { createCluster, LabTerminal, ManualClock } from '../../src/engine';
-import { TranscriptShell } from '../../src/engine/cli/transcript-runner';
 
 const lab: Lab = loadLabFile(join(__dirname, '../../labs/networking/lab.yaml'));
 const BOOTCAMP = 'gcr.io/google-samples/kubernetes-bootcamp:v1';
@@ -25,23 +22,6 @@ interface Session {
   context: EvaluationContext;
   run(line: string): Promise<{ exitCode: number; output: string }>;
   advance(ms: number): void | Promise<void>;
-}
-
-/** A session whose shell has job control, as the platform's terminal: `&`, `jobs`, `kill`. */
-function jobSession(): Session {
-  const clock = new ManualClock(Date.UTC(2026, 2, 2, 8, 0, 0));
-  const cluster = createCluster({ seed: 7, clock });
-  const shell = new TranscriptShell(cluster, clock, new LabTerminal(cluster));
-  const history: HistoryEntry[] = [];
-  return {
-    context: { readObjects: readObjectsFromCluster(cluster), history },
-    async run(line) {
-      const result = await shell.step(line);
-      history.push({ command: line, exitCode: result.exitCode, output: result.output });
-      return result;
-    },
-    advance: (ms) => shell.advance(ms),
-  };
 }
 
 /** Runs lines (`+30s` advances the clock) and fails loudly if a command unexpectedly fails. */
@@ -119,11 +99,20 @@ describe('Networking lab: other valid ways through it', () => {
       'kubectl set selector svc web-lb app=web',
       'minikube service web-lb --url',
     ]);
-    // Looking up the address is not yet reaching the service.
-    expect(await failing(session, 'loadbalancer')).toHaveLength(1);
+    // Looking up the address is not yet reaching the service (nor is port-forward done).
+    expect(await failing(session, 'loadbalancer')).toHaveLength(2);
     const [lb] = await session.context.readObjects({ kind: 'Service', namespace: 'default', name: 'web-lb' });
     const nodePort = (lb.spec as { ports: { nodePort: number }[] }).ports[0].nodePort;
     await play(session, [`curl http://$(minikube ip):${nodePort}`]);
+    expect(await failing(session, 'loadbalancer')).toEqual([
+      expect.stringMatching(/missing step 1: a command like `kubectl port-forward svc\/web 8080:80 &`/),
+    ]);
+    // A forward of the deployment, stopped with kill before the step is graded, counts as well.
+    await play(session, [
+      'kubectl port-forward deployment/web 8080:80 &',
+      'curl -s http://127.0.0.1:8080/',
+      'kill %1',
+    ]);
     expect(await failing(session, 'loadbalancer')).toEqual([]);
 
     await play(session, ['minikube addons enable ingress', '+90s']);
@@ -151,7 +140,7 @@ EOF`,
   });
 
   it('accepts the tunnel in the background, and serves port-forward there as the instructions teach', async () => {
-    const session = jobSession();
+    const session = new LabSession();
     await play(session, [
       ...BASICS,
       'kubectl expose deployment web --type=LoadBalancer --name=web-lb --port=80',
@@ -162,17 +151,29 @@ EOF`,
       expect.stringMatching(
         /^None of these holds: .*`kubectl get svc web-lb`, succeeded but its output does not match/,
       ),
+      expect.stringMatching(/missing step 1: a command like `kubectl port-forward svc\/web 8080:80 &`/),
     ]);
 
     await play(session, ['minikube tunnel &', 'kubectl get services']);
-    expect(await failing(session, 'loadbalancer')).toEqual([]);
+    expect(await failing(session, 'loadbalancer')).toEqual([
+      expect.stringMatching(/missing step 1: a command like `kubectl port-forward svc\/web 8080:80 &`/),
+    ]);
     expect(await hints(session, 'loadbalancer')).toEqual([]);
 
-    await play(session, ['kill %1', 'kubectl port-forward svc/web 8080:80 &']);
+    // A curl before the forward runs reaches nothing, and does not count once the forward runs.
+    await play(session, ['kill %1', 'curl localhost:8080'], ['curl localhost:8080']);
+    await play(session, ['kubectl port-forward svc/web 8080:80 &']);
+    const forwarding = session.history[session.history.length - 1];
+    expect(forwarding).toMatchObject({ exitCode: null, running: true });
+    expect(await failing(session, 'loadbalancer')).toEqual([
+      expect.stringMatching(/missing step 2: a command like `curl localhost:8080`/),
+    ]);
     const forwarded = await session.run('curl localhost:8080');
     expect(forwarded.output).toContain('Handling connection for 8080');
     expect(forwarded.output).toContain('Welcome to nginx!');
+    expect(await failing(session, 'loadbalancer')).toEqual([]);
     await play(session, ['kill %%']);
+    await session.close();
   });
 });
 

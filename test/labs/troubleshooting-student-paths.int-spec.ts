@@ -4,31 +4,11 @@
  * pods, hiding the problem) must fail with a reason that says what is missing, and the diagnostics must
  * catch them.
  */
-import { join } from 'node:path';
-import { diagnose, evaluateStep, Lab, loadLabFile } from '../../src/labs';
+import { diagnose } from '../../src/labs';
 import { LabSession } from '../../src/labs/runner/lab-session';
+import { studentPaths } from './support/student-paths';
 
-const lab: Lab = loadLabFile(join(__dirname, '../../labs/troubleshooting/lab.yaml'));
-
-function step(id: string) {
-  const found = lab.steps.find((candidate) => candidate.id === id);
-  if (!found) throw new Error(`no step ${id}`);
-  return found;
-}
-
-/** Runs lines (`+30s` advances the clock) and fails loudly if a command unexpectedly fails. */
-async function play(session: LabSession, lines: string[], expectFailure: string[] = []): Promise<void> {
-  for (const line of lines) {
-    const advance = /^\+(\d+)s$/.exec(line);
-    if (advance) {
-      session.advance(Number(advance[1]) * 1000);
-      continue;
-    }
-    const run = await session.run(line);
-    if (!expectFailure.includes(line))
-      expect({ line, exitCode: run.exitCode, output: run.output }).toMatchObject({ exitCode: 0 });
-  }
-}
+const { lab, play, failing, hintIds } = studentPaths('troubleshooting');
 
 /** A session whose home holds the lab's starter files (~/shop/*.yaml), as the platform provisions it. */
 async function shopSession(): Promise<LabSession> {
@@ -40,15 +20,6 @@ async function brokenShop(): Promise<LabSession> {
   const session = await shopSession();
   await play(session, ['kubectl apply -f shop/', '+40s']);
   return session;
-}
-
-async function failing(session: LabSession, stepId: string): Promise<string[]> {
-  const verdict = await evaluateStep(step(stepId), session.context);
-  return verdict.checks.filter((check) => !check.passed).map((check) => check.reason.en);
-}
-
-async function hintIds(session: LabSession, stepId: string): Promise<string[]> {
-  return (await diagnose(lab, session.context, { stepId })).map((hint) => hint.id);
 }
 
 async function podOf(session: LabSession, app: string): Promise<string> {

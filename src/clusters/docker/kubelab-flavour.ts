@@ -22,7 +22,14 @@ import {
   encode,
   LineSplitter,
 } from '../../node-agent/protocol';
-import type { ExecHome, ExecResult, KubeObjectJson, ObjectQuery, OutputSink } from '../cluster-driver';
+import type {
+  ExecHome,
+  ExecResult,
+  KubeObjectJson,
+  ObjectQuery,
+  OutputSink,
+  RunEffects,
+} from '../cluster-driver';
 import {
   type ClaimRecord,
   execCollect,
@@ -49,6 +56,7 @@ interface AgentAnswer {
   home?: HomeSnapshot;
   /** The agent's home is older than the stored one: send the request again with the home itself. */
   homeNeeded: boolean;
+  effects?: RunEffects;
 }
 
 export class KubelabFlavour implements NodeFlavour {
@@ -119,6 +127,7 @@ export class KubelabFlavour implements NodeFlavour {
         line,
         home: home && { version: home.version },
         editor: editor ? true : undefined,
+        effects: true,
       };
       let answer = await this.ask(docker, controlPlane, request, sink, opened);
       if (answer.homeNeeded && home && !signal.aborted) {
@@ -136,7 +145,7 @@ export class KubelabFlavour implements NodeFlavour {
         sink.stderr(`${EXEC_CLIENT}: the node did not take the session's home; the line was not run\n`);
         return { exitCode: CLIENT_FAILURE_EXIT };
       }
-      return { exitCode: answer.exitCode, home: answer.home };
+      return { exitCode: answer.exitCode, home: answer.home, effects: answer.effects };
     } finally {
       finished = true;
       signal.removeEventListener('abort', cancel);
@@ -196,6 +205,7 @@ export class KubelabFlavour implements NodeFlavour {
       else if (reply.type === 'exit') answer.exitCode = reply.code;
       else if (reply.type === 'home') answer.home = reply.snapshot;
       else if (reply.type === 'home-needed') answer.homeNeeded = true;
+      else if (reply.type === 'effects') answer.effects = reply.effects;
       else if (reply.type === 'editor') void opened?.(reply);
       else if (reply.type === 'error') {
         sink.stderr(`${EXEC_CLIENT}: ${reply.message}\n`);

@@ -24,6 +24,7 @@ import type {
   ProvisionProgress,
   ProvisionRequest,
 } from '../cluster-driver';
+import { EffectsRecorder } from '../../engine/kubectl/effects';
 import { HomeCopy } from '../home-sync';
 
 interface LiveCluster {
@@ -132,13 +133,22 @@ export class EmbeddedClusterDriver implements ClusterDriver {
       background: options.background === true,
     };
     const before = await live.home.sync(options.home);
-    const exitCode = await live.terminal.run(line, io);
-    return { exitCode, home: live.home.changedSince(before, options.home) };
+    // Read as the line starts: the namespace a command without -n runs in (graders use it, see RunEffects).
+    const contextNamespace = live.cluster.kubeconfig.namespace();
+    const effects = new EffectsRecorder();
+    const exitCode = await live.terminal.run(line, { ...io, effects });
+    return {
+      exitCode,
+      home: live.home.changedSince(before, options.home),
+      effects: { contextNamespace, ...effects.effects() },
+    };
   }
 
   async readObjects(ref: ClusterRef, query: ObjectQuery): Promise<KubeObjectJson[]> {
     const { cluster } = await this.attach(ref);
-    return structuredClone(queryObjects(cluster, query)) as unknown as KubeObjectJson[];
+    // The API server's list already hands out copies of its objects: a second deep copy here cost a grading
+    // that reads 200 objects more than everything else it does (bench:commands, BENCH_LAB=grading-200).
+    return queryObjects(cluster, query) as unknown as KubeObjectJson[];
   }
 
   async snapshot(ref: ClusterRef): Promise<ClusterSnapshot | null> {

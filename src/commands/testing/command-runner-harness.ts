@@ -28,6 +28,7 @@ import { ClusterEpochService } from '../../services/cluster-epoch.service';
 import { ClusterLifecycleService } from '../../services/cluster-lifecycle.service';
 import { ClusterLookupService } from '../../services/cluster-lookup.service';
 import { HomeStoreService } from '../../services/home-store.service';
+import type { CourseScheduleRepository } from '../../repositories/course-schedule.repository';
 import { LabCatalogService } from '../../services/lab-catalog.service';
 import type { HomeRepository } from '../../repositories/home.repository';
 import type { LabRepository } from '../../repositories/lab.repository';
@@ -131,7 +132,11 @@ export function commandRunnerHarness(
   const homeRows = new InMemoryHomeRepository();
   const buffers = new InMemoryEditorBuffersRepository();
   // No labs are loaded (onModuleInit reads labs/): sessions start with the default starter files.
-  const catalog = new LabCatalogService(config, undefined as unknown as LabRepository);
+  const catalog = new LabCatalogService(
+    config,
+    undefined as unknown as LabRepository,
+    undefined as unknown as CourseScheduleRepository,
+  );
   const homes = new HomeStoreService(
     homeRows as unknown as HomeRepository,
     sessions as unknown as LabSessionRepository,

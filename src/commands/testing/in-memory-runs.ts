@@ -106,6 +106,7 @@ export class InMemoryCommandRunRepository implements Implements<
       jobNumber: null,
       pid: null,
       homeVersion: null,
+      effects: null,
       status: 'queued',
       exitCode: null,
       output: '',

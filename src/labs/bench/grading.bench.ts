@@ -3,12 +3,24 @@
  * Grading runs after every student command, for every student of a class, so its cost is reported next to
  * a baseline measured in the same run: one readObjects call (list + copy of the default namespace's pods),
  * the primitive every object check is built on.
+ *
+ * Then issue 18's grading lab (bench/grading-lab.ts: 10 steps, each reading the same 200 ConfigMaps through a
+ * selector of its own), graded after a command that changed something else, three ways: as the platform graded
+ * before (a deep copy per read on top of the API server's copy, one read per distinct query), with one read per
+ * kind and namespace (SharedReads), and with the previous grading's verdicts reused (evaluateStepReusing).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GRADING_LAB_ID, GRADING_LAB_OBJECTS_FILE, writeGradingLab } from '../../../bench/grading-lab';
+import { queryObjects } from '../../engine';
+import { EvaluationContext, KubeObjectJson, ObjectQuery } from '../evaluation/context';
+import { SharedReads } from '../evaluation/shared-reads';
+import { evaluateStepReusing, RememberedStep } from '../evaluation/step-reuse';
 import { diagnose } from '../diagnostics/diagnose';
 import { evaluateStep } from '../evaluation/evaluate';
 import { Lab } from '../format/types';
-import { loadLabs } from '../loader/loader';
+import { loadLabFile, loadLabs } from '../loader/loader';
 import { LabSession } from '../runner/lab-session';
 import { runSolution, testLab } from '../runner/lab-test';
 
@@ -66,7 +78,68 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+/** One grading of issue 18's grading lab, the old way and the new ways (see the header). */
+async function gradingLab(): Promise<void> {
+  const dir = writeGradingLab(mkdtempSync(join(tmpdir(), 'grading-bench-')));
+  const lab = loadLabFile(join(dir, GRADING_LAB_ID, 'lab.yaml'));
+  rmSync(dir, { recursive: true, force: true });
+  const session = await LabSession.start(lab);
+  await session.run(`kubectl apply -f ${GRADING_LAB_OBJECTS_FILE}`);
+  const { context, cluster } = session;
+  // What the embedded driver's readObjects returns now: the API server's own copies.
+  const driverRead = async (query: ObjectQuery) =>
+    queryObjects(cluster, query) as unknown as KubeObjectJson[];
+  const before = async () => {
+    // The grading service before: a cache per distinct query, each read deep-copied once more by the driver.
+    const cache = new Map<string, Promise<KubeObjectJson[]>>();
+    const graded: EvaluationContext = {
+      ...context,
+      readObjects: (query) => {
+        const key = JSON.stringify([query.kind, query.namespace, query.name, query.labelSelector]);
+        let objects = cache.get(key);
+        if (!objects) cache.set(key, (objects = driverRead(query).then((read) => structuredClone(read))));
+        return objects;
+      },
+    };
+    for (const step of lab.steps) await evaluateStep(step, graded);
+  };
+  const shared = async () => {
+    const reads = new SharedReads(driverRead);
+    const graded: EvaluationContext = { ...context, readObjects: (query) => reads.readObjects(query) };
+    for (const step of lab.steps) await evaluateStep(step, graded);
+  };
+  const remembered = new Map<string, RememberedStep>();
+  let flip = 0;
+  const reused = async () => {
+    // Each grading follows a command that changed the cluster, but not the ConfigMaps.
+    await session.run(`kubectl label nodes minikube bench=t${flip++} --overwrite`);
+    const reads = new SharedReads(driverRead);
+    const graded: EvaluationContext = { ...context, readObjects: (query) => reads.readObjects(query) };
+    for (const step of lab.steps) {
+      const outcome = await evaluateStepReusing(step, graded, reads, remembered.get(step.id));
+      if (outcome.remembered) remembered.set(step.id, outcome.remembered);
+    }
+  };
+  const labelNode = await medianMs(200, () =>
+    session.run(`kubectl label nodes minikube bench=t${flip++} --overwrite`),
+  );
+  const rows: [string, number][] = [
+    ['before: a read per query, copied twice', await medianMs(100, before)],
+    ['one shared read per kind and namespace', await medianMs(100, shared)],
+    ['shared read + reused verdicts (incl. the command)', await medianMs(200, reused)],
+    ['  of which the command (label the node)', labelNode],
+  ];
+  console.log(
+    `grading cost, ${GRADING_LAB_ID} (${lab.steps.length} steps x 200 ConfigMaps), one grading, medians:`,
+  );
+  for (const [name, ms] of rows)
+    console.log(`  ${name.padEnd(52)} ${(ms * 1000).toFixed(1).padStart(10)} µs`);
+  await session.close();
+}
+
+main()
+  .then(gradingLab)
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

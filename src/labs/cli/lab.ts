@@ -98,7 +98,20 @@ function loadPath(path: string): Lab[] {
   return existsSync(single) ? [loadLabFile(single)] : loadLabs(path);
 }
 
+/**
+ * A reader that went away (`lab test | head -3`) ends the program quietly with exit code 0, as unix tools do:
+ * without this, the next write raises EPIPE as an unhandled 'error' event and Node prints a stack trace.
+ */
+export function endQuietlyOnClosedPipe(stream: NodeJS.WritableStream, exit: (code: number) => void): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    exit(0);
+  });
+}
+
 if (require.main === module) {
+  endQuietlyOnClosedPipe(process.stdout, (code) => process.exit(code));
+  endQuietlyOnClosedPipe(process.stderr, (code) => process.exit(code));
   runLabCli(process.argv.slice(2), {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

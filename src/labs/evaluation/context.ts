@@ -4,6 +4,7 @@
  */
 import type { KubeObjectJson, ObjectQuery } from '../../clusters/cluster-driver';
 import type { Localized } from '../format/types';
+import type { TouchedObject } from '../../engine/kubectl/effects';
 
 export type { KubeObjectJson, ObjectQuery };
 
@@ -18,6 +19,15 @@ export interface HistoryEntry {
    * runner knows it; otherwise it is replayed from the history's `kubectl config set-context` commands.
    */
   contextNamespace?: string;
+  /**
+   * The namespace the command ran in as its runner recorded it (its -n, else the context's; `*` for -A);
+   * absent: worked out from the command line and the context namespace (namespaces.ts).
+   */
+  namespace?: string;
+  /** The objects the command created, changed or deleted, when its runner recorded them. */
+  touched?: TouchedObject[];
+  /** A background job (`... &`) that is still running: it has no exit code yet. */
+  running?: boolean;
 }
 
 export interface EvaluationContext {

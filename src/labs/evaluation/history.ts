@@ -25,7 +25,11 @@ function namespacesFor(patterns: CompiledPattern[], history: HistoryEntry[]): st
 
 /** The namespace a further command would run in, after `history`. */
 function nextNamespace(history: HistoryEntry[], entry: HistoryEntry): string {
-  const context = entry.contextNamespace || effectiveNamespaces(history).after;
+  if (entry.namespace !== undefined) return entry.namespace;
+  const context =
+    entry.contextNamespace !== undefined
+      ? entry.contextNamespace || 'default'
+      : effectiveNamespaces(history).after;
   return namespaceOf(entry.command, context);
 }
 
@@ -195,11 +199,21 @@ function nearMissPrefix(compiled: CompiledPattern): string | undefined {
 
 function matches(compiled: CompiledPattern, entry: HistoryEntry, namespace?: string): boolean {
   if (!compiled.command.test(entry.command.trim())) return false;
-  if (compiled.namespace !== undefined && namespace !== compiled.namespace) return false;
+  if (
+    compiled.namespace !== undefined &&
+    namespace !== compiled.namespace &&
+    !wroteIn(entry, compiled.namespace)
+  )
+    return false;
   const succeeded = entry.exitCode === 0;
   if (compiled.pattern.status === 'succeeded' && !succeeded) return false;
   if (compiled.pattern.status === 'failed' && succeeded) return false;
   return compiled.output === undefined || (entry.output !== undefined && compiled.output.test(entry.output));
+}
+
+/** `kubectl apply -f shop.yaml` whose objects name their namespace ran there too, whatever its -n said. */
+function wroteIn(entry: HistoryEntry, namespace: string): boolean {
+  return entry.touched?.some((object) => object.namespace === namespace) ?? false;
 }
 
 /** The pattern as the student needs it: its example if it has one, else the regex with captured values. */

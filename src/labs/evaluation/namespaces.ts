@@ -2,8 +2,9 @@
  * The namespace each command of a history ran in: its own `-n`/`--namespace` flag, else the kubeconfig
  * context's namespace at that moment (`kubectl config set-context --current --namespace=shop` changes it),
  * else `default`. A runner that knows the context's namespace when a command started records it in the
- * entry (`contextNamespace`); otherwise it is replayed from the history's own `set-context` commands, so
- * every platform and driver grades the same way. A command with `-A`/`--all-namespaces` ran in `*`.
+ * entry (`contextNamespace`), and one that knows where the command itself ran records that (`namespace`, so a
+ * context switched by `kubectl config use-context` or an edited kubeconfig counts); otherwise both are replayed
+ * from the history's own `set-context` commands (older records). A command with `-A`/`--all-namespaces` ran in `*`.
  */
 import { HistoryEntry } from './context';
 
@@ -18,7 +19,7 @@ export function effectiveNamespaces(history: readonly HistoryEntry[]): {
   let context = DEFAULT_NAMESPACE;
   const namespaces = history.map((entry) => {
     if (entry.contextNamespace !== undefined) context = entry.contextNamespace || DEFAULT_NAMESPACE;
-    const namespace = namespaceOf(entry.command, context);
+    const namespace = entry.namespace ?? namespaceOf(entry.command, context);
     if (entry.exitCode === 0) context = contextNamespaceAfter(entry.command) ?? context;
     return namespace;
   });

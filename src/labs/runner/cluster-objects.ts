@@ -6,5 +6,6 @@ import { type Cluster, queryObjects } from '../../engine';
 import type { KubeObjectJson, ObjectQuery } from '../evaluation/context';
 
 export function readObjectsFromCluster(cluster: Cluster): (query: ObjectQuery) => Promise<KubeObjectJson[]> {
-  return async (query) => structuredClone(queryObjects(cluster, query)) as unknown as KubeObjectJson[];
+  // The API server's list already hands out copies (as the embedded driver relies on too).
+  return async (query) => queryObjects(cluster, query) as unknown as KubeObjectJson[];
 }

@@ -17,3 +17,32 @@ export function clusterSetupLines(shape: ClusterShape | undefined): string[] {
   });
   return [...addons, ...objects];
 }
+
+/** Runs one set-up line on a cluster: exit code and output (a driver's exec, or the lab runner's terminal). */
+export type SetupRunner = (line: string) => Promise<{ exitCode: number; output: string }>;
+
+/**
+ * Brings a fresh cluster to the lab's shape (add-ons, then objects, in order), the one way `lab test` and the
+ * platform both do it. Every line is idempotent (`addons enable` of an enabled add-on, `apply` of an applied
+ * manifest), so a set-up cut short (a worker that died) is finished by running it all again. Returns the lines
+ * that failed, with their output; `onLine` hears of each line before it runs (progress).
+ */
+export async function applyClusterShape(
+  shape: ClusterShape | undefined,
+  run: SetupRunner,
+  onLine?: (line: string, index: number, total: number) => void,
+): Promise<string[]> {
+  const failures: string[] = [];
+  const lines = clusterSetupLines(shape);
+  for (const [index, line] of lines.entries()) {
+    onLine?.(setupLineTitle(line), index, lines.length);
+    const { exitCode, output } = await run(line);
+    if (exitCode !== 0) failures.push(`\`${setupLineTitle(line)}\` (exit ${exitCode}): ${output.trim()}`);
+  }
+  return failures;
+}
+
+/** A set-up line as people read it: its first line (a here-document's body is left out). */
+export function setupLineTitle(line: string): string {
+  return line.split('\n')[0];
+}

@@ -1,13 +1,15 @@
 /**
  * A student's session against a fresh embedded cluster on a virtual clock: typed lines go through the lab
- * terminal (waiting commands see the clock stepped, as in the engine's transcript runner) and land in the
- * command history the checks read. `lab test` replays reference solutions with it; specs replay other
- * ways a student may work.
+ * terminal in a shell with job control (`&`, `jobs`, `kill`, as on the platform; waiting commands see the
+ * clock stepped, as in the engine's transcript runner) and land in the command history the checks read,
+ * with what the platform records beside each command (the namespaces it ran in, the objects it wrote).
+ * `lab test` replays reference solutions with it; specs replay other ways a student may work.
  */
-import { Cluster, createCluster, HomeDirectory, LabTerminal, ManualClock } from '../../engine';
+import { Cluster, createCluster, HomeDirectory, LabTerminal, lineShape, ManualClock } from '../../engine';
+import { EffectsRecorder } from '../../engine/kubectl/effects';
+import { TranscriptShell } from '../../engine/cli/transcript-runner';
 import { Lab } from '../format/types';
-import { clusterSetupLines } from './cluster-setup';
-import { runStep } from '../../engine/cli/transcript-runner';
+import { applyClusterShape } from './cluster-setup';
 import { EvaluationContext, HistoryEntry } from '../evaluation/context';
 import { readObjectsFromCluster } from './cluster-objects';
 
@@ -24,15 +26,36 @@ export interface SessionRun extends HistoryEntry {
   interrupted: boolean;
 }
 
+export interface LabSessionOptions {
+  seed?: number;
+  startMs?: number;
+  /** The lab whose node count and starter files the session starts with (its add-ons and objects: setUp()). */
+  lab?: Lab;
+}
+
 export class LabSession {
   readonly clock: ManualClock;
   readonly cluster: Cluster;
   readonly history: HistoryEntry[] = [];
   readonly context: EvaluationContext;
   private readonly terminal: LabTerminal;
+  private readonly shell: TranscriptShell;
 
-  /** With `lab`: its cluster shape (nodes; add-ons and objects once setUp() ran) and its starter files. */
-  constructor(private readonly options: { seed?: number; startMs?: number; lab?: Lab } = {}) {
+  /**
+   * A session of `lab` as a student starts it on the platform: its nodes, its starter files (`starterFiles`
+   * and the `files/` folder) in the home, its add-ons enabled and its objects created. Throws when a set-up
+   * line fails (a lab whose shape cannot be provisioned).
+   */
+  static async start(lab: Lab, options: Omit<LabSessionOptions, 'lab'> = {}): Promise<LabSession> {
+    const session = new LabSession({ ...options, lab });
+    const failures = await session.setUp();
+    if (failures.length > 0)
+      throw new Error(`cluster set-up of lab ${lab.id} failed: ${failures.join('; ')}`);
+    return session;
+  }
+
+  /** With `lab`: its node count and starter files; setUp() adds its add-ons and objects (or use start()). */
+  constructor(private readonly options: LabSessionOptions = {}) {
     this.clock = new ManualClock(options.startMs ?? LAB_TEST_START_MS);
     const nodeCount = options.lab?.cluster?.nodes ?? 1;
     this.cluster = createCluster({ seed: options.seed ?? LAB_TEST_SEED, clock: this.clock, nodeCount });
@@ -42,6 +65,7 @@ export class LabSession {
       this.cluster,
       starterFiles ? { home: new HomeDirectory(() => clock.now(), starterFiles) } : {},
     );
+    this.shell = new TranscriptShell(this.cluster, this.clock, this.terminal);
     this.context = {
       readObjects: readObjectsFromCluster(this.cluster),
       history: this.history,
@@ -55,13 +79,33 @@ export class LabSession {
     };
   }
 
+  /**
+   * Runs a typed line and adds it to the history as the platform records it. A background job (`... &`)
+   * enters as running (no exit code), as the platform grades it while it runs.
+   */
   async run(line: string): Promise<SessionRun> {
     // The kubeconfig's namespace as the command starts: what a command without -n runs in.
     const contextNamespace = this.cluster.kubeconfig.namespace();
-    const step = await runStep(this.cluster, this.clock, this.terminal, line);
-    const entry = { command: line, exitCode: step.exitCode, output: step.output, contextNamespace };
+    const background = !this.terminal.inPodShell() && lineShape(line).kind === 'background';
+    const recorder = new EffectsRecorder();
+    const step = await this.shell.step(line, { effects: recorder });
+    const { namespace, touched } = recorder.effects();
+    const entry: HistoryEntry = {
+      command: line,
+      exitCode: background ? null : step.exitCode,
+      output: step.output,
+      contextNamespace,
+      ...(namespace !== undefined ? { namespace } : {}),
+      touched,
+      ...(background ? { running: true } : {}),
+    };
     this.history.push(entry);
-    return { ...entry, interrupted: step.output.endsWith('^C\n') };
+    return {
+      ...entry,
+      exitCode: step.exitCode,
+      output: step.output,
+      interrupted: step.output.endsWith('^C\n'),
+    };
   }
 
   /**
@@ -69,19 +113,19 @@ export class LabSession {
    * they settle, as they would while the student reads the first step. Returns the lines that failed.
    */
   async setUp(): Promise<string[]> {
-    const failures: string[] = [];
-    const lines = clusterSetupLines(this.options.lab?.cluster);
-    for (const line of lines) {
-      const step = await runStep(this.cluster, this.clock, this.terminal, line);
-      if (step.exitCode !== 0)
-        failures.push(`\`${line.split('\n')[0]}\` (exit ${step.exitCode}): ${step.output.trim()}`);
-    }
-    if (lines.length > 0) this.advance(SETUP_SETTLE_MS);
+    const shape = this.options.lab?.cluster;
+    const failures = await applyClusterShape(shape, (line) => this.shell.step(line));
+    if (shape && (shape.addons.length > 0 || shape.objects.length > 0)) await this.advance(SETUP_SETTLE_MS);
     return failures;
   }
 
-  advance(ms: number): void {
-    this.clock.advance(ms);
-    this.cluster.sync();
+  /** Moves the simulated clock; running background jobs see every change on the way. */
+  async advance(ms: number): Promise<void> {
+    await this.shell.advance(ms);
+  }
+
+  /** Stops the background jobs still running. */
+  async close(): Promise<void> {
+    await this.shell.close();
   }
 }

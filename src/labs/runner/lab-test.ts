@@ -89,6 +89,7 @@ export async function testLab(lab: Lab, options: LabTestOptions = {}): Promise<L
     steps.push(result);
     options.onStep?.(result);
   }
+  await session.close();
   return { labId: lab.id, ok: steps.every((step) => step.ok), steps, wallMs: performance.now() - started };
 }
 
@@ -111,7 +112,7 @@ export async function runSolution(
   const errors: string[] = [];
   for (const raw of step.solution) {
     const line = parseSolutionLine(raw);
-    if (line.kind === 'advance') session.advance(line.ms);
+    if (line.kind === 'advance') await session.advance(line.ms);
     if (line.kind !== 'command') continue;
     // Vars are captured afresh for each line: an earlier line may have created what a later one names.
     const filled = await new VarResolver(step.vars, session.context).fill(line.line);

@@ -17,6 +17,11 @@ export interface StudentPaths {
   hintIds(session: LabSession, stepId: string): Promise<string[]>;
 }
 
+/** A here-document that writes `text` to `file` in the student's home, as the editor pane would save it. */
+export function hereDoc(file: string, text: string): string {
+  return `cat > ${file} <<'EOF'\n${text.trim()}\nEOF`;
+}
+
 export function studentPaths(labId: string): StudentPaths {
   const lab = loadLabFile(join(__dirname, '../../../labs', labId, 'lab.yaml'));
   const step = (id: string): Step => {

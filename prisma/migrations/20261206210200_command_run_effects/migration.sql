@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "command_runs" ADD COLUMN     "effects" JSONB;
