@@ -10,6 +10,7 @@ import { HomeDirectory, HomeError, type HomeEntry, type HomeSnapshot } from '../
 import { HomeRepository, HomeWrite } from '../repositories/home.repository';
 import type { HomeAtRun, HomeConflict, HomeFile, HomeListing, HomeSaved } from '../shared/http-api';
 import type { AuthUser } from './auth.service';
+import { GradingService } from './grading.service';
 import { listingOf, parseSnapshot, touches } from './home-snapshots';
 import { HomeDecision, HomeStoreService, writeOf } from './home-store.service';
 import { LabSessionService } from './lab-session.service';
@@ -29,6 +30,7 @@ export class HomeService {
     private readonly sessions: LabSessionService,
     private readonly store: HomeStoreService,
     private readonly homes: HomeRepository,
+    private readonly grading: GradingService,
   ) {}
 
   async list(user: AuthUser, labSessionId: string): Promise<HomeListing> {
@@ -79,6 +81,7 @@ export class HomeService {
       );
       if ('retry' in outcome) continue;
       if ('statusCode' in outcome) throw new ConflictException(outcome);
+      await this.gradeAfterChange(labSessionId);
       return outcome;
     }
     throw new ConflictException({
@@ -97,10 +100,21 @@ export class HomeService {
     await this.sessions.requireOwner(user, labSessionId);
     const path = homePath(rawPath);
     await this.store.current(labSessionId);
-    return this.store.change(labSessionId, (current) => {
+    const removed = await this.store.change(labSessionId, (current) => {
       const next = edit(parseStored(current), (home) => removeEntry(home, path, recursive));
       return { write: next.write, answer: { version: next.version } };
     });
+    await this.gradeAfterChange(labSessionId);
+    return removed;
+  }
+
+  /**
+   * A step may check the student's files, so a save in the editor is graded at once, as a command is, and
+   * its tick does not wait for the next command. A grading that cannot be queued now (Redis down) only
+   * delays the tick to the next command; the save itself has landed.
+   */
+  private async gradeAfterChange(labSessionId: string): Promise<void> {
+    await this.grading.requestGrading(labSessionId, 'home').catch(() => undefined);
   }
 
   /** Replay: the home as it was after the command `runId` of the session (for its instructors). */

@@ -1,3 +1,4 @@
+import type { GradingUpdate } from '../../src/shared/events';
 import type { HomeAtRun, HomeConflict, HomeFile, HomeListing, HomeSaved } from '../../src/shared/http-api';
 import {
   api,
@@ -260,6 +261,43 @@ describe('home directory (REST API, terminal, replay)', () => {
     student.socket.close();
     other.socket.close();
   }, 60_000);
+
+  it('grades a save from the editor at once: a step that checks a file follows it with no command run', async () => {
+    count++;
+    const student = await enrolledStudent(platform, `home${count}@example.edu`, 'batch-jobs');
+    // The cluster is up once a command has run; a grading needs it.
+    await run(student, 'kubectl get jobs');
+    const fileReasons = (event: EventLog['events'][number]) => {
+      const step = (event.payload as unknown as GradingUpdate).steps.find((s) => s.stepId === 'ttl-cleanup');
+      return (step?.reasons ?? []).filter((reason) => reason.en.includes('cleanup.yaml'));
+    };
+    // A grading that began before a save may still announce the file as it was; the one the save queued follows.
+    const graded = (since: number, fileCheck: 'failing' | 'passing') =>
+      student.log.waitFor(
+        (e) =>
+          e.name === 'grading.updated' &&
+          e.at >= since &&
+          fileReasons(e).length > 0 === (fileCheck === 'failing'),
+        30_000,
+        `a grading after the save with the file check ${fileCheck}`,
+      );
+    const job = (ttl: number) =>
+      `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: cleanup\nspec:\n  ttlSecondsAfterFinished: ${ttl}\n` +
+      '  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n';
+    const listing = await api<HomeListing>(platform.baseUrl, student.cookie, 'GET', home(student));
+    const commands = student.log.events.filter((e) => e.name === 'command.accepted').length;
+
+    let since = Date.now();
+    const tooLong = await save(student, 'cleanup.yaml', job(600), listing.body.version);
+    expect(tooLong.status).toBe(200);
+    await graded(since, 'failing');
+
+    since = Date.now();
+    await save(student, 'cleanup.yaml', job(30), (tooLong.body as HomeSaved).version);
+    await graded(since, 'passing');
+    expect(student.log.events.filter((e) => e.name === 'command.accepted').length).toBe(commands);
+    student.socket.close();
+  }, 90_000);
 
   it('serves the engine’s OpenAPI documents for the editor', async () => {
     const student = await newStudent();

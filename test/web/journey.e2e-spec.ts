@@ -183,6 +183,28 @@ describe('Kubelab in a browser', () => {
     await screenshot(lab, 'workspace');
   });
 
+  it("lets the instructor watch the student's terminal and files live", async () => {
+    // A page of its own: the dashboard stays as it is, to show later that its matrix followed live.
+    const watchLink = dashboard.getByRole('link', { name: `Watch live: ${STUDENT.name}` });
+    const live = await teacher.newPage();
+    await live.goto(`${platform.baseUrl}${await watchLink.getAttribute('href')}`);
+    // The instructor's terminal is read only and follows what the student types.
+    await live.getByTestId('terminal').getByText('This session is read-only for you.').waitFor();
+    await lab.getByTestId('terminal').click();
+    await run(lab, 'echo watched > notes.txt', new RegExp(PROMPT_PATTERN));
+    await run(lab, 'kubectl get nodes -o name', /node\/minikube/);
+    await waitForOutputSoFar(live, 'kubectl get nodes -o name', /node\/minikube/);
+    const files = live.getByTestId('live-files');
+    await files.locator('[data-path="notes.txt"]').click();
+    await files.getByTestId('live-file-text').getByText('watched').waitFor();
+    await live
+      .getByTestId('live-score')
+      .getByText(/\d+ \/ 100 pts/)
+      .waitFor();
+    await screenshot(live, 'live');
+    await live.close();
+  });
+
   it('restores the terminal from the session history after a reload', async () => {
     await lab.reload();
     await lab.locator('[data-testid="cluster"][data-status="ready"]').waitFor();

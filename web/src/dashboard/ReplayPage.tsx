@@ -21,6 +21,7 @@ import { api, errorMessage } from '../lib/api';
 import type { LabView, Replay } from '@shared/http-api';
 import { Link } from '../lib/router';
 import { useAsync } from '../lib/use-async';
+import { plainText } from '../lib/plain-text';
 import { useTitle } from '../lib/use-title';
 import { groupReplay, ReplayItem } from './replay-items';
 import { ReplayFiles } from './ReplayFiles';
@@ -145,7 +146,7 @@ function TimelineItem({
           </Badge>
         </Group>
         <pre className="replay-command">$ {event.command}</pre>
-        {event.output && <pre className="replay-output">{event.output}</pre>}
+        {event.output && <pre className="replay-output">{plainText(event.output)}</pre>}
         <ReplayFiles labSessionId={labSessionId} runId={event.runId} />
       </li>
     );

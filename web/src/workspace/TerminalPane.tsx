@@ -29,6 +29,8 @@ export function TerminalPane({ labSessionId, onSnapshot, onCommandFinished }: Pr
   const host = useRef<HTMLDivElement>(null);
   // The terminal lives as long as the session is open; language changes and callbacks reach it through refs.
   const [busy, setBusy] = useState(false);
+  // An instructor's terminal only watches: its help line says so instead of how to type.
+  const [readOnly, setReadOnly] = useState(false);
   const callbacks = useRef({ onSnapshot, onCommandFinished, t });
   callbacks.current = { onSnapshot, onCommandFinished, t };
 
@@ -88,7 +90,10 @@ export function TerminalPane({ labSessionId, onSnapshot, onCommandFinished }: Pr
       socket: getSocket(),
       labSessionId,
       texts,
-      onSnapshot: (snapshot) => callbacks.current.onSnapshot(snapshot),
+      onSnapshot: (snapshot) => {
+        setReadOnly(snapshot.readOnly);
+        callbacks.current.onSnapshot(snapshot);
+      },
       onCommandFinished: (run) => callbacks.current.onCommandFinished(run),
       onBusyChange: setBusy,
     });
@@ -121,7 +126,7 @@ export function TerminalPane({ labSessionId, onSnapshot, onCommandFinished }: Pr
         data-testid="terminal"
       />
       <p id="terminal-help" className="terminal-help" aria-live="polite" data-busy={busy}>
-        {busy ? t('term.busy') : `${t('term.help')} ${t('term.focus')}`}
+        {readOnly ? t('term.watching') : busy ? t('term.busy') : `${t('term.help')} ${t('term.focus')}`}
       </p>
     </div>
   );

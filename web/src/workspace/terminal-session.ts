@@ -1,5 +1,6 @@
 import type { Terminal } from '@xterm/xterm';
 import type {
+  CommandAccepted,
   CommandExit,
   CommandOutput,
   CommandRejected,
@@ -107,6 +108,7 @@ export class TerminalSession {
     const onDisconnect = () => {
       this.joined = false;
     };
+    const onAccepted = (event: CommandAccepted) => this.onAccepted(event);
     const onStarted = (event: CommandStarted) => this.onStarted(event);
     const onOutput = (event: CommandOutput) => this.onOutput(event);
     const onExit = (event: CommandExit) => this.onExit(event);
@@ -116,6 +118,7 @@ export class TerminalSession {
     };
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
+    socket.on('command.accepted', onAccepted);
     socket.on('command.started', onStarted);
     socket.on('command.output', onOutput);
     socket.on('command.exit', onExit);
@@ -124,6 +127,7 @@ export class TerminalSession {
     this.cleanups.push(
       () => socket.off('connect', onConnect),
       () => socket.off('disconnect', onDisconnect),
+      () => socket.off('command.accepted', onAccepted),
       () => socket.off('command.started', onStarted),
       () => socket.off('command.output', onOutput),
       () => socket.off('command.exit', onExit),
@@ -393,6 +397,30 @@ export class TerminalSession {
     const list = this.earlyEvents.get(event.runId) ?? [];
     list.push(event);
     this.earlyEvents.set(event.runId, list);
+  }
+
+  /**
+   * A read-only terminal (an instructor watching) follows the student's commands as they are accepted, as if
+   * they were typed here; a student's own terminal shows only what is typed in it (and its history).
+   */
+  private onAccepted(event: CommandAccepted): void {
+    if (event.labSessionId !== this.options.labSessionId || !this.readOnly || !this.joined) return;
+    if (this.findRun(event.runId) || this.jobs.has(event.runId)) return;
+    this.runs.push({ runId: event.runId, command: event.command, output: '', shown: false });
+    // Its output or end may have come first (different rooms' events are not ordered).
+    const early = this.earlyEvents.get(event.runId) ?? [];
+    this.earlyEvents.delete(event.runId);
+    if (this.runs.length === 1) {
+      // The idle prompt line is replaced by the command's own prompt line.
+      this.options.terminal.write('\r\x1b[J');
+      this.cursorCells = 0;
+      this.options.onBusyChange?.(true);
+      this.showHead();
+    }
+    for (const seen of early) {
+      if ('data' in seen) this.onOutput(seen);
+      else this.onExit(seen);
+    }
   }
 
   private onStarted(event: CommandStarted): void {
