@@ -12,6 +12,8 @@ const esmOnly = [
   'strtok3',
   '@standard-schema',
   '@prisma/schema-engine-wasm',
+  // The web client's Markdown renderer (lab instructions), ESM-only since v13.
+  'marked',
   // Not ESM-only, but its CommonJS build loads Node built-ins with import(), which Jest refuses
   // without --experimental-vm-modules; compiled by SWC those calls become require().
   '@electric-sql/pglite',

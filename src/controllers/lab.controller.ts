@@ -3,7 +3,6 @@ import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../middleware/auth.guard';
 import type { AuthUser } from '../services/auth.service';
 import { LabService } from '../services/lab.service';
-import { LabSessionService } from '../services/lab-session.service';
 import type { LabSessionView, LabView } from '../shared/http-api';
 
 const LAB_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -12,10 +11,7 @@ const LAB_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 @ApiCookieAuth()
 @Controller('courses/:courseId/labs')
 export class LabController {
-  constructor(
-    private readonly labs: LabService,
-    private readonly sessions: LabSessionService,
-  ) {}
+  constructor(private readonly labs: LabService) {}
 
   @Get()
   list(
@@ -34,7 +30,7 @@ export class LabController {
     return this.labs.get(user, courseId, LAB_ID.test(labId) ? labId : '-');
   }
 
-  /** Starts the student's session on this lab (or resumes it) and requests its cluster. */
+  /** Starts the student's session on this lab (or resumes it) and requests its cluster; 404 before it opens. */
   @Post(':labId/session')
   @HttpCode(200)
   start(
@@ -42,6 +38,6 @@ export class LabController {
     @Param('courseId', ParseUUIDPipe) courseId: string,
     @Param('labId') labId: string,
   ): Promise<LabSessionView> {
-    return this.sessions.start(user, courseId, LAB_ID.test(labId) ? labId : '-');
+    return this.labs.start(user, courseId, LAB_ID.test(labId) ? labId : '-');
   }
 }

@@ -57,7 +57,8 @@ const valid = {
   'command.submit': new WsValidationPipe(CommandSubmitDto),
   'command.input': new WsValidationPipe(CommandInputDto),
   'command.cancel': new WsValidationPipe(CommandCancelDto),
-} satisfies Record<keyof ClientToServerEvents, WsValidationPipe>;
+  // authoring.watch is src/authoring/authoring.gateway.ts's.
+} satisfies Record<Exclude<keyof ClientToServerEvents, 'authoring.watch'>, WsValidationPipe>;
 
 /**
  * The terminal's websocket. The handshake must carry a valid session cookie. A student joins and

@@ -6,6 +6,8 @@ export enum QueueName {
   Commands = 'commands',
   Clusters = 'clusters',
   Grading = 'grading',
+  /** Lab authoring: proofs (self-tests of drafts) and regrades of earlier versions' sessions. */
+  Authoring = 'authoring',
 }
 
 export enum JobName {
@@ -15,13 +17,19 @@ export enum JobName {
   ClusterStop = 'cluster.stop',
   /** Grade a lab session against its lab's checks (coalesced: one pending job per session). */
   GradingRun = 'grading.run',
+  /** Run a draft revision's self-test in a worker thread (bounded in time), streaming step results. */
+  LabProve = 'lab.prove',
+  /** Move the sessions of an earlier published version onto a newer one and grade them again. */
+  LabRegrade = 'lab.regrade',
 }
 
 export interface JobPayloads {
   [JobName.CommandRun]: { labSessionId: string; runId: string };
   [JobName.ClusterProvision]: { clusterId: string };
   [JobName.ClusterStop]: { clusterId: string; reason: 'reset' | 'idle' | 'deadline' | 'finished' | 'admin' };
-  [JobName.GradingRun]: { labSessionId: string; trigger: 'command' | 'request' | 'cluster' };
+  [JobName.GradingRun]: { labSessionId: string; trigger: 'command' | 'request' | 'cluster' | 'home' };
+  [JobName.LabProve]: { proofId: string };
+  [JobName.LabRegrade]: { regradeId: string };
 }
 
 export type JobItem = { [N in JobName]: { name: N; data: JobPayloads[N] } }[JobName];
@@ -34,6 +42,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.ClusterProvision]: QueueName.Clusters,
   [JobName.ClusterStop]: QueueName.Clusters,
   [JobName.GradingRun]: QueueName.Grading,
+  [JobName.LabProve]: QueueName.Authoring,
+  [JobName.LabRegrade]: QueueName.Authoring,
 };
 
 /** Services that handle jobs declare them here; the registry checks the union covers JobName once. */

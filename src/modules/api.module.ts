@@ -25,6 +25,10 @@ import { CoreModule } from './core.module';
 import { HomeController } from '../controllers/home.controller';
 import { SchemaController } from '../controllers/schema.controller';
 import { HomeService } from '../services/home.service';
+import { authoringApi } from '../authoring/authoring.module';
+import { ScheduleController } from '../controllers/schedule.controller';
+import { ScheduleService } from '../services/schedule.service';
+import { CourseOverviewService } from '../services/course-overview.service';
 
 /** The HTTP API and websocket gateway. */
 @Module({})
@@ -43,6 +47,8 @@ export class ApiModule {
         HealthController,
         HomeController,
         SchemaController,
+        ...authoringApi.controllers,
+        ScheduleController,
       ],
       providers: [
         AuthService,
@@ -57,6 +63,9 @@ export class ApiModule {
         TerminalGateway,
         GradebookService,
         HomeService,
+        ScheduleService,
+        CourseOverviewService,
+        ...authoringApi.providers,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

@@ -29,7 +29,9 @@ import { ClusterMaintenanceService } from '../services/cluster-maintenance.servi
 import { GradingService } from '../services/grading.service';
 import { LabCatalogService } from '../services/lab-catalog.service';
 import { HomeRepository } from '../repositories/home.repository';
+import { CourseScheduleRepository } from '../repositories/course-schedule.repository';
 import { HomeStoreService } from '../services/home-store.service';
+import { authoringCoreProviders } from '../authoring/authoring.module';
 
 const repositories = [
   DatabaseRepository,
@@ -50,6 +52,7 @@ const repositories = [
   CommandRunRepository,
   StepResultRepository,
   HomeRepository,
+  CourseScheduleRepository,
 ];
 
 /** A session's cluster: its lifecycle, the hot-path lookup, and housekeeping (see each class). */
@@ -85,7 +88,14 @@ const sharedServices = [RunLedger, ...clusterServices, GradingService, LabCatalo
     clusterDriverProvider,
     ...repositories,
     ...sharedServices,
+    ...authoringCoreProviders,
   ],
-  exports: [RedisConnections, clusterDriverProvider, ...repositories, ...sharedServices],
+  exports: [
+    RedisConnections,
+    clusterDriverProvider,
+    ...repositories,
+    ...sharedServices,
+    ...authoringCoreProviders,
+  ],
 })
 export class CoreModule {}

@@ -5,6 +5,7 @@ import { CommandRunnerService } from '../commands/command-runner.service';
 import { HousekeepingService } from '../services/housekeeping.service';
 import { JobService } from '../services/job.service';
 import { CoreModule } from './core.module';
+import { authoringJobProviders } from '../authoring/authoring.module';
 
 /** The worker process: BullMQ consumers that run commands, provision clusters and grade. */
 @Module({})
@@ -13,7 +14,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), CoreModule],
-      providers: [CommandRunnerService, HousekeepingService, JobService],
+      providers: [CommandRunnerService, HousekeepingService, JobService, ...authoringJobProviders],
     };
   }
 }

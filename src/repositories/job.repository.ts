@@ -26,6 +26,10 @@ function optionsFor(item: JobItem): JobsOptions {
       return { jobId: `provision-${item.data.clusterId}` };
     case JobName.ClusterStop:
       return { jobId: `stop-${item.data.clusterId}` };
+    case JobName.LabProve:
+      return { jobId: `prove-${item.data.proofId}` };
+    case JobName.LabRegrade:
+      return { jobId: `regrade-${item.data.regradeId}` };
   }
 }
 

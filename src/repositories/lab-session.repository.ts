@@ -21,6 +21,11 @@ export class LabSessionRepository {
     });
   }
 
+  /** The user's own "try as a student" session of a draft's hidden lab, if they started one. */
+  findTrial(userId: string, courseId: string, labId: string): Promise<LabSession | null> {
+    return this.db.client.labSession.findFirst({ where: { userId, courseId, labId, trial: true } });
+  }
+
   /** Records activity in the sessions `ids` (one statement for all of them). */
   async touch(ids: string[], now: Date, idleExpiresAt: Date | null): Promise<void> {
     await this.db.client.labSession.updateMany({

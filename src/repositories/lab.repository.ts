@@ -21,32 +21,18 @@ export class LabRepository {
     return this.db.client.lab.findUnique({ where: { id } });
   }
 
-  /** In course order: the definition's `position`, then id; labs without a position come last. */
-  async listForCourse(courseId: string): Promise<Lab[]> {
-    const labs = await this.db.client.lab.findMany({
-      where: { courses: { some: { courseId } } },
-      orderBy: { id: 'asc' },
-    });
-    const position = (lab: Lab): number => {
-      const value = (lab.definition as { position?: unknown } | null)?.position;
-      return typeof value === 'number' ? value : Number.MAX_SAFE_INTEGER;
-    };
-    return labs.sort((a, b) => position(a) - position(b) || a.id.localeCompare(b.id));
-  }
-
   async isInCourse(courseId: string, labId: string): Promise<boolean> {
     return (await this.db.client.courseLab.count({ where: { courseId, labId } })) === 1;
   }
 
-  /** Offers a lab in a course; adding it twice is harmless. */
+  /**
+   * Offers a lab in a course, undated, at the end of its schedule; adding it twice is harmless.
+   * (CourseScheduleRepository owns schedules; this stays for callers that only add one lab.)
+   */
   async addToCourse(courseId: string, labId: string): Promise<void> {
-    await this.db.client.courseLab.createMany({ data: [{ courseId, labId }], skipDuplicates: true });
-  }
-
-  async addToAllCourses(labId: string): Promise<void> {
-    const courses = await this.db.client.course.findMany({ select: { id: true } });
+    const last = await this.db.client.courseLab.aggregate({ where: { courseId }, _max: { position: true } });
     await this.db.client.courseLab.createMany({
-      data: courses.map((course) => ({ courseId: course.id, labId })),
+      data: [{ courseId, labId, position: (last._max.position ?? 0) + 1 }],
       skipDuplicates: true,
     });
   }

@@ -124,6 +124,7 @@ export class CourseService {
       role,
       joinCode: role === 'student' ? undefined : course.joinCode,
       createdAt: course.createdAt.toISOString(),
+      timeZone: course.timeZone,
     };
   }
 }

@@ -3,6 +3,7 @@ import type { Lab } from '../labs';
 import { AuditRepository } from '../repositories/audit.repository';
 import { CommandRunRepository } from '../repositories/command-run.repository';
 import { CourseRepository } from '../repositories/course.repository';
+import { CourseScheduleRepository } from '../repositories/course-schedule.repository';
 import { LabSessionRepository } from '../repositories/lab-session.repository';
 import { StepResult, StepResultRepository } from '../repositories/step-result.repository';
 import { UserRepository } from '../repositories/user.repository';
@@ -14,6 +15,8 @@ import { CourseService } from './course.service';
 import { effectivePoints, GradingService } from './grading.service';
 import { LabCatalogService } from './lab-catalog.service';
 import { LabSessionService } from './lab-session.service';
+import { LabVersionRepository } from '../authoring/repositories/lab-version.repository';
+import { effectiveDueAt, isLabLate, isLate } from './lateness';
 
 /** What instructors see of a course: the gradebook, a student's session replay, overrides and CSV. */
 @Injectable()
@@ -30,6 +33,8 @@ export class GradebookService {
     private readonly audit: AuditRepository,
     private readonly grading: GradingService,
     private readonly events: EventRepository,
+    private readonly schedules: CourseScheduleRepository,
+    private readonly labVersions: LabVersionRepository,
   ) {}
 
   async gradebook(actor: AuthUser, courseId: string, labId: string): Promise<Gradebook> {
@@ -42,11 +47,21 @@ export class GradebookService {
       (r) => r.labSessionId,
     );
     const sessionOf = new Map(sessions.map((session) => [session.userId, session]));
+    // Which published version each student worked on (authored labs; null for built-in ones).
+    const versionOf = await this.labVersions.versionNumbers(sessions.flatMap((s) => s.labVersionId ?? []));
+    const labDueAt = (await this.schedules.findEntry(courseId, labId))?.dueAt ?? null;
+    const extensions = new Map(
+      (await this.schedules.listExtensions(courseId, labId)).map((extension) => [
+        extension.userId,
+        extension.dueAt,
+      ]),
+    );
     const maxPoints = lab.steps.reduce((sum, step) => sum + step.points, 0);
     const rows = students.map((student): GradebookRow => {
       const session = sessionOf.get(student.id);
       const results = new Map((session ? (bySession.get(session.id) ?? []) : []).map((r) => [r.stepId, r]));
       const steps: GradebookRow['steps'] = {};
+      const dueAt = effectiveDueAt(labDueAt, extensions.get(student.id));
       for (const step of lab.steps) {
         const result = results.get(step.id);
         steps[step.id] = {
@@ -54,6 +69,7 @@ export class GradebookService {
           points: effectivePoints(result),
           firstPassedAt: result?.firstPassedAt?.toISOString() ?? null,
           overridden: result?.overridePoints !== null && result?.overridePoints !== undefined,
+          late: isLate(result?.firstPassedAt, dueAt),
         };
       }
       const passedTimes = lab.steps.map((step) => results.get(step.id)?.firstPassedAt ?? null);
@@ -68,6 +84,9 @@ export class GradebookService {
         completedAt: complete
           ? new Date(Math.max(...passedTimes.map((time) => (time as Date).getTime()))).toISOString()
           : null,
+        dueAt: dueAt?.toISOString() ?? null,
+        late: isLabLate(passedTimes, dueAt),
+        labVersion: (session?.labVersionId && versionOf.get(session.labVersionId)) || null,
         steps,
       };
     });
@@ -81,7 +100,10 @@ export class GradebookService {
     };
   }
 
-  /** The gradebook as CSV: UTF-8 with a byte-order mark so spreadsheet programs show Chinese names. */
+  /**
+   * The gradebook as CSV: UTF-8 with a byte-order mark so spreadsheet programs show Chinese names.
+   * `late` is yes/no for the lab; `late_steps` names the steps passed after the student's due time.
+   */
   async csv(actor: AuthUser, courseId: string, labId: string): Promise<string> {
     const book = await this.gradebook(actor, courseId, labId);
     const header = [
@@ -91,6 +113,9 @@ export class GradebookService {
       'total',
       'max',
       'completed_at',
+      'due_at',
+      'late',
+      'late_steps',
     ];
     const lines = [
       header,
@@ -101,6 +126,12 @@ export class GradebookService {
         String(row.totalPoints),
         String(row.maxPoints),
         row.completedAt ?? '',
+        row.dueAt ?? '',
+        row.late ? 'yes' : 'no',
+        book.lab.steps
+          .filter((step) => row.steps[step.id].late)
+          .map((step) => step.id)
+          .join(' '),
       ]),
     ];
     return '\ufeff' + lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
@@ -210,7 +241,7 @@ function stepResultView(result: StepResult): StepResultView {
   };
 }
 
-function csvCell(value: string): string {
+export function csvCell(value: string): string {
   // Quote every cell that could break the row; neutralise leading characters spreadsheets treat as formulas.
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) || safe !== value ? `"${safe.replace(/"/g, '""')}"` : safe;

@@ -8,6 +8,8 @@ import { JobRepository } from '../repositories/job.repository';
 import { ClusterLifecycleService } from './cluster-lifecycle.service';
 import { CommandRunnerService } from '../commands/command-runner.service';
 import { GradingService } from './grading.service';
+import { ProofJobService } from '../authoring/services/proof-job.service';
+import { RegradeJobService } from '../authoring/services/regrade-job.service';
 
 /** Starts the worker's queue consumers once every handler is known; a gap or a clash stops start-up. */
 @Injectable()
@@ -18,11 +20,19 @@ export class JobService implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly commands: CommandRunnerService,
     private readonly clusters: ClusterLifecycleService,
     private readonly grading: GradingService,
+    private readonly proofs: ProofJobService,
+    private readonly regrades: RegradeJobService,
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
   ) {}
 
   onApplicationBootstrap(): void {
-    const handlers = buildJobRegistry([this.commands, this.clusters, this.grading]);
+    const handlers = buildJobRegistry([
+      this.commands,
+      this.clusters,
+      this.grading,
+      this.proofs,
+      this.regrades,
+    ]);
     const concurrency = this.config.commands.workerConcurrency;
     const hosts =
       this.config.worker.hosts === 'all' ? (this.driver.hostIds?.() ?? []) : this.config.worker.hosts;
@@ -33,6 +43,8 @@ export class JobService implements OnApplicationBootstrap, OnApplicationShutdown
         [QueueName.Clusters]: Math.max(2, Math.ceil(concurrency / 5)),
         // Grading is coalesced per session and may lag a little; commands come first.
         [QueueName.Grading]: Math.max(2, Math.ceil(concurrency / 10)),
+        // A proof keeps a core busy for seconds (in its own thread); two at a time leave room for the rest.
+        [QueueName.Authoring]: 2,
       },
       hosts,
     );

@@ -6,6 +6,7 @@ import type { AuthUser } from './auth.service';
 import { ClusterLifecycleService } from './cluster-lifecycle.service';
 import { ClusterLookupService } from './cluster-lookup.service';
 import { CourseService } from './course.service';
+import { AuthoredLabCatalog } from '../authoring/authored-lab-catalog';
 
 export type SessionAccess = 'owner' | 'watcher';
 
@@ -18,6 +19,7 @@ export class LabSessionService {
     private readonly courses: CourseService,
     private readonly clusters: ClusterLifecycleService,
     private readonly lookup: ClusterLookupService,
+    private readonly authored: AuthoredLabCatalog,
   ) {}
 
   async start(user: AuthUser, courseId: string, labId: string): Promise<LabSessionView> {
@@ -26,6 +28,8 @@ export class LabSessionService {
     if (!(await this.labs.isInCourse(courseId, labId)))
       throw new NotFoundException('Lab not found in this course.');
     const session = await this.sessions.upsert({ userId: user.id, courseId, labId });
+    // An authored lab's session keeps the version it starts with, whatever is published later.
+    await this.authored.pinOnStart(session);
     await this.clusters.ensureCluster(session);
     return this.view((await this.sessions.findById(session.id)) ?? session);
   }

@@ -2,7 +2,7 @@
  * The websocket protocol between the platform and the web client: one typed map per direction.
  * Imported by the server (gateway, event emitter) and by the web client, so both sides agree.
  * Rooms: `session:<labSessionId>` (the student and watching instructors), `course:<courseId>`
- * (instructors watching the class).
+ * (instructors watching the class), `draft:<draftId>` (authors of a lab draft).
  */
 
 /**
@@ -173,6 +173,25 @@ export interface SessionSnapshot {
   readOnly: boolean;
 }
 
+/** A draft being authored was saved (or a file removed) by `updatedBy`. */
+export interface DraftChanged {
+  draftId: string;
+  revision: number;
+  path: string;
+  updatedBy: { id: string; displayName: string };
+}
+
+/** A proof's progress: its state, and with each finished step that step's outcome. */
+export interface ProofProgress {
+  proofId: string;
+  draftId: string;
+  revision: number;
+  state: 'queued' | 'running' | 'passed' | 'failed';
+  step?: { id: string; index: number; total: number; outcome: 'passed' | 'failed'; message?: string };
+  /** Why a proof failed as a whole (a self-test stopped past its time limit, a lab that does not load). */
+  message?: string;
+}
+
 export interface ServerToClientEvents {
   'command.accepted': (payload: CommandAccepted) => void;
   'command.started': (payload: CommandStarted) => void;
@@ -184,6 +203,10 @@ export interface ServerToClientEvents {
   'cluster.idle-warning': (payload: ClusterIdleWarning) => void;
   'grading.updated': (payload: GradingUpdate) => void;
   'home.changed': (payload: HomeChanged) => void;
+  /** Room `draft:<draftId>`: another author saved the draft (reload it, or merge). */
+  'authoring.draft': (payload: DraftChanged) => void;
+  /** Room `draft:<draftId>`: a proof of the draft changed state or finished a step. */
+  'authoring.proof': (payload: ProofProgress) => void;
 }
 
 export type ServerEventName = keyof ServerToClientEvents;
@@ -217,7 +240,10 @@ export interface ClientToServerEvents {
     payload: { labSessionId: string; runId?: string },
     ack: Ack<{ cancelled: number }>,
   ) => void;
+  /** Authors of a draft's course: its saves and proofs (room `draft:<draftId>`). */
+  'authoring.watch': (payload: { draftId: string }, ack: Ack<null>) => void;
 }
 
 export const sessionRoom = (labSessionId: string) => `session:${labSessionId}`;
 export const courseRoom = (courseId: string) => `course:${courseId}`;
+export const draftRoom = (draftId: string) => `draft:${draftId}`;

@@ -27,6 +27,8 @@ export interface Course {
   /** Only instructors of the course see the code. */
   joinCode?: string;
   createdAt: string;
+  /** IANA zone of the course's schedule (local times are entered and shown in it). */
+  timeZone: string;
 }
 
 /** GET /courses/:id/students. */
@@ -55,6 +57,22 @@ export interface LabView {
   estimatedMinutes: number;
   totalPoints: number;
   steps: LabStep[];
+  /** The lab's place in the course's schedule (see src/shared/schedule-api.ts). */
+  schedule?: LabScheduleView;
+}
+
+/** When a lab is open and due; for a student the due time is their own (an extension counts). */
+export interface LabScheduleView {
+  position: number;
+  /** ISO instants (UTC) and the same in the course's zone as "YYYY-MM-DDTHH:mm"; null: no date. */
+  opensAt: string | null;
+  opensAtLocal: string | null;
+  dueAt: string | null;
+  dueAtLocal: string | null;
+  timeZone: string;
+  /** The due time is this student's extension. */
+  extended: boolean;
+  weight: number;
 }
 
 /**
@@ -83,6 +101,8 @@ export interface GradebookStepCell {
   points: number;
   firstPassedAt: string | null;
   overridden: boolean;
+  /** First passed after the student's due time (still graded; see src/services/lateness.ts). */
+  late: boolean;
 }
 
 export interface GradebookRow {
@@ -94,6 +114,12 @@ export interface GradebookRow {
   maxPoints: number;
   /** When the last step passed, if every step has. */
   completedAt: string | null;
+  /** The student's due time for the lab (their extension if any), null when the lab has none. */
+  dueAt: string | null;
+  /** Any step passed after dueAt. */
+  late: boolean;
+  /** The published version of the lab the student's session is pinned to; null for built-in labs or no session. */
+  labVersion: number | null;
   steps: Record<string, GradebookStepCell>;
 }
 

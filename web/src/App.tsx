@@ -19,6 +19,14 @@ const DashboardPage = lazy(() =>
   import('./dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })),
 );
 const ReplayPage = lazy(() => import('./dashboard/ReplayPage').then((m) => ({ default: m.ReplayPage })));
+const LivePage = lazy(() => import('./live/LivePage').then((m) => ({ default: m.LivePage })));
+// The lab editor (CodeMirror, the authoring pages) loads only for instructors who open it.
+const AuthoringPage = lazy(() =>
+  import('./authoring/AuthoringPage').then((m) => ({ default: m.AuthoringPage })),
+);
+const DraftEditorPage = lazy(() =>
+  import('./authoring/DraftEditorPage').then((m) => ({ default: m.DraftEditorPage })),
+);
 
 function Screen({ route }: { route: Route }) {
   const { t } = useI18n();
@@ -39,6 +47,12 @@ function Screen({ route }: { route: Route }) {
       return <DashboardPage courseId={route.courseId} labId={route.labId} />;
     case 'replay':
       return <ReplayPage courseId={route.courseId} labSessionId={route.labSessionId} />;
+    case 'live':
+      return <LivePage courseId={route.courseId} labSessionId={route.labSessionId} />;
+    case 'authoring':
+      return <AuthoringPage courseId={route.courseId} />;
+    case 'draft':
+      return <DraftEditorPage draftId={route.draftId} />;
     default:
       return (
         <main id="main" className="page">

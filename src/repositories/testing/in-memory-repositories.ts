@@ -42,6 +42,8 @@ export class InMemoryLabSessionRepository implements Implements<
       lastActivityAt: now,
       idleExpiresAt: null,
       hardDeadlineAt: null,
+      labVersionId: null,
+      trial: false,
       ...fields,
     };
     this.rows.set(session.id, session);

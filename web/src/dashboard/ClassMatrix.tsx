@@ -1,4 +1,4 @@
-import { Anchor, Progress, Table, Text, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Progress, Table, Text, Tooltip } from '@mantine/core';
 import { useI18n } from '../i18n/i18n';
 import type { Gradebook, GradebookStepCell } from '@shared/http-api';
 import { Link } from '../lib/router';
@@ -75,15 +75,23 @@ export function ClassMatrix({
                   size="sm"
                   aria-label={`${row.displayName}: ${row.totalPoints} / ${row.maxPoints}`}
                 />
+                {row.late && (
+                  <Badge size="xs" color="orange" variant="light" mt={4} data-testid="row-late">
+                    {t('teach.late')}
+                  </Badge>
+                )}
               </Table.Td>
               {steps.map((step) => {
                 const cell = row.steps[step.id];
                 const look = cellLook(cell);
-                const label = `${pick(step.title)}: ${stateText(cell)}, ${cell?.points ?? 0}/${step.points}${cell?.overridden ? `, ${t('teach.overridden')}` : ''}`;
+                const label = `${pick(step.title)}: ${stateText(cell)}, ${cell?.points ?? 0}/${step.points}${cell?.overridden ? `, ${t('teach.overridden')}` : ''}${cell?.late ? `, ${t('teach.late')}` : ''}`;
                 return (
                   <Table.Td key={step.id} className="matrix-cell">
                     <span
                       className={`cell ${look.className}${cell?.overridden ? ' cell-overridden' : ''}`}
+                      // Late work: an orange ring around the mark (the label says it in words).
+                      style={cell?.late ? { outline: '2px solid var(--mantine-color-orange-6)' } : undefined}
+                      data-late={cell?.late ? 'true' : undefined}
                       role="img"
                       aria-label={label}
                       title={label}
@@ -105,7 +113,19 @@ export function ClassMatrix({
                   >
                     {t('teach.replay')}
                   </Anchor>
-                ) : (
+                ) : null}
+                {row.labSessionId ? (
+                  <Anchor
+                    component={Link}
+                    to={{ name: 'live', courseId, labSessionId: row.labSessionId }}
+                    size="sm"
+                    ml="xs"
+                    aria-label={`${t('teach.watchLive')}: ${row.displayName}`}
+                  >
+                    {t('teach.watchLive')}
+                  </Anchor>
+                ) : null}
+                {row.labSessionId ? null : (
                   <Text size="xs" c="dimmed">
                     {t('teach.notStarted')}
                   </Text>

@@ -8,6 +8,7 @@ import {
   NavLink,
   Select,
   Stack,
+  Tabs,
   Text,
   TextInput,
   Title,
@@ -25,6 +26,8 @@ import { useNow } from '../lib/use-now';
 import { useTitle } from '../lib/use-title';
 import { ClassMatrix } from './ClassMatrix';
 import { CompletionChart } from './CompletionChart';
+import { CourseOverview } from './CourseOverview';
+import { ScheduleEditor } from './ScheduleEditor';
 import { applyGradingUpdate, completionSeries } from './gradebook-live';
 
 const GRADEBOOK_REFRESH_MS = 30_000;
@@ -201,6 +204,7 @@ function CourseView({
 }) {
   const { t, pick } = useI18n();
   const [labs, reloadLabs] = useAsync(() => api.labs(course.id), [course.id]);
+  const [tab, setTab] = useState<string | null>('progress');
   const labList = labs.data ?? [];
   const activeLab = labList.find((lab) => lab.id === labId) ?? labList[0];
 
@@ -210,7 +214,7 @@ function CourseView({
         <Title order={2} size="h4">
           {course.title}
         </Title>
-        {labList.length > 0 && (
+        {tab === 'progress' && labList.length > 0 && (
           <Select
             label={t('teach.lab')}
             data={labList.map((lab) => ({ value: lab.id, label: pick(lab.title) }))}
@@ -224,10 +228,33 @@ function CourseView({
         )}
       </Group>
       <JoinCodeCard course={course} onRotated={onCourseChanged} />
-      {labs.status === 'loading' && <Loading />}
-      {labs.status === 'error' && <ErrorState error={labs.error} onRetry={() => void reloadLabs()} />}
-      {labs.status === 'ready' && labList.length === 0 && <EmptyState>{t('teach.noLabs')}</EmptyState>}
-      {activeLab && <LabProgress key={activeLab.id} course={course} labId={activeLab.id} />}
+      <Tabs
+        value={tab}
+        onChange={(next) => {
+          setTab(next);
+          // The schedule may have changed: the lab list follows it.
+          if (next === 'progress') void reloadLabs();
+        }}
+        keepMounted={false}
+      >
+        <Tabs.List>
+          <Tabs.Tab value="progress">{t('sched.tabProgress')}</Tabs.Tab>
+          <Tabs.Tab value="overview">{t('sched.tabOverview')}</Tabs.Tab>
+          <Tabs.Tab value="schedule">{t('sched.tabSchedule')}</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="progress" pt="md">
+          {labs.status === 'loading' && <Loading />}
+          {labs.status === 'error' && <ErrorState error={labs.error} onRetry={() => void reloadLabs()} />}
+          {labs.status === 'ready' && labList.length === 0 && <EmptyState>{t('teach.noLabs')}</EmptyState>}
+          {activeLab && <LabProgress key={activeLab.id} course={course} labId={activeLab.id} />}
+        </Tabs.Panel>
+        <Tabs.Panel value="overview" pt="md">
+          <CourseOverview course={course} />
+        </Tabs.Panel>
+        <Tabs.Panel value="schedule" pt="md">
+          <ScheduleEditor course={course} onCourseChanged={onCourseChanged} />
+        </Tabs.Panel>
+      </Tabs>
     </Stack>
   );
 }

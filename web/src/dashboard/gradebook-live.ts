@@ -11,12 +11,17 @@ export function applyGradingUpdate(book: Gradebook, update: GradingUpdate): Grad
   if (index < 0) return undefined;
   const previous = book.rows[index];
   const steps: GradebookRow['steps'] = { ...previous.steps };
+  // The server's lateness rule (src/services/lateness.ts): first passed after the student's due time.
+  const dueAt = previous.dueAt === null ? null : Date.parse(previous.dueAt);
+  const late = (passedAt: string | null) =>
+    dueAt !== null && passedAt !== null && Date.parse(passedAt) > dueAt;
   for (const status of update.steps) {
     steps[status.stepId] = {
       state: status.state,
       points: status.points,
       firstPassedAt: status.firstPassedAt,
       overridden: previous.steps[status.stepId]?.overridden ?? false,
+      late: late(status.firstPassedAt),
     };
   }
   const passedTimes = book.lab.steps.map((step) => steps[step.id]?.firstPassedAt ?? null);
@@ -29,6 +34,7 @@ export function applyGradingUpdate(book: Gradebook, update: GradingUpdate): Grad
     totalPoints: update.totalPoints,
     maxPoints: update.maxPoints,
     completedAt,
+    late: Object.values(steps).some((cell) => cell.late),
     steps,
   };
   const rows = [...book.rows];

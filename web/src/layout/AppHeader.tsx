@@ -1,4 +1,4 @@
-import { Badge, Button, Group, SegmentedControl, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { Anchor, Badge, Button, Group, SegmentedControl, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useAuth } from '../auth/auth';
 import { useI18n } from '../i18n/i18n';
 import type { Language } from '../i18n/messages';
@@ -65,6 +65,11 @@ export function AppHeader({ live = false }: { live?: boolean }) {
             {t('app.name')}
           </Link>
           {live && <ConnectionBadge />}
+          {user && user.role !== 'student' && (
+            <Anchor component={Link} to={{ name: 'authoring' }} size="sm" data-testid="nav-authoring">
+              {t('author.nav')}
+            </Anchor>
+          )}
         </Group>
         <Group gap="sm" wrap="nowrap">
           <LanguageSwitch />

@@ -1,6 +1,7 @@
 import type { GradingUpdate } from '@shared/events';
 import type {
   Course,
+  CourseStudent,
   Gradebook,
   GradingRequested,
   HomeAtRun,
@@ -13,6 +14,15 @@ import type {
   StepResultView,
   User,
 } from '@shared/http-api';
+import type { CourseOverview, CourseSchedule, DueExtensionView } from '@shared/schedule-api';
+
+/** A schedule row as PUT /courses/:id/schedule takes it: times local to the course zone, or null. */
+export interface ScheduleRowInput {
+  labId: string;
+  opensAt: string | null;
+  dueAt: string | null;
+  weight: number;
+}
 
 /** An error the API answered with: {statusCode, message, fields?}, plus Retry-After when throttled. */
 export class ApiError extends Error {
@@ -37,7 +47,8 @@ export function onUnauthorized(listener: () => void): () => void {
   };
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** One JSON request to the API (exported for feature modules that keep their own endpoints, e.g. authoring). */
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`/api${path}`, {
@@ -114,6 +125,23 @@ export const api = {
     request<Gradebook>('GET', `/courses/${json(courseId)}/gradebook?labId=${json(labId)}`),
   gradebookCsvUrl: (courseId: string, labId: string) =>
     `/api/courses/${json(courseId)}/gradebook.csv?labId=${json(labId)}`,
+  // The course schedule (instructors): times are local date-times of the course's time zone.
+  schedule: (courseId: string) => request<CourseSchedule>('GET', `/courses/${json(courseId)}/schedule`),
+  saveSchedule: (courseId: string, labs: ScheduleRowInput[]) =>
+    request<CourseSchedule>('PUT', `/courses/${json(courseId)}/schedule`, { labs }),
+  setTimeZone: (courseId: string, timeZone: string) =>
+    request<Course>('PUT', `/courses/${json(courseId)}/time-zone`, { timeZone }),
+  setExtension: (courseId: string, labId: string, userId: string, dueAt: string) =>
+    request<DueExtensionView>(
+      'PUT',
+      `/courses/${json(courseId)}/labs/${json(labId)}/extensions/${json(userId)}`,
+      { dueAt },
+    ),
+  removeExtension: (courseId: string, labId: string, userId: string) =>
+    request<void>('DELETE', `/courses/${json(courseId)}/labs/${json(labId)}/extensions/${json(userId)}`),
+  overview: (courseId: string) => request<CourseOverview>('GET', `/courses/${json(courseId)}/overview`),
+  overviewCsvUrl: (courseId: string) => `/api/courses/${json(courseId)}/overview.csv`,
+  students: (courseId: string) => request<CourseStudent[]>('GET', `/courses/${json(courseId)}/students`),
   replay: (id: string) => request<Replay>('GET', `/lab-sessions/${json(id)}/replay`),
   override: (id: string, stepId: string, points: number | null, comment: string) =>
     request<StepResultView>('PUT', `/lab-sessions/${json(id)}/steps/${json(stepId)}/override`, {

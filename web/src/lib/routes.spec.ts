@@ -10,6 +10,10 @@ describe('routes', () => {
     ['/teach', { name: 'teach', courseId: undefined, labId: undefined }],
     [`/teach/${courseId}?lab=lec7-k8s-basics`, { name: 'teach', courseId, labId: 'lec7-k8s-basics' }],
     [`/teach/${courseId}/sessions/abc`, { name: 'replay', courseId, labSessionId: 'abc' }],
+    [`/teach/${courseId}/sessions/abc/live`, { name: 'live', courseId, labSessionId: 'abc' }],
+    ['/authoring', { name: 'authoring' }],
+    [`/courses/${courseId}/authoring`, { name: 'authoring', courseId }],
+    ['/authoring/drafts/d-1', { name: 'draft', draftId: 'd-1' }],
   ];
 
   it.each(cases)('reads %s and writes it back', (url, route) => {

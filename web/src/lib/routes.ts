@@ -9,6 +9,9 @@ export type Route =
   | { name: 'lab'; courseId: string; labId: string }
   | { name: 'teach'; courseId?: string; labId?: string }
   | { name: 'replay'; courseId: string; labSessionId: string }
+  | { name: 'live'; courseId: string; labSessionId: string }
+  | { name: 'authoring'; courseId?: string }
+  | { name: 'draft'; draftId: string }
   | { name: 'not-found' };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -22,8 +25,15 @@ export function parseRoute(pathname: string, search: string): Route {
     return { name: 'lab', courseId: parts[1], labId: parts[3] };
   if (parts[0] === 'teach' && parts.length <= 2)
     return { name: 'teach', courseId: parts[1], labId: query.get('lab') ?? undefined };
+  if (parts[0] === 'courses' && parts[2] === 'authoring' && parts.length === 3)
+    return { name: 'authoring', courseId: parts[1] };
+  if (parts[0] === 'authoring' && parts.length === 1) return { name: 'authoring' };
+  if (parts[0] === 'authoring' && parts[1] === 'drafts' && parts.length === 3)
+    return { name: 'draft', draftId: parts[2] };
   if (parts[0] === 'teach' && parts[2] === 'sessions' && parts.length === 4)
     return { name: 'replay', courseId: parts[1], labSessionId: parts[3] };
+  if (parts[0] === 'teach' && parts[2] === 'sessions' && parts[4] === 'live' && parts.length === 5)
+    return { name: 'live', courseId: parts[1], labSessionId: parts[3] };
   return { name: 'not-found' };
 }
 
@@ -44,6 +54,12 @@ export function hrefFor(route: Route): string {
         : '/teach';
     case 'replay':
       return `/teach/${e(route.courseId)}/sessions/${e(route.labSessionId)}`;
+    case 'live':
+      return `/teach/${e(route.courseId)}/sessions/${e(route.labSessionId)}/live`;
+    case 'authoring':
+      return route.courseId ? `/courses/${e(route.courseId)}/authoring` : '/authoring';
+    case 'draft':
+      return `/authoring/drafts/${e(route.draftId)}`;
     case 'not-found':
       return '/';
   }

@@ -15,10 +15,32 @@ import { FormEvent, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { EmptyState, ErrorState, Loading } from '../layout/States';
 import { api, ApiError, errorMessage } from '../lib/api';
-import type { Course } from '@shared/http-api';
+import type { Course, LabScheduleView } from '@shared/http-api';
 import { Link } from '../lib/router';
 import { useAsync } from '../lib/use-async';
+import { useNow } from '../lib/use-now';
 import { useTitle } from '../lib/use-title';
+
+/** The lab's due time on the course's clock, and whether it has passed (work now is marked late). */
+function DueTime({ schedule }: { schedule: LabScheduleView }) {
+  const { t } = useI18n();
+  const now = useNow(60_000);
+  if (!schedule.dueAt || !schedule.dueAtLocal) return null;
+  const params = { time: schedule.dueAtLocal.replace('T', ' '), zone: schedule.timeZone };
+  const past = Date.parse(schedule.dueAt) < now;
+  return (
+    <Stack gap={2}>
+      <Text size="sm" c={past ? 'orange.8' : 'dimmed'} data-testid="lab-due">
+        {t(schedule.extended ? 'home.dueExtended' : 'home.due', params)}
+      </Text>
+      {past && (
+        <Badge color="orange" variant="light" data-testid="lab-past-due">
+          {t('home.pastDue')}
+        </Badge>
+      )}
+    </Stack>
+  );
+}
 
 function CourseLabs({ course }: { course: Course }) {
   const { t, pick } = useI18n();
@@ -41,6 +63,7 @@ function CourseLabs({ course }: { course: Course }) {
                 {lab.totalPoints}
               </Badge>
             </Group>
+            {lab.schedule && <DueTime schedule={lab.schedule} />}
             <Button
               component={Link}
               to={{ name: 'lab', courseId: course.id, labId: lab.id }}
