@@ -102,7 +102,8 @@ export class GradebookService {
 
   /**
    * The gradebook as CSV: UTF-8 with a byte-order mark so spreadsheet programs show Chinese names.
-   * `late` is yes/no for the lab; `late_steps` names the steps passed after the student's due time.
+   * `late` is yes/no for the lab; `late_steps` names the steps passed after the student's due time;
+   * `lab_version` is the published version the student's session is pinned to (empty for built-in labs).
    */
   async csv(actor: AuthUser, courseId: string, labId: string): Promise<string> {
     const book = await this.gradebook(actor, courseId, labId);
@@ -116,6 +117,7 @@ export class GradebookService {
       'due_at',
       'late',
       'late_steps',
+      'lab_version',
     ];
     const lines = [
       header,
@@ -132,6 +134,7 @@ export class GradebookService {
           .filter((step) => row.steps[step.id].late)
           .map((step) => step.id)
           .join(' '),
+        row.labVersion === null ? '' : String(row.labVersion),
       ]),
     ];
     return '\ufeff' + lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';

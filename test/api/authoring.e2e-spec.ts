@@ -280,6 +280,17 @@ describe('lab authoring (separate API and worker)', () => {
     const rows = new Map((await gradebook()).rows.map((row) => [row.email, row]));
     expect(rows.get('pinned@example.edu')).toMatchObject({ labVersion: 1, totalPoints: 10 });
     expect(rows.get('newer@example.edu')).toMatchObject({ labVersion: 2, totalPoints: 20 });
+    // The CSV says the same, in its last column.
+    const csv = await fetch(
+      `${platform.baseUrl}/api/courses/${platform.courseId}/gradebook.csv?labId=${LAB}`,
+      {
+        headers: { cookie: teacher },
+      },
+    );
+    const lines = (await csv.text()).slice(1).trim().split('\r\n');
+    expect(lines[0].endsWith(',lab_version')).toBe(true);
+    expect(lines.find((line) => line.startsWith('pinned@example.edu,'))).toMatch(/,1$/);
+    expect(lines.find((line) => line.startsWith('newer@example.edu,'))).toMatch(/,2$/);
   }, 300_000);
 
   it('regrades the sessions of version 1 against version 2, with progress', async () => {

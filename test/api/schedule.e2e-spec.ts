@@ -172,12 +172,12 @@ describe('course schedules over HTTP', () => {
 
     const csv = await teacher.get(`/api/courses/${courseId}/gradebook.csv?labId=${labId}`).expect(200);
     const lines = csv.text.slice(1).trim().split('\r\n');
-    expect(lines[0].endsWith(',completed_at,due_at,late,late_steps')).toBe(true);
+    expect(lines[0].endsWith(',completed_at,due_at,late,late_steps,lab_version')).toBe(true);
     expect(lines.find((line) => line.startsWith('student1@kubelab.local,'))).toMatch(
-      /,2099-01-02T15:59:00\.000Z,no,$/,
+      /,2099-01-02T15:59:00\.000Z,no,,$/,
     );
     expect(lines.find((line) => line.startsWith('student2@kubelab.local,'))).toMatch(
-      new RegExp(`,yes,${stepA.id}$`),
+      new RegExp(`,yes,${stepA.id},$`),
     );
 
     const schedulePage = (await teacher.get(`/api/courses/${courseId}/schedule`).expect(200))

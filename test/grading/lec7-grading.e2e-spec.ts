@@ -124,7 +124,7 @@ describe('Lec7 lab graded live (separate API and worker, real time)', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).trim().split('\r\n');
     expect(lines[0]).toBe(
-      `email,name,${lab.steps.map((s) => `${s.id} (${s.points})`).join(',')},total,max,completed_at,due_at,late,late_steps`,
+      `email,name,${lab.steps.map((s) => `${s.id} (${s.points})`).join(',')},total,max,completed_at,due_at,late,late_steps,lab_version`,
     );
     expect(lines.find((line) => line.startsWith('lin@example.edu,lin,'))).toMatch(/,100,100,\d{4}-/);
 

@@ -214,6 +214,9 @@ describe('authoring a lab in the browser', () => {
 
     const row = dashboard.getByTestId(`row-${STUDENT_EMAIL}`);
     await row.locator('[data-step="label-node"][data-state="passed"]').waitFor({ timeout: 60_000 });
+    // The gradebook says which published version the student did.
+    await dashboard.reload();
+    await row.getByTestId('row-version').getByText('did version 1').waitFor();
     await dashboard.screenshot({ path: path.join(ARTIFACTS, 'authoring-matrix.png') });
   });
 

@@ -64,6 +64,11 @@ export function ClassMatrix({
                 <Text size="xs" c="dimmed">
                   {row.email}
                 </Text>
+                {typeof row.labVersion === 'number' && (
+                  <Text size="xs" c="dimmed" data-testid="row-version">
+                    {t('teach.labVersion', { version: row.labVersion })}
+                  </Text>
+                )}
               </Table.Th>
               <Table.Td>
                 <Text size="xs" fw={600} data-testid="row-total">
