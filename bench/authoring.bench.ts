@@ -35,7 +35,11 @@ function percentile(values: number[], p: number): number {
 
 async function main(): Promise<void> {
   setup.ensureWebBuild();
-  const platform = await startPlatform({ WEB_DIR: path.join(setup.ROOT, 'web', 'dist') });
+  // The production database pool, not the test platforms' small one (a bench runs alone).
+  const platform = await startPlatform({
+    WEB_DIR: path.join(setup.ROOT, 'web', 'dist'),
+    DATABASE_POOL_SIZE: '20',
+  });
   try {
     const teacher = await login(platform.baseUrl, 'teacher@kubelab.local');
     const call = <T>(method: string, route: string, body?: unknown) =>

@@ -122,6 +122,8 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'error',
       COMMANDS_PER_MINUTE: '1000',
       WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '50',
+      // The production pool, not the test platforms' small one (a bench runs alone).
+      DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '20',
     },
     // BENCH_PROFILE=dir writes V8 CPU profiles of the API and worker processes there.
     {

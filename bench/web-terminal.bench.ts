@@ -55,6 +55,8 @@ async function main(): Promise<void> {
     CLUSTER_DRIVER: 'embedded',
     LOG_LEVEL: 'error',
     COMMANDS_PER_MINUTE: '100000',
+    // The production pool, not the test platforms' small one (a bench runs alone).
+    DATABASE_POOL_SIZE: '20',
   });
   const browser = await launchChromium();
   try {

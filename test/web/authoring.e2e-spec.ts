@@ -273,6 +273,44 @@ describe('authoring a lab in the browser', () => {
     await other.close();
   });
 
+  it('regrades the sessions of version 1 from the library once a fix is published as version 2', async () => {
+    // Version 2 through the API (publishing from the page is shown above): the first step is worth more.
+    const call = <T>(method: string, route: string, body?: unknown) =>
+      api<T>(platform.baseUrl, teacherCookie, method, route, body);
+    const current = await call<{ revision: number; files: Record<string, string> }>(
+      'GET',
+      `/authoring/drafts/${draftId}`,
+    );
+    const yaml = current.body.files['lab.yaml'].replace(
+      /points: (\d+)/,
+      (_all, points: string) => `points: ${Number(points) + 5}`,
+    );
+    await call('PUT', `/authoring/drafts/${draftId}/files`, {
+      path: 'lab.yaml',
+      content: yaml,
+      baseRevision: current.body.revision,
+    });
+    const proof = await call<{ proofId: string }>('POST', `/authoring/drafts/${draftId}/prove`);
+    let state = 'queued';
+    while (state === 'queued' || state === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      state = (await call<{ state: string }>('GET', `/authoring/proofs/${proof.body.proofId}`)).body.state;
+    }
+    expect(state).toBe('passed');
+    const v2 = await call('POST', `/authoring/drafts/${draftId}/publish`, { courseId: platform.courseId });
+    expect(v2.body).toEqual({ labId, version: 2 });
+
+    const library = await teacher.newPage();
+    await library.goto(`${platform.baseUrl}/courses/${platform.courseId}/authoring`);
+    const card = library.locator(`[data-testid="published-card"][data-lab="${labId}"]`);
+    await card.getByRole('button', { name: 'Regrade v1 sessions onto v2' }).click();
+    await card
+      .locator('[data-testid="regrade-status"][data-state="done"]')
+      .getByText('Sessions regraded: 1.')
+      .waitFor();
+    await library.close();
+  });
+
   it('exports a lab as .tar.gz and imports it back as a new draft', async () => {
     const library = await teacher.newPage();
     await library.goto(`${platform.baseUrl}/courses/${platform.courseId}/authoring`);

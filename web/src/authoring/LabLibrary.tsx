@@ -8,6 +8,9 @@ import { useAsync } from '../lib/use-async';
 import { authoringApi } from './authoring-api';
 import type { Draft } from './authoring-types';
 import { NewLabForm } from './NewLabForm';
+import { RegradeButton } from './RegradeButton';
+
+const newestOf = (versions: { version: number }[]) => Math.max(...versions.map((entry) => entry.version));
 
 /** A course's labs for its authors: built-in ones to copy, its drafts to edit, its published labs and versions. */
 export function LabLibrary({ courseId }: { courseId: string }) {
@@ -122,6 +125,14 @@ export function LabLibrary({ courseId }: { courseId: string }) {
                       >
                         {t('author.copyVersion', { version: version.version })}
                       </Button>
+                      {version.version < newestOf(lab.versions) && (
+                        <RegradeButton
+                          courseId={courseId}
+                          labId={lab.labId}
+                          fromVersion={version.version}
+                          toVersion={newestOf(lab.versions)}
+                        />
+                      )}
                     </Group>
                   ))}
                 </Stack>

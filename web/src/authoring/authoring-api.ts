@@ -1,3 +1,4 @@
+import type { Regrade } from '@shared/authoring-api';
 import { ApiError, request } from '../lib/api';
 import type { AuthoringLabs, Draft, ProofView, SavedFile, Validation } from './authoring-types';
 
@@ -26,6 +27,9 @@ export const authoringApi = {
     }),
   tryAsStudent: (draftId: string) =>
     request<{ labSessionId: string }>('POST', `/authoring/drafts/${e(draftId)}/try`),
+  startRegrade: (labId: string, courseId: string, fromVersion: number) =>
+    request<{ regradeId: string }>('POST', `/authoring/labs/${e(labId)}/regrade`, { courseId, fromVersion }),
+  regrade: (regradeId: string) => request<Regrade>('GET', `/authoring/regrades/${e(regradeId)}`),
   exportUrl: (labId: string, courseId: string, version?: number) =>
     `/api/authoring/labs/${e(labId)}/export.tar.gz?courseId=${e(courseId)}${version === undefined ? '' : `&version=${version}`}`,
   /**
