@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, run, waitForPrompt } from './support/browser';
+import { closeSuite, launchChromium, run, waitForPrompt } from './support/browser';
 import { api, login, startPlatform, TestPlatform } from '../support/platform';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -65,11 +65,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (!platform) return;
-  await platform.stop();
-  writeFileSync(path.join(ARTIFACTS, 'authoring-api.log'), platform.api.output);
-  writeFileSync(path.join(ARTIFACTS, 'authoring-worker.log'), platform.worker.output);
+  await closeSuite('authoring', browser, platform);
 });
 
 describe('authoring a lab in the browser', () => {

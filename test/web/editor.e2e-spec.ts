@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { enrolledStudent, login, startPlatform, TestPlatform } from '../support/platform';
-import { launchChromium, run, waitForOutput, waitForPrompt } from './support/browser';
+import { closeSuite, launchChromium, run, waitForOutput, waitForPrompt } from './support/browser';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const setup = require('../../scripts/lib/setup.cjs') as { ensureWebBuild(): void; ROOT: string };
@@ -76,11 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (lab) await lab.screenshot({ path: path.join(ARTIFACTS, 'editor.png') }).catch(() => undefined);
-  await browser?.close();
-  if (!platform) return;
-  await platform.stop();
-  writeFileSync(path.join(ARTIFACTS, 'editor-api.log'), platform.api.output);
-  writeFileSync(path.join(ARTIFACTS, 'editor-worker.log'), platform.worker.output);
+  await closeSuite('editor', browser, platform);
 });
 
 describe('the editor pane', () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
@@ -11,6 +11,7 @@ import {
   waitForOutput,
   waitForOutputSoFar,
   waitForPrompt,
+  closeSuite,
 } from './support/browser';
 import { startPlatform, TestPlatform } from '../support/platform';
 
@@ -56,12 +57,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (!platform) return;
-  await platform.stop();
-  // The processes' logs, for a look after a failure.
-  writeFileSync(path.join(ARTIFACTS, 'journey-api.log'), platform.api.output);
-  writeFileSync(path.join(ARTIFACTS, 'journey-worker.log'), platform.worker.output);
+  await closeSuite('journey', browser, platform);
 });
 
 describe('Kubelab in a browser', () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { enrolledStudent, startPlatform, TestPlatform } from '../support/platform';
@@ -11,6 +11,7 @@ import {
   terminalRows,
   terminalText,
   waitForPrompt,
+  closeSuite,
 } from './support/browser';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -65,11 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (lab) await lab.screenshot({ path: path.join(ARTIFACTS, 'terminal-jobs.png') }).catch(() => undefined);
-  await browser?.close();
-  if (!platform) return;
-  await platform.stop();
-  writeFileSync(path.join(ARTIFACTS, 'terminal-jobs-api.log'), platform.api.output);
-  writeFileSync(path.join(ARTIFACTS, 'terminal-jobs-worker.log'), platform.worker.output);
+  await closeSuite('terminal-jobs', browser, platform);
 });
 
 describe('background jobs and interactive runs in the browser terminal', () => {

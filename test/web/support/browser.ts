@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { shellPrompt } from '../../../src/engine/terminal/prompt';
+import type { TestPlatform } from '../../support/platform';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -123,4 +125,22 @@ export async function run(
   await page.keyboard.type(command, { delay: 5 });
   await page.keyboard.press('Enter');
   return waitForOutput(page, command, expected, timeoutMs);
+}
+
+/**
+ * A browser suite's tear-down: closes Chromium, stops the platform and keeps the API's and worker's logs
+ * in test-artifacts/ as `<name>-api.log` and `<name>-worker.log`, for a look after a failure.
+ */
+export async function closeSuite(
+  name: string,
+  browser: Browser | undefined,
+  platform: TestPlatform | undefined,
+): Promise<void> {
+  await browser?.close();
+  if (!platform) return;
+  await platform.stop();
+  const artifacts = path.join(__dirname, '..', '..', '..', 'test-artifacts');
+  mkdirSync(artifacts, { recursive: true });
+  writeFileSync(path.join(artifacts, `${name}-api.log`), platform.api.output);
+  writeFileSync(path.join(artifacts, `${name}-worker.log`), platform.worker.output);
 }
