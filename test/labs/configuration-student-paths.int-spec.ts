@@ -3,15 +3,13 @@
  * pass, typical mistakes fail with a reason that says what is missing, and the diagnostics catch them.
  */
 import { diagnose } from '../../src/labs';
-import { studentPaths } from './support/student-paths';
+import { hereDoc, studentPaths } from './support/student-paths';
 import { LabSession } from '../../src/labs/runner/lab-session';
 
 const { lab, play, failing, hintIds } = studentPaths('configuration');
 
-/** `cat > FILE <<'EOF' ... EOF` as a student types it in the terminal. */
-function write(file: string, lines: string[]): string {
-  return [`cat > ${file} <<'EOF'`, ...lines, 'EOF'].join('\n');
-}
+/** `cat > FILE <<'EOF' ... EOF` as a student types it in the terminal, from the file's lines. */
+const write = (file: string, lines: string[]): string => hereDoc(file, lines.join('\n'));
 
 const WEB_HEAD = [
   'apiVersion: apps/v1',

@@ -3,15 +3,12 @@
  * pass, typical mistakes fail with a reason that says what is missing, and the diagnostics catch them.
  */
 import { diagnose } from '../../src/labs';
-import { studentPaths } from './support/student-paths';
+import { hereDoc, studentPaths } from './support/student-paths';
 import { LabSession } from '../../src/labs/runner/lab-session';
 
 const { lab, play, failing, hintIds } = studentPaths('health-resources');
 
 /** A here-document that writes `file` in the student's home, as the editor pane would save it. */
-function write(file: string, text: string): string {
-  return `cat > ${file} <<'EOF'\n${text.trim()}\nEOF`;
-}
 
 /** web.yaml with a readiness probe given as YAML lines (indented for the container), plus its Service. */
 function webYaml(probe: string[], extra: string[] = []): string {
@@ -100,7 +97,7 @@ describe('health-resources: other valid ways through the lab', () => {
     expect(await failing(session, 'node-capacity')).toEqual([]);
 
     await play(session, [
-      write('web.yaml', webYaml(HTTP_PROBE('/ready'))),
+      hereDoc('web.yaml', webYaml(HTTP_PROBE('/ready'))),
       'kubectl apply -f web.yaml',
       '+30s',
     ]);
@@ -110,7 +107,7 @@ describe('health-resources: other valid ways through the lab', () => {
     // Any probe that passes is a fix: here a TCP check of port 80; the manifest also sets a later step's
     // resources, so editing the file instead of `kubectl set resources` is graded the same.
     await play(session, [
-      write(
+      hereDoc(
         'web.yaml',
         webYaml(
           ['readinessProbe:', '  tcpSocket:', '    port: 80'],
@@ -124,7 +121,7 @@ describe('health-resources: other valid ways through the lab', () => {
     expect(await failing(session, 'requests-limits')).toEqual([]);
 
     await play(session, [
-      write(
+      hereDoc(
         'liveness.yaml',
         podYaml('liveness-exec', 'registry.k8s.io/busybox', [...LIVENESS_ARGS, ...LIVENESS_PROBE]),
       ),
@@ -135,7 +132,7 @@ describe('health-resources: other valid ways through the lab', () => {
     expect(await failing(session, 'liveness')).toEqual([]);
 
     await play(session, [
-      write('big-pod.yaml', podYaml('big', 'nginx:1.25', ['resources:', '  requests: { cpu: "4" }'])),
+      hereDoc('big-pod.yaml', podYaml('big', 'nginx:1.25', ['resources:', '  requests: { cpu: "4" }'])),
       'kubectl apply -f big-pod.yaml',
       '+5s',
       'kubectl get events --field-selector reason=FailedScheduling',
@@ -144,14 +141,14 @@ describe('health-resources: other valid ways through the lab', () => {
 
     await play(session, [
       'kubectl delete -f big-pod.yaml',
-      write('big-pod.yaml', podYaml('big', 'nginx:1.25', ['resources:', '  requests: { cpu: 250m }'])),
+      hereDoc('big-pod.yaml', podYaml('big', 'nginx:1.25', ['resources:', '  requests: { cpu: 250m }'])),
       'kubectl apply -f big-pod.yaml',
       '+20s',
     ]);
     expect(await failing(session, 'schedule-it')).toEqual([]);
 
     await play(session, [
-      write('memory-demo.yaml', memoryDemo('100Mi')),
+      hereDoc('memory-demo.yaml', memoryDemo('100Mi')),
       'kubectl apply -f memory-demo.yaml',
       '+5s',
     ]);
@@ -160,7 +157,7 @@ describe('health-resources: other valid ways through the lab', () => {
 
     await play(session, [
       'kubectl delete pod memory-demo',
-      write('memory-demo.yaml', memoryDemo('512Mi')),
+      hereDoc('memory-demo.yaml', memoryDemo('512Mi')),
       'kubectl create -f memory-demo.yaml',
       '+60s',
     ]);
@@ -173,7 +170,7 @@ describe('health-resources: typical mistakes', () => {
   it('explains a readiness probe left on /ready and one removed altogether', async () => {
     const session = new LabSession();
     await play(session, [
-      write('web.yaml', webYaml(HTTP_PROBE('/ready'))),
+      hereDoc('web.yaml', webYaml(HTTP_PROBE('/ready'))),
       'kubectl apply -f web.yaml',
       '+30s',
     ]);
@@ -188,12 +185,12 @@ describe('health-resources: typical mistakes', () => {
     expect(reasons[0]).toContain('Deployment web in namespace default: expected exactly 1 with');
     expect(reasons[1]).toContain('Endpoints web in namespace default: expected exactly 1 with');
 
-    await play(session, [write('web.yaml', webYaml([])), 'kubectl apply -f web.yaml', '+60s']);
+    await play(session, [hereDoc('web.yaml', webYaml([])), 'kubectl apply -f web.yaml', '+60s']);
     expect(await hintIds(session, 'readiness-fixed')).toEqual(['readiness-probe-removed']);
     const [deploymentReason] = await failing(session, 'readiness-fixed');
     expect(deploymentReason).toContain('readinessProbe');
 
-    await play(session, [write('web.yaml', webYaml(HTTP_PROBE('/'))), 'kubectl apply -f web.yaml', '+60s']);
+    await play(session, [hereDoc('web.yaml', webYaml(HTTP_PROBE('/'))), 'kubectl apply -f web.yaml', '+60s']);
     expect(await failing(session, 'readiness-fixed')).toEqual([]);
     expect(await hintIds(session, 'readiness-fixed')).toEqual([]);
   });
@@ -201,7 +198,7 @@ describe('health-resources: typical mistakes', () => {
   it('explains a liveness pod without its probe and an apply that tries to add the probe in place', async () => {
     const session = new LabSession();
     await play(session, [
-      write('liveness.yaml', podYaml('liveness-exec', 'registry.k8s.io/busybox', LIVENESS_ARGS)),
+      hereDoc('liveness.yaml', podYaml('liveness-exec', 'registry.k8s.io/busybox', LIVENESS_ARGS)),
       'kubectl apply -f liveness.yaml',
       '+90s',
       'kubectl describe pod liveness-exec',
@@ -215,7 +212,7 @@ describe('health-resources: typical mistakes', () => {
     await play(
       session,
       [
-        write(
+        hereDoc(
           'liveness.yaml',
           podYaml('liveness-exec', 'registry.k8s.io/busybox', [...LIVENESS_ARGS, ...LIVENESS_PROBE]),
         ),
@@ -236,7 +233,7 @@ describe('health-resources: typical mistakes', () => {
 
   it('does not take memory in M for Mi, and keeps grading the pods of the finished rollout', async () => {
     const session = new LabSession();
-    await play(session, [write('web.yaml', webYaml(HTTP_PROBE('/'))), 'kubectl apply -f web.yaml', '+40s']);
+    await play(session, [hereDoc('web.yaml', webYaml(HTTP_PROBE('/'))), 'kubectl apply -f web.yaml', '+40s']);
     await play(session, [
       'kubectl set resources deployment web --requests=cpu=100m,memory=64M --limits=cpu=200m,memory=128M',
       '+60s',
@@ -254,7 +251,7 @@ describe('health-resources: typical mistakes', () => {
     const session = new LabSession();
     const apply = 'kubectl apply -f big-pod.yaml';
     await play(session, [
-      write('big-pod.yaml', podYaml('big', 'nginx:1.25', ['resources:', '  requests: { cpu: "4" }'])),
+      hereDoc('big-pod.yaml', podYaml('big', 'nginx:1.25', ['resources:', '  requests: { cpu: "4" }'])),
       apply,
       '+5s',
       'kubectl get pod big',
@@ -265,7 +262,7 @@ describe('health-resources: typical mistakes', () => {
     await play(
       session,
       [
-        write('big-pod.yaml', podYaml('big', 'nginx:1.25', ['resources:', '  requests: { cpu: 500m }'])),
+        hereDoc('big-pod.yaml', podYaml('big', 'nginx:1.25', ['resources:', '  requests: { cpu: 500m }'])),
         apply,
       ],
       [apply],
@@ -278,7 +275,7 @@ describe('health-resources: typical mistakes', () => {
     // Dropping the requests also gets the pod scheduled, but the step is about sizing the request.
     await play(session, [
       'kubectl delete pod big',
-      write('big-pod.yaml', podYaml('big', 'nginx:1.25', [])),
+      hereDoc('big-pod.yaml', podYaml('big', 'nginx:1.25', [])),
       apply,
       '+20s',
     ]);
@@ -289,11 +286,11 @@ describe('health-resources: typical mistakes', () => {
   it('explains a memory limit still too small', async () => {
     const session = new LabSession();
     await play(session, [
-      write('memory-demo.yaml', memoryDemo('100Mi')),
+      hereDoc('memory-demo.yaml', memoryDemo('100Mi')),
       'kubectl apply -f memory-demo.yaml',
       '+40s',
     ]);
-    await play(session, ['kubectl delete pod memory-demo', write('memory-demo.yaml', memoryDemo('200Mi'))]);
+    await play(session, ['kubectl delete pod memory-demo', hereDoc('memory-demo.yaml', memoryDemo('200Mi'))]);
     await play(session, ['kubectl apply -f memory-demo.yaml', '+30s']);
     expect(await hintIds(session, 'raise-limit')).toEqual(['memory-demo-still-oom']);
     const [reason] = await failing(session, 'raise-limit');
