@@ -6,7 +6,7 @@
 import type { CSINode, ReplicationController } from '../../api/cluster-types';
 import type { KubeEvent, Pod } from '../../api/types';
 import { formatLabels, rfc1123z } from '../printers/format';
-import { DescribeWriter, writeAnnotations, writeEvents, writeLabels } from './common';
+import { DescribeWriter, podsStatus, writeAnnotations, writeEvents, writeLabels } from './common';
 import { writePodTemplate } from './pod';
 
 interface CsiNodeDriver {
@@ -30,17 +30,13 @@ export function describeReplicationController(
   now: number,
 ): DescribeWriter {
   const w = new DescribeWriter();
-  const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Pending') === phase).length;
   w.write(0, `Name:\t${rc.metadata.name}\n`);
   w.write(0, `Namespace:\t${rc.metadata.namespace}\n`);
   w.write(0, `Selector:\t${formatLabels(rc.spec.selector)}\n`);
   writeLabels(w, 'Labels', rc.metadata.labels);
   writeAnnotations(w, 'Annotations', rc.metadata.annotations);
   w.write(0, `Replicas:\t${rc.status?.replicas ?? 0} current / ${rc.spec.replicas ?? 1} desired\n`);
-  w.write(
-    0,
-    `Pods Status:\t${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed\n`,
-  );
+  w.write(0, `Pods Status:\t${podsStatus(pods)}\n`);
   if (rc.spec.template) writePodTemplate(w, rc.spec.template);
   const conditions = (rc.status as { conditions?: RcCondition[] } | undefined)?.conditions ?? [];
   if (conditions.length > 0) {

@@ -1,4 +1,4 @@
-import type { KubeEvent, KubeObject } from '../../api/types';
+import type { KubeEvent, KubeObject, Pod } from '../../api/types';
 import type { Cluster } from '../../cluster';
 import { ageSince } from '../duration';
 
@@ -97,4 +97,10 @@ function time(value: string | undefined): number {
 export function controllerOf(obj: KubeObject): string | undefined {
   const owner = obj.metadata.ownerReferences?.find((o) => o.controller);
   return owner ? `${owner.kind}/${owner.name}` : undefined;
+}
+
+/** The `Pods Status:` value of a controller's describe: its pods counted by phase (getPodStatusForController). */
+export function podsStatus(pods: Pod[]): string {
+  const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Pending') === phase).length;
+  return `${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed`;
 }

@@ -2,13 +2,8 @@
 import type { KubeEvent, Pod } from '../../api/types';
 import type { DaemonSet, HorizontalPodAutoscaler, StatefulSet } from '../../api/workload-types';
 import { formatLabelSelector, rfc1123z } from '../printers/format';
-import { DescribeWriter, writeAnnotations, writeEvents, writeLabels } from './common';
+import { DescribeWriter, podsStatus, writeAnnotations, writeEvents, writeLabels } from './common';
 import { writePodTemplate } from './pod';
-
-function podsStatus(pods: Pod[]): string {
-  const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Pending') === phase).length;
-  return `${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed`;
-}
 
 export function describeDaemonSet(
   ds: DaemonSet,

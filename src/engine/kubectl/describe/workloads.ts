@@ -1,6 +1,13 @@
 import type { Deployment, KubeEvent, Pod, ReplicaSet } from '../../api/types';
 import { formatLabelSelector, rfc1123z } from '../printers/format';
-import { controllerOf, DescribeWriter, writeAnnotations, writeEvents, writeLabels } from './common';
+import {
+  controllerOf,
+  DescribeWriter,
+  podsStatus,
+  writeAnnotations,
+  writeEvents,
+  writeLabels,
+} from './common';
 import { writePodTemplate } from './pod';
 
 /** `kubectl describe deployment` (§5.10). */
@@ -58,7 +65,6 @@ export function describeReplicaSet(
   now: number,
 ): DescribeWriter {
   const w = new DescribeWriter();
-  const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Pending') === phase).length;
   w.write(0, `Name:\t${rs.metadata.name}\n`);
   w.write(0, `Namespace:\t${rs.metadata.namespace}\n`);
   w.write(0, `Selector:\t${formatLabelSelector(rs.spec.selector)}\n`);
@@ -67,10 +73,7 @@ export function describeReplicaSet(
   const controller = controllerOf(rs);
   if (controller) w.write(0, `Controlled By:\t${controller}\n`);
   w.write(0, `Replicas:\t${rs.status?.replicas ?? 0} current / ${rs.spec.replicas ?? 1} desired\n`);
-  w.write(
-    0,
-    `Pods Status:\t${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed\n`,
-  );
+  w.write(0, `Pods Status:\t${podsStatus(pods)}\n`);
   writePodTemplate(w, rs.spec.template);
   if (events) writeEvents(w, events, now);
   return w;
