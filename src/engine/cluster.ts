@@ -29,6 +29,7 @@ import { ReplicaSetController } from './controllers/replicaset';
 import { StatefulSetController } from './controllers/statefulset';
 import { VolumeBindingController } from './controllers/volume-binding';
 import { HostPathProvisioner } from './controllers/hostpath-provisioner';
+import { rebootPods } from './controllers/kubelet-reboot';
 import { Scheduler } from './controllers/scheduler';
 import { SimContainerRuntime } from './runtime/container-runtime';
 import { forgetHostPath } from './runtime/host-paths';
@@ -62,6 +63,13 @@ export interface ClusterOptions {
   clock?: Clock;
   /** minikube profile name; the first node is named after it (default "minikube"). */
   profile?: string;
+  /**
+   * How the booted state is laid down. 'fork' (default): the boot template's shared lists keep their template
+   * table, copied on the cluster's first write to that resource (ObjectStore.loadTemplate). 'boot': every boot
+   * object goes into tables of the cluster's own (the path before forking; bench:engine's baseline). Both give
+   * the same objects, resourceVersions and output.
+   */
+  creation?: 'fork' | 'boot';
 }
 
 /** How long before creation the simulated `minikube start` finished (system pods show this AGE). */
@@ -96,6 +104,8 @@ export interface ClusterSnapshot {
   objects: Partial<Record<ResourceName, KubeObject[]>>;
   /** The machine's ~/.kube/config, when kubectl config changed it from what minikube wrote. */
   kubeconfig?: KubeconfigData;
+  /** When `minikube stop` stopped the machine; absent while it runs. */
+  stoppedAt?: number;
 }
 
 /**
@@ -136,6 +146,8 @@ export class Cluster {
   private bootAt = 0;
   private bootRv = 0;
   private kubeconfigFile: Kubeconfig | undefined;
+  /** When `minikube stop` stopped the machine (undefined while it runs): nothing in it runs until it starts. */
+  private stoppedAt: number | undefined;
 
   /** @internal Use createCluster / restoreCluster. */
   constructor(init: {
@@ -240,7 +252,7 @@ export class Cluster {
   }
 
   sync(): void {
-    if (this.syncing) return;
+    if (this.syncing || this.stoppedAt !== undefined) return;
     this.syncing = true;
     try {
       const target = this.clock.now();
@@ -283,7 +295,53 @@ export class Cluster {
   }
 
   nextDueAt(): number | undefined {
-    return this.timers.nextAt();
+    return this.stoppedAt === undefined ? this.timers.nextAt() : undefined;
+  }
+
+  /** Whether `minikube stop` stopped the machine (its API server refuses connections until `minikube start`). */
+  get stopped(): boolean {
+    return this.stoppedAt !== undefined;
+  }
+
+  /** `minikube stop`: the node containers shut down; the objects stay as they are, nothing runs until started. */
+  stopMachine(): void {
+    if (this.stoppedAt !== undefined) return;
+    this.sync();
+    this.stoppedAt = this.clock.now();
+    this.store.setRevision(this.store.revision + 1);
+  }
+
+  /**
+   * `minikube start` of a stopped machine: what fell due while it was down happens now, each node's kubelet starts
+   * again (its events) and restarts every pod that was running (controllers/kubelet-reboot.ts).
+   */
+  startMachine(): void {
+    const downAt = this.stoppedAt;
+    if (downAt === undefined) return;
+    const upAt = this.clock.now();
+    this.stoppedAt = undefined;
+    const overdue = [];
+    for (let t = this.timers.popDue(upAt); t; t = this.timers.popDue(upAt)) overdue.push(t);
+    for (const t of overdue) this.timers.schedule(upAt, t.kind, t.key);
+    this.at(upAt, () => {
+      for (const node of this.store.values<Node>('nodes')) {
+        const name = node.metadata.name;
+        this.recordKubeletStart(name);
+        // kube-controller-manager starts again too: its node controller registers every node anew.
+        this.recordNodeEvent(
+          name,
+          'RegisteredNode',
+          `Node ${name} event: Registered Node ${name} in Controller`,
+          'node-controller',
+        );
+      }
+      rebootPods(this.kubelet, this.kubelet.state().pods, downAt, upAt, (rec) =>
+        this.store.get<Pod>('pods', rec.namespace, rec.name),
+      );
+    });
+    this.store.setRevision(this.store.revision + 1);
+    this.reconcile(true);
+    this.sync();
   }
 
   /** A counter that changes whenever any object changes (the store's resourceVersion), e.g. to skip saving a
@@ -304,24 +362,29 @@ export class Cluster {
   }
 
   /** @internal Lays down the objects of a freshly started minikube, booted BOOT_AGE_MS before now. */
-  bootstrap(): void {
+  bootstrap(creation: ClusterOptions['creation'] = 'fork'): void {
     const bootAt = Math.floor((this.clock.now() - BOOT_AGE_MS) / 1000) * 1000;
     const image = bootImageFor(this.profile, this.nodeCount);
     this.bootAt = bootAt;
     this.bootRv = image.rv;
-    this.loadBootState(instantiateBootImage(image, this.random, bootAt));
+    this.loadBootState(instantiateBootImage(image, this.random, bootAt), undefined, creation === 'boot');
     // The image was recorded after a forced pass of every controller, at their fixpoint: none has anything to do
     // until something changes (cluster.spec.ts checks it), so the first write runs only the controllers it concerns.
     this.lastRun = this.controllers.map(() => image.rv);
     for (const controller of this.controllers) controller.assumeSettled?.();
   }
 
-  private loadBootState(state: BootState, keep?: ClusterSnapshot['bootKept']): void {
+  private loadBootState(state: BootState, keep?: ClusterSnapshot['bootKept'], ownTables = false): void {
     for (const [resource, list] of Object.entries(state.objects) as [ResourceName, KubeObject[]][]) {
-      const kept = keep ? new Set(keep[resource] ?? []) : undefined;
-      for (const obj of list)
-        if (!kept || kept.has(objectKey(obj.metadata.namespace, obj.metadata.name)))
-          this.store.load(resource, obj);
+      if (!keep) {
+        this.store.loadTemplate(resource, list, ownTables);
+        continue;
+      }
+      // A restore keeps the boot objects the snapshot lists; a list kept whole is still the template's.
+      const kept = new Set(keep[resource] ?? []);
+      const isKept = (obj: KubeObject) => kept.has(objectKey(obj.metadata.namespace, obj.metadata.name));
+      if (list.every(isKept)) this.store.loadTemplate(resource, list, ownTables);
+      else for (const obj of list) if (isKept(obj)) this.store.load(resource, obj);
     }
     this.store.setRevision(state.rv);
     this.server.reindexAllocations();
@@ -449,19 +512,7 @@ export class Cluster {
     for (const node of nodes) {
       const name = node.metadata.name;
       const ref: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } };
-      const kubelet = { component: 'kubelet', host: name };
-      this.at(bootAt - 4_000, () => {
-        this.events.record(ref, 'Normal', 'Starting', 'Starting kubelet.', kubelet);
-        for (const condition of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID'])
-          this.events.record(ref, 'Normal', condition, `Node ${name} status is now: ${condition}`, kubelet);
-        this.events.record(
-          ref,
-          'Normal',
-          'NodeAllocatableEnforced',
-          'Updated Node Allocatable limit across pods',
-          kubelet,
-        );
-      });
+      this.at(bootAt - 4_000, () => this.recordKubeletStart(name));
       this.at(bootAt + 13_000, () =>
         this.events.record(
           ref,
@@ -477,6 +528,28 @@ export class Cluster {
         this.events.record(ref, 'Normal', 'Starting', '', { component: 'kube-proxy' }),
       );
     }
+  }
+
+  /** @internal An event about a node from a control-plane component (the node named as its own uid, as kubelets do). */
+  recordNodeEvent(name: string, reason: string, message: string, component: string): void {
+    const ref: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } };
+    this.events.record(ref, 'Normal', reason, message, { component });
+  }
+
+  /** @internal What a node's kubelet reports when it starts (its node's events). */
+  recordKubeletStart(name: string): void {
+    const ref: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } };
+    const kubelet = { component: 'kubelet', host: name };
+    this.events.record(ref, 'Normal', 'Starting', 'Starting kubelet.', kubelet);
+    for (const condition of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID'])
+      this.events.record(ref, 'Normal', condition, `Node ${name} status is now: ${condition}`, kubelet);
+    this.events.record(
+      ref,
+      'Normal',
+      'NodeAllocatableEnforced',
+      'Updated Node Allocatable limit across pods',
+      kubelet,
+    );
   }
 
   snapshot(): string {
@@ -514,6 +587,7 @@ export class Cluster {
       objects,
     };
     if (this.kubeconfigFile?.changed) snap.kubeconfig = this.kubeconfigFile.content as KubeconfigData;
+    if (this.stoppedAt !== undefined) snap.stoppedAt = this.stoppedAt;
     return JSON.stringify(snap);
   }
 
@@ -538,6 +612,7 @@ export class Cluster {
     this.lastEventSweep = snap.lastEventSweep;
     this.settledRevision = snap.rv;
     if (snap.kubeconfig) this.kubeconfig.load(snap.kubeconfig);
+    if (typeof snap.stoppedAt === 'number') this.stoppedAt = snap.stoppedAt;
   }
 }
 
@@ -579,6 +654,9 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     throw new Error(`createCluster: profile must be a lowercase DNS label, got ${JSON.stringify(profile)}`);
   const seed = options.seed ?? 1;
   if (!Number.isFinite(seed)) throw new Error(`createCluster: seed must be a number, got ${seed}`);
+  const creation = options.creation ?? 'fork';
+  if (creation !== 'fork' && creation !== 'boot')
+    throw new Error(`createCluster: creation must be 'fork' or 'boot', got ${JSON.stringify(creation)}`);
   const cluster = new Cluster({
     clock: options.clock ?? new RealClock(),
     seed,
@@ -588,7 +666,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     timers: new TimerQueue(),
     store: new ObjectStore(380),
   });
-  cluster.bootstrap();
+  cluster.bootstrap(creation);
   return cluster;
 }
 

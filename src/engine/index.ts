@@ -24,4 +24,5 @@ export type { ClusterNetwork, ContainerRuntime, ExecResult, HttpResult } from '.
 export * from './terminal';
 export { runKubectl } from './kubectl/kubectl';
 export { queryObjects } from './query';
+export { warmUpEngine } from './warm-up';
 export type { ObjectSelection } from './query';

@@ -81,6 +81,8 @@ export async function serve(argv: string[]): Promise<number> {
     ? https.createServer({ cert: certs.serverCert, key: certs.serverKey }, handler.handle)
     : http.createServer(handler.handle);
   server.keepAliveTimeout = 5000;
+  // exec, attach and port-forward switch protocols (WebSocket or SPDY/3.1).
+  server.on('upgrade', handler.upgrade);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
@@ -119,6 +121,11 @@ export async function serve(argv: string[]): Promise<number> {
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', (chunk: string) => {
       pending += chunk;
+      // Control lines are short; a stdin that never sends a newline (a stray pipe) must not fill the memory.
+      if (pending.length > 4096 && !pending.includes('\n')) {
+        process.stdout.write('error control line too long\n');
+        pending = '';
+      }
       let newline: number;
       while ((newline = pending.indexOf('\n')) >= 0) {
         const line = pending.slice(0, newline).trim();

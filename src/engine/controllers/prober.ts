@@ -289,10 +289,18 @@ export class Prober {
       // A TLS server answers a plain HTTP request with 400 (Go's "Client sent an HTTP request to an HTTPS server").
       if (answer.ok && scheme === 'http' && answer.tls)
         return { ok: false, output: 'HTTP probe failed with statuscode: 400' };
+      // A slow app: net/http's Client.Timeout (timeoutSeconds) ends the request before its headers come.
+      if (answer.ok && (answer.delayMs ?? 0) >= timeoutMs(probe))
+        return {
+          ok: false,
+          output: `Get "${url}": ${dialError('timeout', host, port)}`,
+          tookMs: timeoutMs(probe),
+        };
+      const took = answer.ok && answer.delayMs ? { tookMs: answer.delayMs } : {};
       if (answer.ok)
         return answer.status >= 200 && answer.status < 400
-          ? { ok: true, output: '' }
-          : { ok: false, output: `HTTP probe failed with statuscode: ${answer.status}` };
+          ? { ok: true, output: '', ...took }
+          : { ok: false, output: `HTTP probe failed with statuscode: ${answer.status}`, ...took };
       return {
         ok: false,
         output: `Get "${url}": ${dialError(answer.error, host, port)}`,

@@ -8,14 +8,25 @@ import type { PodTemplateSpec } from '../api/types';
 import { NAME_ALPHABET } from '../store/random';
 import { deepEqual } from '../store/store';
 
+/** Built by appending to one string (no per-level arrays to map and join): it runs for every new ReplicaSet. */
 function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonical(value[i]);
+    return out + ']';
+  }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`;
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += (first ? '' : ',') + JSON.stringify(k) + ':' + canonical(v);
+    first = false;
+  }
+  return out + '}';
 }
 
 function fnv1a(hash: number, bytes: Uint8Array): number {

@@ -3,7 +3,8 @@
  * through the cluster's ApiServer, the same methods the terminal's built-in kubectl calls, so the two faces can
  * differ only in formatting. Nothing thrown while serving escapes: every failure is answered with a Status.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { fromServedVersion, inServedVersion, type ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import type { Cluster } from '../cluster';
@@ -35,6 +36,9 @@ import { HttpStatus, methodNotAllowed, notFoundPath, statusFor } from './status'
 import { metricsAnswer, metricsRequest } from './metrics-api';
 import { toTable, wantsTable, type IncludeObject } from './table';
 import { WatchHub, type WatchLimits } from './watch';
+import { serveFollowedLog } from './streams/log-stream';
+import { serveStreamUpgrade, STREAM_SUBRESOURCES, type TrackStream } from './streams/upgrade';
+import { KubeletRefusal } from './streams/exec-session';
 
 export interface ApiHandlerOptions {
   cluster: Cluster;
@@ -78,10 +82,70 @@ export class ApiHandler {
     this.serve(req, res).catch((error: unknown) => this.fail(req, res, error));
   };
 
-  /** Ends every open watch (server shutdown). */
+  /**
+   * The node:http server's 'upgrade' listener: `pods/NAME/exec`, `attach` and `portforward` over WebSocket or SPDY
+   * (streams/upgrade.ts), authenticated and authorised as any request. A refusal is an HTTP Status reply.
+   */
+  readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const method = (req.method ?? 'GET').toUpperCase();
+      if (this.options.token !== undefined && req.headers.authorization !== `Bearer ${this.options.token}`)
+        throw new HttpStatus(401, 'Unauthorized', 'Unauthorized');
+      const user = requestUser(req, this.options.user ?? MINIKUBE_USER, this.cluster.store);
+      const target = this.parsePath(url.pathname.replace(/\/+$/, ''));
+      if (!target || target.info.resource !== 'pods' || !target.name || !target.subresource)
+        throw notFoundPath();
+      if (!STREAM_SUBRESOURCES.has(target.subresource))
+        throw new HttpStatus(400, 'BadRequest', 'Upgrade request required');
+      const { info, namespace, name, subresource } = target;
+      authorizeRequest(
+        this.cluster.store,
+        user,
+        resourceAttributes(method, false, info, namespace, name, subresource),
+      );
+      serveStreamUpgrade(
+        this.cluster,
+        req,
+        socket,
+        head,
+        { namespace: namespace ?? 'default', pod: name, subresource },
+        this.trackStream,
+      );
+      this.options.onRequest?.(method, req.url ?? '', 101);
+    } catch (error) {
+      const plain = error instanceof KubeletRefusal;
+      const code = plain ? error.code : statusFor(error).code;
+      const text = plain ? error.message : JSON.stringify(statusFor(error));
+      socket.end(
+        `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? ''}\r\n` +
+          `Content-Type: ${plain ? 'text/plain; charset=utf-8' : 'application/json'}\r\n` +
+          'Cache-Control: no-cache, private\r\n' +
+          `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+      );
+      this.options.onRequest?.(req.method ?? '', req.url ?? '', code);
+    }
+  };
+
+  /** Open exec, attach, port-forward and log-follow streams (ended on shutdown). */
+  get openStreams(): number {
+    return this.streams.size;
+  }
+
+  /** Ends every open watch and stream (server shutdown). */
   close(): void {
     this.watches.closeAll();
+    for (const close of [...this.streams]) close();
+    this.streams.clear();
   }
+
+  private readonly streams = new Set<() => void>();
+
+  private readonly trackStream: TrackStream = (close) => {
+    this.streams.add(close);
+    return { done: () => this.streams.delete(close) };
+  };
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -400,6 +464,18 @@ export class ApiHandler {
   ): Promise<void> {
     const { info, namespace, name, subresource } = target;
     const q = url.searchParams;
+    if (subresource === 'log' && info.resource === 'pods' && method === 'GET' && q.get('follow') === 'true') {
+      req.resume();
+      const pod = { namespace: namespace ?? 'default', pod: name!, query: q };
+      serveFollowedLog(this.cluster, res, pod, this.trackStream);
+      this.options.onRequest?.(method, req.url ?? '', 200);
+      return;
+    }
+    if (STREAM_SUBRESOURCES.has(subresource!) && info.resource === 'pods') {
+      // exec, attach and portforward are served on the 'upgrade' event; a plain request cannot have them.
+      req.resume();
+      throw new HttpStatus(400, 'BadRequest', 'Upgrade request required');
+    }
     if (subresource === 'log' && info.resource === 'pods' && method === 'GET') {
       req.resume();
       const text = podLog(this.cluster, namespace ?? 'default', name!, {

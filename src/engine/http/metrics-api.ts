@@ -55,11 +55,18 @@ export function metricsAnswer(
     fieldSelector: query.get('fieldSelector') ?? undefined,
   };
   if (request.resource === 'nodes') {
-    if (request.name) return nodeMetrics(state, cluster.store, now, request.name);
+    // metrics-server converts a single object to its Table too (its storage is a TableConvertor for get and list).
+    if (request.name) {
+      const item = nodeMetrics(state, cluster.store, now, request.name);
+      return table.wanted ? toMetricsTable([item], table.include) : item;
+    }
     const items = nodeMetricsList(state, cluster.store, now, selectors);
     return table.wanted ? toMetricsTable(items, table.include) : list('NodeMetricsList', items);
   }
-  if (request.name) return podMetrics(state, now, request.namespace ?? 'default', request.name);
+  if (request.name) {
+    const item = podMetrics(state, now, request.namespace ?? 'default', request.name);
+    return table.wanted ? toMetricsTable([item], table.include) : item;
+  }
   const items = podMetricsList(state, now, { namespace: request.namespace, ...selectors });
   return table.wanted ? toMetricsTable(items, table.include) : list('PodMetricsList', items);
 }
@@ -69,7 +76,7 @@ function list(kind: string, items: unknown[]): unknown {
 }
 
 /** metrics-server's table: the name, each resource's summed usage (sorted by resource name), the window. */
-function toMetricsTable(items: (PodMetrics | NodeMetrics)[], include: IncludeObject): Table {
+export function toMetricsTable(items: (PodMetrics | NodeMetrics)[], include: IncludeObject): Table {
   const column = (name: string, format: string, description = '') => ({
     name,
     type: 'string',

@@ -170,6 +170,11 @@ function allDefinitions(): Map<string, Schema> {
   return definitions;
 }
 
+/** Every OpenAPI definition, by name (the protobuf schema generator reads JSON field names from them). */
+export function openApiDefinitions(): ReadonlyMap<string, Schema> {
+  return allDefinitions();
+}
+
 export function kindDefinitionName(info: ResourceInfo): string {
   const group = info.group === '' ? 'core' : info.group.split('.')[0];
   // CustomResourceDefinitions are apiextensions-apiserver's own types (packageOf names them the same way).

@@ -11,7 +11,7 @@ export function podHostname(podName: string): string {
 
 export function listensOn(app: AppKind): number | undefined {
   if (app === 'bootcamp') return 8080;
-  if (app === 'nginx' || app === 'httpd') return 80;
+  if (app === 'nginx' || app === 'httpd' || app === 'httpbin') return 80;
   if (app === 'redis') return 6379;
   if (app === 'hpa-example') return 80;
   if (app === 'metrics-server') return 4443;
@@ -33,8 +33,9 @@ export function speaksTls(app: AppKind): boolean {
 export function answerPath(
   app: AppKind,
   path: string,
-): { ok: true; status: number; body: string } | { ok: false; error: 'malformed' } {
+): { ok: true; status: number; body: string; delayMs?: number } | { ok: false; error: 'malformed' } {
   if (app === 'redis') return { ok: false, error: 'malformed' };
+  if (app === 'httpbin') return httpbinAnswer(path);
   if (app === 'bootcamp' || app === 'hpa-example') return { ok: true, status: 200, body: '' };
   // metrics-server answers its probes (/readyz, /livez); the dashboard and its scraper serve their root page.
   if (app === 'metrics-server' || app === 'dashboard' || app === 'metrics-scraper')
@@ -42,6 +43,46 @@ export function answerPath(
   const bare = path.split('?')[0];
   const index = bare === '/' || bare === '' || bare === '/index.html';
   return { ok: true, status: index ? 200 : 404, body: '' };
+}
+
+/**
+ * httpbin's routes that a probe or curl would use: `/delay/N` answers 200 after N seconds (httpbin caps N at 10),
+ * `/status/N` answers N, `/`, `/get`, `/headers`, `/ip`, `/anything...` answer 200, other paths 404. The body is
+ * left to the caller (a probe reads none).
+ */
+function httpbinAnswer(path: string): { ok: true; status: number; body: string; delayMs?: number } {
+  const bare = path.split('?')[0];
+  const delay = /^\/delay\/(\d+(?:\.\d+)?)$/.exec(bare);
+  if (delay) return { ok: true, status: 200, body: '', delayMs: Math.min(Number(delay[1]), 10) * 1000 };
+  const status = /^\/status\/(\d{3})$/.exec(bare);
+  if (status) return { ok: true, status: Number(status[1]), body: '' };
+  const known =
+    ['/', '/get', '/headers', '/ip', '/user-agent'].includes(bare) || /^\/anything(\/|$)/.test(bare);
+  return { ok: true, status: known ? 200 : 404, body: '' };
+}
+
+/**
+ * httpbin's body for curl (Flask's pretty jsonify: indent 2, `", "` separators); `/status/N` has none, an unknown
+ * path gets Flask's 404 page. The index page (`/`) is abbreviated to its title.
+ */
+export function httpbinBody(path: string, host: string, origin: string): string {
+  const bare = path.split('?')[0];
+  const { status } = httpbinAnswer(path);
+  if (status === 404)
+    return '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.  If you entered the URL manually please check your spelling and try again.</p>\n';
+  if (bare.startsWith('/status/')) return '';
+  if (bare === '/')
+    return '<!DOCTYPE html>\n<html lang="en">\n<head>\n    <title>httpbin.org</title>\n</head>\n</html>\n';
+  const headers = { Accept: '*/*', Host: host, 'User-Agent': 'curl/7.81.0' };
+  const url = `http://${host}${path}`;
+  const bodies: Record<string, Record<string, unknown>> = {
+    '/headers': { headers },
+    '/ip': { origin },
+    '/user-agent': { 'user-agent': headers['User-Agent'] },
+    '/get': { args: {}, headers, origin, url },
+  };
+  const body = bodies[bare] ?? { args: {}, data: '', files: {}, form: {}, headers, origin, url };
+  return JSON.stringify(body, null, 2).replace(/,\n/g, ', \n') + '\n';
 }
 
 /** The HPA walkthrough's php-apache (registry.k8s.io/hpa-example): a CPU-heavy loop per request, then `OK!`. */

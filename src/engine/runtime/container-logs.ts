@@ -9,9 +9,9 @@ import type { ContainerRecord, ExitRecord } from '../controllers/kubelet';
 import type { ObjectStore } from '../store/store';
 import { bootcampLog, nginxLogLines, podHostname, type ProbeRequest } from './apps';
 import { startupLog } from './image-profiles';
-import { lookupImage } from './images';
+import { type AppKind, lookupImage } from './images';
 import { runContainerProgram } from './program-files';
-import type { ProgramLine } from './programs';
+import { containerArgv, type ProgramLine } from './programs';
 
 export interface LogOptions {
   previous?: boolean;
@@ -31,6 +31,21 @@ function timed(text: string, startedAt: number, headLines: number, served: numbe
     at: i < headLines ? startedAt : (served[i - headLines] ?? startedAt),
     text: line,
   }));
+}
+
+/** The server binaries of the server images: a container running one logs as the server (`nginx -g ...`). */
+const SERVER_BINARIES: Partial<Record<AppKind, string[]>> = {
+  bootcamp: ['node'],
+  nginx: ['nginx'],
+  httpd: ['httpd', 'httpd-foreground'],
+  httpbin: ['gunicorn'],
+  redis: ['redis-server'],
+};
+
+/** Whether a server image's command runs its server; any other program (`nginx -- echo hi`) logs as itself. */
+function runsOwnServer(app: AppKind | undefined, argv: string[]): boolean {
+  const binaries = app ? SERVER_BINARIES[app] : undefined;
+  return !!binaries && binaries.includes((argv[0] ?? '').split('/').pop()!);
 }
 
 /** The instance's lines, or undefined when the instance asked for does not exist. */
@@ -65,11 +80,8 @@ export function instanceLogLines(
   const hasProgram = (spec.command?.length ?? 0) > 0 || (spec.args?.length ?? 0) > 0;
   if (
     !hasProgram ||
-    app === 'bootcamp' ||
-    app === 'nginx' ||
     app === 'system' ||
-    app === 'httpd' ||
-    app === 'redis'
+    runsOwnServer(app, containerArgv(c.image, spec.command, spec.args))
   ) {
     if (app === 'bootcamp')
       return timed(

@@ -30,6 +30,8 @@ export interface ExecOptions {
   cwd?: string;
   /** A line typed in an interactive shell session (unknown programs get the shell's message, not the runtime's). */
   interactive?: boolean;
+  /** What the program reads on stdin (a pod shell's here-document body for `sh -c LINE`: its first command's). */
+  stdin?: string;
 }
 
 /** CoreDNS 1.11.1's start-up output (the configuration digest is this engine's own). */
@@ -177,10 +179,12 @@ export class SimContainerRuntime implements ContainerRuntime {
         exitCode: 126,
       };
     if (SHELLS.has(program)) {
-      if (rest[0] === '-c') return this.runLine(ctx, rest[1] ?? '');
+      if (rest[0] === '-c') return this.runLine(ctx, rest[1] ?? '', options.stdin);
+      // `echo 'ls /' | kubectl exec -i POD -- sh`: the shell runs the piped script line by line.
+      if (options.stdin !== undefined && rest.length === 0) return this.runScript(ctx, options.stdin);
       return { stdout: '', stderr: '', exitCode: 0 }; // a shell with no terminal input ends at once
     }
-    const result = runProgram(ctx, argv);
+    const result = runProgram(ctx, argv, options.stdin);
     // Run without a shell, a program the image lacks cannot be started at all.
     if (
       !options.interactive &&
@@ -195,8 +199,24 @@ export class SimContainerRuntime implements ContainerRuntime {
     return result;
   }
 
-  /** `bash -c 'a; b && c'`: sequential commands with `;`, `&&` and `||`. */
-  private runLine(ctx: ShellContext, line: string): ExecResult {
+  /** A shell's script from stdin: each line in turn, until one says `exit`. */
+  private runScript(ctx: ShellContext, script: string): ExecResult {
+    let stdout = '';
+    let stderr = '';
+    let exitCode = 0;
+    for (const line of script.split('\n')) {
+      if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+      const result = this.runLine(ctx, line);
+      stdout += result.stdout;
+      stderr += result.stderr;
+      exitCode = result.exitCode;
+      if (/^\s*exit\b/.test(line)) break;
+    }
+    return { stdout, stderr, exitCode };
+  }
+
+  /** `bash -c 'a; b && c'`: sequential commands with `;`, `&&` and `||`; the first one reads `stdin`. */
+  private runLine(ctx: ShellContext, line: string, stdin?: string): ExecResult {
     let stdout = '';
     let stderr = '';
     let exitCode = 0;
@@ -211,7 +231,7 @@ export class SimContainerRuntime implements ContainerRuntime {
       else if (op === '||') skip = exitCode === 0;
       else skip = false;
       if (skip || words.length === 0) continue;
-      const result = this.runPipeline(ctx, parts[i]);
+      const result = this.runPipeline(ctx, parts[i], i === 0 ? stdin : undefined);
       if (result.cwd) ctx.cwd = result.cwd;
       stdout += result.stdout;
       stderr += result.stderr;
@@ -232,9 +252,10 @@ export class SimContainerRuntime implements ContainerRuntime {
    * `a | b | c` inside one `sh -c` command: each stage reads the previous one's output; the pipeline's status is the
    * last stage's, and every stage's errors reach the exec stream.
    */
-  private runPipeline(ctx: ShellContext, text: string): ExecResult {
+  private runPipeline(ctx: ShellContext, text: string, stdin?: string): ExecResult {
     const stages = splitOutsideQuotes(text, ['|']).filter((_, i) => i % 2 === 0);
-    let piped: ExecResult | undefined;
+    let piped: ExecResult | undefined =
+      stdin === undefined ? undefined : { stdout: stdin, stderr: '', exitCode: 0 };
     let stderr = '';
     let elapsedMs = 0;
     for (const stage of stages) {

@@ -311,6 +311,17 @@ export function startupLog(app: AppKind | undefined, startedAt: number, podIp: s
       `[${stamp}] [core:notice] [pid 1:tid 139915870648192] AH00094: Command line: 'httpd -D FOREGROUND'\n`
     );
   }
+  if (app === 'httpbin') {
+    // gunicorn's start-up lines (the image's CMD: gunicorn -b 0.0.0.0:80 httpbin:app -k gevent).
+    const stamp = `[${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${hms} +0000]`;
+    return [
+      `${stamp} [1] [INFO] Starting gunicorn 19.9.0`,
+      `${stamp} [1] [INFO] Listening at: http://0.0.0.0:80 (1)`,
+      `${stamp} [1] [INFO] Using worker: gevent`,
+      `${stamp} [8] [INFO] Booting worker with pid: 8`,
+      '',
+    ].join('\n');
+  }
   if (app === 'redis') {
     const at = (role: string) =>
       `1:${role} ${pad(d.getUTCDate())} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${hms}.${pad(d.getUTCMilliseconds(), 3)}`;

@@ -17,7 +17,7 @@ export type IngressAppKind = 'ingress-nginx' | 'webhook-certgen';
 /** Images of the metrics add-ons and the HPA walkthrough (issue 17): their servers, and php-apache's `OK!`. */
 export type MetricsAppKind = 'metrics-server' | 'dashboard' | 'metrics-scraper' | 'hpa-example';
 /** Images of course examples with their own server or shell (issue 14, image-profiles.ts). */
-export type ServerAppKind = 'httpd' | 'redis' | 'alpine';
+export type ServerAppKind = 'httpd' | 'redis' | 'alpine' | 'httpbin';
 /** Images of the Job examples (issue 14): perl for the pi Job, polinux/stress as the memory hog. */
 export type BatchAppKind = 'perl' | 'stress';
 
@@ -107,6 +107,8 @@ const CATALOGUE = new Map<string, CatalogueImage>([
   image('alpine', 'latest', 7797760, 1.9, 'alpine'),
   image('alpine', '3.20', 7797760, 1.9, 'alpine'),
   image('alpine', '3.19', 7380352, 1.9, 'alpine'),
+  // httpbin (gunicorn on port 80): its /delay/N answers after N seconds, the slow app a probe's timeout is shown with.
+  image('kennethreitz/httpbin', 'latest', 533675008, 19.6, 'httpbin'),
   // Issue 14: the Job/CronJob examples of the Kubernetes documentation.
   image('busybox', '1.28', 1223894, 1.4, 'busybox'),
   image('perl', '5.34.0', 889814528, 38.5, 'perl'),

@@ -10,6 +10,7 @@ import {
   answerPath,
   bootcampReply,
   HPA_EXAMPLE_REPLY,
+  httpbinBody,
   listensOn,
   NGINX_WELCOME,
   podHostname,
@@ -35,7 +36,7 @@ export type NetworkResult = HttpsResult;
 /** What a probe's connection gets: an HTTP status, or why there is none ('malformed': not an HTTP server). */
 export type ProbeAnswer =
   /** `tls`: the server speaks HTTPS (metrics-server's secure port). */
-  | { ok: true; status: number; tls?: boolean }
+  | { ok: true; status: number; tls?: boolean; delayMs?: number }
   | { ok: false; error: 'refused' | 'timeout' | 'no-route' | 'unresolved' | 'malformed' };
 
 /** What a request carries beyond its address: its path and Host header (what an Ingress routes on). */
@@ -209,7 +210,9 @@ export class SimNetwork implements ClusterNetwork {
       // The app logs the request: bootcamp counts it like any other, nginx names the probe's path and agent.
       if (app === 'bootcamp') this.remember(c.served, this.now());
       if (app === 'nginx') this.remember((c.probeRequests ??= []), [this.now(), path, answer.status]);
-      return { ok: true, status: answer.status, ...(speaksTls(app) ? { tls: true } : {}) };
+      // A slow app (httpbin's /delay/N) answers only after delayMs.
+      const delay = answer.delayMs ? { delayMs: answer.delayMs } : {};
+      return { ok: true, status: answer.status, ...(speaksTls(app) ? { tls: true } : {}), ...delay };
     }
     return { ok: false, error: 'refused' };
   }
@@ -242,6 +245,13 @@ export class SimNetwork implements ClusterNetwork {
           body: bootcampReply(podHostname(pod.metadata.name), img.version ?? 1),
         };
       if (img.app === 'httpd') return { ok: true, status: 200, body: HTTPD_INDEX };
+      if (img.app === 'httpbin') {
+        const path = req?.path ?? '/';
+        const host = req?.host ?? pod.status?.podIP ?? '';
+        const answer = answerPath('httpbin', path);
+        const status = answer.ok ? answer.status : 200;
+        return { ok: true, status, body: httpbinBody(path, host, '10.244.0.1') };
+      }
       if (img.app === 'hpa-example') return { ok: true, status: 200, body: HPA_EXAMPLE_REPLY };
       if (img.app === 'redis') return { ok: false, error: 'refused' }; // not HTTP: curl gets an empty reply
       return { ok: true, status: 200, body: NGINX_WELCOME };

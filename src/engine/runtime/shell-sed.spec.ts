@@ -51,6 +51,74 @@ describe('pod shell text tools', () => {
     });
   });
 
+  // The expected texts below are what busybox 1.35's sed and GNU sed 4.9 print for the same scripts and input.
+  it('sed: y, a, i, c (one-liners and a\\ with the text on the next line), q and =', () => {
+    const exec = podShell('busybox');
+    exec('sh', '-c', 'printf "one\\ntwo\\nthree\\nfour\\n" > /tmp/t');
+    expect(exec('sed', 'y/otf/OTF/', '/tmp/t').stdout).toBe('One\nTwO\nThree\nFOur\n');
+    expect(exec('sed', '2a added', '/tmp/t').stdout).toBe('one\ntwo\nadded\nthree\nfour\n');
+    expect(exec('sed', '2a\\  spaced', '/tmp/t').stdout).toBe('one\ntwo\n  spaced\nthree\nfour\n');
+    expect(exec('sed', '2a\\\nnext line', '/tmp/t').stdout).toBe('one\ntwo\nnext line\nthree\nfour\n');
+    expect(exec('sed', '1i first', '/tmp/t').stdout).toBe('first\none\ntwo\nthree\nfour\n');
+    expect(exec('sed', '$!d;$a tail', '/tmp/t').stdout).toBe('four\ntail\n');
+    expect(exec('sed', '3c changed', '/tmp/t').stdout).toBe('one\ntwo\nchanged\nfour\n');
+    expect(exec('sed', '1d;3a after', '/tmp/t').stdout).toBe('two\nthree\nafter\nfour\n');
+    expect(exec('sed', '2q', '/tmp/t').stdout).toBe('one\ntwo\n');
+    expect(exec('sed', '-n', '$=', '/tmp/t').stdout).toBe('4\n');
+  });
+
+  it('sed: ranges (N,M, /a/,/b/, N,$, N,+K, 0,/RE/ on GNU sed), ! and c over a range', () => {
+    const exec = podShell('busybox');
+    exec('sh', '-c', 'printf "one\\ntwo\\nthree\\nfour\\nfive\\n" > /tmp/t');
+    expect(exec('sed', '-n', '2,4p', '/tmp/t').stdout).toBe('two\nthree\nfour\n');
+    expect(exec('sed', '/two/,/four/d', '/tmp/t').stdout).toBe('one\nfive\n');
+    expect(exec('sed', '3,$d', '/tmp/t').stdout).toBe('one\ntwo\n');
+    expect(exec('sed', '2,+1d', '/tmp/t').stdout).toBe('one\nfour\nfive\n');
+    expect(exec('sed', '4,2d', '/tmp/t').stdout).toBe('one\ntwo\nthree\nfive\n');
+    expect(exec('sed', '-n', '/one/,/t/p', '/tmp/t').stdout).toBe('one\ntwo\n');
+    expect(exec('sed', '2,3!d', '/tmp/t').stdout).toBe('two\nthree\n');
+    expect(exec('sed', '2,4c block', '/tmp/t').stdout).toBe('one\nblock\nfive\n');
+    expect(exec('sed', '0,/o/d', '/tmp/t').stdout).toBe('one\ntwo\nthree\nfour\nfive\n');
+    expect(podShell('httpd')('sh', '-c', 'printf "one\\ntwo\\n" | sed 0,/o/d').stdout).toBe('two\n');
+  });
+
+  it('sed: w FILE and s///w FILE write the lines to a file the script empties first', () => {
+    const exec = podShell('busybox');
+    exec('sh', '-c', 'printf "one\\ntwo\\nthree\\n" > /tmp/t; echo old > /tmp/w');
+    expect(exec('sed', '-n', '/t/w /tmp/w', '/tmp/t').stdout).toBe('');
+    expect(exec('cat', '/tmp/w').stdout).toBe('two\nthree\n');
+    expect(exec('sed', 's/o/0/w /tmp/w', '/tmp/t').stdout).toBe('0ne\ntw0\nthree\n');
+    expect(exec('cat', '/tmp/w').stdout).toBe('0ne\ntw0\n');
+    expect(exec('sed', '-n', '/x/w /tmp/w', '/tmp/t').stdout).toBe('');
+    expect(exec('cat', '/tmp/w').stdout).toBe('');
+  });
+
+  it("sed's new errors: busybox's on busybox, GNU sed's on Debian images", () => {
+    const busybox = podShell('busybox');
+    expect(busybox('sed', '2,4a x', '/etc/hostname')).toEqual({
+      stdout: '',
+      stderr: "sed: command 'a' uses only one address\n",
+      exitCode: 1,
+    });
+    expect(busybox('sed', 'w', '/etc/hostname').stderr).toBe('sed: empty filename\n');
+    expect(busybox('sed', '2,p', '/etc/hostname').stderr).toBe('sed: no address after comma\n');
+    expect(busybox('sed', 'y/abc/', '/etc/hostname').stderr).toBe("sed: unmatched '/'\n");
+    const gnu = podShell('httpd');
+    expect(gnu('sed', 'y/ab/x/', '/etc/hostname').stderr).toBe(
+      "sed: -e expression #1, char 7: strings for `y' command are different lengths\n",
+    );
+    expect(gnu('sed', 'a', '/etc/hostname').stderr).toBe(
+      "sed: -e expression #1, char 1: expected \\ after `a', `c' or `i'\n",
+    );
+    expect(gnu('sed', 'w', '/etc/hostname').stderr).toBe(
+      'sed: -e expression #1, char 1: missing filename in r/R/w/W commands\n',
+    );
+    expect(gnu('sed', ',2p', '/etc/hostname').stderr).toBe(
+      "sed: -e expression #1, char 1: unknown command: `,'\n",
+    );
+    expect(gnu('sed', '2,p', '/etc/hostname').stderr).toBe("sed: -e expression #1, char 3: unexpected `,'\n");
+  });
+
   it('head -c and tail -c count bytes', () => {
     const exec = podShell('busybox');
     exec('sh', '-c', 'echo hello world > /tmp/h');

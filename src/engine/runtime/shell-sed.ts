@@ -1,175 +1,137 @@
 /**
- * The pod shell's `sed`: the stream editing students type: `s/RE/REPL/[gpI]` (any delimiter, `&` and `\1`..`\9` in the
- * replacement), `p` and `d`, each with an optional line-number, `$` or `/RE/` address; `-n`, `-e SCRIPT` (several),
- * `-E`/`-r` for extended expressions, `-i` to edit files in place; commands joined with `;`. Basic expressions are
- * POSIX BREs (`\(`, `\{`, GNU's `\+` and `\?`), translated to JavaScript's syntax. The messages are GNU sed's on
- * Debian images and busybox's on busybox and Alpine.
+ * The pod shell's `sed`: the stream editing students type (the script language is shell-sed-script.ts): `-n`,
+ * `-e SCRIPT` (several), `-E`/`-r` for extended expressions, `-i` to edit files in place. Each line runs through the
+ * commands in sed's cycle: i prints at once, a queues its text for the end of the cycle (printed even after d or
+ * c), c prints its text at the end of its range and starts the next cycle, w and s///w write the pattern space to
+ * a file the script truncates first. Basic expressions are POSIX BREs translated to JavaScript's syntax. The
+ * messages are GNU sed's on Debian images and busybox's on busybox and Alpine.
  */
 import { fail, resolvePath, type ShellContext } from './shell-context';
+import { type Address, type Command, parseScript, ScriptError } from './shell-sed-script';
 import type { ExecResult } from './types';
 
-type Address = { line: number } | { last: true } | { match: RegExp };
-
-type Command =
-  | { kind: 's'; address?: Address; re: RegExp; replacement: string; print: boolean }
-  | { kind: 'p' | 'd'; address?: Address };
-
-/** A script sed cannot parse: GNU sed's message and busybox's (which stops at the first problem too). */
-class ScriptError extends Error {
-  constructor(
-    gnu: string,
-    readonly busybox: string,
-  ) {
-    super(gnu);
-  }
-}
-
-/** A BRE (or an ERE with `extended`) as a JavaScript RegExp source. */
-function toJsSource(expr: string, extended: boolean): string {
-  if (extended) return expr;
-  let out = '';
-  for (let i = 0; i < expr.length; i++) {
-    const ch = expr[i];
-    if (ch === '\\' && i + 1 < expr.length) {
-      const next = expr[++i];
-      out += '(){}+?|'.includes(next) ? next : `\\${next}`;
-    } else out += '(){}+?|'.includes(ch) ? `\\${ch}` : ch;
-  }
-  return out;
-}
-
-/** JavaScript's replacement syntax for sed's: `&` the match, `\N` a group, `\&` and `\\` literal. */
-function toJsReplacement(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\\' && i + 1 < text.length) {
-      const next = text[++i];
-      out += /[1-9]/.test(next) ? `$${next}` : next === 'n' ? '\n' : next === '$' ? '$$' : next;
-    } else if (ch === '&') out += '$&';
-    else if (ch === '$') out += '$$';
-    else out += ch;
-  }
-  return out;
-}
-
-/** Reads up to the next unescaped `delim`; returns the text and the index after the delimiter. */
-function until(script: string, start: number, delim: string): [string, number] | undefined {
-  let text = '';
-  for (let i = start; i < script.length; i++) {
-    if (script[i] === '\\' && i + 1 < script.length) {
-      // An escaped delimiter stands for itself.
-      text += script[i + 1] === delim ? delim : script[i] + script[i + 1];
-      i++;
-    } else if (script[i] === delim) return [text, i + 1];
-    else text += script[i];
-  }
-  return undefined;
-}
-
-function parseScript(script: string, extended: boolean, commands: Command[]): void {
-  let i = 0;
-  const regex = (source: string, flags = '') => {
-    try {
-      return new RegExp(toJsSource(source, extended), flags);
-    } catch {
-      throw new ScriptError(
-        `-e expression #1, char ${script.length}: Invalid regular expression`,
-        'bad regex',
-      );
-    }
-  };
-  while (i < script.length) {
-    while (i < script.length && /[\s;]/.test(script[i])) i++;
-    if (i >= script.length) break;
-    let address: Address | undefined;
-    const number = /^\d+/.exec(script.slice(i));
-    if (number) {
-      address = { line: Number(number[0]) };
-      i += number[0].length;
-    } else if (script[i] === '$') {
-      address = { last: true };
-      i++;
-    } else if (script[i] === '/') {
-      const read = until(script, i + 1, '/');
-      if (!read)
-        throw new ScriptError(
-          `-e expression #1, char ${script.length}: unterminated address regex`,
-          "unmatched '/'",
-        );
-      address = { match: regex(read[0]) };
-      i = read[1];
-    }
-    const command = script[i];
-    if (command === 'p' || command === 'd') {
-      commands.push({ kind: command, address });
-      i++;
-    } else if (command === 's') {
-      const delim = script[i + 1];
-      const pattern = delim === undefined ? undefined : until(script, i + 2, delim);
-      const replacement = pattern && until(script, pattern[1], delim);
-      if (!pattern || !replacement)
-        throw new ScriptError(
-          `-e expression #1, char ${script.length}: unterminated \`s' command`,
-          `unmatched '${delim ?? ''}'`,
-        );
-      i = replacement[1];
-      let flags = '';
-      let print = false;
-      while (i < script.length && /[gpI]/.test(script[i])) {
-        if (script[i] === 'p') print = true;
-        else flags += script[i] === 'I' ? 'i' : 'g';
-        i++;
-      }
-      commands.push({
-        kind: 's',
-        address,
-        re: regex(pattern[0], flags),
-        replacement: toJsReplacement(replacement[0]),
-        print,
-      });
-    } else
-      throw command === undefined
-        ? new ScriptError(`-e expression #1, char ${script.length}: missing command`, 'missing command')
-        : new ScriptError(
-            `-e expression #1, char ${i + 1}: unknown command: \`${command}'`,
-            `unsupported command ${command}`,
-          );
-  }
-}
-
-function matches(address: Address | undefined, line: string, number: number, last: boolean): boolean {
-  if (!address) return true;
+function matches(address: Address, line: string, number: number, last: boolean): boolean {
   if ('line' in address) return address.line === number;
   if ('last' in address) return last;
+  address.match.lastIndex = 0;
   return address.match.test(line);
 }
 
-/** Runs the commands over one text (sed's cycle: each line in the pattern space, printed unless -n or d). */
-function edit(text: string, commands: Command[], quiet: boolean): string {
+/** Where a range command is: outside its range, or inside it (`endLine`: the line a `+N` end resolves to). */
+interface RangeState {
+  active: boolean;
+  endLine?: number;
+  /** A range whose first address is a line number starts once (busybox's and GNU sed's "n,xxx range is dead"). */
+  done?: boolean;
+}
+
+/**
+ * Whether the command applies to this line (before `!`), moving its range on. A range starts on a line its first
+ * address matches (a line number: that line or, once, any later one) and ends on the line its second address
+ * matches, checked from the line after the start for a regex; a line number at or before the start ends it at once.
+ */
+function selects(command: Command, state: RangeState, line: string, number: number, last: boolean): boolean {
+  const { address, end } = command;
+  if (!address) return true;
+  if (!end) return matches(address, line, number, last);
+  if (!state.active) {
+    const starts =
+      'line' in address ? !state.done && address.line <= number : matches(address, line, number, last);
+    if (!starts) return false;
+    if ('line' in address) state.done = true;
+    state.endLine = 'plus' in end ? number + end.plus : 'line' in end ? end.line : undefined;
+    // GNU sed's `0,/RE/` starts before the first line, so the first line may already end it.
+    const before = 'line' in address && address.line === 0;
+    state.active = !(state.endLine !== undefined
+      ? state.endLine <= number
+      : 'last' in end
+        ? last
+        : before && !('plus' in end) && matches(end, line, number, last));
+    return true;
+  }
+  const ended =
+    'plus' in end || 'line' in end ? (state.endLine ?? 0) <= number : matches(end, line, number, last);
+  if (ended) state.active = false;
+  return true;
+}
+
+const STDOUT = '/dev/stdout';
+
+/** Runs the commands over one text (sed's cycle: each line in the pattern space, printed unless -n, d or c). */
+function edit(text: string, commands: Command[], quiet: boolean, written: Map<string, string>): string {
   const lines = text.split('\n');
   const terminated = text.endsWith('\n');
   if (terminated || text === '') lines.pop();
+  const states = commands.map((): RangeState => ({ active: false }));
   let out = '';
-  lines.forEach((original, index) => {
+  // GNU sed's /dev/stdout is the output itself, in order.
+  const write = (file: string, line: string) =>
+    file === STDOUT ? (out += `${line}\n`) : written.set(file, (written.get(file) ?? '') + line + '\n');
+  // `q` ends the cycle as usual (the line printed, appends flushed), then the input.
+  lines.some((original, index) => {
     let line = original;
     const last = index === lines.length - 1;
     const newline = last && !terminated ? '' : '\n';
-    for (const command of commands) {
-      if (!matches(command.address, line, index + 1, last)) continue;
-      if (command.kind === 'd') return;
+    const appended: string[] = [];
+    let printed = !quiet;
+    let quit = false;
+    for (const [n, command] of commands.entries()) {
+      if (selects(command, states[n], line, index + 1, last) === command.invert) continue;
+      if (command.kind === 'q') {
+        quit = true;
+        break;
+      }
+      if (command.kind === 'd') {
+        printed = false;
+        break;
+      }
+      if (command.kind === 'c') {
+        // Within a range the text replaces the whole range: it is printed on its last line.
+        if (!command.end || !states[n].active) out += command.text;
+        printed = false;
+        break;
+      }
       if (command.kind === 'p') out += line + newline;
+      else if (command.kind === 'i') out += command.text;
+      else if (command.kind === '=') out += `${index + 1}\n`;
+      else if (command.kind === 'a') appended.push(command.text);
+      else if (command.kind === 'w') write(command.file, line);
+      else if (command.kind === 'y') line = [...line].map((ch) => command.map.get(ch) ?? ch).join('');
       else if (command.kind === 's') {
         command.re.lastIndex = 0;
         if (!command.re.test(line)) continue;
         command.re.lastIndex = 0;
         line = line.replace(command.re, command.replacement);
         if (command.print) out += line + newline;
+        if (command.file !== undefined) write(command.file, line);
       }
     }
-    if (!quiet) out += line + newline;
+    if (printed) out += line + newline;
+    // Appended text always ends with a newline, even after a last line without one.
+    for (const text of appended) out += text;
+    return quit;
   });
   return out;
+}
+
+/** The files the script's w commands (and s///w) write, in the order they are named. */
+function writtenFiles(commands: Command[]): string[] {
+  const files = commands.flatMap((c) => (c.kind === 'w' || (c.kind === 's' && c.file) ? [c.file!] : []));
+  return [...new Set(files)].filter((file) => file !== STDOUT);
+}
+
+/** Stores what the w commands wrote; false (with sed's message) when a file cannot be written. */
+function storeWritten(ctx: ShellContext, files: string[], written: Map<string, string>, busybox: boolean) {
+  for (const file of files) {
+    const path = resolvePath(file, ctx.cwd);
+    const content = written.get(file) ?? '';
+    if (ctx.write?.(path, content) === 'read-only')
+      return busybox
+        ? fail(`sed: can't open '${file}': Read-only file system\n`, 1)
+        : fail(`sed: couldn't open file ${file}: Read-only file system\n`, 4);
+    ctx.files[path] = content;
+  }
+  return undefined;
 }
 
 export function sed(ctx: ShellContext, args: string[], stdin?: string): ExecResult {
@@ -199,14 +161,22 @@ export function sed(ctx: ShellContext, args: string[], stdin?: string): ExecResu
   if (scripts.length === 0) return busybox ? fail('sed: no script specified\n', 1) : fail(usageText(), 1);
   const commands: Command[] = [];
   try {
-    for (const script of scripts) parseScript(script, extended, commands);
+    for (const script of scripts) parseScript(script, extended, busybox, commands);
   } catch (error) {
     if (!(error instanceof ScriptError)) throw error;
-    return fail(`sed: ${busybox ? error.busybox : error.message}\n`, 1);
+    return fail(`sed: ${error.message}\n`, 1);
   }
+  // The w files are opened (emptied) when the script is read, before any input.
+  const wFiles = writtenFiles(commands);
+  const written = new Map<string, string>();
+  const unwritable = storeWritten(ctx, wFiles, written, busybox);
+  if (unwritable) return unwritable;
   if (inPlace && files.length === 0)
     return fail(busybox ? 'sed: no files to edit in place\n' : 'sed: no input files\n', busybox ? 1 : 4);
-  if (files.length === 0) return { stdout: edit(stdin ?? '', commands, quiet), stderr: '', exitCode: 0 };
+  if (files.length === 0) {
+    const stdout = edit(stdin ?? '', commands, quiet, written);
+    return storeWritten(ctx, wFiles, written, busybox) ?? { stdout, stderr: '', exitCode: 0 };
+  }
   let stdout = '';
   let stderr = '';
   let exitCode = 0;
@@ -220,7 +190,7 @@ export function sed(ctx: ShellContext, args: string[], stdin?: string): ExecResu
       exitCode = busybox ? 1 : 2;
       continue;
     }
-    const edited = edit(text, commands, quiet);
+    const edited = edit(text, commands, quiet, written);
     if (!inPlace) {
       stdout += edited;
       continue;
@@ -234,7 +204,7 @@ export function sed(ctx: ShellContext, args: string[], stdin?: string): ExecResu
     }
     ctx.files[path] = edited;
   }
-  return { stdout, stderr, exitCode };
+  return storeWritten(ctx, wFiles, written, busybox) ?? { stdout, stderr, exitCode };
 }
 
 function usage(busybox: boolean, option: string): ExecResult {

@@ -50,7 +50,7 @@ export interface ContainerRuntime {
     pod: string,
     container: string | undefined,
     argv: string[],
-    options?: { tty?: boolean; cwd?: string; interactive?: boolean },
+    options?: { tty?: boolean; cwd?: string; interactive?: boolean; stdin?: string },
   ): ExecResult;
   /** `kubectl cp` into the container: writes a file (absolute path); 'read-only' when a read-only mount holds it.
    *  Throws like exec when the pod or container is not there or not running. */

@@ -15,7 +15,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const STRING_MAPS = new Set(['labels', 'annotations', 'matchLabels', 'nodeSelector', 'volumeAttributes']);
 
 /** Fields that are map[string]string only on some kinds (elsewhere `selector` is a LabelSelector struct). */
-function isStringMap(kind: string, path: string, key: string): boolean {
+function isStringMap(kind: string, path: string | undefined, key: string): boolean {
   if (STRING_MAPS.has(key)) return true;
   if (path === 'spec.selector') return kind === 'Service' || kind === 'ReplicationController';
   if (path === 'data') return kind === 'ConfigMap';
@@ -34,10 +34,15 @@ export function decodeNulls(obj: KubeObject): void {
   walk(obj.kind, obj as unknown as Json, '');
 }
 
-function walk(kind: string, record: Json, path: string): void {
+/**
+ * `path` is the dotted path of `record`, or undefined below the second level: every path compared here (`status`,
+ * `data`, `spec.selector`, ...) has at most one dot, so deeper paths (a string per key of every object) are not built.
+ */
+function walk(kind: string, record: Json, path: string | undefined): void {
   if (Object.isFrozen(record)) return;
+  const deep = path === undefined || path.includes('.');
   for (const key of Object.keys(record)) {
-    const at = path ? `${path}.${key}` : key;
+    const at = deep ? undefined : path ? `${path}.${key}` : key;
     const value = record[key];
     if (value === null) {
       if (key !== 'creationTimestamp') delete record[key];

@@ -185,6 +185,11 @@ function moveKeyLast(obj: Record<string, unknown>, key: string, value: unknown):
 
 /** Whether `next` is `old` again, whatever resourceVersion the writer sent (it was checked for conflicts already). */
 function unchanged(old: KubeObject, next: KubeObject): boolean {
+  // Most writes change the status (controllers) or the spec (clients): comparing those first answers without
+  // walking the metadata. Either differing makes the whole objects differ, so the answer is the same.
+  const o = old as KubeObject & { spec?: unknown; status?: unknown };
+  const n = next as KubeObject & { spec?: unknown; status?: unknown };
+  if (!deepEqual(o.status, n.status) || !deepEqual(o.spec, n.spec)) return false;
   const sent = next.metadata.resourceVersion;
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   const same = deepEqual(old, next);

@@ -88,8 +88,15 @@ export function defaultPolicyObject(obj: KubeObject): void {
     case 'PodDisruptionBudget': {
       const pdb = obj as PodDisruptionBudget;
       pdb.spec ??= {};
-      // A new budget's status is all zeros until the disruption controller fills it.
-      pdb.status ??= { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
+      // A new budget's status is all zeros until the disruption controller fills it; the counters are plain Go
+      // ints, always present (a protobuf body from kubectl 1.32+ brings `status: {}` without them).
+      pdb.status = {
+        disruptionsAllowed: 0,
+        currentHealthy: 0,
+        desiredHealthy: 0,
+        expectedPods: 0,
+        ...pdb.status,
+      };
       return;
     }
   }

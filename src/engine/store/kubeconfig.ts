@@ -134,7 +134,13 @@ export class Kubeconfig {
  * nothing listens): cluster, context and user named `minikube`, namespace `default`, and a bearer token, since without
  * credentials kubectl would prompt for a user name on its stdin.
  */
-export function clientKubeconfigText(options: { server: string; token: string; caCert?: string }): string {
+export function clientKubeconfigText(options: {
+  server: string;
+  token: string;
+  caCert?: string;
+  /** The context's namespace (default: `default`). */
+  namespace?: string;
+}): string {
   const lines = ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: minikube', '  cluster:'];
   lines.push(`    server: ${options.server}`);
   if (options.caCert)
@@ -144,7 +150,7 @@ export function clientKubeconfigText(options: { server: string; token: string; c
     '- name: minikube',
     '  context:',
     '    cluster: minikube',
-    '    namespace: default',
+    `    namespace: ${options.namespace ?? 'default'}`,
     '    user: minikube',
     'current-context: minikube',
     'users:',

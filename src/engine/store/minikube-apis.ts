@@ -81,12 +81,28 @@ const EVERYTHING = {
   nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
 };
 const groups = (...names: string[]) => names.map((name) => ({ kind: 'Group', group: { name } }));
+const users = (...names: string[]) => names.map((name) => ({ kind: 'User', user: { name } }));
+const kubeSystemAccounts = (...names: string[]) =>
+  names.map((name) => ({ kind: 'ServiceAccount', serviceAccount: { name, namespace: 'kube-system' } }));
+/** A namespaced rule (clusterScope false is left out, as the API server serialises it). */
+const namespaced = (verbs: string[], apiGroups: string[], resources: string[], namespaces: string[]) => ({
+  verbs,
+  apiGroups,
+  resources,
+  namespaces,
+});
+const GET_CREATE_UPDATE = ['get', 'create', 'update'];
+/** What a controller's leader election touches: its endpoints/configmaps and leases. */
+const leaderElection = (namespaces: string[]) => [
+  namespaced(GET_CREATE_UPDATE, [''], ['endpoints', 'configmaps'], namespaces),
+  namespaced(GET_CREATE_UPDATE, ['coordination.k8s.io'], ['leases'], ['*']),
+];
 
 /**
- * The FlowSchemas (name, priority level, matching precedence, distinguisher, rules). Rules are given for the
- * mandatory schemas and the probes; the other suggested schemas are listed with their levels and precedences.
+ * The mandatory and suggested FlowSchemas of kube-apiserver v1.30 (apiserver/pkg/apis/flowcontrol/bootstrap/
+ * default.go): name, priority level, matching precedence, distinguisher, rules.
  */
-const FLOW_SCHEMAS: [string, string, number, string | undefined, unknown[] | undefined][] = [
+const FLOW_SCHEMAS: [string, string, number, string | undefined, unknown[]][] = [
   ['exempt', 'exempt', 1, undefined, [{ subjects: groups('system:masters'), ...EVERYTHING }]],
   [
     'probes',
@@ -100,16 +116,100 @@ const FLOW_SCHEMAS: [string, string, number, string | undefined, unknown[] | und
       },
     ],
   ],
-  ['system-leader-election', 'leader-election', 100, 'ByUser', undefined],
-  ['endpoint-controller', 'workload-high', 150, 'ByUser', undefined],
-  ['workload-leader-election', 'leader-election', 200, 'ByUser', undefined],
-  ['system-node-high', 'node-high', 400, 'ByUser', undefined],
-  ['system-nodes', 'system', 500, 'ByUser', undefined],
-  ['kube-controller-manager', 'workload-high', 800, 'ByNamespace', undefined],
-  ['kube-scheduler', 'workload-high', 800, 'ByNamespace', undefined],
-  ['kube-system-service-accounts', 'workload-high', 900, 'ByNamespace', undefined],
-  ['service-accounts', 'workload-low', 9000, 'ByUser', undefined],
-  ['global-default', 'global-default', 9900, 'ByUser', undefined],
+  [
+    'system-leader-election',
+    'leader-election',
+    100,
+    'ByUser',
+    [
+      {
+        subjects: [
+          ...users('system:kube-controller-manager', 'system:kube-scheduler'),
+          ...kubeSystemAccounts('*'),
+        ],
+        resourceRules: leaderElection(['kube-system']),
+      },
+    ],
+  ],
+  [
+    'endpoint-controller',
+    'workload-high',
+    150,
+    'ByUser',
+    [
+      {
+        subjects: [
+          ...users('system:kube-controller-manager'),
+          ...kubeSystemAccounts('endpoint-controller', 'endpointslicemirroring-controller'),
+        ],
+        resourceRules: [namespaced(GET_CREATE_UPDATE, [''], ['endpoints'], ['*'])],
+      },
+    ],
+  ],
+  [
+    'workload-leader-election',
+    'leader-election',
+    200,
+    'ByUser',
+    [{ subjects: kubeSystemAccounts('*'), resourceRules: leaderElection(['*']) }],
+  ],
+  [
+    'system-node-high',
+    'node-high',
+    400,
+    'ByUser',
+    [
+      {
+        subjects: groups('system:nodes'),
+        resourceRules: [
+          {
+            verbs: ['*'],
+            apiGroups: [''],
+            resources: ['nodes', 'nodes/status'],
+            clusterScope: true,
+            namespaces: ['*'],
+          },
+          namespaced(['*'], ['coordination.k8s.io'], ['leases'], ['*']),
+        ],
+      },
+    ],
+  ],
+  ['system-nodes', 'system', 500, 'ByUser', [{ subjects: groups('system:nodes'), ...EVERYTHING }]],
+  [
+    'kube-controller-manager',
+    'workload-high',
+    800,
+    'ByNamespace',
+    [{ subjects: users('system:kube-controller-manager'), ...EVERYTHING }],
+  ],
+  [
+    'kube-scheduler',
+    'workload-high',
+    800,
+    'ByNamespace',
+    [{ subjects: users('system:kube-scheduler'), ...EVERYTHING }],
+  ],
+  [
+    'kube-system-service-accounts',
+    'workload-high',
+    900,
+    'ByNamespace',
+    [{ subjects: kubeSystemAccounts('*'), ...EVERYTHING }],
+  ],
+  [
+    'service-accounts',
+    'workload-low',
+    9000,
+    'ByUser',
+    [{ subjects: groups('system:serviceaccounts'), ...EVERYTHING }],
+  ],
+  [
+    'global-default',
+    'global-default',
+    9900,
+    'ByUser',
+    [{ subjects: groups('system:unauthenticated', 'system:authenticated'), ...EVERYTHING }],
+  ],
   [
     'catch-all',
     'catch-all',
@@ -128,7 +228,7 @@ export function bootFlowSchemas(at: number): FlowSchema[] {
       ...(distinguisher ? { distinguisherMethod: { type: distinguisher } } : {}),
       matchingPrecedence: precedence,
       priorityLevelConfiguration: { name: level },
-      ...(rules ? { rules } : {}),
+      rules,
     },
     status: {
       conditions: [

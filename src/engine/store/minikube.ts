@@ -134,6 +134,11 @@ function node(profile: string, index: number, bootAt: number, random: Random): N
   };
 }
 
+/** The Node object of a minikube node as its kubelet registers it (a node added later: `minikube node add`). */
+export function minikubeNode(profile: string, index: number, at: number, random: Random): Node {
+  return node(profile, index, at, random);
+}
+
 const CRITICAL_TOLERATIONS = [
   { key: 'CriticalAddonsOnly', operator: 'Exists' as const },
   { operator: 'Exists' as const, effect: 'NoExecute' },

@@ -42,6 +42,18 @@ interface ResourceTable {
   count: number;
 }
 
+/** Tables shared by the clusters booted from one template: nobody writes them (resourceTable copies them first). */
+const sharedTables = new WeakSet<ResourceTable>();
+/** The shared table of each shared boot list (weak: a template list no longer made frees its table). */
+const templateTables = new WeakMap<readonly KubeObject[], ResourceTable>();
+
+function copyTable(shared: ResourceTable): ResourceTable {
+  const namespaces = new Map<string, NamespaceTable>();
+  for (const [namespace, { names, changedAt }] of shared.namespaces)
+    namespaces.set(namespace, { names: new Map(names), changedAt });
+  return { namespaces, count: shared.count };
+}
+
 /**
  * The cluster's etcd: one table per resource, a single resourceVersion counter, and change listeners.
  * Stored objects are owned by the store; everyone else reads them without modifying them (the API server
@@ -70,13 +82,47 @@ export class ObjectStore {
     return this.rv;
   }
 
+  /** The resource's table, ready to be written: a template's shared table is copied first (copy-on-write). */
   private resourceTable(resource: ResourceName): ResourceTable {
     let table = this.tables.get(resource);
     if (!table) {
       table = { namespaces: new Map(), count: 0 };
       this.tables.set(resource, table);
+    } else if (sharedTables.has(table)) {
+      table = copyTable(table);
+      // Same key: the copy keeps the table's place in resources() (snapshots list resources in that order).
+      this.tables.set(resource, table);
     }
     return table;
+  }
+
+  /**
+   * Stores a boot template's objects of one resource as they are (like load). When `objects` is a frozen list
+   * shared by every cluster booted from the same template (boot-image.ts shares the lists that hold no random
+   * value) and the store has no table of that resource yet, the store takes the template's table itself, shared
+   * with those clusters, instead of a table of its own: the first write to the resource copies it
+   * (resourceTable), so no cluster ever sees another's change. `own`: always build a table of its own (the
+   * creation path before templates were shared, kept for the benchmark's baseline).
+   */
+  loadTemplate(resource: ResourceName, objects: readonly KubeObject[], own = false): void {
+    if (own || !Object.isFrozen(objects) || this.tables.has(resource)) {
+      for (const obj of objects) this.load(resource, obj);
+      return;
+    }
+    let table = templateTables.get(objects);
+    if (!table) {
+      table = { namespaces: new Map(), count: 0 };
+      for (const obj of objects) {
+        const namespace = obj.metadata.namespace ?? '';
+        let names = table.namespaces.get(namespace);
+        if (!names) table.namespaces.set(namespace, (names = { names: new Map(), changedAt: 0 }));
+        if (!names.names.has(obj.metadata.name)) table.count++;
+        names.names.set(obj.metadata.name, obj);
+      }
+      sharedTables.add(table);
+      templateTables.set(objects, table);
+    }
+    this.tables.set(resource, table);
   }
 
   private namespaceTable(table: ResourceTable, namespace: string | undefined): NamespaceTable {
@@ -149,10 +195,10 @@ export class ObjectStore {
   }
 
   remove(resource: ResourceName, namespace: string | undefined, name: string): KubeObject | undefined {
-    const table = this.tables.get(resource);
-    const names = table?.namespaces.get(namespace ?? '');
-    const obj = names?.names.get(name);
-    if (!table || !names || !obj) return undefined;
+    const obj = this.get(resource, namespace, name);
+    if (!obj) return undefined;
+    const table = this.resourceTable(resource);
+    const names = table.namespaces.get(namespace ?? '')!;
     names.names.delete(name);
     table.count--;
     this.changedAt[resourceSlot(resource)] = this.rv + 1;
@@ -198,6 +244,11 @@ export class ObjectStore {
 
   setRevision(rv: number): void {
     this.rv = rv;
+  }
+
+  /** @internal The resources whose table is still a boot template's, shared with other clusters (tests). */
+  sharedResources(): ResourceName[] {
+    return [...this.tables].filter(([, table]) => sharedTables.has(table)).map(([resource]) => resource);
   }
 
   resources(): ResourceName[] {

@@ -41,6 +41,8 @@ describe('lineShape', () => {
     'kubectl port-forward svc/web 8080:80',
     'kubectl proxy',
     'kubectl attach web',
+    'kubectl run web -it --rm --image=nginx',
+    'kubectl run t --stdin --restart=Never --image=busybox -- date',
   ])('%s follows changes until Ctrl-C', (line) => {
     expect(lineShape(line)).toEqual(foreground(line, true));
   });
@@ -54,6 +56,7 @@ describe('lineShape', () => {
     'kubectl logs web',
     'kubectl wait --for=condition=available deployment/web',
     'kubectl exec -it web -- sh',
+    'kubectl run web --image=nginx -- sh -i',
     'cat deployment.yaml',
     'kubectl apply -f deployment.yaml',
     'cat deployment.yaml | kubectl apply -f -',
@@ -157,5 +160,17 @@ describe('isComplete', () => {
     ['cat <<', true],
   ])('%j: %s', (text, complete) => {
     expect(isComplete(text)).toBe(complete);
+  });
+});
+
+describe('minikube runs that last until Ctrl-C', () => {
+  it.each([
+    ['minikube tunnel', true],
+    ['minikube dashboard --url', true],
+    ['minikube dashboard', true],
+    ['minikube node add', false],
+    ['minikube ssh', false],
+  ])('%s: lasting %s', (text, lasting) => {
+    expect(lineShape(text)).toEqual({ kind: 'foreground', text, lasting });
   });
 });

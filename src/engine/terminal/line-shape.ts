@@ -154,9 +154,15 @@ function kubectlVerb(args: readonly string[]): { verb?: string; sub?: string } {
 
 function isLasting(argv: string[]): boolean {
   const [name, ...args] = argv;
+  // `minikube tunnel` and `minikube dashboard` run until Ctrl-C, as kubectl proxy does.
+  if (name === 'minikube')
+    return ['tunnel', 'dashboard'].includes(args.find((a) => !a.startsWith('-')) ?? '');
   if (name !== 'kubectl') return false;
   const { verb, sub } = kubectlVerb(args);
   switch (verb) {
+    // run -i attaches to the new pod's program until it ends (a server's: until Ctrl-C).
+    case 'run':
+      return boolFlag(args, 'stdin', 'i', 'lno') === true;
     case 'port-forward':
     case 'proxy':
     case 'attach':

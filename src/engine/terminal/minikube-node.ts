@@ -1,6 +1,7 @@
 /**
- * `minikube node list` (cmd/minikube/cmd/node_list.go): each node's machine name and IP, tab-separated. Adding,
- * deleting, stopping and starting nodes change the cluster's shape, which the lab terminal does not do: they say so.
+ * `minikube node list` (cmd/minikube/cmd/node_list.go): each node's machine name and IP, tab-separated. `node add`
+ * and `node delete` take time on the cluster's clock and run from minikube-machine.ts; stopping and starting a single
+ * node are not available (`minikube stop` / `minikube start` stop and start them all).
  */
 import type { Node } from '../api/types';
 import { EXIT, fatal } from './minikube-output';
@@ -19,15 +20,15 @@ export function runMinikubeNode(nodes: Node[], args: string[], io: ProgramIO): n
     }
     return 0;
   }
-  if (sub === 'add' || sub === 'delete' || sub === 'start' || sub === 'stop') {
+  if (sub === 'start' || sub === 'stop') {
     io.stderr(
-      `minikube node ${sub}: not available in this lab terminal (the lab's cluster keeps the nodes it was created with; available: node list)\n`,
+      `minikube node ${sub}: not available in this lab terminal (available: node list, node add, node delete NAME; minikube stop and minikube start stop and start every node)\n`,
     );
     return EXIT.programError;
   }
   io.stderr(
     sub === undefined
-      ? 'minikube node: a subcommand is required (available in this lab terminal: list)\n'
+      ? 'minikube node: a subcommand is required (available in this lab terminal: list, add, delete)\n'
       : `Error: unknown command "${sub}" for "minikube node"\nRun 'minikube node --help' for usage.\n`,
   );
   return 1;

@@ -1,7 +1,8 @@
 /**
  * `minikube ssh -- COMMAND` (and `minikube ssh COMMAND`): a command run on a node of the kicbase v0.0.44 image
- * (Ubuntu 22.04.4): hostname, cat /etc/os-release, ls of its root. `-n NODE` picks the node. An interactive
- * `minikube ssh` session and other programs are not available in the lab terminal and say so.
+ * (Ubuntu 22.04.4): hostname, whoami, pwd, ls, ps, cat /etc/os-release. `-n NODE` picks the node. Without a
+ * command, typed at the lab terminal, `minikube ssh` opens the node's shell (NodeShellSession) until `exit`; other
+ * programs are not available and say so.
  */
 import type { Node } from '../api/types';
 import { fatal } from './minikube-output';
@@ -49,7 +50,21 @@ const ROOT = [
   'var',
 ];
 
-export function runMinikubeSsh(nodes: Node[], args: string[], io: ProgramIO): number {
+/**
+ * An interactive `minikube ssh` session: the docker user's login shell on the node (`docker@NODE:~$ `). Lines typed
+ * go to `runNodeShellLine` until `exit`.
+ */
+export interface NodeShellSession {
+  node: string;
+  prompt: string;
+}
+
+export function runMinikubeSsh(
+  nodes: Node[],
+  args: string[],
+  io: ProgramIO,
+  enterShell?: (session: NodeShellSession) => void,
+): number {
   let nodeName: string | undefined;
   const command: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -65,28 +80,66 @@ export function runMinikubeSsh(nodes: Node[], args: string[], io: ProgramIO): nu
     return 85;
   }
   if (command.length === 0) {
+    if (enterShell) {
+      enterShell({ node: node.metadata.name, prompt: `docker@${node.metadata.name}:~$ ` });
+      return 0;
+    }
     io.stderr(
-      'minikube ssh: an interactive session is not available in this lab terminal; run one command instead, e.g. minikube ssh -- cat /etc/os-release\n',
+      'minikube ssh: an interactive session needs the lab terminal itself (not a pipe, a substitution or a background job); run one command instead, e.g. minikube ssh -- cat /etc/os-release\n',
     );
     return 1;
   }
   // The command line is joined and run by the node's shell, as ssh does.
-  const line = command.join(' ').trim();
-  if (line === 'hostname') {
-    io.stdout(`${node.metadata.name}\n`);
-    return 0;
+  return nodeCommand(node.metadata.name, command.join(' ').trim(), io);
+}
+
+/** One line typed in the node shell; `ended` once it was `exit` (bash's login shell says `logout`). */
+export function runNodeShellLine(
+  session: NodeShellSession,
+  line: string,
+  io: ProgramIO,
+): { exitCode: number; ended: boolean } {
+  const text = line.trim();
+  if (text === '') return { exitCode: 0, ended: false };
+  if (text === 'exit' || text === 'logout') {
+    io.stdout('logout\n');
+    return { exitCode: 0, ended: true };
   }
-  if (line === 'cat /etc/os-release') {
-    io.stdout(OS_RELEASE);
-    return 0;
+  return { exitCode: nodeCommand(session.node, text, io), ended: false };
+}
+
+/** The commands the lab's node answers (the kicbase v0.0.44 image, logged in as `docker`). */
+function nodeCommand(node: string, line: string, io: ProgramIO): number {
+  switch (line) {
+    case 'hostname':
+      io.stdout(`${node}\n`);
+      return 0;
+    case 'whoami':
+      io.stdout('docker\n');
+      return 0;
+    case 'pwd':
+      io.stdout('/home/docker\n');
+      return 0;
+    case 'cat /etc/os-release':
+      io.stdout(OS_RELEASE);
+      return 0;
+    case 'ls /':
+      io.stdout(`${ROOT.join('  ')}\n`);
+      return 0;
+    case 'ls':
+    case 'ls ~':
+      // The docker user's home is empty.
+      return 0;
+    case 'ps':
+      // The login shell and ps itself, on the session's pseudo-terminal.
+      io.stdout(
+        '    PID TTY          TIME CMD\n   1234 pts/1    00:00:00 bash\n   1240 pts/1    00:00:00 ps\n',
+      );
+      return 0;
+    default:
+      io.stderr(
+        `minikube ssh: "${line}" is not available in this lab terminal (available: hostname, whoami, pwd, ls, ls /, ps, cat /etc/os-release, exit)\n`,
+      );
+      return 127;
   }
-  if (line === 'ls /' || line === 'ls') {
-    // `ls` of the docker user's home (empty) prints nothing.
-    if (line === 'ls /') io.stdout(`${ROOT.join('  ')}\n`);
-    return 0;
-  }
-  io.stderr(
-    `minikube ssh: "${line}" is not available in this lab terminal (available: hostname, cat /etc/os-release, ls /)\n`,
-  );
-  return 127;
 }

@@ -7,13 +7,17 @@ import { formatError } from '../kubectl/errors';
 import { FILTER_NAMES } from './filters';
 import { prepareFilter, RejectedLine, runPipeline } from './pipeline';
 import { isRequestLoop, runRequestLoop } from './request-loop';
-import { expandWords, tokenize } from './tokenizer';
+import { readHeredocBodies } from './heredoc-input';
+import { type InputSource, NO_INPUT } from './input';
+import { expandWords, type Heredoc, heredocParts, heredocText, tokenize } from './tokenizer';
 
 export interface PodShellIO {
   stdout(chunk: string): void;
   stderr(chunk: string): void;
   /** Ctrl-C: ends a line that runs until interrupted (a request loop). */
   signal?: AbortSignal;
+  /** The lines typed while the line runs: the rest of an open here-document. */
+  stdin?: InputSource;
 }
 
 /**
@@ -30,9 +34,7 @@ export async function runPodShellLine(
   if (isRequestLoop(line))
     return { exitCode: await runRequestLoop(cluster, session, line, io), ended: false };
   const { stages, heredocs, redirects } = tokenize(line);
-  if (heredocs.length > 0)
-    throw new RejectedLine('here-documents are not available in the pod shell of this lab terminal', 2);
-  if (stages.length === 0) return { exitCode: 0, ended: false };
+  if (stages.length === 0 && heredocs.length === 0) return { exitCode: 0, ended: false };
   const exec = (argv: string[], tty: boolean) =>
     cluster.runtime.exec(session.namespace, session.pod, session.container, argv, {
       tty,
@@ -47,6 +49,17 @@ export async function runPodShellLine(
       return '';
     }
   };
+  if (heredocs.length > 0) {
+    const run = await heredocRun(session, line, heredocs, io, envValue);
+    return runInContainerShell(io, () =>
+      cluster.runtime.exec(session.namespace, session.pod, session.container, ['sh', '-c', run.command], {
+        tty: true,
+        cwd: session.cwd ?? '/',
+        interactive: true,
+        stdin: run.stdin,
+      }),
+    );
+  }
   const argvs = stages.map((stage) =>
     expandWords(stage, (part) => (part.kind === 'var' ? envValue(part.name) : '')),
   );
@@ -93,6 +106,47 @@ export async function runPodShellLine(
     }
   });
   return { exitCode, ended };
+}
+
+/**
+ * A line with a here-document (`cat <<EOF > /tmp/x`): the shell reads the body's lines up to the delimiter line
+ * (typed one at a time, or pasted with the line), expands `$NAME` in an unquoted body from the container's
+ * environment, and runs the command line without its `<<WORD` in the container's shell with the body as stdin.
+ * Only the line's first command reads a body (the last one given, as in sh).
+ */
+async function heredocRun(
+  session: PodShellSession,
+  line: string,
+  heredocs: Heredoc[],
+  io: PodShellIO,
+  envValue: (name: string) => string,
+): Promise<{ command: string; stdin: string }> {
+  if (heredocs.some((h) => h.stage !== 0))
+    throw new RejectedLine(
+      "in the pod shell of this lab terminal only a line's first command can read a here-document",
+      2,
+    );
+  // bash names the missing delimiter when input ends (Ctrl-D) inside a body; busybox ash and dash end it silently.
+  const warning = (open: Heredoc) =>
+    /(^|\/)bash$/.test(session.shell ?? '')
+      ? `bash: warning: here-document at line 1 delimited by end-of-file (wanted \`${open.delimiter}')\n`
+      : '';
+  await readHeredocBodies(heredocs, io.stdin ?? NO_INPUT, warning, io);
+  const heredoc = heredocs[heredocs.length - 1];
+  const stdin = heredoc.quoted
+    ? heredocText(heredoc)
+    : expandWords([{ parts: heredocParts(heredocText(heredoc)) }], (part) =>
+        part.kind === 'var' ? envValue(part.name) : '',
+      ).join('');
+  const firstLine = line.split('\n')[0];
+  let command = '';
+  let from = 0;
+  for (const { operator } of heredocs) {
+    if (!operator) continue;
+    command += firstLine.slice(from, operator[0]);
+    from = operator[1];
+  }
+  return { command: command + firstLine.slice(from), stdin };
 }
 
 function runInContainerShell(

@@ -4,6 +4,7 @@ import type { HttpsResult } from '../runtime/types';
 import { HOME } from '../kubectl/virtual-files';
 import { httpReason, LocalPorts, type LocalResponse } from './local-ports';
 import { runMinikubeAddons } from './minikube-addons';
+import { hostNotRunning, runMinikubeStatus } from './minikube-machine';
 import { runMinikubeService } from './minikube-network';
 import { runMinikubeNode } from './minikube-node';
 import { runMinikubeSsh } from './minikube-ssh';
@@ -20,7 +21,9 @@ const MINIKUBE_COMMIT = '5883c09216182566a63dff4c326a6fc9ed2982ff';
 export function runMinikube(cluster: Cluster, args: string[], io: ProgramIO): number {
   const [sub, ...rest] = args.filter((a) => !a.startsWith('-'));
   const nodes = cluster.api.list<Node>('nodes');
-  const profile = nodes[0]?.metadata.name ?? 'minikube';
+  // What needs the running machine (mustload.Running / Healthy) says it is stopped.
+  if (cluster.stopped && (sub === 'ip' || sub === 'ssh' || sub === 'service'))
+    return hostNotRunning(cluster, io);
   switch (sub) {
     case 'ip': {
       const wanted = optionValue(args, '-n', '--node');
@@ -34,21 +37,8 @@ export function runMinikube(cluster: Cluster, args: string[], io: ProgramIO): nu
       io.stdout(`${node.status.addresses.find((a) => a.type === 'InternalIP')?.address ?? cluster.nodeIp}\n`);
       return 0;
     }
-    case 'status': {
-      const blocks = nodes.map((node, i) => {
-        const ready = node.status.conditions.find((c) => c.type === 'Ready')?.status === 'True';
-        const lines = [
-          node.metadata.name,
-          `type: ${i === 0 ? 'Control Plane' : 'Worker'}`,
-          'host: Running',
-          `kubelet: ${ready ? 'Running' : 'Stopped'}`,
-        ];
-        if (i === 0) lines.push('apiserver: Running', 'kubeconfig: Configured');
-        return lines.join('\n') + '\n\n';
-      });
-      io.stdout(blocks.join(''));
-      return 0;
-    }
+    case 'status':
+      return runMinikubeStatus(cluster, io);
     case 'ssh':
       return runMinikubeSsh(nodes, args.slice(args.indexOf('ssh') + 1), io);
     case 'node':
@@ -60,27 +50,15 @@ export function runMinikube(cluster: Cluster, args: string[], io: ProgramIO): nu
     case 'version':
       io.stdout(`minikube version: ${MINIKUBE_VERSION}\ncommit: ${MINIKUBE_COMMIT}\n`);
       return 0;
-    case 'start':
-      io.stdout(
-        `😄  [${profile}] minikube ${MINIKUBE_VERSION} on Ubuntu 22.04\n` +
-          '✨  Using the docker driver based on existing profile\n' +
-          `👍  Starting "${profile}" primary control-plane node in "${profile}" cluster\n` +
-          `🏃  Updating the running docker "${profile}" container ...\n` +
-          '🐳  Preparing Kubernetes v1.30.0 on Docker 26.1.1 ...\n' +
-          '🔎  Verifying Kubernetes components...\n' +
-          '🌟  Enabled addons: storage-provisioner, default-storageclass\n' +
-          `🏄  Done! kubectl is now configured to use "${profile}" cluster and "default" namespace by default\n`,
-      );
-      return 0;
     case undefined:
       io.stdout(
-        'minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nAvailable in this lab: minikube ip, minikube status, minikube version, minikube start, minikube addons, minikube node list, minikube ssh -- COMMAND\n',
+        'minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nAvailable in this lab: minikube ip, minikube status, minikube version, minikube start, minikube stop, minikube addons, minikube node list|add|delete, minikube ssh, minikube dashboard --url\n',
       );
       return 0;
     default:
       void rest;
       io.stderr(
-        `minikube ${sub}: not available in this lab terminal (available: ip, status, version, start, addons, node list, ssh -- COMMAND, service, tunnel)\n`,
+        `minikube ${sub}: not available in this lab terminal (available: ip, status, version, start, stop, addons, node list|add|delete, ssh, service, tunnel, dashboard --url)\n`,
       );
       return 127;
   }
@@ -161,9 +139,12 @@ export function runCurl(cluster: Cluster, args: string[], io: ProgramIO, localPo
     const sentHost = hostHeader ?? (pinned ? parsed.host : undefined);
     const result: LocalResponse | HttpsResult = local
       ? (localPorts?.connect(host.toLowerCase(), port, path) ?? { ok: false, error: 'refused' })
-      : parsed.tls
-        ? cluster.network.httpsGet(host, port, path, sentHost, insecure)
-        : cluster.network.httpGet(host, port, path, sentHost);
+      : cluster.stopped
+        ? // A stopped node container answers no ARP on minikube's network: the host finds no route to it.
+          ({ ok: false, error: 'no-route' } as const)
+        : parsed.tls
+          ? cluster.network.httpsGet(host, port, path, sentHost, insecure)
+          : cluster.network.httpGet(host, port, path, sentHost);
     if (result.ok) {
       if (includeHeaders)
         io.stdout(
@@ -250,8 +231,9 @@ Available commands:
                        api-resources, port-forward, proxy, diff -f, replace -f, cp (files and folders of your home
                        work with -f, e.g. kubectl apply -f manifests/), top pod|node (with minikube addons enable
                        metrics-server), autoscale, cordon, uncordon, drain, taint, events
-  minikube ...         ip, status, version, start, addons list|enable|disable, node list, ssh -- COMMAND,
-                       service NAME [--url], service list, tunnel (until Ctrl-C, or in the background with &)
+  minikube ...         ip, status, version, start, stop, addons list|enable|disable, node list|add|delete NAME,
+                       ssh [-- COMMAND], service NAME [--url], service list, tunnel and dashboard --url (until
+                       Ctrl-C, or in the background with &)
   curl URL             HTTP requests to node, service and pod addresses, e.g. curl $(minikube ip):30080, and to
                        localhost ports opened by kubectl port-forward and kubectl proxy, e.g. curl localhost:8001/version;
                        an Ingress by its host: curl -H 'Host: NAME' $(minikube ip) or --resolve NAME:80:$(minikube ip)

@@ -6,6 +6,7 @@ import { EffectsRecorder, recordingContext } from '../kubectl/effects';
 import { EXAMPLE_MANIFESTS, HOME, VirtualFiles } from '../kubectl/virtual-files';
 import { completions } from './completions';
 import { FILTER_NAMES, FilterUsageError } from './filters';
+import { readHeredocBodies } from './heredoc-input';
 import { InputSource, isAbortError, NO_INPUT, textInput } from './input';
 import { formatJobs, parseBg, parseDisown, parseFg, parseKill, parseWait } from './job-control';
 import { JOB_CONTROL_BUILTINS, kubectlReadsStdin } from './line-shape';
@@ -14,6 +15,16 @@ import { NOT_AVAILABLE, PreparedFilter, prepareFilter, RejectedLine, runPipeline
 import { runPodShellLine } from './pod-shell';
 import { HELP_TEXT, ProgramIO, runCurl, runEcho, runMinikube, UNAVAILABLE_HINTS } from './programs';
 import { runMinikubeTunnel } from './minikube-network';
+import { runMinikubeSsh, runNodeShellLine, type NodeShellSession } from './minikube-ssh';
+import { runMinikubeDashboard } from './minikube-dashboard';
+import type { Node } from '../api/types';
+import {
+  runMinikubeNodeAdd,
+  runMinikubeNodeDelete,
+  runMinikubeStart,
+  runMinikubeStop,
+} from './minikube-machine';
+import { needsServer, unreachableAnswer } from '../kubectl/unreachable';
 import { runCat, runRead } from './stdin-programs';
 import { runCp, runMv } from './home/copy-move';
 import { runDiff } from './home/diff';
@@ -27,7 +38,6 @@ import { runEditor } from './home/editor';
 import { LINE_PROGRAMS } from './vocabulary';
 import { chooseEditor, type TextEditor } from './text-editor';
 import {
-  addHeredocLine,
   expandWords,
   Heredoc,
   heredocParts,
@@ -104,6 +114,8 @@ export class LabTerminal {
   private cwd = '';
   private oldCwd: string | undefined;
   private shell: PodShellSession | undefined;
+  /** An interactive `minikube ssh` session: lines go to the node's shell until `exit`. */
+  private nodeShell: NodeShellSession | undefined;
   /** The machine's loopback ports, shared by every line (a background port-forward keeps its ports). */
   private readonly localPorts = new LocalPorts();
 
@@ -126,12 +138,12 @@ export class LabTerminal {
   }
 
   prompt(): string {
-    return this.shell ? this.shell.prompt : '$ ';
+    return this.shell ? this.shell.prompt : this.nodeShell ? this.nodeShell.prompt : '$ ';
   }
 
   /** Lines go to a pod's shell (`kubectl exec -ti POD -- bash`), where `&` and job control are the pod's. */
   inPodShell(): boolean {
-    return this.shell !== undefined;
+    return this.shell !== undefined || this.nodeShell !== undefined;
   }
 
   /**
@@ -141,6 +153,11 @@ export class LabTerminal {
   async run(text: string, io: TerminalIO): Promise<number> {
     try {
       this.cluster.sync();
+      if (this.nodeShell) {
+        const { exitCode, ended } = runNodeShellLine(this.nodeShell, text, io);
+        if (ended) this.nodeShell = undefined;
+        return exitCode;
+      }
       if (!this.shell) return await this.runLine(text, io);
       const shell = this.shell;
       const { exitCode, ended } = await runPodShellLine(this.cluster, shell, text, io);
@@ -280,18 +297,10 @@ export class LabTerminal {
   /** Reads the open here-document bodies from stdin, as bash does before it runs the line. */
   private async readHeredocBodies(heredocs: Heredoc[], io: TerminalIO): Promise<void> {
     const stdin = io.background ? NO_INPUT : (io.stdin ?? NO_INPUT);
-    for (let open = heredocs.find((h) => !h.complete); open; open = heredocs.find((h) => !h.complete)) {
-      const line = await stdin.readLine(io.signal);
-      if (line !== null) {
-        addHeredocLine(heredocs, line);
-        continue;
-      }
-      // bash runs the command with the body so far; the line number is the here-document's line in the run.
-      io.stderr(
-        `bash: warning: here-document at line 1 delimited by end-of-file (wanted \`${open.delimiter}')\n`,
-      );
-      open.complete = true;
-    }
+    // bash runs the command with the body so far; the line number is the here-document's line in the run.
+    const warning = (open: Heredoc) =>
+      `bash: warning: here-document at line 1 delimited by end-of-file (wanted \`${open.delimiter}')\n`;
+    await readHeredocBodies(heredocs, stdin, warning, io);
   }
 
   /** `read`: its input is the line's here-document, else the terminal (a background job has none). */
@@ -453,6 +462,14 @@ export class LabTerminal {
     const [name, ...args] = argv;
     switch (name) {
       case 'kubectl': {
+        // A stopped machine's API server refuses connections: kubectl says so as it does.
+        if (this.cluster.stopped && needsServer(args)) {
+          const answer = unreachableAnswer(args, `${this.cluster.nodeIp}:8443`, this.cluster.clock.now());
+          if (answer.leading) io.stderr(answer.leading);
+          out(answer.stdout);
+          io.stderr(answer.stderr);
+          return answer.code;
+        }
         const ctx: KubectlContext = {
           cluster: this.cluster,
           stdout: out,
@@ -481,7 +498,33 @@ export class LabTerminal {
         // The tunnel runs until Ctrl-C (or kill, with &), like kubectl proxy.
         if (args.find((a) => !a.startsWith('-')) === 'tunnel')
           return runMinikubeTunnel(this.cluster, programIO, io.signal);
-        return runMinikube(this.cluster, args, programIO);
+        // `minikube ssh` without a command, typed at the terminal, opens the node's shell (like kubectl exec -ti).
+        if (interactive && !this.cluster.stopped && args.find((a) => !a.startsWith('-')) === 'ssh')
+          return runMinikubeSsh(
+            this.cluster.api.list<Node>('nodes'),
+            args.slice(args.indexOf('ssh') + 1),
+            programIO,
+            (session) => (this.nodeShell = session),
+          );
+        if (args.find((a) => !a.startsWith('-')) === 'dashboard')
+          return runMinikubeDashboard(this.cluster, args, programIO, io.signal, (port, signal, onServing) =>
+            // minikube's own `kubectl proxy --port PORT`, whose "Starting to serve on HOST:PORT" it reads.
+            runKubectl(['proxy', '--port', String(port)], {
+              cluster: this.cluster,
+              stdout: (chunk) => {
+                const served = /^Starting to serve on (\S+)/.exec(chunk);
+                if (served) onServing(served[1]);
+              },
+              stderr: io.stderr,
+              signal,
+              files: this.files,
+              interactive: false,
+              localPorts: this.localPorts,
+            }),
+          );
+        return (
+          this.runMinikubeMachine(args, programIO, io.signal) ?? runMinikube(this.cluster, args, programIO)
+        );
       case 'curl':
         return runCurl(this.cluster, args, programIO, this.localPorts);
       case 'echo':
@@ -523,6 +566,24 @@ export class LabTerminal {
         io.stderr(`${name}: command not available in this lab terminal\n`);
         return NOT_AVAILABLE;
     }
+  }
+
+  /** The minikube commands that take time on the cluster's clock (machine and node changes); undefined: another. */
+  private runMinikubeMachine(
+    args: string[],
+    io: ProgramIO,
+    signal: AbortSignal | undefined,
+  ): Promise<number> | undefined {
+    const words = args.filter((a) => !a.startsWith('-'));
+    if (words[0] === 'stop') return runMinikubeStop(this.cluster, io, signal);
+    if (words[0] === 'start') return runMinikubeStart(this.cluster, io, signal);
+    if (words[0] === 'node' && (words[1] === 'add' || words[1] === 'delete')) {
+      const rest = args.slice(args.indexOf(words[1]) + 1);
+      return words[1] === 'add'
+        ? runMinikubeNodeAdd(this.cluster, rest, io, signal)
+        : runMinikubeNodeDelete(this.cluster, rest, io, signal);
+    }
+    return undefined;
   }
 
   /** `NAME=value`, `export NAME=value ...`, `export NAME`, `unset NAME`. */

@@ -137,6 +137,7 @@ describe('here-documents', () => {
         stripTabs: false,
         lines: ['apiVersion: v1', '  kind: Pod'],
         complete: true,
+        operator: [4, 9],
       },
     ]);
     expect(heredocText(parsed.heredocs[0])).toBe('apiVersion: v1\n  kind: Pod\n');

@@ -27,6 +27,8 @@ export interface Heredoc {
   lines: string[];
   /** The delimiter line was seen (or input ended, which bash accepts with a warning). */
   complete: boolean;
+  /** Where `<<WORD` is in the command line ([start, end) offsets): a pod shell sends the line without it. */
+  operator?: [start: number, end: number];
 }
 
 /** `> FILE` or `>> FILE` (`append`) on a pipeline stage: the stage's output goes to a file of the home. */
@@ -185,6 +187,7 @@ export function tokenize(line: string): ParsedLine {
         stripTabs,
         lines: [],
         complete: false,
+        operator: [i, word.end],
       });
       i = word.end;
     } else if (c === '>') {

@@ -20,7 +20,8 @@ import {
 } from './create-output';
 import { runService } from './run-expose';
 import { applyRunOverrides } from './run-overrides';
-import { attachableShell, runAttached } from './run-attach';
+import { attachableShell, loneShell, runAttached } from './run-attach';
+import { networkClient, runAttachedProgram } from './run-attach-program';
 import type { WriteOptions } from '../../server/api-server';
 import { recordCommand, RECORD_FLAG } from './record';
 
@@ -200,17 +201,29 @@ export const runCommand: CommandDef = {
       pod = applyRunOverrides(pod, args.flags.overrides as string, args.flags['override-type'] as string);
     recordCommand(pod, ['run'], args);
     if (args.flags.stdin) {
-      const shell = attachableShell(ctx, pod);
-      if (!shell || args.flags.expose || args.flags['dry-run'] !== 'none' || args.flags.output)
+      if (args.flags['dry-run'] !== 'none')
         throw new CommandError(
-          'kubectl run -i (attaching to the new pod) is available in this lab terminal for a shell only (kubectl run NAME -it --image=busybox -- sh); otherwise run the pod, then use kubectl exec -ti NAME -- sh',
+          "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)",
         );
-      return runAttached(ctx, pod, shell, {
+      const shell = attachableShell(ctx, pod);
+      // A shell needs the lab terminal's pod shell to type into; --expose and -o are not done while attached.
+      if ((!shell && loneShell(pod)) || args.flags.expose || args.flags.output)
+        throw new CommandError(
+          'kubectl run -i (attaching to the new pod) is available in this lab terminal for a shell (kubectl run NAME -it --image=busybox -- sh) and for programs (kubectl run NAME -it --rm --image=busybox -- date), without --expose or -o; otherwise run the pod, then use kubectl exec -ti NAME -- sh',
+        );
+      const attach = {
         remove: args.flags.rm as boolean,
         tty: args.flags.tty as boolean,
         quiet: args.flags.quiet as boolean,
         runningTimeout: args.flags['pod-running-timeout'] as string,
-      });
+      };
+      if (shell) return runAttached(ctx, pod, shell, attach);
+      const client = networkClient(pod);
+      if (client)
+        throw new CommandError(
+          `kubectl run -i with ${client} as the pod's program is not available in this lab terminal: run a pod that stays up (kubectl run client --image=busybox:1.36 -- sleep 3600), then kubectl exec client -- ${client} ...`,
+        );
+      return runAttachedProgram(ctx, pod, attach);
     }
     const create = (obj: KubeObject, opts: WriteOptions) => ctx.cluster.api.create(obj, opts);
     const printPod = createThenPrint(ctx, args, pod, 'created', create);

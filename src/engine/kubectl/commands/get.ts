@@ -13,6 +13,7 @@ import { GET_TABLE_OPTIONS, TabWriter } from '../printers/tabwriter';
 import { kindWithGroup, parseResourceArgs, ResourceRequest } from '../resource-args';
 import { waitForClusterChange } from '../wait';
 import { targetsFromFiles } from './delete-files';
+import { metricsTarget, runGetMetrics } from './get-metrics';
 import { parseGoDuration } from './rollout-status';
 
 const NO_TYPE_MESSAGE = `You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.
@@ -87,6 +88,9 @@ export const getCommand: CommandDef = {
     const api = ctx.cluster.api;
     const files = args.flags.filename as string[];
     if (args.positional.length === 0 && files.length === 0) throw new RawError(NO_TYPE_MESSAGE);
+    // The Metrics API's kinds are served by metrics-server through the aggregator, not stored (get-metrics.ts).
+    const metrics = files.length === 0 ? metricsTarget(ctx, args.positional) : undefined;
+    if (metrics) return runGetMetrics(ctx, args, metrics);
     // `-f`: the objects the manifests name, fetched in the namespaces they give (delete-files.ts).
     const fromFiles = files.length > 0 ? await targetsFromFiles(ctx, args, files) : undefined;
     const format = parseOutputFormat(args.flags.output as string, true, args.flags.template as string);

@@ -6,6 +6,7 @@
  * kubelet's socat, then `error: lost connection to pod`).
  */
 import type { Pod, Service } from '../../api/types';
+import type { Cluster } from '../../cluster';
 import { LocalPorts, type LocalResponse } from '../../terminal/local-ports';
 import { Random } from '../../store/random';
 import { FlagError, type ParsedArgs } from '../argv';
@@ -249,9 +250,12 @@ function socatTime(nowMs: number): string {
   return new Date(nowMs).toISOString().slice(0, 19).replace(/-/g, '/').replace('T', ' ');
 }
 
-/** The kubelet's (cri-dockerd's) side of one forwarded connection: the pod's answer, or why it failed. */
-function forwardToPod(
-  ctx: KubectlContext,
+/**
+ * The kubelet's (cri-dockerd's) side of one forwarded connection: the pod's answer, or why it failed (the text the
+ * kubelet sends on the forward's error stream; the served API's port-forward sends the same).
+ */
+export function forwardToPod(
+  cluster: Cluster,
   target: Pod,
   remote: number,
   path: string,
@@ -260,18 +264,18 @@ function forwardToPod(
   const sandbox = new Random(hash32(target.metadata.uid ?? target.metadata.name)).hex(64);
   let pod: Pod | undefined;
   try {
-    pod = ctx.cluster.api.get<Pod>('pods', namespace, target.metadata.name);
+    pod = cluster.api.get<Pod>('pods', namespace, target.metadata.name);
   } catch {
     pod = undefined;
   }
   const gone = `Error response from daemon: No such container: ${sandbox}`;
   if (!pod || pod.metadata.uid !== target.metadata.uid || !pod.status?.podIP)
     return { ok: false, error: `error forwarding port ${remote} to pod ${sandbox}, uid : ${gone}` };
-  const result = ctx.cluster.network.httpGet(pod.status.podIP, remote, path);
+  const result = cluster.network.httpGet(pod.status.podIP, remote, path);
   if (result.ok) return { ok: true, result };
   if (result.error === 'no-route')
     return { ok: false, error: `error forwarding port ${remote} to pod ${sandbox}, uid : ${gone}` };
-  const now = ctx.cluster.clock.now();
+  const now = cluster.clock.now();
   const socatPid = 1000 + (hash32(`${sandbox}:${now}`) % 98000);
   return {
     ok: false,
@@ -352,7 +356,7 @@ async function forward(
     request: ({ path }: { path: string }): LocalResponse => {
       if (lost) return { ok: false, error: 'empty-reply' };
       ctx.stdout(`Handling connection for ${port.local}\n`);
-      const answer = forwardToPod(ctx, pod, port.remote, path);
+      const answer = forwardToPod(ctx.cluster, pod, port.remote, path);
       if (answer.ok) return answer.result;
       const message = `an error occurred forwarding ${port.local} -> ${port.remote}: ${answer.error}`;
       ctx.stderr(

@@ -3,7 +3,9 @@
  * resourceVersion in the manifest the server takes it unconditionally). A missing object is kubectl's
  * `Error from server (NotFound): error when replacing "FILE": ...`. With `--force` it is kubectl's forceReplace
  * instead: every object is deleted (a missing one is no error), kubectl waits until each is gone, then creates them
- * all again (`pod "web" deleted`, then `pod/web replaced`).
+ * all again (`pod "web" deleted`, then `pod/web replaced`). `-o yaml|json|jsonpath=...|go-template=...` prints each
+ * object the server answered (unstructured: sorted keys) instead of its success line, `-o name` its `kind/name`;
+ * forceReplace's delete lines follow -o too (`configmap/rep` under `-o name`, `configmap "rep" deleted` otherwise).
  */
 import { isStatusError, StatusError } from '../../api/status-error';
 import type { KubeObject } from '../../api/types';
@@ -12,7 +14,7 @@ import type { ParsedArgs } from '../argv';
 import { CommandDef, flag, namespaceFlag } from '../command';
 import { CommandError, KubectlContext } from '../context';
 import { formatStatusError } from '../errors';
-import { successLine } from '../output';
+import { type OutputFormat, parseOutputFormat, printObjects, successLine } from '../output';
 import { kindWithGroup } from '../resource-args';
 import { waitForClusterChange } from '../wait';
 import { parseGoDuration } from './rollout-status';
@@ -31,6 +33,7 @@ export const replaceCommand: CommandDef = {
       default: [],
       description: 'The files that contain the configurations to replace.',
     },
+    flag.output(),
     DRY_RUN_FLAG,
     flag.bool('force', undefined, false, 'If true, delete the resources and create them again.'),
     flag.int(
@@ -43,10 +46,13 @@ export const replaceCommand: CommandDef = {
   ],
   async run(ctx, args) {
     const files = args.flags.filename as string[];
-    if (files.length === 0) throw new CommandError('must specify one of -f and -k');
     const force = args.flags.force as boolean;
     const timeoutMs = parseGoDuration(args.flags.timeout as string);
     const dryRun = dryRunStrategy(ctx, args.flags['dry-run'] as string);
+    // Complete makes the printer before Validate checks anything: a bad -o is the first error, and deletes nothing.
+    const output = args.flags.output as string;
+    const format = output ? parseOutputFormat(output, false) : undefined;
+    if (files.length === 0) throw new CommandError('must specify one of -f and -k');
     // ReplaceOptions.Validate, in its order.
     if ((args.flags['grace-period'] as number) >= 0 && !force)
       throw new CommandError('--grace-period must have --force specified');
@@ -63,25 +69,36 @@ export const replaceCommand: CommandDef = {
       if (info.namespaced) obj.metadata.namespace ??= namespaceFlag(args);
       manifests.push({ source, obj, info });
     }
-    if (force) return forceReplace(ctx, args, manifests, timeoutMs);
+    if (force) return forceReplace(ctx, args, manifests, timeoutMs, format);
     const api = ctx.cluster.api;
     let code = 0;
     for (const { source, obj, info } of manifests) {
       try {
         // kubectl PUTs straight away: a missing object is the update's NotFound (a PUT never creates here), a
         // denial names `update`. A client dry run asks the server nothing.
-        if (dryRun !== 'client') api.update(obj, { dryRun: dryRun === 'server' });
+        const result = dryRun === 'client' ? obj : api.update(obj, { dryRun: dryRun === 'server' });
+        ctx.stdout(printReplaced(result, info, format, withDryRunSuffix('replaced', dryRun)));
       } catch (error) {
         if (!isStatusError(error)) throw error;
         ctx.stderr(sourcedError(error, 'replacing', source));
         code = 1;
-        continue;
       }
-      ctx.stdout(successLine(info, obj.metadata.name, withDryRunSuffix('replaced', dryRun)));
     }
     return code;
   },
 };
+
+/** The printer's answer for one replaced object: the format asked for, else the name printer's success line. */
+function printReplaced(
+  obj: KubeObject,
+  info: ResourceInfo,
+  format: OutputFormat | undefined,
+  operation: string,
+) {
+  return format
+    ? printObjects([obj], format, true, () => info)
+    : successLine(info, obj.metadata.name, operation);
+}
 
 interface Manifest {
   source: string;
@@ -105,6 +122,7 @@ async function forceReplace(
   args: ParsedArgs,
   manifests: Manifest[],
   timeoutMs: number,
+  format: OutputFormat | undefined,
 ): Promise<number> {
   const api = ctx.cluster.api;
   let grace = args.flags['grace-period'] as number;
@@ -122,7 +140,12 @@ async function forceReplace(
       ctx.stderr(sourcedError(error, 'deleting', source));
       return 1;
     }
-    ctx.stdout(`${kindWithGroup(info)} "${name}" deleted\n`);
+    // DeleteOptions.PrintObj: the name printer's `kind/name` under -o name, its sentence otherwise.
+    ctx.stdout(
+      format?.kind === 'name'
+        ? `${kindWithGroup(info)}/${name}\n`
+        : `${kindWithGroup(info)} "${name}" deleted\n`,
+    );
   }
   const deadline = ctx.cluster.clock.now() + (timeoutMs > 0 ? timeoutMs : 5 * 60_000);
   ctx.cluster.sync();
@@ -134,14 +157,12 @@ async function forceReplace(
   for (const { source, obj, info } of manifests) {
     delete obj.metadata.resourceVersion;
     try {
-      api.create(obj);
+      ctx.stdout(printReplaced(api.create(obj), info, format, 'replaced'));
     } catch (error) {
       if (!isStatusError(error)) throw error;
       ctx.stderr(sourcedError(error, 'replacing', source));
       code = 1;
-      continue;
     }
-    ctx.stdout(successLine(info, obj.metadata.name, 'replaced'));
   }
   return code;
 }

@@ -4,7 +4,7 @@
  * pod shell takes the following lines. When the shell ends, the container's process ends with its status, kubectl
  * prints the resume hint (restart policy Always), deletes the pod with --rm (`pod "tmp" deleted`) and, for a pod that
  * is not restarted, exits with the shell's status (a failure is `pod default/tmp terminated (Error)`).
- * Attaching is possible to a lone shell only (what students type); anything else keeps the lab's explanation.
+ * Any other program is attached by run-attach-program.ts.
  */
 import type { Pod } from '../../api/types';
 import { profileForImage, shellPrompt } from '../../runtime/image-profiles';
@@ -16,12 +16,17 @@ import { parseGoDuration } from './rollout-status';
 
 const SHELL = /^(\/bin\/|\/usr\/bin\/)?(sh|ash|bash)$/;
 
-/** Whether the pod's one container would run a shell kubectl can attach a lab pod shell to. */
-export function attachableShell(ctx: KubectlContext, pod: Pod): string | undefined {
+/** The shell the pod's one container runs alone (`-- sh`, busybox's default), if it does. */
+export function loneShell(pod: Pod): string | undefined {
   const c = pod.spec.containers[0];
   const argv = containerArgv(c.image, c.command, c.args);
-  if (!ctx.interactive || !ctx.enterPodShell || argv.length !== 1 || !SHELL.test(argv[0])) return undefined;
-  return argv[0];
+  return argv.length === 1 && SHELL.test(argv[0]) ? argv[0] : undefined;
+}
+
+/** Whether the pod's one container would run a shell kubectl can attach a lab pod shell to. */
+export function attachableShell(ctx: KubectlContext, pod: Pod): string | undefined {
+  if (!ctx.interactive || !ctx.enterPodShell) return undefined;
+  return loneShell(pod);
 }
 
 export async function runAttached(
