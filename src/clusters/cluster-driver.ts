@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { HomeSnapshot } from '../engine';
 import type { CommandEffects } from '../engine/kubectl/effects';
 import type { TextEditor } from '../engine/terminal/text-editor';
@@ -54,7 +56,8 @@ import type { TextEditor } from '../engine/terminal/text-editor';
  * Around those: `health()` for /api/health; with `capabilities.multiHost`, `hostIds()` and
  * `hostFor(ref)` route a cluster's commands to the workers beside its host; `reconcile(liveIds)`
  * where the backend has its own (otherwise the platform reconciles through list()/destroy());
- * `fillWarmPool()` once a worker is up and `close()` at shutdown.
+ * `warmUp()` before a worker takes its first job (one-time costs a student's command would otherwise pay while
+ * every other command in flight waits), `fillWarmPool()` once a worker is up and `close()` at shutdown.
  *
  * Test doubles with the same contract: src/clusters/testing/fake-drivers.ts.
  */
@@ -92,6 +95,23 @@ export interface ClusterDriver {
    * resources are gone. Backends without their own version are reconciled through list()/destroy().
    */
   reconcile?(liveClusterIds: Iterable<string>): Promise<{ removed: string[]; missing: string[] }>;
+  /**
+   * Pays the backend's one-time costs in this process (an in-process engine builds its API schema and compiles
+   * its hot paths); the worker awaits it before it takes jobs. Resolves with the problems it met ('' for none):
+   * a failed warm-up only means the first commands are slower.
+   */
+  warmUp?(): Promise<string>;
+  /**
+   * With `capabilities.kubernetesApi`: serves one request of the cluster's Kubernetes API (the student's own
+   * kubectl, issue 20) as the cluster's API server answers it, streaming (watches) until the client goes; resolves
+   * when the response has ended. The platform has authenticated the request and strips its credentials.
+   */
+  serveApi?(ref: ClusterRef, request: IncomingMessage, response: ServerResponse): Promise<void>;
+  /**
+   * With `capabilities.kubernetesApi`: an upgraded request (exec, attach, port-forward). False when the backend
+   * cannot serve upgrades yet (the platform then answers with a Status saying so).
+   */
+  upgradeApi?(ref: ClusterRef, request: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean>;
   /** Backends with a warm pool of ready clusters top it up (called once a worker is up). */
   fillWarmPool?(): Promise<void>;
   /** Releases connections and background work at shutdown. */
@@ -129,6 +149,8 @@ export interface DriverCapabilities {
    * (ExecResult.home): files the student writes with the terminal are the ones the editor shows.
    */
   readonly homeFiles: boolean;
+  /** serveApi() (and upgradeApi()) serve the cluster's Kubernetes API to the student's own kubectl. */
+  readonly kubernetesApi?: boolean;
 }
 
 export interface ProvisionRequest {
@@ -209,6 +231,17 @@ export interface ExecResult {
 export interface RunEffects extends CommandEffects {
   /** The kubeconfig context's namespace when the line started ('' = none, i.e. default). */
   contextNamespace: string;
+  /**
+   * A line that came through the session's Kubernetes API rather than the terminal (the student's own kubectl,
+   * issue 20): the client (`kubectl`, or another client's User-Agent product) and how many requests it made. Its
+   * contextNamespace means nothing and its output is not recorded (src/kube-api/invocation-history.service.ts).
+   */
+  origin?: RunOrigin;
+}
+
+export interface RunOrigin {
+  client: string;
+  requests: number;
 }
 
 export interface ObjectQuery {

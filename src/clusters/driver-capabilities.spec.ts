@@ -35,8 +35,11 @@ describe('driver capabilities', () => {
       interactiveInput: true,
       backgroundRuns: true,
       homeFiles: true,
+      kubernetesApi: true,
     });
     expectConsistent(driver);
+    // The student's own kubectl (issue 20) is served through serveApi.
+    expect(typeof driver.serveApi).toBe('function');
   });
 
   it('docker: state in containers, several hosts, no typed input; background runs only where nodes run lines at once', async () => {

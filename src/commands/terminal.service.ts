@@ -18,6 +18,7 @@ import { ClusterLookupService } from '../services/cluster-lookup.service';
 import { checkCommandLine } from './command-line.policy';
 import { LabSessionService } from '../services/lab-session.service';
 import { PendingRecords } from './pending-records';
+import { ownClientOf } from '../services/session-history';
 
 export class CommandRejectedError extends Error {
   constructor(
@@ -47,6 +48,7 @@ export function toHistoryEntry(run: CommandRun): HistoryEntry {
     finishedAt: run.finishedAt?.toISOString() ?? null,
     kind: run.kind,
     job: run.jobNumber !== null && run.pid !== null ? { number: run.jobNumber, pid: run.pid } : undefined,
+    ownClient: ownClientOf(run.effects),
   };
 }
 

@@ -61,6 +61,30 @@ export interface AppConfig {
   };
   webDir: string;
   labsDir: string;
+  /** Each lab session's Kubernetes API for the student's own kubectl (issue 20; src/kube-api/). */
+  kubeApi: KubeApiSettings;
+}
+
+export interface KubeApiSettings {
+  /** The HTTPS listener of the API process: its own port (0 = any free one, the default under NODE_ENV=test). */
+  host: string;
+  port: number;
+  /** What kubeconfigs name as the server (a TLS front's address); default https://HOST:PORT. */
+  publicUrl: string | undefined;
+  /** An operator's own serving certificate and key (PEM files); default: a CA and certificate made once. */
+  certFile: string | undefined;
+  keyFile: string | undefined;
+  /** The CA kubeconfigs carry with an operator's certificate; none = a publicly trusted certificate. */
+  caFile: string | undefined;
+  /** Key of the token HMAC; default: a random key kept in DATA_DIR/kube-api-token.key. */
+  tokenSecret: string | undefined;
+  tokenTtlHours: number;
+  /** The worker's internal relay that serves the API requests of its clusters. */
+  relayHost: string;
+  relayPort: number;
+  requestsPerSecond: number;
+  watchesPerSession: number;
+  streamsPerSession: number;
 }
 
 export class ConfigError extends Error {
@@ -207,7 +231,25 @@ export function parseConfig(env: Env): AppConfig {
     },
     webDir: read.string('WEB_DIR', 'web/dist'),
     labsDir: read.string('LABS_DIR', 'labs'),
+    kubeApi: {
+      host: read.string('KUBE_API_HOST', '127.0.0.1'),
+      // Several test platforms run at once: each takes a free port unless told otherwise.
+      port: read.integer('KUBE_API_PORT', env.NODE_ENV === 'test' ? 0 : 6443, 0, 65535),
+      publicUrl: read.optionalUrl('KUBE_API_PUBLIC_URL', ['https:']),
+      certFile: env.KUBE_API_CERT_FILE || undefined,
+      keyFile: env.KUBE_API_KEY_FILE || undefined,
+      caFile: env.KUBE_API_CA_FILE || undefined,
+      tokenSecret: env.KUBE_API_TOKEN_SECRET || undefined,
+      tokenTtlHours: read.integer('KUBE_API_TOKEN_TTL_HOURS', 24, 1, 24 * 365),
+      relayHost: read.string('KUBE_API_RELAY_HOST', '127.0.0.1'),
+      relayPort: read.integer('KUBE_API_RELAY_PORT', 0, 0, 65535),
+      requestsPerSecond: read.integer('KUBE_API_REQUESTS_PER_SECOND', 50, 1, 100000),
+      watchesPerSession: read.integer('KUBE_API_WATCHES_PER_SESSION', 200, 1, 100000),
+      streamsPerSession: read.integer('KUBE_API_STREAMS_PER_SESSION', 10, 1, 10000),
+    },
   };
+  if ((config.kubeApi.certFile === undefined) !== (config.kubeApi.keyFile === undefined))
+    read.problems.push('KUBE_API_CERT_FILE and KUBE_API_KEY_FILE: set both or neither');
   if (config.clusters.driver === 'docker') {
     try {
       config.clusters.docker = dockerSettingsFromEnv(env);

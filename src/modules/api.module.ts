@@ -29,6 +29,7 @@ import { authoringApi } from '../authoring/authoring.module';
 import { ScheduleController } from '../controllers/schedule.controller';
 import { ScheduleService } from '../services/schedule.service';
 import { CourseOverviewService } from '../services/course-overview.service';
+import { kubeApiApi } from '../kube-api/kube-api.module';
 
 /** The HTTP API and websocket gateway. */
 @Module({})
@@ -49,6 +50,7 @@ export class ApiModule {
         SchemaController,
         ...authoringApi.controllers,
         ScheduleController,
+        ...kubeApiApi.controllers,
       ],
       providers: [
         AuthService,
@@ -66,6 +68,7 @@ export class ApiModule {
         ScheduleService,
         CourseOverviewService,
         ...authoringApi.providers,
+        ...kubeApiApi.providers,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

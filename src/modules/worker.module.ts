@@ -6,6 +6,7 @@ import { HousekeepingService } from '../services/housekeeping.service';
 import { JobService } from '../services/job.service';
 import { CoreModule } from './core.module';
 import { authoringJobProviders } from '../authoring/authoring.module';
+import { kubeApiWorkerProviders } from '../kube-api/kube-api.module';
 
 /** The worker process: BullMQ consumers that run commands, provision clusters and grade. */
 @Module({})
@@ -14,7 +15,13 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), CoreModule],
-      providers: [CommandRunnerService, HousekeepingService, JobService, ...authoringJobProviders],
+      providers: [
+        CommandRunnerService,
+        HousekeepingService,
+        JobService,
+        ...authoringJobProviders,
+        ...kubeApiWorkerProviders,
+      ],
     };
   }
 }

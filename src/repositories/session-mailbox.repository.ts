@@ -52,6 +52,15 @@ return entry or cjson.encode({runId = popped[1]})`;
 const LOCK_AND_TAKE = `if redis.call('hexists', KEYS[4], ARGV[2]) == 1 then return false end
 if not redis.call('set', KEYS[3], ARGV[1], 'PX', ARGV[3], 'NX') then return false end
 ${TAKE}`;
+/**
+ * Takes the drain lock (KEYS[3], ARGV[1] for ARGV[3] ms) only while the session is idle: nothing waits in its
+ * mailbox (KEYS[1]) and nothing is in flight (KEYS[4] field ARGV[2]). A Kubernetes API write holds it while it runs,
+ * so it is ordered with the terminal's commands (after those already queued, before those queued meanwhile).
+ */
+const LOCK_IDLE = `if redis.call('zcard', KEYS[1]) > 0 then return 0 end
+if redis.call('hexists', KEYS[4], ARGV[2]) == 1 then return 0 end
+if redis.call('set', KEYS[3], ARGV[1], 'PX', ARGV[3], 'NX') then return 1 end
+return 0`;
 const WITHDRAW = `local removed = redis.call('zrem', KEYS[1], ARGV[1])
 redis.call('hdel', KEYS[2], ARGV[1])
 return removed`;
@@ -95,7 +104,8 @@ export class SessionMailboxRepository implements OnModuleDestroy {
     | 'withdraw'
     | 'release'
     | 'renew'
-    | 'forgetInFlight',
+    | 'forgetInFlight'
+    | 'lockIdle',
     RedisScript
   >;
 
@@ -114,6 +124,7 @@ export class SessionMailboxRepository implements OnModuleDestroy {
       release: redis.script(RELEASE_IF_OWNER, 1),
       renew: redis.script(RENEW_IF_OWNER, 1),
       forgetInFlight: redis.script(FORGET_IN_FLIGHT, 1),
+      lockIdle: redis.script(LOCK_IDLE, 4),
     };
   }
 
@@ -166,6 +177,20 @@ export class SessionMailboxRepository implements OnModuleDestroy {
    */
   async takeNextOrRelease(labSessionId: string, token: string): Promise<MailboxEntry | null> {
     return this.take(this.scripts.takeNextOrRelease, labSessionId, [token, labSessionId]);
+  }
+
+  /**
+   * Takes the session's drain lock when no command waits or runs (see LOCK_IDLE); false otherwise. The holder
+   * releases it with unlock() and queues a drain when commands were posted meanwhile (their drains found it held).
+   */
+  async lockIdle(labSessionId: string, token: string, ttlMs: number): Promise<boolean> {
+    const keys = [
+      this.mailboxKey(labSessionId),
+      this.entriesKey(labSessionId),
+      this.lockKey(labSessionId),
+      this.inFlightKey(),
+    ];
+    return (await this.scripts.lockIdle(keys, [token, labSessionId, ttlMs])) === 1;
   }
 
   /** Removes a queued run; false when it was no longer waiting (already taken or never posted). */

@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { ownClientOf } from './session-history';
 import type { Lab } from '../labs';
 import { AuditRepository } from '../repositories/audit.repository';
 import { CommandRunRepository } from '../repositories/command-run.repository';
@@ -158,6 +159,7 @@ export class GradebookService {
         output: run.output,
         exitCode: run.exitCode,
         status: run.status,
+        ownClient: ownClientOf(run.effects),
       })),
       ...gradings.map((event): ReplayEvent => ({
         type: 'grading',

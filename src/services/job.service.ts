@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { ClusterDriver } from '../clusters/cluster-driver';
@@ -14,6 +14,8 @@ import { RegradeJobService } from '../authoring/services/regrade-job.service';
 /** Starts the worker's queue consumers once every handler is known; a gap or a clash stops start-up. */
 @Injectable()
 export class JobService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobService.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jobs: JobRepository,
@@ -25,7 +27,7 @@ export class JobService implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const handlers = buildJobRegistry([
       this.commands,
       this.clusters,
@@ -33,6 +35,9 @@ export class JobService implements OnApplicationBootstrap, OnApplicationShutdown
       this.proofs,
       this.regrades,
     ]);
+    // Before the first job: a one-time cost paid inside a student's command holds every command in flight.
+    const problems = await this.driver.warmUp?.();
+    if (problems) this.logger.warn(`cluster driver warm-up: ${problems}`);
     const concurrency = this.config.commands.workerConcurrency;
     const hosts =
       this.config.worker.hosts === 'all' ? (this.driver.hostIds?.() ?? []) : this.config.worker.hosts;

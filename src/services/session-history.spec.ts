@@ -1,4 +1,8 @@
-import { HistoryRow, SessionHistory } from './session-history';
+import { parseCheck } from '../labs/loader/loader';
+import type { EvaluationContext } from '../labs/evaluation/context';
+import { evaluateCheck } from '../labs/evaluation/evaluate';
+import { readObjectsFromList } from '../labs/evaluation/objects-from-list';
+import { historyEntryOf, HistoryRow, ownClientOf, SessionHistory } from './session-history';
 
 const row = (seq: number, status: HistoryRow['status'], command = `cmd ${seq}`): HistoryRow => ({
   seq,
@@ -116,5 +120,67 @@ describe('SessionHistory: running jobs and recorded effects', () => {
       },
       { command: 'echo hi', exitCode: 0, output: '', contextNamespace: '', touched: [] },
     ]);
+  });
+});
+
+describe('lines from the student’s own kubectl (issue 20)', () => {
+  const own = (seq: number, command: string, namespace: string): HistoryRow => ({
+    seq,
+    command,
+    exitCode: 0,
+    output: '',
+    status: 'completed',
+    effects: { contextNamespace: '', namespace, touched: [], origin: { client: 'kubectl', requests: 3 } },
+  });
+
+  async function verdict(check: string, rows: HistoryRow[]) {
+    const history = new SessionHistory();
+    history.add(rows);
+    const context: EvaluationContext = { readObjects: readObjectsFromList([]), history: history.entries };
+    return (await evaluateCheck(parseCheck(check), context)).passed;
+  }
+
+  it('has no output and leaves the terminal’s context namespace alone', () => {
+    const history = new SessionHistory();
+    history.add([own(1, 'kubectl get pods -n shop', 'shop')]);
+    expect(history.entries).toEqual([
+      { command: 'kubectl get pods -n shop', exitCode: 0, namespace: 'shop', touched: [] },
+    ]);
+    expect(historyEntryOf(own(1, 'kubectl version', 'default')).output).toBeUndefined();
+    expect(ownClientOf(own(1, 'kubectl version', 'default').effects)).toBe('kubectl');
+    expect(ownClientOf({ contextNamespace: '', touched: [] })).toBeUndefined();
+  });
+
+  it('matches ran patterns on the rebuilt line and its namespace, never output conditions', async () => {
+    const rows = [own(1, 'kubectl get pods -n kube-system', 'kube-system')];
+    expect(await verdict("ran: { command: '^kubectl\\s+get\\s+pods' }", rows)).toBe(true);
+    expect(await verdict("ran: { command: '^kubectl\\s+get\\s+pods', namespace: kube-system }", rows)).toBe(
+      true,
+    );
+    expect(await verdict("ran: { command: '^kubectl\\s+get\\s+pods', namespace: default }", rows)).toBe(
+      false,
+    );
+    expect(await verdict("ran: { command: '^kubectl\\s+get\\s+pods', output: '.*' }", rows)).toBe(false);
+  });
+
+  it('keeps the namespace a terminal `set-context` line set for the terminal’s later lines', async () => {
+    const terminal: HistoryRow = {
+      seq: 1,
+      command: 'kubectl config set-context --current --namespace=shop',
+      exitCode: 0,
+      output: '',
+      status: 'completed',
+    };
+    const later: HistoryRow = {
+      seq: 3,
+      command: 'kubectl get pods',
+      exitCode: 0,
+      output: '',
+      status: 'completed',
+    };
+    const rows = [terminal, own(2, 'kubectl get deployments', 'default'), later];
+    const check =
+      "ranInOrder: [{ command: '^kubectl\\s+get\\s+deployments', namespace: default }, { command: '^kubectl\\s+get\\s+pods$', namespace: shop }]";
+    expect(await verdict(check, rows)).toBe(true);
   });
 });

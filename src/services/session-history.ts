@@ -74,19 +74,33 @@ export class SessionHistory {
   }
 }
 
-/** The grader's entry of a record: the recorded namespaces and objects when the driver gave them. */
+/**
+ * The grader's entry of a record: the recorded namespaces and objects when the driver gave them. A line from the
+ * student's own kubectl (effects.origin) has no output the platform saw, so output conditions never match it, and no
+ * terminal context namespace: the terminal's context is left as the terminal's own lines set it.
+ */
 export function historyEntryOf(row: HistoryRow, running = false): HistoryEntry {
+  const own = row.effects?.origin !== undefined;
   const entry: HistoryEntry = {
     command: row.command,
     exitCode: running ? null : row.exitCode,
-    output: row.output,
   };
+  if (!own) entry.output = row.output;
   if (running) entry.running = true;
   const effects = row.effects;
   if (effects) {
-    entry.contextNamespace = effects.contextNamespace;
+    if (!own) entry.contextNamespace = effects.contextNamespace;
     if (effects.namespace !== undefined) entry.namespace = effects.namespace;
     entry.touched = effects.touched;
   }
   return entry;
+}
+
+/** The client of a run that came through the session's Kubernetes API (RunEffects.origin); undefined for the terminal's. */
+export function ownClientOf(effects: unknown): string | undefined {
+  if (typeof effects !== 'object' || effects === null) return undefined;
+  const origin = (effects as { origin?: unknown }).origin;
+  if (typeof origin !== 'object' || origin === null) return undefined;
+  const client = (origin as { client?: unknown }).client;
+  return typeof client === 'string' ? client : undefined;
 }

@@ -33,6 +33,11 @@ export interface CommandAccepted {
   /** Echo of the client's own id for the line, so it can match the ack to what it typed. */
   clientRef?: string;
   queuedAt: string;
+  /**
+   * The line came from the student's own client through the session's Kubernetes API (issue 20), not from the
+   * terminal: `kubectl`, or another client's User-Agent product. The line is what the server saw of it.
+   */
+  ownClient?: string;
 }
 
 export interface CommandStarted {
@@ -151,6 +156,8 @@ export interface HistoryEntry {
   finishedAt: string | null;
   kind: RunKind;
   job?: JobRef;
+  /** A line from the student's own client (CommandAccepted.ownClient). */
+  ownClient?: string;
 }
 
 /** A background job still running, as a reloaded terminal lists it. */

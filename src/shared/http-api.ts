@@ -140,6 +140,8 @@ export type ReplayEvent =
       output: string;
       exitCode: number | null;
       status: string;
+      /** A line from the student's own client through the session's Kubernetes API: `kubectl` or its product. */
+      ownClient?: string;
     }
   | { type: 'grading'; at: string; stepId: string; state: string; points: number }
   | { type: 'override'; at: string; stepId: string; points: number | null; comment: string; by: string };

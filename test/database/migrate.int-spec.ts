@@ -32,6 +32,8 @@ const EXPECTED_TABLES = [
   'enrollments',
   'grading_events',
   'home_revisions',
+  'kube_api_certificates',
+  'kube_api_tokens',
   'lab_drafts',
   'lab_proofs',
   'lab_regrades',

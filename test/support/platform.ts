@@ -94,7 +94,8 @@ export interface TestPlatform {
 async function waitForHealth(
   baseUrl: string,
   processes: PlatformProcess[],
-  timeoutMs = 30_000,
+  // A guard, not a speed check: a loaded machine compiles and starts both processes slowly (over 40 s seen).
+  timeoutMs = 90_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

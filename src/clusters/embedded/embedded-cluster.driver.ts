@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ApiHandler } from '../../engine/http/handler';
 import {
   Cluster,
   createCluster,
@@ -6,6 +9,7 @@ import {
   queryObjects,
   restoreCluster,
   type TerminalIO,
+  warmUpEngine,
 } from '../../engine';
 import type {
   ClusterDriver,
@@ -43,6 +47,8 @@ interface LiveCluster {
   /** The cluster's change counter when `cached` was taken, so an unchanged cluster is not serialised again. */
   cachedAtRevision: number;
   cached: ClusterSnapshot | undefined;
+  /** The cluster's API server over HTTP, made on its first request (serveApi). */
+  api?: ApiHandler;
 }
 
 export interface EmbeddedDriverOptions {
@@ -86,6 +92,8 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     backgroundRuns: true,
     // The lab terminal's home is loaded from and handed back to the platform (HomeCopy).
     homeFiles: true,
+    // The engine's ApiHandler serves the cluster's API over HTTP, as `engine serve` does.
+    kubernetesApi: true,
   };
   private readonly live = new Map<string, LiveCluster>();
 
@@ -108,6 +116,10 @@ export class EmbeddedClusterDriver implements ClusterDriver {
       clusterId: request.clusterId,
       attachState: { labSessionId: request.labSessionId, ownerId: request.ownerId },
     };
+  }
+
+  warmUp(): Promise<string> {
+    return warmUpEngine();
   }
 
   async status(ref: ClusterRef): Promise<ClusterStatus> {
@@ -151,6 +163,34 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     return queryObjects(cluster, query) as unknown as KubeObjectJson[];
   }
 
+  async serveApi(ref: ClusterRef, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const handler = this.apiOf(await this.attach(ref));
+    const ended = new Promise<void>((resolve) => response.once('close', () => resolve()));
+    handler.handle(request, response);
+    await ended;
+  }
+
+  async upgradeApi(
+    ref: ClusterRef,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): Promise<boolean> {
+    const handler = this.apiOf(await this.attach(ref)) as ApiHandler & {
+      upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+    };
+    // Exec, attach and port-forward streams come with the engine's upgrade support (ApiHandler.upgrade).
+    if (typeof handler.upgrade !== 'function') return false;
+    handler.upgrade(request, socket, head);
+    return true;
+  }
+
+  private apiOf(live: LiveCluster): ApiHandler {
+    // The address /api reports to clients; kubectl ignores it (it keeps talking to the server it was given).
+    live.api ??= new ApiHandler({ cluster: live.cluster, address: () => '127.0.0.1:6443' });
+    return live.api;
+  }
+
   async snapshot(ref: ClusterRef): Promise<ClusterSnapshot | null> {
     const live = this.live.get(ref.clusterId);
     if (!live) return null;
@@ -166,6 +206,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
   }
 
   async destroy(ref: ClusterRef): Promise<void> {
+    this.live.get(ref.clusterId)?.api?.close();
     this.live.delete(ref.clusterId);
   }
 
@@ -208,6 +249,8 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     ownerId: string,
     version: string | undefined,
   ): LiveCluster {
+    // A copy replaced by a newer state ends its watches: they would never see another event.
+    this.live.get(clusterId)?.api?.close();
     const terminal = new LabTerminal(cluster);
     const live: LiveCluster = {
       cluster,

@@ -140,6 +140,19 @@ function TimelineItem({
             <Badge size="xs" variant="light">
               {t('replay.command')} #{event.seq}
             </Badge>
+            {event.ownClient && (
+              <Badge
+                size="xs"
+                color="violet"
+                variant="light"
+                title={t('replay.ownHint')}
+                data-testid="own-kubectl"
+              >
+                {event.ownClient === 'kubectl'
+                  ? t('replay.ownKubectl')
+                  : t('replay.ownClient', { client: event.ownClient })}
+              </Badge>
+            )}
           </Group>
           <Badge size="xs" color={failed ? 'red' : 'gray'} variant="light">
             {event.status === 'completed' ? t('replay.exit', { code: event.exitCode ?? '–' }) : event.status}

@@ -36,4 +36,15 @@ describe('PromptTracker', () => {
     shell.reset();
     expect(shell.prompt).toBe(SHELL_PROMPT);
   });
+
+  it("shows the node's shell after an interactive minikube ssh, and the lab shell after exit", () => {
+    const shell = new PromptTracker();
+    expect(shell.after('minikube ssh', ok)).toBe('docker@minikube:~$ ');
+    expect(shell.after('hostname', ok)).toBe('docker@minikube:~$ ');
+    expect(shell.after('exit', ok)).toBe(SHELL_PROMPT);
+    expect(shell.after('minikube ssh -n minikube-m02', ok)).toBe('docker@minikube-m02:~$ ');
+    shell.reset();
+    expect(shell.after('minikube ssh -- hostname', ok)).toBe(SHELL_PROMPT);
+    expect(shell.after('minikube ssh', failed)).toBe(SHELL_PROMPT);
+  });
 });

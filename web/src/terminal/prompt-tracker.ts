@@ -46,7 +46,8 @@ export class PromptTracker {
 
 /**
  * The prompt the server's terminal shows next, worked out from the commands that ran: SHELL_PROMPT normally,
- * `root@HOST:/# ` inside `kubectl exec -ti POD -- bash` until `exit`. The server keeps the real state;
+ * `root@HOST:/# ` inside `kubectl exec -ti POD -- bash` and `docker@NODE:~$ ` inside `minikube ssh`, until `exit`.
+ * The server keeps the real state;
  * this follows it from the same history (also when the history is replayed after a reload).
  * HOST is the pod name up to its first dot, as the terminal's bash prints it; for `deploy/NAME` the
  * pod is not named in the command, so its deployment name stands in (exact when NAME has a dot).
@@ -60,7 +61,23 @@ export function promptAfter(
   const words = splitWords(command.trim()).words;
   if (prompt !== SHELL_PROMPT) return words[0] === 'exit' ? SHELL_PROMPT : prompt;
   const host = podShellHost(words, command);
-  return host ? `root@${host}:/# ` : prompt;
+  if (host) return `root@${host}:/# `;
+  // `minikube ssh` without a command opens the node's shell as the docker user, in its home.
+  const node = nodeShellHost(words, command);
+  return node ? `docker@${node}:~$ ` : prompt;
+}
+
+/** The node `minikube ssh [-n NODE]` (no command) logs in to; the profile's first node is `minikube`. */
+function nodeShellHost(words: string[], command: string): string | undefined {
+  if (words[0] !== 'minikube' || /[|&]|\$\(/.test(command)) return undefined;
+  let node = 'minikube';
+  const rest: string[] = [];
+  for (let i = 1; i < words.length; i++) {
+    if (words[i] === '-n' || words[i] === '--node') node = words[++i] ?? node;
+    else if (words[i].startsWith('--node=')) node = words[i].slice('--node='.length);
+    else rest.push(words[i]);
+  }
+  return rest.length === 1 && rest[0] === 'ssh' ? node : undefined;
 }
 
 function podShellHost(words: string[], command: string): string | undefined {

@@ -81,6 +81,10 @@ export function TerminalPane({ labSessionId, onSnapshot, onCommandFinished }: Pr
         return undefined;
       },
       joinFailed: (message) => callbacks.current.t('term.joinFailed', { message }),
+      ownClient: (client) =>
+        client === 'kubectl'
+          ? callbacks.current.t('replay.ownKubectl')
+          : callbacks.current.t('replay.ownClient', { client }),
       get readOnly() {
         return callbacks.current.t('term.readOnly');
       },

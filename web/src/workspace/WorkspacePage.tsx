@@ -16,6 +16,7 @@ import { Link } from '../lib/router';
 import { getSocket, useConnection } from '../lib/socket';
 import { useTitle } from '../lib/use-title';
 import { editorRequest } from '../editor/home-files';
+import { OwnKubectl } from '../kube-api/OwnKubectlPanel';
 import { ClusterPanel } from './ClusterPanel';
 import { StepList } from './StepList';
 import { TerminalPane } from './TerminalPane';
@@ -332,7 +333,8 @@ function Workspace({ lab, session: initialSession, grading: initialGrading }: Lo
             </Text>
           </Alert>
         )}
-        <Group justify="flex-end" px="sm" py={2} className="editor-toggle">
+        <Group justify="flex-end" px="sm" py={2} gap="xs" className="editor-toggle">
+          <OwnKubectl labSessionId={sessionId} />
           <Button
             size="compact-xs"
             variant="light"

@@ -35,6 +35,8 @@ export interface TerminalTexts {
   endedWith(status: string): string | undefined;
   joinFailed(message: string): string;
   readOnly: string;
+  /** The mark before a line that came from the student's own kubectl (or another client) rather than this terminal. */
+  ownClient?(client: string): string;
 }
 
 export interface TerminalSessionOptions {
@@ -66,6 +68,8 @@ interface Run {
   exit?: Pick<CommandExit, 'exitCode' | 'status' | 'note'>;
   /** An interactive run that has started: what is typed goes to it, shown after this prompt. */
   inputPrompt?: string;
+  /** A line from the student's own kubectl through the session's Kubernetes API (CommandAccepted.ownClient). */
+  ownClient?: string;
 }
 
 /** A background job: its output and its end are printed above the line being typed. */
@@ -211,7 +215,7 @@ export class TerminalSession {
         this.runs.push({ runId: entry.runId, command: entry.command, output: entry.output, shown: false });
         continue;
       }
-      terminal.write(`${this.prompt}${entry.command}\r\n`);
+      terminal.write(`${this.promptFor(entry.ownClient)}${entry.command}\r\n`);
       if (entry.job) terminal.write(`[${entry.job.number}] ${entry.job.pid}\r\n`);
       this.writeOutput(entry.output);
       this.finish({
@@ -406,7 +410,13 @@ export class TerminalSession {
   private onAccepted(event: CommandAccepted): void {
     if (event.labSessionId !== this.options.labSessionId || !this.readOnly || !this.joined) return;
     if (this.findRun(event.runId) || this.jobs.has(event.runId)) return;
-    this.runs.push({ runId: event.runId, command: event.command, output: '', shown: false });
+    this.runs.push({
+      runId: event.runId,
+      command: event.command,
+      output: '',
+      shown: false,
+      ownClient: event.ownClient,
+    });
     // Its output or end may have come first (different rooms' events are not ordered).
     const early = this.earlyEvents.get(event.runId) ?? [];
     this.earlyEvents.delete(event.runId);
@@ -511,7 +521,7 @@ export class TerminalSession {
     const head = this.runs[0];
     if (!head) return;
     if (!head.shown) {
-      this.options.terminal.write(`${this.prompt}${head.command}\r\n`);
+      this.options.terminal.write(`${this.promptFor(head.ownClient)}${head.command}\r\n`);
       this.writeOutput(head.output);
       head.shown = true;
     }
@@ -525,6 +535,13 @@ export class TerminalSession {
       this.finish(head);
       this.afterHead();
     }
+  }
+
+  /** The prompt a line is shown after: the shell's, marked for a line from the student's own client. */
+  private promptFor(ownClient: string | undefined): string {
+    if (ownClient === undefined) return this.prompt;
+    const mark = this.options.texts.ownClient?.(ownClient) ?? ownClient;
+    return `${DIM}[${mark}]${RESET} ${this.prompt}`;
   }
 
   private afterHead(): void {

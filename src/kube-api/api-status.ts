@@ -1,0 +1,73 @@
+/** The API server's Status answers the platform gives itself, before a request reaches a cluster. */
+import type { ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { forbiddenError, type RequestAttributes } from '../engine/server/rbac';
+import { HttpStatus, statusFor, type StatusBody } from '../engine/http/status';
+
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+export const unauthorized = (): StatusBody => statusFor(new HttpStatus(401, 'Unauthorized', 'Unauthorized'));
+
+export const notFound = (): StatusBody =>
+  statusFor(new HttpStatus(404, 'NotFound', 'the server could not find the requested resource', {}));
+
+export const tooLarge = (): StatusBody =>
+  statusFor(
+    new HttpStatus(
+      413,
+      'RequestEntityTooLarge',
+      `Request entity too large: limit is ${MAX_REQUEST_BODY_BYTES}`,
+    ),
+  );
+
+/** The API server's 429 (max-in-flight): the same words, with why in the details' cause. */
+export const tooManyRequests = (retryAfterSeconds: number, what: string): StatusBody =>
+  statusFor(
+    new HttpStatus(429, 'TooManyRequests', 'Too many requests, please try again later.', {
+      causes: [{ reason: 'TooManyRequests', message: `this lab session's API allows no ${what}` }],
+      retryAfterSeconds,
+    }),
+  );
+
+/** 403 as RBAC words it, for a write with an instructor's read-only token. */
+export const forbidden = (userName: string, attributes: RequestAttributes): StatusBody =>
+  statusFor(forbiddenError({ name: userName, groups: ['system:authenticated'] }, attributes));
+
+export const unavailable = (message: string): StatusBody =>
+  statusFor(new HttpStatus(503, 'ServiceUnavailable', message));
+
+export function sendStatus(
+  res: ServerResponse,
+  status: StatusBody,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = JSON.stringify(status);
+  res.writeHead(status.code, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** A Status on a socket whose request asked for an upgrade (no ServerResponse exists for it). */
+export function sendStatusOnSocket(
+  socket: Duplex,
+  status: StatusBody,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(status);
+  const lines = [
+    `HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}`,
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(text)}`,
+    'Connection: close',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`);
+}
