@@ -1,24 +1,13 @@
+import type { ApiRequestRecord } from './invocations';
+
 /**
  * Where the listener announces each finished Kubernetes API request (the session's history groups them into
- * kubectl invocations: src/kube-api/invocations.ts). The fields are those of KHIST's ApiRequestRecord.
+ * kubectl invocations: src/kube-api/invocations.ts).
  */
 export const API_REQUEST_OBSERVER = Symbol('API_REQUEST_OBSERVER');
 
-export interface ObservedApiRequest {
-  method: string;
-  /** The API path, without `/k8s/<labSessionId>`. */
-  path: string;
-  query: string;
-  kubectlCommand?: string;
-  kubectlSession?: string;
-  userAgent?: string;
-  status: number;
-  mutating: boolean;
-  /** Epoch ms the request was answered (an upgraded stream: when it was upgraded). */
-  at: number;
-  /** summarizeRequestBody of a write's decoded body. */
-  summary?: object;
-}
+/** One answered request: the session's history tracker's own record (src/kube-api/invocations.ts). */
+export type ObservedApiRequest = ApiRequestRecord;
 
 /** What identifies a request's invocation before it is answered. */
 export type StartedApiRequest = Pick<

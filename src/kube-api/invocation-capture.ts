@@ -18,22 +18,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeBody } from '../engine/http/body';
 import { clientKubeconfigText } from '../engine/store/kubeconfig';
-import { isMutatingRequest } from './invocations';
+import { isMutatingRequest, type ApiRequestRecord } from './invocations';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = '/usr/lib/google-cloud-sdk/bin';
 const OUT = process.argv[2] ?? path.join(__dirname, 'invocation-fixtures.json');
 
 /** One request as the proxy saw it: ApiRequestRecord's fields, plus the body and content type of writes. */
-export interface CapturedRequest {
-  method: string;
-  path: string;
-  query: string;
-  kubectlCommand?: string;
-  kubectlSession?: string;
-  userAgent?: string;
-  status: number;
-  mutating: boolean;
+export interface CapturedRequest extends Omit<ApiRequestRecord, 'at' | 'summary'> {
   /** Milliseconds after the line started. */
   at: number;
   contentType?: string;

@@ -4,6 +4,7 @@
  * and the RBAC attributes the API server would check (for the read-only tokens' 403).
  */
 import type { RequestAttributes } from '../engine/server/rbac';
+import { requestVerb } from '../engine/http/auth';
 
 export type RequestKind = 'read' | 'watch' | 'stream' | 'mutation';
 
@@ -48,13 +49,7 @@ export function attributesOf(method: string, path: string, query: URLSearchParam
   }
   const [resource, name, subresource] = segments;
   const watch = ['true', '1'].includes(query.get('watch') ?? '');
-  let verb: string;
-  if (method === 'GET' || method === 'HEAD') verb = name === undefined ? (watch ? 'watch' : 'list') : 'get';
-  else if (method === 'POST') verb = 'create';
-  else if (method === 'PUT') verb = 'update';
-  else if (method === 'PATCH') verb = 'patch';
-  else if (method === 'DELETE') verb = name === undefined ? 'deletecollection' : 'delete';
-  else verb = method.toLowerCase();
+  const verb = requestVerb(method, name !== undefined, watch);
   // `/api/v1/namespaces/NAME` is a request on the namespace itself, in that namespace.
   if (resource === 'namespaces' && name !== undefined && namespace === undefined) namespace = name;
   return { verb, resource, group, namespace, name, subresource };

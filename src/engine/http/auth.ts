@@ -42,6 +42,16 @@ export function requestUser(req: IncomingMessage, authenticated: UserInfo, store
 }
 
 /** The attributes of a request for a served resource (RequestInfo): the verb from the method, list vs watch. */
+/** The API server's verb for an HTTP method on a resource path (RBAC's vocabulary: list, watch, create, …). */
+export function requestVerb(method: string, named: boolean, watch: boolean): string {
+  if (method === 'GET' || method === 'HEAD') return named ? 'get' : watch ? 'watch' : 'list';
+  if (method === 'POST') return 'create';
+  if (method === 'PUT') return 'update';
+  if (method === 'PATCH') return 'patch';
+  if (method === 'DELETE') return named ? 'delete' : 'deletecollection';
+  return method.toLowerCase();
+}
+
 export function resourceAttributes(
   method: string,
   watch: boolean,
@@ -50,13 +60,7 @@ export function resourceAttributes(
   name: string | undefined,
   subresource: string | undefined,
 ): RequestAttributes {
-  let verb: string;
-  if (method === 'GET' || method === 'HEAD') verb = name === undefined ? (watch ? 'watch' : 'list') : 'get';
-  else if (method === 'POST') verb = 'create';
-  else if (method === 'PUT') verb = 'update';
-  else if (method === 'PATCH') verb = 'patch';
-  else if (method === 'DELETE') verb = name === undefined ? 'deletecollection' : 'delete';
-  else verb = method.toLowerCase();
+  const verb = requestVerb(method, name !== undefined, watch);
   // `/api/v1/namespaces/NAME` is a request on the namespace itself, in that namespace.
   const ns = info.resource === 'namespaces' && name !== undefined ? name : namespace;
   return { verb, resource: info.resource, group: info.group, namespace: ns, name, subresource };
