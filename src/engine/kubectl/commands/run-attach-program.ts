@@ -21,6 +21,20 @@ export interface AttachOptions {
   runningTimeout: string;
 }
 
+/** Creates the pod as `run -i` sends it: its container keeps stdin open once (and has a terminal with `-t`). */
+export function createAttachable(
+  ctx: KubectlContext,
+  pod: Pod,
+  tty: boolean,
+): { created: Pod; namespace: string; name: string } {
+  const container = pod.spec.containers[0];
+  container.stdin = true;
+  container.stdinOnce = true;
+  if (tty) container.tty = true;
+  const created = ctx.cluster.api.create(pod);
+  return { created, namespace: created.metadata.namespace ?? 'default', name: created.metadata.name };
+}
+
 /** Clients of the cluster network, which a pod's own simulated program cannot run (they run through exec). */
 const NETWORK_CLIENT = /(^|[\s;&|(/])(nslookup|wget|curl|ping|nc|telnet|dig|host)(\s|$)/;
 
@@ -38,14 +52,9 @@ export async function runAttachedProgram(
   pod: Pod,
   opts: AttachOptions,
 ): Promise<number> {
-  const container = pod.spec.containers[0];
-  container.stdin = true;
-  container.stdinOnce = true;
-  if (opts.tty) container.tty = true;
   const api = ctx.cluster.api;
-  const created = api.create(pod);
-  const namespace = created.metadata.namespace ?? 'default';
-  const name = created.metadata.name;
+  const { created, namespace, name } = createAttachable(ctx, pod, opts.tty);
+  const container = created.spec.containers[0];
   const timeoutMs = parseGoDuration(opts.runningTimeout) || 60_000;
   ctx.cluster.sync();
   const started = await waitForPod(ctx, namespace, name, timeoutMs, runningAndReadyOrEnded);

@@ -13,6 +13,7 @@ import { CommandError, KubectlContext } from '../context';
 import { kindWithGroup } from '../resource-args';
 import { waitForClusterChange } from '../wait';
 import { parseGoDuration } from './rollout-status';
+import { createAttachable } from './run-attach-program';
 
 const SHELL = /^(\/bin\/|\/usr\/bin\/)?(sh|ash|bash)$/;
 
@@ -36,14 +37,9 @@ export async function runAttached(
   opts: { remove: boolean; tty: boolean; quiet: boolean; runningTimeout: string },
 ): Promise<number> {
   const timeoutMs = parseGoDuration(opts.runningTimeout);
-  const container = pod.spec.containers[0];
-  container.stdin = true;
-  container.stdinOnce = true;
-  if (opts.tty) container.tty = true;
   const api = ctx.cluster.api;
-  const created = api.create(pod);
-  const namespace = created.metadata.namespace ?? 'default';
-  const name = created.metadata.name;
+  const { created, namespace, name } = createAttachable(ctx, pod, opts.tty);
+  const container = created.spec.containers[0];
   const deadline = ctx.cluster.clock.now() + (timeoutMs > 0 ? timeoutMs : 60_000);
   ctx.cluster.sync();
   for (;;) {
