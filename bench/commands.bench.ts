@@ -24,13 +24,14 @@
  * files (lab_session_homes.snapshot) and of its revisions.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RedisConnections } from '../src/infra/redis/redis-connections';
 import type { ServerToClientEvents } from '../src/shared/events';
-import { ClientSocket, enrolledStudent, startPlatform, TestPlatform } from '../test/support/platform';
+import { ClientSocket, startPlatform, TestPlatform } from '../test/support/platform';
 import { GRADING_LAB_ID, GRADING_LAB_OBJECTS_FILE, writeGradingLab } from './grading-lab';
+import { fmt, load, percentile } from './support/stats';
+import { enrolStudents, READ_COMMAND, warmUp } from './support/students';
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -43,17 +44,12 @@ const BENCH_LAB = process.env.BENCH_LAB ?? 'lec7';
 if (BENCH_LAB !== 'lec7' && BENCH_LAB !== 'grading-200') throw new Error('BENCH_LAB is lec7 or grading-200');
 const GRADING_LAB = BENCH_LAB === 'grading-200';
 const LAB_ID = GRADING_LAB ? GRADING_LAB_ID : 'lec7-k8s-basics';
-/** The machine is shared: each report carries the load average (1, 5, 15 min) it was measured under. */
-const load = () =>
-  loadavg()
-    .map((value) => value.toFixed(2))
-    .join(', ');
 const BENCH_CHANGE = process.env.BENCH_CHANGE ?? 'node';
 if (BENCH_CHANGE !== 'node' && BENCH_CHANGE !== 'configmap')
   throw new Error('BENCH_CHANGE is node or configmap');
 if (BENCH_CHANGE === 'configmap' && !GRADING_LAB)
   throw new Error('BENCH_CHANGE=configmap needs BENCH_LAB=grading-200');
-const READ = 'kubectl get pods';
+const READ = READ_COMMAND;
 const change = (tick: number) =>
   BENCH_CHANGE === 'configmap'
     ? `kubectl label configmap item-000 touched=t${tick} --overwrite`
@@ -78,14 +74,6 @@ const fileCommand = (tick: number, student: number) => {
 };
 /** The first seconds, when every student starts at once, are reported apart from the steady state. */
 const WARMUP_SECONDS = 3;
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 
 /** Where in the run the slow commands were (a burst at one moment reads differently from a steady tail). */
 function slowBySecond(samples: { at: number; ms: number }[], startedAt: number): string {
@@ -135,32 +123,12 @@ async function main(): Promise<void> {
   const students: { socket: ClientSocket; sessionId: string }[] = [];
   try {
     process.stdout.write(`Registering ${STUDENTS} students and starting their clusters…\n`);
-    const batch = 20;
-    for (let start = 0; start < STUDENTS; start += batch) {
-      const created = await Promise.all(
-        Array.from({ length: Math.min(batch, STUDENTS - start) }, async (_, offset) => {
-          const student = await enrolledStudent(platform, `bench${start + offset}@example.edu`, LAB_ID);
-          return { socket: student.socket, sessionId: student.labSessionId };
-        }),
-      );
-      students.push(...created);
-    }
-    // Warm every cluster and its first grading (every session's first command is graded), so the
-    // measurement sees steady state, not provisioning. The grading lab's first command creates the
-    // objects its checks read.
-    const firstReasons = await Promise.all(
-      students.map(
-        (student) =>
-          new Promise<string>((resolve) => {
-            student.socket.once('grading.updated', (update) =>
-              resolve(update.steps[0]?.reasons?.[0]?.en ?? ''),
-            );
-            void student.socket.emitWithAck('command.submit', {
-              labSessionId: student.sessionId,
-              command: GRADING_LAB ? `kubectl apply -f ${GRADING_LAB_OBJECTS_FILE}` : READ,
-            });
-          }),
-      ),
+    students.push(...(await enrolStudents(platform, STUDENTS, LAB_ID)));
+    // Warm every cluster and its first grading, so the measurement sees steady state, not provisioning.
+    // The grading lab's first command creates the objects its checks read.
+    const firstReasons = await warmUp(
+      students,
+      GRADING_LAB ? `kubectl apply -f ${GRADING_LAB_OBJECTS_FILE}` : READ,
     );
     // What one check saw, as evidence that each reads the 200 objects (the reason counts them).
     process.stdout.write(`Lab ${LAB_ID}; first step's reason after warm-up: ${firstReasons[0]}\n`);

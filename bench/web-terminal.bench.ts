@@ -40,7 +40,9 @@ function screenShows(page: Page, text: string): Promise<unknown> {
       const rows = [...doc.querySelectorAll('.xterm-rows > div')].map((row) =>
         (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd(),
       );
-      return rows.join('\n').includes(expected) && rows.filter((row) => row !== '').pop() === '$';
+      // The prompt is bash's `student@minikube:~$`: the last drawn row ends with its `$`.
+      const last = rows.filter((row) => row !== '').pop() ?? '';
+      return rows.join('\n').includes(expected) && last.endsWith('$');
     },
     text,
     { polling: 'raf', timeout: 30_000 },

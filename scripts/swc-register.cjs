@@ -1,15 +1,8 @@
-// Lets `node -r ./scripts/swc-register.cjs file.ts` run TypeScript sources without a build step.
+// Lets `node -r ./scripts/swc-register.cjs file.ts` run TypeScript sources without a build step, once the set-up
+// every documented command does (ensure-setup.cjs: dependencies and the Prisma client) has run.
 // Relative imports may carry a `.js` suffix (Prisma's generated client does): map it to `.ts`.
+require('./ensure-setup.cjs');
 const fs = require('node:fs');
-// A command run straight from a fresh clone (npm run lab, engine, bench:*, screenshots…) first installs what it
-// needs, as npm test and npm run demo do; both checks are a file's date when nothing is missing.
-const setup = require('./lib/setup.cjs');
-setup.ensureDependencies();
-// db:generate itself runs under this hook: the flag, inherited by it, keeps the check from calling itself.
-if (!process.env.KUBELAB_PRISMA_CHECKED) {
-  process.env.KUBELAB_PRISMA_CHECKED = '1';
-  setup.ensurePrismaClient();
-}
 const path = require('node:path');
 const Module = require('node:module');
 const crypto = require('node:crypto');

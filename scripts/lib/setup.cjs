@@ -1,6 +1,10 @@
 // Shared set-up for `npm run demo` and `npm test`: plain Node with no dependencies, because it runs
 // before `npm install` on a fresh clone.
-const { spawnSync, spawn } = require('node:child_process');
+// Every `npm run engine|lab|bench:*` starts by checking its set-up (scripts/swc-register.cjs): when nothing is
+// missing that is two file dates, under a millisecond, so child_process (about 20 ms to load on a busy machine)
+// is loaded only when something must run.
+const spawnSync = (...args) => require('node:child_process').spawnSync(...args);
+const spawn = (...args) => require('node:child_process').spawn(...args);
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
@@ -46,8 +50,14 @@ function ensureDependencies() {
   say(`Dependencies installed in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
-/** The Prisma client is generated from prisma/schema.prisma, offline. */
+/**
+ * The Prisma client is generated from prisma/schema.prisma, offline. Checked once per process tree: the flag,
+ * inherited by children, keeps `db:generate` (itself run under swc-register, which calls this) and the
+ * platform processes a runner starts from checking again.
+ */
 function ensurePrismaClient() {
+  if (process.env.KUBELAB_PRISMA_CHECKED) return;
+  process.env.KUBELAB_PRISMA_CHECKED = '1';
   const client = path.join(ROOT, 'src', 'infra', 'database', 'generated', 'client.ts');
   const schema = path.join(ROOT, 'prisma', 'schema.prisma');
   if (fs.existsSync(client) && fs.statSync(client).mtimeMs >= fs.statSync(schema).mtimeMs) return;

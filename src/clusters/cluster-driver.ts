@@ -112,6 +112,12 @@ export interface ClusterDriver {
    * cannot serve upgrades yet (the platform then answers with a Status saying so).
    */
   upgradeApi?(ref: ClusterRef, request: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean>;
+  /**
+   * With `clustersLiveIn: 'process'`: the clusters this process holds in memory, by session, and a way to drop one
+   * (its session was placed on another worker): the persisted snapshot stays, and a later attach restores it.
+   */
+  heldInMemory?(): { clusterId: string; labSessionId: string }[];
+  dropFromMemory?(clusterId: string): void;
   /** Backends with a warm pool of ready clusters top it up (called once a worker is up). */
   fillWarmPool?(): Promise<void>;
   /** Releases connections and background work at shutdown. */
@@ -134,6 +140,12 @@ export interface DriverCapabilities {
   readonly stateVersions: boolean;
   /** Clusters live on several hosts: hostFor() and hostIds() are implemented and route commands. */
   readonly multiHost: boolean;
+  /**
+   * Where a running cluster lives: `process`, in the memory of one worker process (restored by another from its
+   * snapshot), so each session's jobs go to the worker it is placed on (src/placement/); `host`, on a machine every
+   * worker reaches, so only commands are routed (to the workers beside the host, with `multiHost`).
+   */
+  readonly clustersLiveIn: 'process' | 'host';
   /** exec() feeds `input` (what the student types) to the running command. */
   readonly interactiveInput: boolean;
   /**

@@ -32,6 +32,7 @@ describe('driver capabilities', () => {
       restoresFromSnapshot: true,
       stateVersions: true,
       multiHost: false,
+      clustersLiveIn: 'process',
       interactiveInput: true,
       backgroundRuns: true,
       homeFiles: true,
@@ -48,6 +49,7 @@ describe('driver capabilities', () => {
       restoresFromSnapshot: false,
       stateVersions: false,
       multiHost: true,
+      clustersLiveIn: 'host',
       interactiveInput: false,
       // The node agent runs one line at a time.
       backgroundRuns: false,

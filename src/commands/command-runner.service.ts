@@ -17,10 +17,14 @@ import { sessionRoom } from '../shared/events';
 import { ClusterLookupService, ClusterUnavailableError } from '../services/cluster-lookup.service';
 import { FinishedCommand, GradingService } from '../services/grading.service';
 import { HomeStoreService } from '../services/home-store.service';
+import { bytesOf } from '../services/home-snapshots';
 import { historyEntryOf } from '../services/session-history';
 import { PaneEditor } from '../engine/terminal/pane-editor';
 import { InputQueue } from './input-queue';
 import { runJobControl } from './job-control';
+import { heldEndKey, HeldRecords } from './held-records';
+import { SessionPlacementService } from '../placement/session-placement.service';
+import { WorkerPresenceService } from '../placement/worker-presence.service';
 import { endStateOf, RunOutcome } from './outcomes';
 import { OutputCapture } from './output-capture';
 import { RunLedger } from './run-ledger';
@@ -28,8 +32,6 @@ import { limitSeconds, planRun, RunPlan } from './run-kinds';
 
 /** A drain holds its session's lock this long without renewing; a dead worker's lock lapses after it. */
 export const SESSION_LOCK_TTL_MS = 10_000;
-/** A worker's heartbeat: its background runs are orphaned this long after its last beat. */
-export const WORKER_HEARTBEAT_TTL_MS = 10_000;
 /**
  * Sessions' activity (which moves their idle expiry) is written for all of them together this
  * often: the expiry is measured in minutes, and one statement for every active session spares a
@@ -64,14 +66,13 @@ interface LiveRun {
 @Injectable()
 export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('CommandRunner');
-  /** This process, as the session job tables name the worker of a background run. */
-  readonly workerId = randomUUID();
   private readonly running = new Map<string, LiveRun>();
   /** Background runs of this process, by run id, until they have ended. */
   private readonly background = new Map<string, Promise<void>>();
   private readonly active = new Set<string>();
+  /** Sessions that ran commands while their records were held: graded again once they are written. */
+  private readonly gradeWhenCaughtUp = new Set<string>();
   private activityTimer: NodeJS.Timeout | undefined;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -87,6 +88,9 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     private readonly grading: GradingService,
     private readonly homes: HomeStoreService,
     private readonly buffers: EditorBuffersRepository,
+    private readonly held: HeldRecords,
+    private readonly presence: WorkerPresenceService,
+    private readonly placement: SessionPlacementService,
   ) {}
 
   jobHandlers() {
@@ -94,16 +98,13 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
   }
 
   async onModuleInit(): Promise<void> {
+    this.held.onCaughtUp(() => this.gradeHeldSessions());
     this.activityTimer = setInterval(() => void this.recordActivity(), ACTIVITY_FLUSH_MS);
-    const beat = () => void this.jobs.beat(this.workerId, WORKER_HEARTBEAT_TTL_MS).catch(() => undefined);
-    beat();
-    this.heartbeatTimer = setInterval(beat, WORKER_HEARTBEAT_TTL_MS / 3);
     await this.signals.listen((signal) => this.onSignal(signal));
   }
 
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.activityTimer);
-    clearInterval(this.heartbeatTimer);
     this.abortAll();
     // Background runs end (and are recorded) as interrupted; a shutdown does not wait long for them.
     await Promise.race([
@@ -111,7 +112,14 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
       new Promise((resolve) => setTimeout(resolve, 5000).unref()),
     ]);
     await this.recordActivity();
-    await this.jobs.forgetWorker(this.workerId).catch(() => undefined);
+  }
+
+  /**
+   * This process, as the session job tables name the worker of a background run (its heartbeat is the worker
+   * directory's: when it lapses, the run is orphaned).
+   */
+  get workerId(): string {
+    return this.presence.workerId;
   }
 
   /** Whether this process is executing the run right now. */
@@ -121,10 +129,13 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
 
   async drain(labSessionId: string): Promise<void> {
     const token = randomUUID();
-    // Each take is paired with a read of the cluster epoch issued in the same tick: auto-pipelining
-    // sends both in one write, and the runner needs the epoch to trust its cached cluster.
+    // Each take is paired with reads issued in the same tick, so auto-pipelining sends all three in
+    // one write: the cluster epoch (the runner needs it to trust its cached cluster) before it, and
+    // the home's version hint after it, read once the take holds the session's lock.
     let epoch = quiet(this.clusters.epochOf(labSessionId));
-    let entry = await this.mailbox.lockAndTakeFirst(labSessionId, token, SESSION_LOCK_TTL_MS);
+    const first = this.mailbox.lockAndTakeFirst(labSessionId, token, SESSION_LOCK_TTL_MS);
+    let hint = this.homeHint(labSessionId);
+    let entry = await first;
     if (!entry) return;
     const renewal = setInterval(
       () => void this.mailbox.renewLock(labSessionId, token, SESSION_LOCK_TTL_MS).catch(() => undefined),
@@ -133,11 +144,13 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     let released = false;
     try {
       for (;;) {
-        await this.execute(labSessionId, entry, epoch).catch((error: Error) =>
+        await this.execute(labSessionId, entry, epoch, hint).catch((error: Error) =>
           this.failedToRun(labSessionId, entry as MailboxEntry, error),
         );
         epoch = quiet(this.clusters.epochOf(labSessionId));
-        entry = await this.mailbox.takeNextOrRelease(labSessionId, token);
+        const next = this.mailbox.takeNextOrRelease(labSessionId, token);
+        hint = this.homeHint(labSessionId);
+        entry = await next;
         // An empty mailbox released the lock with it: a command posted from now on is drained by its own job.
         if (!entry) {
           released = true;
@@ -159,13 +172,14 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     labSessionId: string,
     entry: MailboxEntry,
     epoch: Promise<string | null>,
+    homeHint?: Promise<number | null>,
   ): Promise<void> {
     const run = queuedRunOf(labSessionId, entry) ?? (await this.load(entry.runId));
     if (!run) return;
     const plan = planRun(run.command);
     const ending = { id: run.id, labSessionId, kind: plan.kind, identity: run };
     // Read beside the cluster lookup (usually one Redis key): the home the line runs with.
-    const home = plan.jobControl ? undefined : this.homeFor(labSessionId);
+    const home = plan.jobControl ? undefined : this.homeFor(labSessionId, homeHint);
 
     let target;
     try {
@@ -213,14 +227,19 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
         `kubelab: at most ${limit} background job${limit === 1 ? '' : 's'} can run at once in a lab session; type jobs to list them and kill %N to stop one\n`,
       );
     }
-    await this.runs.startLasting(run, { job, clusterId: target.cluster.id, startedAt });
+    await this.recordStart(run, { job, clusterId: target.cluster.id, startedAt });
     // A running job is in the graded history (`kubectl port-forward ... &` is graded while it forwards).
     await this.afterStart(labSessionId, run, target.ref);
+    // The job outlives this drain: it keeps the session (and its cluster) on this worker until it ends.
+    const release = this.placement.hold(labSessionId, this.workerId);
     const started = this.runToEnd(run, plan, target, home, { job, startedAt }).catch((error: Error) =>
       this.logger.error({ msg: 'background run failed', runId: run.id, error: error.message }),
     );
     this.background.set(run.id, started);
-    void started.finally(() => this.background.delete(run.id));
+    void started.finally(() => {
+      this.background.delete(run.id);
+      release();
+    });
   }
 
   /** Runs a line on the cluster to its end and ends the run with how it went. */
@@ -255,11 +274,9 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
         this.remember(this.buffers.open(buffer, limitSeconds(plan.limit, this.config.commands)));
         this.events.emit(sessionRoom(labSessionId), 'command.editor', buffer);
       });
-      await this.runs
-        .startLasting(run, { clusterId: target.cluster.id, startedAt })
-        .catch((error: Error) =>
-          this.logger.warn({ msg: 'start not recorded', runId: run.id, error: error.message }),
-        );
+      await this.recordStart(run, { clusterId: target.cluster.id, startedAt }).catch((error: Error) =>
+        this.logger.warn({ msg: 'start not recorded', runId: run.id, error: error.message }),
+      );
     }
     // Registered before the start is announced: typed input and Ctrl-C may follow at once.
     this.running.set(run.id, live);
@@ -482,12 +499,20 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
   }
 
   /** The session's home for the driver, when it takes one; a home that cannot be read is left out. */
-  private homeFor(labSessionId: string): Promise<ExecHome | undefined> | undefined {
+  private homeFor(
+    labSessionId: string,
+    hint?: Promise<number | null>,
+  ): Promise<ExecHome | undefined> | undefined {
     if (!this.driver.capabilities.homeFiles) return undefined;
-    return this.homes.execHome(labSessionId).catch((error: Error) => {
+    return this.homes.execHome(labSessionId, hint).catch((error: Error) => {
       this.logger.warn({ msg: 'home not read', labSessionId, error: error.message });
       return undefined;
     });
+  }
+
+  /** The home's version hint for the next take's run, when the driver takes a home (never rejects). */
+  private homeHint(labSessionId: string): Promise<number | null> | undefined {
+    return this.driver.capabilities.homeFiles ? this.homes.versionHint(labSessionId) : undefined;
   }
 
   /**
@@ -499,14 +524,35 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     base: number,
     after: NonNullable<ExecResultHome>,
   ): Promise<number | null> {
-    return this.homes.recordRun(run.labSessionId, run.id, base, after).catch((error: Error) => {
-      this.logger.warn({ msg: 'home not stored', runId: run.id, error: error.message });
-      return null;
-    });
+    // While the database is away the change is held (the driver keeps the files meanwhile); the
+    // record then links no home version, so a replay shows that command's files with the next one's.
+    return this.held
+      .write(
+        `home:${run.id}`,
+        () => bytesOf(after) + 512,
+        () => this.homes.recordRun(run.labSessionId, run.id, base, after),
+      )
+      .then((outcome) => (outcome.held ? null : outcome.value))
+      .catch((error: Error) => {
+        this.logger.warn({ msg: 'home not stored', runId: run.id, error: error.message });
+        return null;
+      });
+  }
+
+  /**
+   * Records a lasting run as running, or holds the record while the database is away (HeldRecords):
+   * the run goes on either way, and its end is held behind its start.
+   */
+  private async recordStart(run: QueuedRun, start: Parameters<CommandRunRepository['startLasting']>[1]) {
+    const bytes = Buffer.byteLength(run.command) + 512;
+    await this.held.write(`run-start:${run.id}`, bytes, () => this.runs.startLasting(run, start));
   }
 
   /** A mailbox entry without its command (re-posted from the database): read it back. */
   private async load(runId: string): Promise<QueuedRun | null> {
+    // Ended here while the database was away, its record still held: housekeeping found the queued
+    // record and posted it again, but it has run.
+    if (this.held.holds(heldEndKey(runId))) return null;
     const run = await this.runs.findById(runId);
     return run && run.status === 'queued' ? run : null;
   }
@@ -520,15 +566,36 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     // The state after the command, taken once: saving it and deciding on grading both use it.
     const snapshot = await this.driver.snapshot(ref).catch(() => null);
     const work: Promise<unknown>[] = [
-      this.clusters
-        .saveSnapshot(cluster, snapshot)
+      // Held while the database is away; only the cluster's newest snapshot is kept meanwhile.
+      this.held
+        .write(
+          `snapshot:${cluster.id}`,
+          () => (snapshot ? snapshot.data.length : 0),
+          () => this.clusters.saveSnapshot(cluster, snapshot),
+          { replace: true },
+        )
         .catch((error: Error) =>
           this.logger.warn({ msg: 'snapshot not saved', clusterId: cluster.id, error: error.message }),
         ),
       this.grading.afterCommand(labSessionId, { ...ran, stateVersion: snapshot?.version ?? null }),
     ];
     this.active.add(labSessionId);
+    // Grading reads the history from the database: while records are held it fails, so the session
+    // is graded again once they are written.
+    if (this.held.size > 0) this.gradeWhenCaughtUp.add(labSessionId);
     await Promise.all(work);
+  }
+
+  private gradeHeldSessions(): void {
+    const sessions = [...this.gradeWhenCaughtUp];
+    this.gradeWhenCaughtUp.clear();
+    for (const labSessionId of sessions) {
+      this.grading
+        .requestGrading(labSessionId, 'command')
+        .catch((error: Error) =>
+          this.logger.warn({ msg: 'grading not requested', labSessionId, error: error.message }),
+        );
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   RecordingEventRepository,
 } from '../repositories/testing/in-memory-repositories';
 import { ExitCode, RunOutcome } from './outcomes';
+import { HeldRecords } from './held-records';
 import { RunLedger } from './run-ledger';
 import { InMemoryCommandRunRepository } from './testing/in-memory-runs';
 
@@ -17,6 +18,7 @@ function setup() {
     runs as unknown as CommandRunRepository,
     jobs as unknown as SessionJobsRepository,
     events as unknown as EventRepository,
+    new HeldRecords(),
   );
   return { runs, jobs, events, ledger };
 }
@@ -109,6 +111,7 @@ describe('RunLedger', () => {
       runs as unknown as CommandRunRepository,
       other.jobs as unknown as SessionJobsRepository,
       other.events as unknown as EventRepository,
+      new HeldRecords(),
     );
     expect(await second.end(ending, { kind: 'cancelled' })).toBe(false);
     expect(other.events.payloadsOf('command.exit')).toHaveLength(0);

@@ -4,6 +4,7 @@ import { CommandRunRepository, QueuedRun } from '../repositories/command-run.rep
 import { EventRepository } from '../repositories/event.repository';
 import { SessionJobsRepository } from '../repositories/session-jobs.repository';
 import { RunKind, sessionRoom } from '../shared/events';
+import { heldEndKey, HeldRecords, HeldRecordsFullError } from './held-records';
 import { jobNoticeOf } from './job-notices';
 import { endStateOf, RunOutcome } from './outcomes';
 
@@ -51,12 +52,15 @@ export class RunLedger {
     private readonly runs: CommandRunRepository,
     private readonly jobs: SessionJobsRepository,
     private readonly events: EventRepository,
+    private readonly held: HeldRecords,
   ) {}
 
   /** Ends `run` with `outcome`; true when this call ended it (and announced it), false when it had ended. */
   end(run: EndingRun, outcome: RunOutcome, body?: RunBody): Promise<boolean> {
     const under = this.ending.get(run.id);
     if (under) return under.then(() => false);
+    // Ended here while the database is away: its record waits among the held ones, and it has ended.
+    if (this.held.holds(heldEndKey(run.id))) return Promise.resolve(false);
     const ended = this.settle(run, outcome, body).finally(() => this.ending.delete(run.id));
     this.ending.set(run.id, ended);
     return ended;
@@ -80,7 +84,7 @@ export class RunLedger {
     let ended: boolean;
     try {
       ended = run.identity
-        ? await this.runs.finish(run.identity, {
+        ? await this.finish(run.identity, {
             clusterId: body?.clusterId ?? null,
             startedAt: body?.startedAt ?? null,
             status: state.status,
@@ -96,7 +100,7 @@ export class RunLedger {
           })
         : await this.runs.endIfOpen(run.id, state.status, state.exitCode, state.error ?? state.status);
     } catch (error) {
-      if (!run.exclusive) throw error;
+      if (!run.exclusive && !(error instanceof HeldRecordsFullError)) throw error;
       this.logger.warn({
         msg: 'run ended without its record',
         runId: run.id,
@@ -122,5 +126,20 @@ export class RunLedger {
       jobNotice,
     });
     return true;
+  }
+
+  /**
+   * Writes a run's whole record, or holds it while the database is away (HeldRecords). A held run
+   * counts as ended here: the worker that ran it holds it alone (it took it from the mailbox), and
+   * the other enders (Ctrl-C on a queued command, housekeeping) need the database too. So its exit is
+   * announced at once; if housekeeping ends it first once the database is back, the held write
+   * changes nothing.
+   */
+  private async finish(identity: QueuedRun, result: Parameters<CommandRunRepository['finish']>[1]) {
+    const bytes = result.outputBytes + Buffer.byteLength(identity.command) + 512;
+    const outcome = await this.held.write(heldEndKey(identity.id), bytes, () =>
+      this.runs.finish(identity, result),
+    );
+    return outcome.held || outcome.value;
   }
 }

@@ -2,11 +2,12 @@ import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import { isDatabaseUnavailable } from '../infra/database/database-errors';
 import { JobName } from '../jobs/job.types';
 import { CommandRun, CommandRunRepository, QueuedRun } from '../repositories/command-run.repository';
 import { EditorBuffersRepository } from '../repositories/editor-buffers.repository';
 import { EventRepository } from '../repositories/event.repository';
-import { JobRepository } from '../repositories/job.repository';
+import { SessionRouter } from '../placement/session-router.service';
 import { RunSignalsRepository } from '../repositories/run-signals.repository';
 import { SessionJobsRepository } from '../repositories/session-jobs.repository';
 import { Admission, SessionMailboxRepository } from '../repositories/session-mailbox.repository';
@@ -19,6 +20,8 @@ import { checkCommandLine } from './command-line.policy';
 import { LabSessionService } from '../services/lab-session.service';
 import { PendingRecords } from './pending-records';
 import { ownClientOf } from '../services/session-history';
+import { AdmissionService } from '../placement/admission.service';
+import { CommandRefsRepository } from '../repositories/command-refs.repository';
 
 export class CommandRejectedError extends Error {
   constructor(
@@ -32,6 +35,9 @@ export class CommandRejectedError extends Error {
 
 const HISTORY_ON_JOIN = 200;
 const OWNER_CACHE_SIZE = 20_000;
+/** A repeat of a line whose first submit is still on its way waits this long for its acceptance. */
+const IN_FLIGHT_REPEAT_WAIT_MS = 3000;
+const IN_FLIGHT_REPEAT_POLL_MS = 100;
 /** How much of a refused line is kept in history: enough to recognise it, never the whole payload. */
 const REJECTED_PREVIEW = 200;
 
@@ -65,15 +71,26 @@ export class TerminalService {
     private readonly clusters: ClusterLookupService,
     private readonly runs: CommandRunRepository,
     private readonly mailbox: SessionMailboxRepository,
-    private readonly jobs: JobRepository,
+    private readonly router: SessionRouter,
     private readonly sessionJobs: SessionJobsRepository,
     private readonly signals: RunSignalsRepository,
     private readonly ledger: RunLedger,
     private readonly events: EventRepository,
     private readonly buffers: EditorBuffersRepository,
+    private readonly admission: AdmissionService,
+    private readonly refs: CommandRefsRepository,
   ) {}
 
-  async submit(user: AuthUser, labSessionId: string, command: unknown): Promise<CommandAccepted> {
+  /**
+   * `clientRef` makes a retry idempotent: a second submit of the same reference in the session (within
+   * COMMAND_REF_TTL_MS) answers the first one's acceptance instead of running the line again.
+   */
+  async submit(
+    user: AuthUser,
+    labSessionId: string,
+    command: unknown,
+    clientRef?: string,
+  ): Promise<CommandAccepted> {
     await this.owned(user, labSessionId);
     const verdict = checkCommandLine(command, this.config.commands);
     if (!verdict.ok) {
@@ -82,20 +99,54 @@ export class TerminalService {
       );
       throw new CommandRejectedError('invalid_line', verdict.message);
     }
-    // On the Docker driver the cluster's host is read from the database meanwhile.
-    const host = this.clusters.hostOf(labSessionId);
-    host.catch(() => undefined);
+    // Where the line's drain goes (the session's worker, or its cluster's Docker host), read meanwhile.
+    const target = this.router.targetFor(JobName.CommandRun, labSessionId);
+    target.catch(() => undefined);
+    if (clientRef) {
+      const repeated = await this.claimRef(labSessionId, clientRef);
+      if (repeated) return repeated;
+    }
+    try {
+      const accepted = await this.submitClaimed(user, labSessionId, verdict.line, target);
+      if (clientRef) void this.refs.remember(labSessionId, clientRef, accepted).catch(() => undefined);
+      return accepted;
+    } catch (error) {
+      if (clientRef) void this.refs.release(labSessionId, clientRef).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Admission by load, then the line's number and its place in the mailbox, its record and its job. */
+  private async submitClaimed(
+    user: AuthUser,
+    labSessionId: string,
+    line: string,
+    target: Promise<string | undefined>,
+  ): Promise<CommandAccepted> {
+    // Judged on the commands queue the line's drain joins (its worker's or Docker host's, else the shared one), before
+    // the mailbox: a refused line takes no number and leaves no trace but the refusal count.
+    const load = await this.admission.check(await target.catch(() => undefined));
+    if (!load.ok) {
+      throw new CommandRejectedError(
+        'unavailable',
+        `The lab is busy (${load.reason}); your command was not run. Try again in ${load.retryAfterSeconds} s.`,
+        load.retryAfterSeconds,
+      );
+    }
     const run: QueuedRun = {
       id: randomUUID(),
       labSessionId,
       userId: user.id,
       seq: 0,
-      command: verdict.line,
-      kind: planRun(verdict.line).kind,
+      command: line,
+      kind: planRun(line).kind,
       queuedAt: new Date(),
     };
     run.seq = await this.inOrder(labSessionId, () => this.admit(run));
-    const recording = this.runs.recordQueued(run).finally(() => this.unwritten.end(labSessionId, run.id));
+    const recording = this.runs
+      .recordQueued(run)
+      .catch(unlessDatabaseAway)
+      .finally(() => this.unwritten.end(labSessionId, run.id));
     const accepted: CommandAccepted = {
       labSessionId,
       runId: run.id,
@@ -111,9 +162,7 @@ export class TerminalService {
     // a record still on its way cannot land after the command was ended and stay open.
     const [recorded, queued] = await Promise.allSettled([
       recording,
-      host.then((queueHost) =>
-        this.jobs.queue({ name: JobName.CommandRun, data: { labSessionId, runId: run.id } }, queueHost),
-      ),
+      this.router.queue({ name: JobName.CommandRun, data: { labSessionId, runId: run.id } }, target),
     ]);
     const failure = [recorded, queued].find(
       (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
@@ -127,6 +176,28 @@ export class TerminalService {
       'unavailable',
       'The terminal service is briefly unavailable; your command was not run. Try again in a moment.',
     );
+  }
+
+  /**
+   * Claims a line's client reference; a repeat answers the first submit's acceptance (waiting briefly
+   * when that one is still on its way).
+   */
+  private async claimRef(labSessionId: string, clientRef: string): Promise<CommandAccepted | undefined> {
+    const unavailable = () =>
+      new CommandRejectedError(
+        'unavailable',
+        'The terminal service is briefly unavailable; your command was not run. Try again in a moment.',
+        1,
+      );
+    for (let waited = 0; ; waited += IN_FLIGHT_REPEAT_POLL_MS) {
+      const claim = await this.refs.claim(labSessionId, clientRef).catch(() => {
+        throw unavailable();
+      });
+      if (claim.claimed) return undefined;
+      if ('accepted' in claim) return claim.accepted;
+      if (waited >= IN_FLIGHT_REPEAT_WAIT_MS) throw unavailable();
+      await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_REPEAT_POLL_MS));
+    }
   }
 
   /** Ctrl-C: a queued command is withdrawn; a running one is told to stop wherever it runs. */
@@ -320,6 +391,14 @@ export class TerminalService {
     }
     throw new CommandRejectedError('unavailable', 'The terminal service could not number your command.');
   }
+}
+
+/**
+ * A queued record the database cannot take now is not needed for the command to run: the worker
+ * writes the whole record when the command ends, holding it until the database is back.
+ */
+function unlessDatabaseAway(error: unknown): void {
+  if (!isDatabaseUnavailable(error)) throw error;
 }
 
 function preview(command: unknown): string {

@@ -8,6 +8,17 @@ describe('parseConfig', () => {
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.clusters.driver).toBe('embedded');
     expect(config.commands.maxLineBytes).toBe(4096);
+    expect(config.admission).toEqual({ maxWaiting: 1000, maxWaitMs: 2000 });
+  });
+
+  it('reads the overload bounds, 0 turning one off, and refuses a negative one', () => {
+    expect(parseConfig({ ADMISSION_MAX_WAITING: '5', ADMISSION_MAX_WAIT_MS: '0' }).admission).toEqual({
+      maxWaiting: 5,
+      maxWaitMs: 0,
+    });
+    expect(() => parseConfig({ ADMISSION_MAX_WAIT_MS: '-1' })).toThrow(
+      'ADMISSION_MAX_WAIT_MS: expected a whole number from 0 to 3600000, got "-1"',
+    );
   });
 
   it('reads values that are given', () => {
@@ -64,6 +75,25 @@ describe('parseConfig', () => {
     expect(config.clusters.docker?.hosts.map((host) => host.capacity)).toEqual([5, 20]);
   });
 
+  it('reads the log format: auto by default, json or pretty when asked, nothing else', () => {
+    expect(parseConfig({}).logFormat).toBe('auto');
+    expect(parseConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(parseConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(() => parseConfig({ LOG_FORMAT: 'text' })).toThrow(
+      'LOG_FORMAT: expected one of auto, json, pretty, got "text"',
+    );
+  });
+
+  it('reads the records retention: off by default, in days, trimming only after an export unless told', () => {
+    expect(parseConfig({}).records).toEqual({ retentionDays: 0, trimWithoutExport: false });
+    expect(
+      parseConfig({ RECORDS_RETENTION_DAYS: '150', RECORDS_TRIM_WITHOUT_EXPORT: 'true' }).records,
+    ).toEqual({ retentionDays: 150, trimWithoutExport: true });
+    expect(() => parseConfig({ RECORDS_RETENTION_DAYS: '-3' })).toThrow(
+      'RECORDS_RETENTION_DAYS: expected a whole number from 0 to 36500, got "-3"',
+    );
+  });
+
   it('reads which hosts a worker serves', () => {
     expect(parseConfig({}).worker.hosts).toBe('all');
     expect(parseConfig({ WORKER_HOSTS: 'docker-1a2b3c4d,docker-5e6f7a8b' }).worker.hosts).toEqual([
@@ -71,5 +101,11 @@ describe('parseConfig', () => {
       'docker-5e6f7a8b',
     ]);
     expect(() => parseConfig({ WORKER_HOSTS: 'a b' })).toThrow(/WORKER_HOSTS/);
+  });
+
+  it('reads how long an idle session keeps its worker', () => {
+    expect(parseConfig({}).worker.placementIdleSeconds).toBe(120);
+    expect(parseConfig({ PLACEMENT_IDLE_SECONDS: '5' }).worker.placementIdleSeconds).toBe(5);
+    expect(() => parseConfig({ PLACEMENT_IDLE_SECONDS: '1' })).toThrow(/PLACEMENT_IDLE_SECONDS/);
   });
 });

@@ -11,6 +11,8 @@ import {
 
 export type ClusterDriverSetting = 'embedded' | 'docker';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** `auto`: readable lines when stdout is a terminal, JSON lines otherwise. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -23,6 +25,7 @@ export interface AppConfig {
   /** Prefix of every Redis key and queue, so several platforms (or test runs) can share one Redis. */
   redisPrefix: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   auth: {
     sessionTtlHours: number;
     cookieSecure: boolean;
@@ -44,6 +47,11 @@ export interface AppConfig {
   worker: {
     /** Docker host ids whose command queues this worker consumes (default: every configured host). */
     hosts: string[] | 'all';
+    /**
+     * A session stays on the worker it was placed on while it keeps queueing jobs or a worker runs one of it
+     * (src/placement/); idle this long, its placement lapses and it is placed afresh over the live workers.
+     */
+    placementIdleSeconds: number;
   };
   commands: {
     workerConcurrency: number;
@@ -59,10 +67,33 @@ export interface AppConfig {
     maxLineBytes: number;
     ratePerMinute: number;
   };
+  /**
+   * Overload (issue 21): new commands are refused with a retry hint while the commands queue they would
+   * join is beyond either bound (0 turns a bound off).
+   */
+  admission: {
+    /** Drains waiting for a worker slot (one per session at most, the queue folds the rest). */
+    maxWaiting: number;
+    /** Age of the oldest waiting drain. */
+    maxWaitMs: number;
+  };
+  /** Command records kept over a semester (src/services/record-retention.service.ts). */
+  records: RecordsSettings;
   webDir: string;
   labsDir: string;
   /** Each lab session's Kubernetes API for the student's own kubectl (issue 20; src/kube-api/). */
   kubeApi: KubeApiSettings;
+}
+
+export interface RecordsSettings {
+  /**
+   * A session idle this many days has its runs' outputs trimmed to their opening excerpt; 0 (the default):
+   * never. Off by default because trimming cannot be undone and how long coursework must be kept is the
+   * school's rule, not ours; a semester of 300 students × 2,000 commands is small (bench:records).
+   */
+  retentionDays: number;
+  /** Trim without a complete export of the course after the session's last run (default: refuse). */
+  trimWithoutExport: boolean;
 }
 
 export interface KubeApiSettings {
@@ -191,6 +222,7 @@ export function parseConfig(env: Env): AppConfig {
       'letters, digits, _ . - (at most 40)',
     ),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
+    logFormat: read.oneOf('LOG_FORMAT', 'auto', ['auto', 'json', 'pretty'] as const),
     auth: {
       sessionTtlHours: read.integer('SESSION_TTL_HOURS', 168, 1, 24 * 365),
       cookieSecure: read.boolean('COOKIE_SECURE', false),
@@ -228,6 +260,19 @@ export function parseConfig(env: Env): AppConfig {
         ) === 'all'
           ? 'all'
           : (env.WORKER_HOSTS as string).split(','),
+      // Longer than any pause between a session's jobs worth keeping its cluster in memory for; runs that
+      // last longer (interactive, background, watches) refresh it while they run.
+      placementIdleSeconds: read.integer('PLACEMENT_IDLE_SECONDS', 120, 2, 24 * 3600),
+    },
+    admission: {
+      // One waiting drain per session: 200 students can never pass 1000; a queue this deep is a backlog.
+      maxWaiting: read.integer('ADMISSION_MAX_WAITING', 1000, 0, 1_000_000),
+      // 200 students wait ≤ 50 ms (p99); the collapse at 800 waits 1.9 s (p50) to 4.6 s (p99).
+      maxWaitMs: read.integer('ADMISSION_MAX_WAIT_MS', 2000, 0, 3_600_000),
+    },
+    records: {
+      retentionDays: read.integer('RECORDS_RETENTION_DAYS', 0, 0, 36_500),
+      trimWithoutExport: read.boolean('RECORDS_TRIM_WITHOUT_EXPORT', false),
     },
     webDir: read.string('WEB_DIR', 'web/dist'),
     labsDir: read.string('LABS_DIR', 'labs'),

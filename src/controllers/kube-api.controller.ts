@@ -1,18 +1,24 @@
 import { Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser } from '../middleware/auth.guard';
 import type { AuthUser } from '../services/auth.service';
 import { KubeApiAccessService } from '../kube-api/kube-api-access.service';
 import type { KubeApiAccess } from '../shared/kube-api';
+import { ApiAnswer, ApiErrors, SESSION_NOT_FOUND } from './api-docs';
+import { kubeApiAccessExample, kubeconfigExample } from './api-examples';
 
 /** "Use your own kubectl" (issue 20): the session's Kubernetes API address, token and kubeconfig. */
 @ApiTags('kubernetes api')
 @ApiCookieAuth()
+@ApiErrors(401, 503)
 @Controller('lab-sessions/:labSessionId/kube-api')
 export class KubeApiController {
   constructor(private readonly access: KubeApiAccessService) {}
 
+  @ApiOperation({ summary: "The session's Kubernetes API: its address and current token (never the secret)" })
+  @ApiAnswer(200, kubeApiAccessExample)
+  @ApiErrors(400, SESSION_NOT_FOUND)
   @Get()
   describe(
     @CurrentUser() user: AuthUser,
@@ -22,6 +28,26 @@ export class KubeApiController {
   }
 
   /** The kubeconfig as a file; it carries the current token (one is made when there is none). */
+  @ApiOperation({ summary: 'Download a kubeconfig for the session (a token is made when there is none)' })
+  @ApiProduces('application/yaml')
+  @ApiAnswer(200, kubeconfigExample, {
+    headers: {
+      'Content-Disposition': {
+        description: 'A download',
+        example: 'attachment; filename="kubelab-8b2d7c41.kubeconfig"',
+      },
+    },
+  })
+  @ApiErrors(
+    400,
+    SESSION_NOT_FOUND,
+    [409, 'The lab session has ended', 'This lab session has ended: its cluster has no API any more.'],
+    [
+      503,
+      'The Kubernetes API listener is not running, or the database is unavailable',
+      'The Kubernetes API listener is not running.',
+    ],
+  )
   @Get('kubeconfig')
   @Header('Cache-Control', 'no-store')
   async kubeconfig(
@@ -36,6 +62,18 @@ export class KubeApiController {
   }
 
   /** A new token; the previous one stops working. */
+  @ApiOperation({ summary: 'Make a new token; the previous one stops working' })
+  @ApiAnswer(200, kubeApiAccessExample)
+  @ApiErrors(
+    400,
+    SESSION_NOT_FOUND,
+    [409, 'The lab session has ended', 'This lab session has ended: its cluster has no API any more.'],
+    [
+      503,
+      'The Kubernetes API listener is not running, or the database is unavailable',
+      'The Kubernetes API listener is not running.',
+    ],
+  )
   @Post('token')
   @HttpCode(200)
   renew(

@@ -1,6 +1,8 @@
 import { Controller, Get, Header, NotFoundException, Param } from '@nestjs/common';
-import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { openApiV3GroupVersion, openApiV3Root } from '../engine/http/openapi';
+import { ApiAnswer, ApiErrors } from './api-docs';
+import { schemaDocumentExample, schemaRootExample } from './api-examples';
 
 /**
  * The OpenAPI v3 documents the lab's Kubernetes serves (the engine's own, as `kubectl explain` and
@@ -9,8 +11,11 @@ import { openApiV3GroupVersion, openApiV3Root } from '../engine/http/openapi';
  */
 @ApiTags('schema')
 @ApiCookieAuth()
+@ApiErrors(401, 503)
 @Controller('schema/openapi/v3')
 export class SchemaController {
+  @ApiOperation({ summary: 'The group-versions whose OpenAPI v3 documents the lab cluster serves' })
+  @ApiAnswer(200, schemaRootExample)
   @Get()
   @Header('Cache-Control', 'private, max-age=3600')
   root(): unknown {
@@ -24,12 +29,21 @@ export class SchemaController {
     return { paths: here };
   }
 
+  @ApiOperation({ summary: 'The OpenAPI v3 document of the core group (api/v1)' })
+  @ApiParam({ name: 'version', example: 'v1' })
+  @ApiAnswer(200, schemaDocumentExample)
+  @ApiErrors([404, 'No OpenAPI document for that version', 'No OpenAPI document for v2.'])
   @Get('api/:version')
   @Header('Cache-Control', 'private, max-age=3600')
   core(@Param('version') version: string): unknown {
     return documentOf('', version);
   }
 
+  @ApiOperation({ summary: 'The OpenAPI v3 document of a named group-version (apis/apps/v1)' })
+  @ApiParam({ name: 'group', example: 'apps' })
+  @ApiParam({ name: 'version', example: 'v1' })
+  @ApiAnswer(200, schemaDocumentExample)
+  @ApiErrors([404, 'No OpenAPI document for that group-version', 'No OpenAPI document for apps/v9.'])
   @Get('apis/:group/:version')
   @Header('Cache-Control', 'private, max-age=3600')
   group(@Param('group') group: string, @Param('version') version: string): unknown {

@@ -20,7 +20,7 @@ export class RegisterDto {
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty({ minLength: 8, maxLength: 200 })
+  @ApiProperty({ minLength: 8, maxLength: 200, example: 'correct horse battery' })
   @IsString()
   @MinLength(8, { message: 'must be at least 8 characters' })
   @MaxLength(200)
@@ -39,7 +39,7 @@ export class RegisterDto {
 }
 
 export class CreateUserDto extends RegisterDto {
-  @ApiProperty({ enum: ['student', 'instructor', 'admin'] })
+  @ApiProperty({ enum: ['student', 'instructor', 'admin'], example: 'instructor' })
   @IsIn(['student', 'instructor', 'admin'])
   role!: 'student' | 'instructor' | 'admin';
 }

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Min, ValidateIf } from 'class-validator';
 
 export class OverrideStepDto {
-  @ApiProperty({ nullable: true, description: 'Points to award; null removes the override' })
+  @ApiProperty({ nullable: true, example: 8, description: 'Points to award; null removes the override' })
   @ValidateIf((_, value) => value !== null)
   @IsInt({ message: 'must be a whole number or null' })
   @Min(0)

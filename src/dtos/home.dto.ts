@@ -24,7 +24,7 @@ export class HomeFileQueryDto {
   @Length(1, HOME_PATH_MAX, { message: `path must be 1 to ${HOME_PATH_MAX} characters` })
   path!: string;
 
-  @ApiPropertyOptional({ enum: ['0', '1'], description: '1: the raw file as an attachment.' })
+  @ApiPropertyOptional({ enum: ['0', '1'], example: '0', description: '1: the raw file as an attachment.' })
   @IsOptional()
   @IsIn(['0', '1'], { message: 'download must be 0 or 1' })
   download?: '0' | '1';
@@ -36,7 +36,7 @@ export class HomeDeleteQueryDto {
   @Length(1, HOME_PATH_MAX, { message: `path must be 1 to ${HOME_PATH_MAX} characters` })
   path!: string;
 
-  @ApiPropertyOptional({ enum: ['0', '1'], description: '1: a folder with everything in it.' })
+  @ApiPropertyOptional({ enum: ['0', '1'], example: '0', description: '1: a folder with everything in it.' })
   @IsOptional()
   @IsIn(['0', '1'], { message: 'recursive must be 0 or 1' })
   recursive?: '0' | '1';
@@ -48,11 +48,17 @@ export class HomeSaveDto {
   @Length(1, HOME_PATH_MAX, { message: `path must be 1 to ${HOME_PATH_MAX} characters` })
   path!: string;
 
-  @ApiProperty({ description: 'The whole file (UTF-8 text, at most 256 KiB).' })
+  @ApiProperty({
+    description: 'The whole file (UTF-8 text, at most 256 KiB).',
+    example: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: yanwei.app\n',
+  })
   @IsString({ message: 'text must be a string' })
   text!: string;
 
-  @ApiProperty({ description: 'The home version the text was edited from (a listing or a read).' })
+  @ApiProperty({
+    description: 'The home version the text was edited from (a listing or a read).',
+    example: 4,
+  })
   @IsInt({ message: 'baseVersion must be a whole number' })
   @Min(0, { message: 'baseVersion must be a whole number' })
   baseVersion!: number;

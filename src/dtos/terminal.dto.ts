@@ -53,6 +53,28 @@ export class CommandSubmitDto {
   clientRef?: string;
 }
 
+/** class-validator's `@IsUUID('all')` pattern (validator.js), so the quick check accepts what the decorator does. */
+const UUID_ANY_VERSION =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i;
+const SUBMIT_FIELDS = new Set(['labSessionId', 'command', 'clientRef']);
+
+/**
+ * The everyday `command.submit` (WsValidationPipe's quick path): a lab session id, a string
+ * command, and no clientRef or a short string one. Stricter than CommandSubmitDto (a command that is
+ * not a string, a long or odd clientRef, go through the full check), never looser.
+ */
+export function isPlainCommandSubmit(body: Record<string, unknown>): boolean {
+  for (const field of Object.keys(body)) if (!SUBMIT_FIELDS.has(field)) return false;
+  const { labSessionId, command, clientRef } = body;
+  return (
+    typeof labSessionId === 'string' &&
+    UUID_ANY_VERSION.test(labSessionId) &&
+    typeof command === 'string' &&
+    // UTF-16 length bounds the characters MaxLength counts (a surrogate pair counts once there).
+    (clientRef === undefined || (typeof clientRef === 'string' && clientRef.length <= 64))
+  );
+}
+
 export class CommandInputDto {
   @IsUUID('all', { message: 'labSessionId must be a lab session id' })
   labSessionId!: string;

@@ -156,7 +156,7 @@ describe('TerminalGateway: websocket requests are validated like HTTP bodies', (
       expect(
         await send('command.submit', { labSessionId: SESSION, command: 'kubectl get pods', clientRef: 'r1' }),
       ).toEqual({ ok: true, data: { ...accepted, clientRef: 'r1' } });
-      expect(terminal.submit).toHaveBeenCalledWith(USER, SESSION, 'kubectl get pods');
+      expect(terminal.submit).toHaveBeenCalledWith(USER, SESSION, 'kubectl get pods', 'r1');
     });
 
     it('leaves the length of a line to the command-line policy (a 300 KiB heredoc gets through)', async () => {
@@ -165,7 +165,7 @@ describe('TerminalGateway: websocket requests are validated like HTTP bodies', (
       expect(await send('command.submit', { labSessionId: SESSION, command: block })).toMatchObject({
         ok: true,
       });
-      expect(terminal.submit).toHaveBeenCalledWith(USER, SESSION, block);
+      expect(terminal.submit).toHaveBeenCalledWith(USER, SESSION, block, undefined);
     });
 
     it('leaves a command that is no string to the policy too (it records and announces the refusal)', async () => {
@@ -177,7 +177,7 @@ describe('TerminalGateway: websocket requests are validated like HTTP bodies', (
         code: 'invalid_line',
         message: 'A command is a line of text.',
       });
-      expect(terminal.submit).toHaveBeenCalledWith(USER, SESSION, { not: 'a string' });
+      expect(terminal.submit).toHaveBeenCalledWith(USER, SESSION, { not: 'a string' }, undefined);
       expect(events.emitToSocket).toHaveBeenCalledWith(
         socket.id,
         'command.rejected',

@@ -14,6 +14,7 @@ import {
   CommandInputDto,
   CommandSubmitDto,
   CourseWatchDto,
+  isPlainCommandSubmit,
   SessionJoinDto,
   SessionLeaveDto,
 } from '../dtos/terminal.dto';
@@ -54,7 +55,7 @@ const valid = {
   'session.join': new WsValidationPipe(SessionJoinDto),
   'session.leave': new WsValidationPipe(SessionLeaveDto),
   'course.watch': new WsValidationPipe(CourseWatchDto),
-  'command.submit': new WsValidationPipe(CommandSubmitDto),
+  'command.submit': new WsValidationPipe(CommandSubmitDto, isPlainCommandSubmit),
   'command.input': new WsValidationPipe(CommandInputDto),
   'command.cancel': new WsValidationPipe(CommandCancelDto),
   // authoring.watch is src/authoring/authoring.gateway.ts's.
@@ -135,7 +136,7 @@ export class TerminalGateway implements OnGatewayInit {
   ) {
     const { labSessionId, command, clientRef } = body;
     try {
-      const accepted = await this.terminal.submit(socket.data.user, labSessionId, command);
+      const accepted = await this.terminal.submit(socket.data.user, labSessionId, command, clientRef);
       return { ok: true, data: { ...accepted, clientRef } };
     } catch (error) {
       if (!(error instanceof CommandRejectedError)) {

@@ -25,8 +25,14 @@ export enum JobName {
 
 export interface JobPayloads {
   [JobName.CommandRun]: { labSessionId: string; runId: string };
-  [JobName.ClusterProvision]: { clusterId: string };
-  [JobName.ClusterStop]: { clusterId: string; reason: 'reset' | 'idle' | 'deadline' | 'finished' | 'admin' };
+  // The session routes the job to the worker that holds (or will hold) the cluster (SessionRouter); optional only
+  // for jobs queued before it was carried.
+  [JobName.ClusterProvision]: { clusterId: string; labSessionId?: string };
+  [JobName.ClusterStop]: {
+    clusterId: string;
+    labSessionId?: string;
+    reason: 'reset' | 'idle' | 'deadline' | 'finished' | 'admin';
+  };
   [JobName.GradingRun]: { labSessionId: string; trigger: 'command' | 'request' | 'cluster' | 'home' };
   [JobName.LabProve]: { proofId: string };
   [JobName.LabRegrade]: { regradeId: string };
@@ -45,6 +51,18 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.LabProve]: QueueName.Authoring,
   [JobName.LabRegrade]: QueueName.Authoring,
 };
+
+/** Queues that each worker also has its own copy of (`<queue>@<worker id>`): a placed session's jobs go there. */
+export const PER_WORKER_QUEUES: readonly QueueName[] = [
+  QueueName.Commands,
+  QueueName.Clusters,
+  QueueName.Grading,
+];
+
+/** The lab session a job belongs to, if any: its worker runs it (SessionRouter). */
+export function labSessionOf(item: JobItem): string | undefined {
+  return 'labSessionId' in item.data ? item.data.labSessionId : undefined;
+}
 
 /** Services that handle jobs declare them here; the registry checks the union covers JobName once. */
 export interface JobHandlerProvider {

@@ -29,6 +29,15 @@ export const tooManyRequests = (retryAfterSeconds: number, what: string): Status
     }),
   );
 
+/** 429 while the lab platform is overloaded (issue 21): the message says so, and when to come back. */
+export const platformBusy = (retryAfterSeconds: number, why: string): StatusBody =>
+  statusFor(
+    new HttpStatus(429, 'TooManyRequests', `the lab is busy, please try again in ${retryAfterSeconds} s`, {
+      causes: [{ reason: 'TooManyRequests', message: `the lab platform is overloaded: ${why}` }],
+      retryAfterSeconds,
+    }),
+  );
+
 /** 403 as RBAC words it, for a write with an instructor's read-only token. */
 export const forbidden = (userName: string, attributes: RequestAttributes): StatusBody =>
   statusFor(forbiddenError({ name: userName, groups: ['system:authenticated'] }, attributes));

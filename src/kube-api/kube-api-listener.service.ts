@@ -16,6 +16,7 @@ import {
   forbidden,
   MAX_REQUEST_BODY_BYTES,
   notFound,
+  platformBusy,
   sendStatus,
   sendStatusOnSocket,
   tooLarge,
@@ -33,6 +34,9 @@ import { bearerToken } from './token-codec';
 import { API_REQUEST_OBSERVER, type ApiRequestObserver } from './api-request-observer';
 import { isMutatingRequest, summarizeRequestBody } from './invocations';
 import { decodeBody } from '../engine/http/body';
+import { AdmissionService } from '../placement/admission.service';
+import { SessionRouter } from '../placement/session-router.service';
+import { JobName } from '../jobs/job.types';
 import type { StatusBody } from '../engine/http/status';
 
 const SESSION_PATH = /^\/k8s\/([0-9a-fA-F-]{36})(\/[^?]*)?(?:\?(.*))?$/;
@@ -72,6 +76,8 @@ export class KubeApiListenerService implements OnApplicationBootstrap, OnApplica
     private readonly tokens: KubeApiTokenService,
     private readonly limits: SessionLimitsService,
     private readonly relays: RelayDirectoryRepository,
+    private readonly admission: AdmissionService,
+    private readonly router: SessionRouter,
     @Optional() @Inject(API_REQUEST_OBSERVER) private readonly observer?: ApiRequestObserver,
   ) {}
 
@@ -159,6 +165,15 @@ export class KubeApiListenerService implements OnApplicationBootstrap, OnApplica
       const retry = String(verdict.retryAfterSeconds);
       const status = tooManyRequests(verdict.retryAfterSeconds, verdict.what);
       return { refused: { status, headers: { 'Retry-After': retry } }, admitted };
+    }
+    // The platform's overload (issue 21): the session's worker is beyond its bound; kubectl prints the message.
+    // Judged on the queue the session's commands go to (its worker's, or its cluster's Docker host's).
+    const target = await this.router.targetFor(JobName.CommandRun, labSessionId).catch(() => undefined);
+    const load = await this.admission.check(target);
+    if (!load.ok) {
+      verdict.release();
+      const status = platformBusy(load.retryAfterSeconds, load.reason);
+      return { refused: { status, headers: { 'Retry-After': String(load.retryAfterSeconds) } }, admitted };
     }
     return { admitted, release: verdict.release };
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -12,36 +12,44 @@ import { LabSessionRepository } from '../repositories/lab-session.repository';
 import { ClusterLookupService, ClusterUnavailableError } from '../services/cluster-lookup.service';
 import { sendStatus, sendStatusOnSocket, tooManyRequests, unavailable } from './api-status';
 import { HttpStatus, statusFor } from '../engine/http/status';
-import { RELAY_TTL_MS, RelayDirectoryRepository } from './relay-directory.repository';
+import { SessionPlacementService } from '../placement/session-placement.service';
+import { WorkerPresenceService } from '../placement/worker-presence.service';
 import { RELAY_HEADERS } from './relay-protocol';
 import { SessionGate } from './session-gate';
+import { InvocationTurns, invocationMayWrite, type Turn } from './invocation-turns';
 
 /** Activity (the session's idle expiry) is written at most this often per session from API requests. */
 const ACTIVITY_EVERY_MS = 2000;
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
 
 /**
  * The worker's side of the Kubernetes API (issue 20): an internal HTTP relay that serves the API requests the
  * listener sends for the sessions whose clusters this worker holds. Each request finds the session's cluster as a
  * terminal command does (waking an idled-out one), runs through the driver's serveApi (the engine's ApiHandler),
  * and counts as activity. A write first takes the session's turn (SessionGate, ordered with the terminal's
- * commands) and saves the cluster's snapshot after it, as a command does.
+ * commands; one turn for all the requests of a writing kubectl invocation, InvocationTurns) and saves the cluster's
+ * snapshot after it, as a command does.
  */
 @Injectable()
 export class KubeApiRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('KubeApiRelay');
-  private readonly workerId = randomUUID();
   private readonly secret = randomBytes(24).toString('hex');
   private server: http.Server | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
   private readonly touched = new Map<string, number>();
+  private readonly turns = new InvocationTurns((labSessionId) => this.gate.take(labSessionId));
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
     private readonly clusters: ClusterLookupService,
     private readonly sessions: LabSessionRepository,
-    private readonly directory: RelayDirectoryRepository,
     private readonly gate: SessionGate,
+    private readonly presence: WorkerPresenceService,
+    private readonly placement: SessionPlacementService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -62,20 +70,15 @@ export class KubeApiRelayService implements OnApplicationBootstrap, OnApplicatio
     this.server = server;
     const { port } = server.address() as AddressInfo;
     const url = `http://${this.config.kubeApi.relayHost}:${port}`;
-    const announce = () =>
-      void this.directory
-        .announce({ workerId: this.workerId, url, secret: this.secret })
-        .catch((error: Error) => this.logger.warn({ msg: 'relay not announced', error: error.message }));
-    announce();
-    this.heartbeat = setInterval(announce, RELAY_TTL_MS / 3);
+    // The worker's heartbeat carries it from now on; the API sends each session's requests to its placed worker.
+    await this.presence.announceRelay({ url, secret: this.secret });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.heartbeat);
-    await this.directory.withdraw(this.workerId).catch(() => undefined);
     const server = this.server;
     this.server = undefined;
     if (!server) return;
+    await this.turns.releaseAll();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -88,10 +91,17 @@ export class KubeApiRelayService implements OnApplicationBootstrap, OnApplicatio
       return;
     }
     const mutation = target.kind === 'mutation';
-    let turn: { release(): Promise<void> } | undefined;
+    // Every request of a writing kubectl invocation is served in one turn (InvocationTurns), its reads included.
+    const invocation = header(req, 'kubectl-session');
+    const needsTurn =
+      mutation || (target.kind === 'read' && invocationMayWrite(header(req, 'kubectl-command')));
+    let turn: Turn | undefined;
+    // A watch may last long after the session's last command: it keeps the session (and its cluster) here.
+    const unhold = this.placement.hold(target.labSessionId, this.presence.workerId);
+    res.once('close', unhold);
     try {
-      if (mutation) {
-        turn = await this.gate.take(target.labSessionId);
+      if (needsTurn) {
+        turn = await this.turns.take(target.labSessionId, invocation);
         if (!turn) {
           req.resume();
           sendStatus(res, tooManyRequests(1, 'write while the lab terminal is running a command'), {
@@ -146,6 +156,7 @@ export class KubeApiRelayService implements OnApplicationBootstrap, OnApplicatio
         return;
       }
       this.touch(target.labSessionId);
+      socket.once('close', this.placement.hold(target.labSessionId, this.presence.workerId));
       const served = (await this.driver.upgradeApi?.(found.ref, req, socket, head)) ?? false;
       if (!served)
         sendStatusOnSocket(

@@ -32,4 +32,4 @@ export const kubeApiApi = {
   ],
 };
 
-export const kubeApiWorkerProviders = [RelayDirectoryRepository, SessionGate, KubeApiRelayService];
+export const kubeApiWorkerProviders = [SessionGate, KubeApiRelayService];

@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SESSION_LOCK_TTL_MS } from '../commands/command-runner.service';
 import { JobName } from '../jobs/job.types';
-import { JobRepository } from '../repositories/job.repository';
 import { SessionMailboxRepository } from '../repositories/session-mailbox.repository';
-import { ClusterLookupService } from '../services/cluster-lookup.service';
+import { SessionRouter } from '../placement/session-router.service';
 
 /** A write waits this long for the terminal's commands to finish before it is answered 429. */
 const WAIT_MS = 10_000;
@@ -19,8 +18,7 @@ const POLL_MS = 25;
 export class SessionGate {
   constructor(
     private readonly mailbox: SessionMailboxRepository,
-    private readonly jobs: JobRepository,
-    private readonly clusters: ClusterLookupService,
+    private readonly router: SessionRouter,
   ) {}
 
   /** The session's turn, or undefined when the terminal stayed busy for WAIT_MS. */
@@ -44,8 +42,7 @@ export class SessionGate {
         await this.mailbox.unlock(labSessionId, token);
         const waiting = await this.mailbox.waiting(labSessionId);
         if (waiting.length === 0) return;
-        const host = await this.clusters.hostOf(labSessionId);
-        await this.jobs.queue({ name: JobName.CommandRun, data: { labSessionId, runId: waiting[0] } }, host);
+        await this.router.queue({ name: JobName.CommandRun, data: { labSessionId, runId: waiting[0] } });
       },
     };
   }

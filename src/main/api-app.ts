@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import { HOME_FILE_BODY_LIMIT, HOME_FILE_TOO_LARGE } from '../dtos/home.dto';
-import { JsonLogger } from '../infra/logging/json-logger';
+import { createLogger } from '../infra/logging/create-logger';
 import { RedisIoAdapter } from '../infra/websocket/redis-io.adapter';
 import { HttpExceptionFilter } from '../middleware/http-exception.filter';
 import { createValidationPipe } from '../middleware/validation.pipe';
@@ -18,7 +18,7 @@ import { ApiModule } from '../modules/api.module';
 /** Builds the API application (not yet listening), so tests and the demo share the production set-up. */
 export async function createApiApp(
   config: AppConfig,
-  logger = new JsonLogger(config.logLevel, 'api'),
+  logger: LoggerService = createLogger(config, 'api'),
   options: { withWorker?: boolean } = {},
 ) {
   const root = options.withWorker ? AllInOneModule.forRoot(config) : ApiModule.forRoot(config);

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { JsonLogger } from '../infra/logging/json-logger';
+import { createLogger } from '../infra/logging/create-logger';
 import { migrate } from '../infra/database/migrate';
 import { DEMO_INSTRUCTOR, DEMO_PASSWORD, DEMO_STUDENTS, SeedService } from '../services/seed.service';
 import { createApiApp } from './api-app';
-import { loadConfigOrExit } from './load-config';
+import { CRASH_LOG, loadConfigOrExit } from './load-config';
 
 /**
  * `npm run demo`: the whole platform in one process on the embedded defaults (PGlite unless
@@ -12,7 +12,7 @@ import { loadConfigOrExit } from './load-config';
 async function main(): Promise<void> {
   const setupStartedAt = Number(process.env.KUBELAB_SETUP_STARTED_AT) || Date.now();
   const config = loadConfigOrExit();
-  const logger = new JsonLogger(config.logLevel, 'demo');
+  const logger = createLogger(config, 'demo');
   const migration = await migrate({ url: config.databaseUrl, pgliteDir: `${config.dataDir}/pglite` });
   logger.log({ msg: 'database migrated', backend: migration.backend, applied: migration.applied }, 'Demo');
   const app = await createApiApp(config, logger, { withWorker: true });
@@ -36,6 +36,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  new JsonLogger('error', 'demo').error(error instanceof Error ? error : String(error), 'Demo');
+  createLogger(CRASH_LOG, 'demo').error(error instanceof Error ? error : String(error), 'Demo');
   process.exit(1);
 });

@@ -12,3 +12,6 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
     throw error;
   }
 }
+
+/** The logger settings of a start-up that failed after its configuration was read: errors only. */
+export const CRASH_LOG = { logLevel: 'error', logFormat: 'auto' } as const;

@@ -1,11 +1,11 @@
-import { JsonLogger } from '../infra/logging/json-logger';
+import { createLogger } from '../infra/logging/create-logger';
 import { migrate } from '../infra/database/migrate';
-import { loadConfigOrExit } from './load-config';
+import { CRASH_LOG, loadConfigOrExit } from './load-config';
 
 /** `node dist/main/migrate.js`: applies pending migrations (production images run it before the API). */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = new JsonLogger(config.logLevel, 'migrate');
+  const logger = createLogger(config, 'migrate');
   const result = await migrate({ url: config.databaseUrl, pgliteDir: `${config.dataDir}/pglite` });
   logger.log({ msg: 'migrations applied', backend: result.backend, applied: result.applied }, 'Migrate');
   // The wasm schema engine leaves a timer behind; the work is done.
@@ -13,6 +13,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  new JsonLogger('error', 'migrate').error(error instanceof Error ? error : String(error), 'Migrate');
+  createLogger(CRASH_LOG, 'migrate').error(error instanceof Error ? error : String(error), 'Migrate');
   process.exit(1);
 });

@@ -1,9 +1,14 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../infra/database/database-errors';
+
+/** What a 503 for an unavailable database suggests as a wait before retrying. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
- * Every error leaves as JSON with a status code and a message; unexpected ones are logged with
- * their stack and reach the client only as "Internal server error".
+ * Every error leaves as JSON with a status code and a message; an unavailable database as 503 with
+ * a message saying so; unexpected ones are logged with their stack and reach the client only as
+ * "Internal server error".
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -30,6 +35,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const message = status === 413 ? 'Request body too large.' : 'Malformed request body.';
       response.status(status).json({ statusCode: status, message });
+      return;
+    }
+    // The database is away (stopped, restarting): a clear 503 the client may retry, not a 500.
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn({ msg: 'request refused: the database is unavailable' });
+      response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      response.status(503).json({ statusCode: 503, message: DATABASE_UNAVAILABLE_MESSAGE });
       return;
     }
     this.logger.error(exception instanceof Error ? exception : String(exception));

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../infra/database/database-errors';
 
 type AckResult = { ok: false; code: string; message: string };
 
@@ -30,6 +31,8 @@ export class WsAckExceptionFilter implements ExceptionFilter {
       }
       return { ok: false, code: 'invalid_request', message: String(error) };
     }
+    if (isDatabaseUnavailable(exception))
+      return { ok: false, code: 'unavailable', message: DATABASE_UNAVAILABLE_MESSAGE };
     this.logger.error(exception instanceof Error ? exception : String(exception));
     return { ok: false, code: 'unavailable', message: 'The terminal service failed; try again.' };
   }

@@ -5,6 +5,8 @@ import { ConfigModule } from '../config/config.module';
 import { AuthController } from '../controllers/auth.controller';
 import { CourseController } from '../controllers/course.controller';
 import { GradebookController } from '../controllers/gradebook.controller';
+import { CommandRecordsController } from '../controllers/command-records.controller';
+import { CommandRecordsExportService } from '../services/command-records-export.service';
 import { HealthController } from '../controllers/health.controller';
 import { LabController } from '../controllers/lab.controller';
 import { LabSessionController } from '../controllers/lab-session.controller';
@@ -30,6 +32,10 @@ import { ScheduleController } from '../controllers/schedule.controller';
 import { ScheduleService } from '../services/schedule.service';
 import { CourseOverviewService } from '../services/course-overview.service';
 import { kubeApiApi } from '../kube-api/kube-api.module';
+import { PlatformLoadController } from '../controllers/platform-load.controller';
+import { AdmissionService } from '../placement/admission.service';
+import { PlatformLoadService } from '../placement/platform-load.service';
+import { CommandRefsRepository } from '../repositories/command-refs.repository';
 
 /** The HTTP API and websocket gateway. */
 @Module({})
@@ -45,12 +51,14 @@ export class ApiModule {
         LabController,
         LabSessionController,
         GradebookController,
+        CommandRecordsController,
         HealthController,
         HomeController,
         SchemaController,
         ...authoringApi.controllers,
         ScheduleController,
         ...kubeApiApi.controllers,
+        PlatformLoadController,
       ],
       providers: [
         AuthService,
@@ -64,11 +72,16 @@ export class ApiModule {
         TerminalService,
         TerminalGateway,
         GradebookService,
+        CommandRecordsExportService,
         HomeService,
         ScheduleService,
         CourseOverviewService,
         ...authoringApi.providers,
         ...kubeApiApi.providers,
+        // Overload (issue 21): admission by worker load, idempotent retries, the dashboard's load.
+        AdmissionService,
+        CommandRefsRepository,
+        PlatformLoadService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { RunLedger } from '../commands/run-ledger';
+import { HeldRecords } from '../commands/held-records';
 import { clusterDriverProvider } from '../clusters/cluster-driver.provider';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -9,6 +10,7 @@ import { AuditRepository } from '../repositories/audit.repository';
 import { AuthSessionRepository } from '../repositories/auth-session.repository';
 import { ClusterRepository } from '../repositories/cluster.repository';
 import { CommandRunRepository } from '../repositories/command-run.repository';
+import { CommandRecordsRepository } from '../repositories/command-records.repository';
 import { CourseRepository } from '../repositories/course.repository';
 import { DatabaseRepository, PRISMA_CLIENT } from '../repositories/database.repository';
 import { EventRepository } from '../repositories/event.repository';
@@ -31,10 +33,14 @@ import { LabCatalogService } from '../services/lab-catalog.service';
 import { HomeRepository } from '../repositories/home.repository';
 import { CourseScheduleRepository } from '../repositories/course-schedule.repository';
 import { HomeStoreService } from '../services/home-store.service';
+import { SessionPlacementService } from '../placement/session-placement.service';
+import { SessionRouter } from '../placement/session-router.service';
+import { WorkerDirectoryRepository } from '../placement/worker-directory.repository';
 import { authoringCoreProviders } from '../authoring/authoring.module';
 
 const repositories = [
   DatabaseRepository,
+  WorkerDirectoryRepository,
   RedisRepository,
   JobRepository,
   EventRepository,
@@ -50,6 +56,7 @@ const repositories = [
   LabSessionRepository,
   ClusterRepository,
   CommandRunRepository,
+  CommandRecordsRepository,
   StepResultRepository,
   HomeRepository,
   CourseScheduleRepository,
@@ -64,7 +71,17 @@ const clusterServices = [
 ];
 
 /** Services both processes use: clusters change state from API and worker; grading reads from both. */
-const sharedServices = [RunLedger, ...clusterServices, GradingService, LabCatalogService, HomeStoreService];
+const sharedServices = [
+  // Where a session's jobs go (issue 21): API and workers queue them; workers hold and read placements.
+  SessionPlacementService,
+  SessionRouter,
+  RunLedger,
+  HeldRecords,
+  ...clusterServices,
+  GradingService,
+  LabCatalogService,
+  HomeStoreService,
+];
 
 /** What both the API and the worker need: the database, Redis, queues, events, repositories, drivers. */
 @Global()

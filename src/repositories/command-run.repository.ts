@@ -31,12 +31,13 @@ interface CommandRunRow {
   duration_ms: number | null;
   home_version: number | null;
   effects: CommandRun['effects'];
+  output_trimmed_at: Date | null;
 }
 
 const COLUMNS =
   'id, lab_session_id, user_id, cluster_id, seq, command, status, exit_code, output, output_bytes, ' +
   'truncated, error, kind, job_number, pid, queued_at, started_at, finished_at, duration_ms, home_version, ' +
-  'effects';
+  'effects, output_trimmed_at';
 
 // Every command runs these, so they are plain SQL (see DatabaseRepository.sql). A command's record
 // is written with asynchronous commit: if PostgreSQL itself crashes, the last fraction of a second
@@ -118,6 +119,7 @@ function fromRow(row: CommandRunRow): CommandRun {
     durationMs: row.duration_ms,
     homeVersion: row.home_version,
     effects: row.effects,
+    outputTrimmedAt: row.output_trimmed_at,
   };
 }
 

@@ -1,13 +1,33 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { Job, JobsOptions, Queue, Worker } from 'bullmq';
+import { Job, JobsOptions, JobType, Queue, Worker } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { RedisConnections } from '../infra/redis/redis-connections';
-import { JOB_QUEUE, JobHandlers, JobItem, JobName, QueueName } from '../jobs/job.types';
+import { JOB_QUEUE, JobHandlers, JobItem, JobName, PER_WORKER_QUEUES, QueueName } from '../jobs/job.types';
 
-function queueNameOf(queue: QueueName, host: string | undefined): string {
-  return host ? `${queue}-${host}` : queue;
+/** A commands queue's load: drains waiting for a slot, the age of the oldest one, and drains running. */
+export interface QueueLoad {
+  waiting: number;
+  oldestWaitingMs: number;
+  active: number;
 }
+
+/**
+ * The one naming of queues: the shared queue, or a target's own (`commands@<worker id>` for a worker a session is
+ * placed on, `commands@<host id>` for the workers beside a Docker host).
+ */
+export function queueNameOf(queue: QueueName, target: string | undefined): string {
+  return target ? `${queue}@${target}` : queue;
+}
+
+/** What a worker consumes besides the shared queues: its own queues, and the command queues of its hosts. */
+export interface WorkerQueues {
+  workerId?: string;
+  hosts?: string[];
+}
+
+/** BullMQ states of jobs not started yet. */
+const NOT_STARTED: JobType[] = ['waiting', 'prioritized', 'delayed'];
 
 /**
  * Per-job options. One pending drain per session is enough (the drain takes every command in the
@@ -39,6 +59,7 @@ export class JobRepository implements OnModuleDestroy {
   private readonly logger = new Logger('JobRepository');
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  private closingWorkers: Promise<void> | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,11 +67,11 @@ export class JobRepository implements OnModuleDestroy {
   ) {}
 
   /**
-   * Queues a job. `host` sends it to that host's own queue (commands of a cluster that lives on one
-   * Docker host are run by the workers beside that host).
+   * Queues a job. `target` sends it to that target's own queue (SessionRouter decides: the worker a session is
+   * placed on, or the Docker host its cluster lives on); without one it goes to the shared queue.
    */
-  async queue(item: JobItem, host?: string): Promise<void> {
-    await this.queueFor(queueNameOf(JOB_QUEUE[item.name], host)).add(item.name, item.data, {
+  async queue(item: JobItem, target?: string): Promise<void> {
+    await this.queueFor(queueNameOf(JOB_QUEUE[item.name], target)).add(item.name, item.data, {
       removeOnComplete: true,
       removeOnFail: 1000,
       ...optionsFor(item),
@@ -58,13 +79,17 @@ export class JobRepository implements OnModuleDestroy {
   }
 
   /**
-   * Starts one BullMQ worker per queue, dispatching each job to its handler by name; `hosts` adds
-   * the per-host command queues this worker serves.
+   * Starts one BullMQ worker per queue, dispatching each job to its handler by name: the shared queues, this
+   * worker's own queues, and the command queues of the hosts it serves.
    */
-  startWorkers(handlers: JobHandlers, concurrency: Record<QueueName, number>, hosts: string[] = []): void {
+  startWorkers(handlers: JobHandlers, concurrency: Record<QueueName, number>, own: WorkerQueues = {}): void {
     const queues: [string, number][] = [
       ...Object.values(QueueName).map((name): [string, number] => [name, concurrency[name]]),
-      ...hosts.map((host): [string, number] => [
+      ...(own.workerId ? PER_WORKER_QUEUES : []).map((name): [string, number] => [
+        queueNameOf(name, own.workerId),
+        concurrency[name],
+      ]),
+      ...(own.hosts ?? []).map((host): [string, number] => [
         queueNameOf(QueueName.Commands, host),
         concurrency[QueueName.Commands],
       ]),
@@ -98,8 +123,65 @@ export class JobRepository implements OnModuleDestroy {
     }
   }
 
+  /**
+   * The load of the commands queue `host` names (none: the shared one). Two BullMQ scripts sent together (the
+   * counts; the oldest waiting job's id and hash), so one round trip; inside Redis about seven O(1) list and hash
+   * reads (measured with MONITOR), whatever the queue's length.
+   */
+  async commandsLoad(host?: string, now = Date.now()): Promise<QueueLoad> {
+    const queue = this.queueFor(queueNameOf(QueueName.Commands, host));
+    const [counts, [oldest]] = await Promise.all([
+      queue.getJobCounts('waiting', 'active'),
+      queue.getJobs(['waiting'], 0, 0, true),
+    ]);
+    return {
+      waiting: counts.waiting ?? 0,
+      oldestWaitingMs: oldest ? Math.max(0, now - oldest.timestamp) : 0,
+      active: counts.active ?? 0,
+    };
+  }
+
+  /** Stops taking jobs and waits for the jobs running to finish (once, however often it is asked). */
+  closeWorkers(): Promise<void> {
+    this.closingWorkers ??= Promise.all(this.workers.map((worker) => worker.close())).then(() => undefined);
+    return this.closingWorkers;
+  }
+
+  /**
+   * Takes the jobs not started yet off a worker's own queues, oldest first, and hands each to `requeue` (which
+   * queues it where it belongs now); answers how many were taken. A job that a consumer starts meanwhile stays.
+   */
+  async takeWaiting(workerId: string, requeue: (item: JobItem) => Promise<void>): Promise<number> {
+    let taken = 0;
+    for (const name of PER_WORKER_QUEUES) {
+      const queue = this.queueFor(queueNameOf(name, workerId));
+      const jobs = await queue.getJobs(NOT_STARTED, 0, -1, true);
+      for (const job of jobs) {
+        // remove() fails for a job that is locked (started): that one runs where it is.
+        const removed = await job.remove().then(
+          () => true,
+          () => false,
+        );
+        if (!removed) continue;
+        await requeue({ name: job.name, data: job.data } as JobItem);
+        taken++;
+      }
+    }
+    return taken;
+  }
+
+  /** Deletes a gone worker's own queues (their waiting jobs moved first; a running one died with the worker). */
+  async removeQueuesOf(workerId: string): Promise<void> {
+    for (const name of PER_WORKER_QUEUES) {
+      const queueName = queueNameOf(name, workerId);
+      await this.queueFor(queueName).obliterate({ force: true });
+      await this.queueFor(queueName).close();
+      this.queues.delete(queueName);
+    }
+  }
+
   async onModuleDestroy(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.close()));
+    await this.closeWorkers();
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }
 

@@ -54,8 +54,8 @@ end
 return false`;
 
 /**
- * Each lab session's background jobs (` &` lines) in Redis, and the heartbeats of the worker
- * processes running them. The table is the session's, not a worker's: `jobs` and `kill` find a job
+ * Each lab session's background jobs (` &` lines) in Redis, with the worker process running each (its
+ * heartbeat is in the worker directory, src/placement/). The table is the session's, not a worker's: `jobs` and `kill` find a job
  * whichever worker runs them.
  */
 @Injectable()
@@ -108,19 +108,6 @@ export class SessionJobsRepository {
     }));
   }
 
-  /** A worker says it is alive; it stops being so `ttlMs` after its last beat. */
-  async beat(workerId: string, ttlMs: number): Promise<void> {
-    await this.redis.client.set(this.workerKey(workerId), '1', 'PX', ttlMs);
-  }
-
-  async isAlive(workerId: string): Promise<boolean> {
-    return (await this.redis.client.exists(this.workerKey(workerId))) === 1;
-  }
-
-  async forgetWorker(workerId: string): Promise<void> {
-    await this.redis.client.del(this.workerKey(workerId));
-  }
-
   private tableKey(labSessionId: string): string {
     return `${this.config.redisPrefix}:jobs:${labSessionId}`;
   }
@@ -131,9 +118,5 @@ export class SessionJobsRepository {
 
   private inFlightKey(): string {
     return `${this.config.redisPrefix}:jobs-in-flight`;
-  }
-
-  private workerKey(workerId: string): string {
-    return `${this.config.redisPrefix}:worker:${workerId}`;
   }
 }

@@ -3,7 +3,6 @@ import type { ClusterDriver, ClusterRef, ExecResult } from '../clusters/cluster-
 import { EmbeddedClusterDriver } from '../clusters/embedded/embedded-cluster.driver';
 import type { ClusterRepository } from '../repositories/cluster.repository';
 import type { EventRepository } from '../repositories/event.repository';
-import type { JobRepository } from '../repositories/job.repository';
 import type { LabSessionRepository } from '../repositories/lab-session.repository';
 import type { RunSignalsRepository } from '../repositories/run-signals.repository';
 import type { SessionJobsRepository } from '../repositories/session-jobs.repository';
@@ -11,6 +10,7 @@ import type { Lab } from '../labs/format/types';
 import { ClusterLifecycleService } from './cluster-lifecycle.service';
 import type { LabCatalogService } from './lab-catalog.service';
 import { clusterHarness } from './testing/cluster-harness';
+import type { SessionRouter } from '../placement/session-router.service';
 
 beforeAll(() => Logger.overrideLogger(false));
 
@@ -49,7 +49,7 @@ function shapedHarness(driver: ClusterDriver) {
     driver,
     harness.clusters as unknown as ClusterRepository,
     harness.sessions as unknown as LabSessionRepository,
-    harness.jobs as unknown as JobRepository,
+    harness.jobs as unknown as SessionRouter,
     harness.events as unknown as EventRepository,
     harness.epochs,
     harness.sessionJobs as unknown as SessionJobsRepository,

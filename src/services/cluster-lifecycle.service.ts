@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/app-config';
 import { JobHandlerProvider, JobName, JobPayloads } from '../jobs/job.types';
 import { ClusterRepository, ClusterSummary } from '../repositories/cluster.repository';
 import { EventRepository } from '../repositories/event.repository';
-import { JobRepository } from '../repositories/job.repository';
+import { SessionRouter } from '../placement/session-router.service';
 import { LabSession, LabSessionRepository } from '../repositories/lab-session.repository';
 import { ClusterStatusEvent, sessionRoom } from '../shared/events';
 import { ClusterEpochService } from './cluster-epoch.service';
@@ -20,6 +20,8 @@ import type { ClusterShape } from '../labs/format/types';
 export type SessionKey = Pick<LabSession, 'id' | 'userId'>;
 
 export type StopReason = JobPayloads[JobName.ClusterStop]['reason'];
+/** A cluster's record as far as queueing its jobs goes: the session routes them to its worker. */
+type ClusterOfSession = Pick<ClusterSummary, 'id' | 'labSessionId'>;
 
 /** The status event of a cluster record, before any detail of the change is added. */
 export function statusEventOf(cluster: ClusterSummary): ClusterStatusEvent {
@@ -44,7 +46,7 @@ export class ClusterLifecycleService implements JobHandlerProvider {
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
     private readonly clusters: ClusterRepository,
     private readonly sessions: LabSessionRepository,
-    private readonly jobs: JobRepository,
+    private readonly router: SessionRouter,
     private readonly events: EventRepository,
     private readonly epochs: ClusterEpochService,
     private readonly sessionJobs: SessionJobsRepository,
@@ -85,7 +87,7 @@ export class ClusterLifecycleService implements JobHandlerProvider {
     );
     // Announced before the job exists: a worker's "ready" must never reach the client before this.
     this.publish(cluster, { message: resume ? 'Restoring your cluster' : 'Cluster requested' });
-    await this.requestProvision(cluster.id);
+    await this.requestProvision(cluster);
     return cluster;
   }
 
@@ -97,7 +99,7 @@ export class ClusterLifecycleService implements JobHandlerProvider {
       (await this.clusters.transition(live.id, ['requested', 'provisioning', 'ready'], 'stopping'))
     ) {
       this.publish(live, { status: 'stopping', message: 'Resetting: removing the old cluster' });
-      await this.requestStop(live.id, 'reset');
+      await this.requestStop(live, 'reset');
     }
     return this.ensureCluster(session, { fresh: true });
   }
@@ -252,13 +254,13 @@ export class ClusterLifecycleService implements JobHandlerProvider {
    * Queues the provisioning of a record. Harmless to repeat: the job id is the cluster's and
    * provisioning resumes from whatever state it finds.
    */
-  async requestProvision(clusterId: string): Promise<void> {
-    await this.jobs.queue({ name: JobName.ClusterProvision, data: { clusterId } });
+  async requestProvision({ id, labSessionId }: ClusterOfSession): Promise<void> {
+    await this.router.queue({ name: JobName.ClusterProvision, data: { clusterId: id, labSessionId } });
   }
 
   /** Queues the removal of a cluster (the worker's stop job does it). */
-  async requestStop(clusterId: string, reason: StopReason): Promise<void> {
-    await this.jobs.queue({ name: JobName.ClusterStop, data: { clusterId, reason } });
+  async requestStop({ id, labSessionId }: ClusterOfSession, reason: StopReason): Promise<void> {
+    await this.router.queue({ name: JobName.ClusterStop, data: { clusterId: id, labSessionId, reason } });
   }
 
   /**

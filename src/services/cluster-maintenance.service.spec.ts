@@ -55,8 +55,9 @@ describe('ClusterMaintenanceService', () => {
 
     await harness.maintenance.requeueStuck(15_000);
     expect(harness.jobs.queued.map(({ item }) => item)).toEqual([
-      { name: JobName.ClusterProvision, data: { clusterId: cluster.id } },
-      { name: JobName.ClusterProvision, data: { clusterId: cluster.id } },
+      // The session routes the job to its worker (SessionRouter).
+      { name: JobName.ClusterProvision, data: { clusterId: cluster.id, labSessionId: session.id } },
+      { name: JobName.ClusterProvision, data: { clusterId: cluster.id, labSessionId: session.id } },
     ]);
   });
 
@@ -82,8 +83,8 @@ describe('ClusterMaintenanceService', () => {
 
     const stops = harness.jobs.queued.filter(({ item }) => item.name === JobName.ClusterStop);
     expect(stops.map(({ item }) => item.data)).toEqual([
-      { clusterId: clusters.idle.id, reason: 'idle' },
-      { clusterId: clusters.late.id, reason: 'deadline' },
+      { clusterId: clusters.idle.id, labSessionId: idle.id, reason: 'idle' },
+      { clusterId: clusters.late.id, labSessionId: late.id, reason: 'deadline' },
     ]);
     expect((await harness.clusters.findById(clusters.idle.id))?.status).toBe('gone');
     expect(harness.events.payloadsOf('cluster.idle-warning')).toEqual([

@@ -44,7 +44,7 @@ export class ClusterMaintenanceService {
    */
   async requeueStuck(olderThanMs: number): Promise<void> {
     for (const cluster of await this.clusters.listPending(new Date(Date.now() - olderThanMs))) {
-      await this.lifecycle.requestProvision(cluster.id);
+      await this.lifecycle.requestProvision(cluster);
     }
   }
 
@@ -59,7 +59,7 @@ export class ClusterMaintenanceService {
       const deadlinePassed = cluster.hardDeadlineAt !== null && cluster.hardDeadlineAt.getTime() <= now;
       const idlePassed = cluster.idleExpiresAt !== null && cluster.idleExpiresAt.getTime() <= now;
       if (deadlinePassed || idlePassed) {
-        await this.lifecycle.requestStop(cluster.id, deadlinePassed ? 'deadline' : 'idle');
+        await this.lifecycle.requestStop(cluster, deadlinePassed ? 'deadline' : 'idle');
       } else if (cluster.idleExpiresAt && (await warned(cluster.id))) {
         this.lifecycle.warnIdle(cluster, cluster.idleExpiresAt);
       }

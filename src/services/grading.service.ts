@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClusterDriver } from '../clusters/cluster-driver';
 import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
-import { JobRepository } from '../repositories/job.repository';
+import { SessionRouter } from '../placement/session-router.service';
 import { JobHandlerProvider, JobName, JobPayloads } from '../jobs/job.types';
 import {
   DiagnosticHint,
@@ -71,7 +71,7 @@ export class GradingService implements JobHandlerProvider {
 
   constructor(
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
-    private readonly jobs: JobRepository,
+    private readonly router: SessionRouter,
     private readonly catalog: LabCatalogService,
     private readonly sessions: LabSessionRepository,
     private readonly clusters: ClusterLookupService,
@@ -120,14 +120,15 @@ export class GradingService implements JobHandlerProvider {
   }
 
   /**
-   * Queues a grading of the session. The queue keeps at most one waiting per session (JobRepository):
+   * Queues a grading of the session. The queue keeps at most one waiting per session (JobRepository);
+   * it goes to the session's worker (SessionRouter):
    * a waiting one has not read the history yet, so it will see this command too.
    */
   async requestGrading(
     labSessionId: string,
     trigger: JobPayloads[JobName.GradingRun]['trigger'],
   ): Promise<void> {
-    await this.jobs.queue({ name: JobName.GradingRun, data: { labSessionId, trigger } });
+    await this.router.queue({ name: JobName.GradingRun, data: { labSessionId, trigger } });
   }
 
   /**

@@ -3,7 +3,8 @@ import { CLUSTER_DRIVER } from '../clusters/cluster-driver.provider';
 import type { ClusterDriver } from '../clusters/cluster-driver';
 import { DatabaseRepository } from '../repositories/database.repository';
 import { RedisRepository } from '../repositories/redis.repository';
-import type { HealthCheck, HealthReport } from '../shared/http-api';
+import { WorkerDirectoryRepository } from '../placement/worker-directory.repository';
+import type { HealthCheck, HealthPart, HealthReport } from '../shared/http-api';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -27,25 +28,38 @@ async function timed(probe: () => Promise<string | void>): Promise<HealthCheck> 
   }
 }
 
+/**
+ * The platform's parts, each with its own status, so an operator sees which one is down: the
+ * database (sign-ins and new labs need it; running terminals hold their records meanwhile), Redis
+ * (commands, events and jobs need it), the workers (someone must run the commands) and the cluster
+ * driver.
+ */
 @Injectable()
 export class HealthService {
   constructor(
     private readonly db: DatabaseRepository,
     private readonly redis: RedisRepository,
+    private readonly workerDirectory: WorkerDirectoryRepository,
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
   ) {}
 
   async report(): Promise<HealthReport> {
-    const [database, redis, clusterDriver] = await Promise.all([
+    const [database, redis, workers, clusterDriver] = await Promise.all([
       timed(() => this.db.ping()),
       timed(() => this.redis.ping()),
+      timed(async () => {
+        const live = await this.workerDirectory.live();
+        if (live.length === 0) throw new Error('no worker process is running: commands wait');
+        return `${live.length} worker${live.length === 1 ? '' : 's'} alive`;
+      }),
       timed(async () => {
         const health = await this.driver.health();
         if (!health.ok) throw new Error(health.detail);
         return `${this.driver.name}: ${health.detail}`;
       }),
     ]);
-    const ok = database.ok && redis.ok && clusterDriver.ok;
-    return { status: ok ? 'ok' : 'degraded', checks: { database, redis, clusterDriver } };
+    const checks = { database, redis, workers, clusterDriver };
+    const down = (Object.keys(checks) as HealthPart[]).filter((part) => !checks[part].ok);
+    return { status: down.length === 0 ? 'ok' : 'degraded', down, checks };
   }
 }

@@ -53,11 +53,22 @@ export class HomeStoreService {
   ) {}
 
   /**
+   * The Redis hint of the session's home version (null: not known, or Redis failed), for a caller
+   * that sends it beside reads of its own (the command runner's take) and hands it to execHome.
+   */
+  versionHint(labSessionId: string): Promise<number | null> {
+    return this.homes.hint(labSessionId).catch(() => null);
+  }
+
+  /**
    * The home a command hands its driver (ExecOptions.home). The version comes from the Redis hint,
    * so the hot path reads the database only when Redis does not know the home (new, or Redis lost).
    */
-  async execHome(labSessionId: string): Promise<ExecHome> {
-    let version = await this.homes.hint(labSessionId).catch(() => null);
+  async execHome(
+    labSessionId: string,
+    hint: Promise<number | null> = this.versionHint(labSessionId),
+  ): Promise<ExecHome> {
+    let version = await hint;
     if (version === null) {
       version = (await this.current(labSessionId)).version;
       await this.homes.raise(labSessionId, version).catch(() => undefined);

@@ -6,11 +6,13 @@ import { JobName } from '../jobs/job.types';
 import { CommandRunRepository } from '../repositories/command-run.repository';
 import { RunLedger } from '../commands/run-ledger';
 import { SessionJobsRepository } from '../repositories/session-jobs.repository';
-import { JobRepository } from '../repositories/job.repository';
 import { RedisRepository } from '../repositories/redis.repository';
 import { SessionMailboxRepository } from '../repositories/session-mailbox.repository';
 import { ClusterMaintenanceService } from './cluster-maintenance.service';
 import { CommandRunnerService } from '../commands/command-runner.service';
+import { SessionRouter } from '../placement/session-router.service';
+import { WORKER_TTL_MS, WorkerDirectoryRepository } from '../placement/worker-directory.repository';
+import { RecordRetentionService } from './record-retention.service';
 
 const SWEEP_INTERVAL_MS = 2000;
 /** A queued command older than this that is in no mailbox was lost (Redis restarted): post it again. */
@@ -18,13 +20,21 @@ const LOST_AFTER_MS = 3000;
 /** A cluster requested this long ago and still not ready has probably lost its provisioning job. */
 const STUCK_PROVISION_MS = 15_000;
 const RECONCILE_INTERVAL_MS = 60_000;
+/**
+ * A worker silent this long is gone for good: past its TTL, and past the second for which other processes may still
+ * list it as live (their cached lists), so nothing is queued for it any more once its queues are emptied.
+ */
+const GONE_AFTER_MS = WORKER_TTL_MS + 2000;
 
 /**
  * Repairs what crashes and restarts leave behind, from the database's point of view:
  * - a run in flight whose session lock has lapsed belonged to a dead worker: it ends as interrupted;
  * - a queued run missing from its mailbox (Redis lost its data) is posted again and its drain re-queued,
  *   and one still waiting with no drain at work gets its drain queued again;
- * - clusters past their idle expiry or hard deadline are stopped, with a warning shortly before.
+ * - clusters past their idle expiry or hard deadline are stopped, with a warning shortly before;
+ * - a worker whose heartbeat lapsed (killed) has the jobs waiting on its own queues moved to their sessions' new
+ *   workers, and its queues removed;
+ * - outputs of sessions idle past RECORDS_RETENTION_DAYS are trimmed, a few batches a sweep (RecordRetentionService).
  * One worker at a time sweeps (a short Redis lease); every step is safe to repeat.
  */
 @Injectable()
@@ -40,12 +50,14 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly runs: CommandRunRepository,
     private readonly mailbox: SessionMailboxRepository,
-    private readonly jobs: JobRepository,
+    private readonly router: SessionRouter,
+    private readonly workers: WorkerDirectoryRepository,
     private readonly redis: RedisRepository,
     private readonly ledger: RunLedger,
     private readonly sessionJobs: SessionJobsRepository,
     private readonly clusters: ClusterMaintenanceService,
     private readonly runner: CommandRunnerService,
+    private readonly retention: RecordRetentionService,
   ) {}
 
   onModuleInit(): void {
@@ -64,6 +76,7 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
       const key = `${this.config.redisPrefix}:housekeeping`;
       if (!(await this.redis.setIfAbsent(key, this.identity, SWEEP_INTERVAL_MS - 100))) return;
       await this.endOrphanedRuns();
+      await this.moveJobsOfGoneWorkers();
       await this.repostLostRuns();
       await this.clusters.requeueStuck(STUCK_PROVISION_MS);
       if (Date.now() - this.lastReconcile > RECONCILE_INTERVAL_MS) {
@@ -73,6 +86,8 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
           this.logger.log({ msg: 'reconciled', ...report });
       }
       await this.clusters.sweep((clusterId) => this.firstWarning(clusterId));
+      // Last, and a few short batches at most: trimming old outputs never delays the repairs above.
+      await this.retention.step();
     } catch (error) {
       // Redis or the database is down: the next sweep tries again.
       this.logger.warn({
@@ -100,7 +115,7 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
         this.logger.warn({ msg: ended ? 'run interrupted' : 'run in flight had ended', runId, labSessionId });
         await this.mailbox.forgetInFlight(labSessionId, runId);
         // Commands queued behind it still wait in the mailbox.
-        await this.jobs.queue({ name: JobName.CommandRun, data: { labSessionId, runId } });
+        await this.router.queue({ name: JobName.CommandRun, data: { labSessionId, runId } });
       } catch (error) {
         // As for background jobs below: one run that cannot be ended now must not hold up the others.
         this.logger.warn({ msg: 'run in flight not ended yet', runId, error: String(error) });
@@ -109,7 +124,7 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
     const alive = new Map<string, boolean>();
     for (const { runId, labSessionId, workerId } of await this.sessionJobs.inFlight()) {
       if (this.runner.isRunningHere(runId)) continue;
-      if (!alive.has(workerId)) alive.set(workerId, await this.sessionJobs.isAlive(workerId));
+      if (!alive.has(workerId)) alive.set(workerId, await this.workers.isAlive(workerId));
       if (alive.get(workerId)) continue;
       try {
         await this.ledger.end(
@@ -126,6 +141,22 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
     }
   }
 
+  /**
+   * Workers that died (their heartbeat lapsed): the jobs waiting on their own queues go to their sessions' new
+   * workers, then the queues and the directory entry are removed. Their runs in flight end above (interrupted).
+   */
+  private async moveJobsOfGoneWorkers(): Promise<void> {
+    const now = Date.now();
+    for (const worker of await this.workers.all()) {
+      if (now - worker.at < GONE_AFTER_MS) continue;
+      this.workers.forgetCachedList();
+      await this.router.moveWaitingOf(worker.workerId);
+      await this.router.removeQueuesOf(worker.workerId);
+      await this.workers.withdraw(worker.workerId);
+      this.logger.warn({ msg: 'gone worker removed', workerId: worker.workerId, lastBeat: worker.at });
+    }
+  }
+
   private async repostLostRuns(): Promise<void> {
     const queued = await this.runs.listOpen(['queued'], new Date(Date.now() - LOST_AFTER_MS));
     const waitingBySession = new Map<string, Set<string>>();
@@ -139,7 +170,7 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
       if (await this.mailbox.isLocked(run.labSessionId)) continue;
       if (waiting.has(run.id)) {
         // Waiting with no drain at work: its job was lost (Redis lost it, or queueing failed).
-        await this.jobs.queue({
+        await this.router.queue({
           name: JobName.CommandRun,
           data: { labSessionId: run.labSessionId, runId: run.id },
         });
@@ -150,7 +181,7 @@ export class HousekeepingService implements OnModuleInit, OnApplicationShutdown 
         command: run.command,
         userId: run.userId,
       });
-      await this.jobs.queue({
+      await this.router.queue({
         name: JobName.CommandRun,
         data: { labSessionId: run.labSessionId, runId: run.id },
       });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobName } from '../jobs/job.types';
-import { JobRepository } from '../repositories/job.repository';
+import { SessionRouter } from '../placement/session-router.service';
 import type { GradingUpdate } from '../shared/events';
 import type { GradingRequested } from '../shared/http-api';
 import type { AuthUser } from './auth.service';
@@ -13,7 +13,7 @@ export class SessionGradingService {
   constructor(
     private readonly sessions: LabSessionService,
     private readonly grading: GradingService,
-    private readonly jobs: JobRepository,
+    private readonly router: SessionRouter,
   ) {}
 
   async current(user: AuthUser, labSessionId: string): Promise<GradingUpdate | null> {
@@ -23,7 +23,7 @@ export class SessionGradingService {
 
   async request(user: AuthUser, labSessionId: string): Promise<GradingRequested> {
     await this.sessions.access(user, labSessionId);
-    await this.jobs.queue({ name: JobName.GradingRun, data: { labSessionId, trigger: 'request' } });
+    await this.router.queue({ name: JobName.GradingRun, data: { labSessionId, trigger: 'request' } });
     return { queued: true };
   }
 }

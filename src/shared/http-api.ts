@@ -176,10 +176,15 @@ export interface HealthCheck {
   latencyMs: number;
 }
 
-/** GET /health: 200 when every check is ok, 503 otherwise. */
+/** The parts of the platform health reports on. */
+export type HealthPart = 'database' | 'redis' | 'workers' | 'clusterDriver';
+
+/** GET /health: 200 when every part is ok, 503 otherwise, naming the parts that are down. */
 export interface HealthReport {
   status: 'ok' | 'degraded';
-  checks: { database: HealthCheck; redis: HealthCheck; clusterDriver: HealthCheck };
+  /** The parts whose check failed, e.g. ['database'] during a PostgreSQL outage. */
+  down: HealthPart[];
+  checks: Record<HealthPart, HealthCheck>;
 }
 
 /** One entry of a student's home directory (/home/student), its path relative to `~`. */
@@ -225,4 +230,23 @@ export interface HomeAtRun {
   runId: string;
   version: number;
   entries: (HomeEntryView & { text?: string })[];
+}
+
+/** One commands queue's load: a worker's own (placement), a Docker host's, or the shared one ("shared"). */
+export interface WorkerLoadRow {
+  worker: string;
+  waiting: number;
+  oldestWaitingMs: number;
+  active: number;
+  /** Beyond ADMISSION_MAX_WAITING or ADMISSION_MAX_WAIT_MS: new commands are refused. */
+  overloaded: boolean;
+}
+
+/** GET /platform/load (instructors and admins): the platform's load and its overload bounds. */
+export interface PlatformLoad {
+  workers: WorkerLoadRow[];
+  refusalsLastMinute: number;
+  /** 0 = that bound is off. */
+  bounds: { maxWaiting: number; maxWaitMs: number };
+  measuredAt: string;
 }

@@ -27,6 +27,7 @@ const EXPECTED_TABLES = [
   'clusters',
   'command_runs',
   'course_labs',
+  'course_record_exports',
   'courses',
   'due_extensions',
   'enrollments',

@@ -6,15 +6,18 @@ import { ClientSocket, enrolledStudent, EventLog, startPlatform, TestPlatform } 
 /**
  * Grading after commands is skipped when it could not change anything: same cluster state as the last
  * grading and no unmet history check the command concerns. BullMQ numbers the grading queue's jobs, so
- * the counter shows which commands were graded once the queue has settled.
+ * the counter shows which commands were graded once the queue has settled. The session's gradings go to its
+ * worker's own queue (`grading@<workerId>`, src/placement); the platform has one worker.
  */
 describe('which commands are graded (separate API and worker)', () => {
   let platform: TestPlatform;
   let student: { socket: ClientSocket; log: EventLog; labSessionId: string };
   let redis: Redis;
   let gradingQueue: Queue;
+  let gradingQueueName: string;
 
-  const gradingJobs = async () => Number((await redis.get(`${platform.env.REDIS_PREFIX}:grading:id`)) ?? 0);
+  const gradingJobs = async () =>
+    Number((await redis.get(`${platform.env.REDIS_PREFIX}:${gradingQueueName}:id`)) ?? 0);
   /**
    * No grading waiting or running, and none queued for a second: every update the commands so far
    * cause has been pushed. (A command's grading decision comes just after its exit, hence the second.)
@@ -61,11 +64,22 @@ describe('which commands are graded (separate API and worker)', () => {
     return updates().find(match) as GradingUpdate;
   }
 
+  /** The id the platform's one worker registered under (the worker directory, a Redis hash). */
+  async function onlyWorker(): Promise<string> {
+    for (let i = 0; i < 100; i++) {
+      const ids = await redis.hkeys(`${platform.env.REDIS_PREFIX}:workers`);
+      if (ids.length === 1) return ids[0];
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('the worker did not register in the worker directory');
+  }
+
   beforeAll(async () => {
     platform = await startPlatform();
     student = await enrolledStudent(platform, 'skip@example.edu');
     redis = new Redis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-    gradingQueue = new Queue('grading', { connection: redis, prefix: platform.env.REDIS_PREFIX });
+    gradingQueueName = `grading@${await onlyWorker()}`;
+    gradingQueue = new Queue(gradingQueueName, { connection: redis, prefix: platform.env.REDIS_PREFIX });
   }, 60_000);
 
   afterAll(async () => {

@@ -58,7 +58,7 @@ describe('platform on the Docker driver', () => {
     // counter per queue); the first one was queued while the cluster was still being placed.
     const redis = new Redis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     const hostQueueJobs = Number(
-      await redis.get(`${platform.env.REDIS_PREFIX}:commands-${cluster!.host}:id`),
+      await redis.get(`${platform.env.REDIS_PREFIX}:commands@${cluster!.host}:id`),
     );
     redis.disconnect();
     expect(hostQueueJobs).toBe(1);

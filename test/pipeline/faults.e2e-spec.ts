@@ -196,8 +196,12 @@ describe('pipeline faults: dead workers, restarts, a restarted Redis, reconnects
     const { socket, log } = await studentSocket();
     // BullMQ numbers every job it adds; a counter that is not a number makes the add fail in Redis.
     const direct = new Redis(`redis://127.0.0.1:${redis.port}`);
-    const counter = `${platform.env.REDIS_PREFIX}:commands:id`;
-    await direct.set(counter, 'not-a-number');
+    // The shared commands queue and every worker's own (`commands@<workerId>`, where the session's jobs go).
+    const counters = [
+      `${platform.env.REDIS_PREFIX}:commands:id`,
+      ...(await direct.keys(`${platform.env.REDIS_PREFIX}:commands@*:id`)),
+    ];
+    for (const counter of counters) await direct.set(counter, 'not-a-number');
     try {
       const ack = await socket.emitWithAck('command.submit', {
         labSessionId: sessionId,
@@ -206,7 +210,7 @@ describe('pipeline faults: dead workers, restarts, a restarted Redis, reconnects
       expect(ack).toMatchObject({ ok: false, code: 'unavailable' });
       expect(!ack.ok && ack.message).toMatch(/briefly unavailable; your command was not run/);
     } finally {
-      await direct.del(counter);
+      await direct.del(...counters);
       direct.disconnect();
     }
     const accepted = log.events.find(

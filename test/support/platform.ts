@@ -6,7 +6,8 @@ import { io, Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/shared/events';
 import { RedisConnections } from '../../src/infra/redis/redis-connections';
 import { uniquePrefix } from './api';
-import { createTestDatabase, TestDatabase } from './database';
+import { contentKey, createTestDatabase, DatabaseTemplate, MIGRATED, TestDatabase } from './database';
+import { DEMO_COURSE_TITLE } from '../../src/services/seed.service';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const REGISTER = ['-r', './scripts/swc-register.cjs'];
@@ -23,7 +24,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** A process of the platform (API or worker) started exactly as in production, from source. */
-class PlatformProcess {
+export class PlatformProcess {
   child: ChildProcess | undefined;
   output = '';
   constructor(
@@ -70,7 +71,13 @@ export async function explainingFailure<T>(platform: TestPlatform, promise: Prom
     const tail = (text: string) => text.slice(-5000);
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `${message}\n--- worker output (last 5000 characters) ---\n${tail(platform.worker.output)}` +
+      message +
+        platform.workers
+          .map(
+            (worker, index) =>
+              `\n--- worker ${index} output (last 5000 characters) ---\n${tail(worker.output)}`,
+          )
+          .join('') +
         `\n--- API output (last 5000 characters) ---\n${tail(platform.api.output)}`,
     );
   }
@@ -80,7 +87,10 @@ export interface TestPlatform {
   baseUrl: string;
   db: TestDatabase;
   api: PlatformProcess;
+  /** The first worker process (the only one unless `workers` asked for more). */
   worker: PlatformProcess;
+  /** Every worker process, the first one included. */
+  workers: PlatformProcess[];
   courseId: string;
   joinCode: string;
   env: NodeJS.ProcessEnv;
@@ -88,6 +98,8 @@ export interface TestPlatform {
   restartApi(): Promise<void>;
   /** Starts one more API instance on the same database and Redis; returns its base URL. */
   addApiInstance(): Promise<string>;
+  /** Starts one more worker process on the same database and Redis (it joins the worker directory). */
+  addWorker(extraEnv?: Record<string, string>): PlatformProcess;
   stop(): Promise<void>;
 }
 
@@ -115,15 +127,48 @@ async function waitForHealth(
   );
 }
 
+const seededTemplates = new Map<string, DatabaseTemplate>();
+
+/**
+ * The database every platform starts from: migrated and seeded with the demo course (src/main/seed.ts, run once per
+ * content). Its key covers the migrations, the sources the seed runs and the labs it offers.
+ */
+function seededTemplate(labsDir: string): DatabaseTemplate {
+  let template = seededTemplates.get(labsDir);
+  if (!template) {
+    template = {
+      key: `s${contentKey(path.join(ROOT, 'prisma', 'migrations'), path.join(ROOT, 'src'), labsDir)}`,
+      build: async (url) => {
+        await MIGRATED.build(url);
+        const seeded = spawnSync(process.execPath, [...REGISTER, 'src/main/seed.ts'], {
+          cwd: ROOT,
+          env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: url, LABS_DIR: labsDir },
+          encoding: 'utf8',
+        });
+        if (seeded.status !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
+      },
+    };
+    seededTemplates.set(labsDir, template);
+  }
+  return template;
+}
+
 /**
  * The real platform as separate API and worker processes on a throwaway PostgreSQL database and
  * the real Redis (under a unique key prefix), seeded with the demo course.
  */
 export async function startPlatform(
   extraEnv: Record<string, string> = {},
-  options: { nodeArgs?: string[] } = {},
+  options: {
+    nodeArgs?: string[];
+    /** How many worker processes to start (default 1). */
+    workers?: number;
+    /** The PostgreSQL server to create the platform's database on (default: the shared test server). */
+    postgresServerUrl?: string;
+  } = {},
 ): Promise<TestPlatform> {
-  const db = await createTestDatabase();
+  const labsDir = path.resolve(ROOT, extraEnv.LABS_DIR ?? 'labs');
+  const db = await createTestDatabase(options.postgresServerUrl, seededTemplate(labsDir));
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -141,28 +186,40 @@ export async function startPlatform(
     DATABASE_POOL_SIZE: '4',
     ...extraEnv,
   };
-  const seeded = spawnSync(process.execPath, [...REGISTER, 'src/main/seed.ts'], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-  });
-  if (seeded.status !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
-  const demo = JSON.parse(seeded.stdout.trim().split('\n').pop() as string) as {
-    courseId: string;
-    joinCode: string;
-  };
+  const [demo] = (await db.prisma.$queryRawUnsafe(
+    'SELECT id AS "courseId", join_code AS "joinCode" FROM courses WHERE title = $1',
+    DEMO_COURSE_TITLE,
+  )) as { courseId: string; joinCode: string }[];
+  if (!demo) throw new Error('the seeded template holds no demo course');
   const api = new PlatformProcess('src/main/api.ts', env, options.nodeArgs);
   const worker = new PlatformProcess('src/main/worker.ts', env, options.nodeArgs);
+  // Extra workers get a smaller database pool: PostgreSQL's 100 connections are shared by every suite running.
+  const extraWorkerEnv = { ...env, DATABASE_POOL_SIZE: extraEnv.DATABASE_POOL_SIZE ?? '2' };
+  const newWorker = (overrides: Record<string, string> = {}) =>
+    new PlatformProcess('src/main/worker.ts', { ...extraWorkerEnv, ...overrides }, options.nodeArgs);
+  const workers = [
+    worker,
+    ...Array.from({ length: Math.max(0, (options.workers ?? 1) - 1) }, () => newWorker()),
+  ];
   api.start();
-  worker.start();
+  for (const each of workers) each.start();
   const baseUrl = `http://127.0.0.1:${port}`;
   const extraApis: PlatformProcess[] = [];
-  await waitForHealth(baseUrl, [api, worker]);
+  try {
+    // Each extra worker compiles and starts beside the others: on a loaded machine that takes longer.
+    await waitForHealth(baseUrl, [api, ...workers], 90_000 + 45_000 * (workers.length - 1));
+  } catch (error) {
+    // Processes that never became healthy are not left running after the suite.
+    await Promise.all([api, ...workers].map((each) => each.stop('SIGKILL')));
+    await db.drop().catch(() => undefined);
+    throw error;
+  }
   return {
     baseUrl,
     db,
     api,
     worker,
+    workers,
     env,
     courseId: demo.courseId,
     joinCode: demo.joinCode,
@@ -173,7 +230,13 @@ export async function startPlatform(
     async restartApi() {
       await api.stop();
       api.start();
-      await waitForHealth(baseUrl, [api, worker]);
+      await waitForHealth(baseUrl, [api, ...workers]);
+    },
+    addWorker(overrides: Record<string, string> = {}) {
+      const added = newWorker(overrides);
+      added.start();
+      workers.push(added);
+      return added;
     },
     async addApiInstance() {
       const extraPort = await freePort();
@@ -189,7 +252,11 @@ export async function startPlatform(
       return url;
     },
     async stop() {
-      await Promise.all([api.stop(), worker.stop(), ...extraApis.map((extra) => extra.stop())]);
+      await Promise.all([
+        api.stop(),
+        ...workers.map((each) => each.stop()),
+        ...extraApis.map((extra) => extra.stop()),
+      ]);
       await db.drop();
       await removeRedisKeys(env.REDIS_URL ?? 'redis://127.0.0.1:6379', env.REDIS_PREFIX as string);
     },

@@ -77,6 +77,7 @@ export class DockerClusterDriver implements ClusterDriver {
       stateVersions: false,
       // Clusters are placed on one of several Docker engines; hostFor() names it.
       multiHost: true,
+      clustersLiveIn: 'host',
       // `docker exec` of kubelab-exec / k3s kubectl is given no stdin: typed input cannot reach it.
       interactiveInput: false,
       backgroundRuns: this.flavour.concurrentRuns,

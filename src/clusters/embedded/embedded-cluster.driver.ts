@@ -84,8 +84,9 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     restoresFromSnapshot: true,
     // snapshot() versions by content (sha1 of the serialised state).
     stateVersions: true,
-    // Every cluster lives in the memory of whichever worker runs its command.
+    // Every cluster lives in the memory of the worker its session is placed on.
     multiHost: false,
+    clustersLiveIn: 'process',
     // The lab terminal reads typed lines through TerminalIO.stdin (heredocs, `read`).
     interactiveInput: true,
     // LabTerminal.run calls are independent promises on one in-process cluster.
@@ -208,6 +209,15 @@ export class EmbeddedClusterDriver implements ClusterDriver {
   async destroy(ref: ClusterRef): Promise<void> {
     this.live.get(ref.clusterId)?.api?.close();
     this.live.delete(ref.clusterId);
+  }
+
+  heldInMemory(): { clusterId: string; labSessionId: string }[] {
+    return [...this.live].map(([clusterId, live]) => ({ clusterId, labSessionId: live.labSessionId }));
+  }
+
+  dropFromMemory(clusterId: string): void {
+    this.live.get(clusterId)?.api?.close();
+    this.live.delete(clusterId);
   }
 
   async list(): Promise<ListedCluster[]> {

@@ -100,6 +100,7 @@ const DEFAULT_CAPABILITIES: DriverCapabilities = {
   restoresFromSnapshot: true,
   stateVersions: true,
   multiHost: false,
+  clustersLiveIn: 'process',
   interactiveInput: true,
   backgroundRuns: true,
   homeFiles: true,

@@ -11,7 +11,6 @@ import type { ClusterRepository } from '../../repositories/cluster.repository';
 import type { CommandRunRepository, QueuedRun } from '../../repositories/command-run.repository';
 import type { EditorBuffersRepository } from '../../repositories/editor-buffers.repository';
 import type { EventRepository } from '../../repositories/event.repository';
-import type { JobRepository } from '../../repositories/job.repository';
 import type { LabSession, LabSessionRepository } from '../../repositories/lab-session.repository';
 import type { RedisRepository } from '../../repositories/redis.repository';
 import type { RunSignalsRepository } from '../../repositories/run-signals.repository';
@@ -36,6 +35,9 @@ import { InMemoryHomeRepository } from '../../repositories/testing/in-memory-hom
 import { InMemoryEditorBuffersRepository } from '../../repositories/testing/in-memory-editor-buffers';
 import type { FinishedCommand, GradingService } from '../../services/grading.service';
 import { CommandRunnerService } from '../command-runner.service';
+import type { SessionPlacementService } from '../../placement/session-placement.service';
+import type { WorkerPresenceService } from '../../placement/worker-presence.service';
+import { HeldRecords } from '../held-records';
 import { RunLedger } from '../run-ledger';
 import { planRun } from '../run-kinds';
 import { InMemoryCommandRunRepository } from './in-memory-runs';
@@ -44,10 +46,20 @@ import {
   InMemorySessionMailboxRepository,
   InMemoryWorkerJobsRepository,
 } from './in-memory-session';
+import type { SessionRouter } from '../../placement/session-router.service';
 
 /** Grading as the runner sees it: told about every command that ended. */
-export class RecordingGrading implements Pick<GradingService, 'afterCommand' | 'backgroundStarted'> {
+export class RecordingGrading implements Pick<
+  GradingService,
+  'afterCommand' | 'backgroundStarted' | 'requestGrading'
+> {
   readonly graded: { labSessionId: string; finished: FinishedCommand }[] = [];
+  /** Sessions whose grading was asked for outside a command (after held records were written). */
+  readonly requested: string[] = [];
+
+  async requestGrading(labSessionId: string): Promise<void> {
+    this.requested.push(labSessionId);
+  }
   readonly backgroundStarts: { labSessionId: string; seq: number }[] = [];
 
   backgroundStarted(labSessionId: string, seq: number): void {
@@ -62,6 +74,8 @@ export class RecordingGrading implements Pick<GradingService, 'afterCommand' | '
 
 export interface CommandRunnerHarness {
   config: AppConfig;
+  /** Records held while the database is away (HeldRecords). */
+  held: HeldRecords;
   sessions: InMemoryLabSessionRepository;
   clusters: InMemoryClusterRepository;
   runs: InMemoryCommandRunRepository;
@@ -111,7 +125,7 @@ export function commandRunnerHarness(
     driver,
     clusters as unknown as ClusterRepository,
     sessions as unknown as LabSessionRepository,
-    queue as unknown as JobRepository,
+    queue as unknown as SessionRouter,
     events as unknown as EventRepository,
     epochs,
     jobs as unknown as SessionJobsRepository,
@@ -124,10 +138,12 @@ export function commandRunnerHarness(
     lifecycle,
     epochs,
   );
+  const held = new HeldRecords({ retryMs: 10 });
   const ledger = new RunLedger(
     runs as unknown as CommandRunRepository,
     jobs as unknown as SessionJobsRepository,
     events as unknown as EventRepository,
+    held,
   );
   const homeRows = new InMemoryHomeRepository();
   const buffers = new InMemoryEditorBuffersRepository();
@@ -157,10 +173,15 @@ export function commandRunnerHarness(
     grading as unknown as GradingService,
     homes,
     buffers as unknown as EditorBuffersRepository,
+    held,
+    // One worker, no directory: placement is the worker directory's and SessionRouter's business (their specs).
+    { workerId: randomUUID() } as WorkerPresenceService,
+    { hold: () => () => undefined } as unknown as SessionPlacementService,
   );
   const seqs = new Map<string, number>();
   return {
     config,
+    held,
     sessions,
     clusters,
     runs,

@@ -112,6 +112,7 @@ export class InMemoryCommandRunRepository implements Implements<
       output: '',
       outputBytes: 0,
       truncated: false,
+      outputTrimmedAt: null,
       error: null,
       queuedAt: run.queuedAt,
       startedAt: null,

@@ -93,22 +93,7 @@ export class InMemoryRunSignalsRepository implements Implements<RunSignalsReposi
   }
 }
 
-/** The session job tables, plus the workers' heartbeats. */
+/** The session job tables (workers' heartbeats are the worker directory's). */
 export class InMemoryWorkerJobsRepository
   extends InMemorySessionJobsRepository
-  implements Implements<SessionJobsRepository, 'start' | 'end' | 'list' | 'beat' | 'forgetWorker' | 'isAlive'>
-{
-  readonly alive = new Set<string>();
-
-  async beat(workerId: string): Promise<void> {
-    this.alive.add(workerId);
-  }
-
-  async forgetWorker(workerId: string): Promise<void> {
-    this.alive.delete(workerId);
-  }
-
-  async isAlive(workerId: string): Promise<boolean> {
-    return this.alive.has(workerId);
-  }
-}
+  implements Implements<SessionJobsRepository, 'start' | 'end' | 'list'> {}

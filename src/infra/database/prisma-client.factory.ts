@@ -33,6 +33,9 @@ export async function createPrismaClient(settings: DatabaseSettings): Promise<Pr
       allowExitOnIdle: true,
       options: '-c synchronous_commit=off',
     });
+    // An idle connection that the server ends (a restart, an outage) is reported on its pool; without
+    // a listener that event would end the process. The next query finds the server away and fails.
+    for (const each of [pool, asyncCommitPool]) each.on('error', () => undefined);
     const client = new PoolBackedPrismaClient(pool, asyncCommitPool);
     sqlRunners.set(client, poolRunner(pool, asyncCommitPool));
     return client;

@@ -30,4 +30,29 @@ describe('JsonLogger', () => {
     expect(entries()[0]).toMatchObject({ level: 'error', msg: 'boom' });
     expect(String(entries()[0].stack)).toContain('Error: boom');
   });
+
+  it("logs Nest's start-up announcements at debug level, shown only when LOG_LEVEL=debug", () => {
+    const quiet = capture('info');
+    quiet.logger.log('Mapped {/api/health, GET} route', 'RouterExplorer');
+    quiet.logger.log('ApiModule dependencies initialized', 'InstanceLoader');
+    quiet.logger.log('HealthController {/api/health}:', 'RoutesResolver');
+    quiet.logger.log({ msg: 'API listening' }, 'Bootstrap');
+    expect(quiet.entries().map((entry) => entry.msg)).toEqual(['API listening']);
+
+    const verbose = capture('debug');
+    verbose.logger.log('Mapped {/api/health, GET} route', 'RouterExplorer');
+    expect(verbose.entries()).toEqual([
+      expect.objectContaining({
+        level: 'debug',
+        context: 'RouterExplorer',
+        msg: 'Mapped {/api/health, GET} route',
+      }),
+    ]);
+  });
+
+  it('keeps warnings and errors of those contexts at their own level', () => {
+    const { logger, entries } = capture('warn');
+    logger.warn('route shadowed', 'RouterExplorer');
+    expect(entries()).toEqual([expect.objectContaining({ level: 'warn', context: 'RouterExplorer' })]);
+  });
 });

@@ -3,15 +3,35 @@ import type { LogLevel } from '../../config/app-config';
 
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** One log record before it is rendered: time, level, service, Nest context, msg and any fields of its own. */
+export type LogEntry = Record<string, unknown> & { time: string; level: LogLevel; service: string };
+
 /**
- * Structured logs: one JSON object per line on stdout, so log shippers need no parsing rules.
- * Implements Nest's LoggerService so framework messages come out in the same shape.
+ * Nest announces every module, controller, route and websocket message at start-up (a hundred lines
+ * here). Operators need them only when debugging routing, so they are logged at debug level.
+ */
+const STARTUP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'WebSocketsController',
+  'NestApplication',
+]);
+
+export const renderJson = (entry: LogEntry): string => JSON.stringify(entry);
+
+/**
+ * Structured logs: one record per message, rendered as a JSON line by default, so log shippers need no
+ * parsing rules (createLogger picks readable lines for a terminal). Implements Nest's LoggerService so
+ * framework messages come out in the same shape.
  */
 export class JsonLogger implements LoggerService {
   constructor(
     private readonly minimum: LogLevel = 'info',
     private readonly service = 'kubelab',
     private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+    private readonly render: (entry: LogEntry) => string = renderJson,
   ) {}
 
   log(message: unknown, ...rest: unknown[]): void {
@@ -30,11 +50,12 @@ export class JsonLogger implements LoggerService {
     this.emit('debug', message, rest);
   }
 
-  private emit(level: LogLevel, message: unknown, rest: unknown[]): void {
-    if (rank[level] < rank[this.minimum]) return;
+  private emit(requested: LogLevel, message: unknown, rest: unknown[]): void {
     // Nest passes the context (class name) as the last string argument.
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
-    const entry: Record<string, unknown> = { time: new Date().toISOString(), level, service: this.service };
+    const level = requested === 'info' && context && STARTUP_CONTEXTS.has(context) ? 'debug' : requested;
+    if (rank[level] < rank[this.minimum]) return;
+    const entry: LogEntry = { time: new Date().toISOString(), level, service: this.service };
     if (context) entry.context = context;
     if (message instanceof Error) {
       entry.msg = message.message;
@@ -48,6 +69,6 @@ export class JsonLogger implements LoggerService {
       if (typeof extra === 'string' && level === 'error') entry.stack = extra;
       else if (extra !== undefined) entry.detail = extra;
     }
-    this.write(JSON.stringify(entry));
+    this.write(this.render(entry));
   }
 }

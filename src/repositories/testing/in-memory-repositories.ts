@@ -43,6 +43,7 @@ export class InMemoryLabSessionRepository implements Implements<
       idleExpiresAt: null,
       hardDeadlineAt: null,
       labVersionId: null,
+      recordsTrimmedAt: null,
       trial: false,
       ...fields,
     };

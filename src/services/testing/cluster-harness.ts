@@ -6,7 +6,6 @@ import type { ClusterDriver } from '../../clusters/cluster-driver';
 import { type AppConfig, parseConfig } from '../../config/app-config';
 import type { ClusterRepository } from '../../repositories/cluster.repository';
 import type { EventRepository } from '../../repositories/event.repository';
-import type { JobRepository } from '../../repositories/job.repository';
 import type { LabSessionRepository } from '../../repositories/lab-session.repository';
 import type { RedisRepository } from '../../repositories/redis.repository';
 import type { RunSignalsRepository } from '../../repositories/run-signals.repository';
@@ -24,6 +23,7 @@ import { ClusterEpochService } from '../cluster-epoch.service';
 import { ClusterLifecycleService } from '../cluster-lifecycle.service';
 import { ClusterLookupService } from '../cluster-lookup.service';
 import { ClusterMaintenanceService } from '../cluster-maintenance.service';
+import type { SessionRouter } from '../../placement/session-router.service';
 
 export interface ClusterHarness {
   config: AppConfig;
@@ -59,7 +59,7 @@ export function clusterHarness(
     driver,
     clusters as unknown as ClusterRepository,
     sessions as unknown as LabSessionRepository,
-    jobs as unknown as JobRepository,
+    jobs as unknown as SessionRouter,
     events as unknown as EventRepository,
     epochs,
     sessionJobs as unknown as SessionJobsRepository,

@@ -27,6 +27,7 @@ import { useTitle } from '../lib/use-title';
 import { ClassMatrix } from './ClassMatrix';
 import { CompletionChart } from './CompletionChart';
 import { CourseOverview } from './CourseOverview';
+import { PlatformLoadCard } from './PlatformLoadCard';
 import { ScheduleEditor } from './ScheduleEditor';
 import { applyGradingUpdate, completionSeries } from './gradebook-live';
 
@@ -84,6 +85,7 @@ export function DashboardPage({ courseId, labId }: { courseId?: string; labId?: 
               />
             ))}
           </div>
+          <PlatformLoadCard />
         </Stack>
       </nav>
       <main id="main" className="dashboard-main">

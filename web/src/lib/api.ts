@@ -10,6 +10,7 @@ import type {
   HomeSaved,
   LabSessionView,
   LabView,
+  PlatformLoad,
   Replay,
   StepResultView,
   User,
@@ -105,6 +106,8 @@ export const api = {
   logout: () => request<void>('POST', '/auth/logout'),
 
   courses: () => request<Course[]>('GET', '/courses'),
+  /** Instructors and admins: the workers' load and the refusals of the last minute (issue 21). */
+  platformLoad: () => request<PlatformLoad>('GET', '/platform/load'),
   createCourse: (title: string) => request<Course>('POST', '/courses', { title }),
   joinCourse: (joinCode: string) => request<Course>('POST', '/courses/join', { joinCode }),
   rotateJoinCode: (courseId: string) => request<Course>('POST', `/courses/${json(courseId)}/join-code`),

@@ -72,6 +72,7 @@ export function TerminalPane({ labSessionId, onSnapshot, onCommandFinished }: Pr
           return `✗ ${tr('term.rateLimited', { seconds: rejection.retryAfterSeconds })}`;
         return `✗ ${tr('term.rejected')}: ${message}`;
       },
+      busyRetrying: (seconds) => callbacks.current.t('term.busyRetrying', { seconds }),
       endedWith: (status) => {
         const tr = callbacks.current.t;
         if (status === 'cancelled') return '^C';

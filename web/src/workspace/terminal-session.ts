@@ -16,6 +16,7 @@ import { editLine, LineEditor } from '../terminal/line-editor';
 import { renderLine, rowsBelowCursor } from '../terminal/line-render';
 import { ObjectNameBook } from '../terminal/object-names';
 import { PromptTracker, SHELL_PROMPT } from '../terminal/prompt-tracker';
+import { BusyRetries } from './busy-retry';
 
 const RED = '\x1b[31m';
 const YELLOW = '\x1b[33m';
@@ -32,6 +33,8 @@ const MAX_EARLY_EVENTS = 2000;
 
 export interface TerminalTexts {
   rejected(message: string, rejection: CommandRejected | undefined): string;
+  /** The one line shown while a line refused as busy waits for its automatic retry. */
+  busyRetrying(seconds: number): string;
   endedWith(status: string): string | undefined;
   joinFailed(message: string): string;
   readOnly: string;
@@ -100,6 +103,7 @@ export class TerminalSession {
   private readOnly = false;
   private cursorCells = 0;
   private refCounter = 0;
+  private readonly busyRetries = new BusyRetries();
   private joinGeneration = 0;
   private readonly cleanups: (() => void)[] = [];
 
@@ -143,6 +147,7 @@ export class TerminalSession {
 
   dispose(): void {
     this.cleanups.forEach((cleanup) => cleanup());
+    this.busyRetries.endAll();
     this.joinGeneration++;
     if (this.options.socket.connected)
       this.options.socket.emit('session.leave', { labSessionId: this.options.labSessionId }, () => undefined);
@@ -349,10 +354,28 @@ export class TerminalSession {
     const run: Run = { clientRef, command: line, output: '', shown: true };
     this.runs.push(run);
     this.options.onBusyChange?.(true);
+    this.send(run, clientRef);
+  }
+
+  /** Sends a line (again, with the same client reference, after a busy refusal: the server runs it once). */
+  private send(run: Run, clientRef: string): void {
     const { socket, labSessionId } = this.options;
-    emitWithAck(socket, 'command.submit', { labSessionId, command: line, clientRef }).then(
+    emitWithAck(socket, 'command.submit', { labSessionId, command: run.command, clientRef }).then(
       (result) => {
-        if (!result.ok) return this.dropRun(run, result.message);
+        if (!result.ok) {
+          const hint = this.rejections.get(clientRef)?.retryAfterSeconds;
+          // A busy refusal is retried after the hint (unless Ctrl-C took the line back meanwhile).
+          const wait = this.runs.includes(run)
+            ? this.busyRetries.schedule(clientRef, result.code, hint, () => {
+                if (this.runs.includes(run)) this.send(run, clientRef);
+              })
+            : this.busyRetries.end(clientRef);
+          if (wait === undefined) return this.dropRun(run, result.message);
+          this.rejections.delete(clientRef);
+          this.options.terminal.write(`${YELLOW}${this.options.texts.busyRetrying(wait)}${RESET}\r\n`);
+          return;
+        }
+        this.busyRetries.end(clientRef);
         run.runId = result.data.runId;
         const early = this.earlyEvents.get(run.runId) ?? [];
         this.earlyEvents.delete(run.runId);
@@ -379,6 +402,13 @@ export class TerminalSession {
   private interrupt(): void {
     this.queued = [];
     const head = this.runs[0];
+    if (head?.clientRef && this.busyRetries.waiting(head.clientRef)) {
+      // Not on the server yet: Ctrl-C stops the retrying and gives the prompt back.
+      this.busyRetries.end(head.clientRef);
+      this.runs.shift();
+      this.options.terminal.write('^C\r\n');
+      return this.afterHead();
+    }
     const { socket, labSessionId } = this.options;
     emitWithAck(
       socket,
