@@ -46,7 +46,7 @@ function ensureDependencies() {
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
   say('Installing npm dependencies…');
   const started = Date.now();
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund']);
   say(`Dependencies installed in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 

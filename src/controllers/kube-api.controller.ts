@@ -5,8 +5,20 @@ import { CurrentUser } from '../middleware/auth.guard';
 import type { AuthUser } from '../services/auth.service';
 import { KubeApiAccessService } from '../kube-api/kube-api-access.service';
 import type { KubeApiAccess } from '../shared/kube-api';
-import { ApiAnswer, ApiErrors, SESSION_NOT_FOUND } from './api-docs';
+import { ApiAnswer, ApiErrors, type ErrorAnswer, SESSION_NOT_FOUND } from './api-docs';
 import { kubeApiAccessExample, kubeconfigExample } from './api-examples';
+
+/** What the kubeconfig download and a new token answer alike when they cannot give one. */
+const KUBECONFIG_ERRORS: ErrorAnswer[] = [
+  400,
+  SESSION_NOT_FOUND,
+  [409, 'The lab session has ended', 'This lab session has ended: its cluster has no API any more.'],
+  [
+    503,
+    'The Kubernetes API listener is not running, or the database is unavailable',
+    'The Kubernetes API listener is not running.',
+  ],
+];
 
 /** "Use your own kubectl" (issue 20): the session's Kubernetes API address, token and kubeconfig. */
 @ApiTags('kubernetes api')
@@ -38,16 +50,7 @@ export class KubeApiController {
       },
     },
   })
-  @ApiErrors(
-    400,
-    SESSION_NOT_FOUND,
-    [409, 'The lab session has ended', 'This lab session has ended: its cluster has no API any more.'],
-    [
-      503,
-      'The Kubernetes API listener is not running, or the database is unavailable',
-      'The Kubernetes API listener is not running.',
-    ],
-  )
+  @ApiErrors(...KUBECONFIG_ERRORS)
   @Get('kubeconfig')
   @Header('Cache-Control', 'no-store')
   async kubeconfig(
@@ -64,16 +67,7 @@ export class KubeApiController {
   /** A new token; the previous one stops working. */
   @ApiOperation({ summary: 'Make a new token; the previous one stops working' })
   @ApiAnswer(200, kubeApiAccessExample)
-  @ApiErrors(
-    400,
-    SESSION_NOT_FOUND,
-    [409, 'The lab session has ended', 'This lab session has ended: its cluster has no API any more.'],
-    [
-      503,
-      'The Kubernetes API listener is not running, or the database is unavailable',
-      'The Kubernetes API listener is not running.',
-    ],
-  )
+  @ApiErrors(...KUBECONFIG_ERRORS)
   @Post('token')
   @HttpCode(200)
   renew(

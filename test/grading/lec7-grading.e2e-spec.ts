@@ -88,7 +88,7 @@ describe('Lec7 lab graded live (separate API and worker, real time)', () => {
       // Like a student, look again until the cluster has caught up (pulls and rollouts take real time).
       const deadline = Date.now() + 150_000;
       while (!passedSteps().includes(step.id) && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 2000));
+        await new Promise((resolve) => setTimeout(resolve, 500));
         if (!passedSteps().includes(step.id)) await run(lastLook);
       }
       expect(passedSteps()).toContain(step.id);

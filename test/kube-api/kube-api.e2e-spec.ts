@@ -367,14 +367,22 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
   }, 90_000);
 
   it('names in the kubeconfig the namespace the student last set in the terminal', async () => {
+    const describeAccess = () =>
+      api<KubeApiAccess>(
+        platform.baseUrl,
+        alice.cookie,
+        'GET',
+        `/lab-sessions/${alice.labSessionId}/kube-api`,
+      );
     const set = await terminal(alice, 'kubectl config set-context --current --namespace=kube-system');
     expect(set.exitCode).toBe(0);
-    const described = await api<KubeApiAccess>(
-      platform.baseUrl,
-      alice.cookie,
-      'GET',
-      `/lab-sessions/${alice.labSessionId}/kube-api`,
-    );
+    // The cluster's state is saved just after the exit is announced (the exit does not wait for it): the
+    // namespace shows once it is saved, within moments.
+    let described = await describeAccess();
+    for (let i = 0; i < 50 && described.body.namespace !== 'kube-system'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      described = await describeAccess();
+    }
     expect(described.body.namespace).toBe('kube-system');
     const { file } = await download(alice, alice.labSessionId, 'alice-ns.kubeconfig');
     expect(fs.readFileSync(file, 'utf8')).toContain('    namespace: kube-system\n');
