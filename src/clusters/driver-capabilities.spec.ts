@@ -56,6 +56,8 @@ describe('driver capabilities', () => {
       // The agent's terminal keeps the session's home in the control plane's volume, synced through exec.
       homeFiles: true,
       editorPane: true,
+      // The agent serves the cluster's API on the container's loopback, reached through exec'd bridges.
+      kubernetesApi: true,
     });
     expectConsistent(kubelab);
     expect(await kubelab.snapshot()).toBeNull();
@@ -65,6 +67,7 @@ describe('driver capabilities', () => {
     // A bare kubectl per line has no terminal, so no home.
     expect(k3s.capabilities.homeFiles).toBe(false);
     expect(k3s.capabilities.editorPane).toBeFalsy();
+    expect(k3s.capabilities.kubernetesApi).toBe(false);
     await Promise.all([kubelab.close(), k3s.close()]);
   });
 

@@ -1,20 +1,23 @@
 /**
  * Entry point of the control-plane container: one simulated cluster on real time, its lab terminal,
- * and the agent serving them on a unix socket. Prints AGENT_READY_MARKER when it accepts commands.
+ * and the agent serving them on a unix socket; the same cluster's Kubernetes API on 127.0.0.1:PORT (0: none).
+ * Prints AGENT_READY_MARKER when both accept requests.
  *
- *   node agent/main.js [--nodes N] [--seed N] [--socket PATH] [--home-file PATH]
+ *   node agent/main.js [--nodes N] [--seed N] [--socket PATH] [--home-file PATH] [--api-port PORT]
  */
 import path from 'node:path';
 import { createCluster, LabTerminal, RealClock } from '../engine/index';
 import { NodeAgent } from './agent';
 import { AgentHome } from './agent-home';
-import { AGENT_READY_MARKER, DEFAULT_AGENT_SOCKET, DEFAULT_HOME_FILE } from './protocol';
+import { listenApi } from './api-server';
+import { AGENT_API_PORT, AGENT_READY_MARKER, DEFAULT_AGENT_SOCKET, DEFAULT_HOME_FILE } from './protocol';
 
 interface AgentArgs {
   nodeCount: number;
   seed: number | undefined;
   socketPath: string;
   homeFile: string;
+  apiPort: number;
 }
 
 function parseArgs(argv: string[]): AgentArgs {
@@ -23,6 +26,7 @@ function parseArgs(argv: string[]): AgentArgs {
     seed: undefined,
     socketPath: DEFAULT_AGENT_SOCKET,
     homeFile: DEFAULT_HOME_FILE,
+    apiPort: AGENT_API_PORT,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
@@ -31,7 +35,9 @@ function parseArgs(argv: string[]): AgentArgs {
     else if (flag === '--seed') args.seed = wholeNumber(flag, value, 0, 2 ** 31);
     else if (flag === '--socket') args.socketPath = value;
     else if (flag === '--home-file') args.homeFile = value;
-    else throw new Error(`unknown option ${flag} (expected --nodes, --seed, --socket, --home-file)`);
+    else if (flag === '--api-port') args.apiPort = wholeNumber(flag, value, 0, 65535);
+    else
+      throw new Error(`unknown option ${flag} (expected --nodes, --seed, --socket, --home-file, --api-port)`);
   }
   return args;
 }
@@ -56,7 +62,9 @@ async function main(): Promise<void> {
     claimFile: path.join(path.dirname(args.socketPath), 'claim.json'),
   });
   await agent.listen();
-  const stop = () => void agent.close().finally(() => process.exit(0));
+  // The terminal's cluster object itself: what the API writes, the next terminal line sees, and the reverse.
+  const api = args.apiPort === 0 ? undefined : await listenApi(cluster, args.apiPort);
+  const stop = () => void Promise.all([agent.close(), api?.close()]).finally(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.stdout.write(`${AGENT_READY_MARKER} (nodes=${args.nodeCount})\n`);

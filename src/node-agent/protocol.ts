@@ -10,6 +10,11 @@ export const DEFAULT_AGENT_SOCKET = '/tmp/kubelab/agent.sock';
 export const AGENT_STATE_DIR = '/var/lib/kubelab';
 /** The lab terminal's home, kept in the volume (AgentHome). */
 export const DEFAULT_HOME_FILE = `${AGENT_STATE_DIR}/home.json`;
+/**
+ * Where the agent serves its cluster's Kubernetes API: the container's loopback only (src/node-agent/api-server.ts),
+ * reached by the Docker driver through exec'd `nc 127.0.0.1 AGENT_API_PORT` bridges.
+ */
+export const AGENT_API_PORT = 6443;
 /** Printed by the agent once its socket accepts connections; the Docker driver waits for it. */
 export const AGENT_READY_MARKER = 'kubelab-agent ready';
 /** Exit code of `kubelab-exec` when it could not get an answer at all (like `docker run`'s own failures). */

@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Redis } from 'ioredis';
 import { SETUP_TIMEOUT_MS, startEngine, DockerTestEngine } from '../docker/support/docker-env';
 import { LABEL } from '../../src/clusters/docker/cluster-names';
@@ -93,6 +97,41 @@ describe('platform on the Docker driver', () => {
     expect((await run('kubectl get deployment yanwei.app -o jsonpath={.spec.replicas}')).output).toBe('2');
     const rejoined = await socket.emitWithAck('session.join', { labSessionId });
     expect(rejoined.ok && rejoined.data.editing).toBeNull();
+
+    // The student's own kubectl (issue 20): through the platform's listener and relay to the node container's API,
+    // reached through the Docker API; the terminal and kubectl see one cluster.
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kubelab-docker-kubectl-'));
+    try {
+      const kubeconfig = path.join(home, 'kubeconfig');
+      const downloaded = await fetch(
+        `${platform.baseUrl}/api/lab-sessions/${labSessionId}/kube-api/kubeconfig`,
+        { headers: { cookie } },
+      );
+      expect(downloaded.status).toBe(200);
+      fs.writeFileSync(kubeconfig, await downloaded.text(), { mode: 0o600 });
+      const kubectl = (args: string[]) =>
+        new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+          execFile(
+            '/usr/lib/google-cloud-sdk/bin/kubectl.1.30',
+            ['--kubeconfig', kubeconfig, ...args],
+            { env: { ...process.env, HOME: home, KUBECONFIG: '' }, timeout: 60_000 },
+            (error, stdout, stderr) =>
+              resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+          ),
+        );
+      expect(await kubectl(['get', 'deployments', '-o', 'name'])).toEqual({
+        code: 0,
+        stdout: 'deployment.apps/yanwei.app\n',
+        stderr: '',
+      });
+      expect(await kubectl(['create', 'configmap', 'own-kubectl', '--from-literal=a=1'])).toMatchObject({
+        code: 0,
+        stdout: 'configmap/own-kubectl created\n',
+      });
+      expect((await run('kubectl get configmap own-kubectl -o jsonpath={.data.a}')).output).toBe('1');
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
 
     // Reset: the old containers go, a fresh cluster has no deployment.
     const reset = await api(platform.baseUrl, cookie, 'POST', `/lab-sessions/${labSessionId}/reset`);

@@ -7,6 +7,8 @@
  * Platform duties: call reconcile(liveIds) at start-up and periodically, fillWarmPool() after start-up,
  * route commands by hostFor(ref), and close() at shutdown.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type {
   ClusterDriver,
   ClusterRef,
@@ -25,6 +27,7 @@ import type {
   ProvisionRequest,
 } from '../cluster-driver';
 import { DockerError } from '../../infra/docker/docker.repository';
+import { KubeApiBridge } from './api-bridge';
 import { assertUsableClusterId, LABEL } from './cluster-names';
 import { type DockerHost, DockerHosts } from './docker-hosts';
 import type { DockerDriverSettings, NodeFlavourName } from './docker-settings';
@@ -65,6 +68,7 @@ export class DockerClusterDriver implements ClusterDriver {
   private readonly flavour: NodeFlavour;
   private readonly pool: WarmPool;
   private readonly starting = new Set<string>();
+  private readonly api = new KubeApiBridge();
 
   constructor(private readonly settings: DockerDriverSettings) {
     this.hosts = new DockerHosts(settings.hosts);
@@ -87,6 +91,8 @@ export class DockerClusterDriver implements ClusterDriver {
       // The kubelab flavour's `kubectl edit` opens its buffer in the page's editor pane (through exec, as a
       // cancel goes), although nothing typed reaches a command.
       editorPane: this.flavour.editorPane,
+      // The kubelab agent serves its cluster's API on the container's loopback, reached through exec'd bridges.
+      kubernetesApi: this.flavour.kubernetesApi,
     };
   }
 
@@ -196,13 +202,40 @@ export class DockerClusterDriver implements ClusterDriver {
     );
   }
 
+  /**
+   * The student's own kubectl (issue 20): the request goes to the API server of the agent that runs the cluster's
+   * terminal too (one cluster object: what either writes, the other sees), through the Docker API (api-bridge.ts).
+   */
+  async serveApi(ref: ClusterRef, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const docker = this.apiOf(ref);
+    await this.explainMissing(ref, () =>
+      this.api.serve(docker, controlPlaneName(ref.clusterId), request, response),
+    );
+  }
+
+  /** exec, attach and port-forward: the upgraded connection is carried to the agent's API server as it is. */
+  async upgradeApi(
+    ref: ClusterRef,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): Promise<boolean> {
+    const docker = this.apiOf(ref);
+    await this.explainMissing(ref, () =>
+      this.api.upgrade(docker, controlPlaneName(ref.clusterId), request, socket, head),
+    );
+    return true;
+  }
+
   async snapshot(): Promise<ClusterSnapshot | null> {
     return null; // the cluster's state lives in its containers
   }
 
   async destroy(ref: ClusterRef): Promise<void> {
     const state = this.attachStateOf(ref);
-    await removeCluster(this.hosts.byId(state.host).docker, state.key);
+    const docker = this.hosts.byId(state.host).docker;
+    this.api.forget(docker, controlPlaneName(ref.clusterId));
+    await removeCluster(docker, state.key);
   }
 
   async list(): Promise<ListedCluster[]> {
@@ -288,6 +321,7 @@ export class DockerClusterDriver implements ClusterDriver {
 
   /** Stops warm-pool refills and waits for one in progress (call at shutdown). */
   async close(): Promise<void> {
+    this.api.close();
     await this.pool.close();
   }
 
@@ -319,6 +353,14 @@ export class DockerClusterDriver implements ClusterDriver {
       );
     }
     return this.hosts.byId(state.host).docker;
+  }
+
+  private apiOf(ref: ClusterRef) {
+    if (!this.capabilities.kubernetesApi)
+      throw new Error(
+        `the ${this.flavour.name} node image does not serve the Kubernetes API to the platform`,
+      );
+    return this.nodeApiOf(ref);
   }
 
   /** A cluster's host and key when part of it exists on a reachable host (a provision to resume). */

@@ -23,6 +23,8 @@ export class K3sFlavour implements NodeFlavour {
   readonly homeFiles = false;
   /** Real kubectl edit would start a real editor, and the node has none the page can drive. */
   readonly editorPane = false;
+  /** k3s's API server wants TLS and its own credentials; the platform does not serve it to students' kubectl yet. */
+  readonly kubernetesApi = false;
 
   constructor(readonly image: string) {}
 

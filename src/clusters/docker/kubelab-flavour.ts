@@ -67,6 +67,8 @@ export class KubelabFlavour implements NodeFlavour {
   readonly homeFiles = true;
   /** The agent's terminal is the embedded one: its `kubectl edit` takes the page's editor pane. */
   readonly editorPane = true;
+  /** The agent serves its cluster's API on the container's loopback (src/node-agent/api-server.ts). */
+  readonly kubernetesApi = true;
 
   constructor(readonly image: string) {}
 

@@ -49,6 +49,11 @@ export interface NodeFlavour {
    * `capabilities.editorPane`): exec() then takes the pane and hands the command the text it is closed with.
    */
   readonly editorPane: boolean;
+  /**
+   * Whether the control-plane container serves the cluster's Kubernetes API on its loopback at AGENT_API_PORT (the
+   * driver's `capabilities.kubernetesApi`, reached through exec'd bridges: api-bridge.ts).
+   */
+  readonly kubernetesApi: boolean;
   containerSpec(node: NodePlan): FlavourSpec;
   /** Resolves when the cluster answers commands; rejects with a clear reason after timeoutMs. */
   waitReady(

@@ -76,7 +76,8 @@ async function inputsHash(): Promise<string> {
   const hash = createHash('sha256');
   hash.update(process.version);
   hash.update(readFileSync(__filename));
-  for (const file of await sourceFiles()) {
+  const sources = await sourceFiles();
+  for (const file of [...sources, ...(await dataFiles(sources))]) {
     hash.update(file);
     hash.update(await fs.readFile(path.join(REPO_ROOT, file)));
   }
@@ -102,10 +103,23 @@ async function sourceFiles(): Promise<string[]> {
   return files.sort();
 }
 
+/** The JSON files the sources import by a relative path (the protobuf schema): copied into the image as they are. */
+async function dataFiles(sources: string[]): Promise<string[]> {
+  const files = new Set<string>();
+  for (const file of sources) {
+    const source = await fs.readFile(path.join(REPO_ROOT, file), 'utf8');
+    for (const [, , specifier] of source.matchAll(/(?:from|require\()\s*(["'])(\.[^"']+\.json)\1/g))
+      files.add(path.relative(REPO_ROOT, path.resolve(REPO_ROOT, path.dirname(file), specifier)));
+  }
+  return [...files].sort();
+}
+
 async function assembleRootfs(root: string): Promise<void> {
   await copyNodeRuntime(root);
   await installBusybox(root);
   const packages = await compileSources(root);
+  for (const file of await dataFiles(await sourceFiles()))
+    await copy(path.join(REPO_ROOT, file), path.join(root, IMAGE_HOME, file));
   await copyPackages(root, packages);
   await write(
     root,

@@ -4,8 +4,10 @@
  * message names the engine and the operation, and marks an engine that cannot be reached at all.
  */
 import Docker from 'dockerode';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { demultiplex, type ExecStreams } from './docker-stream';
+import { ExecSocket } from './exec-socket';
 
 export type { ExecStreams };
 
@@ -356,6 +358,27 @@ export class DockerRepository {
       undefined,
       false,
     );
+  }
+
+  /**
+   * Starts argv in a running container with its stdin and stdout as one open byte stream (ExecSocket): what is
+   * written reaches the process's stdin, its stdout's bytes are read back as they come. Ending the stream closes
+   * stdin; destroying it ends the connection (and the process, when it exits on a closed stdout or stdin).
+   */
+  async openExecSocket(container: string, argv: string[]): Promise<ExecSocket> {
+    const exec = await this.call(`exec in ${container}`, () =>
+      this.docker.getContainer(container).exec({
+        Cmd: argv,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+      }),
+    );
+    const raw = await this.call(`start exec in ${container}`, () =>
+      exec.start({ hijack: true, stdin: true }),
+    );
+    return new ExecSocket(raw as unknown as Socket, `${argv[0]} in ${container}`);
   }
 
   /** Starts argv in the background inside the container and returns at once (no output is collected). */
