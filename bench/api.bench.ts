@@ -7,6 +7,14 @@
  *    once they are dropped.
  * 3. Wall time of real kubectl `get pods` (process start included, the dispatcher /usr/bin/kubectl) against the
  *    server, next to the built-in terminal's `kubectl get pods` on a twin cluster, in the same run.
+ * Through the platform (issue 20: API process with its TLS listener, BENCH_WORKERS (1) worker processes with the relay,
+ * as the tests start them; bench/support/kube-api-class.ts):
+ * 4. Real kubectl `get pods` with a student's downloaded kubeconfig (process start included; the dispatcher
+ *    /usr/bin/kubectl and kubectl.1.30 itself), p50 over BENCH_API_KUBECTL_RUNS, against the same command in the
+ *    web terminal (submit → exit), taken in turns.
+ * 5. BENCH_API_STUDENTS (200) students each with one open watch and one `GET pods` (as a Table) a second for
+ *    BENCH_API_SECONDS (20): p50/p99, errors, watches lost, and the platform's CPU per request.
+ * BENCH_API_ONLY=engine or platform runs one half.
  * Targets: served GET p99 <= 2 ms; 1,000 idle watches <= 50 MiB.
  */
 import { execFile } from 'node:child_process';
@@ -19,12 +27,22 @@ import { ManualClock } from '../src/engine/clock/clock';
 import { createCluster, type Cluster } from '../src/engine/cluster';
 import { ApiHandler } from '../src/engine/http/handler';
 import { LabTerminal } from '../src/engine/terminal';
+import { startBenchPlatform } from './support/bench-platform';
+import { processCpuMs } from './support/cpu';
+import { positiveIntegerEnv } from './support/env';
+import { classLoad, kubeApiStudents, kubectlAgainstTerminal } from './support/kube-api-class';
+import { load } from './support/stats';
 
 const REQUESTS = Number(process.env.BENCH_API_REQUESTS ?? 5000);
 const WARMUP = Number(process.env.BENCH_API_WARMUP ?? 500);
 const WATCHES = Number(process.env.BENCH_API_WATCHES ?? 1000);
 const KUBECTL_RUNS = Number(process.env.BENCH_API_KUBECTL_RUNS ?? 10);
 const KUBECTL = '/usr/bin/kubectl';
+const KUBECTL_VERSIONED = '/usr/lib/google-cloud-sdk/bin/kubectl.1.30';
+const STUDENTS = positiveIntegerEnv('BENCH_API_STUDENTS', 200);
+const SECONDS = positiveIntegerEnv('BENCH_API_SECONDS', 20);
+const WORKERS = positiveIntegerEnv('BENCH_WORKERS', 1);
+const ONLY = process.env.BENCH_API_ONLY;
 const START = Date.UTC(2024, 5, 3, 2, 15, 0);
 const TABLE_ACCEPT =
   'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
@@ -64,6 +82,54 @@ function memory(): number {
 const MiB = 1024 * 1024;
 
 async function main(): Promise<void> {
+  if (ONLY !== 'platform') await engineServer();
+  if (ONLY !== 'engine') await throughThePlatform();
+}
+
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Parts 4 and 5: the student's own kubectl and a class of API clients, through the platform. */
+async function throughThePlatform(): Promise<void> {
+  progress(`Starting the platform (API and ${WORKERS} worker process(es))…`);
+  const { platform, workers } = await startBenchPlatform(WORKERS);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubelab-bench-api-platform-'));
+  try {
+    progress(`Enrolling ${STUDENTS} students and starting their clusters…`);
+    const students = await kubeApiStudents(platform, STUDENTS, 'lec7-k8s-basics');
+    // The dispatcher (/usr/bin/kubectl) first asks the server's version and then runs the matching binary: the
+    // versioned binary alone shows what that costs.
+    const times = await kubectlAgainstTerminal(students[0], KUBECTL_RUNS, [KUBECTL, KUBECTL_VERSIONED], dir);
+    const median = (values: number[]) =>
+      percentile(
+        [...values].sort((a, b) => a - b),
+        50,
+      ).toFixed(1);
+    console.log(
+      `through the platform (API + ${workers.length} worker, TLS): kubectl get pods median of ${KUBECTL_RUNS} runs, process start included: real kubectl ${median(times.kubectl.get(KUBECTL)!)} ms (${KUBECTL}), ${median(times.kubectl.get(KUBECTL_VERSIONED)!)} ms (${KUBECTL_VERSIONED}); web terminal ${median(times.terminal)} ms (submit → exit); load ${load()}`,
+    );
+    progress(`${STUDENTS} students: one watch each and one GET pods a second for ${SECONDS} s…`);
+    const cpu = () => ({
+      api: processCpuMs(platform.api.child?.pid),
+      workers: workers.reduce((sum, worker) => sum + processCpuMs(worker.child?.pid), 0),
+    });
+    const before = cpu();
+    const result = await classLoad(students, SECONDS);
+    const after = cpu();
+    const latencies = [...result.latencies].sort((a, b) => a - b);
+    const errors = Object.values(result.errors).reduce((sum, count) => sum + count, 0);
+    const perRequest = (ms: number) => (ms / Math.max(1, result.requests)).toFixed(2);
+    console.log(
+      `${STUDENTS} students, one watch + one GET pods (Table) a second each, ${SECONDS} s: ${result.requests} GETs, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, errors ${errors}${errors ? ` ${JSON.stringify(result.errors)}` : ''}; watches ${result.watchesOpened} opened, ${result.watchesLost} lost; platform CPU per GET (watches included): API ${perRequest(after.api - before.api)} ms, workers ${perRequest(after.workers - before.workers)} ms; load ${load()}`,
+    );
+    for (const one of students) one.student.socket.disconnect();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await platform.stop();
+  }
+}
+
+/** Parts 1–3: one engine cluster served over plain HTTP in this process. */
+async function engineServer(): Promise<void> {
   const { cluster, terminal } = await labCluster();
   let port = 0;
   const handler = new ApiHandler({ cluster, address: (): string => `127.0.0.1:${port}` });

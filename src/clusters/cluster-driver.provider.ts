@@ -11,7 +11,7 @@ export const CLUSTER_DRIVER = Symbol('CLUSTER_DRIVER');
 export function createClusterDriver(config: AppConfig): ClusterDriver {
   switch (config.clusters.driver) {
     case 'embedded':
-      return new EmbeddedClusterDriver();
+      return new EmbeddedClusterDriver({ timeScale: config.clusters.timeScale });
     case 'docker':
       // parseConfig validated the Docker settings whenever the docker driver is chosen.
       return new DockerClusterDriver(config.clusters.docker as DockerDriverSettings);

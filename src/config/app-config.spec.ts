@@ -75,6 +75,17 @@ describe('parseConfig', () => {
     expect(config.clusters.docker?.hosts.map((host) => host.capacity)).toEqual([5, 20]);
   });
 
+  it('reads the cluster time scale: real time by default, faster for kubelab nodes, never for k3s', () => {
+    expect(parseConfig({}).clusters.timeScale).toBe(1);
+    expect(parseConfig({ CLUSTER_TIME_SCALE: '10' }).clusters.timeScale).toBe(10);
+    expect(() => parseConfig({ CLUSTER_TIME_SCALE: '0' })).toThrow(/CLUSTER_TIME_SCALE/);
+    const docker = { CLUSTER_DRIVER: 'docker', DOCKER_HOSTS: 'unix:///tmp/a.sock', CLUSTER_TIME_SCALE: '4' };
+    expect(parseConfig(docker).clusters.docker?.timeScale).toBe(4);
+    expect(() => parseConfig({ ...docker, NODE_IMAGE: 'k3s' })).toThrow(
+      /CLUSTER_TIME_SCALE: a k3s node runs in real time/,
+    );
+  });
+
   it('reads the log format: auto by default, json or pretty when asked, nothing else', () => {
     expect(parseConfig({}).logFormat).toBe('auto');
     expect(parseConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');

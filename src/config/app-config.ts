@@ -41,6 +41,11 @@ export interface AppConfig {
     idleWarningMinutes: number;
     hardLimitMinutes: number;
     provisionTimeoutSeconds: number;
+    /**
+     * How many times faster than real time cluster clocks run (image pulls, rollouts, AGE): 1 in production;
+     * the platform's own end-to-end tests use more so a lab's real-time path takes seconds, not minutes.
+     */
+    timeScale: number;
     /** Present when the driver is docker. */
     docker?: DockerDriverSettings;
   };
@@ -116,6 +121,8 @@ export interface KubeApiSettings {
   requestsPerSecond: number;
   watchesPerSession: number;
   streamsPerSession: number;
+  /** A watch or stream whose client has not taken what was written for this long is cut off (it never reads). */
+  stalledClientSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -238,6 +245,7 @@ export function parseConfig(env: Env): AppConfig {
       idleWarningMinutes: read.integer('CLUSTER_IDLE_WARNING_MINUTES', 5, 1, 24 * 60),
       hardLimitMinutes: read.integer('CLUSTER_HARD_LIMIT_MINUTES', 8 * 60, 1, 30 * 24 * 60),
       provisionTimeoutSeconds: read.integer('CLUSTER_PROVISION_TIMEOUT_SECONDS', 120, 1, 3600),
+      timeScale: read.integer('CLUSTER_TIME_SCALE', 1, 1, 100),
     },
     commands: {
       workerConcurrency: read.integer('WORKER_CONCURRENCY', 50, 1, 1000),
@@ -291,13 +299,19 @@ export function parseConfig(env: Env): AppConfig {
       requestsPerSecond: read.integer('KUBE_API_REQUESTS_PER_SECOND', 50, 1, 100000),
       watchesPerSession: read.integer('KUBE_API_WATCHES_PER_SESSION', 200, 1, 100000),
       streamsPerSession: read.integer('KUBE_API_STREAMS_PER_SESSION', 10, 1, 10000),
+      stalledClientSeconds: read.integer('KUBE_API_STALLED_CLIENT_SECONDS', 30, 1, 3600),
     },
   };
   if ((config.kubeApi.certFile === undefined) !== (config.kubeApi.keyFile === undefined))
     read.problems.push('KUBE_API_CERT_FILE and KUBE_API_KEY_FILE: set both or neither');
   if (config.clusters.driver === 'docker') {
     try {
-      config.clusters.docker = dockerSettingsFromEnv(env);
+      config.clusters.docker = { ...dockerSettingsFromEnv(env), timeScale: config.clusters.timeScale };
+      // A k3s node runs on the host's real clock; only the engine's clock can run faster.
+      if (config.clusters.docker.flavour === 'k3s' && config.clusters.timeScale !== 1)
+        read.problems.push(
+          'CLUSTER_TIME_SCALE: a k3s node runs in real time; leave it at 1 with NODE_IMAGE=k3s',
+        );
     } catch (error) {
       if (!(error instanceof DockerSettingsError)) throw error;
       read.problems.push(...error.problems);

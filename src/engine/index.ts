@@ -1,7 +1,7 @@
 // Public API of the embedded Kubernetes engine (cluster side). The front end (kubectl, lab terminal) adds its
 // exports below the core's.
 export type { Clock } from './clock/clock';
-export { ManualClock, RealClock } from './clock/clock';
+export { ManualClock, RealClock, ScaledClock, wallClock } from './clock/clock';
 export type { ClusterOptions, ClusterSnapshot } from './cluster';
 export { Cluster, createCluster, restoreCluster } from './cluster';
 export { checkInvariants, InvariantChecker } from './invariants';

@@ -20,11 +20,15 @@ export const tooLarge = (): StatusBody =>
     ),
   );
 
-/** The API server's 429 (max-in-flight): the same words, with why in the details' cause. */
-export const tooManyRequests = (retryAfterSeconds: number, what: string): StatusBody =>
+/**
+ * 429 for a session's own limits, worded as apimachinery's NewTooManyRequestsError ("Too many requests: …") with the
+ * wait in the details as NewTooManyRequests gives it. kubectl retries on the Retry-After header (10 times), then
+ * prints the message for a plain request ("Error from server (TooManyRequests): Too many requests: …"); for a watch it
+ * prints client-go's own words instead (the server has received too many requests …), as with any API server.
+ */
+export const tooManyRequests = (retryAfterSeconds: number, why: string): StatusBody =>
   statusFor(
-    new HttpStatus(429, 'TooManyRequests', 'Too many requests, please try again later.', {
-      causes: [{ reason: 'TooManyRequests', message: `this lab session's API allows no ${what}` }],
+    new HttpStatus(429, 'TooManyRequests', `Too many requests: ${why}; please try again later`, {
       retryAfterSeconds,
     }),
   );

@@ -31,6 +31,7 @@ import { classifyRequest, type ClassifiedRequest } from './request-kind';
 import { SessionLimitsService } from './session-limits.service';
 import { ServingCertificateService } from './serving-certificate.service';
 import { bearerToken } from './token-codec';
+import { relayToClient } from './stalled-client';
 import { API_REQUEST_OBSERVER, type ApiRequestObserver } from './api-request-observer';
 import { isMutatingRequest, summarizeRequestBody } from './invocations';
 import { decodeBody } from '../engine/http/body';
@@ -163,7 +164,7 @@ export class KubeApiListenerService implements OnApplicationBootstrap, OnApplica
     const verdict = await this.limits.admit(labSessionId, classified.kind);
     if (!verdict.ok) {
       const retry = String(verdict.retryAfterSeconds);
-      const status = tooManyRequests(verdict.retryAfterSeconds, verdict.what);
+      const status = tooManyRequests(verdict.retryAfterSeconds, verdict.why);
       return { refused: { status, headers: { 'Retry-After': retry } }, admitted };
     }
     // The platform's overload (issue 21): the session's worker is beyond its bound; kubectl prints the message.
@@ -184,12 +185,12 @@ export class KubeApiListenerService implements OnApplicationBootstrap, OnApplica
       admission = await this.admit(req);
     } catch (error) {
       this.logger.error({ msg: 'request not admitted', error: (error as Error).message });
-      req.resume();
+      discardBody(req);
       sendStatus(res, unavailable('the lab platform could not check this request; try again'));
       return;
     }
     if ('refused' in admission) {
-      req.resume();
+      discardBody(req);
       sendStatus(res, admission.refused.status, admission.refused.headers);
       if (admission.admitted) this.announce(admission.admitted, req, res.statusCode);
       return;
@@ -198,9 +199,10 @@ export class KubeApiListenerService implements OnApplicationBootstrap, OnApplica
     res.once('close', release);
     const body = await readLimited(req);
     if (body === 'too-large') {
-      // The rest of the body is not read: the connection closes once the answer is out.
-      res.once('finish', () => req.destroy());
-      sendStatus(res, tooLarge(), { Connection: 'close' });
+      // The rest is read and dropped, as Go's server does: closing with it unread would reset the connection, and
+      // kubectl, still sending, would print "connection reset by peer" instead of this answer.
+      discardBody(req);
+      sendStatus(res, tooLarge());
       this.announce(admitted, req, 413);
       return;
     }
@@ -234,7 +236,7 @@ export class KubeApiListenerService implements OnApplicationBootstrap, OnApplica
     outgoing.on('response', (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       res.flushHeaders();
-      answer.pipe(res);
+      relayToClient(answer, res, this.stallMs(), () => this.cutOff(admitted, res));
       answer.on('error', () => res.destroy());
     });
     outgoing.on('error', (error) => {
@@ -287,7 +289,7 @@ export class KubeApiListenerService implements OnApplicationBootstrap, OnApplica
       socket.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (relayHead.length) socket.write(relayHead);
       if (head.length) relaySocket.write(head);
-      relaySocket.pipe(socket);
+      relayToClient(relaySocket, socket, this.stallMs(), () => this.cutOff(admitted, socket));
       socket.pipe(relaySocket);
       relaySocket.on('error', () => socket.destroy());
       socket.once('close', () => relaySocket.destroy());
@@ -316,6 +318,21 @@ export class KubeApiListenerService implements OnApplicationBootstrap, OnApplica
       this.announce(admitted, req, 503);
     });
     outgoing.end();
+  }
+
+  private stallMs(): number {
+    return this.config.kubeApi.stalledClientSeconds * 1000;
+  }
+
+  /** A client that stopped reading: its answer ends here, and with it the relay's request and the cluster's watch. */
+  private cutOff(admitted: Admitted, client: { destroy(): void }): void {
+    this.logger.warn({
+      msg: 'client stopped reading: answer cut off',
+      labSessionId: admitted.labSessionId,
+      path: admitted.apiPath,
+      seconds: this.config.kubeApi.stalledClientSeconds,
+    });
+    client.destroy();
   }
 
   private relayUrl(relay: RelayAddress, admitted: Admitted): string {
@@ -390,30 +407,42 @@ function summaryOf(body: Buffer, contentType: string | undefined): object | unde
   }
 }
 
-/** The whole body, up to MAX_REQUEST_BODY_BYTES (requests are small; a larger one is answered 413 unread). */
+/** The whole body, up to MAX_REQUEST_BODY_BYTES (requests are small; a larger one is answered 413). */
 async function readLimited(req: http.IncomingMessage): Promise<Buffer | 'too-large' | 'aborted'> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_REQUEST_BODY_BYTES) return 'too-large';
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let settled = false;
-    const settle = (value: Buffer | 'too-large' | 'aborted') => {
-      if (settled) return;
-      settled = true;
-      resolve(value);
-    };
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_REQUEST_BODY_BYTES) {
-        req.pause();
-        settle('too-large');
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => settle(Buffer.concat(chunks)));
-    req.on('aborted', () => settle('aborted'));
-    req.on('error', () => settle('aborted'));
+      if (size > MAX_REQUEST_BODY_BYTES) settle('too-large');
+      else chunks.push(chunk);
+    };
+    const onEnd = () => settle(Buffer.concat(chunks));
+    const onAbort = () => settle('aborted');
+    function settle(value: Buffer | 'too-large' | 'aborted'): void {
+      req.off('data', onData).off('end', onEnd).off('aborted', onAbort).off('error', onAbort);
+      if (value === 'too-large') req.pause();
+      resolve(value);
+    }
+    req.on('data', onData).on('end', onEnd).on('aborted', onAbort).on('error', onAbort);
   });
+}
+
+/** The most of a refused request's body read and dropped; a client that sends more is disconnected. */
+const DISCARD_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads and drops the rest of a refused request's body, so the connection can carry the answer (and the next
+ * request): a socket closed with data unread is reset, and the client may lose the answer with it.
+ */
+function discardBody(req: http.IncomingMessage): void {
+  let dropped = 0;
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > DISCARD_LIMIT_BYTES) req.socket.destroy();
+  });
+  req.on('error', () => undefined);
+  req.resume();
 }

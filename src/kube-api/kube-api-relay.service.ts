@@ -104,9 +104,13 @@ export class KubeApiRelayService implements OnApplicationBootstrap, OnApplicatio
         turn = await this.turns.take(target.labSessionId, invocation);
         if (!turn) {
           req.resume();
-          sendStatus(res, tooManyRequests(1, 'write while the lab terminal is running a command'), {
-            'Retry-After': '1',
-          });
+          sendStatus(
+            res,
+            tooManyRequests(1, 'the lab terminal is still running a command, and writes wait for it'),
+            {
+              'Retry-After': '1',
+            },
+          );
           return;
         }
       }

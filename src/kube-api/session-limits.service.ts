@@ -5,7 +5,7 @@ import { RedisRepository } from '../repositories/redis.repository';
 import type { RequestKind } from './request-kind';
 
 export type LimitVerdict =
-  { ok: true; release: () => void } | { ok: false; retryAfterSeconds: number; what: string };
+  { ok: true; release: () => void } | { ok: false; retryAfterSeconds: number; why: string };
 
 /**
  * Per-session limits of the Kubernetes API: requests per second (every API process together, a one-second window
@@ -33,16 +33,19 @@ export class SessionLimitsService {
       return {
         ok: false,
         retryAfterSeconds: 1,
-        what: `more than ${settings.requestsPerSecond} requests a second`,
+        why: `this lab session's API takes at most ${settings.requestsPerSecond} requests a second`,
       };
     if (kind !== 'watch' && kind !== 'stream') return { ok: true, release: () => undefined };
     const limit = kind === 'watch' ? settings.watchesPerSession : settings.streamsPerSession;
     const counter = `${kind}:${labSessionId}`;
     const held = this.open.get(counter) ?? 0;
     if (held >= limit) {
-      const noun = kind === 'watch' ? 'watch' : 'stream';
-      const what = `more than ${limit} open ${noun}${limit === 1 ? '' : kind === 'watch' ? 'es' : 's'}`;
-      return { ok: false, retryAfterSeconds: 5, what };
+      const open =
+        kind === 'watch'
+          ? `${limit} watch${limit === 1 ? '' : 'es'}`
+          : `${limit} stream${limit === 1 ? '' : 's'} (logs -f, exec, attach, port-forward)`;
+      // 1 s, as an API server's max-in-flight answers: a slot frees as soon as any of them ends.
+      return { ok: false, retryAfterSeconds: 1, why: `this lab session may keep at most ${open} open` };
     }
     this.open.set(counter, held + 1);
     let released = false;

@@ -4,9 +4,10 @@
  * Prints AGENT_READY_MARKER when both accept requests.
  *
  *   node agent/main.js [--nodes N] [--seed N] [--socket PATH] [--home-file PATH] [--api-port PORT]
+ *                      [--time-scale RATE]
  */
 import path from 'node:path';
-import { createCluster, LabTerminal, RealClock } from '../engine/index';
+import { createCluster, LabTerminal, wallClock } from '../engine/index';
 import { NodeAgent } from './agent';
 import { AgentHome } from './agent-home';
 import { listenApi } from './api-server';
@@ -18,6 +19,7 @@ interface AgentArgs {
   socketPath: string;
   homeFile: string;
   apiPort: number;
+  timeScale: number;
 }
 
 function parseArgs(argv: string[]): AgentArgs {
@@ -27,6 +29,7 @@ function parseArgs(argv: string[]): AgentArgs {
     socketPath: DEFAULT_AGENT_SOCKET,
     homeFile: DEFAULT_HOME_FILE,
     apiPort: AGENT_API_PORT,
+    timeScale: 1,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
@@ -36,8 +39,11 @@ function parseArgs(argv: string[]): AgentArgs {
     else if (flag === '--socket') args.socketPath = value;
     else if (flag === '--home-file') args.homeFile = value;
     else if (flag === '--api-port') args.apiPort = wholeNumber(flag, value, 0, 65535);
+    else if (flag === '--time-scale') args.timeScale = wholeNumber(flag, value, 1, 100);
     else
-      throw new Error(`unknown option ${flag} (expected --nodes, --seed, --socket, --home-file, --api-port)`);
+      throw new Error(
+        `unknown option ${flag} (expected --nodes, --seed, --socket, --home-file, --api-port, --time-scale)`,
+      );
   }
   return args;
 }
@@ -51,7 +57,11 @@ function wholeNumber(flag: string, raw: string, min: number, max: number): numbe
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const cluster = createCluster({ nodeCount: args.nodeCount, seed: args.seed, clock: new RealClock() });
+  const cluster = createCluster({
+    nodeCount: args.nodeCount,
+    seed: args.seed,
+    clock: wallClock(args.timeScale),
+  });
   const terminal = new LabTerminal(cluster);
   const agent = new NodeAgent({
     socketPath: args.socketPath,

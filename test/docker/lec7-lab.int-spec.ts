@@ -1,8 +1,10 @@
 /**
  * The Lec7 lab's reference solution on a Docker cluster: every step's solution goes through the driver,
  * and the lab evaluator grades the step through driver.readObjects and the recorded history, exactly as
- * the platform does. The cluster runs on real time, so a solution's `# advance` becomes a bounded wait for
- * the cluster to settle (what a student does: look again until things are up, or clearly failing).
+ * the platform does. The cluster runs on a wall clock, so a solution's `# advance` becomes a bounded wait for
+ * the cluster to settle (what a student does: look again until things are up, or clearly failing). The node
+ * agent's clock runs 10 times faster than real time (CLUSTER_TIME_SCALE, `--time-scale`), so pulls and
+ * rollouts take seconds.
  */
 import path from 'node:path';
 import type { ClusterRef, KubeObjectJson } from '../../src/clusters/cluster-driver';
@@ -35,7 +37,7 @@ let context: EvaluationContext;
 
 beforeAll(async () => {
   engine = await startEngine('default');
-  driver = new DockerClusterDriver(driverSettings([engine], engine.image));
+  driver = new DockerClusterDriver(driverSettings([engine], engine.image, { timeScale: 10 }));
   ref = await driver.provision(
     { clusterId: `lec7-${Date.now().toString(36)}`, labSessionId: 'lec7', ownerId: 'student', nodeCount: 1 },
     () => undefined,

@@ -13,8 +13,16 @@ import {
   startPlatform,
   TestPlatform,
 } from '../support/platform';
+import { neverReadingClient, openWatches, socketsOf } from '../support/kube-api-clients';
+import { RedisConnections } from '../../src/infra/redis/redis-connections';
 
 const ORACLE = '/usr/lib/google-cloud-sdk/bin/kubectl.1.30';
+/** kubectl's words for a 401 whose Status says Unauthorized, the address's discovery being cached. */
+const LOGGED_OUT = {
+  code: 1,
+  stdout: '',
+  stderr: 'error: You must be logged in to the server (Unauthorized)\n',
+};
 const DISPATCHER = '/usr/bin/kubectl';
 
 /** Real kubectl binaries, or the suite fails naming the one that is missing. */
@@ -41,16 +49,19 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
   let home: string;
   let access: KubeApiAccess;
   let kubeconfig: string;
+  let bobConfig: string;
 
   const kubectl = (binary: string, args: string[], config = kubeconfig): Promise<KubectlResult> =>
     new Promise((resolve) => {
-      execFile(
+      const child = execFile(
         binary,
         ['--kubeconfig', config, ...args],
         { env: { ...process.env, HOME: home, KUBECONFIG: '' }, timeout: 30_000 },
         (error, stdout, stderr) =>
           resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
+      // Nobody types at it: a kubectl that asks for credentials reads the end of its input at once.
+      child.stdin?.end();
     });
 
   const download = async (student: { cookie: string }, labSessionId: string, file: string) => {
@@ -73,6 +84,7 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
     url: string,
     token: string | undefined,
     body?: Buffer,
+    contentType = 'application/json',
   ): Promise<{ status: number; text: string; headers: Record<string, unknown> }> =>
     new Promise((resolve, reject) => {
       const req = https.request(url, {
@@ -80,7 +92,7 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
         ca: Buffer.from(access.caData as string, 'base64').toString(),
         headers: {
           ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}),
+          ...(body ? { 'content-type': contentType, 'content-length': body.length } : {}),
         },
       });
       req.on('response', (res) => {
@@ -106,7 +118,11 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
     requireBinary(ORACLE);
     requireBinary(DISPATCHER);
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'kubelab-own-kubectl-'));
-    platform = await startPlatform({ KUBE_API_REQUESTS_PER_SECOND: '2000' });
+    platform = await startPlatform({
+      KUBE_API_REQUESTS_PER_SECOND: '2000',
+      // A client that stops reading is cut off after 2 s here (30 s by default).
+      KUBE_API_STALLED_CLIENT_SECONDS: '2',
+    });
     [alice, bob] = await Promise.all([
       enrolledStudent(platform, 'alice-kapi@example.edu'),
       enrolledStudent(platform, 'bob-kapi@example.edu'),
@@ -223,12 +239,40 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
       code: 401,
     });
     expect((await request('GET', pods, 'klt1.bogus.token')).status).toBe(401);
+    // What a student sees. Without a token kubectl asks for a user name and never sends the request; with a token
+    // that is not (or no longer) valid it prints the 401's message, as against any API server.
+    const config = fs.readFileSync(kubeconfig, 'utf8');
+    const noToken = path.join(home, 'no-token.kubeconfig');
+    fs.writeFileSync(noToken, config.replace(/^\s+token: .*\n/m, ''));
+    expect(await kubectl(ORACLE, ['get', 'pods'], noToken)).toEqual({
+      code: 1,
+      stdout: 'Please enter Username: ',
+      stderr: 'error: EOF\n',
+    });
+    const bogus = path.join(home, 'bogus.kubeconfig');
+    fs.writeFileSync(bogus, config.replace(/token: \S+/, 'token: klt1.bogus.token'));
+    expect(await kubectl(ORACLE, ['get', 'pods'], bogus)).toEqual(LOGGED_OUT);
 
     // Alice's valid token on Bob's path: that path does not exist for her.
     const bobs = `${access.server.replace(alice.labSessionId, bob.labSessionId)}/api/v1/namespaces/default/pods`;
     const foreign = await request('GET', bobs, token);
     expect(foreign.status).toBe(404);
     expect(JSON.parse(foreign.text).reason).toBe('NotFound');
+    const foreignConfig = path.join(home, 'foreign.kubeconfig');
+    fs.writeFileSync(
+      foreignConfig,
+      fs.readFileSync(kubeconfig, 'utf8').replace(alice.labSessionId, bob.labSessionId),
+    );
+    const foreignRun = await kubectl(ORACLE, ['get', 'pods'], foreignConfig);
+    const foreignLines = foreignRun.stderr.trimEnd().split('\n');
+    expect(foreignLines.pop()).toBe(
+      'Error from server (NotFound): the server could not find the requested resource',
+    );
+    // Discovery of that address (not cached) is refused the same way first.
+    for (const line of foreignLines)
+      expect(line).toMatch(
+        /memcache\.go:\d+\] couldn't get current server API group list: the server could not find the requested resource$/,
+      );
 
     const huge = Buffer.alloc(1024 * 1024 + 10, 0x20);
     const tooLarge = await request(
@@ -238,7 +282,36 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
       huge,
     );
     expect(tooLarge.status).toBe(413);
-    expect(JSON.parse(tooLarge.text).reason).toBe('RequestEntityTooLarge');
+    // apimachinery's NewRequestEntityTooLargeError, with our limit.
+    expect(JSON.parse(tooLarge.text)).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Request entity too large: limit is 1048576',
+      reason: 'RequestEntityTooLarge',
+      code: 413,
+    });
+    // kubectl is still sending when the answer comes: the rest is read and dropped, so it gets the answer (not a
+    // reset connection), each time.
+    const blob = path.join(home, 'blob.txt');
+    fs.writeFileSync(blob, 'x'.repeat(1024 * 1024 + 4096));
+    for (let attempt = 0; attempt < 3; attempt++)
+      expect(await kubectl(ORACLE, ['create', 'configmap', 'big', `--from-file=blob=${blob}`])).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'error: failed to create configmap: Request entity too large: limit is 1048576\n',
+      });
+    const bigManifest = path.join(home, 'big.yaml');
+    fs.writeFileSync(
+      bigManifest,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: ${'y'.repeat(1024 * 1024)}\n`,
+    );
+    expect(await kubectl(DISPATCHER, ['apply', '-f', bigManifest])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `Error from server (RequestEntityTooLarge): error when creating "${bigManifest}": Request entity too large: limit is 1048576\n`,
+    });
 
     const port = Number(new URL(access.server).port);
     const plain = await new Promise<string>((resolve, reject) => {
@@ -261,9 +334,15 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
       `/lab-sessions/${alice.labSessionId}/kube-api/token`,
     );
     expect(renewed.status).toBe(200);
-    const old = await kubectl(ORACLE, ['get', 'pods']);
-    expect(old.code).toBe(1);
-    expect(old.stderr).toContain('error: You must be logged in to the server (Unauthorized)');
+    expect(await kubectl(ORACLE, ['get', 'pods'])).toEqual(LOGGED_OUT);
+    // An expired token (made KUBE_API_TOKEN_TTL_HOURS ago) is refused the same way.
+    const expiring = await download(alice, alice.labSessionId, 'alice-expired.kubeconfig');
+    await platform.db.prisma.$executeRawUnsafe(
+      `UPDATE kube_api_tokens SET created_at = now() - interval '25 hours' WHERE id = $1::uuid`,
+      /^klt1\.([0-9a-f-]{36})\./.exec(expiring.token)?.[1],
+    );
+    expect(await kubectl(ORACLE, ['get', 'pods'], expiring.file)).toEqual(LOGGED_OUT);
+    // The next download makes a new token, since the current one has expired.
     kubeconfig = (await download(alice, alice.labSessionId, 'alice-new.kubeconfig')).file;
     expect((await kubectl(ORACLE, ['get', 'deployments', '-o', 'name'])).stdout).toBe(
       'deployment.apps/web\n',
@@ -312,6 +391,157 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
     } finally {
       for (const watch of watches) watch.req.destroy();
       agent.destroy();
+    }
+  }, 90_000);
+
+  it('holds one student to 200 watches of 1,000: 429 + Retry-After, kubectl retries, the class is served, nothing stays', async () => {
+    const { token } = await download(alice, alice.labSessionId, 'alice-many.kubeconfig');
+    bobConfig = (await download(bob, bob.labSessionId, 'bob.kubeconfig')).file;
+    const served = { code: 0, stdout: '', stderr: 'No resources found in default namespace.\n' };
+    expect(await kubectl(ORACLE, ['get', 'pods'], bobConfig)).toEqual(served);
+    const ca = Buffer.from(access.caData as string, 'base64').toString();
+    const url = `${access.server}/api/v1/namespaces/default/configmaps?watch=1&fieldSelector=metadata.name%3Dquiet`;
+    const before = { api: socketsOf(platform.api.child?.pid), worker: socketsOf(platform.worker.child?.pid) };
+    // 250 connections: 200 stay with the admitted watches, the refused requests take turns on the other 50.
+    const agent = new https.Agent({ ca, keepAlive: true, maxSockets: 250 });
+    const watches = openWatches(url, token, agent, 1000);
+    const redis = new RedisConnections({ redisUrl: platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }).open(
+      'command',
+      'kube-api e2e',
+    );
+    const rateKeys: string[] = [];
+    try {
+      const answers = await Promise.all(watches.map((watch) => watch.answered));
+      expect(answers.filter((answer) => answer.status === 200)).toHaveLength(200);
+      const refusal = {
+        status: 429,
+        retryAfter: '1',
+        body: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message:
+            'Too many requests: this lab session may keep at most 200 watches open; please try again later',
+          reason: 'TooManyRequests',
+          details: { retryAfterSeconds: 1 },
+          code: 429,
+        },
+      };
+      expect(answers.filter((answer) => answer.status !== 200)).toEqual(Array(800).fill(refusal));
+      // Each admitted watch holds a connection to the worker's relay (a few may reuse idle keep-alive ones).
+      expect(socketsOf(platform.worker.child?.pid)).toBeGreaterThanOrEqual(before.worker + 180);
+
+      // The class is served meanwhile: another session, and the same student's reads.
+      expect(await kubectl(ORACLE, ['get', 'pods'], bobConfig)).toEqual(served);
+      expect((await kubectl(ORACLE, ['get', 'deployment', 'web', '-o', 'name'])).stdout).toBe(
+        'deployment.apps/web\n',
+      );
+
+      // kubectl honours Retry-After: `get -w` lists, then retries its watch 10 times a second apart and gives up in
+      // client-go's own words. At the same time another session's requests-per-second window is full (as if a
+      // script of Bob's had used this second's 2,000): kubectl retries `get pods` and then prints our Status.
+      const second = Math.floor(Date.now() / 1000);
+      for (let at = second - 1; at <= second + 30; at++)
+        rateKeys.push(`${platform.env.REDIS_PREFIX}:kube-api:rate:${bob.labSessionId}:${at}`);
+      await Promise.all(rateKeys.map((key) => redis.set(key, 2000, 'EX', 40)));
+      const [watchRun, rateRun] = await Promise.all([
+        kubectl(ORACLE, ['get', 'configmaps', '-w', '-o', 'name', '-v=6']),
+        kubectl(ORACLE, ['get', 'pods'], bobConfig),
+      ]);
+      expect(watchRun.code).toBe(1);
+      expect(watchRun.stdout).toContain('configmap/kube-root-ca.crt\n');
+      expect(
+        watchRun.stderr.match(/Got a Retry-After 1s response for attempt \d+ to \S+watch=true/g),
+      ).toHaveLength(10);
+      expect(watchRun.stderr.trimEnd().split('\n').pop()).toBe(
+        'Error from server (TooManyRequests): the server has received too many requests and has asked us to try again later (get configmaps)',
+      );
+      expect(rateRun).toEqual({
+        code: 1,
+        stdout: '',
+        stderr:
+          "Error from server (TooManyRequests): Too many requests: this lab session's API takes at most 2000 requests a second; please try again later\n",
+      });
+    } finally {
+      await redis.del(...rateKeys).catch(() => undefined);
+      redis.disconnect();
+      for (const watch of watches) watch.req.destroy();
+      agent.destroy();
+    }
+    // Nothing stays: the relay's connections (and the cluster's watches on them) end with the clients' ...
+    const deadline = Date.now() + 15_000;
+    const now = () => ({
+      api: socketsOf(platform.api.child?.pid),
+      worker: socketsOf(platform.worker.child?.pid),
+    });
+    while (Date.now() < deadline && (now().api > before.api + 10 || now().worker > before.worker + 10))
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(now().worker).toBeLessThanOrEqual(before.worker + 10);
+    expect(now().api).toBeLessThanOrEqual(before.api + 10);
+    // ... and the session's count of open watches is back to 0: 200 open again, the 201st is refused.
+    const again = new https.Agent({ ca, keepAlive: true, maxSockets: 201 });
+    const reopened = openWatches(url, token, again, 201);
+    try {
+      const statuses = (await Promise.all(reopened.map((watch) => watch.answered))).map(
+        (answer) => answer.status,
+      );
+      expect(statuses.filter((status) => status === 200)).toHaveLength(200);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(1);
+    } finally {
+      for (const watch of reopened) watch.req.destroy();
+      again.destroy();
+    }
+  }, 120_000);
+
+  it('cuts off a client that never reads once its answer has stalled, while the class is served', async () => {
+    const { token } = await download(bob, bob.labSessionId, 'bob-stuck.kubeconfig');
+    const ca = Buffer.from(access.caData as string, 'base64').toString();
+    const server = access.server.replace(alice.labSessionId, bob.labSessionId);
+    const configMaps = `${server}/api/v1/namespaces/default/configmaps`;
+    const write = async (method: string, url: string, body: object, type?: string) => {
+      const answer = await request(method, url, token, Buffer.from(JSON.stringify(body)), type);
+      if (answer.status >= 300)
+        throw new Error(`${method} ${url}: ${answer.status} ${answer.text.slice(0, 300)}`);
+    };
+    // Each event of the watch carries a configmap of 900 KB.
+    const blob = (round: number) => `${round}`.padEnd(900_000, String.fromCharCode(97 + round));
+    await write('POST', configMaps, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'bulk' },
+      data: { round: '0', blob: blob(0) },
+    });
+    const stuck = await neverReadingClient(
+      `${configMaps}?watch=1&fieldSelector=metadata.name%3Dbulk`,
+      token,
+      ca,
+    );
+    try {
+      // About 9 MiB of events, more than the kernel's buffers on both sides take: the answer stalls.
+      for (let round = 1; round <= 10; round++)
+        await write(
+          'PATCH',
+          `${configMaps}/bulk`,
+          { data: { round: `${round}`, blob: blob(round) } },
+          'application/merge-patch+json',
+        );
+      // Meanwhile another session and the same session are served.
+      expect((await kubectl(ORACLE, ['get', 'deployment', 'web', '-o', 'name'])).stdout).toBe(
+        'deployment.apps/web\n',
+      );
+      expect(
+        (await kubectl(ORACLE, ['get', 'configmap', 'bulk', '-o', 'jsonpath={.data.round}'], bobConfig))
+          .stdout,
+      ).toBe('10');
+      // Past KUBE_API_STALLED_CLIENT_SECONDS (2 s here) the platform has closed the connection: reading now gets
+      // what was already on its way, then the end, never the last events.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const { received } = await stuck.drain(10_000);
+      expect(received.length).toBeLessThan(10 * 900_000);
+      expect(received).not.toContain('"round":"10"');
+    } finally {
+      await write('DELETE', `${configMaps}/bulk`, {});
     }
   }, 90_000);
 
@@ -422,6 +652,69 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
     } finally {
       follower.kill('SIGINT');
     }
+  }, 90_000);
+
+  it('wakes an idled-out cluster for an API request, which counts as activity', async () => {
+    const db = platform.db.prisma;
+    const latestCluster = async () =>
+      (
+        (await db.$queryRawUnsafe(
+          'SELECT id, status::text AS status FROM clusters WHERE lab_session_id = $1::uuid ORDER BY created_at DESC LIMIT 1',
+          alice.labSessionId,
+        )) as { id: string; status: string }[]
+      )[0];
+    const session = async () =>
+      (
+        (await db.$queryRawUnsafe(
+          'SELECT last_activity_at AS "lastActivityAt", idle_expires_at AS "idleExpiresAt" FROM lab_sessions WHERE id = $1::uuid',
+          alice.labSessionId,
+        )) as { lastActivityAt: Date; idleExpiresAt: Date }[]
+      )[0];
+    const idled = await latestCluster();
+    // The session's idle time has run out: housekeeping stops its cluster (keeping its state). The activity of the
+    // previous tests' requests is written in batches and may still land and push the expiry back: then it runs out
+    // again.
+    const deadline = Date.now() + 30_000;
+    for (let latest = idled; latest.status !== 'gone'; latest = await latestCluster()) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `the idle cluster was never stopped: ${JSON.stringify({ latest, session: await session() })}\n` +
+            platform.worker.output.slice(-3000),
+        );
+      await db.$executeRawUnsafe(
+        `UPDATE lab_sessions SET idle_expires_at = now() - interval '1 second'
+          WHERE id = $1::uuid AND (idle_expires_at IS NULL OR idle_expires_at > now())`,
+        alice.labSessionId,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // kubectl wakes it: the request waits for the restored cluster and finds the student's objects.
+    expect(await kubectl(ORACLE, ['get', 'deployment', 'web', '-o', 'name'])).toEqual({
+      code: 0,
+      stdout: 'deployment.apps/web\n',
+      stderr: '',
+    });
+    const woken = await latestCluster();
+    expect(woken.id).not.toBe(idled.id);
+    expect(woken.status).toBe('ready');
+    expect((await session()).idleExpiresAt.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+
+    // A later request is activity: it moves the idle expiry as a terminal command does. (The relay writes activity
+    // at most every 2 s per session: the wait keeps this request from falling in the window of the last one.)
+    const quiet = new Date(Date.now() - 10 * 60_000);
+    await db.$executeRawUnsafe(
+      `UPDATE lab_sessions SET last_activity_at = $2, idle_expires_at = now() + interval '2 minutes' WHERE id = $1::uuid`,
+      alice.labSessionId,
+      quiet,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect((await kubectl(ORACLE, ['get', 'pods', '-o', 'name'])).code).toBe(0);
+    const until = Date.now() + 10_000;
+    while ((await session()).lastActivityAt.getTime() === quiet.getTime() && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const active = await session();
+    expect(active.lastActivityAt.getTime()).toBeGreaterThan(quiet.getTime());
+    expect(active.idleExpiresAt.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
   }, 90_000);
 
   it('serves kubectl 1.31, 1.32 and 1.33 and @kubernetes/client-node 1.x through the platform', async () => {

@@ -40,7 +40,11 @@ describe('Kubernetes API limits and turns on Redis', () => {
     const verdicts = [];
     for (let i = 0; i < 6; i++) verdicts.push(await limits.admit('rate-a', 'read'));
     expect(verdicts.slice(0, 5).every((verdict) => verdict.ok)).toBe(true);
-    expect(verdicts[5]).toEqual({ ok: false, retryAfterSeconds: 1, what: 'more than 5 requests a second' });
+    expect(verdicts[5]).toEqual({
+      ok: false,
+      retryAfterSeconds: 1,
+      why: "this lab session's API takes at most 5 requests a second",
+    });
     // Another session has its own window.
     expect((await limits.admit('rate-b', 'read')).ok).toBe(true);
   });
@@ -51,7 +55,11 @@ describe('Kubernetes API limits and turns on Redis', () => {
     const second = await limits.admit('open-a', 'watch');
     const third = await limits.admit('open-a', 'watch');
     expect([first.ok, second.ok]).toEqual([true, true]);
-    expect(third).toEqual({ ok: false, retryAfterSeconds: 5, what: 'more than 2 open watches' });
+    expect(third).toEqual({
+      ok: false,
+      retryAfterSeconds: 1,
+      why: 'this lab session may keep at most 2 watches open',
+    });
     if (first.ok) {
       first.release();
       first.release();
@@ -61,7 +69,7 @@ describe('Kubernetes API limits and turns on Redis', () => {
     expect((await limits.admit('open-a', 'stream')).ok).toBe(true);
     expect(await limits.admit('open-a', 'stream')).toMatchObject({
       ok: false,
-      what: 'more than 1 open stream',
+      why: 'this lab session may keep at most 1 stream (logs -f, exec, attach, port-forward) open',
     });
   });
 

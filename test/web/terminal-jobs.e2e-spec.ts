@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { enrolledStudent, startPlatform, TestPlatform } from '../support/platform';
+import { EnrolledStudent, enrolledStudent, startPlatform, TestPlatform } from '../support/platform';
 import {
   launchChromium,
   PROMPT,
@@ -10,6 +10,7 @@ import {
   run,
   terminalRows,
   terminalText,
+  waitForOutput,
   waitForPrompt,
   closeSuite,
 } from './support/browser';
@@ -20,16 +21,22 @@ const setup = require('../../scripts/lib/setup.cjs') as { ensureWebBuild(): void
 /**
  * Runs that last, in a real browser: a background job (`kubectl get pods -w &`) whose output is
  * interleaved with foreground commands that answer in order, `jobs` and `kill %1`, and a heredoc
- * typed over several lines after bash's `> ` continuation prompt.
+ * typed over several lines after bash's `> ` continuation prompt. Then a lasting run of other students
+ * makes the lab busy (issue 21): the line typed meanwhile is refused at admission, the terminal says so and
+ * retries it by itself, and it runs once when the platform accepts again.
  */
 jest.setTimeout(240_000);
 
 const ARTIFACTS = path.join(setup.ROOT, 'test-artifacts');
 const EMAIL = `jobs-${Date.now()}@kubelab.local`;
+/** Admission refuses while more than this many sessions' drains wait for the worker (ADMISSION_MAX_WAITING). */
+const BUSY_BOUND = 1;
 
 let platform: TestPlatform;
 let browser: Browser;
 let lab: Page;
+let labSessionId: string;
+const others: EnrolledStudent[] = [];
 
 /** Waits until the terminal's text matches `pattern` (output of a job arrives whenever it comes). */
 async function waitForText(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
@@ -49,10 +56,15 @@ beforeAll(async () => {
   platform = await startPlatform({
     WEB_DIR: path.join(setup.ROOT, 'web', 'dist'),
     CLUSTER_DRIVER: 'embedded',
+    // One command slot, so another student's watch holds the worker, and a bound of one waiting session, so two
+    // sessions' lines behind it make the lab busy. The browser's student alone never has more than one waiting.
+    WORKER_CONCURRENCY: '1',
+    ADMISSION_MAX_WAITING: String(BUSY_BOUND),
   });
   // The student account and lab session, made through the API; the browser carries its session cookie.
   const student = await enrolledStudent(platform, EMAIL);
   student.socket.disconnect();
+  labSessionId = student.labSessionId;
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
   const [name, value] = student.cookie.split('=');
@@ -66,6 +78,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (lab) await lab.screenshot({ path: path.join(ARTIFACTS, 'terminal-jobs.png') }).catch(() => undefined);
+  for (const other of others) other.socket.disconnect();
   await closeSuite('terminal-jobs', browser, platform);
 });
 
@@ -139,5 +152,87 @@ describe('background jobs and interactive runs in the browser terminal', () => {
       'configmap/typed-config created',
     ]);
     await run(lab, 'kubectl get configmap typed-config', /^typed-config\s+1\s+/m);
+  });
+
+  it('says the lab is busy, retries the refused line by itself and runs it once', async () => {
+    // Two other students: one's watch holds the worker's only slot, and a line of each waits behind it.
+    others.push(
+      ...(await Promise.all(
+        ['holder', 'queued'].map((role) => enrolledStudent(platform, `${role}-${Date.now()}@kubelab.local`)),
+      )),
+    );
+    const [holder, queued] = others;
+    const submit = (student: EnrolledStudent, command: string, clientRef: string) =>
+      student.socket.emitWithAck('command.submit', {
+        labSessionId: student.labSessionId,
+        command,
+        clientRef,
+      });
+    const watch = await submit(holder, 'kubectl get pods -w', 'hold');
+    if (!watch.ok) throw new Error(`the watch was refused: ${watch.message}`);
+    await holder.log.waitFor(
+      (e) => e.name === 'command.started' && e.payload.runId === watch.data.runId,
+      30_000,
+      'the watch start',
+    );
+    for (const student of others) {
+      const ack = await submit(student, 'echo waiting', 'wait');
+      if (!ack.ok) throw new Error(`a waiting line was refused: ${ack.message}`);
+    }
+    // Admission reads the queue at most every 250 ms: the queued student types on (a session has one drain waiting
+    // however many lines it has queued) until refused with a hint of 2 s or more (the oldest line has waited over
+    // a second), so admission has seen the backlog before the browser's line, and its hint leaves a countdown.
+    let hint = 0;
+    for (let attempt = 0; attempt < 60 && hint < 2; attempt++) {
+      const clientRef = `probe-${attempt}`;
+      const ack = await submit(queued, 'echo waiting', clientRef);
+      if (!ack.ok && ack.code !== 'unavailable') throw new Error(`a probe was refused: ${ack.message}`);
+      const refusal = queued.log.events.find(
+        (e) => e.name === 'command.rejected' && e.payload.clientRef === clientRef,
+      );
+      hint = Number(refusal?.payload.retryAfterSeconds ?? 0);
+      if (hint < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(hint).toBeGreaterThanOrEqual(2);
+
+    // A change, so a second run would show: it would fail with AlreadyExists.
+    const line = 'kubectl create configmap busy-retry --from-literal=try=1';
+    await lab.keyboard.type(line, { delay: 5 });
+    await lab.keyboard.press('Enter');
+    const refused = await waitForText(
+      lab,
+      new RegExp(`^${PROMPT_PATTERN} ${line}\\nthe lab is busy, retrying in (\\d+) s$`, 'm'),
+    );
+    const seconds = Number(/the lab is busy, retrying in (\d+) s/.exec(refused)?.[1]);
+    expect(seconds).toBeGreaterThanOrEqual(2);
+    expect(seconds).toBeLessThanOrEqual(30);
+    // It counts down on the same row.
+    await waitForText(
+      lab,
+      new RegExp(`^${PROMPT_PATTERN} ${line}\\nthe lab is busy, retrying in ${seconds - 1} s$`, 'm'),
+    );
+    // The line waits for its retry: no prompt yet, and nothing ran.
+    expect((await terminalRows(lab)).filter((row) => row !== '').pop()).toMatch(
+      /^the lab is busy, retrying in/,
+    );
+    const records = () => platform.db.prisma.commandRun.count({ where: { labSessionId, command: line } });
+    expect(await records()).toBe(0);
+
+    // The load ends: Ctrl-C ends the watch, and the lines behind it run.
+    await holder.socket.emitWithAck('command.cancel', {
+      labSessionId: holder.labSessionId,
+      runId: watch.data.runId,
+    });
+    expect(await holder.log.exitOf(watch.data.runId)).toMatchObject({ exitCode: 130 });
+
+    // The terminal's own retry is accepted: the line runs once, below the busy notice, and the prompt is back.
+    const below = await waitForOutput(lab, line, /^configmap\/busy-retry created$/m, 60_000);
+    const shown = below.split('\n').filter((row) => row !== '' && row !== PROMPT_ROW);
+    expect(shown.pop()).toBe('configmap/busy-retry created');
+    // One notice row, however often the line was refused meanwhile.
+    expect(shown).toEqual([expect.stringMatching(/^the lab is busy, retrying in \d+ s$/)]);
+    expect(await records()).toBe(1);
+    await run(lab, 'kubectl get configmap busy-retry', /^busy-retry\s+1\s+/m);
+    expect(await records()).toBe(1);
   });
 });

@@ -73,7 +73,9 @@ export class DockerClusterDriver implements ClusterDriver {
   constructor(private readonly settings: DockerDriverSettings) {
     this.hosts = new DockerHosts(settings.hosts);
     this.flavour =
-      settings.flavour === 'k3s' ? new K3sFlavour(settings.image) : new KubelabFlavour(settings.image);
+      settings.flavour === 'k3s'
+        ? new K3sFlavour(settings.image)
+        : new KubelabFlavour(settings.image, settings.timeScale ?? 1);
     this.pool = new WarmPool(this.hosts, this.flavour, settings);
     this.capabilities = {
       // The state lives in the node containers; snapshot() returns null.

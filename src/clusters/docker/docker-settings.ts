@@ -38,6 +38,8 @@ export interface DockerDriverSettings {
   readyTimeoutMs: number;
   /** Reconcile leaves resources younger than this alone (they may belong to a provision still running elsewhere). */
   orphanGraceMs: number;
+  /** CLUSTER_TIME_SCALE (parseConfig sets it): kubelab nodes' clocks run this many times faster than real time. */
+  timeScale?: number;
 }
 
 export const DEFAULT_LIMITS: NodeLimits = {

@@ -70,7 +70,11 @@ export class KubelabFlavour implements NodeFlavour {
   /** The agent serves its cluster's API on the container's loopback (src/node-agent/api-server.ts). */
   readonly kubernetesApi = true;
 
-  constructor(readonly image: string) {}
+  constructor(
+    readonly image: string,
+    /** The agent's cluster clock runs this many times faster than real time (CLUSTER_TIME_SCALE). */
+    private readonly timeScale = 1,
+  ) {}
 
   containerSpec(node: NodePlan): FlavourSpec {
     return {
@@ -82,6 +86,7 @@ export class KubelabFlavour implements NodeFlavour {
               AGENT_ENTRY,
               '--nodes',
               String(node.nodeCount),
+              ...(this.timeScale === 1 ? [] : ['--time-scale', String(this.timeScale)]),
             ]
           : ['/bin/sleep', '2147483647'],
       user: NODE_USER,

@@ -10,6 +10,8 @@ import {
   restoreCluster,
   type TerminalIO,
   warmUpEngine,
+  wallClock,
+  type Clock,
 } from '../../engine';
 import type {
   ClusterDriver,
@@ -54,6 +56,8 @@ interface LiveCluster {
 export interface EmbeddedDriverOptions {
   /** Seeds the engine's random choices (names, ports); unset in production. */
   seed?: number;
+  /** How many times faster than real time the clusters' clocks run (CLUSTER_TIME_SCALE); 1 in production. */
+  timeScale?: number;
 }
 
 export function snapshotVersion(data: string): string {
@@ -100,6 +104,11 @@ export class EmbeddedClusterDriver implements ClusterDriver {
 
   constructor(private readonly options: EmbeddedDriverOptions = {}) {}
 
+  /** Every cluster gets its own clock object; scaled ones share the anchor, so they agree. */
+  private clock(): Clock {
+    return wallClock(this.options.timeScale ?? 1);
+  }
+
   async provision(
     request: ProvisionRequest,
     onProgress: (event: ProvisionProgress) => void,
@@ -107,8 +116,8 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     const total = 3;
     onProgress({ step: 'Creating the control plane', done: 0, total });
     const cluster = request.snapshot
-      ? restoreCluster(request.snapshot)
-      : createCluster({ nodeCount: request.nodeCount, seed: this.options.seed });
+      ? restoreCluster(request.snapshot, { clock: this.clock() })
+      : createCluster({ nodeCount: request.nodeCount, seed: this.options.seed, clock: this.clock() });
     onProgress({ step: 'Starting system pods', done: 1, total });
     cluster.sync();
     this.keep(request.clusterId, cluster, request.labSessionId, request.ownerId, undefined);
@@ -245,7 +254,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
     const ownerId = String(ref.attachState.ownerId ?? '');
     return this.keep(
       ref.clusterId,
-      restoreCluster(snapshot),
+      restoreCluster(snapshot, { clock: this.clock() }),
       labSessionId,
       ownerId,
       snapshotVersion(snapshot),

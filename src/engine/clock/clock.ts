@@ -41,6 +41,38 @@ export class RealClock implements Clock {
   }
 }
 
+/**
+ * The instant every ScaledClock counts from. Fixed, not the process's start, so every process (workers that
+ * hand a session's snapshot to each other, the Docker node containers) reads the same time at the same moment.
+ */
+export const SCALED_CLOCK_ANCHOR = Date.UTC(2026, 0, 1);
+
+/**
+ * A wall clock running `rate` times faster than real time, for the platform's own end-to-end tests and demos
+ * that should not wait minutes for image pulls, rollouts and grace periods (CLUSTER_TIME_SCALE). A RealClock
+ * still: the cluster moves when someone looks, and watches look regularly. Its dates run ahead of the calendar
+ * (at rate 10, a year after the anchor reads as ten), which only a scaled cluster shows.
+ */
+export class ScaledClock extends RealClock {
+  constructor(readonly rate: number) {
+    super();
+    if (!Number.isFinite(rate) || rate < 1) throw new Error(`ScaledClock: rate must be >= 1, got ${rate}`);
+  }
+
+  override now(): number {
+    return SCALED_CLOCK_ANCHOR + Math.floor((Date.now() - SCALED_CLOCK_ANCHOR) * this.rate);
+  }
+
+  override sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return super.sleep(ms / this.rate, signal);
+  }
+}
+
+/** The clock of a cluster that follows the wall: real time, or real time `rate` times faster. */
+export function wallClock(rate = 1): Clock {
+  return rate === 1 ? new RealClock() : new ScaledClock(rate);
+}
+
 interface Sleeper {
   deadline: number;
   seq: number;

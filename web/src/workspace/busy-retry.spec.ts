@@ -16,6 +16,24 @@ describe('BusyRetries', () => {
     expect(retries.waiting('c1')).toBe(false);
   });
 
+  it('counts the seconds down to the retry', () => {
+    const retries = new BusyRetries();
+    const resend = jest.fn();
+    const ticks: number[] = [];
+    expect(retries.schedule('c1', 'unavailable', 3, resend, (left) => ticks.push(left))).toBe(3);
+    jest.advanceTimersByTime(1000);
+    expect(ticks).toEqual([2]);
+    jest.advanceTimersByTime(2000);
+    expect(ticks).toEqual([2, 1]);
+    expect(resend).toHaveBeenCalledTimes(1);
+    // The countdown ends with the wait, and a stopped line counts no further.
+    retries.schedule('c2', 'unavailable', 3, resend, (left) => ticks.push(left));
+    retries.end('c2');
+    jest.advanceTimersByTime(10_000);
+    expect(ticks).toEqual([2, 1]);
+    expect(resend).toHaveBeenCalledTimes(1);
+  });
+
   it(`gives up after ${BUSY_RETRY_ATTEMPTS} tries of one line, and counts each line on its own`, () => {
     const retries = new BusyRetries();
     const resend = jest.fn();

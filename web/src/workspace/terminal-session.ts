@@ -104,6 +104,11 @@ export class TerminalSession {
   private cursorCells = 0;
   private refCounter = 0;
   private readonly busyRetries = new BusyRetries();
+  /**
+   * The line whose busy notice is the last thing on screen, the cursor at its end: its countdown and a further
+   * refusal rewrite that one row; anything else written first ends the row.
+   */
+  private noticeOf: string | undefined;
   private joinGeneration = 0;
   private readonly cleanups: (() => void)[] = [];
 
@@ -201,6 +206,7 @@ export class TerminalSession {
     const { terminal } = this.options;
     const draft = this.editor.text;
     terminal.write(FULL_RESET);
+    this.noticeOf = undefined;
     this.editor = new LineEditor();
     this.names.clear();
     this.shellPrompt.reset();
@@ -366,16 +372,24 @@ export class TerminalSession {
           const hint = this.rejections.get(clientRef)?.retryAfterSeconds;
           // A busy refusal is retried after the hint (unless Ctrl-C took the line back meanwhile).
           const wait = this.runs.includes(run)
-            ? this.busyRetries.schedule(clientRef, result.code, hint, () => {
-                if (this.runs.includes(run)) this.send(run, clientRef);
-              })
+            ? this.busyRetries.schedule(
+                clientRef,
+                result.code,
+                hint,
+                () => {
+                  if (this.runs.includes(run)) this.send(run, clientRef);
+                },
+                (left) => this.showBusyNotice(clientRef, left),
+              )
             : this.busyRetries.end(clientRef);
           if (wait === undefined) return this.dropRun(run, result.message);
           this.rejections.delete(clientRef);
-          this.options.terminal.write(`${YELLOW}${this.options.texts.busyRetrying(wait)}${RESET}\r\n`);
+          this.noticeOf ??= clientRef;
+          this.showBusyNotice(clientRef, wait);
           return;
         }
         this.busyRetries.end(clientRef);
+        this.endNotice();
         run.runId = result.data.runId;
         const early = this.earlyEvents.get(run.runId) ?? [];
         this.earlyEvents.delete(run.runId);
@@ -388,10 +402,28 @@ export class TerminalSession {
     );
   }
 
+  /**
+   * The busy notice of a line waiting for its retry, with the seconds left: one row, rewritten while it is the
+   * last thing on screen (a background job's output in between leaves it as it was).
+   */
+  private showBusyNotice(clientRef: string, seconds: number): void {
+    if (this.noticeOf !== clientRef) return;
+    const text = this.options.texts.busyRetrying(seconds);
+    this.options.terminal.write(`\r\x1b[K${YELLOW}${text}${RESET}`);
+  }
+
+  /** Ends the busy notice's row, so what comes next is written below it. */
+  private endNotice(): void {
+    if (this.noticeOf === undefined) return;
+    this.noticeOf = undefined;
+    this.options.terminal.write('\r\n');
+  }
+
   /** The server refused the line (or did not answer): say why and give the prompt back. */
   private dropRun(run: Run, message: string): void {
     const index = this.runs.indexOf(run);
     if (index < 0) return;
+    this.endNotice();
     this.runs.splice(index, 1);
     const rejection = run.clientRef ? this.rejections.get(run.clientRef) : undefined;
     if (run.clientRef) this.rejections.delete(run.clientRef);
@@ -405,6 +437,7 @@ export class TerminalSession {
     if (head?.clientRef && this.busyRetries.waiting(head.clientRef)) {
       // Not on the server yet: Ctrl-C stops the retrying and gives the prompt back.
       this.busyRetries.end(head.clientRef);
+      this.endNotice();
       this.runs.shift();
       this.options.terminal.write('^C\r\n');
       return this.afterHead();
@@ -597,7 +630,9 @@ export class TerminalSession {
   }
 
   private writeOutput(data: string): void {
-    if (data) this.options.terminal.write(data.replace(/\r?\n/g, '\r\n'));
+    if (!data) return;
+    this.endNotice();
+    this.options.terminal.write(data.replace(/\r?\n/g, '\r\n'));
   }
 }
 
