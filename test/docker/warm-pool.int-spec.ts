@@ -147,6 +147,9 @@ test('pool clusters of an older image are never handed out and reconcile removes
     engine.image,
   );
   expect(await olderPool()).toHaveLength(1);
+  // The claim started a refill; with no orphan grace (orphanGraceMs 0) reconcile would race the pool cluster
+  // it is creating, which the platform's 60 s grace protects. Join it first.
+  await driver.fillWarmPool();
 
   const report = await driver.reconcile(['claimed-2', 'claimed-3', 'two-nodes', 'claimed-4']);
   expect(report.removed).toHaveLength(1);
