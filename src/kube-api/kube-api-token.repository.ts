@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { KubeApiCertificate, KubeApiToken } from '../infra/database/generated/client';
+import type { JobName, JobPayloads } from '../jobs/job.types';
 import { DatabaseRepository } from '../repositories/database.repository';
+
+/** Why a cluster stops when its session ends (its time limit, or the lab finished), as its record keeps it. */
+const SESSION_END_REASONS: JobPayloads[JobName.ClusterStop]['reason'][] = ['deadline', 'finished'];
 
 export type { KubeApiCertificate, KubeApiToken };
 export type KubeApiTokenRole = KubeApiToken['role'];
@@ -20,6 +24,19 @@ export class KubeApiTokenRepository {
       where: { labSessionId, userId, role, revokedAt: null },
       orderBy: { createdAt: 'desc' },
     });
+  }
+
+  /**
+   * Whether the session ended at or after `since`: a cluster of it was stopped because the session reached its
+   * time limit or the lab finished. (A session goes on after that with a new cluster and a new time limit, so the
+   * session's status alone cannot say it.)
+   */
+  async sessionEndedSince(labSessionId: string, since: Date): Promise<boolean> {
+    const stopped = await this.db.client.cluster.findFirst({
+      where: { labSessionId, error: { in: SESSION_END_REASONS }, stoppedAt: { gte: since } },
+      select: { id: true },
+    });
+    return stopped !== null;
   }
 
   /** Revokes the user's tokens of the session and makes a new one, in one transaction. */

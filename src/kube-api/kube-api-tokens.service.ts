@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { LabSessionRepository } from '../repositories/lab-session.repository';
+import { LabSession, LabSessionRepository } from '../repositories/lab-session.repository';
 import { UserRepository } from '../repositories/user.repository';
 import type { KubeApiTokenInfo } from '../shared/kube-api';
 import { KubeApiToken, KubeApiTokenRepository, KubeApiTokenRole } from './kube-api-token.repository';
@@ -34,7 +34,7 @@ const CACHE_ENTRIES = 10_000;
 /**
  * Per-session bearer tokens for the Kubernetes API (issue 20): students get one for their session, instructors a
  * read-only one for a session of a course they teach. A token expires KUBE_API_TOKEN_TTL_HOURS after it is made
- * or when its session ends, whichever is first; making a new one revokes the old.
+ * or when its session ends (isLive), whichever is first; making a new one revokes the old.
  */
 @Injectable()
 export class KubeApiTokenService {
@@ -59,7 +59,7 @@ export class KubeApiTokenService {
   ): Promise<{ secret: string; info: KubeApiTokenInfo }> {
     const existing = await this.tokens.current(labSessionId, userId, role);
     const token =
-      existing && this.expiresAt(existing).getTime() > Date.now()
+      existing && (await this.isLive(existing))
         ? existing
         : await this.tokens.replace(labSessionId, userId, role);
     return { secret: this.codec.encode(token.id), info: this.infoOf(token) };
@@ -72,7 +72,7 @@ export class KubeApiTokenService {
     role: KubeApiTokenRole,
   ): Promise<KubeApiTokenInfo | null> {
     const token = await this.tokens.current(labSessionId, userId, role);
-    return token && this.expiresAt(token).getTime() > Date.now() ? this.infoOf(token) : null;
+    return token && (await this.isLive(token)) ? this.infoOf(token) : null;
   }
 
   /** A new token; every earlier one of the user's for the session stops working (at once on this process). */
@@ -110,9 +110,9 @@ export class KubeApiTokenService {
 
   private async load(tokenId: string): Promise<KubeApiPrincipal | null> {
     const token = await this.tokens.findById(tokenId);
-    if (!token || token.revokedAt || this.expiresAt(token).getTime() <= Date.now()) return null;
+    if (!token || token.revokedAt) return null;
     const session = await this.sessions.findById(token.labSessionId);
-    if (!session || session.status !== 'active') return null;
+    if (!session || !(await this.isLive(token, session))) return null;
     const user = token.role === 'instructor' ? await this.users.findById(token.userId) : null;
     return {
       tokenId,
@@ -123,6 +123,22 @@ export class KubeApiTokenService {
       userName: user?.email ?? 'minikube-user',
       readOnly: token.role === 'instructor',
     };
+  }
+
+  /**
+   * A token lives until KUBE_API_TOKEN_TTL_HOURS after it was made and until its session ends: the session is
+   * finished, its time limit (hard deadline) has passed since the token was made, or a cluster of the session was
+   * stopped for that limit after it was made (the session then goes on with a new cluster, a new time limit and new
+   * tokens).
+   */
+  private async isLive(token: KubeApiToken, known?: LabSession | null): Promise<boolean> {
+    const now = Date.now();
+    if (this.expiresAt(token).getTime() <= now) return false;
+    const session = known ?? (await this.sessions.findById(token.labSessionId));
+    if (!session || session.status !== 'active') return false;
+    const deadline = session.hardDeadlineAt?.getTime();
+    if (deadline !== undefined && deadline <= now && token.createdAt.getTime() < deadline) return false;
+    return !(await this.tokens.sessionEndedSince(session.id, token.createdAt));
   }
 
   private expiresAt(token: KubeApiToken): Date {

@@ -3,7 +3,7 @@
  * port-forward), and kubectl under `script -qec` so it has a terminal (exec -it, attach -it) with keystrokes typed
  * at a pace. Only 127.0.0.1 is ever contacted.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 
@@ -127,6 +127,65 @@ export async function inTerminal(
   }
   run.child.stdin.end();
   return run.finished();
+}
+
+/**
+ * kubectl under `script -qec` kept open: the test types keys when it likes and can change the terminal's size (the
+ * kernel then signals kubectl, which sends the new size on the resize stream or WebSocket channel 4).
+ */
+export class OpenTerminal {
+  private constructor(
+    readonly run: Streaming,
+    private readonly tty: string,
+  ) {}
+
+  /** Starts kubectl in a terminal of `cols` x `rows` and waits for `ready`. */
+  static async start(
+    binary: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    ready: string,
+    size = { cols: 120, rows: 40 },
+  ): Promise<OpenTerminal> {
+    const command = [binary, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    // The first line names the terminal, so its size can be changed from outside later.
+    const run = Streaming.start(
+      SCRIPT,
+      ['-qec', `tty; stty cols ${size.cols} rows ${size.rows}; exec ${command}`, '/dev/null'],
+      env,
+    );
+    await run.waitFor('\n');
+    const tty = run.stdout.slice(0, run.stdout.indexOf('\n')).trim();
+    if (!tty.startsWith('/dev/pts/')) throw new Error(`no terminal: ${JSON.stringify(run.stdout)}`);
+    await run.waitFor(ready);
+    // As in inTerminal: kubectl switches the terminal to raw mode around the time it prints `ready`.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return new OpenTerminal(run, tty);
+  }
+
+  /** Output after the terminal's name. */
+  get output(): string {
+    return this.run.stdout.slice(this.run.stdout.indexOf('\n') + 1);
+  }
+
+  /** Types one key or line, then waits for `answer` in what comes back after it. */
+  async type(key: string, answer: string, ms = 15_000): Promise<void> {
+    const from = this.run.stdout.length;
+    this.run.write(key);
+    const deadline = Date.now() + ms;
+    while (!this.run.stdout.slice(from).includes(answer)) {
+      if (Date.now() > deadline || this.run.child.exitCode !== null)
+        throw new Error(
+          `typed ${JSON.stringify(key)}, waited for ${JSON.stringify(answer)}: ${JSON.stringify(this.run.stdout.slice(from))}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** A new window size, as a terminal emulator's resize sets it. */
+  resize(cols: number, rows: number): void {
+    execFileSync('stty', ['-F', this.tty, 'cols', String(cols), 'rows', String(rows)]);
+  }
 }
 
 /** One HTTP GET to 127.0.0.1:port: status and body, or the socket's error code. */

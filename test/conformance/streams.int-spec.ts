@@ -3,13 +3,23 @@
  * exec over WebSocket (`v5.channel.k8s.io`) and over SPDY/3.1 (kubectl's fallback), exit codes, piped stdin, a
  * terminal (`exec -it`, `attach -it`, under `script`), `logs -f` following the virtual clock until the container
  * ends, and port-forward (SPDY/3.1 for 1.30, SPDY tunnelled in a WebSocket for 1.31+) with a real HTTP client on
- * kubectl's local port, and to a port the pod does not listen on. Non-terminal exec output is compared with the lab
- * terminal's built-in kubectl on a twin cluster.
+ * kubectl's local port, and to a port the pod does not listen on; terminal resizes (WebSocket channel 4, the SPDY
+ * resize stream) and 3.6 MB through exec and logs -f. Non-terminal exec output is compared with the lab terminal's
+ * built-in kubectl on a twin cluster.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { render } from '../oracle/oracle';
 import { mask, RealKubectl, requireKubectl, ServedCluster, TwinTerminal } from './serve-harness';
-import { binaryFor, httpGet, inTerminal, requireStreamTools, Streaming, VERSIONS } from './stream-harness';
+import {
+  binaryFor,
+  httpGet,
+  inTerminal,
+  OpenTerminal,
+  requireStreamTools,
+  Streaming,
+  VERSIONS,
+} from './stream-harness';
 
 describe('conformance: exec, attach, logs -f and port-forward through engine serve', () => {
   let served: ServedCluster;
@@ -220,5 +230,115 @@ describe('conformance: exec, attach, logs -f and port-forward through engine ser
           : `E\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d{6} +\\d+ portforward\\.go:\\d+\\] ${error}\\n`;
       expect(done.stderr).toMatch(new RegExp(`^${line}error: lost connection to pod\\n$`));
     }, 30_000);
+  });
+  describe('terminal resizes and outputs of several MB', () => {
+    /** Four values of 900,000 bytes each (a ConfigMap holds at most 1 MiB): 3.6 MB in all. */
+    const values = ['a', 'b', 'c', 'd'].map((letter) => letter.repeat(900_000));
+    const names = values.map((_, i) => `V${i + 1}`);
+
+    beforeAll(async () => {
+      for (const [i, value] of values.entries()) {
+        fs.writeFileSync(path.join(kubectl.dir, `v${i + 1}.txt`), value);
+        const made = await kubectl.run(
+          `kubectl create configmap big-${i + 1} --from-file=V${i + 1}=v${i + 1}.txt`,
+        );
+        expect(made.stdout).toBe(`configmap/big-${i + 1} created\n`);
+      }
+      const envFrom = values.map((_, i) => ({ configMapRef: { name: `big-${i + 1}` } }));
+      const echo = names.map((name) => `echo $${name}`).join('; ');
+      const pod = (name: string, command: string[], restartPolicy: string) => ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name },
+        spec: { restartPolicy, containers: [{ name: 'main', image: 'busybox', command, envFrom }] },
+      });
+      const pods = [
+        pod('big-env', ['sleep', '3600'], 'Always'),
+        // Half the lines in one burst, the other half 1 s later, then the container ends.
+        pod('big-log', ['sh', '-c', `sleep 300; ${echo}; sleep 1; ${echo}; exit 0`], 'Never'),
+      ];
+      for (const manifest of pods)
+        fs.writeFileSync(path.join(kubectl.dir, `${manifest.metadata.name}.json`), JSON.stringify(manifest));
+      expect(await kubectl.run('kubectl create -f big-env.json -f big-log.json')).toEqual({
+        stdout: 'pod/big-env created\npod/big-log created\n',
+        stderr: '',
+        code: 0,
+      });
+      await untilRunning('big-env');
+      await untilRunning('big-log');
+    }, 120_000);
+
+    const environment = (stdout: string) =>
+      Object.fromEntries(
+        stdout
+          .split('\n')
+          .filter((line) => /^V\d=/.test(line))
+          .map((line) => [line.slice(0, 2), line.slice(3)]),
+      );
+
+    it.each([
+      ['WebSocket', 'true'],
+      ['SPDY/3.1', 'false'],
+    ])(
+      'exec over %s carries 3.6 MB of output complete',
+      async (_wire, websockets) => {
+        const run = Streaming.start(binaryFor('1.30'), ['exec', 'big-env', '--', 'env'], {
+          ...env,
+          KUBECTL_REMOTE_COMMAND_WEBSOCKETS: websockets,
+        });
+        const done = await run.finished(30_000);
+        expect({ code: done.code, stderr: done.stderr }).toEqual({ code: 0, stderr: '' });
+        expect(environment(done.stdout)).toEqual(
+          Object.fromEntries(names.map((name, i) => [name, values[i]])),
+        );
+      },
+      40_000,
+    );
+
+    it('logs -f carries bursts of 3.6 MB complete, and logs prints the same', async () => {
+      const follow = Streaming.start(binaryFor('1.30'), ['logs', '-f', 'big-log'], env);
+      // The follower is attached before the lines come.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await advance(300_000);
+      await advance(1000);
+      await advance(1000);
+      const done = await follow.finished(30_000);
+      const expected = [...values, ...values].join('\n') + '\n';
+      expect({ code: done.code, stderr: done.stderr, length: done.stdout.length }).toEqual({
+        code: 0,
+        stderr: '',
+        length: expected.length,
+      });
+      expect(done.stdout === expected).toBe(true);
+      const all = await kubectl.run('kubectl logs big-log');
+      expect(all.stdout === expected).toBe(true);
+    }, 60_000);
+
+    it.each([
+      ['1.33', 'true'],
+      ['1.30', 'false'],
+    ])(
+      'exec -it (kubectl %s, WebSockets %s): resizes of the terminal leave the session working',
+      async (version, websockets) => {
+        const shell = await OpenTerminal.start(
+          binaryFor(version),
+          ['exec', '-it', 'web', '--', 'bash'],
+          { ...env, KUBECTL_REMOTE_COMMAND_WEBSOCKETS: websockets },
+          'root@web:/# ',
+        );
+        await shell.type('echo before\r', 'before\r\nroot@web:/# ');
+        shell.resize(90, 30);
+        shell.resize(200, 60);
+        await shell.type('echo after\r', 'after\r\nroot@web:/# ');
+        shell.run.write('exit 4\r');
+        const done = await shell.run.finished();
+        expect(done.code).toBe(4);
+        expect(shell.output).toBe(
+          'root@web:/# echo before\r\nbefore\r\nroot@web:/# echo after\r\nafter\r\nroot@web:/# exit 4\r\nexit\r\n' +
+            'command terminated with exit code 4\r\n',
+        );
+      },
+      30_000,
+    );
   });
 });

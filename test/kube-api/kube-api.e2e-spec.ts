@@ -7,14 +7,18 @@ import * as path from 'node:path';
 import type { KubeApiAccess } from '../../src/shared/kube-api';
 import {
   api,
+  connect,
   enrolledStudent,
   EnrolledStudent,
+  EventLog,
+  freePort,
   login,
   startPlatform,
   TestPlatform,
 } from '../support/platform';
 import { neverReadingClient, openWatches, socketsOf } from '../support/kube-api-clients';
 import { RedisConnections } from '../../src/infra/redis/redis-connections';
+import { httpGet, OpenTerminal, Streaming } from '../conformance/stream-harness';
 
 const ORACLE = '/usr/lib/google-cloud-sdk/bin/kubectl.1.30';
 /** kubectl's words for a 401 whose Status says Unauthorized, the address's discovery being cached. */
@@ -50,6 +54,11 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
   let access: KubeApiAccess;
   let kubeconfig: string;
   let bobConfig: string;
+  /** A `kubectl exec -it` session opened early and used again much later (no timeout may cut it meanwhile). */
+  let longShell: OpenTerminal | undefined;
+  let longShellIdleSince = 0;
+  /** Four values of 900,000 bytes (a ConfigMap's body stays under the 1 MiB limit): 3.6 MB of output in all. */
+  const bigValues = ['a', 'b', 'c', 'd'].map((letter) => letter.repeat(900_000));
 
   const kubectl = (binary: string, args: string[], config = kubeconfig): Promise<KubectlResult> =>
     new Promise((resolve) => {
@@ -114,6 +123,26 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
     return { exitCode: exit.exitCode, output: student.log.outputOf(ack.data.runId) };
   };
 
+  const kubectlEnv = () => ({ ...process.env, HOME: home, KUBECONFIG: '' });
+
+  /** Waits until the first pod matching `selector` runs (the cluster's clock is real time here). */
+  const untilRunning = async (selector: string) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const phase = await kubectl(ORACLE, [
+        'get',
+        'pods',
+        '-l',
+        selector,
+        '-o',
+        'jsonpath={.items[0].status.phase}',
+      ]);
+      if (phase.stdout === 'Running') return;
+      if (Date.now() > deadline) throw new Error(`${selector}: the pod never ran: ${JSON.stringify(phase)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  };
+
   beforeAll(async () => {
     requireBinary(ORACLE);
     requireBinary(DISPATCHER);
@@ -130,6 +159,7 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
   }, 120_000);
 
   afterAll(async () => {
+    longShell?.run.child.kill('SIGKILL');
     alice?.socket.disconnect();
     bob?.socket.disconnect();
     await platform?.stop();
@@ -167,6 +197,49 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
     expect(nodes.stdout).toBe('node/minikube\n');
   }, 60_000);
 
+  it("grades the lab's step after the student's own kubectl lines, and the instructor's course view hears it", async () => {
+    const teacherSocket = await connect(
+      platform.baseUrl,
+      await login(platform.baseUrl, 'teacher@kubelab.local'),
+    );
+    const teacherLog = new EventLog(teacherSocket);
+    try {
+      expect(await teacherSocket.emitWithAck('course.watch', { courseId: platform.courseId })).toEqual({
+        ok: true,
+        data: null,
+      });
+      // lec7's first step: four lines the lab's `ran` checks match on the lines the server reconstructs.
+      for (const args of [
+        ['version'],
+        ['cluster-info'],
+        ['get', 'nodes'],
+        ['get', 'pods', '-n', 'kube-system'],
+      ])
+        expect({ args, code: (await kubectl(ORACLE, args)).code }).toEqual({ args, code: 0 });
+      await teacherLog.waitFor(
+        (event) =>
+          event.name === 'grading.updated' &&
+          event.payload.labSessionId === alice.labSessionId &&
+          (event.payload.newlyPassed as string[]).includes('inspect-cluster'),
+        30_000,
+        "the course room's grading update passing inspect-cluster",
+      );
+      const history = alice.log.events
+        .filter((event) => event.name === 'command.accepted' && event.payload.ownClient === 'kubectl')
+        .map((event) => event.payload.command);
+      expect(history).toEqual(
+        expect.arrayContaining([
+          'kubectl version',
+          'kubectl cluster-info',
+          'kubectl get nodes',
+          'kubectl get pods -n kube-system',
+        ]),
+      );
+    } finally {
+      teacherSocket.disconnect();
+    }
+  }, 60_000);
+
   it('creates and applies through the platform: the terminal sees the same cluster', async () => {
     const created = await kubectl(ORACLE, ['create', 'deployment', 'web', '--image=nginx']);
     expect(created).toEqual({ code: 0, stdout: 'deployment.apps/web created\n', stderr: '' });
@@ -199,6 +272,55 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
     const read = await kubectl(ORACLE, ['get', 'configmap', 'from-terminal', '-o', 'jsonpath={.data.a}']);
     expect(read).toEqual({ code: 0, stdout: 'b', stderr: '' });
   }, 90_000);
+
+  it('opens kubectl exec -it through the platform: the pod shell behind a terminal', async () => {
+    // A pod whose environment (and log) holds 3.6 MB, for the stream tests further on; it starts meanwhile.
+    for (const [i, value] of bigValues.entries()) {
+      const file = path.join(home, `v${i + 1}.txt`);
+      fs.writeFileSync(file, value);
+      const made = await kubectl(ORACLE, [
+        'create',
+        'configmap',
+        `big-${i + 1}`,
+        `--from-file=V${i + 1}=${file}`,
+      ]);
+      expect(made).toEqual({ code: 0, stdout: `configmap/big-${i + 1} created\n`, stderr: '' });
+    }
+    const big = path.join(home, 'big.json');
+    fs.writeFileSync(
+      big,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'big', labels: { app: 'big' } },
+        spec: {
+          containers: [
+            {
+              name: 'main',
+              image: 'busybox',
+              command: ['sh', '-c', 'echo $V1; echo $V2; echo $V3; echo $V4; sleep 3600'],
+              envFrom: bigValues.map((_, i) => ({ configMapRef: { name: `big-${i + 1}` } })),
+            },
+          ],
+        },
+      }),
+    );
+    expect(await kubectl(ORACLE, ['create', '-f', big])).toEqual({
+      code: 0,
+      stdout: 'pod/big created\n',
+      stderr: '',
+    });
+
+    await untilRunning('app=web');
+    longShell = await OpenTerminal.start(
+      ORACLE,
+      ['--kubeconfig', kubeconfig, 'exec', '-it', 'deploy/web', '--', 'bash'],
+      kubectlEnv(),
+      ':/# ',
+    );
+    await longShell.type('echo opened\r', 'opened\r\n');
+    longShellIdleSince = Date.now();
+  }, 60_000);
 
   it('streams a watch: kubectl get -w receives the event of a later change', async () => {
     const watcher = spawn(ORACLE, ['--kubeconfig', kubeconfig, 'get', 'configmaps', '-w', '-o', 'name'], {
@@ -621,20 +743,7 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
   }, 60_000);
 
   it('relays exec and logs -f streams to the engine', async () => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const phase = await kubectl(ORACLE, [
-        'get',
-        'pods',
-        '-l',
-        'app=web',
-        '-o',
-        'jsonpath={.items[0].status.phase}',
-      ]);
-      if (phase.stdout === 'Running') break;
-      if (Date.now() > deadline) throw new Error(`the web pod never ran: ${JSON.stringify(phase)}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    await untilRunning('app=web');
     const exec = await kubectl(ORACLE, ['exec', 'deploy/web', '--', 'echo', 'through the platform']);
     expect(exec).toEqual({ code: 0, stdout: 'through the platform\n', stderr: '' });
 
@@ -653,6 +762,92 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
       follower.kill('SIGINT');
     }
   }, 90_000);
+
+  it('keeps an exec -it session open past 35 s of silence, through terminal resizes, to its exit code', async () => {
+    const shell = longShell;
+    if (!shell) throw new Error('the exec -it session of the earlier test was not opened');
+    // The tests in between took most of this; the rest is waited for (no idle timeout of 30 s may cut it).
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, longShellIdleSince + 35_000 - Date.now())),
+    );
+    shell.resize(90, 30);
+    await shell.type('echo still here\r', 'still here\r\n');
+    shell.resize(200, 60);
+    await shell.type('echo resized\r', 'resized\r\n');
+    shell.run.write('exit 6\r');
+    const done = await shell.run.finished();
+    longShell = undefined;
+    expect(done.code).toBe(6);
+    expect(shell.output).toMatch(
+      /^root@web-[a-z0-9-]+:\/# echo opened\r\nopened\r\n(root@web-[a-z0-9-]+:\/# echo still here\r\nstill here\r\n)(root@web-[a-z0-9-]+:\/# echo resized\r\nresized\r\n)root@web-[a-z0-9-]+:\/# exit 6\r\nexit\r\ncommand terminated with exit code 6\r\n$/,
+    );
+  }, 60_000);
+
+  it('carries several MB through exec (WebSocket and SPDY), logs and logs -f complete', async () => {
+    await untilRunning('app=big');
+    const args = ['--kubeconfig', kubeconfig];
+    const environment = (stdout: string) =>
+      stdout
+        .split('\n')
+        .filter((line) => /^V\d=/.test(line))
+        .sort();
+    const expectedEnv = bigValues.map((value, i) => `V${i + 1}=${value}`);
+    for (const websockets of ['true', 'false']) {
+      const run = Streaming.start(ORACLE, [...args, 'exec', 'big', '--', 'env'], {
+        ...kubectlEnv(),
+        KUBECTL_REMOTE_COMMAND_WEBSOCKETS: websockets,
+      });
+      const done = await run.finished(30_000);
+      expect({ websockets, code: done.code, stderr: done.stderr }).toEqual({
+        websockets,
+        code: 0,
+        stderr: '',
+      });
+      expect(environment(done.stdout)).toEqual(expectedEnv);
+    }
+    const log = bigValues.join('\n') + '\n';
+    const logs = await Streaming.start(ORACLE, [...args, 'logs', 'big'], kubectlEnv()).finished(30_000);
+    expect({ code: logs.code, stderr: logs.stderr, length: logs.stdout.length }).toEqual({
+      code: 0,
+      stderr: '',
+      length: log.length,
+    });
+    expect(logs.stdout === log).toBe(true);
+    const follow = Streaming.start(ORACLE, [...args, 'logs', '-f', 'big'], kubectlEnv());
+    try {
+      const deadline = Date.now() + 30_000;
+      while (follow.stdout.length < log.length && Date.now() < deadline && follow.child.exitCode === null)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(follow.stdout === log).toBe(true);
+      // Still following.
+      expect(follow.child.exitCode).toBeNull();
+    } finally {
+      await follow.interrupt();
+    }
+  }, 90_000);
+
+  it('forwards a local port to the pod through the platform: SPDY (kubectl 1.30) and SPDY in a WebSocket (1.33)', async () => {
+    await untilRunning('app=web');
+    for (const minor of ['30', '33']) {
+      const port = await freePort();
+      const forward = Streaming.start(
+        requireBinary(`/usr/lib/google-cloud-sdk/bin/kubectl.1.${minor}`),
+        ['--kubeconfig', kubeconfig, 'port-forward', 'deploy/web', `${port}:80`],
+        kubectlEnv(),
+      );
+      try {
+        await forward.waitFor(`Forwarding from 127.0.0.1:${port} -> 80`);
+        const answer = await httpGet(port);
+        expect({ minor, status: 'status' in answer ? answer.status : answer.error }).toEqual({
+          minor,
+          status: 200,
+        });
+        expect('body' in answer && answer.body).toContain('<title>Welcome to nginx!</title>');
+      } finally {
+        await forward.interrupt();
+      }
+    }
+  }, 60_000);
 
   it('wakes an idled-out cluster for an API request, which counts as activity', async () => {
     const db = platform.db.prisma;
@@ -747,5 +942,63 @@ describe('the Kubernetes API of a lab session (own kubectl)', () => {
     expect(seen.events.map(([type, name]) => `${type} ${name}`)).toEqual(
       expect.arrayContaining(['ADDED cm1', 'DELETED cm1']),
     );
+  }, 90_000);
+
+  it("ends the session's tokens, the student's and the instructor's, when the session reaches its time limit", async () => {
+    const db = platform.db.prisma;
+    const teacher = { cookie: await login(platform.baseUrl, 'teacher@kubelab.local') };
+    const student = await download(alice, alice.labSessionId, 'alice-ending.kubeconfig');
+    const instructor = await download(teacher, alice.labSessionId, 'teacher-ending.kubeconfig');
+    const node = { code: 0, stdout: 'node/minikube\n', stderr: '' };
+    for (const file of [student.file, instructor.file])
+      expect(await kubectl(ORACLE, ['get', 'nodes', '-o', 'name'], file)).toEqual(node);
+    // A token's validity is cached for up to 2 s per API process: the refusals below come after that.
+    const lastServed = Date.now();
+    const latestCluster = async () =>
+      (
+        (await db.$queryRawUnsafe(
+          'SELECT id, status::text AS status, error FROM clusters WHERE lab_session_id = $1::uuid ORDER BY created_at DESC LIMIT 1',
+          alice.labSessionId,
+        )) as { id: string; status: string; error: string | null }[]
+      )[0];
+    const ending = await latestCluster();
+    // The session's time limit (CLUSTER_HARD_LIMIT_MINUTES) runs out: housekeeping stops its cluster for it.
+    await db.$executeRawUnsafe(
+      `UPDATE lab_sessions SET hard_deadline_at = now() - interval '1 second' WHERE id = $1::uuid`,
+      alice.labSessionId,
+    );
+    const deadline = Date.now() + 30_000;
+    let ended = ending;
+    while (ended.status !== 'gone') {
+      if (Date.now() > deadline)
+        throw new Error(`the cluster was never stopped at its time limit: ${JSON.stringify(ended)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      ended = await latestCluster();
+    }
+    expect(ended).toEqual({ id: ending.id, status: 'gone', error: 'deadline' });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastServed + 2100 - Date.now())));
+    expect(await kubectl(ORACLE, ['get', 'nodes', '-o', 'name'], student.file)).toEqual(LOGGED_OUT);
+    expect(await kubectl(ORACLE, ['get', 'nodes', '-o', 'name'], instructor.file)).toEqual(LOGGED_OUT);
+    // The workspace no longer lists a token.
+    const described = await api<KubeApiAccess>(
+      platform.baseUrl,
+      alice.cookie,
+      'GET',
+      `/lab-sessions/${alice.labSessionId}/kube-api`,
+    );
+    expect(described.body.token).toBeNull();
+
+    // The student goes on: a new kubeconfig brings a new token, whose first request starts the session's next
+    // cluster (with its state and a new time limit). The tokens of the ended session stay refused.
+    const next = await download(alice, alice.labSessionId, 'alice-next.kubeconfig');
+    expect(next.token).not.toBe(student.token);
+    expect(await kubectl(ORACLE, ['get', 'nodes', '-o', 'name'], next.file)).toEqual(node);
+    expect((await latestCluster()).id).not.toBe(ending.id);
+    const teacherNext = await download(teacher, alice.labSessionId, 'teacher-next.kubeconfig');
+    expect(teacherNext.token).not.toBe(instructor.token);
+    expect(await kubectl(ORACLE, ['get', 'nodes', '-o', 'name'], teacherNext.file)).toEqual(node);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect(await kubectl(ORACLE, ['get', 'nodes', '-o', 'name'], student.file)).toEqual(LOGGED_OUT);
+    expect(await kubectl(ORACLE, ['get', 'nodes', '-o', 'name'], instructor.file)).toEqual(LOGGED_OUT);
   }, 90_000);
 });
