@@ -4,7 +4,10 @@
  * BENCH_CHANGE_EVERY-th command one that changes the cluster (`kubectl label nodes minikube
  * bench=<n> --overwrite`), which is graded. Prints latency from submit to first output and to exit
  * (p50/p99), commands per second, errors, grading latency (exit of a changing command → the grading
- * update reaching the client) and, as the floor measured in the same run, a raw Redis PING.
+ * update reaching the client) and, as the floor measured in the same run, a raw Redis PING. Per workload it also
+ * prints what a command costs (bench/support/command-costs.ts): CPU ms of the API, the worker, Redis and this
+ * database's PostgreSQL backends, Redis commands (INFO commandstats, script-inner calls included) and PostgreSQL
+ * commits; give the bench a Redis of its own (REDIS_URL=redis://127.0.0.1:<port>) for the Redis figures to be its.
  * Students' changing commands are spread evenly over the seconds (student i changes the cluster at
  * its ticks i, i+4, …); BENCH_CHANGES_TOGETHER=1 makes the whole class change it in the same second
  * instead (every 4th second, 200 changes and gradings at once).
@@ -30,6 +33,7 @@ import { RedisConnections } from '../src/infra/redis/redis-connections';
 import type { ServerToClientEvents } from '../src/shared/events';
 import { ClientSocket, startPlatform, TestPlatform } from '../test/support/platform';
 import { GRADING_LAB_ID, GRADING_LAB_OBJECTS_FILE, writeGradingLab } from './grading-lab';
+import { CommandCosts } from './support/command-costs';
 import { fmt, load, percentile } from './support/stats';
 import { enrolStudents, READ_COMMAND, warmUp } from './support/students';
 
@@ -85,6 +89,13 @@ function slowBySecond(samples: { at: number; ms: number }[], startedAt: number):
   }
   return counts.size === 0 ? 'none' : [...counts].map(([second, count]) => `${second}s:${count}`).join(' ');
 }
+
+let costsConnection: ReturnType<RedisConnections['open']> | undefined;
+/** The connection the cost readings use (INFO), opened once. */
+const costsRedis = () =>
+  (costsConnection ??= new RedisConnections({
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  }).open('command', 'bench costs'));
 
 async function redisPingFloor(url: string, rounds = 2000): Promise<number[]> {
   // The platform's own kind of connection (auto-pipelined; one PING at a time, so nothing to batch).
@@ -269,6 +280,8 @@ async function measure(
   }
 
   process.stdout.write(`Measuring (${name}): ${STUDENTS} students × 1 command/s for ${SECONDS} s…\n`);
+  const costs = await CommandCosts.open(platform, costsRedis());
+  const costsBefore = await costs.read();
   const started = performance.now();
   measuringFrom = started;
   const timers = students.map((student, index) =>
@@ -297,6 +310,7 @@ async function measure(
   );
   await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000 + 3000));
   timers.forEach(clearTimeout);
+  const costLines = await costs.report(costsBefore, completed);
   const elapsed = (performance.now() - started) / 1000;
   const submitted = pending.size;
   const lost = [...pending.values()].filter((entry) => entry.exited === undefined).length;
@@ -330,6 +344,7 @@ async function measure(
     `  records by status (whole run so far): ${statuses.map((entry) => `${entry.status} ${entry.n}`).join(', ')}`,
     `  floor: Redis PING      p50 ${fmt(floorP50)}  p99 ${fmt(percentile(floor, 99))}`,
     `  ratio submit→exit p50 / PING p50 = ${(percentile(toExit, 50) / floorP50).toFixed(1)}×`,
+    ...costLines,
   ];
   for (const [socket, event, handler] of handlers) socket.off(event as never, handler as never);
   // Let the last gradings of this workload land before the next one starts.

@@ -12,7 +12,11 @@ import { EventRepository } from '../repositories/event.repository';
 import { LabSessionRepository } from '../repositories/lab-session.repository';
 import { RunSignal, RunSignalsRepository, StopRequest } from '../repositories/run-signals.repository';
 import { SessionJobsRepository } from '../repositories/session-jobs.repository';
-import { MailboxEntry, SessionMailboxRepository } from '../repositories/session-mailbox.repository';
+import {
+  MailboxEntry,
+  SessionMailboxRepository,
+  TakenEntry,
+} from '../repositories/session-mailbox.repository';
 import { sessionRoom } from '../shared/events';
 import { ClusterLookupService, ClusterUnavailableError } from '../services/cluster-lookup.service';
 import { FinishedCommand, GradingService } from '../services/grading.service';
@@ -129,13 +133,10 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
 
   async drain(labSessionId: string): Promise<void> {
     const token = randomUUID();
-    // Each take is paired with reads issued in the same tick, so auto-pipelining sends all three in
-    // one write: the cluster epoch (the runner needs it to trust its cached cluster) before it, and
-    // the home's version hint after it, read once the take holds the session's lock.
-    let epoch = quiet(this.clusters.epochOf(labSessionId));
-    const first = this.mailbox.lockAndTakeFirst(labSessionId, token, SESSION_LOCK_TTL_MS);
-    let hint = this.homeHint(labSessionId);
-    let entry = await first;
+    // Each take reads, inside its script, the cluster epoch (the runner needs it to trust its cached
+    // cluster) and the home's version hint, once it holds the session's lock: one command, not three.
+    const alongside = this.alongsideKeys(labSessionId);
+    let entry = await this.mailbox.lockAndTakeFirst(labSessionId, token, SESSION_LOCK_TTL_MS, alongside);
     if (!entry) return;
     const renewal = setInterval(
       () => void this.mailbox.renewLock(labSessionId, token, SESSION_LOCK_TTL_MS).catch(() => undefined),
@@ -144,13 +145,11 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     let released = false;
     try {
       for (;;) {
+        const [epoch, hint] = this.readAlongside(labSessionId, entry);
         await this.execute(labSessionId, entry, epoch, hint).catch((error: Error) =>
           this.failedToRun(labSessionId, entry as MailboxEntry, error),
         );
-        epoch = quiet(this.clusters.epochOf(labSessionId));
-        const next = this.mailbox.takeNextOrRelease(labSessionId, token);
-        hint = this.homeHint(labSessionId);
-        entry = await next;
+        entry = await this.mailbox.takeNextOrRelease(labSessionId, token, alongside);
         // An empty mailbox released the lock with it: a command posted from now on is drained by its own job.
         if (!entry) {
           released = true;
@@ -163,10 +162,30 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     }
   }
 
+  /** The Redis keys each take reads for its run: the cluster epoch, and the home's version hint. */
+  private alongsideKeys(labSessionId: string): string[] {
+    const epoch = this.clusters.epochKey(labSessionId);
+    if (!this.driver.capabilities.homeFiles) return [epoch];
+    return [epoch, this.homes.versionHintAlongside.key(labSessionId)];
+  }
+
+  /** The epoch and home hint a take read for its entry (or read now, when the mailbox did not). */
+  private readAlongside(
+    labSessionId: string,
+    entry: TakenEntry,
+  ): [Promise<string | null>, Promise<number | null> | undefined] {
+    const values = entry.alongside;
+    if (!values) return [quiet(this.clusters.epochOf(labSessionId)), this.homeHint(labSessionId)];
+    const hint = this.driver.capabilities.homeFiles
+      ? Promise.resolve(this.homes.versionHintAlongside.from(values[1] ?? null))
+      : undefined;
+    return [Promise.resolve(values[0] ?? null), hint];
+  }
+
   /**
    * Runs one mailbox entry: to its end for foreground and interactive runs, until it has started
-   * for a background one. The hot path reads one Redis key (the cluster epoch) before executing and
-   * writes the run's record once, when it ends.
+   * for a background one. The hot path reads no Redis key of its own (the cluster epoch came with the
+   * take) before executing, and writes the run's record once, when it ends.
    */
   private async execute(
     labSessionId: string,

@@ -36,6 +36,15 @@ end
 return #KEYS`;
 
 /**
+ * How long a placement read here is trusted without reading it again: a quarter of the idle window, at most 5 s
+ * (a worker taken for dead and back again may have lost the session to another meanwhile; the cluster epoch keeps
+ * such a brief split correct, and this keeps it brief).
+ */
+const RECENT_SHARE = 0.25;
+const RECENT_MAX_MS = 5000;
+const RECENT_SESSIONS = 20_000;
+
+/**
  * Which worker process runs a lab session's jobs, so the session's embedded cluster lives in one process. A session
  * keeps its worker (a sticky assignment in Redis) while the worker lives and the session is not idle for longer than
  * PLACEMENT_IDLE_SECONDS; otherwise it is placed afresh by rendezvous hashing over the live workers. So a joining
@@ -48,6 +57,12 @@ export class SessionPlacementService implements OnModuleDestroy {
   private readonly held = new Map<string, number>();
   private holdTimer: NodeJS.Timeout | undefined;
   private holder: string | undefined;
+  /**
+   * Placements this process read or made lately: for a short while (RECENT_SHARE, RECENT_MAX_MS) the session is
+   * known to stay where it is while its worker is live, so its next jobs need no Redis command. The read that
+   * refreshes the placement still comes at least four times per idle window, so it never lapses meanwhile.
+   */
+  private readonly recent = new Map<string, { workerId: string; at: number }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -65,16 +80,30 @@ export class SessionPlacementService implements OnModuleDestroy {
    * queue, which every worker consumes). Usually one Redis command (the live list is cached for a second).
    */
   async workerFor(labSessionId: string): Promise<string | undefined> {
+    const known = this.recent.get(labSessionId);
+    if (known && Date.now() - known.at < Math.min(this.idleMs() * RECENT_SHARE, RECENT_MAX_MS)) {
+      const live = await this.directory.live();
+      if (live.some((worker) => worker.workerId === known.workerId)) return known.workerId;
+    }
     const key = this.key(labSessionId);
     const [live, current] = await Promise.all([
       this.directory.live(),
       this.scripts.read([key], [this.idleMs()]) as Promise<string | null>,
     ]);
     const liveIds = live.map((worker) => worker.workerId);
-    if (current && liveIds.includes(current)) return current;
+    if (current && liveIds.includes(current)) return this.noteRecent(labSessionId, current);
     const pick = rendezvousPick(labSessionId, liveIds);
     if (!pick) return undefined;
-    return (await this.scripts.place([key], [current ?? '', pick, this.idleMs()])) as string;
+    const placed = (await this.scripts.place([key], [current ?? '', pick, this.idleMs()])) as string;
+    return this.noteRecent(labSessionId, placed);
+  }
+
+  /** Remembers where the session was found (bounded: the oldest entries go first). */
+  private noteRecent(labSessionId: string, workerId: string): string {
+    this.recent.delete(labSessionId);
+    this.recent.set(labSessionId, { workerId, at: Date.now() });
+    if (this.recent.size > RECENT_SESSIONS) this.recent.delete(this.recent.keys().next().value as string);
+    return workerId;
   }
 
   /** The worker the session is placed on now, if any, without placing or refreshing it (uncached). */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { CommandRun, CommandStatus, RunKind } from '../infra/database/generated/client';
 import type { RunEffects } from '../clusters/cluster-driver';
 import { DatabaseRepository, SqlStatement } from './database.repository';
+import { StatementBatch } from './statement-batch';
 
 export type { CommandRun, CommandStatus, RunKind };
 
@@ -59,6 +60,16 @@ const INSERT_QUEUED: SqlStatement = {
     "VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued') ON CONFLICT DO NOTHING",
   asyncCommit: true,
 };
+// INSERT_QUEUED for several commands at once (StatementBatch): one array per column.
+const INSERT_QUEUED_MANY: SqlStatement = {
+  name: 'command-run.insert-queued-many',
+  text:
+    'INSERT INTO command_runs (id, lab_session_id, user_id, seq, command, kind, queued_at, status) ' +
+    "SELECT id, lab_session_id, user_id, seq, command, kind, queued_at, 'queued'::command_status " +
+    'FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::run_kind[], $7::timestamptz[]) ' +
+    'AS queued (id, lab_session_id, user_id, seq, command, kind, queued_at) ON CONFLICT DO NOTHING',
+  asyncCommit: true,
+};
 // The whole record of a run that ended, whether or not the queued record has landed yet; a run the
 // housekeeping already ended as interrupted stays so.
 const FINISH: SqlStatement = {
@@ -75,6 +86,19 @@ const FINISH: SqlStatement = {
     'home_version = COALESCE(EXCLUDED.home_version, run.home_version), ' +
     'effects = COALESCE(EXCLUDED.effects, run.effects), ' +
     "started_at = COALESCE(EXCLUDED.started_at, run.started_at) WHERE run.status IN ('queued', 'running')",
+  asyncCommit: true,
+};
+// FINISH for several runs at once (StatementBatch): one array per column; answers the ids it ended.
+const FINISH_MANY: SqlStatement = {
+  name: 'command-run.finish-many',
+  text:
+    'INSERT INTO command_runs AS run (id, lab_session_id, user_id, seq, command, kind, queued_at, status, ' +
+    'exit_code, output, output_bytes, truncated, finished_at, duration_ms, error, cluster_id, started_at, ' +
+    'home_version, effects) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], ' +
+    '$6::run_kind[], $7::timestamptz[], $8::command_status[], $9::int[], $10::text[], $11::int[], $12::boolean[], ' +
+    '$13::timestamptz[], $14::int[], $15::text[], $16::uuid[], $17::timestamptz[], $18::int[], $19::jsonb[]) ' +
+    FINISH.text.slice(FINISH.text.indexOf('ON CONFLICT')) +
+    ' RETURNING run.id',
   asyncCommit: true,
 };
 // Runs that last (background jobs, with their job number and pid, and interactive runs) are recorded
@@ -139,6 +163,11 @@ export interface QueuedRun {
   queuedAt: Date;
 }
 
+/** Rows of statement parameters as one array per column (the parameters of the *_MANY statements). */
+function columnsOf(rows: unknown[][]): unknown[][] {
+  return rows[0].map((_, column) => rows.map((row) => row[column]));
+}
+
 /** A run's identity as the first seven parameters of INSERT_QUEUED, FINISH and START_BACKGROUND. */
 function identityOf(run: QueuedRun): unknown[] {
   return [run.id, run.labSessionId, run.userId, run.seq, run.command, run.kind, run.queuedAt];
@@ -146,6 +175,26 @@ function identityOf(run: QueuedRun): unknown[] {
 
 @Injectable()
 export class CommandRunRepository {
+  /** Queued records of the commands admitted in the same event-loop turn, written together. */
+  private readonly queued = new StatementBatch<QueuedRun>(
+    async (run) => {
+      await this.db.sql(INSERT_QUEUED, identityOf(run));
+    },
+    async (runs) => {
+      await this.db.sql(INSERT_QUEUED_MANY, columnsOf(runs.map(identityOf)));
+      return runs.map(() => undefined);
+    },
+  );
+  /** Ends of runs written in the same event-loop turn, written together; each answers whether it ended the run. */
+  private readonly finished = new StatementBatch<unknown[], boolean>(
+    (values) => this.upsert(FINISH, values),
+    async (rows) => {
+      const { rows: ended } = await this.db.sql<{ id: string }>(FINISH_MANY, columnsOf(rows));
+      const ids = new Set(ended.map((row) => row.id));
+      return rows.map((values) => ids.has(values[0] as string));
+    },
+  );
+
   constructor(private readonly db: DatabaseRepository) {}
 
   /** Records a command under `seq`; null when that number is already taken in the session. */
@@ -179,8 +228,8 @@ export class CommandRunRepository {
   }
 
   /** Records an accepted command as queued, unless its worker has already recorded how it ended. */
-  async recordQueued(run: QueuedRun): Promise<void> {
-    await this.db.sql(INSERT_QUEUED, identityOf(run));
+  recordQueued(run: QueuedRun): Promise<void> {
+    return this.queued.add(run);
   }
 
   async maxSeq(labSessionId: string): Promise<number> {
@@ -231,7 +280,7 @@ export class CommandRunRepository {
       result.homeVersion ?? null,
       result.effects ? JSON.stringify(result.effects) : null,
     ];
-    return this.upsert(FINISH, values);
+    return this.finished.add(values);
   }
 
   /** Records a run that lasts as running; false when the run had already ended. */

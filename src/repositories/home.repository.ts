@@ -176,15 +176,20 @@ export class HomeRepository {
 
   /** The version hint; null when Redis does not know it (then ask the database). */
   async hint(labSessionId: string): Promise<number | null> {
-    const value = await this.redis.get(this.hintKey(labSessionId));
-    return value === null ? null : Number(value);
+    return hintFrom(await this.redis.get(this.hintKey(labSessionId)));
   }
 
   async raise(labSessionId: string, version: number): Promise<void> {
     await this.raiseHint([this.hintKey(labSessionId)], [version]);
   }
 
-  private hintKey(labSessionId: string): string {
+  /** The Redis key of the hint, for a script that reads it alongside its own work (then `hintFrom`). */
+  hintKey(labSessionId: string): string {
     return `${this.config.redisPrefix}:home-version:${labSessionId}`;
   }
+}
+
+/** The version a hint's stored value names; null when Redis does not know it. */
+export function hintFrom(value: string | null): number | null {
+  return value === null ? null : Number(value);
 }

@@ -53,16 +53,18 @@ export class RedisRepository implements OnModuleInit, OnModuleDestroy {
    * A Lua script run by its SHA, as a function of its keys and arguments; Redis learns the script on
    * first use (and again after a restart). One script costs one command, where MULTI and its
    * commands cost several. (Not ioredis's defineCommand: every auto-pipelined batch copies each
-   * defined command onto itself, which costs more than the round trips it saves.)
+   * defined command onto itself, which costs more than the round trips it saves.) `'all'`: every key
+   * given is a key, however many (a script that reads a variable list of keys alongside its work).
    */
-  script(lua: string, numberOfKeys: number): RedisScript {
+  script(lua: string, numberOfKeys: number | 'all'): RedisScript {
     const sha = createHash('sha1').update(lua).digest('hex');
     return async (keys, args = []) => {
+      const count = numberOfKeys === 'all' ? keys.length : numberOfKeys;
       try {
-        return await this.client.evalsha(sha, numberOfKeys, ...keys, ...args);
+        return await this.client.evalsha(sha, count, ...keys, ...args);
       } catch (error) {
         if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return this.client.eval(lua, numberOfKeys, ...keys, ...args);
+        return this.client.eval(lua, count, ...keys, ...args);
       }
     };
   }

@@ -32,7 +32,8 @@ return redis.call('zadd', KEYS[1], ARGV[2], ARGV[1])`;
 /**
  * The body shared by both takes: pops the lowest-numbered run id and returns its entry, and records
  * it as the session's run in flight (KEYS[4], field ARGV[2]); on an empty mailbox the drain lock
- * (KEYS[3]) held by ARGV[1] is released and nothing is in flight any more.
+ * (KEYS[3]) held by ARGV[1] is released and nothing is in flight any more. With an entry come the
+ * values of KEYS[5…] (string keys the run needs: read here, they cost no command of their own).
  */
 const TAKE = `local popped = redis.call('zpopmin', KEYS[1])
 if #popped == 0 then
@@ -43,7 +44,9 @@ end
 redis.call('hset', KEYS[4], ARGV[2], popped[1])
 local entry = redis.call('hget', KEYS[2], popped[1])
 redis.call('hdel', KEYS[2], popped[1])
-return entry or cjson.encode({runId = popped[1]})`;
+local taken = {entry or cjson.encode({runId = popped[1]})}
+for i = 5, #KEYS do taken[i - 3] = redis.call('get', KEYS[i]) end
+return taken`;
 /**
  * Takes the drain lock (ttl ARGV[3] ms), then the first entry: false when another drain holds it, or when a
  * run is still in flight without a lock — its drain died, and until the housekeeping has ended that run (and
@@ -77,6 +80,9 @@ export interface MailboxEntry {
   /** ISO time the command was accepted. */
   queuedAt?: string;
 }
+
+/** A taken entry, with the values of the keys asked to be read alongside (in their order; null: no value). */
+export type TakenEntry = MailboxEntry & { alongside?: (string | null)[] };
 
 export type Admission =
   | { seq: number }
@@ -118,8 +124,8 @@ export class SessionMailboxRepository implements OnModuleDestroy {
       admit: redis.script(ADMIT, 4),
       seedSeq: redis.script(SEED_SEQ, 1),
       post: redis.script(POST, 2),
-      lockAndTake: redis.script(LOCK_AND_TAKE, 4),
-      takeNextOrRelease: redis.script(TAKE, 4),
+      lockAndTake: redis.script(LOCK_AND_TAKE, 'all'),
+      takeNextOrRelease: redis.script(TAKE, 'all'),
       withdraw: redis.script(WITHDRAW, 2),
       release: redis.script(RELEASE_IF_OWNER, 1),
       renew: redis.script(RENEW_IF_OWNER, 1),
@@ -165,18 +171,28 @@ export class SessionMailboxRepository implements OnModuleDestroy {
   /**
    * Takes the session's drain lock and the first waiting entry together; null when the lock is held
    * elsewhere (that drain takes the entry), when a dead drain's run is still in flight (the housekeeping
-   * ends it, then queues a drain), or when nothing waits (the lock is then released again).
+   * ends it, then queues a drain), or when nothing waits (the lock is then released again). The values
+   * of the `alongside` keys come with an entry, read once the lock is held.
    */
-  async lockAndTakeFirst(labSessionId: string, token: string, ttlMs: number): Promise<MailboxEntry | null> {
-    return this.take(this.scripts.lockAndTake, labSessionId, [token, labSessionId, ttlMs]);
+  async lockAndTakeFirst(
+    labSessionId: string,
+    token: string,
+    ttlMs: number,
+    alongside: string[] = [],
+  ): Promise<TakenEntry | null> {
+    return this.take(this.scripts.lockAndTake, labSessionId, [token, labSessionId, ttlMs], alongside);
   }
 
   /**
    * The next run to execute (lowest sequence number), removed from the mailbox; null when it is empty,
    * and then the lock `token` held is released too (one round trip ends a drain).
    */
-  async takeNextOrRelease(labSessionId: string, token: string): Promise<MailboxEntry | null> {
-    return this.take(this.scripts.takeNextOrRelease, labSessionId, [token, labSessionId]);
+  async takeNextOrRelease(
+    labSessionId: string,
+    token: string,
+    alongside: string[] = [],
+  ): Promise<TakenEntry | null> {
+    return this.take(this.scripts.takeNextOrRelease, labSessionId, [token, labSessionId], alongside);
   }
 
   /**
@@ -254,17 +270,22 @@ export class SessionMailboxRepository implements OnModuleDestroy {
     script: RedisScript,
     labSessionId: string,
     args: (string | number)[],
-  ): Promise<MailboxEntry | null> {
+    alongside: string[],
+  ): Promise<TakenEntry | null> {
     const raw = (await script(
       [
         this.mailboxKey(labSessionId),
         this.entriesKey(labSessionId),
         this.lockKey(labSessionId),
         this.inFlightKey(),
+        ...alongside,
       ],
       args,
-    )) as string | null;
-    return raw ? (JSON.parse(raw) as MailboxEntry) : null;
+    )) as [string, ...(string | null)[]] | null;
+    if (!raw) return null;
+    const [entry, ...values] = raw;
+    // A missing value at the end of the list is left out of the reply: it is null too.
+    return { ...(JSON.parse(entry) as MailboxEntry), alongside: alongside.map((_, i) => values[i] ?? null) };
   }
 
   private mailboxKey(labSessionId: string): string {

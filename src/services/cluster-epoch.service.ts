@@ -24,6 +24,11 @@ export class ClusterEpochService {
     return this.redis.get(this.key(labSessionId));
   }
 
+  /** The Redis key of the session's epoch, for a script that reads it alongside its own work. */
+  keyOf(labSessionId: string): string {
+    return this.key(labSessionId);
+  }
+
   /** Invalidates every worker's cached view of the session's cluster; answers the new epoch. */
   bump(labSessionId: string): Promise<number> {
     this.ready.delete(labSessionId);

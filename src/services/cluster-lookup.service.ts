@@ -66,6 +66,11 @@ export class ClusterLookupService {
     return this.epochs.read(labSessionId);
   }
 
+  /** Where the epoch is kept in Redis, for a caller that reads it inside a script of its own. */
+  epochKey(labSessionId: string): string {
+    return this.epochs.keyOf(labSessionId);
+  }
+
   /** The session's ready cluster, if it has one, without creating anything (for grading). */
   async readyCluster(labSessionId: string): Promise<{ cluster: ClusterSummary; ref: ClusterRef } | null> {
     const epoch = await this.epochOf(labSessionId);

@@ -28,6 +28,11 @@ import { SharedReads } from '../labs/evaluation/shared-reads';
 import { evaluateStepReusing, RememberedStep } from '../labs/evaluation/step-reuse';
 
 const HISTORY_CACHE_SESSIONS = 5000;
+/**
+ * How long a grading queued on this worker's own queue is trusted to be still waiting: a job lost
+ * with Redis is never started, and after this the session's commands ask for gradings again.
+ */
+const WAITING_TRUSTED_MS = 10_000;
 
 /** What a grading in this process saw, so the next command can tell whether grading again could differ. */
 interface GradedState {
@@ -68,6 +73,20 @@ export class GradingService implements JobHandlerProvider {
   private readonly graded = new Map<string, GradedState>();
   /** Per session, the verdicts of steps that read only versioned object lists (step-reuse.ts). */
   private readonly rememberedSteps = new Map<string, Map<string, RememberedStep>>();
+  /** The worker whose own grading queue this process consumes (set by JobService); none in the API. */
+  private ownWorkerId: string | undefined;
+  /**
+   * Gradings this process queued on its own grading queue that have not started yet (when each was
+   * asked for). One of them reads the history when it starts, so it covers every command recorded
+   * before then: a command meanwhile asks for nothing (one Redis round trip and, under load, one
+   * grading fewer).
+   */
+  private readonly waiting = new Map<string, number>();
+  /**
+   * Commands that ended while the session was being graded here, after that grading may have read the
+   * history: the gate is applied to them, in order, once that grading has said what it saw.
+   */
+  private readonly deferred = new Map<string, FinishedCommand[]>();
 
   constructor(
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
@@ -95,6 +114,23 @@ export class GradingService implements JobHandlerProvider {
    * Returns whether a grading was requested.
    */
   async afterCommand(labSessionId: string, finished: FinishedCommand): Promise<boolean> {
+    // A grading queued here that has not started, or one that will run again, reads the history later.
+    if (this.waitingHere(labSessionId) || this.grading.get(labSessionId)?.again) return false;
+    if (this.grading.has(labSessionId)) {
+      // Decided when the grading under way ends: its state version and watches are the ones to compare with.
+      this.deferred.set(labSessionId, [...(this.deferred.get(labSessionId) ?? []), finished]);
+      return false;
+    }
+    if (this.coveredByLast(labSessionId, finished)) return false;
+    await this.requestGrading(labSessionId, 'command');
+    return true;
+  }
+
+  /**
+   * Whether the last grading here would find the same after `finished`: same cluster state, every command
+   * since known, and none of the unmet history checks concerned; if so, the command counts as covered.
+   */
+  private coveredByLast(labSessionId: string, finished: FinishedCommand): boolean {
     const last = this.graded.get(labSessionId);
     const unchanged =
       last !== undefined &&
@@ -102,12 +138,22 @@ export class GradingService implements JobHandlerProvider {
       finished.stateVersion === last.stateVersion &&
       finished.seq === last.coveredSeq + 1 &&
       !last.watches.some((changes) => changes(finished));
-    if (unchanged) {
-      last.coveredSeq = finished.seq as number;
-      return false;
-    }
-    await this.requestGrading(labSessionId, 'command');
-    return true;
+    if (unchanged) last.coveredSeq = finished.seq as number;
+    return unchanged;
+  }
+
+  /** Called by the worker that consumes `workerId`'s own queues: its gradings run in this process. */
+  gradesFor(workerId: string): void {
+    this.ownWorkerId = workerId;
+  }
+
+  /** Whether a grading of the session queued here has not started yet (a lost one is trusted a while only). */
+  private waitingHere(labSessionId: string): boolean {
+    const since = this.waiting.get(labSessionId);
+    if (since === undefined) return false;
+    if (Date.now() - since < WAITING_TRUSTED_MS) return true;
+    this.waiting.delete(labSessionId);
+    return false;
   }
 
   /**
@@ -128,7 +174,17 @@ export class GradingService implements JobHandlerProvider {
     labSessionId: string,
     trigger: JobPayloads[JobName.GradingRun]['trigger'],
   ): Promise<void> {
-    await this.router.queue({ name: JobName.GradingRun, data: { labSessionId, trigger } });
+    const item = { name: JobName.GradingRun, data: { labSessionId, trigger } } as const;
+    const target = await this.router.targetOf(item);
+    // Marked before it is queued: the job may start (and clear the mark) before the queueing returns.
+    const here = target !== undefined && target === this.ownWorkerId;
+    if (here) this.remember(this.waiting, labSessionId, Date.now());
+    try {
+      await this.router.queue(item, Promise.resolve(target));
+    } catch (error) {
+      if (here) this.waiting.delete(labSessionId);
+      throw error;
+    }
   }
 
   /**
@@ -136,21 +192,42 @@ export class GradingService implements JobHandlerProvider {
    * graded here makes one more run follow it, which sees everything up to then.
    */
   async gradeCoalesced(labSessionId: string): Promise<void> {
+    // Started: commands from now on are decided against this grading (or the run it makes follow).
+    this.waiting.delete(labSessionId);
     const inProgress = this.grading.get(labSessionId);
     if (inProgress) {
       inProgress.again = true;
+      // The run that follows reads the history after every command deferred so far.
+      this.deferred.delete(labSessionId);
       return;
     }
     const state = { again: false };
     this.grading.set(labSessionId, state);
+    let ended = false;
     try {
       do {
         state.again = false;
         await this.grade(labSessionId);
       } while (state.again);
+      ended = true;
     } finally {
       this.grading.delete(labSessionId);
+      // A grading that failed with a run still to follow leaves the commands that counted on it ungraded.
+      await this.decideDeferred(labSessionId, !ended && state.again);
     }
+  }
+
+  /**
+   * The commands that ended during a grading, gated in order against what it saw (as if each had come
+   * after it); the first one it does not cover queues one grading, which covers the rest.
+   */
+  private async decideDeferred(labSessionId: string, owed: boolean): Promise<void> {
+    const commands = this.deferred.get(labSessionId) ?? [];
+    this.deferred.delete(labSessionId);
+    if (!owed && commands.every((finished) => this.coveredByLast(labSessionId, finished))) return;
+    await this.requestGrading(labSessionId, 'command').catch((error: Error) =>
+      this.logger.warn({ msg: 'grading not requested', labSessionId, error: error.message }),
+    );
   }
 
   async grade(labSessionId: string): Promise<GradingUpdate | null> {

@@ -3,7 +3,7 @@ import type { ExecHome } from '../clusters/cluster-driver';
 import { HOME_LIMITS, HomeDirectory, type HomeSnapshot } from '../engine';
 import { EXAMPLE_MANIFESTS } from '../engine/kubectl/virtual-files';
 import { EventRepository } from '../repositories/event.repository';
-import { HomeRepository, HomeWrite, StoredHome } from '../repositories/home.repository';
+import { hintFrom, HomeRepository, HomeWrite, StoredHome } from '../repositories/home.repository';
 import { LabSessionRepository } from '../repositories/lab-session.repository';
 import { courseRoom, sessionRoom } from '../shared/events';
 import {
@@ -59,6 +59,15 @@ export class HomeStoreService {
   versionHint(labSessionId: string): Promise<number | null> {
     return this.homes.hint(labSessionId).catch(() => null);
   }
+
+  /**
+   * The hint as a caller reads it inside a Redis script of its own (the command runner's take): the key
+   * to read, and the version its value names.
+   */
+  readonly versionHintAlongside = {
+    key: (labSessionId: string) => this.homes.hintKey(labSessionId),
+    from: hintFrom,
+  };
 
   /**
    * The home a command hands its driver (ExecOptions.home). The version comes from the Redis hint,

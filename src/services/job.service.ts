@@ -56,6 +56,8 @@ export class JobService implements OnApplicationBootstrap, OnModuleDestroy, OnAp
     // Before the first job: a one-time cost paid inside a student's command holds every command in flight.
     const problems = await this.driver.warmUp?.();
     if (problems) this.logger.warn(`cluster driver warm-up: ${problems}`);
+    // Gradings queued for this worker run here: the grading service knows which of them are still waiting.
+    this.grading.gradesFor(this.presence.workerId);
     const concurrency = this.config.commands.workerConcurrency;
     const hosts =
       this.config.worker.hosts === 'all' ? (this.driver.hostIds?.() ?? []) : this.config.worker.hosts;

@@ -324,6 +324,68 @@ describe.each([
     expect(await results.events(session.id)).toHaveLength(2);
   });
 
+  it('writes the queued records and the ends of one event-loop turn together, each caller with its own outcome', async () => {
+    const { session, student } = await seedLabSession('batch');
+    const runs = new CommandRunRepository(new DatabaseRepository(prisma));
+    const queued = (seq: number, labSessionId = session.id) => ({
+      id: randomUUID(),
+      labSessionId,
+      userId: student.id,
+      seq,
+      command: `kubectl get pods # ${seq}`,
+      kind: 'foreground' as const,
+      queuedAt: new Date(),
+    });
+    // Three in one turn: one statement writes them all.
+    const together = [queued(1), queued(2), queued(3)];
+    await Promise.all(together.map((run) => runs.recordQueued(run)));
+    const stored = await prisma.commandRun.findMany({
+      where: { labSessionId: session.id },
+      orderBy: { seq: 'asc' },
+    });
+    expect(stored.map((run) => [run.id, run.seq, run.status, run.kind])).toEqual(
+      together.map((run) => [run.id, run.seq, 'queued', 'foreground']),
+    );
+    // A record of an unknown session fails alone; the others of its turn are written.
+    const lost = queued(9, randomUUID());
+    const outcomes = await Promise.allSettled(
+      [queued(4), lost, queued(5)].map((run) => runs.recordQueued(run)),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await prisma.commandRun.count({ where: { labSessionId: session.id } })).toBe(5);
+
+    // Ends of one turn together: a queued record completed, one written whole, one already ended stays so.
+    const ended = { ...queued(4), id: together[1].id, seq: 2 };
+    expect(await runs.endIfOpen(ended.id, 'interrupted', 137, 'worker died')).toBe(true);
+    const outcome = (output: string) => ({
+      clusterId: null,
+      startedAt: new Date(),
+      status: 'completed' as const,
+      exitCode: 0,
+      output,
+      outputBytes: Buffer.byteLength(output),
+      truncated: false,
+      finishedAt: new Date(),
+      durationMs: 2,
+      effects: { namespace: 'default', contextNamespace: '', touched: [] },
+    });
+    const whole = queued(6);
+    const results = await Promise.all([
+      runs.finish(together[0], outcome('a "quoted" \\ line\n')),
+      runs.finish(ended, outcome('too late')),
+      runs.finish(whole, outcome('')),
+    ]);
+    expect(results).toEqual([true, false, true]);
+    expect(await runs.findById(together[0].id)).toMatchObject({
+      status: 'completed',
+      exitCode: 0,
+      output: 'a "quoted" \\ line\n',
+      effects: { namespace: 'default', contextNamespace: '', touched: [] },
+    });
+    expect(await runs.findById(ended.id)).toMatchObject({ status: 'interrupted', exitCode: 137 });
+    expect(await runs.findById(whole.id)).toMatchObject({ status: 'completed', seq: 6 });
+  });
+
   it('rolls back an interactive transaction that fails', async () => {
     const { course } = await seedLabSession('transaction');
     await expect(

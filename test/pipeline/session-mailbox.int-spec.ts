@@ -43,6 +43,29 @@ describe('session mailbox on Redis: a dead drain’s run in flight', () => {
     expect((await mailbox.inFlight()).filter((run) => run.labSessionId === 's1')).toEqual([]);
   });
 
+  it('reads the keys asked for alongside a take, in their order, and only when it takes an entry', async () => {
+    const [present, absent, later] = ['present', 'absent', 'later'].map(
+      (name) => `${config.redisPrefix}:${name}`,
+    );
+    await redis.client.set(present, '7');
+    await redis.client.set(later, 'x');
+    await post('s3', 'run-1', 1);
+    await post('s3', 'run-2', 2);
+    // A missing key reads null, wherever it stands in the list.
+    expect(await mailbox.lockAndTakeFirst('s3', 'drain', 10_000, [present, absent, later])).toEqual({
+      runId: 'run-1',
+      command: 'echo run-1',
+      seq: 1,
+      alongside: ['7', null, 'x'],
+    });
+    expect(await mailbox.takeNextOrRelease('s3', 'drain', [absent, present])).toMatchObject({
+      runId: 'run-2',
+      alongside: [null, '7'],
+    });
+    expect(await mailbox.takeNextOrRelease('s3', 'drain', [present])).toBeNull();
+    expect(await mailbox.isLocked('s3')).toBe(false);
+  });
+
   it('refuses a new drain while a dead drain’s run is in flight, and lets it in once that run is forgotten', async () => {
     await post('s2', 'interactive', 1);
     expect(await mailbox.lockAndTakeFirst('s2', 'dead-drain', 100)).toMatchObject({ runId: 'interactive' });

@@ -119,6 +119,27 @@ describe('session placement on Redis', () => {
     expect(a.placement.isHeld(held)).toBe(false);
   });
 
+  it('answers a placement read lately without Redis while its worker is live, for a quarter of the idle window', async () => {
+    const [a] = processes;
+    const session = 'recent-session';
+    const key = `${config.redisPrefix}:placement:${session}`;
+    const placedOn = (await a.placement.workerFor(session)) as string;
+    // The key gone (as if it lapsed): within 0.5 s (a quarter of 2 s) the remembered answer stands, unread.
+    await a.redis.client.del(key);
+    expect(await a.placement.workerFor(session)).toBe(placedOn);
+    expect(await a.placement.placedOn([session])).toEqual([null]);
+    // After it, the placement is read (and made) again.
+    await sleep(600);
+    expect(await a.placement.workerFor(session)).toBe(placedOn);
+    expect(await a.placement.placedOn([session])).toEqual([placedOn]);
+    // A worker that leaves is not answered from memory: its session is placed on a live one at once.
+    await leave(a.directory, placedOn);
+    const moved = await a.placement.workerFor(session);
+    expect(moved).not.toBe(placedOn);
+    expect(await a.placement.placedOn([session])).toEqual([moved]);
+    await join(a.directory, placedOn);
+  });
+
   it('drops from a worker’s memory the clusters of sessions placed elsewhere, and keeps those placed or running here', async () => {
     const [a] = processes;
     const driver = new EmbeddedClusterDriver();

@@ -10,6 +10,7 @@ type HomeMethods =
   | 'changesAfter'
   | 'versionAfterRun'
   | 'hint'
+  | 'hintKey'
   | 'raise';
 
 interface Revision {
@@ -107,6 +108,11 @@ export class InMemoryHomeRepository implements Pick<HomeRepository, HomeMethods>
 
   async hint(labSessionId: string): Promise<number | null> {
     return this.hints.get(labSessionId) ?? null;
+  }
+
+  /** A name only: the in-memory mailbox reads nothing alongside its takes, so the runner asks `hint`. */
+  hintKey(labSessionId: string): string {
+    return `home-version:${labSessionId}`;
   }
 
   async raise(labSessionId: string, version: number): Promise<void> {
