@@ -6,7 +6,7 @@
  */
 import { rfc3339 } from '../api/time';
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from '../api/types';
-import { clone, deepEqual, withStatus } from '../store/store';
+import { clone, deepEqual, sortInPlace, withStatus } from '../store/store';
 import { WAKE, type Controller, type ControllerContext } from './context';
 import {
   byCreation,
@@ -96,7 +96,7 @@ export class DeploymentController implements Controller {
 
   /** Returns whether the rollout is complete (all the way through to the status). */
   private sync(d: Deployment): boolean {
-    const all = this.ownedReplicaSets(d).sort(byCreation);
+    const all = sortInPlace(this.ownedReplicaSets(d), byCreation);
     const newRs = all.find((rs) => templatesEqualIgnoringHash(rs.spec.template, d.spec.template));
     const old = all.filter((rs) => rs !== newRs);
     const maxOldRevision = Math.max(0, ...old.map(revisionOf));

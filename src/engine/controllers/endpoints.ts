@@ -6,7 +6,7 @@
  */
 import { rfc3339 } from '../api/time';
 import type { EndpointAddress, EndpointPort, Endpoints, Pod, Service } from '../api/types';
-import { deepEqual } from '../store/store';
+import { deepEqual, sortInPlace } from '../store/store';
 import type { Controller, ControllerContext } from './context';
 import { isPodReady } from './owners';
 import { resolveTargetPort, servicePods } from './service-pods';
@@ -87,11 +87,8 @@ export class EndpointsController implements Controller {
       const signature = `${svc.metadata.resourceVersion}|${ep?.metadata.resourceVersion}|${versions}`;
       seen.set(svc.metadata.uid!, signature);
       if (last?.get(svc.metadata.uid!) === signature) continue;
-      const ready = selected.filter(isPodReady).map(address).sort(byIp);
-      const notReady = selected
-        .filter((p) => !isPodReady(p))
-        .map(address)
-        .sort(byIp);
+      const ready = sortInPlace(selected.filter(isPodReady).map(address), byIp);
+      const notReady = sortInPlace(selected.filter((p) => !isPodReady(p)).map(address), byIp);
       const ports: EndpointPort[] = [];
       for (const p of svc.spec.ports ?? []) {
         const port = resolveTargetPort(selected, p.targetPort, p.port);

@@ -4,7 +4,7 @@
  */
 import { isStatusError } from '../api/status-error';
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../api/types';
-import { deepEqual, withStatus } from '../store/store';
+import { deepEqual, sortInPlace, withStatus } from '../store/store';
 import { matchesLabelSelector } from '../server/selectors';
 import { WAKE, type Controller, type ControllerContext } from './context';
 import {
@@ -55,7 +55,7 @@ export class ReplicaSetController implements Controller {
 
   reconcile(): void {
     const { store } = this.ctx;
-    for (const rs of store.values<ReplicaSet>('replicasets').sort(byCreation)) {
+    for (const rs of sortInPlace(store.values<ReplicaSet>('replicasets'), byCreation)) {
       if (isTerminating(rs)) continue;
       const uid = rs.metadata.uid ?? '';
       const namespace = rs.metadata.namespace;

@@ -185,8 +185,23 @@ export interface ParsedImage {
   tag: string;
 }
 
+/** parseImage's answers by reference (frozen, shared): the kubelet parses a pod's image at every step of its start,
+ *  the same few references in every cluster. Bounded, as references are typed by students. */
+const PARSED = new Map<string, Readonly<ParsedImage | { error: string }>>();
+const PARSED_MAX = 512;
+
 /** Parses an image reference like docker does; returns an error message for an invalid one. */
-export function parseImage(ref: string): ParsedImage | { error: string } {
+export function parseImage(ref: string): Readonly<ParsedImage | { error: string }> {
+  let parsed = PARSED.get(ref);
+  if (parsed === undefined) {
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    parsed = Object.freeze(parseReference(ref));
+    PARSED.set(ref, parsed);
+  }
+  return parsed;
+}
+
+function parseReference(ref: string): ParsedImage | { error: string } {
   const m = REFERENCE_RE.exec(ref);
   if (!m) {
     const reason = /[A-Z]/.test(ref) ? 'repository name must be lowercase' : 'invalid reference format';

@@ -13,6 +13,9 @@ export interface ListOptions {
   labelSelector?: string;
   /** `status.phase=Pending,metadata.name!=x` — the field selectors the real API server supports per resource. */
   fieldSelector?: string;
+  /** The store's own objects instead of private copies, for a caller that only reads them within the call (kubectl's
+   *  table printing): copying every listed object was most of what a `get` allocated. Never modify them. */
+  readOnly?: boolean;
 }
 
 /** `dryRun`: the server dry run (`kubectl --dry-run=server`): admission, defaulting and validation, nothing stored. */

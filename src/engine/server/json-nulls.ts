@@ -41,7 +41,8 @@ export function decodeNulls(obj: KubeObject): void {
 function walk(kind: string, record: Json, path: string | undefined): void {
   if (Object.isFrozen(record)) return;
   const deep = path === undefined || path.includes('.');
-  for (const key of Object.keys(record)) {
+  // for-in, not Object.keys (no array per object): deleting the key being visited is allowed during for-in.
+  for (const key in record) {
     const at = deep ? undefined : path ? `${path}.${key}` : key;
     const value = record[key];
     if (value === null) {

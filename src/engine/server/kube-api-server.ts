@@ -268,7 +268,7 @@ export class KubeApiServer implements ApiServer {
     for (const obj of stored) {
       if (labels.length && !matchesSelector(labels, obj.metadata.labels)) continue;
       if (fields.length && !matchesFields(fields, obj)) continue;
-      out.push(clone(obj) as T);
+      out.push((opts.readOnly ? obj : clone(obj)) as T);
     }
     if (resource !== 'leases') return out;
     for (const lease of nodeLeases(this.store, namespace, this.hooks.now())) {

@@ -31,16 +31,24 @@ export function matchesSelector(selector: Selector, labels: Record<string, strin
   return selector.every((req) => matchesRequirement(req, labels));
 }
 
+const SELECTOR_OPS: Record<string, string> = {
+  In: 'in',
+  NotIn: 'notin',
+  Exists: 'exists',
+  DoesNotExist: '!',
+};
+
 /** A metav1.LabelSelector (deployment/RS spec.selector): empty matches everything. */
 export function matchesLabelSelector(
   selector: LabelSelector,
   labels: Record<string, string> | undefined,
 ): boolean {
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels?.[k] !== v) return false;
+  // for-in rather than Object.entries: controllers match every pod against every selector on each pass, and the
+  // entries' arrays were a good part of what they allocated. Selectors are plain JSON (no inherited keys).
+  const matchLabels = selector.matchLabels;
+  if (matchLabels) for (const k in matchLabels) if (labels?.[k] !== matchLabels[k]) return false;
   for (const expr of selector.matchExpressions ?? []) {
-    const op = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' }[
-      expr.operator
-    ] as Requirement['op'];
+    const op = SELECTOR_OPS[expr.operator] as Requirement['op'];
     if (!matchesRequirement({ key: expr.key, op, values: expr.values ?? [] }, labels)) return false;
   }
   return true;

@@ -152,7 +152,9 @@ export function validateName(field: string, name: string, rule: (v: string) => s
 
 export function validateLabels(field: string, labels: Record<string, string> | undefined): StatusCause[] {
   const causes: StatusCause[] = [];
-  for (const [key, value] of Object.entries(labels ?? {})) {
+  // for-in, not Object.entries: every object written is validated, and the pairs were garbage (plain JSON maps).
+  for (const key in labels) {
+    const value = labels[key];
     for (const msg of isQualifiedName(key)) causes.push(invalidValue(field, key, msg));
     for (const msg of isValidLabelValue(value)) causes.push(invalidValue(field, value, msg));
   }
@@ -165,7 +167,8 @@ export function validateAnnotations(
 ): StatusCause[] {
   const causes: StatusCause[] = [];
   let size = 0;
-  for (const [key, value] of Object.entries(annotations ?? {})) {
+  for (const key in annotations) {
+    const value = annotations[key];
     for (const msg of isQualifiedName(key.toLowerCase())) causes.push(invalidValue(field, key, msg));
     size += utf8Length(key) + utf8Length(value);
   }

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../api/types';
-import { ObjectStore, type ChangeType } from './store';
+import { ObjectStore, sortInPlace, type ChangeType } from './store';
 
 const pod = (namespace: string, name: string): KubeObject => ({
   apiVersion: 'v1',
@@ -46,5 +46,30 @@ describe('ObjectStore', () => {
     store.put('pods', pod('default', 'two'));
     // b was dropped and c added during the first change: b still hears it, c only the next one; a once each.
     expect(seen).toEqual(['a ADDED one', 'b ADDED one', 'a ADDED two', 'c ADDED two']);
+  });
+});
+
+describe('sortInPlace', () => {
+  it('orders like Array.prototype.sort, even with comparators that are not total orders', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const comparators: Array<(a: number[], b: number[]) => number> = [
+      (a, b) => a[0] - b[0],
+      (a, b) => a[0] - b[0] || 1, // byCreation's shape: never 0
+      (a, b) => (a[0] < b[0] ? -1 : 1),
+      (a, b) => b[0] - a[0],
+    ];
+    let compared = 0;
+    for (let round = 0; round < 3000; round++) {
+      const items = Array.from({ length: Math.floor(next() * 70) }, (_, i) => [Math.floor(next() * 5), i]);
+      for (const compare of comparators) {
+        const expected = [...items].sort(compare);
+        const actual = [...items];
+        expect(sortInPlace(actual, compare)).toBe(actual);
+        expect(actual).toEqual(expected);
+        compared++;
+      }
+    }
+    expect(compared).toBe(12000);
   });
 });

@@ -120,6 +120,8 @@ export const getCommand: CommandDef = {
       request,
       objects: fromFiles?.targets.filter((t) => t.info === request.info).map((t) => t.obj) ?? [],
     }));
+    // A table only reads the objects, so it prints the store's own (--sort-by and the other formats keep copies).
+    const readOnly = format.kind === 'table' && !args.flags['sort-by'];
     for (const entry of fromFiles ? [] : fetched) {
       const { info, names } = entry.request;
       const ns = info.namespaced ? namespace : undefined;
@@ -137,6 +139,7 @@ export const getCommand: CommandDef = {
           namespace: info.namespaced && !allNamespaces ? namespace : undefined,
           labelSelector: selector || undefined,
           fieldSelector: fieldSelector || undefined,
+          readOnly,
         });
       }
     }
@@ -223,12 +226,10 @@ function printInitial(
     if (printedGroups > 0 && !(args.flags['no-headers'] as boolean)) ctx.stdout('\n');
     const grouped = new TabWriter(GET_TABLE_OPTIONS);
     const target = fetched.length === 1 ? writer : grouped;
-    if (!(args.flags['no-headers'] as boolean))
-      target.write(tableHeaders(request.info.resource, options).join('\t') + '\n');
+    if (!(args.flags['no-headers'] as boolean)) target.writeRow(tableHeaders(request.info.resource, options));
     // --sort-by orders the rows itself; otherwise they come in the API server's table order.
     const rows = args.flags['sort-by'] ? objects : inTableOrder(request.info.resource, objects);
-    for (const obj of rows)
-      target.write(tableRow(request.info.resource, obj, now, options).join('\t') + '\n');
+    for (const obj of rows) target.writeRow(tableRow(request.info.resource, obj, now, options));
     ctx.stdout(target.flush());
     printedGroups++;
   }

@@ -37,15 +37,26 @@ const age: Column<KubeObject> = {
 
 const podColumns: Column<Pod>[] = [
   name,
-  { header: 'READY', cell: (p, now) => podRowState(p, now).ready },
-  { header: 'STATUS', cell: (p, now) => podRowState(p, now).status },
-  { header: 'RESTARTS', cell: (p, now) => podRowState(p, now).restarts },
+  { header: 'READY', cell: (p, now) => rowState(p, now).ready },
+  { header: 'STATUS', cell: (p, now) => rowState(p, now).status },
+  { header: 'RESTARTS', cell: (p, now) => rowState(p, now).restarts },
   age,
   { header: 'IP', wide: true, cell: (p) => p.status?.podIPs?.[0]?.ip || p.status?.podIP || '<none>' },
   { header: 'NODE', wide: true, cell: (p) => p.spec.nodeName || '<none>' },
   { header: 'NOMINATED NODE', wide: true, cell: () => '<none>' },
   { header: 'READINESS GATES', wide: true, cell: () => '<none>' },
 ];
+
+/** The pod's READY, STATUS and RESTARTS, worked out once for the three cells of one tableRow (outside a row, every
+ *  time: a caller may change a pod between two calls). */
+let rowPodState: { pod: Pod; now: number; state: ReturnType<typeof podRowState> } | undefined;
+let inRow = false;
+function rowState(pod: Pod, now: number): ReturnType<typeof podRowState> {
+  if (!inRow) return podRowState(pod, now);
+  if (rowPodState?.pod !== pod || rowPodState.now !== now)
+    rowPodState = { pod, now, state: podRowState(pod, now) };
+  return rowPodState.state;
+}
 
 const containers = (spec: { template: { spec: { containers: { name: string; image: string }[] } } }) =>
   spec.template.spec.containers;
@@ -301,16 +312,37 @@ function printedCell(cell: string): string {
   return at < 0 ? cell : `${cell.slice(0, at)}...`;
 }
 
+/** Each resource's columns shown with and without `-o wide`, filtered once instead of on every row. */
+const VISIBLE = new Map<string, readonly Column<KubeObject>[]>();
+const VISIBLE_WIDE = new Map<string, readonly Column<KubeObject>[]>();
+function visibleColumns(resource: ResourceName, wide: boolean): readonly Column<KubeObject>[] {
+  const cache = wide ? VISIBLE_WIDE : VISIBLE;
+  let columns = cache.get(resource);
+  if (!columns) {
+    columns = (COLUMNS[resource] as Column<KubeObject>[]).filter((c) => wide || !c.wide);
+    cache.set(resource, columns);
+  }
+  return columns;
+}
+
 export function tableRow(
   resource: ResourceName,
   obj: KubeObject,
   now: number,
   options: TableOptions,
 ): string[] {
-  const columns = COLUMNS[resource] as Column<KubeObject>[];
-  const cells = columns.filter((c) => options.wide || !c.wide).map((c) => printedCell(c.cell(obj, now)));
-  if (options.namePrefix && resource !== 'events') cells[0] = `${options.namePrefix}/${cells[0]}`;
-  if (options.withNamespace) cells.unshift(obj.metadata.namespace ?? '');
+  const columns = visibleColumns(resource, options.wide);
+  const cells: string[] = [];
+  if (options.withNamespace) cells.push(obj.metadata.namespace ?? '');
+  const first = cells.length;
+  inRow = true;
+  try {
+    for (let i = 0; i < columns.length; i++) cells.push(printedCell(columns[i].cell(obj, now)));
+  } finally {
+    inRow = false;
+    rowPodState = undefined;
+  }
+  if (options.namePrefix && resource !== 'events') cells[first] = `${options.namePrefix}/${cells[first]}`;
   for (const key of options.labelColumns ?? []) cells.push(obj.metadata.labels?.[key] ?? '');
   if (options.showLabels) cells.push(formatLabels(obj.metadata.labels));
   return cells;

@@ -1,13 +1,15 @@
 import type { Pod } from '../../api/types';
 import { ageSince } from '../duration';
 
+const NO_SIDECARS: ReadonlySet<string> = new Set();
+
 /** The STATUS, READY and RESTARTS cells of `get pods` (server printer printPod, reference §6). */
 export function podRowState(pod: Pod, nowMs: number): { ready: string; status: string; restarts: string } {
   const status = pod.status;
   // Sidecars (init containers restarted Always) count in READY and, once initialised, in RESTARTS.
-  const sidecars = new Set(
-    (pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name),
-  );
+  const sidecars: ReadonlySet<string> = pod.spec.initContainers?.length
+    ? new Set(pod.spec.initContainers.filter((c) => c.restartPolicy === 'Always').map((c) => c.name))
+    : NO_SIDECARS;
   const total = pod.spec.containers.length + sidecars.size;
   let reason: string = status?.reason || status?.phase || 'Pending';
   let readyCount = 0;

@@ -95,4 +95,35 @@ describe('TabWriter (reference §1.2/§1.3)', () => {
     plain.write('a:\ty\n');
     expect(plain.flush()).toBe('a:  y\n');
   });
+
+  it('prints rows given as cells exactly as the same rows written as text, mixed in any order', () => {
+    const rows = [
+      ['NAMESPACE', 'NAME', 'READY'],
+      ['default', '\u{1F600}-pod', '1/1'],
+      ['kube-system', 'a-much-longer-pod-name', '0/1'],
+      ['lab', 'cut', 'multi\nline'],
+      ['lab', 'tab\tinside', 'x'],
+      [],
+      ['only-one-cell'],
+    ];
+    const asText = new TabWriter(GET_TABLE_OPTIONS);
+    for (const row of rows) asText.write(row.join('\t') + '\n');
+    const asRows = new TabWriter(GET_TABLE_OPTIONS);
+    for (const row of rows) asRows.writeRow([...row]);
+    const mixed = new TabWriter(GET_TABLE_OPTIONS);
+    rows.forEach((row, i) => (i % 2 ? mixed.writeRow([...row]) : mixed.write(row.join('\t') + '\n')));
+    const expected = asText.flush();
+    expect(expected).toContain('a-much-longer-pod-name   0/1');
+    expect(asRows.flush()).toBe(expected);
+    expect(mixed.flush()).toBe(expected);
+    // Only plain cells: the rows are aligned as given, never turned into text.
+    const plain = rows.filter((row) => row.every((cell) => !/[\t\n]/.test(cell)));
+    const plainText = new TabWriter(GET_TABLE_OPTIONS);
+    const plainRows = new TabWriter(GET_TABLE_OPTIONS);
+    for (const row of plain) {
+      plainText.write(row.join('\t') + '\n');
+      plainRows.writeRow([...row]);
+    }
+    expect(plainRows.flush()).toBe(plainText.flush());
+  });
 });
