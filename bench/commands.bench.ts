@@ -124,11 +124,13 @@ async function main(): Promise<void> {
       // The production pool, not the test platforms' small one (a bench runs alone).
       DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '20',
     },
-    // BENCH_PROFILE=dir writes V8 CPU profiles of the API and worker processes there.
+    // BENCH_PROFILE=dir writes V8 CPU profiles of the API and worker processes there; BENCH_NODE_ARGS adds node
+    // options to both (space-separated, e.g. V8 GC flags to compare).
     {
-      nodeArgs: process.env.BENCH_PROFILE
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-        : [],
+      nodeArgs: [
+        ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+        ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      ],
     },
   );
   const students: { socket: ClientSocket; sessionId: string }[] = [];

@@ -322,6 +322,8 @@ function creationAlone(): void {
 }
 
 async function main(): Promise<void> {
+  // The worker's own V8 options (scripts/lib/node-flags.cjs), which the npm script passes: the engine runs there.
+  process.stdout.write(`node options: ${process.execArgv.join(' ')}\n`);
   creationAlone();
   const chosen = WORKLOADS.filter((w) => ONLY.includes(w));
   const rounds = new Map<Workload, Round[]>(chosen.map((w) => [w, []]));

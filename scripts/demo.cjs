@@ -4,6 +4,7 @@
 // in-process cluster engine, and Redis (a private redis-server if none answers).
 const { spawn } = require('node:child_process');
 const setup = require('./lib/setup.cjs');
+const { PLATFORM_NODE_FLAGS } = require('./lib/node-flags.cjs');
 
 async function main() {
   const started = Date.now();
@@ -13,11 +14,15 @@ async function main() {
   setup.ensureWebBuild();
   const redis = await setup.ensureRedis(process.env);
   const env = { ...process.env, REDIS_URL: redis.url, KUBELAB_SETUP_STARTED_AT: String(started) };
-  const platform = spawn(process.execPath, ['-r', './scripts/swc-register.cjs', 'src/main/demo.ts'], {
-    cwd: setup.ROOT,
-    stdio: 'inherit',
-    env,
-  });
+  const platform = spawn(
+    process.execPath,
+    [...PLATFORM_NODE_FLAGS, '-r', './scripts/swc-register.cjs', 'src/main/demo.ts'],
+    {
+      cwd: setup.ROOT,
+      stdio: 'inherit',
+      env,
+    },
+  );
   const stop = (signal) => platform.kill(signal);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -11,6 +11,10 @@ import { DEMO_COURSE_TITLE } from '../../src/services/seed.service';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const REGISTER = ['-r', './scripts/swc-register.cjs'];
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { PLATFORM_NODE_FLAGS } = require('../../scripts/lib/node-flags.cjs') as {
+  PLATFORM_NODE_FLAGS: string[];
+};
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -34,10 +38,14 @@ export class PlatformProcess {
   ) {}
 
   start(): void {
-    this.child = spawn(process.execPath, [...this.nodeArgs, ...REGISTER, this.entry], {
-      cwd: ROOT,
-      env: this.env,
-    });
+    this.child = spawn(
+      process.execPath,
+      [...PLATFORM_NODE_FLAGS, ...this.nodeArgs, ...REGISTER, this.entry],
+      {
+        cwd: ROOT,
+        env: this.env,
+      },
+    );
     this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
   }
