@@ -33,6 +33,7 @@ import { RedisConnections } from '../src/infra/redis/redis-connections';
 import type { ServerToClientEvents } from '../src/shared/events';
 import { ClientSocket, startPlatform, TestPlatform } from '../test/support/platform';
 import { GRADING_LAB_ID, GRADING_LAB_OBJECTS_FILE, writeGradingLab } from './grading-lab';
+import { RECORD_TABLES, RssSampler, slowExitSeconds } from './support/soak';
 import { CommandCosts } from './support/command-costs';
 import { fmt, load, percentile } from './support/stats';
 import { enrolStudents, READ_COMMAND, warmUp } from './support/students';
@@ -185,6 +186,28 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
+/** The platform's processes whose memory a long run follows: API, workers, Redis and this bench's own client. */
+async function platformProcesses(platform: TestPlatform): Promise<Map<string, number>> {
+  const processes = new Map<string, number>();
+  if (platform.api.child?.pid) processes.set('api', platform.api.child.pid);
+  platform.workers.forEach((worker, index) => {
+    if (worker.child?.pid) processes.set(`worker${index === 0 ? '' : index + 1}`, worker.child.pid);
+  });
+  const redisPid = Number(/process_id:(\d+)/.exec(await costsRedis().info('server'))?.[1]);
+  if (redisPid) processes.set('redis', redisPid);
+  processes.set('bench client', process.pid);
+  return processes;
+}
+
+/** Bytes the command record tables take in PostgreSQL (tables, indexes and TOAST). */
+async function recordTableBytes(platform: TestPlatform): Promise<number> {
+  const [row] = (await platform.db.prisma.$queryRawUnsafe(
+    `SELECT sum(pg_total_relation_size(name::regclass))::bigint AS bytes FROM unnest($1::text[]) AS name`,
+    [...RECORD_TABLES],
+  )) as { bytes: bigint }[];
+  return Number(row.bytes);
+}
+
 /** One workload: every student submits once a second, every CHANGE_EVERY-th command `changing(tick, student)`. */
 async function measure(
   platform: TestPlatform,
@@ -284,6 +307,9 @@ async function measure(
   process.stdout.write(`Measuring (${name}): ${STUDENTS} students × 1 command/s for ${SECONDS} s…\n`);
   const costs = await CommandCosts.open(platform, costsRedis());
   const costsBefore = await costs.read();
+  const memory = new RssSampler(await platformProcesses(platform));
+  const recordBytesBefore = await recordTableBytes(platform);
+  memory.start();
   const started = performance.now();
   measuringFrom = started;
   const timers = students.map((student, index) =>
@@ -312,6 +338,8 @@ async function measure(
   );
   await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000 + 3000));
   timers.forEach(clearTimeout);
+  memory.stop();
+  const recordBytes = (await recordTableBytes(platform)) - recordBytesBefore;
   const costLines = await costs.report(costsBefore, completed);
   const elapsed = (performance.now() - started) / 1000;
   const submitted = pending.size;
@@ -340,6 +368,9 @@ async function measure(
       )
       .join('; ')}`,
     `  slow exits (> 100 ms) by second of the run: ${slowBySecond(exitSamples, started)}`,
+    `  ${slowExitSeconds(exitSamples, started)}`,
+    `  record tables (${RECORD_TABLES.join(', ')}) grew ${(recordBytes / 2 ** 20).toFixed(1)} MiB: ${(((recordBytes / Math.max(1, completed)) * 1000) / 1024).toFixed(0)} KiB per 1,000 commands`,
+    ...memory.report(),
     `  steady state (after the first ${WARMUP_SECONDS} s): submit → exit p50 ${fmt(percentile(steadyExit, 50))}  p99 ${fmt(percentile(steadyExit, 99))}; exit → grading p50 ${fmt(percentile(steadyGrading, 50))}  p99 ${fmt(percentile(steadyGrading, 99))}`,
     `  exit → grading update  p50 ${fmt(percentile(toGrading, 50))}  p99 ${fmt(percentile(toGrading, 99))}  (${toGrading.length} updates after ${changed.size} changing commands; ${unexpectedUpdates} other updates)`,
     `  steady-state stages  submit → accepted p50 ${fmt(percentile(stages.accepted, 50))} p99 ${fmt(percentile(stages.accepted, 99))}; accepted → started p50 ${fmt(percentile(stages.pickedUp, 50))} p99 ${fmt(percentile(stages.pickedUp, 99))}; started → exit p50 ${fmt(percentile(stages.ran, 50))} p99 ${fmt(percentile(stages.ran, 99))}`,
