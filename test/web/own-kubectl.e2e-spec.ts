@@ -278,6 +278,11 @@ describe('"Use your own kubectl" in the workspace', () => {
     await page.keyboard.press('Enter');
     await panel().waitFor();
     await panel().getByRole('button', { name: 'Download kubeconfig' }).waitFor();
+    // The drawer slides in from the right: measure once its transition has ended, not while it is still moving.
+    await page.waitForFunction(() => {
+      const dom = globalThis as unknown as { document: { getAnimations(): { playState: string }[] } };
+      return dom.document.getAnimations().every((animation) => animation.playState !== 'running');
+    });
     const box = await panel().boundingBox();
     expect(box?.width).toBeGreaterThanOrEqual(385);
     // Nothing inside is wider than the screen: the set-up line wraps.
