@@ -39,10 +39,52 @@ const batch = new Script(
   '(() => { const r = new RegExp(input.source); return input.texts.map((text) => r.test(text)); })()',
 );
 
-/** source -> text -> result; bounded by the characters it holds. */
-const memo = new Map<string, Map<string, boolean>>();
-let memoChars = 0;
-const MEMO_CHARS_LIMIT = 32 * 1024 * 1024;
+/**
+ * Results of (regex source, text), bounded by the characters of the texts it holds. Two generations: a result is
+ * written to the current one, and one found only in the previous one is copied forward; when the current one is
+ * full it becomes the previous one and the older is dropped. So a grading that asks again for what it asked for
+ * last time (a session's whole history, every grading) keeps hitting, and nothing outlives two generations: a
+ * single map cleared when full would make every session re-test its whole history at once.
+ */
+export class RegexMemo {
+  private current = new Map<string, Map<string, boolean>>();
+  private previous = new Map<string, Map<string, boolean>>();
+  private currentChars = 0;
+
+  /** `generationChars`: the characters one generation holds (the memo holds at most twice that). */
+  constructor(private readonly generationChars: number) {}
+
+  get(source: string, text: string): boolean | undefined {
+    const hit = this.current.get(source)?.get(text);
+    if (hit !== undefined) return hit;
+    const earlier = this.previous.get(source)?.get(text);
+    if (earlier !== undefined) this.set(source, text, earlier);
+    return earlier;
+  }
+
+  set(source: string, text: string, answer: boolean): void {
+    if (this.currentChars + text.length > this.generationChars) {
+      this.previous = this.current;
+      this.current = new Map();
+      this.currentChars = 0;
+    }
+    let results = this.current.get(source);
+    if (!results) this.current.set(source, (results = new Map()));
+    if (!results.has(text)) this.currentChars += text.length;
+    results.set(text, answer);
+  }
+
+  /** Characters of the texts held, both generations. */
+  chars(): number {
+    let total = 0;
+    for (const generation of [this.current, this.previous])
+      for (const results of generation.values()) for (const text of results.keys()) total += text.length;
+    return total;
+  }
+}
+
+/** 16 Mi characters per generation: a class's histories of commands and their outputs, cut to TEXT_LIMIT. */
+const memo = new RegexMemo(16 * 1024 * 1024);
 const tooSlow = new Set<string>();
 
 export interface SafeRegex {
@@ -57,9 +99,8 @@ export interface SafeRegex {
 /** A safe regex for `source`; throws SyntaxError like `new RegExp` for a bad one. */
 export function safeRegex(source: string): SafeRegex {
   const { source: shown } = new RegExp(source);
-  const results = memoFor(source);
   const prime = (texts: readonly string[]) => {
-    const pending = [...new Set(texts.map(cut))].filter((text) => !results.has(text));
+    const pending = [...new Set(texts.map(cut))].filter((text) => memo.get(source, text) === undefined);
     if (pending.length === 0) return;
     if (tooSlow.has(source)) throw budgetError(source);
     let answers: boolean[];
@@ -73,40 +114,23 @@ export function safeRegex(source: string): SafeRegex {
     } finally {
       (context as { input: unknown }).input = null;
     }
-    pending.forEach((text, index) => remember(results, text, answers[index]));
+    pending.forEach((text, index) => memo.set(source, text, answers[index]));
   };
   return {
     source: shown,
     prime,
     test(text: string) {
       const key = cut(text);
-      if (!results.has(key)) prime([key]);
-      return results.get(key) === true;
+      const known = memo.get(source, key);
+      if (known !== undefined) return known;
+      prime([key]);
+      return memo.get(source, key) === true;
     },
   };
 }
 
 function cut(text: string): string {
   return text.length > TEXT_LIMIT ? text.slice(0, TEXT_LIMIT) : text;
-}
-
-function memoFor(source: string): Map<string, boolean> {
-  let results = memo.get(source);
-  if (!results) {
-    results = new Map();
-    memo.set(source, results);
-  }
-  return results;
-}
-
-function remember(results: Map<string, boolean>, text: string, answer: boolean): void {
-  if (memoChars + text.length > MEMO_CHARS_LIMIT) {
-    // Forget everything; regexes in use keep their own (now detached) results until they are dropped.
-    memo.clear();
-    memoChars = 0;
-  }
-  results.set(text, answer);
-  memoChars += text.length;
 }
 
 function budgetError(source: string): RegexBudgetError {

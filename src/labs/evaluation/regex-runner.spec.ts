@@ -1,0 +1,61 @@
+import { RegexBudgetError, RegexMemo, safeRegex, TEXT_LIMIT } from './regex-runner';
+
+describe('safeRegex', () => {
+  it('answers as RegExp does, primed or one text at a time', () => {
+    const regex = safeRegex('^kubectl\\s+get\\s+pods');
+    regex.prime(['kubectl get pods', 'kubectl get svc']);
+    expect(regex.test('kubectl get pods')).toBe(true);
+    expect(regex.test('kubectl get svc')).toBe(false);
+    expect(regex.test('kubectl  get   pods -A')).toBe(true);
+    expect(regex.source).toBe('^kubectl\\s+get\\s+pods');
+  });
+
+  it('tests only the first TEXT_LIMIT characters of a text', () => {
+    const regex = safeRegex('x$');
+    expect(regex.test(`${'a'.repeat(TEXT_LIMIT)}x`)).toBe(false);
+    expect(regex.test(`${'a'.repeat(TEXT_LIMIT - 1)}x`)).toBe(true);
+  });
+
+  it('stops a backtracking regex at its budget, then fails it at once', () => {
+    const source = '^(a+)+$';
+    const regex = safeRegex(source);
+    const hostile = `${'a'.repeat(40)}!`;
+    expect(() => regex.test(hostile)).toThrow(RegexBudgetError);
+    // Remembered as too slow: another regex of the same source fails with the same reason, also on a harmless text.
+    expect(() => safeRegex(source).test('aaa')).toThrow(/took longer than/);
+  });
+});
+
+describe('RegexMemo', () => {
+  it('keeps what was asked for in the last generation and forgets what was not', () => {
+    const memo = new RegexMemo(10);
+    memo.set('r', 'aaaa', true);
+    memo.set('r', 'bbbb', false);
+    // Full: the next text starts a new generation; 'aaaa' and 'bbbb' are in the previous one.
+    memo.set('r', 'cccc', true);
+    expect(memo.get('r', 'aaaa')).toBe(true); // copied forward into the current generation
+    memo.set('r', 'dddd', true); // the current generation is full again: 'bbbb' is dropped with the older one
+    expect(memo.get('r', 'bbbb')).toBeUndefined();
+    expect(memo.get('r', 'aaaa')).toBe(true);
+    expect(memo.get('r', 'dddd')).toBe(true);
+    expect(memo.get('other', 'aaaa')).toBeUndefined();
+  });
+
+  it('never holds more than two generations of characters, however many texts pass', () => {
+    const memo = new RegexMemo(1000);
+    for (let i = 0; i < 100_000; i++)
+      memo.set(`source ${i % 7}`, `kubectl label nodes minikube bench=t${i}`, i % 2 === 0);
+    expect(memo.chars()).toBeLessThanOrEqual(2000);
+    expect(memo.chars()).toBeGreaterThan(0);
+  });
+
+  it('counts a text once when its answer is written again', () => {
+    const memo = new RegexMemo(8);
+    memo.set('r', 'abcd', true);
+    memo.set('r', 'abcd', true);
+    memo.set('r', 'efgh', false);
+    expect(memo.get('r', 'abcd')).toBe(true);
+    expect(memo.get('r', 'efgh')).toBe(false);
+    expect(memo.chars()).toBe(8);
+  });
+});
