@@ -4,6 +4,11 @@ import { ManualClock } from '../clock/clock';
 import { createCluster } from '../cluster';
 import { ApiHandler } from './handler';
 
+/** Polls `condition` every 10 ms for up to 5 s (a loaded machine delivers socket events late). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 describe('ApiHandler (engine serve)', () => {
   const cluster = createCluster({ seed: 1, clock: new ManualClock(Date.UTC(2024, 5, 3, 2, 15, 0)) });
   const handler = new ApiHandler({ cluster, address: () => '127.0.0.1:0' });
@@ -205,10 +210,10 @@ describe('ApiHandler (engine serve)', () => {
     expect(handler.watches.count).toBe(1);
     await call('POST', '/api/v1/namespaces/default/configmaps', cm('w1'));
     await call('DELETE', '/api/v1/namespaces/default/configmaps/w1');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => events.length >= 2);
     expect(events.map((e) => (JSON.parse(e) as { type: string }).type)).toEqual(['ADDED', 'DELETED']);
     req.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => handler.watches.count === 0);
     expect(handler.watches.count).toBe(0);
   });
 });

@@ -4,6 +4,11 @@ import { ManualClock } from '../clock/clock';
 import { createCluster } from '../cluster';
 import { ApiHandler } from './handler';
 
+/** Polls `condition` every 10 ms for up to 5 s (a loaded machine delivers socket events late). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 /** Watches over HTTP: resuming from a resourceVersion, 410 Expired, bookmarks, and a client that stops reading. */
 describe('engine serve watches', () => {
   const cluster = createCluster({ seed: 1, clock: new ManualClock(Date.UTC(2024, 5, 3, 2, 15, 0)) });
@@ -158,7 +163,7 @@ describe('engine serve watches', () => {
     stalled.on('error', () => undefined);
     await new Promise((resolve) => stalled.on('response', resolve));
     const reader = watch(`resourceVersion=${cluster.revision}`, 40);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => handler.watches.count === 2);
     expect(handler.watches.count).toBe(2);
     // The kernel's socket buffers take a few MB first; past them the server's queue grows, up to the limit.
     let peak = 0;
@@ -174,7 +179,7 @@ describe('engine serve watches', () => {
     );
     expect(cutAfter).toBeGreaterThan(0);
     expect(peak).toBeLessThan(BACKLOG + 2 * 200 * 1024);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => handler.watches.count === 0);
     expect(handler.watches.count).toBe(0);
     expect(handler.watches.bufferedBytes).toBe(0);
     // The server still answers.

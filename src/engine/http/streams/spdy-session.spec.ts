@@ -39,8 +39,6 @@ class Client {
   }
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-
 describe('SpdySession', () => {
   let transport: MemoryTransport;
   let session: SpdySession;
@@ -63,7 +61,7 @@ describe('SpdySession', () => {
   it('accepts streams with SYN_REPLY, in order, with their headers', async () => {
     transport.deliver(await client.synStream(1, { streamtype: 'error' }));
     transport.deliver(await client.synStream(3, { streamtype: 'stdout' }));
-    await settle();
+    await session.handled();
     expect(streams.map((s) => [s.id, s.headers.streamtype])).toEqual([
       [1, 'error'],
       [3, 'stdout'],
@@ -77,7 +75,7 @@ describe('SpdySession', () => {
 
   it('delivers data and FIN, credits the window back, and sends ours', async () => {
     transport.deliver(await client.synStream(1, { streamtype: 'stdin' }));
-    await settle();
+    await session.handled();
     const [stream] = streams;
     const got: string[] = [];
     let ended = false;
@@ -86,7 +84,7 @@ describe('SpdySession', () => {
     transport.take();
     transport.deliver(dataFrame(1, 0, Buffer.from('hello')));
     transport.deliver(dataFrame(1, FLAG_FIN, Buffer.alloc(0)));
-    await settle();
+    await session.handled();
     expect(got).toEqual(['hello']);
     expect(ended).toBe(true);
     const updates = client.frames(transport.take());
@@ -102,13 +100,13 @@ describe('SpdySession', () => {
 
   it('echoes PINGs and ends a stream the client resets', async () => {
     transport.deliver(await client.synStream(1, { streamtype: 'data' }));
-    await settle();
+    await session.handled();
     let ended = false;
     streams[0].onEnd(() => (ended = true));
     transport.take();
     transport.deliver(controlFrame(FRAME.ping, 0, Buffer.from([0, 0, 0, 7])));
     transport.deliver(rstStreamFrame(1, 5));
-    await settle();
+    await session.handled();
     expect(client.frames(transport.take())).toEqual([
       { kind: 'control', type: FRAME.ping, flags: 0, data: Buffer.from([0, 0, 0, 7]) },
     ]);
@@ -117,7 +115,7 @@ describe('SpdySession', () => {
 
   it('ends the connection with GOAWAY on a protocol error (an even stream id from the client)', async () => {
     transport.deliver(await client.synStream(2, { streamtype: 'data' }));
-    await settle();
+    await session.handled();
     const frames = client.frames(transport.take());
     expect(frames.map((f) => (f.kind === 'control' ? f.type : -1))).toEqual([FRAME.goAway]);
     expect(frames[0].data.readUInt32BE(4)).toBe(1); // PROTOCOL_ERROR
@@ -127,7 +125,7 @@ describe('SpdySession', () => {
 
   it('answers data on an unknown stream with RST_STREAM', async () => {
     transport.deliver(dataFrame(9, 0, Buffer.from('x')));
-    await settle();
+    await session.handled();
     const [rst] = client.frames(transport.take());
     expect(rst).toMatchObject({ kind: 'control', type: FRAME.rstStream });
     expect(rst.data.readUInt32BE(0)).toBe(9);

@@ -137,6 +137,11 @@ export class SpdySession {
   /** Frames are handled one after another (a header block inflates asynchronously; later frames wait for it). */
   private work: Promise<void> = Promise.resolve();
 
+  /** Resolves once every frame received so far has been handled (specs wait on this, never on a timer). */
+  handled(): Promise<void> {
+    return this.work;
+  }
+
   private receive(chunk: Buffer): void {
     if (this.closed) return;
     let frames: SpdyFrame[];

@@ -49,6 +49,8 @@ describe('stream upgrades (exec, attach, port-forward) and logs -f on ApiHandler
     head: string;
     socket: net.Socket;
     messages: () => Promise<WebSocketMessage[]>;
+    /** The messages received so far (the connection still open). */
+    soFar: () => WebSocketMessage[];
     body: string;
   }> {
     return new Promise((resolve, reject) => {
@@ -73,6 +75,7 @@ describe('stream upgrades (exec, attach, port-forward) and logs -f on ApiHandler
             head,
             socket,
             body: rest.toString(),
+            soFar: () => messages,
             messages: () =>
               new Promise((done) => {
                 const check = () => (ended ? done(messages) : (wake = check));
@@ -158,7 +161,11 @@ describe('stream upgrades (exec, attach, port-forward) and logs -f on ApiHandler
     forward.socket.write(
       encodeFrame(OPCODE.binary, Buffer.from('\x00GET / HTTP/1.1\r\nHost: web\r\n\r\n'), MASK),
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The client closes once the whole page is in (waiting on the answer, not on a timer).
+    const received = () =>
+      Buffer.concat(forward.soFar().map((m) => m.payload.subarray(1))).toString('latin1');
+    for (let i = 0; i < 500 && !received().includes('</html>'); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     forward.socket.write(encodeFrame(OPCODE.close, Buffer.from([0x03, 0xe8]), MASK));
     const messages = (await forward.messages()).filter((m) => m.opcode === OPCODE.binary);
     expect(messages.slice(0, 2).map((m) => [...m.payload])).toEqual([
