@@ -6,7 +6,6 @@ const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
 const crypto = require('node:crypto');
-const { transformSync } = require('@swc/core');
 const options = require('./swc-options.cjs');
 
 // Compiled files are kept on disk, keyed by path, source and options: a restarted API or worker (the fault
@@ -20,7 +19,8 @@ function compile(source, filename) {
   try {
     return fs.readFileSync(cached, 'utf8');
   } catch {
-    const { code } = transformSync(source, { ...options, filename });
+    // SWC's native binding (tens of MB) is loaded only when a file is not in the cache yet.
+    const { code } = require('@swc/core').transformSync(source, { ...options, filename });
     try {
       fs.mkdirSync(cacheDir, { recursive: true });
       // Written aside and renamed, so a process starting at the same time never reads half a file.

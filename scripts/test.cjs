@@ -65,7 +65,7 @@ async function main() {
     [
       require.resolve('jest/bin/jest'),
       '--ci',
-      '--maxWorkers=2',
+      '--maxWorkers=3',
       '--json',
       `--outputFile=${resultsFile}`,
       ...extra,
