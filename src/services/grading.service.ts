@@ -20,7 +20,8 @@ import { courseRoom, GradingUpdate, sessionRoom, StepStatus } from '../shared/ev
 import { ClusterLookupService } from './cluster-lookup.service';
 import { LabCatalogService } from './lab-catalog.service';
 import { AuthoredLabCatalog } from '../authoring/authored-lab-catalog';
-import { SessionHistory } from './session-history';
+import { HistoryCache } from './history-cache';
+import type { SessionHistory } from './session-history';
 import { HomeStoreService } from './home-store.service';
 import { parseSnapshot } from './home-snapshots';
 import { HomeDirectory } from '../engine';
@@ -28,6 +29,11 @@ import { SharedReads } from '../labs/evaluation/shared-reads';
 import { evaluateStepReusing, RememberedStep } from '../labs/evaluation/step-reuse';
 
 const HISTORY_CACHE_SESSIONS = 5000;
+/**
+ * What the kept histories may hold in all: a class of 300 typing 2,000 commands each (about 400 bytes apiece
+ * as kept) fits; a worker that grades beyond it reads the least recently graded sessions again when needed.
+ */
+const HISTORY_CACHE_BYTES = 256 * 1024 * 1024;
 /**
  * How long a grading queued on this worker's own queue is trusted to be still waiting: a job lost
  * with Redis is never started, and after this the session's commands ask for gradings again.
@@ -69,7 +75,7 @@ export class GradingService implements JobHandlerProvider {
   private readonly logger = new Logger('Grading');
   private readonly knownSessions = new Map<string, LabSession>();
   private readonly grading = new Map<string, { again: boolean }>();
-  private readonly histories = new Map<string, SessionHistory>();
+  private readonly histories = new HistoryCache(HISTORY_CACHE_BYTES, HISTORY_CACHE_SESSIONS);
   private readonly graded = new Map<string, GradedState>();
   /** Per session, the verdicts of steps that read only versioned object lists (step-reuse.ts). */
   private readonly rememberedSteps = new Map<string, Map<string, RememberedStep>>();
@@ -370,10 +376,10 @@ export class GradingService implements JobHandlerProvider {
 
   /** The session's finished commands, read incrementally (SessionHistory says how). */
   private async historyOf(labSessionId: string): Promise<SessionHistory> {
-    const cached = this.histories.get(labSessionId) ?? new SessionHistory();
-    cached.add(await this.runs.history(labSessionId, cached.lastSeq, cached.openSeqs()));
-    this.remember(this.histories, labSessionId, cached);
-    return cached;
+    const history = this.histories.take(labSessionId);
+    history.add(await this.runs.history(labSessionId, history.lastSeq, history.openSeqs()));
+    this.histories.put(labSessionId, history);
+    return history;
   }
 
   /** Bounded per-session memory: the most recently used sessions are kept. */

@@ -32,6 +32,8 @@ export class SessionHistory {
   /** The highest sequence number read so far, ended or not. */
   lastSeq = 0;
   readonly entries: HistoryEntry[] = [];
+  /** About what the entries hold in memory (their texts and a fixed overhead each), for HistoryCache's bound. */
+  bytes = 0;
   private readonly seqs: number[] = [];
   private readonly open = new Set<number>();
 
@@ -57,7 +59,9 @@ export class SessionHistory {
     let at = this.seqs.length;
     while (at > 0 && this.seqs[at - 1] > row.seq) at--;
     const entry = historyEntryOf(row, running);
+    this.bytes += entryBytes(entry);
     if (at > 0 && this.seqs[at - 1] === row.seq) {
+      this.bytes -= entryBytes(this.entries[at - 1]);
       this.entries[at - 1] = entry;
       return;
     }
@@ -69,9 +73,15 @@ export class SessionHistory {
   private drop(seq: number): void {
     const at = this.seqs.indexOf(seq);
     if (at < 0) return;
+    this.bytes -= entryBytes(this.entries[at]);
     this.seqs.splice(at, 1);
     this.entries.splice(at, 1);
   }
+}
+
+/** An entry's texts at two bytes a character, plus what an object and its fields cost V8 (about 100 bytes). */
+function entryBytes(entry: HistoryEntry): number {
+  return 2 * (entry.command.length + (entry.output?.length ?? 0)) + 100 + 80 * (entry.touched?.length ?? 0);
 }
 
 /**
