@@ -30,8 +30,9 @@ import { evaluateStepReusing, RememberedStep } from '../labs/evaluation/step-reu
 
 const HISTORY_CACHE_SESSIONS = 5000;
 /**
- * What the kept histories may hold in all: a class of 300 typing 2,000 commands each (about 400 bytes apiece
- * as kept) fits; a worker that grades beyond it reads the least recently graded sessions again when needed.
+ * What the kept histories may hold in all, as SessionHistory counts it: a class of 300 with 1,000 commands each
+ * whose outputs run to a few hundred characters (about 700 bytes apiece) fits; a worker that grades beyond it
+ * reads the least recently graded sessions again when they are graded.
  */
 const HISTORY_CACHE_BYTES = 256 * 1024 * 1024;
 /**

@@ -31,7 +31,7 @@ describe('HistoryCache', () => {
       history.add(rows(2, 1000));
       cache.put(id, history);
     }
-    // a, b and c hold about 4,400 bytes each: only the last two fit... and a was used longest ago.
+    // a, b and c count about 4,400 bytes each: two fit, and a, used longest ago, is dropped.
     expect(cache.size.sessions).toBe(2);
     const a = cache.take('a');
     expect(a.entries).toEqual([]);
