@@ -21,8 +21,9 @@ export function slowLabFiles(labId: string, steps: number): LabFileMap {
       '    instructions: { file: steps/01-create-namespace.md }',
       '    points: 1',
       '    checks:',
-      // Distinct sources (each costs its own budget); `c{0,n}` demands no literal V8 could rule out early.
-      `      - ran: { command: '^kubectl get (a+)+c{0,${index}}$' }`,
+      // Distinct sources (each costs its own budget); `c{0,n}` demands no literal V8 could rule out early; the
+      // lookahead keeps the regex off V8's linear-time engine, so it backtracks until the budget stops it.
+      `      - ran: { command: '^kubectl get (a+)+(?!b)c{0,${index}}$' }`,
       '    solution:',
       `      - kubectl get ${'a'.repeat(30)}!`,
     );

@@ -39,12 +39,23 @@ describe('bad lab input', () => {
     );
   });
 
+  it('grades a regex that would backtrack catastrophically, when V8 can run it in linear time', async () => {
+    const context = {
+      readObjects: readObjectsFromList([]),
+      history: [{ command: `echo ${'a'.repeat(40)}!`, exitCode: 0 }],
+    };
+    const verdict = await evaluateCheck(parseCheck("ran: { command: '^echo (a+)+$' }"), context);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.reason.en).toMatch(/^Your history has no command matching \/\^echo \(a\+\)\+\$\//);
+  });
+
   it('stops a regex that backtracks catastrophically and fails only its own check', async () => {
     const context = {
       readObjects: readObjectsFromList([]),
       history: [{ command: `echo ${'a'.repeat(40)}!`, exitCode: 0 }],
     };
-    const slow = parseCheck("ran: { command: '^echo (a+)+$' }");
+    // The lookahead keeps it off V8's linear-time engine: it runs in the vm, under the budget.
+    const slow = parseCheck("ran: { command: '^echo (a+)+(?=b)' }");
     const verdict = await evaluateCheck(
       { type: 'any', checks: [slow, parseCheck("ran: { command: '^echo' }")] },
       context,
@@ -52,7 +63,7 @@ describe('bad lab input', () => {
     expect(verdict.passed).toBe(true);
     expect(verdict.children?.[0].passed).toBe(false);
     expect(verdict.children?.[0].reason.en).toBe(
-      `The lab's regex /^echo (a+)+$/ took longer than ${REGEX_BUDGET_MS} ms and was stopped; this check cannot be graded (tell the lab's author).`,
+      `The lab's regex /^echo (a+)+(?=b)/ took longer than ${REGEX_BUDGET_MS} ms and was stopped; this check cannot be graded (tell the lab's author).`,
     );
     // Remembered as too slow: the next grading fails it at once, with the same reason.
     const again = await evaluateCheck(slow, context);
