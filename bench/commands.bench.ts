@@ -12,7 +12,8 @@
  * its ticks i, i+4, …); BENCH_CHANGES_TOGETHER=1 makes the whole class change it in the same second
  * instead (every 4th second, 200 changes and gradings at once).
  * Environment: BENCH_STUDENTS (200), BENCH_SECONDS (20), BENCH_CHANGE_EVERY (4; 0 = reads only),
- * BENCH_CHANGES_TOGETHER (0), BENCH_BACKGROUND (0; 1 = every student first starts a background job,
+ * BENCH_CHANGES_TOGETHER (0), BENCH_WORKERS (1: worker processes; the platform places each session on one of
+ * them, as it does with one per core in production), BENCH_BACKGROUND (0; 1 = every student first starts a background job,
  * `kubectl get pods -w &`, which runs through the whole measurement), BENCH_FILES (1; 0 = skip the
  * files workload), BENCH_LAB (lec7 = the shipped lec7-k8s-basics lab; grading-200 = issue 18's bench-only
  * lab of bench/grading-lab.ts, 10 steps whose checks each read 200 ConfigMaps, served from a labs folder
@@ -42,6 +43,10 @@ const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CHANGE_EVERY = Number(process.env.BENCH_CHANGE_EVERY ?? 4);
 const CHANGES_TOGETHER = process.env.BENCH_CHANGES_TOGETHER === '1';
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+if (!Number.isInteger(WORKERS) || WORKERS < 1) throw new Error('BENCH_WORKERS is a whole number above 0');
+const PROCESSES =
+  WORKERS === 1 ? 'API and worker as separate processes' : `API and ${WORKERS} worker processes`;
 const BACKGROUND = process.env.BENCH_BACKGROUND === '1';
 const BACKGROUND_COMMAND = 'kubectl get pods -w &';
 const FILES = process.env.BENCH_FILES !== '0';
@@ -112,7 +117,7 @@ async function redisPingFloor(url: string, rounds = 2000): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  process.stdout.write(`Starting the platform (API and worker as separate processes)…\n`);
+  process.stdout.write(`Starting the platform (${PROCESSES})…\n`);
   // The bench-only lab is served from a folder of its own, so it is never offered next to the shipped labs.
   if (GRADING_LAB) mkdirSync('.tmp', { recursive: true }); // absent in a fresh checkout
   const labsDir = GRADING_LAB ? writeGradingLab(mkdtempSync(join('.tmp', 'bench-labs-'))) : undefined;
@@ -128,6 +133,7 @@ async function main(): Promise<void> {
     // BENCH_PROFILE=dir writes V8 CPU profiles of the API and worker processes there; BENCH_NODE_ARGS adds node
     // options to both (space-separated, e.g. V8 GC flags to compare).
     {
+      workers: WORKERS,
       nodeArgs: [
         ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
         ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
@@ -355,7 +361,7 @@ async function measure(
   const lines = [
     '',
     '',
-    `bench:commands [${name}] — ${STUDENTS} students, 1 command/s each (every ${CHANGE_EVERY || '—'}th ${name.startsWith('files') ? 'writes or applies a file' : 'changes the cluster'}${CHANGE_EVERY && CHANGES_TOGETHER ? ', the whole class in the same second' : ''}), ${SECONDS} s, API and worker as separate processes`,
+    `bench:commands [${name}] — ${STUDENTS} students, 1 command/s each (every ${CHANGE_EVERY || '—'}th ${name.startsWith('files') ? 'writes or applies a file' : 'changes the cluster'}${CHANGE_EVERY && CHANGES_TOGETHER ? ', the whole class in the same second' : ''}), ${SECONDS} s, ${PROCESSES}`,
     `  commands submitted ${submitted}, completed ${completed}, errors ${errors}, without exit ${lost}`,
     ...[...errorKinds].map(([kind, count]) => `    error ×${count}: ${kind}`),
     `  throughput          ${(completed / elapsed).toFixed(1)} commands/s`,

@@ -1,5 +1,5 @@
 /**
- * What one command costs the platform, summed over a workload: CPU time of the API, the worker, the Redis
+ * What one command costs the platform, summed over a workload: CPU time of the API, the workers (summed), the Redis
  * server and the database's PostgreSQL backends, Redis commands (INFO commandstats) and PostgreSQL
  * transactions (pg_stat_database's commits: each statement outside a transaction is one). Redis and
  * PostgreSQL are counted as a whole, so the figures are only the platform's when nothing else uses them:
@@ -44,7 +44,7 @@ export class CommandCosts {
     )) as { commits: number }[];
     return {
       api: processCpuMs(this.platform.api.child?.pid),
-      worker: processCpuMs(this.platform.worker.child?.pid),
+      worker: this.platform.workers.reduce((sum, worker) => sum + processCpuMs(worker.child?.pid), 0),
       redis: processCpuMs(this.redisPid),
       postgres: new Map(backends.map(({ pid }) => [pid, processCpuMs(pid)])),
       redisCalls,
@@ -69,7 +69,7 @@ export class CommandCosts {
     return [
       `  CPU ms per command: ${[
         cpu('API', after.api - before.api),
-        cpu('worker', after.worker - before.worker),
+        cpu(this.platform.workers.length > 1 ? 'workers' : 'worker', after.worker - before.worker),
         cpu('Redis', after.redis - before.redis),
         cpu('PostgreSQL (this database)', postgres),
       ].join(

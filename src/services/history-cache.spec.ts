@@ -1,13 +1,13 @@
 import { HistoryCache } from './history-cache';
 import type { HistoryRow } from './session-history';
 
-/** `count` finished commands with outputs of `size` characters, numbered from `from`. */
+/** `count` finished commands with outputs of `size` characters, each its own, numbered from `from`. */
 function rows(count: number, size: number, from = 1): HistoryRow[] {
   return Array.from({ length: count }, (_, i) => ({
     seq: from + i,
     command: 'kubectl get pods',
     exitCode: 0,
-    output: 'x'.repeat(size),
+    output: `${from + i}:`.padEnd(size, 'x'),
     status: 'completed' as const,
   }));
 }

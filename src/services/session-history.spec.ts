@@ -48,6 +48,26 @@ describe('SessionHistory', () => {
     expect(history.entries).toHaveLength(1);
   });
 
+  it('keeps a command or output equal to a recent one once, and counts its characters once', () => {
+    const history = new SessionHistory();
+    // Rows read from the database: equal texts, but strings of their own.
+    const table = () => ['NAME', 'READY', 'STATUS'].join('   ');
+    const read = (seq: number): HistoryRow => ({
+      ...row(seq, 'completed', 'kubectl get pods'),
+      output: table(),
+    });
+    history.add([read(1)]);
+    const once = history.bytes;
+    history.add([read(2), read(3)]);
+    const [first, second, third] = history.entries;
+    expect(second.output).toBe(first.output);
+    expect(third.command).toBe(first.command);
+    // The later entries cost their objects only (about 100 bytes each), not their texts again.
+    expect(history.bytes - once).toBe(2 * 100);
+    history.add([{ ...read(4), output: 'No resources found in default namespace.\n' }]);
+    expect(history.entries[3].output).toBe('No resources found in default namespace.\n');
+  });
+
   it('forgets an open run that ended without a place in the history (a dead worker interrupted it)', () => {
     const history = new SessionHistory();
     history.add([row(1, 'running')]);

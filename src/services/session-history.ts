@@ -35,7 +35,15 @@ export class SessionHistory {
   /** About what the entries hold in memory (their texts and a fixed overhead each), for HistoryCache's bound. */
   bytes = 0;
   private readonly seqs: number[] = [];
+  /** What each entry added to `bytes` (same index as entries). */
+  private readonly sizes: number[] = [];
   private readonly open = new Set<number>();
+  /**
+   * Texts of recent entries: a command or output equal to one of them is kept as that same string. Students type
+   * the same few commands again and again, and `kubectl get pods` prints the same table until something changes,
+   * but every row read from the database is a string of its own.
+   */
+  private recentTexts = new Map<string, string>();
 
   /** Runs read while they were still open, to be read again. */
   openSeqs(): number[] {
@@ -59,30 +67,53 @@ export class SessionHistory {
     let at = this.seqs.length;
     while (at > 0 && this.seqs[at - 1] > row.seq) at--;
     const entry = historyEntryOf(row, running);
-    this.bytes += entryBytes(entry);
+    let size = ENTRY_BYTES + TOUCHED_BYTES * (entry.touched?.length ?? 0);
+    const command = this.shared(entry.command);
+    entry.command = command.text;
+    size += command.bytes;
+    if (entry.output !== undefined) {
+      const output = this.shared(entry.output);
+      entry.output = output.text;
+      size += output.bytes;
+    }
+    this.bytes += size;
     if (at > 0 && this.seqs[at - 1] === row.seq) {
-      this.bytes -= entryBytes(this.entries[at - 1]);
+      this.bytes -= this.sizes[at - 1];
       this.entries[at - 1] = entry;
+      this.sizes[at - 1] = size;
       return;
     }
     this.seqs.splice(at, 0, row.seq);
     this.entries.splice(at, 0, entry);
+    this.sizes.splice(at, 0, size);
+  }
+
+  /** The string to keep for `text`, and what it costs in memory: nothing more when a recent entry holds it. */
+  private shared(text: string): { text: string; bytes: number } {
+    const known = this.recentTexts.get(text);
+    if (known !== undefined) return { text: known, bytes: 0 };
+    if (this.recentTexts.size >= RECENT_TEXTS) this.recentTexts = new Map();
+    this.recentTexts.set(text, text);
+    return { text, bytes: 2 * text.length };
   }
 
   /** A run seen running that ended in a state the checks do not see (interrupted): it leaves the history. */
   private drop(seq: number): void {
     const at = this.seqs.indexOf(seq);
     if (at < 0) return;
-    this.bytes -= entryBytes(this.entries[at]);
+    this.bytes -= this.sizes[at];
     this.seqs.splice(at, 1);
     this.entries.splice(at, 1);
+    this.sizes.splice(at, 1);
   }
 }
 
-/** An entry's texts at two bytes a character, plus what an object and its fields cost V8 (about 100 bytes). */
-function entryBytes(entry: HistoryEntry): number {
-  return 2 * (entry.command.length + (entry.output?.length ?? 0)) + 100 + 80 * (entry.touched?.length ?? 0);
-}
+/** What an entry object and its fields cost V8, about; its texts count two bytes a character (when not shared). */
+const ENTRY_BYTES = 100;
+/** What each object an entry touched costs. */
+const TOUCHED_BYTES = 80;
+/** How many distinct recent texts a history looks among for one to share. */
+const RECENT_TEXTS = 64;
 
 /**
  * The grader's entry of a record: the recorded namespaces and objects when the driver gave them. A line from the
