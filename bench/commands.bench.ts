@@ -234,6 +234,9 @@ async function measure(
     errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
   };
   let completed = 0;
+  // Counted as they come: the maps below forget each run once it has ended.
+  let acceptedRuns = 0;
+  let changingRuns = 0;
   // Latency by what the command does, so a slow kind shows apart from the rest.
   const kinds = new Map<string, string>();
   const byKind = new Map<string, number[]>();
@@ -261,8 +264,14 @@ async function measure(
     // output), so it binds the run id to its submit time without racing the exit.
     on(student.socket, 'command.accepted', ({ runId, command }) => {
       const submitted = submitTimes.get(student.socket)?.shift();
-      if (submitted !== undefined) pending.set(runId, { submitted, accepted: performance.now() });
-      if (command !== READ) changed.add(runId);
+      if (submitted !== undefined) {
+        pending.set(runId, { submitted, accepted: performance.now() });
+        acceptedRuns++;
+      }
+      if (command !== READ) {
+        changed.add(runId);
+        changingRuns++;
+      }
       kinds.set(runId, kindOf(command));
     });
     on(student.socket, 'command.started', ({ runId }) => {
@@ -276,12 +285,17 @@ async function measure(
     on(student.socket, 'command.exit', ({ runId, exitCode }) => {
       const entry = pending.get(runId);
       if (!entry) return;
+      // A run ends once: what the client kept about it goes (a soak runs hundreds of thousands).
+      pending.delete(runId);
       entry.exited = performance.now();
       if (exitCode !== 0) failed(`exit ${exitCode}`);
       completed++;
       toExit.push(entry.exited - entry.submitted);
       const kind = kinds.get(runId) ?? 'read';
-      byKind.set(kind, [...(byKind.get(kind) ?? []), entry.exited - entry.submitted]);
+      kinds.delete(runId);
+      let samples = byKind.get(kind);
+      if (!samples) byKind.set(kind, (samples = []));
+      samples.push(entry.exited - entry.submitted);
       exitSamples.push({ at: entry.submitted, ms: entry.exited - entry.submitted });
       if (entry.firstOutput !== undefined) toFirstOutput.push(entry.firstOutput - entry.submitted);
       if (entry.submitted >= measuringFrom + WARMUP_SECONDS * 1000 && entry.started !== undefined) {
@@ -297,7 +311,7 @@ async function measure(
   let unexpectedUpdates = 0;
   for (const student of students) {
     on(student.socket, 'command.exit', ({ runId }) => {
-      if (changed.has(runId)) lastExit.set(student.sessionId, performance.now());
+      if (changed.delete(runId)) lastExit.set(student.sessionId, performance.now());
     });
     on(student.socket, 'grading.updated', ({ labSessionId }) => {
       if (!lastExit.has(labSessionId)) unexpectedUpdates++;
@@ -348,8 +362,9 @@ async function measure(
   const recordBytes = (await recordTableBytes(platform)) - recordBytesBefore;
   const costLines = await costs.report(costsBefore, completed);
   const elapsed = (performance.now() - started) / 1000;
-  const submitted = pending.size;
-  const lost = [...pending.values()].filter((entry) => entry.exited === undefined).length;
+  const submitted = acceptedRuns;
+  // An ended run leaves `pending`: what is left never got its exit.
+  const lost = pending.size;
 
   const steadyFrom = started + WARMUP_SECONDS * 1000;
   const steadyExit = exitSamples.filter((sample) => sample.at >= steadyFrom).map((sample) => sample.ms);
@@ -378,7 +393,7 @@ async function measure(
     `  record tables (${RECORD_TABLES.join(', ')}) grew ${(recordBytes / 2 ** 20).toFixed(1)} MiB: ${(((recordBytes / Math.max(1, completed)) * 1000) / 1024).toFixed(0)} KiB per 1,000 commands`,
     ...memory.report(),
     `  steady state (after the first ${WARMUP_SECONDS} s): submit → exit p50 ${fmt(percentile(steadyExit, 50))}  p99 ${fmt(percentile(steadyExit, 99))}; exit → grading p50 ${fmt(percentile(steadyGrading, 50))}  p99 ${fmt(percentile(steadyGrading, 99))}`,
-    `  exit → grading update  p50 ${fmt(percentile(toGrading, 50))}  p99 ${fmt(percentile(toGrading, 99))}  (${toGrading.length} updates after ${changed.size} changing commands; ${unexpectedUpdates} other updates)`,
+    `  exit → grading update  p50 ${fmt(percentile(toGrading, 50))}  p99 ${fmt(percentile(toGrading, 99))}  (${toGrading.length} updates after ${changingRuns} changing commands; ${unexpectedUpdates} other updates)`,
     `  steady-state stages  submit → accepted p50 ${fmt(percentile(stages.accepted, 50))} p99 ${fmt(percentile(stages.accepted, 99))}; accepted → started p50 ${fmt(percentile(stages.pickedUp, 50))} p99 ${fmt(percentile(stages.pickedUp, 99))}; started → exit p50 ${fmt(percentile(stages.ran, 50))} p99 ${fmt(percentile(stages.ran, 99))}`,
     `  records by status (whole run so far): ${statuses.map((entry) => `${entry.status} ${entry.n}`).join(', ')}`,
     `  floor: Redis PING      p50 ${fmt(floorP50)}  p99 ${fmt(percentile(floor, 99))}`,
