@@ -259,6 +259,7 @@ export class GradingService implements JobHandlerProvider {
     // One read per kind and namespace for the whole grading, shared by the steps and the diagnostics.
     const reads = new SharedReads((query) => this.driver.readObjects(ready.ref, query));
     const context = this.contextFor(reads, history.entries, watches, labSessionId);
+    const historyMark = { log: history, rewrites: history.rewrites, length: context.history.length };
     const previousSteps = this.rememberedSteps.get(labSessionId);
     const rememberedSteps = new Map<string, RememberedStep>();
     const coveredSeq = history.lastSeq;
@@ -269,7 +270,13 @@ export class GradingService implements JobHandlerProvider {
     for (const step of lab.steps) {
       // A passed step stays passed: it is not evaluated again.
       if (stored.get(step.id)?.state === 'passed') continue;
-      const outcome = await evaluateStepReusing(step, context, reads, previousSteps?.get(step.id));
+      const outcome = await evaluateStepReusing(
+        step,
+        context,
+        reads,
+        previousSteps?.get(step.id),
+        historyMark,
+      );
       if (outcome.remembered) rememberedSteps.set(step.id, outcome.remembered);
       const verdict = outcome.verdict;
       if (!verdict.passed) {

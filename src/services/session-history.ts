@@ -34,6 +34,11 @@ export class SessionHistory {
   readonly entries: HistoryEntry[] = [];
   /** About what the entries hold in memory (their texts and a fixed overhead each), for HistoryCache's bound. */
   bytes = 0;
+  /**
+   * How many times an entry was placed before others, replaced or removed: while it stays the same, the history
+   * has only grown at its end since (step reuse, HistoryMark).
+   */
+  rewrites = 0;
   private readonly seqs: number[] = [];
   /** What each entry added to `bytes` (same index as entries). */
   private readonly sizes: number[] = [];
@@ -77,6 +82,7 @@ export class SessionHistory {
       size += output.bytes;
     }
     this.bytes += size;
+    if (at < this.seqs.length || (at > 0 && this.seqs[at - 1] === row.seq)) this.rewrites++;
     if (at > 0 && this.seqs[at - 1] === row.seq) {
       this.bytes -= this.sizes[at - 1];
       this.entries[at - 1] = entry;
@@ -102,6 +108,7 @@ export class SessionHistory {
     const at = this.seqs.indexOf(seq);
     if (at < 0) return;
     this.bytes -= this.sizes[at];
+    this.rewrites++;
     this.seqs.splice(at, 1);
     this.entries.splice(at, 1);
     this.sizes.splice(at, 1);

@@ -204,3 +204,76 @@ function testLabWithFileCheck(lab: Lab): Lab['steps'][number] {
   const step = lab.steps[0];
   return { ...step, checks: [...step.checks, parseCheck('file: { path: notes.txt, exists: true }')] };
 }
+
+describe('reusing the verdict of a step over the history', () => {
+  let lab: Lab;
+  let session: LabSession;
+  let remembered: RememberedStep | undefined;
+  let rewrites = 0;
+  /** One grading of the history step as the platform grades: a copy of the history, its mark, collected watches. */
+  const grade = async () => {
+    const history = session.context.history.slice();
+    const watches: unknown[] = [];
+    const context: EvaluationContext = { ...session.context, history, watchHistory: (w) => watches.push(w) };
+    const { reads } = countingReads(context);
+    const mark = { log: session, rewrites, length: history.length };
+    const outcome = await evaluateStepReusing(lab.steps[1], context, reads, remembered, mark);
+    remembered = outcome.remembered;
+    // Whatever was reused must be what evaluating afresh gives, watches included.
+    const fresh: unknown[] = [];
+    const verdict = await evaluateStep(lab.steps[1], { ...context, watchHistory: (w) => fresh.push(w) });
+    expect(outcome.verdict).toEqual(verdict);
+    expect(watches).toHaveLength(fresh.length);
+    return { reused: outcome.reused, passed: outcome.verdict.passed, watches: watches.length };
+  };
+
+  beforeEach(() => {
+    lab = testLab();
+    session = new LabSession();
+    remembered = undefined;
+    rewrites = 0;
+  });
+
+  it('reuses it while the history only grows by commands no watch is concerned with, and hands the watches on', async () => {
+    await session.run('kubectl get pods');
+    expect(await grade()).toEqual({ reused: false, passed: false, watches: 1 });
+    await session.run('kubectl get pods');
+    await session.run('kubectl label nodes minikube bench=t1');
+    expect(await grade()).toEqual({ reused: true, passed: false, watches: 1 });
+    expect(await grade()).toEqual({ reused: true, passed: false, watches: 1 });
+  });
+
+  it('evaluates again after a command a watch is concerned with: a hit, or a new closest attempt', async () => {
+    expect(await grade()).toMatchObject({ reused: false, passed: false });
+    // Matches the command but fails: the reason now names it as the closest attempt.
+    await session.run('kubectl version --output=bogus');
+    expect(await grade()).toMatchObject({ reused: false, passed: false });
+    expect(remembered?.verdict.checks[0].reason.en).toContain('kubectl version --output=bogus');
+    await session.run('kubectl get pods');
+    expect(await grade()).toMatchObject({ reused: true, passed: false });
+    await session.run('kubectl version');
+    expect(await grade()).toEqual({ reused: false, passed: true, watches: 0 });
+  });
+
+  it('evaluates again when the history was rewritten, shortened, or is another one', async () => {
+    await grade();
+    await session.run('kubectl get pods');
+    rewrites = 1; // a background job's end placed before later commands
+    expect(await grade()).toMatchObject({ reused: false });
+    session.context.history.pop();
+    session.context.history.pop();
+    expect(await grade()).toMatchObject({ reused: false });
+    const other = new LabSession();
+    const previous = remembered;
+    const { reads } = countingReads(other.context);
+    const mark = { log: other, rewrites, length: other.context.history.length };
+    const outcome = await evaluateStepReusing(lab.steps[1], other.context, reads, previous, mark);
+    expect(outcome.reused).toBe(false);
+  });
+
+  it('never reuses it without a mark of the history', async () => {
+    const { reads } = countingReads(session.context);
+    const first = await evaluateStepReusing(lab.steps[1], session.context, reads);
+    expect(first.remembered).toBeUndefined();
+  });
+});

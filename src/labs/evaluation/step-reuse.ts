@@ -3,12 +3,19 @@
  * no files) can only change its verdict or its reasons when one of the object lists it read changes; when
  * none did, the previous verdict is what evaluating it again would give, and costs nothing.
  *
- * A step that reads the history, a file, or a list without versions (listVersion) is evaluated every time:
- * the history grows with every command, files change without the cluster, and an unversioned list cannot be
- * compared. Reuse is also limited to the same Step object, so a lab reloaded with new checks is evaluated anew.
+ * A step that also reads the history is reused the same way when the history has only grown, by commands none
+ * of its checks' watches (EvaluationContext.watchHistory) says would change a verdict or a reason: the test the
+ * platform already trusts to skip a grading after such a command. Its watches are handed on to the new
+ * grading. Without that, a step over the history cost every grading a pass over every command the session ever
+ * ran: in a 30-minute soak at a command a second, the grader's work per command grew until the worker fell
+ * behind.
+ *
+ * A step that reads a file, or a list without versions (listVersion), is evaluated every time: files change
+ * without the cluster, and an unversioned list cannot be compared. Reuse is also limited to the same Step object,
+ * so a lab reloaded with new checks is evaluated anew.
  */
 import type { Step } from '../format/types';
-import type { EvaluationContext, KubeObjectJson, ObjectQuery, StepVerdict } from './context';
+import type { EvaluationContext, HistoryWatch, KubeObjectJson, ObjectQuery, StepVerdict } from './context';
 import { evaluateStep } from './evaluate';
 import { listKey, selectFrom, SharedReads } from './shared-reads';
 
@@ -17,6 +24,19 @@ export interface RememberedStep {
   step: Step;
   lists: Map<string, { query: ObjectQuery; version: string }>;
   verdict: StepVerdict;
+  /** When the step read the history: which history, and the watches its checks that do not hold left. */
+  history?: { mark: HistoryMark; watches: HistoryWatch[] };
+}
+
+/**
+ * Which history a grading's context.history is, so a later grading can tell whether its own only grew: the
+ * log it was read from (the same object while the platform keeps it), how many times an entry of that log was
+ * inserted before others, replaced or removed (`rewrites`), and how many entries the context holds.
+ */
+export interface HistoryMark {
+  log: object;
+  rewrites: number;
+  length: number;
 }
 
 export interface StepOutcome {
@@ -36,11 +56,23 @@ export async function evaluateStepReusing(
   context: EvaluationContext,
   reads: SharedReads,
   previous?: RememberedStep,
+  historyMark?: HistoryMark,
 ): Promise<StepOutcome> {
-  if (previous && previous.step === step && (await listsUnchanged(previous, reads))) {
-    return { verdict: previous.verdict, remembered: previous, reused: true };
+  if (
+    previous &&
+    previous.step === step &&
+    onlyUnwatchedGrowth(previous, context, historyMark) &&
+    (await listsUnchanged(previous, reads))
+  ) {
+    if (!previous.history) return { verdict: previous.verdict, remembered: previous, reused: true };
+    // The watches still tell what would change this verdict: this grading's caller must hear them too.
+    for (const watch of previous.history.watches) context.watchHistory?.(watch);
+    const remembered = { ...previous, history: { ...previous.history, mark: historyMark! } };
+    return { verdict: previous.verdict, remembered, reused: true };
   }
   let reusable = true;
+  let readHistory = false;
+  const watches: HistoryWatch[] = [];
   const lists = new Map<string, { query: ObjectQuery; version: string }>();
   // The same context, but it notes what the step reads; anything other than versioned lists rules reuse out.
   const tracking: EvaluationContext = {
@@ -55,15 +87,17 @@ export async function evaluateStepReusing(
       return selectFrom(list.objects, query);
     },
     get history() {
-      reusable = false;
+      readHistory = true;
+      // Without a mark a later grading cannot tell whether the history only grew.
+      if (!historyMark) reusable = false;
       return context.history;
     },
   };
   const { watchHistory, readFile } = context;
-  if (watchHistory) {
+  if (watchHistory || historyMark) {
     tracking.watchHistory = (watch) => {
-      reusable = false;
-      watchHistory(watch);
+      watches.push(watch);
+      watchHistory?.(watch);
     };
   }
   if (readFile) {
@@ -73,7 +107,29 @@ export async function evaluateStepReusing(
     };
   }
   const verdict = await evaluateStep(step, tracking);
-  return { verdict, remembered: reusable ? { step, lists, verdict } : undefined, reused: false };
+  if (!reusable) return { verdict, reused: false };
+  const remembered: RememberedStep = { step, lists, verdict };
+  if (readHistory) remembered.history = { mark: historyMark!, watches };
+  return { verdict, remembered, reused: false };
+}
+
+/**
+ * Whether the history the step read then (if it read one) is this context's history cut to its former length,
+ * followed by commands none of the step's watches is concerned with.
+ */
+function onlyUnwatchedGrowth(
+  previous: RememberedStep,
+  context: EvaluationContext,
+  mark: HistoryMark | undefined,
+): boolean {
+  if (!previous.history) return true;
+  const then = previous.history.mark;
+  if (!mark || mark.log !== then.log || mark.rewrites !== then.rewrites || mark.length < then.length)
+    return false;
+  const { history } = context;
+  for (let i = then.length; i < mark.length; i++)
+    if (previous.history.watches.some((watch) => watch(history[i]))) return false;
+  return true;
 }
 
 async function listsUnchanged(previous: RememberedStep, reads: SharedReads): Promise<boolean> {
