@@ -327,17 +327,24 @@ export class EventLog {
   /** Why the socket closed, if it did: a wait that times out says so, since no event can come after. */
   private closedBecause: string | undefined;
 
-  constructor(socket: ClientSocket) {
-    socket.on('disconnect', (reason) => (this.closedBecause = `${reason} at ${new Date().toISOString()}`));
-    socket.onAny((name: keyof ServerToClientEvents, payload: Record<string, unknown>) => {
-      const event = { name, payload, at: Date.now() };
-      this.events.push(event);
-      this.waiters = this.waiters.filter((waiter) => {
-        if (!waiter.match(event)) return true;
-        waiter.resolve();
-        return false;
-      });
+  private readonly record = (name: keyof ServerToClientEvents, payload: Record<string, unknown>) => {
+    const event = { name, payload, at: Date.now() };
+    this.events.push(event);
+    this.waiters = this.waiters.filter((waiter) => {
+      if (!waiter.match(event)) return true;
+      waiter.resolve();
+      return false;
     });
+  };
+
+  constructor(private readonly socket: ClientSocket) {
+    socket.on('disconnect', (reason) => (this.closedBecause = `${reason} at ${new Date().toISOString()}`));
+    socket.onAny(this.record);
+  }
+
+  /** Stops recording (a benchmark's students receive events for hours and keep none). */
+  stop(): void {
+    this.socket.offAny(this.record);
   }
 
   of(runId: string) {
