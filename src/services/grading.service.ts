@@ -26,7 +26,12 @@ import { HomeStoreService } from './home-store.service';
 import { parseSnapshot } from './home-snapshots';
 import { HomeDirectory } from '../engine';
 import { SharedReads } from '../labs/evaluation/shared-reads';
-import { evaluateStepReusing, RememberedStep } from '../labs/evaluation/step-reuse';
+import {
+  evaluateReusing,
+  evaluateStepReusing,
+  Remembered,
+  RememberedStep,
+} from '../labs/evaluation/step-reuse';
 
 const HISTORY_CACHE_SESSIONS = 5000;
 /**
@@ -80,6 +85,8 @@ export class GradingService implements JobHandlerProvider {
   private readonly graded = new Map<string, GradedState>();
   /** Per session, the verdicts of steps that read only versioned object lists (step-reuse.ts). */
   private readonly rememberedSteps = new Map<string, Map<string, RememberedStep>>();
+  /** Per session, the hints of the lab's diagnostics, reused the same way. */
+  private readonly rememberedHints = new Map<string, Remembered<DiagnosticHint[]>>();
   /** The worker whose own grading queue this process consumes (set by JobService); none in the API. */
   private ownWorkerId: string | undefined;
   /**
@@ -298,11 +305,26 @@ export class GradingService implements JobHandlerProvider {
     const recording = this.results.recordEvaluations(labSessionId, now, verdicts);
     recording.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled
     let diagnosed = true;
-    const hints = await diagnose(lab, context).catch((error: Error) => {
-      this.logger.warn({ msg: 'diagnostics failed', labSessionId, error: error.message });
-      diagnosed = false;
-      return [];
-    });
+    // Reused like a step (step-reuse.ts): over a long history, diagnosing afresh became most of a grading's cost.
+    const hints = await evaluateReusing(
+      lab.diagnostics,
+      (tracking) => diagnose(lab, tracking),
+      context,
+      reads,
+      this.rememberedHints.get(labSessionId),
+      historyMark,
+    )
+      .then(({ value, remembered }) => {
+        if (remembered) this.remember(this.rememberedHints, labSessionId, remembered);
+        else this.rememberedHints.delete(labSessionId);
+        return value;
+      })
+      .catch((error: Error) => {
+        this.logger.warn({ msg: 'diagnostics failed', labSessionId, error: error.message });
+        diagnosed = false;
+        this.rememberedHints.delete(labSessionId);
+        return [];
+      });
     const { results, newlyPassed } = await recording;
     for (const result of results) stored.set(result.stepId, result);
     // A file the student writes changes neither the cluster nor a history check: with file checks, grade every time.
@@ -339,6 +361,7 @@ export class GradingService implements JobHandlerProvider {
   forget(labSessionId: string): void {
     this.graded.delete(labSessionId);
     this.rememberedSteps.delete(labSessionId);
+    this.rememberedHints.delete(labSessionId);
   }
 
   /** Who, which course and which lab never change for a session, so a read is remembered (bounded). */

@@ -8,7 +8,8 @@ import { LabSession } from '../runner/lab-session';
 import { EvaluationContext, KubeObjectJson, ObjectQuery } from './context';
 import { evaluateStep } from './evaluate';
 import { listVersion, SharedReads } from './shared-reads';
-import { evaluateStepReusing, RememberedStep } from './step-reuse';
+import { DiagnosticHint, diagnose } from '../diagnostics/diagnose';
+import { evaluateReusing, evaluateStepReusing, Remembered, RememberedStep } from './step-reuse';
 
 const both = (text: string) => ({ 'zh-CN': text, en: text });
 
@@ -275,5 +276,41 @@ describe('reusing the verdict of a step over the history', () => {
     const { reads } = countingReads(session.context);
     const first = await evaluateStepReusing(lab.steps[1], session.context, reads);
     expect(first.remembered).toBeUndefined();
+  });
+});
+
+describe('reusing the hints of a lab’s diagnostics', () => {
+  it('reuses them while the history only grows by commands no watch is concerned with', async () => {
+    const lec7 = loadLabFile(join(__dirname, '../../../labs/lec7-k8s-basics/lab.yaml'));
+    const session = new LabSession();
+    await session.run(
+      'kubectl create deployment yanwei.app --image=gcr.io/google-samples/kubernetes-bootcamp:v1',
+    );
+    let remembered: Remembered<DiagnosticHint[]> | undefined;
+    const diagnoseOnce = async () => {
+      const history = session.context.history.slice();
+      const context: EvaluationContext = { ...session.context, history, watchHistory: () => undefined };
+      const { reads } = countingReads(context);
+      const mark = { log: session, rewrites: 0, length: history.length };
+      const outcome = await evaluateReusing(
+        lec7.diagnostics,
+        (tracking) => diagnose(lec7, tracking),
+        context,
+        reads,
+        remembered,
+        mark,
+      );
+      remembered = outcome.remembered;
+      expect(outcome.value).toEqual(await diagnose(lec7, context));
+      return { reused: outcome.reused, hints: outcome.value.map((hint) => hint.id) };
+    };
+    expect(await diagnoseOnce()).toEqual({ reused: false, hints: [] });
+    await session.run('kubectl get pods');
+    expect(await diagnoseOnce()).toEqual({ reused: true, hints: [] });
+    // The mistake a diagnostic is there for: the Service name taken from the deployment's, with its dot.
+    await session.run('kubectl expose deployment/yanwei.app --type=NodePort --port 8080');
+    expect(await diagnoseOnce()).toEqual({ reused: false, hints: ['service-name-with-dot'] });
+    await session.run('kubectl get pods');
+    expect(await diagnoseOnce()).toEqual({ reused: true, hints: ['service-name-with-dot'] });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Reusing a step's verdict from one grading to the next. A step whose checks read only objects (no history,
+ * Reusing a step's verdict (or the lab's diagnostics) from one grading to the next. A step whose checks read only objects (no history,
  * no files) can only change its verdict or its reasons when one of the object lists it read changes; when
  * none did, the previous verdict is what evaluating it again would give, and costs nothing.
  *
@@ -20,13 +20,16 @@ import { evaluateStep } from './evaluate';
 import { listKey, selectFrom, SharedReads } from './shared-reads';
 
 /** What evaluating a step read and concluded: the versions of its lists, keyed by listKey. */
-export interface RememberedStep {
-  step: Step;
+/** What evaluating something (a step, a lab's diagnostics) read and concluded; `key` is what was evaluated. */
+export interface Remembered<V> {
+  key: object;
   lists: Map<string, { query: ObjectQuery; version: string }>;
-  verdict: StepVerdict;
-  /** When the step read the history: which history, and the watches its checks that do not hold left. */
+  verdict: V;
+  /** When it read the history: which history, and the watches its checks that do not hold left. */
   history?: { mark: HistoryMark; watches: HistoryWatch[] };
 }
+
+export type RememberedStep = Remembered<StepVerdict>;
 
 /**
  * Which history a grading's context.history is, so a later grading can tell whether its own only grew: the
@@ -58,17 +61,40 @@ export async function evaluateStepReusing(
   previous?: RememberedStep,
   historyMark?: HistoryMark,
 ): Promise<StepOutcome> {
+  const { value, remembered, reused } = await evaluateReusing(
+    step,
+    (tracking) => evaluateStep(step, tracking),
+    context,
+    reads,
+    previous,
+    historyMark,
+  );
+  return { verdict: value, remembered, reused };
+}
+
+/**
+ * evaluateStepReusing for any evaluation of `key` over a context (a lab's diagnostics are one): `evaluate` must read
+ * everything through the context it is given.
+ */
+export async function evaluateReusing<V>(
+  key: object,
+  evaluate: (context: EvaluationContext) => Promise<V>,
+  context: EvaluationContext,
+  reads: SharedReads,
+  previous?: Remembered<V>,
+  historyMark?: HistoryMark,
+): Promise<{ value: V; remembered?: Remembered<V>; reused: boolean }> {
   if (
     previous &&
-    previous.step === step &&
+    previous.key === key &&
     onlyUnwatchedGrowth(previous, context, historyMark) &&
     (await listsUnchanged(previous, reads))
   ) {
-    if (!previous.history) return { verdict: previous.verdict, remembered: previous, reused: true };
+    if (!previous.history) return { value: previous.verdict, remembered: previous, reused: true };
     // The watches still tell what would change this verdict: this grading's caller must hear them too.
     for (const watch of previous.history.watches) context.watchHistory?.(watch);
     const remembered = { ...previous, history: { ...previous.history, mark: historyMark! } };
-    return { verdict: previous.verdict, remembered, reused: true };
+    return { value: previous.verdict, remembered, reused: true };
   }
   let reusable = true;
   let readHistory = false;
@@ -106,11 +132,11 @@ export async function evaluateStepReusing(
       return readFile(path);
     };
   }
-  const verdict = await evaluateStep(step, tracking);
-  if (!reusable) return { verdict, reused: false };
-  const remembered: RememberedStep = { step, lists, verdict };
+  const value = await evaluate(tracking);
+  if (!reusable) return { value, reused: false };
+  const remembered: Remembered<V> = { key, lists, verdict: value };
   if (readHistory) remembered.history = { mark: historyMark!, watches };
-  return { verdict, remembered, reused: false };
+  return { value, remembered, reused: false };
 }
 
 /**
@@ -118,7 +144,7 @@ export async function evaluateStepReusing(
  * followed by commands none of the step's watches is concerned with.
  */
 function onlyUnwatchedGrowth(
-  previous: RememberedStep,
+  previous: Remembered<unknown>,
   context: EvaluationContext,
   mark: HistoryMark | undefined,
 ): boolean {
@@ -132,7 +158,7 @@ function onlyUnwatchedGrowth(
   return true;
 }
 
-async function listsUnchanged(previous: RememberedStep, reads: SharedReads): Promise<boolean> {
+async function listsUnchanged(previous: Remembered<unknown>, reads: SharedReads): Promise<boolean> {
   for (const { query, version } of previous.lists.values()) {
     if ((await reads.list(query)).version !== version) return false;
   }
