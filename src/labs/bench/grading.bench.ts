@@ -8,16 +8,26 @@
  * selector of its own), graded after a command that changed something else, three ways: as the platform graded
  * before (a deep copy per read on top of the API server's copy, one read per distinct query), with one read per
  * kind and namespace (SharedReads), and with the previous grading's verdicts reused (evaluateStepReusing).
+ *
+ * Last, Lec7 graded over long histories (50, 500 and 1,800 commands, a class's soak typing `kubectl get pods` and
+ * every 4th a node label, the lab undone so every step fails): its steps and its diagnostics evaluated afresh, and
+ * reused after one more command of that kind (evaluateReusing), as the platform grades.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GRADING_LAB_ID, GRADING_LAB_OBJECTS_FILE, writeGradingLab } from '../../../bench/grading-lab';
 import { queryObjects } from '../../engine';
-import { EvaluationContext, KubeObjectJson, ObjectQuery } from '../evaluation/context';
+import { EvaluationContext, HistoryEntry, KubeObjectJson, ObjectQuery } from '../evaluation/context';
 import { SharedReads } from '../evaluation/shared-reads';
-import { evaluateStepReusing, RememberedStep } from '../evaluation/step-reuse';
-import { diagnose } from '../diagnostics/diagnose';
+import {
+  evaluateReusing,
+  evaluateStepReusing,
+  HistoryMark,
+  Remembered,
+  RememberedStep,
+} from '../evaluation/step-reuse';
+import { DiagnosticHint, diagnose } from '../diagnostics/diagnose';
 import { evaluateStep } from '../evaluation/evaluate';
 import { Lab } from '../format/types';
 import { loadLabFile, loadLabs } from '../loader/loader';
@@ -137,8 +147,68 @@ async function gradingLab(): Promise<void> {
   await session.close();
 }
 
+/** Lec7 over long histories: a grading's steps and diagnostics afresh, and reused (see the header). */
+async function longHistories(): Promise<void> {
+  const lab = loadLabs(LABS).find((candidate) => candidate.id === 'lec7-k8s-basics');
+  if (!lab) throw new Error('lec7-k8s-basics not found');
+  const session = new LabSession();
+  const read = await session.run('kubectl get pods');
+  const label = await session.run('kubectl label nodes minikube bench=t0 --overwrite');
+  console.log('grading cost, Lec7 over a long history (every step failing), one grading, medians:');
+  for (const length of [50, 500, 1800]) {
+    const log: HistoryEntry[] = Array.from({ length }, (_, i) => (i % 4 === 3 ? label : read));
+    const mark = (history: HistoryEntry[]): HistoryMark => ({ log, rewrites: 0, length: history.length });
+    const contextOf = (history: HistoryEntry[]): EvaluationContext => ({
+      ...session.context,
+      history,
+      watchHistory: () => undefined,
+    });
+    const fresh = async () => {
+      const context = contextOf(log.slice());
+      for (const step of lab.steps) await evaluateStep(step, context);
+      await diagnose(lab, context);
+    };
+    // Reused: the previous grading saw one command fewer.
+    const steps = new Map<string, RememberedStep>();
+    let hints: Remembered<DiagnosticHint[]> | undefined;
+    const grade = async (history: HistoryEntry[]) => {
+      const context = contextOf(history);
+      const reads = new SharedReads((query) => session.context.readObjects(query));
+      for (const step of lab.steps) {
+        const outcome = await evaluateStepReusing(step, context, reads, steps.get(step.id), mark(history));
+        if (outcome.remembered) steps.set(step.id, outcome.remembered);
+      }
+      const diagnosed = await evaluateReusing(
+        lab.diagnostics,
+        (tracking) => diagnose(lab, tracking),
+        context,
+        reads,
+        hints,
+        mark(history),
+      );
+      hints = diagnosed.remembered;
+    };
+    const reused = async () => {
+      await grade(log.slice(0, length - 1));
+      const started = performance.now();
+      await grade(log.slice());
+      return performance.now() - started;
+    };
+    const samples: number[] = [];
+    for (let i = 0; i < 30; i++) samples.push(await reused());
+    samples.sort((a, b) => a - b);
+    const afresh = await medianMs(30, fresh);
+    const again = samples[Math.floor(samples.length / 2)];
+    console.log(
+      `  ${String(length).padStart(5)} commands: afresh ${(afresh * 1000).toFixed(1).padStart(8)} µs   reused ${(again * 1000).toFixed(1).padStart(8)} µs`,
+    );
+  }
+  await session.close();
+}
+
 main()
   .then(gradingLab)
+  .then(longHistories)
   .catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
