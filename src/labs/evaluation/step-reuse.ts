@@ -52,7 +52,8 @@ export interface StepOutcome {
 
 /**
  * Evaluates `step` with `context` (its objects served by `reads`), or returns `previous`'s verdict when
- * `previous` is of the same step and every list it read has the same version now.
+ * `previous` is of the same step, every list it read has the same version now, and the history it read (as
+ * `historyMark` tells) has only grown by commands none of its watches is concerned with.
  */
 export async function evaluateStepReusing(
   step: Step,
@@ -100,7 +101,8 @@ export async function evaluateReusing<V>(
   let readHistory = false;
   const watches: HistoryWatch[] = [];
   const lists = new Map<string, { query: ObjectQuery; version: string }>();
-  // The same context, but it notes what the step reads; anything other than versioned lists rules reuse out.
+  // The same context, but it notes what is read: versioned lists, and the history when a mark says which it is,
+  // keep reuse possible; a file, an unversioned list or an unmarked history rules it out.
   const tracking: EvaluationContext = {
     readObjects: async (query: ObjectQuery): Promise<KubeObjectJson[]> => {
       const list = await reads.list(query);
