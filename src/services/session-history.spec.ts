@@ -62,10 +62,33 @@ describe('SessionHistory', () => {
     const [first, second, third] = history.entries;
     expect(second.output).toBe(first.output);
     expect(third.command).toBe(first.command);
-    // The later entries cost their objects only (about 100 bytes each), not their texts again.
-    expect(history.bytes - once).toBe(2 * 100);
+    // Equal in every field, the later entries are the first one: they cost their places only (12 bytes each).
+    expect(second).toBe(first);
+    expect(third).toBe(first);
+    expect(history.bytes - once).toBe(2 * 12);
     history.add([{ ...read(4), output: 'No resources found in default namespace.\n' }]);
     expect(history.entries[3].output).toBe('No resources found in default namespace.\n');
+    expect(history.entries[3]).not.toBe(first);
+  });
+
+  it('shares an entry only when every field is equal, and shares equal lists of touched objects', () => {
+    const history = new SessionHistory();
+    const touched = () => [{ kind: 'Node', name: 'minikube', change: 'updated' as const }];
+    const label = (seq: number, value: number, exitCode = 0): HistoryRow => ({
+      ...row(seq, 'completed', `kubectl label nodes minikube bench=${value} --overwrite`),
+      exitCode,
+      output: 'node/minikube labeled\n',
+      effects: { contextNamespace: '', touched: touched() },
+    });
+    history.add([label(1, 1), label(2, 1, 1), label(3, 2), label(4, 2)]);
+    const [first, failed, other, again] = history.entries;
+    expect(failed).not.toBe(first);
+    expect(failed.exitCode).toBe(1);
+    expect(other).not.toBe(first);
+    expect(other.command).toBe('kubectl label nodes minikube bench=2 --overwrite');
+    expect(again).toBe(other);
+    expect(other.touched).toBe(first.touched);
+    expect(first.touched).toEqual(touched());
   });
 
   it('forgets an open run that ended without a place in the history (a dead worker interrupted it)', () => {

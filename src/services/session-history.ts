@@ -1,6 +1,7 @@
 import type { RunEffects } from '../clusters/cluster-driver';
 import type { HistoryEntry } from '../labs/evaluation/context';
 import type { CommandState, RunKind } from '../shared/events';
+import type { TouchedObject } from '../engine/kubectl/effects';
 
 /** A command record as the grader reads it. */
 export interface HistoryRow {
@@ -49,6 +50,15 @@ export class SessionHistory {
    * but every row read from the database is a string of its own.
    */
   private recentTexts = new Map<string, string>();
+  /**
+   * The latest entry of each recent command: an entry equal to it in every field is kept as that same object. Three
+   * commands in four of a class re-read something unchanged (`kubectl get pods` printing the same table), and over
+   * a long session the entry objects, not their texts, became most of what a history holds. Entries are never
+   * changed once placed, so one object can stand at several places.
+   */
+  private recentEntries = new Map<string, HistoryEntry>();
+  /** Recent lists of touched objects by their text, shared the same way (a command repeated with other arguments). */
+  private recentTouched = new Map<string, TouchedObject[]>();
 
   /** Runs read while they were still open, to be read again. */
   openSeqs(): number[] {
@@ -71,16 +81,7 @@ export class SessionHistory {
   private put(row: HistoryRow, running: boolean): void {
     let at = this.seqs.length;
     while (at > 0 && this.seqs[at - 1] > row.seq) at--;
-    const entry = historyEntryOf(row, running);
-    let size = ENTRY_BYTES + TOUCHED_BYTES * (entry.touched?.length ?? 0);
-    const command = this.shared(entry.command);
-    entry.command = command.text;
-    size += command.bytes;
-    if (entry.output !== undefined) {
-      const output = this.shared(entry.output);
-      entry.output = output.text;
-      size += output.bytes;
-    }
+    const { entry, size } = this.keep(historyEntryOf(row, running));
     this.bytes += size;
     if (at < this.seqs.length || (at > 0 && this.seqs[at - 1] === row.seq)) this.rewrites++;
     if (at > 0 && this.seqs[at - 1] === row.seq) {
@@ -92,6 +93,38 @@ export class SessionHistory {
     this.seqs.splice(at, 0, row.seq);
     this.entries.splice(at, 0, entry);
     this.sizes.splice(at, 0, size);
+  }
+
+  /** The object to keep for `entry` (a recent equal one, or `entry` with its parts shared) and what it adds in memory. */
+  private keep(entry: HistoryEntry): { entry: HistoryEntry; size: number } {
+    const command = this.shared(entry.command);
+    entry.command = command.text;
+    let size = SLOT_BYTES + command.bytes;
+    if (entry.output !== undefined) {
+      const output = this.shared(entry.output);
+      entry.output = output.text;
+      size += output.bytes;
+    }
+    if (entry.touched) {
+      const touched = this.sharedTouched(entry.touched);
+      entry.touched = touched.list;
+      size += touched.bytes;
+    }
+    const recent = this.recentEntries.get(entry.command);
+    if (recent && sameEntry(recent, entry)) return { entry: recent, size };
+    if (this.recentEntries.size >= RECENT_TEXTS) this.recentEntries = new Map();
+    this.recentEntries.set(entry.command, entry);
+    return { entry, size: size + ENTRY_BYTES };
+  }
+
+  private sharedTouched(list: TouchedObject[]): { list: TouchedObject[]; bytes: number } {
+    if (list.length === 0) return { list: NOTHING_TOUCHED, bytes: 0 };
+    const key = JSON.stringify(list);
+    const known = this.recentTouched.get(key);
+    if (known) return { list: known, bytes: 0 };
+    if (this.recentTouched.size >= RECENT_TEXTS) this.recentTouched = new Map();
+    this.recentTouched.set(key, list);
+    return { list, bytes: TOUCHED_BYTES * list.length };
   }
 
   /** The string to keep for `text`, and what it costs in memory: nothing more when a recent entry holds it. */
@@ -117,6 +150,23 @@ export class SessionHistory {
 
 /** What an entry object and its fields cost V8, about; its texts count two bytes a character (when not shared). */
 const ENTRY_BYTES = 100;
+/** What a place in the history costs whatever its entry: the slots of the entry, its number and its size. */
+const SLOT_BYTES = 12;
+/** The touched list of the many commands that touch nothing. */
+const NOTHING_TOUCHED = Object.freeze([]) as unknown as TouchedObject[];
+
+/** Whether two entries (their texts already shared) say the same in every field. */
+function sameEntry(a: HistoryEntry, b: HistoryEntry): boolean {
+  return (
+    a.command === b.command &&
+    a.exitCode === b.exitCode &&
+    a.output === b.output &&
+    a.contextNamespace === b.contextNamespace &&
+    a.namespace === b.namespace &&
+    a.touched === b.touched &&
+    a.running === b.running
+  );
+}
 /** What each object an entry touched costs. */
 const TOUCHED_BYTES = 80;
 /** How many distinct recent texts a history looks among for one to share. */
