@@ -22,8 +22,9 @@ export function slowLabFiles(labId: string, steps: number): LabFileMap {
       '    points: 1',
       '    checks:',
       // Distinct sources (each costs its own budget); `c{0,n}` demands no literal V8 could rule out early; the
-      // lookahead keeps the regex off V8's linear-time engine, so it backtracks until the budget stops it.
-      `      - ran: { command: '^kubectl get (a+)+(?!b)c{0,${index}}$' }`,
+      // backreference keeps the regex off V8's linear-time engine (and gives it no necessary conditions that could
+      // answer early), so it backtracks until the budget stops it.
+      `      - ran: { command: '^kubectl get (a+)+\\1c{0,${index}}$' }`,
       '    solution:',
       `      - kubectl get ${'a'.repeat(30)}!`,
     );

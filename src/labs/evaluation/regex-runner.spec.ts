@@ -1,4 +1,4 @@
-import { RegexBudgetError, RegexMemo, safeRegex, TEXT_LIMIT } from './regex-runner';
+import { necessaryConditions, RegexBudgetError, RegexMemo, safeRegex, TEXT_LIMIT } from './regex-runner';
 
 describe('safeRegex', () => {
   it('answers as RegExp does, primed or one text at a time', () => {
@@ -24,8 +24,9 @@ describe('safeRegex', () => {
   });
 
   it('stops a backtracking regex the linear engine cannot run at its budget, then fails it at once', () => {
-    // The lookahead keeps it off the linear-time engine: it runs in the vm, under the budget.
-    const source = '^(a+)+(?=b)';
+    // The backreference keeps it off the linear-time engine (and gives it no necessary conditions): it runs in
+    // the vm, under the budget.
+    const source = '^(a+)+\\1b';
     const regex = safeRegex(source);
     const hostile = `${'a'.repeat(40)}!`;
     expect(() => regex.test(hostile)).toThrow(RegexBudgetError);
@@ -37,6 +38,60 @@ describe('safeRegex', () => {
     const regex = safeRegex('^(\\w+) \\1(?! x)');
     regex.prime(['go go', 'go went', 'go go x']);
     expect([regex.test('go go'), regex.test('go went'), regex.test('go go x')]).toEqual([true, false, false]);
+  });
+});
+
+describe('necessaryConditions', () => {
+  // Shaped like lec7's checks: a prefix, then flags that may come in any order.
+  const patterns = [
+    '^kubectl(?=\\s)(?=.*\\sget\\s+(po|pod|pods)(\\s|$))(?=.*(\\s-n\\s*kube-system|\\s-A)(\\s|$))',
+    '^kubectl\\s+scale\\s(?=.*web)(?=.*--replicas[= ]?4(\\s|$))',
+    '^kubectl(?=.*\\s-o\\s*(?=yaml|json))\\s+get\\s',
+    'deployment(?!\\.apps)\\S*\\s(?<=t\\s)',
+  ];
+  const texts = [
+    'kubectl get pods -n kube-system',
+    'kubectl -n kube-system get po',
+    'kubectl get pods',
+    'kubectl get pods -A',
+    'kubectl label nodes minikube bench=3 --overwrite',
+    'kubectl scale deployment web --replicas=4',
+    'kubectl scale deployment web --replicas 2',
+    'kubectl scale --replicas=4 deployment/web',
+    'kubectl get deployment -o yaml',
+    'kubectl get deployment.apps/web -o wide',
+    'kubectl create deployment web --image=nginx',
+    'echo kubectl get pods -A',
+    '',
+  ];
+
+  it('are matched by every text the regex matches, and reject most of the others', () => {
+    let rejected = 0;
+    for (const source of patterns) {
+      const conditions = necessaryConditions(source);
+      expect(conditions.length).toBeGreaterThan(0);
+      for (const text of texts) {
+        const matched = new RegExp(source).test(text);
+        const admitted = conditions.every((condition) => condition.test(text));
+        if (matched) expect(admitted).toBe(true);
+        if (!admitted) rejected++;
+      }
+    }
+    expect(rejected).toBeGreaterThan(texts.length * 2);
+  });
+
+  it('give safeRegex the same answers as RegExp', () => {
+    for (const source of patterns) {
+      const regex = safeRegex(source);
+      expect(texts.map((text) => regex.test(text))).toEqual(
+        texts.map((text) => new RegExp(source).test(text)),
+      );
+    }
+  });
+
+  it('are none for a backreference, a top-level alternation or a quantified lookaround', () => {
+    for (const source of ['^(\\w+) \\1(?! x)', 'a|b(?=c)', '^x(?=a)*y', '^(?<w>a)(?=b)\\k<w>'])
+      expect(necessaryConditions(source)).toEqual([]);
   });
 });
 

@@ -13,6 +13,7 @@
  *   middle of a match. A regex that runs past its budget fails its check with a reason saying so, and is
  *   remembered: later gradings fail it at once instead of spending the budget again. Results are memoised per
  *   (regex, text), so a history that grows by one command costs one short run per pattern, not one per entry.
+ *   A text that fails one of the regex's necessary conditions (necessaryConditions) is answered without a run.
  * Texts are cut to TEXT_LIMIT characters first, either way.
  */
 import { setFlagsFromString } from 'node:v8';
@@ -63,6 +64,119 @@ function directRegex(source: string): RegExp | undefined {
     return undefined;
   }
   return new RegExp(source);
+}
+
+/**
+ * Regexes V8's linear-time engine can run that every text the regex matches also matches (necessary conditions): a
+ * text one of them rejects is answered `false` without a `vm` run. Lab authors write lookaheads to say "a command
+ * that starts so and has these flags somewhere" (`^kubectl\s+scale\s(?=.*web)(?=.*--replicas=4)`); each top-level
+ * `(?=X)` after a prefix P gives the condition `P X`, and the whole regex with its lookarounds removed gives one more
+ * (removing a lookaround only admits more texts). Most commands a student types fail one of them, so the grader's
+ * watches, which test every new command against every unmet check, seldom pay for a `vm` run. None for a regex with
+ * backreferences (their groups could be among those removed) or a top-level alternation.
+ */
+export function necessaryConditions(source: string): RegExp[] {
+  if (/\\(?:[1-9]|k<)/.test(source)) return [];
+  const parts = topLevelParts(source);
+  if (!parts) return [];
+  const sources = [parts.map((part) => (part.lookaround ? '' : part.text)).join('')];
+  parts.forEach((part, index) => {
+    if (part.lookaround !== '(?=') return;
+    const prefix = parts.slice(0, index).map((before) => (before.lookaround ? '' : before.text));
+    const body = stripLookarounds(part.text.slice(3, -1));
+    if (body !== undefined) sources.push(`${prefix.join('')}(?:${body})`);
+  });
+  const conditions: RegExp[] = [];
+  for (const condition of sources) {
+    const stripped = stripLookarounds(condition);
+    if (stripped === undefined || stripped === source) continue;
+    const regex = directRegex(stripped);
+    if (regex) conditions.push(regex);
+  }
+  return conditions;
+}
+
+/** A piece of a regex source at its top level: an atom, a group, or a lookaround group (`(?=`, `(?!`, `(?<=`, `(?<!`). */
+interface Part {
+  text: string;
+  lookaround?: string;
+}
+
+/** The regex source cut into its top-level parts; undefined for a top-level alternation or an unbalanced source. */
+function topLevelParts(source: string): Part[] | undefined {
+  const parts: Part[] = [];
+  let at = 0;
+  while (at < source.length) {
+    const char = source[at];
+    if (char === '|') return undefined;
+    const end =
+      char === '('
+        ? groupEnd(source, at)
+        : char === '['
+          ? classEnd(source, at)
+          : char === '\\'
+            ? at + 2
+            : at + 1;
+    if (end === undefined || end > source.length) return undefined;
+    const text = source.slice(at, end);
+    const lookaround = /^\(\?(?:=|!|<=|<!)/.exec(text)?.[0];
+    // A quantified lookaround (Annex B allows `(?=a)*`) is not a plain constraint: no conditions from it.
+    if (lookaround && /^[*+?{]/.test(source.slice(end))) return undefined;
+    parts.push(lookaround ? { text, lookaround } : { text });
+    at = end;
+  }
+  return parts;
+}
+
+/** The source with every lookaround group removed, at any depth; undefined when it cannot be cut into groups. */
+function stripLookarounds(source: string): string | undefined {
+  let out = '';
+  let at = 0;
+  while (at < source.length) {
+    const char = source[at];
+    if (char === '\\') {
+      out += source.slice(at, at + 2);
+      at += 2;
+    } else if (char === '[') {
+      const end = classEnd(source, at);
+      if (end === undefined) return undefined;
+      out += source.slice(at, end);
+      at = end;
+    } else if (/^\(\?(?:=|!|<=|<!)/.test(source.slice(at, at + 4))) {
+      const end = groupEnd(source, at);
+      if (end === undefined || /^[*+?{]/.test(source.slice(end))) return undefined;
+      at = end;
+    } else {
+      out += char;
+      at++;
+    }
+  }
+  return out;
+}
+
+/** Index just after the `]` closing the class that starts at `start`. */
+function classEnd(source: string, start: number): number | undefined {
+  for (let at = start + 1; at < source.length; at++) {
+    if (source[at] === '\\') at++;
+    else if (source[at] === ']') return at + 1;
+  }
+  return undefined;
+}
+
+/** Index just after the `)` closing the group that starts at `start`. */
+function groupEnd(source: string, start: number): number | undefined {
+  let depth = 0;
+  for (let at = start; at < source.length; at++) {
+    const char = source[at];
+    if (char === '\\') at++;
+    else if (char === '[') {
+      const end = classEnd(source, at);
+      if (end === undefined) return undefined;
+      at = end - 1;
+    } else if (char === '(') depth++;
+    else if (char === ')' && --depth === 0) return at + 1;
+  }
+  return undefined;
 }
 
 const context = createContext({ input: null });
@@ -137,8 +251,12 @@ export function safeRegex(source: string): SafeRegex {
       prime: () => undefined,
       test: (text: string) => direct.test(cut(text)),
     };
+  const conditions = necessaryConditions(source);
+  const excluded = (text: string) => conditions.some((condition) => !condition.test(text));
   const prime = (texts: readonly string[]) => {
-    const pending = [...new Set(texts.map(cut))].filter((text) => memo.get(source, text) === undefined);
+    const pending = [...new Set(texts.map(cut))].filter(
+      (text) => memo.get(source, text) === undefined && !excluded(text),
+    );
     if (pending.length === 0) return;
     if (tooSlow.has(source)) throw budgetError(source);
     let answers: boolean[];
@@ -159,6 +277,7 @@ export function safeRegex(source: string): SafeRegex {
     prime,
     test(text: string) {
       const key = cut(text);
+      if (excluded(key)) return false;
       const known = memo.get(source, key);
       if (known !== undefined) return known;
       prime([key]);
