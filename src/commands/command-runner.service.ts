@@ -31,7 +31,7 @@ import { SessionPlacementService } from '../placement/session-placement.service'
 import { WorkerPresenceService } from '../placement/worker-presence.service';
 import { endStateOf, RunOutcome } from './outcomes';
 import { OutputCapture } from './output-capture';
-import { RunLedger } from './run-ledger';
+import { RunLedger, type RunBody } from './run-ledger';
 import { limitSeconds, planRun, RunPlan } from './run-kinds';
 
 /** A drain holds its session's lock this long without renewing; a dead worker's lock lapses after it. */
@@ -312,7 +312,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     let exitCode: number;
     let effects: ExecResult['effects'];
     const home = await homeRead;
-    let homeVersion = home?.version ?? null;
+    let homeVersion: RunBody['homeVersion'] = home?.version ?? null;
     try {
       // A job runs as in a subshell: variables it sets do not reach the session's later lines.
       const options =
@@ -329,7 +329,7 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
       );
       exitCode = result.exitCode;
       effects = result.effects;
-      if (result.home && home) homeVersion = await this.storeHome(run, home.version, result.home);
+      if (result.home && home) homeVersion = (await this.storeHome(run, home.version, result.home)).version;
     } catch (error) {
       const failure = error instanceof Error ? error.message : String(error);
       this.logger.error({ msg: 'command failed inside the driver', runId: run.id, error: failure });
@@ -542,19 +542,22 @@ export class CommandRunnerService implements JobHandlerProvider, OnModuleInit, O
     run: QueuedRun,
     base: number,
     after: NonNullable<ExecResultHome>,
-  ): Promise<number | null> {
-    // While the database is away the change is held (the driver keeps the files meanwhile); the
-    // record then links no home version, so a replay shows that command's files with the next one's.
+  ): Promise<{ version: RunBody['homeVersion'] }> {
+    // While the database is away the change is held (the driver keeps the files meanwhile), and so is the
+    // run's record, behind it: the record gets the version the change lands as. The version is then a
+    // promise, wrapped in an object so that the exit does not wait for the database.
     return this.held
       .write(
         `home:${run.id}`,
         () => bytesOf(after) + 512,
         () => this.homes.recordRun(run.labSessionId, run.id, base, after),
       )
-      .then((outcome) => (outcome.held ? null : outcome.value))
+      .then((outcome) => ({
+        version: outcome.held ? outcome.written.then((version) => version ?? null) : outcome.value,
+      }))
       .catch((error: Error) => {
         this.logger.warn({ msg: 'home not stored', runId: run.id, error: error.message });
-        return null;
+        return { version: null };
       });
   }
 

@@ -54,21 +54,43 @@ describe('HeldRecords', () => {
     let caughtUp = 0;
     held.onCaughtUp(() => caughtUp++);
     server = away;
-    expect(await held.write('run-end:a', 10, record('a'))).toEqual({ held: true });
-    expect(await held.write('home:b', 10, record('b'))).toEqual({ held: true });
+    expect(await held.write('run-end:a', 10, record('a'))).toMatchObject({ held: true });
+    expect(await held.write('home:b', 10, record('b'))).toMatchObject({ held: true });
     expect(held.holds('run-end:a')).toBe(true);
     await held.flush();
     expect(held.size).toBe(2);
 
     server = live.prisma;
     // A later write queues behind the held ones, though the database answers again.
-    expect(await held.write('run-end:c', 10, record('c'))).toEqual({ held: true });
+    expect(await held.write('run-end:c', 10, record('c'))).toMatchObject({ held: true });
     await held.flush();
     expect(landed).toEqual(['a', 'b', 'c']);
     expect(held.size).toBe(0);
     expect(held.holds('run-end:a')).toBe(false);
     expect(caughtUp).toBe(1);
     expect(await held.write('run-end:d', 10, record('d'))).toEqual({ held: false, value: 'd' });
+  });
+
+  it("gives each held write's answer once it lands, and undefined for one the database refuses", async () => {
+    const held = new HeldRecords({ retryMs: 10 });
+    server = away;
+    const a = await held.write('home:a', 10, record('a'));
+    const refused = await held.write('home:x', 10, async () => {
+      await server.$queryRaw`SELECT * FROM no_such_table`;
+      return 'x';
+    });
+    // A later held write can wait for an earlier one's answer: it runs only once that has landed.
+    const b = await held.write('run-end:b', 10, async () => {
+      const earlier = a.held ? await a.written : undefined;
+      return record(`b after ${earlier}`)();
+    });
+    if (!a.held || !refused.held || !b.held) throw new Error('expected every write held');
+    server = live.prisma;
+    await held.flush();
+    expect(await a.written).toBe('a');
+    expect(await refused.written).toBeUndefined();
+    expect(await b.written).toBe('b after a');
+    expect(landed).toEqual(['a', 'b after a']);
   });
 
   it('keeps only the newest of writes held under one key with replace (a cluster snapshot)', async () => {

@@ -27,13 +27,20 @@ export function heldEndKey(runId: string): string {
 /** More held than the limits allow: this record is lost. */
 export class HeldRecordsFullError extends Error {}
 
-/** What `write` did: wrote it now (with the write's answer), or holds it for later. */
-export type WriteOutcome<T> = { held: false; value: T } | { held: true };
+/**
+ * What `write` did: wrote it now (with the write's answer), or holds it for later. `written` gives a held write's
+ * answer once it lands, or undefined if it never does (refused by the database, or lost at shutdown). A later
+ * held write may wait for it: held writes land in order, so it has settled by the time the later one runs.
+ */
+export type WriteOutcome<T> = { held: false; value: T } | { held: true; written: Promise<T | undefined> };
 
 interface HeldWrite {
   key: string;
   bytes: number;
   write: () => Promise<unknown>;
+  /** Settles `written` (the write's answer, or undefined when it is dropped). */
+  settle: (value: unknown) => void;
+  written: Promise<unknown>;
 }
 
 /**
@@ -100,8 +107,8 @@ export class HeldRecords implements OnModuleDestroy {
         if (!isDatabaseUnavailable(error)) throw error;
       }
     }
-    this.hold(key, typeof bytes === 'number' ? bytes : bytes(), write, options.replace ?? false);
-    return { held: true };
+    const held = this.hold(key, typeof bytes === 'number' ? bytes : bytes(), write, options.replace ?? false);
+    return { held: true, written: held.written as Promise<T | undefined> };
   }
 
   /** Tries the held writes once more now (tests, and shutdown); resolves when that round ends. */
@@ -121,20 +128,22 @@ export class HeldRecords implements OnModuleDestroy {
     this.retry = undefined;
     if (this.queue.length === 0) return;
     await Promise.race([this.flush(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-    if (this.queue.length > 0)
+    if (this.queue.length > 0) {
       this.logger.error({
         msg: 'records lost at shutdown: the database is away',
         records: this.queue.length,
       });
+      for (const lost of this.queue) lost.settle(undefined);
+    }
   }
 
-  private hold(key: string, bytes: number, write: () => Promise<unknown>, replace: boolean): void {
+  private hold(key: string, bytes: number, write: () => Promise<unknown>, replace: boolean): HeldWrite {
     const existing = replace ? this.byKey.get(key) : undefined;
     if (existing) {
       this.heldBytes += bytes - existing.bytes;
       existing.bytes = bytes;
       existing.write = write;
-      return;
+      return existing;
     }
     if (this.queue.length >= this.limits.records || this.heldBytes + bytes > this.limits.bytes) {
       throw new HeldRecordsFullError(
@@ -145,12 +154,15 @@ export class HeldRecords implements OnModuleDestroy {
       this.heldSinceAway = 0;
       this.logger.warn({ msg: 'the database is away: holding command records until it is back' });
     }
-    const held = { key, bytes, write };
+    let settle!: (value: unknown) => void;
+    const written = new Promise<unknown>((resolve) => (settle = resolve));
+    const held: HeldWrite = { key, bytes, write, settle, written };
     this.queue.push(held);
     this.byKey.set(key, held);
     this.heldBytes += bytes;
     this.heldSinceAway++;
     this.schedule();
+    return held;
   }
 
   private schedule(): void {
@@ -167,8 +179,9 @@ export class HeldRecords implements OnModuleDestroy {
     while (this.queue.length > 0) {
       const head = this.queue[0];
       const write = head.write;
+      let answer: unknown;
       try {
-        await write();
+        answer = await write();
       } catch (error) {
         if (isDatabaseUnavailable(error)) return;
         // Refused for another reason, it would be refused every time: logged and dropped.
@@ -183,6 +196,7 @@ export class HeldRecords implements OnModuleDestroy {
       this.queue.shift();
       this.byKey.delete(head.key);
       this.heldBytes -= head.bytes;
+      head.settle(answer);
     }
     this.logger.log({
       msg: 'the database is back: held command records written',

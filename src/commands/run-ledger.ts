@@ -22,6 +22,11 @@ export interface EndingRun {
   exclusive?: boolean;
 }
 
+/** A run's whole record as the ledger writes it; its home version may still be on its way (RunBody). */
+type EndResult = Omit<Parameters<CommandRunRepository['finish']>[1], 'homeVersion'> & {
+  homeVersion: RunBody['homeVersion'];
+};
+
 /** What a run that ran leaves behind. */
 export interface RunBody {
   clusterId: string | null;
@@ -29,8 +34,11 @@ export interface RunBody {
   output: string;
   outputBytes: number;
   truncated: boolean;
-  /** The session's home version after the run, when known (replay shows the files as they were). */
-  homeVersion?: number | null;
+  /**
+   * The session's home version after the run, when known (replay shows the files as they were). A promise when
+   * the home change is held while the database is away: it settles when that change lands, before this record.
+   */
+  homeVersion?: number | null | Promise<number | null>;
   /** What the run did, when the driver recorded it (grading reads it with the history). */
   effects?: RunEffects | null;
 }
@@ -135,10 +143,10 @@ export class RunLedger {
    * announced at once; if housekeeping ends it first once the database is back, the held write
    * changes nothing.
    */
-  private async finish(identity: QueuedRun, result: Parameters<CommandRunRepository['finish']>[1]) {
+  private async finish(identity: QueuedRun, result: EndResult) {
     const bytes = result.outputBytes + Buffer.byteLength(identity.command) + 512;
-    const outcome = await this.held.write(heldEndKey(identity.id), bytes, () =>
-      this.runs.finish(identity, result),
+    const outcome = await this.held.write(heldEndKey(identity.id), bytes, async () =>
+      this.runs.finish(identity, { ...result, homeVersion: await result.homeVersion }),
     );
     return outcome.held || outcome.value;
   }

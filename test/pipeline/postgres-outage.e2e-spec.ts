@@ -146,6 +146,17 @@ describe('a PostgreSQL outage mid-class', () => {
       `/lab-sessions/${student.labSessionId}/home/file?path=notes.txt`,
     );
     expect(file).toMatchObject({ status: 200, body: { text: 'outage-notes\n' } });
+    // Its record links the home version that change landed as, so the replay shows the file with that command.
+    const home = await platform.db.prisma.labSessionHome.findUniqueOrThrow({
+      where: { labSessionId: student.labSessionId },
+    });
+    const revision = await platform.db.prisma.homeRevision.findFirst({
+      where: { labSessionId: student.labSessionId, changes: { contains: 'notes.txt' } },
+      orderBy: { version: 'asc' },
+    });
+    expect(records[4].command).toBe('echo outage-notes > notes.txt');
+    expect(records[4].homeVersion).toBe(revision?.version);
+    expect(records[4].homeVersion).toBe(home.version);
 
     // And the platform is whole again: a login works, and the next command is numbered after the rest.
     const relogin = await fetch(`${platform.baseUrl}/api/auth/login`, {
