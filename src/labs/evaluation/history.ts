@@ -39,21 +39,21 @@ export async function evaluateRan(pattern: CommandPattern, context: EvaluationCo
   const { history } = context;
   prime(compiled, history);
   const namespaces = namespacesFor([compiled], history);
-  const verdict = ranOutcome(compiled, history, namespaces);
-  if (!verdict.passed && context.watchHistory) {
+  const hit = history.find((entry, index) => matches(compiled, entry, namespaces?.[index]));
+  if (hit) return ranVerdict(hit);
+  const nearMiss = nearMissOf(history, compiled, namespaces);
+  const verdict = notRanVerdict(compiled, nearMiss.text);
+  if (context.watchHistory) {
     // What watched() would find, without re-reading the history for every later command: only a hit,
     // or a command that becomes the near miss the reason names (and reads differently), changes it.
-    const near = describeNearMiss(history, compiled, namespaces).en;
-    const hasSameCommand = history.some((entry) => compiled.command.test(entry.command.trim()));
+    const near = nearMiss.text.en;
+    const hasSameCommand = nearMiss.sameCommand;
     context.watchHistory((entry) => {
       const namespace = compiled.namespace === undefined ? undefined : nextNamespace(history, entry);
       if (matches(compiled, entry, namespace)) return true;
       if (hasSameCommand && !compiled.command.test(entry.command.trim())) return false;
-      const asNearMiss = describeNearMiss(
-        [entry],
-        compiled,
-        namespace === undefined ? undefined : [namespace],
-      ).en;
+      const asNearMiss = nearMissOf([entry], compiled, namespace === undefined ? undefined : [namespace]).text
+        .en;
       return asNearMiss !== '' && asNearMiss !== near;
     });
   }
@@ -96,19 +96,18 @@ function verdictKey(verdict: CheckVerdict): string {
   return JSON.stringify([verdict.passed, verdict.reason, verdict.matched]);
 }
 
-function ranOutcome(compiled: CompiledPattern, history: HistoryEntry[], namespaces?: string[]): CheckVerdict {
-  const hit = history.find((entry, index) => matches(compiled, entry, namespaces?.[index]));
-  if (hit) {
-    return passed(
-      localized(
-        `Ran \`${hit.command}\` (exit code ${String(hit.exitCode)}).`,
-        `已执行 \`${hit.command}\`（退出码 ${String(hit.exitCode)}）。`,
-      ),
-      [hit.command],
-    );
-  }
+function ranVerdict(hit: HistoryEntry): CheckVerdict {
+  return passed(
+    localized(
+      `Ran \`${hit.command}\` (exit code ${String(hit.exitCode)}).`,
+      `已执行 \`${hit.command}\`（退出码 ${String(hit.exitCode)}）。`,
+    ),
+    [hit.command],
+  );
+}
+
+function notRanVerdict(compiled: CompiledPattern, nearText: Localized): CheckVerdict {
   const wanted = describePattern(compiled);
-  const nearText = describeNearMiss(history, compiled, namespaces);
   return failed(
     localized(
       `Your history has no command ${wanted.en}.${nearText.en}`,
@@ -234,20 +233,60 @@ function describePattern(compiled: CompiledPattern): Localized {
   );
 }
 
+/** A command with its whitespace collapsed, as near-miss prefixes are compared; entries never change, so once each. */
+const collapsedCommands = new WeakMap<HistoryEntry, string>();
+
+function collapsedCommand(entry: HistoryEntry): string {
+  let collapsed = collapsedCommands.get(entry);
+  if (collapsed === undefined) {
+    collapsed = entry.command.trim().replace(/\s+/g, ' ');
+    collapsedCommands.set(entry, collapsed);
+  }
+  return collapsed;
+}
+
 /**
  * The most recent command that comes close: one matching the command regex but with the wrong exit code or
  * output, else one starting with the regex's literal beginning (`^kubectl\s+rollout\s+undo` -> `kubectl rollout undo`).
+ * Read from the newest entry back, stopping at the first that answers; `sameCommand`: whether any entry
+ * matches the command regex (the watcher of an unmet check needs to know).
  */
-function describeNearMiss(
+function nearMissOf(
   history: HistoryEntry[],
   compiled: CompiledPattern,
   namespaces?: string[],
+): { text: Localized; sameCommand: boolean } {
+  let sameIndex = history.length - 1;
+  while (sameIndex >= 0 && !compiled.command.test(history[sameIndex].command.trim())) sameIndex--;
+  if (sameIndex >= 0)
+    return {
+      text: sameCommandMiss(compiled, history[sameIndex], namespaces?.[sameIndex]),
+      sameCommand: true,
+    };
+  const prefix = nearMissPrefix(compiled);
+  let similar: HistoryEntry | undefined;
+  if (prefix !== undefined)
+    for (let index = history.length - 1; index >= 0 && !similar; index--)
+      if (collapsedCommand(history[index]).startsWith(prefix)) similar = history[index];
+  if (!similar) return { text: localized('', ''), sameCommand: false };
+  const code = similar.exitCode === null ? 'did not finish' : `exit code ${similar.exitCode}`;
+  const codeZh = similar.exitCode === null ? '没有执行完' : `退出码 ${similar.exitCode}`;
+  return {
+    text: localized(
+      ` Your closest attempt, \`${similar.command}\`, does not have the expected form (${code}).`,
+      `最接近的一条 \`${similar.command}\` 形式不符合要求（${codeZh}）。`,
+    ),
+    sameCommand: false,
+  };
+}
+
+/** The near miss that matches the command regex: it ran elsewhere, or ended or printed otherwise. */
+function sameCommandMiss(
+  compiled: CompiledPattern,
+  sameCommand: HistoryEntry,
+  ranIn: string | undefined,
 ): Localized {
-  const recent = [...history].reverse();
-  const sameIndex = recent.findIndex((entry) => compiled.command.test(entry.command.trim()));
-  const sameCommand = sameIndex < 0 ? undefined : recent[sameIndex];
-  const ranIn = namespaces?.[history.length - 1 - sameIndex];
-  if (sameCommand && compiled.namespace !== undefined && ranIn !== compiled.namespace) {
+  if (compiled.namespace !== undefined && ranIn !== compiled.namespace) {
     const where = ranIn === '*' ? 'across all namespaces' : `in namespace ${ranIn}`;
     const whereZh = ranIn === '*' ? '针对所有命名空间' : `在命名空间 ${ranIn} 中`;
     return localized(
@@ -255,29 +294,16 @@ function describeNearMiss(
       `最接近的一条 \`${sameCommand.command}\` 是${whereZh}执行的。`,
     );
   }
-  if (sameCommand) {
-    const { command, exitCode } = sameCommand;
-    if (exitCode === 0 && compiled.pattern.status !== 'failed') {
-      return localized(
-        ` The closest one, \`${command}\`, succeeded but its output does not match.`,
-        `最接近的一条 \`${command}\` 执行成功，但输出不符合要求。`,
-      );
-    }
-    const code = exitCode === null ? 'did not finish' : `exited with code ${exitCode}`;
-    const codeZh = exitCode === null ? '没有执行完' : `退出码为 ${exitCode}`;
-    return localized(` The closest one, \`${command}\`, ${code}.`, `最接近的一条 \`${command}\` ${codeZh}。`);
+  const { command, exitCode } = sameCommand;
+  if (exitCode === 0 && compiled.pattern.status !== 'failed') {
+    return localized(
+      ` The closest one, \`${command}\`, succeeded but its output does not match.`,
+      `最接近的一条 \`${command}\` 执行成功，但输出不符合要求。`,
+    );
   }
-  const prefix = nearMissPrefix(compiled);
-  const similar =
-    prefix !== undefined &&
-    recent.find((entry) => entry.command.trim().replace(/\s+/g, ' ').startsWith(prefix));
-  if (!similar) return localized('', '');
-  const code = similar.exitCode === null ? 'did not finish' : `exit code ${similar.exitCode}`;
-  const codeZh = similar.exitCode === null ? '没有执行完' : `退出码 ${similar.exitCode}`;
-  return localized(
-    ` Your closest attempt, \`${similar.command}\`, does not have the expected form (${code}).`,
-    `最接近的一条 \`${similar.command}\` 形式不符合要求（${codeZh}）。`,
-  );
+  const code = exitCode === null ? 'did not finish' : `exited with code ${exitCode}`;
+  const codeZh = exitCode === null ? '没有执行完' : `退出码为 ${exitCode}`;
+  return localized(` The closest one, \`${command}\`, ${code}.`, `最接近的一条 \`${command}\` ${codeZh}。`);
 }
 
 /** The plain words a regex anchored with ^ starts with, e.g. `^kubectl\s+scale\s` -> `kubectl scale`. */
