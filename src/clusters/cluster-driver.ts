@@ -196,6 +196,12 @@ export interface ClusterSnapshot {
   data: string;
   /** Changes whenever `data` does; equal versions mean equal state. */
   version: string;
+  /**
+   * Set when nothing but time has changed the cluster since the snapshot of this version was taken: restoring
+   * that one reproduces this state (its timers fire at their times), so a record that holds it need not be
+   * rewritten. Drivers that cannot tell leave it out.
+   */
+  replays?: string;
 }
 
 export type ClusterStatus = 'ready' | 'starting' | 'missing' | 'failed';

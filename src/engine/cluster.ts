@@ -142,6 +142,9 @@ export class Cluster {
   private simNow: number | undefined;
   private syncing = false;
   private settledRevision = -1;
+  /** The store revision as the last sync() ended: at the next, a different one means something else changed it. */
+  private revisionAfterSync = -1;
+  private lastExternalRevision = -1;
   private lastEventSweep: number;
   private bootAt = 0;
   private bootRv = 0;
@@ -254,6 +257,8 @@ export class Cluster {
   sync(): void {
     if (this.syncing || this.stoppedAt !== undefined) return;
     this.syncing = true;
+    // Changed since the last sync by something other than this cluster's timers and controllers.
+    let external = this.store.revision !== this.revisionAfterSync;
     try {
       const target = this.clock.now();
       for (let timer = this.timers.popDue(target); timer; timer = this.timers.popDue(target)) {
@@ -268,11 +273,29 @@ export class Cluster {
         this.lastEventSweep = target;
         this.events.expire();
       }
+    } catch (error) {
+      // Half done: no longer what time alone makes of the last external change.
+      external = true;
+      throw error;
     } finally {
       this.simNow = undefined;
       this.syncing = false;
+      this.revisionAfterSync = this.store.revision;
+      if (external) this.lastExternalRevision = this.store.revision;
     }
     this.server.deliverWatchEvents();
+  }
+
+  /**
+   * The revision as the last sync() ended that found the state changed by something other than the cluster's own
+   * timers and controllers: a command, an API request, a kubeconfig edit. Until it moves, the state only follows
+   * from time passing, and a snapshot taken since then restores (restoreCluster, which replays the due timers at
+   * their times) to what this cluster has become.
+   */
+  get externalRevision(): number {
+    // Changed since the last sync, which has not looked yet (or will not: a stopped machine does not sync).
+    if (this.store.revision !== this.revisionAfterSync) return this.store.revision;
+    return this.lastExternalRevision;
   }
 
   /** Runs the controllers whose watched resources changed (all of them when forced) until nothing changes. */
@@ -613,6 +636,9 @@ export class Cluster {
     this.settledRevision = snap.rv;
     if (snap.kubeconfig) this.kubeconfig.load(snap.kubeconfig);
     if (typeof snap.stoppedAt === 'number') this.stoppedAt = snap.stoppedAt;
+    // The restored state is the snapshot's: what the timers do from here is time passing, not a change.
+    this.revisionAfterSync = this.store.revision;
+    this.lastExternalRevision = this.store.revision;
   }
 }
 

@@ -86,6 +86,30 @@ describe('ClusterLookupService', () => {
     expect(reads).not.toHaveBeenCalled();
   });
 
+  it('does not save a state that only time moved on from the snapshot the record holds', async () => {
+    const driver = new FakeDriver();
+    const harness = clusterHarness(driver);
+    const session = harness.sessions.add();
+    const { ref } = await harness.lookup.readyRef(session);
+    await driver.exec(ref, 'kubectl run web', { stdout() {}, stderr() {} }, new AbortController().signal);
+    const changed = (await driver.snapshot(ref))!;
+    await harness.lookup.saveSnapshot((await harness.lookup.readyRef(session)).cluster, changed);
+    const epoch = await harness.lookup.epochOf(session.id);
+    const held = (await harness.lookup.readyRef(session)).cluster;
+
+    // Its pods started meanwhile: restoring the saved snapshot replays that.
+    await harness.lookup.saveSnapshot(held, { data: 'later', version: 'v9', replays: changed.version });
+    expect(await harness.clusters.findById(held.id)).toMatchObject({ snapshotVersion: changed.version });
+    expect(await harness.lookup.epochOf(session.id)).toBe(epoch);
+
+    // One that follows from another snapshot than the record's is saved.
+    await harness.lookup.saveSnapshot(held, { data: 'other', version: 'v10', replays: 'v7' });
+    expect(await harness.clusters.findById(held.id)).toMatchObject({
+      snapshotVersion: 'v10',
+      snapshot: 'other',
+    });
+  });
+
   it('finds a ready cluster for grading without requesting one', async () => {
     const harness = clusterHarness(new FakeDriver());
     const session = harness.sessions.add();

@@ -89,9 +89,13 @@ export class ClusterLookupService {
     return cluster?.status === 'ready' && cluster.host ? cluster.host : undefined;
   }
 
-  /** Persists a cluster's snapshot (ClusterDriver.snapshot) unless the record already holds that version. */
+  /**
+   * Persists a cluster's snapshot (ClusterDriver.snapshot) unless the record already holds that version, or one
+   * this state follows from with time alone (`replays`: pods starting, a rollout going on after a command).
+   */
   async saveSnapshot(cluster: ClusterSummary, snapshot: ClusterSnapshot | null): Promise<void> {
     if (!snapshot || snapshot.version === cluster.snapshotVersion) return;
+    if (snapshot.replays !== undefined && snapshot.replays === cluster.snapshotVersion) return;
     await this.clusters.saveSnapshot(cluster.id, snapshot);
     // Other workers must notice the newer state; this one already holds it.
     const epoch = await this.epochs.bump(cluster.labSessionId);

@@ -89,6 +89,35 @@ describe('EmbeddedClusterDriver', () => {
     );
   });
 
+  it('marks a state that only time moved on from its last saved snapshot as replaying it, and keeps its copy for it', async () => {
+    // 1,000 times as fast: the new pods' minute of scheduling, pulling and starting passes in 60 ms.
+    const driver = new EmbeddedClusterDriver({ seed: 7, timeScale: 1000 });
+    const ref = await driver.provision(request, () => undefined);
+    await run(driver, ref, 'export MARK=live-copy');
+    await run(driver, ref, 'kubectl create deployment web --image=nginx:alpine --replicas=2');
+    const changed = await driver.snapshot(ref);
+    expect(changed?.replays).toBeUndefined();
+
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const phases = "kubectl get pods -o jsonpath='{.items[*].status.phase}'";
+    expect(await run(driver, ref, phases)).toBe('Running Running');
+    const later = await driver.snapshot(ref);
+    expect(later?.version).not.toBe(changed?.version);
+    expect(later?.replays).toBe(changed?.version);
+
+    // A record holding the snapshot it replays is not older than this copy: the copy (and its shell) stays.
+    const persisted: ClusterRef = { ...ref, snapshotVersion: changed!.version, snapshot: changed!.data };
+    expect(await run(driver, persisted, 'echo $MARK')).toBe('live-copy\n');
+    // Restored elsewhere from that snapshot, time brings the cluster to the same pods.
+    const elsewhere = new EmbeddedClusterDriver({ timeScale: 1000 });
+    const names = "kubectl get pods -o jsonpath='{.items[*].metadata.name} {.items[*].status.phase}'";
+    expect(await run(elsewhere, persisted, names)).toBe(await run(driver, ref, names));
+
+    // A command's change starts a new basis.
+    await run(driver, ref, 'kubectl scale deployment web --replicas=3');
+    expect((await driver.snapshot(ref))?.replays).toBeUndefined();
+  });
+
   it('reports a cluster it never held and cannot restore as missing', async () => {
     const driver = new EmbeddedClusterDriver();
     const ref: ClusterRef = { clusterId: 'nope', attachState: {} };

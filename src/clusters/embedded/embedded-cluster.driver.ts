@@ -49,6 +49,12 @@ interface LiveCluster {
   /** The cluster's change counter when `cached` was taken, so an unchanged cluster is not serialised again. */
   cachedAtRevision: number;
   cached: ClusterSnapshot | undefined;
+  /**
+   * The first version produced (or restored) since the cluster's last external change (Cluster.externalRevision):
+   * every later state until the next such change is what restoring it becomes with time (ClusterSnapshot.replays).
+   * Kept apart from `versions`, which forgets old ones: a record holding it is never older than this copy.
+   */
+  basis: { version: string; externalRevision: number } | undefined;
   /** The cluster's API server over HTTP, made on its first request (serveApi). */
   api?: ApiHandler;
 }
@@ -212,7 +218,12 @@ export class EmbeddedClusterDriver implements ClusterDriver {
       live.cachedAtRevision = revision;
     }
     noteVersion(live, live.cached.version);
-    return live.cached;
+    const external = live.cluster.externalRevision;
+    if (live.basis?.externalRevision !== external)
+      live.basis = { version: live.cached.version, externalRevision: external };
+    return live.basis.version === live.cached.version
+      ? live.cached
+      : { ...live.cached, replays: live.basis.version };
   }
 
   async destroy(ref: ClusterRef): Promise<void> {
@@ -244,7 +255,13 @@ export class EmbeddedClusterDriver implements ClusterDriver {
   private async attach(ref: ClusterRef): Promise<LiveCluster> {
     const existing = this.live.get(ref.clusterId);
     const persisted = ref.snapshotVersion ?? undefined;
-    if (existing && (persisted === undefined || existing.versions.includes(persisted))) return existing;
+    if (
+      existing &&
+      (persisted === undefined ||
+        existing.versions.includes(persisted) ||
+        existing.basis?.version === persisted)
+    )
+      return existing;
     const snapshot = ref.snapshot ?? (await ref.loadSnapshot?.()) ?? null;
     if (!snapshot) {
       if (existing) return existing;
@@ -280,6 +297,8 @@ export class EmbeddedClusterDriver implements ClusterDriver {
       versions: version ? [version] : [],
       cachedAtRevision: -1,
       cached: undefined,
+      // Restored from `version`: until something changes it, the cluster is that snapshot plus time.
+      basis: version ? { version, externalRevision: cluster.externalRevision } : undefined,
     };
     this.live.set(clusterId, live);
     return live;

@@ -69,6 +69,47 @@ describe('snapshot', () => {
     expect(checkInvariants(restored)).toEqual([]);
   });
 
+  it('moves externalRevision on changes from outside only: a snapshot since then restores to what time made of it', () => {
+    const { cluster: original, clock } = labWithApp(1);
+    const d = original.api.get<Deployment>('deployments', 'default', 'yanwei.app');
+    d.spec.replicas = 3;
+    original.api.update(d);
+    const external = original.externalRevision;
+    expect(external).toBe(original.revision);
+    const basis = original.snapshot();
+    const basisAt = clock.now();
+
+    // Two pods are scheduled, pulled and started by the cluster's own timers, read now and then meanwhile.
+    for (let i = 0; i < 6; i++) {
+      clock.advance(5_000);
+      original.api.list('pods', { namespace: 'default' });
+    }
+    expect(original.revision).toBeGreaterThan(external);
+    expect(original.externalRevision).toBe(external);
+
+    // Restored once, straight into the present: the same objects, events included.
+    const restored = restoreCluster(basis, { clock: new ManualClock(clock.now()) });
+    expect(state(restored)).toBe(state(original));
+    expect(clock.now() - basisAt).toBe(30_000);
+
+    // A command's change, a kubeconfig edit and `minikube stop` each move it.
+    original.api.delete(
+      'pods',
+      'default',
+      original.api.list<Pod>('pods', { namespace: 'default' })[0].metadata.name,
+    );
+    expect(original.externalRevision).toBe(original.revision);
+    const afterDelete = original.externalRevision;
+    clock.advance(5_000);
+    original.sync();
+    expect(original.externalRevision).toBe(afterDelete);
+    original.kubeconfig.update((draft) => (draft.contexts[0].context.namespace = 'kube-system'));
+    expect(original.externalRevision).toBe(original.revision);
+    original.sync();
+    original.stopMachine();
+    expect(original.externalRevision).toBe(original.revision);
+  });
+
   it('catches up on a restore into a later clock', () => {
     const { cluster, clock } = startRollout();
     const later = new ManualClock(clock.now() + 10 * 60_000);
