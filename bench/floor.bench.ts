@@ -16,7 +16,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +24,7 @@ import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { dropDatabase, ensureDatabaseExists, withDatabase } from '../src/infra/database/postgres-server';
 import { TEST_POSTGRES_SERVER_URL } from '../test/support/database';
+import { freePort } from '../test/support/platform';
 import { machineCpuMs, processCpuMs } from './support/cpu';
 import { positiveIntegerEnv } from './support/env';
 import { load, percentile } from './support/stats';
@@ -47,14 +47,6 @@ const STEPS = (process.env.BENCH_STUDENTS ?? '200,1000').split(',').map((text) =
 });
 /** How long a command may still take to answer once the class stops sending. */
 const DRAIN_MS = 10_000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Resolves with the first line the child prints that matches `pattern`; rejects if it exits first. */
 function lineFrom(child: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {
