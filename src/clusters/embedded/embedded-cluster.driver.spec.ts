@@ -1,3 +1,4 @@
+import { ManualClock } from '../../engine';
 import type { ClusterRef, ExecOptions, OutputSink } from '../cluster-driver';
 import { EmbeddedClusterDriver } from './embedded-cluster.driver';
 
@@ -90,15 +91,17 @@ describe('EmbeddedClusterDriver', () => {
   });
 
   it('marks a state that only time moved on from its last saved snapshot as replaying it, and keeps its copy for it', async () => {
-    // 1,000 times as fast: the new pods' minute of scheduling, pulling and starting passes in 60 ms.
-    const driver = new EmbeddedClusterDriver({ seed: 7, timeScale: 1000 });
+    // A clock that moves only when told: the snapshot below is taken before the pods start, however slow the machine.
+    const clock = new ManualClock();
+    const driver = new EmbeddedClusterDriver({ seed: 7, clock });
     const ref = await driver.provision(request, () => undefined);
     await run(driver, ref, 'export MARK=live-copy');
     await run(driver, ref, 'kubectl create deployment web --image=nginx:alpine --replicas=2');
     const changed = await driver.snapshot(ref);
     expect(changed?.replays).toBeUndefined();
 
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    // The new pods' minute of scheduling, pulling and starting.
+    clock.advance(60_000);
     const phases = "kubectl get pods -o jsonpath='{.items[*].status.phase}'";
     expect(await run(driver, ref, phases)).toBe('Running Running');
     const later = await driver.snapshot(ref);
@@ -109,7 +112,7 @@ describe('EmbeddedClusterDriver', () => {
     const persisted: ClusterRef = { ...ref, snapshotVersion: changed!.version, snapshot: changed!.data };
     expect(await run(driver, persisted, 'echo $MARK')).toBe('live-copy\n');
     // Restored elsewhere from that snapshot, time brings the cluster to the same pods.
-    const elsewhere = new EmbeddedClusterDriver({ timeScale: 1000 });
+    const elsewhere = new EmbeddedClusterDriver({ clock });
     const names = "kubectl get pods -o jsonpath='{.items[*].metadata.name} {.items[*].status.phase}'";
     expect(await run(elsewhere, persisted, names)).toBe(await run(driver, ref, names));
 

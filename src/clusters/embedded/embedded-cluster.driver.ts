@@ -64,6 +64,8 @@ export interface EmbeddedDriverOptions {
   seed?: number;
   /** How many times faster than real time the clusters' clocks run (CLUSTER_TIME_SCALE); 1 in production. */
   timeScale?: number;
+  /** One clock for every cluster, in place of real time (specs: a ManualClock moves only when told). */
+  clock?: Clock;
 }
 
 export function snapshotVersion(data: string): string {
@@ -112,7 +114,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
 
   /** Every cluster gets its own clock object; scaled ones share the anchor, so they agree. */
   private clock(): Clock {
-    return wallClock(this.options.timeScale ?? 1);
+    return this.options.clock ?? wallClock(this.options.timeScale ?? 1);
   }
 
   async provision(
