@@ -247,7 +247,10 @@ async function measure(
   // Where the time goes, as each client sees it: API (submit → accepted), queue and pick-up
   // (accepted → started), run and record (started → exit).
   const stages = { accepted: [] as number[], pickedUp: [] as number[], ran: [] as number[] };
-  const submitTimes = new Map<ClientSocket, number[]>();
+  // Submit times by the line's client reference, which the accepted event echoes: a refused submit has no
+  // accepted event, and pairing in order of arrival would shift every later one of that student by a second.
+  const submitTimes = new Map<string, number>();
+  let nextClientRef = 0;
   let measuringFrom = Infinity;
   const handlers: [ClientSocket, string, (...args: never[]) => void][] = [];
   const on = <E extends keyof ServerToClientEvents>(
@@ -259,11 +262,11 @@ async function measure(
     handlers.push([socket, event, handler as (...args: never[]) => void]);
   };
   for (const student of students) {
-    submitTimes.set(student.socket, []);
     // The accepted event reaches the client before the submit's acknowledgement (and before any
     // output), so it binds the run id to its submit time without racing the exit.
-    on(student.socket, 'command.accepted', ({ runId, command }) => {
-      const submitted = submitTimes.get(student.socket)?.shift();
+    on(student.socket, 'command.accepted', ({ runId, command, clientRef }) => {
+      const submitted = clientRef === undefined ? undefined : submitTimes.get(clientRef);
+      if (clientRef !== undefined) submitTimes.delete(clientRef);
       if (submitted !== undefined) {
         pending.set(runId, { submitted, accepted: performance.now() });
         acceptedRuns++;
@@ -341,11 +344,14 @@ async function measure(
           const phase = CHANGES_TOGETHER ? 0 : index;
           const command =
             CHANGE_EVERY > 0 && (ticks + phase) % CHANGE_EVERY === 0 ? changing(ticks, index) : READ;
-          submitTimes.get(student.socket)?.push(performance.now());
+          const clientRef = `bench-${nextClientRef++}`;
+          submitTimes.set(clientRef, performance.now());
           student.socket
-            .emitWithAck('command.submit', { labSessionId: student.sessionId, command })
+            .emitWithAck('command.submit', { labSessionId: student.sessionId, command, clientRef })
             .then((ack) => {
-              if (!ack.ok) failed(`${ack.code}: ${ack.message}`);
+              if (ack.ok) return;
+              submitTimes.delete(clientRef);
+              failed(`${ack.code}: ${ack.message}`);
             })
             .catch((error: Error) => failed(`no acknowledgement: ${error.message}`));
         };

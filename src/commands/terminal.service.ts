@@ -107,7 +107,7 @@ export class TerminalService {
       if (repeated) return repeated;
     }
     try {
-      const accepted = await this.submitClaimed(user, labSessionId, verdict.line, target);
+      const accepted = await this.submitClaimed(user, labSessionId, verdict.line, target, clientRef);
       if (clientRef) void this.refs.remember(labSessionId, clientRef, accepted).catch(() => undefined);
       return accepted;
     } catch (error) {
@@ -122,6 +122,7 @@ export class TerminalService {
     labSessionId: string,
     line: string,
     target: Promise<string | undefined>,
+    clientRef: string | undefined,
   ): Promise<CommandAccepted> {
     // Judged on the commands queue the line's drain joins (its worker's or Docker host's, else the shared one), before
     // the mailbox: a refused line takes no number and leaves no trace but the refusal count.
@@ -154,6 +155,8 @@ export class TerminalService {
       command: run.command,
       kind: run.kind,
       queuedAt: run.queuedAt.toISOString(),
+      // Every client of the session sees it; the one that typed the line knows it by its reference.
+      ...(clientRef === undefined ? {} : { clientRef }),
     };
     // Announced before its drain is queued, so every client sees it before the command starts.
     this.events.emit(sessionRoom(labSessionId), 'command.accepted', accepted);

@@ -158,6 +158,8 @@ describe('overload: admission by worker load', () => {
       (e) => e.name === 'command.accepted' && e.payload.runId === retried,
     );
     expect(acceptances).toHaveLength(1);
+    // The announcement every client of the session gets names the line's reference too.
+    expect(acceptances[0].payload).toMatchObject({ runId: retried, clientRef });
     expect((await kubeApiGet(late, '/api/v1/namespaces/default/pods')).status).toBe(200);
   }, 90_000);
 });
