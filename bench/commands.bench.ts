@@ -64,6 +64,8 @@ const change = (tick: number) =>
   BENCH_CHANGE === 'configmap'
     ? `kubectl label configmap item-000 touched=t${tick} --overwrite`
     : `kubectl label nodes minikube bench=t${tick} --overwrite`;
+/** Client references of the run's lines, unique over its workloads: a repeated one answers the first line's run. */
+let nextClientRef = 0;
 /** What a command does, for the latency breakdown. */
 function kindOf(command: string): string {
   if (command === READ) return 'read';
@@ -250,7 +252,6 @@ async function measure(
   // Submit times by the line's client reference, which the accepted event echoes: a refused submit has no
   // accepted event, and pairing in order of arrival would shift every later one of that student by a second.
   const submitTimes = new Map<string, number>();
-  let nextClientRef = 0;
   let measuringFrom = Infinity;
   const handlers: [ClientSocket, string, (...args: never[]) => void][] = [];
   const on = <E extends keyof ServerToClientEvents>(
