@@ -35,18 +35,38 @@ export class ClusterEpochService {
     return this.redis.increment(this.key(labSessionId));
   }
 
+  /**
+   * Tells every other worker that the session's cluster record changed to `cluster`, which this process made and
+   * holds: it is cached at the new epoch. Until the new epoch is known, the entry cached here stays valid for a
+   * reader of the old one (its cluster is this process's, and the record it names is not newer than the copy).
+   */
+  async advance(labSessionId: string, cluster: ClusterSummary): Promise<void> {
+    const epoch = await this.redis.increment(this.key(labSessionId));
+    this.remember(labSessionId, String(epoch), cluster);
+  }
+
   /** The cached ready cluster of the session, if it was cached at `epoch`. */
   cached(labSessionId: string, epoch: string | null): ClusterSummary | undefined {
     const entry = this.ready.get(labSessionId);
     return entry && entry.epoch === epoch ? entry.cluster : undefined;
   }
 
-  /** Caches a ready cluster as read at `epoch`. */
+  /**
+   * Caches a ready cluster as read at `epoch`, unless the entry cached already is of a later epoch: a read that
+   * started before this process advanced the epoch may end after it.
+   */
   remember(labSessionId: string, epoch: string | null, cluster: ClusterSummary): void {
+    const cached = this.ready.get(labSessionId);
+    if (cached && epochNumber(cached.epoch) > epochNumber(epoch)) return;
     this.ready.set(labSessionId, { epoch, cluster });
   }
 
   private key(labSessionId: string): string {
     return `${this.config.redisPrefix}:cluster-epoch:${labSessionId}`;
   }
+}
+
+/** An epoch as a number: none yet (the cluster never changed) is the earliest. */
+function epochNumber(epoch: string | null): number {
+  return epoch === null ? -1 : Number(epoch);
 }

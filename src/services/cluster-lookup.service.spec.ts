@@ -86,6 +86,29 @@ describe('ClusterLookupService', () => {
     expect(reads).not.toHaveBeenCalled();
   });
 
+  it('keeps its cache for a grading that reads the cluster while it saves a snapshot', async () => {
+    const driver = new FakeDriver();
+    const harness = clusterHarness(driver);
+    const session = harness.sessions.add();
+    await harness.lookup.readyRef(session);
+    const { cluster, ref } = await harness.lookup.readyRef(session);
+    const epochBefore = await harness.lookup.epochOf(session.id);
+    await driver.exec(ref, 'kubectl run web', { stdout() {}, stderr() {} }, new AbortController().signal);
+    const reads = jest.spyOn(harness.clusters, 'liveForSession');
+
+    // A grading asks while the save is under way (its epoch may be the old one or the new one).
+    const saving = harness.lookup.saveSnapshot(cluster, await driver.snapshot(ref));
+    const during = await harness.lookup.readyCluster(session.id);
+    await saving;
+    expect(during?.cluster.id).toBe(cluster.id);
+    expect(reads).not.toHaveBeenCalled();
+
+    // A read of the old epoch that ends after the save does not put the older entry back.
+    harness.epochs.remember(session.id, epochBefore, cluster);
+    expect((await harness.lookup.readyRef(session)).cluster.snapshotVersion).toBe('v1');
+    expect(reads).not.toHaveBeenCalled();
+  });
+
   it('does not save a state that only time moved on from the snapshot the record holds', async () => {
     const driver = new FakeDriver();
     const harness = clusterHarness(driver);

@@ -98,11 +98,7 @@ export class ClusterLookupService {
     if (snapshot.replays !== undefined && snapshot.replays === cluster.snapshotVersion) return;
     await this.clusters.saveSnapshot(cluster.id, snapshot);
     // Other workers must notice the newer state; this one already holds it.
-    const epoch = await this.epochs.bump(cluster.labSessionId);
-    this.epochs.remember(cluster.labSessionId, String(epoch), {
-      ...cluster,
-      snapshotVersion: snapshot.version,
-    });
+    await this.epochs.advance(cluster.labSessionId, { ...cluster, snapshotVersion: snapshot.version });
   }
 
   /** The session's latest cluster as a status event (what a joining client is shown), or null. */
