@@ -128,7 +128,10 @@ describe('SessionHistory: running jobs and recorded effects', () => {
       'curl localhost:8080',
     ]);
 
+    const whileRunning = history.bytes;
     history.add([background(2, 'cancelled', 130)]);
+    // The ended entry takes the running one's place: no new place or texts, only its own object (100 bytes).
+    expect(history.bytes).toBe(whileRunning + 100);
     expect(history.entries[1]).toMatchObject({ exitCode: 130 });
     expect(history.entries[1].running).toBeUndefined();
     expect(history.entries).toHaveLength(3);
@@ -138,8 +141,10 @@ describe('SessionHistory: running jobs and recorded effects', () => {
   it('drops a job seen running that ended interrupted (a dead worker)', () => {
     const history = new SessionHistory();
     history.add([background(1, 'running', null)]);
+    expect(history.bytes).toBeGreaterThan(0);
     history.add([background(1, 'interrupted', null)]);
     expect(history.entries).toEqual([]);
+    expect(history.bytes).toBe(0);
   });
 
   it('carries the namespaces and objects the driver recorded', () => {

@@ -2,6 +2,7 @@ import type { RunEffects } from '../clusters/cluster-driver';
 import type { HistoryEntry } from '../labs/evaluation/context';
 import type { CommandState, RunKind } from '../shared/events';
 import type { TouchedObject } from '../engine/kubectl/effects';
+import { SeqList } from './seq-list';
 
 /** A command record as the grader reads it. */
 export interface HistoryRow {
@@ -40,9 +41,13 @@ export class SessionHistory {
    * has only grown at its end since (step reuse, HistoryMark).
    */
   rewrites = 0;
-  private readonly seqs: number[] = [];
-  /** What each entry added to `bytes` (same index as entries). */
-  private readonly sizes: number[] = [];
+  /** The run number of each entry (same index as entries). */
+  private readonly seqs = new SeqList();
+  /**
+   * What the entries of runs read while running added to `bytes`: only those are replaced (by their ended record)
+   * or removed, so only theirs is taken off again.
+   */
+  private readonly runningSizes = new Map<number, number>();
   private readonly open = new Set<number>();
   /**
    * Texts of recent entries: a command or output equal to one of them is kept as that same string. Students type
@@ -80,19 +85,25 @@ export class SessionHistory {
   /** Inserts the row's entry at its place, replacing the entry of the same run read earlier. */
   private put(row: HistoryRow, running: boolean): void {
     let at = this.seqs.length;
-    while (at > 0 && this.seqs[at - 1] > row.seq) at--;
+    while (at > 0 && this.seqs.at(at - 1) > row.seq) at--;
     const { entry, size } = this.keep(historyEntryOf(row, running));
     this.bytes += size;
-    if (at < this.seqs.length || (at > 0 && this.seqs[at - 1] === row.seq)) this.rewrites++;
-    if (at > 0 && this.seqs[at - 1] === row.seq) {
-      this.bytes -= this.sizes[at - 1];
+    const replaces = at > 0 && this.seqs.at(at - 1) === row.seq;
+    if (at < this.seqs.length || replaces) this.rewrites++;
+    if (replaces) this.forgetSize(row.seq);
+    if (running) this.runningSizes.set(row.seq, size);
+    if (replaces) {
       this.entries[at - 1] = entry;
-      this.sizes[at - 1] = size;
       return;
     }
-    this.seqs.splice(at, 0, row.seq);
-    this.entries.splice(at, 0, entry);
-    this.sizes.splice(at, 0, size);
+    this.seqs.insert(at, row.seq);
+    if (at === this.entries.length) this.entries.push(entry);
+    else this.entries.splice(at, 0, entry);
+  }
+
+  private forgetSize(seq: number): void {
+    this.bytes -= this.runningSizes.get(seq) ?? 0;
+    this.runningSizes.delete(seq);
   }
 
   /** The object to keep for `entry` (a recent equal one, or `entry` with its parts shared) and what it adds in memory. */
@@ -138,19 +149,18 @@ export class SessionHistory {
 
   /** A run seen running that ended in a state the checks do not see (interrupted): it leaves the history. */
   private drop(seq: number): void {
-    const at = this.seqs.indexOf(seq);
+    const at = this.seqs.lastIndexOf(seq);
     if (at < 0) return;
-    this.bytes -= this.sizes[at];
+    this.forgetSize(seq);
     this.rewrites++;
-    this.seqs.splice(at, 1);
+    this.seqs.removeAt(at);
     this.entries.splice(at, 1);
-    this.sizes.splice(at, 1);
   }
 }
 
 /** What an entry object and its fields cost V8, about; its texts count two bytes a character (when not shared). */
 const ENTRY_BYTES = 100;
-/** What a place in the history costs whatever its entry: the slots of the entry, its number and its size. */
+/** What a place in the history costs whatever its entry: the slot of the entry and its number. */
 const SLOT_BYTES = 12;
 /** The touched list of the many commands that touch nothing. */
 const NOTHING_TOUCHED = Object.freeze([]) as unknown as TouchedObject[];
@@ -179,18 +189,17 @@ const RECENT_TEXTS = 64;
  */
 export function historyEntryOf(row: HistoryRow, running = false): HistoryEntry {
   const own = row.effects?.origin !== undefined;
+  const effects = row.effects;
+  // Every field set at once, absent ones undefined: one shape for all entries, with no property store of its own.
   const entry: HistoryEntry = {
     command: row.command,
     exitCode: running ? null : row.exitCode,
+    output: own ? undefined : row.output,
+    contextNamespace: effects && !own ? effects.contextNamespace : undefined,
+    namespace: effects?.namespace,
+    touched: effects ? effects.touched : undefined,
+    running: running ? true : undefined,
   };
-  if (!own) entry.output = row.output;
-  if (running) entry.running = true;
-  const effects = row.effects;
-  if (effects) {
-    if (!own) entry.contextNamespace = effects.contextNamespace;
-    if (effects.namespace !== undefined) entry.namespace = effects.namespace;
-    entry.touched = effects.touched;
-  }
   return entry;
 }
 

@@ -233,13 +233,21 @@ function describePattern(compiled: CompiledPattern): Localized {
   );
 }
 
-/** A command with its whitespace collapsed, as near-miss prefixes are compared; entries never change, so once each. */
+/**
+ * A command with its whitespace collapsed, as near-miss prefixes are compared; entries never change, so once each.
+ * Only commands that collapse to another text are kept here: most are typed with single spaces, and a copy of each
+ * (with its place in the map) would stay as long as the history does.
+ */
 const collapsedCommands = new WeakMap<HistoryEntry, string>();
+/** Whitespace that collapsing changes: a run of two, or one that is not a space. */
+const UNCOLLAPSED = /\s\s|[^\S ]/;
 
 function collapsedCommand(entry: HistoryEntry): string {
+  const trimmed = entry.command.trim();
+  if (!UNCOLLAPSED.test(trimmed)) return trimmed;
   let collapsed = collapsedCommands.get(entry);
   if (collapsed === undefined) {
-    collapsed = entry.command.trim().replace(/\s+/g, ' ');
+    collapsed = trimmed.replace(/\s+/g, ' ');
     collapsedCommands.set(entry, collapsed);
   }
   return collapsed;
