@@ -112,7 +112,7 @@ export class EmbeddedClusterDriver implements ClusterDriver {
 
   constructor(private readonly options: EmbeddedDriverOptions = {}) {}
 
-  /** Every cluster gets its own clock object; scaled ones share the anchor, so they agree. */
+  /** The options' clock, shared; else every cluster gets its own clock object (scaled ones share the anchor, so they agree). */
   private clock(): Clock {
     return this.options.clock ?? wallClock(this.options.timeScale ?? 1);
   }
