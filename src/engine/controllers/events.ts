@@ -1,3 +1,4 @@
+import { flat } from '../api/flat-string';
 import { rfc3339 } from '../api/time';
 import type { KubeEvent, KubeObject } from '../api/types';
 import type { KubeApiServer } from '../server/kube-api-server';
@@ -70,7 +71,7 @@ export class EventRecorder {
     const now = this.now();
     const stamp = rfc3339(now);
     const namespace = obj.metadata.namespace ?? 'default';
-    const key = aggregationKey(obj.metadata.uid ?? '', type, reason, message, source.component);
+    const key = flat(aggregationKey(obj.metadata.uid ?? '', type, reason, message, source.component));
     const index = this.byKey();
     const existingRef = index.get(key);
     if (existingRef) {
@@ -105,10 +106,10 @@ export class EventRecorder {
         uid: obj.metadata.uid,
         apiVersion: obj.apiVersion,
         resourceVersion: obj.metadata.resourceVersion,
-        ...(fieldPath ? { fieldPath } : {}),
+        ...(fieldPath ? { fieldPath: flat(fieldPath) } : {}),
       },
       reason,
-      message,
+      message: flat(message),
       source: source.host
         ? { component: source.component, host: source.host }
         : { component: source.component },
@@ -122,7 +123,7 @@ export class EventRecorder {
     };
     // Like client-go's recorder, an event the server refuses (its namespace is terminating) is dropped.
     const created = this.server.createTrusted('events', event);
-    if (created) index.set(key, `${namespace}/${created.metadata.name}`);
+    if (created) index.set(key, flat(`${namespace}/${created.metadata.name}`));
   }
 
   /** Drops events whose last occurrence is older than the TTL. */

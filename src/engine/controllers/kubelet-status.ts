@@ -1,3 +1,4 @@
+import { flat } from '../api/flat-string';
 /**
  * The pod status the kubelet reports for its record of a pod (kubelet_pods.go generateAPIPodStatus): container and
  * init container statuses, the phase (getPhase), the conditions in 1.30's order and the QoS class.
@@ -15,7 +16,7 @@ function terminated(exit: ExitRecord): ContainerState {
       reason: exit.reason,
       startedAt: rfc3339(exit.startedAt),
       finishedAt: rfc3339(exit.finishedAt),
-      containerID: `docker://${exit.containerId}`,
+      containerID: flat(`docker://${exit.containerId}`),
     },
   };
 }
@@ -47,7 +48,7 @@ function containerStatus(c: ContainerRecord, defaultWaiting: string): ContainerS
     restartCount: c.restarts,
     image: c.image,
     imageID: created && img ? imageId(img) : '',
-    ...(created && id ? { containerID: `docker://${id}` } : {}),
+    ...(created && id ? { containerID: flat(`docker://${id}`) } : {}),
     started: containerStarted(c),
   };
 }

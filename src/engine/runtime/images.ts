@@ -3,6 +3,8 @@
  * image runs once started. The two bootcamp digests are the real ones (reference §5.7); other digests, sizes and
  * times are plausible values of this engine's own.
  */
+import { flat } from '../api/flat-string';
+
 export type AppKind =
   | 'bootcamp'
   | 'nginx'
@@ -251,5 +253,5 @@ export function pullFailure(ref: string): string {
 
 /** `docker-pullable://<repository>@<digest>`, the imageID docker reports for a pulled image. */
 export function imageId(img: CatalogueImage): string {
-  return `docker-pullable://${img.repository}@${img.digest}`;
+  return flat(`docker-pullable://${img.repository}@${img.digest}`);
 }

@@ -1,3 +1,4 @@
+import { flat } from '../api/flat-string';
 /**
  * The lab machine's `~/.kube/config` as `minikube start` writes it (one cluster, context and user named after the
  * profile, the context's namespace `default`). kubectl's `config` commands change it and every later kubectl
@@ -42,7 +43,9 @@ export function rfc1123(ms: number): string {
   const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const two = (n: number) => String(n).padStart(2, '0');
-  return `${days[d.getUTCDay()]}, ${two(d.getUTCDate())} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC`;
+  return flat(
+    `${days[d.getUTCDay()]}, ${two(d.getUTCDate())} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC`,
+  );
 }
 
 export function minikubeKubeconfig(profile: string, server: string, startedAt: number): KubeconfigData {

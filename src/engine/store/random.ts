@@ -2,6 +2,8 @@
  * The cluster's only source of randomness: a seeded sfc32 generator whose 4-word state is part of the snapshot,
  * so a restored cluster continues the exact same sequence of uids, name suffixes, IPs and ports.
  */
+import { flat } from '../api/flat-string';
+
 export type RandomState = [number, number, number, number];
 
 /** apimachinery `util/rand`: no vowels, no 0/1/3, so generated names never spell words (reference §4.2). */
@@ -52,7 +54,7 @@ export class Random {
   string(length: number, alphabet = NAME_ALPHABET): string {
     let out = '';
     for (let i = 0; i < length; i++) out += alphabet[this.int(0, alphabet.length - 1)];
-    return out;
+    return flat(out);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { ResourceName } from '../api/resources';
 import type { KubeObject } from '../api/types';
+import { flat } from '../api/flat-string';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export type StoreListener = (type: ChangeType, resource: ResourceName, obj: KubeObject) => void;
@@ -184,7 +185,7 @@ export class ObjectStore {
   put(resource: ResourceName, obj: KubeObject): KubeObject {
     const table = this.resourceTable(resource);
     const namespace = this.namespaceTable(table, obj.metadata.namespace);
-    const existed = namespace.names.has(obj.metadata.name);
+    const existed = namespace.names.has(flat(obj.metadata.name));
     obj.metadata.resourceVersion = String(++this.rv);
     this.changedAt[resourceSlot(resource)] = this.rv;
     namespace.changedAt = this.rv;
