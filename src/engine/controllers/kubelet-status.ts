@@ -1,8 +1,8 @@
-import { flat } from '../api/flat-string';
 /**
  * The pod status the kubelet reports for its record of a pod (kubelet_pods.go generateAPIPodStatus): container and
  * init container statuses, the phase (getPhase), the conditions in 1.30's order and the QoS class.
  */
+import { flat } from '../api/flat-string';
 import { rfc3339 } from '../api/time';
 import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
 import { imageId, lookupImage } from '../runtime/images';

@@ -1,10 +1,10 @@
-import { flat } from '../api/flat-string';
 /**
  * The lab machine's `~/.kube/config` as `minikube start` writes it (one cluster, context and user named after the
  * profile, the context's namespace `default`). kubectl's `config` commands change it and every later kubectl
  * command reads its current context's namespace. It belongs to the machine, not to one terminal: the cluster
  * keeps it and its snapshot carries it, so it survives a restore on another worker.
  */
+import { flat } from '../api/flat-string';
 
 export interface KubeconfigExtension {
   name: string;
