@@ -197,7 +197,9 @@ describe('conformance: exec, attach, logs -f and port-forward through engine ser
     it('port-forward pod/web LOCAL:80 carries an HTTP GET to the pod (nginx welcome page)', async () => {
       const port = 18080 + 2 * VERSIONS.indexOf(version);
       const forward = Streaming.start(binary, ['port-forward', 'pod/web', `${port}:80`], env);
-      await forward.waitFor(`Forwarding from 127.0.0.1:${port} -> 80`);
+      // kubectl opens its IPv4 and IPv6 listeners one after the other and prints a line for each: a connection made
+      // before the second line is out prints "Handling connection" between them (seen on a slow machine).
+      await forward.waitFor(`Forwarding from [::1]:${port} -> 80`);
       const answer = await httpGet(port);
       const ip = (await kubectl.run("kubectl get pod web -o jsonpath='{.status.podIP}'")).stdout;
       const lab = await twin.run(`curl -s ${ip}`);

@@ -177,20 +177,26 @@ describe('pipeline faults: dead workers, restarts, a restarted Redis, reconnects
       }
     }
     if (!retry) throw new Error('could not reconnect after the Redis restart');
+    // Each process reconnects on its own schedule (backing off up to 2 s). An exit the worker publishes while the
+    // API's subscriber is still away is not pushed live (pub/sub keeps nothing; the record has it and a join shows
+    // it): the likely reason this wait once timed out in a full run on a loaded machine. So a command is sent again
+    // until one is answered live, which is what "recovered" means for a student.
     let runId: string | undefined;
-    for (let attempt = 0; attempt < 40 && !runId; attempt++) {
+    let exit: unknown;
+    for (let attempt = 0; attempt < 12 && exit === undefined; attempt++) {
       runId = await submit(retry.socket, 'kubectl get deployments -o name').catch(async () => {
         await new Promise((r) => setTimeout(r, 250));
         return undefined;
       });
+      if (runId) exit = await retry.log.exitOf(runId, 10_000).catch(() => undefined);
     }
-    expect(await retry.log.exitOf(runId as string, 30_000)).toMatchObject({ exitCode: 0 });
+    expect(exit).toMatchObject({ exitCode: 0 });
     expect(retry.log.outputOf(runId as string)).toBe('deployment.apps/yanwei.app\n');
     const snapshot = await retry.socket.emitWithAck('session.join', { labSessionId: sessionId });
     expect(snapshot.ok && snapshot.data.history.length).toBeGreaterThanOrEqual(5);
     retry.socket.close();
     void log;
-  }, 60_000);
+  }, 150_000);
 
   it('takes back a command it accepted but could not queue, ends it as interrupted, and runs the next', async () => {
     const { socket, log } = await studentSocket();
